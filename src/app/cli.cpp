@@ -1,0 +1,143 @@
+#include "app/cli.hpp"
+
+#include <cstdlib>
+#include <iostream>
+#include <stdexcept>
+
+#include "store/store.hpp"
+
+namespace onshi::app {
+namespace {
+
+constexpr const char* kUsage =
+    "onshi — the online eligibility verification system (オンライン資格確認等システム)\n"
+    "\n"
+    "usage: onshi <command> [options]\n"
+    "\n"
+    "commands:\n"
+    "  migrate                 apply database schema migrations\n"
+    "  populate --members N    create a deterministic synthetic population\n"
+    "           [--seed S] [--today YYYY-MM-DD] [--scenarios] [--quiet]\n"
+    "  serve                   run the HTTP service (GET /healthz)\n"
+    "           [--listen ADDR:PORT] [--threads N]\n"
+    "  audit verify            check the audit log's hash chain\n"
+    "  version                 print the version\n"
+    "\n"
+    "common options:\n"
+    "  --db PATH               database (default $ONSHI_DB or ./onshi.db)\n"
+    "  --key-file PATH         My Number key file (default <db>.keys)\n";
+
+}  // namespace
+
+Args::Args(const std::vector<std::string>& argv, const std::map<std::string, bool>& known) {
+  for (size_t i = 0; i < argv.size(); ++i) {
+    const std::string& a = argv[i];
+    if (a.rfind("--", 0) != 0) {
+      positional_.push_back(a);
+      continue;
+    }
+    std::string name = a.substr(2), value;
+    const size_t eq = name.find('=');
+    const bool inline_value = eq != std::string::npos;
+    if (inline_value) {
+      value = name.substr(eq + 1);
+      name = name.substr(0, eq);
+    }
+    auto it = known.find(name);
+    if (it == known.end()) throw std::invalid_argument("unknown option --" + name);
+    if (it->second && !inline_value) {
+      if (i + 1 >= argv.size()) throw std::invalid_argument("option --" + name + " needs a value");
+      value = argv[++i];
+    }
+    values_[name] = value;
+  }
+}
+
+std::string Args::Get(const std::string& name, const std::string& fallback) const {
+  auto it = values_.find(name);
+  return it == values_.end() ? fallback : it->second;
+}
+
+long long Args::GetInt(const std::string& name, long long fallback) const {
+  auto it = values_.find(name);
+  if (it == values_.end()) return fallback;
+  size_t used = 0;
+  long long v = 0;
+  try {
+    v = std::stoll(it->second, &used);
+  } catch (const std::exception&) {
+    used = 0;
+  }
+  if (used == 0 || used != it->second.size()) {
+    throw std::invalid_argument("option --" + name + " must be a whole number, got \"" + it->second + "\"");
+  }
+  return v;
+}
+
+std::string DatabaseLocation(const Args& args) {
+  if (args.Has("db")) return args.Get("db");
+  if (const char* env = std::getenv("ONSHI_DB"); env && *env) return env;
+  return "onshi.db";
+}
+
+std::string KeyFileFor(const Args& args, const std::string& location) {
+  if (args.Has("key-file")) return args.Get("key-file");
+  if (const char* env = std::getenv("ONSHI_KEY_FILE"); env && *env) return env;
+  return store::DefaultKeyFile(location);
+}
+
+int MigrateCommand(const std::vector<std::string>& argv) {
+  Args args(argv, {{"db", true}, {"key-file", true}});
+  const std::string db = DatabaseLocation(args);
+  auto store = store::OpenStore(db, KeyFileFor(args, db));
+  std::cout << "onshi: " << db << " is at schema version " << store->SchemaVersion() << "\n";
+  return 0;
+}
+
+int AuditCommand(const std::vector<std::string>& argv) {
+  Args args(argv, {{"db", true}, {"key-file", true}});
+  if (args.positional().size() != 1 || args.positional()[0] != "verify") {
+    throw std::invalid_argument("usage: onshi audit verify [--db PATH]");
+  }
+  const std::string db = DatabaseLocation(args);
+  auto store = store::OpenStore(db, KeyFileFor(args, db));
+  const auto bad = store::VerifyAuditChain(*store);
+  const auto n = store->Counts().audit_entries;
+  if (bad) {
+    std::cout << "onshi: audit log BROKEN at entry " << *bad << " (of " << n
+              << "): edited, deleted or re-linked\n";
+    return 1;
+  }
+  std::cout << "onshi: audit log intact (" << n << " entries)\n";
+  return 0;
+}
+
+int Main(int argc, char** argv) {
+  std::vector<std::string> words(argv + 1, argv + argc);
+  if (words.empty() || words[0] == "help" || words[0] == "--help" || words[0] == "-h") {
+    std::cout << kUsage;
+    return words.empty() ? 2 : 0;
+  }
+  const std::string command = words[0];
+  const std::vector<std::string> rest(words.begin() + 1, words.end());
+  try {
+    if (command == "version" || command == "--version") {
+      std::cout << "onshi 0.1.0\n";
+      return 0;
+    }
+    if (command == "migrate") return MigrateCommand(rest);
+    if (command == "populate") return PopulateCommand(rest);
+    if (command == "serve") return ServeCommand(rest);
+    if (command == "audit") return AuditCommand(rest);
+    std::cerr << "onshi: unknown command \"" << command << "\"\n\n" << kUsage;
+    return 2;
+  } catch (const std::invalid_argument& e) {
+    std::cerr << "onshi " << command << ": " << e.what() << "\n";
+    return 2;
+  } catch (const std::exception& e) {
+    std::cerr << "onshi " << command << ": " << e.what() << "\n";
+    return 1;
+  }
+}
+
+}  // namespace onshi::app

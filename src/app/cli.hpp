@@ -1,0 +1,49 @@
+// The `onshi` command line: one binary, one subcommand per job.
+//
+//   onshi migrate   [--db PATH]
+//   onshi populate  --members N [--seed S] [--today YYYY-MM-DD] [--scenarios] [--db PATH]
+//   onshi serve     [--db PATH] [--listen ADDR:PORT] [--threads N]
+//   onshi audit verify [--db PATH]
+//   onshi version | help
+//
+// The database defaults to $ONSHI_DB, else ./onshi.db; its key file to
+// $ONSHI_KEY_FILE, else "<db>.keys" beside it.
+#ifndef ONSHI_APP_CLI_HPP_
+#define ONSHI_APP_CLI_HPP_
+
+#include <map>
+#include <string>
+#include <vector>
+
+namespace onshi::app {
+
+int Main(int argc, char** argv);
+
+// Parsed "--name value" / "--flag" options after the subcommand.
+class Args {
+ public:
+  // Throws std::invalid_argument on an option not in `known` or a missing value.
+  Args(const std::vector<std::string>& argv, const std::map<std::string, bool>& known_takes_value);
+  bool Has(const std::string& name) const { return values_.count(name) > 0; }
+  std::string Get(const std::string& name, const std::string& fallback = "") const;
+  long long GetInt(const std::string& name, long long fallback) const;
+  const std::vector<std::string>& positional() const { return positional_; }
+
+ private:
+  std::map<std::string, std::string> values_;
+  std::vector<std::string> positional_;
+};
+
+// The subcommands, each taking the words after its name.
+int MigrateCommand(const std::vector<std::string>& args);
+int PopulateCommand(const std::vector<std::string>& args);
+int ServeCommand(const std::vector<std::string>& args);
+int AuditCommand(const std::vector<std::string>& args);
+
+// Database location and key file from options and environment.
+std::string DatabaseLocation(const Args& args);
+std::string KeyFileFor(const Args& args, const std::string& location);
+
+}  // namespace onshi::app
+
+#endif  // ONSHI_APP_CLI_HPP_

@@ -1,0 +1,69 @@
+// HttpServer: the HTTP/1.1 front of `onshi serve`.
+//
+// Callers see only these plain structs; Boost.Beast stays inside server.cpp
+// so that no other translation unit pays its compile time. The server runs a
+// fixed pool of threads over one io_context, keeps connections alive, limits
+// request size and idle time, and shuts down gracefully on Stop() or on
+// SIGINT/SIGTERM when RunUntilSignalled() is used.
+#ifndef ONSHI_HTTP_SERVER_HPP_
+#define ONSHI_HTTP_SERVER_HPP_
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace onshi::http {
+
+struct Request {
+  std::string method;  // "GET", "POST", …
+  std::string target;  // path and query, as sent
+  std::vector<std::pair<std::string, std::string>> headers;
+  std::string body;
+
+  // First header with this name (case-insensitive), or "".
+  std::string Header(std::string_view name) const;
+};
+
+struct Response {
+  int status = 200;
+  std::string content_type = "application/json";
+  std::vector<std::pair<std::string, std::string>> headers;
+  std::string body;
+};
+
+// Called on a pool thread; must be thread-safe. Exceptions become a 500.
+using Handler = std::function<Response(const Request&)>;
+
+struct ServerOptions {
+  std::string address = "127.0.0.1";
+  uint16_t port = 8080;  // 0 picks a free port (see HttpServer::port())
+  int threads = 0;       // 0 = number of cores
+  size_t max_body_bytes = 1 << 20;
+  int idle_timeout_seconds = 30;
+};
+
+class HttpServer {
+ public:
+  HttpServer(ServerOptions options, Handler handler);
+  ~HttpServer();
+  HttpServer(const HttpServer&) = delete;
+  HttpServer& operator=(const HttpServer&) = delete;
+
+  // Binds and listens; throws std::runtime_error if the port is taken.
+  void Start();
+  uint16_t port() const;  // the bound port, valid after Start()
+  // Blocks until Stop() is called or SIGINT/SIGTERM arrives.
+  void RunUntilSignalled();
+  void Stop();
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace onshi::http
+
+#endif  // ONSHI_HTTP_SERVER_HPP_

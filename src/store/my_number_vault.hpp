@@ -1,0 +1,46 @@
+// MyNumberVault: how the store keeps My Number without keeping it in clear.
+//
+// Two operations, two keys:
+//  - Key(): HMAC-SHA256 under a secret key. Deterministic, so it can be a
+//    unique index for lookup, but useless to anyone without the key (a plain
+//    hash of a 12-digit number is reversed by enumerating 10^11 candidates).
+//    This mirrors the real system's per-institution codes (機関別符号).
+//  - Seal()/Open(): AES-256-GCM with a random nonce, for the one place that
+//    must recover the number (the resident-registry stand-in, read only by the
+//    intermediate server). Open() fails closed on any tampering.
+#ifndef ONSHI_STORE_MY_NUMBER_VAULT_HPP_
+#define ONSHI_STORE_MY_NUMBER_VAULT_HPP_
+
+#include <array>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "core/my_number.hpp"
+
+namespace onshi::store {
+
+class MyNumberVault {
+ public:
+  static constexpr size_t kKeyBytes = 32;
+
+  MyNumberVault(const std::array<unsigned char, kKeyBytes>& hmac_key,
+                const std::array<unsigned char, kKeyBytes>& seal_key)
+      : hmac_key_(hmac_key), seal_key_(seal_key) {}
+
+  // Reads the two keys (hex, one per line) from `path`, creating the file
+  // with fresh random keys and mode 0600 if it does not exist.
+  static MyNumberVault FromKeyFile(const std::string& path);
+
+  std::string Key(const MyNumber& n) const;    // 32 raw bytes
+  std::string Seal(const MyNumber& n) const;   // nonce(12) || ciphertext(12) || tag(16)
+  std::optional<MyNumber> Open(std::string_view sealed) const;
+
+ private:
+  std::array<unsigned char, kKeyBytes> hmac_key_;
+  std::array<unsigned char, kKeyBytes> seal_key_;
+};
+
+}  // namespace onshi::store
+
+#endif  // ONSHI_STORE_MY_NUMBER_VAULT_HPP_

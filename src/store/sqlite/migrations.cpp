@@ -1,0 +1,152 @@
+#include "store/sqlite/migrations.hpp"
+
+namespace onshi::store::sqlite {
+
+const std::vector<Migration>& Migrations() {
+  static const std::vector<Migration> kMigrations = {
+      {1, "initial schema", R"sql(
+-- Resident registry stand-in (住民基本台帳). My Number only as a keyed HMAC
+-- (lookup) and an AES-GCM sealed copy (the intermediate server's use).
+CREATE TABLE persons (
+  person_id        INTEGER PRIMARY KEY,
+  my_number_key    BLOB NOT NULL UNIQUE,
+  my_number_sealed BLOB NOT NULL,
+  name             TEXT NOT NULL,
+  name_kana        TEXT NOT NULL,
+  birth_date       TEXT NOT NULL,
+  sex              INTEGER NOT NULL CHECK (sex IN (1, 2, 3)),
+  postcode         TEXT NOT NULL,
+  address          TEXT NOT NULL
+);
+
+CREATE TABLE insurers (
+  insurer_number              TEXT PRIMARY KEY,
+  name                        TEXT NOT NULL,
+  category                    TEXT NOT NULL,
+  link_lag_business_days      INTEGER NOT NULL CHECK (link_lag_business_days >= 0),
+  holders_may_get_certificate INTEGER NOT NULL,
+  certificate_validity_years  INTEGER NOT NULL CHECK (certificate_validity_years BETWEEN 1 AND 5)
+);
+
+CREATE TABLE facilities (
+  code TEXT PRIMARY KEY,
+  name TEXT NOT NULL,
+  kind TEXT NOT NULL
+);
+
+-- 資格: one qualification period of one person with one insurer.
+CREATE TABLE members (
+  member_id             INTEGER PRIMARY KEY,
+  person_id             INTEGER NOT NULL REFERENCES persons (person_id),
+  insurer_number        TEXT NOT NULL REFERENCES insurers (insurer_number),
+  symbol                TEXT NOT NULL,
+  number                TEXT NOT NULL,
+  branch                TEXT NOT NULL,
+  personal_family       INTEGER NOT NULL CHECK (personal_family IN (1, 2)),
+  card_classification   INTEGER NOT NULL,
+  birth_date            TEXT NOT NULL,
+  sex                   INTEGER NOT NULL,
+  acquired              TEXT NOT NULL,
+  lost                  TEXT,
+  loss_reason           TEXT,
+  copay_percent         INTEGER NOT NULL CHECK (copay_percent IN (0, 10, 20, 30)),
+  elderly_certificate_date TEXT,
+  elderly_valid_from    TEXT,
+  elderly_valid_until   TEXT,
+  elderly_copay_percent INTEGER,
+  linkage               TEXT NOT NULL,
+  submitted_on          TEXT NOT NULL,
+  linked_on             TEXT,
+  registration_error    TEXT NOT NULL DEFAULT '',
+  UNIQUE (insurer_number, symbol, number, branch)
+);
+-- The eligibility hot path: insurer + 番号 + 生年月日.
+CREATE INDEX members_by_card ON members (insurer_number, number, birth_date);
+CREATE INDEX members_by_person ON members (person_id);
+
+CREATE TABLE member_attributes (
+  member_id      INTEGER NOT NULL REFERENCES members (member_id) ON DELETE CASCADE,
+  effective_from TEXT NOT NULL,
+  name           TEXT NOT NULL,
+  name_kana      TEXT NOT NULL,
+  insured_name   TEXT NOT NULL,
+  postcode       TEXT NOT NULL,
+  address        TEXT NOT NULL,
+  PRIMARY KEY (member_id, effective_from)
+) WITHOUT ROWID;
+
+CREATE TABLE member_limits (
+  member_id        INTEGER NOT NULL REFERENCES members (member_id) ON DELETE CASCADE,
+  classification   INTEGER NOT NULL,
+  category_flag    TEXT NOT NULL,
+  certificate_date TEXT NOT NULL,
+  valid_from       TEXT NOT NULL,
+  valid_until      TEXT NOT NULL,
+  long_term_date   TEXT
+);
+CREATE INDEX member_limits_by_member ON member_limits (member_id);
+
+CREATE TABLE member_diseases (
+  member_id        INTEGER NOT NULL REFERENCES members (member_id) ON DELETE CASCADE,
+  category         INTEGER NOT NULL CHECK (category IN (1, 2, 3)),
+  certificate_date TEXT NOT NULL,
+  valid_from       TEXT NOT NULL,
+  valid_until      TEXT NOT NULL,
+  self_pay_yen     INTEGER NOT NULL
+);
+CREATE INDEX member_diseases_by_member ON member_diseases (member_id);
+
+-- My Number cards and smartphone credentials with their user-authentication
+-- certificate; the certificate serial is how the service identifies a person.
+CREATE TABLE cards (
+  card_id                 INTEGER PRIMARY KEY,
+  person_id               INTEGER NOT NULL REFERENCES persons (person_id),
+  kind                    TEXT NOT NULL CHECK (kind IN ('card', 'smartphone')),
+  application_date        TEXT NOT NULL,
+  issued_on               TEXT NOT NULL,
+  card_expires_on         TEXT NOT NULL,
+  cert_serial             TEXT NOT NULL UNIQUE,
+  cert_issued_on          TEXT NOT NULL,
+  cert_expires_on         TEXT NOT NULL,
+  status                  TEXT NOT NULL CHECK (status IN ('active', 'suspended', 'revoked')),
+  pin_failures            INTEGER NOT NULL CHECK (pin_failures BETWEEN 0 AND 3),
+  face_only               INTEGER NOT NULL,
+  insurance_registered_on TEXT,
+  registration_channel    TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX cards_by_person ON cards (person_id);
+
+CREATE TABLE documents (
+  document_id INTEGER PRIMARY KEY,
+  member_id   INTEGER NOT NULL REFERENCES members (member_id),
+  kind        TEXT NOT NULL,
+  reason      TEXT NOT NULL,
+  issued_on   TEXT NOT NULL,
+  valid_until TEXT,
+  returned_on TEXT
+);
+CREATE INDEX documents_by_member ON documents (member_id);
+
+-- Append-only, hash-chained audit log. The triggers make UPDATE and DELETE
+-- fail through the store; the hash chain catches edits made around it.
+CREATE TABLE audit_log (
+  seq       INTEGER PRIMARY KEY,
+  at        TEXT NOT NULL,
+  actor     TEXT NOT NULL,
+  action    TEXT NOT NULL,
+  person_id INTEGER NOT NULL,
+  detail    TEXT NOT NULL,
+  prev_hash TEXT NOT NULL,
+  hash      TEXT NOT NULL
+);
+CREATE INDEX audit_by_person ON audit_log (person_id) WHERE person_id <> 0;
+CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+  BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
+CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
+  BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
+)sql"},
+  };
+  return kMigrations;
+}
+
+}  // namespace onshi::store::sqlite

@@ -1,0 +1,129 @@
+#include "store/sqlite/sqlite_db.hpp"
+
+#include <sqlite3.h>
+
+#include "store/store.hpp"
+
+namespace onshi::store::sqlite {
+namespace {
+
+[[noreturn]] void Fail(sqlite3* db, std::string_view what) {
+  throw StoreError(std::string(what) + ": " + (db ? sqlite3_errmsg(db) : "out of memory"));
+}
+
+}  // namespace
+
+Statement::Statement(sqlite3* db, std::string_view sql) : db_(db) {
+  if (sqlite3_prepare_v3(db, sql.data(), static_cast<int>(sql.size()), SQLITE_PREPARE_PERSISTENT,
+                         &stmt_, nullptr) != SQLITE_OK) {
+    Fail(db, "prepare \"" + std::string(sql.substr(0, 60)) + "\"");
+  }
+}
+
+Statement::~Statement() { sqlite3_finalize(stmt_); }
+
+Statement& Statement::Bind(int i, int64_t v) {
+  if (sqlite3_bind_int64(stmt_, i, v) != SQLITE_OK) Fail(db_, "bind");
+  return *this;
+}
+
+Statement& Statement::Bind(int i, std::string_view v) {
+  if (sqlite3_bind_text(stmt_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT) != SQLITE_OK) {
+    Fail(db_, "bind");
+  }
+  return *this;
+}
+
+Statement& Statement::BindBlob(int i, std::string_view v) {
+  if (sqlite3_bind_blob(stmt_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT) != SQLITE_OK) {
+    Fail(db_, "bind");
+  }
+  return *this;
+}
+
+Statement& Statement::Bind(int i, const std::optional<Date>& d) {
+  return d ? Bind(i, *d) : BindNull(i);
+}
+
+Statement& Statement::BindNull(int i) {
+  if (sqlite3_bind_null(stmt_, i) != SQLITE_OK) Fail(db_, "bind");
+  return *this;
+}
+
+bool Statement::Step() {
+  const int rc = sqlite3_step(stmt_);
+  if (rc == SQLITE_ROW) return true;
+  if (rc == SQLITE_DONE) return false;
+  const std::string msg = sqlite3_errmsg(db_);
+  sqlite3_reset(stmt_);
+  throw StoreError("step: " + msg);
+}
+
+void Statement::Run() {
+  while (Step()) {
+  }
+  Reset();
+}
+
+void Statement::Reset() {
+  sqlite3_reset(stmt_);
+  sqlite3_clear_bindings(stmt_);
+}
+
+bool Statement::IsNull(int col) const { return sqlite3_column_type(stmt_, col) == SQLITE_NULL; }
+int64_t Statement::Int(int col) const { return sqlite3_column_int64(stmt_, col); }
+
+std::string Statement::Text(int col) const {
+  const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(stmt_, col));
+  return p ? std::string(p, static_cast<size_t>(sqlite3_column_bytes(stmt_, col))) : std::string();
+}
+
+std::string Statement::Blob(int col) const {
+  const auto* p = static_cast<const char*>(sqlite3_column_blob(stmt_, col));
+  return p ? std::string(p, static_cast<size_t>(sqlite3_column_bytes(stmt_, col))) : std::string();
+}
+
+Date Statement::DateAt(int col) const {
+  const std::string t = Text(col);
+  auto d = Date::ParseIso(t);
+  if (!d) throw StoreError("stored date is malformed: \"" + t + "\"");
+  return *d;
+}
+
+std::optional<Date> Statement::OptDate(int col) const {
+  if (IsNull(col)) return std::nullopt;
+  return DateAt(col);
+}
+
+Db::Db(const std::string& path) {
+  if (sqlite3_open_v2(path.c_str(), &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+                      nullptr) != SQLITE_OK) {
+    const std::string msg = db_ ? sqlite3_errmsg(db_) : "out of memory";
+    sqlite3_close(db_);
+    throw StoreError("cannot open database " + path + ": " + msg);
+  }
+  sqlite3_busy_timeout(db_, 10000);
+  sqlite3_extended_result_codes(db_, 1);
+  // WAL: readers never block the writer; synchronous=NORMAL is durable
+  // across process crashes (kill -9) and loses at most the last commits on
+  // power loss, the usual trade-off for WAL.
+  Exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
+       "PRAGMA temp_store=MEMORY; PRAGMA cache_size=-65536; PRAGMA mmap_size=1073741824;");
+}
+
+Db::~Db() { sqlite3_close_v2(db_); }
+
+void Db::Exec(std::string_view sql) {
+  char* err = nullptr;
+  const std::string s(sql);
+  if (sqlite3_exec(db_, s.c_str(), nullptr, nullptr, &err) != SQLITE_OK) {
+    const std::string msg = err ? err : sqlite3_errmsg(db_);
+    sqlite3_free(err);
+    throw StoreError(msg);
+  }
+}
+
+int64_t Db::LastInsertId() const { return sqlite3_last_insert_rowid(db_); }
+int Db::Changes() const { return sqlite3_changes(db_); }
+
+}  // namespace onshi::store::sqlite

@@ -1,0 +1,604 @@
+#include "store/sqlite/sqlite_store.hpp"
+
+#include <map>
+
+#include "store/sqlite/migrations.hpp"
+#include "store/sqlite/sqlite_db.hpp"
+
+namespace onshi::store::sqlite {
+namespace {
+
+constexpr const char* kMemberColumns =
+    "member_id, person_id, m.insurer_number, symbol, number, branch, personal_family, "
+    "card_classification, birth_date, sex, acquired, lost, loss_reason, copay_percent, "
+    "elderly_certificate_date, elderly_valid_from, elderly_valid_until, elderly_copay_percent, "
+    "linkage, submitted_on, linked_on, registration_error, COALESCE(i.name, '')";
+
+constexpr const char* kCardColumns =
+    "card_id, person_id, kind, application_date, issued_on, card_expires_on, cert_serial, "
+    "cert_issued_on, cert_expires_on, status, pin_failures, face_only, insurance_registered_on, "
+    "registration_channel";
+
+constexpr const char* kAuditColumns = "seq, at, actor, action, person_id, detail, prev_hash, hash";
+
+class SqliteStore final : public Store {
+ public:
+  SqliteStore(const std::string& path, MyNumberVault vault) : db_(path), vault_(std::move(vault)) {}
+
+  void Migrate() override {
+    db_.Exec(
+        "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT "
+        "NULL, applied_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now')))");
+    for (const Migration& m : Migrations()) {
+      InTransaction([&] {
+        // Re-checked inside the write transaction so two processes starting
+        // at once cannot both apply the same migration.
+        Statement q(db_.handle(), "SELECT 1 FROM schema_migrations WHERE version = ?");
+        q.Bind(1, m.version);
+        if (q.Step()) return;
+        db_.Exec(m.sql);
+        Statement ins(db_.handle(), "INSERT INTO schema_migrations (version, name) VALUES (?, ?)");
+        ins.Bind(1, m.version).Bind(2, m.name).Run();
+      });
+    }
+  }
+
+  int SchemaVersion() override {
+    Statement q(db_.handle(), "SELECT COALESCE(MAX(version), 0) FROM schema_migrations");
+    return q.Step() ? static_cast<int>(q.Int(0)) : 0;
+  }
+
+  void InTransaction(const std::function<void()>& fn) override {
+    if (depth_ > 0) {  // join the outer transaction
+      ++depth_;
+      try {
+        fn();
+      } catch (...) {
+        --depth_;
+        throw;
+      }
+      --depth_;
+      return;
+    }
+    // IMMEDIATE takes the write lock up front, so a read-then-write inside
+    // fn (the audit chain, uniqueness checks) cannot race another writer.
+    db_.Exec("BEGIN IMMEDIATE");
+    depth_ = 1;
+    try {
+      fn();
+      depth_ = 0;
+      db_.Exec("COMMIT");
+    } catch (...) {
+      depth_ = 0;
+      try {
+        db_.Exec("ROLLBACK");
+      } catch (...) {
+        // The original error is the one worth reporting.
+      }
+      throw;
+    }
+  }
+
+  // --- persons -----------------------------------------------------------------
+  int64_t AddPerson(const PersonRecord& p, const MyNumber& my_number) override {
+    Statement& s = Stmt("add_person",
+                        "INSERT INTO persons (my_number_key, my_number_sealed, name, name_kana, "
+                        "birth_date, sex, postcode, address) VALUES (?,?,?,?,?,?,?,?)");
+    s.BindBlob(1, vault_.Key(my_number)).BindBlob(2, vault_.Seal(my_number));
+    s.Bind(3, p.name).Bind(4, p.name_kana).Bind(5, p.birth_date).Bind(6, static_cast<int>(p.sex));
+    s.Bind(7, p.postcode).Bind(8, p.address);
+    RunInsert(s, "person with this My Number already exists");
+    return db_.LastInsertId();
+  }
+
+  std::optional<PersonRecord> GetPerson(int64_t id) override {
+    Statement& s = Stmt("get_person", "SELECT person_id, name, name_kana, birth_date, sex, "
+                                      "postcode, address FROM persons WHERE person_id = ?");
+    s.Bind(1, id);
+    return ReadPerson(s);
+  }
+
+  std::optional<PersonRecord> FindPersonByMyNumber(const MyNumber& n) override {
+    Statement& s = Stmt("find_person", "SELECT person_id, name, name_kana, birth_date, sex, "
+                                       "postcode, address FROM persons WHERE my_number_key = ?");
+    s.BindBlob(1, vault_.Key(n));
+    return ReadPerson(s);
+  }
+
+  std::optional<MyNumber> RevealMyNumber(int64_t person_id) override {
+    Statement& s = Stmt("reveal", "SELECT my_number_sealed FROM persons WHERE person_id = ?");
+    s.Bind(1, person_id);
+    std::optional<MyNumber> out;
+    if (s.Step()) {
+      out = vault_.Open(s.Blob(0));
+      if (!out) {
+        s.Reset();
+        throw StoreError("sealed My Number of person " + std::to_string(person_id) +
+                         " cannot be opened with this key file");
+      }
+    }
+    s.Reset();
+    return out;
+  }
+
+  // --- insurers, facilities ------------------------------------------------------
+  void PutInsurer(const InsurerRecord& r) override {
+    Statement& s = Stmt("put_insurer",
+                        "INSERT INTO insurers (insurer_number, name, category, link_lag_business_days, "
+                        "holders_may_get_certificate, certificate_validity_years) VALUES (?,?,?,?,?,?) "
+                        "ON CONFLICT (insurer_number) DO UPDATE SET name=excluded.name, "
+                        "category=excluded.category, link_lag_business_days=excluded.link_lag_business_days, "
+                        "holders_may_get_certificate=excluded.holders_may_get_certificate, "
+                        "certificate_validity_years=excluded.certificate_validity_years");
+    s.Bind(1, r.insurer_number).Bind(2, r.name).Bind(3, r.category).Bind(4, r.link_lag_business_days);
+    s.Bind(5, r.holders_may_get_certificate ? 1 : 0).Bind(6, r.certificate_validity_years);
+    RunInsert(s, "invalid insurer");
+  }
+
+  std::optional<InsurerRecord> GetInsurer(std::string_view number) override {
+    Statement& s = Stmt("get_insurer", "SELECT insurer_number, name, category, link_lag_business_days, "
+                                       "holders_may_get_certificate, certificate_validity_years "
+                                       "FROM insurers WHERE insurer_number = ?");
+    s.Bind(1, number);
+    auto all = ReadInsurers(s);
+    if (all.empty()) return std::nullopt;
+    return all.front();
+  }
+
+  std::vector<InsurerRecord> ListInsurers() override {
+    Statement& s = Stmt("list_insurers", "SELECT insurer_number, name, category, link_lag_business_days, "
+                                         "holders_may_get_certificate, certificate_validity_years "
+                                         "FROM insurers ORDER BY insurer_number");
+    return ReadInsurers(s);
+  }
+
+  void PutFacility(const FacilityRecord& f) override {
+    Statement& s = Stmt("put_facility",
+                        "INSERT INTO facilities (code, name, kind) VALUES (?,?,?) ON CONFLICT (code) "
+                        "DO UPDATE SET name=excluded.name, kind=excluded.kind");
+    s.Bind(1, f.code).Bind(2, f.name).Bind(3, f.kind);
+    RunInsert(s, "invalid facility");
+  }
+
+  std::optional<FacilityRecord> GetFacility(std::string_view code) override {
+    Statement& s = Stmt("get_facility", "SELECT code, name, kind FROM facilities WHERE code = ?");
+    s.Bind(1, code);
+    std::optional<FacilityRecord> out;
+    if (s.Step()) out = FacilityRecord{s.Text(0), s.Text(1), s.Text(2)};
+    s.Reset();
+    return out;
+  }
+
+  // --- members -------------------------------------------------------------------
+  int64_t AddQualification(const Qualification& q) override {
+    int64_t id = 0;
+    InTransaction([&] {
+      Statement& s = Stmt(
+          "add_member",
+          "INSERT INTO members (person_id, insurer_number, symbol, number, branch, personal_family, "
+          "card_classification, birth_date, sex, acquired, lost, loss_reason, copay_percent, "
+          "elderly_certificate_date, elderly_valid_from, elderly_valid_until, elderly_copay_percent, "
+          "linkage, submitted_on, linked_on, registration_error) "
+          "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+      BindMember(s, q);
+      RunInsert(s, "qualification rejected (duplicate 記号・番号・枝番 for this insurer, or unknown "
+                   "person/insurer)");
+      id = db_.LastInsertId();
+      WriteChildren(id, q);
+    });
+    return id;
+  }
+
+  void UpdateQualification(const Qualification& q) override {
+    InTransaction([&] {
+      Statement& s = Stmt(
+          "update_member",
+          "UPDATE members SET person_id=?, insurer_number=?, symbol=?, number=?, branch=?, "
+          "personal_family=?, card_classification=?, birth_date=?, sex=?, acquired=?, lost=?, "
+          "loss_reason=?, copay_percent=?, elderly_certificate_date=?, elderly_valid_from=?, "
+          "elderly_valid_until=?, elderly_copay_percent=?, linkage=?, submitted_on=?, linked_on=?, "
+          "registration_error=? WHERE member_id=?");
+      BindMember(s, q);
+      s.Bind(22, q.member_id);
+      RunInsert(s, "qualification update rejected");
+      if (db_.Changes() != 1) {
+        throw StoreError("no qualification with member_id " + std::to_string(q.member_id));
+      }
+      for (const char* table : {"member_attributes", "member_limits", "member_diseases"}) {
+        Statement del(db_.handle(), std::string("DELETE FROM ") + table + " WHERE member_id = ?");
+        del.Bind(1, q.member_id).Run();
+      }
+      WriteChildren(q.member_id, q);
+    });
+  }
+
+  std::optional<Qualification> GetQualification(int64_t member_id) override {
+    Statement& s = Stmt("get_member", std::string("SELECT ") + kMemberColumns +
+                                          " FROM members m LEFT JOIN insurers i USING (insurer_number)"
+                                          " WHERE member_id = ?");
+    s.Bind(1, member_id);
+    auto all = ReadMembers(s);
+    if (all.empty()) return std::nullopt;
+    return std::move(all.front());
+  }
+
+  std::vector<Qualification> FindByCardKeys(std::string_view insurer, std::string_view number,
+                                            Date birth) override {
+    Statement& s = Stmt("find_by_card", std::string("SELECT ") + kMemberColumns +
+                                            " FROM members m LEFT JOIN insurers i USING (insurer_number)"
+                                            " WHERE m.insurer_number = ? AND number = ? AND birth_date = ?");
+    s.Bind(1, insurer).Bind(2, number).Bind(3, birth);
+    return ReadMembers(s);
+  }
+
+  std::vector<Qualification> QualificationsOfPerson(int64_t person_id) override {
+    Statement& s = Stmt("member_of_person", std::string("SELECT ") + kMemberColumns +
+                                                " FROM members m LEFT JOIN insurers i USING (insurer_number)"
+                                                " WHERE person_id = ? ORDER BY acquired, member_id");
+    s.Bind(1, person_id);
+    return ReadMembers(s);
+  }
+
+  // --- cards -----------------------------------------------------------------------
+  int64_t AddCard(const CardRecord& c) override {
+    Statement& s = Stmt("add_card",
+                        "INSERT INTO cards (person_id, kind, application_date, issued_on, "
+                        "card_expires_on, cert_serial, cert_issued_on, cert_expires_on, status, "
+                        "pin_failures, face_only, insurance_registered_on, registration_channel) "
+                        "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)");
+    BindCard(s, c);
+    RunInsert(s, "card rejected (duplicate certificate serial or unknown person)");
+    return db_.LastInsertId();
+  }
+
+  void UpdateCard(const CardRecord& c) override {
+    Statement& s = Stmt("update_card",
+                        "UPDATE cards SET person_id=?, kind=?, application_date=?, issued_on=?, "
+                        "card_expires_on=?, cert_serial=?, cert_issued_on=?, cert_expires_on=?, status=?, "
+                        "pin_failures=?, face_only=?, insurance_registered_on=?, registration_channel=? "
+                        "WHERE card_id=?");
+    BindCard(s, c);
+    s.Bind(14, c.card_id);
+    RunInsert(s, "card update rejected");
+    if (db_.Changes() != 1) throw StoreError("no card with card_id " + std::to_string(c.card_id));
+  }
+
+  std::optional<CardRecord> GetCard(int64_t card_id) override {
+    Statement& s = Stmt("get_card", std::string("SELECT ") + kCardColumns + " FROM cards WHERE card_id = ?");
+    s.Bind(1, card_id);
+    return First(ReadCards(s));
+  }
+
+  std::optional<CardRecord> FindCardByCertSerial(std::string_view serial) override {
+    Statement& s =
+        Stmt("card_by_serial", std::string("SELECT ") + kCardColumns + " FROM cards WHERE cert_serial = ?");
+    s.Bind(1, serial);
+    return First(ReadCards(s));
+  }
+
+  std::vector<CardRecord> CardsOfPerson(int64_t person_id) override {
+    Statement& s = Stmt("cards_of_person", std::string("SELECT ") + kCardColumns +
+                                               " FROM cards WHERE person_id = ? ORDER BY card_id");
+    s.Bind(1, person_id);
+    return ReadCards(s);
+  }
+
+  // --- documents -------------------------------------------------------------------
+  int64_t AddDocument(const DocumentRecord& d) override {
+    Statement& s = Stmt("add_document",
+                        "INSERT INTO documents (member_id, kind, reason, issued_on, valid_until, "
+                        "returned_on) VALUES (?,?,?,?,?,?)");
+    s.Bind(1, d.member_id).Bind(2, DocumentKindName(d.kind)).Bind(3, d.reason).Bind(4, d.issued_on);
+    s.Bind(5, d.valid_until).Bind(6, d.returned_on);
+    RunInsert(s, "document rejected (unknown member)");
+    return db_.LastInsertId();
+  }
+
+  std::vector<DocumentRecord> DocumentsOfMember(int64_t member_id) override {
+    Statement& s = Stmt("docs_of_member",
+                        "SELECT document_id, member_id, kind, reason, issued_on, valid_until, returned_on "
+                        "FROM documents WHERE member_id = ? ORDER BY document_id");
+    s.Bind(1, member_id);
+    std::vector<DocumentRecord> out;
+    while (s.Step()) {
+      DocumentRecord d;
+      d.document_id = s.Int(0);
+      d.member_id = s.Int(1);
+      auto kind = ParseDocumentKindName(s.Text(2));
+      if (!kind) throw StoreError("stored document kind is unknown: " + s.Text(2));
+      d.kind = *kind;
+      d.reason = s.Text(3);
+      d.issued_on = s.DateAt(4);
+      d.valid_until = s.OptDate(5);
+      d.returned_on = s.OptDate(6);
+      out.push_back(std::move(d));
+    }
+    s.Reset();
+    return out;
+  }
+
+  // --- audit -----------------------------------------------------------------------
+  AuditEntry AppendAudit(const AuditEntry& in) override {
+    AuditEntry e = in;
+    InTransaction([&] {
+      Statement& last = Stmt("audit_last", "SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1");
+      e.seq = 1;
+      e.prev_hash.clear();
+      if (last.Step()) {
+        e.seq = last.Int(0) + 1;
+        e.prev_hash = last.Text(1);
+      }
+      last.Reset();
+      e.hash = AuditEntryHash(e);
+      Statement& s = Stmt("audit_add",
+                          "INSERT INTO audit_log (seq, at, actor, action, person_id, detail, prev_hash, "
+                          "hash) VALUES (?,?,?,?,?,?,?,?)");
+      s.Bind(1, e.seq).Bind(2, e.at).Bind(3, e.actor).Bind(4, e.action).Bind(5, e.person_id);
+      s.Bind(6, e.detail).Bind(7, e.prev_hash).Bind(8, e.hash);
+      RunInsert(s, "audit append failed");
+    });
+    return e;
+  }
+
+  std::vector<AuditEntry> ReadAudit(int64_t after_seq, int limit) override {
+    Statement& s = Stmt("audit_read", std::string("SELECT ") + kAuditColumns +
+                                          " FROM audit_log WHERE seq > ? ORDER BY seq LIMIT ?");
+    s.Bind(1, after_seq).Bind(2, limit);
+    return ReadAuditRows(s);
+  }
+
+  std::vector<AuditEntry> AuditOfPerson(int64_t person_id) override {
+    Statement& s = Stmt("audit_person", std::string("SELECT ") + kAuditColumns +
+                                            " FROM audit_log WHERE person_id = ? AND person_id <> 0 ORDER BY seq");
+    s.Bind(1, person_id);
+    return ReadAuditRows(s);
+  }
+
+  StoreCounts Counts() override {
+    StoreCounts c;
+    auto count = [&](const char* table) {
+      Statement s(db_.handle(), std::string("SELECT COUNT(*) FROM ") + table);
+      return s.Step() ? s.Int(0) : 0;
+    };
+    c.persons = count("persons");
+    c.insurers = count("insurers");
+    c.members = count("members");
+    c.cards = count("cards");
+    c.documents = count("documents");
+    c.facilities = count("facilities");
+    c.audit_entries = count("audit_log");
+    return c;
+  }
+
+ private:
+  // Prepared statements are cached by name for the life of the connection.
+  Statement& Stmt(const std::string& name, const std::string& sql) {
+    auto it = stmts_.find(name);
+    if (it == stmts_.end()) {
+      it = stmts_.emplace(name, std::make_unique<Statement>(db_.handle(), sql)).first;
+    }
+    it->second->Reset();
+    return *it->second;
+  }
+
+  // Runs an INSERT/UPDATE, turning constraint failures into a clear message.
+  static void RunInsert(Statement& s, const std::string& what) {
+    try {
+      s.Run();
+    } catch (const StoreError& e) {
+      s.Reset();
+      throw StoreError(what + " (" + e.what() + ")");
+    }
+  }
+
+  template <class T>
+  static std::optional<T> First(std::vector<T> v) {
+    if (v.empty()) return std::nullopt;
+    return std::move(v.front());
+  }
+
+  static std::optional<PersonRecord> ReadPerson(Statement& s) {
+    std::optional<PersonRecord> out;
+    if (s.Step()) {
+      PersonRecord p;
+      p.person_id = s.Int(0);
+      p.name = s.Text(1);
+      p.name_kana = s.Text(2);
+      p.birth_date = s.DateAt(3);
+      p.sex = static_cast<Sex>(s.Int(4));
+      p.postcode = s.Text(5);
+      p.address = s.Text(6);
+      out = std::move(p);
+    }
+    s.Reset();
+    return out;
+  }
+
+  static std::vector<InsurerRecord> ReadInsurers(Statement& s) {
+    std::vector<InsurerRecord> out;
+    while (s.Step()) {
+      InsurerRecord r;
+      r.insurer_number = s.Text(0);
+      r.name = s.Text(1);
+      r.category = s.Text(2);
+      r.link_lag_business_days = static_cast<int>(s.Int(3));
+      r.holders_may_get_certificate = s.Int(4) != 0;
+      r.certificate_validity_years = static_cast<int>(s.Int(5));
+      out.push_back(std::move(r));
+    }
+    s.Reset();
+    return out;
+  }
+
+  static void BindMember(Statement& s, const Qualification& q) {
+    s.Bind(1, q.person_id).Bind(2, q.insurer_number).Bind(3, q.symbol).Bind(4, q.number);
+    s.Bind(5, q.branch).Bind(6, static_cast<int>(q.personal_family));
+    s.Bind(7, static_cast<int>(q.card_classification)).Bind(8, q.birth_date);
+    s.Bind(9, static_cast<int>(q.sex)).Bind(10, q.acquired).Bind(11, q.lost);
+    if (q.loss_reason) {
+      s.Bind(12, LossReasonCode(*q.loss_reason));
+    } else {
+      s.BindNull(12);
+    }
+    s.Bind(13, q.copay_percent);
+    if (q.elderly) {
+      s.Bind(14, q.elderly->certificate_date).Bind(15, q.elderly->valid_from);
+      s.Bind(16, q.elderly->valid_until).Bind(17, q.elderly->copay_percent);
+    } else {
+      s.BindNull(14).BindNull(15).BindNull(16).BindNull(17);
+    }
+    s.Bind(18, LinkageStateName(q.linkage)).Bind(19, q.submitted_on).Bind(20, q.linked_on);
+    s.Bind(21, q.registration_error);
+  }
+
+  void WriteChildren(int64_t id, const Qualification& q) {
+    Statement& a = Stmt("add_attr",
+                        "INSERT INTO member_attributes (member_id, effective_from, name, name_kana, "
+                        "insured_name, postcode, address) VALUES (?,?,?,?,?,?,?)");
+    for (const MemberAttributes& at : q.attributes) {
+      a.Bind(1, id).Bind(2, at.effective_from).Bind(3, at.name).Bind(4, at.name_kana);
+      a.Bind(5, at.insured_name).Bind(6, at.postcode).Bind(7, at.address);
+      RunInsert(a, "member attributes rejected (two changes effective the same day?)");
+    }
+    Statement& l = Stmt("add_limit",
+                        "INSERT INTO member_limits (member_id, classification, category_flag, "
+                        "certificate_date, valid_from, valid_until, long_term_date) VALUES (?,?,?,?,?,?,?)");
+    for (const LimitCertificate& lc : q.limits) {
+      l.Bind(1, id).Bind(2, lc.classification).Bind(3, lc.category_flag).Bind(4, lc.certificate_date);
+      l.Bind(5, lc.valid_from).Bind(6, lc.valid_until).Bind(7, lc.long_term_date);
+      RunInsert(l, "limit certificate rejected");
+    }
+    Statement& d = Stmt("add_disease",
+                        "INSERT INTO member_diseases (member_id, category, certificate_date, valid_from, "
+                        "valid_until, self_pay_yen) VALUES (?,?,?,?,?,?)");
+    for (const SpecificDisease& sd : q.diseases) {
+      d.Bind(1, id).Bind(2, sd.category).Bind(3, sd.certificate_date).Bind(4, sd.valid_from);
+      d.Bind(5, sd.valid_until).Bind(6, sd.self_pay_yen);
+      RunInsert(d, "specific disease certificate rejected");
+    }
+  }
+
+  std::vector<Qualification> ReadMembers(Statement& s) {
+    std::vector<Qualification> out;
+    while (s.Step()) {
+      Qualification q;
+      q.member_id = s.Int(0);
+      q.person_id = s.Int(1);
+      q.insurer_number = s.Text(2);
+      q.symbol = s.Text(3);
+      q.number = s.Text(4);
+      q.branch = s.Text(5);
+      q.personal_family = static_cast<PersonalFamily>(s.Int(6));
+      q.card_classification = static_cast<CardClassification>(s.Int(7));
+      q.birth_date = s.DateAt(8);
+      q.sex = static_cast<Sex>(s.Int(9));
+      q.acquired = s.DateAt(10);
+      q.lost = s.OptDate(11);
+      if (!s.IsNull(12)) q.loss_reason = ParseLossReasonCode(s.Text(12));
+      q.copay_percent = static_cast<int>(s.Int(13));
+      if (!s.IsNull(14)) {
+        q.elderly = ElderlyRecipient{s.DateAt(14), s.DateAt(15), s.DateAt(16),
+                                     static_cast<int>(s.Int(17))};
+      }
+      auto linkage = ParseLinkageStateName(s.Text(18));
+      if (!linkage) throw StoreError("stored linkage state is unknown: " + s.Text(18));
+      q.linkage = *linkage;
+      q.submitted_on = s.DateAt(19);
+      q.linked_on = s.OptDate(20);
+      q.registration_error = s.Text(21);
+      q.insurer_name = s.Text(22);
+      out.push_back(std::move(q));
+    }
+    s.Reset();
+    for (Qualification& q : out) ReadChildren(q);
+    return out;
+  }
+
+  void ReadChildren(Qualification& q) {
+    Statement& a = Stmt("get_attrs",
+                        "SELECT effective_from, name, name_kana, insured_name, postcode, address "
+                        "FROM member_attributes WHERE member_id = ? ORDER BY effective_from");
+    a.Bind(1, q.member_id);
+    while (a.Step()) {
+      q.attributes.push_back({a.DateAt(0), a.Text(1), a.Text(2), a.Text(3), a.Text(4), a.Text(5)});
+    }
+    a.Reset();
+    Statement& l = Stmt("get_limits",
+                        "SELECT classification, category_flag, certificate_date, valid_from, valid_until, "
+                        "long_term_date FROM member_limits WHERE member_id = ? ORDER BY valid_from");
+    l.Bind(1, q.member_id);
+    while (l.Step()) {
+      q.limits.push_back({static_cast<int>(l.Int(0)), l.Text(1), l.DateAt(2), l.DateAt(3), l.DateAt(4),
+                          l.OptDate(5)});
+    }
+    l.Reset();
+    Statement& d = Stmt("get_diseases",
+                        "SELECT category, certificate_date, valid_from, valid_until, self_pay_yen "
+                        "FROM member_diseases WHERE member_id = ? ORDER BY valid_from");
+    d.Bind(1, q.member_id);
+    while (d.Step()) {
+      q.diseases.push_back({static_cast<int>(d.Int(0)), d.DateAt(1), d.DateAt(2), d.DateAt(3),
+                            static_cast<int>(d.Int(4))});
+    }
+    d.Reset();
+  }
+
+  static void BindCard(Statement& s, const CardRecord& c) {
+    s.Bind(1, c.person_id).Bind(2, c.kind == CredentialKind::kCard ? "card" : "smartphone");
+    s.Bind(3, c.application_date).Bind(4, c.issued_on).Bind(5, c.card_expires_on);
+    s.Bind(6, c.cert_serial).Bind(7, c.cert_issued_on).Bind(8, c.cert_expires_on);
+    s.Bind(9, CardStateName(c.status)).Bind(10, c.pin_failures).Bind(11, c.face_only ? 1 : 0);
+    s.Bind(12, c.insurance_registered_on).Bind(13, c.registration_channel);
+  }
+
+  static std::vector<CardRecord> ReadCards(Statement& s) {
+    std::vector<CardRecord> out;
+    while (s.Step()) {
+      CardRecord c;
+      c.card_id = s.Int(0);
+      c.person_id = s.Int(1);
+      c.kind = s.Text(2) == "smartphone" ? CredentialKind::kSmartphone : CredentialKind::kCard;
+      c.application_date = s.DateAt(3);
+      c.issued_on = s.DateAt(4);
+      c.card_expires_on = s.DateAt(5);
+      c.cert_serial = s.Text(6);
+      c.cert_issued_on = s.DateAt(7);
+      c.cert_expires_on = s.DateAt(8);
+      auto st = ParseCardStateName(s.Text(9));
+      if (!st) throw StoreError("stored card status is unknown: " + s.Text(9));
+      c.status = *st;
+      c.pin_failures = static_cast<int>(s.Int(10));
+      c.face_only = s.Int(11) != 0;
+      c.insurance_registered_on = s.OptDate(12);
+      c.registration_channel = s.Text(13);
+      out.push_back(std::move(c));
+    }
+    s.Reset();
+    return out;
+  }
+
+  static std::vector<AuditEntry> ReadAuditRows(Statement& s) {
+    std::vector<AuditEntry> out;
+    while (s.Step()) {
+      out.push_back({s.Int(0), s.Text(1), s.Text(2), s.Text(3), s.Int(4), s.Text(5), s.Text(6),
+                     s.Text(7)});
+    }
+    s.Reset();
+    return out;
+  }
+
+  Db db_;
+  MyNumberVault vault_;
+  std::map<std::string, std::unique_ptr<Statement>> stmts_;
+  int depth_ = 0;
+};
+
+}  // namespace
+
+std::unique_ptr<Store> OpenSqliteStore(const std::string& path, MyNumberVault vault) {
+  auto store = std::make_unique<SqliteStore>(path, std::move(vault));
+  store->Migrate();
+  return store;
+}
+
+}  // namespace onshi::store::sqlite

@@ -1,0 +1,136 @@
+#include "store/store.hpp"
+
+#include <openssl/evp.h>
+
+#include <set>
+
+#include "store/my_number_vault.hpp"
+#include "store/sqlite/sqlite_store.hpp"
+
+namespace onshi::store {
+namespace {
+
+constexpr std::string_view kSqlitePrefix = "sqlite:";
+
+std::string SqlitePath(const std::string& location) {
+  if (location.rfind(kSqlitePrefix, 0) == 0) return location.substr(kSqlitePrefix.size());
+  return location;
+}
+
+bool IsPostgres(const std::string& location) {
+  return location.rfind("postgresql://", 0) == 0 || location.rfind("postgres://", 0) == 0;
+}
+
+}  // namespace
+
+std::string_view CardStateName(CardState s) {
+  switch (s) {
+    case CardState::kActive: return "active";
+    case CardState::kSuspended: return "suspended";
+    case CardState::kRevoked: return "revoked";
+  }
+  return "active";
+}
+
+std::optional<CardState> ParseCardStateName(std::string_view name) {
+  if (name == "active") return CardState::kActive;
+  if (name == "suspended") return CardState::kSuspended;
+  if (name == "revoked") return CardState::kRevoked;
+  return std::nullopt;
+}
+
+std::string_view DocumentKindName(DocumentKind k) {
+  switch (k) {
+    case DocumentKind::kNotice: return "notice";
+    case DocumentKind::kCertificate: return "certificate";
+    case DocumentKind::kShortTermCertificate: return "short_term_certificate";
+  }
+  return "notice";
+}
+
+std::optional<DocumentKind> ParseDocumentKindName(std::string_view name) {
+  if (name == "notice") return DocumentKind::kNotice;
+  if (name == "certificate") return DocumentKind::kCertificate;
+  if (name == "short_term_certificate") return DocumentKind::kShortTermCertificate;
+  return std::nullopt;
+}
+
+std::string DefaultKeyFile(const std::string& location) {
+  if (IsPostgres(location)) return "onshi.keys";
+  return SqlitePath(location) + ".keys";
+}
+
+std::unique_ptr<Store> OpenStore(const std::string& location, const std::string& key_file) {
+  if (IsPostgres(location)) {
+    throw StoreError("the PostgreSQL backend is not built into this version; use a SQLite path");
+  }
+  const std::string path = SqlitePath(location);
+  if (path.empty()) throw StoreError("empty database path");
+  return sqlite::OpenSqliteStore(path, MyNumberVault::FromKeyFile(key_file));
+}
+
+std::vector<Qualification> LoadForCardQuery(Store& store, const InsuranceCardQuery& query) {
+  std::vector<Qualification> matched =
+      store.FindByCardKeys(query.insurer_number, query.number, query.birth_date);
+  std::set<int64_t> persons, seen;
+  for (const Qualification& q : matched) {
+    persons.insert(q.person_id);
+    seen.insert(q.member_id);
+  }
+  // A newer qualification of the same person may sit under other keys
+  // (another insurer): needed to tell 無効 from 無効（新しい資格あり）.
+  for (int64_t p : persons) {
+    for (Qualification& q : store.QualificationsOfPerson(p)) {
+      if (seen.insert(q.member_id).second) matched.push_back(std::move(q));
+    }
+  }
+  return matched;
+}
+
+std::string AuditEntryHash(const AuditEntry& e) {
+  std::string buf;
+  auto add = [&buf](std::string_view field) {
+    buf += std::to_string(field.size());
+    buf += ':';
+    buf += field;
+  };
+  add(e.prev_hash);
+  add(std::to_string(e.seq));
+  add(e.at);
+  add(e.actor);
+  add(e.action);
+  add(std::to_string(e.person_id));
+  add(e.detail);
+  unsigned char md[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  if (EVP_Digest(buf.data(), buf.size(), md, &len, EVP_sha256(), nullptr) != 1) {
+    throw StoreError("SHA-256 failed");
+  }
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string hex;
+  for (unsigned i = 0; i < len; ++i) {
+    hex += kHex[md[i] >> 4];
+    hex += kHex[md[i] & 15];
+  }
+  return hex;
+}
+
+std::optional<int64_t> VerifyAuditChain(Store& store) {
+  std::string prev;
+  int64_t expected_seq = 1;
+  for (;;) {
+    std::vector<AuditEntry> page = store.ReadAudit(expected_seq - 1, 1000);
+    if (page.empty()) return std::nullopt;
+    for (const AuditEntry& e : page) {
+      // A deleted row shows as a gap; an edited one as a hash mismatch; a
+      // re-linked one as a prev_hash that is not the previous row's hash.
+      if (e.seq != expected_seq || e.prev_hash != prev || AuditEntryHash(e) != e.hash) {
+        return expected_seq;
+      }
+      prev = e.hash;
+      ++expected_seq;
+    }
+  }
+}
+
+}  // namespace onshi::store

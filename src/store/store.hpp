@@ -1,0 +1,117 @@
+// Store: the repository interface every backend implements.
+//
+// One interface, several implementations (SQLite now, PostgreSQL to come);
+// tests/store runs one parameterised suite against each. Methods throw
+// StoreError on I/O or constraint failures; nothing is half-written because
+// every multi-row write runs in a transaction (InTransaction nests by joining
+// the outer one).
+//
+// Privacy: the store receives My Number only in AddPerson and
+// FindPersonByMyNumber. It keeps a keyed HMAC for lookup and a sealed
+// (encrypted) copy for the resident-registry stand-in; eligibility tables
+// (members, cards, audit) hold surrogate ids only.
+#ifndef ONSHI_STORE_STORE_HPP_
+#define ONSHI_STORE_STORE_HPP_
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/eligibility.hpp"
+#include "core/membership.hpp"
+#include "core/my_number.hpp"
+#include "store/records.hpp"
+
+namespace onshi::store {
+
+class StoreError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+class Store {
+ public:
+  virtual ~Store() = default;
+
+  // Applies pending schema migrations; safe to call on every start.
+  virtual void Migrate() = 0;
+  virtual int SchemaVersion() = 0;
+  // Runs `fn` in one transaction: all of its writes land, or none do.
+  virtual void InTransaction(const std::function<void()>& fn) = 0;
+
+  // --- resident registry stand-in -----------------------------------------
+  virtual int64_t AddPerson(const PersonRecord& person, const MyNumber& my_number) = 0;
+  virtual std::optional<PersonRecord> GetPerson(int64_t person_id) = 0;
+  virtual std::optional<PersonRecord> FindPersonByMyNumber(const MyNumber& my_number) = 0;
+  // The sealed My Number, opened: only the intermediate server may call this.
+  virtual std::optional<MyNumber> RevealMyNumber(int64_t person_id) = 0;
+
+  // --- insurers and facilities ------------------------------------------------
+  virtual void PutInsurer(const InsurerRecord& insurer) = 0;
+  virtual std::optional<InsurerRecord> GetInsurer(std::string_view insurer_number) = 0;
+  virtual std::vector<InsurerRecord> ListInsurers() = 0;
+  virtual void PutFacility(const FacilityRecord& facility) = 0;
+  virtual std::optional<FacilityRecord> GetFacility(std::string_view code) = 0;
+
+  // --- membership (資格) --------------------------------------------------------
+  // Stores a qualification with its attributes and certificates; returns its
+  // member_id. The 記号・番号・枝番 must be unique within an insurer.
+  virtual int64_t AddQualification(const Qualification& q) = 0;
+  // Replaces everything stored for q.member_id.
+  virtual void UpdateQualification(const Qualification& q) = 0;
+  virtual std::optional<Qualification> GetQualification(int64_t member_id) = 0;
+  // Qualifications under an insurer + 番号 for a birth date, any symbol/branch.
+  virtual std::vector<Qualification> FindByCardKeys(std::string_view insurer_number,
+                                                    std::string_view number,
+                                                    Date birth_date) = 0;
+  virtual std::vector<Qualification> QualificationsOfPerson(int64_t person_id) = 0;
+
+  // --- cards and insurance-use registration ----------------------------------
+  virtual int64_t AddCard(const CardRecord& card) = 0;
+  virtual void UpdateCard(const CardRecord& card) = 0;
+  virtual std::optional<CardRecord> GetCard(int64_t card_id) = 0;
+  virtual std::optional<CardRecord> FindCardByCertSerial(std::string_view serial) = 0;
+  virtual std::vector<CardRecord> CardsOfPerson(int64_t person_id) = 0;
+
+  // --- documents --------------------------------------------------------------
+  virtual int64_t AddDocument(const DocumentRecord& doc) = 0;
+  virtual std::vector<DocumentRecord> DocumentsOfMember(int64_t member_id) = 0;
+
+  // --- audit log (append-only, hash-chained) ---------------------------------
+  // Appends an entry; seq, prev_hash and hash are filled in by the store.
+  virtual AuditEntry AppendAudit(const AuditEntry& entry) = 0;
+  virtual std::vector<AuditEntry> ReadAudit(int64_t after_seq, int limit) = 0;
+  virtual std::vector<AuditEntry> AuditOfPerson(int64_t person_id) = 0;
+
+  virtual StoreCounts Counts() = 0;
+};
+
+// Opens a store from a location: a file path or "sqlite:PATH" for SQLite.
+// ("postgresql://…" is reserved for the PostgreSQL backend.) `key_file`
+// holds the secrets for the My Number HMAC and sealing; it is created with
+// fresh random keys (mode 0600) if it does not exist. Runs Migrate().
+std::unique_ptr<Store> OpenStore(const std::string& location, const std::string& key_file);
+
+// The default key file for a location: "<path>.keys" next to a SQLite file.
+std::string DefaultKeyFile(const std::string& location);
+
+// Everything DecideByInsuranceCard needs: the qualifications matching the
+// keys plus every other qualification of each matched person.
+std::vector<Qualification> LoadForCardQuery(Store& store, const InsuranceCardQuery& query);
+
+// Verifies the audit chain from the first entry; returns the seq of the
+// first entry whose hash or link does not match, or nullopt if intact.
+std::optional<int64_t> VerifyAuditChain(Store& store);
+
+// The hash the store puts on an entry: hex SHA-256 over the previous hash and
+// the entry's fields, each length-prefixed so no two entries collide.
+std::string AuditEntryHash(const AuditEntry& entry);
+
+}  // namespace onshi::store
+
+#endif  // ONSHI_STORE_STORE_HPP_

@@ -1,0 +1,130 @@
+// The synthetic population: deterministic, valid identifiers, and every
+// QualificationValidity reachable from the demo scenarios (R-FAC-5).
+#include "populate/population.hpp"
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <set>
+
+#include "core/insurer_number.hpp"
+#include "core/medical_institution_code.hpp"
+
+namespace onshi::populate {
+namespace {
+
+namespace fs = std::filesystem;
+
+class PopulateTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() / ("onshi-pop-" + std::to_string(::getpid()) + "-" +
+                                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+
+  std::unique_ptr<store::Store> Open(const std::string& name) {
+    return store::OpenStore((dir_ / name).string(), (dir_ / (name + ".keys")).string());
+  }
+
+  fs::path dir_;
+};
+
+TEST_F(PopulateTest, ScenariosReachEveryQualificationValidity) {
+  auto s = Open("a.db");
+  PopulationOptions opt;
+  opt.members = 2000;
+  opt.seed = 7;
+  opt.scenarios = true;
+  PopulationReport r = Populate(*s, opt);
+  EXPECT_GE(r.members, 2000);
+  std::set<int> seen;
+  for (const Scenario& sc : r.scenarios) {
+    InsuranceCardQuery q{sc.insurer_number, sc.symbol, sc.number, sc.branch,
+                         *Date::ParseCompact(sc.birth_date)};
+    auto records = store::LoadForCardQuery(*s, q);
+    auto d = DecideByInsuranceCard(q, records, opt.today, opt.today);
+    if (sc.expect.rfind("QualificationValidity=", 0) == 0 && sc.card_serial.empty()) {
+      const int want = sc.expect[22] - '0';
+      EXPECT_EQ(static_cast<int>(d.validity), want) << sc.title;
+      seen.insert(static_cast<int>(d.validity));
+    }
+  }
+  EXPECT_EQ(seen, (std::set<int>{1, 2, 3, 4, 5}));
+}
+
+TEST_F(PopulateTest, SameSeedSameDatabase) {
+  auto a = Open("a.db");
+  auto b = Open("b.db");
+  PopulationOptions opt;
+  opt.members = 1500;
+  opt.seed = 42;
+  Populate(*a, opt);
+  Populate(*b, opt);
+  const auto ca = a->Counts(), cb = b->Counts();
+  EXPECT_EQ(ca.persons, cb.persons);
+  EXPECT_EQ(ca.members, cb.members);
+  EXPECT_EQ(ca.cards, cb.cards);
+  EXPECT_EQ(ca.documents, cb.documents);
+  for (int64_t id : {1, 500, 1200}) {
+    auto qa = a->GetQualification(id), qb = b->GetQualification(id);
+    ASSERT_TRUE(qa && qb);
+    EXPECT_EQ(qa->number, qb->number);
+    EXPECT_EQ(qa->birth_date, qb->birth_date);
+    EXPECT_EQ(qa->attributes.front().name, qb->attributes.front().name);
+    // Same digits, though the store's keys differ (each has its own key file).
+    EXPECT_EQ(a->RevealMyNumber(qa->person_id)->digits_for_hashing(),
+              b->RevealMyNumber(qb->person_id)->digits_for_hashing());
+  }
+  // A different seed gives different people.
+  auto c = Open("c.db");
+  opt.seed = 43;
+  Populate(*c, opt);
+  EXPECT_NE(a->GetQualification(500)->attributes.front().name + a->GetQualification(500)->number,
+            c->GetQualification(500)->attributes.front().name + c->GetQualification(500)->number);
+}
+
+TEST_F(PopulateTest, EveryIdentifierIsValidAndEveryMemberHasANotice) {
+  auto s = Open("a.db");
+  PopulationOptions opt;
+  opt.members = 3000;
+  opt.seed = 3;
+  PopulationReport r = Populate(*s, opt);
+  for (const auto& ins : s->ListInsurers()) {
+    EXPECT_TRUE(InsurerNumber::Parse(ins.insurer_number).ok()) << ins.insurer_number;
+    EXPECT_LE(ins.certificate_validity_years, 5);  // R-DOC-6
+  }
+  std::set<std::string> kinds;
+  int linked = 0, pending = 0, lost = 0, dependents = 0, elderly = 0, koki = 0;
+  for (int64_t id = 1; id <= r.members; ++id) {
+    auto q = s->GetQualification(id);
+    ASSERT_TRUE(q.has_value());
+    EXPECT_EQ(q->branch.size(), 2u);
+    EXPECT_TRUE(MyNumber::Parse(s->RevealMyNumber(q->person_id)->digits_for_hashing()).ok());
+    linked += q->linkage == LinkageState::kLinked;
+    pending += q->linkage == LinkageState::kSubmitted || q->linkage == LinkageState::kProcessing;
+    lost += q->lost.has_value();
+    dependents += q->personal_family == PersonalFamily::kDependent;
+    elderly += q->elderly.has_value();
+    koki += q->insurer_number.rfind("39", 0) == 0;
+    // R-DOC-1: a notice for every member who joined more than a week ago.
+    if (q->acquired.AddDays(7) <= opt.today) {
+      bool notice = false;
+      for (const auto& d : s->DocumentsOfMember(id)) notice |= d.kind == store::DocumentKind::kNotice;
+      EXPECT_TRUE(notice) << "member " << id;
+    }
+  }
+  EXPECT_GT(linked, r.members * 9 / 10);
+  EXPECT_GT(pending, 0);
+  EXPECT_GT(lost, 0);
+  EXPECT_GT(dependents, r.members / 10);
+  EXPECT_GT(elderly, 0);
+  EXPECT_GT(koki, r.members / 20);
+  EXPECT_GT(r.cards, r.persons / 2);
+}
+
+}  // namespace
+}  // namespace onshi::populate

@@ -1,0 +1,282 @@
+// The eligibility decision: every QualificationValidity (OQSCD006) and every
+// reason, as a facility would meet them. Rules: R-LINK-2, R-LINK-4, R-FAC-5,
+// R-FAC-6, R-REG-5, R-CARD-4.
+#include "core/eligibility.hpp"
+
+#include <gtest/gtest.h>
+
+#include <vector>
+
+namespace onshi {
+namespace {
+
+Date D(int y, int m, int d) {
+  return Date::FromYmd(y, m, d);
+}
+
+Qualification Linked(int64_t person, std::string insurer, std::string number, std::string branch,
+                     Date acquired) {
+  Qualification q;
+  q.person_id = person;
+  q.insurer_number = std::move(insurer);
+  q.symbol = "12-34";
+  q.number = std::move(number);
+  q.branch = std::move(branch);
+  q.birth_date = D(1980, 5, 15);
+  q.acquired = acquired;
+  q.linkage = LinkageState::kLinked;
+  q.submitted_on = acquired;
+  q.linked_on = acquired.AddDays(3);
+  q.attributes.push_back(
+      {acquired, "試験　花子", "シケン　ハナコ", "試験　一郎", "100-0001", "東京都千代田区"});
+  return q;
+}
+
+InsuranceCardQuery Query(std::string insurer, std::string number, std::string branch = "") {
+  return {std::move(insurer), "12-34", std::move(number), std::move(branch), D(1980, 5, 15)};
+}
+
+const Date kToday = D(2025, 6, 1);
+
+TEST(Eligibility, Valid_OneCoveringLinkedQualification) {
+  std::vector<Qualification> r = {Linked(1, "06139992", "567", "02", D(2020, 4, 1))};
+  auto d = DecideByInsuranceCard(Query("06139992", "567"), r, D(2025, 4, 1), kToday);
+  EXPECT_EQ(d.validity, QualificationValidity::kValid);
+  EXPECT_EQ(d.reason, EligibilityReason::kValid);
+  ASSERT_EQ(d.results.size(), 1u);
+  EXPECT_EQ(d.results[0]->branch, "02");
+}
+
+TEST(Eligibility, NotFound_WrongBirthDateIsNoRecord) {
+  std::vector<Qualification> r = {Linked(1, "06139992", "567", "02", D(2020, 4, 1))};
+  InsuranceCardQuery q = Query("06139992", "567");
+  q.birth_date = D(1980, 5, 16);
+  auto d = DecideByInsuranceCard(q, r, D(2025, 4, 1), kToday);
+  EXPECT_EQ(d.validity, QualificationValidity::kNotFound);
+  EXPECT_EQ(d.reason, EligibilityReason::kNoRecord);
+  EXPECT_TRUE(d.results.empty());
+}
+
+TEST(Eligibility, SymbolAndBranchMustMatchWhenGiven) {
+  std::vector<Qualification> r = {Linked(1, "06139992", "567", "02", D(2020, 4, 1))};
+  EXPECT_EQ(
+      DecideByInsuranceCard(Query("06139992", "567", "01"), r, D(2025, 4, 1), kToday).validity,
+      QualificationValidity::kNotFound);
+  InsuranceCardQuery wrong_symbol = Query("06139992", "567");
+  wrong_symbol.symbol = "99";
+  EXPECT_EQ(DecideByInsuranceCard(wrong_symbol, r, D(2025, 4, 1), kToday).validity,
+            QualificationValidity::kNotFound);
+  InsuranceCardQuery no_symbol = Query("06139992", "567");
+  no_symbol.symbol = "";
+  EXPECT_EQ(DecideByInsuranceCard(no_symbol, r, D(2025, 4, 1), kToday).validity,
+            QualificationValidity::kValid);
+}
+
+TEST(Eligibility, Invalid_LostBeforeTheDateAndNothingNewer) {
+  std::vector<Qualification> r = {Linked(1, "06139992", "567", "02", D(2020, 4, 1))};
+  r[0].lost = D(2025, 3, 1);
+  r[0].loss_reason = LossReason::kOther;
+  // The loss date is the first day without cover: the day before is valid.
+  EXPECT_EQ(DecideByInsuranceCard(Query("06139992", "567"), r, D(2025, 2, 28), kToday).validity,
+            QualificationValidity::kValid);
+  auto d = DecideByInsuranceCard(Query("06139992", "567"), r, D(2025, 3, 1), kToday);
+  EXPECT_EQ(d.validity, QualificationValidity::kInvalid);
+  EXPECT_EQ(d.reason, EligibilityReason::kLost);
+  ASSERT_EQ(d.results.size(), 1u);
+  EXPECT_EQ(*d.results[0]->loss_reason, LossReason::kOther);
+}
+
+TEST(Eligibility, InvalidNewQualification_OldCardAfterChangingInsurer) {
+  std::vector<Qualification> r = {Linked(1, "06139992", "567", "02", D(2020, 4, 1)),
+                                  Linked(1, "01130012", "8888", "00", D(2025, 3, 1))};
+  r[0].lost = D(2025, 3, 1);
+  r[0].loss_reason = LossReason::kOtherInsurance;
+  auto d = DecideByInsuranceCard(Query("06139992", "567"), r, D(2025, 4, 1), kToday);
+  EXPECT_EQ(d.validity, QualificationValidity::kInvalidNewQualification);
+  EXPECT_EQ(d.reason, EligibilityReason::kNewQualificationExists);
+  // The facility is shown the qualification of the card it asked about.
+  ASSERT_EQ(d.results.size(), 1u);
+  EXPECT_EQ(d.results[0]->insurer_number, "06139992");
+}
+
+TEST(Eligibility, RLink4_OldCardWhileNewInsurerNotLinkedIsInvalidWithTimeLag) {
+  std::vector<Qualification> r = {Linked(1, "06139992", "567", "02", D(2020, 4, 1)),
+                                  Linked(1, "01130012", "8888", "00", D(2025, 5, 1))};
+  r[0].lost = D(2025, 5, 1);
+  r[1].linkage = LinkageState::kSubmitted;
+  r[1].linked_on.reset();
+  auto d = DecideByInsuranceCard(Query("06139992", "567"), r, D(2025, 5, 20), kToday);
+  EXPECT_EQ(d.validity, QualificationValidity::kInvalid);
+  EXPECT_EQ(d.reason, EligibilityReason::kLinkagePending);
+  EXPECT_TRUE(d.likely_time_lag);
+}
+
+TEST(Eligibility, MultipleMatches_TwinsWithBranchOmitted) {
+  std::vector<Qualification> r = {Linked(1, "06139992", "567", "02", D(2020, 4, 1)),
+                                  Linked(2, "06139992", "567", "03", D(2020, 4, 1))};
+  auto d = DecideByInsuranceCard(Query("06139992", "567"), r, D(2025, 4, 1), kToday);
+  EXPECT_EQ(d.validity, QualificationValidity::kMultipleMatches);
+  EXPECT_EQ(d.results.size(), 2u);
+  // Giving the branch number resolves it.
+  EXPECT_EQ(
+      DecideByInsuranceCard(Query("06139992", "567", "03"), r, D(2025, 4, 1), kToday).validity,
+      QualificationValidity::kValid);
+}
+
+TEST(Eligibility, RLink2_SubmittedButNotLinkedIsNotFoundWithinLag) {
+  std::vector<Qualification> r = {Linked(1, "06139992", "567", "02", D(2025, 5, 20))};
+  r[0].linked_on = D(2025, 6, 3);  // scheduled after today
+  auto d = DecideByInsuranceCard(Query("06139992", "567"), r, D(2025, 5, 25), kToday);
+  EXPECT_EQ(d.validity, QualificationValidity::kNotFound);
+  EXPECT_EQ(d.reason, EligibilityReason::kLinkagePending);
+  EXPECT_TRUE(d.likely_time_lag);
+  // Once the link date is reached the same query is valid.
+  EXPECT_EQ(
+      DecideByInsuranceCard(Query("06139992", "567"), r, D(2025, 5, 25), D(2025, 6, 3)).validity,
+      QualificationValidity::kValid);
+}
+
+TEST(Eligibility, RLink4_PendingBeyondThreeMonthsIsProbablyAnError) {
+  std::vector<Qualification> r = {Linked(1, "06139992", "567", "02", D(2025, 1, 10))};
+  r[0].linkage = LinkageState::kProcessing;
+  r[0].linked_on.reset();
+  auto d = DecideByInsuranceCard(Query("06139992", "567"), r, D(2025, 5, 25), kToday);
+  EXPECT_EQ(d.reason, EligibilityReason::kLinkagePending);
+  EXPECT_FALSE(d.likely_time_lag);
+  EXPECT_NE(d.Explanation().find("登録誤り"), std::string::npos);
+}
+
+TEST(Eligibility, RLink4_RegistrationErrorIsNotFoundAndNamesTheInsurer) {
+  std::vector<Qualification> r = {Linked(1, "06139992", "567", "02", D(2025, 5, 1))};
+  r[0].linkage = LinkageState::kRegistrationError;
+  r[0].linked_on.reset();
+  r[0].registration_error = "birth_date differs from resident registry";
+  auto d = DecideByInsuranceCard(Query("06139992", "567"), r, D(2025, 5, 25), kToday);
+  EXPECT_EQ(d.validity, QualificationValidity::kNotFound);
+  EXPECT_EQ(d.reason, EligibilityReason::kInsurerRegistrationError);
+  EXPECT_FALSE(d.likely_time_lag);
+  EXPECT_EQ(EligibilityReasonCode(d.reason), "insurer_registration_error");
+}
+
+TEST(Eligibility, NotYetAcquiredOnAPastDate) {
+  std::vector<Qualification> r = {Linked(1, "06139992", "567", "02", D(2024, 4, 1))};
+  auto d = DecideByInsuranceCard(Query("06139992", "567"), r, D(2024, 3, 31), kToday);
+  EXPECT_EQ(d.validity, QualificationValidity::kNotFound);
+  EXPECT_EQ(d.reason, EligibilityReason::kNotYetAcquired);
+}
+
+TEST(Eligibility, PastDateAnswersAsOfThatDate) {
+  // Valid in 2023, lost in 2024: a query for 2023 is valid even today.
+  std::vector<Qualification> r = {Linked(1, "06139992", "567", "02", D(2020, 4, 1))};
+  r[0].lost = D(2024, 1, 1);
+  EXPECT_EQ(DecideByInsuranceCard(Query("06139992", "567"), r, D(2023, 6, 1), kToday).validity,
+            QualificationValidity::kValid);
+}
+
+TEST(EligibilityByPerson, ValidPicksTheCoveringQualification) {
+  std::vector<Qualification> r = {Linked(1, "06139992", "567", "02", D(2020, 4, 1)),
+                                  Linked(1, "01130012", "8888", "00", D(2025, 3, 1))};
+  r[0].lost = D(2025, 3, 1);
+  auto d = DecideByPerson({}, r, D(2025, 4, 1), kToday);
+  EXPECT_EQ(d.validity, QualificationValidity::kValid);
+  ASSERT_EQ(d.results.size(), 1u);
+  EXPECT_EQ(d.results[0]->insurer_number, "01130012");
+}
+
+TEST(EligibilityByPerson, RReg5_NoInsurerRegisteredIsNoRecord) {
+  auto d = DecideByPerson({}, {}, D(2025, 4, 1), kToday);
+  EXPECT_EQ(d.validity, QualificationValidity::kNotFound);
+  EXPECT_EQ(d.reason, EligibilityReason::kNoRecord);
+}
+
+TEST(EligibilityByPerson, RLink4_JoinedButNotLinkedIsNotFoundThenInvalidAfterAJob) {
+  std::vector<Qualification> fresh = {Linked(1, "06139992", "567", "02", D(2025, 5, 10))};
+  fresh[0].linkage = LinkageState::kSubmitted;
+  fresh[0].linked_on.reset();
+  auto d = DecideByPerson({}, fresh, D(2025, 5, 20), kToday);
+  EXPECT_EQ(d.validity, QualificationValidity::kNotFound);  // 資格情報なし
+  EXPECT_EQ(d.reason, EligibilityReason::kLinkagePending);
+
+  std::vector<Qualification> changed = {Linked(1, "01130012", "8888", "00", D(2020, 4, 1)),
+                                        fresh[0]};
+  changed[0].lost = D(2025, 5, 10);
+  d = DecideByPerson({}, changed, D(2025, 5, 20), kToday);
+  EXPECT_EQ(d.validity, QualificationValidity::kInvalid);  // 資格(無効)
+  EXPECT_EQ(d.reason, EligibilityReason::kLinkagePending);
+  ASSERT_EQ(d.results.size(), 1u);
+  EXPECT_EQ(d.results[0]->insurer_number, "01130012");
+}
+
+TEST(EligibilityByPerson, LostWithNothingNewIsInvalid) {
+  std::vector<Qualification> r = {Linked(1, "06139992", "567", "02", D(2020, 4, 1))};
+  r[0].lost = D(2025, 1, 1);
+  r[0].loss_reason = LossReason::kDeath;
+  auto d = DecideByPerson({}, r, D(2025, 4, 1), kToday);
+  EXPECT_EQ(d.validity, QualificationValidity::kInvalid);
+  EXPECT_EQ(d.reason, EligibilityReason::kLost);
+}
+
+TEST(EligibilityByPerson, MultipleCoveringIsMultipleMatches) {
+  std::vector<Qualification> r = {Linked(1, "06139992", "567", "02", D(2020, 4, 1)),
+                                  Linked(1, "01130012", "8888", "00", D(2025, 3, 1))};
+  auto d = DecideByPerson({}, r, D(2025, 4, 1), kToday);
+  EXPECT_EQ(d.validity, QualificationValidity::kMultipleMatches);
+  EXPECT_EQ(d.results.size(), 2u);
+}
+
+TEST(EligibilityByPerson, RCard4_BlockedCardGivesTheCardReason) {
+  std::vector<Qualification> r = {Linked(1, "06139992", "567", "02", D(2020, 4, 1))};
+  for (EligibilityReason why :
+       {EligibilityReason::kCertificateExpiredBeyondGrace, EligibilityReason::kCardSuspended,
+        EligibilityReason::kCardExpired, EligibilityReason::kCardRevoked,
+        EligibilityReason::kNotRegisteredForInsuranceUse}) {
+    auto d = DecideByPerson({why, false}, r, D(2025, 4, 1), kToday);
+    EXPECT_EQ(d.validity, QualificationValidity::kNotFound) << EligibilityReasonCode(why);
+    EXPECT_EQ(d.reason, why);
+    EXPECT_TRUE(d.results.empty());
+    EXPECT_FALSE(d.Explanation().empty());
+  }
+}
+
+TEST(EligibilityByPerson, RCard4_GraceIsValidButFlagsClinicalSharingOff) {
+  std::vector<Qualification> r = {Linked(1, "06139992", "567", "02", D(2020, 4, 1))};
+  auto d = DecideByPerson({std::nullopt, true}, r, D(2025, 4, 1), kToday);
+  EXPECT_EQ(d.validity, QualificationValidity::kValid);
+  EXPECT_TRUE(d.card_in_grace);
+  EXPECT_NE(d.Explanation().find("猶予"), std::string::npos);
+}
+
+TEST(Membership, AttributesAreEffectiveDated) {
+  Qualification q = Linked(1, "06139992", "567", "02", D(2020, 4, 1));
+  q.attributes.push_back(
+      {D(2024, 6, 1), "新姓　花子", "シンセイ　ハナコ", "試験　一郎", "100-0002", "東京都港区"});
+  EXPECT_EQ(q.AttributesOn(D(2024, 5, 31)).name, "試験　花子");
+  EXPECT_EQ(q.AttributesOn(D(2024, 6, 1)).name, "新姓　花子");
+  EXPECT_EQ(q.AttributesOn(D(2019, 1, 1)).name, "試験　花子");
+}
+
+TEST(Membership, CertificatesInForceOnADate) {
+  Qualification q = Linked(1, "06139992", "567", "02", D(2020, 4, 1));
+  q.elderly = ElderlyRecipient{D(2024, 7, 20), D(2024, 8, 1), D(2025, 7, 31), 20};
+  q.limits.push_back({1, "A03", D(2025, 3, 20), D(2025, 4, 1), D(2026, 3, 31), std::nullopt});
+  q.diseases.push_back({1, D(2025, 1, 5), D(2025, 1, 1), D(2025, 12, 31), 10000});
+  EXPECT_NE(q.ElderlyOn(D(2025, 7, 31)), nullptr);
+  EXPECT_EQ(q.ElderlyOn(D(2025, 8, 1)), nullptr);
+  EXPECT_EQ(q.LimitOn(D(2025, 3, 31)), nullptr);
+  ASSERT_NE(q.LimitOn(D(2025, 4, 1)), nullptr);
+  EXPECT_EQ(q.LimitOn(D(2025, 4, 1))->category_flag, "A03");
+  EXPECT_EQ(q.DiseasesOn(D(2025, 6, 1)).size(), 1u);
+  EXPECT_TRUE(q.DiseasesOn(D(2026, 1, 1)).empty());
+}
+
+TEST(Membership, LossReasonWireCodesRoundTrip) {
+  for (LossReason r : {LossReason::kDeath, LossReason::kPublicAssistance,
+                       LossReason::kOtherInsurance, LossReason::kOther}) {
+    EXPECT_EQ(ParseLossReasonCode(LossReasonCode(r)), r);
+  }
+  EXPECT_EQ(LossReasonCode(LossReason::kOtherInsurance), "03");
+  EXPECT_FALSE(ParseLossReasonCode("04").has_value());
+}
+
+}  // namespace
+}  // namespace onshi

@@ -1,0 +1,406 @@
+// The store suite: one set of tests, run against every backend
+// (INSTANTIATE_TEST_SUITE_P at the bottom). A new backend passes when it is
+// added to the list and nothing else changes.
+#include "store/store.hpp"
+
+#include <gtest/gtest.h>
+#include <sqlite3.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+
+#include "core/eligibility.hpp"
+
+namespace onshi::store {
+namespace {
+
+namespace fs = std::filesystem;
+
+Date D(int y, int m, int d) { return Date::FromYmd(y, m, d); }
+
+MyNumber Mn(const char* digits) { return MyNumber::Parse(digits).value(); }
+
+class ScratchDir {
+ public:
+  ScratchDir() {
+    path_ = fs::temp_directory_path() /
+            ("onshi-store-" + std::to_string(::getpid()) + "-" + std::to_string(counter_++));
+    fs::remove_all(path_);
+    fs::create_directories(path_);
+  }
+  ~ScratchDir() { fs::remove_all(path_); }
+  fs::path path() const { return path_; }
+
+ private:
+  static inline int counter_ = 0;
+  fs::path path_;
+};
+
+class StoreTest : public ::testing::TestWithParam<std::string> {
+ protected:
+  void SetUp() override { store_ = Open(); }
+
+  std::unique_ptr<Store> Open() {
+    if (GetParam() == "sqlite") {
+      return OpenStore((dir_.path() / "onshi.db").string(), (dir_.path() / "onshi.keys").string());
+    }
+    ADD_FAILURE() << "unknown backend " << GetParam();
+    return nullptr;
+  }
+
+  PersonRecord Person(const char* name = "試験　花子") {
+    PersonRecord p;
+    p.name = name;
+    p.name_kana = "シケン　ハナコ";
+    p.birth_date = D(1980, 5, 15);
+    p.sex = Sex::kFemale;
+    p.postcode = "100-0001";
+    p.address = "東京都千代田区千代田１－１";
+    return p;
+  }
+
+  void AddInsurers() {
+    store_->PutInsurer({"06139992", "試験健康保険組合", "組合健保", 2, true, 5});
+    store_->PutInsurer({"138057", "試験市国民健康保険", "国保", 2, true, 1});
+  }
+
+  Qualification Member(int64_t person, const char* insurer, const char* number, const char* branch,
+                       Date acquired) {
+    Qualification q;
+    q.person_id = person;
+    q.insurer_number = insurer;
+    q.symbol = "12-34";
+    q.number = number;
+    q.branch = branch;
+    q.personal_family = PersonalFamily::kDependent;
+    q.birth_date = D(1980, 5, 15);
+    q.sex = Sex::kFemale;
+    q.acquired = acquired;
+    q.copay_percent = 30;
+    q.linkage = LinkageState::kLinked;
+    q.submitted_on = acquired;
+    q.linked_on = acquired.AddDays(2);
+    q.attributes.push_back(
+        {acquired, "試験　花子", "シケン　ハナコ", "試験　一郎", "100-0001", "東京都千代田区"});
+    return q;
+  }
+
+  ScratchDir dir_;
+  std::unique_ptr<Store> store_;
+};
+
+TEST_P(StoreTest, MigrateIsIdempotentAndVersioned) {
+  EXPECT_EQ(store_->SchemaVersion(), 1);
+  store_->Migrate();
+  store_->Migrate();
+  EXPECT_EQ(store_->SchemaVersion(), 1);
+  store_.reset();
+  auto again = Open();  // reopening an existing database migrates nothing
+  EXPECT_EQ(again->SchemaVersion(), 1);
+}
+
+TEST_P(StoreTest, PersonsAreFoundByMyNumberAndRevealedOnlyWithTheKey) {
+  const int64_t id = store_->AddPerson(Person(), Mn("621498320257"));
+  auto found = store_->FindPersonByMyNumber(Mn("621498320257"));
+  ASSERT_TRUE(found.has_value());
+  EXPECT_EQ(found->person_id, id);
+  EXPECT_EQ(found->name, "試験　花子");
+  EXPECT_EQ(found->birth_date, D(1980, 5, 15));
+  EXPECT_FALSE(store_->FindPersonByMyNumber(Mn("123456789018")).has_value());
+  auto revealed = store_->RevealMyNumber(id);
+  ASSERT_TRUE(revealed.has_value());
+  EXPECT_EQ(revealed->digits_for_hashing(), "621498320257");
+}
+
+TEST_P(StoreTest, DuplicateMyNumberIsRejectedAndNothingIsWritten) {
+  store_->AddPerson(Person(), Mn("621498320257"));
+  EXPECT_THROW(store_->AddPerson(Person("別人　太郎"), Mn("621498320257")), StoreError);
+  EXPECT_EQ(store_->Counts().persons, 1);
+}
+
+TEST_P(StoreTest, MyNumberIsNeverStoredInClear) {
+  // Privacy principle: the database file (and its WAL) must not contain the
+  // digits, in any table, after writes and a checkpoint.
+  for (const char* n : {"621498320257", "123456789018", "123456789000"}) {
+    const int64_t id = store_->AddPerson(Person(), Mn(n));
+    store_->AppendAudit({0, "2025-04-01T00:00:00Z", "test", "person.add", id, "added", "", ""});
+  }
+  store_.reset();
+  if (GetParam() != "sqlite") GTEST_SKIP() << "file scan applies to the SQLite backend";
+  std::string bytes;
+  for (const auto& entry : fs::directory_iterator(dir_.path())) {
+    if (entry.path().filename().string().find("onshi.db") != 0) continue;
+    std::ifstream f(entry.path(), std::ios::binary);
+    bytes.append(std::istreambuf_iterator<char>(f), {});
+  }
+  ASSERT_GT(bytes.size(), 4096u);
+  for (const char* n : {"621498320257", "123456789018", "123456789000"}) {
+    EXPECT_EQ(bytes.find(n), std::string::npos) << n << " found in clear";
+  }
+}
+
+TEST_P(StoreTest, ADifferentKeyFileCannotOpenSealedNumbers) {
+  const int64_t id = store_->AddPerson(Person(), Mn("621498320257"));
+  store_.reset();
+  ScratchDir other;
+  auto with_other_key = OpenStore((dir_.path() / "onshi.db").string(),
+                                  (other.path() / "other.keys").string());
+  EXPECT_FALSE(with_other_key->FindPersonByMyNumber(Mn("621498320257")).has_value());
+  EXPECT_THROW(with_other_key->RevealMyNumber(id), StoreError);
+}
+
+TEST_P(StoreTest, MalformedKeyFileIsAClearError) {
+  ScratchDir other;
+  std::ofstream((other.path() / "bad.keys").string()) << "not hex\n";
+  try {
+    OpenStore((other.path() / "x.db").string(), (other.path() / "bad.keys").string());
+    FAIL() << "expected StoreError";
+  } catch (const StoreError& e) {
+    EXPECT_NE(std::string(e.what()).find("malformed"), std::string::npos) << e.what();
+  }
+}
+
+TEST_P(StoreTest, InsurersAndFacilitiesUpsert) {
+  AddInsurers();
+  store_->PutInsurer({"06139992", "試験健保（改称）", "組合健保", 5, false, 3});
+  auto i = store_->GetInsurer("06139992");
+  ASSERT_TRUE(i.has_value());
+  EXPECT_EQ(i->name, "試験健保（改称）");
+  EXPECT_EQ(i->link_lag_business_days, 5);
+  EXPECT_FALSE(i->holders_may_get_certificate);
+  EXPECT_EQ(store_->ListInsurers().size(), 2u);
+  EXPECT_FALSE(store_->GetInsurer("99999999").has_value());
+  // R-DOC-6: a certificate is valid for at most 5 years.
+  EXPECT_THROW(store_->PutInsurer({"01130012", "x", "協会けんぽ", 2, true, 6}), StoreError);
+
+  store_->PutFacility({"1312345678", "試験クリニック", "医科"});
+  auto f = store_->GetFacility("1312345678");
+  ASSERT_TRUE(f.has_value());
+  EXPECT_EQ(f->kind, "医科");
+}
+
+TEST_P(StoreTest, QualificationRoundTripsWithEveryField) {
+  AddInsurers();
+  const int64_t p = store_->AddPerson(Person(), Mn("621498320257"));
+  Qualification q = Member(p, "06139992", "567", "02", D(2020, 4, 1));
+  q.lost = D(2025, 3, 1);
+  q.loss_reason = LossReason::kOtherInsurance;
+  q.elderly = ElderlyRecipient{D(2024, 7, 20), D(2024, 8, 1), D(2025, 7, 31), 20};
+  q.limits.push_back({1, "A03", D(2025, 3, 20), D(2025, 4, 1), D(2026, 3, 31), D(2025, 9, 1)});
+  q.diseases.push_back({2, D(2025, 1, 5), D(2025, 1, 1), D(2025, 12, 31), 10000});
+  q.attributes.push_back({D(2024, 6, 1), "新姓　花子", "シンセイ　ハナコ", "試験　一郎", "100-0002", "港区"});
+  const int64_t id = store_->AddQualification(q);
+  auto got = store_->GetQualification(id);
+  ASSERT_TRUE(got.has_value());
+  EXPECT_EQ(got->member_id, id);
+  EXPECT_EQ(got->insurer_name, "試験健康保険組合");
+  EXPECT_EQ(got->personal_family, PersonalFamily::kDependent);
+  EXPECT_EQ(got->lost, D(2025, 3, 1));
+  EXPECT_EQ(got->loss_reason, LossReason::kOtherInsurance);
+  ASSERT_TRUE(got->elderly.has_value());
+  EXPECT_EQ(got->elderly->copay_percent, 20);
+  ASSERT_EQ(got->limits.size(), 1u);
+  EXPECT_EQ(got->limits[0].category_flag, "A03");
+  EXPECT_EQ(got->limits[0].long_term_date, D(2025, 9, 1));
+  ASSERT_EQ(got->diseases.size(), 1u);
+  EXPECT_EQ(got->diseases[0].category, 2);
+  ASSERT_EQ(got->attributes.size(), 2u);
+  EXPECT_EQ(got->AttributesOn(D(2024, 7, 1)).name, "新姓　花子");
+  EXPECT_EQ(got->linkage, LinkageState::kLinked);
+  EXPECT_EQ(got->linked_on, D(2020, 4, 3));
+}
+
+TEST_P(StoreTest, DuplicateCardKeysAreRejectedWithoutAHalfWrittenRecord) {
+  AddInsurers();
+  const int64_t p = store_->AddPerson(Person(), Mn("621498320257"));
+  store_->AddQualification(Member(p, "06139992", "567", "02", D(2020, 4, 1)));
+  Qualification dup = Member(p, "06139992", "567", "02", D(2021, 4, 1));
+  EXPECT_THROW(store_->AddQualification(dup), StoreError);
+  EXPECT_EQ(store_->Counts().members, 1);
+  // Unknown insurer and unknown person are rejected too (foreign keys).
+  EXPECT_THROW(store_->AddQualification(Member(p, "01130012", "1", "00", D(2020, 4, 1))), StoreError);
+  EXPECT_THROW(store_->AddQualification(Member(p + 100, "06139992", "9", "00", D(2020, 4, 1))),
+               StoreError);
+  // A child row that fails (two attribute sets effective the same day)
+  // rolls back the member row as well.
+  Qualification bad = Member(p, "06139992", "777", "00", D(2020, 4, 1));
+  bad.attributes.push_back(bad.attributes.front());
+  EXPECT_THROW(store_->AddQualification(bad), StoreError);
+  EXPECT_EQ(store_->Counts().members, 1);
+  EXPECT_TRUE(store_->FindByCardKeys("06139992", "777", D(1980, 5, 15)).empty());
+}
+
+TEST_P(StoreTest, UpdateReplacesTheRecordAndItsChildren) {
+  AddInsurers();
+  const int64_t p = store_->AddPerson(Person(), Mn("621498320257"));
+  Qualification q = Member(p, "06139992", "567", "02", D(2020, 4, 1));
+  q.member_id = store_->AddQualification(q);
+  q.lost = D(2025, 1, 1);
+  q.loss_reason = LossReason::kDeath;
+  q.attributes.push_back({D(2023, 1, 1), "改姓　花子", "カイセイ　ハナコ", "試験　一郎", "100-0003", "中央区"});
+  store_->UpdateQualification(q);
+  auto got = store_->GetQualification(q.member_id);
+  ASSERT_TRUE(got.has_value());
+  EXPECT_EQ(got->loss_reason, LossReason::kDeath);
+  EXPECT_EQ(got->attributes.size(), 2u);
+  Qualification missing = q;
+  missing.member_id = 9999;
+  EXPECT_THROW(store_->UpdateQualification(missing), StoreError);
+}
+
+TEST_P(StoreTest, CardQueryLoadsThePersonsOtherQualifications) {
+  // R-FAC-5 through the store: the old card of someone who changed insurer
+  // answers 無効（新しい資格あり）.
+  AddInsurers();
+  store_->PutInsurer({"01130012", "全国健康保険協会東京支部", "協会けんぽ", 2, true, 5});
+  const int64_t p = store_->AddPerson(Person(), Mn("621498320257"));
+  Qualification old_q = Member(p, "06139992", "567", "02", D(2020, 4, 1));
+  old_q.lost = D(2025, 3, 1);
+  old_q.loss_reason = LossReason::kOtherInsurance;
+  store_->AddQualification(old_q);
+  store_->AddQualification(Member(p, "01130012", "8888", "00", D(2025, 3, 1)));
+
+  InsuranceCardQuery query{"06139992", "12-34", "567", "02", D(1980, 5, 15)};
+  std::vector<Qualification> records = LoadForCardQuery(*store_, query);
+  EXPECT_EQ(records.size(), 2u);
+  auto d = DecideByInsuranceCard(query, records, D(2025, 4, 1), D(2025, 6, 1));
+  EXPECT_EQ(d.validity, QualificationValidity::kInvalidNewQualification);
+  EXPECT_EQ(store_->FindByCardKeys("06139992", "567", D(1980, 5, 16)).size(), 0u);
+  EXPECT_EQ(store_->QualificationsOfPerson(p).size(), 2u);
+}
+
+TEST_P(StoreTest, CardsAreFoundByCertificateSerial) {
+  const int64_t p = store_->AddPerson(Person(), Mn("621498320257"));
+  CardRecord c;
+  c.person_id = p;
+  c.application_date = D(2023, 1, 10);
+  c.issued_on = D(2023, 2, 1);
+  c.card_expires_on = D(2033, 5, 15);
+  c.cert_serial = "00A1B2C3";
+  c.cert_issued_on = D(2023, 2, 1);
+  c.cert_expires_on = D(2028, 5, 15);
+  c.insurance_registered_on = D(2023, 3, 1);
+  c.registration_channel = "portal";
+  c.card_id = store_->AddCard(c);
+  auto got = store_->FindCardByCertSerial("00A1B2C3");
+  ASSERT_TRUE(got.has_value());
+  EXPECT_EQ(got->person_id, p);
+  EXPECT_EQ(got->insurance_registered_on, D(2023, 3, 1));
+  c.status = CardState::kSuspended;
+  c.pin_failures = 3;
+  store_->UpdateCard(c);
+  EXPECT_EQ(store_->GetCard(c.card_id)->status, CardState::kSuspended);
+  EXPECT_EQ(store_->GetCard(c.card_id)->pin_failures, 3);
+  // R-CARD-5: the counter cannot exceed 3.
+  c.pin_failures = 4;
+  EXPECT_THROW(store_->UpdateCard(c), StoreError);
+  EXPECT_EQ(store_->GetCard(c.card_id)->pin_failures, 3);
+  CardRecord dup = c;
+  EXPECT_THROW(store_->AddCard(dup), StoreError);
+  EXPECT_EQ(store_->CardsOfPerson(p).size(), 1u);
+}
+
+TEST_P(StoreTest, DocumentsBelongToAMember) {
+  AddInsurers();
+  const int64_t p = store_->AddPerson(Person(), Mn("621498320257"));
+  const int64_t m = store_->AddQualification(Member(p, "06139992", "567", "02", D(2020, 4, 1)));
+  store_->AddDocument({0, m, DocumentKind::kNotice, "R-DOC-1", D(2020, 4, 10), std::nullopt, std::nullopt});
+  store_->AddDocument({0, m, DocumentKind::kCertificate, "R-DOC-5", D(2020, 5, 20), D(2025, 5, 19),
+                       std::nullopt});
+  auto docs = store_->DocumentsOfMember(m);
+  ASSERT_EQ(docs.size(), 2u);
+  EXPECT_EQ(docs[1].kind, DocumentKind::kCertificate);
+  EXPECT_EQ(docs[1].valid_until, D(2025, 5, 19));
+  EXPECT_THROW(store_->AddDocument({0, m + 99, DocumentKind::kNotice, "R-DOC-1", D(2020, 4, 10),
+                                    std::nullopt, std::nullopt}),
+               StoreError);
+}
+
+TEST_P(StoreTest, TransactionRollsBackEverythingOnError) {
+  AddInsurers();
+  EXPECT_THROW(store_->InTransaction([&] {
+    store_->AddPerson(Person(), Mn("621498320257"));
+    store_->PutFacility({"1312345678", "試験クリニック", "医科"});
+    throw std::runtime_error("simulated failure");
+  }),
+               std::runtime_error);
+  EXPECT_EQ(store_->Counts().persons, 0);
+  EXPECT_EQ(store_->Counts().facilities, 0);
+  // And the store is usable afterwards.
+  store_->AddPerson(Person(), Mn("621498320257"));
+  EXPECT_EQ(store_->Counts().persons, 1);
+}
+
+class AuditTest : public StoreTest {
+ protected:
+  void AppendThree() {
+    for (int i = 1; i <= 3; ++i) {
+      store_->AppendAudit({0, "2025-04-01T09:30:1" + std::to_string(i) + "Z", "facility:1312345678",
+                           "eligibility.search", 7, "validity=1", "", ""});
+    }
+  }
+  // Edits the database behind the store's back, as an attacker with file
+  // access would: drop the append-only triggers, then run `sql`.
+  void Tamper(const std::string& sql) {
+    store_.reset();
+    sqlite3* db = nullptr;
+    ASSERT_EQ(sqlite3_open((dir_.path() / "onshi.db").c_str(), &db), SQLITE_OK);
+    const std::string all = "DROP TRIGGER audit_log_no_update; DROP TRIGGER audit_log_no_delete; " + sql;
+    ASSERT_EQ(sqlite3_exec(db, all.c_str(), nullptr, nullptr, nullptr), SQLITE_OK) << sqlite3_errmsg(db);
+    sqlite3_close(db);
+    store_ = Open();
+  }
+};
+
+TEST_P(AuditTest, EntriesAreChainedAndVerify) {
+  AppendThree();
+  auto all = store_->ReadAudit(0, 100);
+  ASSERT_EQ(all.size(), 3u);
+  EXPECT_EQ(all[0].prev_hash, "");
+  EXPECT_EQ(all[1].prev_hash, all[0].hash);
+  EXPECT_EQ(all[2].seq, 3);
+  EXPECT_EQ(all[2].hash, AuditEntryHash(all[2]));
+  EXPECT_EQ(VerifyAuditChain(*store_), std::nullopt);
+  EXPECT_EQ(store_->AuditOfPerson(7).size(), 3u);
+  EXPECT_TRUE(store_->AuditOfPerson(8).empty());
+}
+
+TEST_P(AuditTest, EditedRowIsDetected) {
+  AppendThree();
+  if (GetParam() != "sqlite") GTEST_SKIP();
+  Tamper("UPDATE audit_log SET detail = 'validity=4' WHERE seq = 2;");
+  EXPECT_EQ(VerifyAuditChain(*store_), 2);
+}
+
+TEST_P(AuditTest, DeletedRowIsDetected) {
+  AppendThree();
+  if (GetParam() != "sqlite") GTEST_SKIP();
+  Tamper("DELETE FROM audit_log WHERE seq = 2;");
+  EXPECT_EQ(VerifyAuditChain(*store_), 2);
+}
+
+TEST_P(AuditTest, UpdateAndDeleteThroughSqlAreRefused) {
+  AppendThree();
+  if (GetParam() != "sqlite") GTEST_SKIP();
+  store_.reset();
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open((dir_.path() / "onshi.db").c_str(), &db), SQLITE_OK);
+  EXPECT_NE(sqlite3_exec(db, "UPDATE audit_log SET detail='x'", nullptr, nullptr, nullptr), SQLITE_OK);
+  EXPECT_NE(sqlite3_exec(db, "DELETE FROM audit_log", nullptr, nullptr, nullptr), SQLITE_OK);
+  sqlite3_close(db);
+  store_ = Open();
+  EXPECT_EQ(store_->Counts().audit_entries, 3);
+  EXPECT_EQ(VerifyAuditChain(*store_), std::nullopt);
+}
+
+TEST_P(StoreTest, PostgresLocationIsAClearErrorUntilThatBackendExists) {
+  EXPECT_THROW(OpenStore("postgresql://127.0.0.1/onshi", "x.keys"), StoreError);
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, StoreTest, ::testing::Values("sqlite"));
+INSTANTIATE_TEST_SUITE_P(Backends, AuditTest, ::testing::Values("sqlite"));
+
+}  // namespace
+}  // namespace onshi::store
