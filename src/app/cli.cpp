@@ -69,7 +69,8 @@ long long Args::GetInt(const std::string& name, long long fallback) const {
     used = 0;
   }
   if (used == 0 || used != it->second.size()) {
-    throw std::invalid_argument("option --" + name + " must be a whole number, got \"" + it->second + "\"");
+    throw std::invalid_argument("option --" + name + " must be a whole number, got \"" +
+                                it->second + "\"");
   }
   return v;
 }

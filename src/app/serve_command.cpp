@@ -61,25 +61,36 @@ int ServeCommand(const std::vector<std::string>& argv) {
         std::lock_guard<std::mutex> lock(store_mu);
         version = store->SchemaVersion();  // a real round trip to the database
       }
-      return {200, "application/json", {},
+      return {200,
+              "application/json",
+              {},
               "{\"status\":\"ok\",\"schema_version\":" + std::to_string(version) +
                   ",\"database\":\"" + JsonEscape(db) + "\",\"time\":\"" + UtcNow() + "\"}"};
     }
     if (path == "/") {
-      return {200, "text/plain; charset=utf-8", {},
+      return {200,
+              "text/plain; charset=utf-8",
+              {},
               "onshi — オンライン資格確認等システム\n\n"
-              "database: " + db + " (schema " + std::to_string(schema) + ")\n"
-              "persons: " + std::to_string(counts.persons) + "\nmembers: " + std::to_string(counts.members) +
-                  "\ninsurers: " + std::to_string(counts.insurers) + "\ncards: " + std::to_string(counts.cards) +
+              "database: " +
+                  db + " (schema " + std::to_string(schema) +
+                  ")\n"
+                  "persons: " +
+                  std::to_string(counts.persons) + "\nmembers: " + std::to_string(counts.members) +
+                  "\ninsurers: " + std::to_string(counts.insurers) +
+                  "\ncards: " + std::to_string(counts.cards) +
                   "\nfacilities: " + std::to_string(counts.facilities) + "\n\nGET /healthz\n"};
     }
-    return {404, "application/problem+json", {},
-            "{\"type\":\"about:blank\",\"title\":\"not found\",\"status\":404,\"detail\":\"no route for " +
+    return {404,
+            "application/problem+json",
+            {},
+            "{\"type\":\"about:blank\",\"title\":\"not found\",\"status\":404,\"detail\":\"no "
+            "route for " +
                 JsonEscape(path) + "\"}"};
   });
   server.Start();
-  std::cout << "onshi: serving " << db << " on http://" << opt.address << ":" << server.port() << "/"
-            << std::endl;
+  std::cout << "onshi: serving " << db << " on http://" << opt.address << ":" << server.port()
+            << "/" << std::endl;
   server.RunUntilSignalled();
   std::cout << "onshi: stopped" << std::endl;
   return 0;

@@ -6,7 +6,9 @@
 namespace onshi {
 namespace {
 
-bool IsLeapDay(Date d) { return d.month() == 2 && d.day() == 29; }
+bool IsLeapDay(Date d) {
+  return d.month() == 2 && d.day() == 29;
+}
 
 }  // namespace
 
@@ -37,7 +39,9 @@ int AgeOn(Date birth, Date on) {
   if (on <= birth) return 0;
   int age = on.year() - birth.year();
   // The age is complete only once its attainment day has ended.
-  while (age > 0 && AgeAttainmentDay(birth, age) >= on) --age;
+  while (age > 0 && AgeAttainmentDay(birth, age) >= on) {
+    --age;
+  }
   return age;
 }
 

@@ -7,7 +7,9 @@
 
 namespace onshi {
 
-Date AdultAgeReformDate() { return Date::FromYmd(2022, 4, 1); }
+Date AdultAgeReformDate() {
+  return Date::FromYmd(2022, 4, 1);
+}
 
 int ShortValidityAgeLimit(Date application_received) {
   // R-CARD-2: the 成年年齢 dropped from 20 to 18 on 2022-04-01, and the card
@@ -17,7 +19,8 @@ int ShortValidityAgeLimit(Date application_received) {
 
 Date CardExpiry(const CardIssuance& card) {
   // R-CARD-2. Minors get 5 years because their face changes quickly.
-  const bool minor = AgeOn(card.birth, card.issued) < ShortValidityAgeLimit(card.application_received);
+  const bool minor =
+      AgeOn(card.birth, card.issued) < ShortValidityAgeLimit(card.application_received);
   Date expiry = NthBirthdayAfter(card.birth, card.issued, minor ? 5 : 10);
   if (card.residence_period_end) expiry = std::min(expiry, *card.residence_period_end);
   return expiry;
@@ -28,7 +31,9 @@ Date CertificateExpiry(Date birth, Date certificate_issued, Date card_expiry) {
   return std::min(NthBirthdayAfter(birth, certificate_issued, 5), card_expiry);
 }
 
-Date InsuranceGraceStartDate() { return Date::FromYmd(2024, 12, 2); }
+Date InsuranceGraceStartDate() {
+  return Date::FromYmd(2024, 12, 2);
+}
 
 std::optional<Date> InsuranceGraceEnd(Date expiry) {
   if (expiry < InsuranceGraceStartDate()) return std::nullopt;
@@ -37,7 +42,9 @@ std::optional<Date> InsuranceGraceEnd(Date expiry) {
   return Date::FromYmd(expiry.year(), expiry.month(), 1).AddMonths(3).LastDayOfMonth();
 }
 
-Date RenewalOpensOn(Date expiry) { return expiry.AddMonths(-3); }
+Date RenewalOpensOn(Date expiry) {
+  return expiry.AddMonths(-3);
+}
 
 DateRange RenewalNoticePeriod(Date expiry) {
   return DateRange{expiry.AddMonths(-3), expiry.AddMonths(-2)};
@@ -48,7 +55,8 @@ std::optional<Error> CheckAuthPinFormat(std::string_view pin) {
   // must not end up in a log line or an error response.
   for (char c : pin) {
     if (static_cast<unsigned char>(c) >= 0x80) {
-      return MakeError("pin", "must use half-width digits 0-9 (full-width characters are not accepted)");
+      return MakeError("pin",
+                       "must use half-width digits 0-9 (full-width characters are not accepted)");
     }
   }
   if (pin.size() != 4) {

@@ -137,21 +137,21 @@ struct CardFacts {
   // at the window sets a later day.
   std::optional<Date> certificate_issued;
   std::optional<Date> suspended_on;  // 一時利用停止 by the 24h hotline (R-CARD-6)
-  std::optional<Date> resumed_on;    // 一時停止解除 at the window; only counts if >= suspended_on
-  std::optional<Date> revoked_on;    // 廃止: 紛失届, reissue or return; final (R-CARD-6)
-  PinCounter auth_pin;               // state of the 利用者証明用 PIN counter
+  std::optional<Date> resumed_on;  // 一時停止解除 at the window; only counts if >= suspended_on
+  std::optional<Date> revoked_on;  // 廃止: 紛失届, reissue or return; final (R-CARD-6)
+  PinCounter auth_pin;             // state of the 利用者証明用 PIN counter
 };
 
 enum class CardStatus {
-  kUsable,               // valid and not expiring within 3 months
-  kExpiringSoon,         // usable; the certificate or card expires within 3 months (R-CARD-4)
-  kUsableInGrace,        // expired, but inside the R-CARD-4 grace; clinical sharing is off
-  kCertificateExpired,   // certificate expired beyond grace; the card itself is still valid
-  kCardExpired,          // the card expired and any grace is over
-  kSuspended,            // 一時利用停止 in force (R-CARD-6)
-  kRevoked,              // card revoked or replaced: its certificate never works again
-  kPinLocked,            // PIN mode only: the PIN is locked (R-CARD-5); face/目視 still work
-  kNotYetIssued,         // `on` precedes the issue day: the facts are inconsistent with the query
+  kUsable,              // valid and not expiring within 3 months
+  kExpiringSoon,        // usable; the certificate or card expires within 3 months (R-CARD-4)
+  kUsableInGrace,       // expired, but inside the R-CARD-4 grace; clinical sharing is off
+  kCertificateExpired,  // certificate expired beyond grace; the card itself is still valid
+  kCardExpired,         // the card expired and any grace is over
+  kSuspended,           // 一時利用停止 in force (R-CARD-6)
+  kRevoked,             // card revoked or replaced: its certificate never works again
+  kPinLocked,           // PIN mode only: the PIN is locked (R-CARD-5); face/目視 still work
+  kNotYetIssued,        // `on` precedes the issue day: the facts are inconsistent with the query
 };
 
 struct CardUsability {

@@ -90,9 +90,15 @@ std::optional<Date> Date::ParseIso(std::string_view text) {
   return FromYmdChecked(y, m, d);
 }
 
-int Date::year() const { return CivilFromDays(days_).y; }
-int Date::month() const { return CivilFromDays(days_).m; }
-int Date::day() const { return CivilFromDays(days_).d; }
+int Date::year() const {
+  return CivilFromDays(days_).y;
+}
+int Date::month() const {
+  return CivilFromDays(days_).m;
+}
+int Date::day() const {
+  return CivilFromDays(days_).d;
+}
 
 Weekday Date::weekday() const {
   // 1970-01-01 was a Thursday (4).
@@ -111,8 +117,8 @@ Date Date::AddMonths(int n) const {
 
 Date Date::LastDayOfMonth() const {
   const Ymd c = CivilFromDays(days_);
-  return Date(DaysFromCivil(c.y, static_cast<unsigned>(c.m),
-                            static_cast<unsigned>(DaysInMonth(c.y, c.m))));
+  return Date(
+      DaysFromCivil(c.y, static_cast<unsigned>(c.m), static_cast<unsigned>(DaysInMonth(c.y, c.m))));
 }
 
 std::string Date::ToCompact() const {

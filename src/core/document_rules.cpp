@@ -80,7 +80,9 @@ std::optional<Date> CoverageEnd(const MemberDocumentFacts& f) {
   return end;
 }
 
-Date Later(Date a, std::optional<Date> b) { return b && *b > a ? *b : a; }
+Date Later(Date a, std::optional<Date> b) {
+  return b && *b > a ? *b : a;
+}
 
 std::optional<DocumentAction> PlanNotice(const MemberDocumentFacts& f, Date on) {
   const DocumentKind notice = DocumentKind::kQualificationNotice;

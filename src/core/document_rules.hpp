@@ -55,8 +55,8 @@ struct ExistingDocument {
 // The member as known on the evaluation day. Booleans describe that day;
 // dates are history.
 struct MemberDocumentFacts {
-  Date acquired;                          // 資格取得日
-  std::optional<Date> membership_lost;    // 資格喪失日: the first day without membership
+  Date acquired;                        // 資格取得日
+  std::optional<Date> membership_lost;  // 資格喪失日: the first day without membership
 
   // マイナ保険証 (R-CARD-1): a card that is not lost, suspended or revoked,
   // registered for insurance use, with its 利用者証明用電子証明書 (expiry
@@ -69,7 +69,7 @@ struct MemberDocumentFacts {
   // last_usable_day); nullopt if the member has none.
   std::optional<Date> legacy_card_last_usable;
 
-  bool certificate_requested = false;           // tick on 資格取得届 / 被扶養者異動届 (R-DOC-5)
+  bool certificate_requested = false;  // tick on 資格取得届 / 被扶養者異動届 (R-DOC-5)
   std::optional<Date> card_loss_applied_on;     // applied for a certificate after losing the card
   std::optional<Date> notice_loss_reported_on;  // 資格情報のお知らせ reported lost (R-DOC-1)
 
@@ -105,14 +105,14 @@ enum class ActionKind {
 };
 
 enum class ActionReason {
-  kNewMember,               // R-DOC-1: every member gets a notice, without application
+  kNewMember,               // R-DOC-1: every member gets a notice, unasked
   kNoticeLost,              // R-DOC-1: reissue on loss
-  kCannotUseMynaHokensho,   // R-DOC-4: no card or no registration, before the current document lapses
-  kRequestedOnForm,         // R-DOC-5: request ticked on 資格取得届 / 被扶養者異動届
-  kNoMynaAfterAcquisition,  // R-DOC-5: ticked nothing, still no マイナ保険証 30–50 days after joining
-  kCardLost,                // R-DOC-5: short-term certificate on application after losing the card
+  kCannotUseMynaHokensho,   // R-DOC-4: no card or registration; current paper lapsing
+  kRequestedOnForm,         // R-DOC-5: ticked on 資格取得届 / 被扶養者異動届
+  kNoMynaAfterAcquisition,  // R-DOC-5: no tick, no マイナ保険証 on day 30–50
+  kCardLost,                // R-DOC-5: short-term, on application after losing the card
   kCertificateExpired,      // R-DOC-5 with R-CARD-4: the electronic certificate expired
-  kMembershipLost,          // R-DOC-10: a certificate still valid on the loss day must come back
+  kMembershipLost,          // R-DOC-10: a certificate valid on the loss day comes back
 };
 
 // The rule id an ActionReason implements, e.g. "R-DOC-5".

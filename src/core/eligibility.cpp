@@ -27,8 +27,8 @@ EligibilityDecision Make(QualificationValidity v, EligibilityReason why) {
 // The decision when none of `unlinked` (all matching, none visible) can be
 // shown: a registration error outranks a pending linkage because it needs
 // action, whereas waiting fixes the other.
-EligibilityDecision Unlinked(QualificationValidity v, const std::vector<const Qualification*>& unlinked,
-                             Date today) {
+EligibilityDecision Unlinked(QualificationValidity v,
+                             const std::vector<const Qualification*>& unlinked, Date today) {
   const bool any_error = std::any_of(unlinked.begin(), unlinked.end(), [](const Qualification* r) {
     return r->linkage == LinkageState::kRegistrationError;
   });
@@ -43,28 +43,41 @@ EligibilityDecision Unlinked(QualificationValidity v, const std::vector<const Qu
 
 // The qualification that ended most recently among `lost`.
 const Qualification* LatestLost(const std::vector<const Qualification*>& lost) {
-  return *std::max_element(lost.begin(), lost.end(), [](const Qualification* a, const Qualification* b) {
-    return *a->lost < *b->lost;
-  });
+  return *std::max_element(
+      lost.begin(), lost.end(),
+      [](const Qualification* a, const Qualification* b) { return *a->lost < *b->lost; });
 }
 
 }  // namespace
 
 std::string_view EligibilityReasonCode(EligibilityReason r) {
   switch (r) {
-    case EligibilityReason::kValid: return "valid";
-    case EligibilityReason::kNoRecord: return "no_record";
-    case EligibilityReason::kLinkagePending: return "linkage_pending";
-    case EligibilityReason::kInsurerRegistrationError: return "insurer_registration_error";
-    case EligibilityReason::kNotYetAcquired: return "not_yet_acquired";
-    case EligibilityReason::kLost: return "lost";
-    case EligibilityReason::kNewQualificationExists: return "new_qualification_exists";
-    case EligibilityReason::kMultipleMatches: return "multiple_matches";
-    case EligibilityReason::kCertificateExpiredBeyondGrace: return "certificate_expired_beyond_grace";
-    case EligibilityReason::kCardExpired: return "card_expired";
-    case EligibilityReason::kCardSuspended: return "card_suspended";
-    case EligibilityReason::kCardRevoked: return "card_revoked";
-    case EligibilityReason::kNotRegisteredForInsuranceUse: return "not_registered_for_insurance_use";
+    case EligibilityReason::kValid:
+      return "valid";
+    case EligibilityReason::kNoRecord:
+      return "no_record";
+    case EligibilityReason::kLinkagePending:
+      return "linkage_pending";
+    case EligibilityReason::kInsurerRegistrationError:
+      return "insurer_registration_error";
+    case EligibilityReason::kNotYetAcquired:
+      return "not_yet_acquired";
+    case EligibilityReason::kLost:
+      return "lost";
+    case EligibilityReason::kNewQualificationExists:
+      return "new_qualification_exists";
+    case EligibilityReason::kMultipleMatches:
+      return "multiple_matches";
+    case EligibilityReason::kCertificateExpiredBeyondGrace:
+      return "certificate_expired_beyond_grace";
+    case EligibilityReason::kCardExpired:
+      return "card_expired";
+    case EligibilityReason::kCardSuspended:
+      return "card_suspended";
+    case EligibilityReason::kCardRevoked:
+      return "card_revoked";
+    case EligibilityReason::kNotRegisteredForInsuranceUse:
+      return "not_registered_for_insurance_use";
   }
   return "unknown";
 }
@@ -72,26 +85,35 @@ std::string_view EligibilityReasonCode(EligibilityReason r) {
 std::string EligibilityDecision::Explanation() const {
   switch (reason) {
     case EligibilityReason::kValid:
-      return card_in_grace ? "資格(有効)。電子証明書の有効期限切れ後の猶予期間中のため、薬剤・診療情報は閲覧できません。更新を案内してください。"
+      return card_in_grace ? "資格(有効)"
+                             "。電子証明書の有効期限切れ後の猶予期間中のため、薬剤・診療情報は閲覧"
+                             "できません。更新を案内してください。"
                            : "資格(有効)";
     case EligibilityReason::kNoRecord:
-      return "資格情報なし。保険者に登録がありません。資格情報のお知らせ・資格確認書を確認するか、被保険者資格申立書で受け付けてください。";
+      return "資格情報なし。保険者に登録がありません。資格情報のお知らせ・資格確認書を確認するか、"
+             "被保険者資格申立書で受け付けてください。";
     case EligibilityReason::kLinkagePending:
-      return likely_time_lag
-                 ? "資格情報なし(データ連携中)。加入から3か月以内のためタイムラグと考えられます。資格情報のお知らせ等で受け付けてください。"
-                 : "資格情報なし(データ連携中)。加入から3か月を過ぎているため、保険者の登録誤りの可能性があります。勤務先・保険者への確認を案内してください。";
+      return likely_time_lag ? "資格情報なし(データ連携中)"
+                               "。加入から3か月以内のためタイムラグと考えられます。資格情報のお知ら"
+                               "せ等で受け付けてください。"
+                             : "資格情報なし(データ連携中)"
+                               "。加入から3か月を過ぎているため、保険者の登録誤りの可能性があります"
+                               "。勤務先・保険者への確認を案内してください。";
     case EligibilityReason::kInsurerRegistrationError:
-      return "資格情報なし(登録エラー)。保険者の登録に誤りがあります。勤務先・保険者への確認を案内してください。";
+      return "資格情報なし(登録エラー)"
+             "。保険者の登録に誤りがあります。勤務先・保険者への確認を案内してください。";
     case EligibilityReason::kNotYetAcquired:
       return "資格(無効)。資格確認日は資格取得日より前です。";
     case EligibilityReason::kLost:
       return "資格(無効)。資格確認日に資格は喪失しています。新しい保険証等を確認してください。";
     case EligibilityReason::kNewQualificationExists:
-      return "資格(無効)。新しい資格があります。マイナ保険証または新しい資格確認書で確認してください。";
+      return "資格(無効)"
+             "。新しい資格があります。マイナ保険証または新しい資格確認書で確認してください。";
     case EligibilityReason::kMultipleMatches:
       return "複数該当。枝番を指定して再照会してください。";
     case EligibilityReason::kCertificateExpiredBeyondGrace:
-      return "電子証明書の有効期限切れ(猶予期間経過)。市区町村で更新が必要です。資格確認書等で受け付けてください。";
+      return "電子証明書の有効期限切れ(猶予期間経過)"
+             "。市区町村で更新が必要です。資格確認書等で受け付けてください。";
     case EligibilityReason::kCardExpired:
       return "マイナンバーカードの有効期限切れ。市区町村で更新が必要です。";
     case EligibilityReason::kCardSuspended:
@@ -167,8 +189,7 @@ EligibilityDecision DecideByInsuranceCard(const InsuranceCardQuery& query,
   return d;
 }
 
-EligibilityDecision DecideByPerson(const CardIdentity& card,
-                                   std::span<const Qualification> records,
+EligibilityDecision DecideByPerson(const CardIdentity& card, std::span<const Qualification> records,
                                    Date confirmation_date, Date today) {
   if (card.blocked.has_value()) {
     return Make(QualificationValidity::kNotFound, *card.blocked);

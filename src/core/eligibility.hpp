@@ -29,22 +29,22 @@ namespace onshi {
 
 // 資格有効性 (OQSCD006); the values are the wire codes.
 enum class QualificationValidity {
-  kValid = 1,                     // 有効
-  kInvalid = 2,                   // 無効
-  kInvalidNewQualification = 3,   // 無効（新しい資格あり）
-  kNotFound = 4,                  // 該当資格なし
-  kMultipleMatches = 5,           // 複数該当
+  kValid = 1,                    // 有効
+  kInvalid = 2,                  // 無効
+  kInvalidNewQualification = 3,  // 無効（新しい資格あり）
+  kNotFound = 4,                 // 該当資格なし
+  kMultipleMatches = 5,          // 複数該当
 };
 
 enum class EligibilityReason {
   kValid,
-  kNoRecord,                  // nothing registered under these keys (R-REG-5)
-  kLinkagePending,            // insurer registered, not linked yet (R-LINK-2, R-LINK-3)
-  kInsurerRegistrationError,  // insurer's registration was rejected (R-LINK-4)
-  kNotYetAcquired,            // the only qualification starts after the date
-  kLost,                      // lost before the date, nothing newer
-  kNewQualificationExists,    // lost, but a newer linked qualification covers the date
-  kMultipleMatches,           // more than one qualification matches (e.g. 枝番 omitted)
+  kNoRecord,                       // nothing registered under these keys (R-REG-5)
+  kLinkagePending,                 // insurer registered, not linked yet (R-LINK-2, R-LINK-3)
+  kInsurerRegistrationError,       // insurer's registration was rejected (R-LINK-4)
+  kNotYetAcquired,                 // the only qualification starts after the date
+  kLost,                           // lost before the date, nothing newer
+  kNewQualificationExists,         // lost, but a newer linked qualification covers the date
+  kMultipleMatches,                // more than one qualification matches (e.g. 枝番 omitted)
   kCertificateExpiredBeyondGrace,  // R-CARD-4
   kCardExpired,                    // R-CARD-2
   kCardSuspended,                  // R-CARD-6
@@ -99,8 +99,7 @@ struct CardIdentity {
 };
 
 // 照会区分 1. `records` holds every qualification of the identified person.
-EligibilityDecision DecideByPerson(const CardIdentity& card,
-                                   std::span<const Qualification> records,
+EligibilityDecision DecideByPerson(const CardIdentity& card, std::span<const Qualification> records,
                                    Date confirmation_date, Date today);
 
 }  // namespace onshi

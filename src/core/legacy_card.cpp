@@ -5,11 +5,17 @@
 
 namespace onshi {
 
-Date LegacyIssuanceEndDate() { return Date::FromYmd(2024, 12, 2); }
+Date LegacyIssuanceEndDate() {
+  return Date::FromYmd(2024, 12, 2);
+}
 
-bool MayIssueLegacyCard(Date on) { return on < LegacyIssuanceEndDate(); }
+bool MayIssueLegacyCard(Date on) {
+  return on < LegacyIssuanceEndDate();
+}
 
-Date LegacyCardFinalDay() { return Date::FromYmd(2025, 12, 1); }
+Date LegacyCardFinalDay() {
+  return Date::FromYmd(2025, 12, 1);
+}
 
 namespace {
 
@@ -35,8 +41,8 @@ LegacyCardUsability EvaluateLegacyCard(const LegacyCardFacts& card, Date on) {
   const Date transition = std::max(issued, LegacyIssuanceEndDate());
   // Listed in tie-break order: the causes known in advance come first.
   const std::array<Ending, 6> endings = {{
-      {LegacyCardStatus::kPrintedExpiryPassed, card.printed_expiry},         // R-OLD-2
-      {LegacyCardStatus::kTransitionEnded, LegacyCardFinalDay()},            // R-OLD-2
+      {LegacyCardStatus::kPrintedExpiryPassed, card.printed_expiry},               // R-OLD-2
+      {LegacyCardStatus::kTransitionEnded, LegacyCardFinalDay()},                  // R-OLD-2
       {LegacyCardStatus::kInsurerChanged, EndedBy(card.insurer_changed, issued)},  // R-OLD-3
       {LegacyCardStatus::kLostOrDamaged, EndedBy(card.lost_or_damaged, issued)},   // R-OLD-3
       {LegacyCardStatus::kNameChanged, EndedBy(card.name_changed, issued)},        // R-OLD-3

@@ -82,8 +82,8 @@ struct ExpiredLegacyCardMeasure {
 };
 
 enum class LegacyCardAcceptance {
-  kAccepted,                          // the card is valid (R-OLD-2)
-  kAcceptedUnderProvisionalMeasure,   // expired, but the 暫定措置 applies
+  kAccepted,                         // the card is valid (R-OLD-2)
+  kAcceptedUnderProvisionalMeasure,  // expired, but the 暫定措置 applies
   kRefused,
 };
 

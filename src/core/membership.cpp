@@ -41,8 +41,8 @@ std::string_view LinkageStateName(LinkageState s) {
 }
 
 std::optional<LinkageState> ParseLinkageStateName(std::string_view name) {
-  for (LinkageState s : {LinkageState::kSubmitted, LinkageState::kProcessing,
-                         LinkageState::kLinked, LinkageState::kRegistrationError}) {
+  for (LinkageState s : {LinkageState::kSubmitted, LinkageState::kProcessing, LinkageState::kLinked,
+                         LinkageState::kRegistrationError}) {
     if (LinkageStateName(s) == name) return s;
   }
   return std::nullopt;

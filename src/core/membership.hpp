@@ -32,19 +32,19 @@ enum class Sex { kMale = 1, kFemale = 2, kUnset = 3 };
 
 // 資格喪失事由 (OQSCD008). The numeric values are the wire codes.
 enum class LossReason {
-  kDeath = 1,           // 01 死亡
+  kDeath = 1,             // 01 死亡
   kPublicAssistance = 2,  // 02 生活保護受給開始
-  kOtherInsurance = 3,  // 03 医療保険等の資格取得 (e.g. changed jobs)
-  kOther = 99,          // 99 その他 (left the job, left the household …)
+  kOtherInsurance = 3,    // 03 医療保険等の資格取得 (e.g. changed jobs)
+  kOther = 99,            // 99 その他 (left the job, left the household …)
 };
 std::string_view LossReasonCode(LossReason r);  // "01", "02", "03", "99"
 std::optional<LossReason> ParseLossReasonCode(std::string_view code);
 
 // 被保険者証区分 (OQSCD010). Only the kinds this system issues.
 enum class CardClassification {
-  kGeneral = 1,       // 01 被保険者証（一般）
-  kRetired = 2,       // 02 被保険者証（退職）
-  kShortTerm = 3,     // 03 短期被保険者証（一般）
+  kGeneral = 1,                 // 01 被保険者証（一般）
+  kRetired = 2,                 // 02 被保険者証（退職）
+  kShortTerm = 3,               // 03 短期被保険者証（一般）
   kEligibilityCertificate = 5,  // 05 被保険者資格証明書
 };
 
@@ -62,10 +62,10 @@ std::optional<LinkageState> ParseLinkageStateName(std::string_view name);
 // Name and address as filed with the insurer, effective from a date.
 struct MemberAttributes {
   Date effective_from;
-  std::string name;       // full-width, family and given name separated by U+3000
-  std::string name_kana;  // full-width katakana; the OQS codec converts to half-width
+  std::string name;          // full-width, family and given name separated by U+3000
+  std::string name_kana;     // full-width katakana; the OQS codec converts to half-width
   std::string insured_name;  // 被保険者氏名 (世帯主 for 国保); the 本人's name
-  std::string postcode;   // "123-4567"
+  std::string postcode;      // "123-4567"
   std::string address;
 };
 
@@ -73,7 +73,7 @@ struct MemberAttributes {
 struct ElderlyRecipient {
   Date certificate_date;
   Date valid_from;
-  Date valid_until;      // inclusive
+  Date valid_until;        // inclusive
   int copay_percent = 20;  // 20 or 30
 };
 
@@ -83,7 +83,7 @@ struct LimitCertificate {
   std::string category_flag;  // OQSCD012: "A01".."A06", "B01".."B10"
   Date certificate_date;
   Date valid_from;
-  Date valid_until;  // inclusive
+  Date valid_until;                    // inclusive
   std::optional<Date> long_term_date;  // 長期入院該当年月日
 };
 
@@ -92,7 +92,7 @@ struct SpecificDisease {
   int category = 1;  // 1 人工透析を要する慢性腎不全, 2 血友病, 3 血液製剤によるHIV
   Date certificate_date;
   Date valid_from;
-  Date valid_until;  // inclusive
+  Date valid_until;          // inclusive
   int self_pay_yen = 10000;  // monthly cap
 };
 
@@ -111,8 +111,8 @@ struct Qualification {
   Date birth_date;  // copied from the registration; the query key
   Sex sex = Sex::kUnset;
 
-  Date acquired;                    // 資格取得年月日
-  std::optional<Date> lost;         // 資格喪失年月日: first day without cover
+  Date acquired;             // 資格取得年月日
+  std::optional<Date> lost;  // 資格喪失年月日: first day without cover
   std::optional<LossReason> loss_reason;
 
   int copay_percent = 30;  // 一部負担金割合 (10, 20 or 30)
@@ -122,14 +122,12 @@ struct Qualification {
   std::vector<MemberAttributes> attributes;  // sorted by effective_from
 
   LinkageState linkage = LinkageState::kSubmitted;
-  Date submitted_on;                 // reached the intermediate server
-  std::optional<Date> linked_on;     // visible to facilities from this date
-  std::string registration_error;    // why, when linkage is kRegistrationError
+  Date submitted_on;               // reached the intermediate server
+  std::optional<Date> linked_on;   // visible to facilities from this date
+  std::string registration_error;  // why, when linkage is kRegistrationError
 
   // True when the qualification covers `on`: acquired <= on < lost.
-  bool Covers(Date on) const {
-    return acquired <= on && (!lost.has_value() || on < *lost);
-  }
+  bool Covers(Date on) const { return acquired <= on && (!lost.has_value() || on < *lost); }
   // True when facilities can see it on `today` (R-LINK-2).
   bool VisibleOn(Date today) const {
     return linkage == LinkageState::kLinked && linked_on.has_value() && *linked_on <= today;

@@ -1,9 +1,9 @@
 #include "http/server.hpp"
 
+#include <strings.h>
 #include <boost/asio.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
-#include <strings.h>
 
 #include <atomic>
 #include <iostream>
@@ -41,8 +41,9 @@ class Session : public std::enable_shared_from_this<Session> {
     parser_.emplace();
     parser_->body_limit(options_.max_body_bytes);
     stream_.expires_after(std::chrono::seconds(options_.idle_timeout_seconds));
-    bhttp::async_read(stream_, buffer_, *parser_,
-                      [self = shared_from_this()](beast::error_code ec, size_t) { self->OnRead(ec); });
+    bhttp::async_read(
+        stream_, buffer_, *parser_,
+        [self = shared_from_this()](beast::error_code ec, size_t) { self->OnRead(ec); });
   }
 
   void OnRead(beast::error_code ec) {
@@ -53,7 +54,8 @@ class Session : public std::enable_shared_from_this<Session> {
     Request r;
     r.method = std::string(req.method_string());
     r.target = std::string(req.target());
-    for (const auto& f : req) r.headers.emplace_back(std::string(f.name_string()), std::string(f.value()));
+    for (const auto& f : req)
+      r.headers.emplace_back(std::string(f.name_string()), std::string(f.value()));
     r.body = req.body();
     Response out;
     try {
@@ -66,8 +68,10 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   void WriteError(int status, const char* title) {
-    Write(Response{status, "application/problem+json", {}, std::string(R"({"title":")") + title + "\"}"},
-          false, 11);
+    Write(
+        Response{
+            status, "application/problem+json", {}, std::string(R"({"title":")") + title + "\"}"},
+        false, 11);
   }
 
   void Write(Response r, bool keep_alive, unsigned version) {
@@ -75,7 +79,8 @@ class Session : public std::enable_shared_from_this<Session> {
         static_cast<bhttp::status>(r.status), version);
     res->set(bhttp::field::server, "onshi");
     res->set(bhttp::field::content_type, r.content_type);
-    for (auto& [k, v] : r.headers) res->set(k, v);
+    for (auto& [k, v] : r.headers)
+      res->set(k, v);
     res->body() = std::move(r.body);
     res->keep_alive(keep_alive);
     res->prepare_payload();
@@ -127,7 +132,9 @@ struct HttpServer::Impl {
 HttpServer::HttpServer(ServerOptions options, Handler handler)
     : impl_(std::make_unique<Impl>(std::move(options), std::move(handler))) {}
 
-HttpServer::~HttpServer() { Stop(); }
+HttpServer::~HttpServer() {
+  Stop();
+}
 
 void HttpServer::Start() {
   const tcp::endpoint ep(asio::ip::make_address(impl_->options.address), impl_->options.port);
@@ -141,12 +148,16 @@ void HttpServer::Start() {
   }
   impl_->acceptor.listen(asio::socket_base::max_listen_connections);
   impl_->Accept();
-  int n = impl_->options.threads > 0 ? impl_->options.threads
-                                     : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-  for (int i = 0; i < n; ++i) impl_->threads.emplace_back([this] { impl_->io.run(); });
+  int n = impl_->options.threads > 0
+              ? impl_->options.threads
+              : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  for (int i = 0; i < n; ++i)
+    impl_->threads.emplace_back([this] { impl_->io.run(); });
 }
 
-uint16_t HttpServer::port() const { return impl_->acceptor.local_endpoint().port(); }
+uint16_t HttpServer::port() const {
+  return impl_->acceptor.local_endpoint().port();
+}
 
 void HttpServer::RunUntilSignalled() {
   std::promise<void> done;

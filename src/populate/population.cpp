@@ -63,7 +63,8 @@ std::string FullWidth(int v) {
 
 std::string InsurerNumberFromBody(const std::string& body) {
   auto n = InsurerNumber::FromBody(body);
-  if (!n.ok()) throw store::StoreError("populate: bad insurer body " + body + ": " + n.error().ToString());
+  if (!n.ok())
+    throw store::StoreError("populate: bad insurer body " + body + ": " + n.error().ToString());
   return std::string(n->digits());
 }
 
@@ -74,9 +75,9 @@ std::string_view PrefectureShortName(int pref) {
 }
 
 constexpr std::array<std::string_view, 20> kCompanies = {
-    "東都電機", "大和化学", "日本精機", "みなと商事", "北斗製薬", "さくら銀行", "富士運輸",
-    "中央食品", "青葉建設", "光通信機", "瀬戸内造船", "信州精密", "北陸電力", "九州鉄道",
-    "関東ガス", "東海自動車", "近畿百貨店", "四国製紙", "東北電子", "オンシ情報",
+    "東都電機", "大和化学",   "日本精機",   "みなと商事", "北斗製薬", "さくら銀行", "富士運輸",
+    "中央食品", "青葉建設",   "光通信機",   "瀬戸内造船", "信州精密", "北陸電力",   "九州鉄道",
+    "関東ガス", "東海自動車", "近畿百貨店", "四国製紙",   "東北電子", "オンシ情報",
 };
 
 struct InsurerPools {
@@ -97,22 +98,24 @@ InsurerPools MakeInsurers() {
   for (int pref = 1; pref <= 47; ++pref) {
     // R-LINK-3: 協会けんぽ "within 5 days"; municipal 国保 "at least 2 business days".
     add(p.kyokai, {InsurerNumberFromBody("01" + Pad(pref, 2) + "001"),
-                   "全国健康保険協会" + std::string(PrefectureShortName(pref)) + "支部", "協会けんぽ", 5,
-                   true, 5});
+                   "全国健康保険協会" + std::string(PrefectureShortName(pref)) + "支部",
+                   "協会けんぽ", 5, true, 5});
     add(p.kokuho, {InsurerNumberFromBody(Pad(pref, 2) + "101"),
-                   std::string(kPrefectures[static_cast<size_t>(pref - 1)].city) + "国民健康保険", "国保", 2,
-                   true, 1});
-    add(p.koki, {InsurerNumberFromBody("39" + Pad(pref, 2) + "101"),
-                 std::string(kPrefectures[static_cast<size_t>(pref - 1)].name) + "後期高齢者医療広域連合",
-                 "後期高齢者", 3, true, 1});
+                   std::string(kPrefectures[static_cast<size_t>(pref - 1)].city) + "国民健康保険",
+                   "国保", 2, true, 1});
+    add(p.koki,
+        {InsurerNumberFromBody("39" + Pad(pref, 2) + "101"),
+         std::string(kPrefectures[static_cast<size_t>(pref - 1)].name) + "後期高齢者医療広域連合",
+         "後期高齢者", 3, true, 1});
   }
   for (size_t i = 0; i < kCompanies.size(); ++i) {
     const int pref = i % 3 == 0 ? 13 : (i % 3 == 1 ? 27 : 23);
     // R-DOC-8: every fourth 健保組合 follows the KOA policy (no 資格確認書 for
     // マイナ保険証 holders); lags vary between 2 and 5 business days.
-    add(p.kumiai, {InsurerNumberFromBody("06" + Pad(pref, 2) + Pad(static_cast<int64_t>(100 + i), 3)),
-                   std::string(kCompanies[i]) + "健康保険組合", "組合健保", 2 + static_cast<int>(i % 4),
-                   i % 4 != 3, 5});
+    add(p.kumiai,
+        {InsurerNumberFromBody("06" + Pad(pref, 2) + Pad(static_cast<int64_t>(100 + i), 3)),
+         std::string(kCompanies[i]) + "健康保険組合", "組合健保", 2 + static_cast<int>(i % 4),
+         i % 4 != 3, 5});
   }
   const std::array<std::pair<const char*, const char*>, 4> kyosai = {{
       {"31", "国家公務員共済組合"},
@@ -142,7 +145,8 @@ class Generator {
   PopulationReport Run(const std::function<void(int64_t)>& progress) {
     pools_ = MakeInsurers();
     store_.InTransaction([&] {
-      for (const InsurerRecord& r : pools_.all) store_.PutInsurer(r);
+      for (const InsurerRecord& r : pools_.all)
+        store_.PutInsurer(r);
       MakeFacilities();
     });
     report_.insurers = static_cast<int64_t>(pools_.all.size());
@@ -150,7 +154,8 @@ class Generator {
     while (report_.members < opt_.members) {
       const int64_t stop = std::min(opt_.members, report_.members + opt_.batch);
       store_.InTransaction([&] {
-        while (report_.members < stop) Household(stop);
+        while (report_.members < stop)
+          Household(stop);
       });
       if (progress) progress(report_.members);
     }
@@ -177,23 +182,25 @@ class Generator {
     for (int64_t i = 0; i < n; ++i) {
       const int pref = static_cast<int>(i % 47) + 1;
       const auto& [type, kind] = kKinds[static_cast<size_t>(i % 3)];
-      const std::string body = Pad(pref, 2) + type + Pad(1 + i / 47 % 99, 2) + Pad(i / 47 / 99 % 10000, 4);
+      const std::string body =
+          Pad(pref, 2) + type + Pad(1 + i / 47 % 99, 2) + Pad(i / 47 / 99 % 10000, 4);
       auto code = MedicalInstitutionCode::FromBody(body);
       if (!code.ok()) throw store::StoreError("populate: " + code.error().ToString());
       const std::string suffix = type == '4' ? "薬局" : (type == '3' ? "歯科医院" : "クリニック");
       store_.PutFacility({std::string(code->digits()),
-                          "オンシ" + std::string(PrefectureShortName(pref)) + suffix + FullWidth(static_cast<int>(i + 1)),
+                          "オンシ" + std::string(PrefectureShortName(pref)) + suffix +
+                              FullWidth(static_cast<int>(i + 1)),
                           kind});
       ++report_.facilities;
     }
   }
 
   // ---- people ----------------------------------------------------------------
-  PersonRecord NewPerson(Sex sex, int age, const NamePair& surname, int pref, const std::string& town) {
+  PersonRecord NewPerson(Sex sex, int age, const NamePair& surname, int pref,
+                         const std::string& town) {
     PersonRecord p;
-    const NamePair& given =
-        sex == Sex::kMale ? rng_.Pick(kMaleNames.data(), kMaleNames.size())
-                          : rng_.Pick(kFemaleNames.data(), kFemaleNames.size());
+    const NamePair& given = sex == Sex::kMale ? rng_.Pick(kMaleNames.data(), kMaleNames.size())
+                                              : rng_.Pick(kFemaleNames.data(), kFemaleNames.size());
     p.name = std::string(surname.kanji) + "\u3000" + std::string(given.kanji);
     p.name_kana = std::string(surname.kana) + "\u3000" + std::string(given.kana);
     p.birth_date = opt_.today.AddYears(-age).AddDays(-rng_.Below(365));
@@ -230,7 +237,8 @@ class Generator {
 
     if (head_age >= 75) {
       // 後期高齢者医療: everyone 75+ is insured individually (本人).
-      const std::string& ins = pools_.all[pools_.koki[static_cast<size_t>(pref - 1)]].insurer_number;
+      const std::string& ins =
+          pools_.all[pools_.koki[static_cast<size_t>(pref - 1)]].insurer_number;
       Member m;
       m.person = NewPerson(head_sex, head_age, surname, pref, town);
       m.insurer_number = ins;
@@ -239,21 +247,27 @@ class Generator {
       members.push_back(m);
       if (rng_.PerMille(450)) {
         Member s;
-        s.person = NewPerson(spouse_sex, std::max(75, head_age + rng_.Between(-3, 3)), surname, pref, town);
+        s.person = NewPerson(spouse_sex, std::max(75, head_age + rng_.Between(-3, 3)), surname,
+                             pref, town);
         s.insurer_number = ins;
         s.number = NextNumber(ins, 8);
         s.branch = "00";
         members.push_back(s);
       }
-      for (Member& x : members) x.insured_name = x.person.name;
+      for (Member& x : members)
+        x.insured_name = x.person.name;
     } else if (rng_.PerMille(640)) {
       // Employee insurance: the insured and dependents share 記号・番号 and
       // differ by 枝番 (00 for the insured person).
       const int kind = rng_.Below(100);
       const std::string& ins =
           kind < 55 ? pools_.all[pools_.kyokai[static_cast<size_t>(pref - 1)]].insurer_number
-          : kind < 90 ? pools_.all[pools_.kumiai[static_cast<size_t>(rng_.Below(static_cast<int>(pools_.kumiai.size())))]].insurer_number
-                      : pools_.all[pools_.kyosai[static_cast<size_t>(rng_.Below(4))]].insurer_number;
+          : kind < 90
+              ? pools_
+                    .all[pools_.kumiai[static_cast<size_t>(
+                        rng_.Below(static_cast<int>(pools_.kumiai.size())))]]
+                    .insurer_number
+              : pools_.all[pools_.kyosai[static_cast<size_t>(rng_.Below(4))]].insurer_number;
       const std::string symbol = kind < 55 ? Pad(rng_.Between(1000000, 99999999), 8)
                                            : std::to_string(rng_.Between(1, 999));
       const std::string number = NextNumber(ins, kind < 55 ? 6 : 5);
@@ -262,7 +276,8 @@ class Generator {
       members.push_back(head);
       if (rng_.PerMille(600)) {
         Member s;
-        s.person = NewPerson(spouse_sex, std::clamp(head_age + rng_.Between(-6, 6), 18, 74), surname, pref, town);
+        s.person = NewPerson(spouse_sex, std::clamp(head_age + rng_.Between(-6, 6), 18, 74),
+                             surname, pref, town);
         s.family = PersonalFamily::kDependent;
         members.push_back(s);
       }
@@ -270,7 +285,8 @@ class Generator {
       for (int c = 0; c < children; ++c) {
         Member k;
         k.person = NewPerson(rng_.PerMille(500) ? Sex::kMale : Sex::kFemale,
-                             rng_.Between(0, std::min(22, std::max(0, head_age - 20))), surname, pref, town);
+                             rng_.Between(0, std::min(22, std::max(0, head_age - 20))), surname,
+                             pref, town);
         k.family = PersonalFamily::kDependent;
         members.push_back(k);
       }
@@ -284,7 +300,8 @@ class Generator {
     } else {
       // 国保: every member of the 世帯 is an insured person; 世帯主 is shown as
       // InsuredName.
-      const std::string& ins = pools_.all[pools_.kokuho[static_cast<size_t>(pref - 1)]].insurer_number;
+      const std::string& ins =
+          pools_.all[pools_.kokuho[static_cast<size_t>(pref - 1)]].insurer_number;
       const std::string symbol = Pad(rng_.Between(1, 40), 2);
       const std::string number = NextNumber(ins, 7);
       Member head;
@@ -292,7 +309,8 @@ class Generator {
       members.push_back(head);
       if (rng_.PerMille(500)) {
         Member s;
-        s.person = NewPerson(spouse_sex, std::clamp(head_age + rng_.Between(-6, 6), 18, 74), surname, pref, town);
+        s.person = NewPerson(spouse_sex, std::clamp(head_age + rng_.Between(-6, 6), 18, 74),
+                             surname, pref, town);
         members.push_back(s);
       }
       for (size_t i = 0; i < members.size(); ++i) {
@@ -314,20 +332,23 @@ class Generator {
     const int64_t person_id = store_.AddPerson(m.person, MyNumberFor(next_person_++));
     ++report_.persons;
     const int age = AgeOn(m.person.birth_date, opt_.today);
-    m.acquired = AcquiredFor(m.person, m.insurer_number.rfind("39", 0) == 0 ? std::max(0, age - 75) : 15);
+    m.acquired =
+        AcquiredFor(m.person, m.insurer_number.rfind("39", 0) == 0 ? std::max(0, age - 75) : 15);
 
     // About 4% of working-age people changed insurer: their previous
     // qualification was lost the day the new one started (reason 03).
     if (age >= 25 && age < 75 && m.family == PersonalFamily::kInsured && rng_.PerMille(40) &&
         m.acquired > m.person.birth_date.AddYears(20)) {
-      const InsurerRecord& prev = pools_.all[pools_.kumiai[static_cast<size_t>(rng_.Below(static_cast<int>(pools_.kumiai.size())))]];
+      const InsurerRecord& prev = pools_.all[pools_.kumiai[static_cast<size_t>(
+          rng_.Below(static_cast<int>(pools_.kumiai.size())))]];
       if (prev.insurer_number != m.insurer_number) {
         Qualification old = BaseQualification(m, person_id, age);
         old.insurer_number = prev.insurer_number;
         old.symbol = std::to_string(rng_.Between(1, 999));
         old.number = NextNumber(prev.insurer_number, 5);
         old.branch = "00";
-        old.acquired = std::max(m.person.birth_date.AddYears(18), m.acquired.AddYears(-rng_.Between(1, 10)));
+        old.acquired =
+            std::max(m.person.birth_date.AddYears(18), m.acquired.AddYears(-rng_.Between(1, 10)));
         old.lost = m.acquired;
         old.loss_reason = LossReason::kOtherInsurance;
         Link(old, prev.link_lag_business_days);
@@ -384,14 +405,16 @@ class Generator {
       const int ratio = rng_.PerMille(900) ? 20 : 30;
       const int start_year = opt_.today.month() >= 8 ? opt_.today.year() : opt_.today.year() - 1;
       const Date from = Date::FromYmd(start_year, 8, 1);
-      q.elderly = ElderlyRecipient{from.AddDays(-10), from, Date::FromYmd(start_year + 1, 7, 31), ratio};
+      q.elderly =
+          ElderlyRecipient{from.AddDays(-10), from, Date::FromYmd(start_year + 1, 7, 31), ratio};
       q.copay_percent = ratio;
     } else {
       q.copay_percent = 30;
     }
     if (rng_.PerMille(30)) {
       static constexpr std::array<const char*, 5> kUnder70 = {"A01", "A02", "A03", "A04", "A05"};
-      static constexpr std::array<const char*, 6> kOver70 = {"B01", "B02", "B03", "B04", "B05", "B06"};
+      static constexpr std::array<const char*, 6> kOver70 = {"B01", "B02", "B03",
+                                                             "B04", "B05", "B06"};
       const Date from = Date::FromYmd(opt_.today.year(), 1, 1).AddMonths(rng_.Below(5));
       q.limits.push_back({rng_.PerMille(800) ? 1 : 2,
                           age >= 70 ? kOver70[static_cast<size_t>(rng_.Below(6))]
@@ -415,7 +438,8 @@ class Generator {
       q.registration_error = rng_.PerMille(500) ? "氏名が住民基本台帳と一致しません"
                                                 : "生年月日が住民基本台帳と一致しません";
     } else if (due > opt_.today) {
-      q.linkage = q.submitted_on > opt_.today ? LinkageState::kSubmitted : LinkageState::kProcessing;
+      q.linkage =
+          q.submitted_on > opt_.today ? LinkageState::kSubmitted : LinkageState::kProcessing;
     } else {
       q.linkage = LinkageState::kLinked;
       q.linked_on = due;
@@ -428,7 +452,8 @@ class Generator {
     // R-DOC-1: every new member gets a 資格情報のお知らせ.
     const Date notice = q.acquired.AddDays(7);
     if (notice <= opt_.today) {
-      store_.AddDocument({0, q.member_id, DocumentKind::kNotice, "R-DOC-1", notice, std::nullopt, std::nullopt});
+      store_.AddDocument(
+          {0, q.member_id, DocumentKind::kNotice, "R-DOC-1", notice, std::nullopt, std::nullopt});
       ++report_.documents;
     }
     // R-DOC-4/5: a member without マイナ保険証 gets a 資格確認書 ex officio,
@@ -481,7 +506,8 @@ class Generator {
     static constexpr char kHex[] = "0123456789ABCDEF";
     std::string s(16, '0');
     uint64_t v = n * 0x9E3779B97F4A7C15ULL;  // bijective on 64 bits: unique, not sequential
-    for (int i = 15; i >= 0; --i, v >>= 4) s[static_cast<size_t>(i)] = kHex[v & 15];
+    for (int i = 15; i >= 0; --i, v >>= 4)
+      s[static_cast<size_t>(i)] = kHex[v & 15];
     return s;
   }
 
@@ -489,7 +515,8 @@ class Generator {
   // One person per outcome a newcomer wants to try, under a dedicated
   // insurer (オンシ健康保険組合) so their keys are easy to type.
   void MakeScenarios() {
-    const InsurerRecord demo{InsurerNumberFromBody("0613999"), "オンシ健康保険組合", "組合健保", 2, true, 5};
+    const InsurerRecord demo{
+        InsurerNumberFromBody("0613999"), "オンシ健康保険組合", "組合健保", 2, true, 5};
     store_.PutInsurer(demo);
     pools_.all.push_back(demo);
     ++report_.insurers;
@@ -504,12 +531,13 @@ class Generator {
       p.sex = sex;
       p.postcode = "160-0023";
       p.address = "東京都新宿区西新宿２－８－１";
-      const int64_t id = store_.AddPerson(p, MyNumberFor(5'000'000'000ULL + static_cast<uint64_t>(++serial)));
+      const int64_t id =
+          store_.AddPerson(p, MyNumberFor(5'000'000'000ULL + static_cast<uint64_t>(++serial)));
       ++report_.persons;
       return std::make_pair(id, p);
     };
-    auto member = [&](int64_t id, const PersonRecord& p, const std::string& insurer, std::string number,
-                      std::string branch, PersonalFamily fam, Date acquired) {
+    auto member = [&](int64_t id, const PersonRecord& p, const std::string& insurer,
+                      std::string number, std::string branch, PersonalFamily fam, Date acquired) {
       Qualification q;
       q.person_id = id;
       q.insurer_number = insurer;
@@ -524,7 +552,8 @@ class Generator {
       q.submitted_on = acquired;
       q.linkage = LinkageState::kLinked;
       q.linked_on = AddBusinessDays(acquired, 2);
-      q.attributes.push_back({acquired, p.name, p.name_kana, "試験\u3000一郎", p.postcode, p.address});
+      q.attributes.push_back(
+          {acquired, p.name, p.name_kana, "試験\u3000一郎", p.postcode, p.address});
       return q;
     };
     auto card = [&](int64_t id, const PersonRecord& p, Date issued, bool registered) {
@@ -551,64 +580,81 @@ class Generator {
 
     // 1. 有効, with a registered card.
     auto [ichiro, ichiro_p] = person(Sex::kMale, Date::FromYmd(1980, 5, 15), "一郎", "イチロウ");
-    Qualification q1 = member(ichiro, ichiro_p, ins, "1001", "00", PersonalFamily::kInsured, Date::FromYmd(2015, 4, 1));
-    q1.limits.push_back({1, "A03", today.AddMonths(-2), today.AddMonths(-2), today.AddMonths(10), std::nullopt});
+    Qualification q1 = member(ichiro, ichiro_p, ins, "1001", "00", PersonalFamily::kInsured,
+                              Date::FromYmd(2015, 4, 1));
+    q1.limits.push_back(
+        {1, "A03", today.AddMonths(-2), today.AddMonths(-2), today.AddMonths(10), std::nullopt});
     write(q1);
     CardRecord c1 = card(ichiro, ichiro_p, Date::FromYmd(2023, 3, 1), true);
     store_.AddCard(c1);
-    add({"有効 (valid), card registered", "QualificationValidity=1", ins, "1", "1001", "00", "19800515", c1.cert_serial});
+    add({"有効 (valid), card registered", "QualificationValidity=1", ins, "1", "1001", "00",
+         "19800515", c1.cert_serial});
 
     // 1b. dependent (家族) of the same card number.
     auto [hanako, hanako_p] = person(Sex::kFemale, Date::FromYmd(1982, 2, 28), "花子", "ハナコ");
-    Qualification q1b = member(hanako, hanako_p, ins, "1001", "01", PersonalFamily::kDependent, Date::FromYmd(2015, 4, 1));
+    Qualification q1b = member(hanako, hanako_p, ins, "1001", "01", PersonalFamily::kDependent,
+                               Date::FromYmd(2015, 4, 1));
     write(q1b);
-    add({"有効 (valid), 家族 (dependent)", "QualificationValidity=1", ins, "1", "1001", "01", "19820228", ""});
+    add({"有効 (valid), 家族 (dependent)", "QualificationValidity=1", ins, "1", "1001", "01",
+         "19820228", ""});
 
     // 2. 無効: left the job two months ago, nothing newer.
     auto [jiro, jiro_p] = person(Sex::kMale, Date::FromYmd(1975, 11, 3), "次郎", "ジロウ");
-    Qualification q2 = member(jiro, jiro_p, ins, "1002", "00", PersonalFamily::kInsured, Date::FromYmd(2010, 4, 1));
+    Qualification q2 = member(jiro, jiro_p, ins, "1002", "00", PersonalFamily::kInsured,
+                              Date::FromYmd(2010, 4, 1));
     q2.lost = today.AddMonths(-2);
     q2.loss_reason = LossReason::kOther;
     write(q2);
-    add({"無効 (lost, nothing newer)", "QualificationValidity=2", ins, "1", "1002", "00", "19751103", ""});
+    add({"無効 (lost, nothing newer)", "QualificationValidity=2", ins, "1", "1002", "00",
+         "19751103", ""});
 
     // 3. 無効（新しい資格あり）: changed to 協会けんぽ a month ago.
     auto [saburo, saburo_p] = person(Sex::kMale, Date::FromYmd(1990, 7, 20), "三郎", "サブロウ");
-    Qualification q3 = member(saburo, saburo_p, ins, "1003", "00", PersonalFamily::kInsured, Date::FromYmd(2012, 4, 1));
+    Qualification q3 = member(saburo, saburo_p, ins, "1003", "00", PersonalFamily::kInsured,
+                              Date::FromYmd(2012, 4, 1));
     q3.lost = today.AddMonths(-1);
     q3.loss_reason = LossReason::kOtherInsurance;
     write(q3);
     const std::string& kyokai = pools_.all[pools_.kyokai[12]].insurer_number;
-    Qualification q3n = member(saburo, saburo_p, kyokai, "990001", "00", PersonalFamily::kInsured, *q3.lost);
+    Qualification q3n =
+        member(saburo, saburo_p, kyokai, "990001", "00", PersonalFamily::kInsured, *q3.lost);
     q3n.symbol = "12345678";
     write(q3n);
-    add({"無効（新しい資格あり） (old card after a job change)", "QualificationValidity=3", ins, "1", "1003", "00", "19900720", ""});
+    add({"無効（新しい資格あり） (old card after a job change)", "QualificationValidity=3", ins,
+         "1", "1003", "00", "19900720", ""});
 
     // 4. 該当資格なし: joined yesterday, insurer data not linked yet (R-LINK-2).
     auto [shiro, shiro_p] = person(Sex::kMale, Date::FromYmd(2001, 1, 9), "四郎", "シロウ");
-    Qualification q4 = member(shiro, shiro_p, ins, "1004", "00", PersonalFamily::kInsured, today.AddDays(-1));
+    Qualification q4 =
+        member(shiro, shiro_p, ins, "1004", "00", PersonalFamily::kInsured, today.AddDays(-1));
     q4.linkage = LinkageState::kSubmitted;
     q4.linked_on.reset();
     write(q4);
-    add({"該当資格なし (data linkage pending, R-LINK-2)", "QualificationValidity=4", ins, "1", "1004", "00", "20010109", ""});
+    add({"該当資格なし (data linkage pending, R-LINK-2)", "QualificationValidity=4", ins, "1",
+         "1004", "00", "20010109", ""});
 
     // 4b. 該当資格なし: registration error at the insurer (R-LINK-4).
     auto [goro, goro_p] = person(Sex::kMale, Date::FromYmd(1995, 9, 9), "五郎", "ゴロウ");
-    Qualification q4b = member(goro, goro_p, ins, "1005", "00", PersonalFamily::kInsured, today.AddMonths(-4));
+    Qualification q4b =
+        member(goro, goro_p, ins, "1005", "00", PersonalFamily::kInsured, today.AddMonths(-4));
     q4b.linkage = LinkageState::kRegistrationError;
     q4b.linked_on.reset();
     q4b.registration_error = "氏名が住民基本台帳と一致しません";
     write(q4b);
-    add({"該当資格なし (insurer registration error, R-LINK-4)", "QualificationValidity=4", ins, "1", "1005", "00", "19950909", ""});
+    add({"該当資格なし (insurer registration error, R-LINK-4)", "QualificationValidity=4", ins, "1",
+         "1005", "00", "19950909", ""});
 
     // 5. 複数該当: twins on one card number, queried without 枝番.
-    for (const auto& [given, kana, branch] : {std::tuple{"桜", "サクラ", "02"}, std::tuple{"楓", "カエデ", "03"}}) {
+    for (const auto& [given, kana, branch] :
+         {std::tuple{"桜", "サクラ", "02"}, std::tuple{"楓", "カエデ", "03"}}) {
       auto [twin, twin_p] = person(Sex::kFemale, Date::FromYmd(2015, 6, 1), given, kana);
-      Qualification qt = member(twin, twin_p, ins, "1001", branch, PersonalFamily::kDependent, Date::FromYmd(2015, 6, 1));
+      Qualification qt = member(twin, twin_p, ins, "1001", branch, PersonalFamily::kDependent,
+                                Date::FromYmd(2015, 6, 1));
       qt.copay_percent = 20;
       write(qt);
     }
-    add({"複数該当 (twins, query without 枝番)", "QualificationValidity=5", ins, "1", "1001", "", "20150601", ""});
+    add({"複数該当 (twins, query without 枝番)", "QualificationValidity=5", ins, "1", "1001", "",
+         "20150601", ""});
 
     // Cards in the states the reader must handle (R-CARD-4..6, R-REG-3).
     struct CardCase {
@@ -625,8 +671,8 @@ class Generator {
     }};
     for (size_t i = 0; i < cases.size(); ++i) {
       auto [id, p] = person(Sex::kMale, Date::FromYmd(1970, 1, 10), cases[i].given, cases[i].kana);
-      Qualification q = member(id, p, ins, Pad(static_cast<int64_t>(2001 + i), 4), "00", PersonalFamily::kInsured,
-                               Date::FromYmd(2018, 4, 1));
+      Qualification q = member(id, p, ins, Pad(static_cast<int64_t>(2001 + i), 4), "00",
+                               PersonalFamily::kInsured, Date::FromYmd(2018, 4, 1));
       write(q);
       CardRecord c = card(id, p, Date::FromYmd(2019, 6, 1), i != 4);
       if (i == 0) c.cert_expires_on = today.AddMonths(-1);
@@ -634,8 +680,9 @@ class Generator {
       if (i == 2) c.status = store::CardState::kSuspended;
       if (i == 3) c.pin_failures = 3;
       store_.AddCard(c);
-      add({cases[i].title, i == 0 || i == 3 ? "QualificationValidity=1 (face or 目視 for the locked PIN)"
-                                            : "identity check fails",
+      add({cases[i].title,
+           i == 0 || i == 3 ? "QualificationValidity=1 (face or 目視 for the locked PIN)"
+                            : "identity check fails",
            ins, "1", q.number, "00", "19700110", c.cert_serial});
     }
     report_.cards += 6;
@@ -660,4 +707,3 @@ PopulationReport Populate(store::Store& store, const PopulationOptions& options,
 }
 
 }  // namespace onshi::populate
-

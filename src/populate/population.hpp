@@ -40,13 +40,13 @@ struct PopulationOptions {
 // A person placed on purpose in one interesting state, with the keys a
 // facility would type to query them.
 struct Scenario {
-  std::string title;     // e.g. "有効 (valid)"
-  std::string expect;    // e.g. "QualificationValidity=1"
+  std::string title;   // e.g. "有効 (valid)"
+  std::string expect;  // e.g. "QualificationValidity=1"
   std::string insurer_number;
   std::string symbol;
   std::string number;
-  std::string branch;    // may be empty: "query without 枝番"
-  std::string birth_date;  // YYYYMMDD
+  std::string branch;       // may be empty: "query without 枝番"
+  std::string birth_date;   // YYYYMMDD
   std::string card_serial;  // certificate serial when the scenario is about the card
 };
 

@@ -35,9 +35,12 @@ bool Unhex(const std::string& hex, KeyBytes* out) {
     for (int j = 0; j < 2; ++j) {
       const char c = hex[2 * i + static_cast<size_t>(j)];
       v <<= 4;
-      if (c >= '0' && c <= '9') v |= static_cast<unsigned>(c - '0');
-      else if (c >= 'a' && c <= 'f') v |= static_cast<unsigned>(c - 'a' + 10);
-      else return false;
+      if (c >= '0' && c <= '9')
+        v |= static_cast<unsigned>(c - '0');
+      else if (c >= 'a' && c <= 'f')
+        v |= static_cast<unsigned>(c - 'a' + 10);
+      else
+        return false;
     }
     (*out)[i] = static_cast<unsigned char>(v);
   }
@@ -105,7 +108,8 @@ std::string MyNumberVault::Seal(const MyNumber& n) const {
   CipherCtx ctx(EVP_CIPHER_CTX_new());
   unsigned char ct[32], tag[16];
   int len = 0, fin = 0;
-  if (!ctx || EVP_EncryptInit_ex(ctx.get(), EVP_aes_256_gcm(), nullptr, seal_key_.data(), nonce) != 1 ||
+  if (!ctx ||
+      EVP_EncryptInit_ex(ctx.get(), EVP_aes_256_gcm(), nullptr, seal_key_.data(), nonce) != 1 ||
       EVP_EncryptUpdate(ctx.get(), ct, &len, reinterpret_cast<const unsigned char*>(d.data()),
                         static_cast<int>(d.size())) != 1 ||
       EVP_EncryptFinal_ex(ctx.get(), ct + len, &fin) != 1 ||
@@ -132,7 +136,8 @@ std::optional<MyNumber> MyNumberVault::Open(std::string_view sealed) const {
       EVP_DecryptFinal_ex(ctx.get(), pt + len, &fin) != 1) {
     return std::nullopt;
   }
-  auto n = MyNumber::Parse(std::string_view(reinterpret_cast<char*>(pt), static_cast<size_t>(len + fin)));
+  auto n = MyNumber::Parse(
+      std::string_view(reinterpret_cast<char*>(pt), static_cast<size_t>(len + fin)));
   if (!n.ok()) return std::nullopt;
   return std::move(n).value();
 }

@@ -32,8 +32,8 @@ class MyNumberVault {
   // with fresh random keys and mode 0600 if it does not exist.
   static MyNumberVault FromKeyFile(const std::string& path);
 
-  std::string Key(const MyNumber& n) const;    // 32 raw bytes
-  std::string Seal(const MyNumber& n) const;   // nonce(12) || ciphertext(12) || tag(16)
+  std::string Key(const MyNumber& n) const;   // 32 raw bytes
+  std::string Seal(const MyNumber& n) const;  // nonce(12) || ciphertext(12) || tag(16)
   std::optional<MyNumber> Open(std::string_view sealed) const;
 
  private:

@@ -31,10 +31,10 @@ struct PersonRecord {
 struct InsurerRecord {
   std::string insurer_number;  // canonical (8 digits, or 6 for 国保)
   std::string name;            // 保険者名称
-  std::string category;        // e.g. "協会けんぽ", "組合健保", "国保", "後期高齢者"
-  int link_lag_business_days = 2;        // R-LINK-3
+  std::string category;  // e.g. "協会けんぽ", "組合健保", "国保", "後期高齢者"
+  int link_lag_business_days = 2;           // R-LINK-3
   bool holders_may_get_certificate = true;  // R-DOC-8 (false at KOA)
-  int certificate_validity_years = 5;    // R-DOC-6, at most 5
+  int certificate_validity_years = 5;       // R-DOC-6, at most 5
 };
 
 // 医療機関・薬局.
@@ -59,15 +59,15 @@ struct CardRecord {
   CredentialKind kind = CredentialKind::kCard;
   Date application_date;
   Date issued_on;
-  Date card_expires_on;   // R-CARD-2
+  Date card_expires_on;  // R-CARD-2
   std::string cert_serial;
   Date cert_issued_on;
-  Date cert_expires_on;   // R-CARD-3
+  Date cert_expires_on;  // R-CARD-3
   CardState status = CardState::kActive;
-  int pin_failures = 0;   // R-CARD-5
-  bool face_only = false; // 顔認証マイナンバーカード: no PIN at all
+  int pin_failures = 0;    // R-CARD-5
+  bool face_only = false;  // 顔認証マイナンバーカード: no PIN at all
   std::optional<Date> insurance_registered_on;  // 健康保険証利用登録 (R-REG-1)
-  std::string registration_channel;  // portal, reader, window, atm
+  std::string registration_channel;             // portal, reader, window, atm
 };
 
 enum class DocumentKind { kNotice, kCertificate, kShortTermCertificate };
@@ -88,11 +88,11 @@ struct DocumentRecord {
 // One entry of the append-only, hash-chained audit log.
 struct AuditEntry {
   int64_t seq = 0;
-  std::string at;      // ISO 8601 UTC timestamp, e.g. "2025-04-01T09:30:12Z"
-  std::string actor;   // "facility:1312345678", "insurer:06139999", "admin", …
-  std::string action;  // "eligibility.search", "member.add", …
+  std::string at;         // ISO 8601 UTC timestamp, e.g. "2025-04-01T09:30:12Z"
+  std::string actor;      // "facility:1312345678", "insurer:06139999", "admin", …
+  std::string action;     // "eligibility.search", "member.add", …
   int64_t person_id = 0;  // 0 when no person is concerned
-  std::string detail;  // free text; never a clear My Number or insurance number
+  std::string detail;     // free text; never a clear My Number or insurance number
   std::string prev_hash;  // hex SHA-256 of the previous entry ("" for the first)
   std::string hash;       // hex SHA-256 over prev_hash and this entry's fields
 };

@@ -2,8 +2,6 @@
 
 #include <openssl/evp.h>
 
-#include <set>
-
 #include "store/my_number_vault.hpp"
 #include "store/sqlite/sqlite_store.hpp"
 
@@ -25,9 +23,12 @@ bool IsPostgres(const std::string& location) {
 
 std::string_view CardStateName(CardState s) {
   switch (s) {
-    case CardState::kActive: return "active";
-    case CardState::kSuspended: return "suspended";
-    case CardState::kRevoked: return "revoked";
+    case CardState::kActive:
+      return "active";
+    case CardState::kSuspended:
+      return "suspended";
+    case CardState::kRevoked:
+      return "revoked";
   }
   return "active";
 }
@@ -41,9 +42,12 @@ std::optional<CardState> ParseCardStateName(std::string_view name) {
 
 std::string_view DocumentKindName(DocumentKind k) {
   switch (k) {
-    case DocumentKind::kNotice: return "notice";
-    case DocumentKind::kCertificate: return "certificate";
-    case DocumentKind::kShortTermCertificate: return "short_term_certificate";
+    case DocumentKind::kNotice:
+      return "notice";
+    case DocumentKind::kCertificate:
+      return "certificate";
+    case DocumentKind::kShortTermCertificate:
+      return "short_term_certificate";
   }
   return "notice";
 }
@@ -70,21 +74,16 @@ std::unique_ptr<Store> OpenStore(const std::string& location, const std::string&
 }
 
 std::vector<Qualification> LoadForCardQuery(Store& store, const InsuranceCardQuery& query) {
-  std::vector<Qualification> matched =
-      store.FindByCardKeys(query.insurer_number, query.number, query.birth_date);
-  std::set<int64_t> persons, seen;
-  for (const Qualification& q : matched) {
-    persons.insert(q.person_id);
-    seen.insert(q.member_id);
+  // Every qualification of every person matching the keys: the decision
+  // needs a newer qualification under other keys (another insurer) to tell
+  // 無効 from 無効（新しい資格あり）.
+  std::vector<Qualification> out;
+  for (int64_t p :
+       store.FindPersonsByCardKeys(query.insurer_number, query.number, query.birth_date)) {
+    for (Qualification& q : store.QualificationsOfPerson(p))
+      out.push_back(std::move(q));
   }
-  // A newer qualification of the same person may sit under other keys
-  // (another insurer): needed to tell 無効 from 無効（新しい資格あり）.
-  for (int64_t p : persons) {
-    for (Qualification& q : store.QualificationsOfPerson(p)) {
-      if (seen.insert(q.member_id).second) matched.push_back(std::move(q));
-    }
-  }
-  return matched;
+  return out;
 }
 
 std::string AuditEntryHash(const AuditEntry& e) {

@@ -67,8 +67,11 @@ class Store {
   virtual std::optional<Qualification> GetQualification(int64_t member_id) = 0;
   // Qualifications under an insurer + 番号 for a birth date, any symbol/branch.
   virtual std::vector<Qualification> FindByCardKeys(std::string_view insurer_number,
-                                                    std::string_view number,
-                                                    Date birth_date) = 0;
+                                                    std::string_view number, Date birth_date) = 0;
+  // The persons holding a qualification under those keys (the hot path of
+  // an eligibility check: one covering-index probe).
+  virtual std::vector<int64_t> FindPersonsByCardKeys(std::string_view insurer_number,
+                                                     std::string_view number, Date birth_date) = 0;
   virtual std::vector<Qualification> QualificationsOfPerson(int64_t person_id) = 0;
 
   // --- cards and insurance-use registration ----------------------------------

@@ -28,7 +28,8 @@ Result RunOnshi(const std::string& args) {
   std::string out;
   std::array<char, 4096> buf;
   size_t n;
-  while ((n = std::fread(buf.data(), 1, buf.size(), p)) > 0) out.append(buf.data(), n);
+  while ((n = std::fread(buf.data(), 1, buf.size(), p)) > 0)
+    out.append(buf.data(), n);
   const int status = ::pclose(p);
   return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
 }
@@ -36,8 +37,9 @@ Result RunOnshi(const std::string& args) {
 class CliTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() / ("onshi-cli-" + std::to_string(::getpid()) + "-" +
-                                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    dir_ = fs::temp_directory_path() /
+           ("onshi-cli-" + std::to_string(::getpid()) + "-" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
     fs::remove_all(dir_);
     fs::create_directories(dir_);
     db_ = (dir_ / "t.db").string();
@@ -109,7 +111,8 @@ TEST_F(CliTest, ServeAnswersHealthzAndStopsOnSigterm) {
   ::close(out[1]);
   std::string banner;
   char c;
-  while (::read(out[0], &c, 1) == 1 && c != '\n') banner += c;
+  while (::read(out[0], &c, 1) == 1 && c != '\n')
+    banner += c;
   const size_t colon = banner.rfind(':');
   ASSERT_NE(colon, std::string::npos) << banner;
   const int port = std::stoi(banner.substr(colon + 1));
@@ -125,7 +128,8 @@ TEST_F(CliTest, ServeAnswersHealthzAndStopsOnSigterm) {
   std::string resp;
   char buf[4096];
   ssize_t n;
-  while ((n = ::read(fd, buf, sizeof buf)) > 0) resp.append(buf, static_cast<size_t>(n));
+  while ((n = ::read(fd, buf, sizeof buf)) > 0)
+    resp.append(buf, static_cast<size_t>(n));
   ::close(fd);
   EXPECT_NE(resp.find("HTTP/1.1 200"), std::string::npos) << resp;
   EXPECT_NE(resp.find("\"status\":\"ok\""), std::string::npos) << resp;

@@ -19,8 +19,9 @@ namespace fs = std::filesystem;
 class PopulateTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() / ("onshi-pop-" + std::to_string(::getpid()) + "-" +
-                                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    dir_ = fs::temp_directory_path() /
+           ("onshi-pop-" + std::to_string(::getpid()) + "-" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
     fs::remove_all(dir_);
     fs::create_directories(dir_);
   }
@@ -113,7 +114,8 @@ TEST_F(PopulateTest, EveryIdentifierIsValidAndEveryMemberHasANotice) {
     // R-DOC-1: a notice for every member who joined more than a week ago.
     if (q->acquired.AddDays(7) <= opt.today) {
       bool notice = false;
-      for (const auto& d : s->DocumentsOfMember(id)) notice |= d.kind == store::DocumentKind::kNotice;
+      for (const auto& d : s->DocumentsOfMember(id))
+        notice |= d.kind == store::DocumentKind::kNotice;
       EXPECT_TRUE(notice) << "member " << id;
     }
   }

@@ -8,8 +8,12 @@
 namespace onshi {
 namespace {
 
-Date D(const char* iso) { return *Date::ParseIso(iso); }
-std::string Iso(Date d) { return d.ToIso(); }
+Date D(const char* iso) {
+  return *Date::ParseIso(iso);
+}
+std::string Iso(Date d) {
+  return d.ToIso();
+}
 
 TEST(Birthdays, BirthdayInYearIsTheCalendarAnniversary) {
   EXPECT_EQ(Iso(BirthdayInYear(D("1990-10-10"), 2029)), "2029-10-10");

@@ -9,8 +9,12 @@
 namespace onshi {
 namespace {
 
-Date D(const char* iso) { return *Date::ParseIso(iso); }
-std::string Iso(Date d) { return d.ToIso(); }
+Date D(const char* iso) {
+  return *Date::ParseIso(iso);
+}
+std::string Iso(Date d) {
+  return d.ToIso();
+}
 
 CardIssuance Card(const char* birth, const char* applied, const char* issued) {
   return CardIssuance{D(birth), D(applied), D(issued), std::nullopt};
@@ -178,7 +182,8 @@ CardStatus StatusOn(const CardFacts& f, const char* on,
 }
 
 TEST(CardValidity, UsableCardSharesClinicalInfo) {
-  const CardUsability u = EvaluateCardForInsurance(AdultCard(), D("2022-01-01"), IdentityCheck::kPin);
+  const CardUsability u =
+      EvaluateCardForInsurance(AdultCard(), D("2022-01-01"), IdentityCheck::kPin);
   EXPECT_EQ(u.status, CardStatus::kUsable);
   EXPECT_TRUE(u.usable());
   EXPECT_TRUE(u.clinical_info_sharing);
@@ -195,7 +200,8 @@ TEST(CardValidity, RCard4_ExpiringSoonWithinThreeMonths) {
 }
 
 TEST(CardValidity, RCard4_GraceKeepsEligibilityButStopsClinicalSharing) {
-  const CardUsability u = EvaluateCardForInsurance(AdultCard(), D("2025-10-11"), IdentityCheck::kPin);
+  const CardUsability u =
+      EvaluateCardForInsurance(AdultCard(), D("2025-10-11"), IdentityCheck::kPin);
   EXPECT_EQ(u.status, CardStatus::kUsableInGrace);
   EXPECT_TRUE(u.usable());
   EXPECT_FALSE(u.clinical_info_sharing);
@@ -205,7 +211,8 @@ TEST(CardValidity, RCard4_GraceKeepsEligibilityButStopsClinicalSharing) {
 }
 
 TEST(CardValidity, RCard4_CertificateExpiredBeyondGrace) {
-  const CardUsability u = EvaluateCardForInsurance(AdultCard(), D("2026-02-01"), IdentityCheck::kPin);
+  const CardUsability u =
+      EvaluateCardForInsurance(AdultCard(), D("2026-02-01"), IdentityCheck::kPin);
   EXPECT_EQ(u.status, CardStatus::kCertificateExpired);
   EXPECT_FALSE(u.usable());
   EXPECT_FALSE(u.clinical_info_sharing);
@@ -223,8 +230,9 @@ TEST(CardValidity, RCard3_RenewedCertificateIsUsableAgain) {
   CardFacts f = AdultCard();
   f.certificate_issued = D("2026-03-01");
   EXPECT_EQ(StatusOn(f, "2026-03-01"), CardStatus::kUsable);
-  EXPECT_EQ(Iso(EvaluateCardForInsurance(f, D("2026-03-01"), IdentityCheck::kPin).certificate_expiry),
-            "2030-10-10");
+  EXPECT_EQ(
+      Iso(EvaluateCardForInsurance(f, D("2026-03-01"), IdentityCheck::kPin).certificate_expiry),
+      "2030-10-10");
 }
 
 TEST(CardValidity, RCard4_CardExpiryAlsoGetsGraceThenCardExpired) {

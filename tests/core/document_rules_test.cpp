@@ -10,8 +10,12 @@
 namespace onshi {
 namespace {
 
-Date D(const char* iso) { return *Date::ParseIso(iso); }
-std::string Iso(Date d) { return d.ToIso(); }
+Date D(const char* iso) {
+  return *Date::ParseIso(iso);
+}
+std::string Iso(Date d) {
+  return d.ToIso();
+}
 
 // A member without any マイナ保険証 and without documents.
 MemberDocumentFacts Member(const char* acquired) {
@@ -167,7 +171,7 @@ TEST(DocumentRules, RDoc5_RequestTickIssuesAtOnce) {
 TEST(DocumentRules, RDoc5_NoTickNoMynaWaitsThirtyToFiftyDays) {
   MemberDocumentFacts f = Member("2026-04-01");
   AddNotice(&f, "2026-04-01");
-  EXPECT_TRUE(Plan(f, "2026-04-30").empty());  // day 29
+  EXPECT_TRUE(Plan(f, "2026-04-30").empty());                       // day 29
   const DocumentAction a = OnlyCertificate(Plan(f, "2026-05-01"));  // day 30
   EXPECT_EQ(a.reason, ActionReason::kNoMynaAfterAcquisition);
   EXPECT_EQ(Iso(a.due), "2026-05-21");  // day 50
@@ -288,18 +292,21 @@ TEST(DocumentRules, RDoc8_HolderRequestDependsOnInsurerSetting) {
 
 TEST(DocumentRules, RDoc10_ValidCertificateMustBeReturnedExpiredNeedNot) {
   MemberDocumentFacts f = Member("2020-04-01");
-  AddNotice(&f, "2024-09-15");                                                  // id 1
+  AddNotice(&f, "2024-09-15");                                                       // id 1
   AddDocument(&f, DocumentKind::kShortTermCertificate, "2025-01-10", "2025-03-09");  // id 2
-  AddDocument(&f, DocumentKind::kCertificate, "2025-10-01", "2030-09-30");      // id 3
+  AddDocument(&f, DocumentKind::kCertificate, "2025-10-01", "2030-09-30");           // id 3
   AddDocument(&f, DocumentKind::kShortTermCertificate, "2027-02-01", "2027-03-31");  // id 4
+  AddDocument(&f, DocumentKind::kShortTermCertificate, "2027-02-02", "2027-04-01");  // id 5
   f.membership_lost = D("2027-04-01");
   EXPECT_TRUE(Plan(f, "2027-03-31").empty());
   const std::vector<DocumentAction> a = Plan(f, "2027-04-01");
-  ASSERT_EQ(a.size(), 1u);  // id 4 lapsed the day before the loss day
+  // id 4 lapsed the day before the loss day; id 5 is still valid on it.
+  ASSERT_EQ(a.size(), 2u);
   EXPECT_EQ(a[0].kind, ActionKind::kRequestReturn);
   EXPECT_EQ(a[0].reason, ActionReason::kMembershipLost);
   EXPECT_EQ(*a[0].document_id, 3);
   EXPECT_EQ(Iso(a[0].due), "2027-04-01");
+  EXPECT_EQ(*a[1].document_id, 5);
   Apply(&f, a, D("2027-04-02"));
   EXPECT_TRUE(Plan(f, "2027-04-02").empty());
 }

@@ -8,8 +8,12 @@
 namespace onshi {
 namespace {
 
-Date D(const char* iso) { return *Date::ParseIso(iso); }
-std::string Iso(Date d) { return d.ToIso(); }
+Date D(const char* iso) {
+  return *Date::ParseIso(iso);
+}
+std::string Iso(Date d) {
+  return d.ToIso();
+}
 
 LegacyCardFacts CardIssued(const char* issued) {
   LegacyCardFacts c;

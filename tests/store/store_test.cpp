@@ -18,9 +18,13 @@ namespace {
 
 namespace fs = std::filesystem;
 
-Date D(int y, int m, int d) { return Date::FromYmd(y, m, d); }
+Date D(int y, int m, int d) {
+  return Date::FromYmd(y, m, d);
+}
 
-MyNumber Mn(const char* digits) { return MyNumber::Parse(digits).value(); }
+MyNumber Mn(const char* digits) {
+  return MyNumber::Parse(digits).value();
+}
 
 class ScratchDir {
  public:
@@ -145,8 +149,8 @@ TEST_P(StoreTest, ADifferentKeyFileCannotOpenSealedNumbers) {
   const int64_t id = store_->AddPerson(Person(), Mn("621498320257"));
   store_.reset();
   ScratchDir other;
-  auto with_other_key = OpenStore((dir_.path() / "onshi.db").string(),
-                                  (other.path() / "other.keys").string());
+  auto with_other_key =
+      OpenStore((dir_.path() / "onshi.db").string(), (other.path() / "other.keys").string());
   EXPECT_FALSE(with_other_key->FindPersonByMyNumber(Mn("621498320257")).has_value());
   EXPECT_THROW(with_other_key->RevealMyNumber(id), StoreError);
 }
@@ -190,7 +194,8 @@ TEST_P(StoreTest, QualificationRoundTripsWithEveryField) {
   q.elderly = ElderlyRecipient{D(2024, 7, 20), D(2024, 8, 1), D(2025, 7, 31), 20};
   q.limits.push_back({1, "A03", D(2025, 3, 20), D(2025, 4, 1), D(2026, 3, 31), D(2025, 9, 1)});
   q.diseases.push_back({2, D(2025, 1, 5), D(2025, 1, 1), D(2025, 12, 31), 10000});
-  q.attributes.push_back({D(2024, 6, 1), "新姓　花子", "シンセイ　ハナコ", "試験　一郎", "100-0002", "港区"});
+  q.attributes.push_back(
+      {D(2024, 6, 1), "新姓　花子", "シンセイ　ハナコ", "試験　一郎", "100-0002", "港区"});
   const int64_t id = store_->AddQualification(q);
   auto got = store_->GetQualification(id);
   ASSERT_TRUE(got.has_value());
@@ -220,7 +225,8 @@ TEST_P(StoreTest, DuplicateCardKeysAreRejectedWithoutAHalfWrittenRecord) {
   EXPECT_THROW(store_->AddQualification(dup), StoreError);
   EXPECT_EQ(store_->Counts().members, 1);
   // Unknown insurer and unknown person are rejected too (foreign keys).
-  EXPECT_THROW(store_->AddQualification(Member(p, "01130012", "1", "00", D(2020, 4, 1))), StoreError);
+  EXPECT_THROW(store_->AddQualification(Member(p, "01130012", "1", "00", D(2020, 4, 1))),
+               StoreError);
   EXPECT_THROW(store_->AddQualification(Member(p + 100, "06139992", "9", "00", D(2020, 4, 1))),
                StoreError);
   // A child row that fails (two attribute sets effective the same day)
@@ -239,7 +245,8 @@ TEST_P(StoreTest, UpdateReplacesTheRecordAndItsChildren) {
   q.member_id = store_->AddQualification(q);
   q.lost = D(2025, 1, 1);
   q.loss_reason = LossReason::kDeath;
-  q.attributes.push_back({D(2023, 1, 1), "改姓　花子", "カイセイ　ハナコ", "試験　一郎", "100-0003", "中央区"});
+  q.attributes.push_back(
+      {D(2023, 1, 1), "改姓　花子", "カイセイ　ハナコ", "試験　一郎", "100-0003", "中央区"});
   store_->UpdateQualification(q);
   auto got = store_->GetQualification(q.member_id);
   ASSERT_TRUE(got.has_value());
@@ -269,6 +276,15 @@ TEST_P(StoreTest, CardQueryLoadsThePersonsOtherQualifications) {
   EXPECT_EQ(d.validity, QualificationValidity::kInvalidNewQualification);
   EXPECT_EQ(store_->FindByCardKeys("06139992", "567", D(1980, 5, 16)).size(), 0u);
   EXPECT_EQ(store_->QualificationsOfPerson(p).size(), 2u);
+  EXPECT_EQ(store_->FindPersonsByCardKeys("06139992", "567", D(1980, 5, 15)),
+            std::vector<int64_t>{p});
+  EXPECT_TRUE(store_->FindPersonsByCardKeys("06139992", "567", D(1980, 5, 16)).empty());
+  // Children come back attached to the right qualification when a person
+  // has several.
+  for (const Qualification& q : store_->QualificationsOfPerson(p)) {
+    ASSERT_EQ(q.attributes.size(), 1u);
+    EXPECT_EQ(q.attributes[0].effective_from, q.acquired);
+  }
 }
 
 TEST_P(StoreTest, CardsAreFoundByCertificateSerial) {
@@ -306,9 +322,10 @@ TEST_P(StoreTest, DocumentsBelongToAMember) {
   AddInsurers();
   const int64_t p = store_->AddPerson(Person(), Mn("621498320257"));
   const int64_t m = store_->AddQualification(Member(p, "06139992", "567", "02", D(2020, 4, 1)));
-  store_->AddDocument({0, m, DocumentKind::kNotice, "R-DOC-1", D(2020, 4, 10), std::nullopt, std::nullopt});
-  store_->AddDocument({0, m, DocumentKind::kCertificate, "R-DOC-5", D(2020, 5, 20), D(2025, 5, 19),
-                       std::nullopt});
+  store_->AddDocument(
+      {0, m, DocumentKind::kNotice, "R-DOC-1", D(2020, 4, 10), std::nullopt, std::nullopt});
+  store_->AddDocument(
+      {0, m, DocumentKind::kCertificate, "R-DOC-5", D(2020, 5, 20), D(2025, 5, 19), std::nullopt});
   auto docs = store_->DocumentsOfMember(m);
   ASSERT_EQ(docs.size(), 2u);
   EXPECT_EQ(docs[1].kind, DocumentKind::kCertificate);
@@ -347,8 +364,10 @@ class AuditTest : public StoreTest {
     store_.reset();
     sqlite3* db = nullptr;
     ASSERT_EQ(sqlite3_open((dir_.path() / "onshi.db").c_str(), &db), SQLITE_OK);
-    const std::string all = "DROP TRIGGER audit_log_no_update; DROP TRIGGER audit_log_no_delete; " + sql;
-    ASSERT_EQ(sqlite3_exec(db, all.c_str(), nullptr, nullptr, nullptr), SQLITE_OK) << sqlite3_errmsg(db);
+    const std::string all =
+        "DROP TRIGGER audit_log_no_update; DROP TRIGGER audit_log_no_delete; " + sql;
+    ASSERT_EQ(sqlite3_exec(db, all.c_str(), nullptr, nullptr, nullptr), SQLITE_OK)
+        << sqlite3_errmsg(db);
     sqlite3_close(db);
     store_ = Open();
   }
@@ -387,7 +406,8 @@ TEST_P(AuditTest, UpdateAndDeleteThroughSqlAreRefused) {
   store_.reset();
   sqlite3* db = nullptr;
   ASSERT_EQ(sqlite3_open((dir_.path() / "onshi.db").c_str(), &db), SQLITE_OK);
-  EXPECT_NE(sqlite3_exec(db, "UPDATE audit_log SET detail='x'", nullptr, nullptr, nullptr), SQLITE_OK);
+  EXPECT_NE(sqlite3_exec(db, "UPDATE audit_log SET detail='x'", nullptr, nullptr, nullptr),
+            SQLITE_OK);
   EXPECT_NE(sqlite3_exec(db, "DELETE FROM audit_log", nullptr, nullptr, nullptr), SQLITE_OK);
   sqlite3_close(db);
   store_ = Open();

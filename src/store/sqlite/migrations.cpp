@@ -60,8 +60,8 @@ CREATE TABLE members (
   registration_error    TEXT NOT NULL DEFAULT '',
   UNIQUE (insurer_number, symbol, number, branch)
 );
--- The eligibility hot path: insurer + 番号 + 生年月日.
-CREATE INDEX members_by_card ON members (insurer_number, number, birth_date);
+-- The eligibility hot path: insurer + 番号 + 生年月日 → person (covering).
+CREATE INDEX members_by_card ON members (insurer_number, number, birth_date, person_id);
 CREATE INDEX members_by_person ON members (person_id);
 
 CREATE TABLE member_attributes (

@@ -28,8 +28,8 @@ class Statement {
   // Binders take 1-based parameter indexes, as SQLite does.
   Statement& Bind(int i, int64_t v);
   Statement& Bind(int i, int v) { return Bind(i, static_cast<int64_t>(v)); }
-  Statement& Bind(int i, std::string_view v);       // TEXT
-  Statement& BindBlob(int i, std::string_view v);   // BLOB
+  Statement& Bind(int i, std::string_view v);      // TEXT
+  Statement& BindBlob(int i, std::string_view v);  // BLOB
   Statement& Bind(int i, Date d) { return Bind(i, std::string_view(d.ToIso())); }
   Statement& Bind(int i, const std::optional<Date>& d);
   Statement& BindNull(int i);

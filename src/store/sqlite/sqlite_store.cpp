@@ -92,15 +92,17 @@ class SqliteStore final : public Store {
   }
 
   std::optional<PersonRecord> GetPerson(int64_t id) override {
-    Statement& s = Stmt("get_person", "SELECT person_id, name, name_kana, birth_date, sex, "
-                                      "postcode, address FROM persons WHERE person_id = ?");
+    Statement& s = Stmt("get_person",
+                        "SELECT person_id, name, name_kana, birth_date, sex, "
+                        "postcode, address FROM persons WHERE person_id = ?");
     s.Bind(1, id);
     return ReadPerson(s);
   }
 
   std::optional<PersonRecord> FindPersonByMyNumber(const MyNumber& n) override {
-    Statement& s = Stmt("find_person", "SELECT person_id, name, name_kana, birth_date, sex, "
-                                       "postcode, address FROM persons WHERE my_number_key = ?");
+    Statement& s = Stmt("find_person",
+                        "SELECT person_id, name, name_kana, birth_date, sex, "
+                        "postcode, address FROM persons WHERE my_number_key = ?");
     s.BindBlob(1, vault_.Key(n));
     return ReadPerson(s);
   }
@@ -123,22 +125,27 @@ class SqliteStore final : public Store {
 
   // --- insurers, facilities ------------------------------------------------------
   void PutInsurer(const InsurerRecord& r) override {
-    Statement& s = Stmt("put_insurer",
-                        "INSERT INTO insurers (insurer_number, name, category, link_lag_business_days, "
-                        "holders_may_get_certificate, certificate_validity_years) VALUES (?,?,?,?,?,?) "
-                        "ON CONFLICT (insurer_number) DO UPDATE SET name=excluded.name, "
-                        "category=excluded.category, link_lag_business_days=excluded.link_lag_business_days, "
-                        "holders_may_get_certificate=excluded.holders_may_get_certificate, "
-                        "certificate_validity_years=excluded.certificate_validity_years");
-    s.Bind(1, r.insurer_number).Bind(2, r.name).Bind(3, r.category).Bind(4, r.link_lag_business_days);
+    Statement& s =
+        Stmt("put_insurer",
+             "INSERT INTO insurers (insurer_number, name, category, link_lag_business_days, "
+             "holders_may_get_certificate, certificate_validity_years) VALUES (?,?,?,?,?,?) "
+             "ON CONFLICT (insurer_number) DO UPDATE SET name=excluded.name, "
+             "category=excluded.category, link_lag_business_days=excluded.link_lag_business_days, "
+             "holders_may_get_certificate=excluded.holders_may_get_certificate, "
+             "certificate_validity_years=excluded.certificate_validity_years");
+    s.Bind(1, r.insurer_number)
+        .Bind(2, r.name)
+        .Bind(3, r.category)
+        .Bind(4, r.link_lag_business_days);
     s.Bind(5, r.holders_may_get_certificate ? 1 : 0).Bind(6, r.certificate_validity_years);
     RunInsert(s, "invalid insurer");
   }
 
   std::optional<InsurerRecord> GetInsurer(std::string_view number) override {
-    Statement& s = Stmt("get_insurer", "SELECT insurer_number, name, category, link_lag_business_days, "
-                                       "holders_may_get_certificate, certificate_validity_years "
-                                       "FROM insurers WHERE insurer_number = ?");
+    Statement& s = Stmt("get_insurer",
+                        "SELECT insurer_number, name, category, link_lag_business_days, "
+                        "holders_may_get_certificate, certificate_validity_years "
+                        "FROM insurers WHERE insurer_number = ?");
     s.Bind(1, number);
     auto all = ReadInsurers(s);
     if (all.empty()) return std::nullopt;
@@ -146,16 +153,18 @@ class SqliteStore final : public Store {
   }
 
   std::vector<InsurerRecord> ListInsurers() override {
-    Statement& s = Stmt("list_insurers", "SELECT insurer_number, name, category, link_lag_business_days, "
-                                         "holders_may_get_certificate, certificate_validity_years "
-                                         "FROM insurers ORDER BY insurer_number");
+    Statement& s = Stmt("list_insurers",
+                        "SELECT insurer_number, name, category, link_lag_business_days, "
+                        "holders_may_get_certificate, certificate_validity_years "
+                        "FROM insurers ORDER BY insurer_number");
     return ReadInsurers(s);
   }
 
   void PutFacility(const FacilityRecord& f) override {
-    Statement& s = Stmt("put_facility",
-                        "INSERT INTO facilities (code, name, kind) VALUES (?,?,?) ON CONFLICT (code) "
-                        "DO UPDATE SET name=excluded.name, kind=excluded.kind");
+    Statement& s =
+        Stmt("put_facility",
+             "INSERT INTO facilities (code, name, kind) VALUES (?,?,?) ON CONFLICT (code) "
+             "DO UPDATE SET name=excluded.name, kind=excluded.kind");
     s.Bind(1, f.code).Bind(2, f.name).Bind(3, f.kind);
     RunInsert(s, "invalid facility");
   }
@@ -173,16 +182,19 @@ class SqliteStore final : public Store {
   int64_t AddQualification(const Qualification& q) override {
     int64_t id = 0;
     InTransaction([&] {
-      Statement& s = Stmt(
-          "add_member",
-          "INSERT INTO members (person_id, insurer_number, symbol, number, branch, personal_family, "
-          "card_classification, birth_date, sex, acquired, lost, loss_reason, copay_percent, "
-          "elderly_certificate_date, elderly_valid_from, elderly_valid_until, elderly_copay_percent, "
-          "linkage, submitted_on, linked_on, registration_error) "
-          "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+      Statement& s =
+          Stmt("add_member",
+               "INSERT INTO members (person_id, insurer_number, symbol, number, branch, "
+               "personal_family, "
+               "card_classification, birth_date, sex, acquired, lost, loss_reason, copay_percent, "
+               "elderly_certificate_date, elderly_valid_from, elderly_valid_until, "
+               "elderly_copay_percent, "
+               "linkage, submitted_on, linked_on, registration_error) "
+               "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
       BindMember(s, q);
-      RunInsert(s, "qualification rejected (duplicate 記号・番号・枝番 for this insurer, or unknown "
-                   "person/insurer)");
+      RunInsert(s,
+                "qualification rejected (duplicate 記号・番号・枝番 for this insurer, or unknown "
+                "person/insurer)");
       id = db_.LastInsertId();
       WriteChildren(id, q);
     });
@@ -213,9 +225,10 @@ class SqliteStore final : public Store {
   }
 
   std::optional<Qualification> GetQualification(int64_t member_id) override {
-    Statement& s = Stmt("get_member", std::string("SELECT ") + kMemberColumns +
-                                          " FROM members m LEFT JOIN insurers i USING (insurer_number)"
-                                          " WHERE member_id = ?");
+    Statement& s =
+        Stmt("get_member", std::string("SELECT ") + kMemberColumns +
+                               " FROM members m LEFT JOIN insurers i USING (insurer_number)"
+                               " WHERE member_id = ?");
     s.Bind(1, member_id);
     auto all = ReadMembers(s);
     if (all.empty()) return std::nullopt;
@@ -224,19 +237,35 @@ class SqliteStore final : public Store {
 
   std::vector<Qualification> FindByCardKeys(std::string_view insurer, std::string_view number,
                                             Date birth) override {
-    Statement& s = Stmt("find_by_card", std::string("SELECT ") + kMemberColumns +
-                                            " FROM members m LEFT JOIN insurers i USING (insurer_number)"
-                                            " WHERE m.insurer_number = ? AND number = ? AND birth_date = ?");
+    Statement& s =
+        Stmt("find_by_card", std::string("SELECT ") + kMemberColumns +
+                                 " FROM members m LEFT JOIN insurers i USING (insurer_number)"
+                                 " WHERE m.insurer_number = ? AND number = ? AND birth_date = ?");
     s.Bind(1, insurer).Bind(2, number).Bind(3, birth);
     return ReadMembers(s);
   }
 
+  std::vector<int64_t> FindPersonsByCardKeys(std::string_view insurer, std::string_view number,
+                                             Date birth) override {
+    Statement& s =
+        Stmt("persons_by_card",
+             "SELECT DISTINCT person_id FROM members WHERE insurer_number = ? AND number = ? "
+             "AND birth_date = ? ORDER BY person_id");
+    s.Bind(1, insurer).Bind(2, number).Bind(3, birth);
+    std::vector<int64_t> out;
+    while (s.Step())
+      out.push_back(s.Int(0));
+    s.Reset();
+    return out;
+  }
+
   std::vector<Qualification> QualificationsOfPerson(int64_t person_id) override {
-    Statement& s = Stmt("member_of_person", std::string("SELECT ") + kMemberColumns +
-                                                " FROM members m LEFT JOIN insurers i USING (insurer_number)"
-                                                " WHERE person_id = ? ORDER BY acquired, member_id");
+    Statement& s =
+        Stmt("member_of_person", std::string("SELECT ") + kMemberColumns +
+                                     " FROM members m LEFT JOIN insurers i USING (insurer_number)"
+                                     " WHERE person_id = ? ORDER BY acquired, member_id");
     s.Bind(1, person_id);
-    return ReadMembers(s);
+    return ReadMembers(s, person_id);
   }
 
   // --- cards -----------------------------------------------------------------------
@@ -252,11 +281,12 @@ class SqliteStore final : public Store {
   }
 
   void UpdateCard(const CardRecord& c) override {
-    Statement& s = Stmt("update_card",
-                        "UPDATE cards SET person_id=?, kind=?, application_date=?, issued_on=?, "
-                        "card_expires_on=?, cert_serial=?, cert_issued_on=?, cert_expires_on=?, status=?, "
-                        "pin_failures=?, face_only=?, insurance_registered_on=?, registration_channel=? "
-                        "WHERE card_id=?");
+    Statement& s =
+        Stmt("update_card",
+             "UPDATE cards SET person_id=?, kind=?, application_date=?, issued_on=?, "
+             "card_expires_on=?, cert_serial=?, cert_issued_on=?, cert_expires_on=?, status=?, "
+             "pin_failures=?, face_only=?, insurance_registered_on=?, registration_channel=? "
+             "WHERE card_id=?");
     BindCard(s, c);
     s.Bind(14, c.card_id);
     RunInsert(s, "card update rejected");
@@ -264,14 +294,15 @@ class SqliteStore final : public Store {
   }
 
   std::optional<CardRecord> GetCard(int64_t card_id) override {
-    Statement& s = Stmt("get_card", std::string("SELECT ") + kCardColumns + " FROM cards WHERE card_id = ?");
+    Statement& s =
+        Stmt("get_card", std::string("SELECT ") + kCardColumns + " FROM cards WHERE card_id = ?");
     s.Bind(1, card_id);
     return First(ReadCards(s));
   }
 
   std::optional<CardRecord> FindCardByCertSerial(std::string_view serial) override {
-    Statement& s =
-        Stmt("card_by_serial", std::string("SELECT ") + kCardColumns + " FROM cards WHERE cert_serial = ?");
+    Statement& s = Stmt("card_by_serial", std::string("SELECT ") + kCardColumns +
+                                              " FROM cards WHERE cert_serial = ?");
     s.Bind(1, serial);
     return First(ReadCards(s));
   }
@@ -295,9 +326,10 @@ class SqliteStore final : public Store {
   }
 
   std::vector<DocumentRecord> DocumentsOfMember(int64_t member_id) override {
-    Statement& s = Stmt("docs_of_member",
-                        "SELECT document_id, member_id, kind, reason, issued_on, valid_until, returned_on "
-                        "FROM documents WHERE member_id = ? ORDER BY document_id");
+    Statement& s =
+        Stmt("docs_of_member",
+             "SELECT document_id, member_id, kind, reason, issued_on, valid_until, returned_on "
+             "FROM documents WHERE member_id = ? ORDER BY document_id");
     s.Bind(1, member_id);
     std::vector<DocumentRecord> out;
     while (s.Step()) {
@@ -321,7 +353,8 @@ class SqliteStore final : public Store {
   AuditEntry AppendAudit(const AuditEntry& in) override {
     AuditEntry e = in;
     InTransaction([&] {
-      Statement& last = Stmt("audit_last", "SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1");
+      Statement& last =
+          Stmt("audit_last", "SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1");
       e.seq = 1;
       e.prev_hash.clear();
       if (last.Step()) {
@@ -330,9 +363,10 @@ class SqliteStore final : public Store {
       }
       last.Reset();
       e.hash = AuditEntryHash(e);
-      Statement& s = Stmt("audit_add",
-                          "INSERT INTO audit_log (seq, at, actor, action, person_id, detail, prev_hash, "
-                          "hash) VALUES (?,?,?,?,?,?,?,?)");
+      Statement& s =
+          Stmt("audit_add",
+               "INSERT INTO audit_log (seq, at, actor, action, person_id, detail, prev_hash, "
+               "hash) VALUES (?,?,?,?,?,?,?,?)");
       s.Bind(1, e.seq).Bind(2, e.at).Bind(3, e.actor).Bind(4, e.action).Bind(5, e.person_id);
       s.Bind(6, e.detail).Bind(7, e.prev_hash).Bind(8, e.hash);
       RunInsert(s, "audit append failed");
@@ -348,8 +382,9 @@ class SqliteStore final : public Store {
   }
 
   std::vector<AuditEntry> AuditOfPerson(int64_t person_id) override {
-    Statement& s = Stmt("audit_person", std::string("SELECT ") + kAuditColumns +
-                                            " FROM audit_log WHERE person_id = ? AND person_id <> 0 ORDER BY seq");
+    Statement& s = Stmt("audit_person",
+                        std::string("SELECT ") + kAuditColumns +
+                            " FROM audit_log WHERE person_id = ? AND person_id <> 0 ORDER BY seq");
     s.Bind(1, person_id);
     return ReadAuditRows(s);
   }
@@ -452,25 +487,31 @@ class SqliteStore final : public Store {
   }
 
   void WriteChildren(int64_t id, const Qualification& q) {
-    Statement& a = Stmt("add_attr",
-                        "INSERT INTO member_attributes (member_id, effective_from, name, name_kana, "
-                        "insured_name, postcode, address) VALUES (?,?,?,?,?,?,?)");
+    Statement& a =
+        Stmt("add_attr",
+             "INSERT INTO member_attributes (member_id, effective_from, name, name_kana, "
+             "insured_name, postcode, address) VALUES (?,?,?,?,?,?,?)");
     for (const MemberAttributes& at : q.attributes) {
       a.Bind(1, id).Bind(2, at.effective_from).Bind(3, at.name).Bind(4, at.name_kana);
       a.Bind(5, at.insured_name).Bind(6, at.postcode).Bind(7, at.address);
       RunInsert(a, "member attributes rejected (two changes effective the same day?)");
     }
-    Statement& l = Stmt("add_limit",
-                        "INSERT INTO member_limits (member_id, classification, category_flag, "
-                        "certificate_date, valid_from, valid_until, long_term_date) VALUES (?,?,?,?,?,?,?)");
+    Statement& l =
+        Stmt("add_limit",
+             "INSERT INTO member_limits (member_id, classification, category_flag, "
+             "certificate_date, valid_from, valid_until, long_term_date) VALUES (?,?,?,?,?,?,?)");
     for (const LimitCertificate& lc : q.limits) {
-      l.Bind(1, id).Bind(2, lc.classification).Bind(3, lc.category_flag).Bind(4, lc.certificate_date);
+      l.Bind(1, id)
+          .Bind(2, lc.classification)
+          .Bind(3, lc.category_flag)
+          .Bind(4, lc.certificate_date);
       l.Bind(5, lc.valid_from).Bind(6, lc.valid_until).Bind(7, lc.long_term_date);
       RunInsert(l, "limit certificate rejected");
     }
-    Statement& d = Stmt("add_disease",
-                        "INSERT INTO member_diseases (member_id, category, certificate_date, valid_from, "
-                        "valid_until, self_pay_yen) VALUES (?,?,?,?,?,?)");
+    Statement& d =
+        Stmt("add_disease",
+             "INSERT INTO member_diseases (member_id, category, certificate_date, valid_from, "
+             "valid_until, self_pay_yen) VALUES (?,?,?,?,?,?)");
     for (const SpecificDisease& sd : q.diseases) {
       d.Bind(1, id).Bind(2, sd.category).Bind(3, sd.certificate_date).Bind(4, sd.valid_from);
       d.Bind(5, sd.valid_until).Bind(6, sd.self_pay_yen);
@@ -478,7 +519,10 @@ class SqliteStore final : public Store {
     }
   }
 
-  std::vector<Qualification> ReadMembers(Statement& s) {
+  // Reads member rows, then their attributes and certificates. With a
+  // person id the children of all that person's qualifications come in three
+  // queries instead of three per qualification (the eligibility hot path).
+  std::vector<Qualification> ReadMembers(Statement& s, int64_t person_id = 0) {
     std::vector<Qualification> out;
     while (s.Step()) {
       Qualification q;
@@ -497,8 +541,8 @@ class SqliteStore final : public Store {
       if (!s.IsNull(12)) q.loss_reason = ParseLossReasonCode(s.Text(12));
       q.copay_percent = static_cast<int>(s.Int(13));
       if (!s.IsNull(14)) {
-        q.elderly = ElderlyRecipient{s.DateAt(14), s.DateAt(15), s.DateAt(16),
-                                     static_cast<int>(s.Int(17))};
+        q.elderly =
+            ElderlyRecipient{s.DateAt(14), s.DateAt(15), s.DateAt(16), static_cast<int>(s.Int(17))};
       }
       auto linkage = ParseLinkageStateName(s.Text(18));
       if (!linkage) throw StoreError("stored linkage state is unknown: " + s.Text(18));
@@ -510,35 +554,67 @@ class SqliteStore final : public Store {
       out.push_back(std::move(q));
     }
     s.Reset();
-    for (Qualification& q : out) ReadChildren(q);
+    if (out.empty()) return out;
+    if (person_id != 0) {
+      ReadChildren(out, "m.person_id", person_id);
+    } else {
+      for (Qualification& q : out) {
+        std::vector<Qualification> one;
+        one.push_back(std::move(q));
+        ReadChildren(one, "m.member_id", one.front().member_id);
+        q = std::move(one.front());
+      }
+    }
     return out;
   }
 
-  void ReadChildren(Qualification& q) {
-    Statement& a = Stmt("get_attrs",
-                        "SELECT effective_from, name, name_kana, insured_name, postcode, address "
-                        "FROM member_attributes WHERE member_id = ? ORDER BY effective_from");
-    a.Bind(1, q.member_id);
+  // Fills attributes, limits and diseases of `qs` from the rows whose
+  // member matches `column = key` (member_id or person_id).
+  void ReadChildren(std::vector<Qualification>& qs, const std::string& column, int64_t key) {
+    auto find = [&qs](int64_t member_id) -> Qualification* {
+      for (Qualification& q : qs) {
+        if (q.member_id == member_id) return &q;
+      }
+      return nullptr;
+    };
+    const std::string where = " JOIN members m USING (member_id) WHERE " + column + " = ?";
+    Statement& a =
+        Stmt("attrs_by_" + column,
+             "SELECT member_id, effective_from, x.name, name_kana, insured_name, postcode, address "
+             "FROM member_attributes x" +
+                 where + " ORDER BY member_id, effective_from");
+    a.Bind(1, key);
     while (a.Step()) {
-      q.attributes.push_back({a.DateAt(0), a.Text(1), a.Text(2), a.Text(3), a.Text(4), a.Text(5)});
+      if (Qualification* q = find(a.Int(0))) {
+        q->attributes.push_back(
+            {a.DateAt(1), a.Text(2), a.Text(3), a.Text(4), a.Text(5), a.Text(6)});
+      }
     }
     a.Reset();
-    Statement& l = Stmt("get_limits",
-                        "SELECT classification, category_flag, certificate_date, valid_from, valid_until, "
-                        "long_term_date FROM member_limits WHERE member_id = ? ORDER BY valid_from");
-    l.Bind(1, q.member_id);
+    Statement& l =
+        Stmt("limits_by_" + column,
+             "SELECT member_id, classification, category_flag, certificate_date, valid_from, "
+             "valid_until, long_term_date FROM member_limits x" +
+                 where + " ORDER BY member_id, valid_from");
+    l.Bind(1, key);
     while (l.Step()) {
-      q.limits.push_back({static_cast<int>(l.Int(0)), l.Text(1), l.DateAt(2), l.DateAt(3), l.DateAt(4),
-                          l.OptDate(5)});
+      if (Qualification* q = find(l.Int(0))) {
+        q->limits.push_back({static_cast<int>(l.Int(1)), l.Text(2), l.DateAt(3), l.DateAt(4),
+                             l.DateAt(5), l.OptDate(6)});
+      }
     }
     l.Reset();
-    Statement& d = Stmt("get_diseases",
-                        "SELECT category, certificate_date, valid_from, valid_until, self_pay_yen "
-                        "FROM member_diseases WHERE member_id = ? ORDER BY valid_from");
-    d.Bind(1, q.member_id);
+    Statement& d =
+        Stmt("diseases_by_" + column,
+             "SELECT member_id, category, certificate_date, valid_from, valid_until, self_pay_yen "
+             "FROM member_diseases x" +
+                 where + " ORDER BY member_id, valid_from");
+    d.Bind(1, key);
     while (d.Step()) {
-      q.diseases.push_back({static_cast<int>(d.Int(0)), d.DateAt(1), d.DateAt(2), d.DateAt(3),
-                            static_cast<int>(d.Int(4))});
+      if (Qualification* q = find(d.Int(0))) {
+        q->diseases.push_back({static_cast<int>(d.Int(1)), d.DateAt(2), d.DateAt(3), d.DateAt(4),
+                               static_cast<int>(d.Int(5))});
+      }
     }
     d.Reset();
   }
@@ -580,8 +656,8 @@ class SqliteStore final : public Store {
   static std::vector<AuditEntry> ReadAuditRows(Statement& s) {
     std::vector<AuditEntry> out;
     while (s.Step()) {
-      out.push_back({s.Int(0), s.Text(1), s.Text(2), s.Text(3), s.Int(4), s.Text(5), s.Text(6),
-                     s.Text(7)});
+      out.push_back(
+          {s.Int(0), s.Text(1), s.Text(2), s.Text(3), s.Int(4), s.Text(5), s.Text(6), s.Text(7)});
     }
     s.Reset();
     return out;

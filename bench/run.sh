@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# Runs every benchmark; see README "Performance" for the recorded figures.
+set -euo pipefail
+build=${1:-build}
+command -v bc >/dev/null || { echo "bench needs bc (apt-get install bc)"; exit 1; }
+echo "== core and store hot functions (Google Benchmark, reference: SQLite PK lookup)"
+"$build/core_bench" --benchmark_min_time=0.5 | tee /tmp/onshi-core-bench.txt
+echo
+echo "== populate, 1,000,000 members (reference: sqlite3 shell bulk insert)"
+bash "$(dirname "$0")/populate.sh" "$build/onshi" 1000000
