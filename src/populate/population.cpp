@@ -7,7 +7,9 @@
 #include "core/birthdays.hpp"
 #include "core/business_days.hpp"
 #include "core/card_validity.hpp"
+#include "core/document_rules.hpp"
 #include "core/insurer_number.hpp"
+#include "core/legacy_card.hpp"
 #include "core/medical_institution_code.hpp"
 #include "core/my_number.hpp"
 #include "populate/name_tables.hpp"
@@ -16,7 +18,6 @@ namespace onshi::populate {
 namespace {
 
 using store::CardRecord;
-using store::DocumentKind;
 using store::DocumentRecord;
 using store::InsurerRecord;
 using store::PersonRecord;
@@ -356,7 +357,7 @@ class Generator {
         old.elderly.reset();
         old.limits.clear();
         old.diseases.clear();
-        WriteQualification(old, /*has_card_registration=*/false);
+        WriteQualification(old, nullptr);
       }
     }
 
@@ -369,8 +370,8 @@ class Generator {
       if (*q.lost <= q.acquired) q.lost = q.acquired.AddDays(1);
       q.loss_reason = LossReason::kDeath;
     }
-    const bool registered = MakeCards(person_id, m.person, age);
-    WriteQualification(q, registered);
+    const std::optional<CardRecord> card = MakeCard(person_id, m.person, age);
+    WriteQualification(q, card ? &*card : nullptr);
   }
 
   const InsurerRecord& InsurerOf(const std::string& number) {
@@ -446,36 +447,56 @@ class Generator {
     }
   }
 
-  void WriteQualification(Qualification& q, bool has_card_registration) {
+  // Stores the qualification and the documents the core's rules
+  // (PlanDocuments: R-DOC-1, 4, 5, 6, 8) would have issued by today, by
+  // replaying them on the days an insurer's batch would have run: a week
+  // after joining, on day 50, and today. 資格確認書 exist only from
+  // 2024-12-02 (R-OLD-1), so no evaluation day is earlier.
+  void WriteQualification(Qualification& q, const CardRecord* card) {
     q.member_id = store_.AddQualification(q);
     ++report_.members;
-    // R-DOC-1: every new member gets a 資格情報のお知らせ.
-    const Date notice = q.acquired.AddDays(7);
-    if (notice <= opt_.today) {
-      store_.AddDocument(
-          {0, q.member_id, DocumentKind::kNotice, "R-DOC-1", notice, std::nullopt, std::nullopt});
-      ++report_.documents;
-    }
-    // R-DOC-4/5: a member without マイナ保険証 gets a 資格確認書 ex officio,
-    // 30 days after acquisition, valid per insurer (R-DOC-6: at most 5 years).
-    const Date cert = std::max(q.acquired.AddDays(30), Date::FromYmd(2024, 12, 2));
-    if (!has_card_registration && !q.lost.has_value() && cert <= opt_.today) {
-      const InsurerRecord& ins = InsurerOf(q.insurer_number);
-      store_.AddDocument({0, q.member_id, DocumentKind::kCertificate, "R-DOC-4", cert,
-                          cert.AddYears(ins.certificate_validity_years).AddDays(-1), std::nullopt});
-      ++report_.documents;
+    const InsurerRecord& ins = InsurerOf(q.insurer_number);
+    InsurerDocumentPolicy policy;
+    policy.certificate_validity_years = ins.certificate_validity_years;
+    policy.holders_can_request_certificate = ins.holders_may_get_certificate;
+    MemberDocumentFacts f;
+    f.acquired = q.acquired;
+    f.membership_lost = q.lost;
+    const Date transition = LegacyIssuanceEndDate();  // R-OLD-1
+    if (q.acquired < transition) f.legacy_card_last_usable = LegacyCardFinalDay();
+    f.certificate_requested = rng_.PerMille(50);
+    const Date first = std::max(q.acquired.AddDays(7), transition);
+    const Date second = std::max(q.acquired.AddDays(50), transition);
+    for (Date on : {first, second, opt_.today}) {
+      if (on > opt_.today) continue;
+      f.has_card = card != nullptr && card->issued_on <= on;
+      f.insurance_use_registered = f.has_card && card->status == store::CardState::kActive &&
+                                   card->insurance_registered_on.has_value() &&
+                                   *card->insurance_registered_on <= on;
+      f.certificate_expiry = f.has_card ? std::optional<Date>(card->cert_expires_on) : std::nullopt;
+      for (const DocumentAction& a : PlanDocuments(f, policy, on)) {
+        if (a.kind == ActionKind::kRequestReturn) continue;  // returns are not simulated
+        const DocumentKind kind =
+            a.kind == ActionKind::kIssueNotice        ? DocumentKind::kQualificationNotice
+            : a.kind == ActionKind::kIssueCertificate ? DocumentKind::kCertificate
+                                                      : DocumentKind::kShortTermCertificate;
+        const int64_t id = store_.AddDocument(
+            {0, q.member_id, kind, std::string(RuleOf(a.reason)), on, a.valid_until, std::nullopt});
+        f.documents.push_back({id, kind, on, a.valid_until, std::nullopt, std::nullopt});
+        ++report_.documents;
+      }
     }
   }
 
-  // Makes the person's My Number card (80%) and returns whether it is
-  // registered for insurance use and usable (R-REG-1, R-CARD-2..6).
-  bool MakeCards(int64_t person_id, const PersonRecord& p, int age) {
-    if (!rng_.PerMille(800)) return false;
+  // Makes the person's My Number card (80% of people have one), in a
+  // realistic state (R-REG-1, R-CARD-2..6).
+  std::optional<CardRecord> MakeCard(int64_t person_id, const PersonRecord& p, int age) {
+    if (!rng_.PerMille(800)) return std::nullopt;
     CardRecord c;
     c.person_id = person_id;
     const Date first = std::max({p.birth_date, Date::FromYmd(2016, 1, 4), opt_.today.AddYears(-9)});
     const int span = DaysBetween(first, opt_.today);
-    if (span < 40) return false;
+    if (span < 40) return std::nullopt;
     c.application_date = first.AddDays(rng_.Below(span - 35));
     c.issued_on = c.application_date.AddDays(rng_.Between(14, 35));
     c.card_expires_on = CardExpiry({p.birth_date, c.application_date, c.issued_on, std::nullopt});
@@ -495,11 +516,9 @@ class Generator {
       static constexpr std::array<const char*, 4> kChannels = {"portal", "reader", "window", "atm"};
       c.registration_channel = kChannels[static_cast<size_t>(rng_.Below(4))];
     }
-    store_.AddCard(c);
+    c.card_id = store_.AddCard(c);
     ++report_.cards;
-    const Date grace_end = InsuranceGraceEnd(c.cert_expires_on).value_or(c.cert_expires_on);
-    return c.insurance_registered_on.has_value() && c.status == store::CardState::kActive &&
-           grace_end >= opt_.today;
+    return c;
   }
 
   static std::string SerialFor(uint64_t n) {

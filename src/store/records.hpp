@@ -11,6 +11,7 @@
 #include <string>
 
 #include "core/date.hpp"
+#include "core/document_rules.hpp"
 #include "core/membership.hpp"
 
 namespace onshi::store {
@@ -70,7 +71,8 @@ struct CardRecord {
   std::string registration_channel;             // portal, reader, window, atm
 };
 
-enum class DocumentKind { kNotice, kCertificate, kShortTermCertificate };
+// Storage names of the core's DocumentKind: "notice", "certificate",
+// "short_term_certificate".
 std::string_view DocumentKindName(DocumentKind k);
 std::optional<DocumentKind> ParseDocumentKindName(std::string_view name);
 
@@ -78,7 +80,7 @@ std::optional<DocumentKind> ParseDocumentKindName(std::string_view name);
 struct DocumentRecord {
   int64_t document_id = 0;
   int64_t member_id = 0;
-  DocumentKind kind = DocumentKind::kNotice;
+  DocumentKind kind = DocumentKind::kQualificationNotice;
   std::string reason;  // rule id that caused it, e.g. "R-DOC-1"
   Date issued_on;
   std::optional<Date> valid_until;

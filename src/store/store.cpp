@@ -42,7 +42,7 @@ std::optional<CardState> ParseCardStateName(std::string_view name) {
 
 std::string_view DocumentKindName(DocumentKind k) {
   switch (k) {
-    case DocumentKind::kNotice:
+    case DocumentKind::kQualificationNotice:
       return "notice";
     case DocumentKind::kCertificate:
       return "certificate";
@@ -53,7 +53,7 @@ std::string_view DocumentKindName(DocumentKind k) {
 }
 
 std::optional<DocumentKind> ParseDocumentKindName(std::string_view name) {
-  if (name == "notice") return DocumentKind::kNotice;
+  if (name == "notice") return DocumentKind::kQualificationNotice;
   if (name == "certificate") return DocumentKind::kCertificate;
   if (name == "short_term_certificate") return DocumentKind::kShortTermCertificate;
   return std::nullopt;

@@ -99,7 +99,7 @@ TEST_F(PopulateTest, EveryIdentifierIsValidAndEveryMemberHasANotice) {
     EXPECT_LE(ins.certificate_validity_years, 5);  // R-DOC-6
   }
   std::set<std::string> kinds;
-  int linked = 0, pending = 0, lost = 0, dependents = 0, elderly = 0, koki = 0;
+  int certificates = 0, linked = 0, pending = 0, lost = 0, dependents = 0, elderly = 0, koki = 0;
   for (int64_t id = 1; id <= r.members; ++id) {
     auto q = s->GetQualification(id);
     ASSERT_TRUE(q.has_value());
@@ -111,11 +111,21 @@ TEST_F(PopulateTest, EveryIdentifierIsValidAndEveryMemberHasANotice) {
     dependents += q->personal_family == PersonalFamily::kDependent;
     elderly += q->elderly.has_value();
     koki += q->insurer_number.rfind("39", 0) == 0;
-    // R-DOC-1: a notice for every member who joined more than a week ago.
-    if (q->acquired.AddDays(7) <= opt.today) {
-      bool notice = false;
-      for (const auto& d : s->DocumentsOfMember(id))
-        notice |= d.kind == store::DocumentKind::kNotice;
+    bool notice = false;
+    for (const auto& d : s->DocumentsOfMember(id)) {
+      notice |= d.kind == DocumentKind::kQualificationNotice;
+      if (d.kind == DocumentKind::kCertificate) {
+        ++certificates;
+        // R-DOC-6: at most 5 years; no 資格確認書 before 2024-12-02 (R-OLD-1).
+        ASSERT_TRUE(d.valid_until.has_value());
+        EXPECT_LT(*d.valid_until, d.issued_on.AddYears(5));
+        EXPECT_GE(d.issued_on, Date::FromYmd(2024, 12, 2));
+      }
+    }
+    // R-DOC-1: every member gets a notice a week after joining — from the
+    // 2024-12-02 transition on, and only while still a member.
+    const Date due = std::max(q->acquired.AddDays(7), Date::FromYmd(2024, 12, 2));
+    if (due <= opt.today && (!q->lost || *q->lost > due)) {
       EXPECT_TRUE(notice) << "member " << id;
     }
   }
@@ -126,6 +136,10 @@ TEST_F(PopulateTest, EveryIdentifierIsValidAndEveryMemberHasANotice) {
   EXPECT_GT(elderly, 0);
   EXPECT_GT(koki, r.members / 20);
   EXPECT_GT(r.cards, r.persons / 2);
+  // R-DOC-4/5: members without マイナ保険証 hold a 資格確認書. As of
+  // 2025-06-02 only those who joined since the transition have one: older
+  // members still hold a legacy card usable to 2025-12-01 (R-OLD-2).
+  EXPECT_GT(certificates, r.members / 20);
 }
 
 }  // namespace
