@@ -13,8 +13,9 @@ trap 'rm -rf "$dir"' EXIT
 read -r secs rss_kb <"$dir/time"
 
 start=$(date +%s.%N)
-sqlite3 "$dir/ref.db" <<SQL
-PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;
+sqlite3 "$dir/ref.db" >/dev/null <<SQL
+PRAGMA journal_mode=WAL;
+PRAGMA synchronous=NORMAL;
 CREATE TABLE t (id INTEGER PRIMARY KEY, k BLOB UNIQUE, insurer TEXT, number TEXT, birth TEXT, name TEXT, payload TEXT);
 CREATE INDEX t_card ON t (insurer, number, birth);
 BEGIN;

@@ -322,16 +322,16 @@ TEST_P(StoreTest, DocumentsBelongToAMember) {
   AddInsurers();
   const int64_t p = store_->AddPerson(Person(), Mn("621498320257"));
   const int64_t m = store_->AddQualification(Member(p, "06139992", "567", "02", D(2020, 4, 1)));
-  store_->AddDocument(
-      {0, m, DocumentKind::kQualificationNotice, "R-DOC-1", D(2020, 4, 10), std::nullopt, std::nullopt});
+  store_->AddDocument({0, m, DocumentKind::kQualificationNotice, "R-DOC-1", D(2020, 4, 10),
+                       std::nullopt, std::nullopt});
   store_->AddDocument(
       {0, m, DocumentKind::kCertificate, "R-DOC-5", D(2020, 5, 20), D(2025, 5, 19), std::nullopt});
   auto docs = store_->DocumentsOfMember(m);
   ASSERT_EQ(docs.size(), 2u);
   EXPECT_EQ(docs[1].kind, DocumentKind::kCertificate);
   EXPECT_EQ(docs[1].valid_until, D(2025, 5, 19));
-  EXPECT_THROW(store_->AddDocument({0, m + 99, DocumentKind::kQualificationNotice, "R-DOC-1", D(2020, 4, 10),
-                                    std::nullopt, std::nullopt}),
+  EXPECT_THROW(store_->AddDocument({0, m + 99, DocumentKind::kQualificationNotice, "R-DOC-1",
+                                    D(2020, 4, 10), std::nullopt, std::nullopt}),
                StoreError);
 }
 
