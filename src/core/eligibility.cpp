@@ -76,6 +76,8 @@ std::string_view EligibilityReasonCode(EligibilityReason r) {
       return "card_suspended";
     case EligibilityReason::kCardRevoked:
       return "card_revoked";
+    case EligibilityReason::kPinLocked:
+      return "pin_locked";
     case EligibilityReason::kNotRegisteredForInsuranceUse:
       return "not_registered_for_insurance_use";
   }
@@ -120,6 +122,9 @@ std::string EligibilityDecision::Explanation() const {
       return "マイナンバーカードは一時利用停止中です。";
     case EligibilityReason::kCardRevoked:
       return "このマイナンバーカードは失効しています。";
+    case EligibilityReason::kPinLocked:
+      return "暗証番号がロックされています。顔認証または目視で確認してください。解除は市区町村窓口"
+             "です。";
     case EligibilityReason::kNotRegisteredForInsuranceUse:
       return "健康保険証利用登録がされていません。カードリーダーで利用登録ができます。";
   }
@@ -187,6 +192,39 @@ EligibilityDecision DecideByInsuranceCard(const InsuranceCardQuery& query,
   }
   d.results = {ended};
   return d;
+}
+
+CardIdentity ToCardIdentity(const CardUsability& u, bool insurance_registered) {
+  CardIdentity id;
+  switch (u.status) {
+    case CardStatus::kUsable:
+    case CardStatus::kExpiringSoon:
+      break;
+    case CardStatus::kUsableInGrace:
+      id.in_grace = true;
+      break;
+    case CardStatus::kCertificateExpired:
+      id.blocked = EligibilityReason::kCertificateExpiredBeyondGrace;
+      break;
+    case CardStatus::kCardExpired:
+      id.blocked = EligibilityReason::kCardExpired;
+      break;
+    case CardStatus::kSuspended:
+      id.blocked = EligibilityReason::kCardSuspended;
+      break;
+    case CardStatus::kRevoked:
+    case CardStatus::kNotYetIssued:
+      id.blocked = EligibilityReason::kCardRevoked;
+      break;
+    case CardStatus::kPinLocked:
+      // Only PIN mode is locked; the caller may re-evaluate with face or 目視.
+      id.blocked = EligibilityReason::kPinLocked;
+      break;
+  }
+  if (!id.blocked && !insurance_registered) {
+    id.blocked = EligibilityReason::kNotRegisteredForInsuranceUse;  // R-REG-3
+  }
+  return id;
 }
 
 EligibilityDecision DecideByPerson(const CardIdentity& card, std::span<const Qualification> records,

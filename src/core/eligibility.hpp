@@ -22,6 +22,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/card_validity.hpp"
 #include "core/date.hpp"
 #include "core/membership.hpp"
 
@@ -49,6 +50,7 @@ enum class EligibilityReason {
   kCardExpired,                    // R-CARD-2
   kCardSuspended,                  // R-CARD-6
   kCardRevoked,                    // reissued or returned card
+  kPinLocked,                      // R-CARD-5: PIN mode only; face or 目視 still work
   kNotRegisteredForInsuranceUse,   // R-REG-3: the reader offers registration
 };
 
@@ -97,6 +99,10 @@ struct CardIdentity {
   std::optional<EligibilityReason> blocked;
   bool in_grace = false;  // R-CARD-4 grace period
 };
+
+// What a card's usability (R-CARD-2..6) and its insurance-use registration
+// (R-REG-1) mean for an eligibility check through that card.
+CardIdentity ToCardIdentity(const CardUsability& usability, bool insurance_registered);
 
 // 照会区分 1. `records` holds every qualification of the identified person.
 EligibilityDecision DecideByPerson(const CardIdentity& card, std::span<const Qualification> records,

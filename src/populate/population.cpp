@@ -680,29 +680,41 @@ class Generator {
       const char* given;
       const char* kana;
       const char* title;
+      const char* expect;
     };
     const std::array<CardCase, 5> cases = {{
-        {"六郎", "ロクロウ", "card: certificate expired, inside the 3-month grace (R-CARD-4)"},
-        {"七郎", "シチロウ", "card: certificate expired beyond grace (R-CARD-4)"},
-        {"八郎", "ハチロウ", "card: suspended by the hotline (R-CARD-6)"},
-        {"九郎", "クロウ", "card: PIN locked after 3 tries (R-CARD-5)"},
-        {"十郎", "ジュウロウ", "card: not registered for insurance use (R-REG-3)"},
+        {"六郎", "ロクロウ", "card: certificate expired, inside the 3-month grace (R-CARD-4)",
+         "usable: QualificationValidity=1, drug/medical info sharing off"},
+        {"七郎", "シチロウ", "card: certificate expired beyond grace (R-CARD-4)",
+         "refused: certificate_expired_beyond_grace (use 資格確認書)"},
+        {"八郎", "ハチロウ", "card: suspended by the hotline (R-CARD-6)",
+         "refused: card_suspended"},
+        {"九郎", "クロウ", "card: PIN locked after 3 tries (R-CARD-5)",
+         "PIN mode refused; face or 目視 → QualificationValidity=1"},
+        {"十郎", "ジュウロウ", "card: not registered for insurance use (R-REG-3)",
+         "not_registered_for_insurance_use: the reader offers registration"},
     }};
     for (size_t i = 0; i < cases.size(); ++i) {
-      auto [id, p] = person(Sex::kMale, Date::FromYmd(1970, 1, 10), cases[i].given, cases[i].kana);
+      // The certificate expiry is what the rules compute (R-CARD-3: the 5th
+      // birthday after issuance), so the person's birthday is placed on the
+      // wanted expiry day: 1 month ago (in grace), 5 months ago (beyond it),
+      // or 2 years ahead (valid).
+      const Date expiry = i == 0   ? today.AddMonths(-1)
+                          : i == 1 ? today.AddMonths(-5)
+                                   : today.AddYears(2);
+      const Date birth =
+          Date::FromYmd(expiry.year() - 50, expiry.month(), std::min(expiry.day(), 28));
+      const Date cert_issued = NthBirthdayAfter(birth, birth, 46).AddDays(-10);
+      auto [id, p] = person(Sex::kMale, birth, cases[i].given, cases[i].kana);
       Qualification q = member(id, p, ins, Pad(static_cast<int64_t>(2001 + i), 4), "00",
                                PersonalFamily::kInsured, Date::FromYmd(2018, 4, 1));
       write(q);
-      CardRecord c = card(id, p, Date::FromYmd(2019, 6, 1), i != 4);
-      if (i == 0) c.cert_expires_on = today.AddMonths(-1);
-      if (i == 1) c.cert_expires_on = today.AddMonths(-5).LastDayOfMonth();
+      CardRecord c = card(id, p, cert_issued, i != 4);
       if (i == 2) c.status = store::CardState::kSuspended;
       if (i == 3) c.pin_failures = 3;
       store_.AddCard(c);
-      add({cases[i].title,
-           i == 0 || i == 3 ? "QualificationValidity=1 (face or 目視 for the locked PIN)"
-                            : "identity check fails",
-           ins, "1", q.number, "00", "19700110", c.cert_serial});
+      add({cases[i].title, cases[i].expect, ins, "1", q.number, "00", birth.ToCompact(),
+           c.cert_serial});
     }
     report_.cards += 6;
   }

@@ -6,10 +6,12 @@
 #include <unistd.h>
 
 #include <filesystem>
+#include <map>
 #include <set>
 
 #include "core/insurer_number.hpp"
 #include "core/medical_institution_code.hpp"
+#include "store/card_facts.hpp"
 
 namespace onshi::populate {
 namespace {
@@ -55,6 +57,43 @@ TEST_F(PopulateTest, ScenariosReachEveryQualificationValidity) {
     }
   }
   EXPECT_EQ(seen, (std::set<int>{1, 2, 3, 4, 5}));
+}
+
+// The demo's card scenarios are in the states their titles claim, as the
+// core's card rules see them (R-CARD-4, R-CARD-5, R-CARD-6, R-REG-3).
+TEST_F(PopulateTest, CardScenariosAreInTheirStates) {
+  auto s = Open("a.db");
+  PopulationOptions opt;
+  opt.members = 100;
+  opt.scenarios = true;
+  opt.today = Date::FromYmd(2026, 11, 23);
+  PopulationReport r = Populate(*s, opt);
+  std::map<std::string, std::pair<EligibilityReason, bool>> got;  // number -> reason, grace
+  for (const Scenario& sc : r.scenarios) {
+    if (sc.card_serial.empty()) continue;
+    auto card = s->FindCardByCertSerial(sc.card_serial);
+    ASSERT_TRUE(card.has_value()) << sc.title;
+    auto person = s->GetPerson(card->person_id);
+    const CardUsability u = EvaluateCardForInsurance(store::CardFactsOf(*card, person->birth_date),
+                                                     opt.today, IdentityCheck::kPin);
+    const CardIdentity id = ToCardIdentity(u, card->insurance_registered_on.has_value());
+    auto records = s->QualificationsOfPerson(card->person_id);
+    auto d = DecideByPerson(id, records, opt.today, opt.today);
+    got[sc.number] = {d.reason, d.card_in_grace};
+    if (sc.number == "2004") {  // PIN locked: face recognition still works (R-FAC-2)
+      const CardUsability face =
+          EvaluateCardForInsurance(store::CardFactsOf(*card, person->birth_date), opt.today,
+                                   IdentityCheck::kFaceRecognition);
+      EXPECT_EQ(DecideByPerson(ToCardIdentity(face, true), records, opt.today, opt.today).validity,
+                QualificationValidity::kValid);
+    }
+  }
+  EXPECT_EQ(got["1001"], std::make_pair(EligibilityReason::kValid, false));
+  EXPECT_EQ(got["2001"], std::make_pair(EligibilityReason::kValid, true));
+  EXPECT_EQ(got["2002"].first, EligibilityReason::kCertificateExpiredBeyondGrace);
+  EXPECT_EQ(got["2003"].first, EligibilityReason::kCardSuspended);
+  EXPECT_EQ(got["2004"].first, EligibilityReason::kPinLocked);
+  EXPECT_EQ(got["2005"].first, EligibilityReason::kNotRegisteredForInsuranceUse);
 }
 
 TEST_F(PopulateTest, SameSeedSameDatabase) {

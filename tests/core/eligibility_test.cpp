@@ -280,3 +280,37 @@ TEST(Membership, LossReasonWireCodesRoundTrip) {
 
 }  // namespace
 }  // namespace onshi
+
+namespace onshi {
+namespace {
+
+// R-CARD-4..6, R-REG-3: what each card status means for a check.
+TEST(EligibilityByPerson, CardStatusMapsToIdentity) {
+  auto with = [](CardStatus s) {
+    CardUsability u{};
+    u.status = s;
+    return u;
+  };
+  EXPECT_FALSE(ToCardIdentity(with(CardStatus::kUsable), true).blocked.has_value());
+  EXPECT_FALSE(ToCardIdentity(with(CardStatus::kExpiringSoon), true).blocked.has_value());
+  EXPECT_TRUE(ToCardIdentity(with(CardStatus::kUsableInGrace), true).in_grace);
+  EXPECT_EQ(ToCardIdentity(with(CardStatus::kCertificateExpired), true).blocked,
+            EligibilityReason::kCertificateExpiredBeyondGrace);
+  EXPECT_EQ(ToCardIdentity(with(CardStatus::kCardExpired), true).blocked,
+            EligibilityReason::kCardExpired);
+  EXPECT_EQ(ToCardIdentity(with(CardStatus::kSuspended), true).blocked,
+            EligibilityReason::kCardSuspended);
+  EXPECT_EQ(ToCardIdentity(with(CardStatus::kRevoked), true).blocked,
+            EligibilityReason::kCardRevoked);
+  EXPECT_EQ(ToCardIdentity(with(CardStatus::kPinLocked), true).blocked,
+            EligibilityReason::kPinLocked);
+  // A usable card without 利用登録 sends the reader to registration.
+  EXPECT_EQ(ToCardIdentity(with(CardStatus::kUsable), false).blocked,
+            EligibilityReason::kNotRegisteredForInsuranceUse);
+  // A card problem outranks the missing registration.
+  EXPECT_EQ(ToCardIdentity(with(CardStatus::kSuspended), false).blocked,
+            EligibilityReason::kCardSuspended);
+}
+
+}  // namespace
+}  // namespace onshi
