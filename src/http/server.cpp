@@ -1,17 +1,23 @@
 #include "http/server.hpp"
 
+#include <openssl/ssl.h>
+#include <openssl/x509.h>
 #include <strings.h>
-#include <boost/asio.hpp>
-#include <boost/beast/core.hpp>
-#include <boost/beast/http.hpp>
 
 #include <atomic>
+#include <boost/asio.hpp>
+#include <boost/asio/ssl.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
+#include <future>
 #include <iostream>
 #include <thread>
 
 namespace onshi::http {
 
 namespace asio = boost::asio;
+namespace ssl = asio::ssl;
 namespace beast = boost::beast;
 namespace bhttp = beast::http;
 using tcp = asio::ip::tcp;
@@ -25,53 +31,102 @@ std::string Request::Header(std::string_view name) const {
 
 namespace {
 
-// One keep-alive connection. Reads a request, calls the handler, writes the
-// response, repeats; every read is bounded in size and in idle time.
-class Session : public std::enable_shared_from_this<Session> {
+using PlainStream = beast::tcp_stream;
+using TlsStream = beast::ssl_stream<beast::tcp_stream>;
+
+beast::tcp_stream& Lowest(PlainStream& s) {
+  return s;
+}
+beast::tcp_stream& Lowest(TlsStream& s) {
+  return beast::get_lowest_layer(s);
+}
+
+std::string PeerCertificate(TlsStream& s) {
+  X509* cert = SSL_get1_peer_certificate(s.native_handle());
+  if (!cert) return "";
+  unsigned char* der = nullptr;
+  const int len = i2d_X509(cert, &der);
+  std::string out;
+  if (len > 0) out.assign(reinterpret_cast<char*>(der), static_cast<size_t>(len));
+  OPENSSL_free(der);
+  X509_free(cert);
+  return out;
+}
+
+// One keep-alive connection over Stream (plain TCP or TLS). Reads a request,
+// calls the handler, writes the response, repeats; every read is bounded in
+// size and in idle time, so a slow or hostile client holds no thread.
+template <class Stream>
+class Session : public std::enable_shared_from_this<Session<Stream>> {
  public:
-  Session(tcp::socket socket, const Handler& handler, const ServerOptions& options)
-      : stream_(std::move(socket)), handler_(handler), options_(options) {}
+  template <class... Args>
+  Session(const Handler& handler, const ServerOptions& options, Args&&... stream_args)
+      : stream_(std::forward<Args>(stream_args)...), handler_(handler), options_(options) {}
 
   void Start() {
-    asio::dispatch(stream_.get_executor(), [self = shared_from_this()] { self->Read(); });
+    asio::dispatch(Lowest(stream_).get_executor(), [self = this->shared_from_this()] {
+      if constexpr (std::is_same_v<Stream, TlsStream>) {
+        self->Handshake();
+      } else {
+        self->Read();
+      }
+    });
   }
 
  private:
+  void Handshake() {
+    Lowest(stream_).expires_after(std::chrono::seconds(options_.idle_timeout_seconds));
+    stream_.async_handshake(ssl::stream_base::server,
+                            [self = this->shared_from_this()](beast::error_code ec) {
+                              if (ec) return;  // bad handshake: nothing to answer to
+                              self->peer_der_ = PeerCertificate(self->stream_);
+                              self->Read();
+                            });
+  }
+
   void Read() {
     parser_.emplace();
     parser_->body_limit(options_.max_body_bytes);
-    stream_.expires_after(std::chrono::seconds(options_.idle_timeout_seconds));
+    Lowest(stream_).expires_after(std::chrono::seconds(options_.idle_timeout_seconds));
     bhttp::async_read(
         stream_, buffer_, *parser_,
-        [self = shared_from_this()](beast::error_code ec, size_t) { self->OnRead(ec); });
+        [self = this->shared_from_this()](beast::error_code ec, size_t) { self->OnRead(ec); });
   }
 
   void OnRead(beast::error_code ec) {
     if (ec == bhttp::error::end_of_stream || ec == beast::error::timeout) return Close();
     if (ec == bhttp::error::body_limit) return WriteError(413, "request body too large");
+    if (ec == bhttp::error::header_limit) return WriteError(431, "request header too large");
     if (ec) return Close();
     const auto& req = parser_->get();
     Request r;
     r.method = std::string(req.method_string());
     r.target = std::string(req.target());
-    for (const auto& f : req)
+    for (const auto& f : req) {
       r.headers.emplace_back(std::string(f.name_string()), std::string(f.value()));
+    }
     r.body = req.body();
+    r.peer_certificate_der = peer_der_;
     Response out;
     try {
       out = handler_(r);
     } catch (const std::exception& e) {
-      out = Response{500, "application/json", {}, R"({"title":"internal error"})"};
+      out = Response{500,
+                     "application/problem+json",
+                     {},
+                     R"({"type":"about:blank","title":"internal error","status":500})"};
       std::cerr << "onshi: handler error on " << r.target << ": " << e.what() << "\n";
     }
     Write(std::move(out), req.keep_alive(), req.version());
   }
 
   void WriteError(int status, const char* title) {
-    Write(
-        Response{
-            status, "application/problem+json", {}, std::string(R"({"title":")") + title + "\"}"},
-        false, 11);
+    Write(Response{status,
+                   "application/problem+json",
+                   {},
+                   std::string(R"({"type":"about:blank","title":")") + title +
+                       "\",\"status\":" + std::to_string(status) + "}"},
+          false, 11);
   }
 
   void Write(Response r, bool keep_alive, unsigned version) {
@@ -84,21 +139,23 @@ class Session : public std::enable_shared_from_this<Session> {
     res->body() = std::move(r.body);
     res->keep_alive(keep_alive);
     res->prepare_payload();
-    bhttp::async_write(stream_, *res,
-                       [self = shared_from_this(), res, keep_alive](beast::error_code ec, size_t) {
-                         if (ec || !keep_alive) return self->Close();
-                         self->Read();
-                       });
+    bhttp::async_write(
+        stream_, *res,
+        [self = this->shared_from_this(), res, keep_alive](beast::error_code ec, size_t) {
+          if (ec || !keep_alive) return self->Close();
+          self->Read();
+        });
   }
 
   void Close() {
     beast::error_code ec;
-    stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
+    Lowest(stream_).socket().shutdown(tcp::socket::shutdown_send, ec);
   }
 
-  beast::tcp_stream stream_;
+  Stream stream_;
   beast::flat_buffer buffer_;
   std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
+  std::string peer_der_;
   const Handler& handler_;
   const ServerOptions& options_;
 };
@@ -107,14 +164,40 @@ class Session : public std::enable_shared_from_this<Session> {
 
 struct HttpServer::Impl {
   Impl(ServerOptions o, Handler h)
-      : options(std::move(o)), handler(std::move(h)), acceptor(io), signals(io, SIGINT, SIGTERM) {}
+      : options(std::move(o)),
+        handler(std::move(h)),
+        tls(ssl::context::tls_server),
+        acceptor(io),
+        signals(io, SIGINT, SIGTERM) {}
+
+  bool UseTls() const { return !options.tls.cert_file.empty(); }
+
+  void ConfigureTls() {
+    // TLS 1.2 and 1.3 only; no compression or renegotiation.
+    tls.set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 |
+                    ssl::context::no_sslv3 | ssl::context::no_tlsv1 | ssl::context::no_tlsv1_1 |
+                    ssl::context::single_dh_use);
+    SSL_CTX_set_min_proto_version(tls.native_handle(), TLS1_2_VERSION);
+    tls.use_certificate_chain_file(options.tls.cert_file);
+    tls.use_private_key_file(options.tls.key_file, ssl::context::pem);
+    if (options.tls.request_client_certificate) {
+      // Ask for a certificate but decide about it in the application (see
+      // Request::peer_certificate_der).
+      tls.set_verify_mode(ssl::verify_peer);
+      tls.set_verify_callback([](bool, ssl::verify_context&) { return true; });
+    }
+  }
 
   void Accept() {
     acceptor.async_accept(asio::make_strand(io), [this](beast::error_code ec, tcp::socket socket) {
       if (!acceptor.is_open()) return;
       if (!ec) {
         socket.set_option(tcp::no_delay(true), ec);
-        std::make_shared<Session>(std::move(socket), handler, options)->Start();
+        if (UseTls()) {
+          std::make_shared<Session<TlsStream>>(handler, options, std::move(socket), tls)->Start();
+        } else {
+          std::make_shared<Session<PlainStream>>(handler, options, std::move(socket))->Start();
+        }
       }
       Accept();
     });
@@ -123,6 +206,7 @@ struct HttpServer::Impl {
   ServerOptions options;
   Handler handler;
   asio::io_context io;
+  ssl::context tls;
   tcp::acceptor acceptor;
   asio::signal_set signals;
   std::vector<std::thread> threads;
@@ -137,6 +221,14 @@ HttpServer::~HttpServer() {
 }
 
 void HttpServer::Start() {
+  if (impl_->UseTls()) {
+    try {
+      impl_->ConfigureTls();
+    } catch (const std::exception& e) {
+      throw std::runtime_error("cannot load TLS certificate " + impl_->options.tls.cert_file +
+                               " / key " + impl_->options.tls.key_file + ": " + e.what());
+    }
+  }
   const tcp::endpoint ep(asio::ip::make_address(impl_->options.address), impl_->options.port);
   impl_->acceptor.open(ep.protocol());
   impl_->acceptor.set_option(asio::socket_base::reuse_address(true));
@@ -148,9 +240,9 @@ void HttpServer::Start() {
   }
   impl_->acceptor.listen(asio::socket_base::max_listen_connections);
   impl_->Accept();
-  int n = impl_->options.threads > 0
-              ? impl_->options.threads
-              : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  const int n = impl_->options.threads > 0
+                    ? impl_->options.threads
+                    : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   for (int i = 0; i < n; ++i)
     impl_->threads.emplace_back([this] { impl_->io.run(); });
 }
@@ -168,7 +260,7 @@ void HttpServer::RunUntilSignalled() {
 
 void HttpServer::Stop() {
   if (impl_->stopped.exchange(true)) return;
-  // Stop accepting, let in-flight requests finish, then end the threads.
+  // Stop accepting, then end the threads.
   asio::post(impl_->io, [this] {
     beast::error_code ec;
     impl_->acceptor.close(ec);

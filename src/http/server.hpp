@@ -22,6 +22,12 @@ struct Request {
   std::string target;  // path and query, as sent
   std::vector<std::pair<std::string, std::string>> headers;
   std::string body;
+  // DER of the certificate the client presented in the TLS handshake, or ""
+  // (plain HTTP, or no certificate). The server accepts any certificate at
+  // the TLS layer and leaves the verdict to the application, so that a
+  // certificate from the wrong CA gets an answer in the caller's own format
+  // instead of a bare handshake alert.
+  std::string peer_certificate_der;
 
   // First header with this name (case-insensitive), or "".
   std::string Header(std::string_view name) const;
@@ -37,12 +43,20 @@ struct Response {
 // Called on a pool thread; must be thread-safe. Exceptions become a 500.
 using Handler = std::function<Response(const Request&)>;
 
+// TLS settings; empty cert_file means plain HTTP.
+struct TlsOptions {
+  std::string cert_file;                   // server certificate chain, PEM
+  std::string key_file;                    // its private key, PEM
+  bool request_client_certificate = true;  // ask for (not require) a client cert
+};
+
 struct ServerOptions {
   std::string address = "127.0.0.1";
   uint16_t port = 8080;  // 0 picks a free port (see HttpServer::port())
   int threads = 0;       // 0 = number of cores
   size_t max_body_bytes = 1 << 20;
   int idle_timeout_seconds = 30;
+  TlsOptions tls;
 };
 
 class HttpServer {
