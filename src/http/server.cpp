@@ -53,6 +53,14 @@ std::string PeerCertificate(TlsStream& s) {
   return out;
 }
 
+// What every session shares with the server.
+struct Shared {
+  Handler handler;
+  ServerOptions options;
+  std::atomic<int> in_flight{0};      // requests read but not yet answered
+  std::atomic<bool> draining{false};  // stopping: answer, then close
+};
+
 // One keep-alive connection over Stream (plain TCP or TLS). Reads a request,
 // calls the handler, writes the response, repeats; every read is bounded in
 // size and in idle time, so a slow or hostile client holds no thread.
@@ -60,8 +68,8 @@ template <class Stream>
 class Session : public std::enable_shared_from_this<Session<Stream>> {
  public:
   template <class... Args>
-  Session(const Handler& handler, const ServerOptions& options, Args&&... stream_args)
-      : stream_(std::forward<Args>(stream_args)...), handler_(handler), options_(options) {}
+  Session(Shared& shared, Args&&... stream_args)
+      : stream_(std::forward<Args>(stream_args)...), shared_(shared), options_(shared.options) {}
 
   void Start() {
     asio::dispatch(Lowest(stream_).get_executor(), [self = this->shared_from_this()] {
@@ -98,6 +106,7 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
     if (ec == bhttp::error::body_limit) return WriteError(413, "request body too large");
     if (ec == bhttp::error::header_limit) return WriteError(431, "request header too large");
     if (ec) return Close();
+    shared_.in_flight.fetch_add(1);
     const auto& req = parser_->get();
     Request r;
     r.method = std::string(req.method_string());
@@ -109,7 +118,7 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
     r.peer_certificate_der = peer_der_;
     Response out;
     try {
-      out = handler_(r);
+      out = shared_.handler(r);
     } catch (const std::exception& e) {
       out = Response{500,
                      "application/problem+json",
@@ -117,10 +126,11 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
                      R"({"type":"about:blank","title":"internal error","status":500})"};
       std::cerr << "onshi: handler error on " << r.target << ": " << e.what() << "\n";
     }
-    Write(std::move(out), req.keep_alive(), req.version());
+    Write(std::move(out), req.keep_alive() && !shared_.draining.load(), req.version());
   }
 
   void WriteError(int status, const char* title) {
+    shared_.in_flight.fetch_add(1);
     Write(Response{status,
                    "application/problem+json",
                    {},
@@ -156,7 +166,7 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
   beast::flat_buffer buffer_;
   std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
   std::string peer_der_;
-  const Handler& handler_;
+  Shared& shared_;
   const ServerOptions& options_;
 };
 
@@ -164,11 +174,10 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
 
 struct HttpServer::Impl {
   Impl(ServerOptions o, Handler h)
-      : options(std::move(o)),
-        handler(std::move(h)),
-        tls(ssl::context::tls_server),
-        acceptor(io),
-        signals(io, SIGINT, SIGTERM) {}
+      : options(o), tls(ssl::context::tls_server), acceptor(io), signals(io, SIGINT, SIGTERM) {
+    shared.handler = std::move(h);
+    shared.options = std::move(o);
+  }
 
   bool UseTls() const { return !options.tls.cert_file.empty(); }
 
@@ -194,9 +203,9 @@ struct HttpServer::Impl {
       if (!ec) {
         socket.set_option(tcp::no_delay(true), ec);
         if (UseTls()) {
-          std::make_shared<Session<TlsStream>>(handler, options, std::move(socket), tls)->Start();
+          std::make_shared<Session<TlsStream>>(shared, std::move(socket), tls)->Start();
         } else {
-          std::make_shared<Session<PlainStream>>(handler, options, std::move(socket))->Start();
+          std::make_shared<Session<PlainStream>>(shared, std::move(socket))->Start();
         }
       }
       Accept();
@@ -204,7 +213,7 @@ struct HttpServer::Impl {
   }
 
   ServerOptions options;
-  Handler handler;
+  Shared shared;
   asio::io_context io;
   ssl::context tls;
   tcp::acceptor acceptor;
@@ -260,12 +269,20 @@ void HttpServer::RunUntilSignalled() {
 
 void HttpServer::Stop() {
   if (impl_->stopped.exchange(true)) return;
-  // Stop accepting, then end the threads.
+  // Graceful: stop accepting, let requests already read be answered (with
+  // Connection: close) for up to 5 s, then end the threads. Idle keep-alive
+  // connections are simply closed.
+  impl_->shared.draining.store(true);
   asio::post(impl_->io, [this] {
     beast::error_code ec;
     impl_->acceptor.close(ec);
     impl_->signals.cancel(ec);
   });
+  if (!impl_->threads.empty()) {
+    for (int i = 0; i < 500 && impl_->shared.in_flight.load() > 0; ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+  }
   impl_->io.stop();
   for (std::thread& t : impl_->threads) {
     if (t.joinable()) t.join();

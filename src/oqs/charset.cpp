@@ -117,6 +117,7 @@ std::string Utf8ToCp932(std::string_view utf8, std::size_t* replaced) {
   std::size_t count = 0;
   while (in_left > 0) {
     if (iconv(cd, &in, &in_left, &o, &out_left) != static_cast<std::size_t>(-1)) break;
+    if (errno == E2BIG) throw std::logic_error("Utf8ToCp932: output estimate too small");
     // EILSEQ: unrepresentable or invalid; EINVAL: truncated at the end.
     // Both: skip one character's worth of input and write 〓.
     std::size_t skip = Utf8Length(static_cast<unsigned char>(*in));
