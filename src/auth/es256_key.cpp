@@ -154,17 +154,15 @@ Expected<Es256PublicKey> Es256PublicKey::FromPem(std::string_view pem) {
   return Adopt(Share(raw));
 }
 
-bool Es256PublicKey::Verify(std::string_view signing_input,
-                            std::string_view jose_signature) const {
+bool Es256PublicKey::Verify(std::string_view signing_input, std::string_view jose_signature) const {
   const auto der = EcdsaJoseToDer(jose_signature);
   if (!der || !key_) return false;
   MdCtxPtr ctx(EVP_MD_CTX_new());
-  const bool ok =
-      ctx &&
-      EVP_DigestVerifyInit_ex(ctx.get(), nullptr, "SHA256", nullptr, nullptr, key_.get(),
-                              nullptr) == 1 &&
-      EVP_DigestVerify(ctx.get(), Bytes(*der), der->size(), Bytes(signing_input),
-                       signing_input.size()) == 1;
+  const bool ok = ctx &&
+                  EVP_DigestVerifyInit_ex(ctx.get(), nullptr, "SHA256", nullptr, nullptr,
+                                          key_.get(), nullptr) == 1 &&
+                  EVP_DigestVerify(ctx.get(), Bytes(*der), der->size(), Bytes(signing_input),
+                                   signing_input.size()) == 1;
   ERR_clear_error();  // a failed verification queues errors nobody will read
   return ok;
 }
@@ -229,8 +227,8 @@ std::string Es256SigningKey::Sign(std::string_view signing_input) const {
   unsigned char der[80];  // a P-256 ECDSA-Sig-Value is at most 72 bytes
   size_t len = sizeof der;
   if (!ctx ||
-      EVP_DigestSignInit_ex(ctx.get(), nullptr, "SHA256", nullptr, nullptr, key_.get(),
-                            nullptr) != 1 ||
+      EVP_DigestSignInit_ex(ctx.get(), nullptr, "SHA256", nullptr, nullptr, key_.get(), nullptr) !=
+          1 ||
       EVP_DigestSign(ctx.get(), der, &len, Bytes(signing_input), signing_input.size()) != 1) {
     throw std::runtime_error(OpenSslError("ES256 signing failed"));
   }

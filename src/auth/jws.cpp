@@ -44,7 +44,8 @@ bool VerifyDetached(std::string_view jws, std::string_view body, const Es256Publ
   auto header = FlatJsonObject::Parse(*header_json);
   if (!header.ok()) return Refuse(why, "header: " + header.error().message);
   if (header->GetString("alg") != "ES256") return Refuse(why, "header alg must be \"ES256\"");
-  if (header->GetString("typ") != kProofType) return Refuse(why, "header typ must be \"oqs-proof\"");
+  if (header->GetString("typ") != kProofType)
+    return Refuse(why, "header typ must be \"oqs-proof\"");
   if (header->Has("crit")) return Refuse(why, "header has critical extensions");
   if (const auto kid = header->GetString("kid"); kid && *kid != key.key_id()) {
     return Refuse(why, "signed by another key (kid " + *kid + ")");

@@ -8,9 +8,9 @@
 #ifndef ONSHI_AUTH_KEY_FILE_HPP_
 #define ONSHI_AUTH_KEY_FILE_HPP_
 
+#include <sys/types.h>
 #include <string>
 #include <string_view>
-#include <sys/types.h>
 
 #include "core/expected.hpp"
 

@@ -1,0 +1,465 @@
+#include "auth/facility_ca.hpp"
+
+#include <openssl/err.h>
+#include <openssl/pem.h>
+#include <openssl/rand.h>
+
+#include <algorithm>
+#include <cctype>
+#include <optional>
+#include <sstream>
+
+#include "auth/key_file.hpp"
+#include "auth/login_body.hpp"
+#include "auth/openssl_util.hpp"
+
+namespace onshi::auth {
+namespace {
+
+constexpr std::string_view kCaField = "facility_ca";
+constexpr std::string_view kClientField = "client_certificate";
+constexpr std::time_t kDay = 24 * 60 * 60;
+
+Error CaError(std::string message) {
+  return MakeError(std::string(kCaField), std::move(message));
+}
+Error ClientError(std::string message) {
+  return MakeError(std::string(kClientField), std::move(message));
+}
+
+PkeyPtr GenerateKey() {
+  return PkeyPtr(EVP_EC_gen("P-256"));
+}
+
+std::string PrivateKeyPem(EVP_PKEY* key) {
+  BioPtr bio(BIO_new(BIO_s_mem()));
+  if (!bio || PEM_write_bio_PrivateKey(bio.get(), key, nullptr, nullptr, 0, nullptr, nullptr) != 1)
+    return "";
+  return BioContents(bio.get());
+}
+
+std::string CertPem(X509* cert) {
+  BioPtr bio(BIO_new(BIO_s_mem()));
+  if (!bio || PEM_write_bio_X509(bio.get(), cert) != 1) return "";
+  return BioContents(bio.get());
+}
+
+// Uppercase hex of a serial; empty on failure.
+std::string SerialHex(const ASN1_INTEGER* serial) {
+  BignumPtr bn(ASN1_INTEGER_to_BN(serial, nullptr));
+  if (!bn) return "";
+  char* hex = BN_bn2hex(bn.get());
+  if (!hex) return "";
+  std::string out(hex);
+  OPENSSL_free(hex);
+  return out;
+}
+
+// Canonical form of a serial typed by a person: colons and a "0x" prefix
+// dropped, case folded, leading zero bytes normalised as BN_bn2hex does.
+std::string NormaliseSerial(std::string_view text) {
+  std::string s;
+  if (text.substr(0, 2) == "0x" || text.substr(0, 2) == "0X") text.remove_prefix(2);
+  for (char c : text) {
+    if (c == ':') continue;
+    if (!std::isxdigit(static_cast<unsigned char>(c))) return "";
+    s += c;
+  }
+  if (s.empty()) return "";
+  BIGNUM* raw = nullptr;
+  if (BN_hex2bn(&raw, s.c_str()) != static_cast<int>(s.size())) {
+    BN_free(raw);
+    return "";
+  }
+  BignumPtr bn(raw);
+  if (BN_is_zero(bn.get())) return "";
+  char* hex = BN_bn2hex(bn.get());
+  std::string out(hex ? hex : "");
+  OPENSSL_free(hex);
+  return out;
+}
+
+// 128 random bits, non-zero. RFC 5280 §4.1.2.2 allows up to 20 octets;
+// randomness (CA/B Forum asks for ≥ 64 bits) makes serials unguessable and
+// collision-free without a counter file shared between issuing processes.
+Asn1IntegerPtr RandomSerial() {
+  unsigned char bytes[16];
+  BignumPtr bn;
+  do {
+    if (RAND_bytes(bytes, sizeof bytes) != 1) return nullptr;
+    bn.reset(BN_bin2bn(bytes, sizeof bytes, nullptr));
+    if (!bn) return nullptr;
+  } while (BN_is_zero(bn.get()));
+  return Asn1IntegerPtr(BN_to_ASN1_INTEGER(bn.get(), nullptr));
+}
+
+bool AddNameEntry(X509_NAME* name, const char* field, int type, std::string_view value) {
+  return X509_NAME_add_entry_by_txt(name, field, type,
+                                    reinterpret_cast<const unsigned char*>(value.data()),
+                                    static_cast<int>(value.size()), -1, 0) == 1;
+}
+
+// The single entry `nid` of `name` as UTF-8; nullopt if absent or repeated
+// (two CNs would make "the" code ambiguous).
+std::optional<std::string> SingleEntry(X509_NAME* name, int nid) {
+  const int i = X509_NAME_get_index_by_NID(name, nid, -1);
+  if (i < 0 || X509_NAME_get_index_by_NID(name, nid, i) >= 0) return std::nullopt;
+  ASN1_STRING* data = X509_NAME_ENTRY_get_data(X509_NAME_get_entry(name, i));
+  unsigned char* utf8 = nullptr;
+  const int len = ASN1_STRING_to_UTF8(&utf8, data);
+  if (len < 0) return std::nullopt;
+  std::string out(reinterpret_cast<char*>(utf8), static_cast<size_t>(len));
+  OPENSSL_free(utf8);
+  return out;
+}
+
+bool AddExtension(X509* cert, X509* issuer, int nid, const std::string& value) {
+  X509V3_CTX ctx;
+  X509V3_set_ctx_nodb(&ctx);
+  X509V3_set_ctx(&ctx, issuer, cert, nullptr, nullptr, 0);
+  X509ExtensionPtr ext(X509V3_EXT_nconf_nid(nullptr, &ctx, nid, value.c_str()));
+  return ext && X509_add_ext(cert, ext.get(), -1) == 1;
+}
+
+std::time_t Asn1TimeToTimeT(const ASN1_TIME* t) {
+  struct tm tm {};
+  if (ASN1_TIME_to_tm(t, &tm) != 1) return 0;
+  return timegm(&tm);  // ASN1_TIME_to_tm gives UTC
+}
+
+}  // namespace
+
+struct FacilityCa::Handles {
+  X509Ptr cert;
+  PkeyPtr key;
+  X509StorePtr store;
+};
+
+FacilityCa::FacilityCa() : h_(std::make_unique<Handles>()) {}
+FacilityCa::FacilityCa(FacilityCa&&) noexcept = default;
+FacilityCa& FacilityCa::operator=(FacilityCa&&) noexcept = default;
+FacilityCa::~FacilityCa() = default;
+
+void FacilityCa::BuildStore() {
+  // Built once: a login verifies a certificate before every search, and an
+  // X509_STORE is safe to share between concurrent verifications.
+  h_->store.reset(X509_STORE_new());
+  if (h_->store) X509_STORE_add_cert(h_->store.get(), h_->cert.get());
+}
+
+Expected<FacilityCa> FacilityCa::Create(const std::string& dir, std::time_t now) {
+  if (auto made = EnsureDirectory(dir); !made.ok()) return made.error();
+  if (FileExists(dir + "/ca.pem") || FileExists(dir + "/ca-key.pem")) {
+    return CaError(dir + " already holds a CA; load it instead of replacing it");
+  }
+  FacilityCa ca;
+  ca.dir_ = dir;
+  ca.h_->key = GenerateKey();
+  ca.h_->cert.reset(X509_new());
+  X509* cert = ca.h_->cert.get();
+  Asn1IntegerPtr serial = RandomSerial();
+  X509NamePtr name(X509_NAME_new());
+  if (!ca.h_->key || !cert || !serial || !name) return CaError(OpenSslError("out of memory"));
+  if (!AddNameEntry(name.get(), "C", MBSTRING_ASC, "JP") ||
+      !AddNameEntry(name.get(), "O", MBSTRING_ASC, "onshi") ||
+      !AddNameEntry(name.get(), "CN", MBSTRING_ASC, "onshi Facility CA") ||
+      X509_set_version(cert, X509_VERSION_3) != 1 ||
+      X509_set_serialNumber(cert, serial.get()) != 1 ||
+      X509_set_subject_name(cert, name.get()) != 1 || X509_set_issuer_name(cert, name.get()) != 1 ||
+      !ASN1_TIME_set(X509_getm_notBefore(cert), now) ||
+      !ASN1_TIME_set(X509_getm_notAfter(cert), now + kCaValidityDays * kDay) ||
+      X509_set_pubkey(cert, ca.h_->key.get()) != 1 ||
+      // pathlen:0 — this CA signs end-entity certificates only, so no
+      // certificate it ever issues can act as a CA even if misissued.
+      !AddExtension(cert, cert, NID_basic_constraints, "critical,CA:TRUE,pathlen:0") ||
+      !AddExtension(cert, cert, NID_key_usage, "critical,keyCertSign,cRLSign") ||
+      !AddExtension(cert, cert, NID_subject_key_identifier, "hash") ||
+      X509_sign(cert, ca.h_->key.get(), EVP_sha256()) <= 0) {
+    return CaError(OpenSslError("cannot build the CA certificate"));
+  }
+  // The key first: a directory with ca.pem but no key would look like a CA
+  // that cannot sign, and Create would then refuse to repair it.
+  if (auto w = WriteNewFile(dir + "/ca-key.pem", PrivateKeyPem(ca.h_->key.get()), 0600); !w.ok())
+    return w.error();
+  if (auto w = WriteNewFile(dir + "/ca.pem", CertPem(cert), 0644); !w.ok()) return w.error();
+  if (auto w = ca.SaveRevocations(); !w.ok()) return w.error();
+  if (auto w = ca.RefreshCrl(now); !w.ok()) return w.error();
+  ca.BuildStore();
+  return ca;
+}
+
+Expected<FacilityCa> FacilityCa::Load(const std::string& dir) {
+  auto cert_pem = ReadWholeFile(dir + "/ca.pem");
+  if (!cert_pem.ok()) return cert_pem.error();
+  auto key_pem = ReadPrivateFile(dir + "/ca-key.pem");
+  if (!key_pem.ok()) return key_pem.error();
+  FacilityCa ca;
+  ca.dir_ = dir;
+  BioPtr cert_bio = MemoryBio(*cert_pem);
+  BioPtr key_bio = MemoryBio(*key_pem);
+  ca.h_->cert.reset(PEM_read_bio_X509(cert_bio.get(), nullptr, nullptr, nullptr));
+  ca.h_->key.reset(PEM_read_bio_PrivateKey(key_bio.get(), nullptr, nullptr, nullptr));
+  if (!ca.h_->cert || !ca.h_->key) {
+    return CaError(OpenSslError("cannot parse ca.pem or ca-key.pem in " + dir));
+  }
+  if (X509_check_private_key(ca.h_->cert.get(), ca.h_->key.get()) != 1) {
+    return CaError(OpenSslError("ca-key.pem does not match ca.pem in " + dir));
+  }
+  if (X509_check_ca(ca.h_->cert.get()) == 0)
+    return CaError(dir + "/ca.pem is not a CA certificate");
+  if (FileExists(dir + "/revoked.txt")) {
+    auto list = ReadWholeFile(dir + "/revoked.txt");
+    if (!list.ok()) return list.error();
+    std::istringstream in(*list);
+    std::string line;
+    for (int n = 1; std::getline(in, line); ++n) {
+      if (line.empty() || line[0] == '#') continue;
+      std::istringstream fields(line);
+      std::string serial;
+      long long at = 0;
+      if (!(fields >> serial >> at) || NormaliseSerial(serial).empty()) {
+        return CaError(dir + "/revoked.txt line " + std::to_string(n) + " is malformed");
+      }
+      ca.revoked_.emplace(NormaliseSerial(serial), static_cast<std::time_t>(at));
+    }
+  }
+  ca.BuildStore();
+  return ca;
+}
+
+Expected<FacilityCa> FacilityCa::LoadOrCreate(const std::string& dir, std::time_t now) {
+  if (FileExists(dir + "/ca.pem")) return Load(dir);
+  return Create(dir, now);
+}
+
+std::string FacilityCa::CertificatePem() const {
+  return CertPem(h_->cert.get());
+}
+
+Expected<IssuedCertificate> FacilityCa::Issue(
+    X509_NAME* subject, const std::vector<std::pair<int, std::string>>& extensions,
+    const std::string& out_dir, const std::string& cert_name, const std::string& key_name,
+    std::time_t now, int validity_days, const MedicalInstitutionCode* body_code) const {
+  if (validity_days <= 0) return CaError("validity must be at least one day");
+  PkeyPtr key = GenerateKey();
+  X509Ptr cert(X509_new());
+  Asn1IntegerPtr serial = RandomSerial();
+  if (!key || !cert || !serial) return CaError(OpenSslError("out of memory"));
+  X509* c = cert.get();
+  X509* ca = h_->cert.get();
+  const std::time_t not_after = now + validity_days * kDay;
+  bool ok = X509_set_version(c, X509_VERSION_3) == 1 &&
+            X509_set_serialNumber(c, serial.get()) == 1 && X509_set_subject_name(c, subject) == 1 &&
+            X509_set_issuer_name(c, X509_get_subject_name(ca)) == 1 &&
+            ASN1_TIME_set(X509_getm_notBefore(c), now) &&
+            ASN1_TIME_set(X509_getm_notAfter(c), not_after) && X509_set_pubkey(c, key.get()) == 1;
+  for (const auto& [nid, value] : extensions)
+    ok = ok && AddExtension(c, ca, nid, value);
+  ok = ok && X509_sign(c, h_->key.get(), EVP_sha256()) > 0;
+  if (!ok) return CaError(OpenSslError("cannot build the certificate"));
+
+  IssuedCertificate out;
+  out.serial_hex = SerialHex(serial.get());
+  out.not_before = now;
+  out.not_after = not_after;
+  out.cert_path = out_dir + "/" + cert_name;
+  out.key_path = out_dir + "/" + key_name;
+  out.ca_path = out_dir + "/ca.pem";
+  if (auto made = EnsureDirectory(out_dir); !made.ok()) return made.error();
+  if (auto w = ReplaceFile(out.key_path, PrivateKeyPem(key.get()), 0600); !w.ok()) return w.error();
+  if (auto w = ReplaceFile(out.cert_path, CertPem(c), 0644); !w.ok()) return w.error();
+  if (auto w = ReplaceFile(out.ca_path, CertificatePem(), 0644); !w.ok()) return w.error();
+  if (body_code) {
+    out.body_path = out_dir + "/body.json";
+    const std::string body = FormatLoginBody(LoginBody{*body_code, out.serial_hex});
+    if (auto w = ReplaceFile(out.body_path, body, 0644); !w.ok()) return w.error();
+  }
+  return out;
+}
+
+Expected<IssuedCertificate> FacilityCa::IssueFacility(const MedicalInstitutionCode& code,
+                                                      std::string_view name,
+                                                      const std::string& out_dir, std::time_t now,
+                                                      int validity_days) const {
+  if (name.empty()) return CaError("the facility name (O) must not be empty");
+  X509NamePtr subject(X509_NAME_new());
+  if (!subject || !AddNameEntry(subject.get(), "C", MBSTRING_ASC, "JP")) {
+    return CaError(OpenSslError("out of memory"));
+  }
+  // MBSTRING_UTF8 validates the UTF-8 and, under OpenSSL's default
+  // "utf8only" mask, stores a UTF8String, so kanji survive intact. The
+  // upper bound of 64 characters is X.520's for organizationName.
+  if (!AddNameEntry(subject.get(), "O", MBSTRING_UTF8, name)) {
+    return CaError(OpenSslError("the facility name must be valid UTF-8 of at most 64 characters"));
+  }
+  if (!AddNameEntry(subject.get(), "CN", MBSTRING_ASC, code.digits())) {
+    return CaError(OpenSslError("cannot set CN"));
+  }
+  return Issue(subject.get(),
+               {{NID_basic_constraints, "critical,CA:FALSE"},
+                {NID_key_usage, "critical,digitalSignature"},
+                {NID_ext_key_usage, "clientAuth"},
+                {NID_subject_key_identifier, "hash"},
+                {NID_authority_key_identifier, "keyid:always"}},
+               out_dir, "cert.pem", "key.pem", now, validity_days, &code);
+}
+
+Expected<IssuedCertificate> FacilityCa::IssueServer(const std::string& out_dir, std::time_t now,
+                                                    const std::vector<std::string>& extra_dns_names,
+                                                    int validity_days) const {
+  std::string san = "DNS:localhost,IP:127.0.0.1";
+  for (const std::string& dns : extra_dns_names) {
+    if (dns.empty() || dns.find_first_of(",:= ") != std::string::npos) {
+      return CaError("bad DNS name for the server certificate: \"" + dns + "\"");
+    }
+    san += ",DNS:" + dns;
+  }
+  X509NamePtr subject(X509_NAME_new());
+  if (!subject || !AddNameEntry(subject.get(), "C", MBSTRING_ASC, "JP") ||
+      !AddNameEntry(subject.get(), "O", MBSTRING_ASC, "onshi") ||
+      !AddNameEntry(subject.get(), "CN", MBSTRING_ASC, "localhost")) {
+    return CaError(OpenSslError("out of memory"));
+  }
+  return Issue(subject.get(),
+               {{NID_basic_constraints, "critical,CA:FALSE"},
+                {NID_key_usage, "critical,digitalSignature"},
+                {NID_ext_key_usage, "serverAuth"},
+                {NID_subject_alt_name, san},
+                {NID_subject_key_identifier, "hash"},
+                {NID_authority_key_identifier, "keyid:always"}},
+               out_dir, "server-cert.pem", "server-key.pem", now, validity_days, nullptr);
+}
+
+Expected<FacilityIdentity> FacilityCa::VerifyClient(X509* leaf, STACK_OF(X509) * untrusted,
+                                                    std::time_t at) const {
+  if (!leaf) return ClientError("no certificate presented");
+  X509StoreCtxPtr ctx(X509_STORE_CTX_new());
+  if (!ctx || !h_->store || X509_STORE_CTX_init(ctx.get(), h_->store.get(), leaf, untrusted) != 1) {
+    return ClientError(OpenSslError("cannot set up verification"));
+  }
+  // SSL_CLIENT purpose: the leaf must allow clientAuth, so the server's own
+  // certificate (serverAuth only) cannot be used to log in.
+  X509_STORE_CTX_set_purpose(ctx.get(), X509_PURPOSE_SSL_CLIENT);
+  X509_STORE_CTX_set_flags(ctx.get(), X509_V_FLAG_X509_STRICT);
+  X509_STORE_CTX_set_time(ctx.get(), 0, at);
+  if (X509_verify_cert(ctx.get()) != 1) {
+    const int err = X509_STORE_CTX_get_error(ctx.get());
+    ERR_clear_error();
+    return ClientError(std::string("certificate rejected: ") + X509_verify_cert_error_string(err));
+  }
+  // Revocation is checked against the list, not crl.pem: the list is the
+  // record (the CRL is derived from it) and, unlike a CRL, has no validity
+  // window of its own that would make the answer depend on `at`.
+  const std::string serial = SerialHex(X509_get0_serialNumber(leaf));
+  if (serial.empty()) return ClientError("cannot read the serial number");
+  if (IsRevoked(serial))
+    return ClientError("certificate rejected: certificate revoked (serial " + serial + ")");
+
+  X509_NAME* subject = X509_get_subject_name(leaf);
+  const auto cn = SingleEntry(subject, NID_commonName);
+  const auto o = SingleEntry(subject, NID_organizationName);
+  const auto c = SingleEntry(subject, NID_countryName);
+  if (!cn || !o || c != "JP") return ClientError("subject must have one CN, one O and C=JP");
+  auto code = MedicalInstitutionCode::Parse(*cn);
+  if (!code.ok()) return ClientError("CN is not a 医療機関コード: " + code.error().message);
+  return FacilityIdentity{std::move(code).value(), *o, serial,
+                          Asn1TimeToTimeT(X509_get0_notAfter(leaf))};
+}
+
+Expected<FacilityIdentity> FacilityCa::VerifyClientPem(std::string_view pem_chain,
+                                                       std::time_t at) const {
+  BioPtr bio = MemoryBio(pem_chain);
+  X509Ptr leaf(bio ? PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr) : nullptr);
+  if (!leaf) {
+    ERR_clear_error();
+    return ClientError("not a PEM certificate");
+  }
+  X509StackPtr rest(sk_X509_new_null());
+  while (X509* more = PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr)) {
+    sk_X509_push(rest.get(), more);
+  }
+  ERR_clear_error();  // the read that ended the loop queued "no start line"
+  return VerifyClient(leaf.get(), rest.get(), at);
+}
+
+bool FacilityCa::IsRevoked(std::string_view serial_hex) const {
+  return revoked_.count(NormaliseSerial(serial_hex)) != 0;
+}
+
+std::vector<RevokedCertificate> FacilityCa::Revoked() const {
+  std::vector<RevokedCertificate> out;
+  for (const auto& [serial, at] : revoked_)
+    out.push_back({serial, at});
+  return out;
+}
+
+Expected<RevokedCertificate> FacilityCa::Revoke(std::string_view serial_hex, std::time_t now) {
+  const std::string serial = NormaliseSerial(serial_hex);
+  if (serial.empty()) {
+    return CaError("\"" + std::string(serial_hex) + "\" is not a certificate serial (hex)");
+  }
+  const auto [it, inserted] = revoked_.emplace(serial, now);
+  if (inserted) {
+    if (auto w = SaveRevocations(); !w.ok()) {
+      revoked_.erase(it);
+      return w.error();
+    }
+  }
+  if (auto w = RefreshCrl(now); !w.ok()) return w.error();
+  return RevokedCertificate{it->first, it->second};
+}
+
+Expected<std::string> FacilityCa::SaveRevocations() const {
+  std::string text = "# serial (hex) and revocation time (unix seconds); see facility_ca.hpp\n";
+  for (const auto& [serial, at] : revoked_) {
+    text += serial + " " + std::to_string(static_cast<long long>(at)) + "\n";
+  }
+  return ReplaceFile(dir_ + "/revoked.txt", text, 0644);
+}
+
+Expected<std::string> FacilityCa::RefreshCrl(std::time_t now) const {
+  X509CrlPtr crl(X509_CRL_new());
+  if (!crl) return CaError(OpenSslError("out of memory"));
+  X509_CRL* c = crl.get();
+  ASN1_TIME* last = ASN1_TIME_set(nullptr, now);
+  ASN1_TIME* next = ASN1_TIME_set(nullptr, now + kCrlValidityDays * kDay);
+  bool ok = last && next && X509_CRL_set_version(c, X509_CRL_VERSION_2) == 1 &&
+            X509_CRL_set_issuer_name(c, X509_get_subject_name(h_->cert.get())) == 1 &&
+            X509_CRL_set1_lastUpdate(c, last) == 1 && X509_CRL_set1_nextUpdate(c, next) == 1;
+  ASN1_TIME_free(last);
+  ASN1_TIME_free(next);
+  for (const auto& [serial, at] : revoked_) {
+    if (!ok) break;
+    BIGNUM* raw = nullptr;
+    BN_hex2bn(&raw, serial.c_str());
+    BignumPtr bn(raw);
+    Asn1IntegerPtr number(bn ? BN_to_ASN1_INTEGER(bn.get(), nullptr) : nullptr);
+    X509RevokedPtr entry(X509_REVOKED_new());
+    ASN1_TIME* when = ASN1_TIME_set(nullptr, at);
+    ok = number && entry && when && X509_REVOKED_set_serialNumber(entry.get(), number.get()) == 1 &&
+         X509_REVOKED_set_revocationDate(entry.get(), when) == 1 &&
+         X509_CRL_add0_revoked(c, entry.get()) == 1;
+    ASN1_TIME_free(when);
+    if (ok) (void)entry.release();  // now owned by the CRL
+  }
+  // cRLNumber must grow with each CRL; the issue time does, without a counter.
+  Asn1IntegerPtr crl_number(ASN1_INTEGER_new());
+  ok = ok && crl_number && ASN1_INTEGER_set_int64(crl_number.get(), now) == 1 &&
+       X509_CRL_add1_ext_i2d(c, NID_crl_number, crl_number.get(), 0, 0) == 1;
+  if (ok) {
+    X509V3_CTX ctx;
+    X509V3_set_ctx_nodb(&ctx);
+    X509V3_set_ctx(&ctx, h_->cert.get(), nullptr, nullptr, c, 0);
+    X509ExtensionPtr aki(
+        X509V3_EXT_nconf_nid(nullptr, &ctx, NID_authority_key_identifier, "keyid:always"));
+    ok = aki && X509_CRL_add_ext(c, aki.get(), -1) == 1;
+  }
+  ok = ok && X509_CRL_sort(c) == 1 && X509_CRL_sign(c, h_->key.get(), EVP_sha256()) > 0;
+  BioPtr bio(BIO_new(BIO_s_mem()));
+  if (!ok || !bio || PEM_write_bio_X509_CRL(bio.get(), c) != 1) {
+    return CaError(OpenSslError("cannot build crl.pem"));
+  }
+  return ReplaceFile(crl_path(), BioContents(bio.get()), 0644);
+}
+
+}  // namespace onshi::auth

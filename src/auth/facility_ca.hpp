@@ -1,0 +1,156 @@
+// FacilityCa: onshi's own certificate authority for the TLS client
+// certificates with which facilities log in, standing in for the real
+// system's (OQS §1.1: cert.pem + key.pem, then body.json to .../auth).
+//
+// Keys are EC P-256 throughout (CA, facility, server). P-256 ECDSA is
+// mandatory-to-implement in TLS 1.3 and supported by every TLS 1.2 stack a
+// clinic runs (Node, .NET, Java, curl); a key is generated in microseconds
+// where RSA-2048 takes tens to hundreds of milliseconds, and handshakes and
+// signatures are cheaper. It is also the curve of the token key.
+//
+// CA directory (created mode 0700):
+//   ca.pem        self-signed, CA:TRUE pathlen:0, keyCertSign+cRLSign, 10 years
+//   ca-key.pem    mode 0600; refused on load if group/other can read it
+//   revoked.txt   one "<SERIAL-HEX> <unix time>" line per revoked certificate
+//   crl.pem       CRL v2 signed by the CA, for the TLS layer to load
+//                 (X509_V_FLAG_CRL_CHECK); rewritten on every Revoke
+//
+// Facility directory (what clinic software reads):
+//   cert.pem      subject C=JP, O=<facility name, UTF8String>, CN=<医療機関コード>;
+//                 extendedKeyUsage clientAuth; random 128-bit serial
+//   key.pem       mode 0600
+//   body.json     see login_body.hpp
+//   ca.pem        for clients that want to verify the server
+//
+// Server directory: server-cert.pem (SAN DNS:localhost, IP:127.0.0.1,
+// serverAuth), server-key.pem (0600), ca.pem.
+//
+// Time is always passed in; nothing here reads the clock. Const methods are
+// thread-safe; Revoke and RefreshCrl need external synchronisation with all
+// other calls on the same object. A process that did not perform a
+// revocation sees it after Load() again (the server should reload on
+// SIGHUP), or through crl.pem.
+#ifndef ONSHI_AUTH_FACILITY_CA_HPP_
+#define ONSHI_AUTH_FACILITY_CA_HPP_
+
+#include <openssl/types.h>
+
+#include <ctime>
+#include <map>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "core/expected.hpp"
+#include "core/medical_institution_code.hpp"
+
+// STACK_OF(X509) names this global struct; declaring it here keeps <openssl/x509.h>
+// out of the header without letting the name land in onshi::auth.
+struct stack_st_X509;
+
+namespace onshi::auth {
+
+// What a verified client certificate says about its holder.
+struct FacilityIdentity {
+  MedicalInstitutionCode code;  // from CN
+  std::string name;             // from O, UTF-8
+  std::string serial_hex;       // uppercase hex, as `openssl x509 -serial` prints it
+  std::time_t not_after = 0;
+};
+
+struct IssuedCertificate {
+  std::string serial_hex;
+  std::time_t not_before = 0;
+  std::time_t not_after = 0;
+  std::string cert_path;
+  std::string key_path;
+  std::string ca_path;
+  std::string body_path;  // body.json; empty for the server certificate
+};
+
+struct RevokedCertificate {
+  std::string serial_hex;
+  std::time_t revoked_at = 0;
+};
+
+class FacilityCa {
+ public:
+  static constexpr int kCaValidityDays = 3650;
+  static constexpr int kFacilityValidityDays = 730;
+  static constexpr int kServerValidityDays = 730;
+  // nextUpdate of crl.pem. A CRL past nextUpdate fails every handshake that
+  // checks it, so the server should RefreshCrl at start-up.
+  static constexpr int kCrlValidityDays = 365;
+
+  // Creates a new CA in `dir` (made if missing). Fails if dir/ca.pem exists:
+  // replacing a CA silently would lock out every facility.
+  static Expected<FacilityCa> Create(const std::string& dir, std::time_t now);
+  // Loads ca.pem, ca-key.pem (checking they match) and revoked.txt.
+  static Expected<FacilityCa> Load(const std::string& dir);
+  static Expected<FacilityCa> LoadOrCreate(const std::string& dir, std::time_t now);
+
+  FacilityCa(FacilityCa&&) noexcept;
+  FacilityCa& operator=(FacilityCa&&) noexcept;
+  ~FacilityCa();
+
+  // Issues a client certificate for `code` valid for [now, now + days) and
+  // writes cert.pem, key.pem, body.json and ca.pem into `out_dir` (made if
+  // missing; existing files are replaced, as on renewal). `name` is the
+  // facility's name in UTF-8, at most 64 characters.
+  Expected<IssuedCertificate> IssueFacility(const MedicalInstitutionCode& code,
+                                            std::string_view name, const std::string& out_dir,
+                                            std::time_t now,
+                                            int validity_days = kFacilityValidityDays) const;
+
+  // Issues the certificate `onshi serve` presents: CN=localhost, SAN
+  // DNS:localhost, IP:127.0.0.1 plus `extra_dns_names`, serverAuth.
+  Expected<IssuedCertificate> IssueServer(const std::string& out_dir, std::time_t now,
+                                          const std::vector<std::string>& extra_dns_names = {},
+                                          int validity_days = kServerValidityDays) const;
+
+  // Verifies `leaf` (with optional `untrusted` intermediates, as the TLS
+  // layer gets them from SSL_get_peer_cert_chain) against this CA at time
+  // `at`: signature chain, validity period, extendedKeyUsage clientAuth,
+  // strict X.509 checks, and not revoked. Then reads the 医療機関コード from
+  // the subject. Errors are on field "client_certificate".
+  Expected<FacilityIdentity> VerifyClient(X509* leaf, STACK_OF(X509) * untrusted,
+                                          std::time_t at) const;
+  // The same for a PEM bundle: the leaf first, then any intermediates.
+  Expected<FacilityIdentity> VerifyClientPem(std::string_view pem_chain, std::time_t at) const;
+
+  // Adds `serial_hex` (any case, colons allowed) to revoked.txt and
+  // rewrites crl.pem. Revoking twice is not an error and keeps the first date.
+  Expected<RevokedCertificate> Revoke(std::string_view serial_hex, std::time_t now);
+  bool IsRevoked(std::string_view serial_hex) const;
+  std::vector<RevokedCertificate> Revoked() const;
+
+  // Re-signs crl.pem with lastUpdate = now. Returns its path.
+  Expected<std::string> RefreshCrl(std::time_t now) const;
+
+  const std::string& dir() const { return dir_; }
+  std::string ca_path() const { return dir_ + "/ca.pem"; }
+  std::string crl_path() const { return dir_ + "/crl.pem"; }
+  // ca.pem's text.
+  std::string CertificatePem() const;
+
+ private:
+  FacilityCa();
+  Expected<IssuedCertificate> Issue(X509_NAME* subject,
+                                    const std::vector<std::pair<int, std::string>>& extensions,
+                                    const std::string& out_dir, const std::string& cert_name,
+                                    const std::string& key_name, std::time_t now, int validity_days,
+                                    const MedicalInstitutionCode* body_code) const;
+  Expected<std::string> SaveRevocations() const;
+  void BuildStore();
+
+  std::string dir_;
+  struct Handles;
+  std::unique_ptr<Handles> h_;                  // CA certificate, key, and verification store
+  std::map<std::string, std::time_t> revoked_;  // serial hex -> revoked at
+};
+
+}  // namespace onshi::auth
+
+#endif  // ONSHI_AUTH_FACILITY_CA_HPP_

@@ -1,0 +1,45 @@
+// XmlWriter: an ElementSink that builds the message with pugixml and
+// serialises it in the file protocol's form.
+//
+// Output: the declaration <?xml version="1.0" encoding="UTF-8" standalone="no"?>
+// (or encoding="Shift_JIS", the spelling OQSDrug2 writes and reads) followed
+// by the elements with no indentation or line breaks, as in the spec's sample
+// files (oqs-interface.md §4.6, §4.7). For Shift_JIS the finished UTF-8 text is
+// converted to CP932, and characters CP932 lacks become 〓 (charset.hpp).
+#ifndef ONSHI_OQS_XML_WRITER_HPP_
+#define ONSHI_OQS_XML_WRITER_HPP_
+
+#include <pugixml.hpp>
+
+#include <string>
+#include <string_view>
+
+#include "oqs/charset.hpp"
+#include "oqs/element_sink.hpp"
+
+namespace onshi::oqs {
+
+class XmlWriter final : public ElementSink {
+ public:
+  XmlWriter();
+
+  void BeginGroup(const char* name) override;
+  void EndGroup() override;
+  void BeginList(const char* name) override { BeginGroup(name); }
+  void EndList() override { EndGroup(); }
+  void BeginItem(const char* name) override { BeginGroup(name); }
+  void EndItem() override { EndGroup(); }
+  void Scalar(const char* name, std::string_view value) override;
+
+  // The document in `charset`, declaration first. Call once, with every Begin
+  // matched.
+  std::string Finish(Charset charset) &&;
+
+ private:
+  pugi::xml_document doc_;
+  pugi::xml_node current_;
+};
+
+}  // namespace onshi::oqs
+
+#endif  // ONSHI_OQS_XML_WRITER_HPP_
