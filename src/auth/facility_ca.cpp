@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstdint>
 #include <optional>
 #include <sstream>
 
@@ -177,11 +178,14 @@ Expected<FacilityCa> FacilityCa::Create(const std::string& dir, std::time_t now)
       X509_sign(cert, ca.h_->key.get(), EVP_sha256()) <= 0) {
     return CaError(OpenSslError("cannot build the CA certificate"));
   }
-  // The key first: a directory with ca.pem but no key would look like a CA
-  // that cannot sign, and Create would then refuse to repair it.
-  if (auto w = WriteNewFile(dir + "/ca-key.pem", PrivateKeyPem(ca.h_->key.get()), 0600); !w.ok())
-    return w.error();
-  if (auto w = WriteNewFile(dir + "/ca.pem", CertPem(cert), 0644); !w.ok()) return w.error();
+  const std::string key_pem = PrivateKeyPem(ca.h_->key.get());
+  const std::string cert_pem = CertPem(cert);
+  if (key_pem.empty() || cert_pem.empty()) return CaError(OpenSslError("cannot encode the CA"));
+  // O_EXCL on both: a concurrent Create in the same directory fails instead
+  // of mixing two CAs' files. If the second write fails, Create refuses the
+  // directory from then on; nothing has been issued, so it can be removed.
+  if (auto w = WriteNewFile(dir + "/ca-key.pem", key_pem, 0600); !w.ok()) return w.error();
+  if (auto w = WriteNewFile(dir + "/ca.pem", cert_pem, 0644); !w.ok()) return w.error();
   if (auto w = ca.SaveRevocations(); !w.ok()) return w.error();
   if (auto w = ca.RefreshCrl(now); !w.ok()) return w.error();
   ca.BuildStore();
@@ -265,9 +269,17 @@ Expected<IssuedCertificate> FacilityCa::Issue(
   out.cert_path = out_dir + "/" + cert_name;
   out.key_path = out_dir + "/" + key_name;
   out.ca_path = out_dir + "/ca.pem";
+  const std::string key_pem = PrivateKeyPem(key.get());
+  const std::string cert_pem = CertPem(c);
+  if (key_pem.empty() || cert_pem.empty()) {
+    return CaError(OpenSslError("cannot encode the certificate"));
+  }
   if (auto made = EnsureDirectory(out_dir); !made.ok()) return made.error();
-  if (auto w = ReplaceFile(out.key_path, PrivateKeyPem(key.get()), 0600); !w.ok()) return w.error();
-  if (auto w = ReplaceFile(out.cert_path, CertPem(c), 0644); !w.ok()) return w.error();
+  // The key before the certificate: a crash in between leaves a new key with
+  // the old certificate, which fails loudly at the TLS handshake rather than
+  // half-working.
+  if (auto w = ReplaceFile(out.key_path, key_pem, 0600); !w.ok()) return w.error();
+  if (auto w = ReplaceFile(out.cert_path, cert_pem, 0644); !w.ok()) return w.error();
   if (auto w = ReplaceFile(out.ca_path, CertificatePem(), 0644); !w.ok()) return w.error();
   if (body_code) {
     out.body_path = out_dir + "/body.json";
@@ -442,9 +454,13 @@ Expected<std::string> FacilityCa::RefreshCrl(std::time_t now) const {
     ASN1_TIME_free(when);
     if (ok) (void)entry.release();  // now owned by the CRL
   }
-  // cRLNumber must grow with each CRL; the issue time does, without a counter.
+  // cRLNumber must grow with each CRL. The issue time does without a counter
+  // file; the low 16 bits (the number of entries) keep it growing when two
+  // revocations fall in the same second.
   Asn1IntegerPtr crl_number(ASN1_INTEGER_new());
-  ok = ok && crl_number && ASN1_INTEGER_set_int64(crl_number.get(), now) == 1 &&
+  const std::int64_t number =
+      (static_cast<std::int64_t>(now) << 16) | static_cast<std::int64_t>(revoked_.size() & 0xFFFF);
+  ok = ok && crl_number && ASN1_INTEGER_set_int64(crl_number.get(), number) == 1 &&
        X509_CRL_add1_ext_i2d(c, NID_crl_number, crl_number.get(), 0, 0) == 1;
   if (ok) {
     X509V3_CTX ctx;

@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <cstring>
 
+#include <atomic>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -69,8 +70,11 @@ Expected<std::string> WriteNewFile(const std::string& path, std::string_view dat
 }
 
 Expected<std::string> ReplaceFile(const std::string& path, std::string_view data, mode_t mode) {
-  const std::string tmp = path + ".tmp." + std::to_string(::getpid());
-  ::unlink(tmp.c_str());  // a leftover from a crashed run of this pid
+  // pid + counter: unique among concurrent writers in this and other processes.
+  static std::atomic<unsigned> counter{0};
+  const std::string tmp =
+      path + ".tmp." + std::to_string(::getpid()) + "." + std::to_string(counter++);
+  ::unlink(tmp.c_str());  // a leftover from a crashed process that had our pid
   const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
   if (fd < 0) return FileError(tmp, "cannot create");
   if (!FinishFile(fd, data, mode) || ::rename(tmp.c_str(), path.c_str()) != 0) {

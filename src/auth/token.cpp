@@ -137,7 +137,8 @@ TokenVerification VerifyToken(std::string_view token, const Es256PublicKey& key,
                 "audience is \"" + *aud + "\", want \"" + std::string(audience) + "\"");
   }
   const std::int64_t t = static_cast<std::int64_t>(now);
-  if (t >= *exp + clock_skew_seconds) {
+  // Arithmetic on `t` (a real clock value), never on the claim: no overflow.
+  if (t - clock_skew_seconds >= *exp) {
     return Fail(TokenFailure::kExpired, "expired at " + std::to_string(*exp));
   }
   if (*iat > t + clock_skew_seconds) {

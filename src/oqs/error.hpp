@@ -25,13 +25,13 @@ namespace onshi::oqs {
 
 enum class ErrorCode {
   // Message level.
-  kNotJson,            // ONS-E0101
-  kNotXml,             // ONS-E0102
-  kBadEncoding,        // ONS-E0103 unsupported charset or invalid byte sequence
-  kWrongRoot,          // ONS-E0104 root is not {"XmlMsg":{…}} / <XmlMsg>
-  kMissingGroup,       // ONS-E0105 MessageHeader, MessageBody or …SearchInfo absent
-  kNotAString,         // ONS-E0106 JSON value not a string; XML element not text
-  kDuplicateElement,   // ONS-E0107 XML element repeated
+  kNotJson,           // ONS-E0101
+  kNotXml,            // ONS-E0102
+  kBadEncoding,       // ONS-E0103 unsupported charset or invalid byte sequence
+  kWrongRoot,         // ONS-E0104 root is not {"XmlMsg":{…}} / <XmlMsg>
+  kMissingGroup,      // ONS-E0105 MessageHeader, MessageBody or …SearchInfo absent
+  kNotAString,        // ONS-E0106 JSON value not a string; XML element not text
+  kDuplicateElement,  // ONS-E0107 XML element repeated
   // MessageHeader.
   kConfirmationDateMissing,         // ONS-E0201
   kConfirmationDateInvalid,         // ONS-E0202
@@ -55,13 +55,13 @@ enum class ErrorCode {
   kConsentFlagInvalid,          // ONS-E0313
   kArbitraryIdentifierInvalid,  // ONS-E0314
   // Server (never produced by src/oqs).
-  kUnknownFacility,        // ONS-E0901
-  kUnauthenticated,        // ONS-E0902 token missing, expired or invalid
-  kFacilityMismatch,       // ONS-E0903 token belongs to another facility
-  kRequestTooLarge,        // ONS-E0904
-  kUnsupportedMediaType,   // ONS-E0905
-  kServerBusy,             // ONS-E0906
-  kInternalError,          // ONS-E0907
+  kUnknownFacility,       // ONS-E0901
+  kUnauthenticated,       // ONS-E0902 token missing, expired or invalid
+  kFacilityMismatch,      // ONS-E0903 token belongs to another facility
+  kRequestTooLarge,       // ONS-E0904
+  kUnsupportedMediaType,  // ONS-E0905
+  kServerBusy,            // ONS-E0906
+  kInternalError,         // ONS-E0907
 };
 
 // The published row for a code.

@@ -40,7 +40,9 @@ void JsonWriter::BeginGroup(const char* name) {
   Push();
 }
 
-void JsonWriter::EndGroup() { Pop("}"); }
+void JsonWriter::EndGroup() {
+  Pop("}");
+}
 
 void JsonWriter::BeginList(const char* name) {
   Key(name);
@@ -48,7 +50,9 @@ void JsonWriter::BeginList(const char* name) {
   Push();
 }
 
-void JsonWriter::EndList() { Pop("]"); }
+void JsonWriter::EndList() {
+  Pop("]");
+}
 
 void JsonWriter::BeginItem(const char* name) {
   Separator();
@@ -58,7 +62,9 @@ void JsonWriter::BeginItem(const char* name) {
   Push();
 }
 
-void JsonWriter::EndItem() { Pop("}}"); }
+void JsonWriter::EndItem() {
+  Pop("}}");
+}
 
 void JsonWriter::Scalar(const char* name, std::string_view value) {
   Key(name);

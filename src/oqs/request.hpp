@@ -45,7 +45,7 @@ struct QualificationRequest {
   std::optional<std::string> insured_card_symbol;
   std::optional<std::string> insured_identification_number;
   std::optional<std::string> insured_branch_number;
-  std::optional<std::string> birthdate;                                      // YYYYMMDD
+  std::optional<std::string> birthdate;                                       // YYYYMMDD
   std::optional<std::string> limit_application_certificate_related_cons_flg;  // "0" / "1"
   std::optional<std::string> arbitrary_identifier;
 

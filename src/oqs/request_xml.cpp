@@ -31,8 +31,8 @@ std::string_view DeclaredEncoding(std::string_view doc) {
   if (at == std::string_view::npos) return {};
   decl.remove_prefix(at + 8);
   auto skip_spaces = [&decl] {
-    while (!decl.empty() && (decl[0] == ' ' || decl[0] == '\t' || decl[0] == '\r' ||
-                             decl[0] == '\n')) {
+    while (!decl.empty() &&
+           (decl[0] == ' ' || decl[0] == '\t' || decl[0] == '\r' || decl[0] == '\n')) {
       decl.remove_prefix(1);
     }
   };
@@ -64,7 +64,8 @@ bool Decode(ParsedRequest& out, std::string_view bytes, std::string& utf8) {
   const bool bom = bytes.starts_with(kUtf8Bom);
   if (bom) bytes.remove_prefix(kUtf8Bom.size());
   if (bytes.starts_with("\xFF\xFE") || bytes.starts_with("\xFE\xFF")) {
-    out.error = MakeOqsError(ErrorCode::kBadEncoding, "", "UTF-16 is not supported; use UTF-8 or Shift_JIS");
+    out.error = MakeOqsError(ErrorCode::kBadEncoding, "",
+                             "UTF-16 is not supported; use UTF-8 or Shift_JIS");
     return false;
   }
   const std::string_view declared = DeclaredEncoding(bytes);
@@ -72,17 +73,17 @@ bool Decode(ParsedRequest& out, std::string_view bytes, std::string& utf8) {
   if (!declared.empty()) {
     const std::optional<Charset> c = CharsetByName(declared);
     if (!c) {
-      out.error = MakeOqsError(ErrorCode::kBadEncoding, "",
-                               "encoding \"" + std::string(declared) +
-                                   "\" is not supported; use UTF-8 or Shift_JIS");
+      out.error = MakeOqsError(
+          ErrorCode::kBadEncoding, "",
+          "encoding \"" + std::string(declared) + "\" is not supported; use UTF-8 or Shift_JIS");
       return false;
     }
     charset = *c;
   }
   if (bom && charset != Charset::kUtf8) {
-    out.error = MakeOqsError(ErrorCode::kBadEncoding, "",
-                             "a UTF-8 byte order mark contradicts encoding=\"" +
-                                 std::string(declared) + "\"");
+    out.error = MakeOqsError(
+        ErrorCode::kBadEncoding, "",
+        "a UTF-8 byte order mark contradicts encoding=\"" + std::string(declared) + "\"");
     return false;
   }
   out.request.charset = charset;
@@ -174,16 +175,16 @@ ParsedRequest ParseRequestXml(std::string_view bytes) {
   const pugi::xml_parse_result parsed =
       doc.load_buffer_inplace(utf8.data(), utf8.size(), pugi::parse_default, pugi::encoding_utf8);
   if (!parsed) {
-    out.error = MakeOqsError(ErrorCode::kNotXml, "",
-                             std::string(parsed.description()) + " at offset " +
-                                 std::to_string(parsed.offset));
+    out.error = MakeOqsError(
+        ErrorCode::kNotXml, "",
+        std::string(parsed.description()) + " at offset " + std::to_string(parsed.offset));
     return out;
   }
   const pugi::xml_node root = doc.document_element();
   if (std::string_view(root.name()) != "XmlMsg") {
-    out.error = MakeOqsError(ErrorCode::kWrongRoot, "",
-                             "the root element is <" + std::string(root.name()) +
-                                 ">, expected <XmlMsg>");
+    out.error =
+        MakeOqsError(ErrorCode::kWrongRoot, "",
+                     "the root element is <" + std::string(root.name()) + ">, expected <XmlMsg>");
     return out;
   }
 

@@ -27,7 +27,9 @@ std::string Quote(std::string_view value) {
   return out;
 }
 
-bool IsBlank(const std::optional<std::string>& v) { return !v.has_value() || v->empty(); }
+bool IsBlank(const std::optional<std::string>& v) {
+  return !v.has_value() || v->empty();
+}
 
 bool IsDigits(std::string_view s) {
   for (char c : s) {
@@ -125,16 +127,16 @@ Result<ValidatedRequest> ValidateRequest(const QualificationRequest& r) {
                         Quote(*r.medical_institution_code) + ": " + institution.error().message);
   }
 
-  if (auto e = CheckFreeText(r.arbitrary_file_identifier,
-                             ErrorCode::kArbitraryFileIdentifierInvalid,
-                             HeaderPath("ArbitraryFileIdentifier"))) {
+  if (auto e =
+          CheckFreeText(r.arbitrary_file_identifier, ErrorCode::kArbitraryFileIdentifierInvalid,
+                        HeaderPath("ArbitraryFileIdentifier"))) {
     return *std::move(e);
   }
   if (!IsBlank(r.character_code_identifier) && *r.character_code_identifier != "0" &&
       *r.character_code_identifier != "1") {
-    return MakeOqsError(ErrorCode::kCharacterCodeInvalid, HeaderPath("CharacterCodeIdentifier"),
-                        Quote(*r.character_code_identifier) +
-                            " must be \"0\" (UTF-8) or \"1\" (Shift_JIS)");
+    return MakeOqsError(
+        ErrorCode::kCharacterCodeInvalid, HeaderPath("CharacterCodeIdentifier"),
+        Quote(*r.character_code_identifier) + " must be \"0\" (UTF-8) or \"1\" (Shift_JIS)");
   }
 
   // MessageBody/QualificationConfirmSearchInfo
@@ -146,8 +148,8 @@ Result<ValidatedRequest> ValidateRequest(const QualificationRequest& r) {
     return MakeOqsError(ErrorCode::kNumberMissing, InfoPath("InsuredIdentificationNumber"),
                         "element is missing or empty");
   }
-  Expected<InsuredCardId> card_id = InsuredCardId::Parse(
-      r.insured_card_symbol.value_or(""), number, r.insured_branch_number.value_or(""));
+  Expected<InsuredCardId> card_id = InsuredCardId::Parse(r.insured_card_symbol.value_or(""), number,
+                                                         r.insured_branch_number.value_or(""));
   if (!card_id) return CardIdError(card_id.error());
 
   Result<Date> birth = CheckDate(r.birthdate, ErrorCode::kBirthdateMissing,

@@ -20,7 +20,9 @@ class StringWriter final : public pugi::xml_writer {
 
 XmlWriter::XmlWriter() : current_(doc_) {}
 
-void XmlWriter::BeginGroup(const char* name) { current_ = current_.append_child(name); }
+void XmlWriter::BeginGroup(const char* name) {
+  current_ = current_.append_child(name);
+}
 
 void XmlWriter::EndGroup() {
   assert(current_ != doc_);

@@ -6,6 +6,10 @@
 // by the elements with no indentation or line breaks, as in the spec's sample
 // files (oqs-interface.md §4.6, §4.7). For Shift_JIS the finished UTF-8 text is
 // converted to CP932, and characters CP932 lacks become 〓 (charset.hpp).
+//
+// Values must not contain control characters other than tab, CR and LF: XML
+// 1.0 cannot carry them at all. Echoed request values are checked by
+// ValidateRequest; stored names and addresses are assumed clean.
 #ifndef ONSHI_OQS_XML_WRITER_HPP_
 #define ONSHI_OQS_XML_WRITER_HPP_
 

@@ -2,6 +2,7 @@
 // reader/writer.
 #include <gtest/gtest.h>
 
+#include <cstdint>
 #include <string>
 
 #include "auth/base64url.hpp"
@@ -28,7 +29,8 @@ TEST(Base64UrlTest, UsesTheUrlSafeAlphabet) {
 
 TEST(Base64UrlTest, RoundTripsEveryByteValueAndLength) {
   std::string all;
-  for (int i = 0; i < 256; ++i) all += static_cast<char>(i);
+  for (int i = 0; i < 256; ++i)
+    all += static_cast<char>(i);
   for (size_t n = 0; n <= all.size(); n += 7) {
     const std::string s = all.substr(0, n);
     EXPECT_EQ(Base64UrlDecode(Base64UrlEncode(s)), s) << n;
@@ -36,13 +38,13 @@ TEST(Base64UrlTest, RoundTripsEveryByteValueAndLength) {
 }
 
 TEST(Base64UrlTest, RejectsNonCanonicalText) {
-  EXPECT_FALSE(Base64UrlDecode("Zg=="));  // padding
+  EXPECT_FALSE(Base64UrlDecode("Zg=="));    // padding
   EXPECT_FALSE(Base64UrlDecode("Zm9v+w"));  // standard alphabet
   EXPECT_FALSE(Base64UrlDecode("Zm9v/w"));
-  EXPECT_FALSE(Base64UrlDecode("Zm 9v"));   // whitespace
-  EXPECT_FALSE(Base64UrlDecode("Z"));       // 6 bits: not a byte
-  EXPECT_FALSE(Base64UrlDecode("Zh"));      // "f" is "Zg"; "Zh" has a stray low bit
-  EXPECT_FALSE(Base64UrlDecode("Zm9"));     // "fo" is "Zm8"
+  EXPECT_FALSE(Base64UrlDecode("Zm 9v"));  // whitespace
+  EXPECT_FALSE(Base64UrlDecode("Z"));      // 6 bits: not a byte
+  EXPECT_FALSE(Base64UrlDecode("Zh"));     // "f" is "Zg"; "Zh" has a stray low bit
+  EXPECT_FALSE(Base64UrlDecode("Zm9"));    // "fo" is "Zm8"
   EXPECT_TRUE(Base64UrlDecode(""));
 }
 
@@ -59,11 +61,11 @@ TEST(FlatJsonTest, ParsesStringsAndIntegers) {
 }
 
 TEST(FlatJsonTest, RejectsShapesTokensNeverUse) {
-  for (const char* text : {
-           "", "[]", "{", "{\"a\":}", "{\"a\":1,}", "{\"a\":1}x", "{\"a\":{\"b\":1}}",
-           "{\"a\":[1]}", "{\"a\":true}", "{\"a\":null}", "{\"a\":1.5}", "{\"a\":1e3}",
-           "{\"a\":01}", "{\"a\":9223372036854775808}", "{\"a\":\"\\x\"}",
-           "{\"a\":\"\\ud800\"}", "{\"a\":\"line\nbreak\"}", "{a:1}"}) {
+  for (const char* text :
+       {"", "[]", "{", "{\"a\":}", "{\"a\":1,}", "{\"a\":1}x", "{\"a\":{\"b\":1}}", "{\"a\":[1]}",
+        "{\"a\":true}", "{\"a\":null}", "{\"a\":1.5}", "{\"a\":1e3}", "{\"a\":01}",
+        "{\"a\":9223372036854775808}", "{\"a\":\"\\x\"}", "{\"a\":\"\\ud800\"}",
+        "{\"a\":\"line\nbreak\"}", "{a:1}"}) {
     EXPECT_FALSE(FlatJsonObject::Parse(text).ok()) << text;
   }
 }

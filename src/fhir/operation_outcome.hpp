@@ -1,0 +1,80 @@
+// Why a FHIR request was refused, and the OperationOutcome that says so.
+//
+// Every refusal names the element at fault by its FHIRPath ("expression"),
+// so that a client developer can find it without reading our code, and
+// carries the HTTP status the server must answer with:
+//
+//   400  the body is not a FHIR resource we can read: not JSON, not an
+//        object, the wrong resourceType, a JSON type or a primitive format
+//        that FHIR R4 itself forbids, or an element R4 requires;
+//   422  a readable resource that breaks our rules: an unsupported purpose,
+//        a missing element our profile requires (birthDate, coverage, the
+//        insured person's number), an insurer number failing its 検証番号.
+//
+// Diagnostics never repeat 記号・番号 (告知要求制限): messages say what is
+// wrong with a value, not what the value was.
+#ifndef ONSHI_FHIR_OPERATION_OUTCOME_HPP_
+#define ONSHI_FHIR_OPERATION_OUTCOME_HPP_
+
+#include <cassert>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <variant>
+
+namespace onshi::fhir {
+
+// OperationOutcome.issue.code (http://hl7.org/fhir/issue-type), the subset we use.
+enum class IssueCode {
+  kInvalid,       // "invalid": content is not acceptable
+  kRequired,      // "required": a required element is missing
+  kNotSupported,  // "not-supported": valid FHIR, but not something we do
+};
+std::string_view IssueCodeName(IssueCode code);
+
+struct Issue {
+  int http_status = 400;  // 400 or 422
+  IssueCode code = IssueCode::kInvalid;
+  std::string expression;  // FHIRPath, e.g. "CoverageEligibilityRequest.patient"
+  std::string message;     // why, in English, without the offending value
+
+  // "expression: message", the OperationOutcome.issue.diagnostics text.
+  std::string Diagnostics() const;
+};
+
+// A value, or the Issue that prevented it. Like core's Expected, but with the
+// FHIR code and HTTP status an adapter needs.
+template <class T>
+class Parsed {
+ public:
+  Parsed(T value) : v_(std::move(value)) {}      // NOLINT: implicit by design
+  Parsed(Issue issue) : v_(std::move(issue)) {}  // NOLINT
+
+  bool ok() const { return v_.index() == 0; }
+  explicit operator bool() const { return ok(); }
+  const T& value() const& {
+    assert(ok());
+    return std::get<0>(v_);
+  }
+  T&& value() && {
+    assert(ok());
+    return std::get<0>(std::move(v_));
+  }
+  const T& operator*() const& { return value(); }
+  const T* operator->() const { return &value(); }
+  const Issue& issue() const {
+    assert(!ok());
+    return std::get<1>(v_);
+  }
+
+ private:
+  std::variant<T, Issue> v_;
+};
+
+// The OperationOutcome resource (JSON text) for one error issue: severity
+// "error", the code, diagnostics and expression.
+std::string RenderOperationOutcome(const Issue& issue);
+
+}  // namespace onshi::fhir
+
+#endif  // ONSHI_FHIR_OPERATION_OUTCOME_HPP_
