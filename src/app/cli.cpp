@@ -18,8 +18,10 @@ constexpr const char* kUsage =
     "  migrate                 apply database schema migrations\n"
     "  populate --members N    create a deterministic synthetic population\n"
     "           [--seed S] [--today YYYY-MM-DD] [--scenarios] [--quiet]\n"
-    "  serve                   run the HTTP service (GET /healthz)\n"
-    "           [--listen ADDR:PORT] [--threads N]\n"
+    "  serve                   run the eligibility service (HTTPS, OQS web API, FHIR)\n"
+    "           [--listen ADDR:PORT] [--threads N] [--no-tls] [--now T] [--ca-dir DIR]\n"
+    "  facility add --code C --out DIR [--name N]\n"
+    "                          register a facility and write its cert.pem, key.pem, body.json\n"
     "  audit verify            check the audit log's hash chain\n"
     "  version                 print the version\n"
     "\n"
@@ -130,6 +132,7 @@ int Main(int argc, char** argv) {
     if (command == "populate") return PopulateCommand(rest);
     if (command == "serve") return ServeCommand(rest);
     if (command == "audit") return AuditCommand(rest);
+    if (command == "facility") return FacilityCommand(rest);
     std::cerr << "onshi: unknown command \"" << command << "\"\n\n" << kUsage;
     return 2;
   } catch (const std::invalid_argument& e) {

@@ -2,7 +2,8 @@
 //
 //   onshi migrate   [--db PATH]
 //   onshi populate  --members N [--seed S] [--today YYYY-MM-DD] [--scenarios] [--db PATH]
-//   onshi serve     [--db PATH] [--listen ADDR:PORT] [--threads N]
+//   onshi serve     [--db PATH] [--listen ADDR:PORT] [--threads N] [--no-tls] [--now T]
+//   onshi facility add --code <医療機関コード> --out DIR [--name N]
 //   onshi audit verify [--db PATH]
 //   onshi version | help
 //
@@ -39,10 +40,13 @@ int MigrateCommand(const std::vector<std::string>& args);
 int PopulateCommand(const std::vector<std::string>& args);
 int ServeCommand(const std::vector<std::string>& args);
 int AuditCommand(const std::vector<std::string>& args);
+int FacilityCommand(const std::vector<std::string>& args);
 
 // Database location and key file from options and environment.
 std::string DatabaseLocation(const Args& args);
 std::string KeyFileFor(const Args& args, const std::string& location);
+// The facility CA directory: --ca-dir, $ONSHI_CA_DIR, else "<db>.ca".
+std::string CaDirFor(const Args& args, const std::string& location);
 
 }  // namespace onshi::app
 

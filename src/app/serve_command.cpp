@@ -1,50 +1,57 @@
-// `onshi serve`: the central service. Until the OQS endpoints land it
-// answers the health check and a start page describing the database.
-#include <chrono>
-#include <ctime>
+// `onshi serve`: the central eligibility service over HTTPS.
 #include <iostream>
-#include <mutex>
 
 #include "app/cli.hpp"
+#include "auth/es256_key.hpp"
+#include "auth/facility_ca.hpp"
+#include "auth/jws.hpp"
+#include "auth/token.hpp"
 #include "http/server.hpp"
-#include "store/store.hpp"
+#include "service/audit_writer.hpp"
+#include "service/clock.hpp"
+#include "service/eligibility_service.hpp"
+#include "service/store_pool.hpp"
 
 namespace onshi::app {
-namespace {
-
-std::string UtcNow() {
-  const std::time_t t = std::time(nullptr);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
-
-std::string JsonEscape(const std::string& s) {
-  std::string out;
-  for (char c : s) {
-    if (c == '"' || c == '\\') out += '\\';
-    if (static_cast<unsigned char>(c) < 0x20) continue;
-    out += c;
-  }
-  return out;
-}
-
-}  // namespace
 
 int ServeCommand(const std::vector<std::string>& argv) {
-  Args args(argv, {{"db", true}, {"key-file", true}, {"listen", true}, {"threads", true}});
+  Args args(argv, {{"db", true},
+                   {"key-file", true},
+                   {"ca-dir", true},
+                   {"listen", true},
+                   {"threads", true},
+                   {"no-tls", false},
+                   {"now", true}});
   const std::string db = DatabaseLocation(args);
   const std::string key_file = KeyFileFor(args, db);
-  // Opened once up front so a bad path or key file fails before listening.
-  auto store = store::OpenStore(db, key_file);
-  const store::StoreCounts counts = store->Counts();
-  const int schema = store->SchemaVersion();
-  std::mutex store_mu;  // SqliteStore is one connection: serialise access
+  const std::string ca_dir = CaDirFor(args, db);
+
+  std::unique_ptr<service::Clock> clock = std::make_unique<service::SystemClock>();
+  if (args.Has("now")) {
+    std::time_t t = 0;
+    if (!service::ParseTime(args.Get("now"), &t)) {
+      throw std::invalid_argument("--now must be YYYY-MM-DD or YYYY-MM-DDTHH:MM:SS(Z|+09:00)");
+    }
+    clock = std::make_unique<service::FixedClock>(t);
+  }
+  const std::time_t now = clock->Now();
+
+  // Fail before listening if the database, the CA or the keys are unusable.
+  service::StorePool stores(db, key_file);
+  stores.ForThisThread();
+  auto ca = auth::FacilityCa::LoadOrCreate(ca_dir, now);
+  if (!ca.ok()) throw std::runtime_error(ca.error().ToString());
+  if (auto crl = ca->RefreshCrl(now); !crl.ok()) throw std::runtime_error(crl.error().ToString());
+  auto key = auth::Es256SigningKey::LoadOrCreate(ca_dir + "/service-key.pem");
+  if (!key.ok()) throw std::runtime_error(key.error().ToString());
+  const auth::TokenService tokens(*key);
+  const auth::DetachedSigner signer(*key);
+  http::Metrics metrics;
+  service::AuditWriter audit(stores.OpenOwned());
+  service::EligibilityService svc(stores, *ca, tokens, signer, *clock, metrics, audit);
 
   http::ServerOptions opt;
-  const std::string listen = args.Get("listen", "127.0.0.1:8080");
+  const std::string listen = args.Get("listen", "127.0.0.1:8443");
   const size_t colon = listen.rfind(':');
   if (colon == std::string::npos) throw std::invalid_argument("--listen must be ADDR:PORT");
   opt.address = listen.substr(0, colon);
@@ -52,46 +59,21 @@ int ServeCommand(const std::vector<std::string>& argv) {
   if (port < 0 || port > 65535) throw std::invalid_argument("--listen port out of range");
   opt.port = static_cast<uint16_t>(port);
   opt.threads = static_cast<int>(args.GetInt("threads", 0));
-
-  http::HttpServer server(opt, [&](const http::Request& req) -> http::Response {
-    const std::string path = req.target.substr(0, req.target.find('?'));
-    if (path == "/healthz") {
-      int version = 0;
-      {
-        std::lock_guard<std::mutex> lock(store_mu);
-        version = store->SchemaVersion();  // a real round trip to the database
-      }
-      return {200,
-              "application/json",
-              {},
-              "{\"status\":\"ok\",\"schema_version\":" + std::to_string(version) +
-                  ",\"database\":\"" + JsonEscape(db) + "\",\"time\":\"" + UtcNow() + "\"}"};
-    }
-    if (path == "/") {
-      return {200,
-              "text/plain; charset=utf-8",
-              {},
-              "onshi — オンライン資格確認等システム\n\n"
-              "database: " +
-                  db + " (schema " + std::to_string(schema) +
-                  ")\n"
-                  "persons: " +
-                  std::to_string(counts.persons) + "\nmembers: " + std::to_string(counts.members) +
-                  "\ninsurers: " + std::to_string(counts.insurers) +
-                  "\ncards: " + std::to_string(counts.cards) +
-                  "\nfacilities: " + std::to_string(counts.facilities) + "\n\nGET /healthz\n"};
-    }
-    return {404,
-            "application/problem+json",
-            {},
-            "{\"type\":\"about:blank\",\"title\":\"not found\",\"status\":404,\"detail\":\"no "
-            "route for " +
-                JsonEscape(path) + "\"}"};
-  });
+  const bool tls = !args.Has("no-tls");
+  if (tls) {
+    const std::string server_dir = ca_dir + "/server";
+    auto issued =
+        ca->IssueServer(server_dir, now);  // fresh each start: never serves an expired one
+    if (!issued.ok()) throw std::runtime_error(issued.error().ToString());
+    opt.tls.cert_file = issued->cert_path;
+    opt.tls.key_file = issued->key_path;
+  }
+  http::HttpServer server(opt, [&svc](const http::Request& r) { return svc.Handle(r); });
   server.Start();
-  std::cout << "onshi: serving " << db << " on http://" << opt.address << ":" << server.port()
-            << "/" << std::endl;
+  std::cout << "onshi: serving " << db << " on " << (tls ? "https" : "http") << "://" << opt.address
+            << ":" << server.port() << "/" << std::endl;
   server.RunUntilSignalled();
+  audit.Flush();
   std::cout << "onshi: stopped" << std::endl;
   return 0;
 }

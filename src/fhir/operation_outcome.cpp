@@ -15,6 +15,10 @@ std::string_view IssueCodeName(IssueCode code) {
       return "required";
     case IssueCode::kNotSupported:
       return "not-supported";
+    case IssueCode::kLogin:
+      return "login";
+    case IssueCode::kForbidden:
+      return "forbidden";
   }
   return "invalid";
 }

@@ -29,11 +29,13 @@ enum class IssueCode {
   kInvalid,       // "invalid": content is not acceptable
   kRequired,      // "required": a required element is missing
   kNotSupported,  // "not-supported": valid FHIR, but not something we do
+  kLogin,         // "login": no valid token (the server's 401)
+  kForbidden,     // "forbidden": authenticated, but not allowed (the server's 403)
 };
 std::string_view IssueCodeName(IssueCode code);
 
 struct Issue {
-  int http_status = 400;  // 400 or 422
+  int http_status = 400;  // 400 or 422 from the parser; 401/403 from the server
   IssueCode code = IssueCode::kInvalid;
   std::string expression;  // FHIRPath, e.g. "CoverageEligibilityRequest.patient"
   std::string message;     // why, in English, without the offending value

@@ -105,7 +105,7 @@ TEST_F(CliTest, ServeAnswersHealthzAndStopsOnSigterm) {
     ::dup2(out[1], 1);
     ::close(out[0]);
     ::execl(ONSHI_BINARY, ONSHI_BINARY, "serve", "--db", db_.c_str(), "--listen", "127.0.0.1:0",
-            static_cast<char*>(nullptr));
+            "--no-tls", static_cast<char*>(nullptr));
     ::_exit(127);
   }
   ::close(out[1]);

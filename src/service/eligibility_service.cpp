@@ -1,0 +1,308 @@
+#include "service/eligibility_service.hpp"
+
+#include <openssl/x509.h>
+
+#include <boost/json.hpp>
+#include <chrono>
+
+#include "auth/login_body.hpp"
+#include "core/eligibility.hpp"
+#include "fhir/capability_statement.hpp"
+#include "fhir/eligibility_request.hpp"
+#include "fhir/eligibility_response.hpp"
+#include "fhir/operation_outcome.hpp"
+#include "oqs/request.hpp"
+#include "oqs/response.hpp"
+#include "oqs/validate.hpp"
+#include "store/store.hpp"
+
+namespace onshi::service {
+namespace {
+
+namespace json = boost::json;
+
+oqs::Timestamp JstTimestamp(std::time_t t) {
+  const std::string c = JstCompactTime(t);  // YYYYMMDDHHmmss
+  oqs::Timestamp ts;
+  ts.date = *Date::ParseCompact(c.substr(0, 8));
+  ts.hour = std::stoi(c.substr(8, 2));
+  ts.minute = std::stoi(c.substr(10, 2));
+  ts.second = std::stoi(c.substr(12, 2));
+  return ts;
+}
+
+// 告知要求制限: the audit log keeps enough to investigate, not the number.
+std::string MaskedKeys(const InsuranceCardQuery& q) {
+  std::string number = q.number;
+  for (size_t i = 0; i + 2 < number.size(); ++i)
+    number[i] = '*';
+  return "insurer=" + q.insurer_number + " number=" + number;
+}
+
+std::string Lower(std::string s) {
+  for (char& c : s)
+    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
+}
+
+// Real clients send the raw token; FHIR clients conventionally "Bearer …".
+std::string TokenFrom(const http::Request& r) {
+  std::string h = r.Header("Authorization");
+  if (h.size() > 7 && Lower(h.substr(0, 7)) == "bearer ") h = h.substr(7);
+  return h;
+}
+
+http::Response Json(int status, std::string body) {
+  return {status, "application/json;charset=UTF-8", {}, std::move(body)};
+}
+
+http::Response Problem(int status, const std::string& title, const std::string& detail) {
+  json::object o;
+  o["type"] = "about:blank";
+  o["title"] = title;
+  o["status"] = status;
+  o["detail"] = detail;
+  return {status, "application/problem+json", {}, json::serialize(o)};
+}
+
+// The login answer, in the real system's shape. On failure `result` is null
+// and `msg` says why.
+http::Response LoginAnswer(int status, const std::string& msg, const auth::LoginTokens* tokens) {
+  json::object o;
+  o["status"] = tokens ? "0" : "1";
+  o["msg"] = msg;
+  if (tokens) {
+    json::object r;
+    r["accessToken"] = tokens->access_token;
+    r["refreshToken"] = tokens->refresh_token;
+    r["idToken"] = tokens->id_token;
+    r["linkSysCharCd"] = "0";
+    o["result"] = std::move(r);
+  } else {
+    o["result"] = nullptr;
+  }
+  return Json(status, json::serialize(o));
+}
+
+std::string ContentTypeFor(const oqs::ResponseEncoding& e) {
+  if (e.format == oqs::WireFormat::kJson) return "application/json;charset=UTF-8";
+  return e.charset == oqs::Charset::kShiftJis ? "application/xml;charset=Shift_JIS"
+                                              : "application/xml;charset=UTF-8";
+}
+
+}  // namespace
+
+EligibilityService::EligibilityService(StorePool& stores, const auth::FacilityCa& ca,
+                                       const auth::TokenService& tokens,
+                                       const auth::DetachedSigner& signer, const Clock& clock,
+                                       http::Metrics& metrics, AuditWriter& audit)
+    : stores_(stores),
+      ca_(ca),
+      tokens_(tokens),
+      signer_(signer),
+      clock_(clock),
+      metrics_(metrics),
+      audit_(audit) {}
+
+http::Response EligibilityService::Handle(const http::Request& request) {
+  const auto start = std::chrono::steady_clock::now();
+  const std::time_t now = clock_.Now();
+  const std::string path = request.target.substr(0, request.target.find('?'));
+  std::string route;
+  http::Response out;
+  if (path == kSearchPath && request.method == "POST") {
+    route = "search";
+    out = Search(request, now);
+  } else if (path == kAuthPath && request.method == "POST") {
+    route = "auth";
+    out = Login(request, now);
+  } else if (path == kFhirSubmitPath && request.method == "POST") {
+    route = "fhir_submit";
+    out = FhirSubmit(request, now);
+  } else if (path == "/fhir/metadata" && request.method == "GET") {
+    route = "fhir_metadata";
+    out = {200,
+           "application/fhir+json",
+           {},
+           fhir::RenderCapabilityStatement({"2026-11-23", "0.1.0", ""})};
+  } else if (path == "/oqs-api-pro/proof-key" && request.method == "GET") {
+    route = "proof_key";
+    out = {200, "application/jwk+json", {}, signer_.key().public_key().jwk()};
+  } else if (path == "/healthz") {
+    route = "healthz";
+    out = Health();
+  } else if (path == "/metrics") {
+    route = "metrics";
+    out = {200, "text/plain; version=0.0.4", {}, metrics_.Render()};
+  } else {
+    route = "other";
+    out = Problem(404, "not found", "no route for " + request.method + " " + path);
+  }
+  const double secs =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  metrics_
+      .GetCounter("onshi_http_requests_total", "HTTP requests by route and status.",
+                  "route=\"" + route + "\",status=\"" + std::to_string(out.status) + "\"")
+      .Add();
+  metrics_
+      .GetHistogram("onshi_http_request_duration_seconds", "Time to answer, by route.",
+                    "route=\"" + route + "\"")
+      .Observe(secs);
+  return out;
+}
+
+http::Response EligibilityService::Health() {
+  int version = 0;
+  try {
+    version = stores_.ForThisThread().SchemaVersion();
+  } catch (const std::exception& e) {
+    return Json(503, "{\"status\":\"unavailable\",\"detail\":" +
+                         json::serialize(json::string(e.what())) + "}");
+  }
+  return Json(200, "{\"status\":\"ok\",\"schema_version\":" + std::to_string(version) +
+                       ",\"database\":" + json::serialize(json::string(stores_.location())) +
+                       ",\"time\":\"" + UtcIsoTime(clock_.Now()) + "\"}");
+}
+
+http::Response EligibilityService::Signed(int status, std::string content_type,
+                                          std::string body) const {
+  http::Response r{status, std::move(content_type), {}, std::move(body)};
+  r.headers.emplace_back(kProofHeader, signer_.Sign(r.body));
+  return r;
+}
+
+void EligibilityService::Audit(std::time_t now, const std::string& actor, const std::string& action,
+                               int64_t person_id, std::string detail) {
+  audit_.Append({0, UtcIsoTime(now), actor, action, person_id, std::move(detail), "", ""});
+}
+
+http::Response EligibilityService::Login(const http::Request& request, std::time_t now) {
+  auto fail = [&](int status, const std::string& why, const std::string& actor) {
+    metrics_.GetCounter("onshi_login_failures_total", "Failed facility logins.").Add();
+    Audit(now, actor, "facility.login", 0, "refused: " + why);
+    return LoginAnswer(status, why, nullptr);
+  };
+  if (request.peer_certificate_der.empty()) {
+    return fail(401, "client certificate required", "anonymous");
+  }
+  const auto* p = reinterpret_cast<const unsigned char*>(request.peer_certificate_der.data());
+  X509* cert = d2i_X509(nullptr, &p, static_cast<long>(request.peer_certificate_der.size()));
+  if (!cert) return fail(401, "client certificate cannot be read", "anonymous");
+  auto identity = ca_.VerifyClient(cert, nullptr, now);
+  X509_free(cert);
+  if (!identity.ok())
+    return fail(401, "client certificate refused: " + identity.error().ToString(), "anonymous");
+  const std::string actor = "facility:" + std::string(identity->code.digits());
+  auto body = auth::ParseLoginBody(request.body);
+  if (!body.ok()) return fail(400, "login body: " + body.error().ToString(), actor);
+  if (!auth::MatchesCertificate(*body, identity->code, identity->serial_hex)) {
+    return fail(401, "login body does not belong to this certificate", actor);
+  }
+  if (!stores_.ForThisThread().GetFacility(identity->code.digits())) {
+    return fail(403, "facility " + std::string(identity->code.digits()) + " is not registered",
+                actor);
+  }
+  const auth::LoginTokens tokens = tokens_.IssueLogin(identity->code, now);
+  Audit(now, actor, "facility.login", 0, "ok serial=" + identity->serial_hex);
+  return LoginAnswer(200, "", &tokens);
+}
+
+http::Response EligibilityService::Search(const http::Request& request, std::time_t now) {
+  const oqs::Timestamp processed = JstTimestamp(now);
+  const std::string ctype = Lower(request.Header("Content-Type"));
+  oqs::ParsedRequest parsed;
+  if (ctype.empty() || ctype.find("json") != std::string::npos) {
+    parsed = oqs::ParseRequestJson(request.body);
+  } else if (ctype.find("xml") != std::string::npos) {
+    parsed = oqs::ParseRequestXml(request.body);
+  } else {
+    parsed.error = oqs::MakeOqsError(oqs::ErrorCode::kUnsupportedMediaType, "Content-Type",
+                                     "\"" + ctype + "\" is neither JSON nor XML");
+  }
+  const oqs::ResponseEncoding encoding = oqs::AnswerEncoding(parsed.request);
+  const std::string content_type = ContentTypeFor(encoding);
+  std::string actor = "facility:unauthenticated";
+
+  auto error = [&](const oqs::OqsError& e) {
+    metrics_
+        .GetCounter("onshi_oqs_errors_total", "OQS error answers by code.",
+                    "code=\"" + std::string(e.Id()) + "\"")
+        .Add();
+    Audit(now, actor, "eligibility.search", 0, "error=" + std::string(e.Id()));
+    return Signed(e.HttpStatus(), content_type,
+                  oqs::WriteErrorResponse(parsed.request, e, processed, encoding));
+  };
+
+  const auth::TokenVerification token = tokens_.Verify(TokenFrom(request), now);
+  if (!token.ok()) {
+    return error(
+        oqs::MakeOqsError(oqs::ErrorCode::kUnauthenticated, "Authorization", token.detail));
+  }
+  actor = "facility:" + std::string(token.claims->subject.digits());
+  if (!parsed.ok()) return error(*parsed.error);
+  const oqs::Result<oqs::ValidatedRequest> valid = oqs::ValidateRequest(parsed.request);
+  if (!valid.ok()) return error(valid.error());
+  if (valid->institution != token.claims->subject) {
+    return error(oqs::MakeOqsError(oqs::ErrorCode::kFacilityMismatch,
+                                   "MessageHeader/MedicalInstitutionCode",
+                                   "the token was issued to another facility"));
+  }
+
+  store::Store& store = stores_.ForThisThread();
+  const std::vector<Qualification> records = store::LoadForCardQuery(store, valid->query);
+  const EligibilityDecision decision =
+      DecideByInsuranceCard(valid->query, records, valid->confirmation_date, JstDate(now));
+  const int validity = static_cast<int>(decision.validity);
+  metrics_
+      .GetCounter("onshi_eligibility_checks_total", "Eligibility checks by QualificationValidity.",
+                  "validity=\"" + std::to_string(validity) + "\"")
+      .Add();
+  Audit(now, actor, "eligibility.search",
+        decision.results.empty() ? 0 : decision.results.front()->person_id,
+        "method=card-keys validity=" + std::to_string(validity) +
+            " reason=" + std::string(EligibilityReasonCode(decision.reason)) +
+            " date=" + valid->confirmation_date.ToCompact() + " " + MaskedKeys(valid->query));
+  return Signed(
+      200, content_type,
+      oqs::WriteQualificationResponse(parsed.request, *valid, decision, processed, encoding));
+}
+
+http::Response EligibilityService::FhirSubmit(const http::Request& request, std::time_t now) {
+  auto outcome = [&](const fhir::Issue& issue, const std::string& actor) {
+    Audit(now, actor, "eligibility.fhir", 0, "error=" + issue.Diagnostics());
+    return http::Response{
+        issue.http_status, "application/fhir+json", {}, fhir::RenderOperationOutcome(issue)};
+  };
+  const auth::TokenVerification token = tokens_.Verify(TokenFrom(request), now);
+  if (!token.ok()) {
+    return outcome({401, fhir::IssueCode::kLogin, "Authorization", token.detail},
+                   "facility:unauthenticated");
+  }
+  const std::string actor = "facility:" + std::string(token.claims->subject.digits());
+  const fhir::Parsed<fhir::EligibilityRequest> parsed =
+      fhir::ParseEligibilityRequest(request.body, JstDate(now));
+  if (!parsed.ok()) return outcome(parsed.issue(), actor);
+  if (parsed->provider && *parsed->provider != token.claims->subject) {
+    return outcome({403, fhir::IssueCode::kForbidden, "CoverageEligibilityRequest.provider",
+                    "the provider is not the facility the token was issued to"},
+                   actor);
+  }
+  store::Store& store = stores_.ForThisThread();
+  const std::vector<Qualification> records = store::LoadForCardQuery(store, parsed->query);
+  const EligibilityDecision decision =
+      DecideByInsuranceCard(parsed->query, records, parsed->confirmation_date, JstDate(now));
+  Audit(now, actor, "eligibility.fhir",
+        decision.results.empty() ? 0 : decision.results.front()->person_id,
+        "method=card-keys validity=" + std::to_string(static_cast<int>(decision.validity)) +
+            " reason=" + std::string(EligibilityReasonCode(decision.reason)) + " " +
+            MaskedKeys(parsed->query));
+  const std::string id =
+      "cer-" + std::to_string(now) + "-" +
+      std::to_string(
+          metrics_.GetCounter("onshi_fhir_responses_total", "FHIR eligibility responses.").value());
+  metrics_.GetCounter("onshi_fhir_responses_total", "FHIR eligibility responses.").Add();
+  return Signed(200, "application/fhir+json",
+                fhir::RenderEligibilityResponse(*parsed, decision, id, UtcIsoTime(now)));
+}
+
+}  // namespace onshi::service

@@ -1,0 +1,72 @@
+// EligibilityService: the online eligibility verification system as facilities
+// see it — the HTTP routes of `onshi serve`.
+//
+//   POST /oqs-api-pro/MSA12020/ILI12020SV01/auth    login with the facility's
+//        client certificate + body.json → {status,msg,result:{accessToken,
+//        refreshToken,idToken,linkSysCharCd}}
+//   POST /oqs-api-pro/MSA01030/ILI01030SV01/search  資格確認 by card keys; the
+//        raw idToken in Authorization; XmlMsg as JSON or XML (UTF-8/Shift_JIS)
+//   POST /fhir/CoverageEligibilityRequest/$submit   the same check in FHIR R4
+//   GET  /fhir/metadata                             CapabilityStatement
+//   GET  /oqs-api-pro/proof-key                     JWK to verify proofs
+//   GET  /healthz, GET /metrics
+//
+// Every answer to a check carries a detached JWS over its exact bytes in the
+// `X-OQS-Proof` header, so a terminal can keep verifiable proof of each check
+// (for billing disputes and its outage cache). Every check and login is
+// audited (facility, time, method, result; insurance numbers masked, never a
+// My Number). Thread-safe: handlers run on the server's pool threads, each
+// with its own store connection.
+#ifndef ONSHI_SERVICE_ELIGIBILITY_SERVICE_HPP_
+#define ONSHI_SERVICE_ELIGIBILITY_SERVICE_HPP_
+
+#include <memory>
+#include <string>
+
+#include "auth/facility_ca.hpp"
+#include "auth/jws.hpp"
+#include "auth/token.hpp"
+#include "http/metrics.hpp"
+#include "http/server.hpp"
+#include "service/audit_writer.hpp"
+#include "service/clock.hpp"
+#include "service/store_pool.hpp"
+
+namespace onshi::service {
+
+inline constexpr const char* kAuthPath = "/oqs-api-pro/MSA12020/ILI12020SV01/auth";
+inline constexpr const char* kSearchPath = "/oqs-api-pro/MSA01030/ILI01030SV01/search";
+inline constexpr const char* kFhirSubmitPath = "/fhir/CoverageEligibilityRequest/$submit";
+inline constexpr const char* kProofHeader = "X-OQS-Proof";
+
+class EligibilityService {
+ public:
+  // All references must outlive the service.
+  EligibilityService(StorePool& stores, const auth::FacilityCa& ca,
+                     const auth::TokenService& tokens, const auth::DetachedSigner& signer,
+                     const Clock& clock, http::Metrics& metrics, AuditWriter& audit);
+
+  http::Response Handle(const http::Request& request);
+
+ private:
+  http::Response Login(const http::Request& request, std::time_t now);
+  http::Response Search(const http::Request& request, std::time_t now);
+  http::Response FhirSubmit(const http::Request& request, std::time_t now);
+  http::Response Health();
+  // Adds the proof header over the body.
+  http::Response Signed(int status, std::string content_type, std::string body) const;
+  void Audit(std::time_t now, const std::string& actor, const std::string& action,
+             int64_t person_id, std::string detail);
+
+  StorePool& stores_;
+  const auth::FacilityCa& ca_;
+  const auth::TokenService& tokens_;
+  const auth::DetachedSigner& signer_;
+  const Clock& clock_;
+  http::Metrics& metrics_;
+  AuditWriter& audit_;
+};
+
+}  // namespace onshi::service
+
+#endif  // ONSHI_SERVICE_ELIGIBILITY_SERVICE_HPP_
