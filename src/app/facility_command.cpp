@@ -5,9 +5,12 @@
 #include "app/cli.hpp"
 #include "auth/facility_ca.hpp"
 #include "core/medical_institution_code.hpp"
+#include "service/clock.hpp"
 #include "store/store.hpp"
 
 namespace onshi::app {
+
+constexpr std::time_t kBackdateSeconds = 24 * 3600;
 
 std::string CaDirFor(const Args& args, const std::string& location) {
   if (args.Has("ca-dir")) return args.Get("ca-dir");
@@ -21,6 +24,7 @@ int FacilityCommand(const std::vector<std::string>& argv) {
                    {"key-file", true},
                    {"ca-dir", true},
                    {"code", true},
+                   {"now", true},
                    {"name", true},
                    {"kind", true},
                    {"out", true},
@@ -41,7 +45,10 @@ int FacilityCommand(const std::vector<std::string>& argv) {
 
   const std::string db = DatabaseLocation(args);
   auto store = store::OpenStore(db, KeyFileFor(args, db));
-  const std::time_t now = std::time(nullptr);
+  std::time_t now = std::time(nullptr);
+  if (args.Has("now") && !service::ParseTime(args.Get("now"), &now)) {
+    throw std::invalid_argument("--now must be YYYY-MM-DD or YYYY-MM-DDTHH:MM:SS(Z|+09:00)");
+  }
   auto ca = auth::FacilityCa::LoadOrCreate(CaDirFor(args, db), now);
   if (!ca.ok()) throw std::runtime_error(ca.error().ToString());
   auto issued = ca->IssueFacility(

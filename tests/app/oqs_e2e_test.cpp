@@ -1,0 +1,349 @@
+// The eligibility service end to end, as clinic software uses it: the real
+// `onshi` binary over HTTPS with client certificates from `onshi facility
+// add`, driven by curl. Every QualificationValidity, JSON and XML, UTF-8 and
+// Shift_JIS, the error paths, the proof-of-check signature, FHIR, metrics and
+// the audit log. Rules: R-LINK-2, R-LINK-4, R-FAC-5.
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <array>
+#include <boost/json.hpp>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <string>
+
+#include "auth/es256_key.hpp"
+#include "auth/jws.hpp"
+
+namespace {
+
+namespace fs = std::filesystem;
+namespace json = boost::json;
+
+std::string Sh(const std::string& cmd, int* exit_code = nullptr) {
+  FILE* p = ::popen(cmd.c_str(), "r");
+  std::string out;
+  std::array<char, 8192> buf;
+  size_t n;
+  while ((n = std::fread(buf.data(), 1, buf.size(), p)) > 0)
+    out.append(buf.data(), n);
+  const int status = ::pclose(p);
+  if (exit_code) *exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return out;
+}
+
+struct HttpAnswer {
+  int status = 0;
+  std::string headers;
+  std::string body;
+  std::string Header(const std::string& name) const {
+    const size_t at = headers.find(name + ": ");
+    if (at == std::string::npos) return "";
+    const size_t end = headers.find("\r\n", at);
+    return headers.substr(at + name.size() + 2, end - at - name.size() - 2);
+  }
+};
+
+class OqsE2eTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    dir_ = fs::temp_directory_path() / ("onshi-e2e-" + std::to_string(::getpid()));
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+    const std::string bin = ONSHI_BINARY;
+    const std::string db = (dir_ / "t.db").string();
+    int rc = 0;
+    Sh(bin + " populate --quiet --members 300 --scenarios --today 2026-11-23 --db " + db, &rc);
+    ASSERT_EQ(rc, 0);
+    Sh(bin +
+           " facility add --now 2026-11-23T09:00:00+09:00 --code 1310000011 --name 試験クリニック "
+           "--out " +
+           (dir_ / "clinic").string() + " --db " + db,
+       &rc);
+    ASSERT_EQ(rc, 0);
+    Sh(bin +
+           " facility add --now 2026-11-23T09:00:00+09:00 --code 2710000015 --name 大阪クリニック "
+           "--out " +
+           (dir_ / "osaka").string() + " --db " + db,
+       &rc);
+    ASSERT_EQ(rc, 0);
+    // A facility whose certificate comes from a CA the service does not trust.
+    Sh(bin + " facility add --now 2026-11-23T09:00:00+09:00 --code 1310000011 --out " +
+           (dir_ / "rogue").string() + " --ca-dir " + (dir_ / "rogue-ca").string() + " --db " +
+           (dir_ / "rogue.db").string(),
+       &rc);
+    ASSERT_EQ(rc, 0);
+
+    int out[2];
+    ASSERT_EQ(::pipe(out), 0);
+    server_ = ::fork();
+    if (server_ == 0) {
+      ::dup2(out[1], 1);
+      ::close(out[0]);
+      ::execl(ONSHI_BINARY, ONSHI_BINARY, "serve", "--db", db.c_str(), "--listen", "127.0.0.1:0",
+              "--now", "2026-11-23T10:00:00+09:00", "--threads", "2", static_cast<char*>(nullptr));
+      ::_exit(127);
+    }
+    ::close(out[1]);
+    std::string banner;
+    char c;
+    while (::read(out[0], &c, 1) == 1 && c != '\n')
+      banner += c;
+    ::close(out[0]);
+    ASSERT_NE(banner.find("https://"), std::string::npos) << banner;
+    base_ = "https://127.0.0.1:" + banner.substr(banner.rfind(':') + 1);
+    base_.pop_back();  // trailing '/'
+    token_ = Login("clinic");
+    ASSERT_FALSE(token_.empty());
+  }
+
+  static void TearDownTestSuite() {
+    if (server_ > 0) {
+      ::kill(server_, SIGTERM);
+      int status = 0;
+      ::waitpid(server_, &status, 0);
+    }
+    fs::remove_all(dir_);
+  }
+
+  // curl with the clinic's trust anchor; `extra` adds options.
+  static HttpAnswer Curl(const std::string& path, const std::string& extra) {
+    const std::string cmd = "curl -s -i --max-time 20 --cacert " +
+                            (dir_ / "clinic/ca.pem").string() + " " + extra + " '" + base_ + path +
+                            "'";
+    const std::string raw = Sh(cmd);
+    HttpAnswer a;
+    const size_t split = raw.find("\r\n\r\n");
+    if (split == std::string::npos) return a;
+    a.headers = raw.substr(0, split + 2);
+    a.body = raw.substr(split + 4);
+    if (a.headers.size() > 12) a.status = std::stoi(a.headers.substr(9, 3));
+    return a;
+  }
+
+  static std::string Login(const std::string& who) {
+    const fs::path d = dir_ / who;
+    HttpAnswer a = Curl(
+        "/oqs-api-pro/MSA12020/ILI12020SV01/auth",
+        "--cert " + (d / "cert.pem").string() + " --key " + (d / "key.pem").string() +
+            " -H 'Content-Type: application/json' --data-binary @" + (d / "body.json").string());
+    if (a.status != 200) return "";
+    return std::string(json::parse(a.body).at("result").at("idToken").as_string());
+  }
+
+  static std::string SearchJson(const std::string& insurer, const std::string& number,
+                                const std::string& branch, const std::string& birth,
+                                const std::string& facility = "1310000011") {
+    std::string info = R"({"InsurerNumber":")" + insurer +
+                       R"(","InsuredCardSymbol":"1","InsuredIdentificationNumber":")" + number +
+                       "\"";
+    if (!branch.empty()) info += R"(,"InsuredBranchNumber":")" + branch + "\"";
+    info += R"(,"Birthdate":")" + birth + R"(","LimitApplicationCertificateRelatedConsFlg":"1"})";
+    return R"({"XmlMsg":{"MessageHeader":{"QualificationConfirmationDate":"20261123","MedicalInstitutionCode":")" +
+           facility + R"("},"MessageBody":{"QualificationConfirmSearchInfo":)" + info + "}}}";
+  }
+
+  static HttpAnswer Search(const std::string& body, const std::string& token,
+                           const std::string& ctype = "application/json") {
+    std::ofstream((dir_ / "req.body").string(), std::ios::binary) << body;
+    return Curl("/oqs-api-pro/MSA01030/ILI01030SV01/search",
+                "-H 'Authorization: " + token + "' -H 'Content-Type: " + ctype +
+                    "' --data-binary @" + (dir_ / "req.body").string());
+  }
+
+  static std::string Validity(const HttpAnswer& a) {
+    return std::string(
+        json::parse(a.body).at("XmlMsg").at("MessageBody").at("QualificationValidity").as_string());
+  }
+  static std::string ErrorCode(const HttpAnswer& a) {
+    auto header = json::parse(a.body).at("XmlMsg").at("MessageHeader").as_object();
+    EXPECT_EQ(header.at("SegmentOfResult").as_string(), "9") << a.body;
+    return std::string(header.at("ErrorCode").as_string());
+  }
+
+  static inline fs::path dir_;
+  static inline pid_t server_ = -1;
+  static inline std::string base_;
+  static inline std::string token_;
+};
+
+TEST_F(OqsE2eTest, EveryQualificationValidityOverTheWebApi) {
+  // R-FAC-5: the outcomes a facility sees, from the demo scenarios.
+  EXPECT_EQ(Validity(Search(SearchJson("06139992", "1001", "00", "19800515"), token_)), "1");
+  EXPECT_EQ(Validity(Search(SearchJson("06139992", "1002", "00", "19751103"), token_)), "2");
+  EXPECT_EQ(Validity(Search(SearchJson("06139992", "1003", "00", "19900720"), token_)), "3");
+  // R-LINK-2: registered yesterday, not linked yet.
+  EXPECT_EQ(Validity(Search(SearchJson("06139992", "1004", "00", "20010109"), token_)), "4");
+  // R-LINK-4: insurer registration error.
+  EXPECT_EQ(Validity(Search(SearchJson("06139992", "1005", "00", "19950909"), token_)), "4");
+  EXPECT_EQ(Validity(Search(SearchJson("06139992", "1001", "", "20150601"), token_)), "5");
+}
+
+TEST_F(OqsE2eTest, ValidAnswerCarriesTheMembersDataAsStrings) {
+  HttpAnswer a = Search(SearchJson("06139992", "1001", "01", "19820228"), token_);
+  ASSERT_EQ(a.status, 200) << a.body;
+  auto r = json::parse(a.body)
+               .at("XmlMsg")
+               .at("MessageBody")
+               .at("ResultList")
+               .as_array()[0]
+               .at("ResultOfQualificationConfirmation")
+               .as_object();
+  EXPECT_EQ(r.at("Name").as_string(), "試験\u3000花子");
+  EXPECT_EQ(r.at("NameKana").as_string(), "ｼｹﾝ ﾊﾅｺ");
+  EXPECT_EQ(r.at("PersonalFamilyClassification").as_string(), "2");
+  EXPECT_EQ(r.at("InsurerName").as_string(), "オンシ健康保険組合");
+  for (const auto& kv : r) {
+    if (kv.value().is_object() || kv.value().is_array()) continue;
+    EXPECT_TRUE(kv.value().is_string()) << kv.key();
+  }
+}
+
+TEST_F(OqsE2eTest, ProofHeaderVerifiesAgainstThePublishedKey) {
+  HttpAnswer a = Search(SearchJson("06139992", "1001", "00", "19800515"), token_);
+  const std::string proof = a.Header("X-OQS-Proof");
+  ASSERT_FALSE(proof.empty()) << a.headers;
+  HttpAnswer jwk = Curl("/oqs-api-pro/proof-key", "");
+  auto key = onshi::auth::Es256PublicKey::FromJwk(jwk.body);
+  ASSERT_TRUE(key.ok()) << jwk.body;
+  std::string why;
+  EXPECT_TRUE(onshi::auth::VerifyDetached(proof, a.body, *key, &why)) << why;
+  std::string tampered = a.body;
+  tampered[tampered.find("\"1\"")] = ' ';
+  EXPECT_FALSE(onshi::auth::VerifyDetached(proof, tampered, *key, &why));
+}
+
+TEST_F(OqsE2eTest, XmlInShiftJisIsAnsweredInShiftJis) {
+  const std::string utf8 =
+      "<?xml version=\"1.0\" encoding=\"Shift_JIS\" standalone=\"no\"?>\n<XmlMsg><MessageHeader>"
+      "<QualificationConfirmationDate>20261123</QualificationConfirmationDate>"
+      "<MedicalInstitutionCode>1310000011</MedicalInstitutionCode>"
+      "<ArbitraryFileIdentifier>clinic_00042</ArbitraryFileIdentifier></MessageHeader><MessageBody>"
+      "<QualificationConfirmSearchInfo><InsurerNumber>06139992</InsurerNumber>"
+      "<InsuredCardSymbol>1</InsuredCardSymbol><InsuredIdentificationNumber>1001"
+      "</InsuredIdentificationNumber><InsuredBranchNumber>01</InsuredBranchNumber>"
+      "<Birthdate>19820228</Birthdate><LimitApplicationCertificateRelatedConsFlg>0"
+      "</LimitApplicationCertificateRelatedConsFlg></QualificationConfirmSearchInfo></"
+      "MessageBody></XmlMsg>";
+  std::ofstream((dir_ / "req.utf8").string(), std::ios::binary) << utf8;
+  Sh("iconv -f UTF-8 -t CP932 " + (dir_ / "req.utf8").string() + " > " +
+     (dir_ / "req.sjis").string());
+  HttpAnswer a =
+      Curl("/oqs-api-pro/MSA01030/ILI01030SV01/search",
+           "-H 'Authorization: " + token_ + "' -H 'Content-Type: application/xml' --data-binary @" +
+               (dir_ / "req.sjis").string());
+  ASSERT_EQ(a.status, 200) << a.body;
+  EXPECT_NE(a.Header("Content-Type").find("Shift_JIS"), std::string::npos);
+  std::ofstream((dir_ / "res.sjis").string(), std::ios::binary) << a.body;
+  const std::string back = Sh("iconv -f CP932 -t UTF-8 " + (dir_ / "res.sjis").string());
+  EXPECT_NE(back.find("<QualificationValidity>1</QualificationValidity>"), std::string::npos)
+      << back;
+  EXPECT_NE(back.find("<ArbitraryFileIdentifier>clinic_00042</ArbitraryFileIdentifier>"),
+            std::string::npos);
+  EXPECT_NE(back.find("試験　花子"), std::string::npos);
+  EXPECT_NE(back.find("<CharacterCodeIdentifier>1</CharacterCodeIdentifier>"), std::string::npos);
+}
+
+TEST_F(OqsE2eTest, ErrorsAreOqsAnswersWithTheirCodes) {
+  HttpAnswer a = Search(SearchJson("06139992", "1001", "00", "19800515"), "not-a-token");
+  EXPECT_EQ(a.status, 401);
+  EXPECT_EQ(ErrorCode(a), "ONS-E0902");
+  a = Search("{\"XmlMsg\":", token_);
+  EXPECT_EQ(a.status, 400);
+  EXPECT_EQ(ErrorCode(a), "ONS-E0101");
+  std::string bad_date = SearchJson("06139992", "1001", "00", "19800515");
+  bad_date.replace(bad_date.find("20261123"), 8, "20260230");
+  EXPECT_EQ(ErrorCode(Search(bad_date, token_)), "ONS-E0202");
+  // 06139999 (the spec's own example) fails the 検証番号.
+  EXPECT_EQ(ErrorCode(Search(SearchJson("06139999", "1001", "00", "19800515"), token_)),
+            "ONS-E0303");
+  // A token of one facility cannot query as another.
+  a = Search(SearchJson("06139992", "1001", "00", "19800515", "2710000015"), token_);
+  EXPECT_EQ(a.status, 403);
+  EXPECT_EQ(ErrorCode(a), "ONS-E0903");
+  a = Search("x", token_, "text/plain");
+  EXPECT_EQ(a.status, 415);
+  EXPECT_EQ(ErrorCode(a), "ONS-E0905");
+}
+
+TEST_F(OqsE2eTest, LoginNeedsTheFacilitysOwnCertificateAndBody) {
+  // No client certificate.
+  HttpAnswer a = Curl("/oqs-api-pro/MSA12020/ILI12020SV01/auth",
+                      "--data-binary @" + (dir_ / "clinic/body.json").string());
+  EXPECT_EQ(a.status, 401);
+  EXPECT_EQ(json::parse(a.body).at("status").as_string(), "1");
+  EXPECT_TRUE(json::parse(a.body).at("result").is_null());
+  // A certificate from another CA.
+  EXPECT_TRUE(Login("rogue").empty());
+  // Osaka's certificate with the Tokyo clinic's body.
+  a = Curl("/oqs-api-pro/MSA12020/ILI12020SV01/auth",
+           "--cert " + (dir_ / "osaka/cert.pem").string() + " --key " +
+               (dir_ / "osaka/key.pem").string() + " --data-binary @" +
+               (dir_ / "clinic/body.json").string());
+  EXPECT_EQ(a.status, 401) << a.body;
+  EXPECT_FALSE(Login("osaka").empty());
+}
+
+TEST_F(OqsE2eTest, FhirSubmitAnswersCoverageEligibilityResponse) {
+  const std::string req = R"({"resourceType":"CoverageEligibilityRequest","status":"active",
+    "purpose":["validation"],"patient":{"reference":"#p"},"servicedDate":"2026-11-23",
+    "created":"2026-11-23","insurer":{"display":"x"},
+    "contained":[{"resourceType":"Patient","id":"p","birthDate":"1980-05-15"},
+      {"resourceType":"Coverage","id":"c","status":"active","beneficiary":{"reference":"#p"},
+       "payor":[{"identifier":{"system":"http://jpfhir.jp/fhir/core/mhlw/IdSystem/InsurerNumber","value":"06139992"}}],
+       "extension":[
+        {"url":"http://jpfhir.jp/fhir/core/Extension/StructureDefinition/JP_Coverage_InsuredPersonSymbol","valueString":"1"},
+        {"url":"http://jpfhir.jp/fhir/core/Extension/StructureDefinition/JP_Coverage_InsuredPersonNumber","valueString":"1001"},
+        {"url":"http://jpfhir.jp/fhir/core/Extension/StructureDefinition/JP_Coverage_InsuredPersonSubNumber","valueString":"00"}]}],
+    "insurance":[{"coverage":{"reference":"#c"}}]})";
+  std::ofstream((dir_ / "fhir.json").string(), std::ios::binary) << req;
+  HttpAnswer a = Curl("/fhir/CoverageEligibilityRequest/$submit",
+                      "-H 'Authorization: Bearer " + token_ +
+                          "' -H 'Content-Type: application/fhir+json' --data-binary @" +
+                          (dir_ / "fhir.json").string());
+  ASSERT_EQ(a.status, 200) << a.body;
+  auto r = json::parse(a.body).as_object();
+  EXPECT_EQ(r.at("resourceType").as_string(), "CoverageEligibilityResponse");
+  EXPECT_TRUE(r.at("insurance").as_array()[0].at("inforce").as_bool());
+  EXPECT_FALSE(a.Header("X-OQS-Proof").empty());
+  // Bad input is an OperationOutcome.
+  std::ofstream((dir_ / "fhir-bad.json").string()) << "{";
+  a = Curl("/fhir/CoverageEligibilityRequest/$submit", "-H 'Authorization: Bearer " + token_ +
+                                                           "' --data-binary @" +
+                                                           (dir_ / "fhir-bad.json").string());
+  EXPECT_EQ(a.status, 400);
+  EXPECT_EQ(json::parse(a.body).at("resourceType").as_string(), "OperationOutcome");
+}
+
+TEST_F(OqsE2eTest, HealthMetricsAndAudit) {
+  HttpAnswer h = Curl("/healthz", "");
+  EXPECT_EQ(h.status, 200);
+  EXPECT_NE(h.body.find("\"status\":\"ok\""), std::string::npos);
+  Search(SearchJson("06139992", "1001", "00", "19800515"), token_);
+  HttpAnswer m = Curl("/metrics", "");
+  EXPECT_NE(m.body.find("onshi_eligibility_checks_total{validity=\"1\"}"), std::string::npos)
+      << m.body;
+  EXPECT_NE(
+      m.body.find("onshi_http_request_duration_seconds_bucket{route=\"search\",le=\"0.005\"}"),
+      std::string::npos);
+  EXPECT_EQ(Curl("/nope", "").status, 404);
+  // The audit log has the checks, masked, and its chain verifies.
+  sleep(1);  // the audit writer commits in batches every 10 ms
+  int rc = 0;
+  const std::string verify =
+      Sh(std::string(ONSHI_BINARY) + " audit verify --db " + (dir_ / "t.db").string(), &rc);
+  EXPECT_EQ(rc, 0) << verify;
+  const std::string rows =
+      Sh("sqlite3 " + (dir_ / "t.db").string() +
+         " \"SELECT actor, action, detail FROM audit_log WHERE action='eligibility.search'\"");
+  EXPECT_NE(rows.find("facility:1310000011|eligibility.search|method=card-keys validity=1"),
+            std::string::npos)
+      << rows;
+  EXPECT_NE(rows.find("number=**01"), std::string::npos) << rows;  // 1001 masked
+  EXPECT_EQ(rows.find("number=1001"), std::string::npos) << rows;
+}
+
+}  // namespace
