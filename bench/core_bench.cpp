@@ -1,17 +1,24 @@
-// Hot functions of the domain core and the store's eligibility lookup.
-// Reference in the same run: a bare SQLite primary-key lookup on the same
-// database (BM_Reference_SqlitePkLookup); bench/run.sh prints the ratios.
+// Hot functions of the domain core, the store's eligibility lookup and the
+// whole server-side check, at 10^5 and 10^6 members. Reference in the same
+// run: a bare SQLite primary-key lookup on the same database
+// (BM_Reference_SqlitePkLookup).
 #include <benchmark/benchmark.h>
 #include <sqlite3.h>
 #include <unistd.h>
 
 #include <filesystem>
+#include <map>
 
+#include "auth/es256_key.hpp"
+#include "auth/jws.hpp"
 #include "core/business_days.hpp"
 #include "core/eligibility.hpp"
 #include "core/holidays.hpp"
 #include "core/insurer_number.hpp"
 #include "core/my_number.hpp"
+#include "oqs/request.hpp"
+#include "oqs/response.hpp"
+#include "oqs/validate.hpp"
 #include "populate/population.hpp"
 #include "store/store.hpp"
 
@@ -63,19 +70,25 @@ void BM_DecideByInsuranceCard(benchmark::State& state) {
 }
 BENCHMARK(BM_DecideByInsuranceCard);
 
-// A 100,000-member database shared by the store benchmarks.
+// Databases of 10^5 and 10^6 members, built once per size for the store
+// benchmarks (the 10^6 one takes about a minute to populate).
 struct Db {
   std::filesystem::path dir;
   std::unique_ptr<store::Store> store;
   std::vector<InsuranceCardQuery> queries;
-  Db() {
-    dir = std::filesystem::temp_directory_path() / ("onshi-bench-" + std::to_string(::getpid()));
+  explicit Db(int64_t members) {
+    dir = std::filesystem::temp_directory_path() /
+          ("onshi-bench-" + std::to_string(::getpid()) + "-" + std::to_string(members));
     std::filesystem::create_directories(dir);
     store = store::OpenStore((dir / "b.db").string(), (dir / "b.keys").string());
     populate::PopulationOptions opt;
-    opt.members = 100000;
+    opt.members = members;
+    opt.batch = 50000;
     populate::Populate(*store, opt);
-    for (int64_t id = 1; id <= opt.members; id += 97) {
+    // Existing members spread over the whole table, visited in a scattered
+    // order so the lookups are not cache-friendly sequential reads.
+    for (int64_t i = 0; i < 20000; ++i) {
+      const int64_t id = 1 + (i * 7919 * 104729) % members;
       auto q = store->GetQualification(id);
       queries.push_back({q->insurer_number, q->symbol, q->number, q->branch, q->birth_date});
     }
@@ -83,13 +96,15 @@ struct Db {
   ~Db() { std::filesystem::remove_all(dir); }
 };
 
-Db& SharedDb() {
-  static Db db;
-  return db;
+Db& SharedDb(int64_t members) {
+  static std::map<int64_t, std::unique_ptr<Db>> dbs;
+  auto& slot = dbs[members];
+  if (!slot) slot = std::make_unique<Db>(members);
+  return *slot;
 }
 
 void BM_StoreEligibilityLookup(benchmark::State& state) {
-  Db& db = SharedDb();
+  Db& db = SharedDb(state.range(0));
   size_t i = 0;
   const Date today = Date::FromYmd(2025, 6, 2);
   for (auto _ : state) {
@@ -98,26 +113,68 @@ void BM_StoreEligibilityLookup(benchmark::State& state) {
     benchmark::DoNotOptimize(DecideByInsuranceCard(q, records, today, today));
   }
 }
-BENCHMARK(BM_StoreEligibilityLookup);
+BENCHMARK(BM_StoreEligibilityLookup)->Arg(100000)->Arg(1000000);
+
+// The server-side check: parse the JSON request, validate, look up, decide,
+// serialise the JSON answer — everything but HTTP and the proof signature.
+void BM_ServerSideCheck(benchmark::State& state) {
+  Db& db = SharedDb(state.range(0));
+  std::vector<std::string> bodies;
+  for (size_t k = 0; k < 2000; ++k) {
+    const InsuranceCardQuery& q = db.queries[k];
+    bodies.push_back(
+        R"({"XmlMsg":{"MessageHeader":{"QualificationConfirmationDate":"20250602","MedicalInstitutionCode":"1310000011"},"MessageBody":{"QualificationConfirmSearchInfo":{"InsurerNumber":")" +
+        q.insurer_number + R"(","InsuredIdentificationNumber":")" + q.number +
+        R"(","InsuredBranchNumber":")" + q.branch + R"(","Birthdate":")" +
+        q.birth_date.ToCompact() + R"(","LimitApplicationCertificateRelatedConsFlg":"1"}}}})");
+  }
+  const Date today = Date::FromYmd(2025, 6, 2);
+  const oqs::Timestamp ts{today, 9, 30, 0};
+  size_t i = 0, bytes = 0;
+  for (auto _ : state) {
+    const oqs::ParsedRequest parsed = oqs::ParseRequestJson(bodies[i++ % bodies.size()]);
+    const auto valid = oqs::ValidateRequest(parsed.request);
+    auto records = store::LoadForCardQuery(*db.store, valid->query);
+    auto decision = DecideByInsuranceCard(valid->query, records, valid->confirmation_date, today);
+    const std::string out = oqs::WriteQualificationResponse(parsed.request, *valid, decision, ts,
+                                                            oqs::AnswerEncoding(parsed.request));
+    bytes += out.size();
+    benchmark::DoNotOptimize(out.data());
+  }
+  state.counters["response_bytes"] =
+      static_cast<double>(bytes) / static_cast<double>(std::max<int64_t>(1, state.iterations()));
+}
+BENCHMARK(BM_ServerSideCheck)->Arg(100000)->Arg(1000000);
+
+// The proof-of-check signature every answer carries (ES256 over ~1.5 KB).
+void BM_ProofSignature(benchmark::State& state) {
+  auto key = auth::Es256SigningKey::Generate();
+  const auth::DetachedSigner signer(*key);
+  const std::string body(1500, 'x');
+  for (auto _ : state)
+    benchmark::DoNotOptimize(signer.Sign(body));
+}
+BENCHMARK(BM_ProofSignature);
 
 void BM_Reference_SqlitePkLookup(benchmark::State& state) {
-  Db& db = SharedDb();
+  Db& db = SharedDb(state.range(0));
   sqlite3* h = nullptr;
   sqlite3_open_v2((db.dir / "b.db").c_str(), &h, SQLITE_OPEN_READONLY, nullptr);
   sqlite3_stmt* s = nullptr;
   sqlite3_prepare_v2(h, "SELECT * FROM members WHERE member_id = ?", -1, &s, nullptr);
   int64_t id = 1;
+  const int64_t n = state.range(0);
   for (auto _ : state) {
     sqlite3_bind_int64(s, 1, id);
     while (sqlite3_step(s) == SQLITE_ROW)
       benchmark::DoNotOptimize(sqlite3_column_int64(s, 0));
     sqlite3_reset(s);
-    id = id % 100000 + 97;
+    id = 1 + (id * 7919 + 104729) % n;
   }
   sqlite3_finalize(s);
   sqlite3_close(h);
 }
-BENCHMARK(BM_Reference_SqlitePkLookup);
+BENCHMARK(BM_Reference_SqlitePkLookup)->Arg(100000)->Arg(1000000);
 
 }  // namespace
 
