@@ -1,27 +1,43 @@
 #!/usr/bin/env bash
 # `make demo`: builds a fresh demo database with a synthetic population and
-# the hand-made scenarios, then runs `onshi serve` in the foreground.
+# the hand-made scenarios, registers a demo clinic, then runs `onshi serve`
+# (HTTPS) in the foreground and prints what to try.
 set -euo pipefail
 onshi=${1:-build/onshi}
 dir=${ONSHI_DEMO_DIR:-demo}
-port=${ONSHI_DEMO_PORT:-8080}
+port=${ONSHI_DEMO_PORT:-8443}
 members=${ONSHI_DEMO_MEMBERS:-5000}
-today=${ONSHI_DEMO_TODAY:-$(date -u +%F)}
+today=${ONSHI_DEMO_TODAY:-$(TZ=Asia/Tokyo date +%F)}
+clinic=1310000011
 
 mkdir -p "$dir"
-rm -f "$dir"/onshi.db "$dir"/onshi.db-wal "$dir"/onshi.db-shm "$dir"/onshi.db.keys
+# Only what this script made before, never the whole directory.
+rm -rf "$dir"/onshi.db "$dir"/onshi.db-wal "$dir"/onshi.db-shm "$dir"/onshi.db.keys "$dir"/onshi.db.ca "$dir"/clinic
 echo "== creating $dir/onshi.db: $members synthetic members as of $today"
 "$onshi" populate --db "$dir/onshi.db" --members "$members" --seed 1 --today "$today" --scenarios --quiet \
   | tee "$dir/scenarios.txt"
+echo
+"$onshi" facility add --db "$dir/onshi.db" --code $clinic --name "オンシ試験クリニック" --out "$dir/clinic"
+d=$(echo "$today" | tr -d -)
+base="https://127.0.0.1:$port"
 cat <<MSG
 
-== onshi is starting on http://127.0.0.1:$port/
-   health:      curl -s http://127.0.0.1:$port/healthz
-   start page:  curl -s http://127.0.0.1:$port/
+== onshi is starting on $base/   (stop with Ctrl-C)
+   health and metrics:
+     curl --cacert $dir/clinic/ca.pem $base/healthz
+     curl --cacert $dir/clinic/ca.pem $base/metrics
+   log in as the demo clinic (client certificate + body.json), keep the idToken:
+     TOKEN=\$(curl -s --cacert $dir/clinic/ca.pem --cert $dir/clinic/cert.pem --key $dir/clinic/key.pem \\
+       --data-binary @$dir/clinic/body.json $base/oqs-api-pro/MSA12020/ILI12020SV01/auth \\
+       | sed -E 's/.*"idToken":"([^"]+)".*/\1/')
+   check eligibility (有効; try the other scenarios above — 番号 1002…1005, or 1001 without 枝番 and 20150601):
+     curl -s -i --cacert $dir/clinic/ca.pem -H "Authorization: \$TOKEN" -H 'Content-Type: application/json' \\
+       --data '{"XmlMsg":{"MessageHeader":{"QualificationConfirmationDate":"$d","MedicalInstitutionCode":"$clinic"},"MessageBody":{"QualificationConfirmSearchInfo":{"InsurerNumber":"06139992","InsuredCardSymbol":"1","InsuredIdentificationNumber":"1001","InsuredBranchNumber":"00","Birthdate":"19800515","LimitApplicationCertificateRelatedConsFlg":"1"}}}}' \\
+       $base/oqs-api-pro/MSA01030/ILI01030SV01/search
+   the proof key for X-OQS-Proof:  curl --cacert $dir/clinic/ca.pem $base/oqs-api-pro/proof-key
+   FHIR: POST a CoverageEligibilityRequest to $base/fhir/CoverageEligibilityRequest/\$submit (see docs/fhir.md)
    audit chain: $onshi audit verify --db $dir/onshi.db
-   scenarios:   $dir/scenarios.txt (the keys a facility would type for each outcome)
-   My Number card PINs: cards are stored with their PIN-failure counters only; the
-   card emulator with PINs arrives with the JPKI issue.
-   Stop with Ctrl-C.
+   My Number card PINs: the card emulator with PINs arrives with the JPKI issue; the demo cards
+   above carry their states (grace, suspended, PIN locked …) for the eligibility rules.
 MSG
 exec "$onshi" serve --db "$dir/onshi.db" --listen "127.0.0.1:$port"

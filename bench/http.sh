@@ -1,0 +1,126 @@
+#!/usr/bin/env bash
+# HTTP benchmark of the OQS search: wrk (keep-alive, 2 threads, 64
+# connections) against `onshi serve` over a synthetic population, with TLS off
+# and on, each with random existing members; and in the same run nginx serving
+# a static file of the same size as onshi's answer, as the reference.
+#
+#   bash bench/http.sh [BUILD_DIR] [MEMBERS]      (default build, 1000000)
+#
+# Environment: DURATION (s per run, default 10), ONSHI_BENCH_DB (a populated
+# database to copy instead of populating, with its .keys file beside it).
+set -euo pipefail
+build=${1:-build}
+members=${2:-1000000}
+duration=${DURATION:-10}
+onshi="$build/onshi"
+
+need=()
+command -v wrk >/dev/null || need+=(wrk)
+command -v nginx >/dev/null || need+=(nginx-light)
+command -v curl >/dev/null || need+=(curl)
+if [ ${#need[@]} -gt 0 ]; then
+  echo "bench: installing ${need[*]}"
+  apt-get install -y -qq "${need[@]}" >/dev/null
+fi
+
+work=$(mktemp -d /tmp/onshi-httpbench.XXXXXX)
+pids=()
+cleanup() {
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+  [ -f "$work/nginx.pid" ] && kill "$(cat "$work/nginx.pid")" 2>/dev/null || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+if [ -n "${ONSHI_BENCH_DB:-}" ]; then
+  cp "$ONSHI_BENCH_DB" "$work/b.db"
+  cp "$ONSHI_BENCH_DB.keys" "$work/b.db.keys"
+else
+  echo "bench: populating $members members"
+  "$onshi" populate --members "$members" --seed 1 --quiet --db "$work/b.db" >/dev/null
+fi
+"$onshi" facility add --code 1310000011 --out "$work/clinic" --db "$work/b.db" >/dev/null
+
+# Random existing members whose data is linked (they answer 有効).
+sqlite3 "$work/b.db" "SELECT insurer_number, number, branch, birth_date FROM members
+  WHERE linkage = 'linked' AND lost IS NULL ORDER BY random() LIMIT 5000" |
+  awk -F'|' '{ gsub("-", "", $4);
+    printf "b[#b+1]=[[{\"XmlMsg\":{\"MessageHeader\":{\"QualificationConfirmationDate\":\"20250602\",\"MedicalInstitutionCode\":\"1310000011\"},\"MessageBody\":{\"QualificationConfirmSearchInfo\":{\"InsurerNumber\":\"%s\",\"InsuredIdentificationNumber\":\"%s\",\"InsuredBranchNumber\":\"%s\",\"Birthdate\":\"%s\",\"LimitApplicationCertificateRelatedConsFlg\":\"1\"}}}}]]\n", $1, $2, $3, $4 }' \
+  >"$work/bodies.lua"
+
+port_tls=18443
+port_plain=18080
+"$onshi" serve --db "$work/b.db" --listen 127.0.0.1:$port_tls --threads 2 >"$work/serve-tls.log" 2>&1 &
+pids+=($!)
+for _ in $(seq 100); do curl -s -o /dev/null --cacert "$work/clinic/ca.pem" "https://127.0.0.1:$port_tls/healthz" && break; sleep 0.1; done
+token=$(curl -s --cacert "$work/clinic/ca.pem" --cert "$work/clinic/cert.pem" --key "$work/clinic/key.pem" \
+  --data-binary @"$work/clinic/body.json" "https://127.0.0.1:$port_tls/oqs-api-pro/MSA12020/ILI12020SV01/auth" |
+  sed -E 's/.*"idToken":"([^"]+)".*/\1/')
+
+cat >"$work/search.lua" <<LUA
+b = {}
+dofile("$work/bodies.lua")
+wrk.method = "POST"
+wrk.headers["Content-Type"] = "application/json"
+wrk.headers["Authorization"] = "$token"
+request = function()
+  return wrk.format(nil, "/oqs-api-pro/MSA01030/ILI01030SV01/search", nil, b[math.random(#b)])
+end
+LUA
+
+# One answer, to size the reference file.
+body=$(sed -n 's/^b\[#b+1\]=\[\[\(.*\)\]\]$/\1/p' "$work/bodies.lua" | head -1)
+size=$(curl -s --cacert "$work/clinic/ca.pem" -H "Authorization: $token" -H 'Content-Type: application/json' \
+  --data "$body" "https://127.0.0.1:$port_tls/oqs-api-pro/MSA01030/ILI01030SV01/search" | wc -c)
+head -c "$size" /dev/zero | tr '\0' 'x' >"$work/ref.json"
+
+run_wrk() {  # name url [script]
+  local out
+  if [ -n "${3:-}" ]; then
+    out=$(wrk -t2 -c64 -d"${duration}s" --latency -s "$3" "$2")
+  else
+    out=$(wrk -t2 -c64 -d"${duration}s" --latency "$2")
+  fi
+  local rps p99 errors
+  rps=$(echo "$out" | awk '/Requests\/sec/ {print $2}')
+  p99=$(echo "$out" | awk '$1 == "99%" {print $2}')
+  errors=$(echo "$out" | awk '/Non-2xx/ {print $5}')
+  printf "%-34s %12s req/s   p99 %8s   non-2xx %s\n" "$1" "$rps" "$p99" "${errors:-0}"
+  echo "$1=$rps" >>"$work/results"
+}
+
+echo "== wrk -t2 -c64 -d${duration}s, $members members, answer $size bytes"
+run_wrk "onshi search, TLS" "https://127.0.0.1:$port_tls" "$work/search.lua"
+kill "${pids[0]}"; wait "${pids[0]}" 2>/dev/null || true
+
+"$onshi" serve --db "$work/b.db" --listen 127.0.0.1:$port_plain --threads 2 --no-tls >"$work/serve.log" 2>&1 &
+pids+=($!)
+for _ in $(seq 100); do curl -s -o /dev/null "http://127.0.0.1:$port_plain/healthz" && break; sleep 0.1; done
+run_wrk "onshi search, plain HTTP" "http://127.0.0.1:$port_plain" "$work/search.lua"
+
+cat >"$work/nginx.conf" <<NGINX
+worker_processes 2;
+pid $work/nginx.pid;
+error_log $work/nginx-error.log;
+events { worker_connections 1024; }
+http {
+  access_log off;
+  server {
+    listen 127.0.0.1:18081;
+    listen 127.0.0.1:18444 ssl;
+    ssl_certificate $(dirname "$work/b.db")/b.db.ca/server/server-cert.pem;
+    ssl_certificate_key $(dirname "$work/b.db")/b.db.ca/server/server-key.pem;
+    root $work;
+    location / { default_type application/json; }
+  }
+}
+NGINX
+nginx -c "$work/nginx.conf"
+sleep 0.5
+run_wrk "nginx static file, plain HTTP" "http://127.0.0.1:18081/ref.json"
+run_wrk "nginx static file, TLS" "https://127.0.0.1:18444/ref.json"
+
+awk -F= '{v[$1]=$2} END {
+  printf "ratio plain: %.2f   ratio TLS: %.2f  (onshi / nginx)\n",
+    v["onshi search, plain HTTP"] / v["nginx static file, plain HTTP"],
+    v["onshi search, TLS"] / v["nginx static file, TLS"] }' "$work/results"
