@@ -24,6 +24,7 @@ if [ ${#need[@]} -gt 0 ]; then
 fi
 
 work=$(mktemp -d /tmp/onshi-httpbench.XXXXXX)
+chmod 755 "$work"  # nginx workers (www-data) read ref.json from here
 pids=()
 cleanup() {
   for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
@@ -69,7 +70,7 @@ end
 LUA
 
 # One answer, to size the reference file.
-body=$(sed -n 's/^b\[#b+1\]=\[\[\(.*\)\]\]$/\1/p' "$work/bodies.lua" | head -1)
+body=$(sed -n 's/^b\[#b+1\]=\[\[\(.*\)\]\]$/\1/p;q' "$work/bodies.lua")
 size=$(curl -s --cacert "$work/clinic/ca.pem" -H "Authorization: $token" -H 'Content-Type: application/json' \
   --data "$body" "https://127.0.0.1:$port_tls/oqs-api-pro/MSA01030/ILI01030SV01/search" | wc -c)
 head -c "$size" /dev/zero | tr '\0' 'x' >"$work/ref.json"

@@ -8,3 +8,6 @@ echo "== core and store hot functions (Google Benchmark, reference: SQLite PK lo
 echo
 echo "== populate, 1,000,000 members (reference: sqlite3 shell bulk insert)"
 bash "$(dirname "$0")/populate.sh" "$build/onshi" 1000000
+echo
+echo "== HTTP: wrk against onshi serve (TLS off and on) and nginx static, 1,000,000 members"
+bash "$(dirname "$0")/http.sh" "$build" 1000000

@@ -78,11 +78,13 @@ std::vector<Qualification> LoadForCardQuery(Store& store, const InsuranceCardQue
   // needs a newer qualification under other keys (another insurer) to tell
   // 無効 from 無効（新しい資格あり）.
   std::vector<Qualification> out;
-  for (int64_t p :
-       store.FindPersonsByCardKeys(query.insurer_number, query.number, query.birth_date)) {
-    for (Qualification& q : store.QualificationsOfPerson(p))
-      out.push_back(std::move(q));
-  }
+  store.InReadSnapshot([&] {
+    for (int64_t p :
+         store.FindPersonsByCardKeys(query.insurer_number, query.number, query.birth_date)) {
+      for (Qualification& q : store.QualificationsOfPerson(p))
+        out.push_back(std::move(q));
+    }
+  });
   return out;
 }
 

@@ -43,6 +43,9 @@ class Store {
   virtual int SchemaVersion() = 0;
   // Runs `fn` in one transaction: all of its writes land, or none do.
   virtual void InTransaction(const std::function<void()>& fn) = 0;
+  // Runs `fn`, which only reads, against one consistent snapshot. Cheaper
+  // than a transaction per statement, and never blocks writers.
+  virtual void InReadSnapshot(const std::function<void()>& fn) = 0;
 
   // --- resident registry stand-in -----------------------------------------
   virtual int64_t AddPerson(const PersonRecord& person, const MyNumber& my_number) = 0;
@@ -104,7 +107,8 @@ std::unique_ptr<Store> OpenStore(const std::string& location, const std::string&
 std::string DefaultKeyFile(const std::string& location);
 
 // Everything DecideByInsuranceCard needs: the qualifications matching the
-// keys plus every other qualification of each matched person.
+// keys plus every other qualification of each matched person, read from one
+// snapshot.
 std::vector<Qualification> LoadForCardQuery(Store& store, const InsuranceCardQuery& query);
 
 // Verifies the audit chain from the first entry; returns the seq of the

@@ -77,6 +77,13 @@ TEST_F(CliTest, BadOptionsAreClearErrors) {
   r = RunOnshi("populate --colour blue --db " + db_);
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.output.find("unknown option --colour"), std::string::npos) << r.output;
+  r = RunOnshi("facility add --code 1310000019 --out " + (dir_ / "f").string() + " --db " + db_);
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.output.find("check digit"), std::string::npos) << r.output;
+  EXPECT_FALSE(fs::exists(dir_ / "f" / "cert.pem"));
+  r = RunOnshi("serve --now yesterday --db " + db_);
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.output.find("--now"), std::string::npos) << r.output;
   r = RunOnshi("migrate --db /nonexistent-dir/x.db");
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.output.find("cannot"), std::string::npos) << r.output;

@@ -79,6 +79,24 @@ class SqliteStore final : public Store {
     }
   }
 
+  void InReadSnapshot(const std::function<void()>& fn) override {
+    if (depth_ > 0) return fn();  // already inside a transaction
+    db_.Exec("BEGIN");            // deferred: a read snapshot, no write lock
+    depth_ = 1;
+    try {
+      fn();
+    } catch (...) {
+      depth_ = 0;
+      try {
+        db_.Exec("ROLLBACK");
+      } catch (...) {
+      }
+      throw;
+    }
+    depth_ = 0;
+    db_.Exec("COMMIT");
+  }
+
   // --- persons -----------------------------------------------------------------
   int64_t AddPerson(const PersonRecord& p, const MyNumber& my_number) override {
     Statement& s = Stmt("add_person",
