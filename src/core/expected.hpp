@@ -22,11 +22,13 @@ struct Error {
   std::string ToString() const { return field.empty() ? message : field + ": " + message; }
 };
 
-template <class T>
+// E is the error type: Error in the core; adapters reuse the template with
+// their own (oqs::OqsError, fhir::Issue), so every layer has one idiom.
+template <class T, class E = Error>
 class Expected {
  public:
-  Expected(T value) : v_(std::move(value)) {}      // NOLINT: implicit by design
-  Expected(Error error) : v_(std::move(error)) {}  // NOLINT
+  Expected(T value) : v_(std::move(value)) {}  // NOLINT: implicit by design
+  Expected(E error) : v_(std::move(error)) {}  // NOLINT
 
   bool ok() const { return v_.index() == 0; }
   explicit operator bool() const { return ok(); }
@@ -42,13 +44,13 @@ class Expected {
   const T& operator*() const& { return value(); }
   const T* operator->() const { return &value(); }
 
-  const Error& error() const {
+  const E& error() const {
     assert(!ok());
     return std::get<1>(v_);
   }
 
  private:
-  std::variant<T, Error> v_;
+  std::variant<T, E> v_;
 };
 
 inline Error MakeError(std::string field, std::string message) {

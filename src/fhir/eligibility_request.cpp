@@ -260,7 +260,7 @@ Parsed<EligibilityRequest> ParseEligibilityRequest(std::string_view body, Date t
 
   Reader reader;
   const json::object* root = Unwrap(reader, parsed);
-  if (root == nullptr) return reader.issue();
+  if (root == nullptr) return reader.error();
 
   // Reading order is document order as a client writes it, so the first
   // error reported is the first one they would meet reading top-down.
@@ -273,7 +273,7 @@ Parsed<EligibilityRequest> ParseEligibilityRequest(std::string_view body, Date t
   ReadServicedDate(reader, *root, today, out);
   ReadProvider(reader, contained, *root, out);
   ReadCoverage(reader, contained, *root, out);
-  if (reader.failed()) return reader.issue();
+  if (reader.failed()) return reader.error();
   return out;
 }
 

@@ -31,7 +31,7 @@ std::string IndexPath(std::string_view parent, std::size_t index);
 class Reader {
  public:
   bool failed() const { return issue_.has_value(); }
-  const Issue& issue() const { return *issue_; }
+  const Issue& error() const { return *issue_; }
 
   // Records an issue unless one is already recorded.
   void Fail(int http_status, IssueCode code, std::string expression, std::string message);

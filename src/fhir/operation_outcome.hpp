@@ -16,11 +16,11 @@
 #ifndef ONSHI_FHIR_OPERATION_OUTCOME_HPP_
 #define ONSHI_FHIR_OPERATION_OUTCOME_HPP_
 
-#include <cassert>
 #include <string>
 #include <string_view>
 #include <utility>
-#include <variant>
+
+#include "core/expected.hpp"
 
 namespace onshi::fhir {
 
@@ -44,34 +44,9 @@ struct Issue {
   std::string Diagnostics() const;
 };
 
-// A value, or the Issue that prevented it. Like core's Expected, but with the
-// FHIR code and HTTP status an adapter needs.
+// A value, or the Issue that prevented it (error()).
 template <class T>
-class Parsed {
- public:
-  Parsed(T value) : v_(std::move(value)) {}      // NOLINT: implicit by design
-  Parsed(Issue issue) : v_(std::move(issue)) {}  // NOLINT
-
-  bool ok() const { return v_.index() == 0; }
-  explicit operator bool() const { return ok(); }
-  const T& value() const& {
-    assert(ok());
-    return std::get<0>(v_);
-  }
-  T&& value() && {
-    assert(ok());
-    return std::get<0>(std::move(v_));
-  }
-  const T& operator*() const& { return value(); }
-  const T* operator->() const { return &value(); }
-  const Issue& issue() const {
-    assert(!ok());
-    return std::get<1>(v_);
-  }
-
- private:
-  std::variant<T, Issue> v_;
-};
+using Parsed = Expected<T, Issue>;
 
 // The OperationOutcome resource (JSON text) for one error issue: severity
 // "error", the code, diagnostics and expression.

@@ -15,11 +15,11 @@
 #ifndef ONSHI_OQS_ERROR_HPP_
 #define ONSHI_OQS_ERROR_HPP_
 
-#include <cassert>
 #include <string>
 #include <string_view>
 #include <utility>
-#include <variant>
+
+#include "core/expected.hpp"
 
 namespace onshi::oqs {
 
@@ -93,34 +93,9 @@ inline OqsError MakeOqsError(ErrorCode code, std::string element, std::string de
   return OqsError{code, std::move(element), std::move(detail)};
 }
 
-// A value or an OqsError, shaped like onshi::Expected (core/expected.hpp),
-// which carries a plain field name where the wire needs a code.
+// A value or an OqsError.
 template <class T>
-class Result {
- public:
-  Result(T value) : v_(std::move(value)) {}         // NOLINT: implicit by design
-  Result(OqsError error) : v_(std::move(error)) {}  // NOLINT
-
-  bool ok() const { return v_.index() == 0; }
-  explicit operator bool() const { return ok(); }
-  const T& value() const& {
-    assert(ok());
-    return std::get<0>(v_);
-  }
-  T&& value() && {
-    assert(ok());
-    return std::get<0>(std::move(v_));
-  }
-  const T& operator*() const& { return value(); }
-  const T* operator->() const { return &value(); }
-  const OqsError& error() const {
-    assert(!ok());
-    return std::get<1>(v_);
-  }
-
- private:
-  std::variant<T, OqsError> v_;
-};
+using Result = Expected<T, OqsError>;
 
 }  // namespace onshi::oqs
 

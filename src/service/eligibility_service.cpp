@@ -307,7 +307,7 @@ http::Response EligibilityService::FhirSubmit(const http::Request& request, std:
   const std::string actor = "facility:" + std::string(token.claims->subject.digits());
   const fhir::Parsed<fhir::EligibilityRequest> parsed =
       fhir::ParseEligibilityRequest(request.body, JstDate(now));
-  if (!parsed.ok()) return outcome(parsed.issue(), actor);
+  if (!parsed.ok()) return outcome(parsed.error(), actor);
   if (parsed->provider && *parsed->provider != token.claims->subject) {
     return outcome({403, fhir::IssueCode::kForbidden, "CoverageEligibilityRequest.provider",
                     "the provider is not the facility the token was issued to"},

@@ -77,12 +77,12 @@ Issue IssueOf(const Parsed<EligibilityRequest>& p) {
     ADD_FAILURE() << "expected a refusal, the request was accepted";
     return {};
   }
-  return p.issue();
+  return p.error();
 }
 
 TEST(FhirRequest, ValidRequestGivesTheQuery) {
   const auto p = Parse(ValidRequest());
-  ASSERT_TRUE(p.ok()) << p.issue().Diagnostics();
+  ASSERT_TRUE(p.ok()) << p.error().Diagnostics();
   EXPECT_EQ(p->query.insurer_number, "06139992");
   EXPECT_EQ(p->query.symbol, "12-34");
   EXPECT_EQ(p->query.number, "567");
@@ -104,7 +104,7 @@ TEST(FhirRequest, ParametersFormGivesTheSameQuery) {
       {"resourceType", "Parameters"},
       {"parameter", json::array{json::object{{"name", "resource"}, {"resource", ValidRequest()}}}}};
   const auto p = ParseEligibilityRequest(json::serialize(params), kToday);
-  ASSERT_TRUE(p.ok()) << p.issue().Diagnostics();
+  ASSERT_TRUE(p.ok()) << p.error().Diagnostics();
   const auto bare = Parse(ValidRequest());
   ASSERT_TRUE(bare.ok());
   EXPECT_EQ(p->query.insurer_number, bare->query.insurer_number);
@@ -129,7 +129,7 @@ TEST(FhirRequest, ServicedDateDefaultsToToday) {
   json::object r = ValidRequest();
   r.erase("servicedDate");
   const auto p = Parse(r);
-  ASSERT_TRUE(p.ok()) << p.issue().Diagnostics();
+  ASSERT_TRUE(p.ok()) << p.error().Diagnostics();
   EXPECT_EQ(p->confirmation_date, kToday);
 }
 
@@ -137,7 +137,7 @@ TEST(FhirRequest, ProviderIsOptional) {
   json::object r = ValidRequest();
   r.erase("provider");
   const auto p = Parse(r);
-  ASSERT_TRUE(p.ok()) << p.issue().Diagnostics();
+  ASSERT_TRUE(p.ok()) << p.error().Diagnostics();
   EXPECT_FALSE(p->provider.has_value());
 }
 
@@ -147,7 +147,7 @@ TEST(FhirRequest, ProviderAsLogicalIdentifier) {
       json::object{{"identifier", json::object{{"system", kSystemMedicalInstitutionCode},
                                                {"value", "3618010015"}}}};
   const auto p = Parse(r);
-  ASSERT_TRUE(p.ok()) << p.issue().Diagnostics();
+  ASSERT_TRUE(p.ok()) << p.error().Diagnostics();
   EXPECT_EQ(p->provider->digits(), "3618010015");
 }
 
@@ -164,7 +164,7 @@ TEST(FhirRequest, DiscoveryIsAcceptedAndDuplicatesDropped) {
   json::object r = ValidRequest();
   r["purpose"] = json::array{"discovery", "validation", "discovery"};
   const auto p = Parse(r);
-  ASSERT_TRUE(p.ok()) << p.issue().Diagnostics();
+  ASSERT_TRUE(p.ok()) << p.error().Diagnostics();
   ASSERT_EQ(p->purposes.size(), 2u);
   EXPECT_EQ(p->purposes[0], Purpose::kDiscovery);
   EXPECT_EQ(p->purposes[1], Purpose::kValidation);
@@ -178,7 +178,7 @@ TEST(FhirRequest, InsurerNumberFromMemberIdIdentifier) {
   cov["identifier"] = json::array{
       json::object{{"system", kSystemInsuranceMemberId}, {"value", "06139992:12-34:567:01"}}};
   const auto p = Parse(r);
-  ASSERT_TRUE(p.ok()) << p.issue().Diagnostics();
+  ASSERT_TRUE(p.ok()) << p.error().Diagnostics();
   EXPECT_EQ(p->query.insurer_number, "06139992");
   EXPECT_EQ(p->query.symbol, "12-34");
   EXPECT_EQ(p->query.number, "567");
@@ -194,7 +194,7 @@ TEST(FhirRequest, MemberIdWithEmptyPartsMeansAbsent) {
   cov["identifier"] =
       json::array{json::object{{"system", kSystemInsuranceMemberId}, {"value", "00138057::4711:"}}};
   const auto p = Parse(r);
-  ASSERT_TRUE(p.ok()) << p.issue().Diagnostics();
+  ASSERT_TRUE(p.ok()) << p.error().Diagnostics();
   EXPECT_EQ(p->query.insurer_number, "138057");  // canonical digits()
   EXPECT_EQ(p->query.symbol, "");
   EXPECT_EQ(p->query.number, "4711");
@@ -206,7 +206,7 @@ TEST(FhirRequest, InsurerNumberOidSystemAndLogicalPayor) {
   CoverageOf(r)["payor"] = json::array{json::object{
       {"identifier", json::object{{"system", kSystemInsurerNumberOid}, {"value", "138057"}}}}};
   const auto p = Parse(r);
-  ASSERT_TRUE(p.ok()) << p.issue().Diagnostics();
+  ASSERT_TRUE(p.ok()) << p.error().Diagnostics();
   EXPECT_EQ(p->query.insurer_number, "138057");
 }
 
@@ -216,7 +216,7 @@ TEST(FhirRequest, FullWidthSymbolAndNumberAreNormalised) {
       json::array{Ext(kExtInsuredPersonSymbol, "１２－３４"),
                   Ext(kExtInsuredPersonNumber, "５６７"), Ext(kExtInsuredPersonSubNumber, "０１")};
   const auto p = Parse(r);
-  ASSERT_TRUE(p.ok()) << p.issue().Diagnostics();
+  ASSERT_TRUE(p.ok()) << p.error().Diagnostics();
   EXPECT_EQ(p->query.symbol, "12-34");
   EXPECT_EQ(p->query.number, "567");
   EXPECT_EQ(p->query.branch, "01");
@@ -227,7 +227,7 @@ TEST(FhirRequest, FullWidthInsurerNumberInMemberId) {
   CoverageOf(r)["identifier"] = json::array{json::object{
       {"system", kSystemInsuranceMemberId}, {"value", "０６１３９９９２:１２－３４:５６７:01"}}};
   const auto p = Parse(r);  // agrees with the payor and the extensions
-  ASSERT_TRUE(p.ok()) << p.issue().Diagnostics();
+  ASSERT_TRUE(p.ok()) << p.error().Diagnostics();
   EXPECT_EQ(p->query.insurer_number, "06139992");
 }
 
