@@ -15,8 +15,10 @@ constexpr std::time_t kBackdateSeconds = 24 * 3600;
 std::string CaDirFor(const Args& args, const std::string& location) {
   if (args.Has("ca-dir")) return args.Get("ca-dir");
   if (const char* env = std::getenv("ONSHI_CA_DIR"); env && *env) return env;
-  return store::DefaultKeyFile(location).substr(0, store::DefaultKeyFile(location).size() - 5) +
-         ".ca";
+  // Beside the key file: "<db>.keys" → "<db>.ca".
+  std::string base = store::DefaultKeyFile(location);
+  base.resize(base.size() - std::string_view(".keys").size());
+  return base + ".ca";
 }
 
 int FacilityCommand(const std::vector<std::string>& argv) {

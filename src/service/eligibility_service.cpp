@@ -4,6 +4,7 @@
 
 #include <boost/json.hpp>
 #include <chrono>
+#include <map>
 #include <unordered_map>
 
 #include "auth/login_body.hpp"
@@ -134,7 +135,7 @@ http::Response EligibilityService::Handle(const http::Request& request) {
   const auto start = std::chrono::steady_clock::now();
   const std::time_t now = clock_.Now();
   const std::string path = request.target.substr(0, request.target.find('?'));
-  std::string route;
+  const char* route = "other";
   http::Response out;
   if (path == kSearchPath && request.method == "POST") {
     route = "search";
@@ -161,20 +162,41 @@ http::Response EligibilityService::Handle(const http::Request& request) {
     route = "metrics";
     out = {200, "text/plain; version=0.0.4", {}, metrics_.Render()};
   } else {
-    route = "other";
     out = Problem(404, "not found", "no route for " + request.method + " " + path);
   }
   const double secs =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  metrics_
-      .GetCounter("onshi_http_requests_total", "HTTP requests by route and status.",
-                  "route=\"" + route + "\",status=\"" + std::to_string(out.status) + "\"")
-      .Add();
-  metrics_
-      .GetHistogram("onshi_http_request_duration_seconds", "Time to answer, by route.",
-                    "route=\"" + route + "\"")
-      .Observe(secs);
+  const auto [requests, duration] = RequestSeries(route, out.status);
+  requests->Add();
+  duration->Observe(secs);
   return out;
+}
+
+// The per-route series, looked up in the registry once per thread: every
+// request records two of them, and building label strings and taking the
+// registry's lock each time is work the hot path need not do. `route` is
+// always one of the string literals in Handle, so its address is its key.
+std::pair<http::Counter*, http::Histogram*> EligibilityService::RequestSeries(const char* route,
+                                                                              int status) {
+  thread_local std::map<std::pair<const char*, int>, std::pair<http::Counter*, http::Histogram*>>
+      cache;
+  // Keyed by the service's generation, not its address: a later service may
+  // reuse the address of a destroyed one (tests), and its cache must not.
+  thread_local uint64_t owner = 0;
+  if (owner != generation_) {
+    cache.clear();
+    owner = generation_;
+  }
+  auto& slot = cache[{route, status}];
+  if (!slot.first) {
+    const std::string r(route);
+    slot.first =
+        &metrics_.GetCounter("onshi_http_requests_total", "HTTP requests by route and status.",
+                             "route=\"" + r + "\",status=\"" + std::to_string(status) + "\"");
+    slot.second = &metrics_.GetHistogram("onshi_http_request_duration_seconds",
+                                         "Time to answer, by route.", "route=\"" + r + "\"");
+  }
+  return slot;
 }
 
 http::Response EligibilityService::Health() {

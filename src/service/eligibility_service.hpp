@@ -20,8 +20,10 @@
 #ifndef ONSHI_SERVICE_ELIGIBILITY_SERVICE_HPP_
 #define ONSHI_SERVICE_ELIGIBILITY_SERVICE_HPP_
 
+#include <atomic>
 #include <memory>
 #include <string>
+#include <utility>
 
 #include "auth/facility_ca.hpp"
 #include "auth/jws.hpp"
@@ -55,6 +57,7 @@ class EligibilityService {
   http::Response Health();
   // Adds the proof header over the body.
   http::Response Signed(int status, std::string content_type, std::string body) const;
+  std::pair<http::Counter*, http::Histogram*> RequestSeries(const char* route, int status);
   void Audit(std::time_t now, const std::string& actor, const std::string& action,
              int64_t person_id, std::string detail);
 
@@ -65,6 +68,12 @@ class EligibilityService {
   const Clock& clock_;
   http::Metrics& metrics_;
   AuditWriter& audit_;
+  std::atomic<uint64_t> fhir_sequence_{1};  // makes response ids unique within a second
+  const uint64_t generation_ = NextGeneration();
+  static uint64_t NextGeneration() {
+    static std::atomic<uint64_t> next{1};
+    return next.fetch_add(1);
+  }
 };
 
 }  // namespace onshi::service
