@@ -9,5 +9,8 @@ echo
 echo "== populate, 1,000,000 members (reference: sqlite3 shell bulk insert)"
 bash "$(dirname "$0")/populate.sh" "$build/onshi" 1000000
 echo
+echo "== import, 1,000,000 資格取得届 lines (reference: sqlite3 .import of the same CSV)"
+bash "$(dirname "$0")/import.sh" "$build/onshi" 1000000
+echo
 echo "== HTTP: wrk against onshi serve (TLS off and on) and nginx static, 1,000,000 members"
 bash "$(dirname "$0")/http.sh" "$build" 1000000

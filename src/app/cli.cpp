@@ -20,8 +20,19 @@ constexpr const char* kUsage =
     "           [--seed S] [--today YYYY-MM-DD] [--scenarios] [--quiet]\n"
     "  serve                   run the eligibility service (HTTPS, OQS web API, FHIR)\n"
     "           [--listen ADDR:PORT] [--threads N] [--no-tls] [--now T] [--ca-dir DIR]\n"
+    "           [--link-every SECONDS]  (the linker's round; 0 = off; default 60)\n"
     "  facility add --code C --out DIR [--name N]\n"
     "                          register a facility and write its cert.pem, key.pem, body.json\n"
+    "  insurer add --number N --name NAME [--lag DAYS] [--out DIR]\n"
+    "                          register an insurer (and write its client certificate)\n"
+    "  import FILE --insurer N submit an insurer's forms (CSV UTF-8/Shift_JIS, JSON lines)\n"
+    "           [--format csv|jsonl] [--encoding utf-8|shift_jis] [--errors OUT.csv] [--now T]\n"
+    "           exit 0: all queued; 3: some lines rejected or registration errors\n"
+    "  link [--now T]          link the forms whose lag has passed (the daily job)\n"
+    "  forms --persons N --out FILE [--seed S] [--bad-per-mille X] [--today D]\n"
+    "                          add residents and write their 資格取得届 as CSV (synthetic)\n"
+    "  submissions --insurer N [--state S] [--encoding E]\n"
+    "                          an insurer's submissions and errors as CSV\n"
     "  audit verify            check the audit log's hash chain\n"
     "  version                 print the version\n"
     "\n"
@@ -133,6 +144,11 @@ int Main(int argc, char** argv) {
     if (command == "serve") return ServeCommand(rest);
     if (command == "audit") return AuditCommand(rest);
     if (command == "facility") return FacilityCommand(rest);
+    if (command == "insurer") return InsurerCommand(rest);
+    if (command == "import") return ImportCommand(rest);
+    if (command == "link") return LinkCommand(rest);
+    if (command == "forms") return FormsCommand(rest);
+    if (command == "submissions") return SubmissionsCommand(rest);
     std::cerr << "onshi: unknown command \"" << command << "\"\n\n" << kUsage;
     return 2;
   } catch (const std::invalid_argument& e) {

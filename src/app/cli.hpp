@@ -4,6 +4,11 @@
 //   onshi populate  --members N [--seed S] [--today YYYY-MM-DD] [--scenarios] [--db PATH]
 //   onshi serve     [--db PATH] [--listen ADDR:PORT] [--threads N] [--no-tls] [--now T]
 //   onshi facility add --code <医療機関コード> --out DIR [--name N]
+//   onshi insurer add --number <保険者番号> --name N [--lag D] [--out DIR]
+//   onshi import FILE --insurer <保険者番号> [--format F] [--encoding E] [--errors OUT]
+//   onshi forms --persons N --out FILE [--seed S] [--bad-per-mille X]
+//   onshi link [--now T]
+//   onshi submissions --insurer <保険者番号> [--state S] [--encoding E]
 //   onshi audit verify [--db PATH]
 //   onshi version | help
 //
@@ -41,6 +46,11 @@ int PopulateCommand(const std::vector<std::string>& args);
 int ServeCommand(const std::vector<std::string>& args);
 int AuditCommand(const std::vector<std::string>& args);
 int FacilityCommand(const std::vector<std::string>& args);
+int InsurerCommand(const std::vector<std::string>& args);
+int ImportCommand(const std::vector<std::string>& args);
+int LinkCommand(const std::vector<std::string>& args);
+int SubmissionsCommand(const std::vector<std::string>& args);
+int FormsCommand(const std::vector<std::string>& args);
 
 // Database location and key file from options and environment.
 std::string DatabaseLocation(const Args& args);

@@ -10,6 +10,8 @@
 #include "service/audit_writer.hpp"
 #include "service/clock.hpp"
 #include "service/eligibility_service.hpp"
+#include "service/insurer_service.hpp"
+#include "service/linker_thread.hpp"
 #include "service/store_pool.hpp"
 
 namespace onshi::app {
@@ -21,6 +23,7 @@ int ServeCommand(const std::vector<std::string>& argv) {
                    {"listen", true},
                    {"threads", true},
                    {"no-tls", false},
+                   {"link-every", true},
                    {"now", true}});
   const std::string db = DatabaseLocation(args);
   const std::string key_file = KeyFileFor(args, db);
@@ -48,7 +51,17 @@ int ServeCommand(const std::vector<std::string>& argv) {
   const auth::DetachedSigner signer(*key);
   http::Metrics metrics;
   service::AuditWriter audit(stores.OpenOwned());
-  service::EligibilityService svc(stores, *ca, tokens, signer, *clock, metrics, audit);
+  service::InsurerService insurers(stores, *ca, *clock, audit);
+  service::EligibilityService svc(stores, *ca, tokens, signer, *clock, metrics, audit, &insurers);
+  // The intermediate server's daily linkage, run every --link-every seconds
+  // (0 turns it off, e.g. for a read-only replica).
+  const long long link_every = args.GetInt("link-every", 60);
+  if (link_every < 0) throw std::invalid_argument("--link-every must be >= 0 seconds");
+  std::unique_ptr<service::LinkerThread> linker;
+  if (link_every > 0) {
+    linker = std::make_unique<service::LinkerThread>(stores.OpenOwned(), *clock, metrics,
+                                                     std::chrono::seconds(link_every));
+  }
 
   http::ServerOptions opt;
   const std::string listen = args.Get("listen", "127.0.0.1:8443");

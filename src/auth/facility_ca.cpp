@@ -316,6 +316,31 @@ Expected<IssuedCertificate> FacilityCa::IssueFacility(const MedicalInstitutionCo
                out_dir, "cert.pem", "key.pem", now, validity_days, &code);
 }
 
+Expected<IssuedCertificate> FacilityCa::IssueInsurer(const InsurerNumber& number,
+                                                     std::string_view name,
+                                                     const std::string& out_dir, std::time_t now,
+                                                     int validity_days) const {
+  if (name.empty()) return CaError("the insurer name (O) must not be empty");
+  X509NamePtr subject(X509_NAME_new());
+  if (!subject || !AddNameEntry(subject.get(), "C", MBSTRING_ASC, "JP")) {
+    return CaError(OpenSslError("out of memory"));
+  }
+  if (!AddNameEntry(subject.get(), "O", MBSTRING_UTF8, name)) {
+    return CaError(OpenSslError("the insurer name must be valid UTF-8 of at most 64 characters"));
+  }
+  if (!AddNameEntry(subject.get(), "OU", MBSTRING_ASC, "insurer") ||
+      !AddNameEntry(subject.get(), "CN", MBSTRING_ASC, number.digits())) {
+    return CaError(OpenSslError("cannot set OU/CN"));
+  }
+  return Issue(subject.get(),
+               {{NID_basic_constraints, "critical,CA:FALSE"},
+                {NID_key_usage, "critical,digitalSignature"},
+                {NID_ext_key_usage, "clientAuth"},
+                {NID_subject_key_identifier, "hash"},
+                {NID_authority_key_identifier, "keyid:always"}},
+               out_dir, "cert.pem", "key.pem", now, validity_days, nullptr);
+}
+
 Expected<IssuedCertificate> FacilityCa::IssueServer(const std::string& out_dir, std::time_t now,
                                                     const std::vector<std::string>& extra_dns_names,
                                                     int validity_days) const {
@@ -342,8 +367,8 @@ Expected<IssuedCertificate> FacilityCa::IssueServer(const std::string& out_dir, 
                out_dir, "server-cert.pem", "server-key.pem", now, validity_days, nullptr);
 }
 
-Expected<FacilityIdentity> FacilityCa::VerifyClient(X509* leaf, STACK_OF(X509) * untrusted,
-                                                    std::time_t at) const {
+Expected<std::string> FacilityCa::VerifyChain(X509* leaf, STACK_OF(X509) * untrusted,
+                                              std::time_t at) const {
   if (!leaf) return ClientError("no certificate presented");
   X509StoreCtxPtr ctx(X509_STORE_CTX_new());
   if (!ctx || !h_->store || X509_STORE_CTX_init(ctx.get(), h_->store.get(), leaf, untrusted) != 1) {
@@ -362,24 +387,53 @@ Expected<FacilityIdentity> FacilityCa::VerifyClient(X509* leaf, STACK_OF(X509) *
   // Revocation is checked against the list, not crl.pem: the list is the
   // record (the CRL is derived from it) and, unlike a CRL, has no validity
   // window of its own that would make the answer depend on `at`.
-  const std::string serial = SerialHex(X509_get0_serialNumber(leaf));
+  std::string serial = SerialHex(X509_get0_serialNumber(leaf));
   if (serial.empty()) return ClientError("cannot read the serial number");
   if (IsRevoked(serial))
     return ClientError("certificate rejected: certificate revoked (serial " + serial + ")");
+  return serial;
+}
 
+Expected<FacilityIdentity> FacilityCa::VerifyClient(X509* leaf, STACK_OF(X509) * untrusted,
+                                                    std::time_t at) const {
+  auto serial = VerifyChain(leaf, untrusted, at);
+  if (!serial.ok()) return serial.error();
   X509_NAME* subject = X509_get_subject_name(leaf);
   const auto cn = SingleEntry(subject, NID_commonName);
   const auto o = SingleEntry(subject, NID_organizationName);
   const auto c = SingleEntry(subject, NID_countryName);
   if (!cn || !o || c != "JP") return ClientError("subject must have one CN, one O and C=JP");
+  if (X509_NAME_get_index_by_NID(subject, NID_organizationalUnitName, -1) >= 0) {
+    return ClientError("not a facility certificate (the subject has an OU)");
+  }
   auto code = MedicalInstitutionCode::Parse(*cn);
   if (!code.ok()) return ClientError("CN is not a 医療機関コード: " + code.error().message);
-  return FacilityIdentity{std::move(code).value(), *o, serial,
+  return FacilityIdentity{std::move(code).value(), *o, std::move(serial).value(),
                           Asn1TimeToTimeT(X509_get0_notAfter(leaf))};
 }
 
-Expected<FacilityIdentity> FacilityCa::VerifyClientPem(std::string_view pem_chain,
-                                                       std::time_t at) const {
+Expected<InsurerIdentity> FacilityCa::VerifyInsurer(X509* leaf, STACK_OF(X509) * untrusted,
+                                                    std::time_t at) const {
+  auto serial = VerifyChain(leaf, untrusted, at);
+  if (!serial.ok()) return serial.error();
+  X509_NAME* subject = X509_get_subject_name(leaf);
+  const auto cn = SingleEntry(subject, NID_commonName);
+  const auto o = SingleEntry(subject, NID_organizationName);
+  const auto ou = SingleEntry(subject, NID_organizationalUnitName);
+  const auto c = SingleEntry(subject, NID_countryName);
+  if (ou != "insurer") return ClientError("not an insurer certificate (OU must be \"insurer\")");
+  if (!cn || !o || c != "JP") return ClientError("subject must have one CN, one O and C=JP");
+  auto number = InsurerNumber::Parse(*cn);
+  if (!number.ok()) return ClientError("CN is not a 保険者番号: " + number.error().message);
+  return InsurerIdentity{std::move(number).value(), *o, std::move(serial).value(),
+                         Asn1TimeToTimeT(X509_get0_notAfter(leaf))};
+}
+
+// Reads a PEM bundle (the leaf, then any intermediates) and hands it to
+// `verify(leaf, untrusted)`.
+template <class Verify>
+auto WithPemChain(std::string_view pem_chain, Verify verify)
+    -> decltype(verify(static_cast<X509*>(nullptr), static_cast<STACK_OF(X509) *>(nullptr))) {
   BioPtr bio = MemoryBio(pem_chain);
   X509Ptr leaf(bio ? PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr) : nullptr);
   if (!leaf) {
@@ -391,7 +445,19 @@ Expected<FacilityIdentity> FacilityCa::VerifyClientPem(std::string_view pem_chai
     sk_X509_push(rest.get(), more);
   }
   ERR_clear_error();  // the read that ended the loop queued "no start line"
-  return VerifyClient(leaf.get(), rest.get(), at);
+  return verify(leaf.get(), rest.get());
+}
+
+Expected<FacilityIdentity> FacilityCa::VerifyClientPem(std::string_view pem_chain,
+                                                       std::time_t at) const {
+  return WithPemChain(
+      pem_chain, [&](X509* leaf, STACK_OF(X509) * rest) { return VerifyClient(leaf, rest, at); });
+}
+
+Expected<InsurerIdentity> FacilityCa::VerifyInsurerPem(std::string_view pem_chain,
+                                                       std::time_t at) const {
+  return WithPemChain(
+      pem_chain, [&](X509* leaf, STACK_OF(X509) * rest) { return VerifyInsurer(leaf, rest, at); });
 }
 
 bool FacilityCa::IsRevoked(std::string_view serial_hex) const {

@@ -44,6 +44,7 @@
 #include <vector>
 
 #include "core/expected.hpp"
+#include "core/insurer_number.hpp"
 #include "core/medical_institution_code.hpp"
 
 // STACK_OF(X509) names this global struct; declaring it here keeps <openssl/x509.h>
@@ -57,6 +58,15 @@ struct FacilityIdentity {
   MedicalInstitutionCode code;  // from CN
   std::string name;             // from O, UTF-8
   std::string serial_hex;       // uppercase hex, as `openssl x509 -serial` prints it
+  std::time_t not_after = 0;
+};
+
+// What a verified insurer certificate says: the insurer's API and pages
+// accept only these (subject OU=insurer, CN=<保険者番号>).
+struct InsurerIdentity {
+  InsurerNumber number;  // from CN
+  std::string name;      // from O, UTF-8
+  std::string serial_hex;
   std::time_t not_after = 0;
 };
 
@@ -104,6 +114,14 @@ class FacilityCa {
                                             std::time_t now,
                                             int validity_days = kFacilityValidityDays) const;
 
+  // Issues an insurer's client certificate (subject C=JP, O=<name>,
+  // OU=insurer, CN=<保険者番号 digits>) and writes cert.pem, key.pem and
+  // ca.pem into `out_dir`. The OU keeps the two roles apart: a facility
+  // certificate never opens the insurer API, and the reverse.
+  Expected<IssuedCertificate> IssueInsurer(const InsurerNumber& number, std::string_view name,
+                                           const std::string& out_dir, std::time_t now,
+                                           int validity_days = kFacilityValidityDays) const;
+
   // Issues the certificate `onshi serve` presents: CN=localhost, SAN
   // DNS:localhost, IP:127.0.0.1 plus `extra_dns_names`, serverAuth.
   Expected<IssuedCertificate> IssueServer(const std::string& out_dir, std::time_t now,
@@ -119,6 +137,11 @@ class FacilityCa {
                                           std::time_t at) const;
   // The same for a PEM bundle: the leaf first, then any intermediates.
   Expected<FacilityIdentity> VerifyClientPem(std::string_view pem_chain, std::time_t at) const;
+
+  // The same checks for an insurer certificate (OU=insurer, CN=保険者番号).
+  Expected<InsurerIdentity> VerifyInsurer(X509* leaf, STACK_OF(X509) * untrusted,
+                                          std::time_t at) const;
+  Expected<InsurerIdentity> VerifyInsurerPem(std::string_view pem_chain, std::time_t at) const;
 
   // Adds `serial_hex` (any case, colons allowed) to revoked.txt and
   // rewrites crl.pem. Revoking twice is not an error and keeps the first date.
@@ -143,6 +166,8 @@ class FacilityCa {
                                     const std::string& key_name, std::time_t now, int validity_days,
                                     const MedicalInstitutionCode* body_code) const;
   Expected<std::string> SaveRevocations() const;
+  // Chain, validity, clientAuth, revocation; returns the serial.
+  Expected<std::string> VerifyChain(X509* leaf, STACK_OF(X509) * untrusted, std::time_t at) const;
   void BuildStore();
 
   std::string dir_;

@@ -37,12 +37,18 @@ class Expected {
     assert(ok());
     return std::get<0>(v_);
   }
+  T& value() & {
+    assert(ok());
+    return std::get<0>(v_);
+  }
   T&& value() && {
     assert(ok());
     return std::get<0>(std::move(v_));
   }
   const T& operator*() const& { return value(); }
+  T& operator*() & { return value(); }
   const T* operator->() const { return &value(); }
+  T* operator->() { return &value(); }
 
   const E& error() const {
     assert(!ok());

@@ -4,10 +4,10 @@
 #include <cassert>
 #include <string_view>
 
+#include "core/preschool.hpp"
 #include "oqs/element_sink.hpp"
 #include "oqs/json_writer.hpp"
 #include "oqs/kana.hpp"
-#include "oqs/preschool.hpp"
 #include "oqs/xml_writer.hpp"
 
 namespace onshi::oqs {

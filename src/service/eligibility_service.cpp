@@ -122,14 +122,16 @@ const auth::TokenVerification& CachedVerify(const auth::TokenService& tokens,
 EligibilityService::EligibilityService(StorePool& stores, const auth::FacilityCa& ca,
                                        const auth::TokenService& tokens,
                                        const auth::DetachedSigner& signer, const Clock& clock,
-                                       http::Metrics& metrics, AuditWriter& audit)
+                                       http::Metrics& metrics, AuditWriter& audit,
+                                       InsurerService* insurers)
     : stores_(stores),
       ca_(ca),
       tokens_(tokens),
       signer_(signer),
       clock_(clock),
       metrics_(metrics),
-      audit_(audit) {}
+      audit_(audit),
+      insurers_(insurers) {}
 
 http::Response EligibilityService::Handle(const http::Request& request) {
   const auto start = std::chrono::steady_clock::now();
@@ -155,6 +157,9 @@ http::Response EligibilityService::Handle(const http::Request& request) {
   } else if (path == "/oqs-api-pro/proof-key" && request.method == "GET") {
     route = "proof_key";
     out = {200, "application/jwk+json", {}, signer_.key().public_key().jwk()};
+  } else if (insurers_ && InsurerService::Owns(path)) {
+    route = "insurer";
+    out = insurers_->Handle(request);
   } else if (path == "/healthz") {
     route = "healthz";
     out = Health();

@@ -10,6 +10,8 @@
 //   GET  /fhir/metadata                             CapabilityStatement
 //   GET  /oqs-api-pro/proof-key                     JWK to verify proofs
 //   GET  /healthz, GET /metrics
+//   /insurer/...                                    the insurer API and
+//        reports (insurer_service.hpp), when an InsurerService is given
 //
 // Every answer to a check carries a detached JWS over its exact bytes in the
 // `X-OQS-Proof` header, so a terminal can keep verifiable proof of each check
@@ -32,6 +34,7 @@
 #include "http/server.hpp"
 #include "service/audit_writer.hpp"
 #include "service/clock.hpp"
+#include "service/insurer_service.hpp"
 #include "service/store_pool.hpp"
 
 namespace onshi::service {
@@ -46,7 +49,8 @@ class EligibilityService {
   // All references must outlive the service.
   EligibilityService(StorePool& stores, const auth::FacilityCa& ca,
                      const auth::TokenService& tokens, const auth::DetachedSigner& signer,
-                     const Clock& clock, http::Metrics& metrics, AuditWriter& audit);
+                     const Clock& clock, http::Metrics& metrics, AuditWriter& audit,
+                     InsurerService* insurers = nullptr);
 
   http::Response Handle(const http::Request& request);
 
@@ -68,6 +72,7 @@ class EligibilityService {
   const Clock& clock_;
   http::Metrics& metrics_;
   AuditWriter& audit_;
+  InsurerService* insurers_;                // routes under /insurer/; may be null
   std::atomic<uint64_t> fhir_sequence_{1};  // makes response ids unique within a second
   const uint64_t generation_ = NextGeneration();
   static uint64_t NextGeneration() {

@@ -13,6 +13,7 @@
 #include "core/date.hpp"
 #include "core/document_rules.hpp"
 #include "core/membership.hpp"
+#include "core/submission.hpp"
 
 namespace onshi::store {
 
@@ -99,6 +100,50 @@ struct AuditEntry {
   std::string hash;       // hex SHA-256 over prev_hash and this entry's fields
 };
 
+// One form as the intermediate server (中間サーバー) holds it, R-LINK-1..4.
+// The My Number itself is not kept: the resident-registry check at receipt
+// resolves it to person_id, and a form that fails the check keeps no link to
+// anybody's record (person_id is only the registry person the number names,
+// used to show that person "登録エラー" on the portal). The filed fields are
+// kept because changes and losses are applied to the member only when the
+// record links, after the insurer's lag (R-LINK-3).
+struct SubmissionRecord {
+  int64_t seq = 0;  // store key, in order of receipt
+  std::string insurer_number;
+  std::string submission_id;  // 受付番号: unique per insurer, the idempotency key
+  FormKind form = FormKind::kAcquisition;
+  LinkageState state = LinkageState::kSubmitted;
+  Date received_on;
+  Date due_on;            // received_on + the insurer's lag in business days
+  int64_t person_id = 0;  // registry person named by the My Number; 0 if none
+  int64_t member_id = 0;  // the qualification created (acquisitions) or changed; 0 if none
+  std::string symbol;     // 記号
+  std::string number;     // 番号
+  std::string branch;     // 枝番
+  std::string name;       // as filed
+  std::string name_kana;
+  Date birth_date;
+  Sex sex = Sex::kUnset;
+  std::string postcode;
+  std::string address;
+  Date event_date;  // 取得日 / 喪失日 / 異動日 / 変更日
+  std::optional<LossReason> loss_reason;
+  bool certificate_wanted = false;
+  std::optional<int> copay_percent;
+  std::string error_fields;  // comma-separated RawSubmission field names (registration errors)
+  std::string error;         // why it did not link, for the insurer's report
+  std::optional<Date> linked_on;
+};
+
+// Which submissions ListSubmissions returns: one insurer's, optionally in one
+// state, in order of receipt after `after_seq`.
+struct SubmissionFilter {
+  std::string insurer_number;
+  std::optional<LinkageState> state;
+  int64_t after_seq = 0;
+  int limit = 1000;
+};
+
 struct StoreCounts {
   int64_t persons = 0;
   int64_t insurers = 0;
@@ -107,6 +152,7 @@ struct StoreCounts {
   int64_t documents = 0;
   int64_t facilities = 0;
   int64_t audit_entries = 0;
+  int64_t submissions = 0;
 };
 
 }  // namespace onshi::store

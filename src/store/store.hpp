@@ -77,6 +77,39 @@ class Store {
                                                      std::string_view number, Date birth_date) = 0;
   virtual std::vector<Qualification> QualificationsOfPerson(int64_t person_id) = 0;
 
+  // The member under exactly these keys (記号・番号・枝番 are unique within an
+  // insurer), if any.
+  virtual std::optional<int64_t> FindMemberId(std::string_view insurer_number,
+                                              std::string_view symbol, std::string_view number,
+                                              std::string_view branch) = 0;
+  // Every qualification under an insurer's 記号・番号 (the insured person and
+  // the dependents), ordered by 枝番.
+  virtual std::vector<Qualification> FindByInsuredNumber(std::string_view insurer_number,
+                                                         std::string_view symbol,
+                                                         std::string_view number) = 0;
+  // Sets only the linkage columns of a qualification (the linker's write).
+  virtual void SetLinkage(int64_t member_id, LinkageState state, std::optional<Date> linked_on,
+                          std::string_view registration_error) = 0;
+
+  // --- intermediate server queue (中間サーバー) ---------------------------------
+  // Stores `s` (filling s.seq) unless the insurer already has a submission
+  // with the same submission_id; returns false then and changes nothing, so
+  // re-running an import is harmless.
+  virtual bool AddSubmission(SubmissionRecord& s) = 0;
+  virtual std::optional<SubmissionRecord> GetSubmission(std::string_view insurer_number,
+                                                        std::string_view submission_id) = 0;
+  // Writes state, person_id, member_id, error_fields, error and linked_on.
+  virtual void UpdateSubmission(const SubmissionRecord& s) = 0;
+  // Submissions waiting (submitted or processing) with due_on <= day, in
+  // order of due date then receipt.
+  virtual std::vector<SubmissionRecord> DueSubmissions(Date day, int limit) = 0;
+  virtual std::vector<SubmissionRecord> ListSubmissions(const SubmissionFilter& filter) = 0;
+  virtual std::vector<SubmissionRecord> SubmissionsOfPerson(int64_t person_id) = 0;
+  // Linked joining forms (acquisition, dependent_add) received on or after
+  // `since`, in order of receipt after `after_seq`: the follow-up document job.
+  virtual std::vector<SubmissionRecord> LinkedJoinersSince(Date since, int64_t after_seq,
+                                                           int limit) = 0;
+
   // --- cards and insurance-use registration ----------------------------------
   virtual int64_t AddCard(const CardRecord& card) = 0;
   virtual void UpdateCard(const CardRecord& card) = 0;

@@ -17,35 +17,15 @@
 
 #include "auth/es256_key.hpp"
 #include "auth/jws.hpp"
+#include "process_util.hpp"
 
 namespace {
 
 namespace fs = std::filesystem;
 namespace json = boost::json;
 
-std::string Sh(const std::string& cmd, int* exit_code = nullptr) {
-  FILE* p = ::popen(cmd.c_str(), "r");
-  std::string out;
-  std::array<char, 8192> buf;
-  size_t n;
-  while ((n = std::fread(buf.data(), 1, buf.size(), p)) > 0)
-    out.append(buf.data(), n);
-  const int status = ::pclose(p);
-  if (exit_code) *exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return out;
-}
-
-struct HttpAnswer {
-  int status = 0;
-  std::string headers;
-  std::string body;
-  std::string Header(const std::string& name) const {
-    const size_t at = headers.find(name + ": ");
-    if (at == std::string::npos) return "";
-    const size_t end = headers.find("\r\n", at);
-    return headers.substr(at + name.size() + 2, end - at - name.size() - 2);
-  }
-};
+using onshi::testing::HttpAnswer;
+using onshi::testing::Sh;
 
 class OqsE2eTest : public ::testing::Test {
  protected:
@@ -77,35 +57,16 @@ class OqsE2eTest : public ::testing::Test {
        &rc);
     ASSERT_EQ(rc, 0);
 
-    int out[2];
-    ASSERT_EQ(::pipe(out), 0);
-    server_ = ::fork();
-    if (server_ == 0) {
-      ::dup2(out[1], 1);
-      ::close(out[0]);
-      ::execl(ONSHI_BINARY, ONSHI_BINARY, "serve", "--db", db.c_str(), "--listen", "127.0.0.1:0",
-              "--now", "2026-11-23T10:00:00+09:00", "--threads", "2", static_cast<char*>(nullptr));
-      ::_exit(127);
-    }
-    ::close(out[1]);
-    std::string banner;
-    char c;
-    while (::read(out[0], &c, 1) == 1 && c != '\n')
-      banner += c;
-    ::close(out[0]);
-    ASSERT_NE(banner.find("https://"), std::string::npos) << banner;
-    base_ = "https://127.0.0.1:" + banner.substr(banner.rfind(':') + 1);
-    base_.pop_back();  // trailing '/'
+    server_ = new onshi::testing::ServeProcess();
+    base_ = server_->Start({"--db", db, "--now", "2026-11-23T10:00:00+09:00", "--threads", "2"});
+    ASSERT_EQ(base_.rfind("https://", 0), 0u) << base_;
     token_ = Login("clinic");
     ASSERT_FALSE(token_.empty());
   }
 
   static void TearDownTestSuite() {
-    if (server_ > 0) {
-      ::kill(server_, SIGTERM);
-      int status = 0;
-      ::waitpid(server_, &status, 0);
-    }
+    delete server_;  // stops it
+    server_ = nullptr;
     fs::remove_all(dir_);
   }
 
@@ -114,14 +75,7 @@ class OqsE2eTest : public ::testing::Test {
     const std::string cmd = "curl -s -i --max-time 20 --cacert " +
                             (dir_ / "clinic/ca.pem").string() + " " + extra + " '" + base_ + path +
                             "'";
-    const std::string raw = Sh(cmd);
-    HttpAnswer a;
-    const size_t split = raw.find("\r\n\r\n");
-    if (split == std::string::npos) return a;
-    a.headers = raw.substr(0, split + 2);
-    a.body = raw.substr(split + 4);
-    if (a.headers.size() > 12) a.status = std::stoi(a.headers.substr(9, 3));
-    return a;
+    return onshi::testing::ParseCurl(Sh(cmd));
   }
 
   static std::string Login(const std::string& who) {
@@ -165,7 +119,7 @@ class OqsE2eTest : public ::testing::Test {
   }
 
   static inline fs::path dir_;
-  static inline pid_t server_ = -1;
+  static inline onshi::testing::ServeProcess* server_ = nullptr;
   static inline std::string base_;
   static inline std::string token_;
 };

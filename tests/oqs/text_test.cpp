@@ -6,9 +6,9 @@
 #include <string>
 #include <string_view>
 
+#include "core/preschool.hpp"
 #include "oqs/charset.hpp"
 #include "oqs/kana.hpp"
-#include "oqs/preschool.hpp"
 
 namespace onshi::oqs {
 namespace {

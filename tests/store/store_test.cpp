@@ -96,13 +96,13 @@ class StoreTest : public ::testing::TestWithParam<std::string> {
 };
 
 TEST_P(StoreTest, MigrateIsIdempotentAndVersioned) {
-  EXPECT_EQ(store_->SchemaVersion(), 1);
+  EXPECT_EQ(store_->SchemaVersion(), 2);
   store_->Migrate();
   store_->Migrate();
-  EXPECT_EQ(store_->SchemaVersion(), 1);
+  EXPECT_EQ(store_->SchemaVersion(), 2);
   store_.reset();
   auto again = Open();  // reopening an existing database migrates nothing
-  EXPECT_EQ(again->SchemaVersion(), 1);
+  EXPECT_EQ(again->SchemaVersion(), 2);
 }
 
 TEST_P(StoreTest, PersonsAreFoundByMyNumberAndRevealedOnlyWithTheKey) {
@@ -413,6 +413,123 @@ TEST_P(AuditTest, UpdateAndDeleteThroughSqlAreRefused) {
   store_ = Open();
   EXPECT_EQ(store_->Counts().audit_entries, 3);
   EXPECT_EQ(VerifyAuditChain(*store_), std::nullopt);
+}
+
+SubmissionRecord Submission(const char* id, FormKind form, Date received, Date due) {
+  SubmissionRecord r;
+  r.insurer_number = "06139992";
+  r.submission_id = id;
+  r.form = form;
+  r.received_on = received;
+  r.due_on = due;
+  r.symbol = "12-34";
+  r.number = "5678";
+  r.branch = "00";
+  r.name = "試験\u3000花子";
+  r.name_kana = "シケン\u3000ハナコ";
+  r.birth_date = D(1980, 5, 15);
+  r.sex = Sex::kFemale;
+  r.address = "東京都";
+  r.event_date = D(2025, 4, 1);
+  return r;
+}
+
+// The intermediate server's queue (R-LINK-1..3): idempotent by submission id,
+// due in order, filtered per insurer, found per person.
+TEST_P(StoreTest, SubmissionsAreIdempotentAndQueuedByDueDate) {
+  AddInsurers();
+  const int64_t person = store_->AddPerson(Person(), Mn("123456789018"));
+  SubmissionRecord a = Submission("A", FormKind::kAcquisition, D(2025, 4, 25), D(2025, 4, 30));
+  a.person_id = person;
+  a.certificate_wanted = true;
+  a.copay_percent = 20;
+  SubmissionRecord b = Submission("B", FormKind::kLoss, D(2025, 4, 24), D(2025, 4, 28));
+  b.loss_reason = LossReason::kDeath;
+  SubmissionRecord c = Submission("C", FormKind::kChange, D(2025, 4, 25), D(2025, 4, 30));
+  c.state = LinkageState::kRegistrationError;
+  c.error_fields = "name,address";
+  c.error = "mismatch";
+  ASSERT_TRUE(store_->AddSubmission(a));
+  ASSERT_TRUE(store_->AddSubmission(b));
+  ASSERT_TRUE(store_->AddSubmission(c));
+  EXPECT_GT(a.seq, 0);
+  // The same id again: refused without change, whatever the content.
+  SubmissionRecord again = Submission("A", FormKind::kLoss, D(2025, 5, 1), D(2025, 5, 7));
+  EXPECT_FALSE(store_->AddSubmission(again));
+  auto read = store_->GetSubmission("06139992", "A");
+  ASSERT_TRUE(read);
+  EXPECT_EQ(read->form, FormKind::kAcquisition);
+  EXPECT_EQ(read->received_on, D(2025, 4, 25));
+  EXPECT_EQ(read->person_id, person);
+  EXPECT_TRUE(read->certificate_wanted);
+  EXPECT_EQ(read->copay_percent, 20);
+  EXPECT_EQ(read->name, "試験\u3000花子");
+  EXPECT_EQ(store_->GetSubmission("06139992", "B")->loss_reason, LossReason::kDeath);
+  EXPECT_FALSE(store_->GetSubmission("138057", "A"));  // per insurer
+
+  EXPECT_TRUE(store_->DueSubmissions(D(2025, 4, 27), 10).empty());
+  auto due = store_->DueSubmissions(D(2025, 4, 30), 10);
+  ASSERT_EQ(due.size(), 2u);  // the registration error is not waiting
+  EXPECT_EQ(due[0].submission_id, "B");
+  EXPECT_EQ(due[1].submission_id, "A");
+  EXPECT_EQ(store_->DueSubmissions(D(2025, 4, 30), 1).size(), 1u);
+
+  due[1].state = LinkageState::kLinked;
+  due[1].linked_on = D(2025, 4, 30);
+  store_->UpdateSubmission(due[1]);
+  EXPECT_EQ(store_->DueSubmissions(D(2025, 4, 30), 10).size(), 1u);
+  EXPECT_EQ(store_->GetSubmission("06139992", "A")->linked_on, D(2025, 4, 30));
+
+  SubmissionFilter f;
+  f.insurer_number = "06139992";
+  EXPECT_EQ(store_->ListSubmissions(f).size(), 3u);
+  f.state = LinkageState::kRegistrationError;
+  auto errors = store_->ListSubmissions(f);
+  ASSERT_EQ(errors.size(), 1u);
+  EXPECT_EQ(errors[0].error_fields, "name,address");
+  f.state.reset();
+  f.limit = 2;
+  auto page = store_->ListSubmissions(f);
+  ASSERT_EQ(page.size(), 2u);
+  f.after_seq = page.back().seq;
+  EXPECT_EQ(store_->ListSubmissions(f).size(), 1u);
+  f.insurer_number = "138057";
+  EXPECT_TRUE(store_->ListSubmissions(f).empty());
+
+  ASSERT_EQ(store_->SubmissionsOfPerson(person).size(), 1u);
+  EXPECT_TRUE(store_->SubmissionsOfPerson(0).empty());  // 0 means "nobody"
+  ASSERT_EQ(store_->LinkedJoinersSince(D(2025, 4, 1), 0, 10).size(), 1u);
+  EXPECT_TRUE(store_->LinkedJoinersSince(D(2025, 4, 26), 0, 10).empty());
+  EXPECT_EQ(store_->Counts().submissions, 3);
+}
+
+TEST_P(StoreTest, MembersAreFoundByFullKeysAndLinkageSetAlone) {
+  AddInsurers();
+  const int64_t person = store_->AddPerson(Person(), Mn("123456789018"));
+  Qualification q = Member(person, "06139992", "5678", "00", D(2025, 4, 1));
+  q.linkage = LinkageState::kSubmitted;
+  q.linked_on.reset();
+  const int64_t id = store_->AddQualification(q);
+  Qualification dep = Member(person, "06139992", "5678", "01", D(2025, 4, 1));
+  dep.personal_family = PersonalFamily::kDependent;
+  store_->AddQualification(dep);
+  EXPECT_EQ(store_->FindMemberId("06139992", "12-34", "5678", "00"), id);
+  EXPECT_FALSE(store_->FindMemberId("06139992", "12-34", "5678", "02"));
+  EXPECT_FALSE(store_->FindMemberId("06139992", "", "5678", "00"));
+  auto household = store_->FindByInsuredNumber("06139992", "12-34", "5678");
+  ASSERT_EQ(household.size(), 2u);
+  EXPECT_EQ(household[0].branch, "00");
+  EXPECT_EQ(household[1].branch, "01");
+  EXPECT_FALSE(household[0].attributes.empty());  // complete records, children included
+
+  store_->SetLinkage(id, LinkageState::kLinked, D(2025, 4, 30), "");
+  auto linked = store_->GetQualification(id);
+  EXPECT_EQ(linked->linkage, LinkageState::kLinked);
+  EXPECT_EQ(linked->linked_on, D(2025, 4, 30));
+  EXPECT_EQ(linked->attributes.size(), q.attributes.size());  // nothing else touched
+  store_->SetLinkage(id, LinkageState::kRegistrationError, std::nullopt, "why");
+  EXPECT_EQ(store_->GetQualification(id)->registration_error, "why");
+  EXPECT_THROW(store_->SetLinkage(99999, LinkageState::kLinked, D(2025, 4, 30), ""), StoreError);
 }
 
 TEST_P(StoreTest, PostgresLocationIsAClearErrorUntilThatBackendExists) {

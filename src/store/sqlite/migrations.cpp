@@ -145,6 +145,46 @@ CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
 CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
   BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
 )sql"},
+      {2, "intermediate server queue", R"sql(
+-- Forms received by the intermediate server (中間サーバー), R-LINK-1..4. No
+-- My Number: the registry check at receipt turns it into person_id.
+CREATE TABLE submissions (
+  seq                INTEGER PRIMARY KEY,
+  insurer_number     TEXT NOT NULL REFERENCES insurers (insurer_number),
+  submission_id      TEXT NOT NULL,
+  form               TEXT NOT NULL CHECK (form IN ('acquisition', 'dependent_add',
+                       'dependent_remove', 'loss', 'change')),
+  state              TEXT NOT NULL CHECK (state IN ('submitted', 'processing', 'linked',
+                       'registration_error')),
+  received_on        TEXT NOT NULL,
+  due_on             TEXT NOT NULL,
+  person_id          INTEGER NOT NULL,
+  member_id          INTEGER NOT NULL,
+  symbol             TEXT NOT NULL,
+  number             TEXT NOT NULL,
+  branch             TEXT NOT NULL,
+  name               TEXT NOT NULL,
+  name_kana          TEXT NOT NULL,
+  birth_date         TEXT NOT NULL,
+  sex                INTEGER NOT NULL,
+  postcode           TEXT NOT NULL,
+  address            TEXT NOT NULL,
+  event_date         TEXT NOT NULL,
+  loss_reason        TEXT,
+  certificate_wanted INTEGER NOT NULL,
+  copay_percent      INTEGER,
+  error_fields       TEXT NOT NULL,
+  error              TEXT NOT NULL,
+  linked_on          TEXT,
+  UNIQUE (insurer_number, submission_id)
+);
+-- The linker's queue: only waiting rows are indexed.
+CREATE INDEX submissions_waiting ON submissions (due_on, seq)
+  WHERE state IN ('submitted', 'processing');
+CREATE INDEX submissions_errors ON submissions (insurer_number, seq)
+  WHERE state = 'registration_error';
+CREATE INDEX submissions_by_person ON submissions (person_id) WHERE person_id <> 0;
+)sql"},
   };
   return kMigrations;
 }

@@ -1,6 +1,8 @@
 #include "store/sqlite/sqlite_store.hpp"
 
 #include <map>
+#include <optional>
+#include <utility>
 
 #include "store/sqlite/migrations.hpp"
 #include "store/sqlite/sqlite_db.hpp"
@@ -18,6 +20,11 @@ constexpr const char* kCardColumns =
     "card_id, person_id, kind, application_date, issued_on, card_expires_on, cert_serial, "
     "cert_issued_on, cert_expires_on, status, pin_failures, face_only, insurance_registered_on, "
     "registration_channel";
+
+constexpr const char* kSubmissionColumns =
+    "seq, insurer_number, submission_id, form, state, received_on, due_on, person_id, member_id, "
+    "symbol, number, branch, name, name_kana, birth_date, sex, postcode, address, event_date, "
+    "loss_reason, certificate_wanted, copay_percent, error_fields, error, linked_on";
 
 constexpr const char* kAuditColumns = "seq, at, actor, action, person_id, detail, prev_hash, hash";
 
@@ -64,12 +71,15 @@ class SqliteStore final : public Store {
     // fn (the audit chain, uniqueness checks) cannot race another writer.
     db_.Exec("BEGIN IMMEDIATE");
     depth_ = 1;
+    audit_head_.reset();
     try {
       fn();
       depth_ = 0;
+      audit_head_.reset();
       db_.Exec("COMMIT");
     } catch (...) {
       depth_ = 0;
+      audit_head_.reset();
       try {
         db_.Exec("ROLLBACK");
       } catch (...) {
@@ -286,6 +296,139 @@ class SqliteStore final : public Store {
     return ReadMembers(s, person_id);
   }
 
+  std::optional<int64_t> FindMemberId(std::string_view insurer, std::string_view symbol,
+                                      std::string_view number, std::string_view branch) override {
+    Statement& s = Stmt("member_id_by_keys",
+                        "SELECT member_id FROM members WHERE insurer_number = ? AND symbol = ? AND "
+                        "number = ? AND branch = ?");
+    s.Bind(1, insurer).Bind(2, symbol).Bind(3, number).Bind(4, branch);
+    std::optional<int64_t> out;
+    if (s.Step()) out = s.Int(0);
+    s.Reset();
+    return out;
+  }
+
+  std::vector<Qualification> FindByInsuredNumber(std::string_view insurer, std::string_view symbol,
+                                                 std::string_view number) override {
+    Statement& s =
+        Stmt("by_insured_number", std::string("SELECT ") + kMemberColumns +
+                                      " FROM members m LEFT JOIN insurers i USING (insurer_number)"
+                                      " WHERE m.insurer_number = ? AND symbol = ? AND number = ?"
+                                      " ORDER BY branch, member_id");
+    s.Bind(1, insurer).Bind(2, symbol).Bind(3, number);
+    return ReadMembers(s);
+  }
+
+  void SetLinkage(int64_t member_id, LinkageState state, std::optional<Date> linked_on,
+                  std::string_view error) override {
+    Statement& s = Stmt("set_linkage",
+                        "UPDATE members SET linkage = ?, linked_on = ?, registration_error = ? "
+                        "WHERE member_id = ?");
+    s.Bind(1, LinkageStateName(state)).Bind(2, linked_on).Bind(3, error).Bind(4, member_id);
+    RunInsert(s, "linkage update rejected");
+    if (db_.Changes() != 1) {
+      throw StoreError("no qualification with member_id " + std::to_string(member_id));
+    }
+  }
+
+  // --- intermediate server queue ----------------------------------------------------
+  bool AddSubmission(SubmissionRecord& r) override {
+    Statement& s =
+        Stmt("add_submission",
+             "INSERT INTO submissions (insurer_number, submission_id, form, state, received_on, "
+             "due_on, person_id, member_id, symbol, number, branch, name, name_kana, birth_date, "
+             "sex, postcode, address, event_date, loss_reason, certificate_wanted, copay_percent, "
+             "error_fields, error, linked_on) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,"
+             "?,?) ON CONFLICT (insurer_number, submission_id) DO NOTHING");
+    s.Bind(1, r.insurer_number).Bind(2, r.submission_id).Bind(3, FormKindCode(r.form));
+    s.Bind(4, LinkageStateName(r.state)).Bind(5, r.received_on).Bind(6, r.due_on);
+    s.Bind(7, r.person_id).Bind(8, r.member_id).Bind(9, r.symbol).Bind(10, r.number);
+    s.Bind(11, r.branch).Bind(12, r.name).Bind(13, r.name_kana).Bind(14, r.birth_date);
+    s.Bind(15, static_cast<int>(r.sex)).Bind(16, r.postcode).Bind(17, r.address);
+    s.Bind(18, r.event_date);
+    if (r.loss_reason) {
+      s.Bind(19, LossReasonCode(*r.loss_reason));
+    } else {
+      s.BindNull(19);
+    }
+    s.Bind(20, r.certificate_wanted ? 1 : 0);
+    if (r.copay_percent) {
+      s.Bind(21, *r.copay_percent);
+    } else {
+      s.BindNull(21);
+    }
+    s.Bind(22, r.error_fields).Bind(23, r.error).Bind(24, r.linked_on);
+    RunInsert(s, "submission rejected (unknown insurer?)");
+    if (db_.Changes() == 0) return false;
+    r.seq = db_.LastInsertId();
+    return true;
+  }
+
+  std::optional<SubmissionRecord> GetSubmission(std::string_view insurer,
+                                                std::string_view submission_id) override {
+    Statement& s = Stmt("get_submission", std::string("SELECT ") + kSubmissionColumns +
+                                              " FROM submissions WHERE insurer_number = ? AND "
+                                              "submission_id = ?");
+    s.Bind(1, insurer).Bind(2, submission_id);
+    return First(ReadSubmissions(s));
+  }
+
+  void UpdateSubmission(const SubmissionRecord& r) override {
+    Statement& s = Stmt("update_submission",
+                        "UPDATE submissions SET state = ?, person_id = ?, member_id = ?, "
+                        "error_fields = ?, error = ?, linked_on = ? WHERE seq = ?");
+    s.Bind(1, LinkageStateName(r.state)).Bind(2, r.person_id).Bind(3, r.member_id);
+    s.Bind(4, r.error_fields).Bind(5, r.error).Bind(6, r.linked_on).Bind(7, r.seq);
+    RunInsert(s, "submission update rejected");
+    if (db_.Changes() != 1) throw StoreError("no submission with seq " + std::to_string(r.seq));
+  }
+
+  std::vector<SubmissionRecord> DueSubmissions(Date day, int limit) override {
+    Statement& s = Stmt("due_submissions", std::string("SELECT ") + kSubmissionColumns +
+                                               " FROM submissions WHERE state IN ('submitted', "
+                                               "'processing') AND due_on <= ? ORDER BY due_on, "
+                                               "seq LIMIT ?");
+    s.Bind(1, day).Bind(2, limit);
+    return ReadSubmissions(s);
+  }
+
+  std::vector<SubmissionRecord> ListSubmissions(const SubmissionFilter& f) override {
+    if (f.state) {
+      Statement& s = Stmt("list_submissions_state",
+                          std::string("SELECT ") + kSubmissionColumns +
+                              " FROM submissions WHERE insurer_number = ? AND state = ? AND seq > "
+                              "? ORDER BY seq LIMIT ?");
+      s.Bind(1, f.insurer_number).Bind(2, LinkageStateName(*f.state)).Bind(3, f.after_seq);
+      s.Bind(4, f.limit);
+      return ReadSubmissions(s);
+    }
+    Statement& s = Stmt("list_submissions", std::string("SELECT ") + kSubmissionColumns +
+                                                " FROM submissions WHERE insurer_number = ? AND "
+                                                "seq > ? ORDER BY seq LIMIT ?");
+    s.Bind(1, f.insurer_number).Bind(2, f.after_seq).Bind(3, f.limit);
+    return ReadSubmissions(s);
+  }
+
+  std::vector<SubmissionRecord> SubmissionsOfPerson(int64_t person_id) override {
+    Statement& s =
+        Stmt("submissions_of_person",
+             std::string("SELECT ") + kSubmissionColumns +
+                 " FROM submissions WHERE person_id = ? AND person_id <> 0 ORDER BY seq");
+    s.Bind(1, person_id);
+    return ReadSubmissions(s);
+  }
+
+  std::vector<SubmissionRecord> LinkedJoinersSince(Date since, int64_t after_seq,
+                                                   int limit) override {
+    Statement& s =
+        Stmt("linked_joiners", std::string("SELECT ") + kSubmissionColumns +
+                                   " FROM submissions WHERE seq > ? AND received_on >= "
+                                   "? AND state = 'linked' AND form IN "
+                                   "('acquisition', 'dependent_add') ORDER BY seq LIMIT ?");
+    s.Bind(1, after_seq).Bind(2, since).Bind(3, limit);
+    return ReadSubmissions(s);
+  }
+
   // --- cards -----------------------------------------------------------------------
   int64_t AddCard(const CardRecord& c) override {
     Statement& s = Stmt("add_card",
@@ -371,15 +514,18 @@ class SqliteStore final : public Store {
   AuditEntry AppendAudit(const AuditEntry& in) override {
     AuditEntry e = in;
     InTransaction([&] {
-      Statement& last =
-          Stmt("audit_last", "SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1");
-      e.seq = 1;
-      e.prev_hash.clear();
-      if (last.Step()) {
-        e.seq = last.Int(0) + 1;
-        e.prev_hash = last.Text(1);
+      // The chain head is read once per transaction: the write lock taken
+      // by BEGIN IMMEDIATE keeps every other writer out until it ends, so a
+      // bulk import appending thousands of entries need not look it up again.
+      if (!audit_head_) {
+        Statement& last =
+            Stmt("audit_last", "SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1");
+        audit_head_.emplace(0, "");
+        if (last.Step()) audit_head_.emplace(last.Int(0), last.Text(1));
+        last.Reset();
       }
-      last.Reset();
+      e.seq = audit_head_->first + 1;
+      e.prev_hash = audit_head_->second;
       e.hash = AuditEntryHash(e);
       Statement& s =
           Stmt("audit_add",
@@ -388,6 +534,7 @@ class SqliteStore final : public Store {
       s.Bind(1, e.seq).Bind(2, e.at).Bind(3, e.actor).Bind(4, e.action).Bind(5, e.person_id);
       s.Bind(6, e.detail).Bind(7, e.prev_hash).Bind(8, e.hash);
       RunInsert(s, "audit append failed");
+      audit_head_.emplace(e.seq, e.hash);
     });
     return e;
   }
@@ -420,6 +567,7 @@ class SqliteStore final : public Store {
     c.documents = count("documents");
     c.facilities = count("facilities");
     c.audit_entries = count("audit_log");
+    c.submissions = count("submissions");
     return c;
   }
 
@@ -671,6 +819,44 @@ class SqliteStore final : public Store {
     return out;
   }
 
+  static std::vector<SubmissionRecord> ReadSubmissions(Statement& s) {
+    std::vector<SubmissionRecord> out;
+    while (s.Step()) {
+      SubmissionRecord r;
+      r.seq = s.Int(0);
+      r.insurer_number = s.Text(1);
+      r.submission_id = s.Text(2);
+      auto form = ParseFormKind(s.Text(3));
+      auto state = ParseLinkageStateName(s.Text(4));
+      if (!form || !state) throw StoreError("stored submission form or state is unknown");
+      r.form = *form;
+      r.state = *state;
+      r.received_on = s.DateAt(5);
+      r.due_on = s.DateAt(6);
+      r.person_id = s.Int(7);
+      r.member_id = s.Int(8);
+      r.symbol = s.Text(9);
+      r.number = s.Text(10);
+      r.branch = s.Text(11);
+      r.name = s.Text(12);
+      r.name_kana = s.Text(13);
+      r.birth_date = s.DateAt(14);
+      r.sex = static_cast<Sex>(s.Int(15));
+      r.postcode = s.Text(16);
+      r.address = s.Text(17);
+      r.event_date = s.DateAt(18);
+      if (!s.IsNull(19)) r.loss_reason = ParseLossReasonCode(s.Text(19));
+      r.certificate_wanted = s.Int(20) != 0;
+      if (!s.IsNull(21)) r.copay_percent = static_cast<int>(s.Int(21));
+      r.error_fields = s.Text(22);
+      r.error = s.Text(23);
+      r.linked_on = s.OptDate(24);
+      out.push_back(std::move(r));
+    }
+    s.Reset();
+    return out;
+  }
+
   static std::vector<AuditEntry> ReadAuditRows(Statement& s) {
     std::vector<AuditEntry> out;
     while (s.Step()) {
@@ -685,6 +871,9 @@ class SqliteStore final : public Store {
   MyNumberVault vault_;
   std::map<std::string, std::unique_ptr<Statement>> stmts_;
   int depth_ = 0;
+  // The audit chain's last (seq, hash), valid only inside a write
+  // transaction (see AppendAudit).
+  std::optional<std::pair<int64_t, std::string>> audit_head_;
 };
 
 }  // namespace

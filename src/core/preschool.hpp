@@ -13,12 +13,12 @@
 // Born 2019-04-02: reaches 6 on 2025-04-01 → last day 2026-03-31.
 // A 29 February birthday needs no special case: the clamped anniversary
 // (28 February) lands in the same school year either way.
-#ifndef ONSHI_OQS_PRESCHOOL_HPP_
-#define ONSHI_OQS_PRESCHOOL_HPP_
+#ifndef ONSHI_CORE_PRESCHOOL_HPP_
+#define ONSHI_CORE_PRESCHOOL_HPP_
 
 #include "core/date.hpp"
 
-namespace onshi::oqs {
+namespace onshi {
 
 // The last day on which a child born on `birth` is 未就学.
 Date LastPreschoolDay(Date birth);
@@ -26,6 +26,6 @@ Date LastPreschoolDay(Date birth);
 // True when `on` is on or before LastPreschoolDay(birth) (and not before birth).
 bool IsPreschool(Date birth, Date on);
 
-}  // namespace onshi::oqs
+}  // namespace onshi
 
-#endif  // ONSHI_OQS_PRESCHOOL_HPP_
+#endif  // ONSHI_CORE_PRESCHOOL_HPP_

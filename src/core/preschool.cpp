@@ -1,6 +1,6 @@
-#include "oqs/preschool.hpp"
+#include "core/preschool.hpp"
 
-namespace onshi::oqs {
+namespace onshi {
 
 Date LastPreschoolDay(Date birth) {
   const Date reaches_six = birth.AddYears(6).AddDays(-1);
@@ -12,4 +12,4 @@ bool IsPreschool(Date birth, Date on) {
   return birth <= on && on <= LastPreschoolDay(birth);
 }
 
-}  // namespace onshi::oqs
+}  // namespace onshi

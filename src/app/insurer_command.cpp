@@ -1,0 +1,285 @@
+// `onshi insurer add`, `onshi import`, `onshi link`, `onshi submissions`:
+// the insurer's side of the intermediate server (中間サーバー).
+#include <unistd.h>
+
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <ctime>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+#include "app/cli.hpp"
+#include "auth/facility_ca.hpp"
+#include "core/insurer_number.hpp"
+#include "core/portal_status.hpp"
+#include "intake/submission_reader.hpp"
+#include "intermediate/error_report.hpp"
+#include "intermediate/importer.hpp"
+#include "intermediate/linker.hpp"
+#include "service/clock.hpp"
+#include "store/store.hpp"
+
+namespace onshi::app {
+namespace {
+
+std::time_t NowFrom(const Args& args) {
+  std::time_t now = std::time(nullptr);
+  if (args.Has("now") && !service::ParseTime(args.Get("now"), &now)) {
+    throw std::invalid_argument("--now must be YYYY-MM-DD or YYYY-MM-DDTHH:MM:SS(Z|+09:00)");
+  }
+  return now;
+}
+
+std::string CanonicalInsurer(const std::string& text) {
+  auto n = InsurerNumber::Parse(text);
+  if (!n.ok()) throw std::invalid_argument("--insurer: " + n.error().ToString());
+  return std::string(n->digits());
+}
+
+std::string Thousands(int64_t n) {
+  std::string s = std::to_string(n);
+  for (int i = static_cast<int>(s.size()) - 3; i > 0; i -= 3)
+    s.insert(static_cast<size_t>(i), ",");
+  return s;
+}
+
+std::string Clock(double seconds) {
+  if (!std::isfinite(seconds) || seconds < 0) return "--:--";
+  const long s = std::lround(seconds);
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%ld:%02ld:%02ld", s / 3600, (s / 60) % 60, s % 60);
+  return buf;
+}
+
+// A progress bar on stderr with rate and ETA. On a terminal it redraws one
+// line; otherwise (a log file, CI) it prints a line every 5 seconds so the
+// log stays readable.
+class ProgressBar {
+ public:
+  ProgressBar() : tty_(isatty(STDERR_FILENO) == 1), start_(Now()) {}
+
+  void Update(const intermediate::ImportProgress& p, bool final = false) {
+    const double t = Now() - start_;
+    if (!final && t - last_ < (tty_ ? 0.1 : 5.0)) return;
+    last_ = t;
+    const double frac =
+        p.total_bytes == 0 ? 1.0
+                           : static_cast<double>(p.bytes_read) / static_cast<double>(p.total_bytes);
+    const double rate = t > 0 ? static_cast<double>(p.records) / t : 0;
+    const double eta = frac > 0 ? t * (1 - frac) / frac : NAN;
+    constexpr int kWidth = 30;
+    const int filled = static_cast<int>(frac * kWidth);
+    std::ostringstream line;
+    line << "[" << std::string(static_cast<size_t>(filled), '#')
+         << std::string(static_cast<size_t>(kWidth - filled), '.') << "] "
+         << static_cast<int>(frac * 100) << "%  " << Thousands(p.records) << " records  "
+         << Thousands(static_cast<int64_t>(rate)) << "/s  "
+         << (final ? "done in " + Clock(t) : "ETA " + Clock(eta));
+    if (tty_) {
+      std::cerr << "\r" << line.str() << "\x1b[K" << (final ? "\n" : "") << std::flush;
+    } else {
+      std::cerr << line.str() << "\n";
+    }
+  }
+
+ private:
+  static double Now() {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch())
+        .count();
+  }
+  bool tty_;
+  double start_;
+  double last_ = -1e9;
+};
+
+int InsurerAdd(const Args& args) {
+  if (!args.Has("number") || !args.Has("name")) {
+    throw std::invalid_argument(
+        "insurer add needs --number <保険者番号> --name NAME [--out DIR] [--lag DAYS] "
+        "[--category C] [--no-certificate-for-holders] [--certificate-years N]");
+  }
+  auto number = InsurerNumber::Parse(args.Get("number"));
+  if (!number.ok()) throw std::invalid_argument("--number: " + number.error().ToString());
+  store::InsurerRecord r;
+  r.insurer_number = std::string(number->digits());
+  r.name = args.Get("name");
+  r.category = args.Get("category", std::string(InsurerCategoryName(number->category())));
+  r.link_lag_business_days = static_cast<int>(args.GetInt("lag", 2));
+  if (r.link_lag_business_days < 0 || r.link_lag_business_days > 60) {
+    throw std::invalid_argument("--lag must be 0..60 business days");
+  }
+  r.holders_may_get_certificate = !args.Has("no-certificate-for-holders");
+  r.certificate_validity_years = static_cast<int>(args.GetInt("certificate-years", 5));
+  if (r.certificate_validity_years < 1 || r.certificate_validity_years > 5) {
+    throw std::invalid_argument("--certificate-years must be 1..5 (R-DOC-6)");
+  }
+  const std::string db = DatabaseLocation(args);
+  auto store = store::OpenStore(db, KeyFileFor(args, db));
+  const std::time_t now = NowFrom(args);
+  store->PutInsurer(r);
+  std::cout << "onshi: insurer " << r.insurer_number << " (" << r.name << ", " << r.category
+            << ", lag " << r.link_lag_business_days << " business days) registered\n";
+  if (args.Has("out")) {
+    auto ca = auth::FacilityCa::LoadOrCreate(CaDirFor(args, db), now);
+    if (!ca.ok()) throw std::runtime_error(ca.error().ToString());
+    auto issued = ca->IssueInsurer(*number, r.name, args.Get("out"), now);
+    if (!issued.ok()) throw std::runtime_error(issued.error().ToString());
+    std::cout << "  certificate " << issued->cert_path << " (serial " << issued->serial_hex
+              << ")\n  key         " << issued->key_path << "\n  server CA   " << issued->ca_path
+              << "\n";
+  }
+  return 0;
+}
+
+intake::Format FormatFrom(const Args& args) {
+  const std::string f = args.Get("format", "auto");
+  if (f == "auto") return intake::Format::kAuto;
+  if (f == "csv") return intake::Format::kCsv;
+  if (f == "jsonl" || f == "ndjson") return intake::Format::kJsonLines;
+  throw std::invalid_argument("--format must be auto, csv or jsonl");
+}
+
+intake::Encoding EncodingFrom(const Args& args) {
+  const std::string e = args.Get("encoding", "auto");
+  if (e == "auto") return intake::Encoding::kAuto;
+  if (e == "utf-8" || e == "utf8") return intake::Encoding::kUtf8;
+  if (e == "shift_jis" || e == "sjis" || e == "cp932") return intake::Encoding::kShiftJis;
+  throw std::invalid_argument("--encoding must be auto, utf-8 or shift_jis");
+}
+
+}  // namespace
+
+int InsurerCommand(const std::vector<std::string>& argv) {
+  Args args(argv, {{"db", true},
+                   {"key-file", true},
+                   {"ca-dir", true},
+                   {"now", true},
+                   {"number", true},
+                   {"name", true},
+                   {"category", true},
+                   {"lag", true},
+                   {"certificate-years", true},
+                   {"no-certificate-for-holders", false},
+                   {"out", true}});
+  if (args.positional().size() == 1 && args.positional()[0] == "add") return InsurerAdd(args);
+  throw std::invalid_argument("usage: onshi insurer add --number <保険者番号> --name NAME ...");
+}
+
+int ImportCommand(const std::vector<std::string>& argv) {
+  Args args(argv, {{"db", true},
+                   {"key-file", true},
+                   {"now", true},
+                   {"insurer", true},
+                   {"format", true},
+                   {"encoding", true},
+                   {"errors", true},
+                   {"batch", true},
+                   {"quiet", false}});
+  if (args.positional().size() != 1 || !args.Has("insurer")) {
+    throw std::invalid_argument(
+        "usage: onshi import FILE --insurer <保険者番号> [--format csv|jsonl] "
+        "[--encoding utf-8|shift_jis] [--errors OUT.csv] [--now T]");
+  }
+  const std::string file = args.positional()[0];
+  const std::time_t now = NowFrom(args);
+  const std::string db = DatabaseLocation(args);
+  auto store = store::OpenStore(db, KeyFileFor(args, db));
+  auto reader = intake::SubmissionReader::OpenFile(file, FormatFrom(args), EncodingFrom(args));
+  if (!reader.ok()) {
+    std::cerr << "onshi import: " << file << ": " << reader.error().ToString() << "\n";
+    return 1;
+  }
+  intermediate::ImportOptions o;
+  o.insurer_number = CanonicalInsurer(args.Get("insurer"));
+  o.received_on = service::JstDate(now);
+  o.at = service::UtcIsoTime(now);
+  o.actor = "insurer:" + o.insurer_number;
+  o.batch_size = static_cast<int>(args.GetInt("batch", 2000));
+  if (o.batch_size < 1) throw std::invalid_argument("--batch must be at least 1");
+  ProgressBar bar;
+  intermediate::ImportProgress last;
+  if (!args.Has("quiet")) {
+    o.on_progress = [&](const intermediate::ImportProgress& p) {
+      last = p;
+      bar.Update(p);
+    };
+  }
+  const intermediate::ImportReport r = intermediate::ImportSubmissions(*store, reader.value(), o);
+  if (!args.Has("quiet")) {
+    last.records = r.records;
+    last.bytes_read = last.total_bytes = reader->total_bytes();
+    bar.Update(last, true);
+  }
+  for (const std::string& c : r.unknown_columns) {
+    std::cerr << "onshi import: column \"" << c << "\" is not a known field and was ignored\n";
+  }
+  constexpr size_t kShown = 20;
+  for (size_t i = 0; i < r.errors.size() && i < kShown; ++i) {
+    const FieldError& e = r.errors[i];
+    std::cerr << file << ":" << e.line << ": " << (e.field.empty() ? "" : e.field + ": ")
+              << e.reason << "\n";
+  }
+  if (r.errors.size() > kShown) {
+    std::cerr << "… and " << (r.rejected - static_cast<int64_t>(kShown))
+              << " more rejected lines (see --errors)\n";
+  }
+  if (args.Has("errors")) {
+    std::ofstream out(args.Get("errors"), std::ios::binary);
+    out << intermediate::ImportErrorsCsv(r);
+    if (!out) throw std::runtime_error("cannot write " + args.Get("errors"));
+  }
+  std::cout << "onshi import: " << Thousands(r.records) << " records: " << Thousands(r.queued)
+            << " queued for linkage, " << Thousands(r.already_received) << " already received, "
+            << Thousands(r.rejected) << " rejected, " << Thousands(r.registration_errors)
+            << " registration errors; " << Thousands(r.documents_issued) << " documents issued\n";
+  return r.rejected > 0 || r.registration_errors > 0 ? 3 : 0;
+}
+
+int LinkCommand(const std::vector<std::string>& argv) {
+  Args args(argv, {{"db", true}, {"key-file", true}, {"now", true}});
+  const std::time_t now = NowFrom(args);
+  const std::string db = DatabaseLocation(args);
+  auto store = store::OpenStore(db, KeyFileFor(args, db));
+  intermediate::LinkOptions o;
+  o.today = service::JstDate(now);
+  o.at = service::UtcIsoTime(now);
+  const intermediate::LinkReport r = intermediate::RunLinker(*store, o);
+  std::cout << "onshi link: " << o.today.ToIso() << ": " << Thousands(r.linked) << " linked, "
+            << Thousands(r.failed) << " failed, " << Thousands(r.documents_issued)
+            << " follow-up documents issued\n";
+  return 0;
+}
+
+int SubmissionsCommand(const std::vector<std::string>& argv) {
+  Args args(argv, {{"db", true},
+                   {"key-file", true},
+                   {"now", true},
+                   {"insurer", true},
+                   {"state", true},
+                   {"encoding", true}});
+  if (!args.Has("insurer")) {
+    throw std::invalid_argument(
+        "usage: onshi submissions --insurer <保険者番号> [--state registration_error] "
+        "[--encoding utf-8|shift_jis]   (CSV on stdout)");
+  }
+  const std::string db = DatabaseLocation(args);
+  auto store = store::OpenStore(db, KeyFileFor(args, db));
+  store::SubmissionFilter f;
+  f.insurer_number = CanonicalInsurer(args.Get("insurer"));
+  if (args.Has("state")) {
+    auto s = ParseLinkageStateName(args.Get("state"));
+    if (!s) {
+      throw std::invalid_argument(
+          "--state must be submitted, processing, linked or registration_error");
+    }
+    f.state = *s;
+  }
+  const Date today = service::JstDate(NowFrom(args));
+  const bool sjis = EncodingFrom(args) == intake::Encoding::kShiftJis;
+  std::cout << intermediate::SubmissionsCsv(*store, f, today, sjis);
+  return 0;
+}
+
+}  // namespace onshi::app

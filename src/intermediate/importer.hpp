@@ -1,0 +1,65 @@
+// The importer: an insurer's bulk file of forms, read by src/intake, checked
+// by the core (ReadSubmission) and received one by one (reception.hpp).
+//
+// Guarantees (issue: "a bad line never blocks good ones and never leaves a
+// half-applied record; a crash or kill -9 loses nothing acknowledged"):
+//   - records are received in batches, each in one transaction; a batch is
+//     acknowledged (counted in the progress callback) only after it commits;
+//   - if a batch fails inside the store, it is rolled back and redone one
+//     record per transaction, so the bad record alone is reported;
+//   - a killed import loses only its uncommitted batch; re-running the same
+//     file skips every submission id already received (idempotent), so the
+//     end state equals one clean run.
+#ifndef ONSHI_INTERMEDIATE_IMPORTER_HPP_
+#define ONSHI_INTERMEDIATE_IMPORTER_HPP_
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "core/submission.hpp"
+#include "intake/submission_reader.hpp"
+#include "intermediate/reception.hpp"
+#include "store/store.hpp"
+
+namespace onshi::intermediate {
+
+struct ImportProgress {
+  int64_t records = 0;  // acknowledged (committed) records
+  uint64_t bytes_read = 0;
+  uint64_t total_bytes = 0;
+};
+
+struct ImportOptions {
+  std::string insurer_number;  // the sender; every record is filed under it
+  Date received_on;
+  std::string at;     // audit timestamp, ISO 8601 UTC
+  std::string actor;  // audit actor, e.g. "insurer:06139992"
+  int batch_size = 2000;
+  // Errors kept in the report (all are counted); a file of a million bad
+  // lines should not need a gigabyte to say so.
+  std::size_t max_errors_kept = 100000;
+  std::function<void(const ImportProgress&)> on_progress;  // after each commit
+};
+
+struct ImportReport {
+  int64_t records = 0;
+  int64_t queued = 0;
+  int64_t already_received = 0;
+  int64_t rejected = 0;             // lines refused: nothing stored
+  int64_t registration_errors = 0;  // stored, not linked (R-LINK-4)
+  int64_t documents_issued = 0;
+  std::vector<FieldError> errors;                 // rejected lines, by line
+  std::vector<FieldError> registration_problems;  // registration errors, by line
+  std::vector<std::string> unknown_columns;
+};
+
+// Imports everything `reader` yields. Throws store::StoreError if the
+// insurer is unknown or the database fails outside a single record.
+ImportReport ImportSubmissions(store::Store& store, intake::SubmissionReader& reader,
+                               const ImportOptions& options);
+
+}  // namespace onshi::intermediate
+
+#endif  // ONSHI_INTERMEDIATE_IMPORTER_HPP_

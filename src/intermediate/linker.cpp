@@ -1,0 +1,189 @@
+#include "intermediate/linker.hpp"
+
+#include <algorithm>
+#include <map>
+
+#include "intermediate/documents.hpp"
+
+namespace onshi::intermediate {
+namespace {
+
+// Ends `q` on `lost` (the first day without cover) unless it already ends
+// earlier.
+bool EndOn(Qualification& q, Date lost, LossReason reason) {
+  if (q.lost.has_value() && *q.lost <= lost) return false;
+  q.lost = lost;
+  q.loss_reason = reason;
+  return true;
+}
+
+// Puts `attrs` in force from its effective_from, replacing a change filed
+// for the same day.
+void SetAttributes(Qualification& q, const MemberAttributes& attrs) {
+  std::erase_if(q.attributes, [&](const MemberAttributes& a) {
+    return a.effective_from == attrs.effective_from;
+  });
+  q.attributes.push_back(attrs);
+  std::sort(q.attributes.begin(), q.attributes.end(),
+            [](const MemberAttributes& a, const MemberAttributes& b) {
+              return a.effective_from < b.effective_from;
+            });
+}
+
+void ApplyLoss(store::Store& store, const store::SubmissionRecord& r, Qualification& q) {
+  if (q.lost.has_value()) {
+    throw store::StoreError("the member already lost the qualification on " + q.lost->ToIso());
+  }
+  EndOn(q, r.event_date, r.loss_reason.value_or(LossReason::kOther));
+  store.UpdateQualification(q);
+  if (q.personal_family != PersonalFamily::kInsured) return;
+  // A dependent is covered through the insured person and leaves with them.
+  // Their own reason is "その他": the insured person's (death, a new job)
+  // is not theirs.
+  for (Qualification& d : store.FindByInsuredNumber(q.insurer_number, q.symbol, q.number)) {
+    if (d.member_id == q.member_id || d.personal_family != PersonalFamily::kDependent) continue;
+    if (d.acquired >= r.event_date) continue;
+    if (EndOn(d, r.event_date, LossReason::kOther)) store.UpdateQualification(d);
+  }
+}
+
+void ApplyChange(store::Store& store, const store::SubmissionRecord& r, Qualification& q) {
+  const MemberAttributes before = q.AttributesOn(r.event_date);
+  MemberAttributes after = before;
+  after.effective_from = r.event_date;
+  after.name = r.name;
+  if (!r.name_kana.empty()) after.name_kana = r.name_kana;
+  if (!r.postcode.empty()) after.postcode = r.postcode;
+  if (!r.address.empty()) after.address = r.address;
+  const bool insured = q.personal_family == PersonalFamily::kInsured;
+  if (insured) after.insured_name = r.name;
+  SetAttributes(q, after);
+  store.UpdateQualification(q);
+  if (!insured || before.name == r.name) return;
+  // 被保険者氏名 on each dependent's record follows the insured person's name.
+  for (Qualification& d : store.FindByInsuredNumber(q.insurer_number, q.symbol, q.number)) {
+    if (d.member_id == q.member_id || d.attributes.empty() || !d.Covers(r.event_date)) continue;
+    MemberAttributes da = d.AttributesOn(r.event_date);
+    da.effective_from = std::max(r.event_date, d.acquired);
+    da.insured_name = r.name;
+    SetAttributes(d, da);
+    store.UpdateQualification(d);
+  }
+}
+
+// Applies one due submission; throws StoreError when it cannot be applied.
+void Apply(store::Store& store, store::SubmissionRecord& r, const LinkOptions& o) {
+  std::optional<Qualification> q = store.GetQualification(r.member_id);
+  if (!q) throw store::StoreError("the member of this submission no longer exists");
+  switch (r.form) {
+    case FormKind::kAcquisition:
+    case FormKind::kDependentAdd:
+      store.SetLinkage(q->member_id, LinkageState::kLinked, o.today, "");
+      break;
+    case FormKind::kLoss:
+    case FormKind::kDependentRemove:
+      ApplyLoss(store, r, *q);
+      break;
+    case FormKind::kChange:
+      ApplyChange(store, r, *q);
+      break;
+  }
+  r.state = LinkageState::kLinked;
+  r.linked_on = o.today;
+  store.UpdateSubmission(r);
+  store::AuditEntry e;
+  e.at = o.at;
+  e.actor = o.actor;
+  e.action = "submission.linked";
+  e.person_id = r.person_id;
+  e.detail = "insurer=" + r.insurer_number + " submission=" + r.submission_id +
+             " form=" + std::string(FormKindCode(r.form));
+  store.AppendAudit(e);
+}
+
+void Fail(store::Store& store, store::SubmissionRecord& r, const LinkOptions& o,
+          const std::string& why) {
+  r.state = LinkageState::kRegistrationError;
+  r.error = why;
+  store.UpdateSubmission(r);
+  if (r.form == FormKind::kAcquisition || r.form == FormKind::kDependentAdd) {
+    store.SetLinkage(r.member_id, LinkageState::kRegistrationError, std::nullopt, why);
+  }
+  store::AuditEntry e;
+  e.at = o.at;
+  e.actor = o.actor;
+  e.action = "submission.failed";
+  e.person_id = r.person_id;
+  e.detail = "insurer=" + r.insurer_number + " submission=" + r.submission_id;
+  store.AppendAudit(e);
+}
+
+}  // namespace
+
+LinkReport RunLinker(store::Store& store, const LinkOptions& o) {
+  LinkReport report;
+  for (;;) {
+    std::vector<store::SubmissionRecord> batch = store.DueSubmissions(o.today, o.batch_size);
+    if (batch.empty()) break;
+    // Claim: the queue shows these as being processed.
+    store.InTransaction([&] {
+      for (store::SubmissionRecord& r : batch) {
+        if (r.state == LinkageState::kProcessing) continue;
+        r.state = LinkageState::kProcessing;
+        store.UpdateSubmission(r);
+        if (r.form == FormKind::kAcquisition || r.form == FormKind::kDependentAdd) {
+          store.SetLinkage(r.member_id, LinkageState::kProcessing, std::nullopt, "");
+        }
+      }
+    });
+    // Apply the batch in one transaction; if any form fails, redo the batch
+    // one form per transaction so that only the failing one is set aside.
+    try {
+      store.InTransaction([&] {
+        for (store::SubmissionRecord& r : batch)
+          Apply(store, r, o);
+      });
+      report.linked += static_cast<int64_t>(batch.size());
+    } catch (const store::StoreError&) {
+      for (store::SubmissionRecord& r : batch) {
+        r.state = LinkageState::kProcessing;
+        try {
+          store.InTransaction([&] { Apply(store, r, o); });
+          ++report.linked;
+        } catch (const store::StoreError& e) {
+          store.InTransaction([&] { Fail(store, r, o, e.what()); });
+          ++report.failed;
+        }
+      }
+    }
+  }
+  report.documents_issued = IssueFollowUpDocuments(store, o.today);
+  return report;
+}
+
+int64_t IssueFollowUpDocuments(store::Store& store, Date today, int window_days) {
+  int64_t issued = 0;
+  int64_t after = 0;
+  std::map<std::string, store::InsurerRecord> insurers;
+  for (;;) {
+    const auto page = store.LinkedJoinersSince(today.AddDays(-window_days), after, 1000);
+    if (page.empty()) break;
+    store.InTransaction([&] {
+      for (const store::SubmissionRecord& r : page) {
+        auto it = insurers.find(r.insurer_number);
+        if (it == insurers.end()) {
+          auto ins = store.GetInsurer(r.insurer_number);
+          if (!ins) continue;
+          it = insurers.emplace(r.insurer_number, *ins).first;
+        }
+        auto q = store.GetQualification(r.member_id);
+        if (!q) continue;
+        issued += IssueDueDocuments(store, *q, it->second, r.certificate_wanted, today);
+      }
+    });
+    after = page.back().seq;
+  }
+  return issued;
+}
+
+}  // namespace onshi::intermediate

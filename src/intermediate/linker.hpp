@@ -1,0 +1,56 @@
+// The linker: the intermediate server's daily job that carries queued forms
+// into the eligibility system once the insurer's lag has passed (R-LINK-3).
+//
+// Each due submission goes submitted → processing → linked:
+//   - a new member (資格取得届, 被扶養者異動届（該当）) becomes visible to
+//     facilities from the link day (R-LINK-2);
+//   - a loss (資格喪失届) ends the insured person's qualification on the filed
+//     date, and with it every dependent's under the same 記号・番号 (a
+//     dependent is covered only through the insured person); a dependent
+//     removal ends that dependent's;
+//   - a change (変更届) adds the new name and address effective on the filed
+//     date, so a query for an earlier day still answers with the old ones.
+// A form that can no longer be applied (its member lost meanwhile, say)
+// becomes a registration error with the reason, for the insurer's report.
+//
+// Crash safety: "processing" is written in its own transaction before the
+// batch is applied, and each batch is applied in one transaction. A process
+// killed in between leaves rows in "processing", which are due by definition
+// and are picked up again by the next run; applying is idempotent because
+// the state change to "linked" commits together with the change it records.
+#ifndef ONSHI_INTERMEDIATE_LINKER_HPP_
+#define ONSHI_INTERMEDIATE_LINKER_HPP_
+
+#include <cstdint>
+#include <string>
+
+#include "store/store.hpp"
+
+namespace onshi::intermediate {
+
+struct LinkOptions {
+  Date today;
+  std::string at;                      // audit timestamp, ISO 8601 UTC
+  std::string actor = "intermediate";  // audit actor
+  int batch_size = 500;
+};
+
+struct LinkReport {
+  int64_t linked = 0;
+  int64_t failed = 0;  // became registration errors
+  int64_t documents_issued = 0;
+};
+
+// Links every submission due on or before options.today. Safe to run
+// concurrently with imports and with facility queries; two linkers on one
+// database serialise on the store's write lock.
+LinkReport RunLinker(store::Store& store, const LinkOptions& options);
+
+// Issues documents that fall due after joining (R-DOC-5: the 資格確認書 for a
+// member without マイナ保険証, 30–50 days after acquisition) for members whose
+// acquisition linked within the last `window_days`. Idempotent; run daily.
+int64_t IssueFollowUpDocuments(store::Store& store, Date today, int window_days = 60);
+
+}  // namespace onshi::intermediate
+
+#endif  // ONSHI_INTERMEDIATE_LINKER_HPP_

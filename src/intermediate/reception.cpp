@@ -1,0 +1,229 @@
+#include "intermediate/reception.hpp"
+
+#include "core/birthdays.hpp"
+#include "core/business_days.hpp"
+#include "core/preschool.hpp"
+#include "intermediate/documents.hpp"
+
+namespace onshi::intermediate {
+namespace {
+
+bool Joins(FormKind f) {
+  return f == FormKind::kAcquisition || f == FormKind::kDependentAdd;
+}
+
+store::SubmissionRecord RecordOf(const Submission& s, const ReceptionContext& ctx) {
+  store::SubmissionRecord r;
+  r.insurer_number = ctx.insurer.insurer_number;
+  r.submission_id = s.submission_id;
+  r.form = s.form;
+  r.state = LinkageState::kSubmitted;
+  r.received_on = ctx.received_on;
+  // R-LINK-3: the lag counts business days. With no lag, a form received on
+  // a weekend or holiday still waits for the next working day.
+  const int lag = ctx.insurer.link_lag_business_days;
+  r.due_on = lag == 0 && !IsBusinessDay(ctx.received_on) ? AddBusinessDays(ctx.received_on, 1)
+                                                         : AddBusinessDays(ctx.received_on, lag);
+  r.symbol = s.symbol;
+  r.number = s.number;
+  r.branch = s.branch;
+  r.name = s.name;
+  r.name_kana = s.name_kana;
+  r.birth_date = s.birth_date;
+  r.sex = s.sex;
+  r.postcode = s.postcode;
+  r.address = s.address;
+  r.event_date = s.event_date;
+  r.loss_reason = s.loss_reason;
+  r.certificate_wanted = s.certificate_wanted;
+  r.copay_percent = s.copay_percent;
+  return r;
+}
+
+ReceiveOutcome Reject(std::string field, std::string reason) {
+  ReceiveOutcome o;
+  o.status = ReceiveStatus::kRejected;
+  o.errors.push_back({0, std::move(field), std::move(reason)});
+  return o;
+}
+
+// Checks a joining form against the members already stored; returns the
+// 本人's current qualification for a dependent (for 被保険者氏名).
+std::optional<ReceiveOutcome> CheckJoining(store::Store& store, const Submission& s,
+                                           const store::InsurerRecord& insurer,
+                                           std::optional<Qualification>* insured) {
+  if (store.FindMemberId(insurer.insurer_number, s.symbol, s.number, s.branch)) {
+    return Reject("branch", "記号・番号・枝番 " + s.symbol + "・" + s.number + "・" + s.branch +
+                                " are already used by another member (枝番 must be unique "
+                                "within 記号・番号)");
+  }
+  for (Qualification& q : store.FindByInsuredNumber(insurer.insurer_number, s.symbol, s.number)) {
+    if (q.personal_family != PersonalFamily::kInsured) continue;
+    const bool current = !q.lost.has_value() || *q.lost > s.event_date;
+    if (!current) continue;
+    if (s.form == FormKind::kAcquisition) {
+      return Reject("number", "記号・番号 already belong to an insured person (本人, 枝番 " +
+                                  q.branch + "); a new insured person needs a new 番号");
+    }
+    *insured = std::move(q);
+  }
+  if (s.form == FormKind::kDependentAdd && !insured->has_value()) {
+    return Reject("number",
+                  "no insured person (本人) is registered under this 記号・番号 on the event date");
+  }
+  return std::nullopt;
+}
+
+// Checks a form about an existing member (loss, dependent removal, change).
+std::optional<ReceiveOutcome> CheckExisting(store::Store& store, const Submission& s,
+                                            const store::InsurerRecord& insurer,
+                                            std::optional<Qualification>* member) {
+  const auto id = store.FindMemberId(insurer.insurer_number, s.symbol, s.number, s.branch);
+  if (!id) return Reject("branch", "no member under these 記号・番号・枝番");
+  *member = store.GetQualification(*id);
+  const Qualification& q = **member;
+  if (s.form == FormKind::kLoss && q.personal_family != PersonalFamily::kInsured) {
+    return Reject("form",
+                  "枝番 " + q.branch +
+                      " is a dependent (家族): use 被扶養者異動届（非該当）, not 資格喪失届");
+  }
+  if (s.form == FormKind::kDependentRemove && q.personal_family != PersonalFamily::kDependent) {
+    return Reject("form", "枝番 " + q.branch + " is the insured person (本人): use 資格喪失届");
+  }
+  if (s.event_date < q.acquired) {
+    return Reject("event_date", "年月日 is before the member's 資格取得日 " + q.acquired.ToIso());
+  }
+  if (q.lost.has_value()) {
+    return Reject("form", "the member already lost the qualification on " + q.lost->ToIso());
+  }
+  return std::nullopt;
+}
+
+store::AuditEntry AuditOf(const ReceptionContext& ctx, const store::SubmissionRecord& r,
+                          std::string_view what) {
+  store::AuditEntry e;
+  e.at = ctx.at;
+  e.actor = ctx.actor;
+  e.action = "submission.received";
+  e.person_id = r.person_id;
+  // 告知要求制限: no 記号・番号 here, only the insurer's own submission id.
+  e.detail = "insurer=" + r.insurer_number + " submission=" + r.submission_id +
+             " form=" + std::string(FormKindCode(r.form)) + " result=" + std::string(what);
+  return e;
+}
+
+}  // namespace
+
+int DefaultCopayPercent(Date birth, Date on) {
+  if (IsPreschool(birth, on)) return 20;
+  return AgeOn(birth, on) >= 70 ? 20 : 30;
+}
+
+std::vector<RegistryField> CompareFormWithRegistry(const store::PersonRecord& registry,
+                                                   const Submission& form) {
+  // A form without an address (a loss) is not compared on it: the registry's
+  // own address stands in for the missing one.
+  BasicFour reg{registry.name, registry.name_kana, registry.birth_date, registry.sex,
+                registry.address};
+  BasicFour filed{form.name, form.name_kana, form.birth_date, form.sex,
+                  form.address.empty() ? registry.address : form.address};
+  return CompareWithRegistry(reg, filed);
+}
+
+ReceiveOutcome Receive(store::Store& store, const Submission& s, const ReceptionContext& ctx) {
+  const store::InsurerRecord& insurer = ctx.insurer;
+  if (auto existing = store.GetSubmission(insurer.insurer_number, s.submission_id)) {
+    ReceiveOutcome o;
+    o.status = ReceiveStatus::kAlreadyReceived;
+    o.seq = existing->seq;
+    return o;
+  }
+
+  std::optional<Qualification> related;  // the 本人 (joining dependents) or the member
+  if (auto refused = Joins(s.form) ? CheckJoining(store, s, insurer, &related)
+                                   : CheckExisting(store, s, insurer, &related)) {
+    return *refused;
+  }
+
+  store::SubmissionRecord rec = RecordOf(s, ctx);
+  ReceiveOutcome out;
+
+  // The J-LIS check (R-LINK-4).
+  const std::optional<store::PersonRecord> person = store.FindPersonByMyNumber(s.my_number);
+  if (!person) {
+    out.errors.push_back({0, "my_number", "個人番号 is not in the resident registry"});
+  } else {
+    rec.person_id = person->person_id;
+    for (RegistryField f : CompareFormWithRegistry(*person, s)) {
+      out.errors.push_back({0, std::string(RegistryFieldName(f)),
+                            "does not match the resident registry for this 個人番号"});
+    }
+    if (out.errors.empty() && !Joins(s.form) && related->person_id != person->person_id) {
+      // The number names a real resident whose data matches the form, but not
+      // the member the form is about: never apply it to that member.
+      out.errors.push_back(
+          {0, "my_number", "個人番号 belongs to a different person than this 記号・番号・枝番"});
+    }
+    if (out.errors.empty() && Joins(s.form)) {
+      for (const Qualification& q : store.QualificationsOfPerson(person->person_id)) {
+        if (q.insurer_number == insurer.insurer_number && q.Covers(s.event_date) &&
+            q.linkage != LinkageState::kRegistrationError) {
+          return Reject("my_number",
+                        "this person is already a member of the insurer (記号・番号・枝番 " +
+                            q.symbol + "・" + q.number + "・" + q.branch + ")");
+        }
+      }
+    }
+  }
+
+  if (!out.errors.empty()) {
+    out.status = ReceiveStatus::kRegistrationError;
+    rec.state = LinkageState::kRegistrationError;
+    std::string fields, reasons;
+    for (const FieldError& e : out.errors) {
+      fields += (fields.empty() ? "" : ",") + e.field;
+      reasons += (reasons.empty() ? "" : "; ") + e.field + ": " + e.reason;
+    }
+    rec.error_fields = fields;
+    rec.error = reasons;
+    store.AddSubmission(rec);
+    out.seq = rec.seq;
+    store.AppendAudit(AuditOf(ctx, rec, "registration_error"));
+    return out;
+  }
+
+  if (Joins(s.form)) {
+    Qualification q;
+    q.person_id = person->person_id;
+    q.insurer_number = insurer.insurer_number;
+    q.insurer_name = insurer.name;
+    q.symbol = s.symbol;
+    q.number = s.number;
+    q.branch = s.branch;
+    q.personal_family = s.personal_family();
+    q.birth_date = s.birth_date;
+    q.sex = s.sex;
+    q.acquired = s.event_date;
+    q.copay_percent = s.copay_percent.value_or(DefaultCopayPercent(s.birth_date, s.event_date));
+    const std::string insured_name =
+        related ? related->AttributesOn(s.event_date).name : s.name;  // 被保険者氏名
+    q.attributes.push_back(
+        {s.event_date, s.name, s.name_kana, insured_name, s.postcode, s.address});
+    q.linkage = LinkageState::kSubmitted;  // R-LINK-2: invisible until linked
+    q.submitted_on = ctx.received_on;
+    q.member_id = store.AddQualification(q);
+    rec.member_id = q.member_id;
+    // R-DOC-1 (notice) and R-DOC-5 (a ticked 資格確認書) are due on receipt.
+    out.documents_issued =
+        IssueDueDocuments(store, q, insurer, s.certificate_wanted, ctx.received_on);
+  } else {
+    rec.member_id = related->member_id;
+  }
+  store.AddSubmission(rec);
+  out.status = ReceiveStatus::kQueued;
+  out.seq = rec.seq;
+  store.AppendAudit(AuditOf(ctx, rec, "queued"));
+  return out;
+}
+
+}  // namespace onshi::intermediate

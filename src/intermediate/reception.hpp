@@ -1,0 +1,65 @@
+// Reception: the intermediate server (中間サーバー) takes one checked form from
+// an insurer (R-LINK-1) and either queues it for linkage, records it as a
+// registration error, or refuses it.
+//
+// The three outcomes differ in who must act:
+//   - kRejected: the form itself is wrong (unknown 記号・番号・枝番, an 枝番
+//     already taken, a loss for someone already gone). Nothing is stored; the
+//     insurer fixes the line and sends it again.
+//   - kRegistrationError: the form is well-formed but its My Number does not
+//     name a resident whose basic four information (氏名・生年月日・性別・住所)
+//     matches the form (R-LINK-4, the J-LIS check). The submission is stored
+//     for the error report and the portal, but no member record is created or
+//     changed: linking it to the person the number names could attach
+//     somebody's insurance to a stranger, the 2023 紐付け誤り failure.
+//   - kQueued: stored with due_on = received + the insurer's lag in business
+//     days (R-LINK-3). A new member is stored at once in state "submitted",
+//     invisible to facilities until the linker links it (R-LINK-2); losses
+//     and changes wait in the queue and are applied by the linker.
+// A submission id the insurer already used is kAlreadyReceived, whatever the
+// content: re-sending a file is harmless.
+//
+// Receive must run inside a store transaction (the importer batches many);
+// everything it writes for one form lands together or not at all.
+#ifndef ONSHI_INTERMEDIATE_RECEPTION_HPP_
+#define ONSHI_INTERMEDIATE_RECEPTION_HPP_
+
+#include <string>
+#include <vector>
+
+#include "core/registry_match.hpp"
+#include "core/submission.hpp"
+#include "store/store.hpp"
+
+namespace onshi::intermediate {
+
+enum class ReceiveStatus { kQueued, kAlreadyReceived, kRegistrationError, kRejected };
+
+struct ReceiveOutcome {
+  ReceiveStatus status = ReceiveStatus::kRejected;
+  std::vector<FieldError> errors;  // kRejected: why; kRegistrationError: the differing fields
+  int64_t seq = 0;                 // the stored submission (0 when rejected)
+  int documents_issued = 0;
+};
+
+struct ReceptionContext {
+  store::InsurerRecord insurer;
+  Date received_on;
+  std::string at;     // audit timestamp, ISO 8601 UTC
+  std::string actor;  // audit actor, e.g. "insurer:06139992"
+};
+
+ReceiveOutcome Receive(store::Store& store, const Submission& form, const ReceptionContext& ctx);
+
+// Compares a form with what the resident registry holds for its My Number.
+// Address is compared only when the form gives one (losses need none).
+std::vector<RegistryField> CompareFormWithRegistry(const store::PersonRecord& registry,
+                                                   const Submission& form);
+
+// The copay ratio (一部負担金割合) for a new member when the form gives none:
+// 20% before school age (未就学) and from 70, else 30%.
+int DefaultCopayPercent(Date birth, Date on);
+
+}  // namespace onshi::intermediate
+
+#endif  // ONSHI_INTERMEDIATE_RECEPTION_HPP_

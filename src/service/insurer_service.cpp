@@ -1,0 +1,293 @@
+#include "service/insurer_service.hpp"
+
+#include <openssl/x509.h>
+
+#include <boost/json.hpp>
+#include <boost/url/parse.hpp>
+#include <boost/url/url.hpp>
+
+#include "core/portal_status.hpp"
+#include "intake/submission_reader.hpp"
+#include "intermediate/error_report.hpp"
+#include "intermediate/importer.hpp"
+
+namespace onshi::service {
+namespace json = boost::json;
+namespace {
+
+constexpr std::string_view kPrefix = "/insurer/";
+
+http::Response Problem(int status, const std::string& title, const std::string& detail) {
+  json::object o;
+  o["type"] = "about:blank";
+  o["title"] = title;
+  o["status"] = status;
+  o["detail"] = detail;
+  return {status, "application/problem+json", {}, json::serialize(o)};
+}
+
+http::Response Json(int status, const json::value& v) {
+  return {status, "application/json;charset=UTF-8", {}, json::serialize(v)};
+}
+
+std::string Lower(std::string s) {
+  for (char& c : s)
+    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
+}
+
+json::array Errors(const std::vector<FieldError>& errors) {
+  json::array a;
+  for (const FieldError& e : errors) {
+    a.push_back(json::object{{"line", e.line}, {"field", e.field}, {"reason", e.reason}});
+  }
+  return a;
+}
+
+json::object SubmissionJson(const store::SubmissionRecord& r, Date today) {
+  const PortalStatus portal = PortalStatusOf(r.state, r.due_on, today);
+  json::object o{{"submission_id", r.submission_id},
+                 {"form", FormKindCode(r.form)},
+                 {"state", LinkageStateName(r.state)},
+                 {"received_on", r.received_on.ToIso()},
+                 {"due_on", r.due_on.ToIso()},
+                 {"symbol", r.symbol},
+                 {"number", r.number},
+                 {"branch", r.branch},
+                 {"name", r.name},
+                 {"event_date", r.event_date.ToIso()},
+                 {"portal_status", portal.label}};
+  if (r.linked_on) o["linked_on"] = r.linked_on->ToIso();
+  if (r.state == LinkageState::kRegistrationError) {
+    json::array fields;
+    std::string_view rest = r.error_fields;
+    while (!rest.empty()) {
+      const size_t comma = rest.find(',');
+      fields.emplace_back(rest.substr(0, comma));
+      rest = comma == std::string_view::npos ? "" : rest.substr(comma + 1);
+    }
+    o["error_fields"] = std::move(fields);
+    o["error"] = r.error;
+  }
+  return o;
+}
+
+json::object MemberJson(const Qualification& q, Date today) {
+  const MemberAttributes& a = q.AttributesOn(today);
+  json::object o{
+      {"insurer_number", q.insurer_number},
+      {"symbol", q.symbol},
+      {"number", q.number},
+      {"branch", q.branch},
+      {"personal_family", q.personal_family == PersonalFamily::kInsured ? "本人" : "家族"},
+      {"name", a.name},
+      {"name_kana", a.name_kana},
+      {"insured_name", a.insured_name},
+      {"postcode", a.postcode},
+      {"address", a.address},
+      {"birth_date", q.birth_date.ToIso()},
+      {"sex", static_cast<int>(q.sex)},
+      {"acquired", q.acquired.ToIso()},
+      {"copay_percent", q.copay_percent},
+      {"linkage", LinkageStateName(q.linkage)}};
+  if (q.lost) o["lost"] = q.lost->ToIso();
+  if (q.loss_reason) o["loss_reason"] = LossReasonCode(*q.loss_reason);
+  if (q.linked_on) o["linked_on"] = q.linked_on->ToIso();
+  return o;
+}
+
+// Query parameters, percent-decoded (Boost.URL).
+class Query {
+ public:
+  explicit Query(const std::string& target) {
+    auto u = boost::urls::parse_origin_form(target);
+    if (!u) {
+      ok_ = false;
+      return;
+    }
+    url_ = *u;
+  }
+  bool ok() const { return ok_; }
+  std::optional<std::string> Get(std::string_view key) const {
+    if (!ok_) return std::nullopt;
+    const boost::urls::url_view view(url_);
+    auto params = view.params();
+    auto it = params.find(key);
+    if (it == params.end()) return std::nullopt;
+    return std::string((*it).value);
+  }
+  std::string path() const { return ok_ ? std::string(url_.path()) : ""; }
+
+ private:
+  bool ok_ = true;
+  boost::urls::url url_;
+};
+
+}  // namespace
+
+InsurerService::InsurerService(StorePool& stores, const auth::FacilityCa& ca, const Clock& clock,
+                               AuditWriter& audit)
+    : stores_(stores), ca_(ca), clock_(clock), audit_(audit) {}
+
+bool InsurerService::Owns(std::string_view path) {
+  return path.substr(0, kPrefix.size()) == kPrefix;
+}
+
+http::Response InsurerService::Handle(const http::Request& request) {
+  const std::time_t now = clock_.Now();
+  const Date today = JstDate(now);
+  const Query query(request.target);
+  if (!query.ok()) return Problem(400, "bad request target", "cannot parse " + request.target);
+  const std::string path = query.path();
+
+  // Who is asking: only an insurer certificate from our CA.
+  if (request.peer_certificate_der.empty()) {
+    return Problem(401, "client certificate required",
+                   "the insurer API needs the insurer's client certificate (onshi insurer add "
+                   "--out DIR)");
+  }
+  const auto* p = reinterpret_cast<const unsigned char*>(request.peer_certificate_der.data());
+  X509* cert = d2i_X509(nullptr, &p, static_cast<long>(request.peer_certificate_der.size()));
+  if (!cert) return Problem(401, "client certificate cannot be read", "");
+  auto identity = ca_.VerifyInsurer(cert, nullptr, now);
+  X509_free(cert);
+  if (!identity.ok()) return Problem(403, "not an insurer", identity.error().ToString());
+  const std::string insurer(identity->number.digits());
+  const std::string actor = "insurer:" + insurer;
+  store::Store& store = stores_.ForThisThread();
+  const auto record = store.GetInsurer(insurer);
+  if (!record) return Problem(403, "insurer not registered", "insurer " + insurer + " is unknown");
+  auto audit = [&](const std::string& action, int64_t person_id, std::string detail) {
+    audit_.Append({0, UtcIsoTime(now), actor, action, person_id, std::move(detail), "", ""});
+  };
+
+  if (path == "/insurer/v1/submissions" && request.method == "POST") {
+    const std::string ctype = Lower(request.Header("Content-Type"));
+    intake::Format format;
+    if (ctype.rfind("text/csv", 0) == 0) {
+      format = intake::Format::kCsv;
+    } else if (ctype.rfind("application/x-ndjson", 0) == 0 ||
+               ctype.rfind("application/jsonl", 0) == 0 ||
+               ctype.rfind("application/x-jsonlines", 0) == 0) {
+      format = intake::Format::kJsonLines;
+    } else {
+      return Problem(415, "unsupported media type",
+                     "send text/csv (charset=utf-8 or shift_jis) or application/x-ndjson");
+    }
+    intake::Encoding encoding = intake::Encoding::kAuto;
+    if (ctype.find("charset=shift_jis") != std::string::npos ||
+        ctype.find("charset=windows-31j") != std::string::npos ||
+        ctype.find("charset=cp932") != std::string::npos) {
+      encoding = intake::Encoding::kShiftJis;
+    } else if (ctype.find("charset=utf-8") != std::string::npos) {
+      encoding = intake::Encoding::kUtf8;
+    }
+    auto reader = intake::SubmissionReader::FromString(request.body, format, encoding);
+    if (!reader.ok()) return Problem(400, "unreadable file", reader.error().ToString());
+    intermediate::ImportOptions o;
+    o.insurer_number = insurer;
+    o.received_on = today;
+    o.at = UtcIsoTime(now);
+    o.actor = actor;
+    const intermediate::ImportReport r = intermediate::ImportSubmissions(store, *reader, o);
+    audit("insurer.submit", 0,
+          "records=" + std::to_string(r.records) + " queued=" + std::to_string(r.queued) +
+              " rejected=" + std::to_string(r.rejected) +
+              " registration_errors=" + std::to_string(r.registration_errors));
+    json::array unknown;
+    for (const std::string& c : r.unknown_columns)
+      unknown.emplace_back(c);
+    return Json(200, json::object{{"records", r.records},
+                                  {"queued", r.queued},
+                                  {"already_received", r.already_received},
+                                  {"rejected", r.rejected},
+                                  {"registration_errors", r.registration_errors},
+                                  {"documents_issued", r.documents_issued},
+                                  {"errors", Errors(r.errors)},
+                                  {"registration_problems", Errors(r.registration_problems)},
+                                  {"unknown_columns", std::move(unknown)}});
+  }
+
+  if (path == "/insurer/v1/submissions" && request.method == "GET") {
+    store::SubmissionFilter f;
+    f.insurer_number = insurer;
+    if (auto s = query.Get("state")) {
+      auto state = ParseLinkageStateName(*s);
+      if (!state)
+        return Problem(400, "bad state",
+                       "state must be submitted, processing, linked or registration_error");
+      f.state = *state;
+    }
+    try {
+      f.after_seq = std::stoll(query.Get("after").value_or("0"));
+      f.limit = std::stoi(query.Get("limit").value_or("100"));
+    } catch (const std::exception&) {
+      return Problem(400, "bad paging", "after and limit must be whole numbers");
+    }
+    if (f.limit < 1 || f.limit > 1000) return Problem(400, "bad paging", "limit must be 1..1000");
+    json::array items;
+    int64_t last = f.after_seq;
+    for (const store::SubmissionRecord& r : store.ListSubmissions(f)) {
+      items.push_back(SubmissionJson(r, today));
+      last = r.seq;
+    }
+    audit("insurer.submissions.list", 0, "count=" + std::to_string(items.size()));
+    json::object out{{"items", std::move(items)}};
+    if (static_cast<int>(out["items"].as_array().size()) == f.limit) out["next_after"] = last;
+    return Json(200, out);
+  }
+
+  constexpr std::string_view kOne = "/insurer/v1/submissions/";
+  if (path.rfind(kOne, 0) == 0 && request.method == "GET") {
+    const std::string id = path.substr(kOne.size());
+    auto r = store.GetSubmission(insurer, id);
+    if (!r)
+      return Problem(404, "no such submission", "insurer " + insurer + " has no submission " + id);
+    audit("insurer.submissions.read", r->person_id, "submission=" + id);
+    return Json(200, SubmissionJson(*r, today));
+  }
+
+  if (path == "/insurer/v1/members" && request.method == "GET") {
+    const auto number = query.Get("number");
+    const auto branch = query.Get("branch");
+    if (!number || !branch) return Problem(400, "missing keys", "give symbol, number and branch");
+    auto id = store.FindMemberId(insurer, query.Get("symbol").value_or(""), *number, *branch);
+    if (!id)
+      return Problem(404, "no such member",
+                     "no member of insurer " + insurer + " under these keys");
+    auto q = store.GetQualification(*id);
+    audit("insurer.members.read", q->person_id, "member=" + std::to_string(*id));
+    return Json(200, MemberJson(*q, today));
+  }
+
+  if ((path == "/insurer/errors" || path == "/insurer/errors.csv") && request.method == "GET") {
+    store::SubmissionFilter f;
+    f.insurer_number = insurer;
+    const std::string state = query.Get("state").value_or("registration_error");
+    if (state != "all") {
+      auto s = ParseLinkageStateName(state);
+      if (!s)
+        return Problem(400, "bad state",
+                       "state must be all, submitted, processing, linked or registration_error");
+      f.state = *s;
+    }
+    audit("insurer.report", 0, "state=" + state);
+    if (path == "/insurer/errors") {
+      return {200,
+              "text/html;charset=utf-8",
+              {},
+              intermediate::SubmissionsHtml(store, f, today, record->name)};
+    }
+    const bool sjis = Lower(query.Get("charset").value_or("")) == "shift_jis";
+    http::Response r{200,
+                     sjis ? "text/csv;charset=Shift_JIS" : "text/csv;charset=utf-8",
+                     {},
+                     intermediate::SubmissionsCsv(store, f, today, sjis)};
+    r.headers.emplace_back("Content-Disposition",
+                           "attachment; filename=\"submissions-" + insurer + ".csv\"");
+    return r;
+  }
+  return Problem(404, "not found", "no route for " + request.method + " " + path);
+}
+
+}  // namespace onshi::service

@@ -1,0 +1,56 @@
+#include "service/linker_thread.hpp"
+
+#include <iostream>
+
+#include "intermediate/linker.hpp"
+
+namespace onshi::service {
+
+LinkerThread::LinkerThread(std::unique_ptr<store::Store> store, const Clock& clock,
+                           http::Metrics& metrics, std::chrono::seconds interval)
+    : store_(std::move(store)),
+      clock_(clock),
+      linked_(metrics.GetCounter("onshi_linker_linked_total",
+                                 "Submissions linked by the intermediate server.")),
+      failed_(metrics.GetCounter("onshi_linker_failed_total",
+                                 "Submissions that became registration errors when linking.")),
+      errors_(metrics.GetCounter("onshi_linker_run_errors_total",
+                                 "Linker rounds that failed (retried next round).")),
+      interval_(interval),
+      thread_([this] { Run(); }) {}
+
+LinkerThread::~LinkerThread() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    stop_ = true;
+  }
+  cv_.notify_all();
+  thread_.join();
+}
+
+void LinkerThread::RunOnce() {
+  const std::time_t now = clock_.Now();
+  intermediate::LinkOptions o;
+  o.today = JstDate(now);
+  o.at = UtcIsoTime(now);
+  try {
+    const intermediate::LinkReport r = intermediate::RunLinker(*store_, o);
+    linked_.Add(static_cast<uint64_t>(r.linked));
+    failed_.Add(static_cast<uint64_t>(r.failed));
+  } catch (const std::exception& e) {
+    errors_.Add();
+    std::cerr << "onshi: linker round failed (will retry): " << e.what() << std::endl;
+  }
+}
+
+void LinkerThread::Run() {
+  std::unique_lock<std::mutex> lock(mu_);
+  while (!stop_) {
+    lock.unlock();
+    RunOnce();
+    lock.lock();
+    cv_.wait_for(lock, interval_, [this] { return stop_; });
+  }
+}
+
+}  // namespace onshi::service

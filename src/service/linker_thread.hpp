@@ -1,0 +1,49 @@
+// LinkerThread: runs the intermediate server's linker (intermediate/linker.hpp)
+// inside `onshi serve` every `interval`, with the service's clock, so that a
+// running system links forms on their due day without a cron job.
+//
+// It owns its store connection and stops promptly on destruction (it waits
+// on a condition variable, not a sleep). Failures are counted in metrics and
+// retried on the next round; they never stop the server.
+#ifndef ONSHI_SERVICE_LINKER_THREAD_HPP_
+#define ONSHI_SERVICE_LINKER_THREAD_HPP_
+
+#include <chrono>
+#include <condition_variable>
+#include <memory>
+#include <mutex>
+#include <thread>
+
+#include "http/metrics.hpp"
+#include "service/clock.hpp"
+#include "store/store.hpp"
+
+namespace onshi::service {
+
+class LinkerThread {
+ public:
+  LinkerThread(std::unique_ptr<store::Store> store, const Clock& clock, http::Metrics& metrics,
+               std::chrono::seconds interval);
+  ~LinkerThread();
+  LinkerThread(const LinkerThread&) = delete;
+  LinkerThread& operator=(const LinkerThread&) = delete;
+
+ private:
+  void Run();
+  void RunOnce();
+
+  std::unique_ptr<store::Store> store_;
+  const Clock& clock_;
+  http::Counter& linked_;
+  http::Counter& failed_;
+  http::Counter& errors_;
+  std::chrono::seconds interval_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool stop_ = false;
+  std::thread thread_;
+};
+
+}  // namespace onshi::service
+
+#endif  // ONSHI_SERVICE_LINKER_THREAD_HPP_

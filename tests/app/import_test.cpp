@@ -1,0 +1,325 @@
+// Insurer submissions through the real binary: `onshi import` with a
+// Shift_JIS file, its progress bar and error file; kill -9 in the middle of
+// an import and the re-run (nothing acknowledged lost, nothing half-applied,
+// the end state equal to one clean run); the insurer API over HTTPS with
+// insurer client certificates; the linker inside `onshi serve`.
+// Rules: R-LINK-1..4, R-DOC-1.
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <boost/json.hpp>
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <thread>
+
+#include "process_util.hpp"
+
+namespace {
+
+namespace fs = std::filesystem;
+namespace json = boost::json;
+using onshi::testing::HttpAnswer;
+using onshi::testing::ParseCurl;
+using onshi::testing::Sh;
+
+const std::string kBin = ONSHI_BINARY;
+
+class ImportTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() /
+           ("onshi-import-" + std::to_string(::getpid()) + "-" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+    db_ = (dir_ / "t.db").string();
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+
+  std::string Run(const std::string& args, int* rc) {
+    return Sh(kBin + " " + args + " --db " + db_ + " 2>" + (dir_ / "stderr.txt").string(), rc);
+  }
+  std::string Stderr() {
+    std::ifstream in(dir_ / "stderr.txt");
+    std::stringstream s;
+    s << in.rdbuf();
+    return s.str();
+  }
+  std::string Sql(const std::string& db, const std::string& query) {
+    std::string out = Sh("sqlite3 " + db + " \"" + query + "\"");
+    while (!out.empty() && (out.back() == '\n' || out.back() == '\r'))
+      out.pop_back();
+    return out;
+  }
+  std::string Sql(const std::string& query) { return Sql(db_, query); }
+
+  void AddInsurer(const std::string& number, const std::string& name, const std::string& out = "") {
+    int rc = 0;
+    Run("insurer add --number " + number + " --name " + name + " --lag 2 --now 2026-11-16" +
+            (out.empty() ? "" : " --out " + (dir_ / out).string()),
+        &rc);
+    ASSERT_EQ(rc, 0) << Stderr();
+  }
+
+  fs::path dir_;
+  std::string db_;
+};
+
+// The CLI with a Shift_JIS file: per-line errors with line numbers on stderr
+// and in --errors, a progress line with rate, the summary, and exit code 3
+// because some lines were refused; good lines are queued regardless.
+TEST_F(ImportTest, ImportShiftJisFileReportsLineErrorsAndQueuesGoodLines_RLINK4) {
+  AddInsurer("06139992", "オンシ健康保険組合");
+  int rc = 0;
+  Run("forms --persons 400 --bad-per-mille 100 --today 2026-11-16 --out " +
+          (dir_ / "forms.csv").string(),
+      &rc);
+  ASSERT_EQ(rc, 0) << Stderr();
+  Sh("iconv -f UTF-8 -t CP932 " + (dir_ / "forms.csv").string() + " > " +
+     (dir_ / "forms-sjis.csv").string());
+  const std::string out = Run("import " + (dir_ / "forms-sjis.csv").string() +
+                                  " --insurer 06139992 --now 2026-11-16T10:00:00+09:00 --errors " +
+                                  (dir_ / "errors.csv").string(),
+                              &rc);
+  EXPECT_EQ(rc, 3) << out << Stderr();
+  const std::string err = Stderr();
+  EXPECT_NE(err.find("records"), std::string::npos) << err;  // the progress line
+  EXPECT_NE(err.find("/s"), std::string::npos) << err;
+  EXPECT_NE(err.find("forms-sjis.csv:"), std::string::npos) << err;  // file:line: field: reason
+  EXPECT_NE(out.find("400 records"), std::string::npos) << out;
+
+  const int queued = std::stoi(Sql("SELECT COUNT(*) FROM submissions WHERE state='submitted'"));
+  const int reg_errors =
+      std::stoi(Sql("SELECT COUNT(*) FROM submissions WHERE state='registration_error'"));
+  EXPECT_GT(queued, 300);
+  EXPECT_GT(reg_errors, 0);
+  EXPECT_EQ(Sql("SELECT COUNT(*) FROM members"), std::to_string(queued));
+  // R-DOC-1: every new member has a notice.
+  EXPECT_EQ(Sql("SELECT COUNT(DISTINCT member_id) FROM documents WHERE kind='notice'"),
+            std::to_string(queued));
+  // Names from the Shift_JIS file arrived intact.
+  EXPECT_EQ(Sql("SELECT COUNT(*) FROM member_attributes WHERE name LIKE '%\xE3\x80\x80%'"),
+            std::to_string(queued));
+
+  std::ifstream errors(dir_ / "errors.csv");
+  std::stringstream e;
+  e << errors.rdbuf();
+  EXPECT_NE(e.str().find("line,kind,field,reason"), std::string::npos);
+  EXPECT_NE(e.str().find(",rejected,my_number,"), std::string::npos) << e.str();
+  EXPECT_NE(e.str().find(",registration_error,name,"), std::string::npos) << e.str();
+
+  // The error report export lists exactly the registration errors.
+  const std::string csv = Run("submissions --insurer 06139992 --state registration_error", &rc);
+  EXPECT_EQ(rc, 0);
+  int rows = 0;
+  for (char c : csv)
+    rows += c == '\n';
+  EXPECT_EQ(rows, reg_errors + 1);  // + header
+  EXPECT_NE(csv.find("登録エラー: 勤務先に確認"), std::string::npos);
+
+  // The linker on the due day (2 business days after Monday 11-16: 11-18).
+  std::string linked = Run("link --now 2026-11-17", &rc);
+  EXPECT_NE(linked.find(" 0 linked"), std::string::npos) << linked;
+  linked = Run("link --now 2026-11-18", &rc);
+  EXPECT_NE(linked.find(std::to_string(queued) + " linked"), std::string::npos) << linked;
+  EXPECT_EQ(Sql("SELECT COUNT(*) FROM members WHERE linkage='linked'"), std::to_string(queued));
+  Run("audit verify", &rc);
+  EXPECT_EQ(rc, 0);
+}
+
+// kill -9 during an import: the killed run loses only its uncommitted batch,
+// leaves no half-applied record, and a re-run ends in exactly the state one
+// clean run produces.
+TEST_F(ImportTest, KillDashNineDuringImportLosesNothingAcknowledgedAndRerunCompletes) {
+  AddInsurer("06139992", "オンシ健康保険組合");
+  int rc = 0;
+  constexpr int kLines = 60000;
+  Run("forms --persons " + std::to_string(kLines) +
+          " --bad-per-mille 20 --today 2026-11-16 --out " + (dir_ / "forms.csv").string(),
+      &rc);
+  ASSERT_EQ(rc, 0) << Stderr();
+  // A twin database for the clean run.
+  const std::string clean = (dir_ / "clean.db").string();
+  Sh("sqlite3 " + db_ + " \"VACUUM INTO '" + clean + "'\"");
+  fs::copy_file(db_ + ".keys", clean + ".keys");
+
+  const pid_t pid = ::fork();
+  if (pid == 0) {
+    ::execl(ONSHI_BINARY, ONSHI_BINARY, "import", (dir_ / "forms.csv").c_str(), "--insurer",
+            "06139992", "--now", "2026-11-16T10:00:00+09:00", "--quiet", "--db", db_.c_str(),
+            static_cast<char*>(nullptr));
+    ::_exit(127);
+  }
+  // Wait until some batches are committed, then kill without warning.
+  int committed = 0;
+  for (int i = 0; i < 600 && committed < 6000; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    const std::string n = Sql("SELECT COUNT(*) FROM submissions");
+    committed = n.empty() ? 0 : std::stoi(n);
+  }
+  int status = 0;
+  ASSERT_EQ(::waitpid(pid, &status, WNOHANG), 0) << "the import finished before the kill";
+  ASSERT_EQ(::kill(pid, SIGKILL), 0);
+  ASSERT_EQ(::waitpid(pid, &status, 0), pid);
+  ASSERT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
+
+  EXPECT_EQ(Sql("PRAGMA integrity_check"), "ok");
+  const int after_kill = std::stoi(Sql("SELECT COUNT(*) FROM submissions"));
+  EXPECT_GE(after_kill, committed);  // acknowledged batches survived
+  EXPECT_LT(after_kill, kLines);     // it really was interrupted
+  // No half-applied record: every queued acquisition has its member and its
+  // notice, every member has its submission.
+  EXPECT_EQ(Sql("SELECT COUNT(*) FROM submissions s WHERE state<>'registration_error' AND NOT "
+                "EXISTS (SELECT 1 FROM members m WHERE m.member_id=s.member_id)"),
+            "0");
+  EXPECT_EQ(Sql("SELECT COUNT(*) FROM members m WHERE NOT EXISTS (SELECT 1 FROM submissions s "
+                "WHERE s.member_id=m.member_id)"),
+            "0");
+  EXPECT_EQ(Sql("SELECT COUNT(*) FROM members m WHERE NOT EXISTS (SELECT 1 FROM documents d "
+                "WHERE d.member_id=m.member_id AND d.kind='notice')"),
+            "0");
+  Sh(kBin + " audit verify --db " + db_, &rc);
+  EXPECT_EQ(rc, 0);
+
+  // Re-run to completion, and a clean run on the twin.
+  const std::string rerun = Run("import " + (dir_ / "forms.csv").string() +
+                                    " --insurer 06139992 --now 2026-11-16T11:00:00+09:00 --quiet",
+                                &rc);
+  EXPECT_EQ(rc, 3) << rerun << Stderr();
+  EXPECT_NE(rerun.find(" already received"), std::string::npos);
+  Sh(kBin + " import " + (dir_ / "forms.csv").string() +
+         " --insurer 06139992 --now 2026-11-16T10:00:00+09:00 --quiet --db " + clean +
+         " 2>/dev/null",
+     &rc);
+  EXPECT_EQ(rc, 3);
+  for (const std::string q :
+       {"SELECT COUNT(*) FROM submissions", "SELECT COUNT(*) FROM members",
+        "SELECT COUNT(*) FROM documents", "SELECT COUNT(*) FROM member_attributes",
+        "SELECT state, COUNT(*) FROM submissions GROUP BY state ORDER BY state",
+        "SELECT group_concat(submission_id) FROM (SELECT submission_id FROM submissions WHERE "
+        "state='registration_error' ORDER BY submission_id)",
+        "SELECT COUNT(DISTINCT submission_id) FROM submissions"}) {
+    EXPECT_EQ(Sql(q), Sql(clean, q)) << q;
+  }
+  Sh(kBin + " audit verify --db " + db_, &rc);
+  EXPECT_EQ(rc, 0);
+}
+
+// The insurer API: mutual TLS with an insurer certificate; each insurer sees
+// only its own submissions and members; a facility certificate opens nothing.
+class InsurerApiTest : public ImportTest {
+ protected:
+  HttpAnswer Curl(const std::string& who, const std::string& path, const std::string& extra = "") {
+    std::string cert;
+    if (!who.empty()) {
+      cert = " --cert " + (dir_ / who / "cert.pem").string() + " --key " +
+             (dir_ / who / "key.pem").string();
+    }
+    return ParseCurl(Sh("curl -s -i --max-time 30 --cacert " + (dir_ / "a/ca.pem").string() + cert +
+                        " " + extra + " '" + base_ + path + "'"));
+  }
+  std::string base_;
+};
+
+TEST_F(InsurerApiTest, EachInsurerSeesAndChangesOnlyItsOwnAndLinkerRunsInServe) {
+  AddInsurer("06139992", "オンシ健康保険組合", "a");
+  AddInsurer("06130033", "べつの健康保険組合", "b");
+  int rc = 0;
+  Run("facility add --code 1310000011 --now 2026-11-16 --out " + (dir_ / "clinic").string(), &rc);
+  ASSERT_EQ(rc, 0);
+  Run("forms --persons 30 --bad-per-mille 0 --today 2026-11-16 --out " +
+          (dir_ / "forms.csv").string(),
+      &rc);
+  ASSERT_EQ(rc, 0);
+  // Insurer A's earlier file, imported on Monday 11-16 (due Wednesday 11-18).
+  Run("import " + (dir_ / "forms.csv").string() +
+          " --insurer 06139992 --quiet --now 2026-11-16T10:00:00+09:00",
+      &rc);
+  ASSERT_EQ(rc, 0) << Stderr();
+
+  onshi::testing::ServeProcess server;
+  base_ = server.Start({"--db", db_, "--now", "2026-11-23T10:00:00+09:00", "--link-every", "1"});
+  ASSERT_EQ(base_.rfind("https://", 0), 0u) << base_;
+
+  // The linker thread links A's due forms without being asked.
+  HttpAnswer a;
+  for (int i = 0; i < 100; ++i) {
+    a = Curl("a", "/insurer/v1/submissions/F000000001");
+    if (a.body.find("\"state\":\"linked\"") != std::string::npos) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  ASSERT_EQ(a.status, 200) << a.body;
+  EXPECT_NE(a.body.find("\"state\":\"linked\""), std::string::npos) << a.body;
+  EXPECT_NE(a.body.find("\"portal_status\":\"登録済み\""), std::string::npos) << a.body;
+
+  // B cannot read A's submission or member, even knowing the keys.
+  EXPECT_EQ(Curl("b", "/insurer/v1/submissions/F000000001").status, 404);
+  const json::value sub = json::parse(a.body);
+  const std::string keys =
+      "/insurer/v1/members?symbol=" + std::string(sub.at("symbol").as_string()) +
+      "&number=" + std::string(sub.at("number").as_string()) + "&branch=00";
+  HttpAnswer m = Curl("a", keys);
+  EXPECT_EQ(m.status, 200) << m.body;
+  EXPECT_NE(m.body.find("\"linkage\":\"linked\""), std::string::npos) << m.body;
+  EXPECT_EQ(m.body.find("my_number"), std::string::npos);
+  EXPECT_EQ(Curl("b", keys).status, 404);
+  // No certificate, or a facility's: refused.
+  EXPECT_EQ(Curl("", "/insurer/v1/submissions").status, 401);
+  EXPECT_EQ(Curl("clinic", "/insurer/v1/submissions").status, 403);
+
+  // B submits a Shift_JIS CSV with Japanese headers: a form whose My Number
+  // names nobody, and a loss for A's member (not B's), reported by line.
+  const std::string body =
+      "受付番号,届出種別,個人番号,氏名,氏名カナ,生年月日,性別,郵便番号,住所,記号,番号,枝番,"
+      "資格取得年月日,喪失事由,資格確認書交付希望\n"
+      "B1,資格取得届,123456789018,山田　太郎,ヤマダ　タロウ,19800505,1,100-0013,東京都,1,1,00,"
+      "20261101,,0\n"
+      "B2,資格喪失届,123456789018,山田　太郎,,19800505,1,,," +
+      std::string(sub.at("symbol").as_string()) + "," + std::string(sub.at("number").as_string()) +
+      ",00,20261101,03,0\n";
+  std::ofstream(dir_ / "b.csv", std::ios::binary) << body;
+  Sh("iconv -f UTF-8 -t CP932 " + (dir_ / "b.csv").string() + " > " +
+     (dir_ / "b-sjis.csv").string());
+  HttpAnswer post = Curl("b", "/insurer/v1/submissions",
+                         "-H 'Content-Type: text/csv; charset=Shift_JIS' --data-binary @" +
+                             (dir_ / "b-sjis.csv").string());
+  ASSERT_EQ(post.status, 200) << post.body;
+  const json::value report = json::parse(post.body);
+  EXPECT_EQ(report.at("records").as_int64(), 2);
+  // B1: the number is well-formed but names nobody: a registration error.
+  EXPECT_EQ(report.at("registration_errors").as_int64(), 1) << post.body;
+  // B2: A's member does not exist for B.
+  EXPECT_EQ(report.at("rejected").as_int64(), 1) << post.body;
+  EXPECT_EQ(report.at("errors").as_array()[0].at("line").as_int64(), 3);
+  EXPECT_EQ(report.at("errors").as_array()[0].at("field").as_string(), "branch");
+  // A's member is untouched.
+  EXPECT_EQ(Curl("a", keys).body.find("\"lost\""), std::string::npos);
+
+  // The error report page and CSV for B.
+  HttpAnswer page = Curl("b", "/insurer/errors");
+  EXPECT_EQ(page.status, 200);
+  EXPECT_NE(page.body.find("べつの健康保険組合"), std::string::npos);
+  EXPECT_NE(page.body.find("B1"), std::string::npos);
+  EXPECT_EQ(page.body.find("F000000001"), std::string::npos);
+  HttpAnswer csv = Curl("b", "/insurer/errors.csv?charset=shift_jis");
+  EXPECT_EQ(csv.status, 200);
+  EXPECT_NE(csv.Header("Content-Type").find("Shift_JIS"), std::string::npos);
+  // A bad media type and a bad state are problem details.
+  HttpAnswer bad = Curl("b", "/insurer/v1/submissions", "-H 'Content-Type: text/plain' -d x");
+  EXPECT_EQ(bad.status, 415);
+  EXPECT_NE(bad.Header("Content-Type").find("application/problem+json"), std::string::npos);
+  EXPECT_EQ(Curl("b", "/insurer/v1/submissions?state=nope").status, 400);
+  server.Stop();
+
+  // Every API access is in the audit log, with the insurer as actor.
+  EXPECT_NE(Sql("SELECT COUNT(*) FROM audit_log WHERE actor='insurer:06130033'"), "0");
+  Sh(kBin + " audit verify --db " + db_, &rc);
+  EXPECT_EQ(rc, 0);
+}
+
+}  // namespace

@@ -1,0 +1,110 @@
+// Helpers for the tests that drive the real `onshi` binary: run a shell
+// command, start `onshi serve` on a free port, and talk to it with curl.
+#ifndef ONSHI_TESTS_APP_PROCESS_UTIL_HPP_
+#define ONSHI_TESTS_APP_PROCESS_UTIL_HPP_
+
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <array>
+#include <cstdio>
+#include <string>
+#include <vector>
+
+namespace onshi::testing {
+
+// Runs `cmd` with /bin/sh and returns its stdout; the exit code goes to
+// `exit_code` (-1 if it did not exit normally).
+inline std::string Sh(const std::string& cmd, int* exit_code = nullptr) {
+  FILE* p = ::popen(cmd.c_str(), "r");
+  std::string out;
+  std::array<char, 8192> buf;
+  size_t n;
+  while ((n = std::fread(buf.data(), 1, buf.size(), p)) > 0)
+    out.append(buf.data(), n);
+  const int status = ::pclose(p);
+  if (exit_code) *exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return out;
+}
+
+struct HttpAnswer {
+  int status = 0;
+  std::string headers;
+  std::string body;
+  std::string Header(const std::string& name) const {
+    const size_t at = headers.find(name + ": ");
+    if (at == std::string::npos) return "";
+    const size_t end = headers.find("\r\n", at);
+    return headers.substr(at + name.size() + 2, end - at - name.size() - 2);
+  }
+};
+
+// Splits the output of `curl -s -i` into status, headers and body.
+inline HttpAnswer ParseCurl(const std::string& raw) {
+  HttpAnswer a;
+  const size_t split = raw.find("\r\n\r\n");
+  if (split == std::string::npos) return a;
+  a.headers = raw.substr(0, split + 2);
+  a.body = raw.substr(split + 4);
+  if (a.headers.size() > 12) a.status = std::stoi(a.headers.substr(9, 3));
+  return a;
+}
+
+// `onshi serve` in a child process on 127.0.0.1:0. Start() returns the base
+// URL it announces ("" if it did not start); the destructor stops it.
+class ServeProcess {
+ public:
+  ServeProcess() = default;
+  ServeProcess(const ServeProcess&) = delete;
+  ServeProcess& operator=(const ServeProcess&) = delete;
+  ~ServeProcess() { Stop(); }
+
+  std::string Start(const std::vector<std::string>& extra_args) {
+    std::vector<std::string> args = {ONSHI_BINARY, "serve", "--listen", "127.0.0.1:0"};
+    args.insert(args.end(), extra_args.begin(), extra_args.end());
+    int out[2];
+    if (::pipe(out) != 0) return "";
+    pid_ = ::fork();
+    if (pid_ == 0) {
+      ::dup2(out[1], 1);
+      ::close(out[0]);
+      std::vector<char*> argv;
+      for (std::string& a : args)
+        argv.push_back(a.data());
+      argv.push_back(nullptr);
+      ::execv(ONSHI_BINARY, argv.data());
+      ::_exit(127);
+    }
+    ::close(out[1]);
+    std::string banner;
+    char c;
+    while (::read(out[0], &c, 1) == 1 && c != '\n')
+      banner += c;
+    ::close(out[0]);
+    const size_t scheme = banner.find("://");
+    if (scheme == std::string::npos) return "";
+    std::string base = banner.substr(banner.rfind(' ', scheme) + 1);
+    if (!base.empty() && base.back() == '/') base.pop_back();
+    return base;
+  }
+
+  pid_t pid() const { return pid_; }
+
+  // SIGTERM and wait; returns the exit status (or -1 if not running).
+  int Stop() {
+    if (pid_ <= 0) return -1;
+    ::kill(pid_, SIGTERM);
+    int status = 0;
+    ::waitpid(pid_, &status, 0);
+    pid_ = 0;
+    return status;
+  }
+
+ private:
+  pid_t pid_ = 0;
+};
+
+}  // namespace onshi::testing
+
+#endif  // ONSHI_TESTS_APP_PROCESS_UTIL_HPP_

@@ -1,0 +1,533 @@
+// The intermediate server end to end over a real SQLite store: reception
+// (validation, the registry check, 枝番 uniqueness), the lag in business
+// days, the linker's forms, documents, idempotent re-runs.
+#include <gtest/gtest.h>
+#include <sqlite3.h>
+
+#include <filesystem>
+#include <sstream>
+
+#include "core/eligibility.hpp"
+#include "core/portal_status.hpp"
+#include "intake/submission_reader.hpp"
+#include "intermediate/error_report.hpp"
+#include "intermediate/importer.hpp"
+#include "intermediate/linker.hpp"
+#include "store/store.hpp"
+
+namespace onshi::intermediate {
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr const char* kInsurer = "06139992";
+constexpr const char* kHeader =
+    "submission_id,form,my_number,name,name_kana,birth_date,sex,postcode,address,symbol,number,"
+    "branch,event_date,loss_reason,certificate_wanted\n";
+
+Date D(int y, int m, int d) {
+  return Date::FromYmd(y, m, d);
+}
+
+struct Resident {
+  MyNumber my_number;
+  store::PersonRecord person;
+};
+
+class IntermediateTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::path(::testing::TempDir()) /
+           ("intermediate-" + std::to_string(::getpid()) + "-" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+    db_ = (dir_ / "t.db").string();
+    store_ = store::OpenStore(db_, (dir_ / "t.keys").string());
+    store::InsurerRecord ins;
+    ins.insurer_number = kInsurer;
+    ins.name = "オンシ健康保険組合";
+    ins.category = "組合健保";
+    ins.link_lag_business_days = 2;
+    store_->PutInsurer(ins);
+    taro_ = AddResident("山田\u3000太郎", "ヤマダ\u3000タロウ", D(1980, 5, 5), Sex::kMale,
+                        "東京都千代田区霞が関一丁目２番３号", 1);
+    hanako_ = AddResident("山田\u3000花子", "ヤマダ\u3000ハナコ", D(1982, 7, 7), Sex::kFemale,
+                          "東京都千代田区霞が関一丁目２番３号", 2);
+    jiro_ = AddResident("髙橋\u3000次郎", "タカハシ\u3000ジロウ", D(1990, 1, 20), Sex::kMale,
+                        "大阪府大阪市北区梅田３－１－１", 3);
+  }
+  void TearDown() override {
+    store_.reset();
+    fs::remove_all(dir_);
+  }
+
+  Resident AddResident(std::string name, std::string kana, Date birth, Sex sex, std::string address,
+                       uint64_t base) {
+    store::PersonRecord p;
+    p.name = std::move(name);
+    p.name_kana = std::move(kana);
+    p.birth_date = birth;
+    p.sex = sex;
+    p.postcode = "100-0013";
+    p.address = std::move(address);
+    const MyNumber n = MyNumber::FromBase(77'000'000'000ULL + base);
+    p.person_id = store_->AddPerson(p, n);
+    return {n, p};
+  }
+
+  static std::string Digits(const Resident& r) {
+    return std::string(r.my_number.digits_for_hashing());
+  }
+
+  // One CSV line; fields in kHeader order.
+  static std::string Line(const std::string& id, const std::string& form, const std::string& mn,
+                          const std::string& name, const std::string& kana,
+                          const std::string& birth, const std::string& sex,
+                          const std::string& address, const std::string& branch,
+                          const std::string& event, const std::string& reason = "",
+                          const std::string& tick = "0", const std::string& number = "1234") {
+    return id + "," + form + "," + mn + "," + name + "," + kana + "," + birth + "," + sex +
+           ",100-0013," + address + ",10," + number + "," + branch + "," + event + "," + reason +
+           "," + tick + "\n";
+  }
+
+  std::string TaroLine(const std::string& id = "S1", const std::string& tick = "0") {
+    return Line(id, "acquisition", Digits(taro_), "山田　太郎", "ヤマダ　タロウ", "19800505", "1",
+                "東京都千代田区霞が関1-2-3", "00", "20250401", "", tick);
+  }
+  std::string HanakoLine(const std::string& id = "S2") {
+    return Line(id, "dependent_add", Digits(hanako_), "山田　花子", "ﾔﾏﾀﾞ ﾊﾅｺ", "19820707", "2",
+                "東京都千代田区霞ヶ関一丁目2番3号", "01", "20250401");
+  }
+
+  ImportReport Import(const std::string& body, Date received = D(2025, 4, 25)) {
+    auto reader = intake::SubmissionReader::FromString(body, intake::Format::kCsv);
+    EXPECT_TRUE(reader.ok()) << (reader.ok() ? "" : reader.error().ToString());
+    ImportOptions o;
+    o.insurer_number = kInsurer;
+    o.received_on = received;
+    o.at = "2025-04-25T01:00:00Z";
+    o.actor = std::string("insurer:") + kInsurer;
+    o.batch_size = 3;  // several batches even in small tests
+    return ImportSubmissions(*store_, *reader, o);
+  }
+
+  LinkReport Link(Date today) {
+    LinkOptions o;
+    o.today = today;
+    o.at = today.ToIso() + "T00:00:00Z";
+    return RunLinker(*store_, o);
+  }
+
+  EligibilityDecision Check(const std::string& branch, Date on, Date today) {
+    InsuranceCardQuery q;
+    q.insurer_number = kInsurer;
+    q.symbol = "10";
+    q.number = "1234";
+    q.branch = branch;
+    q.birth_date = branch == "01" ? D(1982, 7, 7) : D(1980, 5, 5);
+    const auto records = store::LoadForCardQuery(*store_, q);
+    return DecideByInsuranceCard(q, records, on, today);
+  }
+
+  fs::path dir_;
+  std::string db_;
+  std::unique_ptr<store::Store> store_;
+  Resident taro_{MyNumber::FromBase(0), {}}, hanako_{MyNumber::FromBase(0), {}},
+      jiro_{MyNumber::FromBase(0), {}};
+};
+
+// R-LINK-3: received Friday 2025-04-25 with a lag of 2 business days: Monday
+// 28th is one, Tuesday 29th is 昭和の日, so the record links on Wednesday 30th.
+// R-LINK-2: until then facilities see no qualification, flagged as the lag.
+TEST_F(IntermediateTest, AcquisitionLinksAfterLagInBusinessDaysOverWeekendAndHoliday_RLINK3) {
+  const ImportReport r = Import(std::string(kHeader) + TaroLine());
+  EXPECT_EQ(r.queued, 1);
+  EXPECT_EQ(r.rejected, 0);
+  auto sub = store_->GetSubmission(kInsurer, "S1");
+  ASSERT_TRUE(sub);
+  EXPECT_EQ(sub->state, LinkageState::kSubmitted);
+  EXPECT_EQ(sub->due_on, D(2025, 4, 30));
+  EXPECT_EQ(PortalStatusOf(sub->state, sub->due_on, D(2025, 4, 28)).label, "データ連携中");
+
+  auto before = Check("00", D(2025, 4, 28), D(2025, 4, 28));
+  EXPECT_EQ(before.validity, QualificationValidity::kNotFound);
+  EXPECT_EQ(before.reason, EligibilityReason::kLinkagePending);
+  EXPECT_TRUE(before.likely_time_lag);  // R-LINK-4: within 3 months of joining
+
+  for (Date d : {D(2025, 4, 26), D(2025, 4, 27), D(2025, 4, 28), D(2025, 4, 29)}) {
+    EXPECT_EQ(Link(d).linked, 0) << d.ToIso();
+  }
+  EXPECT_EQ(store_->GetSubmission(kInsurer, "S1")->state, LinkageState::kSubmitted);
+  EXPECT_EQ(Link(D(2025, 4, 30)).linked, 1);
+  sub = store_->GetSubmission(kInsurer, "S1");
+  EXPECT_EQ(sub->state, LinkageState::kLinked);
+  EXPECT_EQ(sub->linked_on, D(2025, 4, 30));
+  EXPECT_EQ(PortalStatusOf(sub->state, sub->due_on, D(2025, 4, 30)).label, "登録済み");
+
+  auto after = Check("00", D(2025, 4, 30), D(2025, 4, 30));
+  EXPECT_EQ(after.validity, QualificationValidity::kValid);
+  // Answers as of a past date use the acquisition date, not the link date.
+  EXPECT_EQ(Check("00", D(2025, 4, 1), D(2025, 4, 30)).validity, QualificationValidity::kValid);
+  EXPECT_EQ(Check("00", D(2025, 3, 31), D(2025, 4, 30)).validity, QualificationValidity::kNotFound);
+  // Running the linker again changes nothing.
+  EXPECT_EQ(Link(D(2025, 5, 1)).linked, 0);
+}
+
+TEST_F(IntermediateTest, ZeroLagLinksOnTheDayOfReceiptIfItIsABusinessDay_RLINK3) {
+  auto ins = *store_->GetInsurer(kInsurer);
+  ins.link_lag_business_days = 0;
+  store_->PutInsurer(ins);
+  Import(std::string(kHeader) + TaroLine(), D(2025, 5, 3));  // Saturday of Golden Week
+  EXPECT_EQ(store_->GetSubmission(kInsurer, "S1")->due_on, D(2025, 5, 7));
+}
+
+// R-DOC-1: a notice for every new member; R-DOC-5: a 資格確認書 when ticked.
+TEST_F(IntermediateTest, NewMembersGetNoticeAndTickedCertificate_RDOC1_RDOC5) {
+  const ImportReport r = Import(std::string(kHeader) + TaroLine("S1", "1") + HanakoLine());
+  EXPECT_EQ(r.queued, 2);
+  auto taro = store_->FindMemberId(kInsurer, "10", "1234", "00");
+  auto hanako = store_->FindMemberId(kInsurer, "10", "1234", "01");
+  ASSERT_TRUE(taro && hanako);
+  const auto td = store_->DocumentsOfMember(*taro);
+  ASSERT_EQ(td.size(), 2u);
+  EXPECT_EQ(td[0].kind, DocumentKind::kQualificationNotice);
+  EXPECT_EQ(td[0].reason, "R-DOC-1");
+  EXPECT_EQ(td[1].kind, DocumentKind::kCertificate);
+  EXPECT_EQ(td[1].reason, "R-DOC-5");
+  const auto hd = store_->DocumentsOfMember(*hanako);
+  ASSERT_EQ(hd.size(), 1u);
+  EXPECT_EQ(hd[0].kind, DocumentKind::kQualificationNotice);
+
+  // R-DOC-5: no tick and no マイナ保険証 → a certificate 30–50 days after
+  // acquisition, issued by the daily job, once.
+  Link(D(2025, 4, 30));
+  EXPECT_EQ(IssueFollowUpDocuments(*store_, D(2025, 5, 20)), 1);  // day 49 after 4/1: due
+  EXPECT_EQ(store_->DocumentsOfMember(*hanako).size(), 2u);
+  EXPECT_EQ(IssueFollowUpDocuments(*store_, D(2025, 5, 21)), 0);
+  EXPECT_EQ(store_->DocumentsOfMember(*hanako).size(), 2u);
+  EXPECT_EQ(store_->DocumentsOfMember(*taro).size(), 2u);  // already has one
+}
+
+TEST_F(IntermediateTest, DependentNeedsInsuredAndCarriesInsuredName) {
+  // A dependent with no insured person under the 記号・番号 is refused.
+  ImportReport r = Import(std::string(kHeader) + HanakoLine("D0"));
+  ASSERT_EQ(r.rejected, 1);
+  EXPECT_EQ(r.errors[0].line, 2);
+  EXPECT_EQ(r.errors[0].field, "number");
+  r = Import(std::string(kHeader) + TaroLine() + HanakoLine());
+  EXPECT_EQ(r.queued, 2);
+  auto hanako = store_->GetQualification(*store_->FindMemberId(kInsurer, "10", "1234", "01"));
+  EXPECT_EQ(hanako->personal_family, PersonalFamily::kDependent);
+  EXPECT_EQ(hanako->attributes[0].insured_name, "山田\u3000太郎");
+  EXPECT_EQ(hanako->attributes[0].name_kana, "ヤマダ\u3000ハナコ");  // widened from half-width
+  EXPECT_EQ(hanako->copay_percent, 30);
+}
+
+// 枝番 must be unique within 記号・番号: in the store and within one file.
+TEST_F(IntermediateTest, BranchNumberMustBeUniqueWithinSymbolAndNumber) {
+  const std::string dup =
+      Line("S9", "dependent_add", Digits(jiro_), "髙橋　次郎", "タカハシ　ジロウ", "19900120", "1",
+           "大阪府大阪市北区梅田3-1-1", "00", "20250401");
+  ImportReport r = Import(std::string(kHeader) + TaroLine() + dup);
+  EXPECT_EQ(r.queued, 1);
+  ASSERT_EQ(r.rejected, 1);
+  EXPECT_EQ(r.errors[0].line, 3);
+  EXPECT_EQ(r.errors[0].field, "branch");
+  EXPECT_NE(r.errors[0].reason.find("unique"), std::string::npos);
+}
+
+// R-LINK-4 and the 紐付け誤り incidents: a form whose basic information does
+// not match the registry for its My Number is a registration error naming the
+// fields, and no member record is created for anybody.
+TEST_F(IntermediateTest, RegistryMismatchIsRegistrationErrorNamingFieldsAndLinksNobody_RLINK4) {
+  struct Case {
+    std::string id, name, kana, birth, sex, address, field;
+  };
+  const std::vector<Case> cases = {
+      {"M1", "山田　太朗", "ヤマダ　タロウ", "19800505", "1", "東京都千代田区霞が関1-2-3", "name"},
+      {"M2", "山田　太郎", "ヤマダ　タロ", "19800505", "1", "東京都千代田区霞が関1-2-3",
+       "name_kana"},
+      {"M3", "山田　太郎", "ヤマダ　タロウ", "19800506", "1", "東京都千代田区霞が関1-2-3",
+       "birth_date"},
+      {"M4", "山田　太郎", "ヤマダ　タロウ", "19800505", "2", "東京都千代田区霞が関1-2-3", "sex"},
+      {"M5", "山田　太郎", "ヤマダ　タロウ", "19800505", "1", "東京都千代田区霞が関1-2-4",
+       "address"},
+  };
+  for (size_t i = 0; i < cases.size(); ++i) {
+    const Case& c = cases[i];
+    const std::string line =
+        Line(c.id, "acquisition", Digits(taro_), c.name, c.kana, c.birth, c.sex, c.address, "00",
+             "20250401", "", "0", std::to_string(5000 + i));
+    const ImportReport r = Import(std::string(kHeader) + line);
+    EXPECT_EQ(r.registration_errors, 1) << c.id;
+    ASSERT_EQ(r.registration_problems.size(), 1u) << c.id;
+    EXPECT_EQ(r.registration_problems[0].field, c.field) << c.id;
+    EXPECT_EQ(r.registration_problems[0].line, 2) << c.id;
+    auto sub = store_->GetSubmission(kInsurer, c.id);
+    ASSERT_TRUE(sub);
+    EXPECT_EQ(sub->state, LinkageState::kRegistrationError);
+    EXPECT_EQ(sub->error_fields, c.field);
+    EXPECT_EQ(sub->member_id, 0);
+    EXPECT_FALSE(store_->FindMemberId(kInsurer, "10", std::to_string(5000 + i), "00"));
+  }
+  EXPECT_TRUE(store_->QualificationsOfPerson(taro_.person.person_id).empty());
+  // The person the number names sees the error on the portal.
+  const auto mine = store_->SubmissionsOfPerson(taro_.person.person_id);
+  ASSERT_EQ(mine.size(), cases.size());
+  EXPECT_EQ(PortalStatusOf(mine[0].state, mine[0].due_on, D(2025, 5, 1)).label,
+            "登録エラー: 勤務先に確認");
+  // The linker never links them.
+  EXPECT_EQ(Link(D(2025, 6, 1)).linked, 0);
+}
+
+TEST_F(IntermediateTest, UnknownMyNumberOrSomeoneElsesIsRegistrationError_RLINK4) {
+  // A valid check digit that nobody holds.
+  const std::string unknown = Line(
+      "U1", "acquisition", std::string(MyNumber::FromBase(123).digits_for_hashing()), "山田　太郎",
+      "ヤマダ　タロウ", "19800505", "1", "東京都千代田区霞が関1-2-3", "00", "20250401");
+  // Taro's data with Jiro's number: the 2023 incident pattern.
+  const std::string swapped =
+      Line("U2", "acquisition", Digits(jiro_), "山田　太郎", "ヤマダ　タロウ", "19800505", "1",
+           "東京都千代田区霞が関1-2-3", "00", "20250401", "", "0", "777");
+  const ImportReport r = Import(std::string(kHeader) + unknown + swapped);
+  EXPECT_EQ(r.registration_errors, 2);
+  EXPECT_EQ(store_->GetSubmission(kInsurer, "U1")->error_fields, "my_number");
+  EXPECT_EQ(store_->GetSubmission(kInsurer, "U2")->error_fields,
+            "name,name_kana,birth_date,address");
+  EXPECT_TRUE(store_->QualificationsOfPerson(jiro_.person.person_id).empty());
+}
+
+// Variants the registry check must accept (R-LINK-4 is about inaccurate data,
+// not about how it is written): 髙/高, half-width kana, address forms.
+TEST_F(IntermediateTest, NormalisedVariantsMatchTheRegistry) {
+  const std::string line =
+      Line("N1", "acquisition", Digits(jiro_), "高橋 次郎", "ﾀｶﾊｼ ｼﾞﾛｳ", "1990-01-20", "男",
+           "大阪府大阪市北区梅田三丁目1番1号", "00", "R7.4.1", "", "0", "900");
+  const ImportReport r = Import(std::string(kHeader) + line);
+  EXPECT_EQ(r.queued, 1) << (r.registration_problems.empty() ? ""
+                                                             : r.registration_problems[0].field);
+}
+
+// Every validation error names its line and field; good lines still land.
+TEST_F(IntermediateTest, EachValidationErrorHasLineAndFieldAndGoodLinesLand) {
+  std::string bad_digit = Digits(jiro_);
+  bad_digit[11] = static_cast<char>('0' + (bad_digit[11] - '0' + 1) % 10);
+  struct Bad {
+    std::string line, field;
+  };
+  const std::vector<Bad> bads = {
+      {Line("B1", "acquisition", bad_digit, "髙橋　次郎", "タカハシ　ジロウ", "19900120", "1",
+            "大阪", "00", "20250401"),
+       "my_number"},
+      {Line("B2", "acquisition", Digits(jiro_), "髙橋　次郎", "タカハシ　ジロウ", "19901320", "1",
+            "大阪", "00", "20250401"),
+       "birth_date"},
+      {Line("B3", "acquisition", Digits(jiro_), "", "タカハシ　ジロウ", "19900120", "1", "大阪",
+            "00", "20250401"),
+       "name"},
+      {Line("B4", "acquisition", Digits(jiro_), "髙橋　次郎", "", "19900120", "1", "大阪", "00",
+            "20250401"),
+       "name_kana"},
+      {Line("B5", "acquisition", Digits(jiro_), "髙橋　次郎", "高橋", "19900120", "1", "大阪", "00",
+            "20250401"),
+       "name_kana"},
+      {Line("B6", "acquisition", Digits(jiro_), "髙橋　次郎", "タカハシ　ジロウ", "19900120", "3",
+            "大阪", "00", "20250401"),
+       "sex"},
+      {Line("B7", "acquisition", Digits(jiro_), "髙橋　次郎", "タカハシ　ジロウ", "19900120", "1",
+            "", "00", "20250401"),
+       "address"},
+      {Line("B8", "acquisition", Digits(jiro_), "髙橋　次郎", "タカハシ　ジロウ", "19900120", "1",
+            "大阪", "", "20250401"),
+       "branch"},
+      {Line("B9", "acquisition", Digits(jiro_), "髙橋　次郎", "タカハシ　ジロウ", "19900120", "1",
+            "大阪", "00", "19800101"),
+       "event_date"},
+      {Line("B10", "nyusha", Digits(jiro_), "髙橋　次郎", "タカハシ　ジロウ", "19900120", "1",
+            "大阪", "00", "20250401"),
+       "form"},
+      {Line("B11", "loss", Digits(jiro_), "髙橋　次郎", "タカハシ　ジロウ", "19900120", "1", "",
+            "00", "20250401"),
+       "loss_reason"},
+      {Line("B12", "acquisition", Digits(jiro_), "髙橋　次郎", "タカハシ　ジロウ", "19900120", "1",
+            "大阪", "00", "20250401", "", "maybe"),
+       "certificate_wanted"},
+      {Line("B13", "loss", Digits(jiro_), "髙橋　次郎", "タカハシ　ジロウ", "19900120", "1", "",
+            "00", "20250401", "99", "0", "404"),
+       "branch"},  // no such member
+      {Line("S1", "acquisition", Digits(hanako_), "山田　花子", "ヤマダ　ハナコ", "19820707", "2",
+            "東京都千代田区霞が関1-2-3", "05", "20250401", "", "0", "555"),
+       "submission_id"},            // id again
+      {"B15,acquisition,1\n", ""},  // wrong number of fields
+  };
+  std::string body = std::string(kHeader) + TaroLine();
+  for (const Bad& b : bads)
+    body += b.line;
+  const ImportReport r = Import(body);
+  EXPECT_EQ(r.queued, 1);
+  EXPECT_EQ(r.rejected, static_cast<int64_t>(bads.size()));
+  EXPECT_EQ(r.records, static_cast<int64_t>(bads.size()) + 1);
+  for (size_t i = 0; i < bads.size(); ++i) {
+    const int64_t line = static_cast<int64_t>(i) + 3;
+    bool found = false;
+    for (const FieldError& e : r.errors) {
+      if (e.line == line && e.field == bads[i].field) found = true;
+    }
+    EXPECT_TRUE(found) << "line " << line << " should have an error on \"" << bads[i].field << "\"";
+  }
+  EXPECT_TRUE(store_->GetSubmission(kInsurer, "S1"));
+  EXPECT_EQ(store_->Counts().members, 1);
+}
+
+// Re-sending a file is harmless: every id is already received, nothing changes.
+TEST_F(IntermediateTest, RerunIsIdempotentBySubmissionId) {
+  const std::string body = std::string(kHeader) + TaroLine() + HanakoLine();
+  EXPECT_EQ(Import(body).queued, 2);
+  const auto before = store_->Counts();
+  const ImportReport again = Import(body, D(2025, 4, 28));
+  EXPECT_EQ(again.already_received, 2);
+  EXPECT_EQ(again.queued, 0);
+  const auto after = store_->Counts();
+  EXPECT_EQ(after.members, before.members);
+  EXPECT_EQ(after.documents, before.documents);
+  EXPECT_EQ(after.submissions, before.submissions);
+  // The original receipt date (and so the due date) stands.
+  EXPECT_EQ(store_->GetSubmission(kInsurer, "S1")->received_on, D(2025, 4, 25));
+}
+
+// 資格喪失届: the insured person's loss ends the dependents' too, when linked.
+TEST_F(IntermediateTest, LossOfInsuredEndsDependentsWhenLinked) {
+  Import(std::string(kHeader) + TaroLine() + HanakoLine());
+  Link(D(2025, 4, 30));
+  const std::string loss = Line("L1", "loss", Digits(taro_), "山田　太郎", "", "19800505", "1", "",
+                                "00", "20250601", "03");
+  const ImportReport r = Import(std::string(kHeader) + loss, D(2025, 6, 2));
+  ASSERT_EQ(r.queued, 1) << (r.errors.empty() ? "" : r.errors[0].reason);
+  // Not yet linked: facilities still see the member as insured (data lag).
+  EXPECT_EQ(Check("00", D(2025, 6, 2), D(2025, 6, 2)).validity, QualificationValidity::kValid);
+  Link(D(2025, 6, 4));
+  EXPECT_EQ(Check("00", D(2025, 6, 4), D(2025, 6, 4)).validity, QualificationValidity::kInvalid);
+  EXPECT_EQ(Check("01", D(2025, 6, 4), D(2025, 6, 4)).validity, QualificationValidity::kInvalid);
+  EXPECT_EQ(Check("00", D(2025, 5, 31), D(2025, 6, 4)).validity, QualificationValidity::kValid);
+  auto taro = store_->GetQualification(*store_->FindMemberId(kInsurer, "10", "1234", "00"));
+  EXPECT_EQ(taro->loss_reason, LossReason::kOtherInsurance);
+  auto hanako = store_->GetQualification(*store_->FindMemberId(kInsurer, "10", "1234", "01"));
+  EXPECT_EQ(hanako->lost, D(2025, 6, 1));
+  EXPECT_EQ(hanako->loss_reason, LossReason::kOther);
+  // A second loss for the same member is refused at the door.
+  const std::string again = Line("L2", "loss", Digits(taro_), "山田　太郎", "", "19800505", "1", "",
+                                 "00", "20250601", "03");
+  EXPECT_EQ(Import(std::string(kHeader) + again, D(2025, 6, 5)).rejected, 1);
+}
+
+TEST_F(IntermediateTest, DependentRemovalEndsOnlyThatDependentAndFormMustFitRelation) {
+  Import(std::string(kHeader) + TaroLine() + HanakoLine());
+  Link(D(2025, 4, 30));
+  // 資格喪失届 for a dependent is the wrong form.
+  const std::string wrong = Line("R0", "loss", Digits(hanako_), "山田　花子", "", "19820707", "2",
+                                 "", "01", "20250601", "99");
+  ImportReport r = Import(std::string(kHeader) + wrong, D(2025, 6, 2));
+  ASSERT_EQ(r.rejected, 1);
+  EXPECT_EQ(r.errors[0].field, "form");
+  const std::string remove = Line("R1", "dependent_remove", Digits(hanako_), "山田　花子", "",
+                                  "19820707", "2", "", "01", "20250601", "99");
+  r = Import(std::string(kHeader) + remove, D(2025, 6, 2));
+  ASSERT_EQ(r.queued, 1);
+  Link(D(2025, 6, 4));
+  EXPECT_EQ(Check("01", D(2025, 6, 4), D(2025, 6, 4)).validity, QualificationValidity::kInvalid);
+  EXPECT_EQ(Check("00", D(2025, 6, 4), D(2025, 6, 4)).validity, QualificationValidity::kValid);
+}
+
+// A loss or change must carry the member's own My Number.
+TEST_F(IntermediateTest, LossWithAnotherPersonsMyNumberIsNeverApplied) {
+  Import(std::string(kHeader) + TaroLine());
+  Link(D(2025, 4, 30));
+  const std::string loss = Line("X1", "loss", Digits(jiro_), "髙橋　次郎", "", "19900120", "1", "",
+                                "00", "20250601", "03");
+  const ImportReport r = Import(std::string(kHeader) + loss, D(2025, 6, 2));
+  EXPECT_EQ(r.registration_errors, 1);
+  EXPECT_EQ(r.registration_problems[0].field, "my_number");
+  Link(D(2025, 6, 10));
+  EXPECT_EQ(Check("00", D(2025, 6, 10), D(2025, 6, 10)).validity, QualificationValidity::kValid);
+}
+
+// 変更届: new name and address from the filed date; earlier dates keep the
+// old ones; the dependents' 被保険者氏名 follows.
+TEST_F(IntermediateTest, ChangeAppliesFromItsDateAndUpdatesDependentsInsuredName) {
+  Import(std::string(kHeader) + TaroLine() + HanakoLine());
+  Link(D(2025, 4, 30));
+  // The registry already has the new name (the municipality changed it first).
+  auto p = taro_.person;
+  // Registry change: a fresh resident record is how the stand-in models it.
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(db_.c_str(), &db), SQLITE_OK);
+  ASSERT_EQ(
+      sqlite3_exec(db,
+                   ("UPDATE persons SET name='佐藤\u3000太郎', name_kana='サトウ\u3000タロウ' "
+                    "WHERE person_id=" +
+                    std::to_string(p.person_id))
+                       .c_str(),
+                   nullptr, nullptr, nullptr),
+      SQLITE_OK);
+  sqlite3_close(db);
+  const std::string change = Line("C1", "change", Digits(taro_), "佐藤　太郎", "サトウ　タロウ",
+                                  "19800505", "1", "東京都千代田区霞が関1-2-3", "00", "20250520");
+  ImportReport r = Import(std::string(kHeader) + change, D(2025, 5, 21));
+  ASSERT_EQ(r.queued, 1) << (r.registration_problems.empty() ? ""
+                                                             : r.registration_problems[0].field);
+  Link(D(2025, 5, 23));
+  auto taro = store_->GetQualification(*store_->FindMemberId(kInsurer, "10", "1234", "00"));
+  EXPECT_EQ(taro->AttributesOn(D(2025, 5, 19)).name, "山田\u3000太郎");
+  EXPECT_EQ(taro->AttributesOn(D(2025, 5, 20)).name, "佐藤\u3000太郎");
+  auto hanako = store_->GetQualification(*store_->FindMemberId(kInsurer, "10", "1234", "01"));
+  EXPECT_EQ(hanako->AttributesOn(D(2025, 5, 20)).insured_name, "佐藤\u3000太郎");
+  EXPECT_EQ(hanako->AttributesOn(D(2025, 5, 19)).insured_name, "山田\u3000太郎");
+}
+
+// A store failure inside a batch rolls the batch back and redoes it record by
+// record: only the failing record is refused (here a trigger makes one fail).
+TEST_F(IntermediateTest, StoreFailureInsideBatchRefusesOnlyThatRecord) {
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(db_.c_str(), &db), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(db,
+                         "CREATE TRIGGER boom BEFORE INSERT ON submissions WHEN "
+                         "NEW.submission_id = 'S2' BEGIN SELECT RAISE(ABORT, 'boom'); END",
+                         nullptr, nullptr, nullptr),
+            SQLITE_OK);
+  sqlite3_close(db);
+  const ImportReport r = Import(std::string(kHeader) + TaroLine() + HanakoLine());
+  EXPECT_EQ(r.queued, 1);
+  ASSERT_EQ(r.rejected, 1);
+  EXPECT_EQ(r.errors[0].line, 3);
+  EXPECT_NE(r.errors[0].reason.find("boom"), std::string::npos);
+  // Nothing of the failed record is left behind: no member, no documents.
+  EXPECT_FALSE(store_->FindMemberId(kInsurer, "10", "1234", "01"));
+  EXPECT_EQ(store_->Counts().members, 1);
+  EXPECT_EQ(store_->Counts().documents, 1);
+  EXPECT_FALSE(store::VerifyAuditChain(*store_).has_value());
+}
+
+TEST_F(IntermediateTest, ErrorReportCsvNamesFieldsButNotRegistryValues) {
+  const std::string swapped =
+      Line("U2", "acquisition", Digits(jiro_), "山田　太郎", "ヤマダ　タロウ", "19800505", "1",
+           "東京都千代田区霞が関1-2-3", "00", "20250401");
+  Import(std::string(kHeader) + swapped + TaroLine("S1"));
+  store::SubmissionFilter f;
+  f.insurer_number = kInsurer;
+  f.state = LinkageState::kRegistrationError;
+  const std::string csv = SubmissionsCsv(*store_, f, D(2025, 4, 28), false);
+  EXPECT_EQ(csv.substr(0, 3), "\xEF\xBB\xBF");
+  EXPECT_NE(csv.find("U2"), std::string::npos);
+  EXPECT_EQ(csv.find("S1"), std::string::npos);  // filtered out
+  EXPECT_NE(csv.find("登録エラー: 勤務先に確認"), std::string::npos);
+  EXPECT_NE(csv.find("\"name,name_kana,birth_date,address\""), std::string::npos);
+  EXPECT_EQ(csv.find("髙橋"), std::string::npos);  // the registry's holder is never named
+  const std::string html = SubmissionsHtml(*store_, f, D(2025, 4, 28), "オンシ<健保>");
+  EXPECT_NE(html.find("オンシ&lt;健保&gt;"), std::string::npos);
+  EXPECT_EQ(html.find("髙橋"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace onshi::intermediate
