@@ -1,7 +1,11 @@
 #!/usr/bin/env bash
-# Installs the Debian 12 packages onshi needs to build, test and demo.
-# Idempotent: prints and installs only what is missing. Needs root (or sudo).
+# Installs the Debian 12 packages onshi needs to build, test and demo, and the
+# npm packages of the browser tests (tests/web: playwright-core, which drives
+# Debian's chromium). Idempotent: prints and installs only what is missing.
+# Needs root (or sudo) for apt-get.
 set -euo pipefail
+
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 
 packages=(
   build-essential cmake ninja-build pkg-config clang-format
@@ -9,7 +13,11 @@ packages=(
   libssl-dev openssl libsqlite3-dev sqlite3 libpq-dev libpugixml-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   curl ca-certificates bc time
+  chromium fonts-noto-cjk
 )
+# node/npm may come from elsewhere (e.g. NodeSource); only add Debian's if absent.
+if ! command -v node >/dev/null; then packages+=(nodejs); fi
+if ! command -v npm >/dev/null; then packages+=(npm); fi
 
 missing=()
 for p in "${packages[@]}"; do
@@ -20,13 +28,20 @@ done
 
 if [ ${#missing[@]} -eq 0 ]; then
   echo "install-deps: all ${#packages[@]} Debian packages already installed"
-  exit 0
+else
+  echo "install-deps: installing ${#missing[@]} missing Debian packages: ${missing[*]}"
+  SUDO=""
+  if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+  export DEBIAN_FRONTEND=noninteractive
+  $SUDO apt-get update -qq
+  $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
 
-echo "install-deps: installing ${#missing[@]} missing Debian packages: ${missing[*]}"
-SUDO=""
-if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
-export DEBIAN_FRONTEND=noninteractive
-$SUDO apt-get update -qq
-$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+# The browser tests' npm packages, exactly as pinned in tests/web/package-lock.json.
+if [ -d "$root/tests/web/node_modules" ]; then
+  echo "install-deps: tests/web npm packages already installed"
+else
+  echo "install-deps: installing tests/web npm packages (npm ci)"
+  (cd "$root/tests/web" && npm ci --no-audit --no-fund)
+fi
 echo "install-deps: done"

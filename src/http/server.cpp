@@ -152,6 +152,9 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
     bhttp::async_write(
         stream_, *res,
         [self = this->shared_from_this(), res, keep_alive](beast::error_code ec, size_t) {
+          // Every Write answers one request counted in by OnRead or
+          // WriteError; without this a stop always waited out the drain.
+          self->shared_.in_flight.fetch_sub(1);
           if (ec || !keep_alive) return self->Close();
           self->Read();
         });
