@@ -18,11 +18,12 @@ trap 'rm -rf "$dir"' EXIT
 
 set +e
 /usr/bin/time -f "%e %M" -o "$dir/time" "$onshi" import "$dir/forms.csv" --insurer 06139992 \
-  --now 2026-11-16T10:00:00+09:00 --quiet --db "$dir/i.db" >"$dir/out"
+  --now 2026-11-16T10:00:00+09:00 --quiet --db "$dir/i.db" >"$dir/out" 2>"$dir/err"
 rc=$?
 set -e
 [ "$rc" -eq 0 ] || [ "$rc" -eq 3 ] || { echo "import failed ($rc)"; cat "$dir/out"; exit 1; }
-read -r secs rss_kb <"$dir/time"
+# time(1) puts "Command exited with non-zero status 3" first when it did.
+read -r secs rss_kb < <(tail -n 1 "$dir/time")
 
 start=$(date +%s.%N)
 sqlite3 "$dir/ref.db" >/dev/null <<SQL

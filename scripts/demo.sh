@@ -12,12 +12,19 @@ clinic=1310000011
 
 mkdir -p "$dir"
 # Only what this script made before, never the whole directory.
-rm -rf "$dir"/onshi.db "$dir"/onshi.db-wal "$dir"/onshi.db-shm "$dir"/onshi.db.keys "$dir"/onshi.db.ca "$dir"/clinic
+rm -rf "$dir"/onshi.db "$dir"/onshi.db-wal "$dir"/onshi.db-shm "$dir"/onshi.db.keys "$dir"/onshi.db.ca "$dir"/clinic \
+  "$dir"/insurer "$dir"/forms.csv "$dir"/import-errors.csv
 echo "== creating $dir/onshi.db: $members synthetic members as of $today"
 "$onshi" populate --db "$dir/onshi.db" --members "$members" --seed 1 --today "$today" --scenarios --quiet \
   | tee "$dir/scenarios.txt"
 echo
 "$onshi" facility add --db "$dir/onshi.db" --code $clinic --name "オンシ試験クリニック" --out "$dir/clinic"
+echo
+echo "== the insurer オンシ健康保険組合 (06139992) submits 200 資格取得届, some with errors"
+"$onshi" insurer add --db "$dir/onshi.db" --number 06139992 --name "オンシ健康保険組合" --lag 2 --out "$dir/insurer"
+"$onshi" forms --db "$dir/onshi.db" --persons 200 --bad-per-mille 60 --seed 2 --today "$today" --out "$dir/forms.csv"
+"$onshi" import "$dir/forms.csv" --insurer 06139992 --db "$dir/onshi.db" --errors "$dir/import-errors.csv" --quiet \
+  2>/dev/null || true   # exit 3: some lines refused or registration errors, as intended
 d=$(echo "$today" | tr -d -)
 base="https://127.0.0.1:$port"
 cat <<MSG
@@ -36,6 +43,14 @@ cat <<MSG
        $base/oqs-api-pro/MSA01030/ILI01030SV01/search
    the proof key for X-OQS-Proof:  curl --cacert $dir/clinic/ca.pem $base/oqs-api-pro/proof-key
    FHIR: POST a CoverageEligibilityRequest to $base/fhir/CoverageEligibilityRequest/\$submit (see docs/fhir.md)
+   the insurer's side (client certificate $dir/insurer/cert.pem): the queue, the error report, its CSV
+     curl -s --cacert $dir/insurer/ca.pem --cert $dir/insurer/cert.pem --key $dir/insurer/key.pem $base/insurer/v1/submissions?limit=5
+     curl -s --cacert $dir/insurer/ca.pem --cert $dir/insurer/cert.pem --key $dir/insurer/key.pem $base/insurer/errors.csv
+     in a browser: openssl pkcs12 -export -in $dir/insurer/cert.pem -inkey $dir/insurer/key.pem -out insurer.p12
+       then import insurer.p12 and open $base/insurer/errors  (rejected lines: $dir/import-errors.csv)
+     submit more: curl --cacert $dir/insurer/ca.pem --cert $dir/insurer/cert.pem --key $dir/insurer/key.pem \
+       -H 'Content-Type: text/csv; charset=utf-8' --data-binary @FILE.csv $base/insurer/v1/submissions
+   the forms link after 2 business days (onshi serve runs the linker every minute; or: $onshi link --db $dir/onshi.db)
    audit chain: $onshi audit verify --db $dir/onshi.db
    My Number card PINs: the card emulator with PINs arrives with the JPKI issue; the demo cards
    above carry their states (grace, suspended, PIN locked …) for the eligibility rules.

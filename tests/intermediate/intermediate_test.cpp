@@ -381,6 +381,35 @@ TEST_F(IntermediateTest, EachValidationErrorHasLineAndFieldAndGoodLinesLand) {
   EXPECT_EQ(store_->Counts().members, 1);
 }
 
+// The same forms as JSON lines: keys are the field names, values strings or
+// numbers; errors keep their line numbers.
+TEST_F(IntermediateTest, JsonLinesFormsAreReceivedLikeCsv) {
+  const std::string body =
+      "{\"submission_id\":\"J1\",\"form\":\"acquisition\",\"my_number\":\"" + Digits(taro_) +
+      "\",\"name\":\"山田　太郎\",\"name_kana\":\"ヤマダ　タロウ\",\"birth_date\":\"1980-05-05\","
+      "\"sex\":1,\"postcode\":\"100-0013\",\"address\":\"東京都千代田区霞が関1-2-3\",\"symbol\":\"10\","
+      "\"number\":\"1234\",\"branch\":\"00\",\"event_date\":\"20250401\",\"certificate_wanted\":true}\n"
+      "{\"submission_id\":\"J2\",\"form\":\"acquisition\",\"my_number\":\"12\"}\n"
+      "not json\n";
+  auto reader = intake::SubmissionReader::FromString(body, intake::Format::kJsonLines);
+  ASSERT_TRUE(reader.ok());
+  ImportOptions o;
+  o.insurer_number = kInsurer;
+  o.received_on = D(2025, 4, 25);
+  o.at = "2025-04-25T01:00:00Z";
+  o.actor = "test";
+  const ImportReport r = ImportSubmissions(*store_, *reader, o);
+  EXPECT_EQ(r.records, 3);
+  EXPECT_EQ(r.queued, 1);
+  EXPECT_EQ(r.rejected, 2);
+  ASSERT_FALSE(r.errors.empty());
+  EXPECT_EQ(r.errors.front().line, 2);
+  EXPECT_EQ(r.errors.back().line, 3);
+  auto id = store_->FindMemberId(kInsurer, "10", "1234", "00");
+  ASSERT_TRUE(id);
+  EXPECT_EQ(store_->DocumentsOfMember(*id).size(), 2u);  // notice + the ticked 資格確認書
+}
+
 // Re-sending a file is harmless: every id is already received, nothing changes.
 TEST_F(IntermediateTest, RerunIsIdempotentBySubmissionId) {
   const std::string body = std::string(kHeader) + TaroLine() + HanakoLine();
