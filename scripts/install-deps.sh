@@ -10,7 +10,7 @@ root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 packages=(
   build-essential cmake ninja-build pkg-config clang-format
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
-  libssl-dev openssl libsqlite3-dev sqlite3 libpq-dev libpugixml-dev
+  libssl-dev openssl libsqlite3-dev sqlite3 libpq-dev postgresql libpugixml-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   curl ca-certificates bc time
   chromium fonts-noto-cjk

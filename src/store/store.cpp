@@ -3,6 +3,7 @@
 #include <openssl/evp.h>
 
 #include "store/my_number_vault.hpp"
+#include "store/postgres/pg_store.hpp"
 #include "store/sqlite/sqlite_store.hpp"
 
 namespace onshi::store {
@@ -66,7 +67,8 @@ std::string DefaultKeyFile(const std::string& location) {
 
 std::unique_ptr<Store> OpenStore(const std::string& location, const std::string& key_file) {
   if (IsPostgres(location)) {
-    throw StoreError("the PostgreSQL backend is not built into this version; use a SQLite path");
+    // The location is a libpq URI and goes to PQconnectdb as it is.
+    return postgres::OpenPgStore(location, MyNumberVault::FromKeyFile(key_file));
   }
   const std::string path = SqlitePath(location);
   if (path.empty()) throw StoreError("empty database path");

@@ -1,6 +1,7 @@
 // Store: the repository interface every backend implements.
 //
-// One interface, several implementations (SQLite now, PostgreSQL to come);
+// One interface, two implementations: SQLite (store/sqlite, one file, the
+// default) and PostgreSQL (store/postgres, a server several processes share);
 // tests/store runs one parameterised suite against each. Methods throw
 // StoreError on I/O or constraint failures; nothing is half-written because
 // every multi-row write runs in a transaction (InTransaction nests by joining
@@ -130,13 +131,16 @@ class Store {
   virtual StoreCounts Counts() = 0;
 };
 
-// Opens a store from a location: a file path or "sqlite:PATH" for SQLite.
-// ("postgresql://…" is reserved for the PostgreSQL backend.) `key_file`
+// Opens a store from a location: a file path or "sqlite:PATH" for SQLite;
+// "postgresql://…" or "postgres://…" for PostgreSQL, a libpq URI passed to
+// PQconnectdb as it is (user, password, host, port, database, sslmode and
+// other parameters are libpq's to read). `key_file`
 // holds the secrets for the My Number HMAC and sealing; it is created with
 // fresh random keys (mode 0600) if it does not exist. Runs Migrate().
 std::unique_ptr<Store> OpenStore(const std::string& location, const std::string& key_file);
 
-// The default key file for a location: "<path>.keys" next to a SQLite file.
+// The default key file for a location: "<path>.keys" next to a SQLite file,
+// "onshi.keys" in the working directory for PostgreSQL.
 std::string DefaultKeyFile(const std::string& location);
 
 // Everything DecideByInsuranceCard needs: the qualifications matching the

@@ -2,6 +2,9 @@
 
 #include <sqlite3.h>
 
+#include <chrono>
+#include <thread>
+
 #include "store/store.hpp"
 
 namespace onshi::store::sqlite {
@@ -116,8 +119,26 @@ Db::Db(const std::string& path) {
   // WAL: readers never block the writer; synchronous=NORMAL is durable
   // across process crashes (kill -9) and loses at most the last commits on
   // power loss, the usual trade-off for WAL.
+  //
+  // Switching a new file to WAL needs an exclusive lock, and SQLite answers
+  // SQLITE_BUSY for it at once rather than through the busy handler, so
+  // processes opening a fresh database together (several servers starting)
+  // retry here instead of failing one time in a hundred.
+  for (int attempt = 0;; ++attempt) {
+    char* err = nullptr;
+    const int rc = sqlite3_exec(db_, "PRAGMA journal_mode=WAL", nullptr, nullptr, &err);
+    sqlite3_free(err);
+    if (rc == SQLITE_OK) break;
+    if ((rc & 0xFF) != SQLITE_BUSY || attempt >= 1000) {
+      const std::string msg = sqlite3_errmsg(db_);
+      sqlite3_close(db_);
+      db_ = nullptr;
+      throw StoreError("cannot open database " + path + " in WAL mode: " + msg);
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
   Exec(
-      "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
+      "PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
       "PRAGMA temp_store=MEMORY; PRAGMA cache_size=-65536; PRAGMA mmap_size=1073741824;");
 }
 

@@ -33,9 +33,13 @@ class SqliteStore final : public Store {
   SqliteStore(const std::string& path, MyNumberVault vault) : db_(path), vault_(std::move(vault)) {}
 
   void Migrate() override {
-    db_.Exec(
-        "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT "
-        "NULL, applied_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now')))");
+    // Inside a write transaction, so that it waits for (rather than fails
+    // against) another process creating the same table.
+    InTransaction([&] {
+      db_.Exec(
+          "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT "
+          "NOT NULL, applied_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now')))");
+    });
     for (const Migration& m : Migrations()) {
       InTransaction([&] {
         // Re-checked inside the write transaction so two processes starting

@@ -1,0 +1,194 @@
+#include "store/postgres/pg_conn.hpp"
+
+#include <libpq-fe.h>
+
+#include <charconv>
+
+#include "store/store.hpp"
+
+namespace onshi::store::postgres {
+namespace {
+
+// PostgreSQL's primary message and SQLSTATE. The DETAIL field is left out
+// on purpose: for a constraint violation it echoes the offending row's
+// values, and an error message must not carry a person's data into logs.
+std::string Describe(const PGresult* r, PGconn* conn) {
+  const char* primary = r ? PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY) : nullptr;
+  const char* state = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : nullptr;
+  std::string msg = primary ? primary : PQerrorMessage(conn);
+  while (!msg.empty() && (msg.back() == '\n' || msg.back() == ' '))
+    msg.pop_back();
+  if (state) msg += std::string(" [SQLSTATE ") + state + "]";
+  return msg;
+}
+
+// Throws unless `r` finished well; takes ownership of `r` either way.
+Result Check(PGresult* r, PGconn* conn, std::string_view what) {
+  const ExecStatusType st = r ? PQresultStatus(r) : PGRES_FATAL_ERROR;
+  if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK) return Result(r);
+  const std::string msg = Describe(r, conn);
+  PQclear(r);
+  throw StoreError(std::string(what) + ": " + msg);
+}
+
+}  // namespace
+
+// --- Params ----------------------------------------------------------------
+
+Params& Params::Push(std::optional<std::string> v, int format) {
+  values_.push_back(std::move(v));
+  formats_.push_back(format);
+  return *this;
+}
+
+Params& Params::Add(int64_t v) {
+  return Push(std::to_string(v), 0);
+}
+Params& Params::Add(std::string_view v) {
+  return Push(std::string(v), 0);
+}
+Params& Params::AddBool(bool v) {
+  return Push(v ? "t" : "f", 0);
+}
+Params& Params::AddBytes(std::string_view v) {
+  return Push(std::string(v), 1);
+}
+Params& Params::AddNull() {
+  return Push(std::nullopt, 0);
+}
+
+// --- Result ----------------------------------------------------------------
+
+Result::~Result() {
+  PQclear(r_);
+}
+
+int Result::rows() const {
+  return PQntuples(r_);
+}
+
+int Result::affected() const {
+  const char* n = PQcmdTuples(r_);
+  int out = 0;
+  std::from_chars(n, n + std::char_traits<char>::length(n), out);
+  return out;
+}
+
+bool Result::IsNull(int row, int col) const {
+  return PQgetisnull(r_, row, col) != 0;
+}
+
+int64_t Result::Int(int row, int col) const {
+  if (IsNull(row, col)) return 0;
+  const char* p = PQgetvalue(r_, row, col);
+  const char* end = p + PQgetlength(r_, row, col);
+  int64_t v = 0;
+  auto [ptr, ec] = std::from_chars(p, end, v);
+  if (ec != std::errc() || ptr != end) {
+    throw StoreError("stored value is not an integer: \"" + std::string(p, end) + "\"");
+  }
+  return v;
+}
+
+bool Result::Bool(int row, int col) const {
+  return PQgetvalue(r_, row, col)[0] == 't';
+}
+
+std::string Result::Text(int row, int col) const {
+  return std::string(PQgetvalue(r_, row, col), static_cast<size_t>(PQgetlength(r_, row, col)));
+}
+
+std::string Result::Bytes(int row, int col) const {
+  size_t n = 0;
+  unsigned char* raw =
+      PQunescapeBytea(reinterpret_cast<const unsigned char*>(PQgetvalue(r_, row, col)), &n);
+  if (!raw) throw StoreError("cannot decode a bytea value (out of memory)");
+  std::string out(reinterpret_cast<const char*>(raw), n);
+  PQfreemem(raw);
+  return out;
+}
+
+Date Result::DateAt(int row, int col) const {
+  const std::string t = Text(row, col);
+  auto d = Date::ParseIso(t);
+  if (!d) throw StoreError("stored date is malformed: \"" + t + "\"");
+  return *d;
+}
+
+std::optional<Date> Result::OptDate(int row, int col) const {
+  if (IsNull(row, col)) return std::nullopt;
+  return DateAt(row, col);
+}
+
+// --- Conn ------------------------------------------------------------------
+
+Conn::Conn(const std::string& conninfo) : conninfo_(conninfo) {
+  Open();
+}
+
+Conn::~Conn() {
+  PQfinish(conn_);
+}
+
+void Conn::Open() {
+  PQfinish(conn_);
+  prepared_.clear();  // prepared statements die with their connection
+  conn_ = PQconnectdb(conninfo_.c_str());
+  if (PQstatus(conn_) != CONNECTION_OK) {
+    // PQerrorMessage names host and port, never the password; the location
+    // itself is not repeated because a URI may carry one.
+    std::string msg = conn_ ? PQerrorMessage(conn_) : "out of memory";
+    while (!msg.empty() && msg.back() == '\n')
+      msg.pop_back();
+    PQfinish(conn_);
+    conn_ = nullptr;
+    throw StoreError("cannot connect to PostgreSQL: " + msg);
+  }
+  // Dates travel as ISO text whatever the server's default DateStyle; notices
+  // ("relation … already exists, skipping") stay off stderr; a writer waits
+  // for the writer lock as long as SQLite's busy timeout, then fails.
+  try {
+    Exec(
+        "SET DateStyle = ISO; SET client_min_messages = warning; SET lock_timeout = '10s'; "
+        "SET client_encoding = 'UTF8'");
+  } catch (...) {
+    PQfinish(conn_);
+    conn_ = nullptr;
+    throw;
+  }
+}
+
+bool Conn::InFailedTransaction() const {
+  return PQtransactionStatus(conn_) == PQTRANS_INERROR;
+}
+
+void Conn::ReconnectIfBroken() {
+  if (PQstatus(conn_) == CONNECTION_BAD) Open();
+}
+
+void Conn::Exec(std::string_view sql) {
+  const std::string s(sql);
+  Check(PQexec(conn_, s.c_str()), conn_, "\"" + s.substr(0, 60) + "\"");
+}
+
+Result Conn::Run(const std::string& name, const std::string& sql, const Params& params) {
+  if (!prepared_.contains(name)) {
+    // Parameter types are left to the server to infer from the statement.
+    Check(PQprepare(conn_, name.c_str(), sql.c_str(), params.size(), nullptr), conn_,
+          "prepare " + name);
+    prepared_.insert(name);
+  }
+  const int n = params.size();
+  std::vector<const char*> values(static_cast<size_t>(n));
+  std::vector<int> lengths(static_cast<size_t>(n));
+  for (size_t i = 0; i < values.size(); ++i) {
+    const auto& v = params.values()[i];
+    values[i] = v ? v->data() : nullptr;
+    lengths[i] = v ? static_cast<int>(v->size()) : 0;
+  }
+  return Check(PQexecPrepared(conn_, name.c_str(), n, values.data(), lengths.data(),
+                              params.formats().data(), /*resultFormat=*/0),
+               conn_, name);
+}
+
+}  // namespace onshi::store::postgres

@@ -1,0 +1,129 @@
+// A thin RAII layer over libpq: one connection, statements prepared once per
+// connection and run with text parameters, and results read by row and
+// column. Every failure throws StoreError with PostgreSQL's primary message
+// and its SQLSTATE.
+//
+// Not thread-safe: one Conn per thread, as with the SQLite backend.
+#ifndef ONSHI_STORE_POSTGRES_PG_CONN_HPP_
+#define ONSHI_STORE_POSTGRES_PG_CONN_HPP_
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_set>
+#include <vector>
+
+#include "core/date.hpp"
+
+struct pg_conn;
+struct pg_result;
+
+namespace onshi::store::postgres {
+
+// Positional parameters $1, $2, … in the order they are added. Values travel
+// as text, except bytea, which travels as binary so it needs no escaping.
+class Params {
+ public:
+  Params& Add(int64_t v);
+  Params& Add(int v) { return Add(static_cast<int64_t>(v)); }
+  Params& Add(std::string_view v);
+  Params& Add(Date d) { return Add(std::string_view(d.ToIso())); }
+  Params& Add(const std::optional<Date>& d) { return d ? Add(*d) : AddNull(); }
+  // Named rather than overloaded: a string literal would otherwise pick
+  // Add(bool) over Add(std::string_view).
+  Params& AddBool(bool v);
+  Params& AddBytes(std::string_view v);
+  Params& AddNull();
+
+  int size() const { return static_cast<int>(values_.size()); }
+  // nullopt is SQL NULL.
+  const std::vector<std::optional<std::string>>& values() const { return values_; }
+  const std::vector<int>& formats() const { return formats_; }  // 0 text, 1 binary
+
+ private:
+  Params& Push(std::optional<std::string> v, int format);
+
+  std::vector<std::optional<std::string>> values_;
+  std::vector<int> formats_;
+};
+
+// The rows a statement returned (owning its PGresult), or the count of rows
+// an INSERT/UPDATE/DELETE touched.
+class Result {
+ public:
+  explicit Result(pg_result* r) : r_(r) {}
+  ~Result();
+  Result(Result&& o) noexcept : r_(o.r_) { o.r_ = nullptr; }
+  Result& operator=(Result&&) = delete;
+  Result(const Result&) = delete;
+  Result& operator=(const Result&) = delete;
+
+  int rows() const;
+  int affected() const;  // rows changed by the command
+
+  bool IsNull(int row, int col) const;
+  int64_t Int(int row, int col) const;
+  bool Bool(int row, int col) const;
+  std::string Text(int row, int col) const;
+  std::string Bytes(int row, int col) const;  // a bytea column, decoded
+  Date DateAt(int row, int col) const;        // throws if not an ISO date
+  std::optional<Date> OptDate(int row, int col) const;
+
+ private:
+  pg_result* r_;
+};
+
+// One row of a Result, so readers can say row.Int(3) as with SQLite.
+class Row {
+ public:
+  Row(const Result& r, int row) : r_(r), row_(row) {}
+  bool IsNull(int c) const { return r_.IsNull(row_, c); }
+  int64_t Int(int c) const { return r_.Int(row_, c); }
+  bool Bool(int c) const { return r_.Bool(row_, c); }
+  std::string Text(int c) const { return r_.Text(row_, c); }
+  std::string Bytes(int c) const { return r_.Bytes(row_, c); }
+  Date DateAt(int c) const { return r_.DateAt(row_, c); }
+  std::optional<Date> OptDate(int c) const { return r_.OptDate(row_, c); }
+
+ private:
+  const Result& r_;
+  int row_;
+};
+
+class Conn {
+ public:
+  // Connects with a libpq connection string or URI ("postgresql://…"), and
+  // fixes the session settings the store's text I/O relies on.
+  explicit Conn(const std::string& conninfo);
+  ~Conn();
+  Conn(const Conn&) = delete;
+  Conn& operator=(const Conn&) = delete;
+
+  // Runs one or more statements with no parameters (DDL, BEGIN, COMMIT).
+  void Exec(std::string_view sql);
+  // Runs the statement `name`, preparing `sql` under that name the first
+  // time this connection sees it. The same name must always carry the same
+  // SQL.
+  Result Run(const std::string& name, const std::string& sql, const Params& params = {});
+
+  // True when a statement of the open transaction failed: PostgreSQL then
+  // refuses everything until ROLLBACK, and a COMMIT would quietly roll back.
+  bool InFailedTransaction() const;
+
+  // Re-establishes a connection the server dropped (restart, idle timeout).
+  // Only safe between transactions: whatever an open transaction had done
+  // is gone with the old connection, so the store calls this only then.
+  void ReconnectIfBroken();
+
+ private:
+  void Open();
+
+  std::string conninfo_;
+  pg_conn* conn_ = nullptr;
+  std::unordered_set<std::string> prepared_;
+};
+
+}  // namespace onshi::store::postgres
+
+#endif  // ONSHI_STORE_POSTGRES_PG_CONN_HPP_

@@ -1,0 +1,906 @@
+#include "store/postgres/pg_store.hpp"
+
+#include <optional>
+#include <utility>
+
+#include "store/postgres/pg_conn.hpp"
+#include "store/postgres/pg_migrations.hpp"
+
+namespace onshi::store::postgres {
+namespace {
+
+// Every write transaction holds this transaction-level advisory lock
+// (advisory locks are per database, so databases sharing a server do not
+// contend). The key is arbitrary but fixed: "onshi" in ASCII.
+constexpr const char* kBeginWrite = "BEGIN; SELECT pg_advisory_xact_lock(478594426985)";
+
+constexpr const char* kMemberColumns =
+    "member_id, person_id, m.insurer_number, symbol, number, branch, personal_family, "
+    "card_classification, birth_date, sex, acquired, lost, loss_reason, copay_percent, "
+    "elderly_certificate_date, elderly_valid_from, elderly_valid_until, elderly_copay_percent, "
+    "linkage, submitted_on, linked_on, registration_error, COALESCE(i.name, '')";
+
+constexpr const char* kMemberFrom = " FROM members m LEFT JOIN insurers i USING (insurer_number)";
+
+constexpr const char* kCardColumns =
+    "card_id, person_id, kind, application_date, issued_on, card_expires_on, cert_serial, "
+    "cert_issued_on, cert_expires_on, status, pin_failures, face_only, insurance_registered_on, "
+    "registration_channel";
+
+constexpr const char* kSubmissionColumns =
+    "seq, insurer_number, submission_id, form, state, received_on, due_on, person_id, member_id, "
+    "symbol, number, branch, name, name_kana, birth_date, sex, postcode, address, event_date, "
+    "loss_reason, certificate_wanted, copay_percent, error_fields, error, linked_on";
+
+constexpr const char* kAuditColumns = "seq, at, actor, action, person_id, detail, prev_hash, hash";
+
+constexpr const char* kPersonColumns =
+    "person_id, name, name_kana, birth_date, sex, postcode, address";
+
+std::string Select(const char* columns, const std::string& rest) {
+  return std::string("SELECT ") + columns + rest;
+}
+
+class PgStore final : public Store {
+ public:
+  PgStore(const std::string& conninfo, MyNumberVault vault)
+      : conn_(conninfo), vault_(std::move(vault)) {}
+
+  void Migrate() override {
+    for (const Migration& m : Migrations()) {
+      // Each migration in its own write transaction. The writer lock is
+      // taken before anything is read, so when two processes start at once
+      // the second waits, then finds the version recorded and skips it.
+      // (CREATE TABLE IF NOT EXISTS alone is not safe to race in
+      // PostgreSQL: both can pass the check and one fails on pg_type.)
+      InTransaction([&] {
+        conn_.Exec(
+            "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, "
+            "name TEXT NOT NULL, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())");
+        Result r =
+            conn_.Run("migration_applied", "SELECT 1 FROM schema_migrations WHERE version = $1",
+                      Params().Add(m.version));
+        if (r.rows() > 0) return;
+        conn_.Exec(m.sql);
+        conn_.Run("migration_record",
+                  "INSERT INTO schema_migrations (version, name) VALUES ($1, $2)",
+                  Params().Add(m.version).Add(m.name));
+      });
+    }
+  }
+
+  int SchemaVersion() override {
+    Result r =
+        conn_.Run("schema_version", "SELECT COALESCE(MAX(version), 0) FROM schema_migrations");
+    return r.rows() > 0 ? static_cast<int>(r.Int(0, 0)) : 0;
+  }
+
+  void InTransaction(const std::function<void()>& fn) override {
+    if (depth_ > 0) {  // join the outer transaction
+      ++depth_;
+      try {
+        fn();
+      } catch (...) {
+        --depth_;
+        throw;
+      }
+      --depth_;
+      return;
+    }
+    conn_.ReconnectIfBroken();
+    depth_ = 1;
+    audit_head_.reset();
+    try {
+      // PostgreSQL's equivalent of SQLite's BEGIN IMMEDIATE: the advisory
+      // lock admits one write transaction at a time, taken before fn reads
+      // anything, so a read-then-write inside fn (the audit chain head,
+      // callers' "is this 枝番 taken?" checks) cannot race another writer.
+      // READ COMMITTED then makes each statement see everything committed
+      // before the lock was granted. Readers (InReadSnapshot) never take
+      // it. SERIALIZABLE would allow concurrent writers, but its failures
+      // must be retried by re-running fn, which callers' side effects
+      // (counters, reports) do not allow.
+      conn_.Exec(kBeginWrite);
+      fn();
+      depth_ = 0;
+      audit_head_.reset();
+      // A statement that failed inside fn (and was caught there) has
+      // aborted the transaction; COMMIT would then roll back silently.
+      if (conn_.InFailedTransaction()) {
+        throw StoreError("transaction not committed: a statement in it failed");
+      }
+      conn_.Exec("COMMIT");
+    } catch (...) {
+      depth_ = 0;
+      audit_head_.reset();
+      try {
+        conn_.Exec("ROLLBACK");
+      } catch (...) {
+        // The original error is the one worth reporting.
+      }
+      throw;
+    }
+  }
+
+  void InReadSnapshot(const std::function<void()>& fn) override {
+    // Inside a transaction, fn simply joins it (as with SQLite). A write
+    // transaction started inside a snapshot joins it too, but PostgreSQL
+    // then refuses its writes: the snapshot is READ ONLY.
+    if (depth_ > 0) return fn();
+    conn_.ReconnectIfBroken();
+    depth_ = 1;
+    try {
+      // One snapshot for every statement in fn, taken at its first query;
+      // READ ONLY takes no locks that could block a writer.
+      conn_.Exec("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
+      fn();
+    } catch (...) {
+      depth_ = 0;
+      try {
+        conn_.Exec("ROLLBACK");
+      } catch (...) {
+      }
+      throw;
+    }
+    depth_ = 0;
+    conn_.Exec("COMMIT");
+  }
+
+  // --- persons -----------------------------------------------------------------
+  int64_t AddPerson(const PersonRecord& p, const MyNumber& my_number) override {
+    int64_t id = 0;
+    InTransaction([&] {
+      Params a;
+      a.AddBytes(vault_.Key(my_number)).AddBytes(vault_.Seal(my_number));
+      a.Add(p.name).Add(p.name_kana).Add(p.birth_date).Add(static_cast<int>(p.sex));
+      a.Add(p.postcode).Add(p.address);
+      id = Write("add_person",
+                 "INSERT INTO persons (my_number_key, my_number_sealed, name, name_kana, "
+                 "birth_date, sex, postcode, address) VALUES ($1,$2,$3,$4,$5,$6,$7,$8) "
+                 "RETURNING person_id",
+                 a, "person with this My Number already exists")
+               .Int(0, 0);
+    });
+    return id;
+  }
+
+  std::optional<PersonRecord> GetPerson(int64_t id) override {
+    return ReadPerson(conn_.Run("get_person",
+                                Select(kPersonColumns, " FROM persons WHERE person_id = $1"),
+                                Params().Add(id)));
+  }
+
+  std::optional<PersonRecord> FindPersonByMyNumber(const MyNumber& n) override {
+    return ReadPerson(conn_.Run("find_person",
+                                Select(kPersonColumns, " FROM persons WHERE my_number_key = $1"),
+                                Params().AddBytes(vault_.Key(n))));
+  }
+
+  std::optional<MyNumber> RevealMyNumber(int64_t person_id) override {
+    Result r = conn_.Run("reveal", "SELECT my_number_sealed FROM persons WHERE person_id = $1",
+                         Params().Add(person_id));
+    if (r.rows() == 0) return std::nullopt;
+    std::optional<MyNumber> out = vault_.Open(r.Bytes(0, 0));
+    if (!out) {
+      throw StoreError("sealed My Number of person " + std::to_string(person_id) +
+                       " cannot be opened with this key file");
+    }
+    return out;
+  }
+
+  // --- insurers, facilities ------------------------------------------------------
+  void PutInsurer(const InsurerRecord& r) override {
+    InTransaction([&] {
+      Params a;
+      a.Add(r.insurer_number).Add(r.name).Add(r.category).Add(r.link_lag_business_days);
+      a.AddBool(r.holders_may_get_certificate).Add(r.certificate_validity_years);
+      Write("put_insurer",
+            "INSERT INTO insurers (insurer_number, name, category, link_lag_business_days, "
+            "holders_may_get_certificate, certificate_validity_years) VALUES ($1,$2,$3,$4,$5,$6) "
+            "ON CONFLICT (insurer_number) DO UPDATE SET name=excluded.name, "
+            "category=excluded.category, link_lag_business_days=excluded.link_lag_business_days, "
+            "holders_may_get_certificate=excluded.holders_may_get_certificate, "
+            "certificate_validity_years=excluded.certificate_validity_years",
+            a, "invalid insurer");
+    });
+  }
+
+  std::optional<InsurerRecord> GetInsurer(std::string_view number) override {
+    return First(
+        ReadInsurers(conn_.Run("get_insurer",
+                               "SELECT insurer_number, name, category, link_lag_business_days, "
+                               "holders_may_get_certificate, certificate_validity_years "
+                               "FROM insurers WHERE insurer_number = $1",
+                               Params().Add(number))));
+  }
+
+  std::vector<InsurerRecord> ListInsurers() override {
+    return ReadInsurers(conn_.Run("list_insurers",
+                                  "SELECT insurer_number, name, category, link_lag_business_days, "
+                                  "holders_may_get_certificate, certificate_validity_years "
+                                  "FROM insurers ORDER BY insurer_number"));
+  }
+
+  void PutFacility(const FacilityRecord& f) override {
+    InTransaction([&] {
+      Write("put_facility",
+            "INSERT INTO facilities (code, name, kind) VALUES ($1,$2,$3) ON CONFLICT (code) "
+            "DO UPDATE SET name=excluded.name, kind=excluded.kind",
+            Params().Add(f.code).Add(f.name).Add(f.kind), "invalid facility");
+    });
+  }
+
+  std::optional<FacilityRecord> GetFacility(std::string_view code) override {
+    Result r = conn_.Run("get_facility", "SELECT code, name, kind FROM facilities WHERE code = $1",
+                         Params().Add(code));
+    if (r.rows() == 0) return std::nullopt;
+    return FacilityRecord{r.Text(0, 0), r.Text(0, 1), r.Text(0, 2)};
+  }
+
+  // --- members -------------------------------------------------------------------
+  int64_t AddQualification(const Qualification& q) override {
+    int64_t id = 0;
+    InTransaction([&] {
+      id = Write("add_member",
+                 "INSERT INTO members (person_id, insurer_number, symbol, number, branch, "
+                 "personal_family, card_classification, birth_date, sex, acquired, lost, "
+                 "loss_reason, copay_percent, elderly_certificate_date, elderly_valid_from, "
+                 "elderly_valid_until, elderly_copay_percent, linkage, submitted_on, linked_on, "
+                 "registration_error) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,"
+                 "$15,$16,$17,$18,$19,$20,$21) RETURNING member_id",
+                 MemberParams(q),
+                 "qualification rejected (duplicate 記号・番号・枝番 for this insurer, or "
+                 "unknown person/insurer)")
+               .Int(0, 0);
+      WriteChildren(id, q);
+    });
+    return id;
+  }
+
+  void UpdateQualification(const Qualification& q) override {
+    InTransaction([&] {
+      Params a = MemberParams(q);
+      a.Add(q.member_id);
+      Result r = Write("update_member",
+                       "UPDATE members SET person_id=$1, insurer_number=$2, symbol=$3, number=$4, "
+                       "branch=$5, personal_family=$6, card_classification=$7, birth_date=$8, "
+                       "sex=$9, acquired=$10, lost=$11, loss_reason=$12, copay_percent=$13, "
+                       "elderly_certificate_date=$14, elderly_valid_from=$15, "
+                       "elderly_valid_until=$16, elderly_copay_percent=$17, linkage=$18, "
+                       "submitted_on=$19, linked_on=$20, registration_error=$21 "
+                       "WHERE member_id=$22",
+                       a, "qualification update rejected");
+      if (r.affected() != 1) {
+        throw StoreError("no qualification with member_id " + std::to_string(q.member_id));
+      }
+      for (const char* table : {"member_attributes", "member_limits", "member_diseases"}) {
+        conn_.Run(std::string("delete_") + table,
+                  std::string("DELETE FROM ") + table + " WHERE member_id = $1",
+                  Params().Add(q.member_id));
+      }
+      WriteChildren(q.member_id, q);
+    });
+  }
+
+  std::optional<Qualification> GetQualification(int64_t member_id) override {
+    return First(ReadMembers(conn_.Run(
+        "get_member", Select(kMemberColumns, std::string(kMemberFrom) + " WHERE member_id = $1"),
+        Params().Add(member_id))));
+  }
+
+  std::vector<Qualification> FindByCardKeys(std::string_view insurer, std::string_view number,
+                                            Date birth) override {
+    return ReadMembers(
+        conn_.Run("find_by_card",
+                  Select(kMemberColumns, std::string(kMemberFrom) +
+                                             " WHERE m.insurer_number = $1 AND number = $2 AND "
+                                             "birth_date = $3 ORDER BY member_id"),
+                  Params().Add(insurer).Add(number).Add(birth)));
+  }
+
+  std::vector<int64_t> FindPersonsByCardKeys(std::string_view insurer, std::string_view number,
+                                             Date birth) override {
+    Result r = conn_.Run("persons_by_card",
+                         "SELECT DISTINCT person_id FROM members WHERE insurer_number = $1 AND "
+                         "number = $2 AND birth_date = $3 ORDER BY person_id",
+                         Params().Add(insurer).Add(number).Add(birth));
+    std::vector<int64_t> out;
+    for (int i = 0; i < r.rows(); ++i)
+      out.push_back(r.Int(i, 0));
+    return out;
+  }
+
+  std::vector<Qualification> QualificationsOfPerson(int64_t person_id) override {
+    return ReadMembers(conn_.Run(
+        "member_of_person",
+        Select(kMemberColumns,
+               std::string(kMemberFrom) + " WHERE person_id = $1 ORDER BY acquired, member_id"),
+        Params().Add(person_id)));
+  }
+
+  std::optional<int64_t> FindMemberId(std::string_view insurer, std::string_view symbol,
+                                      std::string_view number, std::string_view branch) override {
+    Result r = conn_.Run("member_id_by_keys",
+                         "SELECT member_id FROM members WHERE insurer_number = $1 AND symbol = $2 "
+                         "AND number = $3 AND branch = $4",
+                         Params().Add(insurer).Add(symbol).Add(number).Add(branch));
+    if (r.rows() == 0) return std::nullopt;
+    return r.Int(0, 0);
+  }
+
+  std::vector<Qualification> FindByInsuredNumber(std::string_view insurer, std::string_view symbol,
+                                                 std::string_view number) override {
+    return ReadMembers(conn_.Run(
+        "by_insured_number",
+        Select(kMemberColumns, std::string(kMemberFrom) +
+                                   " WHERE m.insurer_number = $1 AND symbol = $2 AND number = $3"
+                                   " ORDER BY branch, member_id"),
+        Params().Add(insurer).Add(symbol).Add(number)));
+  }
+
+  void SetLinkage(int64_t member_id, LinkageState state, std::optional<Date> linked_on,
+                  std::string_view error) override {
+    InTransaction([&] {
+      Result r =
+          Write("set_linkage",
+                "UPDATE members SET linkage = $1, linked_on = $2, registration_error = $3 "
+                "WHERE member_id = $4",
+                Params().Add(LinkageStateName(state)).Add(linked_on).Add(error).Add(member_id),
+                "linkage update rejected");
+      if (r.affected() != 1) {
+        throw StoreError("no qualification with member_id " + std::to_string(member_id));
+      }
+    });
+  }
+
+  // --- intermediate server queue ----------------------------------------------------
+  bool AddSubmission(SubmissionRecord& r) override {
+    bool inserted = false;
+    InTransaction([&] {
+      Params a;
+      a.Add(r.insurer_number).Add(r.submission_id).Add(FormKindCode(r.form));
+      a.Add(LinkageStateName(r.state)).Add(r.received_on).Add(r.due_on);
+      a.Add(r.person_id).Add(r.member_id).Add(r.symbol).Add(r.number);
+      a.Add(r.branch).Add(r.name).Add(r.name_kana).Add(r.birth_date);
+      a.Add(static_cast<int>(r.sex)).Add(r.postcode).Add(r.address).Add(r.event_date);
+      if (r.loss_reason) {
+        a.Add(LossReasonCode(*r.loss_reason));
+      } else {
+        a.AddNull();
+      }
+      a.AddBool(r.certificate_wanted);
+      if (r.copay_percent) {
+        a.Add(*r.copay_percent);
+      } else {
+        a.AddNull();
+      }
+      a.Add(r.error_fields).Add(r.error).Add(r.linked_on);
+      // RETURNING yields no row when the conflict clause skipped the insert.
+      Result res = Write("add_submission",
+                         "INSERT INTO submissions (insurer_number, submission_id, form, state, "
+                         "received_on, due_on, person_id, member_id, symbol, number, branch, "
+                         "name, name_kana, birth_date, sex, postcode, address, event_date, "
+                         "loss_reason, certificate_wanted, copay_percent, error_fields, error, "
+                         "linked_on) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,"
+                         "$16,$17,$18,$19,$20,$21,$22,$23,$24) "
+                         "ON CONFLICT (insurer_number, submission_id) DO NOTHING RETURNING seq",
+                         a, "submission rejected (unknown insurer?)");
+      if (res.rows() == 0) return;
+      r.seq = res.Int(0, 0);
+      inserted = true;
+    });
+    return inserted;
+  }
+
+  std::optional<SubmissionRecord> GetSubmission(std::string_view insurer,
+                                                std::string_view submission_id) override {
+    return First(ReadSubmissions(
+        conn_.Run("get_submission",
+                  Select(kSubmissionColumns,
+                         " FROM submissions WHERE insurer_number = $1 AND submission_id = $2"),
+                  Params().Add(insurer).Add(submission_id))));
+  }
+
+  void UpdateSubmission(const SubmissionRecord& r) override {
+    InTransaction([&] {
+      Params a;
+      a.Add(LinkageStateName(r.state)).Add(r.person_id).Add(r.member_id);
+      a.Add(r.error_fields).Add(r.error).Add(r.linked_on).Add(r.seq);
+      Result res = Write("update_submission",
+                         "UPDATE submissions SET state = $1, person_id = $2, member_id = $3, "
+                         "error_fields = $4, error = $5, linked_on = $6 WHERE seq = $7",
+                         a, "submission update rejected");
+      if (res.affected() != 1) throw StoreError("no submission with seq " + std::to_string(r.seq));
+    });
+  }
+
+  std::vector<SubmissionRecord> DueSubmissions(Date day, int limit) override {
+    return ReadSubmissions(conn_.Run(
+        "due_submissions",
+        Select(kSubmissionColumns,
+               " FROM submissions WHERE state IN ('submitted', 'processing') AND due_on <= $1 "
+               "ORDER BY due_on, seq LIMIT $2"),
+        Params().Add(day).Add(limit)));
+  }
+
+  std::vector<SubmissionRecord> ListSubmissions(const SubmissionFilter& f) override {
+    if (f.state) {
+      return ReadSubmissions(conn_.Run(
+          "list_submissions_state",
+          Select(kSubmissionColumns,
+                 " FROM submissions WHERE insurer_number = $1 AND state = $2 AND seq > $3 "
+                 "ORDER BY seq LIMIT $4"),
+          Params()
+              .Add(f.insurer_number)
+              .Add(LinkageStateName(*f.state))
+              .Add(f.after_seq)
+              .Add(f.limit)));
+    }
+    return ReadSubmissions(conn_.Run(
+        "list_submissions",
+        Select(kSubmissionColumns,
+               " FROM submissions WHERE insurer_number = $1 AND seq > $2 ORDER BY seq LIMIT $3"),
+        Params().Add(f.insurer_number).Add(f.after_seq).Add(f.limit)));
+  }
+
+  std::vector<SubmissionRecord> SubmissionsOfPerson(int64_t person_id) override {
+    return ReadSubmissions(
+        conn_.Run("submissions_of_person",
+                  Select(kSubmissionColumns,
+                         " FROM submissions WHERE person_id = $1 AND person_id <> 0 ORDER BY seq"),
+                  Params().Add(person_id)));
+  }
+
+  std::vector<SubmissionRecord> LinkedJoinersSince(Date since, int64_t after_seq,
+                                                   int limit) override {
+    return ReadSubmissions(
+        conn_.Run("linked_joiners",
+                  Select(kSubmissionColumns,
+                         " FROM submissions WHERE seq > $1 AND received_on >= $2 AND state = "
+                         "'linked' AND form IN ('acquisition', 'dependent_add') ORDER BY seq "
+                         "LIMIT $3"),
+                  Params().Add(after_seq).Add(since).Add(limit)));
+  }
+
+  // --- cards -----------------------------------------------------------------------
+  int64_t AddCard(const CardRecord& c) override {
+    int64_t id = 0;
+    InTransaction([&] {
+      id = Write("add_card",
+                 "INSERT INTO cards (person_id, kind, application_date, issued_on, "
+                 "card_expires_on, cert_serial, cert_issued_on, cert_expires_on, status, "
+                 "pin_failures, face_only, insurance_registered_on, registration_channel) "
+                 "VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13) RETURNING card_id",
+                 CardParams(c), "card rejected (duplicate certificate serial or unknown person)")
+               .Int(0, 0);
+    });
+    return id;
+  }
+
+  void UpdateCard(const CardRecord& c) override {
+    InTransaction([&] {
+      Params a = CardParams(c);
+      a.Add(c.card_id);
+      Result r = Write("update_card",
+                       "UPDATE cards SET person_id=$1, kind=$2, application_date=$3, "
+                       "issued_on=$4, card_expires_on=$5, cert_serial=$6, cert_issued_on=$7, "
+                       "cert_expires_on=$8, status=$9, pin_failures=$10, face_only=$11, "
+                       "insurance_registered_on=$12, registration_channel=$13 WHERE card_id=$14",
+                       a, "card update rejected");
+      if (r.affected() != 1) throw StoreError("no card with card_id " + std::to_string(c.card_id));
+    });
+  }
+
+  std::optional<CardRecord> GetCard(int64_t card_id) override {
+    return First(
+        ReadCards(conn_.Run("get_card", Select(kCardColumns, " FROM cards WHERE card_id = $1"),
+                            Params().Add(card_id))));
+  }
+
+  std::optional<CardRecord> FindCardByCertSerial(std::string_view serial) override {
+    return First(ReadCards(conn_.Run("card_by_serial",
+                                     Select(kCardColumns, " FROM cards WHERE cert_serial = $1"),
+                                     Params().Add(serial))));
+  }
+
+  std::vector<CardRecord> CardsOfPerson(int64_t person_id) override {
+    return ReadCards(
+        conn_.Run("cards_of_person",
+                  Select(kCardColumns, " FROM cards WHERE person_id = $1 ORDER BY card_id"),
+                  Params().Add(person_id)));
+  }
+
+  // --- documents -------------------------------------------------------------------
+  int64_t AddDocument(const DocumentRecord& d) override {
+    int64_t id = 0;
+    InTransaction([&] {
+      Params a;
+      a.Add(d.member_id).Add(DocumentKindName(d.kind)).Add(d.reason).Add(d.issued_on);
+      a.Add(d.valid_until).Add(d.returned_on);
+      id = Write("add_document",
+                 "INSERT INTO documents (member_id, kind, reason, issued_on, valid_until, "
+                 "returned_on) VALUES ($1,$2,$3,$4,$5,$6) RETURNING document_id",
+                 a, "document rejected (unknown member)")
+               .Int(0, 0);
+    });
+    return id;
+  }
+
+  std::vector<DocumentRecord> DocumentsOfMember(int64_t member_id) override {
+    Result r = conn_.Run(
+        "docs_of_member",
+        "SELECT document_id, member_id, kind, reason, issued_on, valid_until, returned_on "
+        "FROM documents WHERE member_id = $1 ORDER BY document_id",
+        Params().Add(member_id));
+    std::vector<DocumentRecord> out;
+    for (int i = 0; i < r.rows(); ++i) {
+      Row s(r, i);
+      DocumentRecord d;
+      d.document_id = s.Int(0);
+      d.member_id = s.Int(1);
+      auto kind = ParseDocumentKindName(s.Text(2));
+      if (!kind) throw StoreError("stored document kind is unknown: " + s.Text(2));
+      d.kind = *kind;
+      d.reason = s.Text(3);
+      d.issued_on = s.DateAt(4);
+      d.valid_until = s.OptDate(5);
+      d.returned_on = s.OptDate(6);
+      out.push_back(std::move(d));
+    }
+    return out;
+  }
+
+  // --- audit -----------------------------------------------------------------------
+  AuditEntry AppendAudit(const AuditEntry& in) override {
+    AuditEntry e = in;
+    InTransaction([&] {
+      // Appenders are serialised by the writer lock InTransaction takes
+      // before fn runs, so the head read here stays the head until commit
+      // and is read once per transaction: a batch of thousands of entries
+      // (the audit writer's group commit, an import) looks it up once.
+      // Why an advisory lock rather than SELECT … FOR UPDATE on a one-row
+      // head table: the head row would be rewritten on every append (a dead
+      // tuple each, and a hot row for vacuum), the lock must be held before
+      // the head is read in any case, and the advisory lock is released by
+      // COMMIT or ROLLBACK with no table to keep consistent with audit_log.
+      if (!audit_head_) {
+        Result last =
+            conn_.Run("audit_last", "SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1");
+        audit_head_.emplace(0, "");
+        if (last.rows() > 0) audit_head_.emplace(last.Int(0, 0), last.Text(0, 1));
+      }
+      e.seq = audit_head_->first + 1;
+      e.prev_hash = audit_head_->second;
+      e.hash = AuditEntryHash(e);
+      Params a;
+      a.Add(e.seq).Add(e.at).Add(e.actor).Add(e.action).Add(e.person_id);
+      a.Add(e.detail).Add(e.prev_hash).Add(e.hash);
+      Write("audit_add",
+            "INSERT INTO audit_log (seq, at, actor, action, person_id, detail, prev_hash, "
+            "hash) VALUES ($1,$2,$3,$4,$5,$6,$7,$8)",
+            a, "audit append failed");
+      audit_head_.emplace(e.seq, e.hash);
+    });
+    return e;
+  }
+
+  std::vector<AuditEntry> ReadAudit(int64_t after_seq, int limit) override {
+    return ReadAuditRows(conn_.Run(
+        "audit_read", Select(kAuditColumns, " FROM audit_log WHERE seq > $1 ORDER BY seq LIMIT $2"),
+        Params().Add(after_seq).Add(limit)));
+  }
+
+  std::vector<AuditEntry> AuditOfPerson(int64_t person_id) override {
+    return ReadAuditRows(
+        conn_.Run("audit_person",
+                  Select(kAuditColumns,
+                         " FROM audit_log WHERE person_id = $1 AND person_id <> 0 ORDER BY seq"),
+                  Params().Add(person_id)));
+  }
+
+  StoreCounts Counts() override {
+    // One statement, so the counts come from one snapshot.
+    Result r = conn_.Run("counts",
+                         "SELECT (SELECT COUNT(*) FROM persons), (SELECT COUNT(*) FROM insurers), "
+                         "(SELECT COUNT(*) FROM members), (SELECT COUNT(*) FROM cards), "
+                         "(SELECT COUNT(*) FROM documents), (SELECT COUNT(*) FROM facilities), "
+                         "(SELECT COUNT(*) FROM audit_log), (SELECT COUNT(*) FROM submissions)");
+    Row s(r, 0);
+    return StoreCounts{s.Int(0), s.Int(1), s.Int(2), s.Int(3),
+                       s.Int(4), s.Int(5), s.Int(6), s.Int(7)};
+  }
+
+ private:
+  // Runs a write, naming what was refused when a constraint fails. Inside
+  // a transaction a failed statement aborts all of it in PostgreSQL (SQLite
+  // undoes only the statement); every caller lets the error end the
+  // transaction, so nothing depends on the difference.
+  Result Write(const std::string& name, const std::string& sql, const Params& params,
+               const std::string& what) {
+    try {
+      return conn_.Run(name, sql, params);
+    } catch (const StoreError& e) {
+      throw StoreError(what + " (" + e.what() + ")");
+    }
+  }
+
+  template <class T>
+  static std::optional<T> First(std::vector<T> v) {
+    if (v.empty()) return std::nullopt;
+    return std::move(v.front());
+  }
+
+  static std::optional<PersonRecord> ReadPerson(const Result& r) {
+    if (r.rows() == 0) return std::nullopt;
+    Row s(r, 0);
+    PersonRecord p;
+    p.person_id = s.Int(0);
+    p.name = s.Text(1);
+    p.name_kana = s.Text(2);
+    p.birth_date = s.DateAt(3);
+    p.sex = static_cast<Sex>(s.Int(4));
+    p.postcode = s.Text(5);
+    p.address = s.Text(6);
+    return p;
+  }
+
+  static std::vector<InsurerRecord> ReadInsurers(const Result& r) {
+    std::vector<InsurerRecord> out;
+    for (int i = 0; i < r.rows(); ++i) {
+      Row s(r, i);
+      InsurerRecord x;
+      x.insurer_number = s.Text(0);
+      x.name = s.Text(1);
+      x.category = s.Text(2);
+      x.link_lag_business_days = static_cast<int>(s.Int(3));
+      x.holders_may_get_certificate = s.Bool(4);
+      x.certificate_validity_years = static_cast<int>(s.Int(5));
+      out.push_back(std::move(x));
+    }
+    return out;
+  }
+
+  static Params MemberParams(const Qualification& q) {
+    Params a;
+    a.Add(q.person_id).Add(q.insurer_number).Add(q.symbol).Add(q.number);
+    a.Add(q.branch).Add(static_cast<int>(q.personal_family));
+    a.Add(static_cast<int>(q.card_classification)).Add(q.birth_date);
+    a.Add(static_cast<int>(q.sex)).Add(q.acquired).Add(q.lost);
+    if (q.loss_reason) {
+      a.Add(LossReasonCode(*q.loss_reason));
+    } else {
+      a.AddNull();
+    }
+    a.Add(q.copay_percent);
+    if (q.elderly) {
+      a.Add(q.elderly->certificate_date).Add(q.elderly->valid_from);
+      a.Add(q.elderly->valid_until).Add(q.elderly->copay_percent);
+    } else {
+      a.AddNull().AddNull().AddNull().AddNull();
+    }
+    a.Add(LinkageStateName(q.linkage)).Add(q.submitted_on).Add(q.linked_on);
+    a.Add(q.registration_error);
+    return a;
+  }
+
+  void WriteChildren(int64_t id, const Qualification& q) {
+    for (const MemberAttributes& at : q.attributes) {
+      Params a;
+      a.Add(id).Add(at.effective_from).Add(at.name).Add(at.name_kana);
+      a.Add(at.insured_name).Add(at.postcode).Add(at.address);
+      Write("add_attr",
+            "INSERT INTO member_attributes (member_id, effective_from, name, name_kana, "
+            "insured_name, postcode, address) VALUES ($1,$2,$3,$4,$5,$6,$7)",
+            a, "member attributes rejected (two changes effective the same day?)");
+    }
+    for (const LimitCertificate& lc : q.limits) {
+      Params a;
+      a.Add(id).Add(lc.classification).Add(lc.category_flag).Add(lc.certificate_date);
+      a.Add(lc.valid_from).Add(lc.valid_until).Add(lc.long_term_date);
+      Write("add_limit",
+            "INSERT INTO member_limits (member_id, classification, category_flag, "
+            "certificate_date, valid_from, valid_until, long_term_date) "
+            "VALUES ($1,$2,$3,$4,$5,$6,$7)",
+            a, "limit certificate rejected");
+    }
+    for (const SpecificDisease& sd : q.diseases) {
+      Params a;
+      a.Add(id).Add(sd.category).Add(sd.certificate_date).Add(sd.valid_from);
+      a.Add(sd.valid_until).Add(sd.self_pay_yen);
+      Write("add_disease",
+            "INSERT INTO member_diseases (member_id, category, certificate_date, valid_from, "
+            "valid_until, self_pay_yen) VALUES ($1,$2,$3,$4,$5,$6)",
+            a, "specific disease certificate rejected");
+    }
+  }
+
+  // Reads member rows, then the attributes and certificates of all of them
+  // in three queries (member_id = ANY of the ids), however many there are.
+  std::vector<Qualification> ReadMembers(const Result& r) {
+    std::vector<Qualification> out;
+    for (int i = 0; i < r.rows(); ++i) {
+      Row s(r, i);
+      Qualification q;
+      q.member_id = s.Int(0);
+      q.person_id = s.Int(1);
+      q.insurer_number = s.Text(2);
+      q.symbol = s.Text(3);
+      q.number = s.Text(4);
+      q.branch = s.Text(5);
+      q.personal_family = static_cast<PersonalFamily>(s.Int(6));
+      q.card_classification = static_cast<CardClassification>(s.Int(7));
+      q.birth_date = s.DateAt(8);
+      q.sex = static_cast<Sex>(s.Int(9));
+      q.acquired = s.DateAt(10);
+      q.lost = s.OptDate(11);
+      if (!s.IsNull(12)) q.loss_reason = ParseLossReasonCode(s.Text(12));
+      q.copay_percent = static_cast<int>(s.Int(13));
+      if (!s.IsNull(14)) {
+        q.elderly =
+            ElderlyRecipient{s.DateAt(14), s.DateAt(15), s.DateAt(16), static_cast<int>(s.Int(17))};
+      }
+      auto linkage = ParseLinkageStateName(s.Text(18));
+      if (!linkage) throw StoreError("stored linkage state is unknown: " + s.Text(18));
+      q.linkage = *linkage;
+      q.submitted_on = s.DateAt(19);
+      q.linked_on = s.OptDate(20);
+      q.registration_error = s.Text(21);
+      q.insurer_name = s.Text(22);
+      out.push_back(std::move(q));
+    }
+    if (!out.empty()) ReadChildren(out);
+    return out;
+  }
+
+  void ReadChildren(std::vector<Qualification>& qs) {
+    std::string ids = "{";
+    for (const Qualification& q : qs) {
+      if (ids.size() > 1) ids += ',';
+      ids += std::to_string(q.member_id);
+    }
+    ids += '}';
+    auto find = [&qs](int64_t member_id) -> Qualification* {
+      for (Qualification& q : qs) {
+        if (q.member_id == member_id) return &q;
+      }
+      return nullptr;
+    };
+    Result a = conn_.Run("attrs_of_members",
+                         "SELECT member_id, effective_from, name, name_kana, insured_name, "
+                         "postcode, address FROM member_attributes WHERE member_id = ANY($1) "
+                         "ORDER BY member_id, effective_from",
+                         Params().Add(ids));
+    for (int i = 0; i < a.rows(); ++i) {
+      Row s(a, i);
+      if (Qualification* q = find(s.Int(0))) {
+        q->attributes.push_back(
+            {s.DateAt(1), s.Text(2), s.Text(3), s.Text(4), s.Text(5), s.Text(6)});
+      }
+    }
+    Result l = conn_.Run("limits_of_members",
+                         "SELECT member_id, classification, category_flag, certificate_date, "
+                         "valid_from, valid_until, long_term_date FROM member_limits "
+                         "WHERE member_id = ANY($1) ORDER BY member_id, valid_from",
+                         Params().Add(ids));
+    for (int i = 0; i < l.rows(); ++i) {
+      Row s(l, i);
+      if (Qualification* q = find(s.Int(0))) {
+        q->limits.push_back({static_cast<int>(s.Int(1)), s.Text(2), s.DateAt(3), s.DateAt(4),
+                             s.DateAt(5), s.OptDate(6)});
+      }
+    }
+    Result d = conn_.Run("diseases_of_members",
+                         "SELECT member_id, category, certificate_date, valid_from, valid_until, "
+                         "self_pay_yen FROM member_diseases WHERE member_id = ANY($1) "
+                         "ORDER BY member_id, valid_from",
+                         Params().Add(ids));
+    for (int i = 0; i < d.rows(); ++i) {
+      Row s(d, i);
+      if (Qualification* q = find(s.Int(0))) {
+        q->diseases.push_back({static_cast<int>(s.Int(1)), s.DateAt(2), s.DateAt(3), s.DateAt(4),
+                               static_cast<int>(s.Int(5))});
+      }
+    }
+  }
+
+  static Params CardParams(const CardRecord& c) {
+    Params a;
+    a.Add(c.person_id).Add(c.kind == CredentialKind::kCard ? "card" : "smartphone");
+    a.Add(c.application_date).Add(c.issued_on).Add(c.card_expires_on);
+    a.Add(c.cert_serial).Add(c.cert_issued_on).Add(c.cert_expires_on);
+    a.Add(CardStateName(c.status)).Add(c.pin_failures).AddBool(c.face_only);
+    a.Add(c.insurance_registered_on).Add(c.registration_channel);
+    return a;
+  }
+
+  static std::vector<CardRecord> ReadCards(const Result& r) {
+    std::vector<CardRecord> out;
+    for (int i = 0; i < r.rows(); ++i) {
+      Row s(r, i);
+      CardRecord c;
+      c.card_id = s.Int(0);
+      c.person_id = s.Int(1);
+      c.kind = s.Text(2) == "smartphone" ? CredentialKind::kSmartphone : CredentialKind::kCard;
+      c.application_date = s.DateAt(3);
+      c.issued_on = s.DateAt(4);
+      c.card_expires_on = s.DateAt(5);
+      c.cert_serial = s.Text(6);
+      c.cert_issued_on = s.DateAt(7);
+      c.cert_expires_on = s.DateAt(8);
+      auto st = ParseCardStateName(s.Text(9));
+      if (!st) throw StoreError("stored card status is unknown: " + s.Text(9));
+      c.status = *st;
+      c.pin_failures = static_cast<int>(s.Int(10));
+      c.face_only = s.Bool(11);
+      c.insurance_registered_on = s.OptDate(12);
+      c.registration_channel = s.Text(13);
+      out.push_back(std::move(c));
+    }
+    return out;
+  }
+
+  static std::vector<SubmissionRecord> ReadSubmissions(const Result& res) {
+    std::vector<SubmissionRecord> out;
+    for (int i = 0; i < res.rows(); ++i) {
+      Row s(res, i);
+      SubmissionRecord r;
+      r.seq = s.Int(0);
+      r.insurer_number = s.Text(1);
+      r.submission_id = s.Text(2);
+      auto form = ParseFormKind(s.Text(3));
+      auto state = ParseLinkageStateName(s.Text(4));
+      if (!form || !state) throw StoreError("stored submission form or state is unknown");
+      r.form = *form;
+      r.state = *state;
+      r.received_on = s.DateAt(5);
+      r.due_on = s.DateAt(6);
+      r.person_id = s.Int(7);
+      r.member_id = s.Int(8);
+      r.symbol = s.Text(9);
+      r.number = s.Text(10);
+      r.branch = s.Text(11);
+      r.name = s.Text(12);
+      r.name_kana = s.Text(13);
+      r.birth_date = s.DateAt(14);
+      r.sex = static_cast<Sex>(s.Int(15));
+      r.postcode = s.Text(16);
+      r.address = s.Text(17);
+      r.event_date = s.DateAt(18);
+      if (!s.IsNull(19)) r.loss_reason = ParseLossReasonCode(s.Text(19));
+      r.certificate_wanted = s.Bool(20);
+      if (!s.IsNull(21)) r.copay_percent = static_cast<int>(s.Int(21));
+      r.error_fields = s.Text(22);
+      r.error = s.Text(23);
+      r.linked_on = s.OptDate(24);
+      out.push_back(std::move(r));
+    }
+    return out;
+  }
+
+  static std::vector<AuditEntry> ReadAuditRows(const Result& r) {
+    std::vector<AuditEntry> out;
+    for (int i = 0; i < r.rows(); ++i) {
+      Row s(r, i);
+      out.push_back(
+          {s.Int(0), s.Text(1), s.Text(2), s.Text(3), s.Int(4), s.Text(5), s.Text(6), s.Text(7)});
+    }
+    return out;
+  }
+
+  Conn conn_;
+  MyNumberVault vault_;
+  int depth_ = 0;
+  // The audit chain's last (seq, hash), valid only inside a write
+  // transaction (see AppendAudit).
+  std::optional<std::pair<int64_t, std::string>> audit_head_;
+};
+
+}  // namespace
+
+std::unique_ptr<Store> OpenPgStore(const std::string& conninfo, MyNumberVault vault) {
+  auto store = std::make_unique<PgStore>(conninfo, std::move(vault));
+  store->Migrate();
+  return store;
+}
+
+}  // namespace onshi::store::postgres
