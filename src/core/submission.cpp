@@ -150,6 +150,23 @@ std::optional<std::string> ParsePostcode(std::string_view t) {
   return digits.substr(0, 3) + "-" + digits.substr(3);
 }
 
+// A filed text quoted back in an error message. Messages go to terminals,
+// error files and API answers, so the quote is short, and a long run of
+// digits (a My Number put in the wrong column) is never repeated.
+std::string Echo(std::string_view text) {
+  int run = 0;
+  for (char c : text) {
+    run = (c >= '0' && c <= '9') ? run + 1 : 0;
+    if (run >= 10) return "(a long number, not repeated here)";
+  }
+  constexpr std::size_t kMax = 24;
+  if (text.size() <= kMax) return "\"" + std::string(text) + "\"";
+  std::size_t cut = kMax;
+  while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80)
+    --cut;  // UTF-8 boundary
+  return "\"" + std::string(text.substr(0, cut)) + "…\"";
+}
+
 bool NeedsContactDetails(FormKind f) {
   return f == FormKind::kAcquisition || f == FormKind::kDependentAdd || f == FormKind::kChange;
 }
@@ -210,8 +227,8 @@ Expected<Submission, std::vector<FieldError>> ReadSubmission(const RawSubmission
   const std::optional<FormKind> form = ParseFormKind(raw.form);
   if (!form) {
     fail("form", raw.form.empty() ? "届出種別 (form) is required"
-                                  : "unknown 届出種別 \"" + raw.form +
-                                        "\" (acquisition, dependent_add, dependent_remove, loss, "
+                                  : "unknown 届出種別 " + Echo(raw.form) +
+                                        " (acquisition, dependent_add, dependent_remove, loss, "
                                         "change)");
   } else {
     s.form = *form;
@@ -248,8 +265,8 @@ Expected<Submission, std::vector<FieldError>> ReadSubmission(const RawSubmission
   if (birth.empty()) {
     fail("birth_date", "生年月日 is required");
   } else if (!(birth_date = ParseFiledDate(birth))) {
-    fail("birth_date", "生年月日 \"" + std::string(birth) +
-                           "\" is not a date (YYYYMMDD, YYYY-MM-DD or 和暦 like R7.4.1)");
+    fail("birth_date",
+         "生年月日 " + Echo(birth) + " is not a date (YYYYMMDD, YYYY-MM-DD or 和暦 like R7.4.1)");
   } else if (*birth_date > received_on) {
     fail("birth_date", "生年月日 is after the day of receipt");
   } else {
@@ -303,7 +320,7 @@ Expected<Submission, std::vector<FieldError>> ReadSubmission(const RawSubmission
   if (event.empty()) {
     fail("event_date", "年月日 (the date of acquisition, loss or change) is required");
   } else if (!(event_date = ParseFiledDate(event))) {
-    fail("event_date", "年月日 \"" + std::string(event) + "\" is not a date");
+    fail("event_date", "年月日 " + Echo(event) + " is not a date");
   } else if (birth_date && *event_date < *birth_date) {
     fail("event_date", "年月日 is before the birth date");
   } else if (*event_date > received_on.AddYears(1)) {

@@ -2,11 +2,37 @@
 
 #include <algorithm>
 #include <map>
+#include <stdexcept>
 
 #include "intermediate/documents.hpp"
 
 namespace onshi::intermediate {
 namespace {
+
+// A form that cannot be applied for a reason of its own (its member lost
+// meanwhile, say): it becomes a registration error. Anything else that goes
+// wrong while applying (a busy or full database) is a StoreError, which ends
+// the round and leaves the form waiting for the next one.
+class LinkRefusal : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+bool Joins(FormKind f) {
+  return f == FormKind::kAcquisition || f == FormKind::kDependentAdd;
+}
+
+// True when `r` still waits for linkage in the store. Read inside the write
+// transaction that acts on it: another linker (the server's thread and an
+// `onshi link` run, say) may have claimed or applied it since it was listed.
+bool StillWaiting(store::Store& store, store::SubmissionRecord& r) {
+  auto now = store.GetSubmission(r.insurer_number, r.submission_id);
+  if (!now || (now->state != LinkageState::kSubmitted && now->state != LinkageState::kProcessing)) {
+    return false;
+  }
+  r.state = now->state;
+  return true;
+}
 
 // Ends `q` on `lost` (the first day without cover) unless it already ends
 // earlier.
@@ -32,7 +58,7 @@ void SetAttributes(Qualification& q, const MemberAttributes& attrs) {
 
 void ApplyLoss(store::Store& store, const store::SubmissionRecord& r, Qualification& q) {
   if (q.lost.has_value()) {
-    throw store::StoreError("the member already lost the qualification on " + q.lost->ToIso());
+    throw LinkRefusal("the member already lost the qualification on " + q.lost->ToIso());
   }
   EndOn(q, r.event_date, r.loss_reason.value_or(LossReason::kOther));
   store.UpdateQualification(q);
@@ -42,8 +68,10 @@ void ApplyLoss(store::Store& store, const store::SubmissionRecord& r, Qualificat
   // is not theirs.
   for (Qualification& d : store.FindByInsuredNumber(q.insurer_number, q.symbol, q.number)) {
     if (d.member_id == q.member_id || d.personal_family != PersonalFamily::kDependent) continue;
-    if (d.acquired >= r.event_date) continue;
-    if (EndOn(d, r.event_date, LossReason::kOther)) store.UpdateQualification(d);
+    // One who joined on or after the insured person's last day was never
+    // covered: the period ends where it began.
+    const Date end = d.acquired >= r.event_date ? d.acquired : r.event_date;
+    if (EndOn(d, end, LossReason::kOther)) store.UpdateQualification(d);
   }
 }
 
@@ -71,10 +99,12 @@ void ApplyChange(store::Store& store, const store::SubmissionRecord& r, Qualific
   }
 }
 
-// Applies one due submission; throws StoreError when it cannot be applied.
-void Apply(store::Store& store, store::SubmissionRecord& r, const LinkOptions& o) {
+// Applies one due submission (skipping it if another linker got there
+// first); throws LinkRefusal when the form cannot be applied.
+bool Apply(store::Store& store, store::SubmissionRecord& r, const LinkOptions& o) {
+  if (!StillWaiting(store, r)) return false;
   std::optional<Qualification> q = store.GetQualification(r.member_id);
-  if (!q) throw store::StoreError("the member of this submission no longer exists");
+  if (!q) throw LinkRefusal("the member of this submission no longer exists");
   switch (r.form) {
     case FormKind::kAcquisition:
     case FormKind::kDependentAdd:
@@ -99,14 +129,16 @@ void Apply(store::Store& store, store::SubmissionRecord& r, const LinkOptions& o
   e.detail = "insurer=" + r.insurer_number + " submission=" + r.submission_id +
              " form=" + std::string(FormKindCode(r.form));
   store.AppendAudit(e);
+  return true;
 }
 
 void Fail(store::Store& store, store::SubmissionRecord& r, const LinkOptions& o,
           const std::string& why) {
+  if (!StillWaiting(store, r)) return;
   r.state = LinkageState::kRegistrationError;
   r.error = why;
   store.UpdateSubmission(r);
-  if (r.form == FormKind::kAcquisition || r.form == FormKind::kDependentAdd) {
+  if (Joins(r.form)) {
     store.SetLinkage(r.member_id, LinkageState::kRegistrationError, std::nullopt, why);
   }
   store::AuditEntry e;
@@ -123,41 +155,50 @@ void Fail(store::Store& store, store::SubmissionRecord& r, const LinkOptions& o,
 LinkReport RunLinker(store::Store& store, const LinkOptions& o) {
   LinkReport report;
   for (;;) {
-    std::vector<store::SubmissionRecord> batch = store.DueSubmissions(o.today, o.batch_size);
-    if (batch.empty()) break;
-    // Claim: the queue shows these as being processed.
+    std::vector<store::SubmissionRecord> listed = store.DueSubmissions(o.today, o.batch_size);
+    if (listed.empty()) break;
+    // Claim: the queue shows these as being processed. Rows another linker
+    // has finished since they were listed are dropped.
+    std::vector<store::SubmissionRecord> batch;
     store.InTransaction([&] {
-      for (store::SubmissionRecord& r : batch) {
-        if (r.state == LinkageState::kProcessing) continue;
-        r.state = LinkageState::kProcessing;
-        store.UpdateSubmission(r);
-        if (r.form == FormKind::kAcquisition || r.form == FormKind::kDependentAdd) {
-          store.SetLinkage(r.member_id, LinkageState::kProcessing, std::nullopt, "");
+      for (store::SubmissionRecord& r : listed) {
+        if (!StillWaiting(store, r)) continue;
+        if (r.state == LinkageState::kSubmitted) {
+          r.state = LinkageState::kProcessing;
+          store.UpdateSubmission(r);
+          if (Joins(r.form))
+            store.SetLinkage(r.member_id, LinkageState::kProcessing, std::nullopt, "");
         }
+        batch.push_back(r);
       }
     });
-    // Apply the batch in one transaction; if any form fails, redo the batch
-    // one form per transaction so that only the failing one is set aside.
+    if (batch.empty()) continue;
+    // Apply the batch in one transaction; if a form is refused, redo the
+    // batch one form per transaction so that only that one is set aside.
+    // A StoreError propagates: the forms stay "processing" and the next
+    // round takes them again.
     try {
+      int64_t applied = 0;
       store.InTransaction([&] {
+        applied = 0;
         for (store::SubmissionRecord& r : batch)
-          Apply(store, r, o);
+          applied += Apply(store, r, o) ? 1 : 0;
       });
-      report.linked += static_cast<int64_t>(batch.size());
-    } catch (const store::StoreError&) {
+      report.linked += applied;
+    } catch (const LinkRefusal&) {
       for (store::SubmissionRecord& r : batch) {
-        r.state = LinkageState::kProcessing;
         try {
-          store.InTransaction([&] { Apply(store, r, o); });
-          ++report.linked;
-        } catch (const store::StoreError& e) {
+          bool applied = false;
+          store.InTransaction([&] { applied = Apply(store, r, o); });
+          report.linked += applied ? 1 : 0;
+        } catch (const LinkRefusal& e) {
           store.InTransaction([&] { Fail(store, r, o, e.what()); });
           ++report.failed;
         }
       }
     }
   }
-  report.documents_issued = IssueFollowUpDocuments(store, o.today);
+  if (o.issue_follow_up_documents) report.documents_issued = IssueFollowUpDocuments(store, o.today);
   return report;
 }
 

@@ -11,7 +11,13 @@
 //   - a change (変更届) adds the new name and address effective on the filed
 //     date, so a query for an earlier day still answers with the old ones.
 // A form that can no longer be applied (its member lost meanwhile, say)
-// becomes a registration error with the reason, for the insurer's report.
+// becomes a registration error with the reason, for the insurer's report. A
+// database failure is not the form's fault: it ends the round (the error
+// propagates) and the form is taken again by the next one.
+//
+// Several linkers may run on one database (the server's thread and an
+// `onshi link`): each re-reads a form's state inside the transaction that
+// claims or applies it, so a form is applied exactly once.
 //
 // Crash safety: "processing" is written in its own transaction before the
 // batch is applied, and each batch is applied in one transaction. A process
@@ -33,6 +39,9 @@ struct LinkOptions {
   std::string at;                      // audit timestamp, ISO 8601 UTC
   std::string actor = "intermediate";  // audit actor
   int batch_size = 500;
+  // Also run IssueFollowUpDocuments. It walks every member who joined in the
+  // last two months, so the server's frequent rounds do it once a day.
+  bool issue_follow_up_documents = true;
 };
 
 struct LinkReport {
@@ -47,8 +56,9 @@ struct LinkReport {
 LinkReport RunLinker(store::Store& store, const LinkOptions& options);
 
 // Issues documents that fall due after joining (R-DOC-5: the 資格確認書 for a
-// member without マイナ保険証, 30–50 days after acquisition) for members whose
-// acquisition linked within the last `window_days`. Idempotent; run daily.
+// member without マイナ保険証, 30–50 days after acquisition) for linked
+// members who joined (acquisition date, not receipt: forms may be filed
+// months ahead) within the last `window_days`. Idempotent; run daily.
 int64_t IssueFollowUpDocuments(store::Store& store, Date today, int window_days = 60);
 
 }  // namespace onshi::intermediate

@@ -49,23 +49,30 @@ ReceiveOutcome Reject(std::string field, std::string reason) {
 
 // Checks a joining form against the members already stored; returns the
 // 本人's current qualification for a dependent (for 被保険者氏名).
+// `reuse` receives the id of a member under the same keys whose earlier
+// form failed at link time: a corrected form takes its place.
 std::optional<ReceiveOutcome> CheckJoining(store::Store& store, const Submission& s,
                                            const store::InsurerRecord& insurer,
-                                           std::optional<Qualification>* insured) {
-  if (store.FindMemberId(insurer.insurer_number, s.symbol, s.number, s.branch)) {
-    return Reject("branch", "記号・番号・枝番 " + s.symbol + "・" + s.number + "・" + s.branch +
-                                " are already used by another member (枝番 must be unique "
-                                "within 記号・番号)");
+                                           std::optional<Qualification>* insured, int64_t* reuse) {
+  if (auto id = store.FindMemberId(insurer.insurer_number, s.symbol, s.number, s.branch)) {
+    if (store.GetQualification(*id)->linkage != LinkageState::kRegistrationError) {
+      return Reject("branch", "記号・番号・枝番 " + s.symbol + "・" + s.number + "・" + s.branch +
+                                  " are already used by another member (枝番 must be unique "
+                                  "within 記号・番号)");
+    }
+    *reuse = *id;
   }
   for (Qualification& q : store.FindByInsuredNumber(insurer.insurer_number, s.symbol, s.number)) {
-    if (q.personal_family != PersonalFamily::kInsured) continue;
-    const bool current = !q.lost.has_value() || *q.lost > s.event_date;
-    if (!current) continue;
+    if (q.personal_family != PersonalFamily::kInsured || q.member_id == *reuse) continue;
+    if (q.linkage == LinkageState::kRegistrationError) continue;
     if (s.form == FormKind::kAcquisition) {
+      // Any insured person not gone by the new one's first day holds the 番号.
+      if (q.lost.has_value() && *q.lost <= s.event_date) continue;
       return Reject("number", "記号・番号 already belong to an insured person (本人, 枝番 " +
                                   q.branch + "); a new insured person needs a new 番号");
     }
-    *insured = std::move(q);
+    // A dependent is covered through an insured person covered that day.
+    if (q.Covers(s.event_date)) *insured = std::move(q);
   }
   if (s.form == FormKind::kDependentAdd && !insured->has_value()) {
     return Reject("number",
@@ -97,6 +104,14 @@ std::optional<ReceiveOutcome> CheckExisting(store::Store& store, const Submissio
     return Reject("form", "the member already lost the qualification on " + q.lost->ToIso());
   }
   return std::nullopt;
+}
+
+// The id was checked as unused at the start of Receive, in the same
+// transaction; a refusal now means the store changed under us.
+void AddOrThrow(store::Store& store, store::SubmissionRecord& rec) {
+  if (!store.AddSubmission(rec)) {
+    throw store::StoreError("submission " + rec.submission_id + " appeared during its reception");
+  }
 }
 
 store::AuditEntry AuditOf(const ReceptionContext& ctx, const store::SubmissionRecord& r,
@@ -140,7 +155,8 @@ ReceiveOutcome Receive(store::Store& store, const Submission& s, const Reception
   }
 
   std::optional<Qualification> related;  // the 本人 (joining dependents) or the member
-  if (auto refused = Joins(s.form) ? CheckJoining(store, s, insurer, &related)
+  int64_t reuse = 0;
+  if (auto refused = Joins(s.form) ? CheckJoining(store, s, insurer, &related, &reuse)
                                    : CheckExisting(store, s, insurer, &related)) {
     return *refused;
   }
@@ -153,11 +169,19 @@ ReceiveOutcome Receive(store::Store& store, const Submission& s, const Reception
   if (!person) {
     out.errors.push_back({0, "my_number", "個人番号 is not in the resident registry"});
   } else {
-    rec.person_id = person->person_id;
+    bool identity_differs = false;
     for (RegistryField f : CompareFormWithRegistry(*person, s)) {
       out.errors.push_back({0, std::string(RegistryFieldName(f)),
                             "does not match the resident registry for this 個人番号"});
+      identity_differs = identity_differs || f == RegistryField::kName ||
+                         f == RegistryField::kBirthDate || f == RegistryField::kSex;
     }
+    // The form is filed under the person its number names only when name,
+    // birth date and sex agree (a stale address or reading is the person's
+    // own error to see on the portal). Otherwise the number may be somebody
+    // else's, and the form, which carries another person's data, must not
+    // appear in that person's records or audit trail.
+    if (!identity_differs) rec.person_id = person->person_id;
     if (out.errors.empty() && !Joins(s.form) && related->person_id != person->person_id) {
       // The number names a real resident whose data matches the form, but not
       // the member the form is about: never apply it to that member.
@@ -186,7 +210,7 @@ ReceiveOutcome Receive(store::Store& store, const Submission& s, const Reception
     }
     rec.error_fields = fields;
     rec.error = reasons;
-    store.AddSubmission(rec);
+    AddOrThrow(store, rec);
     out.seq = rec.seq;
     store.AppendAudit(AuditOf(ctx, rec, "registration_error"));
     return out;
@@ -211,7 +235,12 @@ ReceiveOutcome Receive(store::Store& store, const Submission& s, const Reception
         {s.event_date, s.name, s.name_kana, insured_name, s.postcode, s.address});
     q.linkage = LinkageState::kSubmitted;  // R-LINK-2: invisible until linked
     q.submitted_on = ctx.received_on;
-    q.member_id = store.AddQualification(q);
+    if (reuse != 0) {
+      q.member_id = reuse;
+      store.UpdateQualification(q);
+    } else {
+      q.member_id = store.AddQualification(q);
+    }
     rec.member_id = q.member_id;
     // R-DOC-1 (notice) and R-DOC-5 (a ticked 資格確認書) are due on receipt.
     out.documents_issued =
@@ -219,7 +248,7 @@ ReceiveOutcome Receive(store::Store& store, const Submission& s, const Reception
   } else {
     rec.member_id = related->member_id;
   }
-  store.AddSubmission(rec);
+  AddOrThrow(store, rec);
   out.status = ReceiveStatus::kQueued;
   out.seq = rec.seq;
   store.AppendAudit(AuditOf(ctx, rec, "queued"));

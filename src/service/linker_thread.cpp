@@ -33,10 +33,13 @@ void LinkerThread::RunOnce() {
   intermediate::LinkOptions o;
   o.today = JstDate(now);
   o.at = UtcIsoTime(now);
+  // Follow-up documents walk two months of joiners: once a day is enough.
+  o.issue_follow_up_documents = !follow_up_done_on_ || *follow_up_done_on_ != o.today;
   try {
     const intermediate::LinkReport r = intermediate::RunLinker(*store_, o);
     linked_.Add(static_cast<uint64_t>(r.linked));
     failed_.Add(static_cast<uint64_t>(r.failed));
+    if (o.issue_follow_up_documents) follow_up_done_on_ = o.today;
   } catch (const std::exception& e) {
     errors_.Add();
     std::cerr << "onshi: linker round failed (will retry): " << e.what() << std::endl;

@@ -12,6 +12,7 @@
 #include <condition_variable>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <thread>
 
 #include "http/metrics.hpp"
@@ -38,6 +39,7 @@ class LinkerThread {
   http::Counter& failed_;
   http::Counter& errors_;
   std::chrono::seconds interval_;
+  std::optional<Date> follow_up_done_on_;  // JST day of the last follow-up documents run
   std::mutex mu_;
   std::condition_variable cv_;
   bool stop_ = false;

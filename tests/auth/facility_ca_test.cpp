@@ -173,6 +173,32 @@ TEST_F(FacilityCaTest, FacilityCertificateVerifiesAndYieldsItsCode) {
   EXPECT_EQ(issued->not_after - issued->not_before, 730 * kDay);
 }
 
+// Insurer certificates (OU=insurer, CN=保険者番号) open the insurer API only;
+// facility certificates open the facility login only.
+TEST_F(FacilityCaTest, InsurerAndFacilityCertificatesNeverPassForEachOther) {
+  auto number = InsurerNumber::Parse("06139992");
+  ASSERT_TRUE(IsOk(number));
+  const auto insurer = ca_->IssueInsurer(*number, "オンシ健康保険組合", tmp_ / "insurer", now_);
+  ASSERT_TRUE(IsOk(insurer));
+  EXPECT_FALSE(fs::exists(tmp_ / "insurer/body.json"));
+  const std::string insurer_pem = ReadFile(insurer->cert_path);
+  const auto id = ca_->VerifyInsurerPem(insurer_pem, now_);
+  ASSERT_TRUE(IsOk(id));
+  EXPECT_EQ(id->number.digits(), "06139992");
+  EXPECT_EQ(id->name, "オンシ健康保険組合");
+  EXPECT_TRUE(FailsWith(ca_->VerifyClientPem(insurer_pem, now_), "not a facility certificate"));
+
+  const auto clinic = IssueClinic("clinic", now_);
+  ASSERT_TRUE(IsOk(clinic));
+  EXPECT_TRUE(
+      FailsWith(ca_->VerifyInsurerPem(ReadFile(clinic->cert_path), now_), "not an insurer"));
+
+  // Expired and revoked insurer certificates are refused like facility ones.
+  EXPECT_TRUE(FailsWith(ca_->VerifyInsurerPem(insurer_pem, now_ + 731 * kDay), "expired"));
+  ASSERT_TRUE(IsOk(ca_->Revoke(insurer->serial_hex, now_)));
+  EXPECT_TRUE(FailsWith(ca_->VerifyInsurerPem(insurer_pem, now_), "revoked"));
+}
+
 TEST_F(FacilityCaTest, WritesTheClinicLayoutWithModes) {
   const auto issued = IssueClinic("clinic", now_);
   ASSERT_TRUE(IsOk(issued));

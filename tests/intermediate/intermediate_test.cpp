@@ -6,6 +6,7 @@
 
 #include <filesystem>
 #include <sstream>
+#include <thread>
 
 #include "core/eligibility.hpp"
 #include "core/portal_status.hpp"
@@ -273,9 +274,14 @@ TEST_F(IntermediateTest, RegistryMismatchIsRegistrationErrorNamingFieldsAndLinks
     EXPECT_FALSE(store_->FindMemberId(kInsurer, "10", std::to_string(5000 + i), "00"));
   }
   EXPECT_TRUE(store_->QualificationsOfPerson(taro_.person.person_id).empty());
-  // The person the number names sees the error on the portal.
+  // The person the number names sees on the portal the errors that are
+  // theirs (a stale reading or address: M2, M5); forms whose name, birth date
+  // or sex differ may carry someone else's data and are filed under nobody.
   const auto mine = store_->SubmissionsOfPerson(taro_.person.person_id);
-  ASSERT_EQ(mine.size(), cases.size());
+  ASSERT_EQ(mine.size(), 2u);
+  EXPECT_EQ(mine[0].submission_id, "M2");
+  EXPECT_EQ(mine[1].submission_id, "M5");
+  EXPECT_EQ(store_->GetSubmission(kInsurer, "M1")->person_id, 0);
   EXPECT_EQ(PortalStatusOf(mine[0].state, mine[0].due_on, D(2025, 5, 1)).label,
             "登録エラー: 勤務先に確認");
   // The linker never links them.
@@ -297,6 +303,9 @@ TEST_F(IntermediateTest, UnknownMyNumberOrSomeoneElsesIsRegistrationError_RLINK4
   EXPECT_EQ(store_->GetSubmission(kInsurer, "U2")->error_fields,
             "name,name_kana,birth_date,address");
   EXPECT_TRUE(store_->QualificationsOfPerson(jiro_.person.person_id).empty());
+  // Nor is Taro's data filed under Jiro, or in Jiro's audit trail.
+  EXPECT_TRUE(store_->SubmissionsOfPerson(jiro_.person.person_id).empty());
+  EXPECT_TRUE(store_->AuditOfPerson(jiro_.person.person_id).empty());
 }
 
 // Variants the registry check must accept (R-LINK-4 is about inaccurate data,
@@ -387,8 +396,10 @@ TEST_F(IntermediateTest, JsonLinesFormsAreReceivedLikeCsv) {
   const std::string body =
       "{\"submission_id\":\"J1\",\"form\":\"acquisition\",\"my_number\":\"" + Digits(taro_) +
       "\",\"name\":\"山田　太郎\",\"name_kana\":\"ヤマダ　タロウ\",\"birth_date\":\"1980-05-05\","
-      "\"sex\":1,\"postcode\":\"100-0013\",\"address\":\"東京都千代田区霞が関1-2-3\",\"symbol\":\"10\","
-      "\"number\":\"1234\",\"branch\":\"00\",\"event_date\":\"20250401\",\"certificate_wanted\":true}\n"
+      "\"sex\":1,\"postcode\":\"100-0013\",\"address\":\"東京都千代田区霞が関1-2-3\",\"symbol\":"
+      "\"10\","
+      "\"number\":\"1234\",\"branch\":\"00\",\"event_date\":\"20250401\",\"certificate_wanted\":"
+      "true}\n"
       "{\"submission_id\":\"J2\",\"form\":\"acquisition\",\"my_number\":\"12\"}\n"
       "not json\n";
   auto reader = intake::SubmissionReader::FromString(body, intake::Format::kJsonLines);
@@ -513,6 +524,129 @@ TEST_F(IntermediateTest, ChangeAppliesFromItsDateAndUpdatesDependentsInsuredName
   auto hanako = store_->GetQualification(*store_->FindMemberId(kInsurer, "10", "1234", "01"));
   EXPECT_EQ(hanako->AttributesOn(D(2025, 5, 20)).insured_name, "佐藤\u3000太郎");
   EXPECT_EQ(hanako->AttributesOn(D(2025, 5, 19)).insured_name, "山田\u3000太郎");
+}
+
+// Two linkers on one database (the server's thread and `onshi link`) apply
+// each form exactly once.
+TEST_F(IntermediateTest, ConcurrentLinkersApplyEachFormOnce) {
+  std::string body = kHeader;
+  for (int i = 0; i < 120; ++i) {
+    const Resident r = AddResident("試験\u3000" + std::to_string(i), "シケン", D(1990, 1, 1),
+                                   Sex::kMale, "東京都", 1000 + static_cast<uint64_t>(i));
+    body += Line("C" + std::to_string(i), "acquisition", Digits(r), "試験　" + std::to_string(i),
+                 "シケン", "19900101", "1", "東京都", "00", "20250401", "", "0",
+                 std::to_string(7000 + i));
+  }
+  ASSERT_EQ(Import(body).queued, 120);
+  auto run = [&] {
+    auto own = store::OpenStore(db_, (dir_ / "t.keys").string());
+    LinkOptions o;
+    o.today = D(2025, 4, 30);
+    o.at = "2025-04-30T00:00:00Z";
+    o.batch_size = 7;
+    RunLinker(*own, o);
+  };
+  std::thread a(run), b(run);
+  a.join();
+  b.join();
+  int linked_entries = 0;
+  for (const store::AuditEntry& e : store_->ReadAudit(0, 100000)) {
+    linked_entries += e.action == "submission.linked";
+    EXPECT_NE(e.action, "submission.failed");
+  }
+  EXPECT_EQ(linked_entries, 120);
+  store::SubmissionFilter f;
+  f.insurer_number = kInsurer;
+  f.state = LinkageState::kLinked;
+  EXPECT_EQ(store_->ListSubmissions(f).size(), 120u);
+  EXPECT_FALSE(store::VerifyAuditChain(*store_).has_value());
+}
+
+// A database failure while linking is not the form's fault: the round fails,
+// the form stays waiting, and the next round links it.
+TEST_F(IntermediateTest, StoreFailureWhileLinkingLeavesTheFormWaiting) {
+  Import(std::string(kHeader) + TaroLine());
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(db_.c_str(), &db), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(db,
+                         "CREATE TRIGGER jam BEFORE UPDATE OF linked_on ON members WHEN "
+                         "NEW.linked_on IS NOT NULL BEGIN SELECT RAISE(ABORT, 'disk full'); END",
+                         nullptr, nullptr, nullptr),
+            SQLITE_OK);
+  EXPECT_THROW(Link(D(2025, 4, 30)), store::StoreError);
+  EXPECT_EQ(store_->GetSubmission(kInsurer, "S1")->state, LinkageState::kProcessing);
+  ASSERT_EQ(sqlite3_exec(db, "DROP TRIGGER jam", nullptr, nullptr, nullptr), SQLITE_OK);
+  sqlite3_close(db);
+  EXPECT_EQ(Link(D(2025, 4, 30)).linked, 1);
+  EXPECT_EQ(store_->GetSubmission(kInsurer, "S1")->state, LinkageState::kLinked);
+}
+
+// A member whose form failed at link time does not block the corrected form:
+// it takes the same 記号・番号・枝番 and the same member record.
+TEST_F(IntermediateTest, CorrectedFormReplacesOneThatFailedAtLinkTime) {
+  Import(std::string(kHeader) + TaroLine());
+  const int64_t id = *store_->FindMemberId(kInsurer, "10", "1234", "00");
+  store_->SetLinkage(id, LinkageState::kRegistrationError, std::nullopt, "failed at link time");
+  const ImportReport r = Import(std::string(kHeader) + TaroLine("S1b"), D(2025, 5, 7));
+  ASSERT_EQ(r.queued, 1) << (r.errors.empty() ? "" : r.errors[0].reason);
+  EXPECT_EQ(*store_->FindMemberId(kInsurer, "10", "1234", "00"), id);
+  EXPECT_EQ(store_->GetQualification(id)->linkage, LinkageState::kSubmitted);
+  int notices = 0;
+  for (const store::DocumentRecord& d : store_->DocumentsOfMember(id)) {
+    notices += d.kind == DocumentKind::kQualificationNotice;
+  }
+  EXPECT_EQ(notices, 1);  // the notice is not issued twice
+}
+
+// A dependent whose first day is on or after the insured person's loss was
+// never covered: the cascade ends the period where it began.
+TEST_F(IntermediateTest, DependentJoiningOnOrAfterInsuredsLossIsNeverCovered) {
+  Import(std::string(kHeader) + TaroLine());
+  Link(D(2025, 4, 30));
+  const std::string loss = Line("L1", "loss", Digits(taro_), "山田　太郎", "", "19800505", "1", "",
+                                "00", "20250601", "03");
+  const std::string late =
+      Line("D9", "dependent_add", Digits(hanako_), "山田　花子", "ヤマダ　ハナコ", "19820707", "2",
+           "東京都千代田区霞が関1-2-3", "01", "20250610");
+  const ImportReport r = Import(std::string(kHeader) + loss + late, D(2025, 6, 2));
+  ASSERT_EQ(r.queued, 2);
+  Link(D(2025, 6, 4));
+  auto hanako = store_->GetQualification(*store_->FindMemberId(kInsurer, "10", "1234", "01"));
+  EXPECT_EQ(hanako->lost, D(2025, 6, 10));
+  EXPECT_FALSE(hanako->Covers(D(2025, 6, 10)));
+  EXPECT_EQ(Check("01", D(2025, 6, 10), D(2025, 6, 10)).validity, QualificationValidity::kInvalid);
+}
+
+// R-DOC-5 follow-up for a form filed months ahead: the window counts from
+// the acquisition date, not the day of receipt.
+TEST_F(IntermediateTest, FollowUpCertificateForFormFiledAheadCountsFromAcquisition_RDOC5) {
+  const std::string ahead = Line("A1", "acquisition", Digits(taro_), "山田　太郎", "ヤマダ　タロウ",
+                                 "19800505", "1", "東京都千代田区霞が関1-2-3", "00", "20250701");
+  Import(std::string(kHeader) + ahead, D(2025, 4, 1));
+  Link(D(2025, 4, 3));
+  const int64_t id = *store_->FindMemberId(kInsurer, "10", "1234", "00");
+  // Nothing before membership starts; the notice on the first day (R-DOC-1),
+  // the 資格確認書 from day 30 (R-DOC-5), each once.
+  EXPECT_TRUE(store_->DocumentsOfMember(id).empty());
+  EXPECT_EQ(IssueFollowUpDocuments(*store_, D(2025, 7, 1)), 1);
+  EXPECT_EQ(IssueFollowUpDocuments(*store_, D(2025, 7, 2)), 0);
+  EXPECT_EQ(IssueFollowUpDocuments(*store_, D(2025, 7, 31)), 1);
+  EXPECT_EQ(IssueFollowUpDocuments(*store_, D(2025, 8, 1)), 0);
+  EXPECT_EQ(store_->DocumentsOfMember(id).size(), 2u);
+}
+
+// Error messages never repeat a My Number typed into another column.
+TEST(ReadSubmissionTest, ErrorsNeverRepeatALongNumber) {
+  RawSubmission raw;
+  raw.submission_id = "X";
+  raw.form = "acquisition";
+  raw.birth_date = "123456789018";
+  raw.event_date = "123456789018";
+  auto r = ReadSubmission(raw, D(2025, 4, 1));
+  ASSERT_FALSE(r.ok());
+  for (const FieldError& e : r.error()) {
+    EXPECT_EQ(e.reason.find("123456789018"), std::string::npos) << e.field << ": " << e.reason;
+  }
 }
 
 // A store failure inside a batch rolls the batch back and redoes it record by

@@ -456,7 +456,7 @@ class PgStore final : public Store {
     return ReadSubmissions(
         conn_.Run("linked_joiners",
                   Select(kSubmissionColumns,
-                         " FROM submissions WHERE seq > $1 AND received_on >= $2 AND state = "
+                         " FROM submissions WHERE seq > $1 AND event_date >= $2 AND state = "
                          "'linked' AND form IN ('acquisition', 'dependent_add') ORDER BY seq "
                          "LIMIT $3"),
                   Params().Add(after_seq).Add(since).Add(limit)));

@@ -185,6 +185,12 @@ CREATE INDEX submissions_errors ON submissions (insurer_number, seq)
   WHERE state = 'registration_error';
 CREATE INDEX submissions_by_person ON submissions (person_id) WHERE person_id <> 0;
 )sql"},
+      {3, "follow-up document index", R"sql(
+-- The daily follow-up documents (R-DOC-5, day 30-50 after joining) select
+-- linked joiners by acquisition date.
+CREATE INDEX submissions_joiners ON submissions (event_date, seq)
+  WHERE state = 'linked' AND form IN ('acquisition', 'dependent_add');
+)sql"},
   };
   return kMigrations;
 }

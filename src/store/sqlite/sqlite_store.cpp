@@ -426,7 +426,7 @@ class SqliteStore final : public Store {
                                                    int limit) override {
     Statement& s =
         Stmt("linked_joiners", std::string("SELECT ") + kSubmissionColumns +
-                                   " FROM submissions WHERE seq > ? AND received_on >= "
+                                   " FROM submissions WHERE seq > ? AND event_date >= "
                                    "? AND state = 'linked' AND form IN "
                                    "('acquisition', 'dependent_add') ORDER BY seq LIMIT ?");
     s.Bind(1, after_seq).Bind(2, since).Bind(3, limit);
