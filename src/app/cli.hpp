@@ -57,6 +57,9 @@ std::string DatabaseLocation(const Args& args);
 std::string KeyFileFor(const Args& args, const std::string& location);
 // The facility CA directory: --ca-dir, $ONSHI_CA_DIR, else "<db>.ca".
 std::string CaDirFor(const Args& args, const std::string& location);
+// The JPKI CA directory (J-LIS stand-in): --jpki-dir, $ONSHI_JPKI_DIR, else
+// "<db>.jpki".
+std::string JpkiDirFor(const Args& args, const std::string& location);
 
 }  // namespace onshi::app
 

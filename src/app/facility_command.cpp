@@ -21,6 +21,14 @@ std::string CaDirFor(const Args& args, const std::string& location) {
   return base + ".ca";
 }
 
+std::string JpkiDirFor(const Args& args, const std::string& location) {
+  if (args.Has("jpki-dir")) return args.Get("jpki-dir");
+  if (const char* env = std::getenv("ONSHI_JPKI_DIR"); env && *env) return env;
+  std::string base = store::DefaultKeyFile(location);
+  base.resize(base.size() - std::string_view(".keys").size());
+  return base + ".jpki";
+}
+
 int FacilityCommand(const std::vector<std::string>& argv) {
   Args args(argv, {{"db", true},
                    {"key-file", true},

@@ -7,6 +7,7 @@
 #include "auth/jws.hpp"
 #include "auth/token.hpp"
 #include "http/server.hpp"
+#include "jpki/jpki_ca.hpp"
 #include "service/audit_writer.hpp"
 #include "service/clock.hpp"
 #include "service/eligibility_service.hpp"
@@ -24,6 +25,7 @@ int ServeCommand(const std::vector<std::string>& argv) {
                    {"threads", true},
                    {"no-tls", false},
                    {"link-every", true},
+                   {"jpki-dir", true},
                    {"now", true}});
   const std::string db = DatabaseLocation(args);
   const std::string key_file = KeyFileFor(args, db);
@@ -51,8 +53,12 @@ int ServeCommand(const std::vector<std::string>& argv) {
   const auth::DetachedSigner signer(*key);
   http::Metrics metrics;
   service::AuditWriter audit(stores.OpenOwned());
+  // The JPKI CA (J-LIS stand-in) whose certificates My Number cards carry.
+  auto jpki = jpki::JpkiCa::LoadOrCreate(JpkiDirFor(args, db), now);
+  if (!jpki.ok()) throw std::runtime_error(jpki.error().ToString());
   service::InsurerService insurers(stores, *ca, *clock, audit);
-  service::EligibilityService svc(stores, *ca, tokens, signer, *clock, metrics, audit, &insurers);
+  service::EligibilityService svc(stores, *ca, tokens, signer, *clock, metrics, audit, &insurers,
+                                  &jpki.value());
   // The intermediate server's daily linkage, run every --link-every seconds
   // (0 turns it off, e.g. for a read-only replica).
   const long long link_every = args.GetInt("link-every", 60);

@@ -7,6 +7,7 @@
 #include <map>
 #include <unordered_map>
 
+#include "auth/base64url.hpp"
 #include "auth/login_body.hpp"
 #include "core/eligibility.hpp"
 #include "fhir/capability_statement.hpp"
@@ -16,6 +17,7 @@
 #include "oqs/request.hpp"
 #include "oqs/response.hpp"
 #include "oqs/validate.hpp"
+#include "service/card_answer.hpp"
 #include "store/store.hpp"
 
 namespace onshi::service {
@@ -123,7 +125,7 @@ EligibilityService::EligibilityService(StorePool& stores, const auth::FacilityCa
                                        const auth::TokenService& tokens,
                                        const auth::DetachedSigner& signer, const Clock& clock,
                                        http::Metrics& metrics, AuditWriter& audit,
-                                       InsurerService* insurers)
+                                       InsurerService* insurers, const jpki::JpkiCa* jpki)
     : stores_(stores),
       ca_(ca),
       tokens_(tokens),
@@ -131,7 +133,8 @@ EligibilityService::EligibilityService(StorePool& stores, const auth::FacilityCa
       clock_(clock),
       metrics_(metrics),
       audit_(audit),
-      insurers_(insurers) {}
+      insurers_(insurers),
+      jpki_(jpki) {}
 
 http::Response EligibilityService::Handle(const http::Request& request) {
   const auto start = std::chrono::steady_clock::now();
@@ -157,6 +160,12 @@ http::Response EligibilityService::Handle(const http::Request& request) {
   } else if (path == "/oqs-api-pro/proof-key" && request.method == "GET") {
     route = "proof_key";
     out = {200, "application/jwk+json", {}, signer_.key().public_key().jwk()};
+  } else if (path == kCardSearchPath && request.method == "POST") {
+    route = "card_search";
+    out = CardSearch(request, now);
+  } else if (path == kCardChallengePath && request.method == "POST") {
+    route = "card_challenge";
+    out = CardChallenge(request, now);
   } else if (insurers_ && InsurerService::Owns(path)) {
     route = "insurer";
     out = insurers_->Handle(request);
@@ -356,6 +365,52 @@ http::Response EligibilityService::FhirSubmit(const http::Request& request, std:
   metrics_.GetCounter("onshi_fhir_responses_total", "FHIR eligibility responses.").Add();
   return Signed(200, "application/fhir+json",
                 fhir::RenderEligibilityResponse(*parsed, decision, id, UtcIsoTime(now)));
+}
+
+}  // namespace onshi::service
+
+namespace onshi::service {
+
+http::Response EligibilityService::CardChallenge(const http::Request& request, std::time_t now) {
+  const auth::TokenVerification& token = CachedVerify(tokens_, TokenFrom(request), now);
+  if (!token.ok()) return Problem(401, "unauthenticated", token.detail);
+  const std::vector<uint8_t> c = challenges_.Issue(token.claims->subject.digits(), now);
+  return Json(200, "{\"challenge\":\"" +
+                       auth::Base64UrlEncode(
+                           std::string_view(reinterpret_cast<const char*>(c.data()), c.size())) +
+                       "\",\"expiresIn\":" + std::to_string(kChallengeSeconds) + "}");
+}
+
+http::Response EligibilityService::CardSearch(const http::Request& request, std::time_t now) {
+  const auth::TokenVerification& token = CachedVerify(tokens_, TokenFrom(request), now);
+  if (!token.ok()) return Problem(401, "unauthenticated", token.detail);
+  const std::string facility(token.claims->subject.digits());
+  const std::string actor = "facility:" + facility;
+  if (jpki_ == nullptr) {
+    return Problem(503, "card checks unavailable", "no JPKI trust anchor is configured");
+  }
+  auto req = ParseCardRequest(request.body, facility);
+  if (!req.ok()) {
+    Audit(now, actor, "eligibility.card", 0, "error=" + req.error().ToString());
+    return Problem(400, "bad card check request", req.error().ToString());
+  }
+  auto result = CheckCard(stores_.ForThisThread(), *jpki_, challenges_, *req, now, JstDate(now));
+  if (!result.ok()) {
+    metrics_
+        .GetCounter("onshi_card_check_refusals_total", "Card checks refused, by field.",
+                    "field=\"" + result.error().field + "\"")
+        .Add();
+    Audit(now, actor, "eligibility.card", 0, "refused " + result.error().ToString());
+    return Problem(result.error().field == "certificate" ? 403 : 401, "card not accepted",
+                   result.error().ToString());
+  }
+  const int validity = static_cast<int>(result->decision.validity);
+  Audit(now, actor, "eligibility.card", result->person_id,
+        "method=card validity=" + std::to_string(validity) +
+            " reason=" + std::string(EligibilityReasonCode(result->decision.reason)) +
+            " date=" + req->confirmation_date.ToCompact() + " cert=" + result->cert_serial);
+  return Signed(200, "application/json;charset=UTF-8",
+                RenderCardAnswer(*result, req->confirmation_date));
 }
 
 }  // namespace onshi::service

@@ -9,6 +9,10 @@
 //   POST /fhir/CoverageEligibilityRequest/$submit   the same check in FHIR R4
 //   GET  /fhir/metadata                             CapabilityStatement
 //   GET  /oqs-api-pro/proof-key                     JWK to verify proofs
+//   POST /oqs-api-pro/card/challenge                a single-use challenge for a
+//        check by My Number card (card_check.hpp)
+//   POST /oqs-api-pro/card/search                   資格確認 by My Number card
+//        (照会区分 1): certificate + the card's signature over the challenge
 //   GET  /healthz, GET /metrics
 //   /insurer/...                                    the insurer API and
 //        reports (insurer_service.hpp), when an InsurerService is given
@@ -32,7 +36,9 @@
 #include "auth/token.hpp"
 #include "http/metrics.hpp"
 #include "http/server.hpp"
+#include "jpki/jpki_ca.hpp"
 #include "service/audit_writer.hpp"
+#include "service/card_check.hpp"
 #include "service/clock.hpp"
 #include "service/insurer_service.hpp"
 #include "service/store_pool.hpp"
@@ -43,6 +49,8 @@ inline constexpr const char* kAuthPath = "/oqs-api-pro/MSA12020/ILI12020SV01/aut
 inline constexpr const char* kSearchPath = "/oqs-api-pro/MSA01030/ILI01030SV01/search";
 inline constexpr const char* kFhirSubmitPath = "/fhir/CoverageEligibilityRequest/$submit";
 inline constexpr const char* kProofHeader = "X-OQS-Proof";
+inline constexpr const char* kCardChallengePath = "/oqs-api-pro/card/challenge";
+inline constexpr const char* kCardSearchPath = "/oqs-api-pro/card/search";
 
 class EligibilityService {
  public:
@@ -50,7 +58,7 @@ class EligibilityService {
   EligibilityService(StorePool& stores, const auth::FacilityCa& ca,
                      const auth::TokenService& tokens, const auth::DetachedSigner& signer,
                      const Clock& clock, http::Metrics& metrics, AuditWriter& audit,
-                     InsurerService* insurers = nullptr);
+                     InsurerService* insurers = nullptr, const jpki::JpkiCa* jpki = nullptr);
 
   http::Response Handle(const http::Request& request);
 
@@ -58,6 +66,8 @@ class EligibilityService {
   http::Response Login(const http::Request& request, std::time_t now);
   http::Response Search(const http::Request& request, std::time_t now);
   http::Response FhirSubmit(const http::Request& request, std::time_t now);
+  http::Response CardChallenge(const http::Request& request, std::time_t now);
+  http::Response CardSearch(const http::Request& request, std::time_t now);
   http::Response Health();
   // Adds the proof header over the body.
   http::Response Signed(int status, std::string content_type, std::string body) const;
@@ -72,7 +82,9 @@ class EligibilityService {
   const Clock& clock_;
   http::Metrics& metrics_;
   AuditWriter& audit_;
-  InsurerService* insurers_;                // routes under /insurer/; may be null
+  InsurerService* insurers_;  // routes under /insurer/; may be null
+  const jpki::JpkiCa* jpki_;  // trust anchor of My Number card checks; may be null
+  ChallengeBook challenges_;
   std::atomic<uint64_t> fhir_sequence_{1};  // makes response ids unique within a second
   const uint64_t generation_ = NextGeneration();
   static uint64_t NextGeneration() {
