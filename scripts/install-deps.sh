@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Installs the Debian 12 packages onshi needs to build, test and demo, and the
+# Installs the Debian 12 packages onshi needs to build, test and demo (the card
+# reader tests run pcscd with vsmartcard's vpcd and OpenSC's pkcs15-tool), and the
 # npm packages of the browser tests (tests/web: playwright-core, which drives
 # Debian's chromium). Idempotent: prints and installs only what is missing.
 # Needs root (or sudo) for apt-get.
@@ -14,6 +15,7 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   curl ca-certificates bc time
   chromium fonts-noto-cjk
+  pcscd vsmartcard-vpcd opensc libpcsclite-dev pcsc-tools
 )
 # node/npm may come from elsewhere (e.g. NodeSource); only add Debian's if absent.
 if ! command -v node >/dev/null; then packages+=(nodejs); fi

@@ -4,6 +4,8 @@
 #include <iostream>
 #include <stdexcept>
 
+#include "app/card_command.hpp"
+#include "app/card_emulate_command.hpp"
 #include "store/store.hpp"
 
 namespace onshi::app {
@@ -33,6 +35,10 @@ constexpr const char* kUsage =
     "                          add residents and write their 資格取得届 as CSV (synthetic)\n"
     "  submissions --insurer N [--state S] [--encoding E]\n"
     "                          an insurer's submissions and errors as CSV\n"
+    "  card issue|renew|suspend|resume|reissue|pin-reset|register|status|smartphone …\n"
+    "                          the My Number card at the municipal window (JPKI, 利用登録)\n"
+    "  card emulate --card F --issuer-key K [--vpcd HOST:PORT]\n"
+    "                          serve a card file to pcscd through vsmartcard's vpcd\n"
     "  audit verify            check the audit log's hash chain\n"
     "  version                 print the version\n"
     "\n"
@@ -148,6 +154,12 @@ int Main(int argc, char** argv) {
     if (command == "import") return ImportCommand(rest);
     if (command == "link") return LinkCommand(rest);
     if (command == "forms") return FormsCommand(rest);
+    if (command == "card") {
+      if (!rest.empty() && rest[0] == "emulate") {
+        return CardEmulateCommand(std::vector<std::string>(rest.begin() + 1, rest.end()));
+      }
+      return CardCommand(rest);
+    }
     if (command == "submissions") return SubmissionsCommand(rest);
     std::cerr << "onshi: unknown command \"" << command << "\"\n\n" << kUsage;
     return 2;

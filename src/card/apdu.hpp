@@ -37,6 +37,7 @@ inline constexpr StatusWord kMemoryFailure = 0x6581;  // could not persist state
 inline constexpr StatusWord kWrongLength = 0x6700;
 inline constexpr StatusWord kSecurityStatusNotSatisfied = 0x6982;  // sign before VERIFY
 inline constexpr StatusWord kAuthenticationBlocked = 0x6983;       // PIN blocked (R-CARD-5)
+inline constexpr StatusWord kReferenceDataNotUsable = 0x6984;      // the 署名用 PIN stub
 inline constexpr StatusWord kCommandNotAllowed = 0x6986;           // no/wrong current EF
 inline constexpr StatusWord kWrongData = 0x6A80;                   // malformed PIN
 inline constexpr StatusWord kFileNotFound = 0x6A82;

@@ -19,7 +19,7 @@ constexpr uint8_t kNoResponseData = 0x0C;
 
 bool IsKnownEf(uint16_t fid) {
   return fid == fid::kToken || fid == fid::kAuthCertificate || fid == fid::kAuthCaCertificate ||
-         fid == fid::kAuthPrivateKey || fid == fid::kAuthPin;
+         fid == fid::kAuthPrivateKey || fid == fid::kAuthPin || fid == fid::kSignPinStub;
 }
 
 }  // namespace
@@ -106,6 +106,9 @@ ResponseApdu JpkiCard::ReadBinary(const CommandApdu& c) {
 ResponseApdu JpkiCard::Verify(const CommandApdu& c) {
   if (c.p1 != 0x00 || c.p2 != 0x80) return ResponseApdu::Status(sw::kWrongP1P2);
   if (c.le) return ResponseApdu::Status(sw::kWrongLength);
+  if (current_ef_ == fid::kSignPinStub) {
+    return ResponseApdu::Status(c.data.empty() ? sw::TriesLeft(5) : sw::kReferenceDataNotUsable);
+  }
   if (current_ef_ != fid::kAuthPin) return ResponseApdu::Status(sw::kCommandNotAllowed);
   const PinCounter counter = file_->pin_counter();
   if (c.data.empty()) return ResponseApdu::Status(sw::TriesLeft(counter.tries_left()));

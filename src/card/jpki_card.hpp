@@ -10,11 +10,14 @@
 //   0017  private key                    never readable; target of SIGN
 //   0018  PIN                            never readable; target of VERIFY
 //
-// The 署名用 files (0001, 0002, 001A, 001B) and the other applications
-// answer 6A82 file not found. OpenSC's PKCS#15 emulation asks for the retry
-// counter of the 署名用 PIN (001B) too and gives up on the whole card when
-// that fails, so pkcs15-tool needs `card_driver jpki { disable_sign_cert =
-// yes; }` in opensc.conf for this card.
+// The 署名用 side is not issued on this card (as on a 顔認証 card or a
+// child's): its certificate and key files (0001, 0002, 001A) and the other
+// applications answer 6A82. Its PIN EF 001B exists as a stub: OpenSC 0.23
+// (Debian 12) asks for that PIN's retry counter while building its PKCS#15
+// view and refuses the whole card if the question fails, and has no option
+// to skip it. So SELECT 001B answers 9000, the retry query 63 C5 (5 tries,
+// the 署名用 limit), and any VERIFY on it 6984 (reference data not usable):
+// nothing can be unlocked with it and the 利用者証明用 counter is untouched.
 //
 // Commands and answers:
 //   SELECT AP   00 A4 04 0C Lc <DF name>      9000 | 6A82 (unknown name)
@@ -72,6 +75,7 @@ inline constexpr uint16_t kAuthCertificate = 0x000A;
 inline constexpr uint16_t kAuthCaCertificate = 0x000B;
 inline constexpr uint16_t kAuthPrivateKey = 0x0017;
 inline constexpr uint16_t kAuthPin = 0x0018;
+inline constexpr uint16_t kSignPinStub = 0x001B;  // see the file comment
 }  // namespace fid
 
 // The content of EF 0006 on a physical card (a smartphone answers

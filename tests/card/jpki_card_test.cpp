@@ -289,9 +289,17 @@ TEST_F(JpkiCardTest, EveryMalformedCommand) {
                   0x04, 0x08}),
             sw::kFileNotFound);
   ASSERT_EQ(Send(kSelectAp), 0x9000);
-  for (uint16_t absent : {0x0001, 0x0002, 0x001A, 0x001B, 0x3F00, 0xFFFF}) {
+  for (uint16_t absent : {0x0001, 0x0002, 0x001A, 0x3F00, 0xFFFF}) {
     EXPECT_EQ(Send(SelectEf(absent)), sw::kFileNotFound) << absent;
   }
+  // The 署名用 PIN stub that OpenSC 0.23 insists on: a retry counter, never
+  // a VERIFY, and the 利用者証明用 counter untouched.
+  ASSERT_EQ(Send(SelectEf(fid::kSignPinStub)), 0x9000);
+  EXPECT_EQ(Send({0x00, 0x20, 0x00, 0x80}), sw::TriesLeft(5));
+  EXPECT_EQ(Send({0x00, 0x20, 0x00, 0x80, 0x04, '1', '2', '3', '4'}), sw::kReferenceDataNotUsable);
+  EXPECT_EQ(Send(ReadBinary(0, 0)), sw::kCommandNotAllowed);
+  ASSERT_EQ(Send(SelectEf(fid::kAuthPin)), 0x9000);
+  EXPECT_EQ(Send({0x00, 0x20, 0x00, 0x80}), sw::TriesLeft(3));
   EXPECT_EQ(Send({0x00, 0xA4, 0x02, 0x0C, 0x01, 0x0A}), sw::kWrongLength);
   EXPECT_EQ(Send({0x00, 0xA4, 0x02, 0x0C, 0x03, 0x00, 0x0A, 0x00}), sw::kWrongLength);
 

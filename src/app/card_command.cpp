@@ -1,0 +1,214 @@
+// `onshi card …`: see card_command.hpp.
+#include "app/card_command.hpp"
+
+#include <ctime>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <iterator>
+#include <optional>
+#include <stdexcept>
+
+#include "app/cli.hpp"
+#include "card/card_file.hpp"
+#include "card/issuer_key.hpp"
+#include "core/my_number.hpp"
+#include "jpki/jpki_ca.hpp"
+#include "municipal/card_office.hpp"
+#include "municipal/registration.hpp"
+#include "service/clock.hpp"
+#include "store/store.hpp"
+
+namespace onshi::app {
+
+namespace {
+
+constexpr const char* kUsage =
+    "usage: onshi card issue|renew|suspend|resume|reissue|pin-reset|register|status|"
+    "smartphone add|smartphone revoke [options] (see `onshi help`)";
+
+// "<db>": the default key file "<db>.keys" without its suffix.
+std::string BaseFor(const std::string& location) {
+  std::string base = store::DefaultKeyFile(location);
+  base.resize(base.size() - std::string_view(".keys").size());
+  return base;
+}
+
+template <class T>
+T OrFail(Expected<T> e) {
+  if (!e.ok()) throw std::runtime_error(e.error().ToString());
+  return std::move(e).value();
+}
+
+int64_t RequiredId(const Args& args, const std::string& name) {
+  if (!args.Has(name)) throw std::invalid_argument("this needs --" + name + " N");
+  const long long id = args.GetInt(name, 0);
+  if (id <= 0) throw std::invalid_argument("--" + name + " must be a positive number");
+  return id;
+}
+
+// --pin P or --face-only (exactly one); nullopt means face-only.
+std::optional<std::string> PinChoice(const Args& args) {
+  if (args.Has("pin") == args.Has("face-only")) {
+    throw std::invalid_argument("give --pin NNNN or --face-only (顔認証マイナンバーカード)");
+  }
+  if (args.Has("face-only")) return std::nullopt;
+  return args.Get("pin");
+}
+
+MyNumber ReadMyNumberFile(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) throw std::invalid_argument("--my-number-file: cannot read " + path);
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  while (!text.empty() && (text.back() == '\n' || text.back() == '\r'))
+    text.pop_back();
+  auto n = MyNumber::ParseLenient(text);
+  // The error names positions, never the digits.
+  if (!n.ok()) throw std::invalid_argument("--my-number-file: " + n.error().message);
+  return *n;
+}
+
+void PrintCard(const char* what, const municipal::IssuedCard& c) {
+  std::cout << "onshi: " << what << " card " << c.card_id << " (person " << c.person_id
+            << ")\n  card file    " << c.card_path << "\n  certificate  " << c.cert_serial
+            << "\n  card valid to " << c.card_expires_on.ToIso() << " (R-CARD-2)"
+            << "\n  cert valid to " << c.cert_expires_on.ToIso() << " (R-CARD-3)"
+            << "\n  利用登録      " << (c.registration_kept ? "kept" : "not registered") << "\n";
+}
+
+void PrintRecord(const char* what, const store::CardRecord& r) {
+  std::cout << "onshi: card " << r.card_id << " " << what << " (now "
+            << store::CardStateName(r.status) << ", certificate " << r.cert_serial << ")\n";
+}
+
+}  // namespace
+
+int CardCommand(const std::vector<std::string>& argv) {
+  Args args(argv, {{"db", true},
+                   {"key-file", true},
+                   {"jpki-dir", true},
+                   {"card-issuer-key", true},
+                   {"cards-dir", true},
+                   {"municipality", true},
+                   {"now", true},
+                   {"person-id", true},
+                   {"my-number-file", true},
+                   {"application-date", true},
+                   {"pin", true},
+                   {"face-only", false},
+                   {"out", true},
+                   {"card", true},
+                   {"channel", true}});
+  const auto& pos = args.positional();
+  if (pos.empty() || pos.size() > 2 || (pos.size() == 2 && pos[0] != "smartphone")) {
+    throw std::invalid_argument(kUsage);
+  }
+  const std::string sub = pos.size() == 2 ? pos[0] + " " + pos[1] : pos[0];
+
+  std::time_t now = std::time(nullptr);
+  if (args.Has("now") && !service::ParseTime(args.Get("now"), &now)) {
+    throw std::invalid_argument("--now must be YYYY-MM-DD or YYYY-MM-DDTHH:MM:SS(Z|+09:00)");
+  }
+  const Date today = service::JstDate(now);
+  const std::string db = DatabaseLocation(args);
+  const std::string base = BaseFor(db);
+  auto store = store::OpenStore(db, KeyFileFor(args, db));
+  const std::string cards_dir = args.Get("cards-dir", base + ".cards");
+  const auto issuer_key =
+      OrFail(card::IssuerKey::LoadOrCreate(args.Get("card-issuer-key", base + ".card-issuer.key")));
+
+  if (sub == "status") {
+    municipal::Registrar registrar(*store, issuer_key, cards_dir);
+    std::cout << municipal::FormatRegistrationStatus(
+        registrar.Status(RequiredId(args, "person-id"), today));
+    return 0;
+  }
+  if (sub == "register") {
+    const auto channel = municipal::ParseChannel(args.Get("channel"));
+    if (!channel) throw std::invalid_argument("--channel must be window, portal, reader or atm");
+    municipal::Registrar registrar(*store, issuer_key, cards_dir);
+    municipal::RegistrationRequest r;
+    r.card_id = RequiredId(args, "card");
+    r.channel = *channel;
+    r.pin = args.Get("pin");
+    if (*channel == municipal::RegistrationChannel::kWindow) {
+      r.actor = "municipal:" + args.Get("municipality", "000000");
+    }
+    const auto result = OrFail(registrar.Register(r, now));
+    std::cout << "onshi: card " << result.card_id
+              << (result.newly_registered ? " registered" : " was already registered")
+              << " for insurance use on " << result.registered_on.ToIso() << " via "
+              << result.channel << "\n";
+    return 0;
+  }
+
+  auto ca = OrFail(jpki::JpkiCa::LoadOrCreate(args.Get("jpki-dir", base + ".jpki"), now));
+  municipal::CardOffice office(*store, ca, issuer_key, cards_dir,
+                               args.Get("municipality", "000000"));
+  if (sub == "issue") {
+    municipal::IssueRequest r;
+    if (args.Has("person-id") == args.Has("my-number-file")) {
+      throw std::invalid_argument("card issue needs --person-id N or --my-number-file F");
+    }
+    if (args.Has("person-id")) r.person_id = RequiredId(args, "person-id");
+    if (args.Has("my-number-file")) r.my_number = ReadMyNumberFile(args.Get("my-number-file"));
+    r.application_date = today;
+    if (args.Has("application-date")) {
+      auto d = Date::ParseIso(args.Get("application-date"));
+      if (!d) throw std::invalid_argument("--application-date must be YYYY-MM-DD");
+      r.application_date = *d;
+    }
+    r.pin = PinChoice(args);
+    const auto issued = OrFail(office.Issue(r, now));
+    PrintCard("issued", issued);
+    if (args.Has("out")) {
+      const std::filesystem::path out = args.Get("out");
+      std::filesystem::create_directories(out);
+      const auto link = out / std::filesystem::path(issued.card_path).filename();
+      std::filesystem::create_symlink(std::filesystem::absolute(issued.card_path), link);
+      std::cout << "  link         " << link.string() << "\n";
+    }
+    return 0;
+  }
+  if (sub == "renew") {
+    PrintCard("renewed the certificate of",
+              OrFail(office.RenewCertificate(RequiredId(args, "card"), now)));
+    return 0;
+  }
+  if (sub == "suspend") {
+    PrintRecord("suspended by the hotline; its certificate is revoked",
+                OrFail(office.Suspend(RequiredId(args, "card"), now)));
+    return 0;
+  }
+  if (sub == "resume") {
+    PrintCard("resumed (new certificate)", OrFail(office.Resume(RequiredId(args, "card"), now)));
+    return 0;
+  }
+  if (sub == "reissue") {
+    const int64_t old = RequiredId(args, "card");
+    const auto issued = OrFail(office.Reissue(old, PinChoice(args), now));
+    std::cout << "onshi: card " << old << " revoked\n";
+    PrintCard("reissued as", issued);
+    return 0;
+  }
+  if (sub == "pin-reset") {
+    if (!args.Has("pin")) throw std::invalid_argument("card pin-reset needs --pin NNNN");
+    PrintRecord("PIN reset and unlocked",
+                OrFail(office.ResetPin(RequiredId(args, "card"), args.Get("pin"), now)));
+    return 0;
+  }
+  if (sub == "smartphone add") {
+    if (!args.Has("pin")) throw std::invalid_argument("card smartphone add needs --pin NNNN");
+    PrintCard("added smartphone credential as",
+              OrFail(office.AddSmartphone(RequiredId(args, "person-id"), args.Get("pin"), now)));
+    return 0;
+  }
+  if (sub == "smartphone revoke") {
+    PrintRecord("(smartphone credential) revoked",
+                OrFail(office.RevokeSmartphone(RequiredId(args, "card"), now)));
+    return 0;
+  }
+  throw std::invalid_argument(kUsage);
+}
+
+}  // namespace onshi::app

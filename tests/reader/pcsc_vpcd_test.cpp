@@ -1,0 +1,198 @@
+// The emulated card behind a real PC/SC stack: pcscd with vsmartcard's vpcd
+// driver, the card served by VpcdBridge in this process. The same host code
+// that would drive a physical reader (PcscReader + JpkiReaderSession) reads,
+// verifies and signs; OpenSC's pkcs15-tool, which has its own JPKI driver,
+// checks the card independently.
+#include <gtest/gtest.h>
+#include <openssl/pem.h>
+#include <openssl/x509.h>
+
+#include <cstdio>
+#include <fstream>
+#include <memory>
+#include <string>
+#include <thread>
+
+#include "card/card.hpp"
+#include "card/vpcd_bridge.hpp"
+#include "pcscd_fixture.hpp"
+#include "reader/jpki_reader_session.hpp"
+#include "reader/pcsc_reader.hpp"
+#include "reader_test_util.hpp"
+
+namespace onshi::reader {
+namespace {
+
+using card::testing::kPin;
+using card::testing::MakeCard;
+using card::testing::TempDir;
+using testing::PcscdFixture;
+using testing::Sha256;
+using testing::VerifiesWithCertificate;
+
+constexpr std::chrono::seconds kCardTimeout{15};
+
+struct CommandResult {
+  int status = -1;
+  std::string output;  // stdout and stderr
+};
+
+CommandResult RunCommand(const std::string& command) {
+  CommandResult result;
+  FILE* pipe = ::popen((command + " 2>&1").c_str(), "r");
+  if (pipe == nullptr) return result;
+  char buffer[4096];
+  size_t n = 0;
+  while ((n = std::fread(buffer, 1, sizeof buffer, pipe)) > 0)
+    result.output.append(buffer, n);
+  const int status = ::pclose(pipe);
+  result.status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return result;
+}
+
+std::string ToPem(const Bytes& der) {
+  const unsigned char* p = der.data();
+  X509* cert = d2i_X509(nullptr, &p, static_cast<long>(der.size()));
+  BIO* bio = BIO_new(BIO_s_mem());
+  PEM_write_bio_X509(bio, cert);
+  char* data = nullptr;
+  const long len = BIO_get_mem_data(bio, &data);
+  std::string pem(data, static_cast<size_t>(len));
+  BIO_free(bio);
+  X509_free(cert);
+  return pem;
+}
+
+class PcscVpcdTest : public ::testing::Test {
+ protected:
+  // One pcscd per process: libpcsclite reads $PCSCLITE_CSOCK_NAME once and
+  // keeps it, so a second daemon on another socket would never be reached.
+  // (ctest runs every test in a process of its own anyway.)
+  static void SetUpTestSuite() { pcscd_ = new PcscdFixture(); }
+  static void TearDownTestSuite() {
+    delete pcscd_;
+    pcscd_ = nullptr;
+  }
+
+  void SetUp() override {
+    ASSERT_TRUE(pcscd_->ready()) << "pcscd did not start; its log:\n" << pcscd_->log();
+    key_ = std::make_unique<card::IssuerKey>(
+        card::IssuerKey::LoadOrCreate(dir_ / "issuer.key").value());
+    card_ = std::make_unique<card::Card>(MakeCard(dir_ / "card.bin", *key_, &issued_));
+    card::VpcdBridgeOptions options;
+    options.host = "127.0.0.1";
+    options.port = pcscd_->vpcd_port();
+    options.max_backoff = std::chrono::milliseconds(200);
+    bridge_ = std::make_unique<card::VpcdBridge>(card_.get(), options);
+    thread_ = std::thread([this] { bridge_->Run(); });
+    auto waited = PcscReader::WaitForCard(pcscd_->reader_name(), kCardTimeout);
+    ASSERT_FALSE(waited) << waited->ToString() << "\npcscd log:\n" << pcscd_->log();
+  }
+  void TearDown() override {
+    if (bridge_) bridge_->Stop();
+    if (thread_.joinable()) thread_.join();
+    // The next test's card must be a new insertion, not this one still
+    // present in pcscd's eyes.
+    if (pcscd_->ready()) {
+      auto removed = PcscReader::WaitForRemoval(pcscd_->reader_name(), kCardTimeout);
+      EXPECT_FALSE(removed) << removed->ToString();
+    }
+  }
+
+  // pkcs15-tool on our reader, through our pcscd, with our opensc.conf.
+  CommandResult Pkcs15Tool(const std::string& options) {
+    const std::string conf = dir_ / "opensc.conf";
+    std::ofstream(conf) << "app default {\n"
+                           "  framework pkcs15 { use_file_caching = no; }\n"
+                           "  card_driver jpki { disable_sign_cert = yes; }\n"
+                           "}\n";
+    return RunCommand("OPENSC_CONF='" + conf + "' timeout 30 pkcs15-tool --reader '" +
+                      pcscd_->reader_name() + "' " + options);
+  }
+
+  static PcscdFixture* pcscd_;
+  TempDir dir_;
+  std::unique_ptr<card::IssuerKey> key_;
+  jpki::IssuedUserCertificate issued_;
+  std::unique_ptr<card::Card> card_;
+  std::unique_ptr<card::VpcdBridge> bridge_;
+  std::thread thread_;
+};
+
+PcscdFixture* PcscVpcdTest::pcscd_ = nullptr;
+
+TEST_F(PcscVpcdTest, ReaderIsListedWithTheJpkiAtr) {
+  auto readers = PcscReader::ListReaders();
+  ASSERT_TRUE(readers.ok()) << readers.error().ToString();
+  EXPECT_NE(std::find(readers->begin(), readers->end(), pcscd_->reader_name()), readers->end());
+  auto reader = PcscReader::Connect(pcscd_->reader_name());
+  ASSERT_TRUE(reader.ok()) << reader.error().ToString();
+  EXPECT_EQ(reader->atr(), card::Card::Atr());
+  EXPECT_EQ(reader->protocol(), Protocol::kT1);
+}
+
+TEST_F(PcscVpcdTest, JpkiSessionReadsVerifiesAndSignsThroughPcscd) {
+  auto reader = PcscReader::Connect(pcscd_->reader_name());
+  ASSERT_TRUE(reader.ok()) << reader.error().ToString();
+  JpkiReaderSession session(reader->AsTransmit());
+  if (auto e = session.SelectJpki()) FAIL() << e->ToString();
+
+  auto cert = session.ReadAuthCertificate();
+  ASSERT_TRUE(cert.ok()) << cert.error().ToString();
+  EXPECT_EQ(*cert, issued_.der);
+
+  auto wrong = session.VerifyPin("0000");
+  ASSERT_TRUE(wrong.ok()) << wrong.error().ToString();
+  EXPECT_FALSE(wrong->verified);
+  EXPECT_EQ(wrong->tries_left, 2);  // 63C2
+  auto right = session.VerifyPin(kPin);
+  ASSERT_TRUE(right.ok()) << right.error().ToString();
+  EXPECT_TRUE(right->verified);  // 9000
+
+  auto signature = session.SignDigestInfo(Sha256DigestInfo(Sha256("through pcscd")));
+  ASSERT_TRUE(signature.ok()) << signature.error().ToString();
+  EXPECT_TRUE(VerifiesWithCertificate(*cert, "through pcscd", *signature));
+  EXPECT_GT(bridge_->apdus(), 5u);
+}
+
+TEST_F(PcscVpcdTest, CardResetThroughPcscdEndsTheVerifiedState) {
+  auto reader = PcscReader::Connect(pcscd_->reader_name());
+  ASSERT_TRUE(reader.ok()) << reader.error().ToString();
+  JpkiReaderSession session(reader->AsTransmit());
+  if (auto e = session.SelectJpki()) FAIL() << e->ToString();
+  ASSERT_TRUE(session.VerifyPin(kPin)->verified);
+  ASSERT_FALSE(reader->ResetCard());
+  if (auto e = session.SelectJpki()) FAIL() << e->ToString();
+  auto signature = session.SignDigestInfo(Sha256DigestInfo(Sha256("x")));
+  ASSERT_FALSE(signature.ok());
+  EXPECT_NE(signature.error().message.find("6982"), std::string::npos);
+}
+
+// OpenSC, an implementation of the JPKI host side that is not ours.
+TEST_F(PcscVpcdTest, OpenscPkcs15ToolReadsTheCertificate) {
+  auto listed = Pkcs15Tool("--list-certificates");
+  // OpenSC 0.23 (Debian 12) has no `disable_sign_cert` option (the conf
+  // above is for later versions): its JPKI emulation also SELECTs EF 001B,
+  // the 署名用 PIN, and asks its retry counter (00 20 00 80 → 63 Cx), and
+  // gives up on the whole card ("Unsupported card") if either fails.
+  ASSERT_EQ(listed.status, 0) << listed.output
+                              << "(does the card answer SELECT EF 001B with 9000 and the "
+                                 "retry query on it with 63 Cx?)";
+  EXPECT_NE(listed.output.find("User Authentication Certificate"), std::string::npos)
+      << listed.output;
+
+  auto read = Pkcs15Tool("--read-certificate 01");
+  ASSERT_EQ(read.status, 0) << read.output;
+  EXPECT_NE(read.output.find(ToPem(issued_.der)), std::string::npos) << read.output;
+
+  auto pins = Pkcs15Tool("--list-pins");
+  ASSERT_EQ(pins.status, 0) << pins.output;
+  EXPECT_NE(pins.output.find("User Authentication PIN"), std::string::npos) << pins.output;
+
+  auto dump = Pkcs15Tool("-D");
+  ASSERT_EQ(dump.status, 0) << dump.output;
+  EXPECT_NE(dump.output.find("User Authentication Key"), std::string::npos) << dump.output;
+}
+
+}  // namespace
+}  // namespace onshi::reader
