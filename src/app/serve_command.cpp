@@ -7,11 +7,11 @@
 #include "auth/jws.hpp"
 #include "auth/token.hpp"
 #include "http/server.hpp"
-#include "jpki/jpki_ca.hpp"
 #include "service/audit_writer.hpp"
 #include "service/clock.hpp"
 #include "service/eligibility_service.hpp"
 #include "service/insurer_service.hpp"
+#include "service/jpki_trust.hpp"
 #include "service/linker_thread.hpp"
 #include "service/store_pool.hpp"
 
@@ -54,11 +54,11 @@ int ServeCommand(const std::vector<std::string>& argv) {
   http::Metrics metrics;
   service::AuditWriter audit(stores.OpenOwned());
   // The JPKI CA (J-LIS stand-in) whose certificates My Number cards carry.
-  auto jpki = jpki::JpkiCa::LoadOrCreate(JpkiDirFor(args, db), now);
+  auto jpki = service::JpkiTrust::Open(JpkiDirFor(args, db), now);
   if (!jpki.ok()) throw std::runtime_error(jpki.error().ToString());
   service::InsurerService insurers(stores, *ca, *clock, audit);
   service::EligibilityService svc(stores, *ca, tokens, signer, *clock, metrics, audit, &insurers,
-                                  &jpki.value());
+                                  jpki.value().get());
   // The intermediate server's daily linkage, run every --link-every seconds
   // (0 turns it off, e.g. for a read-only replica).
   const long long link_every = args.GetInt("link-every", 60);
@@ -81,8 +81,9 @@ int ServeCommand(const std::vector<std::string>& argv) {
   const bool tls = !args.Has("no-tls");
   if (tls) {
     const std::string server_dir = ca_dir + "/server";
-    auto issued =
-        ca->IssueServer(server_dir, now);  // fresh each start: never serves an expired one
+    // Fresh at each start, so never an expired one; dated by the wall clock,
+    // not --now: TLS clients check it against their own real clock.
+    auto issued = ca->IssueServer(server_dir, std::time(nullptr));
     if (!issued.ok()) throw std::runtime_error(issued.error().ToString());
     opt.tls.cert_file = issued->cert_path;
     opt.tls.key_file = issued->key_path;

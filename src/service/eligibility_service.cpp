@@ -125,7 +125,7 @@ EligibilityService::EligibilityService(StorePool& stores, const auth::FacilityCa
                                        const auth::TokenService& tokens,
                                        const auth::DetachedSigner& signer, const Clock& clock,
                                        http::Metrics& metrics, AuditWriter& audit,
-                                       InsurerService* insurers, const jpki::JpkiCa* jpki)
+                                       InsurerService* insurers, JpkiTrust* jpki)
     : stores_(stores),
       ca_(ca),
       tokens_(tokens),
@@ -394,7 +394,8 @@ http::Response EligibilityService::CardSearch(const http::Request& request, std:
     Audit(now, actor, "eligibility.card", 0, "error=" + req.error().ToString());
     return Problem(400, "bad card check request", req.error().ToString());
   }
-  auto result = CheckCard(stores_.ForThisThread(), *jpki_, challenges_, *req, now, JstDate(now));
+  const std::shared_ptr<const jpki::JpkiCa> ca = jpki_->Current();
+  auto result = CheckCard(stores_.ForThisThread(), *ca, challenges_, *req, now, JstDate(now));
   if (!result.ok()) {
     metrics_
         .GetCounter("onshi_card_check_refusals_total", "Card checks refused, by field.",

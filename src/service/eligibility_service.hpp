@@ -36,11 +36,11 @@
 #include "auth/token.hpp"
 #include "http/metrics.hpp"
 #include "http/server.hpp"
-#include "jpki/jpki_ca.hpp"
 #include "service/audit_writer.hpp"
 #include "service/card_check.hpp"
 #include "service/clock.hpp"
 #include "service/insurer_service.hpp"
+#include "service/jpki_trust.hpp"
 #include "service/store_pool.hpp"
 
 namespace onshi::service {
@@ -58,7 +58,7 @@ class EligibilityService {
   EligibilityService(StorePool& stores, const auth::FacilityCa& ca,
                      const auth::TokenService& tokens, const auth::DetachedSigner& signer,
                      const Clock& clock, http::Metrics& metrics, AuditWriter& audit,
-                     InsurerService* insurers = nullptr, const jpki::JpkiCa* jpki = nullptr);
+                     InsurerService* insurers = nullptr, JpkiTrust* jpki = nullptr);
 
   http::Response Handle(const http::Request& request);
 
@@ -83,7 +83,7 @@ class EligibilityService {
   http::Metrics& metrics_;
   AuditWriter& audit_;
   InsurerService* insurers_;  // routes under /insurer/; may be null
-  const jpki::JpkiCa* jpki_;  // trust anchor of My Number card checks; may be null
+  JpkiTrust* jpki_;           // trust anchor of My Number card checks; may be null
   ChallengeBook challenges_;
   std::atomic<uint64_t> fhir_sequence_{1};  // makes response ids unique within a second
   const uint64_t generation_ = NextGeneration();

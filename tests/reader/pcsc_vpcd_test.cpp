@@ -7,6 +7,11 @@
 #include <openssl/pem.h>
 #include <openssl/x509.h>
 
+#include <openssl/bn.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include <cstdio>
 #include <fstream>
 #include <memory>
@@ -192,6 +197,80 @@ TEST_F(PcscVpcdTest, OpenscPkcs15ToolReadsTheCertificate) {
   auto dump = Pkcs15Tool("-D");
   ASSERT_EQ(dump.status, 0) << dump.output;
   EXPECT_NE(dump.output.find("User Authentication Key"), std::string::npos) << dump.output;
+}
+
+// The issue's "done when": a card made by `onshi card issue` at the window,
+// served by `onshi card emulate` (a separate process) through vpcd, is read
+// by OpenSC's pkcs15-tool and by our reader code, and its certificate is the
+// one the store knows the person by.
+TEST(OnshiCardEmulateTest, CardFromOnshiCardIssueIsReadByPkcs15ToolThroughVpcd) {
+  PcscdFixture pcscd;
+  ASSERT_TRUE(pcscd.ready()) << pcscd.log();
+  TempDir dir;
+  const std::string bin = ONSHI_BINARY;
+  const std::string db = dir / "t.db";
+  ASSERT_EQ(RunCommand(bin + " populate --quiet --members 20 --today 2026-11-23 --db " + db).status,
+            0);
+  const std::string person = RunCommand("sqlite3 " + db +
+                                        " 'SELECT MIN(person_id) FROM persons p WHERE NOT EXISTS "
+                                        "(SELECT 1 FROM cards c WHERE c.person_id = p.person_id)'")
+                                 .output;
+  auto issued = RunCommand(bin + " card issue --person-id " + person.substr(0, person.find('\n')) +
+                           " --pin 1234 --now 2026-11-23 --db " + db);
+  ASSERT_EQ(issued.status, 0) << issued.output;
+  const size_t at = issued.output.find("card file");
+  ASSERT_NE(at, std::string::npos) << issued.output;
+  std::string card_file = issued.output.substr(at + 9);
+  card_file = card_file.substr(card_file.find_first_not_of(' '));
+  card_file = card_file.substr(0, card_file.find('\n'));
+
+  const pid_t emulator = ::fork();
+  if (emulator == 0) {
+    const std::string vpcd = "127.0.0.1:" + std::to_string(pcscd.vpcd_port());
+    const std::string key = db + ".card-issuer.key";
+    ::execl(ONSHI_BINARY, ONSHI_BINARY, "card", "emulate", "--card", card_file.c_str(),
+            "--issuer-key", key.c_str(), "--vpcd", vpcd.c_str(), static_cast<char*>(nullptr));
+    ::_exit(127);
+  }
+  auto waited = PcscReader::WaitForCard(pcscd.reader_name(), kCardTimeout);
+  ASSERT_FALSE(waited) << waited->ToString() << "\n" << pcscd.log();
+
+  const std::string conf = dir / "opensc.conf";
+  std::ofstream(conf) << "app default { framework pkcs15 { use_file_caching = no; } }\n";
+  auto read = RunCommand("OPENSC_CONF='" + conf + "' timeout 30 pkcs15-tool --reader '" +
+                         pcscd.reader_name() + "' --read-certificate 01");
+  EXPECT_EQ(read.status, 0) << read.output;
+  {
+    auto reader = PcscReader::Connect(pcscd.reader_name());
+    ASSERT_TRUE(reader.ok()) << reader.error().ToString();
+    JpkiReaderSession session(reader->AsTransmit());
+    ASSERT_FALSE(session.SelectJpki().has_value());
+    auto cert = session.ReadAuthCertificate();
+    ASSERT_TRUE(cert.ok());
+    EXPECT_NE(read.output.find(ToPem(*cert)), std::string::npos) << read.output;
+    // The serial in the card's certificate is the one the store holds.
+    const unsigned char* p = cert->data();
+    X509* x = d2i_X509(nullptr, &p, static_cast<long>(cert->size()));
+    ASSERT_NE(x, nullptr);
+    BIGNUM* bn = ASN1_INTEGER_to_BN(X509_get0_serialNumber(x), nullptr);
+    char* hex = BN_bn2hex(bn);
+    const std::string serial(hex);
+    OPENSSL_free(hex);
+    BN_free(bn);
+    X509_free(x);
+    const std::string stored =
+        RunCommand("sqlite3 " + db +
+                   " 'SELECT upper(cert_serial) FROM cards ORDER BY card_id DESC LIMIT 1'")
+            .output;
+    EXPECT_EQ(stored.substr(0, stored.find('\n')), serial);
+    auto pin = session.VerifyPin("1234");
+    ASSERT_TRUE(pin.ok());
+    EXPECT_TRUE(pin->verified);
+  }
+  ::kill(emulator, SIGTERM);
+  int status = 0;
+  ::waitpid(emulator, &status, 0);
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << status;
 }
 
 }  // namespace

@@ -1,0 +1,287 @@
+// The My Number card end to end against `onshi serve`: `onshi card issue`
+// at the municipal window, 利用登録, then a clinic checks eligibility with the
+// card — the card (the emulator, driven by the same reader session code that
+// drives a PC/SC reader) signs the service's challenge after VERIFY. Then
+// the card's life: PIN lock and reset at the window, hotline suspension,
+// resumption with a new certificate. Rules: R-CARD-5, R-CARD-6, R-REG-1,
+// R-FAC-2.
+#include <gtest/gtest.h>
+#include <openssl/sha.h>
+
+#include <boost/json.hpp>
+#include <filesystem>
+#include <fstream>
+#include <regex>
+#include <string>
+
+#include "auth/base64url.hpp"
+#include "card/card.hpp"
+#include "card/issuer_key.hpp"
+#include "core/date.hpp"
+#include "process_util.hpp"
+#include "reader/jpki_reader_session.hpp"
+#include "service/card_check.hpp"
+
+namespace {
+
+namespace fs = std::filesystem;
+namespace json = boost::json;
+using onshi::testing::HttpAnswer;
+using onshi::testing::Sh;
+
+const std::string kBin = ONSHI_BINARY;
+constexpr const char* kClinic = "1310000011";
+
+class CardE2eTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() / ("onshi-card-e2e-" + std::to_string(::getpid()));
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+    db_ = (dir_ / "t.db").string();
+    int rc = 0;
+    Sh(kBin + " populate --quiet --members 200 --today 2026-11-23 --db " + db_, &rc);
+    ASSERT_EQ(rc, 0);
+    // Someone insured today, once, with no card yet.
+    person_ = Sh("sqlite3 " + db_ +
+                 " \"SELECT m.person_id FROM members m WHERE linkage='linked' AND lost IS NULL AND "
+                 "acquired < '2026-01-01' AND NOT EXISTS (SELECT 1 FROM cards c WHERE "
+                 "c.person_id=m.person_id) AND (SELECT COUNT(*) FROM members x WHERE "
+                 "x.person_id=m.person_id)=1 ORDER BY m.person_id LIMIT 1\"");
+    while (!person_.empty() && person_.back() == '\n')
+      person_.pop_back();
+    ASSERT_FALSE(person_.empty());
+    // Ten years, so the clinic can still log in when the tests move the
+    // clock past a card certificate's expiry.
+    Sh(kBin + " facility add --code " + kClinic + " --now 2026-11-20 --days 3650 --out " +
+           (dir_ / "clinic").string() + " --db " + db_,
+       &rc);
+    ASSERT_EQ(rc, 0);
+  }
+  void TearDown() override {
+    server_.Stop();
+    fs::remove_all(dir_);
+  }
+
+  std::string Card(const std::string& args, int* rc) {
+    return Sh(kBin + " card " + args + " --db " + db_ + " 2>&1", rc);
+  }
+
+  HttpAnswer Curl(const std::string& path, const std::string& extra) {
+    return onshi::testing::ParseCurl(Sh("curl -s -i --max-time 20 --cacert " +
+                                        (dir_ / "clinic/ca.pem").string() + " " + extra + " '" +
+                                        base_ + path + "'"));
+  }
+
+  std::string Login() {
+    const fs::path d = dir_ / "clinic";
+    HttpAnswer a =
+        Curl("/oqs-api-pro/MSA12020/ILI12020SV01/auth",
+             "--cert " + (d / "cert.pem").string() + " --key " + (d / "key.pem").string() +
+                 " --data-binary @" + (d / "body.json").string());
+    if (a.status != 200) {
+      ADD_FAILURE() << "login: " << a.status << " " << a.body;
+      return "";
+    }
+    return std::string(json::parse(a.body).at("result").at("idToken").as_string());
+  }
+
+  // What the reception terminal does: read the certificate, ask for a
+  // challenge, have the card sign it after the PIN, and ask for the check.
+  HttpAnswer CheckWithCard(const std::string& pin, std::string* challenge_out = nullptr,
+                           const std::string& replay = "") {
+    auto key = onshi::card::IssuerKey::LoadOrCreate(db_ + ".card-issuer.key");
+    EXPECT_TRUE(key.ok());
+    auto card = onshi::card::Card::Open(card_path_, *key);
+    EXPECT_TRUE(card.ok()) << (card.ok() ? "" : card.error().ToString());
+    onshi::reader::JpkiReaderSession session(
+        [&](const onshi::reader::Bytes& c) -> onshi::Expected<onshi::reader::Bytes> {
+          return card->Transmit(c);
+        });
+    EXPECT_FALSE(session.SelectJpki().has_value());
+    auto cert = session.ReadAuthCertificate();
+    EXPECT_TRUE(cert.ok());
+    std::string challenge = replay;
+    if (challenge.empty()) {
+      HttpAnswer c =
+          Curl("/oqs-api-pro/card/challenge", "-X POST -H 'Authorization: " + token_ + "'");
+      EXPECT_EQ(c.status, 200) << c.body;
+      challenge = std::string(json::parse(c.body).at("challenge").as_string());
+    }
+    if (challenge_out) *challenge_out = challenge;
+    const std::string raw = *onshi::auth::Base64UrlDecode(challenge);
+    const std::vector<uint8_t> bytes(raw.begin(), raw.end());
+    auto pin_status = session.VerifyPin(pin);
+    std::string signature;
+    if (pin_status.ok() && pin_status->verified) {
+      const std::vector<uint8_t> m = onshi::service::SignedMessage(kClinic, bytes);
+      std::array<uint8_t, 32> digest;
+      SHA256(m.data(), m.size(), digest.data());
+      auto sig = session.SignDigestInfo(onshi::reader::Sha256DigestInfo(digest));
+      EXPECT_TRUE(sig.ok());
+      signature = onshi::auth::Base64UrlEncode(
+          std::string_view(reinterpret_cast<const char*>(sig->data()), sig->size()));
+    }
+    const std::string body = "{\"certificate\":\"" +
+                             onshi::auth::Base64UrlEncode(std::string_view(
+                                 reinterpret_cast<const char*>(cert->data()), cert->size())) +
+                             "\",\"identityCheck\":\"pin\",\"challenge\":\"" + challenge +
+                             "\",\"signature\":\"" + signature +
+                             "\",\"qualificationConfirmationDate\":\"" + confirmation_ + "\"}";
+    std::ofstream(dir_ / "card.json") << body;
+    return Curl("/oqs-api-pro/card/search", "-H 'Authorization: " + token_ +
+                                                "' -H 'Content-Type: application/json' "
+                                                "--data-binary @" +
+                                                (dir_ / "card.json").string());
+  }
+
+  // Issues a card at the window and registers it for insurance use;
+  // returns the certificate's last day.
+  onshi::Date IssueRegistered(const std::string& now) {
+    int rc = 0;
+    const std::string out = Card("issue --person-id " + person_ + " --pin 1234 --now " + now, &rc);
+    EXPECT_EQ(rc, 0) << out;
+    UseCardFrom(out);
+    const std::string reg =
+        Card("register --card " + card_id_ + " --channel atm --now " + now, &rc);
+    EXPECT_EQ(rc, 0) << reg;
+    const size_t at = out.find("cert valid to ");
+    return *onshi::Date::ParseIso(out.substr(at + 14, 10));
+  }
+
+  // Takes the card id and file from `onshi card issue|reissue` output.
+  void UseCardFrom(const std::string& out) {
+    std::smatch m;  // "onshi: issued card 12 (person 34)"
+    ASSERT_TRUE(std::regex_search(out, m, std::regex(R"(card (\d+) \(person)"))) << out;
+    card_id_ = m[1];
+    card_path_ = db_ + ".cards/card-" + card_id_ + ".card";
+  }
+
+  // (Re)starts the server with the clock at `now` and logs in.
+  void Serve(const std::string& now) {
+    server_.Stop();
+    base_ = server_.Start({"--db", db_, "--now", now, "--link-every", "0"});
+    ASSERT_EQ(base_.rfind("https://", 0), 0u);
+    token_ = Login();
+    ASSERT_FALSE(token_.empty());
+  }
+
+  static std::string At(onshi::Date d) { return d.ToIso() + "T10:00:00+09:00"; }
+
+  fs::path dir_;
+  std::string db_, person_, card_id_, card_path_, base_, token_;
+  std::string confirmation_ = "20261123";
+  onshi::testing::ServeProcess server_;
+};
+
+TEST_F(CardE2eTest, IssueRegisterCheckLockResetSuspendResume) {
+  int rc = 0;
+  std::string out = Card("issue --person-id " + person_ + " --pin 1234 --now 2026-11-20", &rc);
+  ASSERT_EQ(rc, 0) << out;
+  UseCardFrom(out);
+  ASSERT_TRUE(fs::exists(card_path_)) << out;
+  Serve("2026-11-23T10:00:00+09:00");
+
+  // Not registered for insurance use yet: the card identifies the person but
+  // is not an insurance card (R-REG-1).
+  HttpAnswer a = CheckWithCard("1234");
+  ASSERT_EQ(a.status, 200) << a.body;
+  EXPECT_NE(a.body.find("\"reason\":\"not_registered_for_insurance_use\""), std::string::npos)
+      << a.body;
+  out = Card("register --card " + card_id_ + " --channel portal --now 2026-11-21", &rc);
+  ASSERT_EQ(rc, 0) << out;
+
+  std::string challenge;
+  a = CheckWithCard("1234", &challenge);
+  ASSERT_EQ(a.status, 200) << a.body;
+  EXPECT_NE(a.body.find("\"QualificationValidity\":\"1\""), std::string::npos) << a.body;
+  EXPECT_NE(a.body.find("\"ReferenceClassification\":\"1\""), std::string::npos);
+  EXPECT_FALSE(a.Header("X-OQS-Proof").empty());
+  // The same challenge again is a replay.
+  EXPECT_EQ(CheckWithCard("1234", nullptr, challenge).status, 401);
+
+  // Three wrong PINs lock the card (R-CARD-5); the check cannot be signed.
+  for (int i = 0; i < 3; ++i)
+    EXPECT_EQ(CheckWithCard("0000").status, 401);
+  EXPECT_EQ(CheckWithCard("1234").status, 401);
+  out = Card("pin-reset --card " + card_id_ + " --pin 5678 --now 2026-11-23", &rc);
+  ASSERT_EQ(rc, 0) << out;
+  a = CheckWithCard("5678");
+  EXPECT_NE(a.body.find("\"QualificationValidity\":\"1\""), std::string::npos) << a.body;
+
+  // The 24h hotline suspends the card (R-CARD-6): it identifies no one.
+  out = Card("suspend --card " + card_id_ + " --now 2026-11-23T09:30:00+09:00", &rc);
+  ASSERT_EQ(rc, 0) << out;
+  a = CheckWithCard("5678");
+  EXPECT_TRUE(a.status == 403 || a.body.find("\"reason\":\"card_suspended\"") != std::string::npos)
+      << a.status << " " << a.body;
+  EXPECT_EQ(a.body.find("\"QualificationValidity\":\"1\""), std::string::npos);
+
+  // Resumed at the window with a new certificate; the registration stands.
+  out = Card("resume --card " + card_id_ + " --now 2026-11-23T09:45:00+09:00", &rc);
+  ASSERT_EQ(rc, 0) << out;
+  a = CheckWithCard("5678");
+  EXPECT_NE(a.body.find("\"QualificationValidity\":\"1\""), std::string::npos) << a.body;
+
+  server_.Stop();
+  // Every check is audited under the person, by certificate, never My Number.
+  const std::string audited =
+      Sh("sqlite3 " + db_ +
+         " \"SELECT COUNT(*) FROM audit_log WHERE action='eligibility.card' "
+         "AND person_id=" +
+         person_ + "\"");
+  EXPECT_GE(std::stoi(audited), 4);
+  Sh(kBin + " audit verify --db " + db_, &rc);
+  EXPECT_EQ(rc, 0);
+}
+
+// R-CARD-4: an expired certificate works until the end of the third month
+// after; beyond that the card identifies no one. Renewed after the grace,
+// the registration is gone and must be done again; a reissued card (lost
+// card) needs registration again too (R-CARD-6).
+TEST_F(CardE2eTest, GraceRenewalReissueAndReRegistration) {
+  const onshi::Date expiry = IssueRegistered("2026-11-20");
+  const onshi::Date in_grace = expiry.AddDays(20);
+  confirmation_ = in_grace.ToCompact();
+  Serve(At(in_grace));
+  HttpAnswer a = CheckWithCard("1234");
+  ASSERT_EQ(a.status, 200) << a.body;
+  EXPECT_NE(a.body.find("\"QualificationValidity\":\"1\""), std::string::npos) << a.body;
+  EXPECT_NE(a.body.find("\"inGrace\":true"), std::string::npos) << a.body;
+
+  const onshi::Date beyond = expiry.AddMonths(4).AddDays(5);
+  confirmation_ = beyond.ToCompact();
+  Serve(At(beyond));
+  a = CheckWithCard("1234");
+  EXPECT_NE(a.body.find("\"reason\":\"certificate_expired_beyond_grace\""), std::string::npos)
+      << a.body;
+
+  int rc = 0;
+  std::string out = Card("renew --card " + card_id_ + " --now " + At(beyond), &rc);
+  ASSERT_EQ(rc, 0) << out;
+  a = CheckWithCard("1234");
+  EXPECT_NE(a.body.find("\"reason\":\"not_registered_for_insurance_use\""), std::string::npos)
+      << a.body;
+  out =
+      Card("register --card " + card_id_ + " --channel window --pin 1234 --now " + At(beyond), &rc);
+  ASSERT_EQ(rc, 0) << out;
+  a = CheckWithCard("1234");
+  EXPECT_NE(a.body.find("\"QualificationValidity\":\"1\""), std::string::npos) << a.body;
+
+  // The card is lost: reissued. The old card's certificate is revoked.
+  const std::string old_path = card_path_;
+  out = Card("reissue --card " + card_id_ + " --pin 4321 --now " + At(beyond), &rc);
+  ASSERT_EQ(rc, 0) << out;
+  EXPECT_EQ(CheckWithCard("1234").status, 403);
+  UseCardFrom(out);
+  ASSERT_NE(card_path_, old_path);
+  a = CheckWithCard("4321");
+  EXPECT_NE(a.body.find("\"reason\":\"not_registered_for_insurance_use\""), std::string::npos)
+      << a.body;
+  out = Card("register --card " + card_id_ + " --channel reader --now " + At(beyond), &rc);
+  ASSERT_EQ(rc, 0) << out;
+  a = CheckWithCard("4321");
+  EXPECT_NE(a.body.find("\"QualificationValidity\":\"1\""), std::string::npos) << a.body;
+}
+
+}  // namespace
