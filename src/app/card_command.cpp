@@ -28,12 +28,6 @@ constexpr const char* kUsage =
     "smartphone add|smartphone revoke [options] (see `onshi help`)";
 
 // "<db>": the default key file "<db>.keys" without its suffix.
-std::string BaseFor(const std::string& location) {
-  std::string base = store::DefaultKeyFile(location);
-  base.resize(base.size() - std::string_view(".keys").size());
-  return base;
-}
-
 template <class T>
 T OrFail(Expected<T> e) {
   if (!e.ok()) throw std::runtime_error(e.error().ToString());
@@ -111,11 +105,9 @@ int CardCommand(const std::vector<std::string>& argv) {
   }
   const Date today = service::JstDate(now);
   const std::string db = DatabaseLocation(args);
-  const std::string base = BaseFor(db);
   auto store = store::OpenStore(db, KeyFileFor(args, db));
-  const std::string cards_dir = args.Get("cards-dir", base + ".cards");
-  const auto issuer_key =
-      OrFail(card::IssuerKey::LoadOrCreate(args.Get("card-issuer-key", base + ".card-issuer.key")));
+  const std::string cards_dir = CardsDirFor(args, db);
+  const auto issuer_key = OrFail(card::IssuerKey::LoadOrCreate(CardIssuerKeyFor(args, db)));
 
   if (sub == "status") {
     municipal::Registrar registrar(*store, issuer_key, cards_dir);
@@ -142,7 +134,7 @@ int CardCommand(const std::vector<std::string>& argv) {
     return 0;
   }
 
-  auto ca = OrFail(jpki::JpkiCa::LoadOrCreate(args.Get("jpki-dir", base + ".jpki"), now));
+  auto ca = OrFail(jpki::JpkiCa::LoadOrCreate(JpkiDirFor(args, db), now));
   municipal::CardOffice office(*store, ca, issuer_key, cards_dir,
                                args.Get("municipality", "000000"));
   if (sub == "issue") {

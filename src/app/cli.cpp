@@ -37,6 +37,8 @@ constexpr const char* kUsage =
     "                          an insurer's submissions and errors as CSV\n"
     "  card issue|renew|suspend|resume|reissue|pin-reset|register|status|smartphone …\n"
     "                          the My Number card at the municipal window (JPKI, 利用登録)\n"
+    "  municipal add --code C --out DIR [--name N]\n"
+    "                          a municipal window's client certificate (/municipal/ API)\n"
     "  card emulate --card F --issuer-key K [--vpcd HOST:PORT]\n"
     "                          serve a card file to pcscd through vsmartcard's vpcd\n"
     "  audit verify            check the audit log's hash chain\n"
@@ -154,6 +156,7 @@ int Main(int argc, char** argv) {
     if (command == "import") return ImportCommand(rest);
     if (command == "link") return LinkCommand(rest);
     if (command == "forms") return FormsCommand(rest);
+    if (command == "municipal") return MunicipalCommand(rest);
     if (command == "card") {
       if (!rest.empty() && rest[0] == "emulate") {
         return CardEmulateCommand(std::vector<std::string>(rest.begin() + 1, rest.end()));

@@ -51,10 +51,18 @@ int ImportCommand(const std::vector<std::string>& args);
 int LinkCommand(const std::vector<std::string>& args);
 int SubmissionsCommand(const std::vector<std::string>& args);
 int FormsCommand(const std::vector<std::string>& args);
+int MunicipalCommand(const std::vector<std::string>& args);
 
 // Database location and key file from options and environment.
 std::string DatabaseLocation(const Args& args);
 std::string KeyFileFor(const Args& args, const std::string& location);
+// The prefix beside the database that its companion files share: "<db>"
+// for a SQLite path, "onshi" for PostgreSQL ("<db>.ca", "<db>.jpki", …).
+std::string StateBaseFor(const std::string& location);
+// The card-issuer key and the card files of the municipal side:
+// "<db>.card-issuer.key" and "<db>.cards" unless given.
+std::string CardIssuerKeyFor(const Args& args, const std::string& location);
+std::string CardsDirFor(const Args& args, const std::string& location);
 // The facility CA directory: --ca-dir, $ONSHI_CA_DIR, else "<db>.ca".
 std::string CaDirFor(const Args& args, const std::string& location);
 // The JPKI CA directory (J-LIS stand-in): --jpki-dir, $ONSHI_JPKI_DIR, else

@@ -12,21 +12,32 @@ namespace onshi::app {
 
 constexpr std::time_t kBackdateSeconds = 24 * 3600;
 
+std::string StateBaseFor(const std::string& location) {
+  // Beside the key file: "<db>.keys" → "<db>".
+  std::string base = store::DefaultKeyFile(location);
+  base.resize(base.size() - std::string_view(".keys").size());
+  return base;
+}
+
 std::string CaDirFor(const Args& args, const std::string& location) {
   if (args.Has("ca-dir")) return args.Get("ca-dir");
   if (const char* env = std::getenv("ONSHI_CA_DIR"); env && *env) return env;
-  // Beside the key file: "<db>.keys" → "<db>.ca".
-  std::string base = store::DefaultKeyFile(location);
-  base.resize(base.size() - std::string_view(".keys").size());
-  return base + ".ca";
+  return StateBaseFor(location) + ".ca";
+}
+
+std::string CardIssuerKeyFor(const Args& args, const std::string& location) {
+  return args.Has("card-issuer-key") ? args.Get("card-issuer-key")
+                                     : StateBaseFor(location) + ".card-issuer.key";
+}
+
+std::string CardsDirFor(const Args& args, const std::string& location) {
+  return args.Has("cards-dir") ? args.Get("cards-dir") : StateBaseFor(location) + ".cards";
 }
 
 std::string JpkiDirFor(const Args& args, const std::string& location) {
   if (args.Has("jpki-dir")) return args.Get("jpki-dir");
   if (const char* env = std::getenv("ONSHI_JPKI_DIR"); env && *env) return env;
-  std::string base = store::DefaultKeyFile(location);
-  base.resize(base.size() - std::string_view(".keys").size());
-  return base + ".jpki";
+  return StateBaseFor(location) + ".jpki";
 }
 
 int FacilityCommand(const std::vector<std::string>& argv) {

@@ -26,6 +26,8 @@ int ServeCommand(const std::vector<std::string>& argv) {
                    {"no-tls", false},
                    {"link-every", true},
                    {"jpki-dir", true},
+                   {"card-issuer-key", true},
+                   {"cards-dir", true},
                    {"now", true}});
   const std::string db = DatabaseLocation(args);
   const std::string key_file = KeyFileFor(args, db);
@@ -57,8 +59,13 @@ int ServeCommand(const std::vector<std::string>& argv) {
   auto jpki = service::JpkiTrust::Open(JpkiDirFor(args, db), now);
   if (!jpki.ok()) throw std::runtime_error(jpki.error().ToString());
   service::InsurerService insurers(stores, *ca, *clock, audit);
+  auto issuer_key = card::IssuerKey::LoadOrCreate(CardIssuerKeyFor(args, db));
+  if (!issuer_key.ok()) throw std::runtime_error(issuer_key.error().ToString());
+  const service::CardWorld cards{std::move(issuer_key).value(), CardsDirFor(args, db)};
+  service::MunicipalService municipal(stores, *ca, *clock, JpkiDirFor(args, db), cards.issuer_key,
+                                      cards.cards_dir);
   service::EligibilityService svc(stores, *ca, tokens, signer, *clock, metrics, audit, &insurers,
-                                  jpki.value().get());
+                                  jpki.value().get(), &cards, &municipal);
   // The intermediate server's daily linkage, run every --link-every seconds
   // (0 turns it off, e.g. for a read-only replica).
   const long long link_every = args.GetInt("link-every", 60);

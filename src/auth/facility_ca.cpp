@@ -316,20 +316,19 @@ Expected<IssuedCertificate> FacilityCa::IssueFacility(const MedicalInstitutionCo
                out_dir, "cert.pem", "key.pem", now, validity_days, &code);
 }
 
-Expected<IssuedCertificate> FacilityCa::IssueInsurer(const InsurerNumber& number,
-                                                     std::string_view name,
-                                                     const std::string& out_dir, std::time_t now,
-                                                     int validity_days) const {
-  if (name.empty()) return CaError("the insurer name (O) must not be empty");
+Expected<IssuedCertificate> FacilityCa::IssueRole(std::string_view role, std::string_view cn,
+                                                  std::string_view name, const std::string& out_dir,
+                                                  std::time_t now, int validity_days) const {
+  if (name.empty()) return CaError("the name (O) must not be empty");
   X509NamePtr subject(X509_NAME_new());
   if (!subject || !AddNameEntry(subject.get(), "C", MBSTRING_ASC, "JP")) {
     return CaError(OpenSslError("out of memory"));
   }
   if (!AddNameEntry(subject.get(), "O", MBSTRING_UTF8, name)) {
-    return CaError(OpenSslError("the insurer name must be valid UTF-8 of at most 64 characters"));
+    return CaError(OpenSslError("the name must be valid UTF-8 of at most 64 characters"));
   }
-  if (!AddNameEntry(subject.get(), "OU", MBSTRING_ASC, "insurer") ||
-      !AddNameEntry(subject.get(), "CN", MBSTRING_ASC, number.digits())) {
+  if (!AddNameEntry(subject.get(), "OU", MBSTRING_ASC, role) ||
+      !AddNameEntry(subject.get(), "CN", MBSTRING_ASC, cn)) {
     return CaError(OpenSslError("cannot set OU/CN"));
   }
   return Issue(subject.get(),
@@ -339,6 +338,22 @@ Expected<IssuedCertificate> FacilityCa::IssueInsurer(const InsurerNumber& number
                 {NID_subject_key_identifier, "hash"},
                 {NID_authority_key_identifier, "keyid:always"}},
                out_dir, "cert.pem", "key.pem", now, validity_days, nullptr);
+}
+
+Expected<IssuedCertificate> FacilityCa::IssueInsurer(const InsurerNumber& number,
+                                                     std::string_view name,
+                                                     const std::string& out_dir, std::time_t now,
+                                                     int validity_days) const {
+  return IssueRole("insurer", number.digits(), name, out_dir, now, validity_days);
+}
+
+Expected<IssuedCertificate> FacilityCa::IssueMunicipal(std::string_view code, std::string_view name,
+                                                       const std::string& out_dir, std::time_t now,
+                                                       int validity_days) const {
+  if (code.size() != 6 || code.find_first_not_of("0123456789") != std::string_view::npos) {
+    return CaError("the 地方公共団体コード must be 6 digits");
+  }
+  return IssueRole("municipal", code, name, out_dir, now, validity_days);
 }
 
 Expected<IssuedCertificate> FacilityCa::IssueServer(const std::string& out_dir, std::time_t now,
@@ -427,6 +442,21 @@ Expected<InsurerIdentity> FacilityCa::VerifyInsurer(X509* leaf, STACK_OF(X509) *
   if (!number.ok()) return ClientError("CN is not a 保険者番号: " + number.error().message);
   return InsurerIdentity{std::move(number).value(), *o, std::move(serial).value(),
                          Asn1TimeToTimeT(X509_get0_notAfter(leaf))};
+}
+
+Expected<MunicipalIdentity> FacilityCa::VerifyMunicipal(X509* leaf, STACK_OF(X509) * untrusted,
+                                                        std::time_t at) const {
+  auto serial = VerifyChain(leaf, untrusted, at);
+  if (!serial.ok()) return serial.error();
+  X509_NAME* subject = X509_get_subject_name(leaf);
+  const auto cn = SingleEntry(subject, NID_commonName);
+  const auto o = SingleEntry(subject, NID_organizationName);
+  const auto ou = SingleEntry(subject, NID_organizationalUnitName);
+  if (ou != "municipal")
+    return ClientError("not a municipal certificate (OU must be \"municipal\")");
+  if (!cn || !o || cn->size() != 6) return ClientError("subject must have one O and a 6-digit CN");
+  return MunicipalIdentity{*cn, *o, std::move(serial).value(),
+                           Asn1TimeToTimeT(X509_get0_notAfter(leaf))};
 }
 
 // Reads a PEM bundle (the leaf, then any intermediates) and hands it to

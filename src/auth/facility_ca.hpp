@@ -70,6 +70,15 @@ struct InsurerIdentity {
   std::time_t not_after = 0;
 };
 
+// What a verified municipal-window certificate says (OU=municipal,
+// CN=<地方公共団体コード, 6 digits>).
+struct MunicipalIdentity {
+  std::string code;
+  std::string name;
+  std::string serial_hex;
+  std::time_t not_after = 0;
+};
+
 struct IssuedCertificate {
   std::string serial_hex;
   std::time_t not_before = 0;
@@ -122,6 +131,12 @@ class FacilityCa {
                                            const std::string& out_dir, std::time_t now,
                                            int validity_days = kFacilityValidityDays) const;
 
+  // The same for a municipality's window terminal (OU=municipal, CN=<6-digit
+  // 地方公共団体コード>): it opens only the /municipal/ API.
+  Expected<IssuedCertificate> IssueMunicipal(std::string_view code, std::string_view name,
+                                             const std::string& out_dir, std::time_t now,
+                                             int validity_days = kFacilityValidityDays) const;
+
   // Issues the certificate `onshi serve` presents: CN=localhost, SAN
   // DNS:localhost, IP:127.0.0.1 plus `extra_dns_names`, serverAuth.
   Expected<IssuedCertificate> IssueServer(const std::string& out_dir, std::time_t now,
@@ -142,6 +157,8 @@ class FacilityCa {
   Expected<InsurerIdentity> VerifyInsurer(X509* leaf, STACK_OF(X509) * untrusted,
                                           std::time_t at) const;
   Expected<InsurerIdentity> VerifyInsurerPem(std::string_view pem_chain, std::time_t at) const;
+  Expected<MunicipalIdentity> VerifyMunicipal(X509* leaf, STACK_OF(X509) * untrusted,
+                                              std::time_t at) const;
 
   // Adds `serial_hex` (any case, colons allowed) to revoked.txt and
   // rewrites crl.pem. Revoking twice is not an error and keeps the first date.
@@ -166,6 +183,11 @@ class FacilityCa {
                                     const std::string& key_name, std::time_t now, int validity_days,
                                     const MedicalInstitutionCode* body_code) const;
   Expected<std::string> SaveRevocations() const;
+  // A client certificate for a role marked by OU (insurer, municipal): C=JP,
+  // O=name, OU=role, CN=cn.
+  Expected<IssuedCertificate> IssueRole(std::string_view role, std::string_view cn,
+                                        std::string_view name, const std::string& out_dir,
+                                        std::time_t now, int validity_days) const;
   // Chain, validity, clientAuth, revocation; returns the serial.
   Expected<std::string> VerifyChain(X509* leaf, STACK_OF(X509) * untrusted, std::time_t at) const;
   void BuildStore();

@@ -73,51 +73,88 @@ std::vector<uint8_t> SignedMessage(std::string_view facility,
   return m;
 }
 
-Expected<CardCheckResult> CheckCard(store::Store& store, const jpki::JpkiCa& ca,
-                                    ChallengeBook& challenges, const CardCheckRequest& r,
-                                    std::time_t now, Date today) {
-  // The certificate: our CA, not revoked; an expired one goes on to the
-  // core, which knows the grace (R-CARD-4).
-  std::string serial;
-  auto verified = ca.Verify(r.certificate_der, now);
-  if (verified.ok()) {
-    serial = verified->serial_hex;
-  } else if (verified.error().failure == jpki::VerifyFailure::kExpired &&
-             verified.error().expired) {
-    serial = verified.error().expired->serial_hex;
-  } else if (verified.error().failure == jpki::VerifyFailure::kRevoked) {
+namespace {
+
+// The certificate's serial if it chains to the CA and is not revoked; an
+// expired one goes on to the core, which knows the grace (R-CARD-4).
+Expected<std::string> TrustedSerial(const jpki::JpkiCa& ca, const std::vector<uint8_t>& der,
+                                    std::time_t now) {
+  auto verified = ca.Verify(der, now);
+  if (verified.ok()) return verified->serial_hex;
+  if (verified.error().failure == jpki::VerifyFailure::kExpired && verified.error().expired) {
+    return verified.error().expired->serial_hex;
+  }
+  if (verified.error().failure == jpki::VerifyFailure::kRevoked) {
     return Fail("certificate",
                 "the card's certificate is revoked (card suspended, lost or reissued; R-CARD-6)");
-  } else {
-    return Fail("certificate", verified.error().error.message);
   }
+  return Fail("certificate", verified.error().error.message);
+}
 
-  // Proof that the card is here and unlocked (PIN mode). The challenge is
-  // redeemed first, so even a failed attempt uses it up.
-  if (r.method == IdentityCheck::kPin) {
-    if (r.challenge.empty()) return Fail("challenge", "PIN mode needs a challenge");
-    if (!challenges.Redeem(r.challenge, r.facility, now)) {
-      return Fail("challenge", "unknown, expired or already used challenge");
-    }
-    if (!SignatureValid(r.certificate_der, SignedMessage(r.facility, r.challenge), r.signature)) {
-      return Fail("signature", "the card's signature over the challenge does not verify");
-    }
+// Proof that the card is here and unlocked. The challenge is redeemed
+// first, so even a failed attempt uses it up.
+std::optional<Error> ProofOfPossession(ChallengeBook& challenges, const std::vector<uint8_t>& der,
+                                       const std::vector<uint8_t>& challenge,
+                                       const std::vector<uint8_t>& signature,
+                                       std::string_view audience, std::time_t now) {
+  if (challenge.empty()) return Fail("challenge", "a challenge is required");
+  if (!challenges.Redeem(challenge, audience, now)) {
+    return Fail("challenge", "unknown, expired or already used challenge");
   }
+  if (!SignatureValid(der, SignedMessage(audience, challenge), signature)) {
+    return Fail("signature", "the card's signature over the challenge does not verify");
+  }
+  return std::nullopt;
+}
 
-  // The person, by certificate serial only.
+// The card and its holder, by certificate serial only.
+Expected<AuthenticatedCard> Holder(store::Store& store, const std::string& serial) {
   std::optional<store::CardRecord> card = store.FindCardByCertSerial(serial);
   if (!card) return Fail("certificate", "no card is registered with this certificate");
   std::optional<store::PersonRecord> person = store.GetPerson(card->person_id);
   if (!person) return Fail("certificate", "the card's holder is unknown");
+  return AuthenticatedCard{std::move(*card), std::move(*person)};
+}
+
+}  // namespace
+
+Expected<AuthenticatedCard> AuthenticateCard(store::Store& store, const jpki::JpkiCa& ca,
+                                             ChallengeBook& challenges,
+                                             const std::vector<uint8_t>& der,
+                                             const std::vector<uint8_t>& challenge,
+                                             const std::vector<uint8_t>& signature,
+                                             std::string_view audience, std::time_t now) {
+  auto serial = TrustedSerial(ca, der, now);
+  if (!serial.ok()) return serial.error();
+  if (auto e = ProofOfPossession(challenges, der, challenge, signature, audience, now)) return *e;
+  return Holder(store, *serial);
+}
+
+Expected<CardCheckResult> CheckCard(store::Store& store, const jpki::JpkiCa& ca,
+                                    ChallengeBook& challenges, const CardCheckRequest& r,
+                                    std::time_t now, Date today) {
+  auto serial = TrustedSerial(ca, r.certificate_der, now);
+  if (!serial.ok()) return serial.error();
+  // In face or visual mode (R-FAC-2) the card is not unlocked and cannot
+  // sign; the reader vouches for the match.
+  if (r.method == IdentityCheck::kPin) {
+    if (auto e = ProofOfPossession(challenges, r.certificate_der, r.challenge, r.signature,
+                                   r.facility, now)) {
+      return *e;
+    }
+  }
+  auto holder = Holder(store, *serial);
+  if (!holder.ok()) return holder.error();
+  const store::CardRecord& card = holder->card;
 
   CardCheckResult out;
-  out.person_id = card->person_id;
-  out.cert_serial = serial;
-  out.usability =
-      EvaluateCardForInsurance(store::CardFactsOf(*card, person->birth_date), today, r.method);
+  out.person_id = card.person_id;
+  out.cert_serial = *serial;
+  out.usability = EvaluateCardForInsurance(store::CardFactsOf(card, holder->person.birth_date),
+                                           today, r.method);
   const bool registered =
-      card->insurance_registered_on.has_value() && *card->insurance_registered_on <= today;
-  out.records = store.QualificationsOfPerson(card->person_id);
+      card.insurance_registered_on.has_value() && *card.insurance_registered_on <= today;
+  out.records = store.QualificationsOfPerson(card.person_id);
   out.decision = DecideByPerson(ToCardIdentity(out.usability, registered), out.records,
                                 r.confirmation_date, today);
   return out;

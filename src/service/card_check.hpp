@@ -65,6 +65,24 @@ class ChallengeBook {
 std::vector<uint8_t> SignedMessage(std::string_view facility,
                                    const std::vector<uint8_t>& challenge);
 
+// A card that proved itself: its certificate chains to the JPKI CA and is not
+// revoked (an expired one is allowed through: the callers' rules decide),
+// and it signed SignedMessage(audience, challenge) after its PIN was
+// entered, with a challenge issued to `audience` and not used before.
+struct AuthenticatedCard {
+  store::CardRecord card;
+  store::PersonRecord person;
+};
+
+// Errors as CheckCard's. `audience` is a facility code, or "portal" for the
+// person's own channels (マイナポータル, the ATM).
+Expected<AuthenticatedCard> AuthenticateCard(store::Store& store, const jpki::JpkiCa& ca,
+                                             ChallengeBook& challenges,
+                                             const std::vector<uint8_t>& certificate_der,
+                                             const std::vector<uint8_t>& challenge,
+                                             const std::vector<uint8_t>& signature,
+                                             std::string_view audience, std::time_t now);
+
 struct CardCheckRequest {
   std::string facility;  // 医療機関コード, from the token
   std::vector<uint8_t> certificate_der;

@@ -10,10 +10,12 @@
 #include "auth/base64url.hpp"
 #include "auth/login_body.hpp"
 #include "core/eligibility.hpp"
+#include "core/portal_status.hpp"
 #include "fhir/capability_statement.hpp"
 #include "fhir/eligibility_request.hpp"
 #include "fhir/eligibility_response.hpp"
 #include "fhir/operation_outcome.hpp"
+#include "municipal/registration.hpp"
 #include "oqs/request.hpp"
 #include "oqs/response.hpp"
 #include "oqs/validate.hpp"
@@ -125,7 +127,8 @@ EligibilityService::EligibilityService(StorePool& stores, const auth::FacilityCa
                                        const auth::TokenService& tokens,
                                        const auth::DetachedSigner& signer, const Clock& clock,
                                        http::Metrics& metrics, AuditWriter& audit,
-                                       InsurerService* insurers, JpkiTrust* jpki)
+                                       InsurerService* insurers, JpkiTrust* jpki,
+                                       const CardWorld* cards, MunicipalService* municipal)
     : stores_(stores),
       ca_(ca),
       tokens_(tokens),
@@ -134,7 +137,9 @@ EligibilityService::EligibilityService(StorePool& stores, const auth::FacilityCa
       metrics_(metrics),
       audit_(audit),
       insurers_(insurers),
-      jpki_(jpki) {}
+      jpki_(jpki),
+      cards_(cards),
+      municipal_(municipal) {}
 
 http::Response EligibilityService::Handle(const http::Request& request) {
   const auto start = std::chrono::steady_clock::now();
@@ -163,9 +168,24 @@ http::Response EligibilityService::Handle(const http::Request& request) {
   } else if (path == kCardSearchPath && request.method == "POST") {
     route = "card_search";
     out = CardSearch(request, now);
+  } else if (path == "/oqs-api-pro/card/register" && request.method == "POST") {
+    route = "card_register";
+    out = CardRegister(request, now, /*at_facility=*/true);
+  } else if (path == "/portal/card/challenge" && request.method == "POST") {
+    route = "portal_challenge";
+    out = PortalChallenge(now);
+  } else if (path == "/portal/card/register" && request.method == "POST") {
+    route = "portal_register";
+    out = CardRegister(request, now, /*at_facility=*/false);
+  } else if (path == "/portal/card/status" && request.method == "POST") {
+    route = "portal_status";
+    out = PortalStatusPage(request, now);
   } else if (path == kCardChallengePath && request.method == "POST") {
     route = "card_challenge";
     out = CardChallenge(request, now);
+  } else if (municipal_ && MunicipalService::Owns(path)) {
+    route = "municipal";
+    out = municipal_->Handle(request);
   } else if (insurers_ && InsurerService::Owns(path)) {
     route = "insurer";
     out = insurers_->Handle(request);
@@ -412,6 +432,126 @@ http::Response EligibilityService::CardSearch(const http::Request& request, std:
             " date=" + req->confirmation_date.ToCompact() + " cert=" + result->cert_serial);
   return Signed(200, "application/json;charset=UTF-8",
                 RenderCardAnswer(*result, req->confirmation_date));
+}
+
+namespace {
+
+constexpr std::string_view kPortalAudience = "portal";
+
+std::string Encode(const std::vector<uint8_t>& b) {
+  return auth::Base64UrlEncode(std::string_view(reinterpret_cast<const char*>(b.data()), b.size()));
+}
+
+// {"certificate","challenge","signature"} of a card that signs to log in.
+struct CardLogin {
+  std::vector<uint8_t> certificate, challenge, signature;
+  json::object body;
+};
+
+Expected<CardLogin> ReadCardLogin(std::string_view text) {
+  boost::system::error_code ec;
+  json::value v = json::parse(text, ec);
+  if (ec || !v.is_object()) return Error{"", "the body is not a JSON object"};
+  CardLogin out;
+  out.body = v.as_object();
+  for (auto [key, slot] :
+       {std::pair{"certificate", &out.certificate}, std::pair{"challenge", &out.challenge},
+        std::pair{"signature", &out.signature}}) {
+    const json::value* f = out.body.if_contains(key);
+    std::optional<std::string> bytes;
+    if (f && f->is_string()) bytes = auth::Base64UrlDecode(std::string_view(f->as_string()));
+    if (!bytes || bytes->empty()) return Error{key, "base64url value required"};
+    slot->assign(bytes->begin(), bytes->end());
+  }
+  return out;
+}
+
+}  // namespace
+
+http::Response EligibilityService::PortalChallenge(std::time_t now) {
+  return Json(200, "{\"challenge\":\"" + Encode(challenges_.Issue(kPortalAudience, now)) +
+                       "\",\"expiresIn\":" + std::to_string(kChallengeSeconds) + "}");
+}
+
+http::Response EligibilityService::CardRegister(const http::Request& request, std::time_t now,
+                                                bool at_facility) {
+  std::string audience(kPortalAudience), actor = "person";
+  if (at_facility) {
+    const auth::TokenVerification& token = CachedVerify(tokens_, TokenFrom(request), now);
+    if (!token.ok()) return Problem(401, "unauthenticated", token.detail);
+    audience = std::string(token.claims->subject.digits());
+    actor = "facility:" + audience;
+  }
+  if (jpki_ == nullptr || cards_ == nullptr) {
+    return Problem(503, "registration unavailable", "no JPKI trust anchor or card world");
+  }
+  auto login = ReadCardLogin(request.body);
+  if (!login.ok()) return Problem(400, "bad registration request", login.error().ToString());
+  municipal::RegistrationChannel channel = municipal::RegistrationChannel::kReader;
+  if (!at_facility) {
+    const json::value* c = login->body.if_contains("channel");
+    const std::string name = c && c->is_string() ? std::string(c->as_string()) : "portal";
+    if (name != "portal" && name != "atm") {
+      return Problem(400, "bad channel", "channel must be portal or atm (R-REG-2)");
+    }
+    channel = *municipal::ParseChannel(name);
+  }
+  store::Store& store = stores_.ForThisThread();
+  auto card = AuthenticateCard(store, *jpki_->Current(), challenges_, login->certificate,
+                               login->challenge, login->signature, audience, now);
+  if (!card.ok()) {
+    Audit(now, actor, "card.register", 0, "refused " + card.error().ToString());
+    return Problem(card.error().field == "certificate" ? 403 : 401, "card not accepted",
+                   card.error().ToString());
+  }
+  municipal::Registrar registrar(store, cards_->issuer_key, cards_->cards_dir);
+  municipal::RegistrationRequest req;
+  req.card_id = card->card.card_id;
+  req.channel = channel;
+  req.actor = actor;
+  auto done = registrar.Register(req, now);
+  if (!done.ok()) return Problem(409, "registration refused", done.error().ToString());
+  json::object o{{"registered_on", done->registered_on.ToIso()},
+                 {"channel", done->channel},
+                 {"newly_registered", done->newly_registered}};
+  return Json(200, json::serialize(o));
+}
+
+http::Response EligibilityService::PortalStatusPage(const http::Request& request, std::time_t now) {
+  if (jpki_ == nullptr || cards_ == nullptr) {
+    return Problem(503, "portal unavailable", "no JPKI trust anchor or card world");
+  }
+  auto login = ReadCardLogin(request.body);
+  if (!login.ok()) return Problem(400, "bad request", login.error().ToString());
+  store::Store& store = stores_.ForThisThread();
+  auto card = AuthenticateCard(store, *jpki_->Current(), challenges_, login->certificate,
+                               login->challenge, login->signature, kPortalAudience, now);
+  if (!card.ok()) {
+    return Problem(card.error().field == "certificate" ? 403 : 401, "card not accepted",
+                   card.error().ToString());
+  }
+  const Date today = JstDate(now);
+  const int64_t person = card->person.person_id;
+  municipal::Registrar registrar(store, cards_->issuer_key, cards_->cards_dir);
+  const municipal::RegistrationOverview overview = registrar.Status(person, today);
+  // R-LINK-7: what each insurer has registered, with the portal's words.
+  json::array insurance;
+  for (const store::SubmissionRecord& r : store.SubmissionsOfPerson(person)) {
+    if (r.form != FormKind::kAcquisition && r.form != FormKind::kDependentAdd) continue;
+    const PortalStatus st = PortalStatusOf(r.state, r.due_on, today);
+    const auto insurer = store.GetInsurer(r.insurer_number);
+    insurance.push_back(json::object{{"insurer", insurer ? insurer->name : r.insurer_number},
+                                     {"since", r.event_date.ToIso()},
+                                     {"status", st.label},
+                                     {"advice", st.advice}});
+  }
+  Audit(now, "person", "portal.status", person, "by certificate");
+  json::object o{{"registration", municipal::FormatRegistrationStatus(overview)},
+                 {"has_current_insurer", overview.has_current_insurer},
+                 {"insurer_name", overview.insurer_name},
+                 {"usable_as_insurance_card", overview.usable_as_insurance_card},
+                 {"insurance", std::move(insurance)}};
+  return Json(200, json::serialize(o));
 }
 
 }  // namespace onshi::service

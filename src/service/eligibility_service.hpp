@@ -13,6 +13,14 @@
 //        check by My Number card (card_check.hpp)
 //   POST /oqs-api-pro/card/search                   資格確認 by My Number card
 //        (照会区分 1): certificate + the card's signature over the challenge
+//   POST /oqs-api-pro/card/register                 利用登録 at the facility's
+//        reader (R-REG-3): facility token + the card's signature
+//   POST /portal/card/challenge, /portal/card/register, /portal/card/status
+//        the person's own channels (マイナポータル, the ATM): the card's
+//        signature after the PIN is the login; status per R-REG-4 and the
+//        insurers' registrations (データ連携中 / 登録エラー, R-LINK-2/4)
+//   /municipal/...                                  the municipal window
+//        (municipal_service.hpp), when a MunicipalService is given
 //   GET  /healthz, GET /metrics
 //   /insurer/...                                    the insurer API and
 //        reports (insurer_service.hpp), when an InsurerService is given
@@ -34,6 +42,7 @@
 #include "auth/facility_ca.hpp"
 #include "auth/jws.hpp"
 #include "auth/token.hpp"
+#include "card/issuer_key.hpp"
 #include "http/metrics.hpp"
 #include "http/server.hpp"
 #include "service/audit_writer.hpp"
@@ -41,6 +50,7 @@
 #include "service/clock.hpp"
 #include "service/insurer_service.hpp"
 #include "service/jpki_trust.hpp"
+#include "service/municipal_service.hpp"
 #include "service/store_pool.hpp"
 
 namespace onshi::service {
@@ -52,13 +62,21 @@ inline constexpr const char* kProofHeader = "X-OQS-Proof";
 inline constexpr const char* kCardChallengePath = "/oqs-api-pro/card/challenge";
 inline constexpr const char* kCardSearchPath = "/oqs-api-pro/card/search";
 
+// Where the municipal side keeps the cards: what 利用登録 at the window
+// needs (the PIN is asked of the card file). Optional for the service.
+struct CardWorld {
+  card::IssuerKey issuer_key;
+  std::string cards_dir;
+};
+
 class EligibilityService {
  public:
   // All references must outlive the service.
   EligibilityService(StorePool& stores, const auth::FacilityCa& ca,
                      const auth::TokenService& tokens, const auth::DetachedSigner& signer,
                      const Clock& clock, http::Metrics& metrics, AuditWriter& audit,
-                     InsurerService* insurers = nullptr, JpkiTrust* jpki = nullptr);
+                     InsurerService* insurers = nullptr, JpkiTrust* jpki = nullptr,
+                     const CardWorld* cards = nullptr, MunicipalService* municipal = nullptr);
 
   http::Response Handle(const http::Request& request);
 
@@ -68,6 +86,10 @@ class EligibilityService {
   http::Response FhirSubmit(const http::Request& request, std::time_t now);
   http::Response CardChallenge(const http::Request& request, std::time_t now);
   http::Response CardSearch(const http::Request& request, std::time_t now);
+  http::Response PortalChallenge(std::time_t now);
+  // 利用登録 by the person (portal, ATM) or at the facility's reader (R-REG-3).
+  http::Response CardRegister(const http::Request& request, std::time_t now, bool at_facility);
+  http::Response PortalStatusPage(const http::Request& request, std::time_t now);
   http::Response Health();
   // Adds the proof header over the body.
   http::Response Signed(int status, std::string content_type, std::string body) const;
@@ -85,6 +107,8 @@ class EligibilityService {
   InsurerService* insurers_;  // routes under /insurer/; may be null
   JpkiTrust* jpki_;           // trust anchor of My Number card checks; may be null
   ChallengeBook challenges_;
+  const CardWorld* cards_;                  // for 利用登録; may be null
+  MunicipalService* municipal_;             // routes under /municipal/; may be null
   std::atomic<uint64_t> fhir_sequence_{1};  // makes response ids unique within a second
   const uint64_t generation_ = NextGeneration();
   static uint64_t NextGeneration() {

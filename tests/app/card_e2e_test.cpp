@@ -135,6 +135,52 @@ class CardE2eTest : public ::testing::Test {
                                                 (dir_ / "card.json").string());
   }
 
+  // The card's login for `audience` (a facility code, or "portal"): reads
+  // the certificate and, after the PIN, signs the challenge. Returns the
+  // JSON members certificate, challenge and signature.
+  std::string Prove(const std::string& pin, const std::string& audience,
+                    const std::string& challenge) {
+    auto key = onshi::card::IssuerKey::LoadOrCreate(db_ + ".card-issuer.key");
+    auto card = onshi::card::Card::Open(card_path_, *key);
+    EXPECT_TRUE(card.ok());
+    onshi::reader::JpkiReaderSession session(
+        [&](const onshi::reader::Bytes& c) -> onshi::Expected<onshi::reader::Bytes> {
+          return card->Transmit(c);
+        });
+    EXPECT_FALSE(session.SelectJpki().has_value());
+    auto cert = session.ReadAuthCertificate();
+    const std::string raw = *onshi::auth::Base64UrlDecode(challenge);
+    const std::vector<uint8_t> m =
+        onshi::service::SignedMessage(audience, std::vector<uint8_t>(raw.begin(), raw.end()));
+    std::array<uint8_t, 32> digest;
+    SHA256(m.data(), m.size(), digest.data());
+    std::string signature;
+    if (auto v = session.VerifyPin(pin); v.ok() && v->verified) {
+      auto sig = session.SignDigestInfo(onshi::reader::Sha256DigestInfo(digest));
+      signature = onshi::auth::Base64UrlEncode(
+          std::string_view(reinterpret_cast<const char*>(sig->data()), sig->size()));
+    }
+    return "\"certificate\":\"" +
+           onshi::auth::Base64UrlEncode(
+               std::string_view(reinterpret_cast<const char*>(cert->data()), cert->size())) +
+           "\",\"challenge\":\"" + challenge + "\",\"signature\":\"" + signature + "\"";
+  }
+
+  HttpAnswer PostJson(const std::string& path, const std::string& body, bool with_token) {
+    std::ofstream(dir_ / "post.json") << body;
+    return Curl(path, (with_token ? "-H 'Authorization: " + token_ + "' " : std::string()) +
+                          "-H 'Content-Type: application/json' --data-binary @" +
+                          (dir_ / "post.json").string());
+  }
+
+  std::string Challenge(bool portal) {
+    HttpAnswer c =
+        portal ? Curl("/portal/card/challenge", "-X POST")
+               : Curl("/oqs-api-pro/card/challenge", "-X POST -H 'Authorization: " + token_ + "'");
+    EXPECT_EQ(c.status, 200) << c.body;
+    return std::string(json::parse(c.body).at("challenge").as_string());
+  }
+
   // Issues a card at the window and registers it for insurance use;
   // returns the certificate's last day.
   onshi::Date IssueRegistered(const std::string& now) {
@@ -282,6 +328,111 @@ TEST_F(CardE2eTest, GraceRenewalReissueAndReRegistration) {
   ASSERT_EQ(rc, 0) << out;
   a = CheckWithCard("4321");
   EXPECT_NE(a.body.find("\"QualificationValidity\":\"1\""), std::string::npos) << a.body;
+}
+
+// 利用登録 by the person at マイナポータル or an ATM (the card's signature after
+// the PIN is the login), the portal's status page (R-REG-4, with the
+// insurer's registration, R-LINK-7), and registration at the facility's
+// reader (R-REG-3). A proof made for one audience is worthless for another.
+TEST_F(CardE2eTest, PortalAtmAndReaderRegistrationAndPortalStatus_RREG3_RREG4) {
+  int rc = 0;
+  std::string out = Card("issue --person-id " + person_ + " --pin 1234 --now 2026-11-20", &rc);
+  ASSERT_EQ(rc, 0) << out;
+  UseCardFrom(out);
+  Serve("2026-11-23T10:00:00+09:00");
+
+  HttpAnswer st =
+      PostJson("/portal/card/status", "{" + Prove("1234", "portal", Challenge(true)) + "}", false);
+  ASSERT_EQ(st.status, 200) << st.body;
+  json::value v = json::parse(st.body);
+  EXPECT_TRUE(v.at("has_current_insurer").as_bool()) << st.body;  // R-REG-5
+  EXPECT_FALSE(v.at("usable_as_insurance_card").as_bool()) << st.body;
+
+  // A portal proof sent to a facility route is refused (wrong audience).
+  EXPECT_EQ(PostJson("/oqs-api-pro/card/register",
+                     "{" + Prove("1234", "portal", Challenge(true)) + "}", true)
+                .status,
+            401);
+  // Registration at the ATM.
+  HttpAnswer reg =
+      PostJson("/portal/card/register",
+               "{" + Prove("1234", "portal", Challenge(true)) + ",\"channel\":\"atm\"}", false);
+  ASSERT_EQ(reg.status, 200) << reg.body;
+  EXPECT_NE(reg.body.find("\"channel\":\"atm\""), std::string::npos);
+  st = PostJson("/portal/card/status", "{" + Prove("1234", "portal", Challenge(true)) + "}", false);
+  EXPECT_TRUE(json::parse(st.body).at("usable_as_insurance_card").as_bool()) << st.body;
+  // A wrong PIN signs nothing: there is no signature to send (400), and a
+  // made-up one does not verify (401).
+  EXPECT_EQ(
+      PostJson("/portal/card/status", "{" + Prove("0000", "portal", Challenge(true)) + "}", false)
+          .status,
+      400);
+  std::string forged = Prove("1234", "portal", Challenge(true));
+  const size_t sig = forged.find("\"signature\":\"") + 13;
+  forged[sig + 5] = forged[sig + 5] == 'A' ? 'B' : 'A';
+  EXPECT_EQ(PostJson("/portal/card/status", "{" + forged + "}", false).status, 401);
+
+  // The card is lost and reissued: registration again, this time at the
+  // clinic's reader (R-REG-3), after which the check passes.
+  out = Card("reissue --card " + card_id_ + " --pin 4321 --now 2026-11-23T09:00:00+09:00", &rc);
+  ASSERT_EQ(rc, 0) << out;
+  UseCardFrom(out);
+  HttpAnswer a = CheckWithCard("4321");
+  EXPECT_NE(a.body.find("not_registered_for_insurance_use"), std::string::npos) << a.body;
+  reg = PostJson("/oqs-api-pro/card/register", "{" + Prove("4321", kClinic, Challenge(false)) + "}",
+                 true);
+  ASSERT_EQ(reg.status, 200) << reg.body;
+  EXPECT_NE(reg.body.find("\"channel\":\"reader\""), std::string::npos);
+  a = CheckWithCard("4321");
+  EXPECT_NE(a.body.find("\"QualificationValidity\":\"1\""), std::string::npos) << a.body;
+}
+
+// The municipal window over HTTPS with its own certificate: issue, 利用登録
+// with the PIN asked of the card, the hotline's suspension, the portal view;
+// a clinic's certificate opens none of it.
+TEST_F(CardE2eTest, MunicipalWindowApi_RCARD6_RREG4) {
+  int rc = 0;
+  Sh(kBin + " municipal add --code 131016 --name 千代田区 --now 2026-11-20 --out " +
+         (dir_ / "window").string() + " --db " + db_,
+     &rc);
+  ASSERT_EQ(rc, 0);
+  Serve("2026-11-23T10:00:00+09:00");
+  const std::string window = "--cert " + (dir_ / "window/cert.pem").string() + " --key " +
+                             (dir_ / "window/key.pem").string() + " ";
+  auto post = [&](const std::string& path, const std::string& body) {
+    std::ofstream(dir_ / "w.json") << body;
+    return Curl(path, window + "-H 'Content-Type: application/json' --data-binary @" +
+                          (dir_ / "w.json").string());
+  };
+  HttpAnswer issued =
+      post("/municipal/v1/cards", "{\"person_id\":" + person_ + ",\"pin\":\"1234\"}");
+  ASSERT_EQ(issued.status, 200) << issued.body;
+  card_id_ = std::to_string(json::parse(issued.body).at("card_id").as_int64());
+  card_path_ = db_ + ".cards/card-" + card_id_ + ".card";
+  // The window asks the card for the PIN: a wrong one is refused (and counted).
+  EXPECT_EQ(post("/municipal/v1/cards/" + card_id_ + "/register", "{\"pin\":\"9999\"}").status,
+            409);
+  HttpAnswer reg = post("/municipal/v1/cards/" + card_id_ + "/register", "{\"pin\":\"1234\"}");
+  ASSERT_EQ(reg.status, 200) << reg.body;
+  EXPECT_NE(reg.body.find("\"channel\":\"window\""), std::string::npos);
+  HttpAnswer a = CheckWithCard("1234");
+  EXPECT_NE(a.body.find("\"QualificationValidity\":\"1\""), std::string::npos) << a.body;
+  HttpAnswer view = Curl("/municipal/v1/persons/" + person_ + "/registration", window);
+  ASSERT_EQ(view.status, 200) << view.body;
+  EXPECT_NE(view.body.find("\"usable_as_insurance_card\":true"), std::string::npos) << view.body;
+
+  // The hotline: suspended at once; the next check is refused.
+  HttpAnswer sus = post("/municipal/v1/cards/" + card_id_ + "/suspend", "");
+  ASSERT_EQ(sus.status, 200) << sus.body;
+  EXPECT_NE(sus.body.find("\"status\":\"suspended\""), std::string::npos);
+  a = CheckWithCard("1234");
+  EXPECT_EQ(a.body.find("\"QualificationValidity\":\"1\""), std::string::npos) << a.body;
+
+  // Other roles: a clinic's certificate, or none, opens nothing here.
+  const std::string clinic = "--cert " + (dir_ / "clinic/cert.pem").string() + " --key " +
+                             (dir_ / "clinic/key.pem").string() + " ";
+  EXPECT_EQ(Curl("/municipal/v1/persons/" + person_ + "/registration", clinic).status, 403);
+  EXPECT_EQ(Curl("/municipal/v1/persons/" + person_ + "/registration", "").status, 401);
 }
 
 }  // namespace
