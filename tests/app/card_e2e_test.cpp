@@ -435,4 +435,29 @@ TEST_F(CardE2eTest, MunicipalWindowApi_RCARD6_RREG4) {
   EXPECT_EQ(Curl("/municipal/v1/persons/" + person_ + "/registration", "").status, 401);
 }
 
+// R-CARD-8: the smartphone credential is a second credential with its own
+// certificate, usable wherever the card is, and revocable on its own.
+TEST_F(CardE2eTest, SmartphoneCredentialWorksLikeTheCardAndIsRevokedAlone_RCARD8) {
+  IssueRegistered("2026-11-20");
+  const std::string card_path = card_path_;
+  int rc = 0;
+  const std::string out =
+      Card("smartphone add --person-id " + person_ + " --pin 5555 --now 2026-11-21", &rc);
+  ASSERT_EQ(rc, 0) << out;
+  UseCardFrom(out);
+  ASSERT_NE(card_path_, card_path);
+  Serve("2026-11-23T10:00:00+09:00");
+  HttpAnswer a = CheckWithCard("5555");
+  EXPECT_NE(a.body.find("\"QualificationValidity\":\"1\""), std::string::npos) << a.body;
+
+  const std::string revoked =
+      Card("smartphone revoke --card " + card_id_ + " --now 2026-11-23T09:00:00+09:00", &rc);
+  ASSERT_EQ(rc, 0) << revoked;
+  a = CheckWithCard("5555");
+  EXPECT_EQ(a.body.find("\"QualificationValidity\":\"1\""), std::string::npos) << a.body;
+  card_path_ = card_path;  // the physical card is untouched
+  a = CheckWithCard("1234");
+  EXPECT_NE(a.body.find("\"QualificationValidity\":\"1\""), std::string::npos) << a.body;
+}
+
 }  // namespace
