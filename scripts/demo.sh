@@ -13,7 +13,8 @@ clinic=1310000011
 mkdir -p "$dir"
 # Only what this script made before, never the whole directory.
 rm -rf "$dir"/onshi.db "$dir"/onshi.db-wal "$dir"/onshi.db-shm "$dir"/onshi.db.keys "$dir"/onshi.db.ca "$dir"/clinic \
-  "$dir"/insurer "$dir"/forms.csv "$dir"/import-errors.csv
+  "$dir"/insurer "$dir"/forms.csv "$dir"/import-errors.csv "$dir"/onshi.db.jpki "$dir"/onshi.db.cards \
+  "$dir"/onshi.db.card-issuer.key "$dir"/window
 echo "== creating $dir/onshi.db: $members synthetic members as of $today"
 "$onshi" populate --db "$dir/onshi.db" --members "$members" --seed 1 --today "$today" --scenarios --quiet \
   | tee "$dir/scenarios.txt"
@@ -25,6 +26,19 @@ echo "== the insurer オンシ健康保険組合 (06139992) submits 200 資格�
 "$onshi" forms --db "$dir/onshi.db" --persons 200 --bad-per-mille 60 --seed 2 --today "$today" --out "$dir/forms.csv"
 "$onshi" import "$dir/forms.csv" --insurer 06139992 --db "$dir/onshi.db" --errors "$dir/import-errors.csv" --quiet \
   2>/dev/null || true   # exit 3: some lines refused or registration errors, as intended
+echo
+echo "== the municipal window issues two My Number cards (JPKI certificates, PINs below)"
+"$onshi" municipal add --db "$dir/onshi.db" --code 131016 --name "千代田区" --out "$dir/window" >/dev/null
+# People insured today, once, without a card yet.
+people=$(sqlite3 "$dir/onshi.db" "SELECT m.person_id FROM members m WHERE linkage='linked' AND lost IS NULL
+  AND NOT EXISTS (SELECT 1 FROM cards c WHERE c.person_id = m.person_id)
+  AND (SELECT COUNT(*) FROM members x WHERE x.person_id = m.person_id) = 1 ORDER BY m.person_id LIMIT 2")
+set -- $people
+"$onshi" card issue --db "$dir/onshi.db" --person-id "$1" --pin 1234 | tee "$dir/card1.txt"
+card1=$(sed -nE 's/.*card ([0-9]+) \(person.*/\1/p' "$dir/card1.txt" | head -1)
+"$onshi" card register --db "$dir/onshi.db" --card "$card1" --channel portal >/dev/null
+"$onshi" card issue --db "$dir/onshi.db" --person-id "$2" --pin 5678 | tee "$dir/card2.txt"
+card2=$(sed -nE 's/.*card ([0-9]+) \(person.*/\1/p' "$dir/card2.txt" | head -1)
 d=$(echo "$today" | tr -d -)
 base="https://127.0.0.1:$port"
 cat <<MSG
@@ -52,7 +66,15 @@ cat <<MSG
        -H 'Content-Type: text/csv; charset=utf-8' --data-binary @FILE.csv $base/insurer/v1/submissions
    the forms link after 2 business days (onshi serve runs the linker every minute; or: $onshi link --db $dir/onshi.db)
    audit chain: $onshi audit verify --db $dir/onshi.db
-   My Number card PINs: the card emulator with PINs arrives with the JPKI issue; the demo cards
-   above carry their states (grace, suspended, PIN locked …) for the eligibility rules.
+   My Number cards (files sealed with $dir/onshi.db.card-issuer.key):
+     card $card1: PIN 1234, registered for insurance use (利用登録) — $dir/onshi.db.cards/card-$card1.card
+     card $card2: PIN 5678, not registered yet: register it at the window
+       curl --cacert $dir/window/ca.pem --cert $dir/window/cert.pem --key $dir/window/key.pem \\
+         -H 'Content-Type: application/json' --data '{"pin":"5678"}' $base/municipal/v1/cards/$card2/register
+     put a card behind a PC/SC reader (vsmartcard vpcd + pcscd), then read it with OpenSC:
+       $onshi card emulate --card $dir/onshi.db.cards/card-$card1.card --issuer-key $dir/onshi.db.card-issuer.key
+       pkcs15-tool --list-certificates
+     check eligibility with a card (照会区分 1): POST $base/oqs-api-pro/card/challenge, have the card sign it
+       after VERIFY, then POST $base/oqs-api-pro/card/search (tests/app/card_e2e_test.cpp shows the exchange)
 MSG
 exec "$onshi" serve --db "$dir/onshi.db" --listen "127.0.0.1:$port"
