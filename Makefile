@@ -6,7 +6,7 @@ ASAN_BUILD ?= build-asan
 JOBS       ?= $(shell nproc)
 CMAKE_GEN  := -G Ninja
 
-.PHONY: demo test test-asan deps build bench format clean
+.PHONY: demo test test-asan test-fuzz deps build bench format clean
 
 deps:
 	@bash scripts/install-deps.sh
@@ -23,6 +23,29 @@ test-asan: deps
 	cmake --build $(ASAN_BUILD) -j $(JOBS)
 	cd $(ASAN_BUILD) && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
 	  ctest --output-on-failure -j $(JOBS)
+
+# libFuzzer targets (clang, ASan+UBSan), each run for FUZZ_SECONDS (default
+# 60) on a copy of its seed corpus in fuzz/corpus/. A finding stops the run
+# with the crashing input saved in $(FUZZ_BUILD)/findings.
+FUZZ_BUILD   ?= build-fuzz
+FUZZ_SECONDS ?= 60
+FUZZERS := apdu_fuzz:apdu oqs_request_fuzz:oqs intake_fuzz:intake fhir_request_fuzz:fhir
+test-fuzz: deps
+	@command -v clang++ >/dev/null && [ -n "$$(ls /usr/lib/llvm-14/lib/clang/*/lib/linux/libclang_rt.fuzzer-x86_64.a 2>/dev/null)" ] \
+	  || (echo "test-fuzz: installing clang and its libFuzzer runtime"; \
+	      $$( [ "$$(id -u)" -eq 0 ] || echo sudo ) apt-get install -y -qq clang libclang-rt-14-dev)
+	cmake -S . -B $(FUZZ_BUILD) $(CMAKE_GEN) -DCMAKE_CXX_COMPILER=clang++ -DONSHI_FUZZ=ON \
+	  -DONSHI_BENCH=OFF -DCMAKE_BUILD_TYPE=RelWithDebInfo
+	cmake --build $(FUZZ_BUILD) -j $(JOBS) --target $(foreach f,$(FUZZERS),$(firstword $(subst :, ,$(f))))
+	mkdir -p $(FUZZ_BUILD)/findings
+	@for f in $(FUZZERS); do name=$${f%%:*}; corpus=$${f##*:}; \
+	  work=$$(mktemp -d); cp fuzz/corpus/$$corpus/* $$work/; \
+	  echo "== $$name, $(FUZZ_SECONDS) s on fuzz/corpus/$$corpus"; \
+	  if ! $(FUZZ_BUILD)/$$name -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 \
+	      -artifact_prefix=$(FUZZ_BUILD)/findings/$$name- $$work > $(FUZZ_BUILD)/$$name.log 2>&1; then \
+	    tail -40 $(FUZZ_BUILD)/$$name.log; rm -rf $$work; exit 1; fi; \
+	  grep -E "^Done|stat::number_of_executed_units|stat::new_units_added" $(FUZZ_BUILD)/$$name.log; \
+	  rm -rf $$work; done
 
 demo: build
 	@bash scripts/demo.sh $(BUILD)/onshi
