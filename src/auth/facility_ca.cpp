@@ -45,55 +45,6 @@ std::string CertPem(X509* cert) {
   return BioContents(bio.get());
 }
 
-// Uppercase hex of a serial; empty on failure.
-std::string SerialHex(const ASN1_INTEGER* serial) {
-  BignumPtr bn(ASN1_INTEGER_to_BN(serial, nullptr));
-  if (!bn) return "";
-  char* hex = BN_bn2hex(bn.get());
-  if (!hex) return "";
-  std::string out(hex);
-  OPENSSL_free(hex);
-  return out;
-}
-
-// Canonical form of a serial typed by a person: colons and a "0x" prefix
-// dropped, case folded, leading zero bytes normalised as BN_bn2hex does.
-std::string NormaliseSerial(std::string_view text) {
-  std::string s;
-  if (text.substr(0, 2) == "0x" || text.substr(0, 2) == "0X") text.remove_prefix(2);
-  for (char c : text) {
-    if (c == ':') continue;
-    if (!std::isxdigit(static_cast<unsigned char>(c))) return "";
-    s += c;
-  }
-  if (s.empty()) return "";
-  BIGNUM* raw = nullptr;
-  if (BN_hex2bn(&raw, s.c_str()) != static_cast<int>(s.size())) {
-    BN_free(raw);
-    return "";
-  }
-  BignumPtr bn(raw);
-  if (BN_is_zero(bn.get())) return "";
-  char* hex = BN_bn2hex(bn.get());
-  std::string out(hex ? hex : "");
-  OPENSSL_free(hex);
-  return out;
-}
-
-// 128 random bits, non-zero. RFC 5280 §4.1.2.2 allows up to 20 octets;
-// randomness (CA/B Forum asks for ≥ 64 bits) makes serials unguessable and
-// collision-free without a counter file shared between issuing processes.
-Asn1IntegerPtr RandomSerial() {
-  unsigned char bytes[16];
-  BignumPtr bn;
-  do {
-    if (RAND_bytes(bytes, sizeof bytes) != 1) return nullptr;
-    bn.reset(BN_bin2bn(bytes, sizeof bytes, nullptr));
-    if (!bn) return nullptr;
-  } while (BN_is_zero(bn.get()));
-  return Asn1IntegerPtr(BN_to_ASN1_INTEGER(bn.get(), nullptr));
-}
-
 bool AddNameEntry(X509_NAME* name, const char* field, int type, std::string_view value) {
   return X509_NAME_add_entry_by_txt(name, field, type,
                                     reinterpret_cast<const unsigned char*>(value.data()),
@@ -427,35 +378,52 @@ Expected<FacilityIdentity> FacilityCa::VerifyClient(X509* leaf, STACK_OF(X509) *
                           Asn1TimeToTimeT(X509_get0_notAfter(leaf))};
 }
 
-Expected<InsurerIdentity> FacilityCa::VerifyInsurer(X509* leaf, STACK_OF(X509) * untrusted,
-                                                    std::time_t at) const {
-  auto serial = VerifyChain(leaf, untrusted, at);
+namespace {
+
+// What a role certificate's subject says, once the chain and the OU are
+// checked (the insurer and municipal APIs differ only in reading the CN).
+struct RoleSubject {
+  std::optional<std::string> cn, o, c;
+  std::string serial;
+};
+
+Expected<RoleSubject> ReadRoleSubject(X509* leaf, Expected<std::string> serial,
+                                      std::string_view role, std::string_view refusal) {
   if (!serial.ok()) return serial.error();
   X509_NAME* subject = X509_get_subject_name(leaf);
-  const auto cn = SingleEntry(subject, NID_commonName);
-  const auto o = SingleEntry(subject, NID_organizationName);
-  const auto ou = SingleEntry(subject, NID_organizationalUnitName);
-  const auto c = SingleEntry(subject, NID_countryName);
-  if (ou != "insurer") return ClientError("not an insurer certificate (OU must be \"insurer\")");
-  if (!cn || !o || c != "JP") return ClientError("subject must have one CN, one O and C=JP");
-  auto number = InsurerNumber::Parse(*cn);
+  if (SingleEntry(subject, NID_organizationalUnitName) != role) {
+    return ClientError(std::string(refusal) + " (OU must be \"" + std::string(role) + "\")");
+  }
+  return RoleSubject{SingleEntry(subject, NID_commonName),
+                     SingleEntry(subject, NID_organizationName),
+                     SingleEntry(subject, NID_countryName), std::move(serial).value()};
+}
+
+}  // namespace
+
+Expected<InsurerIdentity> FacilityCa::VerifyInsurer(X509* leaf, STACK_OF(X509) * untrusted,
+                                                    std::time_t at) const {
+  auto s = ReadRoleSubject(leaf, VerifyChain(leaf, untrusted, at), "insurer",
+                           "not an insurer certificate");
+  if (!s.ok()) return s.error();
+  if (!s->cn || !s->o || s->c != "JP") {
+    return ClientError("subject must have one CN, one O and C=JP");
+  }
+  auto number = InsurerNumber::Parse(*s->cn);
   if (!number.ok()) return ClientError("CN is not a 保険者番号: " + number.error().message);
-  return InsurerIdentity{std::move(number).value(), *o, std::move(serial).value(),
+  return InsurerIdentity{std::move(number).value(), *s->o, std::move(s->serial),
                          Asn1TimeToTimeT(X509_get0_notAfter(leaf))};
 }
 
 Expected<MunicipalIdentity> FacilityCa::VerifyMunicipal(X509* leaf, STACK_OF(X509) * untrusted,
                                                         std::time_t at) const {
-  auto serial = VerifyChain(leaf, untrusted, at);
-  if (!serial.ok()) return serial.error();
-  X509_NAME* subject = X509_get_subject_name(leaf);
-  const auto cn = SingleEntry(subject, NID_commonName);
-  const auto o = SingleEntry(subject, NID_organizationName);
-  const auto ou = SingleEntry(subject, NID_organizationalUnitName);
-  if (ou != "municipal")
-    return ClientError("not a municipal certificate (OU must be \"municipal\")");
-  if (!cn || !o || cn->size() != 6) return ClientError("subject must have one O and a 6-digit CN");
-  return MunicipalIdentity{*cn, *o, std::move(serial).value(),
+  auto s = ReadRoleSubject(leaf, VerifyChain(leaf, untrusted, at), "municipal",
+                           "not a municipal certificate");
+  if (!s.ok()) return s.error();
+  if (!s->cn || !s->o || s->cn->size() != 6) {
+    return ClientError("subject must have one O and a 6-digit CN");
+  }
+  return MunicipalIdentity{*s->cn, *s->o, std::move(s->serial),
                            Asn1TimeToTimeT(X509_get0_notAfter(leaf))};
 }
 

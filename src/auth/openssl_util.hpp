@@ -58,6 +58,19 @@ BioPtr MemoryBio(std::string_view data);
 // Everything written to a memory BIO so far.
 std::string BioContents(BIO* bio);
 
+// Certificate serials, shared by the facility CA and the JPKI CA.
+// Uppercase hex of a serial, as BN_bn2hex prints it; empty on failure.
+std::string SerialHex(const ASN1_INTEGER* serial);
+// Canonical form of a serial typed by a person: colons and a "0x" prefix
+// dropped, case folded, leading zero bytes normalised as BN_bn2hex does.
+// Empty if it is not a positive hex number, or has more than `max_digits`
+// hex digits (0: no limit).
+std::string NormaliseSerial(std::string_view text, std::size_t max_digits = 0);
+// 128 random bits, non-zero. RFC 5280 §4.1.2.2 allows up to 20 octets;
+// randomness (CA/B Forum asks for ≥ 64 bits) makes serials unguessable and
+// collision-free without a counter file shared between issuing processes.
+Asn1IntegerPtr RandomSerial();
+
 }  // namespace onshi::auth
 
 #endif  // ONSHI_AUTH_OPENSSL_UTIL_HPP_

@@ -20,8 +20,11 @@ namespace {
 using auth::Asn1IntegerPtr;
 using auth::BignumPtr;
 using auth::BioPtr;
+using auth::NormaliseSerial;
 using auth::OpenSslError;
 using auth::PkeyPtr;
+using auth::RandomSerial;
+using auth::SerialHex;
 using auth::X509CrlPtr;
 using auth::X509ExtensionPtr;
 using auth::X509NamePtr;
@@ -33,6 +36,8 @@ constexpr std::string_view kCaField = "jpki_ca";
 constexpr std::string_view kCertField = "user_certificate";
 constexpr std::time_t kDay = 24 * 60 * 60;
 constexpr int kRsaBits = 2048;
+// Longer is no serial this CA could have issued (RFC 5280: at most 20 octets).
+constexpr std::size_t kMaxSerialDigits = 64;
 
 Error CaError(std::string message) {
   return MakeError(std::string(kCaField), std::move(message));
@@ -40,54 +45,6 @@ Error CaError(std::string message) {
 
 VerifyError Reject(VerifyFailure failure, std::string message) {
   return VerifyError{failure, MakeError(std::string(kCertField), std::move(message)), std::nullopt};
-}
-
-// Uppercase hex of a serial, as BN_bn2hex prints it; empty on failure.
-std::string SerialHex(const ASN1_INTEGER* serial) {
-  BignumPtr bn(ASN1_INTEGER_to_BN(serial, nullptr));
-  if (!bn) return "";
-  char* hex = BN_bn2hex(bn.get());
-  std::string out(hex ? hex : "");
-  OPENSSL_free(hex);
-  return out;
-}
-
-// Canonical form of a serial typed by a person: "0x" and colons dropped,
-// case folded, leading zeros normalised. Empty if it is not a positive hex
-// number.
-std::string NormaliseSerial(std::string_view text) {
-  if (text.substr(0, 2) == "0x" || text.substr(0, 2) == "0X") text.remove_prefix(2);
-  std::string s;
-  for (char c : text) {
-    if (c == ':') continue;
-    if (!std::isxdigit(static_cast<unsigned char>(c))) return "";
-    s += c;
-  }
-  if (s.empty() || s.size() > 64) return "";
-  BIGNUM* raw = nullptr;
-  if (BN_hex2bn(&raw, s.c_str()) != static_cast<int>(s.size())) {
-    BN_free(raw);
-    return "";
-  }
-  BignumPtr bn(raw);
-  if (BN_is_zero(bn.get())) return "";
-  char* hex = BN_bn2hex(bn.get());
-  std::string out(hex ? hex : "");
-  OPENSSL_free(hex);
-  return out;
-}
-
-// 128 random bits, non-zero: unguessable, and unique without a counter
-// shared between issuing processes.
-Asn1IntegerPtr RandomSerial() {
-  unsigned char bytes[16];
-  BignumPtr bn;
-  do {
-    if (RAND_bytes(bytes, sizeof bytes) != 1) return nullptr;
-    bn.reset(BN_bin2bn(bytes, sizeof bytes, nullptr));
-    if (!bn) return nullptr;
-  } while (BN_is_zero(bn.get()));
-  return Asn1IntegerPtr(BN_to_ASN1_INTEGER(bn.get(), nullptr));
 }
 
 // The subject's CN: 128 random bits as 32 uppercase hex digits. Random on
@@ -264,10 +221,10 @@ Expected<JpkiCa> JpkiCa::Load(const std::string& dir) {
       std::istringstream fields(line);
       std::string serial;
       if (line.empty() || line[0] == '#') continue;
-      if (!(fields >> serial) || NormaliseSerial(serial).empty()) {
+      if (!(fields >> serial) || NormaliseSerial(serial, kMaxSerialDigits).empty()) {
         return CaError(dir + "/issued.txt line " + std::to_string(n) + " is malformed");
       }
-      ca.issued_.insert(NormaliseSerial(serial));
+      ca.issued_.insert(NormaliseSerial(serial, kMaxSerialDigits));
     }
   }
   if (auth::FileExists(dir + "/revoked.txt")) {
@@ -282,10 +239,10 @@ Expected<JpkiCa> JpkiCa::Load(const std::string& dir) {
       long long at = 0;
       const bool parsed = static_cast<bool>(fields >> serial >> at >> reason_name);
       const auto reason = ReasonFromName(reason_name);
-      if (!parsed || NormaliseSerial(serial).empty() || !reason) {
+      if (!parsed || NormaliseSerial(serial, kMaxSerialDigits).empty() || !reason) {
         return CaError(dir + "/revoked.txt line " + std::to_string(n) + " is malformed");
       }
-      ca.revoked_.emplace(NormaliseSerial(serial),
+      ca.revoked_.emplace(NormaliseSerial(serial, kMaxSerialDigits),
                           Revocation{static_cast<std::time_t>(at), *reason});
     }
   }
@@ -355,7 +312,7 @@ Expected<IssuedUserCertificate> JpkiCa::IssueUserAuthentication(
 
 Expected<CertificateStatus> JpkiCa::Revoke(std::string_view serial_hex, RevocationReason reason,
                                            std::time_t now) {
-  const std::string serial = NormaliseSerial(serial_hex);
+  const std::string serial = NormaliseSerial(serial_hex, kMaxSerialDigits);
   if (serial.empty()) {
     return CaError("\"" + std::string(serial_hex) + "\" is not a certificate serial (hex)");
   }
@@ -372,7 +329,7 @@ Expected<CertificateStatus> JpkiCa::Revoke(std::string_view serial_hex, Revocati
 }
 
 CertificateStatus JpkiCa::Status(std::string_view serial_hex, std::time_t at) const {
-  const std::string serial = NormaliseSerial(serial_hex);
+  const std::string serial = NormaliseSerial(serial_hex, kMaxSerialDigits);
   if (serial.empty() || issued_.count(serial) == 0) return CertificateStatus{};
   const auto it = revoked_.find(serial);
   if (it != revoked_.end() && it->second.at <= at) {
