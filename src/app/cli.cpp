@@ -23,6 +23,8 @@ constexpr const char* kUsage =
     "  serve                   run the eligibility service (HTTPS, OQS web API, FHIR)\n"
     "           [--listen ADDR:PORT] [--threads N] [--no-tls] [--now T] [--ca-dir DIR]\n"
     "           [--link-every SECONDS]  (the linker's round; 0 = off; default 60)\n"
+    "           [--replica URI]  (a streaming replica of --db for eligibility reads)\n"
+    "           [--audit-spool DIR] [--probe-every-ms MS]  (read-only mode, see README)\n"
     "  facility add --code C --out DIR [--name N]\n"
     "                          register a facility and write its cert.pem, key.pem, body.json\n"
     "  insurer add --number N --name NAME [--lag DAYS] [--out DIR]\n"

@@ -9,6 +9,7 @@
 #include "http/server.hpp"
 #include "service/audit_writer.hpp"
 #include "service/clock.hpp"
+#include "service/database_monitor.hpp"
 #include "service/eligibility_service.hpp"
 #include "service/insurer_service.hpp"
 #include "service/jpki_trust.hpp"
@@ -28,7 +29,10 @@ int ServeCommand(const std::vector<std::string>& argv) {
                    {"jpki-dir", true},
                    {"card-issuer-key", true},
                    {"cards-dir", true},
-                   {"now", true}});
+                   {"now", true},
+                   {"replica", true},
+                   {"audit-spool", true},
+                   {"probe-every-ms", true}});
   const std::string db = DatabaseLocation(args);
   const std::string key_file = KeyFileFor(args, db);
   const std::string ca_dir = CaDirFor(args, db);
@@ -44,7 +48,8 @@ int ServeCommand(const std::vector<std::string>& argv) {
   const std::time_t now = clock->Now();
 
   // Fail before listening if the database, the CA or the keys are unusable.
-  service::StorePool stores(db, key_file);
+  // --replica: a streaming replica of --db that eligibility reads go to.
+  service::StorePool stores(db, key_file, args.Get("replica", ""));
   stores.ForThisThread();
   auto ca = auth::FacilityCa::LoadOrCreate(ca_dir, now);
   if (!ca.ok()) throw std::runtime_error(ca.error().ToString());
@@ -54,7 +59,17 @@ int ServeCommand(const std::vector<std::string>& argv) {
   const auth::TokenService tokens(*key);
   const auth::DetachedSigner signer(*key);
   http::Metrics metrics;
-  service::AuditWriter audit(stores.OpenOwned());
+  const long long probe_ms = args.GetInt("probe-every-ms", 500);
+  if (probe_ms < 10) throw std::invalid_argument("--probe-every-ms must be >= 10");
+  service::DatabaseMonitor monitor(stores, metrics, std::chrono::milliseconds(probe_ms));
+  // Audit entries the database cannot take (read-only mode) wait here; each
+  // server claims its own slot, so several servers may share the directory.
+  const std::string spool_dir = args.Get("audit-spool", ca_dir + "/audit-spool");
+  service::AuditWriter audit(
+      stores.OpenOwned(), std::chrono::milliseconds(10), 100000,
+      service::AuditSpool::Claim(spool_dir),
+      &metrics.GetGauge("onshi_audit_spooled_entries",
+                        "Audit entries held in the local spool until the database takes them."));
   // The JPKI CA (J-LIS stand-in) whose certificates My Number cards carry.
   auto jpki = service::JpkiTrust::Open(JpkiDirFor(args, db), now);
   if (!jpki.ok()) throw std::runtime_error(jpki.error().ToString());
@@ -65,7 +80,7 @@ int ServeCommand(const std::vector<std::string>& argv) {
   service::MunicipalService municipal(stores, *ca, *clock, JpkiDirFor(args, db), cards.issuer_key,
                                       cards.cards_dir);
   service::EligibilityService svc(stores, *ca, tokens, signer, *clock, metrics, audit, &insurers,
-                                  jpki.value().get(), &cards, &municipal);
+                                  jpki.value().get(), &cards, &municipal, &monitor);
   // The intermediate server's daily linkage, run every --link-every seconds
   // (0 turns it off, e.g. for a read-only replica).
   const long long link_every = args.GetInt("link-every", 60);
@@ -97,8 +112,9 @@ int ServeCommand(const std::vector<std::string>& argv) {
   }
   http::HttpServer server(opt, [&svc](const http::Request& r) { return svc.Handle(r); });
   server.Start();
-  std::cout << "onshi: serving " << db << " on " << (tls ? "https" : "http") << "://" << opt.address
-            << ":" << server.port() << "/" << std::endl;
+  std::cout << "onshi: serving " << service::RedactLocation(db) << " on "
+            << (tls ? "https" : "http") << "://" << opt.address << ":" << server.port() << "/"
+            << std::endl;
   server.RunUntilSignalled();
   audit.Flush();
   std::cout << "onshi: stopped" << std::endl;

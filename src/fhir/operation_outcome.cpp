@@ -17,6 +17,8 @@ std::string_view IssueCodeName(IssueCode code) {
       return "not-supported";
     case IssueCode::kLogin:
       return "login";
+    case IssueCode::kTransient:
+      return "transient";
     case IssueCode::kForbidden:
       return "forbidden";
   }

@@ -31,6 +31,7 @@ enum class IssueCode {
   kNotSupported,  // "not-supported": valid FHIR, but not something we do
   kLogin,         // "login": no valid token (the server's 401)
   kForbidden,     // "forbidden": authenticated, but not allowed (the server's 403)
+  kTransient,     // "transient": the server cannot answer now; retry (503)
 };
 std::string_view IssueCodeName(IssueCode code);
 

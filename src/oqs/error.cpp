@@ -83,8 +83,11 @@ constexpr std::array kTable = {
                   "混雑のため処理できません。時間をおいて再度照会してください", "server busy"},
     ErrorCodeInfo{ErrorCode::kInternalError, "ONS-E0907", 500, "システムエラーが発生しました",
                   "internal error"},
+    ErrorCodeInfo{ErrorCode::kDatabaseUnavailable, "ONS-E0908", 503,
+                  "資格情報を照会できません。時間をおいて再度照会してください",
+                  "eligibility database unavailable"},
 };
-static_assert(kTable.size() == static_cast<std::size_t>(ErrorCode::kInternalError) + 1);
+static_assert(kTable.size() == static_cast<std::size_t>(ErrorCode::kDatabaseUnavailable) + 1);
 
 }  // namespace
 

@@ -62,6 +62,7 @@ enum class ErrorCode {
   kUnsupportedMediaType,  // ONS-E0905
   kServerBusy,            // ONS-E0906
   kInternalError,         // ONS-E0907
+  kDatabaseUnavailable,   // ONS-E0908 neither the primary nor a replica answers
 };
 
 // The published row for a code.

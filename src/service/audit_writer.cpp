@@ -6,11 +6,18 @@
 namespace onshi::service {
 
 AuditWriter::AuditWriter(std::unique_ptr<store::Store> store, std::chrono::milliseconds interval,
-                         size_t max_queue)
+                         size_t max_queue, std::unique_ptr<AuditSpool> spool,
+                         http::Gauge* spooled_gauge)
     : store_(std::move(store)),
       interval_(interval),
       max_queue_(max_queue),
-      thread_([this] { Run(); }) {}
+      spool_(std::move(spool)),
+      spooled_gauge_(spooled_gauge) {
+  if (spool_) spooled_ = spool_->pending();
+  if (spooled_gauge_) spooled_gauge_->Set(static_cast<int64_t>(spooled_.load()));
+  // Started last: Run() reads the members above.
+  thread_ = std::thread([this] { Run(); });
+}
 
 AuditWriter::~AuditWriter() {
   {
@@ -53,22 +60,13 @@ void AuditWriter::Run() {
       stopping = stop_;
     }
     space_.notify_all();
-    if (!batch.empty()) {
+    // A spool left by a crash (or filled during an outage) is replayed even
+    // when nothing new arrives.
+    if (!batch.empty() || spooled_.load() > 0) {
       // Retried until it lands: an audit entry is never dropped. A failing
-      // database shows up in stderr and in the queue backing up.
-      for (int attempt = 0;; ++attempt) {
-        try {
-          store_->InTransaction([&] {
-            for (const store::AuditEntry& e : batch)
-              store_->AppendAudit(e);
-          });
-          break;
-        } catch (const std::exception& e) {
-          std::cerr << "onshi: audit write failed (attempt " << attempt + 1 << "): " << e.what()
-                    << "\n";
-          std::this_thread::sleep_for(std::chrono::milliseconds(100));
-        }
-      }
+      // database (and spool) shows up in stderr and in the queue backing up.
+      while (!Land(batch))
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
     }
     {
       std::lock_guard<std::mutex> lock(mu_);
@@ -80,6 +78,61 @@ void AuditWriter::Run() {
       std::lock_guard<std::mutex> lock(mu_);
       if (queue_.empty()) return;
     }
+  }
+}
+
+bool AuditWriter::Land(const std::vector<store::AuditEntry>& batch) {
+  // The database is tried again only after a pause once it failed, so an
+  // outage does not become a connection attempt per batch.
+  const bool try_database = std::chrono::steady_clock::now() >= retry_database_at_;
+  if (try_database && DrainSpool() && (batch.empty() || WriteToDatabase(batch))) return true;
+  if (batch.empty()) return true;  // the spool stays for the next round
+  if (!spool_) return false;
+  try {
+    spool_->Append(batch);
+    spooled_ = spool_->pending();
+    if (spooled_gauge_) spooled_gauge_->Set(static_cast<int64_t>(spooled_.load()));
+    return true;
+  } catch (const std::exception& e) {
+    std::cerr << "onshi: audit spool write failed: " << e.what() << "\n";
+    return false;
+  }
+}
+
+bool AuditWriter::DrainSpool() {
+  if (!spool_ || spool_->pending() == 0) return true;
+  const std::vector<store::AuditEntry> held = spool_->ReadAll();
+  if (!WriteToDatabase(held)) return false;
+  try {
+    spool_->Clear();
+  } catch (const std::exception& e) {
+    // The entries are in the database; the next round writes them again
+    // (at-least-once, see AuditSpool).
+    std::cerr << "onshi: " << e.what() << "\n";
+    return false;
+  }
+  std::cerr << "onshi: " << held.size() << " spooled audit entries written to the database\n";
+  spooled_ = 0;
+  if (spooled_gauge_) spooled_gauge_->Set(0);
+  return true;
+}
+
+bool AuditWriter::WriteToDatabase(const std::vector<store::AuditEntry>& batch) {
+  try {
+    store_->InTransaction([&] {
+      for (const store::AuditEntry& e : batch)
+        store_->AppendAudit(e);
+    });
+    reported_failure_ = false;
+    return true;
+  } catch (const std::exception& e) {
+    if (!reported_failure_ || !spool_) {
+      std::cerr << "onshi: audit write failed" << (spool_ ? ", spooling" : ", retrying") << ": "
+                << e.what() << "\n";
+      reported_failure_ = true;
+    }
+    retry_database_at_ = std::chrono::steady_clock::now() + std::chrono::milliseconds(500);
+    return false;
   }
 }
 

@@ -6,9 +6,16 @@
 // trade-off: an entry is durable shortly after the answer is sent, not
 // before; a crash loses at most the last batch (flush_interval). Append()
 // blocks when the queue is full, so entries are never dropped.
+//
+// With a spool (AuditSpool), a batch the database refuses (the primary is
+// down and the server answers from a replica) is written to the local spool
+// file instead, and the spool is replayed, in order, ahead of newer entries
+// once the database takes writes again. Without one, the batch is retried
+// in memory until it lands.
 #ifndef ONSHI_SERVICE_AUDIT_WRITER_HPP_
 #define ONSHI_SERVICE_AUDIT_WRITER_HPP_
 
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <deque>
@@ -16,6 +23,8 @@
 #include <mutex>
 #include <thread>
 
+#include "http/metrics.hpp"
+#include "service/audit_spool.hpp"
 #include "store/store.hpp"
 
 namespace onshi::service {
@@ -24,7 +33,8 @@ class AuditWriter {
  public:
   AuditWriter(std::unique_ptr<store::Store> store,
               std::chrono::milliseconds flush_interval = std::chrono::milliseconds(10),
-              size_t max_queue = 100000);
+              size_t max_queue = 100000, std::unique_ptr<AuditSpool> spool = nullptr,
+              http::Gauge* spooled_gauge = nullptr);
   ~AuditWriter();  // flushes everything queued
   AuditWriter(const AuditWriter&) = delete;
   AuditWriter& operator=(const AuditWriter&) = delete;
@@ -33,9 +43,16 @@ class AuditWriter {
   // Blocks until everything appended before the call is committed.
   void Flush();
   uint64_t written() const;
+  // Entries held in the spool, waiting for the database.
+  uint64_t spooled() const { return spooled_.load(); }
 
  private:
   void Run();
+  // Lands `batch` in the database (after the spool) or in the spool; false
+  // when neither would take it.
+  bool Land(const std::vector<store::AuditEntry>& batch);
+  bool DrainSpool();
+  bool WriteToDatabase(const std::vector<store::AuditEntry>& batch);
 
   std::unique_ptr<store::Store> store_;
   const std::chrono::milliseconds interval_;
@@ -45,6 +62,12 @@ class AuditWriter {
   std::deque<store::AuditEntry> queue_;
   uint64_t appended_ = 0, written_ = 0;
   bool stop_ = false;
+  // Used by the writer thread only.
+  std::unique_ptr<AuditSpool> spool_;
+  http::Gauge* spooled_gauge_;
+  std::chrono::steady_clock::time_point retry_database_at_{};
+  bool reported_failure_ = false;
+  std::atomic<uint64_t> spooled_{0};
   std::thread thread_;
 };
 

@@ -4,6 +4,7 @@
 
 #include <boost/json.hpp>
 #include <chrono>
+#include <iostream>
 #include <map>
 #include <unordered_map>
 
@@ -128,7 +129,8 @@ EligibilityService::EligibilityService(StorePool& stores, const auth::FacilityCa
                                        const auth::DetachedSigner& signer, const Clock& clock,
                                        http::Metrics& metrics, AuditWriter& audit,
                                        InsurerService* insurers, JpkiTrust* jpki,
-                                       const CardWorld* cards, MunicipalService* municipal)
+                                       const CardWorld* cards, MunicipalService* municipal,
+                                       DatabaseMonitor* monitor)
     : stores_(stores),
       ca_(ca),
       tokens_(tokens),
@@ -139,13 +141,52 @@ EligibilityService::EligibilityService(StorePool& stores, const auth::FacilityCa
       insurers_(insurers),
       jpki_(jpki),
       cards_(cards),
-      municipal_(municipal) {}
+      municipal_(municipal),
+      monitor_(monitor) {}
 
 http::Response EligibilityService::Handle(const http::Request& request) {
   const auto start = std::chrono::steady_clock::now();
   const std::time_t now = clock_.Now();
   const std::string path = request.target.substr(0, request.target.find('?'));
   const char* route = "other";
+  http::Response out;
+  try {
+    out = Route(request, path, now, route);
+  } catch (const store::StoreError& e) {
+    // The database went away under a route that does not answer in its own
+    // format (OQS and FHIR do): a problem document the client can act on.
+    if (monitor_) monitor_->Nudge();
+    std::cerr << "onshi: database error on " << path << ": " << e.what() << "\n";
+    out = Problem(503, "database unavailable",
+                  "the database did not answer; nothing was changed by this request, retry later");
+    out.headers.emplace_back("Retry-After", "5");
+  }
+  const double secs =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  const auto [requests, duration] = RequestSeries(route, out.status);
+  requests->Add();
+  duration->Observe(secs);
+  return out;
+}
+
+http::Response EligibilityService::Route(const http::Request& request, const std::string& path,
+                                         std::time_t now, const char*& route) {
+  // Read-only mode (the primary is down; reads come from the replica):
+  // anything that would write is refused at once, before it can half-start.
+  const bool writes =
+      request.method != "GET" &&
+      ((municipal_ && MunicipalService::Owns(path)) || (insurers_ && InsurerService::Owns(path)) ||
+       path == "/oqs-api-pro/card/register" || path == "/portal/card/register");
+  if (writes && monitor_ && monitor_->read_only()) {
+    route = "read_only";
+    http::Response out = Problem(
+        503, "read-only mode",
+        "the primary database is unavailable, so changes are refused; eligibility checks are "
+        "still answered. Retry later (" +
+            monitor_->reason() + ")");
+    out.headers.emplace_back("Retry-After", "5");
+    return out;
+  }
   http::Response out;
   if (path == kSearchPath && request.method == "POST") {
     route = "search";
@@ -198,11 +239,6 @@ http::Response EligibilityService::Handle(const http::Request& request) {
   } else {
     out = Problem(404, "not found", "no route for " + request.method + " " + path);
   }
-  const double secs =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  const auto [requests, duration] = RequestSeries(route, out.status);
-  requests->Add();
-  duration->Observe(secs);
   return out;
 }
 
@@ -234,16 +270,32 @@ std::pair<http::Counter*, http::Histogram*> EligibilityService::RequestSeries(co
 }
 
 http::Response EligibilityService::Health() {
+  // 200 while eligibility checks can be answered (from the primary or the
+  // replica); "mode" says whether changes are accepted too. Load balancers
+  // keep a read-only server in rotation: it still answers checks.
   int version = 0;
+  std::string failure;
   try {
-    version = stores_.ForThisThread().SchemaVersion();
+    version = stores_.Read([](store::Store& s) { return s.SchemaVersion(); });
   } catch (const std::exception& e) {
-    return Json(503, "{\"status\":\"unavailable\",\"detail\":" +
-                         json::serialize(json::string(e.what())) + "}");
+    failure = e.what();
   }
-  return Json(200, "{\"status\":\"ok\",\"schema_version\":" + std::to_string(version) +
-                       ",\"database\":" + json::serialize(json::string(stores_.location())) +
-                       ",\"time\":\"" + UtcIsoTime(clock_.Now()) + "\"}");
+  const bool read_only = monitor_ ? monitor_->read_only() : !failure.empty();
+  json::object o;
+  o["status"] = failure.empty() ? (read_only ? "read-only" : "ok") : "unavailable";
+  o["mode"] = read_only ? "read-only" : "read-write";
+  if (monitor_) {
+    o["primary"] = monitor_->primary_up() ? "up" : "down";
+    o["replica"] = !monitor_->has_replica() ? "none" : monitor_->replica_up() ? "up" : "down";
+    if (read_only) o["reason"] = monitor_->reason();
+  }
+  if (!failure.empty()) o["detail"] = failure;
+  o["schema_version"] = version;
+  o["database"] = RedactLocation(stores_.location());
+  if (!stores_.replica().empty()) o["replica_database"] = RedactLocation(stores_.replica());
+  o["audit_spooled"] = audit_.spooled();
+  o["time"] = UtcIsoTime(clock_.Now());
+  return Json(failure.empty() ? 200 : 503, json::serialize(o));
 }
 
 http::Response EligibilityService::Signed(int status, std::string content_type,
@@ -280,7 +332,9 @@ http::Response EligibilityService::Login(const http::Request& request, std::time
   if (!auth::MatchesCertificate(*body, identity->code, identity->serial_hex)) {
     return fail(401, "login body does not belong to this certificate", actor);
   }
-  if (!stores_.ForThisThread().GetFacility(identity->code.digits())) {
+  // Read where eligibility is read, so facilities can still log in while
+  // the primary is down.
+  if (!stores_.Read([&](store::Store& s) { return s.GetFacility(identity->code.digits()); })) {
     return fail(403, "facility " + std::string(identity->code.digits()) + " is not registered",
                 actor);
   }
@@ -330,8 +384,18 @@ http::Response EligibilityService::Search(const http::Request& request, std::tim
                                    "the token was issued to another facility"));
   }
 
-  store::Store& store = stores_.ForThisThread();
-  const std::vector<Qualification> records = store::LoadForCardQuery(store, valid->query);
+  std::vector<Qualification> records;
+  try {
+    // From the replica when there is one: linkage runs days behind, so a
+    // replica's lag changes no answer.
+    records = stores_.Read(
+        [&](store::Store& store) { return store::LoadForCardQuery(store, valid->query); });
+  } catch (const store::StoreError& e) {
+    if (monitor_) monitor_->Nudge();
+    std::cerr << "onshi: eligibility read failed: " << e.what() << "\n";
+    return error(oqs::MakeOqsError(oqs::ErrorCode::kDatabaseUnavailable, "",
+                                   "neither the database nor its replica answered"));
+  }
   const EligibilityDecision decision =
       DecideByInsuranceCard(valid->query, records, valid->confirmation_date, JstDate(now));
   const int validity = static_cast<int>(decision.validity);
@@ -369,8 +433,17 @@ http::Response EligibilityService::FhirSubmit(const http::Request& request, std:
                     "the provider is not the facility the token was issued to"},
                    actor);
   }
-  store::Store& store = stores_.ForThisThread();
-  const std::vector<Qualification> records = store::LoadForCardQuery(store, parsed->query);
+  std::vector<Qualification> records;
+  try {
+    records = stores_.Read(
+        [&](store::Store& store) { return store::LoadForCardQuery(store, parsed->query); });
+  } catch (const store::StoreError& e) {
+    if (monitor_) monitor_->Nudge();
+    std::cerr << "onshi: eligibility read failed: " << e.what() << "\n";
+    return outcome({503, fhir::IssueCode::kTransient, "CoverageEligibilityRequest",
+                    "neither the database nor its replica answered; retry later"},
+                   actor);
+  }
   const EligibilityDecision decision =
       DecideByInsuranceCard(parsed->query, records, parsed->confirmation_date, JstDate(now));
   Audit(now, actor, "eligibility.fhir",
@@ -415,7 +488,10 @@ http::Response EligibilityService::CardSearch(const http::Request& request, std:
     return Problem(400, "bad card check request", req.error().ToString());
   }
   const std::shared_ptr<const jpki::JpkiCa> ca = jpki_->Current();
-  auto result = CheckCard(stores_.ForThisThread(), *ca, challenges_, *req, now, JstDate(now));
+  // The replica only, without falling back: CheckCard redeems the
+  // single-use challenge first, so a second attempt would be refused anyway.
+  auto result =
+      CheckCard(stores_.ReplicaForThisThread(), *ca, challenges_, *req, now, JstDate(now));
   if (!result.ok()) {
     metrics_
         .GetCounter("onshi_card_check_refusals_total", "Card checks refused, by field.",

@@ -48,6 +48,7 @@
 #include "service/audit_writer.hpp"
 #include "service/card_check.hpp"
 #include "service/clock.hpp"
+#include "service/database_monitor.hpp"
 #include "service/insurer_service.hpp"
 #include "service/jpki_trust.hpp"
 #include "service/municipal_service.hpp"
@@ -76,7 +77,8 @@ class EligibilityService {
                      const auth::TokenService& tokens, const auth::DetachedSigner& signer,
                      const Clock& clock, http::Metrics& metrics, AuditWriter& audit,
                      InsurerService* insurers = nullptr, JpkiTrust* jpki = nullptr,
-                     const CardWorld* cards = nullptr, MunicipalService* municipal = nullptr);
+                     const CardWorld* cards = nullptr, MunicipalService* municipal = nullptr,
+                     DatabaseMonitor* monitor = nullptr);
 
   http::Response Handle(const http::Request& request);
 
@@ -91,6 +93,9 @@ class EligibilityService {
   http::Response CardRegister(const http::Request& request, std::time_t now, bool at_facility);
   http::Response PortalStatusPage(const http::Request& request, std::time_t now);
   http::Response Health();
+  // Dispatches to the route; `route` is set to its metrics label.
+  http::Response Route(const http::Request& request, const std::string& path, std::time_t now,
+                       const char*& route);
   // Adds the proof header over the body.
   http::Response Signed(int status, std::string content_type, std::string body) const;
   std::pair<http::Counter*, http::Histogram*> RequestSeries(const char* route, int status);
@@ -109,6 +114,7 @@ class EligibilityService {
   ChallengeBook challenges_;
   const CardWorld* cards_;                  // for 利用登録; may be null
   MunicipalService* municipal_;             // routes under /municipal/; may be null
+  DatabaseMonitor* monitor_;                // read-only mode; may be null (always writable)
   std::atomic<uint64_t> fhir_sequence_{1};  // makes response ids unique within a second
   const uint64_t generation_ = NextGeneration();
   static uint64_t NextGeneration() {

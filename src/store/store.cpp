@@ -65,14 +65,15 @@ std::string DefaultKeyFile(const std::string& location) {
   return SqlitePath(location) + ".keys";
 }
 
-std::unique_ptr<Store> OpenStore(const std::string& location, const std::string& key_file) {
+std::unique_ptr<Store> OpenStore(const std::string& location, const std::string& key_file,
+                                 bool migrate) {
   if (IsPostgres(location)) {
     // The location is a libpq URI and goes to PQconnectdb as it is.
-    return postgres::OpenPgStore(location, MyNumberVault::FromKeyFile(key_file));
+    return postgres::OpenPgStore(location, MyNumberVault::FromKeyFile(key_file), migrate);
   }
   const std::string path = SqlitePath(location);
   if (path.empty()) throw StoreError("empty database path");
-  return sqlite::OpenSqliteStore(path, MyNumberVault::FromKeyFile(key_file));
+  return sqlite::OpenSqliteStore(path, MyNumberVault::FromKeyFile(key_file), migrate);
 }
 
 std::vector<Qualification> LoadForCardQuery(Store& store, const InsuranceCardQuery& query) {

@@ -42,6 +42,9 @@ class Store {
   // Applies pending schema migrations; safe to call on every start.
   virtual void Migrate() = 0;
   virtual int SchemaVersion() = 0;
+  // True when the database accepts reads only: a PostgreSQL hot standby
+  // (streaming replica). Asks the server, so it also notices a promotion.
+  virtual bool IsReplica() { return false; }
   // Runs `fn` in one transaction: all of its writes land, or none do.
   virtual void InTransaction(const std::function<void()>& fn) = 0;
   // Runs `fn`, which only reads, against one consistent snapshot. Cheaper
@@ -136,8 +139,11 @@ class Store {
 // PQconnectdb as it is (user, password, host, port, database, sslmode and
 // other parameters are libpq's to read). `key_file`
 // holds the secrets for the My Number HMAC and sealing; it is created with
-// fresh random keys (mode 0600) if it does not exist. Runs Migrate().
-std::unique_ptr<Store> OpenStore(const std::string& location, const std::string& key_file);
+// fresh random keys (mode 0600) if it does not exist. Runs Migrate() unless
+// `migrate` is false: a streaming replica cannot be migrated (it follows its
+// primary's schema), so read-only connections skip it.
+std::unique_ptr<Store> OpenStore(const std::string& location, const std::string& key_file,
+                                 bool migrate = true);
 
 // The default key file for a location: "<path>.keys" next to a SQLite file,
 // "onshi.keys" in the working directory for PostgreSQL.

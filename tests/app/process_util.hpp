@@ -82,7 +82,8 @@ class ServeProcess {
     while (::read(out[0], &c, 1) == 1 && c != '\n')
       banner += c;
     ::close(out[0]);
-    const size_t scheme = banner.find("://");
+    // The last URL: the banner names the database first, which may be a URI.
+    const size_t scheme = banner.rfind("://");
     if (scheme == std::string::npos) return "";
     std::string base = banner.substr(banner.rfind(' ', scheme) + 1);
     if (!base.empty() && base.back() == '/') base.pop_back();

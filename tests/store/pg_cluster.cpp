@@ -215,17 +215,40 @@ void PgCluster::Start() {
   }
   for (int attempt = 0; attempt < 3 && !running_; ++attempt) {
     port_ = FreePort();
-    const std::string options = "-p " + std::to_string(port_) + " -k " + Quote(data_dir_) +
-                                " -c listen_addresses=127.0.0.1 -c fsync=off"
-                                " -c synchronous_commit=off -c full_page_writes=off"
-                                " -c shared_buffers=16MB -c max_connections=40";
-    running_ = RunAsServerUser(Quote(bin_dir_ + "/pg_ctl") + " -D " + Quote(data_dir_) + " -l " +
-                                   Quote(server_log) + " -w -t 60 -o " + Quote(options) + " start",
-                               tools_log) == 0;
+    running_ =
+        RunAsServerUser(Quote(bin_dir_ + "/pg_ctl") + " -D " + Quote(data_dir_) + " -l " +
+                            Quote(server_log) + " -w -t 60 -o " + Quote(StartOptions()) + " start",
+                        tools_log) == 0;
   }
   if (!running_) {
     throw std::runtime_error("pg_ctl start failed:\n" + Tail(tools_log) + Tail(server_log));
   }
+}
+
+std::string PgCluster::StartOptions() const {
+  // Replication needs nothing beyond the defaults of PostgreSQL >= 10
+  // (wal_level=replica, max_wal_senders=10) and initdb's trust lines for
+  // replication on loopback.
+  return "-p " + std::to_string(port_) + " -k " + Quote(data_dir_) +
+         " -c listen_addresses=127.0.0.1 -c fsync=off"
+         " -c synchronous_commit=off -c full_page_writes=off"
+         " -c shared_buffers=16MB -c max_connections=60";
+}
+
+void PgCluster::StopServer() {
+  if (!running_) return;
+  RunAsServerUser(Quote(bin_dir_ + "/pg_ctl") + " -D " + Quote(data_dir_) + " -m fast -w stop",
+                  dir_ + "/tools.log");
+  running_ = false;
+}
+
+void PgCluster::StartServer() {
+  if (running_) return;
+  running_ = RunAsServerUser(Quote(bin_dir_ + "/pg_ctl") + " -D " + Quote(data_dir_) + " -l " +
+                                 Quote(dir_ + "/server.log") + " -w -t 60 -o " +
+                                 Quote(StartOptions()) + " start",
+                             dir_ + "/tools.log") == 0;
+  if (!running_) throw std::runtime_error("pg_ctl start failed:\n" + Tail(dir_ + "/tools.log"));
 }
 
 void PgCluster::Stop() {
@@ -275,6 +298,68 @@ std::vector<std::string> PgCluster::Query(const std::string& uri, const std::str
   }
   PQclear(r);
   return out;
+}
+
+// --- PgStandby ----------------------------------------------------------------
+
+PgStandby::PgStandby(PgCluster& primary) : primary_(primary) {
+  const std::string dir = primary.dir_;
+  data_dir_ = dir + "/standby-" + std::to_string(FreePort());
+  const std::string tools_log = dir + "/tools.log";
+  if (RunAsServerUser(Quote(primary.bin_dir_ + "/pg_basebackup") + " -h 127.0.0.1 -p " +
+                          std::to_string(primary.port_) + " -U postgres -D " + Quote(data_dir_) +
+                          " -R -X stream --no-sync",
+                      tools_log) != 0) {
+    throw std::runtime_error("pg_basebackup failed:\n" + Tail(tools_log));
+  }
+  for (int attempt = 0; attempt < 3 && !running_; ++attempt) {
+    port_ = FreePort();
+    const std::string options = "-p " + std::to_string(port_) + " -k " + Quote(data_dir_) +
+                                " -c listen_addresses=127.0.0.1 -c fsync=off"
+                                " -c shared_buffers=16MB -c max_connections=60"
+                                " -c hot_standby=on";
+    running_ =
+        RunAsServerUser(Quote(primary.bin_dir_ + "/pg_ctl") + " -D " + Quote(data_dir_) + " -l " +
+                            Quote(data_dir_ + ".log") + " -w -t 60 -o " + Quote(options) + " start",
+                        tools_log) == 0;
+  }
+  if (!running_) {
+    throw std::runtime_error("standby start failed:\n" + Tail(tools_log) +
+                             Tail(data_dir_ + ".log"));
+  }
+}
+
+PgStandby::~PgStandby() {
+  if (running_) {
+    RunAsServerUser(
+        Quote(primary_.bin_dir_ + "/pg_ctl") + " -D " + Quote(data_dir_) + " -m immediate -w stop",
+        "/dev/null");
+  }
+  std::error_code ec;
+  fs::remove_all(data_dir_, ec);
+}
+
+std::string PgStandby::UriFor(const std::string& primary_uri) const {
+  const std::string from = ":" + std::to_string(primary_.port_) + "/";
+  std::string uri = primary_uri;
+  const size_t at = uri.find(from);
+  if (at != std::string::npos) uri.replace(at, from.size(), ":" + std::to_string(port_) + "/");
+  return uri;
+}
+
+bool PgStandby::CatchUp(const std::string& primary_uri, int seconds) const {
+  const std::string lsn = PgCluster::Query(primary_uri, "SELECT pg_current_wal_lsn()::text").at(0);
+  for (int i = 0; i < seconds * 10; ++i) {
+    try {
+      const auto r = PgCluster::Query(UriFor(primary_uri),
+                                      "SELECT pg_last_wal_replay_lsn() >= '" + lsn + "'::pg_lsn");
+      if (!r.empty() && r[0] == "t") return true;
+    } catch (const std::exception&) {
+      // Not accepting connections yet.
+    }
+    ::usleep(100000);
+  }
+  return false;
 }
 
 }  // namespace onshi::store::pg_test

@@ -35,6 +35,12 @@ class PgCluster {
   static std::vector<std::string> Query(const std::string& uri, const std::string& sql);
 
   const std::string& data_dir() const { return data_dir_; }
+  int port() const { return port_; }
+
+  // Stops the server as an outage would ("fast": connections are cut) and
+  // starts it again on the same port with the same data (fault tests).
+  void StopServer();
+  void StartServer();
 
   ~PgCluster();
   PgCluster(const PgCluster&) = delete;
@@ -44,12 +50,38 @@ class PgCluster {
   PgCluster();
   void Start();
   void Stop();
+  friend class PgStandby;
+  std::string StartOptions() const;
 
   std::string dir_;       // ONSHI_PG_TEST_DIR/<pid>
   std::string data_dir_;  // dir_/data
   std::string bin_dir_;
   int port_ = 0;
   int databases_ = 0;
+  bool running_ = false;
+};
+
+// A streaming replica (hot standby) of the test cluster: a base backup with
+// recovery settings (pg_basebackup -R), started on its own port. Reads only;
+// stopped and removed with the object.
+class PgStandby {
+ public:
+  explicit PgStandby(PgCluster& primary);
+  ~PgStandby();
+  PgStandby(const PgStandby&) = delete;
+  PgStandby& operator=(const PgStandby&) = delete;
+
+  // The standby's URI for a database of the primary (same name, other port).
+  std::string UriFor(const std::string& primary_uri) const;
+  // Waits until the standby has replayed everything the primary had
+  // written when called; false after `seconds`.
+  bool CatchUp(const std::string& primary_uri, int seconds = 30) const;
+  int port() const { return port_; }
+
+ private:
+  PgCluster& primary_;
+  std::string data_dir_;
+  int port_ = 0;
   bool running_ = false;
 };
 

@@ -163,15 +163,50 @@ bool Conn::InFailedTransaction() const {
 }
 
 void Conn::ReconnectIfBroken() {
-  if (PQstatus(conn_) == CONNECTION_BAD) Open();
+  if (in_transaction_) {
+    if (PQstatus(conn_) == CONNECTION_BAD) {
+      throw StoreError("connection to PostgreSQL lost during a transaction");
+    }
+    return;
+  }
+  if (conn_ == nullptr || PQstatus(conn_) == CONNECTION_BAD) Open();
+}
+
+void Conn::Begin(std::string_view begin_sql) {
+  ReconnectIfBroken();
+  Exec(begin_sql);
+  in_transaction_ = true;
+}
+
+void Conn::Commit() {
+  // Whatever happens, the transaction is over: a failed COMMIT has rolled
+  // back, and a lost connection took the transaction with it.
+  in_transaction_ = false;
+  Exec("COMMIT");
+}
+
+void Conn::Rollback() {
+  in_transaction_ = false;
+  if (conn_ == nullptr || PQstatus(conn_) == CONNECTION_BAD) return;
+  try {
+    Exec("ROLLBACK");
+  } catch (...) {
+  }
+}
+
+bool Conn::InRecovery() {
+  Result r = Run("in_recovery", "SELECT pg_is_in_recovery()");
+  return r.rows() > 0 && r.Bool(0, 0);
 }
 
 void Conn::Exec(std::string_view sql) {
+  ReconnectIfBroken();
   const std::string s(sql);
   Check(PQexec(conn_, s.c_str()), conn_, "\"" + s.substr(0, 60) + "\"");
 }
 
 Result Conn::Run(const std::string& name, const std::string& sql, const Params& params) {
+  ReconnectIfBroken();
   if (!prepared_.contains(name)) {
     // Parameter types are left to the server to infer from the statement.
     Check(PQprepare(conn_, name.c_str(), sql.c_str(), params.size(), nullptr), conn_,

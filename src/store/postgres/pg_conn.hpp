@@ -100,8 +100,15 @@ class Conn {
   Conn(const Conn&) = delete;
   Conn& operator=(const Conn&) = delete;
 
-  // Runs one or more statements with no parameters (DDL, BEGIN, COMMIT).
+  // Runs one or more statements with no parameters (DDL, session settings).
   void Exec(std::string_view sql);
+  // Transaction brackets. Between Begin and Commit/Rollback a lost
+  // connection is an error; outside them, the next statement reconnects
+  // first (a server restart, failover or idle timeout costs one failed call,
+  // not the connection for good).
+  void Begin(std::string_view begin_sql);
+  void Commit();
+  void Rollback();  // never throws: the error that led here is the one to report
   // Runs the statement `name`, preparing `sql` under that name the first
   // time this connection sees it. The same name must always carry the same
   // SQL.
@@ -111,17 +118,21 @@ class Conn {
   // refuses everything until ROLLBACK, and a COMMIT would quietly roll back.
   bool InFailedTransaction() const;
 
-  // Re-establishes a connection the server dropped (restart, idle timeout).
-  // Only safe between transactions: whatever an open transaction had done
-  // is gone with the old connection, so the store calls this only then.
-  void ReconnectIfBroken();
+  // True when the server this connection talks to is a hot standby (a
+  // streaming replica), which accepts reads only.
+  bool InRecovery();
 
  private:
   void Open();
+  // Re-establishes a connection the server dropped. Only between
+  // transactions: whatever an open transaction had done is gone with the old
+  // connection.
+  void ReconnectIfBroken();
 
   std::string conninfo_;
   pg_conn* conn_ = nullptr;
   std::unordered_set<std::string> prepared_;
+  bool in_transaction_ = false;
 };
 
 }  // namespace onshi::store::postgres

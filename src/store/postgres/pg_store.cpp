@@ -69,6 +69,8 @@ class PgStore final : public Store {
     }
   }
 
+  bool IsReplica() override { return conn_.InRecovery(); }
+
   int SchemaVersion() override {
     Result r =
         conn_.Run("schema_version", "SELECT COALESCE(MAX(version), 0) FROM schema_migrations");
@@ -87,7 +89,6 @@ class PgStore final : public Store {
       --depth_;
       return;
     }
-    conn_.ReconnectIfBroken();
     depth_ = 1;
     audit_head_.reset();
     try {
@@ -100,7 +101,7 @@ class PgStore final : public Store {
       // it. SERIALIZABLE would allow concurrent writers, but its failures
       // must be retried by re-running fn, which callers' side effects
       // (counters, reports) do not allow.
-      conn_.Exec(kBeginWrite);
+      conn_.Begin(kBeginWrite);
       fn();
       depth_ = 0;
       audit_head_.reset();
@@ -109,15 +110,11 @@ class PgStore final : public Store {
       if (conn_.InFailedTransaction()) {
         throw StoreError("transaction not committed: a statement in it failed");
       }
-      conn_.Exec("COMMIT");
+      conn_.Commit();
     } catch (...) {
       depth_ = 0;
       audit_head_.reset();
-      try {
-        conn_.Exec("ROLLBACK");
-      } catch (...) {
-        // The original error is the one worth reporting.
-      }
+      conn_.Rollback();
       throw;
     }
   }
@@ -127,23 +124,19 @@ class PgStore final : public Store {
     // transaction started inside a snapshot joins it too, but PostgreSQL
     // then refuses its writes: the snapshot is READ ONLY.
     if (depth_ > 0) return fn();
-    conn_.ReconnectIfBroken();
     depth_ = 1;
     try {
       // One snapshot for every statement in fn, taken at its first query;
       // READ ONLY takes no locks that could block a writer.
-      conn_.Exec("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
+      conn_.Begin("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
       fn();
     } catch (...) {
       depth_ = 0;
-      try {
-        conn_.Exec("ROLLBACK");
-      } catch (...) {
-      }
+      conn_.Rollback();
       throw;
     }
     depth_ = 0;
-    conn_.Exec("COMMIT");
+    conn_.Commit();
   }
 
   // --- persons -----------------------------------------------------------------
@@ -897,9 +890,9 @@ class PgStore final : public Store {
 
 }  // namespace
 
-std::unique_ptr<Store> OpenPgStore(const std::string& conninfo, MyNumberVault vault) {
+std::unique_ptr<Store> OpenPgStore(const std::string& conninfo, MyNumberVault vault, bool migrate) {
   auto store = std::make_unique<PgStore>(conninfo, std::move(vault));
-  store->Migrate();
+  if (migrate) store->Migrate();
   return store;
 }
 

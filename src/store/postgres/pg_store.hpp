@@ -18,8 +18,9 @@
 namespace onshi::store::postgres {
 
 // Connects with a libpq connection string or URI (e.g.
-// "postgresql://onshi@db.example/onshi") and runs Migrate().
-std::unique_ptr<Store> OpenPgStore(const std::string& conninfo, MyNumberVault vault);
+// "postgresql://onshi@db.example/onshi") and runs Migrate() if `migrate`.
+std::unique_ptr<Store> OpenPgStore(const std::string& conninfo, MyNumberVault vault,
+                                   bool migrate = true);
 
 }  // namespace onshi::store::postgres
 

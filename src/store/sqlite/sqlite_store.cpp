@@ -882,9 +882,9 @@ class SqliteStore final : public Store {
 
 }  // namespace
 
-std::unique_ptr<Store> OpenSqliteStore(const std::string& path, MyNumberVault vault) {
+std::unique_ptr<Store> OpenSqliteStore(const std::string& path, MyNumberVault vault, bool migrate) {
   auto store = std::make_unique<SqliteStore>(path, std::move(vault));
-  store->Migrate();
+  if (migrate) store->Migrate();
   return store;
 }
 

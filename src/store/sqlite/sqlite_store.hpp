@@ -13,7 +13,8 @@
 
 namespace onshi::store::sqlite {
 
-std::unique_ptr<Store> OpenSqliteStore(const std::string& path, MyNumberVault vault);
+std::unique_ptr<Store> OpenSqliteStore(const std::string& path, MyNumberVault vault,
+                                       bool migrate = true);
 
 }  // namespace onshi::store::sqlite
 
