@@ -234,6 +234,14 @@ int ImportCommand(const std::vector<std::string>& argv) {
             << " queued for linkage, " << Thousands(r.already_received) << " already received, "
             << Thousands(r.rejected) << " rejected, " << Thousands(r.registration_errors)
             << " registration errors; " << Thousands(r.documents_issued) << " documents issued\n";
+  if (r.stopped_at_line > 0) {
+    std::cerr << "onshi import: stopped at line " << r.stopped_at_line
+              << ", the database refused the write: " << r.stop_reason
+              << "\nEvery line before " << r.stopped_at_line
+              << " is stored, nothing from it on. Once the database takes writes again, run the "
+                 "same command: lines already received are skipped.\n";
+    return 4;
+  }
   return r.rejected > 0 || r.registration_errors > 0 ? 3 : 0;
 }
 

@@ -1,4 +1,5 @@
 // `onshi serve`: the central eligibility service over HTTPS.
+#include <csignal>
 #include <iostream>
 
 #include "app/cli.hpp"
@@ -19,6 +20,9 @@
 namespace onshi::app {
 
 int ServeCommand(const std::vector<std::string>& argv) {
+  // A closed stdout (a supervisor gone) or a client gone mid-write must not
+  // kill the server: write errors are handled where they happen.
+  std::signal(SIGPIPE, SIG_IGN);
   Args args(argv, {{"db", true},
                    {"key-file", true},
                    {"ca-dir", true},

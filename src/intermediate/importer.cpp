@@ -41,7 +41,9 @@ class Importer {
         continue;
       }
       batch.push_back({rec->line, std::move(form).value()});
-      if (static_cast<int>(batch.size()) >= o_.batch_size) Flush(batch);
+      if (static_cast<int>(batch.size()) >= o_.batch_size && !Flush(batch)) {
+        return std::move(report_);
+      }
     }
     Flush(batch);
     return std::move(report_);
@@ -111,8 +113,9 @@ class Importer {
     }
   }
 
-  void Flush(std::vector<Pending>& batch) {
-    if (batch.empty()) return;
+  // False when the database stopped taking writes: the import ends there.
+  bool Flush(std::vector<Pending>& batch) {
+    if (batch.empty()) return true;
     Tally t;
     try {
       store_.InTransaction([&] {
@@ -120,14 +123,29 @@ class Importer {
           ReceiveOne(p, t);
       });
       Merge(t);
+    } catch (const store::StoreUnavailable& e) {
+      // Not this batch's fault: retrying form by form would only blame every
+      // line for the disk. Nothing of the batch was stored.
+      Forget(batch);
+      report_.stopped_at_line = batch.front().line;
+      report_.stop_reason = e.what();
+      batch.clear();
+      return false;
     } catch (const store::StoreError&) {
       // Something in the batch broke inside the store: redo it one form per
       // transaction so the good ones land and the bad one is named.
       Forget(batch);
       t = Tally{};
-      for (const Pending& p : batch) {
+      for (size_t i = 0; i < batch.size(); ++i) {
+        const Pending& p = batch[i];
         try {
           store_.InTransaction([&] { ReceiveOne(p, t); });
+        } catch (const store::StoreUnavailable& e) {
+          Forget({batch.begin() + static_cast<std::ptrdiff_t>(i), batch.end()});
+          report_.stopped_at_line = p.line;
+          report_.stop_reason = e.what();
+          batch.clear();
+          return false;
         } catch (const store::StoreError& e) {
           Forget({p});
           t = Tally{};
@@ -143,6 +161,7 @@ class Importer {
     if (o_.on_progress) {
       o_.on_progress({report_.records, reader_.bytes_read(), reader_.total_bytes()});
     }
+    return true;
   }
 
   store::Store& store_;

@@ -53,6 +53,12 @@ struct ImportReport {
   std::vector<FieldError> errors;                 // rejected lines, by line
   std::vector<FieldError> registration_problems;  // registration errors, by line
   std::vector<std::string> unknown_columns;
+  // Set when the database stopped taking writes (disk full, locked, gone):
+  // the import ended early at this line; every line before it was
+  // acknowledged, nothing from it on was stored, and re-running the same
+  // file continues (received lines are recognised by their 受付番号).
+  int64_t stopped_at_line = 0;
+  std::string stop_reason;
 };
 
 // Imports everything `reader` yields. Throws store::StoreError if the

@@ -152,7 +152,7 @@ http::Response EligibilityService::Handle(const http::Request& request) {
   http::Response out;
   try {
     out = Route(request, path, now, route);
-  } catch (const store::StoreError& e) {
+  } catch (const store::StoreUnavailable& e) {
     // The database went away under a route that does not answer in its own
     // format (OQS and FHIR do): a problem document the client can act on.
     if (monitor_) monitor_->Nudge();

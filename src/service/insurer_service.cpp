@@ -197,7 +197,19 @@ http::Response InsurerService::Handle(const http::Request& request) {
     json::array unknown;
     for (const std::string& c : r.unknown_columns)
       unknown.emplace_back(c);
-    return Json(200, json::object{{"records", r.records},
+    json::value stopped = nullptr;
+    if (r.stopped_at_line > 0) {
+      // The database stopped taking writes mid-file: the lines before are
+      // stored; the insurer re-sends the same file later.
+      stopped = json::object{{"line", r.stopped_at_line},
+                 {"reason", r.stop_reason},
+                 {"detail",
+                  "every line before this one is stored, nothing from it on; send the same file "
+                  "again later: lines already received are skipped"}};
+    }
+    return Json(r.stopped_at_line > 0 ? 503 : 200,
+                json::object{{"stopped", std::move(stopped)},
+                             {"records", r.records},
                                   {"queued", r.queued},
                                   {"already_received", r.already_received},
                                   {"rejected", r.rejected},

@@ -35,6 +35,17 @@ class StoreError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// The database as a whole cannot take the request now, whatever the request:
+// the disk is full, another process holds the write lock past the busy
+// timeout, an I/O error, a lost or refused connection, a read-only standby.
+// The transaction was rolled back; the same request can succeed later, so
+// callers stop (an import) or answer 503 (the server) instead of blaming the
+// input.
+class StoreUnavailable : public StoreError {
+ public:
+  using StoreError::StoreError;
+};
+
 class Store {
  public:
   virtual ~Store() = default;

@@ -308,7 +308,7 @@ PgStandby::PgStandby(PgCluster& primary) : primary_(primary) {
   const std::string tools_log = dir + "/tools.log";
   if (RunAsServerUser(Quote(primary.bin_dir_ + "/pg_basebackup") + " -h 127.0.0.1 -p " +
                           std::to_string(primary.port_) + " -U postgres -D " + Quote(data_dir_) +
-                          " -R -X stream --no-sync",
+                          " -R -X stream --no-sync --checkpoint=fast",
                       tools_log) != 0) {
     throw std::runtime_error("pg_basebackup failed:\n" + Tail(tools_log));
   }

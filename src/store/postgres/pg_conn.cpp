@@ -9,17 +9,42 @@
 namespace onshi::store::postgres {
 namespace {
 
+// libpq's messages span lines ("server closed the connection unexpectedly\n\t
+// This probably means…"); logs and problem details want one.
+std::string OneLine(std::string_view text) {
+  std::string out;
+  for (char c : text) {
+    if (c == '\n' || c == '\t' || c == '\r') c = ' ';
+    if (c == ' ' && (out.empty() || out.back() == ' ')) continue;
+    out += c;
+  }
+  while (!out.empty() && out.back() == ' ')
+    out.pop_back();
+  return out;
+}
+
 // PostgreSQL's primary message and SQLSTATE. The DETAIL field is left out
 // on purpose: for a constraint violation it echoes the offending row's
 // values, and an error message must not carry a person's data into logs.
 std::string Describe(const PGresult* r, PGconn* conn) {
   const char* primary = r ? PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY) : nullptr;
   const char* state = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : nullptr;
-  std::string msg = primary ? primary : PQerrorMessage(conn);
-  while (!msg.empty() && (msg.back() == '\n' || msg.back() == ' '))
-    msg.pop_back();
+  std::string msg = OneLine(primary ? primary : PQerrorMessage(conn));
   if (state) msg += std::string(" [SQLSTATE ") + state + "]";
   return msg;
+}
+
+// Errors of the server as a whole rather than of the statement: the
+// connection (class 08), resources such as a full disk (53), shutdown and
+// start-up (57P), a read-only standby (25006), the writer lock's timeout
+// (55P03), or a connection gone bad.
+bool IsUnavailable(const PGresult* r, PGconn* conn) {
+  if (conn == nullptr || PQstatus(conn) == CONNECTION_BAD) return true;
+  const char* state = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : nullptr;
+  if (!state) return r == nullptr;
+  const std::string_view s(state);
+  return s.starts_with("08") || s.starts_with("53") || s.starts_with("57P") || s == "25006" ||
+         s == "55P03";
 }
 
 // Throws unless `r` finished well; takes ownership of `r` either way.
@@ -27,7 +52,9 @@ Result Check(PGresult* r, PGconn* conn, std::string_view what) {
   const ExecStatusType st = r ? PQresultStatus(r) : PGRES_FATAL_ERROR;
   if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK) return Result(r);
   const std::string msg = Describe(r, conn);
+  const bool unavailable = IsUnavailable(r, conn);
   PQclear(r);
+  if (unavailable) throw StoreUnavailable(std::string(what) + ": " + msg);
   throw StoreError(std::string(what) + ": " + msg);
 }
 
@@ -137,12 +164,10 @@ void Conn::Open() {
   if (PQstatus(conn_) != CONNECTION_OK) {
     // PQerrorMessage names host and port, never the password; the location
     // itself is not repeated because a URI may carry one.
-    std::string msg = conn_ ? PQerrorMessage(conn_) : "out of memory";
-    while (!msg.empty() && msg.back() == '\n')
-      msg.pop_back();
+    const std::string msg = conn_ ? OneLine(PQerrorMessage(conn_)) : "out of memory";
     PQfinish(conn_);
     conn_ = nullptr;
-    throw StoreError("cannot connect to PostgreSQL: " + msg);
+    throw StoreUnavailable("cannot connect to PostgreSQL: " + msg);
   }
   // Dates travel as ISO text whatever the server's default DateStyle; notices
   // ("relation … already exists, skipping") stay off stderr; a writer waits
@@ -165,7 +190,7 @@ bool Conn::InFailedTransaction() const {
 void Conn::ReconnectIfBroken() {
   if (in_transaction_) {
     if (PQstatus(conn_) == CONNECTION_BAD) {
-      throw StoreError("connection to PostgreSQL lost during a transaction");
+      throw StoreUnavailable("connection to PostgreSQL lost during a transaction");
     }
     return;
   }

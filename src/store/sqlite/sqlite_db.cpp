@@ -1,5 +1,8 @@
 #include "store/sqlite/sqlite_db.hpp"
 
+#include <algorithm>
+#include <cstdlib>
+
 #include <sqlite3.h>
 
 #include <chrono>
@@ -10,8 +13,31 @@
 namespace onshi::store::sqlite {
 namespace {
 
+// Errors of the database as a whole, as opposed to this statement's data.
+bool IsUnavailable(int rc) {
+  switch (rc & 0xFF) {
+    case SQLITE_FULL:
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+    case SQLITE_IOERR:
+    case SQLITE_CANTOPEN:
+    case SQLITE_READONLY:
+    case SQLITE_NOMEM:
+    case SQLITE_PROTOCOL:
+      return true;
+    default:
+      return false;
+  }
+}
+
+[[noreturn]] void Throw(int rc, const std::string& msg) {
+  if (IsUnavailable(rc)) throw StoreUnavailable(msg);
+  throw StoreError(msg);
+}
+
 [[noreturn]] void Fail(sqlite3* db, std::string_view what) {
-  throw StoreError(std::string(what) + ": " + (db ? sqlite3_errmsg(db) : "out of memory"));
+  Throw(db ? sqlite3_extended_errcode(db) : SQLITE_NOMEM,
+        std::string(what) + ": " + (db ? sqlite3_errmsg(db) : "out of memory"));
 }
 
 }  // namespace
@@ -63,7 +89,7 @@ bool Statement::Step() {
   if (rc == SQLITE_DONE) return false;
   const std::string msg = sqlite3_errmsg(db_);
   sqlite3_reset(stmt_);
-  throw StoreError("step: " + msg);
+  Throw(rc, "step: " + msg);
 }
 
 void Statement::Run() {
@@ -112,9 +138,15 @@ Db::Db(const std::string& path) {
                       nullptr) != SQLITE_OK) {
     const std::string msg = db_ ? sqlite3_errmsg(db_) : "out of memory";
     sqlite3_close(db_);
-    throw StoreError("cannot open database " + path + ": " + msg);
+    throw StoreUnavailable("cannot open database " + path + ": " + msg);
   }
-  sqlite3_busy_timeout(db_, 10000);
+  // How long a writer waits for another process's write lock before
+  // failing with "database is locked": 10 s, or ONSHI_SQLITE_BUSY_MS.
+  int busy_ms = 10000;
+  if (const char* env = std::getenv("ONSHI_SQLITE_BUSY_MS"); env && *env) {
+    busy_ms = std::max(0, std::atoi(env));
+  }
+  sqlite3_busy_timeout(db_, busy_ms);
   sqlite3_extended_result_codes(db_, 1);
   // WAL: readers never block the writer; synchronous=NORMAL is durable
   // across process crashes (kill -9) and loses at most the last commits on
@@ -133,7 +165,7 @@ Db::Db(const std::string& path) {
       const std::string msg = sqlite3_errmsg(db_);
       sqlite3_close(db_);
       db_ = nullptr;
-      throw StoreError("cannot open database " + path + " in WAL mode: " + msg);
+      throw StoreUnavailable("cannot open database " + path + " in WAL mode: " + msg);
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
@@ -149,10 +181,10 @@ Db::~Db() {
 void Db::Exec(std::string_view sql) {
   char* err = nullptr;
   const std::string s(sql);
-  if (sqlite3_exec(db_, s.c_str(), nullptr, nullptr, &err) != SQLITE_OK) {
+  if (const int rc = sqlite3_exec(db_, s.c_str(), nullptr, nullptr, &err); rc != SQLITE_OK) {
     const std::string msg = err ? err : sqlite3_errmsg(db_);
     sqlite3_free(err);
-    throw StoreError(msg);
+    Throw(rc, msg);
   }
 }
 

@@ -33,6 +33,14 @@ class SqliteStore final : public Store {
   SqliteStore(const std::string& path, MyNumberVault vault) : db_(path), vault_(std::move(vault)) {}
 
   void Migrate() override {
+    // Up to date already (every open but the first): nothing to lock. A
+    // process opening the database while another holds the write lock (an
+    // import) must not wait for it, or fail, just to learn that.
+    {
+      Statement t(db_.handle(),
+                  "SELECT 1 FROM sqlite_master WHERE type='table' AND name='schema_migrations'");
+      if (t.Step() && SchemaVersion() >= Migrations().back().version) return;
+    }
     // Inside a write transaction, so that it waits for (rather than fails
     // against) another process creating the same table.
     InTransaction([&] {
