@@ -13,6 +13,8 @@
 #              the slow part (populating 10^7) is paid once.
 #   DURATION   seconds per wrk run (default 10)
 #   BACKENDS   "sqlite postgresql" (default) or one of them
+#   POPULATE_ONLY=1  make the databases and stop (populating is the slow
+#              part; the measurement wants a quiet machine)
 #
 # PostgreSQL: a throw-away cluster is started from Debian's server binaries
 # in SCALE_DIR/pg on port 25432 (as the postgres user when run as root).
@@ -88,7 +90,7 @@ populate_pg() {  # n → database name
   local n=$1 name="onshi_$1"
   if ! psql_q postgres "SELECT 1 FROM pg_database WHERE datname='$name'" | grep -q 1 ||
     [ ! -f "$scale_dir/$name.done" ]; then
-    psql_q postgres "DROP DATABASE IF EXISTS $name" >/dev/null
+    psql_q postgres "DROP DATABASE IF EXISTS $name" >/dev/null 2>&1
     psql_q postgres "CREATE DATABASE $name" >/dev/null
     if [ "$n" -le "$small" ]; then
       echo "scale: populating $n members into PostgreSQL" >&2
@@ -103,7 +105,7 @@ populate_pg() {  # n → database name
       local copies=$((n / small - 1)) maxp maxm
       maxp=$(psql_q "$name" "SELECT max(person_id) FROM persons")
       maxm=$(psql_q "$name" "SELECT max(member_id) FROM members")
-      psql -X -q -v ON_ERROR_STOP=1 "$(pg_uri "$name")" <<SQL
+      psql -X -q -v ON_ERROR_STOP=1 "$(pg_uri "$name")" >/dev/null <<SQL
 SET synchronous_commit = off;
 -- Copy k of person p is person p + k * maxp, with a fresh My Number key (the
 -- HMAC column is unique); copy k of member m is m + k * maxm, its 番号
@@ -161,8 +163,7 @@ measure() {  # label db members
   local state="$work/state-$label"
   mkdir -p "$state"
   "$onshi" facility add --code 1310000011 --out "$state/clinic" --db "$db" --key-file "$state/k" \
-    --ca-dir "$state/ca" >/dev/null 2>&1 || true
-  # facility add registers the facility; the key file only matters for My Number, unused here.
+    --ca-dir "$state/ca" >/dev/null
   if [[ "$db" == postgresql://* ]]; then
     psql -X -q -t -A "$db" -c "SELECT insurer_number, number, branch, birth_date FROM members
       WHERE linkage = 'linked' AND lost IS NULL ORDER BY random() LIMIT 5000" | bodies >"$state/bodies.lua"
@@ -170,14 +171,21 @@ measure() {  # label db members
     sqlite3 "$db" "SELECT insurer_number, number, branch, birth_date FROM members
       WHERE linkage = 'linked' AND lost IS NULL ORDER BY random() LIMIT 5000" | bodies >"$state/bodies.lua"
   fi
+  # The token comes from a TLS server (login needs the client certificate);
+  # the service key is the CA directory's, so the plain server accepts it.
+  "$onshi" serve --db "$db" --key-file "$state/k" --ca-dir "$state/ca" --listen 127.0.0.1:$((port + 5)) \
+    --link-every 0 >"$state/serve-tls.log" 2>&1 &
+  serve_pid=$!
+  for _ in $(seq 300); do curl -s -o /dev/null --cacert "$state/clinic/ca.pem" "https://127.0.0.1:$((port + 5))/healthz" && break; sleep 0.1; done
+  local token
+  token=$(curl -s --cacert "$state/clinic/ca.pem" --cert "$state/clinic/cert.pem" --key "$state/clinic/key.pem" \
+    --data-binary @"$state/clinic/body.json" "https://127.0.0.1:$((port + 5))/oqs-api-pro/MSA12020/ILI12020SV01/auth" |
+    sed -E 's/.*"idToken":"([^"]+)".*/\1/')
+  kill "$serve_pid"; wait "$serve_pid" 2>/dev/null || true
   "$onshi" serve --db "$db" --key-file "$state/k" --ca-dir "$state/ca" --listen 127.0.0.1:$port \
     --threads 2 --no-tls --link-every 0 >"$state/serve.log" 2>&1 &
   serve_pid=$!
   for _ in $(seq 300); do curl -s -o /dev/null "http://127.0.0.1:$port/healthz" && break; sleep 0.1; done
-  local token
-  token=$("$onshi" facility add --code 1310000011 --out "$state/clinic2" --db "$db" --key-file "$state/k" --ca-dir "$state/ca" >/dev/null 2>&1;
-    curl -s --cert "$state/clinic/cert.pem" --key "$state/clinic/key.pem" --data-binary @"$state/clinic/body.json" \
-      "http://127.0.0.1:$port/oqs-api-pro/MSA12020/ILI12020SV01/auth" | sed -E 's/.*"idToken":"([^"]+)".*/\1/')
   cat >"$state/search.lua" <<LUA
 b = {}
 dofile("$state/bodies.lua")
@@ -229,7 +237,7 @@ for backend in $backends; do
       [ "$pg_started" = 1 ] || start_pg
       db=$(pg_uri "$(populate_pg "$n")")
     fi
-    measure "$backend" "$db" "$n"
+    [ "${POPULATE_ONLY:-0}" = 1 ] || measure "$backend" "$db" "$n"
   done
 done
 

@@ -99,10 +99,7 @@ int CardCommand(const std::vector<std::string>& argv) {
   }
   const std::string sub = pos.size() == 2 ? pos[0] + " " + pos[1] : pos[0];
 
-  std::time_t now = std::time(nullptr);
-  if (args.Has("now") && !service::ParseTime(args.Get("now"), &now)) {
-    throw std::invalid_argument("--now must be YYYY-MM-DD or YYYY-MM-DDTHH:MM:SS(Z|+09:00)");
-  }
+  const std::time_t now = NowFrom(args);
   const Date today = service::JstDate(now);
   const std::string db = DatabaseLocation(args);
   auto store = store::OpenStore(db, KeyFileFor(args, db));

@@ -1,5 +1,7 @@
 #include "app/cli.hpp"
 
+#include "service/clock.hpp"
+
 #include <cstdlib>
 #include <iostream>
 #include <stdexcept>
@@ -40,6 +42,7 @@ constexpr const char* kUsage =
     "  card issue|renew|suspend|resume|reissue|pin-reset|register|status|smartphone …\n"
     "                          the My Number card at the municipal window (JPKI, 利用登録)\n"
     "  municipal add --code C --out DIR [--name N]\n"
+    "  admin add --name N --out DIR  an operator's certificate (/metrics, /admin/)\n"
     "                          a municipal window's client certificate (/municipal/ API)\n"
     "  card emulate --card F --issuer-key K [--vpcd HOST:PORT]\n"
     "                          serve a card file to pcscd through vsmartcard's vpcd\n"
@@ -104,6 +107,14 @@ std::string DatabaseLocation(const Args& args) {
   return "onshi.db";
 }
 
+std::time_t NowFrom(const Args& args) {
+  std::time_t now = std::time(nullptr);
+  if (args.Has("now") && !service::ParseTime(args.Get("now"), &now)) {
+    throw std::invalid_argument("--now must be YYYY-MM-DD or YYYY-MM-DDTHH:MM:SS(Z|+09:00)");
+  }
+  return now;
+}
+
 std::string KeyFileFor(const Args& args, const std::string& location) {
   if (args.Has("key-file")) return args.Get("key-file");
   if (const char* env = std::getenv("ONSHI_KEY_FILE"); env && *env) return env;
@@ -159,6 +170,7 @@ int Main(int argc, char** argv) {
     if (command == "link") return LinkCommand(rest);
     if (command == "forms") return FormsCommand(rest);
     if (command == "municipal") return MunicipalCommand(rest);
+    if (command == "admin") return AdminCommand(rest);
     if (command == "card") {
       if (!rest.empty() && rest[0] == "emulate") {
         return CardEmulateCommand(std::vector<std::string>(rest.begin() + 1, rest.end()));

@@ -17,6 +17,7 @@
 #ifndef ONSHI_APP_CLI_HPP_
 #define ONSHI_APP_CLI_HPP_
 
+#include <ctime>
 #include <map>
 #include <string>
 #include <vector>
@@ -52,10 +53,13 @@ int LinkCommand(const std::vector<std::string>& args);
 int SubmissionsCommand(const std::vector<std::string>& args);
 int FormsCommand(const std::vector<std::string>& args);
 int MunicipalCommand(const std::vector<std::string>& args);
+int AdminCommand(const std::vector<std::string>& args);
 
 // Database location and key file from options and environment.
 std::string DatabaseLocation(const Args& args);
 std::string KeyFileFor(const Args& args, const std::string& location);
+// --now if given (YYYY-MM-DD or an ISO time), else the wall clock.
+std::time_t NowFrom(const Args& args);
 // The prefix beside the database that its companion files share: "<db>"
 // for a SQLite path, "onshi" for PostgreSQL ("<db>.ca", "<db>.jpki", …).
 std::string StateBaseFor(const std::string& location);

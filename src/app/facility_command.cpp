@@ -66,10 +66,7 @@ int FacilityCommand(const std::vector<std::string>& argv) {
 
   const std::string db = DatabaseLocation(args);
   auto store = store::OpenStore(db, KeyFileFor(args, db));
-  std::time_t now = std::time(nullptr);
-  if (args.Has("now") && !service::ParseTime(args.Get("now"), &now)) {
-    throw std::invalid_argument("--now must be YYYY-MM-DD or YYYY-MM-DDTHH:MM:SS(Z|+09:00)");
-  }
+  const std::time_t now = NowFrom(args);
   auto ca = auth::FacilityCa::LoadOrCreate(CaDirFor(args, db), now);
   if (!ca.ok()) throw std::runtime_error(ca.error().ToString());
   auto issued = ca->IssueFacility(

@@ -24,14 +24,6 @@
 namespace onshi::app {
 namespace {
 
-std::time_t NowFrom(const Args& args) {
-  std::time_t now = std::time(nullptr);
-  if (args.Has("now") && !service::ParseTime(args.Get("now"), &now)) {
-    throw std::invalid_argument("--now must be YYYY-MM-DD or YYYY-MM-DDTHH:MM:SS(Z|+09:00)");
-  }
-  return now;
-}
-
 std::string CanonicalInsurer(const std::string& text) {
   auto n = InsurerNumber::Parse(text);
   if (!n.ok()) throw std::invalid_argument("--insurer: " + n.error().ToString());
@@ -236,8 +228,8 @@ int ImportCommand(const std::vector<std::string>& argv) {
             << " registration errors; " << Thousands(r.documents_issued) << " documents issued\n";
   if (r.stopped_at_line > 0) {
     std::cerr << "onshi import: stopped at line " << r.stopped_at_line
-              << ", the database refused the write: " << r.stop_reason
-              << "\nEvery line before " << r.stopped_at_line
+              << ", the database refused the write: " << r.stop_reason << "\nEvery line before "
+              << r.stopped_at_line
               << " is stored, nothing from it on. Once the database takes writes again, run the "
                  "same command: lines already received are skipped.\n";
     return 4;

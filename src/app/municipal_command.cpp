@@ -1,41 +1,63 @@
-// `onshi municipal add`: a municipality's window terminal certificate, for
-// the /municipal/ API (card lifecycle at the window, the hotline).
-#include <ctime>
+// `onshi municipal add` and `onshi admin add`: client certificates for the
+// roles marked by OU — a municipality's window terminal (the /municipal/
+// API: card lifecycle at the window, the hotline) and the system's
+// operators (/metrics, /admin/).
 #include <iostream>
 
 #include "app/cli.hpp"
 #include "auth/facility_ca.hpp"
-#include "service/clock.hpp"
 
 namespace onshi::app {
+namespace {
 
-int MunicipalCommand(const std::vector<std::string>& argv) {
+// Parses `<command> add` with `required` and the common options, loads the
+// CA, and hands it to `issue`; prints what was written.
+template <typename Issue>
+int AddRoleCertificate(const std::vector<std::string>& argv, const std::string& required,
+                       const std::string& usage, const std::string& what, Issue issue) {
   Args args(argv, {{"db", true},
                    {"key-file", true},
                    {"ca-dir", true},
-                   {"code", true},
+                   {required, true},
                    {"name", true},
+                   {"organisation", true},
                    {"now", true},
                    {"out", true}});
-  if (args.positional().size() != 1 || args.positional()[0] != "add" || !args.Has("code") ||
+  if (args.positional().size() != 1 || args.positional()[0] != "add" || !args.Has(required) ||
       !args.Has("out")) {
-    throw std::invalid_argument(
-        "usage: onshi municipal add --code <地方公共団体コード, 6 digits> --out DIR [--name NAME]");
+    throw std::invalid_argument(usage);
   }
-  std::time_t now = std::time(nullptr);
-  if (args.Has("now") && !service::ParseTime(args.Get("now"), &now)) {
-    throw std::invalid_argument("--now must be YYYY-MM-DD or YYYY-MM-DDTHH:MM:SS(Z|+09:00)");
-  }
+  const std::time_t now = NowFrom(args);
   const std::string db = DatabaseLocation(args);
   auto ca = auth::FacilityCa::LoadOrCreate(CaDirFor(args, db), now);
   if (!ca.ok()) throw std::runtime_error(ca.error().ToString());
-  const std::string name = args.Get("name", "市区町村 " + args.Get("code"));
-  auto issued = ca->IssueMunicipal(args.Get("code"), name, args.Get("out"), now);
+  const Expected<auth::IssuedCertificate> issued = issue(*ca, args, now);
   if (!issued.ok()) throw std::invalid_argument(issued.error().ToString());
-  std::cout << "onshi: municipal window " << args.Get("code") << " (" << name << ")\n  certificate "
+  std::cout << "onshi: " << what << " " << args.Get(required) << "\n  certificate "
             << issued->cert_path << " (serial " << issued->serial_hex << ")\n  key         "
             << issued->key_path << "\n  server CA   " << issued->ca_path << "\n";
   return 0;
+}
+
+}  // namespace
+
+int MunicipalCommand(const std::vector<std::string>& argv) {
+  return AddRoleCertificate(
+      argv, "code",
+      "usage: onshi municipal add --code <地方公共団体コード, 6 digits> --out DIR [--name NAME]",
+      "municipal window", [](const auth::FacilityCa& ca, const Args& args, std::time_t now) {
+        return ca.IssueMunicipal(args.Get("code"), args.Get("name", "市区町村 " + args.Get("code")),
+                                 args.Get("out"), now);
+      });
+}
+
+int AdminCommand(const std::vector<std::string>& argv) {
+  return AddRoleCertificate(
+      argv, "name", "usage: onshi admin add --name NAME --out DIR [--organisation ORG]", "operator",
+      [](const auth::FacilityCa& ca, const Args& args, std::time_t now) {
+        return ca.IssueAdmin(args.Get("name"), args.Get("organisation", "onshi operations"),
+                             args.Get("out"), now);
+      });
 }
 
 }  // namespace onshi::app

@@ -114,6 +114,9 @@ int ServeCommand(const std::vector<std::string>& argv) {
     opt.tls.cert_file = issued->cert_path;
     opt.tls.key_file = issued->key_path;
   }
+  // Without TLS there are no client certificates to tell an operator by;
+  // whatever sits in front (a TLS proxy) must then restrict /metrics.
+  svc.set_metrics_open(!tls);
   http::HttpServer server(opt, [&svc](const http::Request& r) { return svc.Handle(r); });
   server.Start();
   std::cout << "onshi: serving " << service::RedactLocation(db) << " on "

@@ -307,6 +307,14 @@ Expected<IssuedCertificate> FacilityCa::IssueMunicipal(std::string_view code, st
   return IssueRole("municipal", code, name, out_dir, now, validity_days);
 }
 
+Expected<IssuedCertificate> FacilityCa::IssueAdmin(std::string_view name,
+                                                   std::string_view organisation,
+                                                   const std::string& out_dir, std::time_t now,
+                                                   int validity_days) const {
+  if (name.empty() || name.size() > 64) return CaError("the operator's name must be 1-64 bytes");
+  return IssueRole("admin", name, organisation, out_dir, now, validity_days);
+}
+
 Expected<IssuedCertificate> FacilityCa::IssueServer(const std::string& out_dir, std::time_t now,
                                                     const std::vector<std::string>& extra_dns_names,
                                                     int validity_days) const {
@@ -425,6 +433,15 @@ Expected<MunicipalIdentity> FacilityCa::VerifyMunicipal(X509* leaf, STACK_OF(X50
   }
   return MunicipalIdentity{*s->cn, *s->o, std::move(s->serial),
                            Asn1TimeToTimeT(X509_get0_notAfter(leaf))};
+}
+
+Expected<AdminIdentity> FacilityCa::VerifyAdmin(X509* leaf, STACK_OF(X509) * untrusted,
+                                                std::time_t at) const {
+  auto s = ReadRoleSubject(leaf, VerifyChain(leaf, untrusted, at), "admin",
+                           "not an operator certificate");
+  if (!s.ok()) return s.error();
+  if (!s->cn) return ClientError("subject must have one CN");
+  return AdminIdentity{*s->cn, std::move(s->serial), Asn1TimeToTimeT(X509_get0_notAfter(leaf))};
 }
 
 // Reads a PEM bundle (the leaf, then any intermediates) and hands it to

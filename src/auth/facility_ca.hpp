@@ -79,6 +79,15 @@ struct MunicipalIdentity {
   std::time_t not_after = 0;
 };
 
+// What a verified operator certificate says (OU=admin, CN=<operator's
+// name>): the system's own operators, who may read the metrics and check
+// the audit chain, and nothing a facility, insurer or municipality may do.
+struct AdminIdentity {
+  std::string name;
+  std::string serial_hex;
+  std::time_t not_after = 0;
+};
+
 struct IssuedCertificate {
   std::string serial_hex;
   std::time_t not_before = 0;
@@ -137,6 +146,11 @@ class FacilityCa {
                                              const std::string& out_dir, std::time_t now,
                                              int validity_days = kFacilityValidityDays) const;
 
+  // The same for an operator (OU=admin, CN=<name>, O=<organisation>).
+  Expected<IssuedCertificate> IssueAdmin(std::string_view name, std::string_view organisation,
+                                         const std::string& out_dir, std::time_t now,
+                                         int validity_days = kFacilityValidityDays) const;
+
   // Issues the certificate `onshi serve` presents: CN=localhost, SAN
   // DNS:localhost, IP:127.0.0.1 plus `extra_dns_names`, serverAuth.
   Expected<IssuedCertificate> IssueServer(const std::string& out_dir, std::time_t now,
@@ -159,6 +173,7 @@ class FacilityCa {
   Expected<InsurerIdentity> VerifyInsurerPem(std::string_view pem_chain, std::time_t at) const;
   Expected<MunicipalIdentity> VerifyMunicipal(X509* leaf, STACK_OF(X509) * untrusted,
                                               std::time_t at) const;
+  Expected<AdminIdentity> VerifyAdmin(X509* leaf, STACK_OF(X509) * untrusted, std::time_t at) const;
 
   // Adds `serial_hex` (any case, colons allowed) to revoked.txt and
   // rewrites crl.pem. Revoking twice is not an error and keeps the first date.

@@ -1,5 +1,7 @@
 #include "service/eligibility_service.hpp"
 
+#include "service/peer_certificate.hpp"
+
 #include <openssl/x509.h>
 
 #include <boost/json.hpp>
@@ -235,7 +237,11 @@ http::Response EligibilityService::Route(const http::Request& request, const std
     out = Health();
   } else if (path == "/metrics") {
     route = "metrics";
+    if (auto refused = AdminOnly(request, now, !metrics_open_)) return *refused;
     out = {200, "text/plain; version=0.0.4", {}, metrics_.Render()};
+  } else if (path == "/admin/audit/verify" && request.method == "GET") {
+    route = "admin_audit_verify";
+    out = VerifyAudit(request, now);
   } else {
     out = Problem(404, "not found", "no route for " + request.method + " " + path);
   }
@@ -298,6 +304,36 @@ http::Response EligibilityService::Health() {
   return Json(failure.empty() ? 200 : 503, json::serialize(o));
 }
 
+std::optional<http::Response> EligibilityService::AdminOnly(const http::Request& request,
+                                                            std::time_t now, bool required,
+                                                            std::string* actor) {
+  if (!required) return std::nullopt;
+  const PeerCertificate cert = ReadPeerCertificate(request);
+  if (!cert) {
+    return Problem(401, "operator certificate required",
+                   "this page is for the system's operators (onshi admin add --out DIR)");
+  }
+  auto who = ca_.VerifyAdmin(cert.get(), nullptr, now);
+  if (!who.ok()) return Problem(403, "not an operator", who.error().ToString());
+  if (actor) *actor = "admin:" + who->name;
+  return std::nullopt;
+}
+
+http::Response EligibilityService::VerifyAudit(const http::Request& request, std::time_t now) {
+  std::string actor;
+  if (auto refused = AdminOnly(request, now, true, &actor)) return *refused;
+  // Flush first, so the answer covers every entry written before the call.
+  audit_.Flush();
+  store::Store& store = stores_.ForThisThread();
+  const std::optional<int64_t> broken = store::VerifyAuditChain(store);
+  const int64_t entries = store.Counts().audit_entries;
+  Audit(now, actor, "admin.audit.verify", 0,
+        broken ? "broken at " + std::to_string(*broken) : "intact");
+  json::object o{{"intact", !broken.has_value()}, {"entries", entries}};
+  if (broken) o["first_bad_seq"] = *broken;
+  return Json(200, json::serialize(o));
+}
+
 http::Response EligibilityService::Signed(int status, std::string content_type,
                                           std::string body) const {
   http::Response r{status, std::move(content_type), {}, std::move(body)};
@@ -319,11 +355,9 @@ http::Response EligibilityService::Login(const http::Request& request, std::time
   if (request.peer_certificate_der.empty()) {
     return fail(401, "client certificate required", "anonymous");
   }
-  const auto* p = reinterpret_cast<const unsigned char*>(request.peer_certificate_der.data());
-  X509* cert = d2i_X509(nullptr, &p, static_cast<long>(request.peer_certificate_der.size()));
+  const PeerCertificate cert = ReadPeerCertificate(request);
   if (!cert) return fail(401, "client certificate cannot be read", "anonymous");
-  auto identity = ca_.VerifyClient(cert, nullptr, now);
-  X509_free(cert);
+  auto identity = ca_.VerifyClient(cert.get(), nullptr, now);
   if (!identity.ok())
     return fail(401, "client certificate refused: " + identity.error().ToString(), "anonymous");
   const std::string actor = "facility:" + std::string(identity->code.digits());
@@ -549,6 +583,16 @@ http::Response EligibilityService::PortalChallenge(std::time_t now) {
                        "\",\"expiresIn\":" + std::to_string(kChallengeSeconds) + "}");
 }
 
+// A login without the card's certificate or signature has no credential at
+// all (401, like a request without a token); anything else malformed is 400.
+http::Response CardLoginProblem(const Error& e, const std::string& title) {
+  if (e.field == "certificate" || e.field == "signature") {
+    return Problem(401, "card proof required",
+                   "sign the challenge with the My Number card (" + e.ToString() + ")");
+  }
+  return Problem(400, title, e.ToString());
+}
+
 http::Response EligibilityService::CardRegister(const http::Request& request, std::time_t now,
                                                 bool at_facility) {
   std::string audience(kPortalAudience), actor = "person";
@@ -562,7 +606,7 @@ http::Response EligibilityService::CardRegister(const http::Request& request, st
     return Problem(503, "registration unavailable", "no JPKI trust anchor or card world");
   }
   auto login = ReadCardLogin(request.body);
-  if (!login.ok()) return Problem(400, "bad registration request", login.error().ToString());
+  if (!login.ok()) return CardLoginProblem(login.error(), "bad registration request");
   municipal::RegistrationChannel channel = municipal::RegistrationChannel::kReader;
   if (!at_facility) {
     const json::value* c = login->body.if_contains("channel");
@@ -598,7 +642,7 @@ http::Response EligibilityService::PortalStatusPage(const http::Request& request
     return Problem(503, "portal unavailable", "no JPKI trust anchor or card world");
   }
   auto login = ReadCardLogin(request.body);
-  if (!login.ok()) return Problem(400, "bad request", login.error().ToString());
+  if (!login.ok()) return CardLoginProblem(login.error(), "bad request");
   store::Store& store = stores_.ForThisThread();
   auto card = AuthenticateCard(store, *jpki_->Current(), challenges_, login->certificate,
                                login->challenge, login->signature, kPortalAudience, now);

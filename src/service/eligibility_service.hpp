@@ -82,6 +82,11 @@ class EligibilityService {
 
   http::Response Handle(const http::Request& request);
 
+  // Whether /metrics is open to anyone (a server without TLS, behind a
+  // proxy that must restrict it) or only to operator certificates (the
+  // default).
+  void set_metrics_open(bool open) { metrics_open_ = open; }
+
  private:
   http::Response Login(const http::Request& request, std::time_t now);
   http::Response Search(const http::Request& request, std::time_t now);
@@ -93,6 +98,11 @@ class EligibilityService {
   http::Response CardRegister(const http::Request& request, std::time_t now, bool at_facility);
   http::Response PortalStatusPage(const http::Request& request, std::time_t now);
   http::Response Health();
+  // nullopt when the request carries a valid operator certificate (or
+  // `required` is false); otherwise the 401/403 answer. Sets `actor`.
+  std::optional<http::Response> AdminOnly(const http::Request& request, std::time_t now,
+                                          bool required, std::string* actor = nullptr);
+  http::Response VerifyAudit(const http::Request& request, std::time_t now);
   // Dispatches to the route; `route` is set to its metrics label.
   http::Response Route(const http::Request& request, const std::string& path, std::time_t now,
                        const char*& route);
@@ -112,9 +122,10 @@ class EligibilityService {
   InsurerService* insurers_;  // routes under /insurer/; may be null
   JpkiTrust* jpki_;           // trust anchor of My Number card checks; may be null
   ChallengeBook challenges_;
-  const CardWorld* cards_;                  // for 利用登録; may be null
-  MunicipalService* municipal_;             // routes under /municipal/; may be null
-  DatabaseMonitor* monitor_;                // read-only mode; may be null (always writable)
+  const CardWorld* cards_;       // for 利用登録; may be null
+  MunicipalService* municipal_;  // routes under /municipal/; may be null
+  DatabaseMonitor* monitor_;
+  bool metrics_open_ = false;               // read-only mode; may be null (always writable)
   std::atomic<uint64_t> fhir_sequence_{1};  // makes response ids unique within a second
   const uint64_t generation_ = NextGeneration();
   static uint64_t NextGeneration() {

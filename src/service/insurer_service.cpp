@@ -1,5 +1,7 @@
 #include "service/insurer_service.hpp"
 
+#include "service/peer_certificate.hpp"
+
 #include <openssl/x509.h>
 
 #include <boost/json.hpp>
@@ -146,11 +148,9 @@ http::Response InsurerService::Handle(const http::Request& request) {
                    "the insurer API needs the insurer's client certificate (onshi insurer add "
                    "--out DIR)");
   }
-  const auto* p = reinterpret_cast<const unsigned char*>(request.peer_certificate_der.data());
-  X509* cert = d2i_X509(nullptr, &p, static_cast<long>(request.peer_certificate_der.size()));
+  const PeerCertificate cert = ReadPeerCertificate(request);
   if (!cert) return Problem(401, "client certificate cannot be read", "");
-  auto identity = ca_.VerifyInsurer(cert, nullptr, now);
-  X509_free(cert);
+  auto identity = ca_.VerifyInsurer(cert.get(), nullptr, now);
   if (!identity.ok()) return Problem(403, "not an insurer", identity.error().ToString());
   const std::string insurer(identity->number.digits());
   const std::string actor = "insurer:" + insurer;
@@ -201,23 +201,24 @@ http::Response InsurerService::Handle(const http::Request& request) {
     if (r.stopped_at_line > 0) {
       // The database stopped taking writes mid-file: the lines before are
       // stored; the insurer re-sends the same file later.
-      stopped = json::object{{"line", r.stopped_at_line},
-                 {"reason", r.stop_reason},
-                 {"detail",
-                  "every line before this one is stored, nothing from it on; send the same file "
-                  "again later: lines already received are skipped"}};
+      stopped = json::object{
+          {"line", r.stopped_at_line},
+          {"reason", r.stop_reason},
+          {"detail",
+           "every line before this one is stored, nothing from it on; send the same file "
+           "again later: lines already received are skipped"}};
     }
     return Json(r.stopped_at_line > 0 ? 503 : 200,
                 json::object{{"stopped", std::move(stopped)},
                              {"records", r.records},
-                                  {"queued", r.queued},
-                                  {"already_received", r.already_received},
-                                  {"rejected", r.rejected},
-                                  {"registration_errors", r.registration_errors},
-                                  {"documents_issued", r.documents_issued},
-                                  {"errors", Errors(r.errors)},
-                                  {"registration_problems", Errors(r.registration_problems)},
-                                  {"unknown_columns", std::move(unknown)}});
+                             {"queued", r.queued},
+                             {"already_received", r.already_received},
+                             {"rejected", r.rejected},
+                             {"registration_errors", r.registration_errors},
+                             {"documents_issued", r.documents_issued},
+                             {"errors", Errors(r.errors)},
+                             {"registration_problems", Errors(r.registration_problems)},
+                             {"unknown_columns", std::move(unknown)}});
   }
 
   if (path == "/insurer/v1/submissions" && request.method == "GET") {

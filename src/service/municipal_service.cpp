@@ -1,5 +1,7 @@
 #include "service/municipal_service.hpp"
 
+#include "service/peer_certificate.hpp"
+
 #include <openssl/x509.h>
 
 #include <boost/json.hpp>
@@ -66,11 +68,9 @@ http::Response MunicipalService::Handle(const http::Request& request) {
   if (request.peer_certificate_der.empty()) {
     return Problem(401, "client certificate required", "the window needs its certificate");
   }
-  const auto* p = reinterpret_cast<const unsigned char*>(request.peer_certificate_der.data());
-  X509* cert = d2i_X509(nullptr, &p, static_cast<long>(request.peer_certificate_der.size()));
+  const PeerCertificate cert = ReadPeerCertificate(request);
   if (!cert) return Problem(401, "client certificate cannot be read", "");
-  auto who = ca_.VerifyMunicipal(cert, nullptr, now);
-  X509_free(cert);
+  auto who = ca_.VerifyMunicipal(cert.get(), nullptr, now);
   if (!who.ok()) return Problem(403, "not a municipal window", who.error().ToString());
 
   json::object body;

@@ -17,6 +17,7 @@
 #include "auth/base64url.hpp"
 #include "card/card.hpp"
 #include "card/issuer_key.hpp"
+#include "card_proof.hpp"
 #include "core/date.hpp"
 #include "process_util.hpp"
 #include "reader/jpki_reader_session.hpp"
@@ -140,30 +141,8 @@ class CardE2eTest : public ::testing::Test {
   // JSON members certificate, challenge and signature.
   std::string Prove(const std::string& pin, const std::string& audience,
                     const std::string& challenge) {
-    auto key = onshi::card::IssuerKey::LoadOrCreate(db_ + ".card-issuer.key");
-    auto card = onshi::card::Card::Open(card_path_, *key);
-    EXPECT_TRUE(card.ok());
-    onshi::reader::JpkiReaderSession session(
-        [&](const onshi::reader::Bytes& c) -> onshi::Expected<onshi::reader::Bytes> {
-          return card->Transmit(c);
-        });
-    EXPECT_FALSE(session.SelectJpki().has_value());
-    auto cert = session.ReadAuthCertificate();
-    const std::string raw = *onshi::auth::Base64UrlDecode(challenge);
-    const std::vector<uint8_t> m =
-        onshi::service::SignedMessage(audience, std::vector<uint8_t>(raw.begin(), raw.end()));
-    std::array<uint8_t, 32> digest;
-    SHA256(m.data(), m.size(), digest.data());
-    std::string signature;
-    if (auto v = session.VerifyPin(pin); v.ok() && v->verified) {
-      auto sig = session.SignDigestInfo(onshi::reader::Sha256DigestInfo(digest));
-      signature = onshi::auth::Base64UrlEncode(
-          std::string_view(reinterpret_cast<const char*>(sig->data()), sig->size()));
-    }
-    return "\"certificate\":\"" +
-           onshi::auth::Base64UrlEncode(
-               std::string_view(reinterpret_cast<const char*>(cert->data()), cert->size())) +
-           "\",\"challenge\":\"" + challenge + "\",\"signature\":\"" + signature + "\"";
+    return onshi::testing::CardProof(card_path_, db_ + ".card-issuer.key", pin, audience,
+                                     challenge);
   }
 
   HttpAnswer PostJson(const std::string& path, const std::string& body, bool with_token) {
@@ -361,12 +340,12 @@ TEST_F(CardE2eTest, PortalAtmAndReaderRegistrationAndPortalStatus_RREG3_RREG4) {
   EXPECT_NE(reg.body.find("\"channel\":\"atm\""), std::string::npos);
   st = PostJson("/portal/card/status", "{" + Prove("1234", "portal", Challenge(true)) + "}", false);
   EXPECT_TRUE(json::parse(st.body).at("usable_as_insurance_card").as_bool()) << st.body;
-  // A wrong PIN signs nothing: there is no signature to send (400), and a
-  // made-up one does not verify (401).
+  // A wrong PIN signs nothing: there is no proof to send, and a made-up
+  // signature does not verify; both are 401.
   EXPECT_EQ(
       PostJson("/portal/card/status", "{" + Prove("0000", "portal", Challenge(true)) + "}", false)
           .status,
-      400);
+      401);
   std::string forged = Prove("1234", "portal", Challenge(true));
   const size_t sig = forged.find("\"signature\":\"") + 13;
   forged[sig + 5] = forged[sig + 5] == 'A' ? 'B' : 'A';

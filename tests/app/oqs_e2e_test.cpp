@@ -277,13 +277,31 @@ TEST_F(OqsE2eTest, HealthMetricsAndAudit) {
   EXPECT_EQ(h.status, 200);
   EXPECT_NE(h.body.find("\"status\":\"ok\""), std::string::npos);
   Search(SearchJson("06139992", "1001", "00", "19800515"), token_);
-  HttpAnswer m = Curl("/metrics", "");
+  // /metrics is for operators: without an operator certificate, refused.
+  EXPECT_EQ(Curl("/metrics", "").status, 401);
+  EXPECT_EQ(Curl("/metrics", "--cert " + (dir_ / "clinic/cert.pem").string() + " --key " +
+                                 (dir_ / "clinic/key.pem").string())
+                .status,
+            403);
+  int added = 0;
+  Sh(std::string(ONSHI_BINARY) + " admin add --name ops --now 2026-11-23T09:00:00+09:00 --out " +
+         (dir_ / "ops").string() + " --db " + (dir_ / "t.db").string(),
+     &added);
+  ASSERT_EQ(added, 0);
+  const std::string ops =
+      "--cert " + (dir_ / "ops/cert.pem").string() + " --key " + (dir_ / "ops/key.pem").string();
+  HttpAnswer m = Curl("/metrics", ops);
+  EXPECT_EQ(m.status, 200);
   EXPECT_NE(m.body.find("onshi_eligibility_checks_total{validity=\"1\"}"), std::string::npos)
       << m.body;
   EXPECT_NE(
       m.body.find("onshi_http_request_duration_seconds_bucket{route=\"search\",le=\"0.005\"}"),
       std::string::npos);
   EXPECT_EQ(Curl("/nope", "").status, 404);
+  // The operator's audit check over HTTPS.
+  HttpAnswer v = Curl("/admin/audit/verify", ops);
+  EXPECT_EQ(v.status, 200) << v.body;
+  EXPECT_NE(v.body.find("\"intact\":true"), std::string::npos) << v.body;
   // The audit log has the checks, masked, and its chain verifies.
   sleep(1);  // the audit writer commits in batches every 10 ms
   int rc = 0;

@@ -85,9 +85,9 @@ class FaultTest : public ::testing::Test {
 
   // Runs the binary in the test directory; stderr goes to err.txt.
   std::string Onshi(const std::string& args, int* rc = nullptr) {
-    return Sh("cd " + dir_.string() + " && " + kBin + " " + args + " 2>>" +
-                  (dir_ / "err.txt").string(),
-              rc);
+    return Sh(
+        "cd " + dir_.string() + " && " + kBin + " " + args + " 2>>" + (dir_ / "err.txt").string(),
+        rc);
   }
   std::string Err() {
     std::ifstream in(dir_ / "err.txt");
@@ -105,10 +105,11 @@ class FaultTest : public ::testing::Test {
     Onshi("facility add --now 2026-11-23T09:00:00+09:00 --code 1310000011 --out clinic --db " + db,
           &rc);
     ASSERT_EQ(rc, 0) << Err();
-    Onshi("insurer add --number 06139992 --name オンシ健康保険組合 --lag 2 --now 2026-11-16 "
-          "--out insurer --db " +
-              db,
-          &rc);
+    Onshi(
+        "insurer add --number 06139992 --name オンシ健康保険組合 --lag 2 --now 2026-11-16 "
+        "--out insurer --db " +
+            db,
+        &rc);
     ASSERT_EQ(rc, 0) << Err();
     if (forms > 0) {
       Onshi("forms --persons " + std::to_string(forms) +
@@ -260,7 +261,12 @@ TEST_F(FaultTest, PrimaryStoppedChecksAnsweredFromReplicaWritesRefusedThenAccept
   h = Health(base);
   EXPECT_EQ(h.at("primary").as_string(), "down") << h;
   EXPECT_EQ(h.at("status").as_string(), "read-only") << h;
-  const std::string metrics = Curl(base, "/metrics").body;
+  int added = 0;
+  Onshi("admin add --name ops --now 2026-11-23T09:00:00+09:00 --out ops --db " + primary, &added);
+  ASSERT_EQ(added, 0) << Err();
+  const HttpAnswer m = Curl(base, "/metrics", "--cert ops/cert.pem --key ops/key.pem");
+  ASSERT_EQ(m.status, 200) << m.body;
+  const std::string& metrics = m.body;
   EXPECT_NE(metrics.find("onshi_read_only 1"), std::string::npos);
   EXPECT_NE(metrics.find("onshi_database_up{role=\"primary\"} 0"), std::string::npos);
   EXPECT_NE(metrics.find("onshi_database_up{role=\"replica\"} 1"), std::string::npos);
@@ -317,7 +323,7 @@ TEST_F(FaultTest, OneOfTwoServersKilledUnderLoadTheOtherKeepsAnswering) {
   const std::string db = pg.NewDatabase();
   Prepare(db, 0);
   ServeProcess a, b;
-  const std::vector<std::string> args = {"--db", db, "--now", "2026-11-23T10:00:00+09:00",
+  const std::vector<std::string> args = {"--db",         db, "--now", "2026-11-23T10:00:00+09:00",
                                          "--link-every", "0"};
   const std::string base_a = a.Start(args);
   const std::string base_b = b.Start(args);
@@ -396,7 +402,7 @@ TEST_F(FaultTest, ServeKilledDuringUploadAndLoadLosesNothingAndTheSameUploadComp
     return Trim(Sh("sqlite3 " + file + " \"" + q + "\""));
   };
 
-  const std::vector<std::string> args = {"--db", db, "--now", "2026-11-23T10:00:00+09:00",
+  const std::vector<std::string> args = {"--db",         db, "--now", "2026-11-23T10:00:00+09:00",
                                          "--link-every", "0"};
   ServeProcess server;
   const std::string base = server.Start(args);
@@ -452,8 +458,7 @@ TEST_F(FaultTest, ServeKilledDuringUploadAndLoadLosesNothingAndTheSameUploadComp
 
   // The end state equals one clean upload (through the CLI on the twin).
   int rc = 0;
-  Onshi("import forms.csv --insurer 06139992 --now 2026-11-23T10:00:00+09:00 --quiet --db " +
-            clean,
+  Onshi("import forms.csv --insurer 06139992 --now 2026-11-23T10:00:00+09:00 --quiet --db " + clean,
         &rc);
   EXPECT_EQ(rc, 0) << Err();
   for (const std::string q :
@@ -495,8 +500,7 @@ TEST_F(FaultTest, FullDiskStopsTheImportWithAClearErrorAndTheRerunCompletesAfter
       d +
       "/filler bs=1M count=44 2>/dev/null\n"
       "echo BEFORE=$(sqlite3 " +
-      d +
-      "/t.db 'SELECT COUNT(*) FROM submissions')\n" + kBin + " import " +
+      d + "/t.db 'SELECT COUNT(*) FROM submissions')\n" + kBin + " import " +
       (dir_ / "forms.csv").string() +
       " --insurer 06139992 --now 2026-11-23T10:00:00+09:00 --quiet --db " + d + "/t.db 2>" +
       (dir_ / "full.err").string() +

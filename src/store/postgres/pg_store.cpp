@@ -49,7 +49,8 @@ class PgStore final : public Store {
   void Migrate() override {
     // Up to date already: no writer lock needed (an import may hold it).
     {
-      Result r = conn_.Run("migrations_table", "SELECT to_regclass('schema_migrations') IS NOT NULL");
+      Result r =
+          conn_.Run("migrations_table", "SELECT to_regclass('schema_migrations') IS NOT NULL");
       if (r.rows() > 0 && r.Bool(0, 0) && SchemaVersion() >= Migrations().back().version) return;
     }
     for (const Migration& m : Migrations()) {

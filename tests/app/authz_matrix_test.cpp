@@ -1,0 +1,439 @@
+// The authorization matrix: every endpoint of `onshi serve`, asked by every
+// role — anonymous, facility (client certificate and idToken), insurer,
+// municipal window, operator (admin) and person (the My Number card's
+// signature) — each with a request that would succeed for the right role.
+// Each may do only what its role allows: anything else is 401 or 403, and
+// what is allowed is never refused. Then the data each role sees: a facility
+// never sees a My Number, nor uses another facility's challenge; an insurer
+// only its own members; a person only their own data.
+#include <gtest/gtest.h>
+
+#include <boost/json.hpp>
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <map>
+#include <regex>
+#include <set>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "card_proof.hpp"
+#include "process_util.hpp"
+
+namespace {
+
+namespace fs = std::filesystem;
+namespace json = boost::json;
+using onshi::testing::HttpAnswer;
+using onshi::testing::Sh;
+
+const std::string kBin = ONSHI_BINARY;
+
+enum class Role { kAnonymous, kFacility, kInsurer, kMunicipal, kAdmin, kPerson };
+const std::vector<Role> kRoles = {Role::kAnonymous, Role::kFacility, Role::kInsurer,
+                                  Role::kMunicipal, Role::kAdmin,    Role::kPerson};
+std::string Name(Role r) {
+  switch (r) {
+    case Role::kAnonymous:
+      return "anonymous";
+    case Role::kFacility:
+      return "facility";
+    case Role::kInsurer:
+      return "insurer";
+    case Role::kMunicipal:
+      return "municipal";
+    case Role::kAdmin:
+      return "admin";
+    case Role::kPerson:
+      return "person";
+  }
+  return "?";
+}
+
+std::string Trim(std::string s) {
+  while (!s.empty() && (s.back() == '\n' || s.back() == '\r'))
+    s.pop_back();
+  return s;
+}
+
+class AuthzMatrixTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    dir_ = fs::temp_directory_path() / ("onshi-authz-" + std::to_string(::getpid()));
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+    db_ = (dir_ / "t.db").string();
+    int rc = 0;
+    auto run = [&](const std::string& args) {
+      const std::string out = Sh(kBin + " " + args + " --db " + db_ + " 2>&1", &rc);
+      EXPECT_EQ(rc, 0) << args << "\n" << out;
+      return out;
+    };
+    run("populate --quiet --members 200 --scenarios --today 2026-11-23");
+    const std::string at = " --now 2026-11-20T09:00:00+09:00 --out " + dir_.string() + "/";
+    run("facility add --code 1310000011" + at + "clinic");
+    run("facility add --code 2710000015" + at + "osaka");
+    run("insurer add --number 06139992 --name オンシ健康保険組合 --lag 2" + at + "insurerA");
+    run("insurer add --number 06130033 --name べつの健康保険組合 --lag 2" + at + "insurerB");
+    run("municipal add --code 131016 --name 千代田区" + at + "city");
+    run("admin add --name ops" + at + "ops");
+    // Insurer A's new members, linked by the time the server runs.
+    run("forms --persons 20 --bad-per-mille 0 --today 2026-11-16 --out " + dir_.string() +
+        "/forms.csv");
+    run("import " + dir_.string() +
+        "/forms.csv --insurer 06139992 --quiet --now 2026-11-16T10:00:00+09:00");
+    run("link --now 2026-11-23T09:00:00+09:00");
+    // Two card holders, registered for insurance use.
+    for (std::string* card : {&card_, &other_card_}) {
+      const std::string person = Trim(
+          Sh("sqlite3 " + db_ +
+             " \"SELECT m.person_id FROM members m WHERE linkage='linked' AND lost IS NULL AND "
+             "NOT EXISTS (SELECT 1 FROM cards c WHERE c.person_id=m.person_id) ORDER BY "
+             "m.person_id LIMIT 1\""));
+      const std::string out =
+          run("card issue --person-id " + person + " --pin 1234 --now 2026-11-20");
+      std::smatch m;
+      ASSERT_TRUE(std::regex_search(out, m, std::regex(R"(card (\d+) \(person)"))) << out;
+      *card = m[1];
+      run("card register --card " + *card + " --channel atm --now 2026-11-20");
+      if (card == &card_) person_ = person;
+    }
+    // Someone the window has not yet issued a card to.
+    fresh_person_ = Trim(Sh("sqlite3 " + db_ +
+                            " \"SELECT person_id FROM persons p WHERE NOT EXISTS (SELECT 1 FROM "
+                            "cards c WHERE c.person_id=p.person_id) ORDER BY person_id LIMIT 1\""));
+    server_ = new onshi::testing::ServeProcess();
+    base_ =
+        server_->Start({"--db", db_, "--now", "2026-11-23T10:00:00+09:00", "--link-every", "0"});
+    ASSERT_EQ(base_.rfind("https://", 0), 0u) << base_;
+    token_ = Login("clinic");
+    osaka_token_ = Login("osaka");
+    ASSERT_FALSE(token_.empty());
+    ASSERT_FALSE(osaka_token_.empty());
+  }
+  static void TearDownTestSuite() {
+    delete server_;
+    server_ = nullptr;
+    fs::remove_all(dir_);
+  }
+
+  static std::string Cert(const std::string& who) {
+    return " --cert " + (dir_ / who / "cert.pem").string() + " --key " +
+           (dir_ / who / "key.pem").string();
+  }
+  static HttpAnswer Curl(const std::string& method, const std::string& path,
+                         const std::string& extra, const std::string& body = "",
+                         const std::string& ctype = "application/json") {
+    std::string data;
+    if (!body.empty() || method == "POST") {
+      const fs::path f = dir_ / "body.bin";
+      std::ofstream(f, std::ios::binary) << body;
+      data = " -H 'Content-Type: " + ctype + "' --data-binary @" + f.string();
+    }
+    return onshi::testing::ParseCurl(Sh("curl -s -i --max-time 30 -X " + method + " --cacert " +
+                                        (dir_ / "clinic/ca.pem").string() + " " + extra + data +
+                                        " '" + base_ + path + "'"));
+  }
+  static std::string Login(const std::string& who) {
+    HttpAnswer a = Curl("POST", "/oqs-api-pro/MSA12020/ILI12020SV01/auth", Cert(who),
+                        Slurp(dir_ / who / "body.json"));
+    if (a.status != 200) return "";
+    return std::string(json::parse(a.body).at("result").at("idToken").as_string());
+  }
+  static std::string Slurp(const fs::path& p) {
+    std::ifstream in(p, std::ios::binary);
+    std::stringstream s;
+    s << in.rdbuf();
+    return s.str();
+  }
+  // How each role presents itself: a facility with its certificate and
+  // token; insurer, window and operator with their certificates; anyone
+  // else with nothing (a person's credential is the card proof in the body).
+  static std::string Credentials(Role r) {
+    switch (r) {
+      case Role::kFacility:
+        return Cert("clinic") + " -H 'Authorization: " + token_ + "'";
+      case Role::kInsurer:
+        return Cert("insurerA");
+      case Role::kMunicipal:
+        return Cert("city");
+      case Role::kAdmin:
+        return Cert("ops");
+      default:
+        return "";
+    }
+  }
+  static std::string Challenge(bool portal, const std::string& token = token_) {
+    HttpAnswer c =
+        portal ? Curl("POST", "/portal/card/challenge", "")
+               : Curl("POST", "/oqs-api-pro/card/challenge", "-H 'Authorization: " + token + "'");
+    EXPECT_EQ(c.status, 200) << c.body;
+    return std::string(json::parse(c.body).at("challenge").as_string());
+  }
+  static std::string Proof(const std::string& card, const std::string& audience,
+                           const std::string& challenge) {
+    return onshi::testing::CardProof(db_ + ".cards/card-" + card + ".card",
+                                     db_ + ".card-issuer.key", "1234", audience, challenge);
+  }
+  // The person's login at the portal: the card's proof, which only the
+  // person (holding the card and knowing its PIN) can make; any other role
+  // has only the challenge to send.
+  static std::string PersonProof(Role r) {
+    const std::string challenge = Challenge(true);
+    if (r == Role::kPerson) return Proof(card_, "portal", challenge);
+    return "\"challenge\":\"" + challenge + "\"";
+  }
+  static std::string SearchBody(const std::string& insurer, const std::string& number,
+                                const std::string& branch, const std::string& birth) {
+    return R"({"XmlMsg":{"MessageHeader":{"QualificationConfirmationDate":"20261123","MedicalInstitutionCode":"1310000011"},"MessageBody":{"QualificationConfirmSearchInfo":{"InsurerNumber":")" +
+           insurer + R"(","InsuredIdentificationNumber":")" + number +
+           R"(","InsuredBranchNumber":")" + branch + R"(","Birthdate":")" + birth +
+           R"(","LimitApplicationCertificateRelatedConsFlg":"1"}}}})";
+  }
+
+  static inline fs::path dir_;
+  static inline std::string db_, base_, token_, osaka_token_, card_, other_card_, person_,
+      fresh_person_;
+  static inline onshi::testing::ServeProcess* server_ = nullptr;
+};
+
+struct Endpoint {
+  std::string method, path;
+  std::set<Role> allowed;
+  // The request body a holder of `role` would send (built fresh for each
+  // request: card challenges are single-use).
+  std::function<std::string(Role)> body = [](Role) { return std::string(); };
+  std::string ctype = "application/json";
+};
+
+TEST_F(AuthzMatrixTest, EveryEndpointByEveryRole) {
+  const std::set<Role> everyone(kRoles.begin(), kRoles.end());
+  const std::string fhir_body =
+      Slurp(fs::path(ONSHI_SOURCE_DIR) / "fuzz/corpus/fhir/valid_jp_core");
+  const std::vector<Endpoint> endpoints = {
+      {"POST",
+       "/oqs-api-pro/MSA12020/ILI12020SV01/auth",
+       {Role::kFacility},
+       [](Role) { return Slurp(dir_ / "clinic/body.json"); }},
+      {"POST",
+       "/oqs-api-pro/MSA01030/ILI01030SV01/search",
+       {Role::kFacility},
+       [](Role) { return SearchBody("06139992", "1001", "00", "19800515"); }},
+      {"POST",
+       "/fhir/CoverageEligibilityRequest/$submit",
+       {Role::kFacility},
+       [&](Role) { return fhir_body; },
+       "application/fhir+json"},
+      {"GET", "/fhir/metadata", everyone},
+      {"GET", "/oqs-api-pro/proof-key", everyone},
+      {"POST", "/oqs-api-pro/card/challenge", {Role::kFacility}},
+      {"POST",
+       "/oqs-api-pro/card/search",
+       {Role::kFacility},
+       [](Role) {
+         return "{" + Proof(card_, "1310000011", Challenge(false)) +
+                R"(,"identityCheck":"pin","qualificationConfirmationDate":"20261123"})";
+       }},
+      {"POST",
+       "/oqs-api-pro/card/register",
+       {Role::kFacility},
+       [](Role) { return "{" + Proof(card_, "1310000011", Challenge(false)) + "}"; }},
+      {"POST", "/portal/card/challenge", everyone},
+      {"POST",
+       "/portal/card/register",
+       {Role::kPerson},
+       [](Role r) { return "{" + PersonProof(r) + R"(,"channel":"portal"})"; }},
+      {"POST",
+       "/portal/card/status",
+       {Role::kPerson},
+       [](Role r) { return "{" + PersonProof(r) + "}"; }},
+      {"POST",
+       "/municipal/v1/cards",
+       {Role::kMunicipal},
+       [](Role) { return R"({"person_id":)" + fresh_person_ + R"(,"pin":"1234"})"; }},
+      {"GET", "/municipal/v1/persons/" + person_, {Role::kMunicipal}},
+      {"POST",
+       "/municipal/v1/cards/" + other_card_ + "/pin-reset",
+       {Role::kMunicipal},
+       [](Role) { return std::string(R"({"pin":"1234"})"); }},
+      {"POST",
+       "/insurer/v1/submissions",
+       {Role::kInsurer},
+       [](Role) { return Slurp(dir_ / "forms.csv"); },
+       "text/csv; charset=utf-8"},
+      {"GET", "/insurer/v1/submissions", {Role::kInsurer}},
+      {"GET", "/insurer/v1/submissions/F000000001", {Role::kInsurer}},
+      {"GET", "/insurer/errors", {Role::kInsurer}},
+      {"GET", "/insurer/errors.csv", {Role::kInsurer}},
+      {"GET", "/healthz", everyone},
+      {"GET", "/metrics", {Role::kAdmin}},
+      {"GET", "/admin/audit/verify", {Role::kAdmin}},
+  };
+  int cells = 0;
+  for (const Endpoint& e : endpoints) {
+    for (Role r : kRoles) {
+      const HttpAnswer a = Curl(e.method, e.path, Credentials(r), e.body(r), e.ctype);
+      const bool refused = a.status == 401 || a.status == 403;
+      const bool allowed = e.allowed.contains(r);
+      EXPECT_EQ(refused, !allowed) << Name(r) << " " << e.method << " " << e.path << " → "
+                                   << a.status << " " << a.body.substr(0, 300);
+      if (allowed) {
+        EXPECT_GE(a.status, 200) << Name(r) << " " << e.path;
+        EXPECT_LT(a.status, 300) << Name(r) << " " << e.path << " " << a.body.substr(0, 300);
+      }
+      ++cells;
+    }
+  }
+  EXPECT_EQ(cells, 22 * 6);
+}
+
+TEST_F(AuthzMatrixTest, CertificatesOfOneRoleNeverOpenAnother) {
+  // Every role certificate comes from the same CA; the OU keeps them apart.
+  for (const std::string who : {"insurerA", "city", "ops"}) {
+    HttpAnswer login = Curl("POST", "/oqs-api-pro/MSA12020/ILI12020SV01/auth", Cert(who),
+                            Slurp(dir_ / "clinic/body.json"));
+    EXPECT_EQ(login.status, 401) << who << " " << login.body;
+  }
+  EXPECT_EQ(Curl("GET", "/insurer/v1/submissions", Cert("clinic")).status, 403);
+  EXPECT_EQ(Curl("GET", "/insurer/v1/submissions", Cert("city")).status, 403);
+  EXPECT_EQ(Curl("GET", "/municipal/v1/persons/" + person_, Cert("insurerA")).status, 403);
+  EXPECT_EQ(Curl("GET", "/admin/audit/verify", Cert("insurerA")).status, 403);
+  EXPECT_EQ(Curl("GET", "/admin/audit/verify", Cert("clinic")).status, 403);
+  // A facility's token opens nothing outside the facility API.
+  EXPECT_EQ(Curl("GET", "/insurer/v1/submissions", "-H 'Authorization: " + token_ + "'").status,
+            401);
+  EXPECT_EQ(Curl("GET", "/metrics", "-H 'Authorization: " + token_ + "'").status, 401);
+}
+
+TEST_F(AuthzMatrixTest, FacilityNeverSeesAMyNumberNorUsesAnotherFacilitysChallenge) {
+  // The forms carry the My Numbers of insurer A's new members; ask for each
+  // member by its keys, by OQS and FHIR, and look for the numbers.
+  const std::string forms = Slurp(dir_ / "forms.csv");
+  std::istringstream lines(forms);
+  std::string header;
+  std::getline(lines, header);
+  std::vector<std::string> cols;
+  std::stringstream hs(header);
+  for (std::string c; std::getline(hs, c, ',');)
+    cols.push_back(Trim(c));
+  auto col = [&](const std::string& name) {
+    for (size_t i = 0; i < cols.size(); ++i)
+      if (cols[i] == name) return i;
+    ADD_FAILURE() << "no column " << name << " in " << header;
+    return size_t{0};
+  };
+  const size_t my_number = col("my_number"), number = col("number"), branch = col("branch"),
+               birth = col("birth_date");
+  int checked = 0;
+  for (std::string line; std::getline(lines, line);) {
+    std::vector<std::string> f;
+    std::stringstream ls(line);
+    for (std::string v; std::getline(ls, v, ',');)
+      f.push_back(Trim(v));
+    if (f.size() < cols.size()) continue;
+    std::string b = f[birth];
+    b.erase(std::remove(b.begin(), b.end(), '-'), b.end());
+    HttpAnswer a =
+        Curl("POST", "/oqs-api-pro/MSA01030/ILI01030SV01/search",
+             "-H 'Authorization: " + token_ + "'", SearchBody("06139992", f[number], f[branch], b));
+    EXPECT_EQ(a.status, 200) << a.body;
+    EXPECT_NE(a.body.find("\"QualificationValidity\":\"1\""), std::string::npos) << a.body;
+    EXPECT_EQ(a.body.find(f[my_number]), std::string::npos) << "My Number in an answer";
+    EXPECT_EQ(a.headers.find(f[my_number]), std::string::npos);
+    ++checked;
+  }
+  EXPECT_EQ(checked, 20);
+  // The card check answers with the person's insurance, not their number.
+  HttpAnswer card =
+      Curl("POST", "/oqs-api-pro/card/search", "-H 'Authorization: " + token_ + "'",
+           "{" + Proof(card_, "1310000011", Challenge(false)) +
+               R"(,"identityCheck":"pin","qualificationConfirmationDate":"20261123"})");
+  EXPECT_EQ(card.status, 200) << card.body;
+  EXPECT_EQ(card.body.find("my_number"), std::string::npos);
+  EXPECT_EQ(card.body.find("MyNumber"), std::string::npos);
+
+  // Osaka cannot redeem a challenge the Tokyo clinic was given, whoever
+  // signed it: challenges are bound to the facility.
+  HttpAnswer stolen =
+      Curl("POST", "/oqs-api-pro/card/search", "-H 'Authorization: " + osaka_token_ + "'",
+           "{" + Proof(card_, "2710000015", Challenge(false, token_)) +
+               R"(,"identityCheck":"pin","qualificationConfirmationDate":"20261123"})");
+  EXPECT_GE(stolen.status, 400) << stolen.body;
+  EXPECT_EQ(stolen.body.find("\"QualificationValidity\""), std::string::npos) << stolen.body;
+  // And a facility's token does not answer for another facility's code.
+  std::string other = SearchBody("06139992", "1001", "00", "19800515");
+  other.replace(other.find("1310000011"), 10, "2710000015");
+  HttpAnswer mismatch = Curl("POST", "/oqs-api-pro/MSA01030/ILI01030SV01/search",
+                             "-H 'Authorization: " + token_ + "'", other);
+  EXPECT_EQ(mismatch.status, 403) << mismatch.body;
+}
+
+TEST_F(AuthzMatrixTest, InsurerSeesOnlyItsOwnMembers) {
+  HttpAnswer own = Curl("GET", "/insurer/v1/submissions/F000000001", Cert("insurerA"));
+  ASSERT_EQ(own.status, 200) << own.body;
+  EXPECT_EQ(Curl("GET", "/insurer/v1/submissions/F000000001", Cert("insurerB")).status, 404);
+  const json::value sub = json::parse(own.body);
+  const std::string keys =
+      "/insurer/v1/members?symbol=" + std::string(sub.at("symbol").as_string()) +
+      "&number=" + std::string(sub.at("number").as_string()) + "&branch=00";
+  EXPECT_EQ(Curl("GET", keys, Cert("insurerA")).status, 200);
+  EXPECT_EQ(Curl("GET", keys, Cert("insurerB")).status, 404);
+  HttpAnswer list = Curl("GET", "/insurer/v1/submissions?limit=1000", Cert("insurerB"));
+  EXPECT_EQ(list.status, 200);
+  EXPECT_EQ(list.body.find("F000000001"), std::string::npos);
+}
+
+TEST_F(AuthzMatrixTest, PersonSeesOnlyTheirOwnData) {
+  HttpAnswer mine =
+      Curl("POST", "/portal/card/status", "", "{" + Proof(card_, "portal", Challenge(true)) + "}");
+  ASSERT_EQ(mine.status, 200) << mine.body;
+  HttpAnswer theirs = Curl("POST", "/portal/card/status", "",
+                           "{" + Proof(other_card_, "portal", Challenge(true)) + "}");
+  ASSERT_EQ(theirs.status, 200) << theirs.body;
+  EXPECT_NE(mine.body, theirs.body);
+  // One card's certificate with the other card's signature: refused.
+  std::string forged = Proof(card_, "portal", Challenge(true));
+  const std::string signed_by_other = Proof(other_card_, "portal", Challenge(true));
+  const std::string sig_key = "\"signature\":\"";
+  forged = forged.substr(0, forged.find(sig_key)) +
+           signed_by_other.substr(signed_by_other.find(sig_key));
+  EXPECT_EQ(Curl("POST", "/portal/card/status", "", "{" + forged + "}").status, 401);
+}
+
+}  // namespace
+
+namespace {
+
+// The audit log's chain catches an edit and a deletion made behind the
+// service's back (the triggers that refuse them dropped first, as someone
+// with the database file could): `onshi audit verify` and the operator's
+// page both name the first bad entry. Runs last in the suite (it breaks
+// the chain of the shared database).
+TEST_F(AuthzMatrixTest, ZzEditedOrDeletedAuditRowIsDetectedByTheCommandAndTheOperatorPage) {
+  int rc = 0;
+  Sh(kBin + " audit verify --db " + db_, &rc);
+  ASSERT_EQ(rc, 0);
+  Sh("sqlite3 " + db_ +
+     " \"DROP TRIGGER audit_log_no_update; UPDATE audit_log SET detail = detail || ' ' WHERE "
+     "seq = 5\"");
+  const std::string out = Sh(kBin + " audit verify --db " + db_, &rc);
+  EXPECT_EQ(rc, 1) << out;
+  EXPECT_NE(out.find("BROKEN at entry 5"), std::string::npos) << out;
+  HttpAnswer page = Curl("GET", "/admin/audit/verify", Cert("ops"));
+  EXPECT_EQ(page.status, 200) << page.body;
+  EXPECT_NE(page.body.find("\"intact\":false"), std::string::npos) << page.body;
+  EXPECT_NE(page.body.find("\"first_bad_seq\":5"), std::string::npos) << page.body;
+  // Put it back, then delete a row instead.
+  Sh("sqlite3 " + db_ + " \"UPDATE audit_log SET detail = rtrim(detail, ' ') WHERE seq = 5\"");
+  Sh(kBin + " audit verify --db " + db_, &rc);
+  ASSERT_EQ(rc, 0);
+  Sh("sqlite3 " + db_ +
+     " \"DROP TRIGGER audit_log_no_delete; DELETE FROM audit_log WHERE seq = 7\"");
+  EXPECT_NE(Sh(kBin + " audit verify --db " + db_, &rc).find("BROKEN at entry 7"),
+            std::string::npos);
+  EXPECT_EQ(rc, 1);
+}
+
+}  // namespace
