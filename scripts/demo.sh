@@ -14,7 +14,7 @@ mkdir -p "$dir"
 # Only what this script made before, never the whole directory.
 rm -rf "$dir"/onshi.db "$dir"/onshi.db-wal "$dir"/onshi.db-shm "$dir"/onshi.db.keys "$dir"/onshi.db.ca "$dir"/clinic \
   "$dir"/insurer "$dir"/forms.csv "$dir"/import-errors.csv "$dir"/onshi.db.jpki "$dir"/onshi.db.cards \
-  "$dir"/onshi.db.card-issuer.key "$dir"/window
+  "$dir"/onshi.db.card-issuer.key "$dir"/window "$dir"/ops
 echo "== creating $dir/onshi.db: $members synthetic members as of $today"
 "$onshi" populate --db "$dir/onshi.db" --members "$members" --seed 1 --today "$today" --scenarios --quiet \
   | tee "$dir/scenarios.txt"
@@ -29,6 +29,7 @@ echo "== the insurer オンシ健康保険組合 (06139992) submits 200 資格�
 echo
 echo "== the municipal window issues two My Number cards (JPKI certificates, PINs below)"
 "$onshi" municipal add --db "$dir/onshi.db" --code 131016 --name "千代田区" --out "$dir/window" >/dev/null
+"$onshi" admin add --db "$dir/onshi.db" --name ops --out "$dir/ops" >/dev/null
 # People insured today, once, without a card yet.
 people=$(sqlite3 "$dir/onshi.db" "SELECT m.person_id FROM members m WHERE linkage='linked' AND lost IS NULL
   AND NOT EXISTS (SELECT 1 FROM cards c WHERE c.person_id = m.person_id)
@@ -44,9 +45,10 @@ base="https://127.0.0.1:$port"
 cat <<MSG
 
 == onshi is starting on $base/   (stop with Ctrl-C)
-   health and metrics:
+   health, and for operators (their certificate) the metrics and the audit chain check:
      curl --cacert $dir/clinic/ca.pem $base/healthz
-     curl --cacert $dir/clinic/ca.pem $base/metrics
+     curl --cacert $dir/clinic/ca.pem --cert $dir/ops/cert.pem --key $dir/ops/key.pem $base/metrics
+     curl --cacert $dir/clinic/ca.pem --cert $dir/ops/cert.pem --key $dir/ops/key.pem $base/admin/audit/verify
    log in as the demo clinic (client certificate + body.json), keep the idToken:
      TOKEN=\$(curl -s --cacert $dir/clinic/ca.pem --cert $dir/clinic/cert.pem --key $dir/clinic/key.pem \\
        --data-binary @$dir/clinic/body.json $base/oqs-api-pro/MSA12020/ILI12020SV01/auth \\
