@@ -76,19 +76,24 @@ std::unique_ptr<Store> OpenStore(const std::string& location, const std::string&
   return sqlite::OpenSqliteStore(path, MyNumberVault::FromKeyFile(key_file), migrate);
 }
 
-std::vector<Qualification> LoadForCardQuery(Store& store, const InsuranceCardQuery& query) {
-  // Every qualification of every person matching the keys: the decision
-  // needs a newer qualification under other keys (another insurer) to tell
-  // 無効 from 無効（新しい資格あり）.
+std::vector<Qualification> Store::QualificationsForCardKeys(std::string_view insurer_number,
+                                                            std::string_view number,
+                                                            Date birth_date) {
   std::vector<Qualification> out;
-  store.InReadSnapshot([&] {
-    for (int64_t p :
-         store.FindPersonsByCardKeys(query.insurer_number, query.number, query.birth_date)) {
-      for (Qualification& q : store.QualificationsOfPerson(p))
+  InReadSnapshot([&] {
+    for (int64_t p : FindPersonsByCardKeys(insurer_number, number, birth_date)) {
+      for (Qualification& q : QualificationsOfPerson(p))
         out.push_back(std::move(q));
     }
   });
   return out;
+}
+
+std::vector<Qualification> LoadForCardQuery(Store& store, const InsuranceCardQuery& query) {
+  // Every qualification of every person matching the keys: the decision
+  // needs a newer qualification under other keys (another insurer) to tell
+  // 無効 from 無効（新しい資格あり）.
+  return store.QualificationsForCardKeys(query.insurer_number, query.number, query.birth_date);
 }
 
 std::string AuditEntryHash(const AuditEntry& e) {

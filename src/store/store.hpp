@@ -91,6 +91,13 @@ class Store {
   virtual std::vector<int64_t> FindPersonsByCardKeys(std::string_view insurer_number,
                                                      std::string_view number, Date birth_date) = 0;
   virtual std::vector<Qualification> QualificationsOfPerson(int64_t person_id) = 0;
+  // Every qualification of every person holding one under these keys, by
+  // person then acquisition, from one snapshot: what an eligibility check
+  // reads. The default composes the two calls above in InReadSnapshot; a
+  // backend whose every statement is a network round trip does it in one.
+  virtual std::vector<Qualification> QualificationsForCardKeys(std::string_view insurer_number,
+                                                               std::string_view number,
+                                                               Date birth_date);
 
   // The member under exactly these keys (記号・番号・枝番 are unique within an
   // insurer), if any.

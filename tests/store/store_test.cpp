@@ -342,6 +342,59 @@ TEST_P(StoreTest, CardQueryLoadsThePersonsOtherQualifications) {
   }
 }
 
+TEST_P(StoreTest, CardKeyReadEqualsThePersonByPersonReadWithEveryChild) {
+  // QualificationsForCardKeys (one statement on PostgreSQL) returns exactly
+  // what FindPersonsByCardKeys + QualificationsOfPerson return, children
+  // included, for two persons sharing the keys (複数該当).
+  AddInsurers();
+  store_->PutInsurer({"01130012", "全国健康保険協会東京支部", "協会けんぽ", 2, true, 5});
+  std::vector<int64_t> persons;
+  for (const char* mn : {"621498320257", "123456789018"}) {
+    const int64_t p = store_->AddPerson(Person(), Mn(mn));
+    persons.push_back(p);
+    Qualification q =
+        Member(p, "06139992", "777", persons.size() == 1 ? "00" : "01", D(2020, 4, 1));
+    q.limits.push_back({1, "A01", D(2024, 8, 1), D(2024, 8, 1), D(2025, 7, 31), std::nullopt});
+    q.limits.push_back({2, "B02", D(2025, 8, 1), D(2025, 8, 1), D(2026, 7, 31), D(2025, 9, 1)});
+    q.diseases.push_back({1, D(2021, 1, 1), D(2021, 1, 1), D(2026, 1, 1), 10000});
+    q.attributes.push_back(
+        {D(2023, 1, 1), "改姓　花子", "カイセイ　ハナコ", "試験　一郎", "100-0003", "中央区"});
+    store_->AddQualification(q);
+    store_->AddQualification(Member(p, "01130012", mn, "00", D(2019, 4, 1)));
+  }
+  const auto one = store_->QualificationsForCardKeys("06139992", "777", D(1980, 5, 15));
+  std::vector<Qualification> composed;
+  for (int64_t p : store_->FindPersonsByCardKeys("06139992", "777", D(1980, 5, 15))) {
+    for (Qualification& q : store_->QualificationsOfPerson(p))
+      composed.push_back(std::move(q));
+  }
+  ASSERT_EQ(one.size(), 4u);
+  ASSERT_EQ(one.size(), composed.size());
+  for (size_t i = 0; i < one.size(); ++i) {
+    EXPECT_EQ(one[i].member_id, composed[i].member_id) << i;
+    EXPECT_EQ(one[i].person_id, composed[i].person_id) << i;
+    EXPECT_EQ(one[i].insurer_name, composed[i].insurer_name) << i;
+    EXPECT_EQ(one[i].acquired, composed[i].acquired) << i;
+    EXPECT_EQ(one[i].limits.size(), composed[i].limits.size()) << i;
+    EXPECT_EQ(one[i].diseases.size(), composed[i].diseases.size()) << i;
+    ASSERT_EQ(one[i].attributes.size(), composed[i].attributes.size()) << i;
+    for (size_t k = 0; k < one[i].limits.size(); ++k) {
+      EXPECT_EQ(one[i].limits[k].category_flag, composed[i].limits[k].category_flag);
+      EXPECT_EQ(one[i].limits[k].long_term_date, composed[i].limits[k].long_term_date);
+    }
+    for (size_t k = 0; k < one[i].attributes.size(); ++k) {
+      EXPECT_EQ(one[i].attributes[k].effective_from, composed[i].attributes[k].effective_from);
+      EXPECT_EQ(one[i].attributes[k].name, composed[i].attributes[k].name);
+    }
+  }
+  EXPECT_EQ(one[0].person_id, persons[0]);
+  EXPECT_EQ(one[0].insurer_number, "01130012");  // acquired 2019, before the 2020 one
+  EXPECT_EQ(one[1].limits.size(), 2u);
+  EXPECT_EQ(one[1].diseases.size(), 1u);
+  EXPECT_EQ(one[1].attributes.size(), 2u);
+  EXPECT_TRUE(store_->QualificationsForCardKeys("06139992", "777", D(1980, 5, 16)).empty());
+}
+
 TEST_P(StoreTest, CardsAreFoundByCertificateSerial) {
   const int64_t p = store_->AddPerson(Person(), Mn("621498320257"));
   CardRecord c;

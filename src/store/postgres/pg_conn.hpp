@@ -75,20 +75,23 @@ class Result {
 };
 
 // One row of a Result, so readers can say row.Int(3) as with SQLite.
+// `first` shifts the columns: Row(r, i, 4).Int(0) is column 4, for results
+// that carry several record shapes side by side.
 class Row {
  public:
-  Row(const Result& r, int row) : r_(r), row_(row) {}
-  bool IsNull(int c) const { return r_.IsNull(row_, c); }
-  int64_t Int(int c) const { return r_.Int(row_, c); }
-  bool Bool(int c) const { return r_.Bool(row_, c); }
-  std::string Text(int c) const { return r_.Text(row_, c); }
-  std::string Bytes(int c) const { return r_.Bytes(row_, c); }
-  Date DateAt(int c) const { return r_.DateAt(row_, c); }
-  std::optional<Date> OptDate(int c) const { return r_.OptDate(row_, c); }
+  Row(const Result& r, int row, int first = 0) : r_(r), row_(row), first_(first) {}
+  bool IsNull(int c) const { return r_.IsNull(row_, first_ + c); }
+  int64_t Int(int c) const { return r_.Int(row_, first_ + c); }
+  bool Bool(int c) const { return r_.Bool(row_, first_ + c); }
+  std::string Text(int c) const { return r_.Text(row_, first_ + c); }
+  std::string Bytes(int c) const { return r_.Bytes(row_, first_ + c); }
+  Date DateAt(int c) const { return r_.DateAt(row_, first_ + c); }
+  std::optional<Date> OptDate(int c) const { return r_.OptDate(row_, first_ + c); }
 
  private:
   const Result& r_;
   int row_;
+  int first_;
 };
 
 class Conn {

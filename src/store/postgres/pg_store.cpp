@@ -1,6 +1,7 @@
 #include "store/postgres/pg_store.hpp"
 
 #include <optional>
+#include <unordered_map>
 #include <utility>
 
 #include "store/postgres/pg_conn.hpp"
@@ -717,37 +718,119 @@ class PgStore final : public Store {
   // in three queries (member_id = ANY of the ids), however many there are.
   std::vector<Qualification> ReadMembers(const Result& r) {
     std::vector<Qualification> out;
-    for (int i = 0; i < r.rows(); ++i) {
-      Row s(r, i);
-      Qualification q;
-      q.member_id = s.Int(0);
-      q.person_id = s.Int(1);
-      q.insurer_number = s.Text(2);
-      q.symbol = s.Text(3);
-      q.number = s.Text(4);
-      q.branch = s.Text(5);
-      q.personal_family = static_cast<PersonalFamily>(s.Int(6));
-      q.card_classification = static_cast<CardClassification>(s.Int(7));
-      q.birth_date = s.DateAt(8);
-      q.sex = static_cast<Sex>(s.Int(9));
-      q.acquired = s.DateAt(10);
-      q.lost = s.OptDate(11);
-      if (!s.IsNull(12)) q.loss_reason = ParseLossReasonCode(s.Text(12));
-      q.copay_percent = static_cast<int>(s.Int(13));
-      if (!s.IsNull(14)) {
-        q.elderly =
-            ElderlyRecipient{s.DateAt(14), s.DateAt(15), s.DateAt(16), static_cast<int>(s.Int(17))};
-      }
-      auto linkage = ParseLinkageStateName(s.Text(18));
-      if (!linkage) throw StoreError("stored linkage state is unknown: " + s.Text(18));
-      q.linkage = *linkage;
-      q.submitted_on = s.DateAt(19);
-      q.linked_on = s.OptDate(20);
-      q.registration_error = s.Text(21);
-      q.insurer_name = s.Text(22);
-      out.push_back(std::move(q));
-    }
+    for (int i = 0; i < r.rows(); ++i)
+      out.push_back(MemberFrom(Row(r, i)));
     if (!out.empty()) ReadChildren(out);
+    return out;
+  }
+
+  // kMemberColumns, in their order.
+  static Qualification MemberFrom(const Row& s) {
+    Qualification q;
+    q.member_id = s.Int(0);
+    q.person_id = s.Int(1);
+    q.insurer_number = s.Text(2);
+    q.symbol = s.Text(3);
+    q.number = s.Text(4);
+    q.branch = s.Text(5);
+    q.personal_family = static_cast<PersonalFamily>(s.Int(6));
+    q.card_classification = static_cast<CardClassification>(s.Int(7));
+    q.birth_date = s.DateAt(8);
+    q.sex = static_cast<Sex>(s.Int(9));
+    q.acquired = s.DateAt(10);
+    q.lost = s.OptDate(11);
+    if (!s.IsNull(12)) q.loss_reason = ParseLossReasonCode(s.Text(12));
+    q.copay_percent = static_cast<int>(s.Int(13));
+    if (!s.IsNull(14)) {
+      q.elderly =
+          ElderlyRecipient{s.DateAt(14), s.DateAt(15), s.DateAt(16), static_cast<int>(s.Int(17))};
+    }
+    auto linkage = ParseLinkageStateName(s.Text(18));
+    if (!linkage) throw StoreError("stored linkage state is unknown: " + s.Text(18));
+    q.linkage = *linkage;
+    q.submitted_on = s.DateAt(19);
+    q.linked_on = s.OptDate(20);
+    q.registration_error = s.Text(21);
+    q.insurer_name = s.Text(22);
+    return q;
+  }
+  // The child rows, each after its member_id (column 0).
+  static MemberAttributes AttributesFrom(const Row& s) {
+    return {s.DateAt(1), s.Text(2), s.Text(3), s.Text(4), s.Text(5), s.Text(6)};
+  }
+  static LimitCertificate LimitFrom(const Row& s) {
+    return {
+        static_cast<int>(s.Int(1)), s.Text(2), s.DateAt(3), s.DateAt(4), s.DateAt(5), s.OptDate(6)};
+  }
+  static SpecificDisease DiseaseFrom(const Row& s) {
+    return {static_cast<int>(s.Int(1)), s.DateAt(2), s.DateAt(3), s.DateAt(4),
+            static_cast<int>(s.Int(5))};
+  }
+
+  // One statement, so one snapshot and one round trip instead of seven
+  // (BEGIN, the persons, their members, three child tables, COMMIT): the
+  // four record shapes come back as one result, every value as text, each
+  // row tagged with its kind and sorted by (kind, a, b, c).
+  std::vector<Qualification> QualificationsForCardKeys(std::string_view insurer,
+                                                       std::string_view number,
+                                                       Date birth) override {
+    static const std::string sql = [] {
+      auto pad = [](int n) {
+        std::string s;
+        for (int i = 0; i < n; ++i)
+          s += ", NULL";
+        return s;
+      };
+      return std::string(
+                 "WITH p AS (SELECT DISTINCT person_id FROM members WHERE insurer_number = $1 "
+                 "AND number = $2 AND birth_date = $3), "
+                 "m AS (SELECT ") +
+             kMemberColumns + kMemberFrom +
+             " WHERE m.person_id IN (SELECT person_id FROM p)) "
+             "SELECT 0 AS kind, person_id AS a, acquired AS b, member_id AS c, member_id::text, "
+             "person_id::text, insurer_number, symbol, number, branch, personal_family::text, "
+             "card_classification::text, birth_date::text, sex::text, acquired::text, "
+             "lost::text, loss_reason, copay_percent::text, elderly_certificate_date::text, "
+             "elderly_valid_from::text, elderly_valid_until::text, "
+             "elderly_copay_percent::text, linkage, submitted_on::text, linked_on::text, "
+             "registration_error, \"coalesce\" FROM m "
+             "UNION ALL SELECT 1, member_id, effective_from, 0, member_id::text, "
+             "effective_from::text, name, name_kana, insured_name, postcode, address" +
+             pad(16) +
+             " FROM member_attributes WHERE member_id IN (SELECT member_id FROM m) "
+             "UNION ALL SELECT 2, member_id, valid_from, 0, member_id::text, "
+             "classification::text, category_flag, certificate_date::text, valid_from::text, "
+             "valid_until::text, long_term_date::text" +
+             pad(16) +
+             " FROM member_limits WHERE member_id IN (SELECT member_id FROM m) "
+             "UNION ALL SELECT 3, member_id, valid_from, 0, member_id::text, category::text, "
+             "certificate_date::text, valid_from::text, valid_until::text, "
+             "self_pay_yen::text" +
+             pad(17) +
+             " FROM member_diseases WHERE member_id IN (SELECT member_id FROM m) "
+             "ORDER BY 1, 2, 3, 4";
+    }();
+    if (depth_ > 0) return Store::QualificationsForCardKeys(insurer, number, birth);
+    Result r = conn_.Run("qualifications_for_card_keys", sql,
+                         Params().Add(insurer).Add(number).Add(birth));
+    std::vector<Qualification> out;
+    std::unordered_map<int64_t, size_t> at;  // member_id → index in out
+    constexpr int kData = 4;                 // first column after kind and the sort keys
+    for (int i = 0; i < r.rows(); ++i) {
+      const Row s(r, i, kData);
+      const int64_t kind = r.Int(i, 0);
+      if (kind == 0) {
+        at[s.Int(0)] = out.size();
+        out.push_back(MemberFrom(s));
+        continue;
+      }
+      const auto it = at.find(s.Int(0));
+      if (it == at.end()) continue;
+      Qualification& q = out[it->second];
+      if (kind == 1) q.attributes.push_back(AttributesFrom(s));
+      if (kind == 2) q.limits.push_back(LimitFrom(s));
+      if (kind == 3) q.diseases.push_back(DiseaseFrom(s));
+    }
     return out;
   }
 
@@ -771,10 +854,7 @@ class PgStore final : public Store {
                          Params().Add(ids));
     for (int i = 0; i < a.rows(); ++i) {
       Row s(a, i);
-      if (Qualification* q = find(s.Int(0))) {
-        q->attributes.push_back(
-            {s.DateAt(1), s.Text(2), s.Text(3), s.Text(4), s.Text(5), s.Text(6)});
-      }
+      if (Qualification* q = find(s.Int(0))) q->attributes.push_back(AttributesFrom(s));
     }
     Result l = conn_.Run("limits_of_members",
                          "SELECT member_id, classification, category_flag, certificate_date, "
@@ -783,10 +863,7 @@ class PgStore final : public Store {
                          Params().Add(ids));
     for (int i = 0; i < l.rows(); ++i) {
       Row s(l, i);
-      if (Qualification* q = find(s.Int(0))) {
-        q->limits.push_back({static_cast<int>(s.Int(1)), s.Text(2), s.DateAt(3), s.DateAt(4),
-                             s.DateAt(5), s.OptDate(6)});
-      }
+      if (Qualification* q = find(s.Int(0))) q->limits.push_back(LimitFrom(s));
     }
     Result d = conn_.Run("diseases_of_members",
                          "SELECT member_id, category, certificate_date, valid_from, valid_until, "
@@ -795,10 +872,7 @@ class PgStore final : public Store {
                          Params().Add(ids));
     for (int i = 0; i < d.rows(); ++i) {
       Row s(d, i);
-      if (Qualification* q = find(s.Int(0))) {
-        q->diseases.push_back({static_cast<int>(s.Int(1)), s.DateAt(2), s.DateAt(3), s.DateAt(4),
-                               static_cast<int>(s.Int(5))});
-      }
+      if (Qualification* q = find(s.Int(0))) q->diseases.push_back(DiseaseFrom(s));
     }
   }
 
