@@ -54,7 +54,16 @@ int ServeCommand(const std::vector<std::string>& argv) {
   // Fail before listening if the database, the CA or the keys are unusable.
   // --replica: a streaming replica of --db that eligibility reads go to.
   service::StorePool stores(db, key_file, args.Get("replica", ""));
-  stores.ForThisThread();
+  try {
+    stores.ForThisThread();
+  } catch (const store::StoreUnavailable& e) {
+    // With a replica, a server may start while the primary is down: it
+    // answers checks from the replica until the primary is back.
+    if (stores.replica().empty()) throw;
+    stores.ReplicaForThisThread().SchemaVersion();
+    std::cerr << "onshi: the primary database does not answer (" << e.what()
+              << "); starting read-only on the replica" << std::endl;
+  }
   auto ca = auth::FacilityCa::LoadOrCreate(ca_dir, now);
   if (!ca.ok()) throw std::runtime_error(ca.error().ToString());
   if (auto crl = ca->RefreshCrl(now); !crl.ok()) throw std::runtime_error(crl.error().ToString());
@@ -70,7 +79,7 @@ int ServeCommand(const std::vector<std::string>& argv) {
   // server claims its own slot, so several servers may share the directory.
   const std::string spool_dir = args.Get("audit-spool", ca_dir + "/audit-spool");
   service::AuditWriter audit(
-      stores.OpenOwned(), std::chrono::milliseconds(10), 100000,
+      [&stores] { return stores.OpenOwned(); }, std::chrono::milliseconds(10), 100000,
       service::AuditSpool::Claim(spool_dir),
       &metrics.GetGauge("onshi_audit_spooled_entries",
                         "Audit entries held in the local spool until the database takes them."));
@@ -91,7 +100,8 @@ int ServeCommand(const std::vector<std::string>& argv) {
   if (link_every < 0) throw std::invalid_argument("--link-every must be >= 0 seconds");
   std::unique_ptr<service::LinkerThread> linker;
   if (link_every > 0) {
-    linker = std::make_unique<service::LinkerThread>(stores.OpenOwned(), *clock, metrics,
+    linker = std::make_unique<service::LinkerThread>([&stores] { return stores.OpenOwned(); },
+                                                     *clock, metrics,
                                                      std::chrono::seconds(link_every));
   }
 

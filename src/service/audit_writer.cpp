@@ -5,10 +5,11 @@
 
 namespace onshi::service {
 
-AuditWriter::AuditWriter(std::unique_ptr<store::Store> store, std::chrono::milliseconds interval,
-                         size_t max_queue, std::unique_ptr<AuditSpool> spool,
-                         http::Gauge* spooled_gauge)
-    : store_(std::move(store)),
+AuditWriter::AuditWriter(Opener open, std::unique_ptr<store::Store> store,
+                         std::chrono::milliseconds interval, size_t max_queue,
+                         std::unique_ptr<AuditSpool> spool, http::Gauge* spooled_gauge)
+    : open_(std::move(open)),
+      store_(std::move(store)),
       interval_(interval),
       max_queue_(max_queue),
       spool_(std::move(spool)),
@@ -119,6 +120,8 @@ bool AuditWriter::DrainSpool() {
 
 bool AuditWriter::WriteToDatabase(const std::vector<store::AuditEntry>& batch) {
   try {
+    if (!store_ && open_) store_ = open_();
+    if (!store_) throw store::StoreUnavailable("no database connection");
     store_->InTransaction([&] {
       for (const store::AuditEntry& e : batch)
         store_->AppendAudit(e);

@@ -19,6 +19,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <deque>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <thread>
@@ -31,13 +32,31 @@ namespace onshi::service {
 
 class AuditWriter {
  public:
+  // Opens the database connection with `open` when it first writes, and
+  // again after a failed open: a server may start while the database is
+  // down (read-only mode) and its entries wait in the spool meanwhile.
+  using Opener = std::function<std::unique_ptr<store::Store>()>;
+
   AuditWriter(std::unique_ptr<store::Store> store,
               std::chrono::milliseconds flush_interval = std::chrono::milliseconds(10),
               size_t max_queue = 100000, std::unique_ptr<AuditSpool> spool = nullptr,
-              http::Gauge* spooled_gauge = nullptr);
+              http::Gauge* spooled_gauge = nullptr)
+      : AuditWriter(Opener(), std::move(store), flush_interval, max_queue, std::move(spool),
+                    spooled_gauge) {}
+  AuditWriter(Opener open, std::chrono::milliseconds flush_interval, size_t max_queue,
+              std::unique_ptr<AuditSpool> spool, http::Gauge* spooled_gauge)
+      : AuditWriter(std::move(open), nullptr, flush_interval, max_queue, std::move(spool),
+                    spooled_gauge) {}
   ~AuditWriter();  // flushes everything queued
   AuditWriter(const AuditWriter&) = delete;
   AuditWriter& operator=(const AuditWriter&) = delete;
+
+ private:
+  AuditWriter(Opener open, std::unique_ptr<store::Store> store,
+              std::chrono::milliseconds flush_interval,
+              size_t max_queue, std::unique_ptr<AuditSpool> spool, http::Gauge* spooled_gauge);
+
+ public:
 
   void Append(store::AuditEntry entry);
   // Blocks until everything appended before the call is committed.
@@ -54,6 +73,7 @@ class AuditWriter {
   bool DrainSpool();
   bool WriteToDatabase(const std::vector<store::AuditEntry>& batch);
 
+  Opener open_;
   std::unique_ptr<store::Store> store_;
   const std::chrono::milliseconds interval_;
   const size_t max_queue_;

@@ -6,9 +6,10 @@
 
 namespace onshi::service {
 
-LinkerThread::LinkerThread(std::unique_ptr<store::Store> store, const Clock& clock,
-                           http::Metrics& metrics, std::chrono::seconds interval)
-    : store_(std::move(store)),
+LinkerThread::LinkerThread(std::function<std::unique_ptr<store::Store>()> open,
+                           const Clock& clock, http::Metrics& metrics,
+                           std::chrono::seconds interval)
+    : open_(std::move(open)),
       clock_(clock),
       linked_(metrics.GetCounter("onshi_linker_linked_total",
                                  "Submissions linked by the intermediate server.")),
@@ -36,6 +37,7 @@ void LinkerThread::RunOnce() {
   // Follow-up documents walk two months of joiners: once a day is enough.
   o.issue_follow_up_documents = !follow_up_done_on_ || *follow_up_done_on_ != o.today;
   try {
+    if (!store_) store_ = open_();
     const intermediate::LinkReport r = intermediate::RunLinker(*store_, o);
     linked_.Add(static_cast<uint64_t>(r.linked));
     failed_.Add(static_cast<uint64_t>(r.failed));

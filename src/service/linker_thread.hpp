@@ -10,6 +10,7 @@
 
 #include <chrono>
 #include <condition_variable>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -23,8 +24,11 @@ namespace onshi::service {
 
 class LinkerThread {
  public:
-  LinkerThread(std::unique_ptr<store::Store> store, const Clock& clock, http::Metrics& metrics,
-               std::chrono::seconds interval);
+  // `open` makes the linker's database connection, at its first round and
+  // again after a round failed to open one (the server may start while the
+  // primary is down).
+  LinkerThread(std::function<std::unique_ptr<store::Store>()> open, const Clock& clock,
+               http::Metrics& metrics, std::chrono::seconds interval);
   ~LinkerThread();
   LinkerThread(const LinkerThread&) = delete;
   LinkerThread& operator=(const LinkerThread&) = delete;
@@ -33,6 +37,7 @@ class LinkerThread {
   void Run();
   void RunOnce();
 
+  std::function<std::unique_ptr<store::Store>()> open_;
   std::unique_ptr<store::Store> store_;
   const Clock& clock_;
   http::Counter& linked_;

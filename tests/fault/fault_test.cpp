@@ -274,6 +274,15 @@ TEST_F(FaultTest, PrimaryStoppedChecksAnsweredFromReplicaWritesRefusedThenAccept
   // Checks (and a fresh login) are answered from the replica.
   const std::string token2 = Login(base);
   EXPECT_FALSE(token2.empty());
+  // A server started during the outage comes up read-only and answers too.
+  ServeProcess late;
+  const std::string late_base =
+      late.Start({"--db", primary, "--replica", replica, "--now", "2026-11-23T10:00:00+09:00",
+                  "--link-every", "1", "--probe-every-ms", "100"});
+  ASSERT_EQ(late_base.rfind("https://", 0), 0u) << late_base << Err();
+  EXPECT_EQ(Health(late_base).at("mode").as_string(), "read-only");
+  EXPECT_EQ(Validity(Search(late_base, token2)), "1");
+  ++answered;
   for (int i = 0; i < 20; ++i, ++answered) {
     HttpAnswer a = Search(base, token2);
     ASSERT_EQ(a.status, 200) << a.body;
@@ -300,10 +309,15 @@ TEST_F(FaultTest, PrimaryStoppedChecksAnsweredFromReplicaWritesRefusedThenAccept
   }
   ASSERT_EQ(accepted.status, 200) << accepted.body;
   EXPECT_EQ(json::parse(accepted.body).at("queued").as_int64(), 20) << accepted.body;
-  for (int i = 0; i < 50 && Health(base).at("audit_spooled").as_int64() > 0; ++i)
+  for (int i = 0; i < 50 && Health(base).at("audit_spooled").as_int64() +
+                                    Health(late_base).at("audit_spooled").as_int64() >
+                                0;
+       ++i)
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
   EXPECT_EQ(Health(base).at("audit_spooled").as_int64(), 0);
+  EXPECT_EQ(Health(late_base).at("audit_spooled").as_int64(), 0);
   EXPECT_EQ(server.Stop(), 0);
+  EXPECT_EQ(late.Stop(), 0);
 
   // Every check is in the one audit chain, including those of the outage.
   const auto searches = PgCluster::Query(
