@@ -69,6 +69,39 @@ void ParseLines(const std::string& text, std::vector<store::AuditEntry>* out) {
   }
 }
 
+std::string EntryLine(const store::AuditEntry& e) {
+  json::object o;
+  o["at"] = e.at;
+  o["actor"] = e.actor;
+  o["action"] = e.action;
+  o["person_id"] = e.person_id;
+  o["detail"] = e.detail;
+  std::string line = json::serialize(o);
+  line += '\n';
+  return line;
+}
+
+void WriteAll(int fd, const std::string& text, const std::string& path) {
+  size_t done = 0;
+  while (done < text.size()) {
+    const ssize_t n = ::write(fd, text.data() + done, text.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) throw std::runtime_error(Errno("cannot write audit spool", path));
+    done += static_cast<size_t>(n);
+  }
+}
+
+std::string JournalPath(const std::string& slot_path, int i) {
+  return slot_path + ".journal-" + std::to_string(i);
+}
+
+// A journal's entries without its torn last line, if any.
+std::string CompleteLines(std::string text) {
+  const size_t end = text.rfind('\n');
+  text.resize(end == std::string::npos ? 0 : end + 1);
+  return text;
+}
+
 size_t CountLines(const std::string& text) {
   size_t n = 0;
   for (char c : text)
@@ -88,6 +121,7 @@ std::unique_ptr<AuditSpool> AuditSpool::Claim(const std::string& dir) {
     const std::string path = dir + "/slot-" + std::to_string(i) + ".jsonl";
     const int fd = OpenLocked(path);
     if (fd < 0) continue;  // another live server's
+    spool->RecoverJournals(fd, path);
     if (spool->fd_ < 0) {
       spool->fd_ = fd;
       spool->path_ = path;
@@ -100,34 +134,73 @@ std::unique_ptr<AuditSpool> AuditSpool::Claim(const std::string& dir) {
     }
   }
   if (spool->fd_ < 0) throw std::runtime_error("every audit spool slot in " + dir + " is taken");
+  for (int i = 0; i < 2; ++i) {
+    const std::string jp = JournalPath(spool->path_, i);
+    spool->journal_fd_[i] = ::open(jp.c_str(), O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+    if (spool->journal_fd_[i] < 0) throw std::runtime_error(Errno("cannot open audit journal", jp));
+  }
   return spool;
 }
 
 AuditSpool::~AuditSpool() {
   for (const Slot& s : adopted_)
     ::close(s.fd);
+  for (int fd : journal_fd_)
+    if (fd >= 0) ::close(fd);
   if (fd_ >= 0) ::close(fd_);
+}
+
+size_t AuditSpool::RecoverJournals(int fd, const std::string& path) {
+  // Which journal is older is not recorded; entries carry their time, so
+  // the one whose first entry is earlier goes first.
+  std::string text[2];
+  for (int i = 0; i < 2; ++i) {
+    const std::string jp = JournalPath(path, i);
+    const int j = ::open(jp.c_str(), O_RDONLY | O_CLOEXEC);
+    if (j < 0) continue;
+    text[i] = CompleteLines(ReadFd(j));
+    ::close(j);
+  }
+  if (text[0].empty() && text[1].empty()) return 0;
+  auto first_at = [](const std::string& t) {
+    std::vector<store::AuditEntry> one;
+    ParseLines(t.substr(0, t.find('\n') + 1), &one);
+    return one.empty() ? std::string() : one[0].at;
+  };
+  const bool swap = !text[0].empty() && !text[1].empty() && first_at(text[1]) < first_at(text[0]);
+  const std::string all = swap ? text[1] + text[0] : text[0] + text[1];
+  WriteAll(fd, all, path);
+  if (::fdatasync(fd) != 0) throw std::runtime_error(Errno("cannot sync audit spool", path));
+  for (int i = 0; i < 2; ++i) {
+    const std::string jp = JournalPath(path, i);
+    if (::truncate(jp.c_str(), 0) != 0 && errno != ENOENT) {
+      throw std::runtime_error(Errno("cannot empty audit journal", jp));
+    }
+  }
+  return CountLines(all);
+}
+
+void AuditSpool::Journal(const store::AuditEntry& entry) {
+  WriteAll(journal_fd_[active_journal_], EntryLine(entry), JournalPath(path_, active_journal_));
+}
+
+int AuditSpool::SwapJournal() {
+  const int filled = active_journal_;
+  active_journal_ = 1 - active_journal_;
+  return filled;
+}
+
+void AuditSpool::ForgetJournal(int index) {
+  if (::ftruncate(journal_fd_[index], 0) != 0) {
+    throw std::runtime_error(Errno("cannot empty audit journal", JournalPath(path_, index)));
+  }
 }
 
 void AuditSpool::Append(const std::vector<store::AuditEntry>& entries) {
   std::string text;
-  for (const store::AuditEntry& e : entries) {
-    json::object o;
-    o["at"] = e.at;
-    o["actor"] = e.actor;
-    o["action"] = e.action;
-    o["person_id"] = e.person_id;
-    o["detail"] = e.detail;
-    text += json::serialize(o);
-    text += '\n';
-  }
-  size_t done = 0;
-  while (done < text.size()) {
-    const ssize_t n = ::write(fd_, text.data() + done, text.size() - done);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) throw std::runtime_error(Errno("cannot write audit spool", path_));
-    done += static_cast<size_t>(n);
-  }
+  for (const store::AuditEntry& e : entries)
+    text += EntryLine(e);
+  WriteAll(fd_, text, path_);
   if (::fdatasync(fd_) != 0) throw std::runtime_error(Errno("cannot sync audit spool", path_));
   pending_ += entries.size();
 }

@@ -12,9 +12,17 @@
 // free slot and adopts every other unclaimed, non-empty slot: a dead
 // server's entries are replayed by whichever server starts next.
 //
+// The slot also keeps a journal, so that a kill -9 loses no audit entry of
+// an answered check: AuditWriter writes each entry to the journal before the
+// answer goes out (one write(2), no fsync: the page cache survives the
+// process), and forgets a journal once its batch is in the database or the
+// spool. Two journal files alternate: the writer thread swaps them when it
+// takes a batch, so the one it forgets holds exactly that batch. At Claim,
+// whatever a dead process left in its journals moves into its spool.
+//
 // Replay is at-least-once: a crash between the database commit and the
-// truncation of the spool writes those entries again on the next start
-// (each still carries its original time and actor).
+// truncation of the spool or journal writes those entries again on the next
+// start (each still carries its original time and actor).
 #ifndef ONSHI_SERVICE_AUDIT_SPOOL_HPP_
 #define ONSHI_SERVICE_AUDIT_SPOOL_HPP_
 
@@ -43,6 +51,15 @@ class AuditSpool {
   std::vector<store::AuditEntry> ReadAll() const;
   // Empties this server's slot and releases the adopted ones.
   void Clear();
+
+  // Journals `entry` in the active journal (no fsync); throws
+  // std::runtime_error on I/O failure.
+  void Journal(const store::AuditEntry& entry);
+  // Makes the other journal active and returns the one that was; everything
+  // journaled since the last swap is in it.
+  int SwapJournal();
+  // Empties journal `index` (its entries are in the database or the spool).
+  void ForgetJournal(int index);
   size_t pending() const { return pending_; }
   const std::string& path() const { return path_; }
 
@@ -52,11 +69,16 @@ class AuditSpool {
     std::string path;
   };
   AuditSpool() = default;
+  // Moves what the journals of the slot at `path` hold into the spool file
+  // `fd`, oldest journal first, then empties them.
+  size_t RecoverJournals(int fd, const std::string& path);
 
   std::string path_;
   int fd_ = -1;
   std::vector<Slot> adopted_;
   size_t pending_ = 0;
+  int journal_fd_[2] = {-1, -1};
+  int active_journal_ = 0;
 };
 
 }  // namespace onshi::service

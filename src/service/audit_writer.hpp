@@ -53,11 +53,10 @@ class AuditWriter {
 
  private:
   AuditWriter(Opener open, std::unique_ptr<store::Store> store,
-              std::chrono::milliseconds flush_interval,
-              size_t max_queue, std::unique_ptr<AuditSpool> spool, http::Gauge* spooled_gauge);
+              std::chrono::milliseconds flush_interval, size_t max_queue,
+              std::unique_ptr<AuditSpool> spool, http::Gauge* spooled_gauge);
 
  public:
-
   void Append(store::AuditEntry entry);
   // Blocks until everything appended before the call is committed.
   void Flush();
@@ -87,6 +86,7 @@ class AuditWriter {
   http::Gauge* spooled_gauge_;
   std::chrono::steady_clock::time_point retry_database_at_{};
   bool reported_failure_ = false;
+  bool journal_failed_ = false;  // guarded by mu_
   std::atomic<uint64_t> spooled_{0};
   std::thread thread_;
 };

@@ -6,9 +6,8 @@
 
 namespace onshi::service {
 
-LinkerThread::LinkerThread(std::function<std::unique_ptr<store::Store>()> open,
-                           const Clock& clock, http::Metrics& metrics,
-                           std::chrono::seconds interval)
+LinkerThread::LinkerThread(std::function<std::unique_ptr<store::Store>()> open, const Clock& clock,
+                           http::Metrics& metrics, std::chrono::seconds interval)
     : open_(std::move(open)),
       clock_(clock),
       linked_(metrics.GetCounter("onshi_linker_linked_total",
