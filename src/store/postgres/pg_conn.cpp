@@ -149,7 +149,22 @@ std::optional<Date> Result::OptDate(int row, int col) const {
 
 // --- Conn ------------------------------------------------------------------
 
-Conn::Conn(const std::string& conninfo) : conninfo_(conninfo) {
+namespace {
+
+// libpq waits for a connection as long as the operating system does (minutes
+// against a host that drops packets); the probe that decides read-only mode
+// and every reconnect must give up sooner. A connect_timeout the caller
+// set is kept.
+std::string WithConnectTimeout(const std::string& conninfo) {
+  if (conninfo.find("connect_timeout") != std::string::npos) return conninfo;
+  const bool uri = conninfo.rfind("postgresql://", 0) == 0 || conninfo.rfind("postgres://", 0) == 0;
+  if (!uri) return conninfo + " connect_timeout=5";
+  return conninfo + (conninfo.find('?') == std::string::npos ? "?" : "&") + "connect_timeout=5";
+}
+
+}  // namespace
+
+Conn::Conn(const std::string& conninfo) : conninfo_(WithConnectTimeout(conninfo)) {
   Open();
 }
 
