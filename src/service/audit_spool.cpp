@@ -91,6 +91,22 @@ void WriteAll(int fd, const std::string& text, const std::string& path) {
   }
 }
 
+// Appends `text` and syncs it, or leaves the file as it was: a batch that
+// failed halfway (a full disk) must not leave a fragment that the retry's
+// first line would be glued to.
+void AppendSynced(int fd, const std::string& text, const std::string& path) {
+  const off_t before = ::lseek(fd, 0, SEEK_END);
+  try {
+    WriteAll(fd, text, path);
+    if (::fdatasync(fd) != 0) throw std::runtime_error(Errno("cannot sync audit spool", path));
+  } catch (...) {
+    if (before >= 0 && ::ftruncate(fd, before) != 0) {
+      // The fragment stays; ParseLines skips a line it cannot read.
+    }
+    throw;
+  }
+}
+
 std::string JournalPath(const std::string& slot_path, int i) {
   return slot_path + ".journal-" + std::to_string(i);
 }
@@ -121,7 +137,12 @@ std::unique_ptr<AuditSpool> AuditSpool::Claim(const std::string& dir) {
     const std::string path = dir + "/slot-" + std::to_string(i) + ".jsonl";
     const int fd = OpenLocked(path);
     if (fd < 0) continue;  // another live server's
-    spool->RecoverJournals(fd, path);
+    try {
+      spool->RecoverJournals(fd, path);
+    } catch (...) {
+      ::close(fd);
+      throw;
+    }
     if (spool->fd_ < 0) {
       spool->fd_ = fd;
       spool->path_ = path;
@@ -169,8 +190,7 @@ size_t AuditSpool::RecoverJournals(int fd, const std::string& path) {
   };
   const bool swap = !text[0].empty() && !text[1].empty() && first_at(text[1]) < first_at(text[0]);
   const std::string all = swap ? text[1] + text[0] : text[0] + text[1];
-  WriteAll(fd, all, path);
-  if (::fdatasync(fd) != 0) throw std::runtime_error(Errno("cannot sync audit spool", path));
+  AppendSynced(fd, all, path);
   for (int i = 0; i < 2; ++i) {
     const std::string jp = JournalPath(path, i);
     if (::truncate(jp.c_str(), 0) != 0 && errno != ENOENT) {
@@ -200,8 +220,7 @@ void AuditSpool::Append(const std::vector<store::AuditEntry>& entries) {
   std::string text;
   for (const store::AuditEntry& e : entries)
     text += EntryLine(e);
-  WriteAll(fd_, text, path_);
-  if (::fdatasync(fd_) != 0) throw std::runtime_error(Errno("cannot sync audit spool", path_));
+  AppendSynced(fd_, text, path_);
   pending_ += entries.size();
 }
 
@@ -214,12 +233,13 @@ std::vector<store::AuditEntry> AuditSpool::ReadAll() const {
 }
 
 void AuditSpool::Clear() {
-  for (const Slot& s : adopted_) {
+  while (!adopted_.empty()) {
+    const Slot s = adopted_.back();
     if (::ftruncate(s.fd, 0) != 0 || ::fsync(s.fd) != 0)
       throw std::runtime_error(Errno("cannot empty audit spool", s.path));
+    adopted_.pop_back();  // before close: a listed descriptor is always open
     ::close(s.fd);
   }
-  adopted_.clear();
   if (::ftruncate(fd_, 0) != 0 || ::fsync(fd_) != 0)
     throw std::runtime_error(Errno("cannot empty audit spool", path_));
   pending_ = 0;

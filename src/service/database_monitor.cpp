@@ -53,7 +53,7 @@ void DatabaseMonitor::Run() {
 }
 
 void DatabaseMonitor::Probe() {
-  std::string why;
+  std::string why, detail;
   bool up = false, writable = false;
   try {
     // A fresh connection after a failure: the old one is broken, and the
@@ -65,7 +65,10 @@ void DatabaseMonitor::Probe() {
     if (!writable) why = "the primary database is a standby (read-only)";
   } catch (const std::exception& e) {
     primary_.reset();
-    why = std::string("the primary database does not answer: ") + e.what();
+    // The reason is shown to anyone (/healthz, 503 answers): no host, port
+    // or driver text there; those go to the log.
+    why = "the primary database does not answer";
+    detail = e.what();
   }
   bool replica = false;
   if (!stores_.replica().empty()) {
@@ -90,7 +93,7 @@ void DatabaseMonitor::Probe() {
   if (was_writable != writable) {
     std::cerr << "onshi: "
               << (writable ? "primary database writable again: read-write mode"
-                           : "read-only mode: " + why)
+                           : "read-only mode: " + why + (detail.empty() ? "" : " (" + detail + ")"))
               << std::endl;
   }
 }

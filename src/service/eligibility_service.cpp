@@ -522,10 +522,13 @@ http::Response EligibilityService::CardSearch(const http::Request& request, std:
     return Problem(400, "bad card check request", req.error().ToString());
   }
   const std::shared_ptr<const jpki::JpkiCa> ca = jpki_->Current();
-  // The replica only, without falling back: CheckCard redeems the
-  // single-use challenge first, so a second attempt would be refused anyway.
-  auto result =
-      CheckCard(stores_.ReplicaForThisThread(), *ca, challenges_, *req, now, JstDate(now));
+  // One store, chosen before the single-use challenge is redeemed (a retry
+  // elsewhere would be refused): the replica, unless the monitor has seen
+  // it down.
+  store::Store& store = monitor_ && monitor_->has_replica() && !monitor_->replica_up()
+                            ? stores_.ForThisThread()
+                            : stores_.ReplicaForThisThread();
+  auto result = CheckCard(store, *ca, challenges_, *req, now, JstDate(now));
   if (!result.ok()) {
     metrics_
         .GetCounter("onshi_card_check_refusals_total", "Card checks refused, by field.",

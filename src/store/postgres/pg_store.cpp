@@ -619,6 +619,8 @@ class PgStore final : public Store {
                const std::string& what) {
     try {
       return conn_.Run(name, sql, params);
+    } catch (const StoreUnavailable& e) {
+      throw StoreUnavailable(what + " (" + e.what() + ")");  // the database, not the row
     } catch (const StoreError& e) {
       throw StoreError(what + " (" + e.what() + ")");
     }

@@ -598,6 +598,9 @@ class SqliteStore final : public Store {
   static void RunInsert(Statement& s, const std::string& what) {
     try {
       s.Run();
+    } catch (const StoreUnavailable& e) {
+      s.Reset();
+      throw StoreUnavailable(what + " (" + e.what() + ")");  // the database, not the row
     } catch (const StoreError& e) {
       s.Reset();
       throw StoreError(what + " (" + e.what() + ")");
