@@ -9,6 +9,7 @@
 # Environment: DURATION (s per run, default 10), ONSHI_BENCH_DB (a populated
 # database to copy instead of populating, with its .keys file beside it).
 set -euo pipefail
+. "$(dirname "$0")/search_lib.sh"
 build=${1:-build}
 members=${2:-1000000}
 duration=${DURATION:-10}
@@ -45,8 +46,7 @@ fi
 # Random existing members whose data is linked (they answer 有効).
 sqlite3 "$work/b.db" "SELECT insurer_number, number, branch, birth_date FROM members
   WHERE linkage = 'linked' AND lost IS NULL ORDER BY random() LIMIT 5000" |
-  awk -F'|' '{ gsub("-", "", $4);
-    printf "b[#b+1]=[[{\"XmlMsg\":{\"MessageHeader\":{\"QualificationConfirmationDate\":\"20250602\",\"MedicalInstitutionCode\":\"1310000011\"},\"MessageBody\":{\"QualificationConfirmSearchInfo\":{\"InsurerNumber\":\"%s\",\"InsuredIdentificationNumber\":\"%s\",\"InsuredBranchNumber\":\"%s\",\"Birthdate\":\"%s\",\"LimitApplicationCertificateRelatedConsFlg\":\"1\"}}}}]]\n", $1, $2, $3, $4 }' \
+  search_bodies \
   >"$work/bodies.lua"
 
 port_tls=18443
@@ -58,16 +58,7 @@ token=$(curl -s --cacert "$work/clinic/ca.pem" --cert "$work/clinic/cert.pem" --
   --data-binary @"$work/clinic/body.json" "https://127.0.0.1:$port_tls/oqs-api-pro/MSA12020/ILI12020SV01/auth" |
   sed -E 's/.*"idToken":"([^"]+)".*/\1/')
 
-cat >"$work/search.lua" <<LUA
-b = {}
-dofile("$work/bodies.lua")
-wrk.method = "POST"
-wrk.headers["Content-Type"] = "application/json"
-wrk.headers["Authorization"] = "$token"
-request = function()
-  return wrk.format(nil, "/oqs-api-pro/MSA01030/ILI01030SV01/search", nil, b[math.random(#b)])
-end
-LUA
+search_script "$work/bodies.lua" "$token" >"$work/search.lua"
 
 # One answer, to size the reference file.
 body=$(sed -n 's/^b\[#b+1\]=\[\[\(.*\)\]\]$/\1/p;q' "$work/bodies.lua")

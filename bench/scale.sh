@@ -25,6 +25,7 @@
 # is for speed only (onshi populate over libpq does ~3k members/s); the
 # lookup path measured is the same.
 set -euo pipefail
+. "$(dirname "$0")/search_lib.sh"
 build=${1:-build}
 small=${2:-1000000}
 large=${3:-10000000}
@@ -136,13 +137,6 @@ SQL
   echo "$name"
 }
 
-# Random existing members whose data is linked (they answer 有効), as wrk
-# request bodies.
-bodies() {  # rows on stdin: insurer|number|branch|birth
-  awk -F'|' '{ gsub("-", "", $4);
-    printf "b[#b+1]=[[{\"XmlMsg\":{\"MessageHeader\":{\"QualificationConfirmationDate\":\"20250602\",\"MedicalInstitutionCode\":\"1310000011\"},\"MessageBody\":{\"QualificationConfirmSearchInfo\":{\"InsurerNumber\":\"%s\",\"InsuredIdentificationNumber\":\"%s\",\"InsuredBranchNumber\":\"%s\",\"Birthdate\":\"%s\",\"LimitApplicationCertificateRelatedConsFlg\":\"1\"}}}}]]\n", $1, $2, $3, $4 }'
-}
-
 wrk_rate() {  # url script → "rps p99"
   local out
   if [ -n "${2:-}" ]; then
@@ -166,10 +160,10 @@ measure() {  # label db members
     --ca-dir "$state/ca" >/dev/null
   if [[ "$db" == postgresql://* ]]; then
     psql -X -q -t -A "$db" -c "SELECT insurer_number, number, branch, birth_date FROM members
-      WHERE linkage = 'linked' AND lost IS NULL ORDER BY random() LIMIT 5000" | bodies >"$state/bodies.lua"
+      WHERE linkage = 'linked' AND lost IS NULL ORDER BY random() LIMIT 5000" | search_bodies >"$state/bodies.lua"
   else
     sqlite3 "$db" "SELECT insurer_number, number, branch, birth_date FROM members
-      WHERE linkage = 'linked' AND lost IS NULL ORDER BY random() LIMIT 5000" | bodies >"$state/bodies.lua"
+      WHERE linkage = 'linked' AND lost IS NULL ORDER BY random() LIMIT 5000" | search_bodies >"$state/bodies.lua"
   fi
   # The token comes from a TLS server (login needs the client certificate);
   # the service key is the CA directory's, so the plain server accepts it.
@@ -186,16 +180,7 @@ measure() {  # label db members
     --threads 2 --no-tls --link-every 0 >"$state/serve.log" 2>&1 &
   serve_pid=$!
   for _ in $(seq 300); do curl -s -o /dev/null "http://127.0.0.1:$port/healthz" && break; sleep 0.1; done
-  cat >"$state/search.lua" <<LUA
-b = {}
-dofile("$state/bodies.lua")
-wrk.method = "POST"
-wrk.headers["Content-Type"] = "application/json"
-wrk.headers["Authorization"] = "$token"
-request = function()
-  return wrk.format(nil, "/oqs-api-pro/MSA01030/ILI01030SV01/search", nil, b[math.random(#b)])
-end
-LUA
+  search_script "$state/bodies.lua" "$token" >"$state/search.lua"
   local body size
   body=$(sed -n 's/^b\[#b+1\]=\[\[\(.*\)\]\]$/\1/p;q' "$state/bodies.lua")
   size=$(curl -s -H "Authorization: $token" -H 'Content-Type: application/json' --data "$body" \

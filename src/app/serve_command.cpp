@@ -100,9 +100,9 @@ int ServeCommand(const std::vector<std::string>& argv) {
   if (link_every < 0) throw std::invalid_argument("--link-every must be >= 0 seconds");
   std::unique_ptr<service::LinkerThread> linker;
   if (link_every > 0) {
-    linker = std::make_unique<service::LinkerThread>([&stores] { return stores.OpenOwned(); },
-                                                     *clock, metrics,
-                                                     std::chrono::seconds(link_every));
+    linker =
+        std::make_unique<service::LinkerThread>([&stores] { return stores.OpenOwned(); }, *clock,
+                                                metrics, std::chrono::seconds(link_every));
   }
 
   http::ServerOptions opt;

@@ -17,6 +17,17 @@ namespace onshi::municipal {
 
 namespace {
 
+// What the window hands back about a card it just wrote.
+IssuedCard IssuedCardOf(const store::CardRecord& rec, std::string card_path) {
+  return IssuedCard{rec.card_id,
+                    rec.person_id,
+                    std::move(card_path),
+                    rec.cert_serial,
+                    rec.card_expires_on,
+                    rec.cert_expires_on,
+                    rec.insurance_registered_on.has_value()};
+}
+
 using store::CardRecord;
 using store::CardState;
 using store::CredentialKind;
@@ -250,13 +261,7 @@ Expected<IssuedCard> CardOffice::NewCredential(const store::PersonRecord& person
     if (!created_path.empty()) std::filesystem::remove(created_path, ec);
     throw;
   }
-  return IssuedCard{rec.card_id,
-                    rec.person_id,
-                    created_path,
-                    rec.cert_serial,
-                    card_expires,
-                    cert_expires,
-                    rec.insurance_registered_on.has_value()};
+  return IssuedCardOf(rec, created_path);
 }
 
 Expected<IssuedCard> CardOffice::Issue(const IssueRequest& request, std::time_t now) {
@@ -320,13 +325,7 @@ Expected<IssuedCard> CardOffice::RenewCertificate(int64_t card_id, std::time_t n
               (lapsed ? "; 利用登録 cancelled: renewed after the R-CARD-4 grace" : ""),
           now);
   });
-  return IssuedCard{card_id,
-                    rec.person_id,
-                    loaded->file->path(),
-                    rec.cert_serial,
-                    rec.card_expires_on,
-                    rec.cert_expires_on,
-                    rec.insurance_registered_on.has_value()};
+  return IssuedCardOf(rec, loaded->file->path());
 }
 
 Expected<CardRecord> CardOffice::Suspend(int64_t card_id, std::time_t now) {
@@ -387,13 +386,7 @@ Expected<IssuedCard> CardOffice::Resume(int64_t card_id, std::time_t now) {
               (lapsed ? "; 利用登録 cancelled: the old certificate's grace had ended" : ""),
           now);
   });
-  return IssuedCard{card_id,
-                    rec.person_id,
-                    loaded->file->path(),
-                    rec.cert_serial,
-                    rec.card_expires_on,
-                    rec.cert_expires_on,
-                    rec.insurance_registered_on.has_value()};
+  return IssuedCardOf(rec, loaded->file->path());
 }
 
 Expected<IssuedCard> CardOffice::Reissue(int64_t card_id, std::optional<std::string> new_pin,

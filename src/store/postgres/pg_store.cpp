@@ -769,113 +769,93 @@ class PgStore final : public Store {
             static_cast<int>(s.Int(5))};
   }
 
-  // One statement, so one snapshot and one round trip instead of seven
-  // (BEGIN, the persons, their members, three child tables, COMMIT): the
-  // four record shapes come back as one result, every value as text, each
-  // row tagged with its kind and sorted by (kind, a, b, c).
-  std::vector<Qualification> QualificationsForCardKeys(std::string_view insurer,
-                                                       std::string_view number,
-                                                       Date birth) override {
-    static const std::string sql = [] {
-      auto pad = [](int n) {
-        std::string s;
-        for (int i = 0; i < n; ++i)
-          s += ", NULL";
-        return s;
-      };
-      return std::string(
-                 "WITH p AS (SELECT DISTINCT person_id FROM members WHERE insurer_number = $1 "
-                 "AND number = $2 AND birth_date = $3), "
-                 "m AS (SELECT ") +
-             kMemberColumns + kMemberFrom +
-             " WHERE m.person_id IN (SELECT person_id FROM p)) "
-             "SELECT 0 AS kind, person_id AS a, acquired AS b, member_id AS c, member_id::text, "
-             "person_id::text, insurer_number, symbol, number, branch, personal_family::text, "
-             "card_classification::text, birth_date::text, sex::text, acquired::text, "
-             "lost::text, loss_reason, copay_percent::text, elderly_certificate_date::text, "
-             "elderly_valid_from::text, elderly_valid_until::text, "
-             "elderly_copay_percent::text, linkage, submitted_on::text, linked_on::text, "
-             "registration_error, \"coalesce\" FROM m "
-             "UNION ALL SELECT 1, member_id, effective_from, 0, member_id::text, "
-             "effective_from::text, name, name_kana, insured_name, postcode, address" +
-             pad(16) +
-             " FROM member_attributes WHERE member_id IN (SELECT member_id FROM m) "
-             "UNION ALL SELECT 2, member_id, valid_from, 0, member_id::text, "
-             "classification::text, category_flag, certificate_date::text, valid_from::text, "
-             "valid_until::text, long_term_date::text" +
-             pad(16) +
-             " FROM member_limits WHERE member_id IN (SELECT member_id FROM m) "
-             "UNION ALL SELECT 3, member_id, valid_from, 0, member_id::text, category::text, "
-             "certificate_date::text, valid_from::text, valid_until::text, "
-             "self_pay_yen::text" +
-             pad(17) +
-             " FROM member_diseases WHERE member_id IN (SELECT member_id FROM m) "
-             "ORDER BY 1, 2, 3, 4";
-    }();
-    if (depth_ > 0) return Store::QualificationsForCardKeys(insurer, number, birth);
-    Result r = conn_.Run("qualifications_for_card_keys", sql,
-                         Params().Add(insurer).Add(number).Add(birth));
-    std::vector<Qualification> out;
-    std::unordered_map<int64_t, size_t> at;  // member_id → index in out
-    constexpr int kData = 4;                 // first column after kind and the sort keys
+  // The rows of the three child tables of the members `member_ids` (SQL
+  // yielding member ids) as one result: every value as text from column
+  // kData on, each row tagged with its kind (1 attributes, 2 limits, 3
+  // diseases) and sort keys, padded to the width of a member row (kind 0)
+  // so that the members can come first in the same statement.
+  static constexpr int kData = 4;  // kind, a, b, c, then the data
+  static std::string ChildRows(const std::string& member_ids) {
+    auto pad = [](int n) {
+      std::string s;
+      for (int i = 0; i < n; ++i)
+        s += ", NULL";
+      return s;
+    };
+    const std::string of = " WHERE member_id IN (" + member_ids + ")";
+    return "SELECT 1, member_id, effective_from, 0::bigint, member_id::text, "
+           "effective_from::text, name, name_kana, insured_name, postcode, address" +
+           pad(16) + " FROM member_attributes" + of +
+           " UNION ALL SELECT 2, member_id, valid_from, 0, member_id::text, "
+           "classification::text, category_flag, certificate_date::text, valid_from::text, "
+           "valid_until::text, long_term_date::text" +
+           pad(16) + " FROM member_limits" + of +
+           " UNION ALL SELECT 3, member_id, valid_from, 0, member_id::text, category::text, "
+           "certificate_date::text, valid_from::text, valid_until::text, self_pay_yen::text" +
+           pad(17) + " FROM member_diseases" + of;
+  }
+
+  // Reads the rows of kind 0 (members, first) into `qs`, then attaches the
+  // child rows to their member.
+  static void ReadTagged(const Result& r, std::vector<Qualification>& qs) {
+    std::unordered_map<int64_t, size_t> at;  // member_id → index in qs
+    for (size_t i = 0; i < qs.size(); ++i)
+      at[qs[i].member_id] = i;
     for (int i = 0; i < r.rows(); ++i) {
       const Row s(r, i, kData);
       const int64_t kind = r.Int(i, 0);
       if (kind == 0) {
-        at[s.Int(0)] = out.size();
-        out.push_back(MemberFrom(s));
+        at[s.Int(0)] = qs.size();
+        qs.push_back(MemberFrom(s));
         continue;
       }
       const auto it = at.find(s.Int(0));
       if (it == at.end()) continue;
-      Qualification& q = out[it->second];
+      Qualification& q = qs[it->second];
       if (kind == 1) q.attributes.push_back(AttributesFrom(s));
       if (kind == 2) q.limits.push_back(LimitFrom(s));
       if (kind == 3) q.diseases.push_back(DiseaseFrom(s));
     }
+  }
+
+  // One statement, so one snapshot and one round trip instead of seven
+  // (BEGIN, the persons, their members, three child tables, COMMIT).
+  std::vector<Qualification> QualificationsForCardKeys(std::string_view insurer,
+                                                       std::string_view number,
+                                                       Date birth) override {
+    static const std::string sql =
+        std::string(
+            "WITH p AS (SELECT DISTINCT person_id FROM members WHERE insurer_number = $1 "
+            "AND number = $2 AND birth_date = $3), "
+            "m AS (SELECT ") +
+        kMemberColumns + kMemberFrom +
+        " WHERE m.person_id IN (SELECT person_id FROM p)) "
+        "SELECT 0 AS kind, person_id AS a, acquired AS b, member_id AS c, member_id::text, "
+        "person_id::text, insurer_number, symbol, number, branch, personal_family::text, "
+        "card_classification::text, birth_date::text, sex::text, acquired::text, "
+        "lost::text, loss_reason, copay_percent::text, elderly_certificate_date::text, "
+        "elderly_valid_from::text, elderly_valid_until::text, "
+        "elderly_copay_percent::text, linkage, submitted_on::text, linked_on::text, "
+        "registration_error, \"coalesce\" FROM m UNION ALL " +
+        ChildRows("SELECT member_id FROM m") + " ORDER BY 1, 2, 3, 4";
+    if (depth_ > 0) return Store::QualificationsForCardKeys(insurer, number, birth);
+    std::vector<Qualification> out;
+    ReadTagged(conn_.Run("qualifications_for_card_keys", sql,
+                         Params().Add(insurer).Add(number).Add(birth)),
+               out);
     return out;
   }
 
   void ReadChildren(std::vector<Qualification>& qs) {
+    static const std::string sql =
+        "SELECT * FROM (" + ChildRows("SELECT unnest($1::bigint[])") + ") c ORDER BY 1, 2, 3";
     std::string ids = "{";
     for (const Qualification& q : qs) {
       if (ids.size() > 1) ids += ',';
       ids += std::to_string(q.member_id);
     }
     ids += '}';
-    auto find = [&qs](int64_t member_id) -> Qualification* {
-      for (Qualification& q : qs) {
-        if (q.member_id == member_id) return &q;
-      }
-      return nullptr;
-    };
-    Result a = conn_.Run("attrs_of_members",
-                         "SELECT member_id, effective_from, name, name_kana, insured_name, "
-                         "postcode, address FROM member_attributes WHERE member_id = ANY($1) "
-                         "ORDER BY member_id, effective_from",
-                         Params().Add(ids));
-    for (int i = 0; i < a.rows(); ++i) {
-      Row s(a, i);
-      if (Qualification* q = find(s.Int(0))) q->attributes.push_back(AttributesFrom(s));
-    }
-    Result l = conn_.Run("limits_of_members",
-                         "SELECT member_id, classification, category_flag, certificate_date, "
-                         "valid_from, valid_until, long_term_date FROM member_limits "
-                         "WHERE member_id = ANY($1) ORDER BY member_id, valid_from",
-                         Params().Add(ids));
-    for (int i = 0; i < l.rows(); ++i) {
-      Row s(l, i);
-      if (Qualification* q = find(s.Int(0))) q->limits.push_back(LimitFrom(s));
-    }
-    Result d = conn_.Run("diseases_of_members",
-                         "SELECT member_id, category, certificate_date, valid_from, valid_until, "
-                         "self_pay_yen FROM member_diseases WHERE member_id = ANY($1) "
-                         "ORDER BY member_id, valid_from",
-                         Params().Add(ids));
-    for (int i = 0; i < d.rows(); ++i) {
-      Row s(d, i);
-      if (Qualification* q = find(s.Int(0))) q->diseases.push_back(DiseaseFrom(s));
-    }
+    ReadTagged(conn_.Run("children_of_members", sql, Params().Add(ids)), qs);
   }
 
   static Params CardParams(const CardRecord& c) {

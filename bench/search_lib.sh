@@ -1,0 +1,24 @@
+# Shared by bench/http.sh and bench/scale.sh: the wrk request bodies and
+# script for the OQS search. Source it; it defines functions only.
+
+# Reads rows "insurer|number|branch|birth_date" on stdin (sqlite3 or psql -A
+# output) and writes them as a Lua table of OQS search bodies.
+search_bodies() {
+  awk -F'|' '{ gsub("-", "", $4);
+    printf "b[#b+1]=[[{\"XmlMsg\":{\"MessageHeader\":{\"QualificationConfirmationDate\":\"20250602\",\"MedicalInstitutionCode\":\"1310000011\"},\"MessageBody\":{\"QualificationConfirmSearchInfo\":{\"InsurerNumber\":\"%s\",\"InsuredIdentificationNumber\":\"%s\",\"InsuredBranchNumber\":\"%s\",\"Birthdate\":\"%s\",\"LimitApplicationCertificateRelatedConsFlg\":\"1\"}}}}]]\n", $1, $2, $3, $4 }'
+}
+
+# search_script BODIES.lua TOKEN > search.lua: a wrk script that posts a
+# random body from BODIES.lua with the idToken.
+search_script() {
+  cat <<LUA
+b = {}
+dofile("$1")
+wrk.method = "POST"
+wrk.headers["Content-Type"] = "application/json"
+wrk.headers["Authorization"] = "$2"
+request = function()
+  return wrk.format(nil, "/oqs-api-pro/MSA01030/ILI01030SV01/search", nil, b[math.random(#b)])
+end
+LUA
+}
