@@ -190,7 +190,12 @@ Expected<Es256SigningKey> Es256SigningKey::Adopt(EVP_PKEY* key) {
   }
   auto pub = Es256PublicKey::FromPem(BioContents(bio.get()));
   if (!pub.ok()) return pub.error();
-  return Es256SigningKey(std::move(shared), std::move(pub).value());
+  std::shared_ptr<EVP_MD_CTX> prepared(EVP_MD_CTX_new(), EVP_MD_CTX_free);
+  if (!prepared || EVP_DigestSignInit_ex(prepared.get(), nullptr, "SHA256", nullptr, nullptr,
+                                         shared.get(), nullptr) != 1) {
+    return MakeError(std::string(kField), OpenSslError("cannot set up ES256 signing"));
+  }
+  return Es256SigningKey(std::move(shared), std::move(prepared), std::move(pub).value());
 }
 
 Expected<Es256SigningKey> Es256SigningKey::Generate() {
@@ -226,10 +231,9 @@ std::string Es256SigningKey::Sign(std::string_view signing_input) const {
   MdCtxPtr ctx(EVP_MD_CTX_new());
   unsigned char der[80];  // a P-256 ECDSA-Sig-Value is at most 72 bytes
   size_t len = sizeof der;
-  if (!ctx ||
-      EVP_DigestSignInit_ex(ctx.get(), nullptr, "SHA256", nullptr, nullptr, key_.get(), nullptr) !=
-          1 ||
-      EVP_DigestSign(ctx.get(), der, &len, Bytes(signing_input), signing_input.size()) != 1) {
+  if (!ctx || EVP_MD_CTX_copy_ex(ctx.get(), prepared_.get()) != 1 ||
+      EVP_DigestSignUpdate(ctx.get(), Bytes(signing_input), signing_input.size()) != 1 ||
+      EVP_DigestSignFinal(ctx.get(), der, &len) != 1) {
     throw std::runtime_error(OpenSslError("ES256 signing failed"));
   }
   auto jose = EcdsaDerToJose(std::string_view(reinterpret_cast<char*>(der), len));

@@ -1,8 +1,8 @@
 #include "store/my_number_vault.hpp"
 
 #include <fcntl.h>
+#include <openssl/core_names.h>
 #include <openssl/evp.h>
-#include <openssl/hmac.h>
 #include <openssl/rand.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -90,12 +90,28 @@ MyNumberVault MyNumberVault::FromKeyFile(const std::string& path) {
   return MyNumberVault(h, s);
 }
 
+MyNumberVault::MyNumberVault(const KeyBytes& hmac_key, const KeyBytes& seal_key)
+    : hmac_key_(hmac_key), seal_key_(seal_key) {
+  EVP_MAC* mac = EVP_MAC_fetch(nullptr, "HMAC", nullptr);
+  hmac_.reset(mac ? EVP_MAC_CTX_new(mac) : nullptr, EVP_MAC_CTX_free);
+  EVP_MAC_free(mac);  // the context holds its own reference
+  char digest[] = "SHA256";
+  const OSSL_PARAM params[] = {OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, digest, 0),
+                               OSSL_PARAM_END};
+  if (!hmac_ || EVP_MAC_init(hmac_.get(), hmac_key_.data(), hmac_key_.size(), params) != 1) {
+    throw StoreError("cannot set up HMAC-SHA256");
+  }
+}
+
 std::string MyNumberVault::Key(const MyNumber& n) const {
   unsigned char out[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
+  size_t len = 0;
   const std::string_view d = n.digits_for_hashing();
-  if (!HMAC(EVP_sha256(), hmac_key_.data(), static_cast<int>(hmac_key_.size()),
-            reinterpret_cast<const unsigned char*>(d.data()), d.size(), out, &len)) {
+  std::unique_ptr<EVP_MAC_CTX, decltype(&EVP_MAC_CTX_free)> ctx(EVP_MAC_CTX_dup(hmac_.get()),
+                                                                EVP_MAC_CTX_free);
+  if (!ctx ||
+      EVP_MAC_update(ctx.get(), reinterpret_cast<const unsigned char*>(d.data()), d.size()) != 1 ||
+      EVP_MAC_final(ctx.get(), out, &len, sizeof out) != 1) {
     throw StoreError("HMAC failed");
   }
   return std::string(reinterpret_cast<char*>(out), len);

@@ -11,7 +11,10 @@
 #ifndef ONSHI_STORE_MY_NUMBER_VAULT_HPP_
 #define ONSHI_STORE_MY_NUMBER_VAULT_HPP_
 
+#include <openssl/types.h>
+
 #include <array>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -25,8 +28,7 @@ class MyNumberVault {
   static constexpr size_t kKeyBytes = 32;
 
   MyNumberVault(const std::array<unsigned char, kKeyBytes>& hmac_key,
-                const std::array<unsigned char, kKeyBytes>& seal_key)
-      : hmac_key_(hmac_key), seal_key_(seal_key) {}
+                const std::array<unsigned char, kKeyBytes>& seal_key);
 
   // Reads the two keys (hex, one per line) from `path`, creating the file
   // with fresh random keys and mode 0600 if it does not exist.
@@ -39,6 +41,10 @@ class MyNumberVault {
  private:
   std::array<unsigned char, kKeyBytes> hmac_key_;
   std::array<unsigned char, kKeyBytes> seal_key_;
+  // HMAC-SHA256 keyed once; Key() copies it. Every import line and every
+  // registry lookup computes a Key, and keying from scratch cost twice as
+  // much as the MAC itself. Only read after construction.
+  std::shared_ptr<EVP_MAC_CTX> hmac_;
 };
 
 }  // namespace onshi::store

@@ -112,14 +112,17 @@ std::string AuditEntryHash(const AuditEntry& e) {
   add(e.detail);
   unsigned char md[EVP_MAX_MD_SIZE];
   unsigned int len = 0;
-  if (EVP_Digest(buf.data(), buf.size(), md, &len, EVP_sha256(), nullptr) != 1) {
+  // Fetched once: EVP_sha256() would look the provider's implementation up
+  // on every entry, and every eligibility check writes one.
+  static EVP_MD* const kSha256 = EVP_MD_fetch(nullptr, "SHA256", nullptr);
+  if (!kSha256 || EVP_Digest(buf.data(), buf.size(), md, &len, kSha256, nullptr) != 1) {
     throw StoreError("SHA-256 failed");
   }
   static constexpr char kHex[] = "0123456789abcdef";
-  std::string hex;
+  std::string hex(2 * len, '0');
   for (unsigned i = 0; i < len; ++i) {
-    hex += kHex[md[i] >> 4];
-    hex += kHex[md[i] & 15];
+    hex[2 * i] = kHex[md[i] >> 4];
+    hex[2 * i + 1] = kHex[md[i] & 15];
   }
   return hex;
 }

@@ -154,13 +154,13 @@ class StoreTest : public ::testing::TestWithParam<std::string> {
 };
 
 TEST_P(StoreTest, MigrateIsIdempotentAndVersioned) {
-  EXPECT_EQ(store_->SchemaVersion(), 3);
+  EXPECT_EQ(store_->SchemaVersion(), 4);
   store_->Migrate();
   store_->Migrate();
-  EXPECT_EQ(store_->SchemaVersion(), 3);
+  EXPECT_EQ(store_->SchemaVersion(), 4);
   store_.reset();
   auto again = Open();  // reopening an existing database migrates nothing
-  EXPECT_EQ(again->SchemaVersion(), 3);
+  EXPECT_EQ(again->SchemaVersion(), 4);
 }
 
 TEST_P(StoreTest, PersonsAreFoundByMyNumberAndRevealedOnlyWithTheKey) {
@@ -675,7 +675,7 @@ TEST_P(StoreTest, ProcessesStartingTogetherMigrateOnce) {
   }
   for (std::thread& t : starters)
     t.join();
-  EXPECT_EQ(versions, std::vector<int>(4, 3));
+  EXPECT_EQ(versions, std::vector<int>(4, 4));
 }
 
 TEST_P(AuditTest, ConcurrentAppendersKeepOneChain) {

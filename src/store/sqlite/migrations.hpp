@@ -16,6 +16,9 @@ struct Migration {
   int version;
   std::string_view name;
   std::string_view sql;
+  // The migration edits sqlite_schema directly; the schema cookie is then
+  // bumped so that other connections re-read the schema.
+  bool edits_schema_text = false;
 };
 
 const std::vector<Migration>& Migrations();

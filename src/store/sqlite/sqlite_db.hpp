@@ -67,6 +67,7 @@ class Db {
   sqlite3* handle() { return db_; }
 
  private:
+  void GrowInChunks();
   sqlite3* db_ = nullptr;
 };
 

@@ -56,6 +56,12 @@ class SqliteStore final : public Store {
         q.Bind(1, m.version);
         if (q.Step()) return;
         db_.Exec(m.sql);
+        if (m.edits_schema_text) {
+          Statement v(db_.handle(), "PRAGMA schema_version");
+          const int64_t cookie = v.Step() ? v.Int(0) : 0;
+          v.Reset();
+          db_.Exec("PRAGMA schema_version = " + std::to_string(cookie + 1));
+        }
         Statement ins(db_.handle(), "INSERT INTO schema_migrations (version, name) VALUES (?, ?)");
         ins.Bind(1, m.version).Bind(2, m.name).Run();
       });
