@@ -27,6 +27,7 @@ constexpr const char* kUsage =
     "           [--link-every SECONDS]  (the linker's round; 0 = off; default 60)\n"
     "           [--replica URI]  (a streaming replica of --db for eligibility reads)\n"
     "           [--audit-spool DIR] [--probe-every-ms MS]  (read-only mode, see README)\n"
+    "           [--audit-commit-ms MS]  (audit group commit interval; default 100)\n"
     "  facility add --code C --out DIR [--name N]\n"
     "                          register a facility and write its cert.pem, key.pem, body.json\n"
     "  insurer add --number N --name NAME [--lag DAYS] [--out DIR]\n"

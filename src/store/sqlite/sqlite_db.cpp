@@ -172,25 +172,6 @@ Db::Db(const std::string& path) {
   Exec(
       "PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
       "PRAGMA temp_store=MEMORY; PRAGMA cache_size=-65536; PRAGMA mmap_size=1073741824;");
-  GrowInChunks();
-}
-
-void Db::GrowInChunks() {
-  // Readers map the file (mmap_size above), and SQLite drops and rebuilds
-  // the whole mapping whenever the file's size has changed since the last
-  // read transaction. A server's audit entries grow the file a page or two
-  // per checkpoint, so every reader would re-fault its working set dozens
-  // of times a second. Growing a large file 32 MiB at a time makes that a
-  // rare event; small files (tests, fresh databases) keep exact sizes.
-  sqlite3_int64 size = 0;
-  sqlite3_file* file = nullptr;
-  if (sqlite3_file_control(db_, "main", SQLITE_FCNTL_FILE_POINTER, &file) != SQLITE_OK || !file ||
-      !file->pMethods || file->pMethods->xFileSize(file, &size) != SQLITE_OK) {
-    return;
-  }
-  constexpr sqlite3_int64 kLarge = 64ll << 20;
-  int chunk = 32 << 20;
-  if (size >= kLarge) sqlite3_file_control(db_, "main", SQLITE_FCNTL_CHUNK_SIZE, &chunk);
 }
 
 Db::~Db() {

@@ -67,7 +67,6 @@ class Db {
   sqlite3* handle() { return db_; }
 
  private:
-  void GrowInChunks();
   sqlite3* db_ = nullptr;
 };
 
