@@ -87,14 +87,16 @@ class SqliteStore final : public Store {
     }
     // IMMEDIATE takes the write lock up front, so a read-then-write inside
     // fn (the audit chain, uniqueness checks) cannot race another writer.
-    db_.Exec("BEGIN IMMEDIATE");
+    // Prepared once like any statement: sqlite3_exec would parse the text
+    // again for every check and every batch.
+    Stmt("begin_immediate", "BEGIN IMMEDIATE").Run();
     depth_ = 1;
     audit_head_.reset();
     try {
       fn();
       depth_ = 0;
       audit_head_.reset();
-      db_.Exec("COMMIT");
+      Stmt("commit", "COMMIT").Run();
     } catch (...) {
       depth_ = 0;
       audit_head_.reset();
@@ -108,8 +110,8 @@ class SqliteStore final : public Store {
   }
 
   void InReadSnapshot(const std::function<void()>& fn) override {
-    if (depth_ > 0) return fn();  // already inside a transaction
-    db_.Exec("BEGIN");            // deferred: a read snapshot, no write lock
+    if (depth_ > 0) return fn();   // already inside a transaction
+    Stmt("begin", "BEGIN").Run();  // deferred: a read snapshot, no write lock
     depth_ = 1;
     try {
       fn();
@@ -122,7 +124,7 @@ class SqliteStore final : public Store {
       throw;
     }
     depth_ = 0;
-    db_.Exec("COMMIT");
+    Stmt("commit", "COMMIT").Run();
   }
 
   // --- persons -----------------------------------------------------------------
@@ -591,10 +593,13 @@ class SqliteStore final : public Store {
 
  private:
   // Prepared statements are cached by name for the life of the connection.
-  Statement& Stmt(const std::string& name, const std::string& sql) {
+  // Views, not strings: a check runs a dozen cached statements, and copying
+  // each one's SQL text into a std::string just to look it up was a malloc
+  // and a memcpy apiece.
+  Statement& Stmt(std::string_view name, std::string_view sql) {
     auto it = stmts_.find(name);
     if (it == stmts_.end()) {
-      it = stmts_.emplace(name, std::make_unique<Statement>(db_.handle(), sql)).first;
+      it = stmts_.emplace(std::string(name), std::make_unique<Statement>(db_.handle(), sql)).first;
     }
     it->second->Reset();
     return *it->second;
@@ -890,7 +895,7 @@ class SqliteStore final : public Store {
 
   Db db_;
   MyNumberVault vault_;
-  std::map<std::string, std::unique_ptr<Statement>> stmts_;
+  std::map<std::string, std::unique_ptr<Statement>, std::less<>> stmts_;
   int depth_ = 0;
   // The audit chain's last (seq, hash), valid only inside a write
   // transaction (see AppendAudit).
