@@ -89,6 +89,9 @@ kill "${pids[0]}"; wait "${pids[0]}" 2>/dev/null || true
 pids+=($!)
 for _ in $(seq 100); do curl -s -o /dev/null "http://127.0.0.1:$port_plain/healthz" && break; sleep 0.1; done
 run_wrk "onshi search, plain HTTP" "http://127.0.0.1:$port_plain" "$work/search.lua"
+# The same server on a route with neither a database read nor a proof (the
+# proof key, a small JSON document): what the HTTP layer alone reaches.
+run_wrk "onshi proof-key, plain HTTP" "http://127.0.0.1:$port_plain/oqs-api-pro/proof-key"
 
 cat >"$work/nginx.conf" <<NGINX
 worker_processes 2;
@@ -112,7 +115,17 @@ sleep 0.5
 run_wrk "nginx static file, plain HTTP" "http://127.0.0.1:18081/ref.json"
 run_wrk "nginx static file, TLS" "https://127.0.0.1:18444/ref.json"
 
+# ES256 signatures one core makes per second (the proof each answer carries).
+sign_rate=$(openssl speed -seconds 3 ecdsap256 2>/dev/null | awk '/nistp256/ {print $(NF-1)}')
+echo "openssl ES256 (P-256) signatures per second, one core: $sign_rate"
+echo "openssl_sign=$sign_rate" >>"$work/results"
+
 awk -F= '{v[$1]=$2} END {
   printf "ratio plain: %.2f   ratio TLS: %.2f  (onshi / nginx)\n",
     v["onshi search, plain HTTP"] / v["nginx static file, plain HTTP"],
-    v["onshi search, TLS"] / v["nginx static file, TLS"] }' "$work/results"
+    v["onshi search, TLS"] / v["nginx static file, TLS"]
+  printf "ratio of the HTTP layer alone (proof-key / nginx, plain): %.2f\n",
+    v["onshi proof-key, plain HTTP"] / v["nginx static file, plain HTTP"]
+  # At half of nginx's rate, the proofs alone would keep this many cores busy.
+  printf "cores the proof signatures alone need at 50%% of nginx (plain): %.2f of 2\n",
+    v["nginx static file, plain HTTP"] / 2 / v["openssl_sign"] }' "$work/results"

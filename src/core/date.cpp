@@ -121,18 +121,41 @@ Date Date::LastDayOfMonth() const {
       DaysFromCivil(c.y, static_cast<unsigned>(c.m), static_cast<unsigned>(DaysInMonth(c.y, c.m))));
 }
 
+namespace {
+
+// YYYY[sep]MM[sep]DD without printf: every stored date is bound as text, so
+// a check or an imported form formats a dozen of them, and snprintf showed
+// in the profiles. Years outside 0..9999 (never stored) take the slow path.
+std::string Format(const Ymd& c, const char* sep) {
+  if (c.y < 0 || c.y > 9999) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%04d%s%02d%s%02d", c.y, sep, c.m, sep, c.d);
+    return buf;
+  }
+  std::string out;
+  out.reserve(10);
+  const int y = c.y;
+  out += static_cast<char>('0' + y / 1000);
+  out += static_cast<char>('0' + y / 100 % 10);
+  out += static_cast<char>('0' + y / 10 % 10);
+  out += static_cast<char>('0' + y % 10);
+  out += sep;
+  out += static_cast<char>('0' + c.m / 10);
+  out += static_cast<char>('0' + c.m % 10);
+  out += sep;
+  out += static_cast<char>('0' + c.d / 10);
+  out += static_cast<char>('0' + c.d % 10);
+  return out;
+}
+
+}  // namespace
+
 std::string Date::ToCompact() const {
-  const Ymd c = CivilFromDays(days_);
-  char buf[16];
-  std::snprintf(buf, sizeof buf, "%04d%02d%02d", c.y, c.m, c.d);
-  return buf;
+  return Format(CivilFromDays(days_), "");
 }
 
 std::string Date::ToIso() const {
-  const Ymd c = CivilFromDays(days_);
-  char buf[16];
-  std::snprintf(buf, sizeof buf, "%04d-%02d-%02d", c.y, c.m, c.d);
-  return buf;
+  return Format(CivilFromDays(days_), "-");
 }
 
 }  // namespace onshi

@@ -1,5 +1,6 @@
 #include "store/sqlite/sqlite_store.hpp"
 
+#include <concepts>
 #include <map>
 #include <optional>
 #include <utility>
@@ -273,10 +274,11 @@ class SqliteStore final : public Store {
   }
 
   std::optional<Qualification> GetQualification(int64_t member_id) override {
-    Statement& s =
-        Stmt("get_member", std::string("SELECT ") + kMemberColumns +
-                               " FROM members m LEFT JOIN insurers i USING (insurer_number)"
-                               " WHERE member_id = ?");
+    Statement& s = Stmt("get_member", [&] {
+      return std::string("SELECT ") + kMemberColumns +
+             " FROM members m LEFT JOIN insurers i USING (insurer_number)"
+             " WHERE member_id = ?";
+    });
     s.Bind(1, member_id);
     auto all = ReadMembers(s);
     if (all.empty()) return std::nullopt;
@@ -285,10 +287,11 @@ class SqliteStore final : public Store {
 
   std::vector<Qualification> FindByCardKeys(std::string_view insurer, std::string_view number,
                                             Date birth) override {
-    Statement& s =
-        Stmt("find_by_card", std::string("SELECT ") + kMemberColumns +
-                                 " FROM members m LEFT JOIN insurers i USING (insurer_number)"
-                                 " WHERE m.insurer_number = ? AND number = ? AND birth_date = ?");
+    Statement& s = Stmt("find_by_card", [&] {
+      return std::string("SELECT ") + kMemberColumns +
+             " FROM members m LEFT JOIN insurers i USING (insurer_number)"
+             " WHERE m.insurer_number = ? AND number = ? AND birth_date = ?";
+    });
     s.Bind(1, insurer).Bind(2, number).Bind(3, birth);
     return ReadMembers(s);
   }
@@ -308,10 +311,11 @@ class SqliteStore final : public Store {
   }
 
   std::vector<Qualification> QualificationsOfPerson(int64_t person_id) override {
-    Statement& s =
-        Stmt("member_of_person", std::string("SELECT ") + kMemberColumns +
-                                     " FROM members m LEFT JOIN insurers i USING (insurer_number)"
-                                     " WHERE person_id = ? ORDER BY acquired, member_id");
+    Statement& s = Stmt("member_of_person", [&] {
+      return std::string("SELECT ") + kMemberColumns +
+             " FROM members m LEFT JOIN insurers i USING (insurer_number)"
+             " WHERE person_id = ? ORDER BY acquired, member_id";
+    });
     s.Bind(1, person_id);
     return ReadMembers(s, person_id);
   }
@@ -330,11 +334,12 @@ class SqliteStore final : public Store {
 
   std::vector<Qualification> FindByInsuredNumber(std::string_view insurer, std::string_view symbol,
                                                  std::string_view number) override {
-    Statement& s =
-        Stmt("by_insured_number", std::string("SELECT ") + kMemberColumns +
-                                      " FROM members m LEFT JOIN insurers i USING (insurer_number)"
-                                      " WHERE m.insurer_number = ? AND symbol = ? AND number = ?"
-                                      " ORDER BY branch, member_id");
+    Statement& s = Stmt("by_insured_number", [&] {
+      return std::string("SELECT ") + kMemberColumns +
+             " FROM members m LEFT JOIN insurers i USING (insurer_number)"
+             " WHERE m.insurer_number = ? AND symbol = ? AND number = ?"
+             " ORDER BY branch, member_id";
+    });
     s.Bind(1, insurer).Bind(2, symbol).Bind(3, number);
     return ReadMembers(s);
   }
@@ -386,9 +391,11 @@ class SqliteStore final : public Store {
 
   std::optional<SubmissionRecord> GetSubmission(std::string_view insurer,
                                                 std::string_view submission_id) override {
-    Statement& s = Stmt("get_submission", std::string("SELECT ") + kSubmissionColumns +
-                                              " FROM submissions WHERE insurer_number = ? AND "
-                                              "submission_id = ?");
+    Statement& s = Stmt("get_submission", [&] {
+      return std::string("SELECT ") + kSubmissionColumns +
+             " FROM submissions WHERE insurer_number = ? AND "
+             "submission_id = ?";
+    });
     s.Bind(1, insurer).Bind(2, submission_id);
     return First(ReadSubmissions(s));
   }
@@ -404,47 +411,53 @@ class SqliteStore final : public Store {
   }
 
   std::vector<SubmissionRecord> DueSubmissions(Date day, int limit) override {
-    Statement& s = Stmt("due_submissions", std::string("SELECT ") + kSubmissionColumns +
-                                               " FROM submissions WHERE state IN ('submitted', "
-                                               "'processing') AND due_on <= ? ORDER BY due_on, "
-                                               "seq LIMIT ?");
+    Statement& s = Stmt("due_submissions", [&] {
+      return std::string("SELECT ") + kSubmissionColumns +
+             " FROM submissions WHERE state IN ('submitted', "
+             "'processing') AND due_on <= ? ORDER BY due_on, "
+             "seq LIMIT ?";
+    });
     s.Bind(1, day).Bind(2, limit);
     return ReadSubmissions(s);
   }
 
   std::vector<SubmissionRecord> ListSubmissions(const SubmissionFilter& f) override {
     if (f.state) {
-      Statement& s = Stmt("list_submissions_state",
-                          std::string("SELECT ") + kSubmissionColumns +
-                              " FROM submissions WHERE insurer_number = ? AND state = ? AND seq > "
-                              "? ORDER BY seq LIMIT ?");
+      Statement& s = Stmt("list_submissions_state", [&] {
+        return std::string("SELECT ") + kSubmissionColumns +
+               " FROM submissions WHERE insurer_number = ? AND state = ? AND seq > "
+               "? ORDER BY seq LIMIT ?";
+      });
       s.Bind(1, f.insurer_number).Bind(2, LinkageStateName(*f.state)).Bind(3, f.after_seq);
       s.Bind(4, f.limit);
       return ReadSubmissions(s);
     }
-    Statement& s = Stmt("list_submissions", std::string("SELECT ") + kSubmissionColumns +
-                                                " FROM submissions WHERE insurer_number = ? AND "
-                                                "seq > ? ORDER BY seq LIMIT ?");
+    Statement& s = Stmt("list_submissions", [&] {
+      return std::string("SELECT ") + kSubmissionColumns +
+             " FROM submissions WHERE insurer_number = ? AND "
+             "seq > ? ORDER BY seq LIMIT ?";
+    });
     s.Bind(1, f.insurer_number).Bind(2, f.after_seq).Bind(3, f.limit);
     return ReadSubmissions(s);
   }
 
   std::vector<SubmissionRecord> SubmissionsOfPerson(int64_t person_id) override {
-    Statement& s =
-        Stmt("submissions_of_person",
-             std::string("SELECT ") + kSubmissionColumns +
-                 " FROM submissions WHERE person_id = ? AND person_id <> 0 ORDER BY seq");
+    Statement& s = Stmt("submissions_of_person", [&] {
+      return std::string("SELECT ") + kSubmissionColumns +
+             " FROM submissions WHERE person_id = ? AND person_id <> 0 ORDER BY seq";
+    });
     s.Bind(1, person_id);
     return ReadSubmissions(s);
   }
 
   std::vector<SubmissionRecord> LinkedJoinersSince(Date since, int64_t after_seq,
                                                    int limit) override {
-    Statement& s =
-        Stmt("linked_joiners", std::string("SELECT ") + kSubmissionColumns +
-                                   " FROM submissions WHERE seq > ? AND event_date >= "
-                                   "? AND state = 'linked' AND form IN "
-                                   "('acquisition', 'dependent_add') ORDER BY seq LIMIT ?");
+    Statement& s = Stmt("linked_joiners", [&] {
+      return std::string("SELECT ") + kSubmissionColumns +
+             " FROM submissions WHERE seq > ? AND event_date >= "
+             "? AND state = 'linked' AND form IN "
+             "('acquisition', 'dependent_add') ORDER BY seq LIMIT ?";
+    });
     s.Bind(1, after_seq).Bind(2, since).Bind(3, limit);
     return ReadSubmissions(s);
   }
@@ -475,22 +488,26 @@ class SqliteStore final : public Store {
   }
 
   std::optional<CardRecord> GetCard(int64_t card_id) override {
-    Statement& s =
-        Stmt("get_card", std::string("SELECT ") + kCardColumns + " FROM cards WHERE card_id = ?");
+    Statement& s = Stmt("get_card", [&] {
+      return std::string("SELECT ") + kCardColumns + " FROM cards WHERE card_id = ?";
+    });
     s.Bind(1, card_id);
     return First(ReadCards(s));
   }
 
   std::optional<CardRecord> FindCardByCertSerial(std::string_view serial) override {
-    Statement& s = Stmt("card_by_serial", std::string("SELECT ") + kCardColumns +
-                                              " FROM cards WHERE cert_serial = ?");
+    Statement& s = Stmt("card_by_serial", [&] {
+      return std::string("SELECT ") + kCardColumns + " FROM cards WHERE cert_serial = ?";
+    });
     s.Bind(1, serial);
     return First(ReadCards(s));
   }
 
   std::vector<CardRecord> CardsOfPerson(int64_t person_id) override {
-    Statement& s = Stmt("cards_of_person", std::string("SELECT ") + kCardColumns +
-                                               " FROM cards WHERE person_id = ? ORDER BY card_id");
+    Statement& s = Stmt("cards_of_person", [&] {
+      return std::string("SELECT ") + kCardColumns +
+             " FROM cards WHERE person_id = ? ORDER BY card_id";
+    });
     s.Bind(1, person_id);
     return ReadCards(s);
   }
@@ -560,16 +577,19 @@ class SqliteStore final : public Store {
   }
 
   std::vector<AuditEntry> ReadAudit(int64_t after_seq, int limit) override {
-    Statement& s = Stmt("audit_read", std::string("SELECT ") + kAuditColumns +
-                                          " FROM audit_log WHERE seq > ? ORDER BY seq LIMIT ?");
+    Statement& s = Stmt("audit_read", [&] {
+      return std::string("SELECT ") + kAuditColumns +
+             " FROM audit_log WHERE seq > ? ORDER BY seq LIMIT ?";
+    });
     s.Bind(1, after_seq).Bind(2, limit);
     return ReadAuditRows(s);
   }
 
   std::vector<AuditEntry> AuditOfPerson(int64_t person_id) override {
-    Statement& s = Stmt("audit_person",
-                        std::string("SELECT ") + kAuditColumns +
-                            " FROM audit_log WHERE person_id = ? AND person_id <> 0 ORDER BY seq");
+    Statement& s = Stmt("audit_person", [&] {
+      return std::string("SELECT ") + kAuditColumns +
+             " FROM audit_log WHERE person_id = ? AND person_id <> 0 ORDER BY seq";
+    });
     s.Bind(1, person_id);
     return ReadAuditRows(s);
   }
@@ -597,9 +617,15 @@ class SqliteStore final : public Store {
   // each one's SQL text into a std::string just to look it up was a malloc
   // and a memcpy apiece.
   Statement& Stmt(std::string_view name, std::string_view sql) {
+    return Stmt(name, [sql] { return sql; });
+  }
+  // For SQL assembled from parts: `make_sql` runs only the first time.
+  template <typename MakeSql>
+  requires std::invocable<MakeSql> Statement& Stmt(std::string_view name, MakeSql&& make_sql) {
     auto it = stmts_.find(name);
     if (it == stmts_.end()) {
-      it = stmts_.emplace(std::string(name), std::make_unique<Statement>(db_.handle(), sql)).first;
+      it = stmts_.emplace(std::string(name), std::make_unique<Statement>(db_.handle(), make_sql()))
+               .first;
     }
     it->second->Reset();
     return *it->second;
@@ -748,12 +774,12 @@ class SqliteStore final : public Store {
     s.Reset();
     if (out.empty()) return out;
     if (person_id != 0) {
-      ReadChildren(out, "m.person_id", person_id);
+      ReadChildren(out, /*by_person=*/true, person_id);
     } else {
       for (Qualification& q : out) {
         std::vector<Qualification> one;
         one.push_back(std::move(q));
-        ReadChildren(one, "m.member_id", one.front().member_id);
+        ReadChildren(one, /*by_person=*/false, one.front().member_id);
         q = std::move(one.front());
       }
     }
@@ -761,20 +787,22 @@ class SqliteStore final : public Store {
   }
 
   // Fills attributes, limits and diseases of `qs` from the rows whose
-  // member matches `column = key` (member_id or person_id).
-  void ReadChildren(std::vector<Qualification>& qs, const std::string& column, int64_t key) {
+  // member matches `key`: a person_id (by_person) or a member_id.
+  void ReadChildren(std::vector<Qualification>& qs, bool by_person, int64_t key) {
     auto find = [&qs](int64_t member_id) -> Qualification* {
       for (Qualification& q : qs) {
         if (q.member_id == member_id) return &q;
       }
       return nullptr;
     };
-    const std::string where = " JOIN members m USING (member_id) WHERE " + column + " = ?";
-    Statement& a =
-        Stmt("attrs_by_" + column,
-             "SELECT member_id, effective_from, x.name, name_kana, insured_name, postcode, address "
+    const std::string_view where = by_person
+                                       ? " JOIN members m USING (member_id) WHERE m.person_id = ?"
+                                       : " JOIN members m USING (member_id) WHERE m.member_id = ?";
+    Statement& a = Stmt(by_person ? "attrs_by_person" : "attrs_by_member", [&] {
+      return "SELECT member_id, effective_from, x.name, name_kana, insured_name, postcode, address "
              "FROM member_attributes x" +
-                 where + " ORDER BY member_id, effective_from");
+             std::string(where) + " ORDER BY member_id, effective_from";
+    });
     a.Bind(1, key);
     while (a.Step()) {
       if (Qualification* q = find(a.Int(0))) {
@@ -783,11 +811,11 @@ class SqliteStore final : public Store {
       }
     }
     a.Reset();
-    Statement& l =
-        Stmt("limits_by_" + column,
-             "SELECT member_id, classification, category_flag, certificate_date, valid_from, "
+    Statement& l = Stmt(by_person ? "limits_by_person" : "limits_by_member", [&] {
+      return "SELECT member_id, classification, category_flag, certificate_date, valid_from, "
              "valid_until, long_term_date FROM member_limits x" +
-                 where + " ORDER BY member_id, valid_from");
+             std::string(where) + " ORDER BY member_id, valid_from";
+    });
     l.Bind(1, key);
     while (l.Step()) {
       if (Qualification* q = find(l.Int(0))) {
@@ -796,11 +824,11 @@ class SqliteStore final : public Store {
       }
     }
     l.Reset();
-    Statement& d =
-        Stmt("diseases_by_" + column,
-             "SELECT member_id, category, certificate_date, valid_from, valid_until, self_pay_yen "
+    Statement& d = Stmt(by_person ? "diseases_by_person" : "diseases_by_member", [&] {
+      return "SELECT member_id, category, certificate_date, valid_from, valid_until, self_pay_yen "
              "FROM member_diseases x" +
-                 where + " ORDER BY member_id, valid_from");
+             std::string(where) + " ORDER BY member_id, valid_from";
+    });
     d.Bind(1, key);
     while (d.Step()) {
       if (Qualification* q = find(d.Int(0))) {
