@@ -126,6 +126,6 @@ awk -F= '{v[$1]=$2} END {
     v["onshi search, TLS"] / v["nginx static file, TLS"]
   printf "ratio of the HTTP layer alone (proof-key / nginx, plain): %.2f\n",
     v["onshi proof-key, plain HTTP"] / v["nginx static file, plain HTTP"]
-  # At half of nginx's rate, the proofs alone would keep this many cores busy.
+  # At half the nginx rate, the proofs alone would keep this many cores busy.
   printf "cores the proof signatures alone need at 50%% of nginx (plain): %.2f of 2\n",
     v["nginx static file, plain HTTP"] / 2 / v["openssl_sign"] }' "$work/results"
