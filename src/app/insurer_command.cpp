@@ -190,6 +190,7 @@ int ImportCommand(const std::vector<std::string>& argv) {
   o.actor = "insurer:" + o.insurer_number;
   o.batch_size = static_cast<int>(args.GetInt("batch", 2000));
   if (o.batch_size < 1) throw std::invalid_argument("--batch must be at least 1");
+  o.open_reader = [&] { return store::OpenStore(db, KeyFileFor(args, db)); };
   ProgressBar bar;
   intermediate::ImportProgress last;
   if (!args.Has("quiet")) {

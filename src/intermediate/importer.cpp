@@ -1,6 +1,9 @@
 #include "intermediate/importer.hpp"
 
+#include <future>
+#include <optional>
 #include <unordered_map>
+#include <utility>
 
 namespace onshi::intermediate {
 namespace {
@@ -8,6 +11,18 @@ namespace {
 struct Pending {
   int64_t line = 0;
   Submission form;
+  std::optional<RegistryAnswer> registry;  // looked up ahead, when it was
+};
+
+// One batch as the read-ahead thread leaves it: the forms that passed the
+// line checks, and the refused lines in between, all in file order.
+struct Batch {
+  std::vector<Pending> forms;
+  std::vector<std::pair<int64_t, std::vector<FieldError>>> refused;  // line, why
+  int64_t records = 0;                                               // lines read for this batch
+  uint64_t bytes_read = 0;  // the reader's position after it, and its size
+  uint64_t total_bytes = 0;
+  bool last = false;  // the file ended in this batch
 };
 
 // Counts of one batch, merged into the report only once the batch commits.
@@ -26,30 +41,64 @@ class Importer {
     if (!insurer) throw store::StoreError("unknown insurer " + o_.insurer_number);
     ctx_ = {*insurer, o_.received_on, o_.at, o_.actor};
     report_.unknown_columns = reader_.unknown_columns();
+    std::unique_ptr<store::Store> registry = o_.open_reader ? o_.open_reader() : nullptr;
 
-    std::vector<Pending> batch;
-    batch.reserve(static_cast<std::size_t>(o_.batch_size));
-    while (std::optional<intake::ReadRecord> rec = reader_.Next()) {
-      ++report_.records;
-      if (!rec->errors.empty()) {
-        Refuse(rec->errors, rec->line);
-        continue;
-      }
-      auto form = ReadSubmission(rec->raw, o_.received_on);
-      if (!form.ok()) {
-        Refuse(form.error(), rec->line);
-        continue;
-      }
-      batch.push_back({rec->line, std::move(form).value()});
-      if (static_cast<int>(batch.size()) >= o_.batch_size && !Flush(batch)) {
-        return std::move(report_);
+    // The reader and the registry connection belong to the read-ahead task;
+    // it runs while the previous batch is written, and get() hands its batch
+    // over. Everything that writes stays on this thread.
+    auto ahead = [this, r = registry.get()] { return ReadBatch(r); };
+    std::future<Batch> next = std::async(std::launch::async, ahead);
+    for (;;) {
+      Batch batch = next.get();
+      if (!batch.last) next = std::async(std::launch::async, ahead);
+      report_.records += batch.records;
+      for (auto& [line, errors] : batch.refused)
+        Refuse(errors, line);
+      if (!Flush(batch.forms, {report_.records, batch.bytes_read, batch.total_bytes}) ||
+          batch.last) {
+        break;
       }
     }
-    Flush(batch);
+    // A batch still being read when the database stopped is dropped; the
+    // future's destructor waits for its task, which only reads.
     return std::move(report_);
   }
 
  private:
+  Batch ReadBatch(store::Store* registry) {
+    Batch b;
+    b.forms.reserve(static_cast<std::size_t>(o_.batch_size));
+    while (static_cast<int>(b.forms.size()) < o_.batch_size) {
+      std::optional<intake::ReadRecord> rec = reader_.Next();
+      if (!rec) {
+        b.last = true;
+        break;
+      }
+      ++b.records;
+      if (!rec->errors.empty()) {
+        b.refused.emplace_back(rec->line, std::move(rec->errors));
+        continue;
+      }
+      auto form = ReadSubmission(rec->raw, o_.received_on);
+      if (!form.ok()) {
+        b.refused.emplace_back(rec->line, form.error());
+        continue;
+      }
+      Pending& p = b.forms.emplace_back(Pending{rec->line, std::move(form).value(), std::nullopt});
+      if (registry) {
+        try {
+          p.registry = registry->FindPersonByMyNumber(p.form.my_number);
+        } catch (const store::StoreError&) {
+          // Left to reception, which asks the writing connection and knows
+          // how to stop the import if the database is gone.
+        }
+      }
+    }
+    b.bytes_read = reader_.bytes_read();
+    b.total_bytes = reader_.total_bytes();
+    return b;
+  }
+
   void Refuse(const std::vector<FieldError>& errors, int64_t line) {
     ++report_.rejected;
     for (const FieldError& e : errors)
@@ -71,7 +120,7 @@ class Importer {
            "受付番号 " + p.form.submission_id + " is also on line " + std::to_string(it->second)});
       return;
     }
-    ReceiveOutcome out = Receive(store_, p.form, ctx_);
+    ReceiveOutcome out = Receive(store_, p.form, ctx_, p.registry ? &*p.registry : nullptr);
     switch (out.status) {
       case ReceiveStatus::kQueued:
         ++t.queued;
@@ -114,7 +163,7 @@ class Importer {
   }
 
   // False when the database stopped taking writes: the import ends there.
-  bool Flush(std::vector<Pending>& batch) {
+  bool Flush(std::vector<Pending>& batch, const ImportProgress& progress) {
     if (batch.empty()) return true;
     Tally t;
     try {
@@ -159,7 +208,7 @@ class Importer {
     acknowledged_ += static_cast<int64_t>(batch.size());
     batch.clear();
     if (o_.on_progress) {
-      o_.on_progress({report_.records, reader_.bytes_read(), reader_.total_bytes()});
+      o_.on_progress(progress);
     }
     return true;
   }

@@ -10,11 +10,15 @@
 //   - a killed import loses only its uncommitted batch; re-running the same
 //     file skips every submission id already received (idempotent), so the
 //     end state equals one clean run.
+// Reading is pipelined: while one batch is written, a second thread reads,
+// checks and looks up the next (see ImportOptions::open_reader). The writes,
+// and so every guarantee above, stay on the calling thread in file order.
 #ifndef ONSHI_INTERMEDIATE_IMPORTER_HPP_
 #define ONSHI_INTERMEDIATE_IMPORTER_HPP_
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -41,6 +45,12 @@ struct ImportOptions {
   // lines should not need a gigabyte to say so.
   std::size_t max_errors_kept = 100000;
   std::function<void(const ImportProgress&)> on_progress;  // after each commit
+  // Opens a second connection to the same database. With it, the resident
+  // registry lookups of the next batch run on another thread while this
+  // batch is written (an import is otherwise bound to one core). Without
+  // it, the next batch is still read and checked ahead, and the registry is
+  // asked at reception.
+  std::function<std::unique_ptr<store::Store>()> open_reader;
 };
 
 struct ImportReport {

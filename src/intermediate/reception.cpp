@@ -145,7 +145,8 @@ std::vector<RegistryField> CompareFormWithRegistry(const store::PersonRecord& re
   return CompareWithRegistry(reg, filed);
 }
 
-ReceiveOutcome Receive(store::Store& store, const Submission& s, const ReceptionContext& ctx) {
+ReceiveOutcome Receive(store::Store& store, const Submission& s, const ReceptionContext& ctx,
+                       const RegistryAnswer* looked_up) {
   const store::InsurerRecord& insurer = ctx.insurer;
   if (auto existing = store.GetSubmission(insurer.insurer_number, s.submission_id)) {
     ReceiveOutcome o;
@@ -165,7 +166,7 @@ ReceiveOutcome Receive(store::Store& store, const Submission& s, const Reception
   ReceiveOutcome out;
 
   // The J-LIS check (R-LINK-4).
-  const std::optional<store::PersonRecord> person = store.FindPersonByMyNumber(s.my_number);
+  const RegistryAnswer person = looked_up ? *looked_up : store.FindPersonByMyNumber(s.my_number);
   if (!person) {
     out.errors.push_back({0, "my_number", "個人番号 is not in the resident registry"});
   } else {

@@ -24,6 +24,7 @@
 #ifndef ONSHI_INTERMEDIATE_RECEPTION_HPP_
 #define ONSHI_INTERMEDIATE_RECEPTION_HPP_
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -49,7 +50,17 @@ struct ReceptionContext {
   std::string actor;  // audit actor, e.g. "insurer:06139992"
 };
 
-ReceiveOutcome Receive(store::Store& store, const Submission& form, const ReceptionContext& ctx);
+// What the resident registry holds for a form's My Number (nullopt: no such
+// resident), when it was asked before reception: the importer looks the next
+// batch up on another connection while this one is written. The registry is
+// J-LIS's data, which reception never writes, so asking early changes no
+// answer.
+using RegistryAnswer = std::optional<store::PersonRecord>;
+
+// `looked_up`, when given, is the registry's answer for form.my_number;
+// otherwise Receive asks the store.
+ReceiveOutcome Receive(store::Store& store, const Submission& form, const ReceptionContext& ctx,
+                       const RegistryAnswer* looked_up = nullptr);
 
 // Compares a form with what the resident registry holds for its My Number.
 // Address is compared only when the form gives one (losses need none).

@@ -111,6 +111,9 @@ class IntermediateTest : public ::testing::Test {
     o.at = "2025-04-25T01:00:00Z";
     o.actor = std::string("insurer:") + kInsurer;
     o.batch_size = 3;  // several batches even in small tests
+    // As `onshi import` runs: the registry is asked ahead on a second
+    // connection while the previous batch is written.
+    o.open_reader = [this] { return store::OpenStore(db_, (dir_ / "t.keys").string()); };
     return ImportSubmissions(*store_, *reader, o);
   }
 
@@ -419,6 +422,46 @@ TEST_F(IntermediateTest, JsonLinesFormsAreReceivedLikeCsv) {
   auto id = store_->FindMemberId(kInsurer, "10", "1234", "00");
   ASSERT_TRUE(id);
   EXPECT_EQ(store_->DocumentsOfMember(*id).size(), 2u);  // notice + the ticked 資格確認書
+}
+
+// The read-ahead thread's registry answer is the one reception judges by:
+// pointed at another registry that knows 太郎's number under another name,
+// the same line becomes a registration error; without a read-ahead
+// connection the writer asks its own database and the line is queued.
+TEST_F(IntermediateTest, ReadAheadRegistryAnswerIsTheOneReceptionUses_RLINK4) {
+  const fs::path other_db = dir_ / "other.db";
+  {
+    auto other = store::OpenStore(other_db.string(), (dir_ / "other.keys").string());
+    store::PersonRecord p = taro_.person;
+    p.name = "山田\u3000一郎";
+    other->AddPerson(p, taro_.my_number);
+  }
+  auto run = [&](const std::string& id, bool other_registry) {
+    auto reader = intake::SubmissionReader::FromString(std::string(kHeader) + TaroLine(id),
+                                                       intake::Format::kCsv);
+    EXPECT_TRUE(reader.ok());
+    ImportOptions o;
+    o.insurer_number = kInsurer;
+    o.received_on = D(2025, 4, 25);
+    o.at = "2025-04-25T01:00:00Z";
+    o.actor = "test";
+    if (other_registry) {
+      o.open_reader = [&] {
+        return store::OpenStore(other_db.string(), (dir_ / "other.keys").string());
+      };
+    }
+    return ImportSubmissions(*store_, *reader, o);
+  };
+  const ImportReport mismatched = run("R1", true);
+  EXPECT_EQ(mismatched.registration_errors, 1);
+  EXPECT_EQ(mismatched.queued, 0);
+  ASSERT_EQ(mismatched.registration_problems.size(), 1u);
+  EXPECT_EQ(mismatched.registration_problems[0].field, "name");
+  EXPECT_FALSE(store_->FindMemberId(kInsurer, "10", "1234", "00"));
+
+  const ImportReport own = run("R2", false);
+  EXPECT_EQ(own.queued, 1);
+  EXPECT_EQ(own.registration_errors, 0);
 }
 
 // Re-sending a file is harmless: every id is already received, nothing changes.
