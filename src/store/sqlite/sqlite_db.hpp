@@ -25,7 +25,11 @@ class Statement {
   Statement(const Statement&) = delete;
   Statement& operator=(const Statement&) = delete;
 
-  // Binders take 1-based parameter indexes, as SQLite does.
+  // Binders take 1-based parameter indexes, as SQLite does. Every parameter
+  // must be bound before each first Step after a Reset: Reset keeps the old
+  // values (and their buffers, so a text bind of the same size allocates
+  // nothing), and Step throws rather than run with a value left over from
+  // the previous use.
   Statement& Bind(int i, int64_t v);
   Statement& Bind(int i, int v) { return Bind(i, static_cast<int64_t>(v)); }
   Statement& Bind(int i, std::string_view v);      // TEXT
@@ -48,8 +52,15 @@ class Statement {
   std::optional<Date> OptDate(int col) const;
 
  private:
+  void Mark(int i) {
+    if (i >= 1 && i <= 64) bound_ |= uint64_t{1} << (i - 1);
+  }
+
   sqlite3* db_;
   sqlite3_stmt* stmt_ = nullptr;
+  uint64_t all_ = 0;    // one bit per parameter (the first 64 are checked)
+  uint64_t bound_ = 0;  // the parameters bound since the last Reset
+  bool fresh_ = true;   // no Step since the last Reset
 };
 
 class Db {
