@@ -362,13 +362,20 @@ TEST_P(StoreTest, CardKeyReadEqualsThePersonByPersonReadWithEveryChild) {
     store_->AddQualification(q);
     store_->AddQualification(Member(p, "01130012", mn, "00", D(2019, 4, 1)));
   }
+  // The first person also held, and lost, an older 枝番 under the same keys:
+  // the keys match that person twice, and each row must still come once.
+  Qualification old = Member(persons[0], "06139992", "777", "02", D(2015, 4, 1));
+  old.lost = D(2018, 1, 1);
+  old.diseases.push_back({2, D(2016, 1, 1), D(2016, 1, 1), D(2017, 12, 31), 20000});
+  old.limits.push_back({3, "A03", D(2016, 2, 1), D(2016, 2, 1), D(2017, 1, 31), std::nullopt});
+  store_->AddQualification(old);
   const auto one = store_->QualificationsForCardKeys("06139992", "777", D(1980, 5, 15));
   std::vector<Qualification> composed;
   for (int64_t p : store_->FindPersonsByCardKeys("06139992", "777", D(1980, 5, 15))) {
     for (Qualification& q : store_->QualificationsOfPerson(p))
       composed.push_back(std::move(q));
   }
-  ASSERT_EQ(one.size(), 4u);
+  ASSERT_EQ(one.size(), 5u);
   ASSERT_EQ(one.size(), composed.size());
   for (size_t i = 0; i < one.size(); ++i) {
     EXPECT_EQ(one[i].member_id, composed[i].member_id) << i;
@@ -376,7 +383,12 @@ TEST_P(StoreTest, CardKeyReadEqualsThePersonByPersonReadWithEveryChild) {
     EXPECT_EQ(one[i].insurer_name, composed[i].insurer_name) << i;
     EXPECT_EQ(one[i].acquired, composed[i].acquired) << i;
     EXPECT_EQ(one[i].limits.size(), composed[i].limits.size()) << i;
-    EXPECT_EQ(one[i].diseases.size(), composed[i].diseases.size()) << i;
+    ASSERT_EQ(one[i].diseases.size(), composed[i].diseases.size()) << i;
+    for (size_t k = 0; k < one[i].diseases.size(); ++k) {
+      EXPECT_EQ(one[i].diseases[k].category, composed[i].diseases[k].category);
+      EXPECT_EQ(one[i].diseases[k].valid_from, composed[i].diseases[k].valid_from);
+    }
+    EXPECT_EQ(one[i].lost, composed[i].lost) << i;
     ASSERT_EQ(one[i].attributes.size(), composed[i].attributes.size()) << i;
     for (size_t k = 0; k < one[i].limits.size(); ++k) {
       EXPECT_EQ(one[i].limits[k].category_flag, composed[i].limits[k].category_flag);
@@ -388,10 +400,16 @@ TEST_P(StoreTest, CardKeyReadEqualsThePersonByPersonReadWithEveryChild) {
     }
   }
   EXPECT_EQ(one[0].person_id, persons[0]);
-  EXPECT_EQ(one[0].insurer_number, "01130012");  // acquired 2019, before the 2020 one
-  EXPECT_EQ(one[1].limits.size(), 2u);
-  EXPECT_EQ(one[1].diseases.size(), 1u);
-  EXPECT_EQ(one[1].attributes.size(), 2u);
+  EXPECT_EQ(one[0].branch, "02");  // acquired 2015, lost 2018
+  ASSERT_EQ(one[0].diseases.size(), 1u);
+  EXPECT_EQ(one[0].diseases[0].self_pay_yen, 20000);
+  EXPECT_EQ(one[0].limits.size(), 1u);
+  EXPECT_EQ(one[1].insurer_number, "01130012");  // acquired 2019, before the 2020 one
+  EXPECT_EQ(one[2].limits.size(), 2u);
+  EXPECT_EQ(one[2].limits[0].valid_from, D(2024, 8, 1));  // by first day
+  EXPECT_EQ(one[2].diseases.size(), 1u);
+  EXPECT_EQ(one[2].attributes.size(), 2u);
+  EXPECT_EQ(one[3].person_id, persons[1]);
   EXPECT_TRUE(store_->QualificationsForCardKeys("06139992", "777", D(1980, 5, 16)).empty());
 }
 
