@@ -1,5 +1,6 @@
 #include "intermediate/importer.hpp"
 
+#include <exception>
 #include <future>
 #include <optional>
 #include <unordered_map>
@@ -18,8 +19,9 @@ struct Pending {
 // line checks, and the refused lines in between, all in file order.
 struct Batch {
   std::vector<Pending> forms;
-  std::vector<std::pair<int64_t, std::vector<FieldError>>> refused;  // line, why
-  int64_t records = 0;                                               // lines read for this batch
+  // The refused lines: line number, why.
+  std::vector<std::pair<int64_t, std::vector<FieldError>>> refused;
+  int64_t records = 0;      // lines read for this batch
   uint64_t bytes_read = 0;  // the reader's position after it, and its size
   uint64_t total_bytes = 0;
   bool last = false;  // the file ended in this batch
@@ -41,7 +43,12 @@ class Importer {
     if (!insurer) throw store::StoreError("unknown insurer " + o_.insurer_number);
     ctx_ = {*insurer, o_.received_on, o_.at, o_.actor};
     report_.unknown_columns = reader_.unknown_columns();
-    std::unique_ptr<store::Store> registry = o_.open_reader ? o_.open_reader() : nullptr;
+    std::unique_ptr<store::Store> registry;
+    try {
+      if (o_.open_reader) registry = o_.open_reader();
+    } catch (const std::exception&) {
+      // Only a speed-up: without it reception asks the registry itself.
+    }
 
     // The reader and the registry connection belong to the read-ahead task;
     // it runs while the previous batch is written, and get() hands its batch

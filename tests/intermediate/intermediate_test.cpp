@@ -464,6 +464,27 @@ TEST_F(IntermediateTest, ReadAheadRegistryAnswerIsTheOneReceptionUses_RLINK4) {
   EXPECT_EQ(own.registration_errors, 0);
 }
 
+// The read-ahead connection is only a speed-up: when it cannot be opened the
+// import runs as before, asking the registry at reception.
+TEST_F(IntermediateTest, ImportWithoutItsReadAheadConnectionStillReceivesEverything) {
+  auto reader = intake::SubmissionReader::FromString(
+      std::string(kHeader) + TaroLine("U1") + HanakoLine("U2"), intake::Format::kCsv);
+  ASSERT_TRUE(reader.ok());
+  ImportOptions o;
+  o.insurer_number = kInsurer;
+  o.received_on = D(2025, 4, 25);
+  o.at = "2025-04-25T01:00:00Z";
+  o.actor = "test";
+  o.batch_size = 1;
+  o.open_reader = []() -> std::unique_ptr<store::Store> {
+    throw store::StoreUnavailable("too many connections");
+  };
+  const ImportReport r = ImportSubmissions(*store_, *reader, o);
+  EXPECT_EQ(r.records, 2);
+  EXPECT_EQ(r.queued, 2);
+  EXPECT_EQ(r.registration_errors, 0);
+}
+
 // Re-sending a file is harmless: every id is already received, nothing changes.
 TEST_F(IntermediateTest, RerunIsIdempotentBySubmissionId) {
   const std::string body = std::string(kHeader) + TaroLine() + HanakoLine();
