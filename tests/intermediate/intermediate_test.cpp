@@ -102,14 +102,20 @@ class IntermediateTest : public ::testing::Test {
                 "東京都千代田区霞ヶ関一丁目2番3号", "01", "20250401");
   }
 
-  ImportReport Import(const std::string& body, Date received = D(2025, 4, 25)) {
-    auto reader = intake::SubmissionReader::FromString(body, intake::Format::kCsv);
-    EXPECT_TRUE(reader.ok()) << (reader.ok() ? "" : reader.error().ToString());
+  // The sender and the time of receipt; no read-ahead connection.
+  static ImportOptions Options(Date received = D(2025, 4, 25)) {
     ImportOptions o;
     o.insurer_number = kInsurer;
     o.received_on = received;
     o.at = "2025-04-25T01:00:00Z";
     o.actor = std::string("insurer:") + kInsurer;
+    return o;
+  }
+
+  ImportReport Import(const std::string& body, Date received = D(2025, 4, 25)) {
+    auto reader = intake::SubmissionReader::FromString(body, intake::Format::kCsv);
+    EXPECT_TRUE(reader.ok()) << (reader.ok() ? "" : reader.error().ToString());
+    ImportOptions o = Options(received);
     o.batch_size = 3;  // several batches even in small tests
     // As `onshi import` runs: the registry is asked ahead on a second
     // connection while the previous batch is written.
@@ -407,11 +413,7 @@ TEST_F(IntermediateTest, JsonLinesFormsAreReceivedLikeCsv) {
       "not json\n";
   auto reader = intake::SubmissionReader::FromString(body, intake::Format::kJsonLines);
   ASSERT_TRUE(reader.ok());
-  ImportOptions o;
-  o.insurer_number = kInsurer;
-  o.received_on = D(2025, 4, 25);
-  o.at = "2025-04-25T01:00:00Z";
-  o.actor = "test";
+  ImportOptions o = Options();
   const ImportReport r = ImportSubmissions(*store_, *reader, o);
   EXPECT_EQ(r.records, 3);
   EXPECT_EQ(r.queued, 1);
@@ -440,11 +442,7 @@ TEST_F(IntermediateTest, ReadAheadRegistryAnswerIsTheOneReceptionUses_RLINK4) {
     auto reader = intake::SubmissionReader::FromString(std::string(kHeader) + TaroLine(id),
                                                        intake::Format::kCsv);
     EXPECT_TRUE(reader.ok());
-    ImportOptions o;
-    o.insurer_number = kInsurer;
-    o.received_on = D(2025, 4, 25);
-    o.at = "2025-04-25T01:00:00Z";
-    o.actor = "test";
+    ImportOptions o = Options();
     if (other_registry) {
       o.open_reader = [&] {
         return store::OpenStore(other_db.string(), (dir_ / "other.keys").string());
@@ -470,11 +468,7 @@ TEST_F(IntermediateTest, ImportWithoutItsReadAheadConnectionStillReceivesEveryth
   auto reader = intake::SubmissionReader::FromString(
       std::string(kHeader) + TaroLine("U1") + HanakoLine("U2"), intake::Format::kCsv);
   ASSERT_TRUE(reader.ok());
-  ImportOptions o;
-  o.insurer_number = kInsurer;
-  o.received_on = D(2025, 4, 25);
-  o.at = "2025-04-25T01:00:00Z";
-  o.actor = "test";
+  ImportOptions o = Options();
   o.batch_size = 1;
   o.open_reader = []() -> std::unique_ptr<store::Store> {
     throw store::StoreUnavailable("too many connections");
