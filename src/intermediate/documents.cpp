@@ -12,7 +12,7 @@ InsurerDocumentPolicy PolicyOf(const store::InsurerRecord& insurer) {
 }
 
 MemberDocumentFacts DocumentFactsOf(store::Store& store, const Qualification& member,
-                                    bool certificate_requested, Date on) {
+                                    bool certificate_requested, Date on, MemberAge age) {
   MemberDocumentFacts f;
   f.acquired = member.acquired;
   f.membership_lost = member.lost;
@@ -30,6 +30,7 @@ MemberDocumentFacts DocumentFactsOf(store::Store& store, const Qualification& me
       f.insurance_use_registered = true;
     }
   }
+  if (age == MemberAge::kJustStored) return f;
   for (const store::DocumentRecord& d : store.DocumentsOfMember(member.member_id)) {
     f.documents.push_back(
         {d.document_id, d.kind, d.issued_on, d.valid_until, std::nullopt, d.returned_on});
@@ -38,8 +39,9 @@ MemberDocumentFacts DocumentFactsOf(store::Store& store, const Qualification& me
 }
 
 int IssueDueDocuments(store::Store& store, const Qualification& member,
-                      const store::InsurerRecord& insurer, bool certificate_requested, Date on) {
-  const MemberDocumentFacts facts = DocumentFactsOf(store, member, certificate_requested, on);
+                      const store::InsurerRecord& insurer, bool certificate_requested, Date on,
+                      MemberAge age) {
+  const MemberDocumentFacts facts = DocumentFactsOf(store, member, certificate_requested, on, age);
   int issued = 0;
   for (const DocumentAction& a : PlanDocuments(facts, PolicyOf(insurer), on)) {
     if (a.kind == ActionKind::kRequestReturn) continue;

@@ -16,15 +16,22 @@ namespace onshi::intermediate {
 // The insurer's document policy, from its stored settings.
 InsurerDocumentPolicy PolicyOf(const store::InsurerRecord& insurer);
 
+// Whether the member's documents must be read, or the member was stored in
+// this same transaction and so can hold none yet (documents reference their
+// member; a fresh member_id has no rows pointing at it).
+enum class MemberAge { kExisting, kJustStored };
+
 // The facts PlanDocuments needs about `member` on `on`.
 MemberDocumentFacts DocumentFactsOf(store::Store& store, const Qualification& member,
-                                    bool certificate_requested, Date on);
+                                    bool certificate_requested, Date on,
+                                    MemberAge age = MemberAge::kExisting);
 
 // Records every document PlanDocuments says is due for `member` on `on`
 // (return requests are not documents and are left to the insurer's office).
 // Returns how many were issued. Run it inside the caller's transaction.
 int IssueDueDocuments(store::Store& store, const Qualification& member,
-                      const store::InsurerRecord& insurer, bool certificate_requested, Date on);
+                      const store::InsurerRecord& insurer, bool certificate_requested, Date on,
+                      MemberAge age = MemberAge::kExisting);
 
 }  // namespace onshi::intermediate
 

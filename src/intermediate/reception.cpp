@@ -54,15 +54,20 @@ ReceiveOutcome Reject(std::string field, std::string reason) {
 std::optional<ReceiveOutcome> CheckJoining(store::Store& store, const Submission& s,
                                            const store::InsurerRecord& insurer,
                                            std::optional<Qualification>* insured, int64_t* reuse) {
-  if (auto id = store.FindMemberId(insurer.insurer_number, s.symbol, s.number, s.branch)) {
-    if (store.GetQualification(*id)->linkage != LinkageState::kRegistrationError) {
+  // Everyone under the 記号・番号, read once: the member under exactly these
+  // keys, if any, is among them (記号・番号・枝番 are unique per insurer).
+  std::vector<Qualification> same_number =
+      store.FindByInsuredNumber(insurer.insurer_number, s.symbol, s.number);
+  for (const Qualification& q : same_number) {
+    if (q.branch != s.branch) continue;
+    if (q.linkage != LinkageState::kRegistrationError) {
       return Reject("branch", "記号・番号・枝番 " + s.symbol + "・" + s.number + "・" + s.branch +
                                   " are already used by another member (枝番 must be unique "
                                   "within 記号・番号)");
     }
-    *reuse = *id;
+    *reuse = q.member_id;
   }
-  for (Qualification& q : store.FindByInsuredNumber(insurer.insurer_number, s.symbol, s.number)) {
+  for (Qualification& q : same_number) {
     if (q.personal_family != PersonalFamily::kInsured || q.member_id == *reuse) continue;
     if (q.linkage == LinkageState::kRegistrationError) continue;
     if (s.form == FormKind::kAcquisition) {
@@ -245,7 +250,8 @@ ReceiveOutcome Receive(store::Store& store, const Submission& s, const Reception
     rec.member_id = q.member_id;
     // R-DOC-1 (notice) and R-DOC-5 (a ticked 資格確認書) are due on receipt.
     out.documents_issued =
-        IssueDueDocuments(store, q, insurer, s.certificate_wanted, ctx.received_on);
+        IssueDueDocuments(store, q, insurer, s.certificate_wanted, ctx.received_on,
+                          reuse != 0 ? MemberAge::kExisting : MemberAge::kJustStored);
   } else {
     rec.member_id = related->member_id;
   }
