@@ -19,6 +19,38 @@ constexpr const char* kMemberColumns =
     "elderly_certificate_date, elderly_valid_from, elderly_valid_until, elderly_copay_percent, "
     "linkage, submitted_on, linked_on, registration_error, COALESCE(i.name, '')";
 
+}  // namespace
+
+std::string CardKeysReadSql() {
+  const std::string from = " FROM members k JOIN members m ON m.person_id = k.person_id";
+  const std::string where = " WHERE k.insurer_number = ?1 AND k.number = ?2 AND k.birth_date = ?3";
+  auto pad = [](int n) {
+    std::string out;
+    for (int i = 0; i < n; ++i)
+      out += ", NULL";
+    return out;
+  };
+  // 24 columns in every arm: the tag, then a member row (kMemberColumns) or
+  // a child row padded with NULLs.
+  return "SELECT 0, m.member_id, m.person_id, m.insurer_number, m.symbol, m.number, m.branch, "
+         "m.personal_family, m.card_classification, m.birth_date, m.sex, m.acquired, m.lost, "
+         "m.loss_reason, m.copay_percent, m.elderly_certificate_date, m.elderly_valid_from, "
+         "m.elderly_valid_until, m.elderly_copay_percent, m.linkage, m.submitted_on, "
+         "m.linked_on, m.registration_error, COALESCE(i.name, '')" +
+         from + " LEFT JOIN insurers i ON i.insurer_number = m.insurer_number" + where +
+         " UNION ALL SELECT 1, x.member_id, x.effective_from, x.name, x.name_kana, "
+         "x.insured_name, x.postcode, x.address" +
+         pad(16) + from + " JOIN member_attributes x ON x.member_id = m.member_id" + where +
+         " UNION ALL SELECT 2, x.member_id, x.rowid, x.classification, x.category_flag, "
+         "x.certificate_date, x.valid_from, x.valid_until, x.long_term_date" +
+         pad(15) + from + " JOIN member_limits x ON x.member_id = m.member_id" + where +
+         " UNION ALL SELECT 3, x.member_id, x.rowid, x.category, x.certificate_date, "
+         "x.valid_from, x.valid_until, x.self_pay_yen" +
+         pad(16) + from + " JOIN member_diseases x ON x.member_id = m.member_id" + where;
+}
+
+namespace {
+
 constexpr const char* kCardColumns =
     "card_id, person_id, kind, application_date, issued_on, card_expires_on, cert_serial, "
     "cert_issued_on, cert_expires_on, status, pin_failures, face_only, insurance_registered_on, "
@@ -326,32 +358,7 @@ class SqliteStore final : public Store {
   std::vector<Qualification> QualificationsForCardKeys(std::string_view insurer,
                                                        std::string_view number,
                                                        Date birth) override {
-    Statement& s = Stmt("qualifications_for_card_keys", [] {
-      const std::string from = " FROM members k JOIN members m ON m.person_id = k.person_id";
-      const std::string where =
-          " WHERE k.insurer_number = ?1 AND k.number = ?2 AND k.birth_date = ?3";
-      auto pad = [](int n) {
-        std::string out;
-        for (int i = 0; i < n; ++i)
-          out += ", NULL";
-        return out;
-      };
-      return "SELECT 0, m.member_id, m.person_id, m.insurer_number, m.symbol, m.number, m.branch, "
-             "m.personal_family, m.card_classification, m.birth_date, m.sex, m.acquired, m.lost, "
-             "m.loss_reason, m.copay_percent, m.elderly_certificate_date, m.elderly_valid_from, "
-             "m.elderly_valid_until, m.elderly_copay_percent, m.linkage, m.submitted_on, "
-             "m.linked_on, m.registration_error, COALESCE(i.name, '')" +
-             from + " LEFT JOIN insurers i ON i.insurer_number = m.insurer_number" + where +
-             " UNION ALL SELECT 1, x.member_id, x.effective_from, x.name, x.name_kana, "
-             "x.insured_name, x.postcode, x.address" +
-             pad(16) + from + " JOIN member_attributes x ON x.member_id = m.member_id" + where +
-             " UNION ALL SELECT 2, x.member_id, x.rowid, x.classification, x.category_flag, "
-             "x.certificate_date, x.valid_from, x.valid_until, x.long_term_date" +
-             pad(15) + from + " JOIN member_limits x ON x.member_id = m.member_id" + where +
-             " UNION ALL SELECT 3, x.member_id, x.rowid, x.category, x.certificate_date, "
-             "x.valid_from, x.valid_until, x.self_pay_yen" +
-             pad(16) + from + " JOIN member_diseases x ON x.member_id = m.member_id" + where;
-    });
+    Statement& s = Stmt("qualifications_for_card_keys", [] { return CardKeysReadSql(); });
     s.Bind(1, insurer).Bind(2, number).Bind(3, birth);
     std::vector<Qualification> out;
     std::vector<std::pair<int64_t, int64_t>> seen_certificates;  // (tag, rowid)
