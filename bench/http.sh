@@ -2,7 +2,10 @@
 # HTTP benchmark of the OQS search: wrk (keep-alive, 2 threads, 64
 # connections) against `onshi serve` over a synthetic population, with TLS off
 # and on, each with random existing members; and in the same run nginx serving
-# a static file of the same size as onshi's answer, as the reference.
+# a static file of the same size as onshi's answer, as the reference. Each
+# run also reports the CPU time per request of the server and of wrk (from
+# /proc), and the summary turns them into the CPU budget of one answer at
+# the goal of half the nginx rate.
 #
 #   bash bench/http.sh [BUILD_DIR] [MEMBERS]      (default build, 1000000)
 #
@@ -66,32 +69,58 @@ size=$(curl -s --cacert "$work/clinic/ca.pem" -H "Authorization: $token" -H 'Con
   --data "$body" "https://127.0.0.1:$port_tls/oqs-api-pro/MSA01030/ILI01030SV01/search" | wc -c)
 head -c "$size" /dev/zero | tr '\0' 'x' >"$work/ref.json"
 
-run_wrk() {  # name url [script]
-  local out
-  if [ -n "${3:-}" ]; then
-    out=$(wrk -t2 -c64 -d"${duration}s" --latency -s "$3" "$2")
+# CPU time (utime + stime, in clock ticks, all threads) of the given
+# processes and of their children: nginx's workers, onshi's threads.
+cpu_ticks() {
+  local total=0 p
+  for p in "$@" $(for q in "$@"; do pgrep -P "$q" || true; done); do
+    [ -r "/proc/$p/stat" ] || continue
+    total=$((total + $(awk '{sub(/.*\) /, ""); print $12 + $13}' "/proc/$p/stat")))
+  done
+  echo "$total"
+}
+hz=$(getconf CLK_TCK)
+
+run_wrk() {  # name server-pid url [script]
+  local out s0 s1 before_self after_self
+  s0=$(cpu_ticks "$2")
+  before_self=$(awk '{print $14 + $15 + $16 + $17}' /proc/$$/stat)  # + waited-for children
+  if [ -n "${4:-}" ]; then
+    out=$(wrk -t2 -c64 -d"${duration}s" --latency -s "$4" "$3")
   else
-    out=$(wrk -t2 -c64 -d"${duration}s" --latency "$2")
+    out=$(wrk -t2 -c64 -d"${duration}s" --latency "$3")
   fi
+  after_self=$(awk '{print $14 + $15 + $16 + $17}' /proc/$$/stat)
+  s1=$(cpu_ticks "$2")
   local rps p99 errors
   rps=$(echo "$out" | awk '/Requests\/sec/ {print $2}')
   p99=$(echo "$out" | awk '$1 == "99%" {print $2}')
   errors=$(echo "$out" | awk '/Non-2xx/ {print $5}')
-  printf "%-34s %12s req/s   p99 %8s   non-2xx %s\n" "$1" "$rps" "$p99" "${errors:-0}"
+  # CPU microseconds per request: the server's, and wrk's (the client's share
+  # of the same two cores).
+  local server_us client_us
+  server_us=$(awk -v t=$((s1 - s0)) -v hz="$hz" -v r="$rps" -v d="$duration" \
+    'BEGIN {printf "%.0f", t / hz * 1e6 / (r * d)}')
+  client_us=$(awk -v t=$((after_self - before_self)) -v hz="$hz" -v r="$rps" -v d="$duration" \
+    'BEGIN {printf "%.0f", t / hz * 1e6 / (r * d)}')
+  printf "%-34s %12s req/s   p99 %8s   non-2xx %s   CPU/request: server %s us, wrk %s us\n" \
+    "$1" "$rps" "$p99" "${errors:-0}" "$server_us" "$client_us"
   echo "$1=$rps" >>"$work/results"
+  echo "$1 server_us=$server_us" >>"$work/results"
+  echo "$1 client_us=$client_us" >>"$work/results"
 }
 
 echo "== wrk -t2 -c64 -d${duration}s, $members members, answer $size bytes"
-run_wrk "onshi search, TLS" "https://127.0.0.1:$port_tls" "$work/search.lua"
+run_wrk "onshi search, TLS" "${pids[0]}" "https://127.0.0.1:$port_tls" "$work/search.lua"
 kill "${pids[0]}"; wait "${pids[0]}" 2>/dev/null || true
 
 "$onshi" serve --db "$work/b.db" --listen 127.0.0.1:$port_plain --threads 2 --no-tls >"$work/serve.log" 2>&1 &
 pids+=($!)
 for _ in $(seq 100); do curl -s -o /dev/null "http://127.0.0.1:$port_plain/healthz" && break; sleep 0.1; done
-run_wrk "onshi search, plain HTTP" "http://127.0.0.1:$port_plain" "$work/search.lua"
+run_wrk "onshi search, plain HTTP" "${pids[1]}" "http://127.0.0.1:$port_plain" "$work/search.lua"
 # The same server on a route with neither a database read nor a proof (the
 # proof key, a small JSON document): what the HTTP layer alone reaches.
-run_wrk "onshi proof-key, plain HTTP" "http://127.0.0.1:$port_plain/oqs-api-pro/proof-key"
+run_wrk "onshi proof-key, plain HTTP" "${pids[1]}" "http://127.0.0.1:$port_plain/oqs-api-pro/proof-key"
 
 cat >"$work/nginx.conf" <<NGINX
 worker_processes 2;
@@ -112,8 +141,8 @@ http {
 NGINX
 nginx -c "$work/nginx.conf"
 sleep 0.5
-run_wrk "nginx static file, plain HTTP" "http://127.0.0.1:18081/ref.json"
-run_wrk "nginx static file, TLS" "https://127.0.0.1:18444/ref.json"
+run_wrk "nginx static file, plain HTTP" "$(cat "$work/nginx.pid")" "http://127.0.0.1:18081/ref.json"
+run_wrk "nginx static file, TLS" "$(cat "$work/nginx.pid")" "https://127.0.0.1:18444/ref.json"
 
 # ES256 signatures one core makes per second (the proof each answer carries).
 sign_rate=$(openssl speed -seconds 3 ecdsap256 2>/dev/null | awk '/nistp256/ {print $(NF-1)}')
@@ -128,4 +157,16 @@ awk -F= '{v[$1]=$2} END {
     v["onshi proof-key, plain HTTP"] / v["nginx static file, plain HTTP"]
   # At half the nginx rate, the proofs alone would keep this many cores busy.
   printf "cores the proof signatures alone need at 50%% of nginx (plain): %.2f of 2\n",
-    v["nginx static file, plain HTTP"] / 2 / v["openssl_sign"] }' "$work/results"
+    v["nginx static file, plain HTTP"] / 2 / v["openssl_sign"]
+  # The CPU budget of one answer at the goal: at half the nginx rate the two
+  # cores give 2e6 / rate microseconds per request to wrk, the kernel and
+  # the server together. The share of wrk is taken at its cheapest in this
+  # run (it costs more per request at lower rates), so the budget is the
+  # most generous one.
+  goal = v["nginx static file, plain HTTP"] / 2
+  client = v["nginx static file, plain HTTP client_us"]
+  if (v["onshi proof-key, plain HTTP client_us"] < client) client = v["onshi proof-key, plain HTTP client_us"]
+  budget = 2e6 / goal - client
+  printf "CPU per answer at the goal (plain): %.0f us left to onshi after %.0f us for wrk; onshi used %.0f us (%.1fx the budget)\n",
+    budget, client, v["onshi search, plain HTTP server_us"], v["onshi search, plain HTTP server_us"] / budget
+  printf "  the ES256 signature alone takes %.0f us of it (openssl speed, one core)\n", 1e6 / v["openssl_sign"] }' "$work/results"
