@@ -81,17 +81,24 @@ cpu_ticks() {
   echo "$total"
 }
 hz=$(getconf CLK_TCK)
+# CPU time of this shell's waited-for children (wrk, run in a command
+# substitution), in clock ticks.
+children_ticks() { awk '{print $16 + $17}' /proc/$$/stat; }
+# us_per_request TICKS RPS: CPU microseconds per request over one run.
+us_per_request() {
+  awk -v t="$1" -v hz="$hz" -v r="$2" -v d="$duration" 'BEGIN {printf "%.0f", t / hz * 1e6 / (r * d)}'
+}
 
 run_wrk() {  # name server-pid url [script]
   local out s0 s1 before_self after_self
   s0=$(cpu_ticks "$2")
-  before_self=$(awk '{print $14 + $15 + $16 + $17}' /proc/$$/stat)  # + waited-for children
+  before_self=$(children_ticks)
   if [ -n "${4:-}" ]; then
     out=$(wrk -t2 -c64 -d"${duration}s" --latency -s "$4" "$3")
   else
     out=$(wrk -t2 -c64 -d"${duration}s" --latency "$3")
   fi
-  after_self=$(awk '{print $14 + $15 + $16 + $17}' /proc/$$/stat)
+  after_self=$(children_ticks)
   s1=$(cpu_ticks "$2")
   local rps p99 errors
   rps=$(echo "$out" | awk '/Requests\/sec/ {print $2}')
@@ -100,10 +107,8 @@ run_wrk() {  # name server-pid url [script]
   # CPU microseconds per request: the server's, and wrk's (the client's share
   # of the same two cores).
   local server_us client_us
-  server_us=$(awk -v t=$((s1 - s0)) -v hz="$hz" -v r="$rps" -v d="$duration" \
-    'BEGIN {printf "%.0f", t / hz * 1e6 / (r * d)}')
-  client_us=$(awk -v t=$((after_self - before_self)) -v hz="$hz" -v r="$rps" -v d="$duration" \
-    'BEGIN {printf "%.0f", t / hz * 1e6 / (r * d)}')
+  server_us=$(us_per_request $((s1 - s0)) "$rps")
+  client_us=$(us_per_request $((after_self - before_self)) "$rps")
   printf "%-34s %12s req/s   p99 %8s   non-2xx %s   CPU/request: server %s us, wrk %s us\n" \
     "$1" "$rps" "$p99" "${errors:-0}" "$server_us" "$client_us"
   echo "$1=$rps" >>"$work/results"
