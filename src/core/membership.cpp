@@ -26,6 +26,32 @@ std::optional<LossReason> ParseLossReasonCode(std::string_view code) {
   return std::nullopt;
 }
 
+std::string_view CardClassificationCode(CardClassification c) {
+  switch (c) {
+    case CardClassification::kGeneral:
+      return "01";
+    case CardClassification::kRetired:
+      return "02";
+    case CardClassification::kShortTerm:
+      return "03";
+    case CardClassification::kShortTermRetired:
+      return "04";
+    case CardClassification::kEligibilityCertificate:
+      return "05";
+    case CardClassification::kSpecialRetired:
+      return "06";
+    case CardClassification::kSelfDefenseForces:
+      return "07";
+  }
+  return "01";
+}
+
+std::optional<CardClassification> ParseCardClassificationCode(std::string_view code) {
+  if (code.size() == 1) return ParseCardClassificationCode(std::string("0") + std::string(code));
+  if (code.size() != 2 || code[0] != '0' || code[1] < '1' || code[1] > '7') return std::nullopt;
+  return static_cast<CardClassification>(code[1] - '0');
+}
+
 std::string_view LinkageStateName(LinkageState s) {
   switch (s) {
     case LinkageState::kSubmitted:

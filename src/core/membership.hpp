@@ -40,13 +40,20 @@ enum class LossReason {
 std::string_view LossReasonCode(LossReason r);  // "01", "02", "03", "99"
 std::optional<LossReason> ParseLossReasonCode(std::string_view code);
 
-// 被保険者証区分 (OQSCD010). Only the kinds this system issues.
+// 被保険者証区分 (OQSCD010): the kind of card (or 資格確認書) the insurer
+// issued for the qualification. The numeric values are the wire codes. A1
+// (医療扶助) is not an insurer's qualification and is not modelled.
 enum class CardClassification {
   kGeneral = 1,                 // 01 被保険者証（一般）
   kRetired = 2,                 // 02 被保険者証（退職）
   kShortTerm = 3,               // 03 短期被保険者証（一般）
-  kEligibilityCertificate = 5,  // 05 被保険者資格証明書
+  kShortTermRetired = 4,        // 04 短期被保険者証（退職）
+  kEligibilityCertificate = 5,  // 05 被保険者資格証明書 (特別療養費支給対象者)
+  kSpecialRetired = 6,          // 06 特例退職被保険者証
+  kSelfDefenseForces = 7,       // 07 自衛官診療証
 };
+std::string_view CardClassificationCode(CardClassification c);  // "01".."07"
+std::optional<CardClassification> ParseCardClassificationCode(std::string_view code);
 
 // Linkage (紐付け) of an insurer's registration to the eligibility system
 // through the intermediate server (中間サーバー). R-LINK-1..4.
@@ -67,6 +74,8 @@ struct MemberAttributes {
   std::string insured_name;  // 被保険者氏名 (世帯主 for 国保); the 本人's name
   std::string postcode;      // "123-4567"
   std::string address;
+  std::string name_of_other{};       // 通称 (a registered alias), empty when none
+  std::string name_of_other_kana{};  // its reading, full-width katakana
 };
 
 // 高齢受給者証 (ages 70-74): copay ratio is on the certificate, not the card.
@@ -108,14 +117,24 @@ struct Qualification {
   PersonalFamily personal_family = PersonalFamily::kInsured;
   CardClassification card_classification = CardClassification::kGeneral;
 
-  Date birth_date;  // copied from the registration; the query key
-  Sex sex = Sex::kUnset;
+  Date birth_date;          // copied from the registration; the query key
+  Sex sex = Sex::kUnset;    // 性別 as printed (Sex1)
+  std::optional<Sex> sex2;  // 性別2, only where the insurer applies the 性別表記 rules
 
   Date acquired;             // 資格取得年月日
   std::optional<Date> lost;  // 資格喪失年月日: first day without cover
   std::optional<LossReason> loss_reason;
 
-  int copay_percent = 30;  // 一部負担金割合 (10, 20 or 30)
+  // 一部負担金割合 (10, 20 or 30) as filed by the insurer. When copay_filed is
+  // false the ratio follows the law day by day instead (copay.hpp): a
+  // preschool child moves from 2割 to 3割, a 70-year-old to 2割.
+  int copay_percent = 30;
+  bool copay_filed = false;
+  // The card or 資格確認書: 交付年月日 and 有効期限 when the insurer gave them
+  // (InsuredCertificateIssuanceDate / InsuredCardExpirationDate). Its
+  // valid-from date (InsuredCardValidDate) is the qualification's start.
+  std::optional<Date> card_issued_on;
+  std::optional<Date> card_valid_until;
   std::optional<ElderlyRecipient> elderly;
   std::vector<LimitCertificate> limits;
   std::vector<SpecificDisease> diseases;
