@@ -10,6 +10,13 @@
 //   BeginGroup("G") … EndGroup    "G":{…}                       <G>…</G>
 //   BeginList("L") … EndList      "L":[…]                       <L>…</L>
 //   BeginItem("I") … EndItem      {"I":{…}}  (inside a list)    <I>…</I>
+//   BeginRepeated("R") … End      "R":[…]                       (nothing)
+//   BeginEntry() … EndEntry       {…}  (inside BeginRepeated)   <R>…</R>
+//
+// The last two describe an element that simply repeats, with its fields as
+// direct children (SpecificDiseasesCertificateList in the real files: each
+// certificate is one <SpecificDiseasesCertificateList>, and strict clients
+// refuse a List › Info nesting; terminal-protocol.md §10).
 //
 // Every scalar is a string on both wires. Names are string literals (the
 // element names of the spec), hence `const char*`; values may be any bytes of
@@ -31,6 +38,10 @@ class ElementSink {
   virtual void EndList() = 0;
   virtual void BeginItem(const char* name) = 0;
   virtual void EndItem() = 0;
+  virtual void BeginRepeated(const char* name) = 0;
+  virtual void EndRepeated() = 0;
+  virtual void BeginEntry() = 0;
+  virtual void EndEntry() = 0;
   virtual void Scalar(const char* name, std::string_view value) = 0;
 };
 

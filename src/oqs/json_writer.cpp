@@ -66,6 +66,16 @@ void JsonWriter::EndItem() {
   Pop("}}");
 }
 
+void JsonWriter::BeginEntry() {
+  Separator();
+  out_ += '{';
+  Push();
+}
+
+void JsonWriter::EndEntry() {
+  Pop("}");
+}
+
 void JsonWriter::Scalar(const char* name, std::string_view value) {
   Key(name);
   out_ += '"';

@@ -27,6 +27,10 @@ class JsonWriter final : public ElementSink {
   void EndList() override;
   void BeginItem(const char* name) override;
   void EndItem() override;
+  void BeginRepeated(const char* name) override { BeginList(name); }
+  void EndRepeated() override { EndList(); }
+  void BeginEntry() override;
+  void EndEntry() override;
   void Scalar(const char* name, std::string_view value) override;
 
   // Closes the top-level object and hands over the text. Call once, with

@@ -4,67 +4,59 @@
 #include <cassert>
 #include <string_view>
 
-#include "core/preschool.hpp"
 #include "oqs/element_sink.hpp"
 #include "oqs/json_writer.hpp"
-#include "oqs/kana.hpp"
+#include "oqs/result.hpp"
 #include "oqs/xml_writer.hpp"
 
 namespace onshi::oqs {
 namespace {
 
-// A zero-padded decimal in a fixed buffer: codes and small numbers are
-// formatted on the hot path without touching the heap.
-class Padded {
- public:
-  Padded(long value, int width) {
-    assert(value >= 0);
-    char digits[20];
-    int n = 0;
-    do {
-      digits[n++] = static_cast<char>('0' + value % 10);
-      value /= 10;
-    } while (value > 0);
-    while (n < width && n < static_cast<int>(sizeof(digits)))
-      digits[n++] = '0';
-    for (int i = 0; i < n; ++i)
-      buf_[i] = digits[n - 1 - i];
-    len_ = static_cast<std::size_t>(n);
+// A one- or two-digit code without the heap.
+std::string_view SmallCode(int value, char (&buf)[3]) {
+  if (value < 10) {
+    buf[0] = static_cast<char>('0' + value);
+    return {buf, 1};
   }
-  operator std::string_view() const { return {buf_.data(), len_}; }  // NOLINT: implicit
-
- private:
-  std::array<char, 20> buf_{};
-  std::size_t len_ = 0;
-};
-
-void ScalarIfNotEmpty(ElementSink& s, const char* name, std::string_view value) {
-  if (!value.empty()) s.Scalar(name, value);
+  buf[0] = static_cast<char>('0' + value / 10);
+  buf[1] = static_cast<char>('0' + value % 10);
+  return {buf, 2};
 }
 
-// What every result of one answer shares.
-struct ResultContext {
-  Date on;               // the confirmation date
-  bool consent = false;  // LimitApplicationCertificateRelatedConsFlg == "1"
-  std::string_view consent_flag;
-  std::string_view consent_time;  // ProcessExecutionTime
-  bool space_pad_kokuho = false;
+std::string TwoDigits(int v) {
+  char b[3] = {static_cast<char>('0' + v / 10), static_cast<char>('0' + v % 10), 0};
+  return b;
+}
+
+struct HeaderFields {
+  const QualificationRequest* request = nullptr;  // the 記号・番号 query, if any
+  std::string_view confirmation_date{};           // for answers without a request
+  std::string_view institution{};
+  std::string_view file_identifier{};
+  const char* reference_classification = "2";  // OQSCD002
 };
 
-void EmitHeader(ElementSink& s, const QualificationRequest& r, std::string_view time,
-                Charset charset, const OqsError* error) {
+void EmitHeader(ElementSink& s, const HeaderFields& h, std::string_view time, Charset charset,
+                const OqsError* error) {
   s.BeginGroup("MessageHeader");
   s.Scalar("ProcessExecutionTime", time);
-  if (r.qualification_confirmation_date) {
-    s.Scalar("QualificationConfirmationDate", *r.qualification_confirmation_date);
+  const QualificationRequest* r = h.request;
+  if (r != nullptr) {
+    if (r->qualification_confirmation_date) {
+      s.Scalar("QualificationConfirmationDate", *r->qualification_confirmation_date);
+    }
+    if (r->medical_institution_code) {
+      s.Scalar("MedicalInstitutionCode", *r->medical_institution_code);
+    }
+    if (r->arbitrary_file_identifier) {
+      s.Scalar("ArbitraryFileIdentifier", *r->arbitrary_file_identifier);
+    }
+  } else {
+    s.Scalar("QualificationConfirmationDate", h.confirmation_date);
+    s.Scalar("MedicalInstitutionCode", h.institution);
+    if (!h.file_identifier.empty()) s.Scalar("ArbitraryFileIdentifier", h.file_identifier);
   }
-  if (r.medical_institution_code) {
-    s.Scalar("MedicalInstitutionCode", *r.medical_institution_code);
-  }
-  if (r.arbitrary_file_identifier) {
-    s.Scalar("ArbitraryFileIdentifier", *r.arbitrary_file_identifier);
-  }
-  s.Scalar("ReferenceClassification", "2");  // OQSCD002: 被保険者証情報
+  s.Scalar("ReferenceClassification", h.reference_classification);
   if (error == nullptr) {
     s.Scalar("SegmentOfResult", "1");  // OQSCD003: 正常終了
   } else {
@@ -77,6 +69,10 @@ void EmitHeader(ElementSink& s, const QualificationRequest& r, std::string_view 
 }
 
 void EmitSearchInfoEcho(ElementSink& s, const QualificationRequest& r) {
+  bool any = false;
+  for (const RequestElement& e : kSearchInfoElements)
+    any = any || (r.*e.member).has_value();
+  if (!any) return;
   s.BeginGroup("QualificationConfirmSearchInfo");
   for (const RequestElement& e : kSearchInfoElements) {
     if (const auto& value = r.*e.member) s.Scalar(e.name, *value);
@@ -84,115 +80,29 @@ void EmitSearchInfoEcho(ElementSink& s, const QualificationRequest& r) {
   s.EndGroup();
 }
 
-// The 8-character InsurerNumber of a result (see response.hpp).
-std::string_view WireInsurerNumber(const std::string& canonical, bool space_pad,
-                                   std::array<char, 8>& buf) {
-  if (canonical.size() != 6) return canonical;
-  buf[0] = buf[1] = space_pad ? ' ' : '0';
-  canonical.copy(buf.data() + 2, 6);
-  return {buf.data(), buf.size()};
-}
-
-void EmitElderly(ElementSink& s, const ElderlyRecipient& e) {
-  s.BeginGroup("ElderlyRecipientCertificateInfo");
-  s.Scalar("ElderlyRecipientCertificateDate", e.certificate_date.ToCompact());
-  s.Scalar("ElderlyRecipientValidStartDate", e.valid_from.ToCompact());
-  s.Scalar("ElderlyRecipientValidEndDate", e.valid_until.ToCompact());
-  s.Scalar("ElderlyRecipientContributionRatio", Padded(e.copay_percent, 3));
-  s.EndGroup();
-}
-
-void EmitLimit(ElementSink& s, const LimitCertificate& l) {
-  s.BeginGroup("LimitApplicationCertificateRelatedInfo");
-  s.Scalar("LimitApplicationCertificateClassification", Padded(l.classification, 2));
-  s.Scalar("LimitApplicationCertificateClassificationFlag", l.category_flag);
-  s.Scalar("LimitApplicationCertificateDate", l.certificate_date.ToCompact());
-  s.Scalar("LimitApplicationCertificateValidStartDate", l.valid_from.ToCompact());
-  s.Scalar("LimitApplicationCertificateValidEndDate", l.valid_until.ToCompact());
-  if (l.long_term_date) {
-    s.Scalar("LimitApplicationCertificateLongTermDate", l.long_term_date->ToCompact());
-  }
-  s.EndGroup();
-}
-
-void EmitDiseases(ElementSink& s, const Qualification& q, Date on) {
-  bool open = false;
-  for (const SpecificDisease& d : q.diseases) {
-    // Qualification::DiseasesOn's rule, inlined to spare its vector on the hot path.
-    if (d.valid_from > on || on > d.valid_until) continue;
-    if (!open) {
-      s.BeginList("SpecificDiseasesCertificateList");
-      open = true;
-    }
-    s.BeginItem("SpecificDiseasesCertificateInfo");
-    s.Scalar("SpecificDiseasesDiseaseCategory", Padded(d.category, 1));
-    s.Scalar("SpecificDiseasesCertificateDate", d.certificate_date.ToCompact());
-    s.Scalar("SpecificDiseasesValidStartDate", d.valid_from.ToCompact());
-    s.Scalar("SpecificDiseasesValidEndDate", d.valid_until.ToCompact());
-    s.Scalar("SpecificDiseasesSelfPay", Padded(d.self_pay_yen, 1));
-    s.EndItem();
-  }
-  if (open) s.EndList();
-}
-
-void EmitResult(ElementSink& s, const Qualification& q, const ResultContext& c) {
-  s.BeginItem("ResultOfQualificationConfirmation");
-  s.Scalar("InsuredCardClassification", Padded(static_cast<int>(q.card_classification), 2));
-  std::array<char, 8> insurer_buf;
-  s.Scalar("InsurerNumber", WireInsurerNumber(q.insurer_number, c.space_pad_kokuho, insurer_buf));
-  ScalarIfNotEmpty(s, "InsuredCardSymbol", q.symbol);
-  s.Scalar("InsuredIdentificationNumber", q.number);
-  ScalarIfNotEmpty(s, "InsuredBranchNumber", q.branch);
-  s.Scalar("PersonalFamilyClassification", Padded(static_cast<int>(q.personal_family), 1));
-
-  const MemberAttributes* a = q.attributes.empty() ? nullptr : &q.AttributesOn(c.on);
-  if (a != nullptr) {
-    ScalarIfNotEmpty(s, "InsuredName", a->insured_name);
-    s.Scalar("Name", a->name);
-    ScalarIfNotEmpty(s, "NameKana", ToHalfWidthKana(a->name_kana));
-  }
-  s.Scalar("Sex1", Padded(static_cast<int>(q.sex), 1));
-  s.Scalar("Birthdate", q.birth_date.ToCompact());
-  if (a != nullptr) {
-    ScalarIfNotEmpty(s, "Address", a->address);
-    ScalarIfNotEmpty(s, "PostNumber", a->postcode);
-  }
-  s.Scalar("QualificationDate", q.acquired.ToCompact());
-  if (q.lost) s.Scalar("DisqualificationDate", q.lost->ToCompact());
-  s.Scalar("InsuredPartialContributionRatio", Padded(q.copay_percent, 3));
-  if (IsPreschool(q.birth_date, c.on)) s.Scalar("PreschoolClassification", "1");
-  if (q.lost && q.loss_reason) s.Scalar("ReasonOfLoss", LossReasonCode(*q.loss_reason));
-  s.Scalar("InsurerName", q.insurer_name);
-
-  if (const ElderlyRecipient* e = q.ElderlyOn(c.on)) EmitElderly(s, *e);
-  s.Scalar("LimitApplicationCertificateRelatedConsFlg", c.consent_flag);
-  if (c.consent) {
-    s.Scalar("LimitApplicationCertificateRelatedConsTime", c.consent_time);
-    if (const LimitCertificate* l = q.LimitOn(c.on)) EmitLimit(s, *l);
-  }
-  EmitDiseases(s, q, c.on);
-  s.EndItem();
-}
-
 void EmitAnswer(ElementSink& s, const QualificationRequest& r, const ValidatedRequest& v,
                 const EligibilityDecision& d, std::string_view time, Charset charset) {
   s.BeginGroup("XmlMsg");
-  EmitHeader(s, r, time, charset, nullptr);
+  EmitHeader(s, HeaderFields{.request = &r}, time, charset, nullptr);
   s.BeginGroup("MessageBody");
   s.Scalar("ProcessingResultStatus", "1");  // OQSCD004: 正常終了
-  s.Scalar("QualificationValidity", Padded(static_cast<int>(d.validity), 1));
+  char code[3];
+  s.Scalar("QualificationValidity", SmallCode(static_cast<int>(d.validity), code));
   EmitSearchInfoEcho(s, r);
   if (d.validity != QualificationValidity::kNotFound && !d.results.empty()) {
-    const ResultContext context{
-        .on = v.confirmation_date,
-        .consent = v.limit_consent,
-        .consent_flag = v.limit_consent ? "1" : "0",
-        .consent_time = time,
-        .space_pad_kokuho = r.insurer_number && r.insurer_number->starts_with("  "),
-    };
+    // The query's one consent flag covers the certificates a facility may
+    // be shown (限度額適用認定証 and 特定疾病療養受療証): a 記号・番号 query has no
+    // other consent element, and the patient gave it at this reception.
+    const Consent consent{v.limit_consent ? "1" : "0",
+                          v.limit_consent ? std::string(time) : std::string(), ""};
+    ResultContext context;
+    context.on = v.confirmation_date;
+    context.consents.limit = consent;
+    context.consents.specific_diseases = consent;
+    context.space_pad_kokuho = r.insurer_number && r.insurer_number->starts_with("  ");
     s.BeginList("ResultList");
     for (const Qualification* q : d.results)
-      EmitResult(s, *q, context);
+      EmitQualificationResult(s, *q, context);
     s.EndList();
   }
   s.EndGroup();
@@ -202,8 +112,55 @@ void EmitAnswer(ElementSink& s, const QualificationRequest& r, const ValidatedRe
 void EmitError(ElementSink& s, const QualificationRequest& r, const OqsError& error,
                std::string_view time, Charset charset) {
   s.BeginGroup("XmlMsg");
-  EmitHeader(s, r, time, charset, &error);
+  EmitHeader(s, HeaderFields{.request = &r}, time, charset, &error);
   s.BeginGroup("MessageBody");
+  // Per person too (OQSCD004 "2" エラー), so that a client that reads only
+  // MessageBody shows the message instead of failing on a missing element.
+  s.Scalar("ProcessingResultStatus", "2");
+  s.Scalar("ProcessingResultCode", error.Id());
+  s.Scalar("ProcessingResultMessage", error.Message());
+  EmitSearchInfoEcho(s, r);
+  s.EndGroup();
+  s.EndGroup();
+}
+
+void EmitCardAnswer(ElementSink& s, const CardAnswer& a, std::string_view time, Charset charset) {
+  s.BeginGroup("XmlMsg");
+  const std::string date = a.confirmation_date.ToCompact();
+  EmitHeader(s,
+             HeaderFields{.confirmation_date = date,
+                          .institution = a.institution,
+                          .file_identifier = a.file_identifier,
+                          .reference_classification = "1"},  // マイナンバーカード
+             time, charset, nullptr);
+  s.BeginGroup("MessageBody");
+  const EligibilityDecision& d = *a.decision;
+  if (!d.results.empty()) {
+    ResultContext context;
+    context.on = a.confirmation_date;
+    context.consents = a.consents;
+    s.BeginList("ResultList");
+    for (const Qualification* q : d.results)
+      EmitQualificationResult(s, *q, context);
+    s.EndList();
+  }
+  s.Scalar("ProcessingResultStatus", "1");
+  if (!a.notice_code.empty()) {
+    s.Scalar("ProcessingResultCode", a.notice_code);
+    s.Scalar("ProcessingResultMessage", a.notice_message);
+  }
+  char code[3];
+  s.Scalar("QualificationValidity", SmallCode(static_cast<int>(d.validity), code));
+  // onshi's own reading of the check, beside (never instead of) the
+  // standard elements; clients ignore elements they do not know.
+  s.BeginGroup("OnshiCardCheck");
+  s.Scalar("Reason", EligibilityReasonCode(d.reason));
+  s.Scalar("Explanation", d.Explanation());
+  s.Scalar("CardStatus", a.card_status);
+  s.Scalar("CertificateInGrace", d.card_in_grace ? "1" : "0");
+  if (!a.grace_end.empty()) s.Scalar("CertificateGraceEnd", a.grace_end);
+  s.Scalar("InformationSharing", a.information_sharing ? "1" : "0");
+  s.EndGroup();
   s.EndGroup();
   s.EndGroup();
 }
@@ -226,8 +183,20 @@ std::string Render(ResponseEncoding encoding, const Emit& emit) {
 std::string Timestamp::ToCompact() const {
   std::string out = date.ToCompact();
   for (int part : {hour, minute, second})
-    out += Padded(part, 2);
+    out += TwoDigits(part);
   return out;
+}
+
+Timestamp Timestamp::AddHours(int hours) const {
+  const long total = ((static_cast<long>(hour) + hours) * 60 + minute) * 60 + second;
+  constexpr long kDay = 24L * 3600;
+  long days = total / kDay, rest = total % kDay;
+  if (rest < 0) {
+    rest += kDay;
+    --days;
+  }
+  return {date.AddDays(static_cast<int32_t>(days)), static_cast<int>(rest / 3600),
+          static_cast<int>(rest / 60 % 60), static_cast<int>(rest % 60)};
 }
 
 ResponseEncoding AnswerEncoding(const QualificationRequest& request) {
@@ -245,6 +214,14 @@ std::string WriteQualificationResponse(const QualificationRequest& request,
   const std::string time = processed.ToCompact();
   return Render(encoding, [&](ElementSink& sink, Charset charset) {
     EmitAnswer(sink, request, validated, decision, time, charset);
+  });
+}
+
+std::string WriteCardResponse(const CardAnswer& answer, const Timestamp& processed,
+                              ResponseEncoding encoding) {
+  const std::string time = processed.ToCompact();
+  return Render(encoding, [&](ElementSink& sink, Charset charset) {
+    EmitCardAnswer(sink, answer, time, charset);
   });
 }
 

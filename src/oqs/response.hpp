@@ -13,7 +13,9 @@
 //                   (absent for QualificationValidity 4 該当資格なし)
 //
 // Each ResultOfQualificationConfirmation carries what a Qualification knows,
-// as of the confirmation date; see WriteQualificationResponse for the rules.
+// as of the confirmation date (result.hpp has the rules). The answer to a My
+// Number card check (WriteCardResponse) is the same XmlMsg with
+// ReferenceClassification "1", as the terminal's result and Face files are.
 //
 // Decisions a reader must know:
 //   - Every scalar is a string on both wires, including codes and amounts.
@@ -25,10 +27,14 @@
 //     used two-space padding the answer does too: such a client compares
 //     strings in its own convention. The echo in QualificationConfirmSearchInfo
 //     is always byte-for-byte what the client sent.
-//   - An error answer (SegmentOfResult "9") keeps MessageHeader complete as far
-//     as the request could be read, echoing QualificationConfirmationDate,
-//     MedicalInstitutionCode and ArbitraryFileIdentifier as sent, and has an
-//     empty MessageBody, so clients that navigate to MessageBody do not fault.
+//   - An error answer (SegmentOfResult "9", ErrorCode, ErrorMessage) keeps
+//     MessageHeader complete as far as the request could be read, echoing
+//     QualificationConfirmationDate, MedicalInstitutionCode and
+//     ArbitraryFileIdentifier as sent, and says the same per person in
+//     MessageBody: ProcessingResultStatus "2", ProcessingResultCode and
+//     ProcessingResultMessage, plus the search echo when there was one. A
+//     strict client (myclinic) requires ProcessingResultStatus and shows
+//     the message instead of throwing.
 //   - There is no clock here: the processing time is an argument.
 #ifndef ONSHI_OQS_RESPONSE_HPP_
 #define ONSHI_OQS_RESPONSE_HPP_
@@ -40,6 +46,7 @@
 #include "oqs/charset.hpp"
 #include "oqs/error.hpp"
 #include "oqs/request.hpp"
+#include "oqs/result.hpp"
 #include "oqs/validate.hpp"
 
 namespace onshi::oqs {
@@ -52,6 +59,7 @@ struct Timestamp {
   int second = 0;  // 0..59
 
   std::string ToCompact() const;  // YYYYMMDDHHmmss
+  Timestamp AddHours(int hours) const;
 };
 
 struct ResponseEncoding {
@@ -63,27 +71,33 @@ struct ResponseEncoding {
 // failed to parse: it falls back to the format and charset that were seen.
 ResponseEncoding AnswerEncoding(const QualificationRequest& request);
 
-// The normal answer (SegmentOfResult "1"). For each qualification in
-// decision.results, as of validated.confirmation_date:
-//   - name, kana (half-width, kana.hpp), insured name, address and postcode
-//     from Qualification::AttributesOn; omitted if the record has none;
-//   - InsuredCardSymbol and InsuredBranchNumber omitted when empty;
-//   - QualificationDate always; DisqualificationDate and ReasonOfLoss
-//     (OQSCD008) whenever a loss date is registered;
-//   - InsuredPartialContributionRatio from copay_percent, 3 digits ("030");
-//   - PreschoolClassification "1" when IsPreschool(birth, date) (preschool.hpp),
-//     omitted otherwise (clients reject any other value);
-//   - ElderlyRecipientCertificateInfo when a 高齢受給者証 is in force;
-//   - LimitApplicationCertificateRelatedConsFlg echoes the request; with "1"
-//     also …ConsTime = the processing time (the consent is given at this
-//     query) and, if a 限度額適用認定証 is in force, …RelatedInfo. Without
-//     consent the certificate is never shown;
-//   - SpecificDiseasesCertificateList › SpecificDiseasesCertificateInfo* for
-//     the 特定疾病療養受療証 in force (JSON: array of wrappers, like ResultList).
+// The normal answer (SegmentOfResult "1"): one result per qualification in
+// decision.results, as of validated.confirmation_date (result.hpp). The
+// query's LimitApplicationCertificateRelatedConsFlg is the consent for both
+// certificates a facility may be shown (限度額 and 特定疾病): with "1" both
+// consent flags are "1" with ConsTime = the processing time.
 std::string WriteQualificationResponse(const QualificationRequest& request,
                                        const ValidatedRequest& validated,
                                        const EligibilityDecision& decision,
                                        const Timestamp& processed, ResponseEncoding encoding);
+
+// The answer to a check by My Number card (照会区分 1).
+struct CardAnswer {
+  std::string institution;      // 医療機関コード, from the token
+  Date confirmation_date;       // the check's date
+  std::string file_identifier;  // ArbitraryFileIdentifier: a fresh token per answer
+  const EligibilityDecision* decision = nullptr;
+  ResultConsents consents;  // what the patient chose at the reader
+  // ProcessingResultCode/Message with status "1": what staff must tell the
+  // patient (card state, R-FAC-6); empty when there is nothing to say.
+  std::string notice_code, notice_message;
+  // onshi's own extension element OnshiCardCheck.
+  std::string card_status;  // "usable", "suspended", …
+  std::string grace_end;    // YYYYMMDD, when the certificate is in its grace
+  bool information_sharing = false;
+};
+std::string WriteCardResponse(const CardAnswer& answer, const Timestamp& processed,
+                              ResponseEncoding encoding);
 
 // The error answer (SegmentOfResult "9", ErrorCode = error.Id(), ErrorMessage
 // = error.Message()). `request` is whatever was read, possibly nothing.

@@ -17,6 +17,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "oqs/charset.hpp"
 #include "oqs/element_sink.hpp"
@@ -33,6 +34,10 @@ class XmlWriter final : public ElementSink {
   void EndList() override { EndGroup(); }
   void BeginItem(const char* name) override { BeginGroup(name); }
   void EndItem() override { EndGroup(); }
+  void BeginRepeated(const char* name) override { repeated_.push_back(name); }
+  void EndRepeated() override { repeated_.pop_back(); }
+  void BeginEntry() override { BeginGroup(repeated_.back()); }
+  void EndEntry() override { EndGroup(); }
   void Scalar(const char* name, std::string_view value) override;
 
   // The document in `charset`, declaration first. Call once, with every Begin
@@ -42,6 +47,7 @@ class XmlWriter final : public ElementSink {
  private:
   pugi::xml_document doc_;
   pugi::xml_node current_;
+  std::vector<const char*> repeated_;  // names of the open BeginRepeated
 };
 
 }  // namespace onshi::oqs

@@ -151,12 +151,13 @@ TEST(ResponseJsonTest, S43_ValidAnswerHasTheSpecShape) {
       R"("ResultList":[{"ResultOfQualificationConfirmation":{"InsuredCardClassification":"01","InsurerNumber":"06139992",)"
       R"("InsuredCardSymbol":"12-34","InsuredIdentificationNumber":"567","InsuredBranchNumber":"02","PersonalFamilyClassification":"2",)"
       R"("InsuredName":"試験　一郎","Name":"試験　花子","NameKana":"ｼｹﾝ ﾊﾅｺ","Sex1":"2","Birthdate":"19800515",)"
-      R"("Address":"東京都千代田区千代田１－１","PostNumber":"100-0001","QualificationDate":"20200401",)"
-      R"("InsuredPartialContributionRatio":"030","InsurerName":"試験健康保険組合",)"
+      R"("Address":"東京都千代田区千代田１－１","PostNumber":"100-0001","InsuredCardValidDate":"20200401",)"
+      R"("QualificationDate":"20200401","InsurerName":"試験健康保険組合",)"
       R"("LimitApplicationCertificateRelatedConsFlg":"1","LimitApplicationCertificateRelatedConsTime":"20250401093012",)"
       R"("LimitApplicationCertificateRelatedInfo":{"LimitApplicationCertificateClassification":"01",)"
       R"("LimitApplicationCertificateClassificationFlag":"A03","LimitApplicationCertificateDate":"20250320",)"
-      R"("LimitApplicationCertificateValidStartDate":"20250401","LimitApplicationCertificateValidEndDate":"20260331"}}}]}}})");
+      R"("LimitApplicationCertificateValidStartDate":"20250401","LimitApplicationCertificateValidEndDate":"20260331"},)"
+      R"("SpecificDiseasesCertificateRelatedConsFlg":"1","SpecificDiseasesCertificateRelatedConsTime":"20250401093012"}}]}}})");
 }
 
 // A record with everything the Qualification can carry.
@@ -211,15 +212,16 @@ TEST(ResponseJsonTest, S33_AllCertificatesInForce) {
               "LimitApplicationCertificateClassificationFlag":"B05","LimitApplicationCertificateDate":"20250105",
               "LimitApplicationCertificateValidStartDate":"20250101","LimitApplicationCertificateValidEndDate":"20250731",
               "LimitApplicationCertificateLongTermDate":"20250201"})"));
-  // §3.3: List › Info, only the two certificates in force on 2025-04-01.
-  EXPECT_EQ(
-      res.at("SpecificDiseasesCertificateList"),
-      json::parse(R"([{"SpecificDiseasesCertificateInfo":{"SpecificDiseasesDiseaseCategory":"1",
+  // Each list item carries the certificate's fields directly (issue 14: the
+  // List › Info nesting is refused by strict clients, terminal-protocol §10);
+  // only the two certificates in force on 2025-04-01.
+  EXPECT_EQ(res.at("SpecificDiseasesCertificateList"),
+            json::parse(R"([{"SpecificDiseasesDiseaseCategory":"1",
               "SpecificDiseasesCertificateDate":"20240110","SpecificDiseasesValidStartDate":"20240101",
-              "SpecificDiseasesValidEndDate":"20251231","SpecificDiseasesSelfPay":"10000"}},
-              {"SpecificDiseasesCertificateInfo":{"SpecificDiseasesDiseaseCategory":"2",
+              "SpecificDiseasesValidEndDate":"20251231","SpecificDiseasesSelfPay":"10000"},
+              {"SpecificDiseasesDiseaseCategory":"2",
               "SpecificDiseasesCertificateDate":"20240110","SpecificDiseasesValidStartDate":"20240101",
-              "SpecificDiseasesValidEndDate":"20261231","SpecificDiseasesSelfPay":"0"}}])"));
+              "SpecificDiseasesValidEndDate":"20261231","SpecificDiseasesSelfPay":"0"}])"));
   // A loss date is registered (in the future): shown with its reason.
   EXPECT_EQ(res.at("DisqualificationDate"), "20250601");
   EXPECT_EQ(res.at("ReasonOfLoss"), "03");
@@ -237,15 +239,17 @@ TEST(ResponseJsonTest, S33_AllCertificatesInForce) {
                                                  "Birthdate",
                                                  "Address",
                                                  "PostNumber",
+                                                 "InsuredCardValidDate",
                                                  "QualificationDate",
                                                  "DisqualificationDate",
-                                                 "InsuredPartialContributionRatio",
                                                  "ReasonOfLoss",
                                                  "InsurerName",
                                                  "ElderlyRecipientCertificateInfo",
                                                  "LimitApplicationCertificateRelatedConsFlg",
                                                  "LimitApplicationCertificateRelatedConsTime",
                                                  "LimitApplicationCertificateRelatedInfo",
+                                                 "SpecificDiseasesCertificateRelatedConsFlg",
+                                                 "SpecificDiseasesCertificateRelatedConsTime",
                                                  "SpecificDiseasesCertificateList"}));
 }
 
@@ -255,7 +259,12 @@ TEST(ResponseJsonTest, S33_CertificatesOutOfForceAreOmitted) {
   r.qualification_confirmation_date = "20260110";  // after elderly, limit, disease 1
   const json::object res =
       Result0(Parse(AnswerJson(r, Decision(QualificationValidity::kValid, {&q}))));
-  EXPECT_FALSE(res.contains("ElderlyRecipientCertificateInfo"));
+  // The filed 高齢受給者証 ended 2025-07-31; the member (born 1953-06-01, 72)
+  // is still 70–74, so the statutory one stands in (copay.hpp).
+  EXPECT_EQ(res.at("ElderlyRecipientCertificateInfo"),
+            json::parse(R"({"ElderlyRecipientCertificateDate":"20230601",
+              "ElderlyRecipientValidStartDate":"20230601","ElderlyRecipientValidEndDate":"20280531",
+              "ElderlyRecipientContributionRatio":"020"})"));
   EXPECT_FALSE(res.contains("LimitApplicationCertificateRelatedInfo"));
   EXPECT_TRUE(res.contains("LimitApplicationCertificateRelatedConsTime"));  // consent still given
   EXPECT_EQ(res.at("SpecificDiseasesCertificateList").as_array().size(), 1u);
@@ -365,10 +374,74 @@ TEST(ResponseJsonTest, S33_PreschoolClassification) {
   json::object res =
       Result0(Parse(AnswerJson(r, Decision(QualificationValidity::kValid, {&child}))));
   EXPECT_EQ(res.at("PreschoolClassification"), "1");
-  EXPECT_EQ(res.at("InsuredPartialContributionRatio"), "020");
+  // The ratio element belongs to 後期高齢者医療 only (issue 14: clinic screens
+  // showed 「後期高齢 2割」 for a child); PreschoolClassification carries 2割.
+  EXPECT_FALSE(res.contains("InsuredPartialContributionRatio"));
   r.qualification_confirmation_date = "20260401";
   res = Result0(Parse(AnswerJson(r, Decision(QualificationValidity::kValid, {&child}))));
   EXPECT_FALSE(res.contains("PreschoolClassification"));
+}
+
+TEST(ResponseJsonTest, S33_ContributionRatioOnlyForLateStageElderly) {
+  // A company insurer's member: no ratio element at all (today "030" made
+  // clinic screens show 「後期高齢 3割」).
+  Qualification q = Hanako();
+  json::object res =
+      Result0(Parse(AnswerJson(Request(), Decision(QualificationValidity::kValid, {&q}))));
+  EXPECT_FALSE(res.contains("InsuredPartialContributionRatio"));
+  // 後期高齢者医療 (法別番号 39): 1割 by law when the 広域連合 filed nothing,
+  // the filed ratio otherwise.
+  q.insurer_number = "39139999";
+  q.birth_date = D(1945, 2, 10);
+  QualificationRequest r = Request();
+  r.birthdate = "19450210";
+  res = Result0(Parse(AnswerJson(r, Decision(QualificationValidity::kValid, {&q}))));
+  EXPECT_EQ(res.at("InsuredPartialContributionRatio"), "010");
+  EXPECT_FALSE(res.contains("ElderlyRecipientCertificateInfo"));
+  q.copay_filed = true;
+  q.copay_percent = 30;
+  res = Result0(Parse(AnswerJson(r, Decision(QualificationValidity::kValid, {&q}))));
+  EXPECT_EQ(res.at("InsuredPartialContributionRatio"), "030");
+}
+
+TEST(ResponseJsonTest, S33_CardDatesAliasSex2AndClassification) {
+  Qualification q = Hanako();
+  // InsuredCardValidDate is always there: myclinic refuses to register a 保険
+  // without it (terminal-protocol §10).
+  json::object res =
+      Result0(Parse(AnswerJson(Request(), Decision(QualificationValidity::kValid, {&q}))));
+  EXPECT_EQ(res.at("InsuredCardValidDate"), "20200401");
+  EXPECT_FALSE(res.contains("InsuredCertificateIssuanceDate"));
+  EXPECT_FALSE(res.contains("InsuredCardExpirationDate"));
+  EXPECT_FALSE(res.contains("NameOfOther"));
+  EXPECT_FALSE(res.contains("Sex2"));
+
+  q.card_issued_on = D(2024, 11, 20);
+  q.card_valid_until = D(2029, 11, 30);
+  q.card_classification = CardClassification::kShortTerm;
+  q.attributes[0].name_of_other = "試験　ハナ";
+  q.attributes[0].name_of_other_kana = "シケン　ハナ";
+  q.sex2 = Sex::kUnset;
+  res = Result0(Parse(AnswerJson(Request(), Decision(QualificationValidity::kValid, {&q}))));
+  EXPECT_EQ(res.at("InsuredCertificateIssuanceDate"), "20241120");
+  EXPECT_EQ(res.at("InsuredCardExpirationDate"), "20291130");
+  EXPECT_EQ(res.at("InsuredCardClassification"), "03");  // 短期被保険者証（一般）
+  EXPECT_EQ(res.at("NameOfOther"), "試験　ハナ");
+  EXPECT_EQ(res.at("NameOfOtherKana"), "ｼｹﾝ ﾊﾅ");
+  EXPECT_EQ(res.at("Sex2"), "3");
+  q.card_classification = CardClassification::kEligibilityCertificate;
+  res = Result0(Parse(AnswerJson(Request(), Decision(QualificationValidity::kValid, {&q}))));
+  EXPECT_EQ(res.at("InsuredCardClassification"), "05");
+}
+
+TEST(ResponseJsonTest, S33_SpecificDiseasesOnlyWithConsent) {
+  const Qualification q = Everything();
+  const json::object without =
+      Result0(Parse(AnswerJson(Request("0"), Decision(QualificationValidity::kValid, {&q}))));
+  EXPECT_EQ(without.at("SpecificDiseasesCertificateRelatedConsFlg"), "0");
+  EXPECT_FALSE(without.contains("SpecificDiseasesCertificateRelatedConsTime"));
+  EXPECT_FALSE(without.contains("SpecificDiseasesCertificateList"));
+  EXPECT_FALSE(without.contains("LimitApplicationCertificateRelatedInfo"));
 }
 
 TEST(ResponseJsonTest, S2_KokuhoInsurerNumberPadding) {
@@ -435,7 +508,15 @@ TEST(ErrorResponseTest, S45_EchoesWhatCouldBeRead) {
   EXPECT_NE(std::string(h.at("ErrorMessage").as_string())
                 .find("MessageBody/QualificationConfirmSearchInfo/Birthdate"),
             std::string::npos);
-  EXPECT_TRUE(Body(root).empty());
+  // The body says it per person too (issue 14): a strict client requires
+  // ProcessingResultStatus and shows ProcessingResultMessage.
+  // (Nothing of the search info could be read here, so there is no echo.)
+  EXPECT_EQ(Keys(Body(root)),
+            (std::vector<std::string>{"ProcessingResultStatus", "ProcessingResultCode",
+                                      "ProcessingResultMessage"}));
+  EXPECT_EQ(Body(root).at("ProcessingResultStatus"), "2");
+  EXPECT_EQ(Body(root).at("ProcessingResultCode"), "ONS-E0106");
+  EXPECT_EQ(Body(root).at("ProcessingResultMessage"), h.at("ErrorMessage"));
   std::vector<std::string> bad;
   CollectNonStrings(root, "", bad);
   EXPECT_TRUE(bad.empty());
@@ -497,9 +578,16 @@ TEST(ResponseXmlTest, S46_Utf8AnswerShape) {
   EXPECT_EQ(results, 2);  // repeated elements, no array wrapper
   const pugi::xml_node res = list.first_child();
   EXPECT_STREQ(res.child_value("NameKana"), "ｼｹﾝ ﾊﾅｺ");
-  EXPECT_STREQ(res.child("SpecificDiseasesCertificateList")
-                   .child("SpecificDiseasesCertificateInfo")
-                   .child_value("SpecificDiseasesSelfPay"),
+  // One <SpecificDiseasesCertificateList> per certificate, fields as direct
+  // children: the form myclinic's parser accepts (terminal-protocol §10).
+  int certificates = 0;
+  for (pugi::xml_node c : res.children("SpecificDiseasesCertificateList")) {
+    EXPECT_FALSE(c.child("SpecificDiseasesCertificateInfo"));
+    EXPECT_TRUE(c.child("SpecificDiseasesDiseaseCategory"));
+    ++certificates;
+  }
+  EXPECT_EQ(certificates, 2);
+  EXPECT_STREQ(res.child("SpecificDiseasesCertificateList").child_value("SpecificDiseasesSelfPay"),
                "10000");
   EXPECT_STREQ(
       res.child("ElderlyRecipientCertificateInfo").child_value("ElderlyRecipientContributionRatio"),
@@ -596,8 +684,10 @@ TEST(ResponseXmlTest, S45_ErrorInShiftJis) {
                "生年月日が不正です (MessageBody/QualificationConfirmSearchInfo/Birthdate: bad)");
   EXPECT_STREQ(h.child_value("ArbitraryFileIdentifier"), "clinic_00043");
   EXPECT_STREQ(h.child_value("CharacterCodeIdentifier"), "1");
-  EXPECT_TRUE(doc.child("XmlMsg").child("MessageBody"));
-  EXPECT_FALSE(doc.child("XmlMsg").child("MessageBody").first_child());
+  const pugi::xml_node body = doc.child("XmlMsg").child("MessageBody");
+  EXPECT_STREQ(body.child_value("ProcessingResultStatus"), "2");
+  EXPECT_STREQ(body.child_value("ProcessingResultCode"), "ONS-E0310");
+  EXPECT_STREQ(body.child_value("ProcessingResultMessage"), h.child_value("ErrorMessage"));
 }
 
 TEST(TimestampTest, S31_ProcessExecutionTimeFormat) {
