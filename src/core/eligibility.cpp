@@ -87,6 +87,9 @@ std::string_view EligibilityReasonCode(EligibilityReason r) {
 std::string EligibilityDecision::Explanation() const {
   switch (reason) {
     case EligibilityReason::kValid:
+      if (results.size() > 1) {
+        return "資格(有効)。有効な資格が複数あります。今回使用する保険を患者に確認してください。";
+      }
       return card_in_grace ? "資格(有効)"
                              "。電子証明書の有効期限切れ後の猶予期間中のため、薬剤・診療情報は閲覧"
                              "できません。更新を案内してください。"
@@ -243,11 +246,11 @@ EligibilityDecision DecideByPerson(const CardIdentity& card, std::span<const Qua
     }
   }
   EligibilityDecision d;
-  if (covering.size() == 1) {
+  if (!covering.empty()) {
+    // The card identifies the person: every current qualification is theirs
+    // and each is answered as its own valid result. "Specify the 枝番" (複数該当)
+    // is advice for keys typed from a card, not for a card holder.
     d = Make(QualificationValidity::kValid, EligibilityReason::kValid);
-    d.results = covering;
-  } else if (covering.size() > 1) {
-    d = Make(QualificationValidity::kMultipleMatches, EligibilityReason::kMultipleMatches);
     d.results = covering;
   } else if (!unlinked.empty()) {
     // A registration exists but is not visible: 資格(無効) if the person had

@@ -398,8 +398,10 @@ Expected<VerifiedUserCertificate, VerifyError> JpkiCa::Verify(std::span<const ui
   // another process after this one loaded; the signature is proof enough.
   const auto revoked = revoked_.find(out.serial_hex);
   if (revoked != revoked_.end() && revoked->second.at <= at) {
-    return Reject(VerifyFailure::kRevoked,
-                  "revoked (" + std::string(ReasonName(revoked->second.reason)) + ")");
+    VerifyError e = Reject(VerifyFailure::kRevoked,
+                           "revoked (" + std::string(ReasonName(revoked->second.reason)) + ")");
+    e.expired = out;  // genuine: callers may still name the card it belongs to
+    return e;
   }
   if (at < out.not_before) return Reject(VerifyFailure::kNotYetValid, "not yet valid");
   if (at > out.not_after) {

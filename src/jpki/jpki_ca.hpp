@@ -74,8 +74,9 @@ enum class VerifyFailure {
 struct VerifyError {
   VerifyFailure failure = VerifyFailure::kMalformed;
   Error error;  // field "user_certificate"; the reason in words
-  // Only for kExpired: the certificate's details (the chain is good and it is
-  // not revoked), so the service can decide whether the grace still applies.
+  // For kExpired and kRevoked: the certificate's details (the chain is
+  // good), so the service can decide whether the grace still applies, or
+  // name the suspended or lost card the certificate belongs to.
   std::optional<VerifiedUserCertificate> expired;
 };
 

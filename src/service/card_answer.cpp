@@ -80,41 +80,132 @@ Expected<CardCheckRequest> ParseCardRequest(std::string_view body, std::string f
   return r;
 }
 
-std::string RenderCardAnswer(const CardCheckResult& r, Date on) {
-  json::object card{{"status", CardStatusName(r.usability.status)},
-                    {"inGrace", r.decision.card_in_grace},
-                    {"informationSharing", r.usability.clinical_info_sharing}};
-  if (r.usability.grace_end) card["graceEnd"] = r.usability.grace_end->ToCompact();
-  json::array results;
-  for (const Qualification* q : r.decision.results) {
-    json::object o{
-        {"InsurerNumber", q->insurer_number},
-        {"InsurerName", q->insurer_name},
-        {"InsuredIdentificationNumber", q->number},
-        {"PersonalFamilyClassification", std::to_string(static_cast<int>(q->personal_family))},
-        {"Birthdate", q->birth_date.ToCompact()},
-        {"Sex1", std::to_string(static_cast<int>(q->sex))},
-        {"QualificationDate", q->acquired.ToCompact()},
-        {"InsuredPartialContributionRatio",
-         (q->copay_percent < 100 ? "0" : "") + std::to_string(q->copay_percent)}};
-    if (!q->symbol.empty()) o["InsuredCardSymbol"] = q->symbol;
-    if (!q->branch.empty()) o["InsuredBranchNumber"] = q->branch;
-    if (!q->attributes.empty()) {
-      const MemberAttributes& a = q->AttributesOn(on);
-      o["Name"] = a.name;
-      o["NameKana"] = a.name_kana;
+Expected<oqs::ResultConsents> ParseCardConsents(std::string_view body, const oqs::Timestamp& now) {
+  oqs::ResultConsents out;
+  boost::system::error_code ec;
+  json::value v = json::parse(body, ec);
+  if (ec || !v.is_object()) return Error{"", "the body is not a JSON object"};
+  const json::value* c = v.as_object().if_contains("consents");
+  if (c == nullptr) return out;
+  if (!c->is_object()) return Error{"consents", "must be an object"};
+  // The viewing consents last 24 hours from now, as in the real Face files
+  // (terminal-protocol.md §7: AvailableTime = ConsTime + 24 h).
+  const std::string time = now.ToCompact();
+  const std::string available = now.AddHours(24).ToCompact();
+  struct Kind {
+    const char* member;
+    std::optional<oqs::Consent> oqs::ResultConsents::*slot;
+    bool binary;  // OQSCD001 (0/1) rather than OQSCD016 (0..3)
+    bool viewing;
+  };
+  static constexpr Kind kKinds[] = {
+      {"limit", &oqs::ResultConsents::limit, true, false},
+      {"specificDiseases", &oqs::ResultConsents::specific_diseases, false, false},
+      {"specificHealthCheckups", &oqs::ResultConsents::checkups, false, true},
+      {"pharmacists", &oqs::ResultConsents::pharmacists, false, true},
+      {"diagnosis", &oqs::ResultConsents::diagnosis, false, true},
+      {"operation", &oqs::ResultConsents::operation, false, true},
+  };
+  for (const auto& [key, value] : c->as_object()) {
+    const Kind* kind = nullptr;
+    for (const Kind& k : kKinds) {
+      if (key == k.member) kind = &k;
     }
-    if (q->lost) o["DisqualificationDate"] = q->lost->ToCompact();
-    results.push_back(std::move(o));
+    const std::string name = "consents." + std::string(key);
+    if (kind == nullptr) return Error{name, "unknown consent"};
+    if (!value.is_string()) return Error{name, "must be a string code"};
+    const std::string code(value.as_string());
+    const bool ok = code == "0" || code == "1" || (!kind->binary && (code == "2" || code == "3"));
+    if (!ok)
+      return Error{name, kind->binary ? "must be \"0\" or \"1\" (OQSCD001)"
+                                      : "must be \"0\".. \"3\" (OQSCD016)"};
+    oqs::Consent consent{code, "", ""};
+    if (code == "1") {
+      consent.time = time;
+      if (kind->viewing) consent.available = available;
+    }
+    out.*(kind->slot) = consent;
   }
-  json::object answer{
-      {"ReferenceClassification", "1"},  // OQSCD002: マイナンバーカード
-      {"QualificationValidity", std::to_string(static_cast<int>(r.decision.validity))},
-      {"reason", EligibilityReasonCode(r.decision.reason)},
-      {"explanation", r.decision.Explanation()},
-      {"card", std::move(card)},
-      {"results", std::move(results)}};
-  return json::serialize(answer);
+  return out;
+}
+
+CardNotice NoticeFor(const CardCheckResult& r) {
+  // Codes ONS-I01nn: the card; ONS-I02nn: the insurer's data. Status stays
+  // "1" (the check itself succeeded); the message is shown as it is.
+  switch (r.decision.reason) {
+    case EligibilityReason::kCardSuspended:
+      return {"ONS-I0101",
+              "マイナンバーカードは一時利用停止中です。資格確認書または資格情報のお知らせで"
+              "確認してください。利用再開は市区町村窓口・コールセンターで手続きします。"};
+    case EligibilityReason::kCardRevoked:
+      return {"ONS-I0102",
+              "このマイナンバーカードは失効しています(紛失・再交付等)。新しいカードは改めて"
+              "健康保険証利用登録が必要です。資格確認書等で確認してください。"};
+    case EligibilityReason::kCardExpired:
+      return {"ONS-I0103",
+              "マイナンバーカードの有効期限が切れています。市区町村窓口で更新してください。"};
+    case EligibilityReason::kCertificateExpiredBeyondGrace:
+      return {"ONS-I0104",
+              "電子証明書の有効期限が切れ、3か月の猶予期間も過ぎています。市区町村窓口で"
+              "更新してください。資格確認書で受診できます。"};
+    case EligibilityReason::kPinLocked:
+      return {"ONS-I0105",
+              "暗証番号がロックされています。顔認証または目視で確認してください。"
+              "解除は市区町村窓口です。"};
+    case EligibilityReason::kNotRegisteredForInsuranceUse:
+      return {"ONS-I0106",
+              "健康保険証利用登録がされていません。カードリーダーでその場で登録できます。"};
+    case EligibilityReason::kLinkagePending:
+      return {"ONS-I0201",
+              "資格情報なし(データ連携中)。保険者での登録が終わるまでお待ちください。"
+              "資格情報のお知らせ等で確認できます。"};
+    case EligibilityReason::kInsurerRegistrationError:
+      return {"ONS-I0202",
+              "資格情報なし(登録エラー)。保険者の登録に誤りがあります。勤務先または"
+              "保険者に確認するよう伝えてください。"};
+    default:
+      break;
+  }
+  if (r.decision.card_in_grace) {
+    return {"ONS-I0107",
+            "電子証明書の有効期限が切れています(猶予期間中)。期限内に市区町村窓口で"
+            "更新してください。猶予期間中は薬剤情報等の閲覧はできません。"};
+  }
+  if (r.usability.status == CardStatus::kExpiringSoon) {
+    return {"ONS-I0108",
+            "電子証明書の有効期限が3か月以内に切れます。市区町村窓口で更新してください。"};
+  }
+  return {};
+}
+
+std::string RenderCardAnswer(const CardCheckResult& r, const CardCheckRequest& request,
+                             const oqs::ResultConsents& consents, const oqs::Timestamp& now,
+                             std::string file_identifier) {
+  const CardNotice notice = NoticeFor(r);
+  oqs::CardAnswer a;
+  a.institution = request.facility;
+  a.confirmation_date = request.confirmation_date;
+  a.file_identifier = std::move(file_identifier);
+  a.decision = &r.decision;
+  a.consents = consents;
+  if (!r.usability.clinical_info_sharing) {
+    // R-CARD-4: no drug or treatment information through this card now (in
+    // grace, or unusable): a viewing consent cannot take effect, so it is
+    // reported as 3 同意取得困難 (OQSCD016), without times.
+    for (auto slot : {&oqs::ResultConsents::checkups, &oqs::ResultConsents::pharmacists,
+                      &oqs::ResultConsents::diagnosis, &oqs::ResultConsents::operation}) {
+      if (a.consents.*slot && (a.consents.*slot)->flag == "1")
+        a.consents.*slot = oqs::Consent{"3", "", ""};
+    }
+  }
+  a.notice_code = notice.code;
+  a.notice_message = notice.message;
+  a.card_status = std::string(CardStatusName(r.usability.status));
+  if (r.usability.grace_end && r.decision.card_in_grace) {
+    a.grace_end = r.usability.grace_end->ToCompact();
+  }
+  a.information_sharing = r.usability.clinical_info_sharing;
+  return oqs::WriteCardResponse(a, now, {oqs::WireFormat::kJson, oqs::Charset::kUtf8});
 }
 
 }  // namespace onshi::service

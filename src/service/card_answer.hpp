@@ -3,16 +3,18 @@
 //
 //   request  {"certificate": base64url DER, "identityCheck": "pin"|"face"|"visual",
 //             "challenge": base64url, "signature": base64url,   (PIN mode)
-//             "qualificationConfirmationDate": "YYYYMMDD"}
-//   answer   {"ReferenceClassification": "1", "QualificationValidity": "1".."5",
-//             "reason": "valid"|…, "explanation": "…",
-//             "card": {"status": "usable"|…, "inGrace": bool, "graceEnd": "YYYYMMDD"?,
-//                      "informationSharing": bool},
-//             "results": [{InsurerNumber, InsurerName, InsuredCardSymbol?,
-//                          InsuredIdentificationNumber, InsuredBranchNumber?,
-//                          PersonalFamilyClassification, Name, NameKana, Birthdate, Sex1,
-//                          QualificationDate, DisqualificationDate?,
-//                          InsuredPartialContributionRatio}]}
+//             "qualificationConfirmationDate": "YYYYMMDD",
+//             "consents": {"limit": "0"|"1", "specificDiseases": "0".."3",
+//                          "specificHealthCheckups", "pharmacists", "diagnosis",
+//                          "operation": "0".."3"}}          (optional, §7)
+//   answer   the OQS XmlMsg with ReferenceClassification "1" (oqs/response.hpp
+//            WriteCardResponse): every current qualification as its own
+//            ResultOfQualificationConfirmation with the same elements as a
+//            記号・番号 answer, the consent elements the patient chose (ConsTime
+//            = now, AvailableTime = now + 24 h), ProcessingResultCode/Message
+//            for what staff must tell the patient, and onshi's OnshiCardCheck
+//            element (Reason, Explanation, CardStatus, CertificateInGrace,
+//            CertificateGraceEnd, InformationSharing).
 // Scalars are strings, as on the OQS wire. No My Number, no certificate
 // serial (the reader has the certificate; the answer need not echo it).
 #ifndef ONSHI_SERVICE_CARD_ANSWER_HPP_
@@ -21,6 +23,7 @@
 #include <string>
 #include <string_view>
 
+#include "oqs/response.hpp"
 #include "service/card_check.hpp"
 
 namespace onshi::service {
@@ -29,7 +32,20 @@ namespace onshi::service {
 // JSON member.
 Expected<CardCheckRequest> ParseCardRequest(std::string_view body, std::string facility);
 
-std::string RenderCardAnswer(const CardCheckResult& result, Date confirmation_date);
+// The consents the patient chose at the reader, as the answer reports them;
+// a kind not asked about is absent. Errors name the JSON member.
+Expected<oqs::ResultConsents> ParseCardConsents(std::string_view body, const oqs::Timestamp& now);
+
+// ProcessingResultCode and the message staff read (R-FAC-6), for a card
+// check whose card or data needs something done; empty code otherwise.
+struct CardNotice {
+  std::string code, message;
+};
+CardNotice NoticeFor(const CardCheckResult& result);
+
+std::string RenderCardAnswer(const CardCheckResult& result, const CardCheckRequest& request,
+                             const oqs::ResultConsents& consents, const oqs::Timestamp& now,
+                             std::string file_identifier);
 
 }  // namespace onshi::service
 

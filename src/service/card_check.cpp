@@ -75,16 +75,23 @@ std::vector<uint8_t> SignedMessage(std::string_view facility,
 
 namespace {
 
-// The certificate's serial if it chains to the CA and is not revoked; an
-// expired one goes on to the core, which knows the grace (R-CARD-4).
+// The certificate's serial if it chains to the CA; an expired one goes on to
+// the core, which knows the grace (R-CARD-4). A revoked one is refused
+// unless `revoked` is given, which is then set: an eligibility check
+// answers a suspended or lost card (R-CARD-6) with its state (資格情報なし
+// and what to tell the patient, R-FAC-6) instead of refusing it.
 Expected<std::string> TrustedSerial(const jpki::JpkiCa& ca, const std::vector<uint8_t>& der,
-                                    std::time_t now) {
+                                    std::time_t now, bool* revoked = nullptr) {
   auto verified = ca.Verify(der, now);
   if (verified.ok()) return verified->serial_hex;
   if (verified.error().failure == jpki::VerifyFailure::kExpired && verified.error().expired) {
     return verified.error().expired->serial_hex;
   }
   if (verified.error().failure == jpki::VerifyFailure::kRevoked) {
+    if (revoked != nullptr && verified.error().expired) {
+      *revoked = true;
+      return verified.error().expired->serial_hex;
+    }
     return Fail("certificate",
                 "the card's certificate is revoked (card suspended, lost or reissued; R-CARD-6)");
   }
@@ -133,7 +140,8 @@ Expected<AuthenticatedCard> AuthenticateCard(store::Store& store, const jpki::Jp
 Expected<CardCheckResult> CheckCard(store::Store& store, const jpki::JpkiCa& ca,
                                     ChallengeBook& challenges, const CardCheckRequest& r,
                                     std::time_t now, Date today) {
-  auto serial = TrustedSerial(ca, r.certificate_der, now);
+  bool revoked = false;
+  auto serial = TrustedSerial(ca, r.certificate_der, now, &revoked);
   if (!serial.ok()) return serial.error();
   // In face or visual mode (R-FAC-2) the card is not unlocked and cannot
   // sign; the reader vouches for the match.
@@ -152,6 +160,12 @@ Expected<CardCheckResult> CheckCard(store::Store& store, const jpki::JpkiCa& ca,
   out.cert_serial = *serial;
   out.usability = EvaluateCardForInsurance(store::CardFactsOf(card, holder->person.birth_date),
                                            today, r.method);
+  if (revoked && out.usability.usable()) {
+    // The certificate was revoked although the card record does not say
+    // why: never usable for insurance (R-CARD-6).
+    out.usability.status = CardStatus::kRevoked;
+    out.usability.clinical_info_sharing = false;
+  }
   const bool registered =
       card.insurance_registered_on.has_value() && *card.insurance_registered_on <= today;
   out.records = store.QualificationsOfPerson(card.person_id);

@@ -2,6 +2,7 @@
 
 #include "service/peer_certificate.hpp"
 
+#include <openssl/rand.h>
 #include <openssl/x509.h>
 
 #include <boost/json.hpp>
@@ -517,9 +518,13 @@ http::Response EligibilityService::CardSearch(const http::Request& request, std:
     return Problem(503, "card checks unavailable", "no JPKI trust anchor is configured");
   }
   auto req = ParseCardRequest(request.body, facility);
-  if (!req.ok()) {
-    Audit(now, actor, "eligibility.card", 0, "error=" + req.error().ToString());
-    return Problem(400, "bad card check request", req.error().ToString());
+  const oqs::Timestamp processed = JstTimestamp(now);
+  auto consents = req.ok() ? ParseCardConsents(request.body, processed)
+                           : Expected<oqs::ResultConsents>(req.error());
+  if (!req.ok() || !consents.ok()) {
+    const Error& e = req.ok() ? consents.error() : req.error();
+    Audit(now, actor, "eligibility.card", 0, "error=" + e.ToString());
+    return Problem(400, "bad card check request", e.ToString());
   }
   const std::shared_ptr<const jpki::JpkiCa> ca = jpki_->Current();
   // One store, chosen before the single-use challenge is redeemed (a retry
@@ -543,8 +548,16 @@ http::Response EligibilityService::CardSearch(const http::Request& request, std:
         "method=card validity=" + std::to_string(validity) +
             " reason=" + std::string(EligibilityReasonCode(result->decision.reason)) +
             " date=" + req->confirmation_date.ToCompact() + " cert=" + result->cert_serial);
+  // ArbitraryFileIdentifier: a fresh token per answer, as the terminal's
+  // Face files carry one (oqs-interface.md §3.1).
+  unsigned char afi[12];
+  if (RAND_bytes(afi, sizeof(afi)) != 1) {
+    return Problem(500, "no randomness", "the answer's file identifier could not be made");
+  }
+  const std::string file_identifier =
+      auth::Base64UrlEncode(std::string_view(reinterpret_cast<const char*>(afi), sizeof(afi)));
   return Signed(200, "application/json;charset=UTF-8",
-                RenderCardAnswer(*result, req->confirmation_date));
+                RenderCardAnswer(*result, *req, *consents, processed, file_identifier));
 }
 
 namespace {

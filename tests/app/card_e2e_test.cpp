@@ -211,7 +211,7 @@ TEST_F(CardE2eTest, IssueRegisterCheckLockResetSuspendResume) {
   // is not an insurance card (R-REG-1).
   HttpAnswer a = CheckWithCard("1234");
   ASSERT_EQ(a.status, 200) << a.body;
-  EXPECT_NE(a.body.find("\"reason\":\"not_registered_for_insurance_use\""), std::string::npos)
+  EXPECT_NE(a.body.find("\"Reason\":\"not_registered_for_insurance_use\""), std::string::npos)
       << a.body;
   out = Card("register --card " + card_id_ + " --channel portal --now 2026-11-21", &rc);
   ASSERT_EQ(rc, 0) << out;
@@ -238,7 +238,7 @@ TEST_F(CardE2eTest, IssueRegisterCheckLockResetSuspendResume) {
   out = Card("suspend --card " + card_id_ + " --now 2026-11-23T09:30:00+09:00", &rc);
   ASSERT_EQ(rc, 0) << out;
   a = CheckWithCard("5678");
-  EXPECT_TRUE(a.status == 403 || a.body.find("\"reason\":\"card_suspended\"") != std::string::npos)
+  EXPECT_TRUE(a.status == 403 || a.body.find("\"Reason\":\"card_suspended\"") != std::string::npos)
       << a.status << " " << a.body;
   EXPECT_EQ(a.body.find("\"QualificationValidity\":\"1\""), std::string::npos);
 
@@ -272,20 +272,20 @@ TEST_F(CardE2eTest, GraceRenewalReissueAndReRegistration) {
   HttpAnswer a = CheckWithCard("1234");
   ASSERT_EQ(a.status, 200) << a.body;
   EXPECT_NE(a.body.find("\"QualificationValidity\":\"1\""), std::string::npos) << a.body;
-  EXPECT_NE(a.body.find("\"inGrace\":true"), std::string::npos) << a.body;
+  EXPECT_NE(a.body.find("\"CertificateInGrace\":\"1\""), std::string::npos) << a.body;
 
   const onshi::Date beyond = expiry.AddMonths(4).AddDays(5);
   confirmation_ = beyond.ToCompact();
   Serve(At(beyond));
   a = CheckWithCard("1234");
-  EXPECT_NE(a.body.find("\"reason\":\"certificate_expired_beyond_grace\""), std::string::npos)
+  EXPECT_NE(a.body.find("\"Reason\":\"certificate_expired_beyond_grace\""), std::string::npos)
       << a.body;
 
   int rc = 0;
   std::string out = Card("renew --card " + card_id_ + " --now " + At(beyond), &rc);
   ASSERT_EQ(rc, 0) << out;
   a = CheckWithCard("1234");
-  EXPECT_NE(a.body.find("\"reason\":\"not_registered_for_insurance_use\""), std::string::npos)
+  EXPECT_NE(a.body.find("\"Reason\":\"not_registered_for_insurance_use\""), std::string::npos)
       << a.body;
   out =
       Card("register --card " + card_id_ + " --channel window --pin 1234 --now " + At(beyond), &rc);
@@ -297,11 +297,19 @@ TEST_F(CardE2eTest, GraceRenewalReissueAndReRegistration) {
   const std::string old_path = card_path_;
   out = Card("reissue --card " + card_id_ + " --pin 4321 --now " + At(beyond), &rc);
   ASSERT_EQ(rc, 0) << out;
-  EXPECT_EQ(CheckWithCard("1234").status, 403);
+  // Issue 14: the staff get an answer they can act on, not a bare 403 —
+  // 資格情報なし with the card's state and what to tell the patient (R-FAC-6),
+  // and nothing of the person's insurance.
+  a = CheckWithCard("1234");
+  EXPECT_EQ(a.status, 200) << a.body;
+  EXPECT_NE(a.body.find("\"QualificationValidity\":\"4\""), std::string::npos) << a.body;
+  EXPECT_NE(a.body.find("\"Reason\":\"card_revoked\""), std::string::npos) << a.body;
+  EXPECT_NE(a.body.find("\"ProcessingResultCode\":\"ONS-I0102\""), std::string::npos) << a.body;
+  EXPECT_EQ(a.body.find("ResultList"), std::string::npos) << a.body;
   UseCardFrom(out);
   ASSERT_NE(card_path_, old_path);
   a = CheckWithCard("4321");
-  EXPECT_NE(a.body.find("\"reason\":\"not_registered_for_insurance_use\""), std::string::npos)
+  EXPECT_NE(a.body.find("\"Reason\":\"not_registered_for_insurance_use\""), std::string::npos)
       << a.body;
   out = Card("register --card " + card_id_ + " --channel reader --now " + At(beyond), &rc);
   ASSERT_EQ(rc, 0) << out;

@@ -58,7 +58,7 @@ TEST(Copay, ElderlyRecipientFromTheMonthAfterTheSeventiethBirthday) {
 }
 
 TEST(Copay, LateStageElderlyIsOneTenthUnlessFiled) {
-  Qualification q = Member("39139999", D(1945, 2, 10));
+  Qualification q = Member("39139993", D(1945, 2, 10));
   EXPECT_EQ(CopayPercentOn(q, D(2026, 12, 3)), 10);
   EXPECT_FALSE(ElderlyRecipientOn(q, D(2026, 12, 3)));  // no 高齢受給者証 in 後期高齢者医療
   q.copay_filed = true;

@@ -216,12 +216,17 @@ TEST(EligibilityByPerson, LostWithNothingNewIsInvalid) {
   EXPECT_EQ(d.reason, EligibilityReason::kLost);
 }
 
-TEST(EligibilityByPerson, MultipleCoveringIsMultipleMatches) {
+TEST(EligibilityByPerson, SeveralCurrentQualificationsAreEachValid) {
+  // Issue 14: a card identifies the person, so every current qualification is
+  // answered, each as its own result; 複数該当 ("specify the 枝番") is advice a
+  // card holder cannot follow.
   std::vector<Qualification> r = {Linked(1, "06139992", "567", "02", D(2020, 4, 1)),
                                   Linked(1, "01130012", "8888", "00", D(2025, 3, 1))};
   auto d = DecideByPerson({}, r, D(2025, 4, 1), kToday);
-  EXPECT_EQ(d.validity, QualificationValidity::kMultipleMatches);
+  EXPECT_EQ(d.validity, QualificationValidity::kValid);
+  EXPECT_EQ(d.reason, EligibilityReason::kValid);
   EXPECT_EQ(d.results.size(), 2u);
+  EXPECT_NE(d.Explanation().find("複数"), std::string::npos);
 }
 
 TEST(EligibilityByPerson, RCard4_BlockedCardGivesTheCardReason) {

@@ -391,7 +391,7 @@ TEST(ResponseJsonTest, S33_ContributionRatioOnlyForLateStageElderly) {
   EXPECT_FALSE(res.contains("InsuredPartialContributionRatio"));
   // 後期高齢者医療 (法別番号 39): 1割 by law when the 広域連合 filed nothing,
   // the filed ratio otherwise.
-  q.insurer_number = "39139999";
+  q.insurer_number = "39139993";
   q.birth_date = D(1945, 2, 10);
   QualificationRequest r = Request();
   r.birthdate = "19450210";

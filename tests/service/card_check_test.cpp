@@ -191,14 +191,23 @@ TEST_F(CardCheckTest, ReplayedOrForeignOrWrongSignatureIsRefused) {
 }
 
 // R-CARD-6: the hotline suspension revokes the certificate.
-TEST_F(CardCheckTest, RevokedCertificateIsRefused_RCARD6) {
+TEST_F(CardCheckTest, RevokedCertificateAnswersWithTheCardStateAndNoData_RCARD6) {
+  // Issue 14: a suspended or lost card gets an answer the staff can act on
+  // (資格情報なし with the card's state, R-FAC-6), never the person's data.
   auto [card, der] = Issue(D(2024, 1, 10), D(2029, 5, 15));
   ASSERT_TRUE(ca_->Revoke(serial_, jpki::RevocationReason::kSuspended, kNow - 60).ok());
   const auto ch = book_.Issue(kFacility, kNow);
   auto r = Check(der, ch, Sign(card, ch));
-  ASSERT_FALSE(r.ok());
-  EXPECT_EQ(r.error().field, "certificate");
-  EXPECT_NE(r.error().message.find("revoked"), std::string::npos);
+  ASSERT_TRUE(r.ok()) << r.error().ToString();
+  EXPECT_EQ(r->decision.validity, QualificationValidity::kNotFound);
+  EXPECT_EQ(r->decision.reason, EligibilityReason::kCardRevoked);
+  EXPECT_TRUE(r->decision.results.empty());
+  EXPECT_FALSE(r->usability.usable());
+  // The portal login still refuses it: a lost card logs in nowhere.
+  const auto login = book_.Issue("portal", kNow);
+  auto who = AuthenticateCard(*store_, *ca_, book_, der, login, Sign(card, login), "portal", kNow);
+  ASSERT_FALSE(who.ok());
+  EXPECT_EQ(who.error().field, "certificate");
 }
 
 // R-CARD-4: an expired certificate still works until the end of the third
