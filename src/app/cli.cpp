@@ -28,7 +28,7 @@ constexpr const char* kUsage =
     "           [--replica URI]  (a streaming replica of --db for eligibility reads)\n"
     "           [--audit-spool DIR] [--probe-every-ms MS]  (read-only mode, see README)\n"
     "           [--audit-commit-ms MS]  (audit group commit interval; default 100)\n"
-    "  facility add --code C --out DIR [--name N]\n"
+    "  facility add --code C --out DIR [--name N] [--smartphone]\n"
     "                          register a facility and write its cert.pem, key.pem, body.json\n"
     "  insurer add --number N --name NAME [--lag DAYS] [--out DIR]\n"
     "                          register an insurer (and write its client certificate)\n"

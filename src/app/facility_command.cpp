@@ -48,11 +48,13 @@ int FacilityCommand(const std::vector<std::string>& argv) {
                    {"now", true},
                    {"name", true},
                    {"kind", true},
+                   {"smartphone", false},
                    {"out", true},
                    {"days", true}});
   if (args.positional().size() != 1 || args.positional()[0] != "add") {
     throw std::invalid_argument(
-        "usage: onshi facility add --code <医療機関コード> --out DIR [--name NAME] [--db PATH]");
+        "usage: onshi facility add --code <医療機関コード> --out DIR [--name NAME] [--smartphone] "
+        "[--db PATH]");
   }
   if (!args.Has("code") || !args.Has("out")) {
     throw std::invalid_argument("facility add needs --code <医療機関コード> and --out DIR");
@@ -73,7 +75,9 @@ int FacilityCommand(const std::vector<std::string>& argv) {
       *code, name, args.Get("out"), now,
       static_cast<int>(args.GetInt("days", auth::FacilityCa::kFacilityValidityDays)));
   if (!issued.ok()) throw std::runtime_error(issued.error().ToString());
-  store->PutFacility({std::string(code->digits()), name, kind});
+  // --smartphone: the facility's readers accept the smartphone's My Number
+  // card function (R-CARD-8).
+  store->PutFacility({std::string(code->digits()), name, kind, args.Has("smartphone")});
   std::cout << "onshi: facility " << code->digits() << " (" << name << ", " << kind
             << ") registered\n  certificate " << issued->cert_path << " (serial "
             << issued->serial_hex << ")\n  key         " << issued->key_path << "\n  login body  "

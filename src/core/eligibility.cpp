@@ -80,6 +80,8 @@ std::string_view EligibilityReasonCode(EligibilityReason r) {
       return "pin_locked";
     case EligibilityReason::kNotRegisteredForInsuranceUse:
       return "not_registered_for_insurance_use";
+    case EligibilityReason::kSmartphoneNotAccepted:
+      return "smartphone_not_accepted";
   }
   return "unknown";
 }
@@ -130,6 +132,9 @@ std::string EligibilityDecision::Explanation() const {
              "です。";
     case EligibilityReason::kNotRegisteredForInsuranceUse:
       return "健康保険証利用登録がされていません。カードリーダーで利用登録ができます。";
+    case EligibilityReason::kSmartphoneNotAccepted:
+      return "この医療機関ではスマートフォンのマイナ保険証は利用できません。"
+             "マイナンバーカードまたは資格確認書で確認してください。";
   }
   return "";
 }
@@ -228,6 +233,14 @@ CardIdentity ToCardIdentity(const CardUsability& u, bool insurance_registered) {
     id.blocked = EligibilityReason::kNotRegisteredForInsuranceUse;  // R-REG-3
   }
   return id;
+}
+
+Date SmartphoneUseFrom() {
+  return Date::FromYmd(2025, 9, 1);
+}
+
+bool SmartphoneAccepted(Date today, bool facility_supports) {
+  return facility_supports && today >= SmartphoneUseFrom();
 }
 
 EligibilityDecision DecideByPerson(const CardIdentity& card, std::span<const Qualification> records,

@@ -52,6 +52,7 @@ enum class EligibilityReason {
   kCardRevoked,                    // reissued or returned card
   kPinLocked,                      // R-CARD-5: PIN mode only; face or 目視 still work
   kNotRegisteredForInsuranceUse,   // R-REG-3: the reader offers registration
+  kSmartphoneNotAccepted,          // R-CARD-8: before its start, or at a facility without support
 };
 
 // Stable snake_case code for APIs and logs, e.g. "linkage_pending".
@@ -95,7 +96,7 @@ EligibilityDecision DecideByInsuranceCard(const InsuranceCardQuery& query,
 // What the identity check at the reader established about the card.
 struct CardIdentity {
   // Set when the card cannot be used for insurance at all; must be one of the
-  // kCard* reasons or kNotRegisteredForInsuranceUse.
+  // kCard* reasons, kNotRegisteredForInsuranceUse or kSmartphoneNotAccepted.
   std::optional<EligibilityReason> blocked;
   bool in_grace = false;  // R-CARD-4 grace period
 };
@@ -103,6 +104,11 @@ struct CardIdentity {
 // What a card's usability (R-CARD-2..6) and its insurance-use registration
 // (R-REG-1) mean for an eligibility check through that card.
 CardIdentity ToCardIdentity(const CardUsability& usability, bool insurance_registered);
+
+// R-CARD-8: the smartphone's My Number card function is used like the card
+// at facilities that support it, from SmartphoneUseFrom() (2025-09-01) on.
+Date SmartphoneUseFrom();
+bool SmartphoneAccepted(Date today, bool facility_supports);
 
 // 照会区分 1. `records` holds every qualification of the identified person.
 EligibilityDecision DecideByPerson(const CardIdentity& card, std::span<const Qualification> records,

@@ -407,6 +407,12 @@ Expected<IssuedCard> CardOffice::Reissue(int64_t card_id, std::optional<std::str
   if (auto note = RevokeAtCa(old.cert_serial, jpki::RevocationReason::kLost, now); !note.ok()) {
     return note.error();
   }
+  // R-CARD-8: a smartphone credential is the card's function on the phone,
+  // so it dies with the card it came from.
+  for (const CardRecord& c : store_.CardsOfPerson(old.person_id)) {
+    if (c.kind != CredentialKind::kSmartphone || c.status == CardState::kRevoked) continue;
+    if (auto gone = RevokeSmartphone(c.card_id, now); !gone.ok()) return gone.error();
+  }
   const Date today = JstDay(now);
   // R-CARD-6: the new card starts without 利用登録 (no inheritance).
   return NewCredential(loaded->person, CredentialKind::kCard, today, today, std::move(new_pin), now,
@@ -472,9 +478,9 @@ Expected<CardRecord> CardOffice::RevokeSmartphone(int64_t card_id, std::time_t n
   if (rec.kind != CredentialKind::kSmartphone) {
     return MakeError("card_id", "card " + Id(card_id) + " is a card, not a smartphone credential");
   }
+  if (rec.status == CardState::kRevoked) return rec;
   auto note = RevokeAtCa(rec.cert_serial, jpki::RevocationReason::kCardReturned, now);
   if (!note.ok()) return note.error();
-  if (rec.status == CardState::kRevoked) return rec;
   rec.status = CardState::kRevoked;
   store_.InTransaction([&] {
     store_.UpdateCard(rec);

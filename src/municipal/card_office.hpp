@@ -56,8 +56,11 @@
 //    card file of its own, revocable alone. It needs an active card of the
 //    same person and takes that card's validity basis (application and issue
 //    dates), so it never outlives the card. It inherits the card's 利用登録
-//    ("usable wherever the card is"). Suspending or reissuing the card does
-//    not touch it: the rules say nothing about that link.
+//    ("usable wherever the card is"). Reissuing the card (it was lost or
+//    returned) revokes it: the credential is the card's function on the
+//    phone and dies with the card. Suspending the card does not touch it.
+//    Facilities accept it only from 2025-09 and only where flagged
+//    (FacilityRecord::smartphone_supported; service/card_check.cpp).
 //
 // Actors in the audit log: the window's "municipal:<code>" for everything,
 // except Suspend, which is the 24h hotline ("hotline").

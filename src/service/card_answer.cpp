@@ -155,6 +155,10 @@ CardNotice NoticeFor(const CardCheckResult& r) {
     case EligibilityReason::kNotRegisteredForInsuranceUse:
       return {"ONS-I0106",
               "健康保険証利用登録がされていません。カードリーダーでその場で登録できます。"};
+    case EligibilityReason::kSmartphoneNotAccepted:
+      return {"ONS-I0109",
+              "この医療機関ではスマートフォンのマイナ保険証は利用できません。"
+              "マイナンバーカードまたは資格確認書で確認してください。"};
     case EligibilityReason::kLinkagePending:
       return {"ONS-I0201",
               "資格情報なし(データ連携中)。保険者での登録が終わるまでお待ちください。"

@@ -169,8 +169,16 @@ Expected<CardCheckResult> CheckCard(store::Store& store, const jpki::JpkiCa& ca,
   const bool registered =
       card.insurance_registered_on.has_value() && *card.insurance_registered_on <= today;
   out.records = store.QualificationsOfPerson(card.person_id);
-  out.decision = DecideByPerson(ToCardIdentity(out.usability, registered), out.records,
-                                r.confirmation_date, today);
+  CardIdentity identity = ToCardIdentity(out.usability, registered);
+  if (card.kind == store::CredentialKind::kSmartphone && !identity.blocked) {
+    // R-CARD-8: like the card, but only from its start and only where the
+    // facility has said its reader takes smartphones.
+    const std::optional<store::FacilityRecord> facility = store.GetFacility(r.facility);
+    if (!SmartphoneAccepted(today, facility && facility->smartphone_supported)) {
+      identity.blocked = EligibilityReason::kSmartphoneNotAccepted;
+    }
+  }
+  out.decision = DecideByPerson(identity, out.records, r.confirmation_date, today);
   return out;
 }
 

@@ -44,6 +44,8 @@ struct FacilityRecord {
   std::string code;  // 医療機関コード, 10 digits
   std::string name;
   std::string kind;  // "医科", "歯科", "薬局", "訪問看護"
+  // Accepts the smartphone's My Number card function (R-CARD-8).
+  bool smartphone_supported = false;
 };
 
 enum class CardState { kActive, kSuspended, kRevoked };

@@ -434,7 +434,16 @@ TEST_F(CardE2eTest, SmartphoneCredentialWorksLikeTheCardAndIsRevokedAlone_RCARD8
   UseCardFrom(out);
   ASSERT_NE(card_path_, card_path);
   Serve("2026-11-23T10:00:00+09:00");
+  // Only at facilities flagged as supporting the smartphone (issue 14):
+  // this clinic is not, so the staff are told to use the card.
   HttpAnswer a = CheckWithCard("5555");
+  EXPECT_NE(a.body.find("\"Reason\":\"smartphone_not_accepted\""), std::string::npos) << a.body;
+  EXPECT_NE(a.body.find("\"ProcessingResultCode\":\"ONS-I0109\""), std::string::npos) << a.body;
+  EXPECT_EQ(a.body.find("ResultList"), std::string::npos) << a.body;
+  Sh(kBin + " facility add --code " + kClinic +
+     " --smartphone --now 2026-11-20 --days 3650 --out " + (dir_ / "clinic-phone").string() +
+     " --db " + db_);
+  a = CheckWithCard("5555");
   EXPECT_NE(a.body.find("\"QualificationValidity\":\"1\""), std::string::npos) << a.body;
 
   const std::string revoked =
@@ -445,6 +454,30 @@ TEST_F(CardE2eTest, SmartphoneCredentialWorksLikeTheCardAndIsRevokedAlone_RCARD8
   card_path_ = card_path;  // the physical card is untouched
   a = CheckWithCard("1234");
   EXPECT_NE(a.body.find("\"QualificationValidity\":\"1\""), std::string::npos) << a.body;
+}
+
+// R-CARD-8 (issue 14): the smartphone credential dies with the card it came
+// from — reissuing the lost card revokes it.
+TEST_F(CardE2eTest, ReissuingTheCardRevokesItsSmartphoneCredential_RCARD8) {
+  IssueRegistered("2026-11-20");
+  const std::string card_id = card_id_;
+  int rc = 0;
+  const std::string phone =
+      Card("smartphone add --person-id " + person_ + " --pin 5555 --now 2026-11-21", &rc);
+  ASSERT_EQ(rc, 0) << phone;
+  Sh(kBin + " facility add --code " + kClinic +
+     " --smartphone --now 2026-11-20 --days 3650 --out " + (dir_ / "clinic-phone").string() +
+     " --db " + db_);
+  UseCardFrom(phone);
+  Serve("2026-11-23T10:00:00+09:00");
+  HttpAnswer a = CheckWithCard("5555");
+  EXPECT_NE(a.body.find("\"QualificationValidity\":\"1\""), std::string::npos) << a.body;
+  const std::string reissued =
+      Card("reissue --card " + card_id + " --pin 4321 --now 2026-11-23T09:30:00+09:00", &rc);
+  ASSERT_EQ(rc, 0) << reissued;
+  a = CheckWithCard("5555");
+  EXPECT_EQ(a.body.find("\"QualificationValidity\":\"1\""), std::string::npos) << a.body;
+  EXPECT_EQ(a.body.find("ResultList"), std::string::npos) << a.body;
 }
 
 }  // namespace

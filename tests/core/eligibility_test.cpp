@@ -319,3 +319,21 @@ TEST(EligibilityByPerson, CardStatusMapsToIdentity) {
 
 }  // namespace
 }  // namespace onshi
+
+namespace onshi {
+namespace {
+
+TEST(SmartphoneRule, RCard8_FromSeptember2025AndOnlyWhereSupported) {
+  EXPECT_FALSE(SmartphoneAccepted(Date::FromYmd(2025, 8, 31), true));
+  EXPECT_TRUE(SmartphoneAccepted(Date::FromYmd(2025, 9, 1), true));
+  EXPECT_FALSE(SmartphoneAccepted(Date::FromYmd(2026, 12, 3), false));
+  CardIdentity blocked;
+  blocked.blocked = EligibilityReason::kSmartphoneNotAccepted;
+  const auto d =
+      DecideByPerson(blocked, {}, Date::FromYmd(2026, 12, 3), Date::FromYmd(2026, 12, 3));
+  EXPECT_EQ(d.validity, QualificationValidity::kNotFound);
+  EXPECT_EQ(EligibilityReasonCode(d.reason), "smartphone_not_accepted");
+}
+
+}  // namespace
+}  // namespace onshi

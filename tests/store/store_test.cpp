@@ -5,6 +5,8 @@
 // how for each backend. PostgreSQL runs in a throw-away cluster
 // (pg_cluster.hpp), one fresh database per test.
 #include "store/store.hpp"
+#include "store/postgres/pg_migrations.hpp"
+#include "store/sqlite/migrations.hpp"
 
 #include <gtest/gtest.h>
 #include <sqlite3.h>
@@ -153,14 +155,24 @@ class StoreTest : public ::testing::TestWithParam<std::string> {
   std::unique_ptr<Store> store_;
 };
 
+// The newest schema version; both backends number their migrations alike.
+int Latest() {
+  return sqlite::Migrations().back().version;
+}
+
+TEST(Migrations, BothBackendsEndAtTheSameVersion) {
+  EXPECT_EQ(sqlite::Migrations().back().version, postgres::Migrations().back().version);
+  EXPECT_EQ(sqlite::Migrations().size(), postgres::Migrations().size());
+}
+
 TEST_P(StoreTest, MigrateIsIdempotentAndVersioned) {
-  EXPECT_EQ(store_->SchemaVersion(), 4);
+  EXPECT_EQ(store_->SchemaVersion(), Latest());
   store_->Migrate();
   store_->Migrate();
-  EXPECT_EQ(store_->SchemaVersion(), 4);
+  EXPECT_EQ(store_->SchemaVersion(), Latest());
   store_.reset();
   auto again = Open();  // reopening an existing database migrates nothing
-  EXPECT_EQ(again->SchemaVersion(), 4);
+  EXPECT_EQ(again->SchemaVersion(), Latest());
 }
 
 TEST_P(StoreTest, PersonsAreFoundByMyNumberAndRevealedOnlyWithTheKey) {
@@ -238,6 +250,10 @@ TEST_P(StoreTest, InsurersAndFacilitiesUpsert) {
   auto f = store_->GetFacility("1312345678");
   ASSERT_TRUE(f.has_value());
   EXPECT_EQ(f->kind, "医科");
+  EXPECT_FALSE(f->smartphone_supported);
+  // R-CARD-8: the facility's readers take smartphones.
+  store_->PutFacility({"1312345678", "試験クリニック", "医科", true});
+  EXPECT_TRUE(store_->GetFacility("1312345678")->smartphone_supported);
 }
 
 TEST_P(StoreTest, QualificationRoundTripsWithEveryField) {
@@ -693,7 +709,7 @@ TEST_P(StoreTest, ProcessesStartingTogetherMigrateOnce) {
   }
   for (std::thread& t : starters)
     t.join();
-  EXPECT_EQ(versions, std::vector<int>(4, 4));
+  EXPECT_EQ(versions, std::vector<int>(4, Latest()));
 }
 
 TEST_P(AuditTest, ConcurrentAppendersKeepOneChain) {

@@ -209,6 +209,11 @@ CREATE INDEX submissions_joiners ON submissions (event_date, seq)
 -- there is nothing to change; the version keeps both schemas numbered alike.
 SELECT 1;
 )sql"},
+      {8, "facilities that accept the smartphone", R"sql(
+-- R-CARD-8: a smartphone with the My Number card function is accepted only
+-- at facilities flagged as supporting it.
+ALTER TABLE facilities ADD COLUMN smartphone_supported BOOLEAN NOT NULL DEFAULT false;
+)sql"},
   };
   return kMigrations;
 }

@@ -224,17 +224,21 @@ class PgStore final : public Store {
   void PutFacility(const FacilityRecord& f) override {
     InTransaction([&] {
       Write("put_facility",
-            "INSERT INTO facilities (code, name, kind) VALUES ($1,$2,$3) ON CONFLICT (code) "
-            "DO UPDATE SET name=excluded.name, kind=excluded.kind",
-            Params().Add(f.code).Add(f.name).Add(f.kind), "invalid facility");
+            "INSERT INTO facilities (code, name, kind, smartphone_supported) VALUES ($1,$2,$3,$4) "
+            "ON CONFLICT (code) DO UPDATE SET name=excluded.name, kind=excluded.kind, "
+            "smartphone_supported=excluded.smartphone_supported",
+            Params().Add(f.code).Add(f.name).Add(f.kind).AddBool(f.smartphone_supported),
+            "invalid facility");
     });
   }
 
   std::optional<FacilityRecord> GetFacility(std::string_view code) override {
-    Result r = conn_.Run("get_facility", "SELECT code, name, kind FROM facilities WHERE code = $1",
-                         Params().Add(code));
+    Result r = conn_.Run(
+        "get_facility",
+        "SELECT code, name, kind, smartphone_supported::int FROM facilities WHERE code = $1",
+        Params().Add(code));
     if (r.rows() == 0) return std::nullopt;
-    return FacilityRecord{r.Text(0, 0), r.Text(0, 1), r.Text(0, 2)};
+    return FacilityRecord{r.Text(0, 0), r.Text(0, 1), r.Text(0, 2), r.Text(0, 3) == "1"};
   }
 
   // --- members -------------------------------------------------------------------

@@ -225,6 +225,12 @@ UPDATE sqlite_schema SET sql = replace(replace(sql,
 PRAGMA writable_schema = OFF;
 )sql",
        true},
+      {8, "facilities that accept the smartphone", R"sql(
+-- R-CARD-8: a smartphone with the My Number card function is accepted only
+-- at facilities flagged as supporting it.
+ALTER TABLE facilities ADD COLUMN smartphone_supported INTEGER NOT NULL DEFAULT 0
+  CHECK (smartphone_supported = 0 OR smartphone_supported = 1);
+)sql"},
   };
   return kMigrations;
 }

@@ -246,17 +246,20 @@ class SqliteStore final : public Store {
   void PutFacility(const FacilityRecord& f) override {
     Statement& s =
         Stmt("put_facility",
-             "INSERT INTO facilities (code, name, kind) VALUES (?,?,?) ON CONFLICT (code) "
-             "DO UPDATE SET name=excluded.name, kind=excluded.kind");
-    s.Bind(1, f.code).Bind(2, f.name).Bind(3, f.kind);
+             "INSERT INTO facilities (code, name, kind, smartphone_supported) VALUES (?,?,?,?) "
+             "ON CONFLICT (code) DO UPDATE SET name=excluded.name, kind=excluded.kind, "
+             "smartphone_supported=excluded.smartphone_supported");
+    s.Bind(1, f.code).Bind(2, f.name).Bind(3, f.kind).Bind(4, f.smartphone_supported ? 1 : 0);
     RunInsert(s, "invalid facility");
   }
 
   std::optional<FacilityRecord> GetFacility(std::string_view code) override {
-    Statement& s = Stmt("get_facility", "SELECT code, name, kind FROM facilities WHERE code = ?");
+    Statement& s =
+        Stmt("get_facility",
+             "SELECT code, name, kind, smartphone_supported FROM facilities WHERE code = ?");
     s.Bind(1, code);
     std::optional<FacilityRecord> out;
-    if (s.Step()) out = FacilityRecord{s.Text(0), s.Text(1), s.Text(2)};
+    if (s.Step()) out = FacilityRecord{s.Text(0), s.Text(1), s.Text(2), s.Int(3) != 0};
     s.Reset();
     return out;
   }
