@@ -244,7 +244,7 @@ bool SmartphoneAccepted(Date today, bool facility_supports) {
 }
 
 EligibilityDecision DecideByPerson(const CardIdentity& card, std::span<const Qualification> records,
-                                   Date confirmation_date, Date today) {
+                                   Date confirmation_date, Date today, bool failed_filing) {
   if (card.blocked.has_value()) {
     return Make(QualificationValidity::kNotFound, *card.blocked);
   }
@@ -276,6 +276,8 @@ EligibilityDecision DecideByPerson(const CardIdentity& card, std::span<const Qua
     d.results = {LatestLost(lost)};
   } else if (!records.empty()) {
     d = Make(QualificationValidity::kNotFound, EligibilityReason::kNotYetAcquired);
+  } else if (failed_filing) {
+    d = Make(QualificationValidity::kNotFound, EligibilityReason::kInsurerRegistrationError);
   } else {
     d = Make(QualificationValidity::kNotFound, EligibilityReason::kNoRecord);
   }

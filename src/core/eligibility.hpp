@@ -111,8 +111,12 @@ Date SmartphoneUseFrom();
 bool SmartphoneAccepted(Date today, bool facility_supports);
 
 // 照会区分 1. `records` holds every qualification of the identified person.
+// `failed_filing`: an insurer's form about this person was refused as a
+// registration error (R-LINK-4) and nothing it would have created exists;
+// with no qualification at all the answer names that cause instead of
+// "no record", as a 記号・番号 query for the same person does.
 EligibilityDecision DecideByPerson(const CardIdentity& card, std::span<const Qualification> records,
-                                   Date confirmation_date, Date today);
+                                   Date confirmation_date, Date today, bool failed_filing = false);
 
 }  // namespace onshi
 

@@ -178,7 +178,15 @@ Expected<CardCheckResult> CheckCard(store::Store& store, const jpki::JpkiCa& ca,
       identity.blocked = EligibilityReason::kSmartphoneNotAccepted;
     }
   }
-  out.decision = DecideByPerson(identity, out.records, r.confirmation_date, today);
+  bool failed_filing = false;
+  if (out.records.empty()) {
+    // A form refused at reception (R-LINK-4) leaves no qualification, only
+    // the submission under this person: say so (資格情報なし・登録エラー).
+    for (const store::SubmissionRecord& f : store.SubmissionsOfPerson(card.person_id)) {
+      failed_filing = failed_filing || f.state == LinkageState::kRegistrationError;
+    }
+  }
+  out.decision = DecideByPerson(identity, out.records, r.confirmation_date, today, failed_filing);
   return out;
 }
 

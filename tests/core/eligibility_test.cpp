@@ -323,6 +323,16 @@ TEST(EligibilityByPerson, CardStatusMapsToIdentity) {
 namespace onshi {
 namespace {
 
+TEST(EligibilityByPerson, RLink4_AFilingRefusedAtReceptionIsARegistrationError) {
+  // Issue 14: by card as by number — no qualification, but the insurer's form
+  // about this person was refused: 資格情報なし (登録エラー), not "no record".
+  const Date today = Date::FromYmd(2026, 12, 3);
+  auto d = DecideByPerson({}, {}, today, today, /*failed_filing=*/true);
+  EXPECT_EQ(d.validity, QualificationValidity::kNotFound);
+  EXPECT_EQ(d.reason, EligibilityReason::kInsurerRegistrationError);
+  EXPECT_EQ(DecideByPerson({}, {}, today, today).reason, EligibilityReason::kNoRecord);
+}
+
 TEST(SmartphoneRule, RCard8_FromSeptember2025AndOnlyWhereSupported) {
   EXPECT_FALSE(SmartphoneAccepted(Date::FromYmd(2025, 8, 31), true));
   EXPECT_TRUE(SmartphoneAccepted(Date::FromYmd(2025, 9, 1), true));

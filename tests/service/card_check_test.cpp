@@ -190,6 +190,45 @@ TEST_F(CardCheckTest, ReplayedOrForeignOrWrongSignatureIsRefused) {
   EXPECT_TRUE(Sign(card, c1, "9999").empty());
 }
 
+// R-LINK-4 (issue 14): a form refused at reception leaves no qualification,
+// only the submission under the person. By card the answer names the cause
+// (insurer_registration_error), not "no record".
+TEST_F(CardCheckTest, AFilingRefusedAtReceptionIsARegistrationErrorByCard_RLINK4) {
+  store::PersonRecord p{
+      0, "佐藤\u3000花子", "サトウ\u3000ハナコ", D(1990, 2, 3), Sex::kFemale, "100-0001", "東京都"};
+  person_ = store_->AddPerson(p, MyNumber::FromBase(22345678901ULL));
+  auto [card, der] = Issue(D(2024, 1, 10), D(2029, 2, 3));
+  const auto ch = book_.Issue(kFacility, kNow);
+  auto before = Check(der, ch, Sign(card, ch));
+  ASSERT_TRUE(before.ok()) << before.error().ToString();
+  EXPECT_EQ(before->decision.reason, EligibilityReason::kNoRecord);
+
+  store::SubmissionRecord f;
+  f.insurer_number = "06139992";
+  f.submission_id = "S-1";
+  f.form = FormKind::kAcquisition;
+  f.state = LinkageState::kRegistrationError;
+  f.received_on = D(2026, 11, 1);
+  f.due_on = D(2026, 11, 5);
+  f.number = "2002";
+  f.branch = "00";
+  f.name = "佐藤\u3000花子";
+  f.name_kana = "サトウ\u3000ハナコ";
+  f.birth_date = D(1990, 2, 3);
+  f.sex = Sex::kFemale;
+  f.address = "東京都港区";
+  f.event_date = D(2026, 11, 1);
+  f.person_id = person_;
+  f.error_fields = "address";
+  f.error = "address: does not match the resident registry";
+  ASSERT_TRUE(store_->AddSubmission(f));
+  const auto ch2 = book_.Issue(kFacility, kNow);
+  auto after = Check(der, ch2, Sign(card, ch2));
+  ASSERT_TRUE(after.ok()) << after.error().ToString();
+  EXPECT_EQ(after->decision.validity, QualificationValidity::kNotFound);
+  EXPECT_EQ(after->decision.reason, EligibilityReason::kInsurerRegistrationError);
+}
+
 // R-CARD-6: the hotline suspension revokes the certificate.
 TEST_F(CardCheckTest, RevokedCertificateAnswersWithTheCardStateAndNoData_RCARD6) {
   // Issue 14: a suspended or lost card gets an answer the staff can act on
