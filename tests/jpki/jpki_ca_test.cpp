@@ -245,11 +245,14 @@ TEST_F(JpkiCaTest, RevokeSuspensionStatusAndVerify) {
   auto v = ca_->Verify(issued.der, at + 1);
   ASSERT_FALSE(v.ok());
   EXPECT_EQ(v.error().failure, VerifyFailure::kRevoked);
-  // Revoked and expired: revoked wins, and no grace details are handed out.
+  // Revoked and expired: revoked wins. The certificate's details come with
+  // it (issue 14: an eligibility check names the suspended or lost card and
+  // answers with its state; callers never treat a revoked one as trusted).
   auto late = ca_->Verify(issued.der, issued.not_after + kDay);
   ASSERT_FALSE(late.ok());
   EXPECT_EQ(late.error().failure, VerifyFailure::kRevoked);
-  EXPECT_FALSE(late.error().expired);
+  ASSERT_TRUE(late.error().expired);
+  EXPECT_EQ(late.error().expired->serial_hex, issued.serial_hex);
   EXPECT_TRUE(ca_->Verify(issued.der, at - 1).ok());
 
   // Twice keeps the first; lowercase and colons are accepted.
