@@ -44,6 +44,10 @@ void EmitHeader(ElementSink& s, const HeaderFields& h, std::string_view time, Ch
   if (r != nullptr) {
     if (r->qualification_confirmation_date) {
       s.Scalar("QualificationConfirmationDate", *r->qualification_confirmation_date);
+    } else {
+      // Strict clients require the element in every answer; a request that
+      // did not say which day is answered as of the processing day.
+      s.Scalar("QualificationConfirmationDate", time.substr(0, 8));
     }
     if (r->medical_institution_code) {
       s.Scalar("MedicalInstitutionCode", *r->medical_institution_code);

@@ -29,8 +29,9 @@
 //     is always byte-for-byte what the client sent.
 //   - An error answer (SegmentOfResult "9", ErrorCode, ErrorMessage) keeps
 //     MessageHeader complete as far as the request could be read, echoing
-//     QualificationConfirmationDate, MedicalInstitutionCode and
-//     ArbitraryFileIdentifier as sent, and says the same per person in
+//     QualificationConfirmationDate (the processing day when the request
+//     had none), MedicalInstitutionCode and ArbitraryFileIdentifier as sent,
+//     and says the same per person in
 //     MessageBody: ProcessingResultStatus "2", ProcessingResultCode and
 //     ProcessingResultMessage, plus the search echo when there was one. A
 //     strict client (myclinic) requires ProcessingResultStatus and shows

@@ -410,6 +410,11 @@ http::Response EligibilityService::Search(const http::Request& request, std::tim
         oqs::MakeOqsError(oqs::ErrorCode::kUnauthenticated, "Authorization", token.detail));
   }
   actor = "facility:" + std::string(token.claims->subject.digits());
+  if (!parsed.request.medical_institution_code) {
+    // A strict client requires MessageHeader/MedicalInstitutionCode in every
+    // answer; when its request did not carry one, the token says whose it is.
+    parsed.request.medical_institution_code = std::string(token.claims->subject.digits());
+  }
   if (!parsed.ok()) return error(*parsed.error);
   const oqs::Result<oqs::ValidatedRequest> valid = oqs::ValidateRequest(parsed.request);
   if (!valid.ok()) return error(valid.error());

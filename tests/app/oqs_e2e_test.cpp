@@ -208,6 +208,22 @@ TEST_F(OqsE2eTest, ErrorsAreOqsAnswersWithTheirCodes) {
   a = Search("{\"XmlMsg\":", token_);
   EXPECT_EQ(a.status, 400);
   EXPECT_EQ(ErrorCode(a), "ONS-E0101");
+  {
+    // Issue 14: even an unreadable request gets an answer a strict client
+    // parses — every required header element (the facility from the token,
+    // the processing day) and the error per person in MessageBody.
+    const json::value v = json::parse(a.body);
+    const json::object& h = v.at("XmlMsg").at("MessageHeader").as_object();
+    for (const char* name :
+         {"ProcessExecutionTime", "QualificationConfirmationDate", "MedicalInstitutionCode",
+          "ReferenceClassification", "SegmentOfResult", "CharacterCodeIdentifier"}) {
+      EXPECT_TRUE(h.contains(name)) << name << " " << a.body;
+    }
+    const json::object& b = v.at("XmlMsg").at("MessageBody").as_object();
+    EXPECT_EQ(b.at("ProcessingResultStatus"), "2");
+    EXPECT_EQ(b.at("ProcessingResultCode"), "ONS-E0101");
+    EXPECT_FALSE(b.at("ProcessingResultMessage").as_string().empty());
+  }
   std::string bad_date = SearchJson("06139992", "1001", "00", "19800515");
   bad_date.replace(bad_date.find("20261123"), 8, "20260230");
   EXPECT_EQ(ErrorCode(Search(bad_date, token_)), "ONS-E0202");

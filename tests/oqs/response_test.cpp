@@ -497,10 +497,14 @@ TEST(ErrorResponseTest, S45_EchoesWhatCouldBeRead) {
   const json::object root =
       Parse(WriteErrorResponse(p.request, *p.error, kProcessed, AnswerEncoding(p.request)));
   const json::object& h = Header(root);
-  EXPECT_EQ(Keys(h), (std::vector<std::string>{"ProcessExecutionTime", "MedicalInstitutionCode",
-                                               "ArbitraryFileIdentifier", "ReferenceClassification",
-                                               "SegmentOfResult", "ErrorCode", "ErrorMessage",
-                                               "CharacterCodeIdentifier"}));
+  // QualificationConfirmationDate was not sent: the processing day stands in,
+  // because strict clients require the element (issue 14).
+  EXPECT_EQ(h.at("QualificationConfirmationDate"), "20250401");
+  EXPECT_EQ(Keys(h),
+            (std::vector<std::string>{"ProcessExecutionTime", "QualificationConfirmationDate",
+                                      "MedicalInstitutionCode", "ArbitraryFileIdentifier",
+                                      "ReferenceClassification", "SegmentOfResult", "ErrorCode",
+                                      "ErrorMessage", "CharacterCodeIdentifier"}));
   EXPECT_EQ(h.at("SegmentOfResult"), "9");
   EXPECT_EQ(h.at("ErrorCode"), "ONS-E0106");
   EXPECT_EQ(h.at("MedicalInstitutionCode"), "1312345679");

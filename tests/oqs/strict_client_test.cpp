@@ -6,12 +6,15 @@
 // sent, and error answers had an empty MessageBody).
 #include <gtest/gtest.h>
 
+#include <pugixml.hpp>
+
 #include <boost/json.hpp>
 #include <set>
 #include <string>
 #include <vector>
 
 #include "core/eligibility.hpp"
+#include "oqs/charset.hpp"
 #include "oqs/response.hpp"
 #include "oqs/validate.hpp"
 
@@ -54,10 +57,83 @@ void InSet(const json::object& o, const char* name, std::set<std::string> allowe
   }
 }
 
+// An element that may repeat: one object (XML read by fast-xml-parser when
+// it occurs once) or an array of them.
+std::vector<json::object> Items(const json::value& v) {
+  std::vector<json::object> out;
+  if (v.is_object()) out.push_back(v.as_object());
+  if (v.is_array()) {
+    for (const json::value& e : v.as_array())
+      out.push_back(e.as_object());
+  }
+  return out;
+}
+
+// The results of a body: JSON's array of {"ResultOfQualificationConfirmation":…}
+// wrappers, or XML's ResultList › ResultOfQualificationConfirmation (one or many).
+std::vector<json::object> Results(const json::object& body) {
+  std::vector<json::object> out;
+  const json::value* list = body.if_contains("ResultList");
+  if (list == nullptr) return out;
+  if (list->is_array()) {
+    for (const json::value& w : list->as_array()) {
+      out.push_back(w.at("ResultOfQualificationConfirmation").as_object());
+    }
+  } else if (const json::value* r =
+                 list->as_object().if_contains("ResultOfQualificationConfirmation")) {
+    out = Items(*r);
+  }
+  return out;
+}
+
+// An XML document as fast-xml-parser hands it to myclinic (terminal-protocol
+// §10): text is trimmed, an element seen once is an object or a string, a
+// repeated one an array; attributes and the declaration are ignored.
+json::value FromXml(const pugi::xml_node& n) {
+  bool has_children = false;
+  for (pugi::xml_node c : n.children())
+    has_children = has_children || c.type() == pugi::node_element;
+  if (!has_children) {
+    std::string t = n.child_value();
+    const auto b = t.find_first_not_of(" \t\r\n"), e = t.find_last_not_of(" \t\r\n");
+    return json::string(b == std::string::npos ? "" : t.substr(b, e - b + 1));
+  }
+  json::object o;
+  for (pugi::xml_node c : n.children()) {
+    if (c.type() != pugi::node_element) continue;
+    json::value v = FromXml(c);
+    if (json::value* prior = o.if_contains(c.name())) {
+      if (!prior->is_array()) *prior = json::array{std::move(*prior)};
+      prior->as_array().push_back(std::move(v));
+    } else {
+      o[c.name()] = std::move(v);
+    }
+  }
+  return o;
+}
+
 // The myclinic profile. `one_result`: the Face file rule (exactly one).
 std::vector<std::string> MyclinicViolations(std::string_view text, bool one_result = false) {
   std::vector<std::string> bad;
-  const json::value root = json::parse(text);
+  json::value root;
+  if (text.starts_with("<?xml")) {
+    // Read as UTF-8 (myclinic does); a Shift_JIS answer is converted first,
+    // as a client configured for it would.
+    std::string utf8(text);
+    if (text.find("encoding=\"Shift_JIS\"") != std::string_view::npos) {
+      auto converted = Cp932ToUtf8(text);
+      if (!converted) return {"not valid Shift_JIS"};
+      utf8 = *converted;
+      const auto decl = utf8.find("?>");
+      utf8 = "<?xml version=\"1.0\"?>" + utf8.substr(decl + 2);
+    }
+    pugi::xml_document doc;
+    if (!doc.load_string(utf8.c_str())) return {"not well-formed XML"};
+    if (doc.first_child().first_child().type() == pugi::node_null) return {"empty root"};
+    root = json::object{{doc.document_element().name(), FromXml(doc.document_element())}};
+  } else {
+    root = json::parse(text);
+  }
   AllStrings(root, "", bad);
   const json::object& msg = root.at("XmlMsg").as_object();
   const json::object& h = msg.at("MessageHeader").as_object();
@@ -78,12 +154,9 @@ std::vector<std::string> MyclinicViolations(std::string_view text, bool one_resu
     Require(b, {"ProcessingResultCode", "ProcessingResultMessage"}, "MessageBody", bad);
   }
   InSet(b, "QualificationValidity", {"1", "2", "3", "4", "5"}, "MessageBody", bad);
-  const json::value* list = b.if_contains("ResultList");
-  if (one_result && (!list || list->as_array().size() != 1))
-    bad.push_back("exactly one result required");
-  if (!list) return bad;
-  for (const json::value& wrapper : list->as_array()) {
-    const json::object& r = wrapper.at("ResultOfQualificationConfirmation").as_object();
+  const std::vector<json::object> results = Results(b);
+  if (one_result && results.size() != 1) bad.push_back("exactly one result required");
+  for (const json::object& r : results) {
     const std::string w = "ResultOfQualificationConfirmation";
     Require(r, {"InsuredCardClassification", "Name", "Sex1", "Birthdate", "InsurerName"}, w, bad);
     // createHokenFromOnshiResult: what registering the 保険 needs.
@@ -110,12 +183,11 @@ std::vector<std::string> MyclinicViolations(std::string_view text, bool one_resu
     InSet(r, "SpecificDiseasesCertificateRelatedConsFlg", {"0", "1", "2"}, w, bad);
     InSet(r, "LimitApplicationCertificateRelatedConsFlg", {"0", "1"}, w, bad);
     if (const json::value* list2 = r.if_contains("SpecificDiseasesCertificateList")) {
-      for (const json::value& item : list2->as_array()) {
-        if (item.as_object().contains("SpecificDiseasesCertificateInfo")) {
+      for (const json::object& item : Items(*list2)) {
+        if (item.contains("SpecificDiseasesCertificateInfo")) {
           bad.push_back(w + "/SpecificDiseasesCertificateList nests …Info");
         }
-        Require(item.as_object(), {"SpecificDiseasesDiseaseCategory"}, w + "/SpecificDiseases",
-                bad);
+        Require(item, {"SpecificDiseasesDiseaseCategory"}, w + "/SpecificDiseases", bad);
       }
     }
   }
@@ -175,6 +247,40 @@ TEST(StrictClient, NumberAnswersForEveryKindOfMember) {
     EXPECT_TRUE(bad.empty()) << q.insurer_number << " " << q.birth_date.ToCompact() << ": "
                              << bad.front();
   }
+}
+
+TEST(StrictClient, XmlAnswersInUtf8AndShiftJis) {
+  // The file-protocol form of the same answers (§4.6: a Shift_JIS client
+  // writes Shift_JIS and reads it back), for every kind of member.
+  const std::vector<Qualification> members = {
+      Member("06139992", D(1980, 5, 15)), Member("06139992", D(2021, 6, 1)),
+      Member("06139992", D(1955, 3, 3)), Member("39139993", D(1945, 2, 10)),
+      Member("138057", D(1990, 1, 1))};
+  for (const char* cci : {"0", "1"}) {
+    for (const Qualification& q : members) {
+      QualificationRequest r = Request(q);
+      r.format = WireFormat::kXml;
+      r.character_code_identifier = cci;
+      Result<ValidatedRequest> v = ValidateRequest(r);
+      ASSERT_TRUE(v.ok());
+      EligibilityDecision d;
+      d.validity = QualificationValidity::kValid;
+      d.reason = EligibilityReason::kValid;
+      d.results = {&q};
+      const std::string out = WriteQualificationResponse(r, *v, d, kNow, AnswerEncoding(r));
+      const auto bad = MyclinicViolations(out, /*one_result=*/true);
+      EXPECT_TRUE(bad.empty()) << cci << " " << q.insurer_number << ": " << bad.front();
+    }
+  }
+  // And the error answer.
+  QualificationRequest r;
+  r.format = WireFormat::kXml;
+  r.charset = Charset::kShiftJis;
+  r.medical_institution_code = "1312345679";
+  const OqsError e = MakeOqsError(ErrorCode::kBirthdateInvalid,
+                                  "MessageBody/QualificationConfirmSearchInfo/Birthdate", "bad");
+  const auto bad = MyclinicViolations(WriteErrorResponse(r, e, kNow, AnswerEncoding(r)));
+  EXPECT_TRUE(bad.empty()) << bad.front();
 }
 
 TEST(StrictClient, ErrorAnswerIsReadable) {
