@@ -48,6 +48,8 @@ constexpr const char* kUsage =
     "  card emulate --card F --issuer-key K [--vpcd HOST:PORT]\n"
     "                          serve a card file to pcscd through vsmartcard's vpcd\n"
     "  audit verify            check the audit log's hash chain\n"
+    "  terminal --central URL --cert C --key K --body B --ca CA [--dir D] [--charset E] [--once]\n"
+    "                          the facility's 資格確認端末: answers Req/OQSsiquc01req_*.xml in Res\n"
     "  version                 print the version\n"
     "\n"
     "common options:\n"
@@ -172,6 +174,7 @@ int Main(int argc, char** argv) {
     if (command == "forms") return FormsCommand(rest);
     if (command == "municipal") return MunicipalCommand(rest);
     if (command == "admin") return AdminCommand(rest);
+    if (command == "terminal") return TerminalCommand(rest);
     if (command == "card") {
       if (!rest.empty() && rest[0] == "emulate") {
         return CardEmulateCommand(std::vector<std::string>(rest.begin() + 1, rest.end()));

@@ -54,6 +54,7 @@ int SubmissionsCommand(const std::vector<std::string>& args);
 int FormsCommand(const std::vector<std::string>& args);
 int MunicipalCommand(const std::vector<std::string>& args);
 int AdminCommand(const std::vector<std::string>& args);
+int TerminalCommand(const std::vector<std::string>& args);
 
 // Database location and key file from options and environment.
 std::string DatabaseLocation(const Args& args);

@@ -22,6 +22,8 @@ constexpr std::array kTable = {
                   "value is not a string"},
     ErrorCodeInfo{ErrorCode::kDuplicateElement, "ONS-E0107", 400, "項目が重複しています",
                   "element repeated"},
+    ErrorCodeInfo{ErrorCode::kUnsupportedKind, "ONS-E0108", 400, "この要求種別には対応していません",
+                  "request kind not answered"},
     ErrorCodeInfo{ErrorCode::kConfirmationDateMissing, "ONS-E0201", 400,
                   "資格確認日が設定されていません", "QualificationConfirmationDate missing"},
     ErrorCodeInfo{ErrorCode::kConfirmationDateInvalid, "ONS-E0202", 400, "資格確認日が不正です",

@@ -32,6 +32,7 @@ enum class ErrorCode {
   kMissingGroup,      // ONS-E0105 MessageHeader, MessageBody or …SearchInfo absent
   kNotAString,        // ONS-E0106 JSON value not a string; XML element not text
   kDuplicateElement,  // ONS-E0107 XML element repeated
+  kUnsupportedKind,   // ONS-E0108 a file kind the terminal does not answer (yet)
   // MessageHeader.
   kConfirmationDateMissing,         // ONS-E0201
   kConfirmationDateInvalid,         // ONS-E0202

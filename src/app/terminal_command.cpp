@@ -1,0 +1,101 @@
+// onshi terminal: the 資格確認端末 at a facility — the file interface clinic
+// software speaks (terminal-protocol.md), answered through the central
+// service's web API with the facility's client certificate.
+//
+//   onshi terminal --central https://HOST:PORT --cert cert.pem --key key.pem
+//                  --body body.json --ca ca.pem [--dir DIR] [--req D] [--res D]
+//                  [--charset utf-8|shift_jis] [--poll-ms MS] [--settle-seconds S] [--once]
+//
+// Folders default to DIR/Req and DIR/Res (DIR defaults to "."); results are
+// staged in DIR/.onshi-staging and moved in. Runs until SIGINT/SIGTERM, or
+// one pass with --once.
+#include <signal.h>
+#include <unistd.h>
+
+#include <csignal>
+#include <ctime>
+#include <filesystem>
+#include <iostream>
+#include <stdexcept>
+#include <thread>
+
+#include "app/cli.hpp"
+#include "terminal/central.hpp"
+#include "terminal/publisher.hpp"
+#include "terminal/request_folder.hpp"
+
+namespace onshi::app {
+namespace {
+
+volatile std::sig_atomic_t g_stop = 0;
+extern "C" void StopTerminal(int) {
+  g_stop = 1;
+}
+
+}  // namespace
+
+int TerminalCommand(const std::vector<std::string>& argv) {
+  Args args(argv, {{"central", true},
+                   {"cert", true},
+                   {"key", true},
+                   {"body", true},
+                   {"ca", true},
+                   {"dir", true},
+                   {"req", true},
+                   {"res", true},
+                   {"charset", true},
+                   {"poll-ms", true},
+                   {"settle-seconds", true},
+                   {"once", false}});
+  for (const char* required : {"central", "cert", "key", "body", "ca"}) {
+    if (!args.Has(required)) {
+      throw std::invalid_argument(
+          std::string("onshi terminal needs --") + required +
+          " (usage: onshi terminal --central URL --cert C --key K --body B --ca CA [--dir D])");
+    }
+  }
+  std::optional<oqs::Charset> charset;
+  if (args.Has("charset")) {
+    const std::string c = args.Get("charset");
+    if (c == "utf-8" || c == "UTF-8") {
+      charset = oqs::Charset::kUtf8;
+    } else if (c == "shift_jis" || c == "Shift_JIS") {
+      charset = oqs::Charset::kShiftJis;
+    } else {
+      throw std::invalid_argument("--charset must be utf-8 or shift_jis");
+    }
+  }
+  const std::filesystem::path dir = args.Get("dir", ".");
+  terminal::FolderOptions folders;
+  folders.req_dir = args.Get("req", (dir / "Req").string());
+  folders.res_dir = args.Get("res", (dir / "Res").string());
+  folders.output = charset;
+  folders.settle_seconds = static_cast<int>(args.GetInt("settle-seconds", 2));
+  const long long poll_ms = args.GetInt("poll-ms", 200);
+  for (const std::string& d : {folders.req_dir, folders.res_dir}) {
+    std::filesystem::create_directories(d);
+  }
+  terminal::CentralClient central(
+      {args.Get("central"), args.Get("ca"), args.Get("cert"), args.Get("key"), args.Get("body")});
+  terminal::Publisher publisher((dir / ".onshi-staging").string());
+  terminal::RequestFolder requests(folders, central, publisher);
+
+  std::signal(SIGPIPE, SIG_IGN);
+  std::signal(SIGINT, StopTerminal);
+  std::signal(SIGTERM, StopTerminal);
+  std::cout << "onshi terminal: " << folders.req_dir << " -> " << folders.res_dir << " via "
+            << args.Get("central") << std::endl;
+  std::string last_problem;
+  do {
+    const terminal::PollReport r = requests.Poll(std::time(nullptr));
+    if (!r.last_problem.empty() && r.last_problem != last_problem) {
+      std::cerr << "onshi terminal: " << r.last_problem << std::endl;
+    }
+    last_problem = r.last_problem;
+    if (args.Has("once")) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(poll_ms));
+  } while (!g_stop);
+  return 0;
+}
+
+}  // namespace onshi::app

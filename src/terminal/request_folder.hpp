@@ -1,0 +1,66 @@
+// RequestFolder: the Req → Res half of the terminal (terminal-protocol.md
+// §4.1). One Poll() looks at every file in Req once:
+//
+//   - names that are not requests (file_names.hpp) are left alone: a
+//     client's temporary file becomes a request only when renamed in;
+//   - a request that does not parse yet is given `settle` from its last
+//     write to become complete (a client writing in place); after that it is
+//     broken and gets the error pair: `<name>.err` (the reason, in Japanese,
+//     in the output encoding) is published first, then the request-named
+//     copy, so the .err is there when a watcher wakes on the copy;
+//   - a 資格確認 request is answered by the central service and the answer
+//     published as `req_` → `res_`; ArbitraryFileIdentifier comes back as
+//     the service echoes it, unchanged;
+//   - kinds the terminal does not answer yet get the error pair too, so the
+//     client is told at once instead of waiting for its timeout;
+//   - the request is removed from Req once its answer is published. If the
+//     central service cannot be reached the request stays and is tried again
+//     at the next poll.
+// The answer's encoding is the configured one (CharacterCodeIdentifier 0/1),
+// or the request's own when none is configured.
+#ifndef ONSHI_TERMINAL_REQUEST_FOLDER_HPP_
+#define ONSHI_TERMINAL_REQUEST_FOLDER_HPP_
+
+#include <ctime>
+#include <optional>
+#include <string>
+
+#include "oqs/charset.hpp"
+#include "terminal/central.hpp"
+#include "terminal/publisher.hpp"
+
+namespace onshi::terminal {
+
+struct FolderOptions {
+  std::string req_dir;
+  std::string res_dir;
+  std::optional<oqs::Charset> output;  // nullopt: answer in the request's encoding
+  int settle_seconds = 2;
+};
+
+struct PollReport {
+  int answered = 0;  // res_ files published
+  int broken = 0;    // error pairs published
+  int waiting = 0;   // incomplete requests, or the central service unreachable
+  std::string last_problem;
+};
+
+class RequestFolder {
+ public:
+  RequestFolder(FolderOptions options, CentralClient& central, Publisher& publisher);
+
+  PollReport Poll(std::time_t now);
+
+ private:
+  FolderOptions options_;
+  CentralClient& central_;
+  Publisher& publisher_;
+};
+
+// `xml` (an OQS answer this terminal or the service wrote) in `to`: its
+// bytes, its declaration and its CharacterCodeIdentifier. Exposed for tests.
+std::string Reencode(std::string xml, oqs::Charset to);
+
+}  // namespace onshi::terminal
+
+#endif  // ONSHI_TERMINAL_REQUEST_FOLDER_HPP_
