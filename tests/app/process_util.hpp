@@ -51,6 +51,25 @@ inline HttpAnswer ParseCurl(const std::string& raw) {
   return a;
 }
 
+// Starts ONSHI_BINARY with `args` (argv[0] included) in a child process; its
+// stdout goes to `stdout_fd` when given, and `close_in_child` is closed there
+// (the read end of that pipe). Returns the child's pid.
+inline pid_t SpawnOnshi(std::vector<std::string> args, int stdout_fd = -1,
+                        int close_in_child = -1) {
+  const pid_t pid = ::fork();
+  if (pid == 0) {
+    if (stdout_fd >= 0) ::dup2(stdout_fd, 1);
+    if (close_in_child >= 0) ::close(close_in_child);
+    std::vector<char*> argv;
+    for (std::string& a : args)
+      argv.push_back(a.data());
+    argv.push_back(nullptr);
+    ::execv(ONSHI_BINARY, argv.data());
+    ::_exit(127);
+  }
+  return pid;
+}
+
 // `onshi serve` in a child process on 127.0.0.1:0. Start() returns the base
 // URL it announces ("" if it did not start); the destructor stops it.
 class ServeProcess {
@@ -65,17 +84,7 @@ class ServeProcess {
     args.insert(args.end(), extra_args.begin(), extra_args.end());
     int out[2];
     if (::pipe(out) != 0) return "";
-    pid_ = ::fork();
-    if (pid_ == 0) {
-      ::dup2(out[1], 1);
-      ::close(out[0]);
-      std::vector<char*> argv;
-      for (std::string& a : args)
-        argv.push_back(a.data());
-      argv.push_back(nullptr);
-      ::execv(ONSHI_BINARY, argv.data());
-      ::_exit(127);
-    }
+    pid_ = SpawnOnshi(args, out[1], out[0]);
     ::close(out[1]);
     std::string banner;
     char c;

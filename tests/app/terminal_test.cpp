@@ -71,15 +71,7 @@ class TerminalProcess {
   void Start(const std::vector<std::string>& extra) {
     std::vector<std::string> args = {ONSHI_BINARY, "terminal"};
     args.insert(args.end(), extra.begin(), extra.end());
-    pid_ = ::fork();
-    if (pid_ == 0) {
-      std::vector<char*> argv;
-      for (std::string& a : args)
-        argv.push_back(a.data());
-      argv.push_back(nullptr);
-      ::execv(ONSHI_BINARY, argv.data());
-      ::_exit(127);
-    }
+    pid_ = onshi::testing::SpawnOnshi(args);
   }
   ~TerminalProcess() {
     if (pid_ > 0) {
