@@ -95,7 +95,9 @@ populate_pg() {  # n → database name
     psql_q postgres "CREATE DATABASE $name" >/dev/null
     if [ "$n" -le "$small" ]; then
       echo "scale: populating $n members into PostgreSQL" >&2
-      (cd "$scale_dir" && /usr/bin/time -f "%e s, peak RSS %M KB" "$onshi" populate --members "$n" --seed 1 --quiet --db "$(pg_uri "$name")" >/dev/null)
+      # A PostgreSQL database keeps its key file in a state directory.
+      /usr/bin/time -f "%e s, peak RSS %M KB" "$onshi" populate --members "$n" --seed 1 --quiet \
+        --state-dir "$scale_dir/state-$name" --db "$(pg_uri "$name")" >/dev/null
     else
       local base
       base=$(populate_pg "$small")
@@ -157,7 +159,7 @@ measure() {  # label db members
   local state="$work/state-$label"
   mkdir -p "$state"
   "$onshi" facility add --code 1310000011 --out "$state/clinic" --db "$db" --key-file "$state/k" \
-    --ca-dir "$state/ca" >/dev/null
+    --ca-dir "$state/ca" --state-dir "$state" >/dev/null
   if [[ "$db" == postgresql://* ]]; then
     psql -X -q -t -A "$db" -c "SELECT insurer_number, number, branch, birth_date FROM members
       WHERE linkage = 'linked' AND lost IS NULL ORDER BY random() LIMIT 5000" | search_bodies >"$state/bodies.lua"
@@ -167,7 +169,7 @@ measure() {  # label db members
   fi
   # The token comes from a TLS server (login needs the client certificate);
   # the service key is the CA directory's, so the plain server accepts it.
-  "$onshi" serve --db "$db" --key-file "$state/k" --ca-dir "$state/ca" --listen 127.0.0.1:$((port + 5)) \
+  "$onshi" serve --db "$db" --key-file "$state/k" --ca-dir "$state/ca" --state-dir "$state" --listen 127.0.0.1:$((port + 5)) \
     --link-every 0 >"$state/serve-tls.log" 2>&1 &
   serve_pid=$!
   for _ in $(seq 300); do curl -s -o /dev/null --cacert "$state/clinic/ca.pem" "https://127.0.0.1:$((port + 5))/healthz" && break; sleep 0.1; done
@@ -176,7 +178,7 @@ measure() {  # label db members
     --data-binary @"$state/clinic/body.json" "https://127.0.0.1:$((port + 5))/oqs-api-pro/MSA12020/ILI12020SV01/auth" |
     sed -E 's/.*"idToken":"([^"]+)".*/\1/')
   kill "$serve_pid"; wait "$serve_pid" 2>/dev/null || true
-  "$onshi" serve --db "$db" --key-file "$state/k" --ca-dir "$state/ca" --listen 127.0.0.1:$port \
+  "$onshi" serve --db "$db" --key-file "$state/k" --ca-dir "$state/ca" --state-dir "$state" --listen 127.0.0.1:$port \
     --threads 2 --no-tls --link-every 0 >"$state/serve.log" 2>&1 &
   serve_pid=$!
   for _ in $(seq 300); do curl -s -o /dev/null "http://127.0.0.1:$port/healthz" && break; sleep 0.1; done

@@ -75,11 +75,48 @@ void PrintRecord(const char* what, const store::CardRecord& r) {
             << store::CardStateName(r.status) << ", certificate " << r.cert_serial << ")\n";
 }
 
+// Checks the options `sub` needs before anything is opened: a command that
+// fails its argument check creates no database, key or card file.
+void CheckOptions(const std::string& sub, const Args& args) {
+  if (sub == "status") {
+    RequiredId(args, "person-id");
+  } else if (sub == "register") {
+    if (!municipal::ParseChannel(args.Get("channel"))) {
+      throw std::invalid_argument("--channel must be window, portal, reader or atm");
+    }
+    RequiredId(args, "card");
+  } else if (sub == "issue") {
+    if (args.Has("person-id") == args.Has("my-number-file")) {
+      throw std::invalid_argument("card issue needs --person-id N or --my-number-file F");
+    }
+    if (args.Has("person-id")) RequiredId(args, "person-id");
+    if (args.Has("my-number-file")) ReadMyNumberFile(args.Get("my-number-file"));
+    if (args.Has("application-date") && !Date::ParseIso(args.Get("application-date"))) {
+      throw std::invalid_argument("--application-date must be YYYY-MM-DD");
+    }
+    PinChoice(args);
+  } else if (sub == "renew" || sub == "suspend" || sub == "resume" || sub == "smartphone revoke") {
+    RequiredId(args, "card");
+  } else if (sub == "reissue") {
+    RequiredId(args, "card");
+    PinChoice(args);
+  } else if (sub == "pin-reset") {
+    if (!args.Has("pin")) throw std::invalid_argument("card pin-reset needs --pin NNNN");
+    RequiredId(args, "card");
+  } else if (sub == "smartphone add") {
+    if (!args.Has("pin")) throw std::invalid_argument("card smartphone add needs --pin NNNN");
+    RequiredId(args, "person-id");
+  } else {
+    throw std::invalid_argument(kUsage);
+  }
+}
+
 }  // namespace
 
 int CardCommand(const std::vector<std::string>& argv) {
   Args args(argv, {{"db", true},
                    {"key-file", true},
+                   {"state-dir", true},
                    {"jpki-dir", true},
                    {"card-issuer-key", true},
                    {"cards-dir", true},
@@ -99,12 +136,16 @@ int CardCommand(const std::vector<std::string>& argv) {
   }
   const std::string sub = pos.size() == 2 ? pos[0] + " " + pos[1] : pos[0];
 
+  CheckOptions(sub, args);
   const std::time_t now = NowFrom(args);
   const Date today = service::JstDate(now);
   const std::string db = DatabaseLocation(args);
-  auto store = store::OpenStore(db, KeyFileFor(args, db));
+  const std::string key_file = KeyFileFor(args, db);
   const std::string cards_dir = CardsDirFor(args, db);
-  const auto issuer_key = OrFail(card::IssuerKey::LoadOrCreate(CardIssuerKeyFor(args, db)));
+  const std::string issuer_key_file = CardIssuerKeyFor(args, db);
+  const std::string jpki_dir = JpkiDirFor(args, db);
+  auto store = store::OpenStore(db, key_file);
+  const auto issuer_key = OrFail(card::IssuerKey::LoadOrCreate(issuer_key_file));
 
   if (sub == "status") {
     municipal::Registrar registrar(*store, issuer_key, cards_dir);
@@ -131,7 +172,7 @@ int CardCommand(const std::vector<std::string>& argv) {
     return 0;
   }
 
-  auto ca = OrFail(jpki::JpkiCa::LoadOrCreate(JpkiDirFor(args, db), now));
+  auto ca = OrFail(jpki::JpkiCa::LoadOrCreate(jpki_dir, now));
   municipal::CardOffice office(*store, ca, issuer_key, cards_dir,
                                args.Get("municipality", "000000"));
   if (sub == "issue") {

@@ -1,6 +1,7 @@
 #include "app/cli.hpp"
 
 #include "service/clock.hpp"
+#include "service/store_pool.hpp"
 
 #include <cstdlib>
 #include <iostream>
@@ -19,10 +20,12 @@ constexpr const char* kUsage =
     "usage: onshi <command> [options]\n"
     "\n"
     "commands:\n"
+    "  init                    create a new database (and its key file)\n"
     "  migrate                 apply database schema migrations\n"
     "  populate --members N    create a deterministic synthetic population\n"
     "           [--seed S] [--today YYYY-MM-DD] [--scenarios] [--quiet]\n"
     "  serve                   run the eligibility service (HTTPS, OQS web API, FHIR)\n"
+    "           [--create]  (make the database if there is none; otherwise refused)\n"
     "           [--listen ADDR:PORT] [--threads N] [--no-tls] [--now T] [--ca-dir DIR]\n"
     "           [--link-every SECONDS]  (the linker's round; 0 = off; default 60)\n"
     "           [--replica URI]  (a streaming replica of --db for eligibility reads)\n"
@@ -30,6 +33,8 @@ constexpr const char* kUsage =
     "           [--audit-commit-ms MS]  (audit group commit interval; default 100)\n"
     "  facility add --code C --out DIR [--name N] [--smartphone]\n"
     "                          register a facility and write its cert.pem, key.pem, body.json\n"
+    "  facility|insurer|municipal|admin revoke --serial HEX | --cert cert.pem\n"
+    "                          revoke a client certificate; running servers refuse it at once\n"
     "  insurer add --number N --name NAME [--lag DAYS] [--out DIR]\n"
     "                          register an insurer (and write its client certificate)\n"
     "  import FILE --insurer N submit an insurer's forms (CSV UTF-8/Shift_JIS, JSON lines)\n"
@@ -43,8 +48,8 @@ constexpr const char* kUsage =
     "  card issue|renew|suspend|resume|reissue|pin-reset|register|status|smartphone …\n"
     "                          the My Number card at the municipal window (JPKI, 利用登録)\n"
     "  municipal add --code C --out DIR [--name N]\n"
-    "  admin add --name N --out DIR  an operator's certificate (/metrics, /admin/)\n"
     "                          a municipal window's client certificate (/municipal/ API)\n"
+    "  admin add --name N --out DIR  an operator's certificate (/metrics, /admin/)\n"
     "  card emulate --card F --issuer-key K [--vpcd HOST:PORT]\n"
     "                          serve a card file to pcscd through vsmartcard's vpcd\n"
     "  audit verify            check the audit log's hash chain\n"
@@ -54,7 +59,9 @@ constexpr const char* kUsage =
     "\n"
     "common options:\n"
     "  --db PATH               database (default $ONSHI_DB or ./onshi.db)\n"
-    "  --key-file PATH         My Number key file (default <db>.keys)\n";
+    "  --key-file PATH         My Number key file (default <db>.keys)\n"
+    "  --state-dir DIR         keys, CAs and card files (default beside a SQLite --db;\n"
+    "                          required, or $ONSHI_STATE_DIR, with a postgresql:// --db)\n";
 
 }  // namespace
 
@@ -118,14 +125,21 @@ std::time_t NowFrom(const Args& args) {
   return now;
 }
 
-std::string KeyFileFor(const Args& args, const std::string& location) {
-  if (args.Has("key-file")) return args.Get("key-file");
-  if (const char* env = std::getenv("ONSHI_KEY_FILE"); env && *env) return env;
-  return store::DefaultKeyFile(location);
+int InitCommand(const std::vector<std::string>& argv) {
+  Args args(argv, {{"db", true}, {"key-file", true}, {"state-dir", true}});
+  if (!args.positional().empty()) throw std::invalid_argument("usage: onshi init [--db PATH]");
+  const std::string db = DatabaseLocation(args);
+  const std::string key_file = KeyFileFor(args, db);
+  const bool existed = store::DatabaseExists(db);
+  auto store = store::OpenStore(db, key_file);
+  std::cout << "onshi: " << service::RedactLocation(db)
+            << (existed ? " already exists" : " created") << ", schema version "
+            << store->SchemaVersion() << "; its keys are in " << key_file << "\n";
+  return 0;
 }
 
 int MigrateCommand(const std::vector<std::string>& argv) {
-  Args args(argv, {{"db", true}, {"key-file", true}});
+  Args args(argv, {{"db", true}, {"key-file", true}, {"state-dir", true}});
   const std::string db = DatabaseLocation(args);
   auto store = store::OpenStore(db, KeyFileFor(args, db));
   std::cout << "onshi: " << db << " is at schema version " << store->SchemaVersion() << "\n";
@@ -133,7 +147,7 @@ int MigrateCommand(const std::vector<std::string>& argv) {
 }
 
 int AuditCommand(const std::vector<std::string>& argv) {
-  Args args(argv, {{"db", true}, {"key-file", true}});
+  Args args(argv, {{"db", true}, {"key-file", true}, {"state-dir", true}});
   if (args.positional().size() != 1 || args.positional()[0] != "verify") {
     throw std::invalid_argument("usage: onshi audit verify [--db PATH]");
   }
@@ -163,6 +177,7 @@ int Main(int argc, char** argv) {
       std::cout << "onshi 0.1.0\n";
       return 0;
     }
+    if (command == "init") return InitCommand(rest);
     if (command == "migrate") return MigrateCommand(rest);
     if (command == "populate") return PopulateCommand(rest);
     if (command == "serve") return ServeCommand(rest);

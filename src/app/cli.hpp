@@ -1,8 +1,10 @@
 // The `onshi` command line: one binary, one subcommand per job.
 //
+//   onshi init      [--db PATH] [--state-dir DIR]
 //   onshi migrate   [--db PATH]
 //   onshi populate  --members N [--seed S] [--today YYYY-MM-DD] [--scenarios] [--db PATH]
 //   onshi serve     [--db PATH] [--listen ADDR:PORT] [--threads N] [--no-tls] [--now T]
+//                   [--create]
 //   onshi facility add --code <医療機関コード> --out DIR [--name N]
 //   onshi insurer add --number <保険者番号> --name N [--lag D] [--out DIR]
 //   onshi import FILE --insurer <保険者番号> [--format F] [--encoding E] [--errors OUT]
@@ -13,11 +15,14 @@
 //   onshi version | help
 //
 // The database defaults to $ONSHI_DB, else ./onshi.db; its key file to
-// $ONSHI_KEY_FILE, else "<db>.keys" beside it.
+// $ONSHI_KEY_FILE, else "<db>.keys" beside it (SQLite) or "DIR/onshi.keys"
+// in the state directory (--state-dir DIR, $ONSHI_STATE_DIR; required for
+// PostgreSQL).
 #ifndef ONSHI_APP_CLI_HPP_
 #define ONSHI_APP_CLI_HPP_
 
 #include <ctime>
+#include <fstream>
 #include <map>
 #include <string>
 #include <vector>
@@ -42,6 +47,7 @@ class Args {
 };
 
 // The subcommands, each taking the words after its name.
+int InitCommand(const std::vector<std::string>& args);
 int MigrateCommand(const std::vector<std::string>& args);
 int PopulateCommand(const std::vector<std::string>& args);
 int ServeCommand(const std::vector<std::string>& args);
@@ -55,24 +61,37 @@ int FormsCommand(const std::vector<std::string>& args);
 int MunicipalCommand(const std::vector<std::string>& args);
 int AdminCommand(const std::vector<std::string>& args);
 int TerminalCommand(const std::vector<std::string>& args);
+// `onshi <role> revoke --serial HEX | --cert FILE` for role facility,
+// insurer, municipal or admin (revoke_command.cpp).
+int RevokeCommand(const std::vector<std::string>& args, const std::string& role);
 
-// Database location and key file from options and environment.
+// Database location from --db, $ONSHI_DB, else ./onshi.db.
 std::string DatabaseLocation(const Args& args);
-std::string KeyFileFor(const Args& args, const std::string& location);
 // --now if given (YYYY-MM-DD or an ISO time), else the wall clock.
 std::time_t NowFrom(const Args& args);
-// The prefix beside the database that its companion files share: "<db>"
-// for a SQLite path, "onshi" for PostgreSQL ("<db>.ca", "<db>.jpki", …).
-std::string StateBaseFor(const std::string& location);
+
+// The database's companion files (state_paths.cpp). --state-dir DIR or
+// $ONSHI_STATE_DIR, else "" (none given).
+std::string StateDirFrom(const Args& args);
+// The prefix the companion files share: "DIR/onshi" with a state directory,
+// else "<db>" beside a SQLite file. A PostgreSQL location without a state
+// directory throws std::invalid_argument: state never defaults to the
+// current directory.
+std::string StateBaseFor(const Args& args, const std::string& location);
+// The My Number key file: --key-file, $ONSHI_KEY_FILE, else "<base>.keys".
+std::string KeyFileFor(const Args& args, const std::string& location);
 // The card-issuer key and the card files of the municipal side:
-// "<db>.card-issuer.key" and "<db>.cards" unless given.
+// "<base>.card-issuer.key" and "<base>.cards" unless given.
 std::string CardIssuerKeyFor(const Args& args, const std::string& location);
 std::string CardsDirFor(const Args& args, const std::string& location);
-// The facility CA directory: --ca-dir, $ONSHI_CA_DIR, else "<db>.ca".
+// The facility CA directory: --ca-dir, $ONSHI_CA_DIR, else "<base>.ca".
 std::string CaDirFor(const Args& args, const std::string& location);
 // The JPKI CA directory (J-LIS stand-in): --jpki-dir, $ONSHI_JPKI_DIR, else
-// "<db>.jpki".
+// "<base>.jpki".
 std::string JpkiDirFor(const Args& args, const std::string& location);
+// An output file for personal data (a forms file, an error report): mode
+// 0600 whatever the umask, truncated, opened for writing.
+std::ofstream OpenPrivateOutput(const std::string& path);
 
 }  // namespace onshi::app
 

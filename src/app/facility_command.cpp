@@ -12,37 +12,13 @@ namespace onshi::app {
 
 constexpr std::time_t kBackdateSeconds = 24 * 3600;
 
-std::string StateBaseFor(const std::string& location) {
-  // Beside the key file: "<db>.keys" → "<db>".
-  std::string base = store::DefaultKeyFile(location);
-  base.resize(base.size() - std::string_view(".keys").size());
-  return base;
-}
-
-std::string CaDirFor(const Args& args, const std::string& location) {
-  if (args.Has("ca-dir")) return args.Get("ca-dir");
-  if (const char* env = std::getenv("ONSHI_CA_DIR"); env && *env) return env;
-  return StateBaseFor(location) + ".ca";
-}
-
-std::string CardIssuerKeyFor(const Args& args, const std::string& location) {
-  return args.Has("card-issuer-key") ? args.Get("card-issuer-key")
-                                     : StateBaseFor(location) + ".card-issuer.key";
-}
-
-std::string CardsDirFor(const Args& args, const std::string& location) {
-  return args.Has("cards-dir") ? args.Get("cards-dir") : StateBaseFor(location) + ".cards";
-}
-
-std::string JpkiDirFor(const Args& args, const std::string& location) {
-  if (args.Has("jpki-dir")) return args.Get("jpki-dir");
-  if (const char* env = std::getenv("ONSHI_JPKI_DIR"); env && *env) return env;
-  return StateBaseFor(location) + ".jpki";
-}
-
 int FacilityCommand(const std::vector<std::string>& argv) {
+  if (!argv.empty() && argv[0] == "revoke") {
+    return RevokeCommand({argv.begin() + 1, argv.end()}, "facility");
+  }
   Args args(argv, {{"db", true},
                    {"key-file", true},
+                   {"state-dir", true},
                    {"ca-dir", true},
                    {"code", true},
                    {"now", true},
@@ -54,7 +30,8 @@ int FacilityCommand(const std::vector<std::string>& argv) {
   if (args.positional().size() != 1 || args.positional()[0] != "add") {
     throw std::invalid_argument(
         "usage: onshi facility add --code <医療機関コード> --out DIR [--name NAME] [--smartphone] "
-        "[--db PATH]");
+        "[--db PATH]\n"
+        "       onshi facility revoke --serial HEX | --cert cert.pem");
   }
   if (!args.Has("code") || !args.Has("out")) {
     throw std::invalid_argument("facility add needs --code <医療機関コード> and --out DIR");
@@ -66,14 +43,19 @@ int FacilityCommand(const std::vector<std::string>& argv) {
   const std::string kind = args.Get("kind", type >= 0 && type <= 6 ? kinds[type] : "医科");
   const std::string name = args.Get("name", "医療機関 " + std::string(code->digits()));
 
-  const std::string db = DatabaseLocation(args);
-  auto store = store::OpenStore(db, KeyFileFor(args, db));
+  const long long days = args.GetInt("days", auth::FacilityCa::kFacilityValidityDays);
+  if (days < 1 || days > auth::FacilityCa::kCaValidityDays) {
+    throw std::invalid_argument("--days must be 1.." +
+                                std::to_string(auth::FacilityCa::kCaValidityDays));
+  }
   const std::time_t now = NowFrom(args);
-  auto ca = auth::FacilityCa::LoadOrCreate(CaDirFor(args, db), now);
+  const std::string db = DatabaseLocation(args);
+  const std::string key_file = KeyFileFor(args, db);
+  const std::string ca_dir = CaDirFor(args, db);
+  auto store = store::OpenStore(db, key_file);
+  auto ca = auth::FacilityCa::LoadOrCreate(ca_dir, now);
   if (!ca.ok()) throw std::runtime_error(ca.error().ToString());
-  auto issued = ca->IssueFacility(
-      *code, name, args.Get("out"), now,
-      static_cast<int>(args.GetInt("days", auth::FacilityCa::kFacilityValidityDays)));
+  auto issued = ca->IssueFacility(*code, name, args.Get("out"), now, static_cast<int>(days));
   if (!issued.ok()) throw std::runtime_error(issued.error().ToString());
   // --smartphone: the facility's readers accept the smartphone's My Number
   // card function (R-CARD-8).

@@ -4,6 +4,7 @@
 #include <iostream>
 
 #include "app/cli.hpp"
+#include "core/insurer_number.hpp"
 #include "populate/forms.hpp"
 #include "store/store.hpp"
 
@@ -12,15 +13,17 @@ namespace onshi::app {
 int FormsCommand(const std::vector<std::string>& argv) {
   Args args(argv, {{"db", true},
                    {"key-file", true},
+                   {"state-dir", true},
                    {"persons", true},
                    {"seed", true},
                    {"bad-per-mille", true},
                    {"today", true},
+                   {"insurer", true},
                    {"out", true}});
   if (!args.Has("persons") || !args.Has("out")) {
     throw std::invalid_argument(
         "usage: onshi forms --persons N --out FILE.csv [--seed 0-9] [--bad-per-mille X] "
-        "[--today YYYY-MM-DD]");
+        "[--today YYYY-MM-DD] [--insurer N]");
   }
   populate::FormsOptions o;
   o.persons = args.GetInt("persons", 0);
@@ -36,10 +39,14 @@ int FormsCommand(const std::vector<std::string>& argv) {
     if (!d) throw std::invalid_argument("--today must be YYYY-MM-DD");
     o.received_on = *d;
   }
+  if (args.Has("insurer")) {
+    auto n = InsurerNumber::Parse(args.Get("insurer"));
+    if (!n.ok()) throw std::invalid_argument("--insurer: " + n.error().ToString());
+    o.insurer_number = std::string(n->digits());
+  }
   const std::string db = DatabaseLocation(args);
   auto store = store::OpenStore(db, KeyFileFor(args, db));
-  std::ofstream out(args.Get("out"), std::ios::binary);
-  if (!out) throw std::runtime_error("cannot write " + args.Get("out"));
+  std::ofstream out = OpenPrivateOutput(args.Get("out"));
   const populate::FormsReport r = populate::GenerateForms(*store, o, out);
   out.close();
   if (!out) throw std::runtime_error("cannot write " + args.Get("out"));

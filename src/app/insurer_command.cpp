@@ -107,14 +107,16 @@ int InsurerAdd(const Args& args) {
   if (r.certificate_validity_years < 1 || r.certificate_validity_years > 5) {
     throw std::invalid_argument("--certificate-years must be 1..5 (R-DOC-6)");
   }
-  const std::string db = DatabaseLocation(args);
-  auto store = store::OpenStore(db, KeyFileFor(args, db));
   const std::time_t now = NowFrom(args);
+  const std::string db = DatabaseLocation(args);
+  const std::string key_file = KeyFileFor(args, db);
+  const std::string ca_dir = args.Has("out") ? CaDirFor(args, db) : "";
+  auto store = store::OpenStore(db, key_file);
   store->PutInsurer(r);
   std::cout << "onshi: insurer " << r.insurer_number << " (" << r.name << ", " << r.category
             << ", lag " << r.link_lag_business_days << " business days) registered\n";
   if (args.Has("out")) {
-    auto ca = auth::FacilityCa::LoadOrCreate(CaDirFor(args, db), now);
+    auto ca = auth::FacilityCa::LoadOrCreate(ca_dir, now);
     if (!ca.ok()) throw std::runtime_error(ca.error().ToString());
     auto issued = ca->IssueInsurer(*number, r.name, args.Get("out"), now);
     if (!issued.ok()) throw std::runtime_error(issued.error().ToString());
@@ -144,8 +146,12 @@ intake::Encoding EncodingFrom(const Args& args) {
 }  // namespace
 
 int InsurerCommand(const std::vector<std::string>& argv) {
+  if (!argv.empty() && argv[0] == "revoke") {
+    return RevokeCommand({argv.begin() + 1, argv.end()}, "insurer");
+  }
   Args args(argv, {{"db", true},
                    {"key-file", true},
+                   {"state-dir", true},
                    {"ca-dir", true},
                    {"now", true},
                    {"number", true},
@@ -156,12 +162,15 @@ int InsurerCommand(const std::vector<std::string>& argv) {
                    {"no-certificate-for-holders", false},
                    {"out", true}});
   if (args.positional().size() == 1 && args.positional()[0] == "add") return InsurerAdd(args);
-  throw std::invalid_argument("usage: onshi insurer add --number <保険者番号> --name NAME ...");
+  throw std::invalid_argument(
+      "usage: onshi insurer add --number <保険者番号> --name NAME ...\n"
+      "       onshi insurer revoke --serial HEX | --cert cert.pem");
 }
 
 int ImportCommand(const std::vector<std::string>& argv) {
   Args args(argv, {{"db", true},
                    {"key-file", true},
+                   {"state-dir", true},
                    {"now", true},
                    {"insurer", true},
                    {"format", true},
@@ -176,21 +185,25 @@ int ImportCommand(const std::vector<std::string>& argv) {
   }
   const std::string file = args.positional()[0];
   const std::time_t now = NowFrom(args);
-  const std::string db = DatabaseLocation(args);
-  auto store = store::OpenStore(db, KeyFileFor(args, db));
-  auto reader = intake::SubmissionReader::OpenFile(file, FormatFrom(args), EncodingFrom(args));
-  if (!reader.ok()) {
-    std::cerr << "onshi import: " << file << ": " << reader.error().ToString() << "\n";
-    return 1;
-  }
   intermediate::ImportOptions o;
   o.insurer_number = CanonicalInsurer(args.Get("insurer"));
   o.received_on = service::JstDate(now);
   o.at = service::UtcIsoTime(now);
   o.actor = "insurer:" + o.insurer_number;
-  o.batch_size = static_cast<int>(args.GetInt("batch", 2000));
-  if (o.batch_size < 1) throw std::invalid_argument("--batch must be at least 1");
-  o.open_reader = [&] { return store::OpenStore(db, KeyFileFor(args, db)); };
+  const long long batch = args.GetInt("batch", 2000);
+  if (batch < 1 || batch > 1000000) throw std::invalid_argument("--batch must be 1..1000000");
+  o.batch_size = static_cast<int>(batch);
+  const intake::Format format = FormatFrom(args);
+  const intake::Encoding encoding = EncodingFrom(args);
+  const std::string db = DatabaseLocation(args);
+  const std::string key_file = KeyFileFor(args, db);
+  auto reader = intake::SubmissionReader::OpenFile(file, format, encoding);
+  if (!reader.ok()) {
+    std::cerr << "onshi import: " << file << ": " << reader.error().ToString() << "\n";
+    return 1;
+  }
+  auto store = store::OpenStore(db, key_file);
+  o.open_reader = [&] { return store::OpenStore(db, key_file); };
   ProgressBar bar;
   intermediate::ImportProgress last;
   if (!args.Has("quiet")) {
@@ -219,14 +232,18 @@ int ImportCommand(const std::vector<std::string>& argv) {
               << " more rejected lines (see --errors)\n";
   }
   if (args.Has("errors")) {
-    std::ofstream out(args.Get("errors"), std::ios::binary);
+    std::ofstream out = OpenPrivateOutput(args.Get("errors"));
     out << intermediate::ImportErrorsCsv(r);
     if (!out) throw std::runtime_error("cannot write " + args.Get("errors"));
   }
   std::cout << "onshi import: " << Thousands(r.records) << " records: " << Thousands(r.queued)
             << " queued for linkage, " << Thousands(r.already_received) << " already received, "
-            << Thousands(r.rejected) << " rejected, " << Thousands(r.registration_errors)
-            << " registration errors; " << Thousands(r.documents_issued) << " documents issued\n";
+            << Thousands(r.rejected) << " rejected"
+            << (r.conflicts > 0 ? " (" + Thousands(r.conflicts) +
+                                      " with a 受付番号 already received with other content)"
+                                : std::string())
+            << ", " << Thousands(r.registration_errors) << " registration errors; "
+            << Thousands(r.documents_issued) << " documents issued\n";
   if (r.stopped_at_line > 0) {
     std::cerr << "onshi import: stopped at line " << r.stopped_at_line
               << ", the database refused the write: " << r.stop_reason << "\nEvery line before "
@@ -239,7 +256,7 @@ int ImportCommand(const std::vector<std::string>& argv) {
 }
 
 int LinkCommand(const std::vector<std::string>& argv) {
-  Args args(argv, {{"db", true}, {"key-file", true}, {"now", true}});
+  Args args(argv, {{"db", true}, {"key-file", true}, {"state-dir", true}, {"now", true}});
   const std::time_t now = NowFrom(args);
   const std::string db = DatabaseLocation(args);
   auto store = store::OpenStore(db, KeyFileFor(args, db));
@@ -256,6 +273,7 @@ int LinkCommand(const std::vector<std::string>& argv) {
 int SubmissionsCommand(const std::vector<std::string>& argv) {
   Args args(argv, {{"db", true},
                    {"key-file", true},
+                   {"state-dir", true},
                    {"now", true},
                    {"insurer", true},
                    {"state", true},
@@ -265,8 +283,6 @@ int SubmissionsCommand(const std::vector<std::string>& argv) {
         "usage: onshi submissions --insurer <保険者番号> [--state registration_error] "
         "[--encoding utf-8|shift_jis]   (CSV on stdout)");
   }
-  const std::string db = DatabaseLocation(args);
-  auto store = store::OpenStore(db, KeyFileFor(args, db));
   store::SubmissionFilter f;
   f.insurer_number = CanonicalInsurer(args.Get("insurer"));
   if (args.Has("state")) {
@@ -279,6 +295,8 @@ int SubmissionsCommand(const std::vector<std::string>& argv) {
   }
   const Date today = service::JstDate(NowFrom(args));
   const bool sjis = EncodingFrom(args) == intake::Encoding::kShiftJis;
+  const std::string db = DatabaseLocation(args);
+  auto store = store::OpenStore(db, KeyFileFor(args, db));
   std::cout << intermediate::SubmissionsCsv(*store, f, today, sjis);
   return 0;
 }

@@ -1,4 +1,4 @@
-// `onshi municipal add` and `onshi admin add`: client certificates for the
+// `onshi municipal add|revoke` and `onshi admin add|revoke`: client certificates for the
 // roles marked by OU — a municipality's window terminal (the /municipal/
 // API: card lifecycle at the window, the hotline) and the system's
 // operators (/metrics, /admin/).
@@ -10,13 +10,16 @@
 namespace onshi::app {
 namespace {
 
-// Parses `<command> add` with `required` and the common options, loads the
-// CA, and hands it to `issue`; prints what was written.
-template <typename Issue>
+// Parses `<command> add` with `required` and the common options, checks
+// them with `check` (which throws std::invalid_argument) before anything is
+// written, loads the CA, and hands it to `issue`; prints what was written.
+template <typename Check, typename Issue>
 int AddRoleCertificate(const std::vector<std::string>& argv, const std::string& required,
-                       const std::string& usage, const std::string& what, Issue issue) {
+                       const std::string& usage, const std::string& what, Check check,
+                       Issue issue) {
   Args args(argv, {{"db", true},
                    {"key-file", true},
+                   {"state-dir", true},
                    {"ca-dir", true},
                    {required, true},
                    {"name", true},
@@ -28,6 +31,7 @@ int AddRoleCertificate(const std::vector<std::string>& argv, const std::string& 
     throw std::invalid_argument(usage);
   }
   const std::time_t now = NowFrom(args);
+  check(args);
   const std::string db = DatabaseLocation(args);
   auto ca = auth::FacilityCa::LoadOrCreate(CaDirFor(args, db), now);
   if (!ca.ok()) throw std::runtime_error(ca.error().ToString());
@@ -42,18 +46,41 @@ int AddRoleCertificate(const std::vector<std::string>& argv, const std::string& 
 }  // namespace
 
 int MunicipalCommand(const std::vector<std::string>& argv) {
+  if (!argv.empty() && argv[0] == "revoke") {
+    return RevokeCommand({argv.begin() + 1, argv.end()}, "municipal");
+  }
   return AddRoleCertificate(
       argv, "code",
-      "usage: onshi municipal add --code <地方公共団体コード, 6 digits> --out DIR [--name NAME]",
-      "municipal window", [](const auth::FacilityCa& ca, const Args& args, std::time_t now) {
+      "usage: onshi municipal add --code <地方公共団体コード, 6 digits> --out DIR [--name NAME]\n"
+      "       onshi municipal revoke --serial HEX | --cert cert.pem",
+      "municipal window",
+      [](const Args& args) {
+        const std::string code = args.Get("code");
+        if (code.size() != 6 || code.find_first_not_of("0123456789") != std::string::npos) {
+          throw std::invalid_argument("--code must be the 6-digit 地方公共団体コード");
+        }
+      },
+      [](const auth::FacilityCa& ca, const Args& args, std::time_t now) {
         return ca.IssueMunicipal(args.Get("code"), args.Get("name", "市区町村 " + args.Get("code")),
                                  args.Get("out"), now);
       });
 }
 
 int AdminCommand(const std::vector<std::string>& argv) {
+  if (!argv.empty() && argv[0] == "revoke") {
+    return RevokeCommand({argv.begin() + 1, argv.end()}, "admin");
+  }
   return AddRoleCertificate(
-      argv, "name", "usage: onshi admin add --name NAME --out DIR [--organisation ORG]", "operator",
+      argv, "name",
+      "usage: onshi admin add --name NAME --out DIR [--organisation ORG]\n"
+      "       onshi admin revoke --serial HEX | --cert cert.pem",
+      "operator",
+      [](const Args& args) {
+        const std::string name = args.Get("name");
+        if (name.empty() || name.size() > 64) {
+          throw std::invalid_argument("--name must be 1-64 bytes");
+        }
+      },
       [](const auth::FacilityCa& ca, const Args& args, std::time_t now) {
         return ca.IssueAdmin(args.Get("name"), args.Get("organisation", "onshi operations"),
                              args.Get("out"), now);

@@ -30,6 +30,7 @@ void DrawProgress(int64_t done, int64_t total, double seconds) {
 int PopulateCommand(const std::vector<std::string>& argv) {
   Args args(argv, {{"db", true},
                    {"key-file", true},
+                   {"state-dir", true},
                    {"members", true},
                    {"seed", true},
                    {"today", true},

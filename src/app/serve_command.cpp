@@ -25,6 +25,7 @@ int ServeCommand(const std::vector<std::string>& argv) {
   std::signal(SIGPIPE, SIG_IGN);
   Args args(argv, {{"db", true},
                    {"key-file", true},
+                   {"state-dir", true},
                    {"ca-dir", true},
                    {"listen", true},
                    {"threads", true},
@@ -37,11 +38,11 @@ int ServeCommand(const std::vector<std::string>& argv) {
                    {"replica", true},
                    {"audit-spool", true},
                    {"probe-every-ms", true},
-                   {"audit-commit-ms", true}});
+                   {"audit-commit-ms", true},
+                   {"create", false}});
+  // Every option is checked before anything is opened or written: a command
+  // that fails its argument check leaves no file behind.
   const std::string db = DatabaseLocation(args);
-  const std::string key_file = KeyFileFor(args, db);
-  const std::string ca_dir = CaDirFor(args, db);
-
   std::unique_ptr<service::Clock> clock = std::make_unique<service::SystemClock>();
   if (args.Has("now")) {
     std::time_t t = 0;
@@ -51,6 +52,64 @@ int ServeCommand(const std::vector<std::string>& argv) {
     clock = std::make_unique<service::FixedClock>(t);
   }
   const std::time_t now = clock->Now();
+  http::ServerOptions opt;
+  const std::string listen = args.Get("listen", "127.0.0.1:8443");
+  const size_t colon = listen.rfind(':');
+  if (colon == std::string::npos || colon == 0) {
+    throw std::invalid_argument("--listen must be ADDR:PORT, got \"" + listen + "\"");
+  }
+  opt.address = listen.substr(0, colon);
+  const std::string port_text = listen.substr(colon + 1);
+  if (port_text.empty() || port_text.size() > 5 ||
+      port_text.find_first_not_of("0123456789") != std::string::npos ||
+      std::stol(port_text) > 65535) {
+    throw std::invalid_argument("--listen port must be a number 0..65535, got \"" + port_text +
+                                "\"");
+  }
+  opt.port = static_cast<uint16_t>(std::stol(port_text));
+  const long long threads = args.GetInt("threads", 0);
+  if (threads < 0 || threads > 1024) throw std::invalid_argument("--threads must be 0..1024");
+  opt.threads = static_cast<int>(threads);
+  const long long probe_ms = args.GetInt("probe-every-ms", 500);
+  if (probe_ms < 10) throw std::invalid_argument("--probe-every-ms must be >= 10");
+  // The intermediate server's daily linkage, run every --link-every seconds
+  // (0 turns it off, e.g. for a read-only replica).
+  const long long link_every = args.GetInt("link-every", 60);
+  if (link_every < 0) throw std::invalid_argument("--link-every must be >= 0 seconds");
+  // Every audit commit makes each reader connection drop its page cache and
+  // its map of the file (SQLite does that whenever the WAL changed), so a
+  // commit every 10 ms cost the checks 10-40 % of their rate. The journal
+  // keeps each entry safe from a kill -9 before its answer leaves; the
+  // interval only decides when the entry reaches the database.
+  const long long audit_ms = args.GetInt("audit-commit-ms", 100);
+  if (audit_ms < 1 || audit_ms > 10000) {
+    throw std::invalid_argument("--audit-commit-ms must be between 1 and 10000");
+  }
+  // Where the secrets are (never the current directory: state_paths.cpp).
+  const std::string key_file = KeyFileFor(args, db);
+  const std::string ca_dir = CaDirFor(args, db);
+  const std::string jpki_dir = JpkiDirFor(args, db);
+  const std::string issuer_key_file = CardIssuerKeyFor(args, db);
+  const std::string cards_dir = CardsDirFor(args, db);
+  // Audit entries the database cannot take (read-only mode) wait here; each
+  // server claims its own slot, so several servers may share the directory.
+  const std::string spool_dir = args.Get("audit-spool", ca_dir + "/audit-spool");
+
+  // A mistyped --db must not quietly start an empty system next to the real
+  // one: a new database is made only when asked for.
+  if (!args.Has("create")) {
+    bool exists = true;
+    try {
+      exists = store::DatabaseExists(db);
+    } catch (const store::StoreUnavailable&) {
+      // The primary does not answer: with a replica the server starts
+      // read-only (below); without one, opening it reports the error.
+    }
+    if (!exists) {
+      throw std::runtime_error("no database at " + service::RedactLocation(db) +
+                               "; create it with `onshi init --db ...` or start with --create");
+    }
+  }
 
   // Fail before listening if the database, the CA or the keys are unusable.
   // --replica: a streaming replica of --db that eligibility reads go to.
@@ -73,41 +132,23 @@ int ServeCommand(const std::vector<std::string>& argv) {
   const auth::TokenService tokens(*key);
   const auth::DetachedSigner signer(*key);
   http::Metrics metrics;
-  const long long probe_ms = args.GetInt("probe-every-ms", 500);
-  if (probe_ms < 10) throw std::invalid_argument("--probe-every-ms must be >= 10");
   service::DatabaseMonitor monitor(stores, metrics, std::chrono::milliseconds(probe_ms));
-  // Audit entries the database cannot take (read-only mode) wait here; each
-  // server claims its own slot, so several servers may share the directory.
-  const std::string spool_dir = args.Get("audit-spool", ca_dir + "/audit-spool");
-  // Every audit commit makes each reader connection drop its page cache and
-  // its map of the file (SQLite does that whenever the WAL changed), so a
-  // commit every 10 ms cost the checks 10-40 % of their rate. The journal
-  // keeps each entry safe from a kill -9 before its answer leaves; the
-  // interval only decides when the entry reaches the database.
-  const long long audit_ms = args.GetInt("audit-commit-ms", 100);
-  if (audit_ms < 1 || audit_ms > 10000) {
-    throw std::invalid_argument("--audit-commit-ms must be between 1 and 10000");
-  }
   service::AuditWriter audit(
       [&stores] { return stores.OpenOwned(); }, std::chrono::milliseconds(audit_ms), 100000,
       service::AuditSpool::Claim(spool_dir),
       &metrics.GetGauge("onshi_audit_spooled_entries",
                         "Audit entries held in the local spool until the database takes them."));
   // The JPKI CA (J-LIS stand-in) whose certificates My Number cards carry.
-  auto jpki = service::JpkiTrust::Open(JpkiDirFor(args, db), now);
+  auto jpki = service::JpkiTrust::Open(jpki_dir, now);
   if (!jpki.ok()) throw std::runtime_error(jpki.error().ToString());
   service::InsurerService insurers(stores, *ca, *clock, audit);
-  auto issuer_key = card::IssuerKey::LoadOrCreate(CardIssuerKeyFor(args, db));
+  auto issuer_key = card::IssuerKey::LoadOrCreate(issuer_key_file);
   if (!issuer_key.ok()) throw std::runtime_error(issuer_key.error().ToString());
-  const service::CardWorld cards{std::move(issuer_key).value(), CardsDirFor(args, db)};
-  service::MunicipalService municipal(stores, *ca, *clock, JpkiDirFor(args, db), cards.issuer_key,
+  const service::CardWorld cards{std::move(issuer_key).value(), cards_dir};
+  service::MunicipalService municipal(stores, *ca, *clock, jpki_dir, cards.issuer_key,
                                       cards.cards_dir);
   service::EligibilityService svc(stores, *ca, tokens, signer, *clock, metrics, audit, &insurers,
                                   jpki.value().get(), &cards, &municipal, &monitor);
-  // The intermediate server's daily linkage, run every --link-every seconds
-  // (0 turns it off, e.g. for a read-only replica).
-  const long long link_every = args.GetInt("link-every", 60);
-  if (link_every < 0) throw std::invalid_argument("--link-every must be >= 0 seconds");
   std::unique_ptr<service::LinkerThread> linker;
   if (link_every > 0) {
     linker =
@@ -115,15 +156,6 @@ int ServeCommand(const std::vector<std::string>& argv) {
                                                 metrics, std::chrono::seconds(link_every));
   }
 
-  http::ServerOptions opt;
-  const std::string listen = args.Get("listen", "127.0.0.1:8443");
-  const size_t colon = listen.rfind(':');
-  if (colon == std::string::npos) throw std::invalid_argument("--listen must be ADDR:PORT");
-  opt.address = listen.substr(0, colon);
-  const long long port = std::stoll(listen.substr(colon + 1));
-  if (port < 0 || port > 65535) throw std::invalid_argument("--listen port out of range");
-  opt.port = static_cast<uint16_t>(port);
-  opt.threads = static_cast<int>(args.GetInt("threads", 0));
   const bool tls = !args.Has("no-tls");
   if (tls) {
     const std::string server_dir = ca_dir + "/server";

@@ -1,12 +1,19 @@
 #include "auth/facility_ca.hpp"
 
+#include <fcntl.h>
 #include <openssl/err.h>
 #include <openssl/pem.h>
 #include <openssl/rand.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cctype>
+#include <cerrno>
 #include <cstdint>
+#include <cstring>
+#include <mutex>
 #include <optional>
 #include <sstream>
 
@@ -73,6 +80,75 @@ bool AddExtension(X509* cert, X509* issuer, int nid, const std::string& value) {
   return ext && X509_add_ext(cert, ext.get(), -1) == 1;
 }
 
+using RevocationMap = std::map<std::string, std::time_t>;
+
+// revoked.txt as a map; `where` names the file in errors.
+Expected<RevocationMap> ParseRevocations(const std::string& text, const std::string& where) {
+  RevocationMap out;
+  std::istringstream in(text);
+  std::string line;
+  for (int n = 1; std::getline(in, line); ++n) {
+    if (line.empty() || line[0] == '#') continue;
+    std::istringstream fields(line);
+    std::string serial;
+    long long at = 0;
+    if (!(fields >> serial >> at) || NormaliseSerial(serial).empty()) {
+      return CaError(where + " line " + std::to_string(n) + " is malformed");
+    }
+    out.emplace(NormaliseSerial(serial), static_cast<std::time_t>(at));
+  }
+  return out;
+}
+
+// What identifies one version of revoked.txt: it is only ever replaced by
+// rename(2), so a new version is a new inode, and its times change too.
+struct FileStamp {
+  dev_t dev = 0;
+  ino_t ino = 0;
+  off_t size = -1;
+  long long mtime_ns = 0, ctime_ns = 0;
+  bool operator==(const FileStamp&) const = default;
+};
+
+std::optional<FileStamp> StampOf(const std::string& path) {
+  struct stat st;
+  if (::stat(path.c_str(), &st) != 0) return std::nullopt;
+  return FileStamp{st.st_dev, st.st_ino, st.st_size,
+                   st.st_mtim.tv_sec * 1000000000LL + st.st_mtim.tv_nsec,
+                   st.st_ctim.tv_sec * 1000000000LL + st.st_ctim.tv_nsec};
+}
+
+// An exclusive flock on "<dir>/revoked.lock" for as long as it lives:
+// revocations from several processes (the CLI, servers sharing the CA
+// directory) are read-modify-write of one file and must not lose each other.
+class ListLock {
+ public:
+  explicit ListLock(const std::string& dir) {
+    const std::string path = dir + "/revoked.lock";
+    fd_ = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    if (fd_ < 0) {
+      error_ = "cannot open " + path + ": " + std::strerror(errno);
+      return;
+    }
+    while (::flock(fd_, LOCK_EX) != 0) {
+      if (errno != EINTR) {
+        error_ = "cannot lock " + path + ": " + std::strerror(errno);
+        return;
+      }
+    }
+  }
+  ~ListLock() {
+    if (fd_ >= 0) ::close(fd_);  // releases the lock
+  }
+  ListLock(const ListLock&) = delete;
+  ListLock& operator=(const ListLock&) = delete;
+  const std::string& error() const { return error_; }
+
+ private:
+  int fd_ = -1;
+  std::string error_;
+};
+
 std::time_t Asn1TimeToTimeT(const ASN1_TIME* t) {
   struct tm tm {};
   if (ASN1_TIME_to_tm(t, &tm) != 1) return 0;
@@ -87,7 +163,17 @@ struct FacilityCa::Handles {
   X509StorePtr store;
 };
 
-FacilityCa::FacilityCa() : h_(std::make_unique<Handles>()) {}
+// The revocation list as this process knows it: replaced whole when
+// revoked.txt changes on disk (another process revoked), never edited in
+// place, so a reader keeps a consistent snapshot after the mutex is let go.
+struct FacilityCa::Revocations {
+  std::mutex mu;
+  std::optional<FileStamp> stamp;  // of the revoked.txt `list` was read from
+  std::shared_ptr<const RevocationMap> list = std::make_shared<RevocationMap>();
+};
+
+FacilityCa::FacilityCa()
+    : h_(std::make_unique<Handles>()), revocations_(std::make_unique<Revocations>()) {}
 FacilityCa::FacilityCa(FacilityCa&&) noexcept = default;
 FacilityCa& FacilityCa::operator=(FacilityCa&&) noexcept = default;
 FacilityCa::~FacilityCa() = default;
@@ -137,8 +223,9 @@ Expected<FacilityCa> FacilityCa::Create(const std::string& dir, std::time_t now)
   // directory from then on; nothing has been issued, so it can be removed.
   if (auto w = WriteNewFile(dir + "/ca-key.pem", key_pem, 0600); !w.ok()) return w.error();
   if (auto w = WriteNewFile(dir + "/ca.pem", cert_pem, 0644); !w.ok()) return w.error();
-  if (auto w = ca.SaveRevocations(); !w.ok()) return w.error();
-  if (auto w = ca.RefreshCrl(now); !w.ok()) return w.error();
+  if (auto w = ca.SaveRevocations({}); !w.ok()) return w.error();
+  if (auto w = ca.WriteCrl({}, now); !w.ok()) return w.error();
+  ca.revocations_->stamp = StampOf(ca.revoked_path());
   ca.BuildStore();
   return ca;
 }
@@ -162,21 +249,14 @@ Expected<FacilityCa> FacilityCa::Load(const std::string& dir) {
   }
   if (X509_check_ca(ca.h_->cert.get()) == 0)
     return CaError(dir + "/ca.pem is not a CA certificate");
-  if (FileExists(dir + "/revoked.txt")) {
-    auto list = ReadWholeFile(dir + "/revoked.txt");
+  if (FileExists(ca.revoked_path())) {
+    const auto stamp = StampOf(ca.revoked_path());
+    auto text = ReadWholeFile(ca.revoked_path());
+    if (!text.ok()) return text.error();
+    auto list = ParseRevocations(*text, ca.revoked_path());
     if (!list.ok()) return list.error();
-    std::istringstream in(*list);
-    std::string line;
-    for (int n = 1; std::getline(in, line); ++n) {
-      if (line.empty() || line[0] == '#') continue;
-      std::istringstream fields(line);
-      std::string serial;
-      long long at = 0;
-      if (!(fields >> serial >> at) || NormaliseSerial(serial).empty()) {
-        return CaError(dir + "/revoked.txt line " + std::to_string(n) + " is malformed");
-      }
-      ca.revoked_.emplace(NormaliseSerial(serial), static_cast<std::time_t>(at));
-    }
+    ca.revocations_->list = std::make_shared<const RevocationMap>(std::move(list).value());
+    ca.revocations_->stamp = stamp;
   }
   ca.BuildStore();
   return ca;
@@ -475,13 +555,38 @@ Expected<InsurerIdentity> FacilityCa::VerifyInsurerPem(std::string_view pem_chai
       pem_chain, [&](X509* leaf, STACK_OF(X509) * rest) { return VerifyInsurer(leaf, rest, at); });
 }
 
+std::shared_ptr<const std::map<std::string, std::time_t>> FacilityCa::CurrentRevocations() const {
+  Revocations& r = *revocations_;
+  std::lock_guard<std::mutex> lock(r.mu);
+  // One stat(2) per verification: a revocation made by another process (the
+  // CLI, another server on the same CA directory) counts from the next
+  // login or request, without a restart or a signal.
+  const std::optional<FileStamp> stamp = StampOf(revoked_path());
+  // A missing list, or one that cannot be read or parsed right now (edited
+  // by hand), revokes nothing less than what is known: the known list stays
+  // and the file is read again on the next call.
+  if (!stamp || stamp == r.stamp) return r.list;
+  auto text = ReadWholeFile(revoked_path());
+  if (!text.ok()) return r.list;
+  auto parsed = ParseRevocations(*text, revoked_path());
+  if (!parsed.ok()) return r.list;
+  // Revocations are never undone: entries known here stay even if the file
+  // lost them.
+  RevocationMap merged = std::move(parsed).value();
+  for (const auto& [serial, at] : *r.list)
+    merged.emplace(serial, at);
+  r.list = std::make_shared<const RevocationMap>(std::move(merged));
+  r.stamp = stamp;
+  return r.list;
+}
+
 bool FacilityCa::IsRevoked(std::string_view serial_hex) const {
-  return revoked_.count(NormaliseSerial(serial_hex)) != 0;
+  return CurrentRevocations()->count(NormaliseSerial(serial_hex)) != 0;
 }
 
 std::vector<RevokedCertificate> FacilityCa::Revoked() const {
   std::vector<RevokedCertificate> out;
-  for (const auto& [serial, at] : revoked_)
+  for (const auto& [serial, at] : *CurrentRevocations())
     out.push_back({serial, at});
   return out;
 }
@@ -491,26 +596,38 @@ Expected<RevokedCertificate> FacilityCa::Revoke(std::string_view serial_hex, std
   if (serial.empty()) {
     return CaError("\"" + std::string(serial_hex) + "\" is not a certificate serial (hex)");
   }
-  const auto [it, inserted] = revoked_.emplace(serial, now);
+  ListLock lock(dir_);
+  if (!lock.error().empty()) return CaError(lock.error());
+  // Under the lock, the list on disk is the whole truth: re-read it so that
+  // revocations other processes made since this one loaded are kept.
+  RevocationMap list = *CurrentRevocations();
+  const auto [it, inserted] = list.emplace(serial, now);
+  const RevokedCertificate out{it->first, it->second};
   if (inserted) {
-    if (auto w = SaveRevocations(); !w.ok()) {
-      revoked_.erase(it);
-      return w.error();
-    }
+    if (auto w = SaveRevocations(list); !w.ok()) return w.error();
   }
-  if (auto w = RefreshCrl(now); !w.ok()) return w.error();
-  return RevokedCertificate{it->first, it->second};
+  if (auto w = WriteCrl(list, now); !w.ok()) return w.error();
+  (void)CurrentRevocations();  // adopt the list just written
+  return out;
 }
 
-Expected<std::string> FacilityCa::SaveRevocations() const {
+Expected<std::string> FacilityCa::SaveRevocations(
+    const std::map<std::string, std::time_t>& list) const {
   std::string text = "# serial (hex) and revocation time (unix seconds); see facility_ca.hpp\n";
-  for (const auto& [serial, at] : revoked_) {
+  for (const auto& [serial, at] : list) {
     text += serial + " " + std::to_string(static_cast<long long>(at)) + "\n";
   }
-  return ReplaceFile(dir_ + "/revoked.txt", text, 0644);
+  return ReplaceFile(revoked_path(), text, 0644);
 }
 
 Expected<std::string> FacilityCa::RefreshCrl(std::time_t now) const {
+  ListLock lock(dir_);
+  if (!lock.error().empty()) return CaError(lock.error());
+  return WriteCrl(*CurrentRevocations(), now);
+}
+
+Expected<std::string> FacilityCa::WriteCrl(const std::map<std::string, std::time_t>& revoked,
+                                           std::time_t now) const {
   X509CrlPtr crl(X509_CRL_new());
   if (!crl) return CaError(OpenSslError("out of memory"));
   X509_CRL* c = crl.get();
@@ -521,7 +638,7 @@ Expected<std::string> FacilityCa::RefreshCrl(std::time_t now) const {
             X509_CRL_set1_lastUpdate(c, last) == 1 && X509_CRL_set1_nextUpdate(c, next) == 1;
   ASN1_TIME_free(last);
   ASN1_TIME_free(next);
-  for (const auto& [serial, at] : revoked_) {
+  for (const auto& [serial, at] : revoked) {
     if (!ok) break;
     BIGNUM* raw = nullptr;
     BN_hex2bn(&raw, serial.c_str());
@@ -540,7 +657,7 @@ Expected<std::string> FacilityCa::RefreshCrl(std::time_t now) const {
   // revocations fall in the same second.
   Asn1IntegerPtr crl_number(ASN1_INTEGER_new());
   const std::int64_t number =
-      (static_cast<std::int64_t>(now) << 16) | static_cast<std::int64_t>(revoked_.size() & 0xFFFF);
+      (static_cast<std::int64_t>(now) << 16) | static_cast<std::int64_t>(revoked.size() & 0xFFFF);
   ok = ok && crl_number && ASN1_INTEGER_set_int64(crl_number.get(), number) == 1 &&
        X509_CRL_add1_ext_i2d(c, NID_crl_number, crl_number.get(), 0, 0) == 1;
   if (ok) {
@@ -557,6 +674,19 @@ Expected<std::string> FacilityCa::RefreshCrl(std::time_t now) const {
     return CaError(OpenSslError("cannot build crl.pem"));
   }
   return ReplaceFile(crl_path(), BioContents(bio.get()), 0644);
+}
+
+Expected<CertificateSummary> SummariseCertificatePem(std::string_view pem) {
+  BioPtr bio = MemoryBio(pem);
+  X509Ptr cert(bio ? PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr) : nullptr);
+  if (!cert) return ClientError(OpenSslError("not a PEM certificate"));
+  CertificateSummary out;
+  out.serial_hex = SerialHex(X509_get0_serialNumber(cert.get()));
+  X509_NAME* subject = X509_get_subject_name(cert.get());
+  out.common_name = SingleEntry(subject, NID_commonName).value_or("");
+  out.organizational_unit = SingleEntry(subject, NID_organizationalUnitName).value_or("");
+  if (out.serial_hex.empty()) return ClientError("cannot read the serial number");
+  return out;
 }
 
 }  // namespace onshi::auth

@@ -12,6 +12,7 @@
 //   ca.pem        self-signed, CA:TRUE pathlen:0, keyCertSign+cRLSign, 10 years
 //   ca-key.pem    mode 0600; refused on load if group/other can read it
 //   revoked.txt   one "<SERIAL-HEX> <unix time>" line per revoked certificate
+//   revoked.lock  the flock that serialises revocations between processes
 //   crl.pem       CRL v2 signed by the CA, for the TLS layer to load
 //                 (X509_V_FLAG_CRL_CHECK); rewritten on every Revoke
 //
@@ -25,11 +26,13 @@
 // Server directory: server-cert.pem (SAN DNS:localhost, IP:127.0.0.1,
 // serverAuth), server-key.pem (0600), ca.pem.
 //
-// Time is always passed in; nothing here reads the clock. Const methods are
-// thread-safe; Revoke and RefreshCrl need external synchronisation with all
-// other calls on the same object. A process that did not perform a
-// revocation sees it after Load() again (the server should reload on
-// SIGHUP), or through crl.pem.
+// Time is always passed in; nothing here reads the clock. Every method is
+// thread-safe. Revocation works across processes: Revoke takes an flock on
+// revoked.lock, re-reads revoked.txt, adds the serial and replaces the file
+// (rename), so revocations from the CLI and from servers sharing the CA
+// directory never lose each other; every verification stat(2)s revoked.txt
+// and re-reads it when it changed, so a running server refuses a revoked
+// certificate from its next request on, without a restart.
 #ifndef ONSHI_AUTH_FACILITY_CA_HPP_
 #define ONSHI_AUTH_FACILITY_CA_HPP_
 
@@ -178,6 +181,7 @@ class FacilityCa {
   // Adds `serial_hex` (any case, colons allowed) to revoked.txt and
   // rewrites crl.pem. Revoking twice is not an error and keeps the first date.
   Expected<RevokedCertificate> Revoke(std::string_view serial_hex, std::time_t now);
+  // Against revoked.txt as it is now (re-read if another process changed it).
   bool IsRevoked(std::string_view serial_hex) const;
   std::vector<RevokedCertificate> Revoked() const;
 
@@ -187,6 +191,7 @@ class FacilityCa {
   const std::string& dir() const { return dir_; }
   std::string ca_path() const { return dir_ + "/ca.pem"; }
   std::string crl_path() const { return dir_ + "/crl.pem"; }
+  std::string revoked_path() const { return dir_ + "/revoked.txt"; }
   // ca.pem's text.
   std::string CertificatePem() const;
 
@@ -197,7 +202,11 @@ class FacilityCa {
                                     const std::string& out_dir, const std::string& cert_name,
                                     const std::string& key_name, std::time_t now, int validity_days,
                                     const MedicalInstitutionCode* body_code) const;
-  Expected<std::string> SaveRevocations() const;
+  Expected<std::string> SaveRevocations(const std::map<std::string, std::time_t>& list) const;
+  Expected<std::string> WriteCrl(const std::map<std::string, std::time_t>& revoked,
+                                 std::time_t now) const;
+  // The revocation list, re-read first if revoked.txt changed on disk.
+  std::shared_ptr<const std::map<std::string, std::time_t>> CurrentRevocations() const;
   // A client certificate for a role marked by OU (insurer, municipal): C=JP,
   // O=name, OU=role, CN=cn.
   Expected<IssuedCertificate> IssueRole(std::string_view role, std::string_view cn,
@@ -209,9 +218,19 @@ class FacilityCa {
 
   std::string dir_;
   struct Handles;
-  std::unique_ptr<Handles> h_;                  // CA certificate, key, and verification store
-  std::map<std::string, std::time_t> revoked_;  // serial hex -> revoked at
+  std::unique_ptr<Handles> h_;  // CA certificate, key, and verification store
+  struct Revocations;
+  std::unique_ptr<Revocations> revocations_;  // serial hex -> revoked at, and its file's stamp
 };
+
+// The serial (uppercase hex) and subject CN of the first certificate in a
+// PEM text, for revoking a certificate by its file.
+struct CertificateSummary {
+  std::string serial_hex;
+  std::string common_name;
+  std::string organizational_unit;  // "" for a facility
+};
+Expected<CertificateSummary> SummariseCertificatePem(std::string_view pem);
 
 }  // namespace onshi::auth
 

@@ -29,7 +29,7 @@ struct Batch {
 
 // Counts of one batch, merged into the report only once the batch commits.
 struct Tally {
-  int64_t queued = 0, already = 0, rejected = 0, registration = 0, documents = 0;
+  int64_t queued = 0, already = 0, rejected = 0, conflicts = 0, registration = 0, documents = 0;
   std::vector<FieldError> errors, problems;
 };
 
@@ -141,6 +141,9 @@ class Importer {
         for (FieldError& e : out.errors)
           t.problems.push_back({p.line, e.field, e.reason});
         break;
+      case ReceiveStatus::kConflict:
+        ++t.conflicts;
+        [[fallthrough]];
       case ReceiveStatus::kRejected:
         ++t.rejected;
         for (FieldError& e : out.errors)
@@ -153,6 +156,7 @@ class Importer {
     report_.queued += t.queued;
     report_.already_received += t.already;
     report_.rejected += t.rejected;
+    report_.conflicts += t.conflicts;
     report_.registration_errors += t.registration;
     report_.documents_issued += t.documents;
     for (FieldError& e : t.errors)

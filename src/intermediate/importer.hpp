@@ -8,8 +8,9 @@
 //   - if a batch fails inside the store, it is rolled back and redone one
 //     record per transaction, so the bad record alone is reported;
 //   - a killed import loses only its uncommitted batch; re-running the same
-//     file skips every submission id already received (idempotent), so the
-//     end state equals one clean run.
+//     file skips every submission id already received with the same content
+//     (idempotent), so the end state equals one clean run; a received id
+//     with different content is refused on its line (a conflict).
 // Reading is pipelined: while one batch is written, a second thread reads,
 // checks and looks up the next (see ImportOptions::open_reader). The writes,
 // and so every guarantee above, stay on the calling thread in file order.
@@ -57,7 +58,10 @@ struct ImportReport {
   int64_t records = 0;
   int64_t queued = 0;
   int64_t already_received = 0;
-  int64_t rejected = 0;             // lines refused: nothing stored
+  int64_t rejected = 0;  // lines refused: nothing stored
+  // Of the rejected: a 受付番号 already received with different content
+  // (reception.hpp), each in `errors` with its line.
+  int64_t conflicts = 0;
   int64_t registration_errors = 0;  // stored, not linked (R-LINK-4)
   int64_t documents_issued = 0;
   std::vector<FieldError> errors;                 // rejected lines, by line

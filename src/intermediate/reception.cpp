@@ -4,6 +4,7 @@
 #include "core/business_days.hpp"
 #include "core/preschool.hpp"
 #include "intermediate/documents.hpp"
+#include "intermediate/form_digest.hpp"
 
 namespace onshi::intermediate {
 namespace {
@@ -153,10 +154,29 @@ std::vector<RegistryField> CompareFormWithRegistry(const store::PersonRecord& re
 ReceiveOutcome Receive(store::Store& store, const Submission& s, const ReceptionContext& ctx,
                        const RegistryAnswer* looked_up) {
   const store::InsurerRecord& insurer = ctx.insurer;
+  const std::string digest = store.KeyedDigest(CanonicalFormText(s));
   if (auto existing = store.GetSubmission(insurer.insurer_number, s.submission_id)) {
     ReceiveOutcome o;
-    o.status = ReceiveStatus::kAlreadyReceived;
     o.seq = existing->seq;
+    std::vector<std::string> differing = DifferingFields(*existing, s);
+    // Forms stored before digests were kept are compared on their stored
+    // fields (everything but the My Number, which is not kept).
+    const bool same =
+        existing->content_digest.empty() ? differing.empty() : existing->content_digest == digest;
+    if (same) {
+      o.status = ReceiveStatus::kAlreadyReceived;
+      return o;
+    }
+    if (differing.empty()) differing.emplace_back("my_number");
+    std::string fields;
+    for (const std::string& f : differing)
+      fields += (fields.empty() ? "" : ", ") + f;
+    o.status = ReceiveStatus::kConflict;
+    o.errors.push_back(
+        {0, "submission_id",
+         "受付番号 " + s.submission_id + " は " + existing->received_on.ToIso() +
+             " に別の内容で受付済みです（異なる項目: " + fields +
+             "）。この行は受け付けていません。訂正や別の届出には新しい受付番号を付けてください"});
     return o;
   }
 
@@ -168,6 +188,7 @@ ReceiveOutcome Receive(store::Store& store, const Submission& s, const Reception
   }
 
   store::SubmissionRecord rec = RecordOf(s, ctx);
+  rec.content_digest = digest;
   ReceiveOutcome out;
 
   // The J-LIS check (R-LINK-4).

@@ -16,8 +16,11 @@
 //     days (R-LINK-3). A new member is stored at once in state "submitted",
 //     invisible to facilities until the linker links it (R-LINK-2); losses
 //     and changes wait in the queue and are applied by the linker.
-// A submission id the insurer already used is kAlreadyReceived, whatever the
-// content: re-sending a file is harmless.
+// A submission id the insurer already used is kAlreadyReceived when the form
+// is the same (form_digest.hpp: every filed field, My Number included), so
+// re-sending a file is harmless; with different content it is kConflict,
+// refused on its line and nothing changes: a corrected or new form needs a
+// new 受付番号.
 //
 // Receive must run inside a store transaction (the importer batches many);
 // everything it writes for one form lands together or not at all.
@@ -34,12 +37,13 @@
 
 namespace onshi::intermediate {
 
-enum class ReceiveStatus { kQueued, kAlreadyReceived, kRegistrationError, kRejected };
+enum class ReceiveStatus { kQueued, kAlreadyReceived, kConflict, kRegistrationError, kRejected };
 
 struct ReceiveOutcome {
   ReceiveStatus status = ReceiveStatus::kRejected;
-  std::vector<FieldError> errors;  // kRejected: why; kRegistrationError: the differing fields
-  int64_t seq = 0;                 // the stored submission (0 when rejected)
+  // kRejected and kConflict: why; kRegistrationError: the differing fields
+  std::vector<FieldError> errors;
+  int64_t seq = 0;  // the stored submission (also the earlier one on kConflict; 0 when rejected)
   int documents_issued = 0;
 };
 

@@ -1,5 +1,6 @@
 #include "populate/forms.hpp"
 
+#include <stdexcept>
 #include <string_view>
 
 #include "populate/name_tables.hpp"
@@ -85,7 +86,27 @@ FormsReport GenerateForms(store::Store& store, const FormsOptions& o, std::ostre
   FormsReport report;
   csv << "submission_id,form,my_number,name,name_kana,birth_date,sex,postcode,address,symbol,"
          "number,branch,event_date,loss_reason,certificate_wanted\n";
-  const uint64_t first = kFirstIndex + (o.seed % 10) * kIndexesPerSeed;
+  // Numbered on from the residents already there: an earlier run added as
+  // many residents as it wrote lines, so its numbers are all below this.
+  const int64_t offset = store.Counts().persons;
+  if (static_cast<uint64_t>(offset + o.persons) > kIndexesPerSeed) {
+    throw std::invalid_argument("the database is too large for synthetic forms' My Number range");
+  }
+  const uint64_t first =
+      kFirstIndex + (o.seed % 10) * kIndexesPerSeed + static_cast<uint64_t>(offset);
+  int64_t serial = offset;  // the last 受付番号 and 番号 used
+  // The next serial whose 受付番号 and 記号・番号 the insurer does not hold.
+  auto next_serial = [&] {
+    for (;;) {
+      ++serial;
+      if (o.insurer_number.empty()) return serial;
+      const std::string symbol = std::to_string(1000 + serial / 10000);
+      if (!store.GetSubmission(o.insurer_number, "F" + Pad(serial, 9)) &&
+          store.FindByInsuredNumber(o.insurer_number, symbol, Pad(serial, 8)).empty()) {
+        return serial;
+      }
+    }
+  };
   int error_kind = 0;
   for (int64_t done = 0; done < o.persons;) {
     const int64_t stop = std::min(o.persons, done + o.batch);
@@ -138,10 +159,10 @@ FormsReport GenerateForms(store::Store& store, const FormsOptions& o, std::ostre
               break;
           }
         }
-        const int64_t serial = done + 1;
-        csv << "F" << Pad(serial, 9) << ",acquisition," << number_text << "," << Csv(name) << ","
+        const int64_t id = next_serial();
+        csv << "F" << Pad(id, 9) << ",acquisition," << number_text << "," << Csv(name) << ","
             << Csv(kana) << "," << birth << "," << static_cast<int>(sex) << "," << p.postcode << ","
-            << Csv(address) << "," << (1000 + serial / 10000) << "," << Pad(serial, 8) << ",00,"
+            << Csv(address) << "," << (1000 + id / 10000) << "," << Pad(id, 8) << ",00,"
             << acquired.ToCompact() << ",," << (rng.PerMille(50) ? "1" : "0") << "\n";
         ++report.lines;
       }

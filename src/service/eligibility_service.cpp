@@ -24,6 +24,7 @@
 #include "oqs/response.hpp"
 #include "oqs/validate.hpp"
 #include "service/card_answer.hpp"
+#include "service/router.hpp"
 #include "store/store.hpp"
 
 namespace onshi::service {
@@ -125,6 +126,62 @@ const auth::TokenVerification& CachedVerify(const auth::TokenService& tokens,
   return cache.emplace(token, Entry{scratch, exp}).first->second.verification;
 }
 
+// What each route of the table runs (the switch in Route).
+enum class Action {
+  kSearch,
+  kLogin,
+  kFhirSubmit,
+  kFhirMetadata,
+  kProofKey,
+  kCardSearch,
+  kCardRegister,
+  kPortalChallenge,
+  kPortalRegister,
+  kPortalStatus,
+  kCardChallenge,
+  kMunicipal,
+  kInsurer,
+  kHealth,
+  kAdminHealth,
+  kMetrics,
+  kAdminAuditVerify,
+};
+
+// A subtree whose service this server does not run: 404.
+RouteTable::Match Unrouted(const std::string& path) {
+  RouteTable::Match m;
+  m.path = path;
+  return m;
+}
+
+// Every route of `onshi serve`, in the order they are tried (the check
+// first: it is most of the traffic). Labels are the metrics' route names.
+// /municipal/ and /insurer/ are subtrees their services route themselves.
+const Router<Action>& Routes() {
+  static const Router<Action> kRoutes = [] {
+    Router<Action> r;
+    r.Add("POST", kSearchPath, Action::kSearch, "search")
+        .Add("POST", kAuthPath, Action::kLogin, "auth")
+        .Add("POST", kFhirSubmitPath, Action::kFhirSubmit, "fhir_submit")
+        .Add("GET", "/fhir/metadata", Action::kFhirMetadata, "fhir_metadata")
+        .Add("GET", "/oqs-api-pro/proof-key", Action::kProofKey, "proof_key")
+        .Add("POST", kCardSearchPath, Action::kCardSearch, "card_search")
+        .Add("POST", "/oqs-api-pro/card/register", Action::kCardRegister, "card_register")
+        .Add("POST", "/portal/card/challenge", Action::kPortalChallenge, "portal_challenge")
+        .Add("POST", "/portal/card/register", Action::kPortalRegister, "portal_register")
+        .Add("POST", "/portal/card/status", Action::kPortalStatus, "portal_status")
+        .Add("POST", kCardChallengePath, Action::kCardChallenge, "card_challenge")
+        .Add("*", "/municipal/**", Action::kMunicipal, "municipal")
+        .Add("*", "/insurer/**", Action::kInsurer, "insurer")
+        .Add("GET", "/healthz", Action::kHealth, "healthz")
+        .Add("GET", "/admin/health", Action::kAdminHealth, "admin_health")
+        .Add("GET", "/metrics", Action::kMetrics, "metrics")
+        .Add("GET", "/admin/audit/verify", Action::kAdminAuditVerify, "admin_audit_verify");
+    return r;
+  }();
+  return kRoutes;
+}
+
 }  // namespace
 
 EligibilityService::EligibilityService(StorePool& stores, const auth::FacilityCa& ca,
@@ -190,61 +247,71 @@ http::Response EligibilityService::Route(const http::Request& request, const std
     out.headers.emplace_back("Retry-After", "5");
     return out;
   }
+  const auto found = Routes().Find(request.method, request.target);
+  if (!found.value) return NotRouted(found.match, request.method);
+  route = found.label;
   http::Response out;
-  if (path == kSearchPath && request.method == "POST") {
-    route = "search";
-    out = Search(request, now);
-  } else if (path == kAuthPath && request.method == "POST") {
-    route = "auth";
-    out = Login(request, now);
-  } else if (path == kFhirSubmitPath && request.method == "POST") {
-    route = "fhir_submit";
-    out = FhirSubmit(request, now);
-  } else if (path == "/fhir/metadata" && request.method == "GET") {
-    route = "fhir_metadata";
-    out = {200,
-           "application/fhir+json",
-           {},
-           fhir::RenderCapabilityStatement({"2026-11-23", "0.1.0", ""})};
-  } else if (path == "/oqs-api-pro/proof-key" && request.method == "GET") {
-    route = "proof_key";
-    out = {200, "application/jwk+json", {}, signer_.key().public_key().jwk()};
-  } else if (path == kCardSearchPath && request.method == "POST") {
-    route = "card_search";
-    out = CardSearch(request, now);
-  } else if (path == "/oqs-api-pro/card/register" && request.method == "POST") {
-    route = "card_register";
-    out = CardRegister(request, now, /*at_facility=*/true);
-  } else if (path == "/portal/card/challenge" && request.method == "POST") {
-    route = "portal_challenge";
-    out = PortalChallenge(now);
-  } else if (path == "/portal/card/register" && request.method == "POST") {
-    route = "portal_register";
-    out = CardRegister(request, now, /*at_facility=*/false);
-  } else if (path == "/portal/card/status" && request.method == "POST") {
-    route = "portal_status";
-    out = PortalStatusPage(request, now);
-  } else if (path == kCardChallengePath && request.method == "POST") {
-    route = "card_challenge";
-    out = CardChallenge(request, now);
-  } else if (municipal_ && MunicipalService::Owns(path)) {
-    route = "municipal";
-    out = municipal_->Handle(request);
-  } else if (insurers_ && InsurerService::Owns(path)) {
-    route = "insurer";
-    out = insurers_->Handle(request);
-  } else if (path == "/healthz") {
-    route = "healthz";
-    out = Health();
-  } else if (path == "/metrics") {
-    route = "metrics";
-    if (auto refused = AdminOnly(request, now, !metrics_open_)) return *refused;
-    out = {200, "text/plain; version=0.0.4", {}, metrics_.Render()};
-  } else if (path == "/admin/audit/verify" && request.method == "GET") {
-    route = "admin_audit_verify";
-    out = VerifyAudit(request, now);
-  } else {
-    out = Problem(404, "not found", "no route for " + request.method + " " + path);
+  switch (*found.value) {
+    case Action::kSearch:
+      out = Search(request, now);
+      break;
+    case Action::kLogin:
+      out = Login(request, now);
+      break;
+    case Action::kFhirSubmit:
+      out = FhirSubmit(request, now);
+      break;
+    case Action::kFhirMetadata:
+      out = {200,
+             "application/fhir+json",
+             {},
+             fhir::RenderCapabilityStatement({"2026-11-23", "0.1.0", ""})};
+      break;
+    case Action::kProofKey:
+      out = {200, "application/jwk+json", {}, signer_.key().public_key().jwk()};
+      break;
+    case Action::kCardSearch:
+      out = CardSearch(request, now);
+      break;
+    case Action::kCardRegister:
+      out = CardRegister(request, now, /*at_facility=*/true);
+      break;
+    case Action::kPortalChallenge:
+      out = PortalChallenge(now);
+      break;
+    case Action::kPortalRegister:
+      out = CardRegister(request, now, /*at_facility=*/false);
+      break;
+    case Action::kPortalStatus:
+      out = PortalStatusPage(request, now);
+      break;
+    case Action::kCardChallenge:
+      out = CardChallenge(request, now);
+      break;
+    case Action::kMunicipal:
+      if (!municipal_) return NotRouted(Unrouted(path), request.method);
+      out = municipal_->Handle(request);
+      break;
+    case Action::kInsurer:
+      if (!insurers_) return NotRouted(Unrouted(path), request.method);
+      out = insurers_->Handle(request);
+      break;
+    case Action::kHealth:
+      // Anyone may ask whether the service is up; where its database lives
+      // (path, host, user) is for operators only.
+      out = Health(!AdminOnly(request, now, true).has_value());
+      break;
+    case Action::kAdminHealth:
+      if (auto refused = AdminOnly(request, now, true)) return *refused;
+      out = Health(/*for_operator=*/true);
+      break;
+    case Action::kMetrics:
+      if (auto refused = AdminOnly(request, now, !metrics_open_)) return *refused;
+      out = {200, "text/plain; version=0.0.4", {}, metrics_.Render()};
+      break;
+    case Action::kAdminAuditVerify:
+      out = VerifyAudit(request, now);
+      break;
   }
   return out;
 }
@@ -276,7 +343,7 @@ std::pair<http::Counter*, http::Histogram*> EligibilityService::RequestSeries(co
   return slot;
 }
 
-http::Response EligibilityService::Health() {
+http::Response EligibilityService::Health(bool for_operator) {
   // 200 while eligibility checks can be answered (from the primary or the
   // replica); "mode" says whether changes are accepted too. Load balancers
   // keep a read-only server in rotation: it still answers checks.
@@ -296,10 +363,15 @@ http::Response EligibilityService::Health() {
     o["replica"] = !monitor_->has_replica() ? "none" : monitor_->replica_up() ? "up" : "down";
     if (read_only) o["reason"] = monitor_->reason();
   }
-  if (!failure.empty()) o["detail"] = failure;
   o["schema_version"] = version;
-  o["database"] = RedactLocation(stores_.location());
-  if (!stores_.replica().empty()) o["replica_database"] = RedactLocation(stores_.replica());
+  // The database's location (a path, or a host, port and user) and the
+  // error text that names them are for operators; anyone else learns only
+  // whether checks are answered.
+  if (for_operator) {
+    if (!failure.empty()) o["detail"] = failure;
+    o["database"] = RedactLocation(stores_.location());
+    if (!stores_.replica().empty()) o["replica_database"] = RedactLocation(stores_.replica());
+  }
   o["audit_spooled"] = audit_.spooled();
   o["time"] = UtcIsoTime(clock_.Now());
   return Json(failure.empty() ? 200 : 503, json::serialize(o));

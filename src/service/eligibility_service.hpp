@@ -21,7 +21,10 @@
 //        insurers' registrations (データ連携中 / 登録エラー, R-LINK-2/4)
 //   /municipal/...                                  the municipal window
 //        (municipal_service.hpp), when a MunicipalService is given
-//   GET  /healthz, GET /metrics
+//   GET  /healthz                                   up or not, for anyone; the
+//        database's location only with an operator certificate
+//   GET  /admin/health                              the same for operators only
+//   GET  /metrics
 //   /insurer/...                                    the insurer API and
 //        reports (insurer_service.hpp), when an InsurerService is given
 //
@@ -97,13 +100,15 @@ class EligibilityService {
   // 利用登録 by the person (portal, ATM) or at the facility's reader (R-REG-3).
   http::Response CardRegister(const http::Request& request, std::time_t now, bool at_facility);
   http::Response PortalStatusPage(const http::Request& request, std::time_t now);
-  http::Response Health();
+  // `for_operator` adds where the database is (and why it failed).
+  http::Response Health(bool for_operator);
   // nullopt when the request carries a valid operator certificate (or
   // `required` is false); otherwise the 401/403 answer. Sets `actor`.
   std::optional<http::Response> AdminOnly(const http::Request& request, std::time_t now,
                                           bool required, std::string* actor = nullptr);
   http::Response VerifyAudit(const http::Request& request, std::time_t now);
-  // Dispatches to the route; `route` is set to its metrics label.
+  // Dispatches through the route table (router.hpp); `route` is set to the
+  // route's metrics label. No route: 404, 405 with Allow, or 400.
   http::Response Route(const http::Request& request, const std::string& path, std::time_t now,
                        const char*& route);
   // Adds the proof header over the body.

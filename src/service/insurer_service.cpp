@@ -12,6 +12,7 @@
 #include "intake/submission_reader.hpp"
 #include "intermediate/error_report.hpp"
 #include "intermediate/importer.hpp"
+#include "service/router.hpp"
 
 namespace onshi::service {
 namespace json = boost::json;
@@ -118,12 +119,26 @@ class Query {
     if (it == params.end()) return std::nullopt;
     return std::string((*it).value);
   }
-  std::string path() const { return ok_ ? std::string(url_.path()) : ""; }
 
  private:
   bool ok_ = true;
   boost::urls::url url_;
 };
+
+// The insurer's routes; the value names the action the handler takes.
+const Router<std::string>& Routes() {
+  static const Router<std::string> kRoutes = [] {
+    Router<std::string> r;
+    r.Add("POST", "/insurer/v1/submissions", "submit")
+        .Add("GET", "/insurer/v1/submissions", "list")
+        .Add("GET", "/insurer/v1/submissions/{id}", "one")
+        .Add("GET", "/insurer/v1/members", "member")
+        .Add("GET", "/insurer/errors", "errors")
+        .Add("GET", "/insurer/errors.csv", "errors.csv");
+    return r;
+  }();
+  return kRoutes;
+}
 
 }  // namespace
 
@@ -138,9 +153,11 @@ bool InsurerService::Owns(std::string_view path) {
 http::Response InsurerService::Handle(const http::Request& request) {
   const std::time_t now = clock_.Now();
   const Date today = JstDate(now);
+  const auto route = Routes().Find(request.method, request.target);
+  if (!route.value) return NotRouted(route.match, request.method);
+  const std::string& route_name = *route.value;
   const Query query(request.target);
   if (!query.ok()) return Problem(400, "bad request target", "cannot parse " + request.target);
-  const std::string path = query.path();
 
   // Who is asking: only an insurer certificate from our CA.
   if (request.peer_certificate_der.empty()) {
@@ -161,7 +178,7 @@ http::Response InsurerService::Handle(const http::Request& request) {
     audit_.Append({0, UtcIsoTime(now), actor, action, person_id, std::move(detail), "", ""});
   };
 
-  if (path == "/insurer/v1/submissions" && request.method == "POST") {
+  if (route_name == "submit") {
     const std::string ctype = Lower(request.Header("Content-Type"));
     intake::Format format;
     if (ctype.rfind("text/csv", 0) == 0) {
@@ -214,6 +231,7 @@ http::Response InsurerService::Handle(const http::Request& request) {
                              {"queued", r.queued},
                              {"already_received", r.already_received},
                              {"rejected", r.rejected},
+                             {"conflicts", r.conflicts},
                              {"registration_errors", r.registration_errors},
                              {"documents_issued", r.documents_issued},
                              {"errors", Errors(r.errors)},
@@ -221,7 +239,7 @@ http::Response InsurerService::Handle(const http::Request& request) {
                              {"unknown_columns", std::move(unknown)}});
   }
 
-  if (path == "/insurer/v1/submissions" && request.method == "GET") {
+  if (route_name == "list") {
     store::SubmissionFilter f;
     f.insurer_number = insurer;
     if (auto s = query.Get("state")) {
@@ -231,13 +249,14 @@ http::Response InsurerService::Handle(const http::Request& request) {
                        "state must be submitted, processing, linked or registration_error");
       f.state = *state;
     }
-    try {
-      f.after_seq = std::stoll(query.Get("after").value_or("0"));
-      f.limit = std::stoi(query.Get("limit").value_or("100"));
-    } catch (const std::exception&) {
-      return Problem(400, "bad paging", "after and limit must be whole numbers");
+    // Whole numbers only: "12abc" is refused, not read as 12.
+    const auto after = ParseWholeInt(query.Get("after").value_or("0"), 0, INT64_MAX);
+    const auto limit = ParseWholeInt(query.Get("limit").value_or("100"), 1, 1000);
+    if (!after || !limit) {
+      return Problem(400, "bad paging", "after must be a whole number, limit 1..1000");
     }
-    if (f.limit < 1 || f.limit > 1000) return Problem(400, "bad paging", "limit must be 1..1000");
+    f.after_seq = *after;
+    f.limit = static_cast<int>(*limit);
     json::array items;
     int64_t last = f.after_seq;
     for (const store::SubmissionRecord& r : store.ListSubmissions(f)) {
@@ -250,9 +269,8 @@ http::Response InsurerService::Handle(const http::Request& request) {
     return Json(200, out);
   }
 
-  constexpr std::string_view kOne = "/insurer/v1/submissions/";
-  if (path.rfind(kOne, 0) == 0 && request.method == "GET") {
-    const std::string id = path.substr(kOne.size());
+  if (route_name == "one") {
+    const std::string& id = route.match.params.Text("id");
     auto r = store.GetSubmission(insurer, id);
     if (!r)
       return Problem(404, "no such submission", "insurer " + insurer + " has no submission " + id);
@@ -260,7 +278,7 @@ http::Response InsurerService::Handle(const http::Request& request) {
     return Json(200, SubmissionJson(*r, today));
   }
 
-  if (path == "/insurer/v1/members" && request.method == "GET") {
+  if (route_name == "member") {
     const auto number = query.Get("number");
     const auto branch = query.Get("branch");
     if (!number || !branch) return Problem(400, "missing keys", "give symbol, number and branch");
@@ -273,7 +291,7 @@ http::Response InsurerService::Handle(const http::Request& request) {
     return Json(200, MemberJson(*q, today));
   }
 
-  if ((path == "/insurer/errors" || path == "/insurer/errors.csv") && request.method == "GET") {
+  if (route_name == "errors" || route_name == "errors.csv") {
     store::SubmissionFilter f;
     f.insurer_number = insurer;
     const std::string state = query.Get("state").value_or("registration_error");
@@ -285,7 +303,7 @@ http::Response InsurerService::Handle(const http::Request& request) {
       f.state = *s;
     }
     audit("insurer.report", 0, "state=" + state);
-    if (path == "/insurer/errors") {
+    if (route_name == "errors") {
       return {200,
               "text/html;charset=utf-8",
               {},
@@ -300,7 +318,7 @@ http::Response InsurerService::Handle(const http::Request& request) {
                            "attachment; filename=\"submissions-" + insurer + ".csv\"");
     return r;
   }
-  return Problem(404, "not found", "no route for " + request.method + " " + path);
+  return Problem(500, "unrouted action", route_name);  // every route's action is handled above
 }
 
 }  // namespace onshi::service

@@ -9,6 +9,7 @@
 #include "jpki/jpki_ca.hpp"
 #include "municipal/card_office.hpp"
 #include "municipal/registration.hpp"
+#include "service/router.hpp"
 
 namespace onshi::service {
 namespace json = boost::json;
@@ -46,6 +47,23 @@ std::optional<std::string> StringMember(const json::object& o, const char* key) 
   return std::string(v->as_string());
 }
 
+// The window's routes; the value names the action the handler takes.
+const Router<std::string>& Routes() {
+  static const Router<std::string> kRoutes = [] {
+    Router<std::string> r;
+    r.Add("POST", "/municipal/v1/cards", "issue")
+        .Add("POST", "/municipal/v1/cards/{id:int}/renew", "renew")
+        .Add("POST", "/municipal/v1/cards/{id:int}/suspend", "suspend")
+        .Add("POST", "/municipal/v1/cards/{id:int}/resume", "resume")
+        .Add("POST", "/municipal/v1/cards/{id:int}/reissue", "reissue")
+        .Add("POST", "/municipal/v1/cards/{id:int}/pin-reset", "pin-reset")
+        .Add("POST", "/municipal/v1/cards/{id:int}/register", "register")
+        .Add("GET", "/municipal/v1/persons/{id:int}/registration", "registration");
+    return r;
+  }();
+  return kRoutes;
+}
+
 }  // namespace
 
 MunicipalService::MunicipalService(StorePool& stores, const auth::FacilityCa& ca,
@@ -64,7 +82,12 @@ bool MunicipalService::Owns(std::string_view path) {
 
 http::Response MunicipalService::Handle(const http::Request& request) {
   const std::time_t now = clock_.Now();
-  const std::string path = request.target.substr(0, request.target.find('?'));
+  // Routed first: an id that is not wholly a number (…/cards/3926abc/…)
+  // matches no route and acts on nobody.
+  const auto route = Routes().Find(request.method, request.target);
+  if (!route.value) return NotRouted(route.match, request.method);
+  const std::string& action = *route.value;
+  const int64_t id = route.match.params.Has("id") ? route.match.params.Int("id") : 0;
   if (request.peer_certificate_der.empty()) {
     return Problem(401, "client certificate required", "the window needs its certificate");
   }
@@ -87,7 +110,7 @@ http::Response MunicipalService::Handle(const http::Request& request) {
   municipal::CardOffice office(store, *jpki, issuer_key_, cards_dir_, who->code);
   auto refused = [](const Error& e) { return Problem(409, "refused", e.ToString()); };
 
-  if (path == "/municipal/v1/cards" && request.method == "POST") {
+  if (action == "issue") {
     const json::value* person = body.if_contains("person_id");
     if (!person || !person->is_int64()) return Problem(400, "bad request", "person_id required");
     municipal::IssueRequest r;
@@ -104,17 +127,7 @@ http::Response MunicipalService::Handle(const http::Request& request) {
     return Json(CardJson(*issued));
   }
 
-  constexpr std::string_view kCards = "/municipal/v1/cards/";
-  if (path.rfind(kCards, 0) == 0 && request.method == "POST") {
-    const std::string rest = path.substr(kCards.size());
-    const size_t slash = rest.find('/');
-    int64_t id = 0;
-    try {
-      id = std::stoll(rest.substr(0, slash));
-    } catch (const std::exception&) {
-      return Problem(404, "not found", "no card " + rest);
-    }
-    const std::string action = slash == std::string::npos ? "" : rest.substr(slash + 1);
+  {
     const auto pin = StringMember(body, "pin");
     if (action == "renew" || action == "resume" || action == "reissue") {
       auto r = action == "renew"    ? office.RenewCertificate(id, now)
@@ -143,18 +156,9 @@ http::Response MunicipalService::Handle(const http::Request& request) {
                                {"channel", r->channel},
                                {"newly_registered", r->newly_registered}});
     }
-    return Problem(404, "not found", "no action " + action);
   }
 
-  constexpr std::string_view kPersons = "/municipal/v1/persons/";
-  if (path.rfind(kPersons, 0) == 0 && request.method == "GET") {
-    const std::string rest = path.substr(kPersons.size());
-    int64_t id = 0;
-    try {
-      id = std::stoll(rest.substr(0, rest.find('/')));
-    } catch (const std::exception&) {
-      return Problem(404, "not found", "no person " + rest);
-    }
+  if (action == "registration") {
     municipal::Registrar registrar(store, issuer_key_, cards_dir_);
     try {
       const auto overview = registrar.Status(id, JstDate(now));
@@ -166,7 +170,7 @@ http::Response MunicipalService::Handle(const http::Request& request) {
       return Problem(404, "not found", e.what());
     }
   }
-  return Problem(404, "not found", "no route for " + request.method + " " + path);
+  return Problem(500, "unrouted action", action);  // every route's action is handled above
 }
 
 }  // namespace onshi::service

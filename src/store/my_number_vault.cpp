@@ -117,6 +117,29 @@ std::string MyNumberVault::Key(const MyNumber& n) const {
   return std::string(reinterpret_cast<char*>(out), len);
 }
 
+std::string MyNumberVault::Digest(std::string_view text) const {
+  static constexpr std::string_view kDomain{"digest\0", 7};
+  unsigned char out[EVP_MAX_MD_SIZE];
+  size_t len = 0;
+  std::unique_ptr<EVP_MAC_CTX, decltype(&EVP_MAC_CTX_free)> ctx(EVP_MAC_CTX_dup(hmac_.get()),
+                                                                EVP_MAC_CTX_free);
+  if (!ctx ||
+      EVP_MAC_update(ctx.get(), reinterpret_cast<const unsigned char*>(kDomain.data()),
+                     kDomain.size()) != 1 ||
+      EVP_MAC_update(ctx.get(), reinterpret_cast<const unsigned char*>(text.data()), text.size()) !=
+          1 ||
+      EVP_MAC_final(ctx.get(), out, &len, sizeof out) != 1) {
+    throw StoreError("HMAC failed");
+  }
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string hex(2 * len, '0');
+  for (size_t i = 0; i < len; ++i) {
+    hex[2 * i] = kHex[out[i] >> 4];
+    hex[2 * i + 1] = kHex[out[i] & 15];
+  }
+  return hex;
+}
+
 std::string MyNumberVault::Seal(const MyNumber& n) const {
   unsigned char nonce[12];
   if (RAND_bytes(nonce, sizeof nonce) != 1) throw StoreError("cannot generate nonce");

@@ -34,7 +34,10 @@ class MyNumberVault {
   // with fresh random keys and mode 0600 if it does not exist.
   static MyNumberVault FromKeyFile(const std::string& path);
 
-  std::string Key(const MyNumber& n) const;   // 32 raw bytes
+  std::string Key(const MyNumber& n) const;  // 32 raw bytes
+  // HMAC-SHA256 of "digest\0" + text under the same key, as lowercase hex.
+  // The prefix keeps it apart from Key(): no text digests to a number's key.
+  std::string Digest(std::string_view text) const;
   std::string Seal(const MyNumber& n) const;  // nonce(12) || ciphertext(12) || tag(16)
   std::optional<MyNumber> Open(std::string_view sealed) const;
 

@@ -135,6 +135,10 @@ struct SubmissionRecord {
   std::string error_fields;  // comma-separated RawSubmission field names (registration errors)
   std::string error;         // why it did not link, for the insurer's report
   std::optional<Date> linked_on;
+  // Store::KeyedDigest of the form as filed (intermediate/form_digest.hpp),
+  // My Number included: a 受付番号 received again is the same form only if
+  // this matches. "" for forms received before migration 7.
+  std::string content_digest;
 };
 
 // Which submissions ListSubmissions returns: one insurer's, optionally in one

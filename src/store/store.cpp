@@ -1,6 +1,7 @@
 #include "store/store.hpp"
 
 #include <openssl/evp.h>
+#include <sys/stat.h>
 
 #include "store/my_number_vault.hpp"
 #include "store/postgres/pg_store.hpp"
@@ -16,11 +17,11 @@ std::string SqlitePath(const std::string& location) {
   return location;
 }
 
-bool IsPostgres(const std::string& location) {
-  return location.rfind("postgresql://", 0) == 0 || location.rfind("postgres://", 0) == 0;
-}
-
 }  // namespace
+
+bool IsPostgresLocation(std::string_view location) {
+  return location.substr(0, 13) == "postgresql://" || location.substr(0, 11) == "postgres://";
+}
 
 std::string_view CardStateName(CardState s) {
   switch (s) {
@@ -61,13 +62,21 @@ std::optional<DocumentKind> ParseDocumentKindName(std::string_view name) {
 }
 
 std::string DefaultKeyFile(const std::string& location) {
-  if (IsPostgres(location)) return "onshi.keys";
+  if (IsPostgresLocation(location)) {
+    throw StoreError("a PostgreSQL database has no default key file; give one explicitly");
+  }
   return SqlitePath(location) + ".keys";
+}
+
+bool DatabaseExists(const std::string& location) {
+  if (IsPostgresLocation(location)) return postgres::HasSchema(location);
+  struct stat st;
+  return ::stat(SqlitePath(location).c_str(), &st) == 0;
 }
 
 std::unique_ptr<Store> OpenStore(const std::string& location, const std::string& key_file,
                                  bool migrate) {
-  if (IsPostgres(location)) {
+  if (IsPostgresLocation(location)) {
     // The location is a libpq URI and goes to PQconnectdb as it is.
     return postgres::OpenPgStore(location, MyNumberVault::FromKeyFile(key_file), migrate);
   }

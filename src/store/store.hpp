@@ -115,8 +115,9 @@ class Store {
 
   // --- intermediate server queue (中間サーバー) ---------------------------------
   // Stores `s` (filling s.seq) unless the insurer already has a submission
-  // with the same submission_id; returns false then and changes nothing, so
-  // re-running an import is harmless.
+  // with the same submission_id; returns false then and changes nothing.
+  // (Reception compares the two forms' content_digest first: the same form
+  // again is harmless, a different one under the same id is a conflict.)
   virtual bool AddSubmission(SubmissionRecord& s) = 0;
   virtual std::optional<SubmissionRecord> GetSubmission(std::string_view insurer_number,
                                                         std::string_view submission_id) = 0;
@@ -150,6 +151,12 @@ class Store {
   virtual std::vector<AuditEntry> AuditOfPerson(int64_t person_id) = 0;
 
   virtual StoreCounts Counts() = 0;
+
+  // HMAC-SHA256 (hex) of `text` under the key file's My Number key, for
+  // texts that hold a My Number and must be compared but never recovered
+  // (a form's digest): equal texts give equal digests, and without the key
+  // file the digest cannot be tested against guessed numbers.
+  virtual std::string KeyedDigest(std::string_view text) = 0;
 };
 
 // Opens a store from a location: a file path or "sqlite:PATH" for SQLite;
@@ -163,9 +170,18 @@ class Store {
 std::unique_ptr<Store> OpenStore(const std::string& location, const std::string& key_file,
                                  bool migrate = true);
 
-// The default key file for a location: "<path>.keys" next to a SQLite file,
-// "onshi.keys" in the working directory for PostgreSQL.
+// The default key file for a SQLite location: "<path>.keys" next to the
+// file. A PostgreSQL location has none (its key file is the caller's to
+// place; never the working directory): throws StoreError.
 std::string DefaultKeyFile(const std::string& location);
+
+// True for "postgresql://…" and "postgres://…" locations.
+bool IsPostgresLocation(std::string_view location);
+
+// Whether a database is already there: the SQLite file exists, or the
+// PostgreSQL database holds onshi's schema (its schema_migrations table).
+// Creates nothing. Throws StoreUnavailable when PostgreSQL does not answer.
+bool DatabaseExists(const std::string& location);
 
 // Everything DecideByInsuranceCard needs: the qualifications matching the
 // keys plus every other qualification of each matched person, read from one

@@ -146,6 +146,8 @@ TEST_F(ImportTest, KillDashNineDuringImportLosesNothingAcknowledgedAndRerunCompl
   // A twin database for the clean run.
   const std::string clean = (dir_ / "clean.db").string();
   Sh("sqlite3 " + db_ + " \"VACUUM INTO '" + clean + "'\"");
+  // The sqlite3 shell makes it under the umask; onshi opens only private files.
+  fs::permissions(clean, fs::perms::owner_read | fs::perms::owner_write);
   fs::copy_file(db_ + ".keys", clean + ".keys");
 
   const pid_t pid = ::fork();
@@ -305,6 +307,32 @@ TEST_F(InsurerApiTest, EachInsurerSeesAndChangesOnlyItsOwnAndLinkerRunsInServe) 
   EXPECT_EQ(report.at("errors").as_array()[0].at("field").as_string(), "branch");
   // A's member is untouched.
   EXPECT_EQ(Curl("a", keys).body.find("\"lost\""), std::string::npos);
+
+  // B1 again under the same 受付番号 but for another person: a conflict on
+  // its line over the API too (issue 15), not "already received".
+  std::string other = body;
+  other.replace(other.find("B1,資格取得届,123456789018,山田　太郎"),
+                std::string("B1,資格取得届,123456789018,山田　太郎").size(),
+                "B1,資格取得届,123456789018,山田　次郎");
+  std::ofstream(dir_ / "b2.csv", std::ios::binary) << other;
+  HttpAnswer again = Curl(
+      "b", "/insurer/v1/submissions",
+      "-H 'Content-Type: text/csv; charset=utf-8' --data-binary @" + (dir_ / "b2.csv").string());
+  ASSERT_EQ(again.status, 200) << again.body;
+  const json::value conflict = json::parse(again.body);
+  EXPECT_EQ(conflict.at("conflicts").as_int64(), 1) << again.body;
+  EXPECT_EQ(conflict.at("already_received").as_int64(), 0) << again.body;
+  const json::value& first = conflict.at("errors").as_array()[0];
+  EXPECT_EQ(first.at("line").as_int64(), 2) << again.body;
+  EXPECT_EQ(first.at("field").as_string(), "submission_id") << again.body;
+  EXPECT_NE(std::string(first.at("reason").as_string()).find("name"), std::string::npos);
+  // The same file as first sent is still harmless.
+  HttpAnswer same = Curl("b", "/insurer/v1/submissions",
+                         "-H 'Content-Type: text/csv; charset=Shift_JIS' --data-binary @" +
+                             (dir_ / "b-sjis.csv").string());
+  ASSERT_EQ(same.status, 200) << same.body;
+  EXPECT_EQ(json::parse(same.body).at("already_received").as_int64(), 1) << same.body;
+  EXPECT_EQ(json::parse(same.body).at("conflicts").as_int64(), 0) << same.body;
 
   // The error report page and CSV for B.
   HttpAnswer page = Curl("b", "/insurer/errors");

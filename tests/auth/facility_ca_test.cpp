@@ -12,6 +12,8 @@
 #include <filesystem>
 #include <fstream>
 #include <string>
+#include <thread>
+#include <vector>
 
 #include "auth/facility_ca.hpp"
 #include "auth/login_body.hpp"
@@ -332,6 +334,83 @@ TEST_F(FacilityCaTest, RevokeNormalisesSerialsAndIsIdempotent) {
   EXPECT_EQ(ca_->Revoked().size(), 1u);
   EXPECT_FALSE(ca_->Revoke("not-hex", now_).ok());
   EXPECT_FALSE(ca_->Revoke("", now_).ok());
+}
+
+// Issue 15: FacilityCa::Revoke had no caller and a server read the list only
+// at start. Now another process's revocation (here: another FacilityCa on
+// the same directory, as `onshi facility revoke` is) counts at this one's
+// next verification, without Load() again.
+TEST_F(FacilityCaTest, ARevocationByAnotherProcessCountsAtTheNextVerification) {
+  const auto clinic = IssueClinic("clinic", now_);
+  const auto insurer =
+      ca_->IssueInsurer(*InsurerNumber::Parse("06139992"), "保険者", tmp_ / "insurer", now_);
+  ASSERT_TRUE(IsOk(clinic) && IsOk(insurer));
+  const std::string clinic_pem = ReadFile(clinic->cert_path);
+  const std::string insurer_pem = ReadFile(insurer->cert_path);
+  ASSERT_TRUE(IsOk(ca_->VerifyClientPem(clinic_pem, now_)));  // the server's copy, loaded
+
+  auto cli = FacilityCa::Load(tmp_ / "ca");
+  ASSERT_TRUE(IsOk(cli));
+  ASSERT_TRUE(IsOk(cli->Revoke(clinic->serial_hex, now_)));
+  EXPECT_TRUE(FailsWith(ca_->VerifyClientPem(clinic_pem, now_), "revoked"));
+  EXPECT_TRUE(IsOk(ca_->VerifyInsurerPem(insurer_pem, now_)));
+  ASSERT_TRUE(IsOk(cli->Revoke(insurer->serial_hex, now_ + 1)));
+  EXPECT_TRUE(FailsWith(ca_->VerifyInsurerPem(insurer_pem, now_), "revoked"));
+  EXPECT_EQ(ca_->Revoked().size(), 2u);
+
+  // The server's own revocation keeps the CLI's: the list is re-read under
+  // the lock before it is written.
+  const auto third = IssueClinic("third", now_);
+  ASSERT_TRUE(IsOk(third));
+  ASSERT_TRUE(IsOk(ca_->Revoke(third->serial_hex, now_ + 2)));
+  const auto reloaded = FacilityCa::Load(tmp_ / "ca");
+  ASSERT_TRUE(IsOk(reloaded));
+  EXPECT_EQ(reloaded->Revoked().size(), 3u);
+
+  // A list that cannot be parsed (edited by hand) revokes nothing less.
+  std::ofstream(tmp_ / "ca/revoked.txt") << "garbage line\n";
+  EXPECT_TRUE(FailsWith(ca_->VerifyClientPem(clinic_pem, now_), "revoked"));
+}
+
+TEST_F(FacilityCaTest, ConcurrentRevocationsFromSeveralProcessesAreAllKept) {
+  constexpr int kWriters = 8;
+  std::vector<std::string> serials;
+  for (int i = 0; i < kWriters; ++i) {
+    const auto c = IssueClinic("c" + std::to_string(i), now_);
+    ASSERT_TRUE(IsOk(c));
+    serials.push_back(c->serial_hex);
+  }
+  // Each writer has its own FacilityCa and its own open file description
+  // for the lock, as separate processes do.
+  std::vector<std::thread> writers;
+  std::vector<int> ok(kWriters, 0);
+  for (int i = 0; i < kWriters; ++i) {
+    writers.emplace_back([&, i] {
+      auto mine = FacilityCa::Load(tmp_ / "ca");
+      ok[static_cast<size_t>(i)] =
+          mine.ok() && mine->Revoke(serials[static_cast<size_t>(i)], now_).ok();
+    });
+  }
+  for (std::thread& t : writers)
+    t.join();
+  for (int i = 0; i < kWriters; ++i)
+    EXPECT_EQ(ok[static_cast<size_t>(i)], 1) << i;
+  const auto reloaded = FacilityCa::Load(tmp_ / "ca");
+  ASSERT_TRUE(IsOk(reloaded));
+  EXPECT_EQ(reloaded->Revoked().size(), static_cast<size_t>(kWriters));
+  for (const std::string& serial : serials)
+    EXPECT_TRUE(ca_->IsRevoked(serial)) << serial;
+}
+
+TEST_F(FacilityCaTest, ACertificateFileIsSummarisedForRevocation) {
+  const auto clinic = IssueClinic("clinic", now_);
+  ASSERT_TRUE(IsOk(clinic));
+  const auto s = SummariseCertificatePem(ReadFile(clinic->cert_path));
+  ASSERT_TRUE(IsOk(s));
+  EXPECT_EQ(s->serial_hex, clinic->serial_hex);
+  EXPECT_EQ(s->common_name, code_.digits());
+  EXPECT_EQ(s->organizational_unit, "");
+  EXPECT_FALSE(SummariseCertificatePem("not a certificate").ok());
 }
 
 TEST_F(FacilityCaTest, ServerCertificateServesLocalhostButCannotLogIn) {

@@ -495,6 +495,83 @@ TEST_F(IntermediateTest, RerunIsIdempotentBySubmissionId) {
   EXPECT_EQ(store_->GetSubmission(kInsurer, "S1")->received_on, D(2025, 4, 25));
 }
 
+// Issue 15: a 受付番号 received again with other content was counted as
+// "already received" and dropped (26 people's forms in the field). Now it is
+// a conflict reported on its line, nothing stored changes, and the same
+// content stays idempotent.
+TEST_F(IntermediateTest, AReceivedIdWithOtherContentIsAConflictOnItsLine) {
+  ASSERT_EQ(Import(std::string(kHeader) + TaroLine("S1") + HanakoLine("S2")).queued, 2);
+  const auto before = store_->Counts();
+  const std::string jiro =
+      Line("S2", "acquisition", Digits(jiro_), "髙橋　次郎", "タカハシ　ジロウ", "19900120", "1",
+           "大阪府大阪市北区梅田3-1-1", "00", "20250401", "", "0", "5678");
+  std::string jiro_new_id = jiro;
+  jiro_new_id.replace(0, 2, "S3");
+  const ImportReport r =
+      Import(std::string(kHeader) + TaroLine("S1") + jiro + jiro_new_id, D(2025, 4, 28));
+  EXPECT_EQ(r.already_received, 1);  // line 2: the same form again
+  EXPECT_EQ(r.conflicts, 1);         // line 3: another person's form under S2
+  EXPECT_EQ(r.rejected, 1);
+  EXPECT_EQ(r.queued, 1);  // line 4: the same form under a new id
+  ASSERT_EQ(r.errors.size(), 1u);
+  EXPECT_EQ(r.errors[0].line, 3);
+  EXPECT_EQ(r.errors[0].field, "submission_id");
+  EXPECT_NE(r.errors[0].reason.find("S2"), std::string::npos) << r.errors[0].reason;
+  EXPECT_NE(r.errors[0].reason.find("2025-04-25"), std::string::npos) << r.errors[0].reason;
+  EXPECT_NE(r.errors[0].reason.find("name"), std::string::npos) << r.errors[0].reason;
+  EXPECT_NE(r.errors[0].reason.find("新しい受付番号"), std::string::npos) << r.errors[0].reason;
+  // In the error CSV with its line number.
+  const std::string csv = ImportErrorsCsv(r);
+  EXPECT_NE(csv.find("3,rejected,submission_id,"), std::string::npos) << csv;
+  // S2 is still 花子's form; 次郎 joined only through S3.
+  const auto s2 = store_->GetSubmission(kInsurer, "S2");
+  ASSERT_TRUE(s2);
+  EXPECT_EQ(s2->name, "山田\u3000花子");
+  EXPECT_EQ(s2->form, FormKind::kDependentAdd);
+  EXPECT_EQ(store_->GetSubmission(kInsurer, "S3")->name, "髙橋\u3000次郎");
+  EXPECT_EQ(store_->Counts().members, before.members + 1);
+  EXPECT_EQ(store_->Counts().submissions, before.submissions + 1);
+}
+
+TEST_F(IntermediateTest, AReceivedIdWithAnotherMyNumberOnlyIsAConflictToo) {
+  ASSERT_EQ(Import(std::string(kHeader) + TaroLine("S1")).queued, 1);
+  // Every stored field the same; only the (unstored) My Number differs.
+  std::string other = TaroLine("S1");
+  other.replace(other.find(Digits(taro_)), 12, Digits(jiro_));
+  const ImportReport r = Import(std::string(kHeader) + other, D(2025, 4, 28));
+  EXPECT_EQ(r.conflicts, 1);
+  ASSERT_EQ(r.errors.size(), 1u);
+  EXPECT_NE(r.errors[0].reason.find("my_number"), std::string::npos) << r.errors[0].reason;
+  EXPECT_EQ(r.errors[0].reason.find(Digits(jiro_)), std::string::npos);  // never the number
+  // Written the other way (full-width, 和暦, half-width kana), the same form
+  // is the same form.
+  const std::string same_read_differently =
+      Line("S1", "資格取得届", Digits(taro_), "山田 太郎", "ﾔﾏﾀﾞ ﾀﾛｳ", "S55.5.5", "男",
+           "東京都千代田区霞が関1-2-3", "0", "R7.4.1");
+  const ImportReport again = Import(std::string(kHeader) + same_read_differently, D(2025, 4, 28));
+  EXPECT_EQ(again.conflicts, 0) << (again.errors.empty() ? "" : again.errors[0].reason);
+  EXPECT_EQ(again.already_received, 1);
+}
+
+TEST_F(IntermediateTest, FormsReceivedBeforeDigestsAreComparedOnTheirStoredFields) {
+  ASSERT_EQ(Import(std::string(kHeader) + TaroLine("S1")).queued, 1);
+  store_.reset();
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(db_.c_str(), &db), SQLITE_OK);
+  ASSERT_EQ(
+      sqlite3_exec(db, "UPDATE submissions SET content_digest = ''", nullptr, nullptr, nullptr),
+      SQLITE_OK);
+  sqlite3_close(db);
+  store_ = store::OpenStore(db_, (dir_ / "t.keys").string());
+  EXPECT_EQ(Import(std::string(kHeader) + TaroLine("S1"), D(2025, 4, 28)).already_received, 1);
+  std::string renamed = TaroLine("S1");
+  renamed.replace(renamed.find("山田　太郎"), std::string("山田　太郎").size(), "山田　一郎");
+  const ImportReport r = Import(std::string(kHeader) + renamed, D(2025, 4, 28));
+  EXPECT_EQ(r.conflicts, 1);
+  ASSERT_EQ(r.errors.size(), 1u);
+  EXPECT_NE(r.errors[0].reason.find("name"), std::string::npos) << r.errors[0].reason;
+}
+
 // 資格喪失届: the insured person's loss ends the dependents' too, when linked.
 TEST_F(IntermediateTest, LossOfInsuredEndsDependentsWhenLinked) {
   Import(std::string(kHeader) + TaroLine() + HanakoLine());

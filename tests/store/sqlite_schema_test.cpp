@@ -31,7 +31,11 @@ class SqliteSchemaTest : public ::testing::Test {
     fs::remove_all(dir_);
   }
 
-  void Connect() { ASSERT_EQ(sqlite3_open(path_.c_str(), &db_), SQLITE_OK); }
+  void Connect() {
+    ASSERT_EQ(sqlite3_open(path_.c_str(), &db_), SQLITE_OK);
+    // Made here under the umask; the store opens only private files.
+    fs::permissions(path_, fs::perms::owner_read | fs::perms::owner_write);
+  }
 
   // The result code of one statement (SQLITE_DONE on success).
   int Run(const std::string& sql) {

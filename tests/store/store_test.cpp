@@ -654,6 +654,36 @@ TEST_P(StoreTest, SubmissionsAreIdempotentAndQueuedByDueDate) {
   EXPECT_EQ(store_->Counts().submissions, 3);
 }
 
+// Issue 15: a 受付番号 received again is compared by content, so the store
+// keeps each form's keyed digest (migration 7), and the digest is keyed by
+// the key file: a form holds a My Number, and a plain hash of it could be
+// tested against every candidate number.
+TEST_P(StoreTest, SubmissionsKeepTheirKeyedContentDigest) {
+  AddInsurers();
+  const std::string text = "onshi-form-v1;12:123456789018";
+  const std::string digest = store_->KeyedDigest(text);
+  EXPECT_EQ(digest.size(), 64u);
+  EXPECT_EQ(digest.find_first_not_of("0123456789abcdef"), std::string::npos) << digest;
+  EXPECT_EQ(store_->KeyedDigest(text), digest);
+  EXPECT_NE(store_->KeyedDigest(text + "x"), digest);
+  ScratchDir other;
+  auto with_other_key = OpenStore(location_, (other.path() / "other.keys").string());
+  EXPECT_NE(with_other_key->KeyedDigest(text), digest);
+
+  SubmissionRecord a = Submission("A", FormKind::kAcquisition, D(2025, 4, 25), D(2025, 4, 30));
+  a.content_digest = digest;
+  ASSERT_TRUE(store_->AddSubmission(a));
+  EXPECT_EQ(store_->GetSubmission("06139992", "A")->content_digest, digest);
+  SubmissionFilter f;
+  f.insurer_number = "06139992";
+  ASSERT_EQ(store_->ListSubmissions(f).size(), 1u);
+  EXPECT_EQ(store_->ListSubmissions(f)[0].content_digest, digest);
+  // A form received before digests were kept reads as "".
+  SubmissionRecord old = Submission("OLD", FormKind::kAcquisition, D(2025, 4, 25), D(2025, 4, 30));
+  ASSERT_TRUE(store_->AddSubmission(old));
+  EXPECT_EQ(store_->GetSubmission("06139992", "OLD")->content_digest, "");
+}
+
 TEST_P(StoreTest, MembersAreFoundByFullKeysAndLinkageSetAlone) {
   AddInsurers();
   const int64_t person = store_->AddPerson(Person(), Mn("123456789018"));
@@ -747,6 +777,30 @@ TEST_P(AuditTest, ConcurrentAppendersKeepOneChain) {
     t.join();
   EXPECT_EQ(store_->Counts().audit_entries, 60);
   EXPECT_EQ(VerifyAuditChain(*store_), std::nullopt);
+}
+
+TEST(OpenStoreTest, DatabaseExistsCreatesNothing) {
+  ScratchDir dir;
+  const std::string db = (dir.path() / "none.db").string();
+  EXPECT_FALSE(DatabaseExists(db));
+  EXPECT_FALSE(DatabaseExists("sqlite:" + db));
+  EXPECT_FALSE(fs::exists(db));
+  OpenStore(db, (dir.path() / "k").string());
+  EXPECT_TRUE(DatabaseExists(db));
+  const std::string pg = pg_test::PgCluster::Get().NewDatabase();
+  EXPECT_FALSE(DatabaseExists(pg));  // the database is there, onshi's schema is not
+  EXPECT_FALSE(DatabaseExists(pg));
+  OpenStore(pg, (dir.path() / "k").string());
+  EXPECT_TRUE(DatabaseExists(pg));
+  EXPECT_THROW(DatabaseExists("postgresql://127.0.0.1:1/onshi"), StoreUnavailable);
+}
+
+TEST(OpenStoreTest, APostgresLocationHasNoDefaultKeyFile) {
+  // Issue 15: its key file used to default to the working directory.
+  EXPECT_THROW(DefaultKeyFile("postgresql://127.0.0.1/onshi"), StoreError);
+  EXPECT_EQ(DefaultKeyFile("/var/lib/onshi/onshi.db"), "/var/lib/onshi/onshi.db.keys");
+  EXPECT_TRUE(IsPostgresLocation("postgres://x/y"));
+  EXPECT_FALSE(IsPostgresLocation("onshi.db"));
 }
 
 TEST(OpenStoreTest, UnreachablePostgresIsAClearError) {

@@ -31,7 +31,8 @@ constexpr const char* kCardColumns =
 constexpr const char* kSubmissionColumns =
     "seq, insurer_number, submission_id, form, state, received_on, due_on, person_id, member_id, "
     "symbol, number, branch, name, name_kana, birth_date, sex, postcode, address, event_date, "
-    "loss_reason, certificate_wanted, copay_percent, error_fields, error, linked_on";
+    "loss_reason, certificate_wanted, copay_percent, error_fields, error, linked_on, "
+    "content_digest";
 
 constexpr const char* kAuditColumns = "seq, at, actor, action, person_id, detail, prev_hash, hash";
 
@@ -52,7 +53,9 @@ class PgStore final : public Store {
     {
       Result r =
           conn_.Run("migrations_table", "SELECT to_regclass('schema_migrations') IS NOT NULL");
-      if (r.rows() > 0 && r.Bool(0, 0) && SchemaVersion() >= Migrations().back().version) return;
+      // Counted by version, not compared with the highest: numbers may be
+      // reserved ahead, and a database that has 7 must still get 5 and 6.
+      if (r.rows() > 0 && r.Bool(0, 0) && AppliedKnownMigrations() == Migrations().size()) return;
     }
     for (const Migration& m : Migrations()) {
       // Each migration in its own write transaction. The writer lock is
@@ -76,7 +79,18 @@ class PgStore final : public Store {
     }
   }
 
+  size_t AppliedKnownMigrations() {
+    std::string list;
+    for (const Migration& m : Migrations())
+      list += (list.empty() ? "" : ", ") + std::to_string(m.version);
+    Result r = conn_.Run("applied_known_migrations",
+                         "SELECT COUNT(*) FROM schema_migrations WHERE version IN (" + list + ")");
+    return r.rows() > 0 ? static_cast<size_t>(r.Int(0, 0)) : 0;
+  }
+
   bool IsReplica() override { return conn_.InRecovery(); }
+
+  std::string KeyedDigest(std::string_view text) override { return vault_.Digest(text); }
 
   int SchemaVersion() override {
     Result r =
@@ -378,15 +392,15 @@ class PgStore final : public Store {
       } else {
         a.AddNull();
       }
-      a.Add(r.error_fields).Add(r.error).Add(r.linked_on);
+      a.Add(r.error_fields).Add(r.error).Add(r.linked_on).Add(r.content_digest);
       // RETURNING yields no row when the conflict clause skipped the insert.
       Result res = Write("add_submission",
                          "INSERT INTO submissions (insurer_number, submission_id, form, state, "
                          "received_on, due_on, person_id, member_id, symbol, number, branch, "
                          "name, name_kana, birth_date, sex, postcode, address, event_date, "
                          "loss_reason, certificate_wanted, copay_percent, error_fields, error, "
-                         "linked_on) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,"
-                         "$16,$17,$18,$19,$20,$21,$22,$23,$24) "
+                         "linked_on, content_digest) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,"
+                         "$12,$13,$14,$15,$16,$17,$18,$19,$20,$21,$22,$23,$24,$25) "
                          "ON CONFLICT (insurer_number, submission_id) DO NOTHING RETURNING seq",
                          a, "submission rejected (unknown insurer?)");
       if (res.rows() == 0) return;
@@ -931,6 +945,7 @@ class PgStore final : public Store {
       r.error_fields = s.Text(22);
       r.error = s.Text(23);
       r.linked_on = s.OptDate(24);
+      r.content_digest = s.Text(25);
       out.push_back(std::move(r));
     }
     return out;
@@ -955,6 +970,12 @@ class PgStore final : public Store {
 };
 
 }  // namespace
+
+bool HasSchema(const std::string& conninfo) {
+  Conn conn(conninfo);
+  Result r = conn.Run("has_schema", "SELECT to_regclass('schema_migrations') IS NOT NULL");
+  return r.rows() > 0 && r.Bool(0, 0);
+}
 
 std::unique_ptr<Store> OpenPgStore(const std::string& conninfo, MyNumberVault vault, bool migrate) {
   auto store = std::make_unique<PgStore>(conninfo, std::move(vault));

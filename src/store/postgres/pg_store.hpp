@@ -22,6 +22,9 @@ namespace onshi::store::postgres {
 std::unique_ptr<Store> OpenPgStore(const std::string& conninfo, MyNumberVault vault,
                                    bool migrate = true);
 
+// Whether the database at `conninfo` holds onshi's schema; creates nothing.
+bool HasSchema(const std::string& conninfo);
+
 }  // namespace onshi::store::postgres
 
 #endif  // ONSHI_STORE_POSTGRES_PG_STORE_HPP_

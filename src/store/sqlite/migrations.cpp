@@ -225,6 +225,13 @@ UPDATE sqlite_schema SET sql = replace(replace(sql,
 PRAGMA writable_schema = OFF;
 )sql",
        true},
+      {7, "submission content digest", R"sql(
+-- A 受付番号 received again is the same form only if its content is: the
+-- keyed digest of the form as filed (My Number included, so HMAC under the
+-- key file, never a plain hash) lets reception tell a harmless resend from a
+-- different form filed under a used id. '' for forms received before.
+ALTER TABLE submissions ADD COLUMN content_digest TEXT NOT NULL DEFAULT '';
+)sql"},
       {8, "facilities that accept the smartphone", R"sql(
 -- R-CARD-8: a smartphone with the My Number card function is accepted only
 -- at facilities flagged as supporting it.

@@ -1,6 +1,12 @@
 #include "store/sqlite/sqlite_db.hpp"
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <cerrno>
+#include <cstdio>
 #include <cstdlib>
 
 #include <sqlite3.h>
@@ -38,6 +44,36 @@ bool IsUnavailable(int rc) {
 [[noreturn]] void Fail(sqlite3* db, std::string_view what) {
   Throw(db ? sqlite3_extended_errcode(db) : SQLITE_NOMEM,
         std::string(what) + ": " + (db ? sqlite3_errmsg(db) : "out of memory"));
+}
+
+// The database holds names, addresses, insurance numbers and the audit log:
+// it is created 0600 whatever the umask (SQLite gives its -wal, -shm and
+// -journal files the database file's mode), and a file that group or others
+// can reach is refused, as key files are (auth/key_file.hpp): it must be
+// treated as leaked, and failing loudly is cheaper than finding out later.
+void CreatePrivately(const std::string& path) {
+  const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  if (fd < 0) return;  // there already, or not creatable: sqlite3_open says why
+  const bool ok = ::fchmod(fd, 0600) == 0;
+  ::close(fd);
+  if (!ok) {
+    ::unlink(path.c_str());
+    throw StoreError("cannot make " + path + " private (mode 0600)");
+  }
+}
+
+void RefuseIfShared(const std::string& path) {
+  for (const char* suffix : {"", "-wal", "-shm", "-journal"}) {
+    const std::string file = path + suffix;
+    struct stat st;
+    if (::stat(file.c_str(), &st) != 0 || (st.st_mode & 077) == 0) continue;
+    char mode[8];
+    std::snprintf(mode, sizeof mode, "%04o", static_cast<unsigned>(st.st_mode & 07777));
+    throw StoreError("database file " + file + " has mode " + mode +
+                     "; it holds personal data and must not be readable by group or others "
+                     "(chmod 600 " +
+                     file + ")");
+  }
 }
 
 }  // namespace
@@ -152,6 +188,8 @@ std::optional<Date> Statement::OptDate(int col) const {
 }
 
 Db::Db(const std::string& path) {
+  CreatePrivately(path);
+  RefuseIfShared(path);
   if (sqlite3_open_v2(path.c_str(), &db_,
                       SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
                       nullptr) != SQLITE_OK) {
