@@ -7,6 +7,7 @@
 #include "auth/facility_ca.hpp"
 #include "auth/jws.hpp"
 #include "auth/token.hpp"
+#include "http/connection_limits.hpp"
 #include "http/server.hpp"
 #include "service/audit_writer.hpp"
 #include "service/clock.hpp"
@@ -16,6 +17,7 @@
 #include "service/jpki_trust.hpp"
 #include "service/linker_thread.hpp"
 #include "service/store_pool.hpp"
+#include "store/audit_anchor.hpp"
 
 namespace onshi::app {
 
@@ -37,7 +39,24 @@ int ServeCommand(const std::vector<std::string>& argv) {
                    {"replica", true},
                    {"audit-spool", true},
                    {"probe-every-ms", true},
-                   {"audit-commit-ms", true}});
+                   {"audit-commit-ms", true},
+                   {"max-connections", true},
+                   {"max-connections-per-address", true},
+                   {"tls-handshake-timeout", true}});
+  // Checked before anything is opened or written.
+  const long long max_connections = args.GetInt("max-connections", 0);
+  const long long max_per_address = args.GetInt("max-connections-per-address", 256);
+  const long long handshake_timeout = args.GetInt("tls-handshake-timeout", 10);
+  if (max_connections < 0) throw std::invalid_argument("--max-connections must be >= 0");
+  if (max_per_address < 0) {
+    throw std::invalid_argument("--max-connections-per-address must be >= 0 (0: no cap)");
+  }
+  if (handshake_timeout < 1 || handshake_timeout > 300) {
+    throw std::invalid_argument("--tls-handshake-timeout must be between 1 and 300 seconds");
+  }
+  // Every connection, database file and spool needs a descriptor; the
+  // usual soft limit (1024) is far below what the machine allows.
+  const uint64_t file_limit = http::RaiseFileLimit();
   const std::string db = DatabaseLocation(args);
   const std::string key_file = KeyFileFor(args, db);
   const std::string ca_dir = CaDirFor(args, db);
@@ -68,10 +87,16 @@ int ServeCommand(const std::vector<std::string>& argv) {
   auto ca = auth::FacilityCa::LoadOrCreate(ca_dir, now);
   if (!ca.ok()) throw std::runtime_error(ca.error().ToString());
   if (auto crl = ca->RefreshCrl(now); !crl.ok()) throw std::runtime_error(crl.error().ToString());
-  auto key = auth::Es256SigningKey::LoadOrCreate(ca_dir + "/service-key.pem");
-  if (!key.ok()) throw std::runtime_error(key.error().ToString());
-  const auth::TokenService tokens(*key);
-  const auth::DetachedSigner signer(*key);
+  // Two keys: service-key.pem signs answer proofs (its JWK is published at
+  // /oqs-api-pro/proof-key and kept by terminals, so it stays the key it
+  // always was); token-key.pem, made on first start, signs idTokens. A key
+  // that signs both could make a proof pass for a token (auth/token.hpp).
+  auto proof_key = auth::Es256SigningKey::LoadOrCreate(ca_dir + "/service-key.pem");
+  if (!proof_key.ok()) throw std::runtime_error(proof_key.error().ToString());
+  auto token_key = auth::Es256SigningKey::LoadOrCreate(ca_dir + "/token-key.pem");
+  if (!token_key.ok()) throw std::runtime_error(token_key.error().ToString());
+  const auth::TokenService tokens(*token_key);
+  const auth::DetachedSigner signer(*proof_key);
   http::Metrics metrics;
   const long long probe_ms = args.GetInt("probe-every-ms", 500);
   if (probe_ms < 10) throw std::invalid_argument("--probe-every-ms must be >= 10");
@@ -88,11 +113,18 @@ int ServeCommand(const std::vector<std::string>& argv) {
   if (audit_ms < 1 || audit_ms > 10000) {
     throw std::invalid_argument("--audit-commit-ms must be between 1 and 10000");
   }
+  // Each batch the writer commits is anchored under a key kept here, not in
+  // the database, so `onshi audit verify` sees a rewritten or truncated chain.
+  const std::unique_ptr<store::AuditAnchors> anchors = store::AuditAnchors::OpenOrCreate(ca_dir);
   service::AuditWriter audit(
       [&stores] { return stores.OpenOwned(); }, std::chrono::milliseconds(audit_ms), 100000,
       service::AuditSpool::Claim(spool_dir),
       &metrics.GetGauge("onshi_audit_spooled_entries",
-                        "Audit entries held in the local spool until the database takes them."));
+                        "Audit entries held in the local spool until the database takes them."),
+      anchors.get(),
+      &metrics.GetCounter("onshi_audit_spool_quarantined_total",
+                          "Audit spool lines that could not be read back, moved to the "
+                          "quarantine file next to the spool. Anything above 0 needs a person."));
   // The JPKI CA (J-LIS stand-in) whose certificates My Number cards carry.
   auto jpki = service::JpkiTrust::Open(JpkiDirFor(args, db), now);
   if (!jpki.ok()) throw std::runtime_error(jpki.error().ToString());
@@ -124,6 +156,11 @@ int ServeCommand(const std::vector<std::string>& argv) {
   if (port < 0 || port > 65535) throw std::invalid_argument("--listen port out of range");
   opt.port = static_cast<uint16_t>(port);
   opt.threads = static_cast<int>(args.GetInt("threads", 0));
+  opt.max_connections = max_connections > 0 ? static_cast<size_t>(max_connections)
+                                            : http::DefaultMaxConnections(file_limit);
+  opt.max_connections_per_address = static_cast<size_t>(max_per_address);
+  opt.tls.handshake_timeout_seconds = static_cast<int>(handshake_timeout);
+  opt.metrics = &metrics;
   const bool tls = !args.Has("no-tls");
   if (tls) {
     const std::string server_dir = ca_dir + "/server";
