@@ -57,11 +57,13 @@ std::string StyleSources(std::string_view html) {
 
 }  // namespace
 
+// frame-ancestors, base-uri and form-action do not fall back to
+// default-src, so each is closed on its own.
+constexpr std::string_view kBasePolicy =
+    "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
+
 std::string ContentSecurityPolicyFor(std::string_view content_type, std::string_view body) {
-  // frame-ancestors, base-uri and form-action do not fall back to
-  // default-src, so each is closed on its own.
-  std::string csp =
-      "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
+  std::string csp(kBasePolicy);
   if (IsHtml(content_type)) {
     if (const std::string styles = StyleSources(body); !styles.empty()) {
       csp += "; style-src" + styles;
