@@ -12,6 +12,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <thread>
 
 #include "pg_cluster.hpp"
 #include "store/store.hpp"
@@ -203,6 +204,41 @@ TEST_P(AuditAnchorTest, AnchoringTheHeadRefusesABrokenChain) {
   v = VerifyAndAnchorHead(*store_, *anchors_);
   EXPECT_FALSE(v.intact);
   EXPECT_EQ(anchors_->Read().anchors.size(), 2u);  // nothing anchored over the rewrite
+}
+
+// Several servers on one database (PostgreSQL above all), each anchoring
+// the entries it commits, interleaved with the others' and in whatever
+// order the anchors reach the shared log: every anchor names an entry that
+// can no longer change, so all of them hold.
+TEST_P(AuditAnchorTest, ServersAnchoringTheirOwnBatchesAtOnceAgree) {
+  std::vector<std::thread> servers;
+  for (int s = 0; s < 3; ++s) {
+    servers.emplace_back([&, s] {
+      try {
+        auto store = Open();
+        auto anchors = AuditAnchors::OpenOrCreate((dir_ / "state").string());
+        for (int batch = 0; batch < 10; ++batch) {
+          AuditEntry last;
+          store->InTransaction([&] {
+            for (int i = 0; i <= batch % 3; ++i) {
+              last = store->AppendAudit({0, "2026-11-23T03:00:00Z", "server:" + std::to_string(s),
+                                         "eligibility.search", 0, std::to_string(batch), "", ""});
+            }
+          });
+          anchors->Record({last.seq, last.hash});
+        }
+      } catch (const StoreError& e) {
+        ADD_FAILURE() << e.what();
+      }
+    });
+  }
+  for (std::thread& t : servers)
+    t.join();
+  const AuditVerification v = VerifyAuditChainAnchored(*store_, anchors_.get());
+  EXPECT_TRUE(v.intact) << v.problem;
+  EXPECT_EQ(v.anchors, 30);
+  EXPECT_EQ(v.anchored_through, v.entries);
+  EXPECT_EQ(v.entries, 3 * (4 * 1 + 3 * 2 + 3 * 3));
 }
 
 TEST(AuditAnchorFiles, LogIsCompactedToItsNewestAnchor) {
