@@ -9,6 +9,7 @@
 
 #include "app/card_command.hpp"
 #include "app/card_emulate_command.hpp"
+#include "store/audit_anchor.hpp"
 #include "store/store.hpp"
 
 namespace onshi::app {
@@ -31,6 +32,8 @@ constexpr const char* kUsage =
     "           [--replica URI]  (a streaming replica of --db for eligibility reads)\n"
     "           [--audit-spool DIR] [--probe-every-ms MS]  (read-only mode, see README)\n"
     "           [--audit-commit-ms MS]  (audit group commit interval; default 100)\n"
+    "           [--max-connections N] [--max-connections-per-address N]\n"
+    "           [--tls-handshake-timeout SECONDS]  (connection limits; see README)\n"
     "  facility add --code C --out DIR [--name N] [--smartphone]\n"
     "                          register a facility and write its cert.pem, key.pem, body.json\n"
     "  facility|insurer|municipal|admin revoke --serial HEX | --cert cert.pem\n"
@@ -52,7 +55,10 @@ constexpr const char* kUsage =
     "  admin add --name N --out DIR  an operator's certificate (/metrics, /admin/)\n"
     "  card emulate --card F --issuer-key K [--vpcd HOST:PORT]\n"
     "                          serve a card file to pcscd through vsmartcard's vpcd\n"
-    "  audit verify            check the audit log's hash chain\n"
+    "  audit verify [--ca-dir DIR]\n"
+    "                          check the audit log's hash chain against its anchors\n"
+    "  audit anchor [--ca-dir DIR]\n"
+    "                          verify, then anchor the newest entry (after batch jobs)\n"
     "  terminal --central URL --cert C --key K --body B --ca CA [--dir D] [--charset E] [--once]\n"
     "                          the facility's 資格確認端末: answers Req/OQSsiquc01req_*.xml in Res\n"
     "  version                 print the version\n"
@@ -147,20 +153,41 @@ int MigrateCommand(const std::vector<std::string>& argv) {
 }
 
 int AuditCommand(const std::vector<std::string>& argv) {
-  Args args(argv, {{"db", true}, {"key-file", true}, {"state-dir", true}});
-  if (args.positional().size() != 1 || args.positional()[0] != "verify") {
-    throw std::invalid_argument("usage: onshi audit verify [--db PATH]");
+  Args args(argv, {{"db", true}, {"key-file", true}, {"state-dir", true}, {"ca-dir", true}});
+  const bool anchor = args.positional().size() == 1 && args.positional()[0] == "anchor";
+  if (args.positional().size() != 1 || (args.positional()[0] != "verify" && !anchor)) {
+    throw std::invalid_argument("usage: onshi audit verify|anchor [--db PATH] [--ca-dir DIR]");
   }
   const std::string db = DatabaseLocation(args);
+  // The anchors live with the server's state (the CA directory), never in
+  // the database: see store/audit_anchor.hpp.
+  const std::string state_dir = CaDirFor(args, db);
   auto store = store::OpenStore(db, KeyFileFor(args, db));
-  const auto bad = store::VerifyAuditChain(*store);
-  const auto n = store->Counts().audit_entries;
-  if (bad) {
-    std::cout << "onshi: audit log BROKEN at entry " << *bad << " (of " << n
-              << "): edited, deleted or re-linked\n";
+  std::unique_ptr<store::AuditAnchors> anchors = anchor
+                                                     ? store::AuditAnchors::OpenOrCreate(state_dir)
+                                                     : store::AuditAnchors::OpenExisting(state_dir);
+  const store::AuditVerification v = anchor
+                                         ? store::VerifyAndAnchorHead(*store, *anchors)
+                                         : store::VerifyAuditChainAnchored(*store, anchors.get());
+  if (!v.intact) {
+    std::cout << "onshi: audit log BROKEN at entry " << v.first_bad_seq.value_or(0) << " ("
+              << v.entries << " entries read): " << v.problem << "\n";
     return 1;
   }
-  std::cout << "onshi: audit log intact (" << n << " entries)\n";
+  std::cout << "onshi: audit log intact (" << v.entries << " entries";
+  if (v.anchored) {
+    std::cout << "; anchored through entry " << v.anchored_through;
+    if (v.entries > v.anchored_through) {
+      std::cout << ", " << (v.entries - v.anchored_through) << " newer not yet anchored";
+    }
+  }
+  std::cout << ")\n";
+  if (!v.anchored) {
+    std::cerr << "onshi: no audit anchors in " << state_dir
+              << ": the chain agrees with itself, but a rewrite of the whole chain or the loss "
+                 "of its newest entries could not be seen (onshi serve anchors as it writes; "
+                 "onshi audit anchor anchors the head now)\n";
+  }
   return 0;
 }
 

@@ -11,7 +11,7 @@
 //   onshi forms --persons N --out FILE [--seed S] [--bad-per-mille X]
 //   onshi link [--now T]
 //   onshi submissions --insurer <保険者番号> [--state S] [--encoding E]
-//   onshi audit verify [--db PATH]
+//   onshi audit verify|anchor [--db PATH] [--ca-dir DIR]
 //   onshi version | help
 //
 // The database defaults to $ONSHI_DB, else ./onshi.db; its key file to

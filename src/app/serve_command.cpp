@@ -7,6 +7,7 @@
 #include "auth/facility_ca.hpp"
 #include "auth/jws.hpp"
 #include "auth/token.hpp"
+#include "http/connection_limits.hpp"
 #include "http/server.hpp"
 #include "service/audit_writer.hpp"
 #include "service/clock.hpp"
@@ -16,6 +17,7 @@
 #include "service/jpki_trust.hpp"
 #include "service/linker_thread.hpp"
 #include "service/store_pool.hpp"
+#include "store/audit_anchor.hpp"
 
 namespace onshi::app {
 
@@ -39,9 +41,25 @@ int ServeCommand(const std::vector<std::string>& argv) {
                    {"audit-spool", true},
                    {"probe-every-ms", true},
                    {"audit-commit-ms", true},
-                   {"create", false}});
+                   {"create", false},
+                   {"max-connections", true},
+                   {"max-connections-per-address", true},
+                   {"tls-handshake-timeout", true}});
   // Every option is checked before anything is opened or written: a command
   // that fails its argument check leaves no file behind.
+  const long long max_connections = args.GetInt("max-connections", 0);
+  const long long max_per_address = args.GetInt("max-connections-per-address", 256);
+  const long long handshake_timeout = args.GetInt("tls-handshake-timeout", 10);
+  if (max_connections < 0) throw std::invalid_argument("--max-connections must be >= 0");
+  if (max_per_address < 0) {
+    throw std::invalid_argument("--max-connections-per-address must be >= 0 (0: no cap)");
+  }
+  if (handshake_timeout < 1 || handshake_timeout > 300) {
+    throw std::invalid_argument("--tls-handshake-timeout must be between 1 and 300 seconds");
+  }
+  // Every connection, database file and spool needs a descriptor; the
+  // usual soft limit (1024) is far below what the machine allows.
+  const uint64_t file_limit = http::RaiseFileLimit();
   const std::string db = DatabaseLocation(args);
   std::unique_ptr<service::Clock> clock = std::make_unique<service::SystemClock>();
   if (args.Has("now")) {
@@ -127,17 +145,30 @@ int ServeCommand(const std::vector<std::string>& argv) {
   auto ca = auth::FacilityCa::LoadOrCreate(ca_dir, now);
   if (!ca.ok()) throw std::runtime_error(ca.error().ToString());
   if (auto crl = ca->RefreshCrl(now); !crl.ok()) throw std::runtime_error(crl.error().ToString());
-  auto key = auth::Es256SigningKey::LoadOrCreate(ca_dir + "/service-key.pem");
-  if (!key.ok()) throw std::runtime_error(key.error().ToString());
-  const auth::TokenService tokens(*key);
-  const auth::DetachedSigner signer(*key);
+  // Two keys: service-key.pem signs answer proofs (its JWK is published at
+  // /oqs-api-pro/proof-key and kept by terminals, so it stays the key it
+  // always was); token-key.pem, made on first start, signs idTokens. A key
+  // that signs both could make a proof pass for a token (auth/token.hpp).
+  auto proof_key = auth::Es256SigningKey::LoadOrCreate(ca_dir + "/service-key.pem");
+  if (!proof_key.ok()) throw std::runtime_error(proof_key.error().ToString());
+  auto token_key = auth::Es256SigningKey::LoadOrCreate(ca_dir + "/token-key.pem");
+  if (!token_key.ok()) throw std::runtime_error(token_key.error().ToString());
+  const auth::TokenService tokens(*token_key);
+  const auth::DetachedSigner signer(*proof_key);
   http::Metrics metrics;
   service::DatabaseMonitor monitor(stores, metrics, std::chrono::milliseconds(probe_ms));
+  // Each batch the writer commits is anchored under a key kept here, not in
+  // the database, so `onshi audit verify` sees a rewritten or truncated chain.
+  const std::unique_ptr<store::AuditAnchors> anchors = store::AuditAnchors::OpenOrCreate(ca_dir);
   service::AuditWriter audit(
       [&stores] { return stores.OpenOwned(); }, std::chrono::milliseconds(audit_ms), 100000,
       service::AuditSpool::Claim(spool_dir),
       &metrics.GetGauge("onshi_audit_spooled_entries",
-                        "Audit entries held in the local spool until the database takes them."));
+                        "Audit entries held in the local spool until the database takes them."),
+      anchors.get(),
+      &metrics.GetCounter("onshi_audit_spool_quarantined_total",
+                          "Audit spool lines that could not be read back, moved to the "
+                          "quarantine file next to the spool. Anything above 0 needs a person."));
   // The JPKI CA (J-LIS stand-in) whose certificates My Number cards carry.
   auto jpki = service::JpkiTrust::Open(jpki_dir, now);
   if (!jpki.ok()) throw std::runtime_error(jpki.error().ToString());
@@ -156,6 +187,11 @@ int ServeCommand(const std::vector<std::string>& argv) {
                                                 metrics, std::chrono::seconds(link_every));
   }
 
+  opt.max_connections = max_connections > 0 ? static_cast<size_t>(max_connections)
+                                            : http::DefaultMaxConnections(file_limit);
+  opt.max_connections_per_address = static_cast<size_t>(max_per_address);
+  opt.tls.handshake_timeout_seconds = static_cast<int>(handshake_timeout);
+  opt.metrics = &metrics;
   const bool tls = !args.Has("no-tls");
   if (tls) {
     const std::string server_dir = ca_dir + "/server";

@@ -34,6 +34,8 @@ std::string_view TokenFailureName(TokenFailure failure) {
       return "valid";
     case TokenFailure::kMalformed:
       return "malformed";
+    case TokenFailure::kWrongType:
+      return "wrong type";
     case TokenFailure::kBadSignature:
       return "bad signature";
     case TokenFailure::kWrongIssuer:
@@ -55,7 +57,7 @@ Error TokenVerification::ToError() const {
 std::string TokenService::Issue(const MedicalInstitutionCode& facility, std::string_view audience,
                                 std::int64_t lifetime_seconds, std::time_t now) const {
   const std::string header =
-      FlatJsonWriter().Add("alg", "ES256").Add("typ", "JWT").Add("kid", key_.key_id()).Finish();
+      FlatJsonWriter().Add("alg", "ES256").Add("typ", kTokenType).Add("kid", key_.key_id()).Finish();
   const std::int64_t iat = static_cast<std::int64_t>(now);
   const std::string claims = FlatJsonWriter()
                                  .Add("iss", kTokenIssuer)
@@ -107,6 +109,12 @@ TokenVerification VerifyToken(std::string_view token, const Es256PublicKey& key,
   }
   if (header->Has("crit")) {
     return Fail(TokenFailure::kMalformed, "header has critical extensions we do not understand");
+  }
+  // Explicit typing (RFC 8725 §3.11): another kind of JWS signed with a key
+  // we trust, an answer proof above all, is not a token.
+  if (const auto typ = header->GetString("typ"); typ != kTokenType) {
+    return Fail(TokenFailure::kWrongType,
+                "header typ must be \"JWT\", got " + (typ ? "\"" + *typ + "\"" : "none"));
   }
   if (const auto kid = header->GetString("kid"); kid && *kid != key.key_id()) {
     return Fail(TokenFailure::kBadSignature, "signed by another key (kid " + *kid + ")");

@@ -1,7 +1,7 @@
 // Login tokens: what the auth endpoint (MSA12020/ILI12020SV01/auth) returns
 // and what the search endpoint accepts in its Authorization header.
 //
-// All three tokens are compact JWS/JWT (RFC 7519) signed ES256 by the service
+// All three tokens are compact JWS/JWT (RFC 7519) signed ES256 by the token
 // key, differing only in audience and lifetime:
 //
 //   token          aud            default lifetime  used by
@@ -13,6 +13,12 @@
 // public key alone: no session table, no shared state between processes.
 // The idToken is short-lived because real clients log in before every
 // search (OQS §1.1); a stolen one is useless within minutes.
+//
+// The token key is not the key that signs answer proofs (auth/jws.hpp): a
+// proof is a signature over bytes the service was asked to answer, and a
+// key that signs both could be talked into signing something that reads as
+// a token. As a second lock, the header's "typ" must be "JWT" (a proof says
+// "oqs-proof"), so neither kind of JWS passes for the other even under one key.
 //
 // Header {"alg":"ES256","typ":"JWT","kid":<RFC 7638 thumbprint>}; claims
 // {"iss":"onshi","sub":<医療機関コード>,"aud":…,"iat":…,"exp":…,"jti":<random>}.
@@ -33,6 +39,7 @@
 namespace onshi::auth {
 
 inline constexpr std::string_view kTokenIssuer = "onshi";
+inline constexpr std::string_view kTokenType = "JWT";
 inline constexpr std::string_view kIdTokenAudience = "oqs-search";
 inline constexpr std::string_view kAccessTokenAudience = "oqs-access";
 inline constexpr std::string_view kRefreshTokenAudience = "oqs-refresh";
@@ -66,6 +73,7 @@ struct TokenClaims {
 enum class TokenFailure {
   kNone,
   kMalformed,      // not three base64url parts, bad JSON, alg ≠ ES256, missing claims, bad sub
+  kWrongType,      // header typ ≠ "JWT" (e.g. an answer proof presented as a token)
   kBadSignature,   // signature does not verify, or "kid" names another key
   kWrongIssuer,    // iss ≠ "onshi"
   kWrongAudience,  // e.g. a refreshToken presented to search

@@ -1,8 +1,11 @@
 #include "http/server.hpp"
 
+#include <fcntl.h>
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
 #include <strings.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <atomic>
 #include <boost/asio.hpp>
@@ -13,6 +16,10 @@
 #include <future>
 #include <iostream>
 #include <thread>
+
+#include "http/connection_limits.hpp"
+#include "http/metrics.hpp"
+#include "http/security_headers.hpp"
 
 namespace onshi::http {
 
@@ -53,10 +60,93 @@ std::string PeerCertificate(TlsStream& s) {
   return out;
 }
 
+// TLS 1.2 suites: forward secrecy (ECDHE) and AEAD only. CBC suites
+// (Lucky13-style padding oracles) and static-RSA key exchange (no forward
+// secrecy) are not offered. ECDSA first: the server's own key is P-256.
+constexpr const char* kTls12Ciphers =
+    "ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-ECDSA-AES256-GCM-SHA384:"
+    "ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-AES128-GCM-SHA256:"
+    "ECDHE-RSA-AES256-GCM-SHA384:ECDHE-RSA-CHACHA20-POLY1305";
+
+// Names the server's sessions for resumption. OpenSSL refuses to resume a
+// session (alert 80, internal_error) when client certificates are asked for
+// and no context is set, so every returning client had failed its call.
+constexpr unsigned char kSessionIdContext[] = "onshi-http";
+
+// How long an accept waits after the kernel refused one (out of
+// descriptors, of memory): re-arming at once would spin a core and starve
+// the threads that are answering requests, which is what frees descriptors.
+constexpr auto kAcceptBackoff = std::chrono::milliseconds(100);
+
+// Transfer-Encoding: exactly one field whose value is "chunked". Anything
+// else (gzip, identity, a list, a repeat) is either a coding this server
+// cannot undo or a way to make two parsers disagree on where the body ends.
+bool IsPlainChunked(std::string_view v) {
+  while (!v.empty() && (v.front() == ' ' || v.front() == '\t'))
+    v.remove_prefix(1);
+  while (!v.empty() && (v.back() == ' ' || v.back() == '\t'))
+    v.remove_suffix(1);
+  return v.size() == 7 && strncasecmp(v.data(), "chunked", 7) == 0;
+}
+
+// Parse errors that mean the request itself is malformed (answered 400),
+// as opposed to a connection that ended or a limit that was hit.
+bool IsMalformedRequest(const beast::error_code& ec) {
+  if (ec.category() != make_error_code(bhttp::error::bad_method).category()) return false;
+  switch (static_cast<bhttp::error>(ec.value())) {
+    case bhttp::error::bad_line_ending:
+    case bhttp::error::bad_method:
+    case bhttp::error::bad_target:
+    case bhttp::error::bad_version:
+    case bhttp::error::bad_field:
+    case bhttp::error::bad_value:
+    case bhttp::error::bad_content_length:
+    case bhttp::error::bad_transfer_encoding:
+    case bhttp::error::bad_chunk:
+    case bhttp::error::bad_chunk_extension:
+    case bhttp::error::bad_obs_fold:
+    case bhttp::error::multiple_content_length:
+      return true;
+    default:
+      return false;
+  }
+}
+
+// The server's connection counters; with no registry given, a private one.
+struct ConnectionMetrics {
+  explicit ConnectionMetrics(Metrics& m)
+      : open(m.GetGauge("onshi_http_connections_open", "Connections open now.")),
+        refused_total(m.GetCounter("onshi_http_connections_refused_total",
+                                   "Connections closed at once because the server held "
+                                   "--max-connections already.",
+                                   R"(reason="total")")),
+        refused_address(m.GetCounter("onshi_http_connections_refused_total",
+                                     "Connections closed at once because the server held "
+                                     "--max-connections already.",
+                                     R"(reason="per_address")")),
+        accept_errors(m.GetCounter("onshi_http_accept_errors_total",
+                                   "accept(2) failures (out of descriptors or memory); each "
+                                   "is followed by a pause before the next accept.")),
+        shed(m.GetCounter("onshi_http_connections_shed_total",
+                          "Waiting connections closed unanswered because the process was "
+                          "out of file descriptors.")),
+        handshake_failures(m.GetCounter("onshi_http_tls_handshake_failures_total",
+                                        "TLS handshakes that failed or timed out.")) {}
+  Gauge& open;
+  Counter& refused_total;
+  Counter& refused_address;
+  Counter& accept_errors;
+  Counter& shed;
+  Counter& handshake_failures;
+};
+
 // What every session shares with the server.
 struct Shared {
+  Shared(ServerOptions o, Handler h, Metrics& m)
+      : handler(std::move(h)), options(std::move(o)), metrics(m) {}
   Handler handler;
   ServerOptions options;
+  ConnectionMetrics metrics;
   std::atomic<int> in_flight{0};      // requests read but not yet answered
   std::atomic<bool> draining{false};  // stopping: answer, then close
 };
@@ -68,8 +158,14 @@ template <class Stream>
 class Session : public std::enable_shared_from_this<Session<Stream>> {
  public:
   template <class... Args>
-  Session(Shared& shared, Args&&... stream_args)
-      : stream_(std::forward<Args>(stream_args)...), shared_(shared), options_(shared.options) {}
+  Session(Shared& shared, std::unique_ptr<ConnectionLimits::Slot> slot, Args&&... stream_args)
+      : stream_(std::forward<Args>(stream_args)...),
+        shared_(shared),
+        options_(shared.options),
+        slot_(std::move(slot)) {
+    shared_.metrics.open.Add(1);
+  }
+  ~Session() { shared_.metrics.open.Add(-1); }
 
   void Start() {
     asio::dispatch(Lowest(stream_).get_executor(), [self = this->shared_from_this()] {
@@ -83,10 +179,15 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
 
  private:
   void Handshake() {
-    Lowest(stream_).expires_after(std::chrono::seconds(options_.idle_timeout_seconds));
+    Lowest(stream_).expires_after(std::chrono::seconds(options_.tls.handshake_timeout_seconds));
     stream_.async_handshake(ssl::stream_base::server,
                             [self = this->shared_from_this()](beast::error_code ec) {
-                              if (ec) return;  // bad handshake: nothing to answer to
+                              if (ec) {
+                                // Bad or slow handshake: nothing to answer to.
+                                self->shared_.metrics.handshake_failures.Add();
+                                return;
+                              }
+                              self->handshake_done_ = true;
                               self->peer_der_ = PeerCertificate(self->stream_);
                               self->Read();
                             });
@@ -105,9 +206,16 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
     if (ec == bhttp::error::end_of_stream || ec == beast::error::timeout) return Close();
     if (ec == bhttp::error::body_limit) return WriteError(413, "request body too large");
     if (ec == bhttp::error::header_limit) return WriteError(431, "request header too large");
+    if (IsMalformedRequest(ec)) return WriteError(400, "malformed request");
     if (ec) return Close();
-    shared_.in_flight.fetch_add(1);
     const auto& req = parser_->get();
+    if (const size_t te = req.count(bhttp::field::transfer_encoding);
+        te > 0 && (te > 1 || !IsPlainChunked(req[bhttp::field::transfer_encoding]))) {
+      // Answered and closed: whatever follows on this connection cannot be
+      // told apart from this request's body.
+      return WriteError(400, "unsupported Transfer-Encoding (only chunked)");
+    }
+    shared_.in_flight.fetch_add(1);
     Request r;
     r.method = std::string(req.method_string());
     r.target = std::string(req.target());
@@ -142,6 +250,7 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
   void Write(Response r, bool keep_alive, unsigned version) {
     auto res = std::make_shared<bhttp::response<bhttp::string_body>>(
         static_cast<bhttp::status>(r.status), version);
+    AddSecurityHeaders(r);
     res->set(bhttp::field::server, "onshi");
     res->set(bhttp::field::content_type, r.content_type);
     for (auto& [k, v] : r.headers)
@@ -161,6 +270,20 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
   }
 
   void Close() {
+    if constexpr (std::is_same_v<Stream, TlsStream>) {
+      if (handshake_done_) {
+        // close_notify first: a client can then tell the end from a cut
+        // connection, and its session stays good for resumption. The wait
+        // for the client's own close_notify is bounded like a handshake.
+        Lowest(stream_).expires_after(std::chrono::seconds(options_.tls.handshake_timeout_seconds));
+        stream_.async_shutdown([self = this->shared_from_this()](beast::error_code) {
+          beast::error_code ignored;
+          Lowest(self->stream_).socket().shutdown(tcp::socket::shutdown_both, ignored);
+          Lowest(self->stream_).close();
+        });
+        return;
+      }
+    }
     beast::error_code ec;
     Lowest(stream_).socket().shutdown(tcp::socket::shutdown_send, ec);
   }
@@ -171,15 +294,22 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
   std::string peer_der_;
   Shared& shared_;
   const ServerOptions& options_;
+  std::unique_ptr<ConnectionLimits::Slot> slot_;  // this connection's place
+  bool handshake_done_ = false;
 };
 
 }  // namespace
 
 struct HttpServer::Impl {
   Impl(ServerOptions o, Handler h)
-      : options(o), tls(ssl::context::tls_server), acceptor(io), signals(io, SIGINT, SIGTERM) {
-    shared.handler = std::move(h);
-    shared.options = std::move(o);
+      : options(o),
+        shared(std::move(o), std::move(h), options.metrics ? *options.metrics : own_metrics),
+        tls(ssl::context::tls_server),
+        acceptor(io),
+        accept_timer(io),
+        signals(io, SIGINT, SIGTERM) {}
+  ~Impl() {
+    if (reserve_fd >= 0) ::close(reserve_fd);
   }
 
   bool UseTls() const { return !options.tls.cert_file.empty(); }
@@ -189,7 +319,16 @@ struct HttpServer::Impl {
     tls.set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 |
                     ssl::context::no_sslv3 | ssl::context::no_tlsv1 | ssl::context::no_tlsv1_1 |
                     ssl::context::single_dh_use);
-    SSL_CTX_set_min_proto_version(tls.native_handle(), TLS1_2_VERSION);
+    SSL_CTX* ctx = tls.native_handle();
+    SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION);
+    SSL_CTX_set_options(
+        ctx, SSL_OP_NO_COMPRESSION | SSL_OP_NO_RENEGOTIATION | SSL_OP_CIPHER_SERVER_PREFERENCE);
+    if (SSL_CTX_set_cipher_list(ctx, kTls12Ciphers) != 1) {
+      throw std::runtime_error("the TLS 1.2 cipher list is not supported by this OpenSSL");
+    }
+    if (SSL_CTX_set_session_id_context(ctx, kSessionIdContext, sizeof kSessionIdContext - 1) != 1) {
+      throw std::runtime_error("cannot set the TLS session id context");
+    }
     tls.use_certificate_chain_file(options.tls.cert_file);
     tls.use_private_key_file(options.tls.key_file, ssl::context::pem);
     if (options.tls.request_client_certificate) {
@@ -203,23 +342,83 @@ struct HttpServer::Impl {
   void Accept() {
     acceptor.async_accept(asio::make_strand(io), [this](beast::error_code ec, tcp::socket socket) {
       if (!acceptor.is_open()) return;
-      if (!ec) {
-        socket.set_option(tcp::no_delay(true), ec);
-        if (UseTls()) {
-          std::make_shared<Session<TlsStream>>(shared, std::move(socket), tls)->Start();
-        } else {
-          std::make_shared<Session<PlainStream>>(shared, std::move(socket))->Start();
-        }
-      }
+      if (ec == asio::error::connection_aborted) return Accept();  // the client gave up
+      if (ec) return AcceptFailed(ec);
+      accept_failing = false;
+      Admit(std::move(socket));
       Accept();
     });
   }
 
+  // Out of descriptors (or memory): the waiting connection stays in the
+  // listen queue and the socket stays readable, so accepting again at once
+  // fails again at once. Instead: free the reserve descriptor to take the
+  // oldest waiting connection and close it (its client learns at once
+  // instead of waiting out its own timeout), then pause before the next
+  // accept while the requests in progress finish and free descriptors.
+  void AcceptFailed(const beast::error_code& ec) {
+    shared.metrics.accept_errors.Add();
+    if (!accept_failing) {
+      std::cerr << "onshi: accept failed (" << ec.message() << "); pausing new connections\n";
+      accept_failing = true;
+    }
+    if (ec == asio::error::no_descriptors || ec.value() == ENFILE) Shed();
+    accept_timer.expires_after(kAcceptBackoff);
+    accept_timer.async_wait([this](beast::error_code wait_ec) {
+      if (wait_ec || !acceptor.is_open()) return;
+      Accept();
+    });
+  }
+
+  void Shed() {
+    if (reserve_fd >= 0) {
+      ::close(reserve_fd);
+      reserve_fd = -1;
+    }
+    const int fd = ::accept4(acceptor.native_handle(), nullptr, nullptr, SOCK_CLOEXEC);
+    if (fd >= 0) {
+      ::close(fd);
+      shared.metrics.shed.Add();
+    }
+    reserve_fd = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
+  }
+
+  void Admit(tcp::socket socket) {
+    beast::error_code ec;
+    const tcp::endpoint peer = socket.remote_endpoint(ec);
+    if (ec) return;  // already gone
+    std::unique_ptr<ConnectionLimits::Slot> slot;
+    switch (limits->Admit(peer.address().to_string(), &slot)) {
+      case ConnectionLimits::Verdict::kAdmitted:
+        break;
+      case ConnectionLimits::Verdict::kTotalFull:
+        shared.metrics.refused_total.Add();
+        socket.close(ec);
+        return;
+      case ConnectionLimits::Verdict::kAddressFull:
+        shared.metrics.refused_address.Add();
+        socket.close(ec);
+        return;
+    }
+    socket.set_option(tcp::no_delay(true), ec);
+    if (UseTls()) {
+      std::make_shared<Session<TlsStream>>(shared, std::move(slot), std::move(socket), tls)
+          ->Start();
+    } else {
+      std::make_shared<Session<PlainStream>>(shared, std::move(slot), std::move(socket))->Start();
+    }
+  }
+
   ServerOptions options;
+  Metrics own_metrics;
   Shared shared;
+  std::unique_ptr<ConnectionLimits> limits;  // made at Start()
   asio::io_context io;
   ssl::context tls;
   tcp::acceptor acceptor;
+  asio::steady_timer accept_timer;  // the pause after a failed accept
+  bool accept_failing = false;      // reported once per episode
+  int reserve_fd = -1;              // /dev/null, closed to make room for Shed()
   asio::signal_set signals;
   std::vector<std::thread> threads;
   std::atomic<bool> stopped{false};
@@ -251,6 +450,14 @@ void HttpServer::Start() {
                              std::to_string(impl_->options.port) + ": " + ec.message());
   }
   impl_->acceptor.listen(asio::socket_base::max_listen_connections);
+  // Shed() calls accept4(2) on it directly and must never block.
+  impl_->acceptor.non_blocking(true);
+  const size_t max_total = impl_->options.max_connections > 0
+                               ? impl_->options.max_connections
+                               : DefaultMaxConnections(RaiseFileLimit());
+  impl_->limits =
+      std::make_unique<ConnectionLimits>(max_total, impl_->options.max_connections_per_address);
+  impl_->reserve_fd = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
   impl_->Accept();
   const int n = impl_->options.threads > 0
                     ? impl_->options.threads
@@ -261,6 +468,10 @@ void HttpServer::Start() {
 
 uint16_t HttpServer::port() const {
   return impl_->acceptor.local_endpoint().port();
+}
+
+size_t HttpServer::max_connections() const {
+  return impl_->limits ? impl_->limits->max_total() : 0;
 }
 
 void HttpServer::RunUntilSignalled() {
@@ -279,6 +490,7 @@ void HttpServer::Stop() {
   asio::post(impl_->io, [this] {
     beast::error_code ec;
     impl_->acceptor.close(ec);
+    impl_->accept_timer.cancel();
     impl_->signals.cancel(ec);
   });
   if (!impl_->threads.empty()) {

@@ -43,12 +43,20 @@ struct Response {
 // Called on a pool thread; must be thread-safe. Exceptions become a 500.
 using Handler = std::function<Response(const Request&)>;
 
-// TLS settings; empty cert_file means plain HTTP.
+// TLS settings; empty cert_file means plain HTTP. TLS 1.2 offers only ECDHE
+// with AEAD suites (AES-GCM, ChaCha20-Poly1305); TLS 1.3's suites are all
+// AEAD. Sessions may be resumed (tickets), also when a client certificate
+// was asked for, and connections end with close_notify.
 struct TlsOptions {
   std::string cert_file;                   // server certificate chain, PEM
   std::string key_file;                    // its private key, PEM
   bool request_client_certificate = true;  // ask for (not require) a client cert
+  // A connection that has not finished its handshake by then is closed: a
+  // client that connects and sends nothing holds a descriptor that long.
+  int handshake_timeout_seconds = 10;
 };
+
+class Metrics;
 
 struct ServerOptions {
   std::string address = "127.0.0.1";
@@ -56,6 +64,15 @@ struct ServerOptions {
   int threads = 0;       // 0 = number of cores
   size_t max_body_bytes = 1 << 20;
   int idle_timeout_seconds = 30;
+  // Connections held open at once (see http/connection_limits.hpp); a new
+  // one over either cap is closed at once. 0 for max_connections means
+  // DefaultMaxConnections(the descriptor limit at Start()); 0 for the
+  // per-address cap means none.
+  size_t max_connections = 0;
+  size_t max_connections_per_address = 256;
+  // Connection counters and gauges go here when given
+  // (onshi_http_connections_*, onshi_http_accept_errors_total).
+  Metrics* metrics = nullptr;
   TlsOptions tls;
 };
 
@@ -69,6 +86,8 @@ class HttpServer {
   // Binds and listens; throws std::runtime_error if the port is taken.
   void Start();
   uint16_t port() const;  // the bound port, valid after Start()
+  // The total connection cap in force, valid after Start().
+  size_t max_connections() const;
   // Blocks until Stop() is called or SIGINT/SIGTERM arrives.
   void RunUntilSignalled();
   void Stop();

@@ -44,16 +44,27 @@ std::string ReadFd(int fd) {
   return out;
 }
 
-void ParseLines(const std::string& text, std::vector<store::AuditEntry>* out) {
+// Parses the complete lines of `text`; a line that is not an entry goes to
+// `unreadable` as it is (never skipped: see the header).
+void ParseLines(const std::string& text, std::vector<store::AuditEntry>* out,
+                std::vector<std::string>* unreadable) {
   size_t start = 0;
   while (start < text.size()) {
-    const size_t end = text.find('\n', start);
-    if (end == std::string::npos) break;  // torn last line
-    boost::system::error_code ec;
-    const json::value v = json::parse(std::string_view(text).substr(start, end - start), ec);
+    size_t end = text.find('\n', start);
+    // Claim() cuts torn tails off; one can only appear here if the file was
+    // written by something else. It is quarantined like any bad line.
+    if (end == std::string::npos) end = text.size();
+    const std::string_view line = std::string_view(text).substr(start, end - start);
     start = end + 1;
-    if (ec || !v.is_object()) continue;
-    const json::object& o = v.as_object();
+    if (line.empty()) continue;
+    boost::system::error_code ec;
+    const json::value v = json::parse(line, ec);
+    const json::object* obj = !ec && v.is_object() ? &v.as_object() : nullptr;
+    if (!obj || !obj->if_contains("at") || !obj->if_contains("action")) {
+      if (unreadable) unreadable->emplace_back(line);
+      continue;
+    }
+    const json::object& o = *obj;
     store::AuditEntry e;
     auto str = [&](const char* k) {
       const json::value* f = o.if_contains(k);
@@ -101,20 +112,39 @@ void AppendSynced(int fd, const std::string& text, const std::string& path) {
     if (::fdatasync(fd) != 0) throw std::runtime_error(Errno("cannot sync audit spool", path));
   } catch (...) {
     if (before >= 0 && ::ftruncate(fd, before) != 0) {
-      // The fragment stays; ParseLines skips a line it cannot read.
+      // The fragment stays; the next Claim() quarantines it.
     }
     throw;
   }
+}
+
+void AppendQuarantine(const std::string& slot_path, const std::vector<std::string>& lines) {
+  if (lines.empty()) return;
+  const std::string path = slot_path + ".quarantine";
+  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+  if (fd < 0) throw std::runtime_error(Errno("cannot open audit quarantine", path));
+  std::string text;
+  for (const std::string& l : lines)
+    text += l + "\n";
+  try {
+    AppendSynced(fd, text, path);
+  } catch (...) {
+    ::close(fd);
+    throw;
+  }
+  ::close(fd);
 }
 
 std::string JournalPath(const std::string& slot_path, int i) {
   return slot_path + ".journal-" + std::to_string(i);
 }
 
-// A journal's entries without its torn last line, if any.
-std::string CompleteLines(std::string text) {
+// A journal's entries without its torn last line, which goes to `torn`.
+std::string CompleteLines(std::string text, std::vector<std::string>* torn) {
   const size_t end = text.rfind('\n');
-  text.resize(end == std::string::npos ? 0 : end + 1);
+  const size_t keep = end == std::string::npos ? 0 : end + 1;
+  if (keep < text.size()) torn->push_back(text.substr(keep));
+  text.resize(keep);
   return text;
 }
 
@@ -138,6 +168,7 @@ std::unique_ptr<AuditSpool> AuditSpool::Claim(const std::string& dir) {
     const int fd = OpenLocked(path);
     if (fd < 0) continue;  // another live server's
     try {
+      spool->QuarantineTornTail(fd, path);
       spool->RecoverJournals(fd, path);
     } catch (...) {
       ::close(fd);
@@ -171,21 +202,46 @@ AuditSpool::~AuditSpool() {
   if (fd_ >= 0) ::close(fd_);
 }
 
+void AuditSpool::QuarantineTornTail(int fd, const std::string& path) {
+  const std::string text = ReadFd(fd);
+  const size_t end = text.rfind('\n');
+  const size_t keep = end == std::string::npos ? 0 : end + 1;
+  if (keep == text.size()) return;
+  AppendQuarantine(path, {text.substr(keep)});
+  if (::ftruncate(fd, static_cast<off_t>(keep)) != 0 || ::fsync(fd) != 0) {
+    throw std::runtime_error(Errno("cannot cut the torn tail of audit spool", path));
+  }
+  ++quarantined_at_claim_;
+}
+
 size_t AuditSpool::RecoverJournals(int fd, const std::string& path) {
   // Which journal is older is not recorded; entries carry their time, so
   // the one whose first entry is earlier goes first.
   std::string text[2];
+  std::vector<std::string> torn;
   for (int i = 0; i < 2; ++i) {
     const std::string jp = JournalPath(path, i);
     const int j = ::open(jp.c_str(), O_RDONLY | O_CLOEXEC);
     if (j < 0) continue;
-    text[i] = CompleteLines(ReadFd(j));
+    text[i] = CompleteLines(ReadFd(j), &torn);
     ::close(j);
   }
-  if (text[0].empty() && text[1].empty()) return 0;
+  // A journal line cut short by a kill belongs to a check whose answer
+  // never left; it is kept for a person to see all the same.
+  AppendQuarantine(path, torn);
+  quarantined_at_claim_ += torn.size();
+  if (text[0].empty() && text[1].empty()) {
+    for (int i = 0; i < 2 && !torn.empty(); ++i) {
+      const std::string jp = JournalPath(path, i);
+      if (::truncate(jp.c_str(), 0) != 0 && errno != ENOENT) {
+        throw std::runtime_error(Errno("cannot empty audit journal", jp));
+      }
+    }
+    return 0;
+  }
   auto first_at = [](const std::string& t) {
     std::vector<store::AuditEntry> one;
-    ParseLines(t.substr(0, t.find('\n') + 1), &one);
+    ParseLines(t.substr(0, t.find('\n') + 1), &one, nullptr);
     return one.empty() ? std::string() : one[0].at;
   };
   const bool swap = !text[0].empty() && !text[1].empty() && first_at(text[1]) < first_at(text[0]);
@@ -224,12 +280,16 @@ void AuditSpool::Append(const std::vector<store::AuditEntry>& entries) {
   pending_ += entries.size();
 }
 
-std::vector<store::AuditEntry> AuditSpool::ReadAll() const {
+std::vector<store::AuditEntry> AuditSpool::ReadAll(std::vector<std::string>* unreadable) const {
   std::vector<store::AuditEntry> out;
   for (const Slot& s : adopted_)
-    ParseLines(ReadFd(s.fd), &out);
-  ParseLines(ReadFd(fd_), &out);
+    ParseLines(ReadFd(s.fd), &out, unreadable);
+  ParseLines(ReadFd(fd_), &out, unreadable);
   return out;
+}
+
+void AuditSpool::Quarantine(const std::vector<std::string>& lines) {
+  AppendQuarantine(path_, lines);
 }
 
 void AuditSpool::Clear() {

@@ -23,6 +23,12 @@
 // Replay is at-least-once: a crash between the database commit and the
 // truncation of the spool or journal writes those entries again on the next
 // start (each still carries its original time and actor).
+//
+// No line is ever dropped unread. A line that cannot be parsed back into an
+// entry (and the cut-short tail a crash leaves) is moved to the slot's
+// quarantine file, "<slot>.quarantine", kept for a person to look at, and
+// counted (AuditWriter raises onshi_audit_spool_quarantined_total): an audit
+// entry that vanished silently is what an audit log must never allow.
 #ifndef ONSHI_SERVICE_AUDIT_SPOOL_HPP_
 #define ONSHI_SERVICE_AUDIT_SPOOL_HPP_
 
@@ -46,9 +52,15 @@ class AuditSpool {
   // Appends and fsyncs; throws std::runtime_error on I/O failure.
   void Append(const std::vector<store::AuditEntry>& entries);
   // Every entry held (adopted slots first, then this server's), in order.
-  // A torn last line (a crash mid-append) is skipped: its answer had not
-  // been acknowledged as audited.
-  std::vector<store::AuditEntry> ReadAll() const;
+  // Lines that are not entries go to `unreadable` (if given), as they are,
+  // for Quarantine().
+  std::vector<store::AuditEntry> ReadAll(std::vector<std::string>* unreadable = nullptr) const;
+  // Appends `lines` to the quarantine file and syncs it; throws
+  // std::runtime_error on I/O failure.
+  void Quarantine(const std::vector<std::string>& lines);
+  // Lines Claim() moved to quarantine (torn tails left by a crash).
+  size_t quarantined_at_claim() const { return quarantined_at_claim_; }
+  std::string quarantine_path() const { return path_ + ".quarantine"; }
   // Empties this server's slot and releases the adopted ones.
   void Clear();
 
@@ -72,6 +84,9 @@ class AuditSpool {
   // Moves what the journals of the slot at `path` hold into the spool file
   // `fd`, oldest journal first, then empties them.
   size_t RecoverJournals(int fd, const std::string& path);
+  // Moves a cut-short last line of the file `fd` to `path`'s quarantine and
+  // cuts it off, so that the next append starts on a line of its own.
+  void QuarantineTornTail(int fd, const std::string& path);
 
   std::string path_;
   int fd_ = -1;
@@ -79,6 +94,7 @@ class AuditSpool {
   size_t pending_ = 0;
   int journal_fd_[2] = {-1, -1};
   int active_journal_ = 0;
+  size_t quarantined_at_claim_ = 0;
 };
 
 }  // namespace onshi::service

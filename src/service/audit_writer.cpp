@@ -3,19 +3,25 @@
 #include <iostream>
 #include <vector>
 
+#include "service/audit_text.hpp"
+
 namespace onshi::service {
 
 AuditWriter::AuditWriter(Opener open, std::unique_ptr<store::Store> store,
                          std::chrono::milliseconds interval, size_t max_queue,
-                         std::unique_ptr<AuditSpool> spool, http::Gauge* spooled_gauge)
+                         std::unique_ptr<AuditSpool> spool, http::Gauge* spooled_gauge,
+                         store::AuditAnchors* anchors, http::Counter* quarantined)
     : open_(std::move(open)),
       store_(std::move(store)),
       interval_(interval),
       max_queue_(max_queue),
       spool_(std::move(spool)),
-      spooled_gauge_(spooled_gauge) {
+      spooled_gauge_(spooled_gauge),
+      anchors_(anchors),
+      quarantined_counter_(quarantined) {
   if (spool_) spooled_ = spool_->pending();
   if (spooled_gauge_) spooled_gauge_->Set(static_cast<int64_t>(spooled_.load()));
+  if (spool_) CountQuarantined(spool_->quarantined_at_claim());
   // Started last: Run() reads the members above.
   thread_ = std::thread([this] { Run(); });
 }
@@ -30,6 +36,12 @@ AuditWriter::~AuditWriter() {
 }
 
 void AuditWriter::Append(store::AuditEntry entry) {
+  // Well-formed before anything stores it: PostgreSQL refuses invalid UTF-8
+  // and NUL, and the spool reader could not parse the line back.
+  entry.at = AuditSafeText(entry.at);
+  entry.actor = AuditSafeText(entry.actor);
+  entry.action = AuditSafeText(entry.action);
+  entry.detail = AuditSafeText(entry.detail);
   std::unique_lock<std::mutex> lock(mu_);
   space_.wait(lock, [&] { return queue_.size() < max_queue_ || stop_; });
   if (spool_) {
@@ -122,11 +134,25 @@ bool AuditWriter::Land(const std::vector<store::AuditEntry>& batch) {
   }
 }
 
+void AuditWriter::CountQuarantined(size_t lines) {
+  if (lines == 0) return;
+  quarantined_ += lines;
+  if (quarantined_counter_) quarantined_counter_->Add(lines);
+  std::cerr << "onshi: ALARM: " << lines << " audit spool line(s) could not be read back; kept in "
+            << (spool_ ? spool_->quarantine_path() : std::string("the quarantine file"))
+            << " for inspection\n";
+}
+
 bool AuditWriter::DrainSpool() {
   if (!spool_ || spool_->pending() == 0) return true;
-  const std::vector<store::AuditEntry> held = spool_->ReadAll();
-  if (!WriteToDatabase(held)) return false;
+  std::vector<std::string> unreadable;
+  const std::vector<store::AuditEntry> held = spool_->ReadAll(&unreadable);
+  if (!held.empty() && !WriteToDatabase(held)) return false;
   try {
+    // Quarantined before the spool is emptied: a line is in one of the two
+    // at every moment (twice at worst, after a crash in between).
+    spool_->Quarantine(unreadable);
+    CountQuarantined(unreadable.size());
     spool_->Clear();
   } catch (const std::exception& e) {
     // The entries are in the database; the next round writes them again
@@ -144,11 +170,13 @@ bool AuditWriter::WriteToDatabase(const std::vector<store::AuditEntry>& batch) {
   try {
     if (!store_ && open_) store_ = open_();
     if (!store_) throw store::StoreUnavailable("no database connection");
+    store::AuditEntry last;
     store_->InTransaction([&] {
       for (const store::AuditEntry& e : batch)
-        store_->AppendAudit(e);
+        last = store_->AppendAudit(e);
     });
     reported_failure_ = false;
+    if (!batch.empty()) Anchor(last);
     return true;
   } catch (const std::exception& e) {
     if (!reported_failure_ || !spool_) {
@@ -158,6 +186,20 @@ bool AuditWriter::WriteToDatabase(const std::vector<store::AuditEntry>& batch) {
     }
     retry_database_at_ = std::chrono::steady_clock::now() + std::chrono::milliseconds(500);
     return false;
+  }
+}
+
+void AuditWriter::Anchor(const store::AuditEntry& last) {
+  if (!anchors_) return;
+  // After the commit: the entry is immutable from here on, so its anchor is
+  // right whatever other servers append meanwhile. A failed anchor costs
+  // only the protection of this batch until the next one anchors.
+  try {
+    anchors_->Record({last.seq, last.hash});
+    anchor_failed_ = false;
+  } catch (const std::exception& e) {
+    if (!anchor_failed_) std::cerr << "onshi: cannot anchor the audit chain: " << e.what() << "\n";
+    anchor_failed_ = true;
   }
 }
 

@@ -12,6 +12,12 @@
 // file instead, and the spool is replayed, in order, ahead of newer entries
 // once the database takes writes again. Without one, the batch is retried
 // in memory until it lands.
+//
+// With anchors (store/audit_anchor.hpp), every batch committed is followed
+// by an anchor of its last entry, so the chain can be checked against a key
+// the database does not hold. Every text field is made well-formed UTF-8
+// (service/audit_text.hpp) before it is queued. Spool lines that cannot be
+// read back are quarantined, never dropped, and counted.
 #ifndef ONSHI_SERVICE_AUDIT_WRITER_HPP_
 #define ONSHI_SERVICE_AUDIT_WRITER_HPP_
 
@@ -26,6 +32,7 @@
 
 #include "http/metrics.hpp"
 #include "service/audit_spool.hpp"
+#include "store/audit_anchor.hpp"
 #include "store/store.hpp"
 
 namespace onshi::service {
@@ -42,11 +49,14 @@ class AuditWriter {
               size_t max_queue = 100000, std::unique_ptr<AuditSpool> spool = nullptr,
               http::Gauge* spooled_gauge = nullptr)
       : AuditWriter(Opener(), std::move(store), flush_interval, max_queue, std::move(spool),
-                    spooled_gauge) {}
+                    spooled_gauge, nullptr, nullptr) {}
+  // `anchors` (may be null) must outlive the writer; `quarantined` counts
+  // spool lines moved to quarantine.
   AuditWriter(Opener open, std::chrono::milliseconds flush_interval, size_t max_queue,
-              std::unique_ptr<AuditSpool> spool, http::Gauge* spooled_gauge)
+              std::unique_ptr<AuditSpool> spool, http::Gauge* spooled_gauge,
+              store::AuditAnchors* anchors = nullptr, http::Counter* quarantined = nullptr)
       : AuditWriter(std::move(open), nullptr, flush_interval, max_queue, std::move(spool),
-                    spooled_gauge) {}
+                    spooled_gauge, anchors, quarantined) {}
   ~AuditWriter();  // flushes everything queued
   AuditWriter(const AuditWriter&) = delete;
   AuditWriter& operator=(const AuditWriter&) = delete;
@@ -54,7 +64,8 @@ class AuditWriter {
  private:
   AuditWriter(Opener open, std::unique_ptr<store::Store> store,
               std::chrono::milliseconds flush_interval, size_t max_queue,
-              std::unique_ptr<AuditSpool> spool, http::Gauge* spooled_gauge);
+              std::unique_ptr<AuditSpool> spool, http::Gauge* spooled_gauge,
+              store::AuditAnchors* anchors, http::Counter* quarantined);
 
  public:
   void Append(store::AuditEntry entry);
@@ -63,6 +74,10 @@ class AuditWriter {
   uint64_t written() const;
   // Entries held in the spool, waiting for the database.
   uint64_t spooled() const { return spooled_.load(); }
+  // Spool lines quarantined since start (see AuditSpool).
+  uint64_t quarantined() const { return quarantined_.load(); }
+  // The anchors this writer records, or null.
+  const store::AuditAnchors* anchors() const { return anchors_; }
 
  private:
   void Run();
@@ -71,6 +86,8 @@ class AuditWriter {
   bool Land(const std::vector<store::AuditEntry>& batch);
   bool DrainSpool();
   bool WriteToDatabase(const std::vector<store::AuditEntry>& batch);
+  void Anchor(const store::AuditEntry& last);
+  void CountQuarantined(size_t lines);
 
   Opener open_;
   std::unique_ptr<store::Store> store_;
@@ -84,10 +101,14 @@ class AuditWriter {
   // Used by the writer thread only.
   std::unique_ptr<AuditSpool> spool_;
   http::Gauge* spooled_gauge_;
+  store::AuditAnchors* anchors_;
+  http::Counter* quarantined_counter_;
+  bool anchor_failed_ = false;
   std::chrono::steady_clock::time_point retry_database_at_{};
   bool reported_failure_ = false;
   bool journal_failed_ = false;  // guarded by mu_
   std::atomic<uint64_t> spooled_{0};
+  std::atomic<uint64_t> quarantined_{0};
   std::thread thread_;
 };
 

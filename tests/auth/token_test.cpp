@@ -6,6 +6,7 @@
 
 #include "auth/base64url.hpp"
 #include "auth/flat_json.hpp"
+#include "auth/jws.hpp"
 #include "auth/token.hpp"
 
 namespace onshi::auth {
@@ -144,6 +145,52 @@ TEST_F(TokenTest, WrongAudienceAndIssuerAreNamed) {
                                  .Finish();
   EXPECT_EQ(FailureOf(Forge(service_.key(), Header(service_.key()), claims)),
             TokenFailure::kWrongIssuer);
+}
+
+// Issue 15 (low): a proof-of-check JWS presented as an idToken. Before the
+// typ check, a proof over claim-shaped bytes, made with the key that also
+// signed tokens, verified as a token for whichever facility the bytes named.
+// Refused now by its type, even under one key (the server also keeps the two
+// keys apart: serve_command.cpp).
+TEST_F(TokenTest, ProofSignatureReplayedAsTokenIsRefused) {
+  const std::string claims = FlatJsonWriter()
+                                 .Add("iss", "onshi")
+                                 .Add("sub", "0110113719")
+                                 .Add("aud", "oqs-search")
+                                 .Add("iat", kNow)
+                                 .Add("exp", kNow + 300)
+                                 .Add("jti", "x")
+                                 .Finish();
+  const DetachedSigner prover(service_.key());
+  const std::string proof = prover.Sign(claims);  // header..signature
+  const size_t dots = proof.find("..");
+  ASSERT_NE(dots, std::string::npos);
+  // Re-attached: the proof's own header and signature around the body.
+  const std::string replayed =
+      proof.substr(0, dots) + "." + Base64UrlEncode(claims) + "." + proof.substr(dots + 2);
+  const TokenVerification v = service_.Verify(replayed, kNow);
+  EXPECT_EQ(v.failure, TokenFailure::kWrongType) << v.detail;
+  EXPECT_FALSE(v.ok());
+}
+
+TEST_F(TokenTest, TokenWithoutTypeIsRefused) {
+  const std::string claims = FlatJsonWriter()
+                                 .Add("iss", "onshi")
+                                 .Add("sub", "0110113719")
+                                 .Add("aud", "oqs-search")
+                                 .Add("iat", kNow)
+                                 .Add("exp", kNow + 300)
+                                 .Add("jti", "x")
+                                 .Finish();
+  const std::string untyped =
+      FlatJsonWriter().Add("alg", "ES256").Add("kid", service_.key().key_id()).Finish();
+  EXPECT_EQ(FailureOf(Forge(service_.key(), untyped, claims)), TokenFailure::kWrongType);
+  const std::string other_type = FlatJsonWriter()
+                                     .Add("alg", "ES256")
+                                     .Add("typ", "at+jwt")
+                                     .Add("kid", service_.key().key_id())
+                                     .Finish();
+  EXPECT_EQ(FailureOf(Forge(service_.key(), other_type, claims)), TokenFailure::kWrongType);
 }
 
 TEST_F(TokenTest, ExpiryAndNotBeforeHonourTheClockSkew) {

@@ -127,6 +127,12 @@ async function main() {
     const page = await insurer.newPage();
     page.setDefaultTimeout(15000);
 
+    // Issue 15: the page runs under a strict Content-Security-Policy; any
+    // violation Chromium reports is a failure.
+    const cspViolations = [];
+    page.on('console', (m) => {
+      if (/Content Security Policy/i.test(m.text())) cspViolations.push(m.text());
+    });
     const errorsUrl = new URL('insurer/errors', base).href;
     const resp = await page.goto(errorsUrl);
     if (!resp) fail(`no response for ${errorsUrl}`);
@@ -153,6 +159,19 @@ async function main() {
     }
     const count = (await page.locator('#count').textContent())?.trim();
     check(count === String(expectedErrors), `#count says ${count}, expected ${expectedErrors}`);
+    // Personal data: not cached, not sniffed, nothing loaded or run but the
+    // page's own inline style (allowed by its hash, and applied).
+    const headers = resp.headers();
+    check(headers['cache-control'] === 'no-store', `Cache-Control: ${headers['cache-control']}`);
+    check(headers['x-content-type-options'] === 'nosniff', `X-Content-Type-Options: ${headers['x-content-type-options']}`);
+    const csp = headers['content-security-policy'] ?? '';
+    check(csp.startsWith("default-src 'none'") && /style-src 'sha256-/.test(csp) && !/unsafe/.test(csp),
+          `Content-Security-Policy: ${csp}`);
+    if (n > 0) {
+      const bg = await rows.first().evaluate((el) => getComputedStyle(el).backgroundColor);
+      check(bg === 'rgb(255, 238, 238)', `a registration-error row is shaded by the page's style under the CSP (${bg})`);
+    }
+    check(cspViolations.length === 0, `no CSP violation reported (${cspViolations.join('; ')})`);
 
     await page.screenshot({ path: opt.screenshot, fullPage: true });
     const png = readFileSync(opt.screenshot);
