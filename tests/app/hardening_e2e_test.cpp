@@ -209,6 +209,8 @@ TEST_F(HardeningE2eTest, TruncatedLogIsDetectedByTheCommand) {
   const std::string copy = (dir_ / "copy.db").string();
   const std::string copy_ca = (dir_ / "copy.ca").string();
   Sh("sqlite3 " + db_ + " \".backup " + copy + "\"");
+  // The sqlite3 shell writes 0644; onshi refuses a database others can read.
+  fs::permissions(copy, fs::perms::owner_read | fs::perms::owner_write);
   fs::copy(dir_ / "t.db.ca", copy_ca, fs::copy_options::recursive);
   fs::copy_file(dir_ / "t.db.keys", dir_ / "copy.db.keys");
   int rc = 0;
