@@ -1,8 +1,8 @@
 #include "intermediate/reception.hpp"
 
-#include "core/birthdays.hpp"
+#include "core/benefits.hpp"
 #include "core/business_days.hpp"
-#include "core/preschool.hpp"
+#include "core/copay.hpp"
 #include "intermediate/documents.hpp"
 
 namespace onshi::intermediate {
@@ -37,6 +37,7 @@ store::SubmissionRecord RecordOf(const Submission& s, const ReceptionContext& ct
   r.loss_reason = s.loss_reason;
   r.certificate_wanted = s.certificate_wanted;
   r.copay_percent = s.copay_percent;
+  r.benefits = s.benefits;
   return r;
 }
 
@@ -44,6 +45,17 @@ ReceiveOutcome Reject(std::string field, std::string reason) {
   ReceiveOutcome o;
   o.status = ReceiveStatus::kRejected;
   o.errors.push_back({0, std::move(field), std::move(reason)});
+  return o;
+}
+
+// The benefits a form filed, checked against the member they are for (the
+// member's age and insurer, R-FAC-9); nullopt when they fit.
+std::optional<ReceiveOutcome> CheckBenefits(const Submission& s, const BenefitsMember& member) {
+  std::vector<FieldError> errors = CheckBenefitsFor(s.benefits, s.copay_percent, member);
+  if (errors.empty()) return std::nullopt;
+  ReceiveOutcome o;
+  o.status = ReceiveStatus::kRejected;
+  o.errors = std::move(errors);
   return o;
 }
 
@@ -134,11 +146,6 @@ store::AuditEntry AuditOf(const ReceptionContext& ctx, const store::SubmissionRe
 
 }  // namespace
 
-int DefaultCopayPercent(Date birth, Date on) {
-  if (IsPreschool(birth, on)) return 20;
-  return AgeOn(birth, on) >= 70 ? 20 : 30;
-}
-
 std::vector<RegistryField> CompareFormWithRegistry(const store::PersonRecord& registry,
                                                    const Submission& form) {
   // A form without an address (a loss) is not compared on it: the registry's
@@ -166,9 +173,31 @@ ReceiveOutcome Receive(store::Store& store, const Submission& s, const Reception
                                    : CheckExisting(store, s, insurer, &related)) {
     return *refused;
   }
+  if (auto refused =
+          Joins(s.form) ? CheckBenefits(s, {insurer.insurer_number, s.birth_date, s.event_date, {}})
+                        : CheckBenefits(s, {insurer.insurer_number, related->birth_date,
+                                            related->acquired, related->lost})) {
+    return *refused;
+  }
 
   store::SubmissionRecord rec = RecordOf(s, ctx);
   ReceiveOutcome out;
+
+  if (s.form == FormKind::kBenefits) {
+    // Named by 記号・番号・枝番 and 生年月日 only: no identity data to check
+    // against the registry, and nothing about the person changes. The
+    // birth date must be the member's, or the keys are someone else's.
+    if (related->birth_date != s.birth_date) {
+      return Reject("birth_date", "生年月日 is not the member's under these 記号・番号・枝番");
+    }
+    rec.person_id = related->person_id;
+    rec.member_id = related->member_id;
+    AddOrThrow(store, rec);
+    out.status = ReceiveStatus::kQueued;
+    out.seq = rec.seq;
+    store.AppendAudit(AuditOf(ctx, rec, "queued"));
+    return out;
+  }
 
   // The J-LIS check (R-LINK-4).
   const RegistryAnswer person = looked_up ? *looked_up : store.FindPersonByMyNumber(s.my_number);
@@ -234,11 +263,17 @@ ReceiveOutcome Receive(store::Store& store, const Submission& s, const Reception
     q.birth_date = s.birth_date;
     q.sex = s.sex;
     q.acquired = s.event_date;
-    q.copay_percent = s.copay_percent.value_or(DefaultCopayPercent(s.birth_date, s.event_date));
+    // The ratio counts as filed only when the form gave one; otherwise the
+    // law decides day by day (core/copay.hpp: a child turns 3割 after the
+    // school-age March, a 69-year-old 2割 at 70). The stored value is then
+    // the law's on the first day, for readers of the bare column.
+    q.copay_percent = StatutoryCopayPercent(s.birth_date, s.event_date,
+                                            IsLateStageElderlyInsurer(insurer.insurer_number));
     const std::string insured_name =
         related ? related->AttributesOn(s.event_date).name : s.name;  // 被保険者氏名
     q.attributes.push_back(
         {s.event_date, s.name, s.name_kana, insured_name, s.postcode, s.address});
+    ApplyBenefits(q, s.benefits, s.copay_percent, s.event_date);
     q.linkage = LinkageState::kSubmitted;  // R-LINK-2: invisible until linked
     q.submitted_on = ctx.received_on;
     if (reuse != 0) {

@@ -8,6 +8,7 @@
 #include <sstream>
 #include <thread>
 
+#include "core/copay.hpp"
 #include "core/eligibility.hpp"
 #include "core/portal_status.hpp"
 #include "intake/submission_reader.hpp"
@@ -748,6 +749,161 @@ TEST_F(IntermediateTest, ErrorReportCsvNamesFieldsButNotRegistryValues) {
   const std::string html = SubmissionsHtml(*store_, f, D(2025, 4, 28), "オンシ<健保>");
   EXPECT_NE(html.find("オンシ&lt;健保&gt;"), std::string::npos);
   EXPECT_EQ(html.find("髙橋"), std::string::npos);
+}
+
+// --- benefits data (issue 14, R-FAC-9) ---------------------------------------
+
+class BenefitsTest : public IntermediateTest {
+ protected:
+  void SetUp() override {
+    IntermediateTest::SetUp();
+    // A resident aged 70 in 2025, registered under a 通称 at the city hall.
+    senior_ = AddResident("李\u3000明", "リ\u3000メイ", D(1955, 6, 15), Sex::kMale,
+                          "東京都千代田区霞が関一丁目２番３号", 4);
+  }
+
+  std::string SeniorLine(const std::string& id = "S3") {
+    return Line(id, "acquisition", Digits(senior_), "李　明", "リ　メイ", "19550615", "1",
+                "東京都千代田区霞が関1-2-3", "00", "20250401", "", "0", "2000");
+  }
+
+  // The three members the example files are about, linked on 2025-04-30.
+  void JoinTheExampleMembers() {
+    const std::string header =
+        std::string(kHeader).insert(std::string(kHeader).size() - 1, ",copay_percent");
+    auto with_ratio = [](std::string line, const std::string& ratio) {
+      return line.insert(line.size() - 1, "," + ratio);
+    };
+    const ImportReport r = Import(header + with_ratio(TaroLine(), "") +
+                                  with_ratio(HanakoLine(), "") + with_ratio(SeniorLine(), ""));
+    ASSERT_EQ(r.queued, 3) << (r.errors.empty() ? "" : r.errors[0].field + r.errors[0].reason);
+    Link(D(2025, 4, 30));
+  }
+
+  Qualification Member(const char* number, const char* branch) {
+    return *store_->GetQualification(*store_->FindMemberId(kInsurer, "10", number, branch));
+  }
+
+  ImportReport ImportFile(const std::string& path, intake::Format format, Date received) {
+    auto reader = intake::SubmissionReader::OpenFile(path, format);
+    EXPECT_TRUE(reader.ok()) << (reader.ok() ? "" : reader.error().ToString());
+    return ImportSubmissions(*store_, *reader, Options(received));
+  }
+
+  void ExpectTheExampleApplied() {
+    const Qualification taro = Member("1234", "00");
+    ASSERT_NE(taro.LimitOn(D(2025, 6, 1)), nullptr);
+    EXPECT_EQ(taro.LimitOn(D(2025, 6, 1))->category_flag, "A03");
+    EXPECT_EQ(taro.card_issued_on, D(2025, 4, 1));
+    EXPECT_EQ(taro.card_classification, CardClassification::kGeneral);
+    const Qualification hanako = Member("1234", "01");
+    ASSERT_EQ(hanako.DiseasesOn(D(2025, 6, 1)).size(), 1u);
+    EXPECT_EQ(hanako.DiseasesOn(D(2025, 6, 1))[0]->self_pay_yen, 10000);
+    const Qualification senior = Member("2000", "00");
+    // 2割 by law from 2025-07-01 (the month after the 70th birthday); the
+    // filed 3割 certificate (現役並み所得) from 2025-08-01.
+    EXPECT_EQ(CopayPercentOn(senior, D(2025, 7, 15)), 20);
+    EXPECT_EQ(CopayPercentOn(senior, D(2025, 8, 1)), 30);
+    EXPECT_EQ(ElderlyRecipientOn(senior, D(2025, 8, 1))->copay_percent, 30);
+    EXPECT_EQ(senior.LimitOn(D(2025, 8, 1))->category_flag, "B01");
+    EXPECT_EQ(senior.LimitOn(D(2025, 8, 1))->long_term_date, D(2025, 4, 10));
+    EXPECT_EQ(senior.AttributesOn(D(2025, 7, 31)).name_of_other, "");
+    EXPECT_EQ(senior.AttributesOn(D(2025, 8, 1)).name_of_other, "木村\u3000明");
+    EXPECT_EQ(senior.AttributesOn(D(2025, 8, 1)).name_of_other_kana, "キムラ\u3000アキラ");
+  }
+
+  Resident senior_{MyNumber::FromBase(0), {}};
+};
+
+// The example files shipped in docs/examples (README, "Benefits data") are
+// received, wait out the insurer's lag like every form (R-LINK-3), and are
+// then applied to the members under their 記号・番号・枝番.
+TEST_F(BenefitsTest, ExampleCsvIsAppliedWhenLinked_RFAC9) {
+  JoinTheExampleMembers();
+  const ImportReport r = ImportFile(std::string(ONSHI_SOURCE_DIR) + "/docs/examples/benefits.csv",
+                                    intake::Format::kCsv, D(2025, 6, 2));
+  EXPECT_EQ(r.records, 3);
+  ASSERT_EQ(r.queued, 3) << (r.errors.empty() ? "" : r.errors[0].field + ": " + r.errors[0].reason);
+  EXPECT_TRUE(r.unknown_columns.empty());
+  EXPECT_EQ(store_->GetSubmission(kInsurer, "B0003")->benefits.elderly->copay_percent, 30);
+  EXPECT_TRUE(Member("1234", "00").limits.empty());  // not before the lag
+  Link(D(2025, 6, 4));
+  ExpectTheExampleApplied();
+  EXPECT_EQ(store_->GetSubmission(kInsurer, "B0001")->state, LinkageState::kLinked);
+}
+
+TEST_F(BenefitsTest, ExampleJsonLinesIsAppliedWhenLinked_RFAC9) {
+  JoinTheExampleMembers();
+  const ImportReport r = ImportFile(std::string(ONSHI_SOURCE_DIR) + "/docs/examples/benefits.jsonl",
+                                    intake::Format::kJsonLines, D(2025, 6, 2));
+  ASSERT_EQ(r.queued, 3) << (r.errors.empty() ? "" : r.errors[0].field + ": " + r.errors[0].reason);
+  Link(D(2025, 6, 4));
+  ExpectTheExampleApplied();
+}
+
+// Each bad value is refused with its line, field and reason, and nothing of
+// that line is stored; the good line lands.
+TEST_F(BenefitsTest, BadLinesAreRefusedWithLineFieldAndReason) {
+  JoinTheExampleMembers();
+  const std::string body =
+      "submission_id,form,symbol,number,branch,birth_date,event_date,elderly_certificate_date,"
+      "elderly_valid_from,elderly_valid_until,elderly_copay_percent,limit_classification,"
+      "limit_category,limit_certificate_date,limit_valid_from,limit_valid_until\n"
+      // 2: nobody under these keys
+      "X1,benefits,10,9999,00,19800505,20250601,,,,,01,A03,20250525,20250601,20260731\n"
+      // 3: the keys are 太郎's, the birth date is not
+      "X2,benefits,10,1234,00,19810505,20250601,,,,,01,A03,20250525,20250601,20260731\n"
+      // 4: a 高齢受給者証 for a 45-year-old
+      "X3,benefits,10,1234,00,19800505,20250601,20250520,20250601,20260531,20,,,,,\n"
+      // 5: no such 適用区分
+      "X4,benefits,10,1234,00,19800505,20250601,,,,,01,Z99,20250525,20250601,20260731\n"
+      // 6: an A category for a 70-year-old
+      "X5,benefits,10,2000,00,19550615,20250801,,,,,01,A01,20250720,20250801,20260731\n"
+      // 7: fine
+      "X6,benefits,10,2000,00,19550615,20250801,,,,,01,B04,20250720,20250801,20260731\n";
+  const ImportReport r = Import(body, D(2025, 6, 2));
+  EXPECT_EQ(r.queued, 1);
+  EXPECT_EQ(r.rejected, 5);
+  std::vector<std::pair<int64_t, std::string>> got;
+  for (const FieldError& e : r.errors)
+    got.emplace_back(e.line, e.field);
+  const std::vector<std::pair<int64_t, std::string>> want = {{2, "branch"},
+                                                             {3, "birth_date"},
+                                                             {4, "elderly_valid_from"},
+                                                             {5, "limit_category"},
+                                                             {6, "limit_category"}};
+  EXPECT_EQ(got, want);
+  for (const char* id : {"X1", "X2", "X3", "X4", "X5"}) {
+    EXPECT_FALSE(store_->GetSubmission(kInsurer, id)) << id;
+  }
+  ASSERT_TRUE(store_->GetSubmission(kInsurer, "X6"));
+  Link(D(2025, 6, 4));
+  EXPECT_EQ(Member("2000", "00").LimitOn(D(2025, 8, 1))->category_flag, "B04");
+  EXPECT_TRUE(Member("1234", "00").limits.empty());
+}
+
+// A ratio the joining form files is kept as filed; without one the law
+// decides day by day (core/copay.hpp). Reception used to freeze its own
+// guess at acquisition and store no mark of which was which.
+TEST_F(BenefitsTest, JoiningFormsKeepAFiledRatioAndLeaveTheRestToTheLaw) {
+  const std::string header =
+      std::string(kHeader).insert(std::string(kHeader).size() - 1, ",copay_percent");
+  auto with_ratio = [](std::string line, const std::string& ratio) {
+    return line.insert(line.size() - 1, "," + ratio);
+  };
+  // 10% is 後期高齢者医療's alone (this insurer is a 健保組合).
+  ImportReport r = Import(header + with_ratio(SeniorLine("S9"), "10"));
+  ASSERT_EQ(r.rejected, 1);
+  EXPECT_EQ(r.errors[0].field, "copay_percent");
+  r = Import(header + with_ratio(TaroLine(), "") + with_ratio(SeniorLine(), "30"));
+  ASSERT_EQ(r.queued, 2);
+  Link(D(2025, 4, 30));
+  const Qualification senior = Member("2000", "00");
+  EXPECT_TRUE(senior.copay_filed);
+  EXPECT_EQ(CopayPercentOn(senior, D(2025, 8, 1)), 30);  // 現役並み所得, as filed
+  const Qualification taro = Member("1234", "00");
+  EXPECT_FALSE(taro.copay_filed);
+  EXPECT_EQ(CopayPercentOn(taro, D(2025, 8, 1)), 30);
 }
 
 }  // namespace
