@@ -43,8 +43,11 @@ constexpr const char* kUsage =
     "  card issue|renew|suspend|resume|reissue|pin-reset|register|status|smartphone …\n"
     "                          the My Number card at the municipal window (JPKI, 利用登録)\n"
     "  municipal add --code C --out DIR [--name N]\n"
-    "  admin add --name N --out DIR  an operator's certificate (/metrics, /admin/)\n"
     "                          a municipal window's client certificate (/municipal/ API)\n"
+    "  registry event --person-id N --kind moved|renamed|moved-in|died --date D\n"
+    "           --municipality C [--address A] [--postcode P] [--name N] [--name-kana K]\n"
+    "                          record a 住民異動 in the resident registry (R-LINK-4)\n"
+    "  admin add --name N --out DIR  an operator's certificate (/metrics, /admin/)\n"
     "  card emulate --card F --issuer-key K [--vpcd HOST:PORT]\n"
     "                          serve a card file to pcscd through vsmartcard's vpcd\n"
     "  audit verify            check the audit log's hash chain\n"
@@ -172,6 +175,7 @@ int Main(int argc, char** argv) {
     if (command == "forms") return FormsCommand(rest);
     if (command == "municipal") return MunicipalCommand(rest);
     if (command == "admin") return AdminCommand(rest);
+    if (command == "registry") return RegistryCommand(rest);
     if (command == "card") {
       if (!rest.empty() && rest[0] == "emulate") {
         return CardEmulateCommand(std::vector<std::string>(rest.begin() + 1, rest.end()));

@@ -1,15 +1,20 @@
 #include "intermediate/reception.hpp"
 
 #include "core/benefits.hpp"
-#include "core/business_days.hpp"
 #include "core/copay.hpp"
+#include "core/portal_status.hpp"
 #include "intermediate/documents.hpp"
+#include "store/registry_history.hpp"
 
 namespace onshi::intermediate {
 namespace {
 
 bool Joins(FormKind f) {
   return f == FormKind::kAcquisition || f == FormKind::kDependentAdd;
+}
+
+bool IsLeaving(FormKind f) {
+  return f == FormKind::kLoss || f == FormKind::kDependentRemove;
 }
 
 store::SubmissionRecord RecordOf(const Submission& s, const ReceptionContext& ctx) {
@@ -21,9 +26,7 @@ store::SubmissionRecord RecordOf(const Submission& s, const ReceptionContext& ct
   r.received_on = ctx.received_on;
   // R-LINK-3: the lag counts business days. With no lag, a form received on
   // a weekend or holiday still waits for the next working day.
-  const int lag = ctx.insurer.link_lag_business_days;
-  r.due_on = lag == 0 && !IsBusinessDay(ctx.received_on) ? AddBusinessDays(ctx.received_on, 1)
-                                                         : AddBusinessDays(ctx.received_on, lag);
+  r.due_on = LinkDueOn(ctx.received_on, ctx.insurer.link_lag_business_days);
   r.symbol = s.symbol;
   r.number = s.number;
   r.branch = s.branch;
@@ -205,7 +208,21 @@ ReceiveOutcome Receive(store::Store& store, const Submission& s, const Reception
     out.errors.push_back({0, "my_number", "個人番号 is not in the resident registry"});
   } else {
     bool identity_differs = false;
-    for (RegistryField f : CompareFormWithRegistry(*person, s)) {
+    std::vector<RegistryField> differing = CompareFormWithRegistry(*person, s);
+    if (!differing.empty()) {
+      // The registry may have changed since the form's date (a 転居 or
+      // 氏名変更 recorded after it): what it said on that date counts too.
+      // Asked only on a mismatch, so an import's common case reads nothing
+      // more.
+      const std::vector<store::RegistryEventRecord> events =
+          store.RegistryEventsOf(person->person_id);
+      if (!events.empty()) {
+        std::vector<RegistryField> then =
+            CompareFormWithRegistry(store::PersonOn(*person, events, s.event_date), s);
+        if (then.size() < differing.size()) differing = std::move(then);
+      }
+    }
+    for (RegistryField f : differing) {
       out.errors.push_back({0, std::string(RegistryFieldName(f)),
                             "does not match the resident registry for this 個人番号"});
       identity_differs = identity_differs || f == RegistryField::kName ||
@@ -217,6 +234,12 @@ ReceiveOutcome Receive(store::Store& store, const Submission& s, const Reception
     // else's, and the form, which carries another person's data, must not
     // appear in that person's records or audit trail.
     if (!identity_differs) rec.person_id = person->person_id;
+    // Nobody joins, or changes name or address, after their death (a loss
+    // is dated the day after it).
+    if (person->died_on && s.event_date > *person->died_on && !IsLeaving(s.form)) {
+      out.errors.push_back(
+          {0, "event_date", "the resident registry records this person as deceased before 年月日"});
+    }
     if (out.errors.empty() && !Joins(s.form) && related->person_id != person->person_id) {
       // The number names a real resident whose data matches the form, but not
       // the member the form is about: never apply it to that member.

@@ -8,7 +8,10 @@
 //     insurer fixes the line and sends it again.
 //   - kRegistrationError: the form is well-formed but its My Number does not
 //     name a resident whose basic four information (氏名・生年月日・性別・住所)
-//     matches the form (R-LINK-4, the J-LIS check). The submission is stored
+//     matches the form (R-LINK-4, the J-LIS check) — as the registry holds it
+//     now, or as it held it on the form's date (a form dated before a 転居 or
+//     氏名変更, store/registry_history.hpp) — or the registry records the
+//     person's death before the form's date (a loss excepted). The submission is stored
 //     for the error report and the portal, but no member record is created or
 //     changed: linking it to the person the number names could attach
 //     somebody's insurance to a stranger, the 2023 紐付け誤り failure.

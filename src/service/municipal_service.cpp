@@ -9,6 +9,7 @@
 #include "jpki/jpki_ca.hpp"
 #include "municipal/card_office.hpp"
 #include "municipal/registration.hpp"
+#include "municipal/resident_registry.hpp"
 
 namespace onshi::service {
 namespace json = boost::json;
@@ -44,6 +45,67 @@ std::optional<std::string> StringMember(const json::object& o, const char* key) 
   const json::value* v = o.if_contains(key);
   if (!v || !v->is_string()) return std::nullopt;
   return std::string(v->as_string());
+}
+
+// POST /municipal/v1/persons/{id}/events: one 住民異動 (R-LINK-4).
+http::Response RecordEvent(store::Store& store, int64_t person_id, const json::object& body,
+                           const std::string& municipality, std::time_t now) {
+  municipal::RegistryEventRequest r;
+  r.person_id = person_id;
+  const auto kind = StringMember(body, "kind");
+  if (!kind) {
+    return Problem(400, "bad request", "kind required: moved, renamed, moved_in or died");
+  }
+  const auto parsed_kind = ParseRegistryEvent(*kind);
+  if (!parsed_kind) {
+    return Problem(400, "bad request",
+                   "kind: unknown 住民異動 \"" + *kind + "\" (moved, renamed, moved_in, died)");
+  }
+  r.kind = *parsed_kind;
+  const auto date = StringMember(body, "date");
+  const auto effective = date ? Date::ParseIso(*date) : std::nullopt;
+  if (!effective) return Problem(400, "bad request", "date: the 異動日 as YYYY-MM-DD is required");
+  r.effective_on = *effective;
+  for (const auto& [key, value] : body) {
+    const std::string_view k = key;
+    if (k != "kind" && k != "date" && k != "name" && k != "name_kana" && k != "postcode" &&
+        k != "address" && k != "municipality") {
+      return Problem(400, "bad request", "unknown member \"" + std::string(k) + "\"");
+    }
+    if (!value.is_string()) {
+      return Problem(400, "bad request", std::string(k) + ": must be a string");
+    }
+  }
+  r.name = StringMember(body, "name").value_or("");
+  r.name_kana = StringMember(body, "name_kana").value_or("");
+  r.postcode = StringMember(body, "postcode").value_or("");
+  r.address = StringMember(body, "address").value_or("");
+  // The window records for its own municipality (a 転入 is recorded by the
+  // municipality moved into): its certificate says which.
+  r.municipality = municipality;
+  if (const auto m = StringMember(body, "municipality"); m && *m != municipality) {
+    return Problem(400, "bad request",
+                   "municipality: a window records 住民異動 for its own municipality (" +
+                       municipality + ", from its certificate)");
+  }
+  if (!store.GetPerson(person_id)) {
+    return Problem(404, "not found",
+                   "person " + std::to_string(person_id) + " is not in the registry");
+  }
+  auto done = municipal::RecordRegistryEvent(store, r, JstDate(now), "municipal:" + municipality,
+                                             UtcIsoTime(now));
+  if (!done.ok()) return Problem(409, "refused", done.error().ToString());
+  json::object o{{"seq", done->event.seq},
+                 {"person_id", person_id},
+                 {"kind", RegistryEventCode(done->event.kind)},
+                 {"effective_on", done->event.effective_on.ToIso()},
+                 {"recorded_on", done->event.recorded_on.ToIso()},
+                 {"name", done->person.name},
+                 {"name_kana", done->person.name_kana},
+                 {"postcode", done->person.postcode},
+                 {"address", done->person.address}};
+  if (done->person.died_on) o["died_on"] = done->person.died_on->ToIso();
+  return Json(o);
 }
 
 }  // namespace
@@ -82,6 +144,22 @@ http::Response MunicipalService::Handle(const http::Request& request) {
   }
   std::lock_guard<std::mutex> lock(window_);
   store::Store& store = stores_.ForThisThread();
+
+  constexpr std::string_view kPersons = "/municipal/v1/persons/";
+  if (path.rfind(kPersons, 0) == 0 && request.method == "POST") {
+    // POST /municipal/v1/persons/{id}/events: a 住民異動 (R-LINK-4). The
+    // registry needs no card world, so it is served before the JPKI CA is
+    // loaded.
+    const std::string rest = path.substr(kPersons.size());
+    const size_t slash = rest.find('/');
+    const std::string id_text = rest.substr(0, slash);
+    if (slash == std::string::npos || rest.substr(slash) != "/events" || id_text.empty() ||
+        id_text.size() > 18 || id_text.find_first_not_of("0123456789") != std::string::npos) {
+      return Problem(404, "not found", "no route for POST " + path);
+    }
+    return RecordEvent(store, std::stoll(id_text), body, who->code, now);
+  }
+
   auto jpki = jpki::JpkiCa::Load(jpki_dir_);  // fresh: the CLI may have written it
   if (!jpki.ok()) return Problem(503, "JPKI CA unavailable", jpki.error().ToString());
   municipal::CardOffice office(store, *jpki, issuer_key_, cards_dir_, who->code);
@@ -146,7 +224,6 @@ http::Response MunicipalService::Handle(const http::Request& request) {
     return Problem(404, "not found", "no action " + action);
   }
 
-  constexpr std::string_view kPersons = "/municipal/v1/persons/";
   if (path.rfind(kPersons, 0) == 0 && request.method == "GET") {
     const std::string rest = path.substr(kPersons.size());
     int64_t id = 0;

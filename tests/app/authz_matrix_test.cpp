@@ -255,6 +255,13 @@ TEST_F(AuthzMatrixTest, EveryEndpointByEveryRole) {
        [](Role) { return R"({"person_id":)" + fresh_person_ + R"(,"pin":"1234"})"; }},
       {"GET", "/municipal/v1/persons/" + person_, {Role::kMunicipal}},
       {"POST",
+       "/municipal/v1/persons/" + fresh_person_ + "/events",
+       {Role::kMunicipal},
+       [](Role) {
+         return std::string(
+             R"({"kind":"moved","date":"2026-11-01","address":"東京都千代田区丸の内一丁目９番１号"})");
+       }},
+      {"POST",
        "/municipal/v1/cards/" + other_card_ + "/pin-reset",
        {Role::kMunicipal},
        [](Role) { return std::string(R"({"pin":"1234"})"); }},
@@ -286,7 +293,7 @@ TEST_F(AuthzMatrixTest, EveryEndpointByEveryRole) {
       ++cells;
     }
   }
-  EXPECT_EQ(cells, 22 * 6);
+  EXPECT_EQ(cells, 23 * 6);
 }
 
 TEST_F(AuthzMatrixTest, CertificatesOfOneRoleNeverOpenAnother) {

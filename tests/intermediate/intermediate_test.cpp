@@ -15,6 +15,7 @@
 #include "intermediate/error_report.hpp"
 #include "intermediate/importer.hpp"
 #include "intermediate/linker.hpp"
+#include "municipal/resident_registry.hpp"
 #include "store/store.hpp"
 
 namespace onshi::intermediate {
@@ -129,6 +130,24 @@ class IntermediateTest : public ::testing::Test {
     o.today = today;
     o.at = today.ToIso() + "T00:00:00Z";
     return RunLinker(*store_, o);
+  }
+
+  // A 住民異動 recorded at the municipal window (municipal/resident_registry).
+  Expected<municipal::RegistryEventResult> Record(RegistryEventKind kind, const Resident& who,
+                                                  Date effective, const std::string& address,
+                                                  const std::string& name = "",
+                                                  const std::string& kana = "",
+                                                  Date today = D(2025, 6, 30)) {
+    municipal::RegistryEventRequest r;
+    r.person_id = who.person.person_id;
+    r.kind = kind;
+    r.effective_on = effective;
+    r.address = address;
+    r.name = name;
+    r.name_kana = kana;
+    r.municipality = "131016";
+    return municipal::RecordRegistryEvent(*store_, r, today, "municipal:131016",
+                                          today.ToIso() + "T00:00:00Z");
   }
 
   EligibilityDecision Check(const std::string& branch, Date on, Date today) {
@@ -557,20 +576,11 @@ TEST_F(IntermediateTest, LossWithAnotherPersonsMyNumberIsNeverApplied) {
 TEST_F(IntermediateTest, ChangeAppliesFromItsDateAndUpdatesDependentsInsuredName) {
   Import(std::string(kHeader) + TaroLine() + HanakoLine());
   Link(D(2025, 4, 30));
-  // The registry already has the new name (the municipality changed it first).
-  auto p = taro_.person;
-  // Registry change: a fresh resident record is how the stand-in models it.
-  sqlite3* db = nullptr;
-  ASSERT_EQ(sqlite3_open(db_.c_str(), &db), SQLITE_OK);
-  ASSERT_EQ(
-      sqlite3_exec(db,
-                   ("UPDATE persons SET name='佐藤\u3000太郎', name_kana='サトウ\u3000タロウ' "
-                    "WHERE person_id=" +
-                    std::to_string(p.person_id))
-                       .c_str(),
-                   nullptr, nullptr, nullptr),
-      SQLITE_OK);
-  sqlite3_close(db);
+  // The registry already has the new name (the municipality recorded the
+  // 氏名変更 first, R-LINK-4).
+  ASSERT_TRUE(Record(RegistryEventKind::kRenamed, taro_, D(2025, 5, 20), "", "佐藤　太郎",
+                     "サトウ　タロウ", D(2025, 5, 21))
+                  .ok());
   const std::string change = Line("C1", "change", Digits(taro_), "佐藤　太郎", "サトウ　タロウ",
                                   "19800505", "1", "東京都千代田区霞が関1-2-3", "00", "20250520");
   ImportReport r = Import(std::string(kHeader) + change, D(2025, 5, 21));
@@ -749,6 +759,93 @@ TEST_F(IntermediateTest, ErrorReportCsvNamesFieldsButNotRegistryValues) {
   const std::string html = SubmissionsHtml(*store_, f, D(2025, 4, 28), "オンシ<健保>");
   EXPECT_NE(html.find("オンシ&lt;健保&gt;"), std::string::npos);
   EXPECT_EQ(html.find("髙橋"), std::string::npos);
+}
+
+// --- the resident registry changes too (issue 14, R-LINK-4) -------------------
+
+// A 変更届 with the new address fails the basic-4 check while the registry
+// still has the old one; once the municipality has recorded the 転居, the
+// same change filed again links, and the member's address changes from the
+// date of the move.
+TEST_F(IntermediateTest, ChangeOfAddressLinksOnceTheRegistryHasTheMove_RLINK4) {
+  Import(std::string(kHeader) + TaroLine());
+  Link(D(2025, 4, 30));
+  const std::string kNew = "東京都新宿区西新宿二丁目８番１号";
+  ImportReport r =
+      Import(std::string(kHeader) + Line("C1", "change", Digits(taro_), "山田　太郎",
+                                         "ヤマダ　タロウ", "19800505", "1", kNew, "00", "20250520"),
+             D(2025, 5, 21));
+  ASSERT_EQ(r.registration_errors, 1);
+  EXPECT_EQ(r.registration_problems[0].field, "address");
+
+  ASSERT_TRUE(Record(RegistryEventKind::kMoved, taro_, D(2025, 5, 20), kNew).ok());
+  r = Import(
+      std::string(kHeader) + Line("C2", "change", Digits(taro_), "山田　太郎", "ヤマダ　タロウ",
+                                  "19800505", "1", "東京都新宿区西新宿2-8-1", "00", "20250520"),
+      D(2025, 5, 22));
+  ASSERT_EQ(r.queued, 1) << (r.registration_problems.empty() ? ""
+                                                             : r.registration_problems[0].field);
+  Link(D(2025, 5, 26));
+  auto taro = store_->GetQualification(*store_->FindMemberId(kInsurer, "10", "1234", "00"));
+  EXPECT_EQ(taro->AttributesOn(D(2025, 5, 19)).address, "東京都千代田区霞が関1-2-3");
+  EXPECT_EQ(taro->AttributesOn(D(2025, 5, 20)).address, "東京都新宿区西新宿2-8-1");
+  EXPECT_EQ(store_->GetSubmission(kInsurer, "C2")->state, LinkageState::kLinked);
+}
+
+// A form dated before a change is checked against what the registry said on
+// its date; a form dated after it, against the change.
+TEST_F(IntermediateTest, FormDatedBeforeAChangeChecksAgainstTheRegistryThen_RLINK4) {
+  Import(std::string(kHeader) + TaroLine());
+  Link(D(2025, 4, 30));
+  ASSERT_TRUE(
+      Record(RegistryEventKind::kMovedIn, hanako_, D(2025, 5, 1), "大阪府大阪市北区梅田３－１－１")
+          .ok());
+  ASSERT_TRUE(Record(RegistryEventKind::kRenamed, hanako_, D(2025, 5, 10), "", "佐藤　花子",
+                     "サトウ　ハナコ")
+                  .ok());
+  // 被扶養者異動届 dated 04-01, filed late with the data of 04-01: queued.
+  ImportReport r = Import(std::string(kHeader) + HanakoLine("S2"), D(2025, 6, 2));
+  EXPECT_EQ(r.queued, 1) << (r.registration_problems.empty() ? ""
+                                                             : r.registration_problems[0].field);
+  // The same data on a form dated after both changes: both fields differ.
+  r = Import(std::string(kHeader) + Line("S3", "dependent_add", Digits(hanako_), "山田　花子",
+                                         "ヤマダ　ハナコ", "19820707", "2",
+                                         "東京都千代田区霞が関1-2-3", "02", "20250601"),
+             D(2025, 6, 2));
+  ASSERT_EQ(r.registration_errors, 1);
+  std::vector<std::string> fields;
+  for (const FieldError& e : r.registration_problems)
+    fields.push_back(e.field);
+  EXPECT_EQ(fields, (std::vector<std::string>{"name", "name_kana", "address"}));
+  // With the data after the changes it matches the registry as it is now.
+  r = Import(std::string(kHeader) + Line("S4", "dependent_add", Digits(hanako_), "佐藤　花子",
+                                         "サトウ　ハナコ", "19820707", "2",
+                                         "大阪府大阪市北区梅田3-1-1", "03", "20250601"),
+             D(2025, 6, 2));
+  EXPECT_EQ(r.queued, 0);  // refused: she is already a member from 04-01
+  EXPECT_EQ(r.rejected, 1);
+  EXPECT_EQ(r.errors[0].field, "my_number");
+}
+
+// Nobody joins after their death as the registry records it; the loss the
+// insurer files (the day after) is received.
+TEST_F(IntermediateTest, NoFormAfterTheRegistrysDeathButTheLoss_RLINK4) {
+  Import(std::string(kHeader) + TaroLine());
+  Link(D(2025, 4, 30));
+  ASSERT_TRUE(Record(RegistryEventKind::kDied, jiro_, D(2025, 5, 9), "").ok());
+  ASSERT_TRUE(Record(RegistryEventKind::kDied, taro_, D(2025, 5, 9), "").ok());
+  ImportReport r = Import(
+      std::string(kHeader) + Line("J1", "acquisition", Digits(jiro_), "髙橋　次郎",
+                                  "タカハシ　ジロウ", "19900120", "1", "大阪府大阪市北区梅田3-1-1",
+                                  "00", "20250510", "", "0", "5678"),
+      D(2025, 5, 12));
+  ASSERT_EQ(r.registration_errors, 1);
+  EXPECT_EQ(r.registration_problems[0].field, "event_date");
+  r = Import(std::string(kHeader) + Line("L1", "loss", Digits(taro_), "山田　太郎", "", "19800505",
+                                         "1", "", "00", "20250510", "01"),
+             D(2025, 5, 12));
+  EXPECT_EQ(r.queued, 1) << (r.registration_problems.empty() ? ""
+                                                             : r.registration_problems[0].field);
 }
 
 // --- benefits data (issue 14, R-FAC-9) ---------------------------------------
