@@ -18,6 +18,7 @@
 #include "core/eligibility.hpp"
 #include "pg_cluster.hpp"
 #include "store/postgres/pg_migrations.hpp"
+#include "store/registry_history.hpp"
 #include "store/sqlite/migrations.hpp"
 
 namespace onshi::store {
@@ -791,6 +792,15 @@ TEST_P(StoreTest, RegistryEventsKeepWhatTheyReplaced) {
   EXPECT_EQ(events[1].kind, RegistryEventKind::kDied);
   EXPECT_EQ(events[1].address_before, "大阪府大阪市北区梅田３－１－１");
   EXPECT_TRUE(store_->RegistryEventsOf(id + 1).empty());
+
+  // The registry read back as it was on earlier days (registry_history).
+  EXPECT_EQ(PersonOn(now, events, D(2025, 4, 30)).address, "東京都千代田区千代田１－１");
+  EXPECT_EQ(PersonOn(now, events, D(2025, 4, 30)).postcode, "100-0001");
+  EXPECT_FALSE(PersonOn(now, events, D(2025, 4, 30)).died_on);
+  EXPECT_EQ(PersonOn(now, events, D(2025, 5, 1)).address, "大阪府大阪市北区梅田３－１－１");
+  EXPECT_FALSE(PersonOn(now, events, D(2025, 5, 31)).died_on);
+  EXPECT_EQ(PersonOn(now, events, D(2025, 6, 1)).died_on, D(2025, 6, 1));
+  EXPECT_EQ(PersonOn(now, {}, D(2000, 1, 1)).address, now.address);
 
   PersonRecord nobody = p;
   nobody.person_id = id + 100;
