@@ -52,6 +52,9 @@ constexpr const char* kUsage =
     "                          the My Number card at the municipal window (JPKI, 利用登録)\n"
     "  municipal add --code C --out DIR [--name N]\n"
     "                          a municipal window's client certificate (/municipal/ API)\n"
+    "  registry event --person-id N --kind moved|renamed|moved-in|died --date D\n"
+    "           --municipality C [--address A] [--postcode P] [--name N] [--name-kana K]\n"
+    "                          record a 住民異動 in the resident registry (R-LINK-4)\n"
     "  admin add --name N --out DIR  an operator's certificate (/metrics, /admin/)\n"
     "  card emulate --card F --issuer-key K [--vpcd HOST:PORT]\n"
     "                          serve a card file to pcscd through vsmartcard's vpcd\n"
@@ -217,6 +220,7 @@ int Main(int argc, char** argv) {
     if (command == "municipal") return MunicipalCommand(rest);
     if (command == "admin") return AdminCommand(rest);
     if (command == "terminal") return TerminalCommand(rest);
+    if (command == "registry") return RegistryCommand(rest);
     if (command == "card") {
       if (!rest.empty() && rest[0] == "emulate") {
         return CardEmulateCommand(std::vector<std::string>(rest.begin() + 1, rest.end()));

@@ -12,6 +12,7 @@
 //   onshi link [--now T]
 //   onshi submissions --insurer <保険者番号> [--state S] [--encoding E]
 //   onshi audit verify|anchor [--db PATH] [--ca-dir DIR]
+//   onshi registry event --person-id N --kind K --date D --municipality C [...]
 //   onshi version | help
 //
 // The database defaults to $ONSHI_DB, else ./onshi.db; its key file to
@@ -64,6 +65,7 @@ int TerminalCommand(const std::vector<std::string>& args);
 // `onshi <role> revoke --serial HEX | --cert FILE` for role facility,
 // insurer, municipal or admin (revoke_command.cpp).
 int RevokeCommand(const std::vector<std::string>& args, const std::string& role);
+int RegistryCommand(const std::vector<std::string>& args);
 
 // Database location from --db, $ONSHI_DB, else ./onshi.db.
 std::string DatabaseLocation(const Args& args);

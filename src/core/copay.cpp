@@ -31,6 +31,9 @@ int StatutoryCopayPercent(Date birth, Date on, bool late_stage_elderly) {
 
 int CopayPercentOn(const Qualification& q, Date on) {
   if (q.copay_filed) return q.copay_percent;
+  // Aged 70-74 the ratio is the one on the 高齢受給者証 (健康保険法 §74①二,
+  // 三): a 3割 certificate the insurer filed for 現役並み所得 sets it.
+  if (const ElderlyRecipient* filed = q.ElderlyOn(on)) return filed->copay_percent;
   return StatutoryCopayPercent(q.birth_date, on, IsLateStageElderlyInsurer(q.insurer_number));
 }
 

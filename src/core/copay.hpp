@@ -17,7 +17,8 @@
 //   - everyone else: 3割.
 //
 // A ratio the insurer filed (Qualification::copay_filed) always wins; a
-// 高齢受給者証 the insurer filed wins over the derived one.
+// 高齢受給者証 the insurer filed wins over the derived one, and its ratio is
+// the member's ratio while it is in force.
 #ifndef ONSHI_CORE_COPAY_HPP_
 #define ONSHI_CORE_COPAY_HPP_
 
@@ -39,7 +40,8 @@ Date ElderlyRecipientUntil(Date birth);  // the day before the 75th birthday
 // The ratio by law on `on`, in percent (10, 20 or 30).
 int StatutoryCopayPercent(Date birth, Date on, bool late_stage_elderly);
 
-// The ratio in force for `q` on `on`: the filed one, else the statutory one.
+// The ratio in force for `q` on `on`: the filed one, else the ratio of a
+// 高齢受給者証 the insurer filed that is in force then, else the statutory one.
 int CopayPercentOn(const Qualification& q, Date on);
 
 // The 高齢受給者証 in force for `q` on `on`: the insurer's if filed and in

@@ -24,4 +24,9 @@ PortalStatus PortalStatusOf(LinkageState state, Date due_on, Date today) {
   return {"", ""};
 }
 
+Date LinkDueOn(Date received, int lag) {
+  if (lag == 0 && !IsBusinessDay(received)) return AddBusinessDays(received, 1);
+  return AddBusinessDays(received, lag);
+}
+
 }  // namespace onshi

@@ -22,6 +22,11 @@ struct PortalStatus {
 // (R-LINK-3: "contact if over a week"), so the advice changes.
 PortalStatus PortalStatusOf(LinkageState state, Date due_on, Date today);
 
+// The day a registration received on `received` links, with the insurer's
+// lag in business days (R-LINK-3): `lag` business days later; with no lag,
+// the day itself if it is a business day, else the next one.
+Date LinkDueOn(Date received, int lag_business_days);
+
 }  // namespace onshi
 
 #endif  // ONSHI_CORE_PORTAL_STATUS_HPP_

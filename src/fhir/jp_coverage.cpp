@@ -3,6 +3,7 @@
 
 #include <string>
 
+#include "core/copay.hpp"
 #include "core/insurer_number.hpp"
 #include "fhir/full_width.hpp"
 #include "fhir/uris.hpp"
@@ -79,8 +80,11 @@ json::object JpCoverage(const Qualification& q, Date on, std::string_view id,
   c["period"] = QualificationPeriod(q);
   c["payor"] = json::array{Reference(payor)};
 
-  const ElderlyRecipient* elderly = q.ElderlyOn(on);
-  const int copay = elderly != nullptr ? elderly->copay_percent : q.copay_percent;
+  // The ratio in force on `on` (R-FAC-9): a 高齢受給者証's (filed, or the
+  // law's from the month after the 70th birthday), else the filed ratio or
+  // the law's (core/copay.hpp), never the one stored at acquisition.
+  const std::optional<ElderlyRecipient> elderly = ElderlyRecipientOn(q, on);
+  const int copay = elderly ? elderly->copay_percent : CopayPercentOn(q, on);
   c["costToBeneficiary"] = json::array{json::object{
       {"type", json::object{{"coding", json::array{json::object{
                                            {"system", kCodeSystemCopayType},

@@ -14,7 +14,8 @@
 //   period             acquired .. the day before lost
 //   payor              `payor`
 //   costToBeneficiary  copaypct: the 一部負担金割合 on `on` (the 高齢受給者証's
-//                      ratio when one is in force), as a Quantity in %
+//                      ratio when one is in force, filed or by law; else the
+//                      filed ratio or the law's, core/copay.hpp), in %
 #ifndef ONSHI_FHIR_JP_COVERAGE_HPP_
 #define ONSHI_FHIR_JP_COVERAGE_HPP_
 

@@ -10,7 +10,7 @@ namespace {
 
 using R = RawSubmission;
 
-constexpr std::array<NamedField, 16> kFields = {{
+constexpr std::array<NamedField, 37> kFields = {{
     {"submission_id", &R::submission_id},
     {"form", &R::form},
     {"my_number", &R::my_number},
@@ -27,7 +27,29 @@ constexpr std::array<NamedField, 16> kFields = {{
     {"loss_reason", &R::loss_reason},
     {"certificate_wanted", &R::certificate_wanted},
     {"copay_percent", &R::copay_percent},
+    {"card_classification", &R::card_classification},
+    {"card_issued_on", &R::card_issued_on},
+    {"card_valid_until", &R::card_valid_until},
+    {"name_of_other", &R::name_of_other},
+    {"name_of_other_kana", &R::name_of_other_kana},
+    {"sex2", &R::sex2},
+    {"elderly_certificate_date", &R::elderly_certificate_date},
+    {"elderly_valid_from", &R::elderly_valid_from},
+    {"elderly_valid_until", &R::elderly_valid_until},
+    {"elderly_copay_percent", &R::elderly_copay_percent},
+    {"limit_classification", &R::limit_classification},
+    {"limit_category", &R::limit_category},
+    {"limit_certificate_date", &R::limit_certificate_date},
+    {"limit_valid_from", &R::limit_valid_from},
+    {"limit_valid_until", &R::limit_valid_until},
+    {"limit_long_term_date", &R::limit_long_term_date},
+    {"disease_category", &R::disease_category},
+    {"disease_certificate_date", &R::disease_certificate_date},
+    {"disease_valid_from", &R::disease_valid_from},
+    {"disease_valid_until", &R::disease_valid_until},
+    {"disease_self_pay", &R::disease_self_pay},
 }};
+static_assert(kFields.size() <= 64, "json_line.cpp keeps the keys seen in a 64-bit mask");
 
 // Japanese headers seen on insurers' forms and exports, after Normalize
 // (so brackets are ASCII). The date column is named after the form's event
@@ -68,6 +90,43 @@ constexpr NamedField kJapanese[] = {
     {"資格確認書希望", &R::certificate_wanted},
     {"資格確認書の交付希望", &R::certificate_wanted},
     {"一部負担金割合", &R::copay_percent},
+    {"負担割合", &R::copay_percent},
+    // Benefits data (給付情報, core/benefits.hpp).
+    {"被保険者証区分", &R::card_classification},
+    {"証区分", &R::card_classification},
+    {"交付年月日", &R::card_issued_on},
+    {"証交付年月日", &R::card_issued_on},
+    {"被保険者証交付年月日", &R::card_issued_on},
+    {"資格確認書交付年月日", &R::card_issued_on},
+    {"有効期限", &R::card_valid_until},
+    {"証有効期限", &R::card_valid_until},
+    {"被保険者証有効期限", &R::card_valid_until},
+    {"資格確認書有効期限", &R::card_valid_until},
+    {"通称", &R::name_of_other},
+    {"通称名", &R::name_of_other},
+    {"通称カナ", &R::name_of_other_kana},
+    {"通称(カナ)", &R::name_of_other_kana},
+    {"通称フリガナ", &R::name_of_other_kana},
+    {"通称ｶﾅ", &R::name_of_other_kana},
+    {"性別2", &R::sex2},
+    {"高齢受給者証交付年月日", &R::elderly_certificate_date},
+    {"高齢受給者証有効開始年月日", &R::elderly_valid_from},
+    {"高齢受給者証有効終了年月日", &R::elderly_valid_until},
+    {"高齢受給者証負担割合", &R::elderly_copay_percent},
+    {"高齢受給者証一部負担金割合", &R::elderly_copay_percent},
+    {"限度額適用認定証区分", &R::limit_classification},
+    {"限度額適用認定証適用区分", &R::limit_category},
+    {"適用区分", &R::limit_category},
+    {"限度額適用認定証交付年月日", &R::limit_certificate_date},
+    {"限度額適用認定証有効開始年月日", &R::limit_valid_from},
+    {"限度額適用認定証有効終了年月日", &R::limit_valid_until},
+    {"長期入院該当年月日", &R::limit_long_term_date},
+    {"特定疾病区分", &R::disease_category},
+    {"特定疾病療養受療証交付年月日", &R::disease_certificate_date},
+    {"特定疾病療養受療証有効開始年月日", &R::disease_valid_from},
+    {"特定疾病療養受療証有効終了年月日", &R::disease_valid_until},
+    {"特定疾病自己負担限度額", &R::disease_self_pay},
+    {"自己負担限度額", &R::disease_self_pay},
 };
 
 // Folds what varies between spreadsheets without changing the name:

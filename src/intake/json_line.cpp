@@ -74,10 +74,10 @@ class Handler {
     const std::size_t i = FieldIndex(key);
     if (i == RawFields().size()) {
       Error("", "unknown key \"" + std::string(key) + "\"");
-    } else if (seen_ & (1u << i)) {
+    } else if (seen_ & (uint64_t{1} << i)) {
       Error(std::string(key), "key \"" + std::string(key) + "\" appears more than once");
     } else {
-      seen_ |= 1u << i;
+      seen_ |= uint64_t{1} << i;
       current_ = RawFields()[i].field;
     }
     key_.clear();
@@ -163,7 +163,7 @@ class Handler {
   std::vector<FieldError>* errors_ = nullptr;
   int depth_ = 0;               // 1 inside the line's object
   RawField current_ = nullptr;  // where the value of the current key goes
-  uint32_t seen_ = 0;           // bit i: RawFields()[i] was given
+  uint64_t seen_ = 0;           // bit i: RawFields()[i] was given
   std::size_t next_ = 0;        // RawFields() index the next key probably has
   std::string key_;
   std::string number_;

@@ -92,7 +92,8 @@ class Importer {
         continue;
       }
       Pending& p = b.forms.emplace_back(Pending{rec->line, std::move(form).value(), std::nullopt});
-      if (registry) {
+      // A 給付情報届 carries no My Number: reception asks nobody for it.
+      if (registry && p.form.form != FormKind::kBenefits) {
         try {
           p.registry = registry->FindPersonByMyNumber(p.form.my_number);
         } catch (const store::StoreError&) {

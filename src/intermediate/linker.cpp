@@ -4,6 +4,7 @@
 #include <map>
 #include <stdexcept>
 
+#include "core/benefits.hpp"
 #include "intermediate/documents.hpp"
 
 namespace onshi::intermediate {
@@ -99,6 +100,16 @@ void ApplyChange(store::Store& store, const store::SubmissionRecord& r, Qualific
   }
 }
 
+// A 給付情報届 (R-FAC-9): checked again against the member as it is now
+// (it may have lost the qualification since receipt), then applied.
+void ApplyBenefitsForm(store::Store& store, const store::SubmissionRecord& r, Qualification& q) {
+  const std::vector<FieldError> errors = CheckBenefitsFor(
+      r.benefits, r.copay_percent, {q.insurer_number, q.birth_date, q.acquired, q.lost});
+  if (!errors.empty()) throw LinkRefusal(errors.front().field + ": " + errors.front().reason);
+  ApplyBenefits(q, r.benefits, r.copay_percent, r.event_date);
+  store.UpdateQualification(q);
+}
+
 // Applies one due submission (skipping it if another linker got there
 // first); throws LinkRefusal when the form cannot be applied.
 bool Apply(store::Store& store, store::SubmissionRecord& r, const LinkOptions& o) {
@@ -116,6 +127,9 @@ bool Apply(store::Store& store, store::SubmissionRecord& r, const LinkOptions& o
       break;
     case FormKind::kChange:
       ApplyChange(store, r, *q);
+      break;
+    case FormKind::kBenefits:
+      ApplyBenefitsForm(store, r, *q);
       break;
   }
   r.state = LinkageState::kLinked;

@@ -9,7 +9,11 @@
 //     dependent is covered only through the insured person); a dependent
 //     removal ends that dependent's;
 //   - a change (変更届) adds the new name and address effective on the filed
-//     date, so a query for an earlier day still answers with the old ones.
+//     date, so a query for an earlier day still answers with the old ones;
+//   - a 給付情報届 puts its benefits data into the member (core/benefits.hpp:
+//     the filed ratio, the card's facts, the 通称 from the filed date, the
+//     certificates replacing those they overlap), checked again against the
+//     member as it is then.
 // A form that can no longer be applied (its member lost meanwhile, say)
 // becomes a registration error with the reason, for the insurer's report. A
 // database failure is not the form's fault: it ends the round (the error

@@ -1,16 +1,21 @@
 #include "intermediate/reception.hpp"
 
-#include "core/birthdays.hpp"
-#include "core/business_days.hpp"
-#include "core/preschool.hpp"
+#include "core/benefits.hpp"
+#include "core/copay.hpp"
+#include "core/portal_status.hpp"
 #include "intermediate/documents.hpp"
 #include "intermediate/form_digest.hpp"
+#include "store/registry_history.hpp"
 
 namespace onshi::intermediate {
 namespace {
 
 bool Joins(FormKind f) {
   return f == FormKind::kAcquisition || f == FormKind::kDependentAdd;
+}
+
+bool IsLeaving(FormKind f) {
+  return f == FormKind::kLoss || f == FormKind::kDependentRemove;
 }
 
 store::SubmissionRecord RecordOf(const Submission& s, const ReceptionContext& ctx) {
@@ -22,9 +27,7 @@ store::SubmissionRecord RecordOf(const Submission& s, const ReceptionContext& ct
   r.received_on = ctx.received_on;
   // R-LINK-3: the lag counts business days. With no lag, a form received on
   // a weekend or holiday still waits for the next working day.
-  const int lag = ctx.insurer.link_lag_business_days;
-  r.due_on = lag == 0 && !IsBusinessDay(ctx.received_on) ? AddBusinessDays(ctx.received_on, 1)
-                                                         : AddBusinessDays(ctx.received_on, lag);
+  r.due_on = LinkDueOn(ctx.received_on, ctx.insurer.link_lag_business_days);
   r.symbol = s.symbol;
   r.number = s.number;
   r.branch = s.branch;
@@ -38,6 +41,7 @@ store::SubmissionRecord RecordOf(const Submission& s, const ReceptionContext& ct
   r.loss_reason = s.loss_reason;
   r.certificate_wanted = s.certificate_wanted;
   r.copay_percent = s.copay_percent;
+  r.benefits = s.benefits;
   return r;
 }
 
@@ -45,6 +49,17 @@ ReceiveOutcome Reject(std::string field, std::string reason) {
   ReceiveOutcome o;
   o.status = ReceiveStatus::kRejected;
   o.errors.push_back({0, std::move(field), std::move(reason)});
+  return o;
+}
+
+// The benefits a form filed, checked against the member they are for (the
+// member's age and insurer, R-FAC-9); nullopt when they fit.
+std::optional<ReceiveOutcome> CheckBenefits(const Submission& s, const BenefitsMember& member) {
+  std::vector<FieldError> errors = CheckBenefitsFor(s.benefits, s.copay_percent, member);
+  if (errors.empty()) return std::nullopt;
+  ReceiveOutcome o;
+  o.status = ReceiveStatus::kRejected;
+  o.errors = std::move(errors);
   return o;
 }
 
@@ -135,11 +150,6 @@ store::AuditEntry AuditOf(const ReceptionContext& ctx, const store::SubmissionRe
 
 }  // namespace
 
-int DefaultCopayPercent(Date birth, Date on) {
-  if (IsPreschool(birth, on)) return 20;
-  return AgeOn(birth, on) >= 70 ? 20 : 30;
-}
-
 std::vector<RegistryField> CompareFormWithRegistry(const store::PersonRecord& registry,
                                                    const Submission& form) {
   // A form without an address (a loss) is not compared on it: the registry's
@@ -186,10 +196,32 @@ ReceiveOutcome Receive(store::Store& store, const Submission& s, const Reception
                                    : CheckExisting(store, s, insurer, &related)) {
     return *refused;
   }
+  if (auto refused =
+          Joins(s.form) ? CheckBenefits(s, {insurer.insurer_number, s.birth_date, s.event_date, {}})
+                        : CheckBenefits(s, {insurer.insurer_number, related->birth_date,
+                                            related->acquired, related->lost})) {
+    return *refused;
+  }
 
   store::SubmissionRecord rec = RecordOf(s, ctx);
   rec.content_digest = digest;
   ReceiveOutcome out;
+
+  if (s.form == FormKind::kBenefits) {
+    // Named by 記号・番号・枝番 and 生年月日 only: no identity data to check
+    // against the registry, and nothing about the person changes. The
+    // birth date must be the member's, or the keys are someone else's.
+    if (related->birth_date != s.birth_date) {
+      return Reject("birth_date", "生年月日 is not the member's under these 記号・番号・枝番");
+    }
+    rec.person_id = related->person_id;
+    rec.member_id = related->member_id;
+    AddOrThrow(store, rec);
+    out.status = ReceiveStatus::kQueued;
+    out.seq = rec.seq;
+    store.AppendAudit(AuditOf(ctx, rec, "queued"));
+    return out;
+  }
 
   // The J-LIS check (R-LINK-4).
   const RegistryAnswer person = looked_up ? *looked_up : store.FindPersonByMyNumber(s.my_number);
@@ -197,7 +229,21 @@ ReceiveOutcome Receive(store::Store& store, const Submission& s, const Reception
     out.errors.push_back({0, "my_number", "個人番号 is not in the resident registry"});
   } else {
     bool identity_differs = false;
-    for (RegistryField f : CompareFormWithRegistry(*person, s)) {
+    std::vector<RegistryField> differing = CompareFormWithRegistry(*person, s);
+    if (!differing.empty()) {
+      // The registry may have changed since the form's date (a 転居 or
+      // 氏名変更 recorded after it): what it said on that date counts too.
+      // Asked only on a mismatch, so an import's common case reads nothing
+      // more.
+      const std::vector<store::RegistryEventRecord> events =
+          store.RegistryEventsOf(person->person_id);
+      if (!events.empty()) {
+        std::vector<RegistryField> then =
+            CompareFormWithRegistry(store::PersonOn(*person, events, s.event_date), s);
+        if (then.size() < differing.size()) differing = std::move(then);
+      }
+    }
+    for (RegistryField f : differing) {
       out.errors.push_back({0, std::string(RegistryFieldName(f)),
                             "does not match the resident registry for this 個人番号"});
       identity_differs = identity_differs || f == RegistryField::kName ||
@@ -209,6 +255,12 @@ ReceiveOutcome Receive(store::Store& store, const Submission& s, const Reception
     // else's, and the form, which carries another person's data, must not
     // appear in that person's records or audit trail.
     if (!identity_differs) rec.person_id = person->person_id;
+    // Nobody joins, or changes name or address, after their death (a loss
+    // is dated the day after it).
+    if (person->died_on && s.event_date > *person->died_on && !IsLeaving(s.form)) {
+      out.errors.push_back(
+          {0, "event_date", "the resident registry records this person as deceased before 年月日"});
+    }
     if (out.errors.empty() && !Joins(s.form) && related->person_id != person->person_id) {
       // The number names a real resident whose data matches the form, but not
       // the member the form is about: never apply it to that member.
@@ -255,11 +307,17 @@ ReceiveOutcome Receive(store::Store& store, const Submission& s, const Reception
     q.birth_date = s.birth_date;
     q.sex = s.sex;
     q.acquired = s.event_date;
-    q.copay_percent = s.copay_percent.value_or(DefaultCopayPercent(s.birth_date, s.event_date));
+    // The ratio counts as filed only when the form gave one; otherwise the
+    // law decides day by day (core/copay.hpp: a child turns 3割 after the
+    // school-age March, a 69-year-old 2割 at 70). The stored value is then
+    // the law's on the first day, for readers of the bare column.
+    q.copay_percent = StatutoryCopayPercent(s.birth_date, s.event_date,
+                                            IsLateStageElderlyInsurer(insurer.insurer_number));
     const std::string insured_name =
         related ? related->AttributesOn(s.event_date).name : s.name;  // 被保険者氏名
     q.attributes.push_back(
         {s.event_date, s.name, s.name_kana, insured_name, s.postcode, s.address});
+    ApplyBenefits(q, s.benefits, s.copay_percent, s.event_date);
     q.linkage = LinkageState::kSubmitted;  // R-LINK-2: invisible until linked
     q.submitted_on = ctx.received_on;
     if (reuse != 0) {

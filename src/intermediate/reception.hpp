@@ -8,14 +8,22 @@
 //     insurer fixes the line and sends it again.
 //   - kRegistrationError: the form is well-formed but its My Number does not
 //     name a resident whose basic four information (氏名・生年月日・性別・住所)
-//     matches the form (R-LINK-4, the J-LIS check). The submission is stored
+//     matches the form (R-LINK-4, the J-LIS check) — as the registry holds it
+//     now, or as it held it on the form's date (a form dated before a 転居 or
+//     氏名変更, store/registry_history.hpp) — or the registry records the
+//     person's death before the form's date (a loss excepted). The submission is stored
 //     for the error report and the portal, but no member record is created or
 //     changed: linking it to the person the number names could attach
 //     somebody's insurance to a stranger, the 2023 紐付け誤り failure.
 //   - kQueued: stored with due_on = received + the insurer's lag in business
 //     days (R-LINK-3). A new member is stored at once in state "submitted",
-//     invisible to facilities until the linker links it (R-LINK-2); losses
-//     and changes wait in the queue and are applied by the linker.
+//     invisible to facilities until the linker links it (R-LINK-2), with the
+//     benefits data its form filed (core/benefits.hpp); losses, changes and
+//     給付情報届 wait in the queue and are applied by the linker.
+// A 給付情報届 names its member by 記号・番号・枝番 and 生年月日 and carries no
+// identity data, so it is not checked against the registry; its benefits
+// are checked against the member (age, insurer: CheckBenefitsFor) and a
+// misfit is kRejected with every problem named.
 // A submission id the insurer already used is kAlreadyReceived when the form
 // is the same (form_digest.hpp: every filed field, My Number included), so
 // re-sending a file is harmless; with different content it is kConflict,
@@ -70,10 +78,6 @@ ReceiveOutcome Receive(store::Store& store, const Submission& form, const Recept
 // Address is compared only when the form gives one (losses need none).
 std::vector<RegistryField> CompareFormWithRegistry(const store::PersonRecord& registry,
                                                    const Submission& form);
-
-// The copay ratio (一部負担金割合) for a new member when the form gives none:
-// 20% before school age (未就学) and from 70, else 30%.
-int DefaultCopayPercent(Date birth, Date on);
 
 }  // namespace onshi::intermediate
 

@@ -153,19 +153,77 @@ Expected<RegistrationResult> Registrar::Register(const RegistrationRequest& requ
                             rec->registration_channel, fresh};
 }
 
+std::string Registrar::InsurerName(const Qualification& q) {
+  if (!q.insurer_name.empty()) return q.insurer_name;
+  if (auto insurer = store_.GetInsurer(q.insurer_number)) return insurer->name;
+  return q.insurer_number;
+}
+
+std::vector<InsurerRegistration> Registrar::Registrations(
+    const std::vector<Qualification>& quals, const std::vector<store::SubmissionRecord>& forms,
+    Date today) {
+  std::vector<InsurerRegistration> out;
+  // From the qualifications: a joining form creates the member at once
+  // (state submitted) and `onshi populate` writes members without forms, so
+  // these are the registrations. The due day is the joining form's, or the
+  // insurer's lag after the member was submitted.
+  for (const Qualification& q : quals) {
+    if (q.lost && *q.lost <= today) continue;  // over
+    std::optional<Date> due;
+    for (const store::SubmissionRecord& r : forms) {
+      if (r.member_id == q.member_id &&
+          (r.form == FormKind::kAcquisition || r.form == FormKind::kDependentAdd)) {
+        due = r.due_on;
+      }
+    }
+    if (!due) {
+      const auto insurer = store_.GetInsurer(q.insurer_number);
+      due = LinkDueOn(q.submitted_on, insurer ? insurer->link_lag_business_days : 0);
+    }
+    out.push_back({InsurerName(q), q.acquired, q.linkage, PortalStatusOf(q.linkage, *due, today),
+                   q.Covers(today) && q.VisibleOn(today)});
+  }
+  // A joining form refused at receipt (R-LINK-4) made no member: the portal
+  // shows it until a later registration by the same insurer replaces it.
+  for (const store::SubmissionRecord& r : forms) {
+    if (r.state != LinkageState::kRegistrationError || r.member_id != 0 ||
+        (r.form != FormKind::kAcquisition && r.form != FormKind::kDependentAdd)) {
+      continue;
+    }
+    const bool replaced = std::any_of(quals.begin(), quals.end(), [&](const Qualification& q) {
+      return q.insurer_number == r.insurer_number && q.submitted_on >= r.received_on;
+    });
+    if (replaced) continue;
+    const auto insurer = store_.GetInsurer(r.insurer_number);
+    out.push_back({insurer ? insurer->name : r.insurer_number, r.event_date, r.state,
+                   PortalStatusOf(r.state, r.due_on, today), false});
+  }
+  std::stable_sort(
+      out.begin(), out.end(),
+      [](const InsurerRegistration& a, const InsurerRegistration& b) { return a.since < b.since; });
+  return out;
+}
+
 RegistrationOverview Registrar::Status(int64_t person_id, Date today) {
   RegistrationOverview out;
   out.person_id = person_id;
   std::optional<store::PersonRecord> person;
   std::vector<CardRecord> cards;
   std::vector<Qualification> quals;
+  std::vector<store::SubmissionRecord> forms;
   store_.InReadSnapshot([&] {
     person = store_.GetPerson(person_id);
     if (!person) return;
     cards = store_.CardsOfPerson(person_id);
     quals = store_.QualificationsOfPerson(person_id);
+    forms = store_.SubmissionsOfPerson(person_id);
   });
   if (!person) throw std::invalid_argument("person " + Id(person_id) + " is not in the registry");
+  out.name = person->name;
+  out.name_kana = person->name_kana;
+  out.postcode = person->postcode;
+  out.address = person->address;
+  out.died_on = person->died_on;
 
   for (const CardRecord& c : cards) {
     CredentialStatus s;
@@ -198,6 +256,7 @@ RegistrationOverview Registrar::Status(int64_t person_id, Date today) {
       break;
     }
   }
+  out.registrations = Registrations(quals, forms, today);
   for (const CredentialStatus& s : out.credentials) {
     if (s.registered_on && s.usability.usable()) out.usable_as_insurance_card = true;
   }
@@ -243,6 +302,12 @@ std::string_view UsabilityWords(const CredentialStatus& s) {
 std::string FormatRegistrationStatus(const RegistrationOverview& o) {
   std::ostringstream out;
   out << "健康保険証利用登録 (マイナポータル)\n";
+  // 基本4情報 as the registry holds them (a 転居 or 氏名変更 shows here once
+  // the municipality has recorded it).
+  out << "  氏名: " << o.name;
+  if (!o.name_kana.empty()) out << " (" << o.name_kana << ")";
+  out << "\n  住所: " << (o.postcode.empty() ? "" : "〒" + o.postcode + " ") << o.address << "\n";
+  if (o.died_on) out << "  死亡: " << o.died_on->ToIso() << " (住民票)\n";
   if (o.credentials.empty()) out << "  マイナンバーカード: なし\n";
   for (const CredentialStatus& s : o.credentials) {
     out << "  "
@@ -263,11 +328,23 @@ std::string FormatRegistrationStatus(const RegistrationOverview& o) {
     }
     out << "\n";
   }
-  out << "  保険者: ";
+  // The insurer in force, then every registration still on its way or
+  // refused, in the words the portal API gives (core/portal_status.hpp):
+  // during the normal lag that is 「データ連携中」, not "none".
+  bool shown = false;
   if (o.has_current_insurer) {
-    out << (o.insurer_name.empty() ? "登録あり" : o.insurer_name) << "\n";
-  } else {
-    out << "なし (加入先の保険者による登録がまだです: 勤務先または保険者に確認してください)\n";
+    out << "  保険者: " << (o.insurer_name.empty() ? "登録あり" : o.insurer_name) << "\n";
+    shown = true;
+  }
+  for (const InsurerRegistration& r : o.registrations) {
+    if (r.in_force) continue;  // shown above
+    out << "  保険者: " << r.status.label << " (" << r.insurer_name << ", " << r.since.ToIso()
+        << " から): " << r.status.advice << "\n";
+    shown = true;
+  }
+  if (!shown) {
+    out << "  保険者: なし (加入先の保険者による登録がまだです: "
+           "勤務先または保険者に確認してください)\n";
   }
   out << "  マイナ保険証: " << (o.usable_as_insurance_card ? "利用できます" : "利用できません")
       << "\n";

@@ -36,6 +36,7 @@
 #include "core/card_validity.hpp"
 #include "core/date.hpp"
 #include "core/expected.hpp"
+#include "core/portal_status.hpp"
 #include "store/records.hpp"
 #include "store/store.hpp"
 
@@ -82,9 +83,26 @@ struct CredentialStatus {
   bool registration_lapsed = false;  // was registered; cancelled (RegistrationLapsed)
 };
 
+// One insurer's registration of the person as the portal words it (R-LINK-2,
+// R-LINK-4, R-LINK-7): the same PortalStatus the insurer's report shows.
+struct InsurerRegistration {
+  std::string insurer_name;
+  Date since;  // the 資格取得年月日 filed
+  LinkageState state = LinkageState::kSubmitted;
+  PortalStatus status;  // "データ連携中" during the lag, "登録済み", "登録エラー: 勤務先に確認"
+  bool in_force = false;  // linked and covering today: the current insurer
+};
+
 // What マイナポータル's top page shows after login (R-REG-4).
 struct RegistrationOverview {
   int64_t person_id = 0;
+  // The registry's record of the person now (住民基本台帳, after every
+  // 住民異動 recorded: resident_registry.hpp).
+  std::string name;
+  std::string name_kana;
+  std::string postcode;
+  std::string address;
+  std::optional<Date> died_on;
   std::vector<CredentialStatus> credentials;  // revoked ones too, last
   // R-REG-5: an insurer has registered the person and the record is linked
   // and covers today; without it registration alone does nothing.
@@ -92,6 +110,10 @@ struct RegistrationOverview {
   std::string insurer_name;  // of the current qualification, if any
   // Some credential is registered and usable today, and an insurer is there.
   bool usable_as_insurance_card = false;
+  // Every registration of the person by an insurer that is not over: linked
+  // and covering today or later, waiting for the insurer's lag (データ連携中),
+  // or refused (登録エラー), in order of the 資格取得年月日.
+  std::vector<InsurerRegistration> registrations;
 };
 
 class Registrar {
@@ -106,6 +128,11 @@ class Registrar {
   RegistrationOverview Status(int64_t person_id, Date today);
 
  private:
+  std::string InsurerName(const Qualification& q);
+  std::vector<InsurerRegistration> Registrations(const std::vector<Qualification>& quals,
+                                                 const std::vector<store::SubmissionRecord>& forms,
+                                                 Date today);
+
   store::Store& store_;
   card::IssuerKey issuer_key_;
   std::string cards_dir_;

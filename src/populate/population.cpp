@@ -7,6 +7,7 @@
 #include "core/birthdays.hpp"
 #include "core/business_days.hpp"
 #include "core/card_validity.hpp"
+#include "core/copay.hpp"
 #include "core/document_rules.hpp"
 #include "core/insurer_number.hpp"
 #include "core/legacy_card.hpp"
@@ -321,6 +322,10 @@ class Generator {
       q.lost = opt_.today.AddDays(-rng_.Between(1, 300));
       if (*q.lost <= q.acquired) q.lost = q.acquired.AddDays(1);
       q.loss_reason = LossReason::kDeath;
+      // No certificate is issued for a time after the death.
+      std::erase_if(q.limits, [&](const LimitCertificate& l) { return l.valid_from >= *q.lost; });
+      std::erase_if(q.diseases, [&](const SpecificDisease& d) { return d.valid_from >= *q.lost; });
+      if (q.elderly && q.elderly->valid_from >= *q.lost) q.elderly.reset();
     }
     const std::optional<CardRecord> card = MakeCard(person_id, m.person, age);
     WriteQualification(q, card ? &*card : nullptr);
@@ -346,37 +351,50 @@ class Generator {
     q.acquired = m.acquired;
     q.attributes.push_back({m.acquired, m.person.name, m.person.name_kana, m.insured_name,
                             m.person.postcode, m.person.address});
-    const bool koki = m.insurer_number.rfind("39", 0) == 0;
+    const bool koki = IsLateStageElderlyInsurer(m.insurer_number);
+    const Date elderly_from = ElderlyRecipientFrom(m.person.birth_date);
+    // Ratios are the law's (core/copay.hpp: 2割 before school age and from
+    // the month after 70, else 3割), stored as they are on the first day;
+    // only the 広域連合 files one, by income.
+    q.copay_percent = StatutoryCopayPercent(m.person.birth_date, m.acquired, koki);
     if (koki) {
       // 後期高齢者: 1割 for most, 2割 or 3割 (現役並み所得) for some.
       const int r = rng_.Below(100);
       q.copay_percent = r < 70 ? 10 : (r < 90 ? 20 : 30);
+      q.copay_filed = true;
     } else if (age < 6) {
-      q.copay_percent = 20;  // 未就学児
+      // 未就学児: 2割 by law.
     } else if (age >= 70) {
-      // 高齢受給者証, renewed every 1 August.
+      // 高齢受給者証, renewed every 1 August, within the 70-74 years; 3割
+      // for 現役並み所得.
       const int ratio = rng_.PerMille(900) ? 20 : 30;
       const int start_year = opt_.today.month() >= 8 ? opt_.today.year() : opt_.today.year() - 1;
-      const Date from = Date::FromYmd(start_year, 8, 1);
-      q.elderly =
-          ElderlyRecipient{from.AddDays(-10), from, Date::FromYmd(start_year + 1, 7, 31), ratio};
-      q.copay_percent = ratio;
-    } else {
-      q.copay_percent = 30;
+      const Date from = std::max({Date::FromYmd(start_year, 8, 1), elderly_from, q.acquired});
+      const Date until = std::min(Date::FromYmd(start_year + 1, 7, 31),
+                                  ElderlyRecipientUntil(m.person.birth_date));
+      if (from <= until) q.elderly = ElderlyRecipient{from.AddDays(-10), from, until, ratio};
     }
     if (rng_.PerMille(30)) {
       static constexpr std::array<const char*, 5> kUnder70 = {"A01", "A02", "A03", "A04", "A05"};
       static constexpr std::array<const char*, 6> kOver70 = {"B01", "B02", "B03",
                                                              "B04", "B05", "B06"};
-      const Date from = Date::FromYmd(opt_.today.year(), 1, 1).AddMonths(rng_.Below(5));
-      q.limits.push_back({rng_.PerMille(800) ? 1 : 2,
-                          age >= 70 ? kOver70[static_cast<size_t>(rng_.Below(6))]
-                                    : kUnder70[static_cast<size_t>(rng_.Below(5))],
+      const Date from =
+          std::max(q.acquired, Date::FromYmd(opt_.today.year(), 1, 1).AddMonths(rng_.Below(5)));
+      // ア〜オ before the 高齢受給者 month, the B categories from it and in
+      // 後期高齢者医療 (core/benefits.hpp).
+      const bool over70 = koki || from >= elderly_from;
+      const int classification = rng_.PerMille(800) ? 1 : 2;
+      const size_t under = static_cast<size_t>(rng_.Below(5));
+      const size_t over = static_cast<size_t>(rng_.Below(6));
+      q.limits.push_back({classification, over70 ? kOver70[over] : kUnder70[under],
                           from.AddDays(-7), from, from.AddYears(1).AddDays(-1), std::nullopt});
     }
     if (age >= 20 && rng_.PerMille(3)) {
       const Date from = std::max(q.acquired, opt_.today.AddYears(-3));
-      q.diseases.push_back({1, from, from, from.AddYears(5), rng_.PerMille(800) ? 10000 : 20000});
+      // 20,000 yen only for 人工透析 of a high-income member under 70.
+      const bool high_income = rng_.PerMille(200);
+      q.diseases.push_back({1, from, from, from.AddYears(5),
+                            high_income && !koki && from < elderly_from ? 20000 : 10000});
     }
     return q;
   }
@@ -621,7 +639,6 @@ class Generator {
       auto [twin, twin_p] = person(Sex::kFemale, Date::FromYmd(2015, 6, 1), given, kana);
       Qualification qt = member(twin, twin_p, ins, "1001", branch, PersonalFamily::kDependent,
                                 Date::FromYmd(2015, 6, 1));
-      qt.copay_percent = 20;
       write(qt);
     }
     add({"複数該当 (twins, query without 枝番)", "QualificationValidity=5", ins, "1", "1001", "",

@@ -746,19 +746,23 @@ http::Response EligibilityService::PortalStatusPage(const http::Request& request
   const int64_t person = card->person.person_id;
   municipal::Registrar registrar(store, cards_->issuer_key, cards_->cards_dir);
   const municipal::RegistrationOverview overview = registrar.Status(person, today);
-  // R-LINK-7: what each insurer has registered, with the portal's words.
+  // R-LINK-7: what each insurer has registered, with the portal's words
+  // (the same list and words as `onshi card status`).
   json::array insurance;
-  for (const store::SubmissionRecord& r : store.SubmissionsOfPerson(person)) {
-    if (r.form != FormKind::kAcquisition && r.form != FormKind::kDependentAdd) continue;
-    const PortalStatus st = PortalStatusOf(r.state, r.due_on, today);
-    const auto insurer = store.GetInsurer(r.insurer_number);
-    insurance.push_back(json::object{{"insurer", insurer ? insurer->name : r.insurer_number},
-                                     {"since", r.event_date.ToIso()},
-                                     {"status", st.label},
-                                     {"advice", st.advice}});
+  for (const municipal::InsurerRegistration& r : overview.registrations) {
+    insurance.push_back(json::object{{"insurer", r.insurer_name},
+                                     {"since", r.since.ToIso()},
+                                     {"status", r.status.label},
+                                     {"advice", r.status.advice}});
   }
   Audit(now, "person", "portal.status", person, "by certificate");
+  // わたしの情報: the registry's 基本4情報 as they are now (a 転居 or
+  // 氏名変更 shows once the municipality has recorded it).
   json::object o{{"registration", municipal::FormatRegistrationStatus(overview)},
+                 {"name", overview.name},
+                 {"name_kana", overview.name_kana},
+                 {"postcode", overview.postcode},
+                 {"address", overview.address},
                  {"has_current_insurer", overview.has_current_insurer},
                  {"insurer_name", overview.insurer_name},
                  {"usable_as_insurance_card", overview.usable_as_insurance_card},

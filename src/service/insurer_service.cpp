@@ -8,6 +8,7 @@
 #include <boost/url/parse.hpp>
 #include <boost/url/url.hpp>
 
+#include "core/copay.hpp"
 #include "core/portal_status.hpp"
 #include "intake/submission_reader.hpp"
 #include "intermediate/error_report.hpp"
@@ -75,6 +76,17 @@ json::object SubmissionJson(const store::SubmissionRecord& r, Date today) {
   return o;
 }
 
+json::object ElderlyJson(const ElderlyRecipient& e) {
+  return {{"certificate_date", e.certificate_date.ToIso()},
+          {"valid_from", e.valid_from.ToIso()},
+          {"valid_until", e.valid_until.ToIso()},
+          {"copay_percent", e.copay_percent}};
+}
+
+// What the insurer has filed and what facilities are told on `today`
+// (R-FAC-9): the ratio in force (filed, or the law's that day), the
+// 高齢受給者証 in force (filed, or the law's for a 70–74-year-old), and every
+// filed 限度額適用認定証 and 特定疾病療養受療証.
 json::object MemberJson(const Qualification& q, Date today) {
   const MemberAttributes& a = q.AttributesOn(today);
   json::object o{
@@ -91,8 +103,42 @@ json::object MemberJson(const Qualification& q, Date today) {
       {"birth_date", q.birth_date.ToIso()},
       {"sex", static_cast<int>(q.sex)},
       {"acquired", q.acquired.ToIso()},
-      {"copay_percent", q.copay_percent},
+      {"copay_percent", CopayPercentOn(q, today)},
+      {"copay_filed", q.copay_filed},
+      {"card_classification", CardClassificationCode(q.card_classification)},
       {"linkage", LinkageStateName(q.linkage)}};
+  if (!a.name_of_other.empty()) {
+    o["name_of_other"] = a.name_of_other;
+    o["name_of_other_kana"] = a.name_of_other_kana;
+  }
+  if (q.sex2) o["sex2"] = static_cast<int>(*q.sex2);
+  if (q.card_issued_on) o["card_issued_on"] = q.card_issued_on->ToIso();
+  if (q.card_valid_until) o["card_valid_until"] = q.card_valid_until->ToIso();
+  if (const auto e = ElderlyRecipientOn(q, today)) {
+    json::object elderly = ElderlyJson(*e);
+    elderly["filed"] = q.ElderlyOn(today) != nullptr;
+    o["elderly"] = std::move(elderly);
+  }
+  json::array limits;
+  for (const LimitCertificate& l : q.limits) {
+    json::object x{{"classification", "0" + std::to_string(l.classification)},
+                   {"category", l.category_flag},
+                   {"certificate_date", l.certificate_date.ToIso()},
+                   {"valid_from", l.valid_from.ToIso()},
+                   {"valid_until", l.valid_until.ToIso()}};
+    if (l.long_term_date) x["long_term_date"] = l.long_term_date->ToIso();
+    limits.push_back(std::move(x));
+  }
+  o["limits"] = std::move(limits);
+  json::array diseases;
+  for (const SpecificDisease& d : q.diseases) {
+    diseases.push_back(json::object{{"category", std::to_string(d.category)},
+                                    {"certificate_date", d.certificate_date.ToIso()},
+                                    {"valid_from", d.valid_from.ToIso()},
+                                    {"valid_until", d.valid_until.ToIso()},
+                                    {"self_pay", d.self_pay_yen}});
+  }
+  o["diseases"] = std::move(diseases);
   if (q.lost) o["lost"] = q.lost->ToIso();
   if (q.loss_reason) o["loss_reason"] = LossReasonCode(*q.loss_reason);
   if (q.linked_on) o["linked_on"] = q.linked_on->ToIso();

@@ -10,6 +10,7 @@
 #include "municipal/card_office.hpp"
 #include "municipal/registration.hpp"
 #include "service/router.hpp"
+#include "municipal/resident_registry.hpp"
 
 namespace onshi::service {
 namespace json = boost::json;
@@ -58,10 +59,72 @@ const Router<std::string>& Routes() {
         .Add("POST", "/municipal/v1/cards/{id:int}/reissue", "reissue")
         .Add("POST", "/municipal/v1/cards/{id:int}/pin-reset", "pin-reset")
         .Add("POST", "/municipal/v1/cards/{id:int}/register", "register")
-        .Add("GET", "/municipal/v1/persons/{id:int}/registration", "registration");
+        .Add("GET", "/municipal/v1/persons/{id:int}/registration", "registration")
+        .Add("POST", "/municipal/v1/persons/{id:int}/events", "events");
     return r;
   }();
   return kRoutes;
+}
+
+// POST /municipal/v1/persons/{id}/events: one 住民異動 (R-LINK-4).
+http::Response RecordEvent(store::Store& store, int64_t person_id, const json::object& body,
+                           const std::string& municipality, std::time_t now) {
+  municipal::RegistryEventRequest r;
+  r.person_id = person_id;
+  const auto kind = StringMember(body, "kind");
+  if (!kind) {
+    return Problem(400, "bad request", "kind required: moved, renamed, moved_in or died");
+  }
+  const auto parsed_kind = ParseRegistryEvent(*kind);
+  if (!parsed_kind) {
+    return Problem(400, "bad request",
+                   "kind: unknown 住民異動 \"" + *kind + "\" (moved, renamed, moved_in, died)");
+  }
+  r.kind = *parsed_kind;
+  const auto date = StringMember(body, "date");
+  const auto effective = date ? Date::ParseIso(*date) : std::nullopt;
+  if (!effective) return Problem(400, "bad request", "date: the 異動日 as YYYY-MM-DD is required");
+  r.effective_on = *effective;
+  for (const auto& [key, value] : body) {
+    const std::string_view k = key;
+    if (k != "kind" && k != "date" && k != "name" && k != "name_kana" && k != "postcode" &&
+        k != "address" && k != "municipality") {
+      return Problem(400, "bad request", "unknown member \"" + std::string(k) + "\"");
+    }
+    if (!value.is_string()) {
+      return Problem(400, "bad request", std::string(k) + ": must be a string");
+    }
+  }
+  r.name = StringMember(body, "name").value_or("");
+  r.name_kana = StringMember(body, "name_kana").value_or("");
+  r.postcode = StringMember(body, "postcode").value_or("");
+  r.address = StringMember(body, "address").value_or("");
+  // The window records for its own municipality (a 転入 is recorded by the
+  // municipality moved into): its certificate says which.
+  r.municipality = municipality;
+  if (const auto m = StringMember(body, "municipality"); m && *m != municipality) {
+    return Problem(400, "bad request",
+                   "municipality: a window records 住民異動 for its own municipality (" +
+                       municipality + ", from its certificate)");
+  }
+  if (!store.GetPerson(person_id)) {
+    return Problem(404, "not found",
+                   "person " + std::to_string(person_id) + " is not in the registry");
+  }
+  auto done = municipal::RecordRegistryEvent(store, r, JstDate(now), "municipal:" + municipality,
+                                             UtcIsoTime(now));
+  if (!done.ok()) return Problem(409, "refused", done.error().ToString());
+  json::object o{{"seq", done->event.seq},
+                 {"person_id", person_id},
+                 {"kind", RegistryEventCode(done->event.kind)},
+                 {"effective_on", done->event.effective_on.ToIso()},
+                 {"recorded_on", done->event.recorded_on.ToIso()},
+                 {"name", done->person.name},
+                 {"name_kana", done->person.name_kana},
+                 {"postcode", done->person.postcode},
+                 {"address", done->person.address}};
+  if (done->person.died_on) o["died_on"] = done->person.died_on->ToIso();
+  return Json(o);
 }
 
 }  // namespace
@@ -105,6 +168,14 @@ http::Response MunicipalService::Handle(const http::Request& request) {
   }
   std::lock_guard<std::mutex> lock(window_);
   store::Store& store = stores_.ForThisThread();
+
+  if (action == "events") {
+    // POST /municipal/v1/persons/{id}/events: a 住民異動 (R-LINK-4). The
+    // registry needs no card world, so it is served before the JPKI CA is
+    // loaded.
+    return RecordEvent(store, id, body, who->code, now);
+  }
+
   auto jpki = jpki::JpkiCa::Load(jpki_dir_);  // fresh: the CLI may have written it
   if (!jpki.ok()) return Problem(503, "JPKI CA unavailable", jpki.error().ToString());
   municipal::CardOffice office(store, *jpki, issuer_key_, cards_dir_, who->code);

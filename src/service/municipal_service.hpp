@@ -14,6 +14,10 @@
 //   POST /municipal/v1/cards/{id}/pin-reset   {"pin"}   after a lock (R-CARD-5)
 //   POST /municipal/v1/cards/{id}/register    {"pin"}   利用登録 at the window
 //   GET  /municipal/v1/persons/{id}/registration   what the portal shows (R-REG-4)
+//   POST /municipal/v1/persons/{id}/events  {"kind", "date", "address"?, "postcode"?,
+//        "name"?, "name_kana"?}  a 住民異動 (転居 moved, 氏名変更 renamed, 転入
+//        moved_in, 死亡 died) from its date (R-LINK-4, resident_registry.hpp);
+//        the municipality is the certificate's; 400/404/409 problem details
 //
 // Window operations are serialised in this process: the JPKI CA's state
 // files are rewritten by each revocation. (The CLI in another process at the

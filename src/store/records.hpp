@@ -10,9 +10,11 @@
 #include <optional>
 #include <string>
 
+#include "core/benefits.hpp"
 #include "core/date.hpp"
 #include "core/document_rules.hpp"
 #include "core/membership.hpp"
+#include "core/registry_event.hpp"
 #include "core/submission.hpp"
 
 namespace onshi::store {
@@ -27,6 +29,24 @@ struct PersonRecord {
   Sex sex = Sex::kUnset;
   std::string postcode;
   std::string address;
+  std::optional<Date> died_on{};  // 死亡 recorded (RegistryEventKind::kDied)
+};
+
+// One 住民異動 the municipal window recorded (core/registry_event.hpp), with
+// the person's changeable registry data as it was until the day before it
+// took effect: the history a form dated before the change is checked
+// against (store/registry_history.hpp).
+struct RegistryEventRecord {
+  int64_t seq = 0;  // store key, in order of recording
+  int64_t person_id = 0;
+  RegistryEventKind kind = RegistryEventKind::kMoved;
+  Date effective_on;         // 異動日
+  Date recorded_on;          // the day the window recorded it
+  std::string municipality;  // 地方公共団体コード of that window (転入: the one moved into)
+  std::string name_before;
+  std::string name_kana_before;
+  std::string postcode_before;
+  std::string address_before;
 };
 
 // 保険者: per-insurer settings the rules need.
@@ -132,6 +152,7 @@ struct SubmissionRecord {
   std::optional<LossReason> loss_reason;
   bool certificate_wanted = false;
   std::optional<int> copay_percent;
+  BenefitsFiling benefits;   // acquisition, dependent_add and benefits forms
   std::string error_fields;  // comma-separated RawSubmission field names (registration errors)
   std::string error;         // why it did not link, for the insurer's report
   std::optional<Date> linked_on;

@@ -68,6 +68,14 @@ class Store {
   virtual std::optional<PersonRecord> FindPersonByMyNumber(const MyNumber& my_number) = 0;
   // The sealed My Number, opened: only the intermediate server may call this.
   virtual std::optional<MyNumber> RevealMyNumber(int64_t person_id) = 0;
+  // Writes what a 住民異動 changes: name, name_kana, postcode, address and
+  // died_on (the birth date, sex and My Number never change here). Throws
+  // StoreError for an unknown person.
+  virtual void UpdatePerson(const PersonRecord& person) = 0;
+  // Stores a 住民異動 (filling nothing in `event`); returns its seq.
+  virtual int64_t AddRegistryEvent(const RegistryEventRecord& event) = 0;
+  // A person's 住民異動, by effective date, then in order of recording.
+  virtual std::vector<RegistryEventRecord> RegistryEventsOf(int64_t person_id) = 0;
 
   // --- insurers and facilities ------------------------------------------------
   virtual void PutInsurer(const InsurerRecord& insurer) = 0;

@@ -265,6 +265,13 @@ TEST_F(AuthzMatrixTest, EveryEndpointByEveryRole) {
        [](Role) { return R"({"person_id":)" + fresh_person_ + R"(,"pin":"1234"})"; }},
       {"GET", "/municipal/v1/persons/" + person_ + "/registration", {Role::kMunicipal}},
       {"POST",
+       "/municipal/v1/persons/" + fresh_person_ + "/events",
+       {Role::kMunicipal},
+       [](Role) {
+         return std::string(
+             R"({"kind":"moved","date":"2026-11-01","address":"東京都千代田区丸の内一丁目９番１号"})");
+       }},
+      {"POST",
        "/municipal/v1/cards/" + other_card_ + "/pin-reset",
        {Role::kMunicipal},
        [](Role) { return std::string(R"({"pin":"1234"})"); }},

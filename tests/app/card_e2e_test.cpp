@@ -422,6 +422,70 @@ TEST_F(CardE2eTest, MunicipalWindowApi_RCARD6_RREG4) {
   EXPECT_EQ(Curl("/municipal/v1/persons/" + person_ + "/registration", "").status, 401);
 }
 
+// Issue 14, R-LINK-4: the window records a 住民異動 over its API (problem
+// details for bad input), and the person's portal shows the registry's new
+// address at once.
+TEST_F(CardE2eTest, RegistryEventAtTheWindowShowsOnThePortal_RLINK4) {
+  int rc = 0;
+  Sh(kBin + " municipal add --code 131016 --name 千代田区 --now 2026-11-20 --out " +
+         (dir_ / "window").string() + " --db " + db_,
+     &rc);
+  ASSERT_EQ(rc, 0);
+  std::string out = Card("issue --person-id " + person_ + " --pin 1234 --now 2026-11-20", &rc);
+  ASSERT_EQ(rc, 0) << out;
+  UseCardFrom(out);
+  Serve("2026-11-23T10:00:00+09:00");
+  const std::string window = "--cert " + (dir_ / "window/cert.pem").string() + " --key " +
+                             (dir_ / "window/key.pem").string() + " ";
+  auto post = [&](const std::string& person, const std::string& body) {
+    std::ofstream(dir_ / "w.json") << body;
+    return Curl("/municipal/v1/persons/" + person + "/events",
+                window + "-H 'Content-Type: application/json' --data-binary @" +
+                    (dir_ / "w.json").string());
+  };
+  const std::string kNew = "東京都千代田区丸の内一丁目９番１号";
+  struct Bad {
+    std::string person, body;
+    int status;
+  };
+  for (const Bad& b : std::vector<Bad>{
+           {person_, "not json", 400},
+           {person_, R"({"kind":"moved"})", 400},                          // no date
+           {person_, R"({"kind":"emigrated","date":"2026-11-10"})", 400},  // no such kind
+           {person_, R"({"kind":"moved","date":"2026-11-10","address":1})", 400},
+           {person_,
+            R"({"kind":"moved_in","date":"2026-11-10","address":"x","municipality":"271004"})",
+            400},  // another municipality's
+           {"99999999", R"({"kind":"moved","date":"2026-11-10","address":"x"})", 404},
+           {person_, R"({"kind":"moved","date":"2026-12-01","address":"x"})", 409},  // future
+           {person_ + "x", R"({"kind":"moved","date":"2026-11-10","address":"x"})", 404},
+       }) {
+    const HttpAnswer a = post(b.person, b.body);
+    EXPECT_EQ(a.status, b.status) << b.body << " → " << a.body;
+    EXPECT_NE(a.Header("Content-Type").find("application/problem+json"), std::string::npos)
+        << b.body;
+  }
+  HttpAnswer done = post(person_, R"({"kind":"moved","date":"2026-11-10","postcode":"100-0005",)"
+                                  R"("address":")" +
+                                      kNew + R"("})");
+  ASSERT_EQ(done.status, 200) << done.body;
+  EXPECT_EQ(json::parse(done.body).at("address").as_string(), kNew);
+
+  HttpAnswer st =
+      PostJson("/portal/card/status", "{" + Prove("1234", "portal", Challenge(true)) + "}", false);
+  ASSERT_EQ(st.status, 200) << st.body;
+  const json::value v = json::parse(st.body);
+  EXPECT_EQ(v.at("address").as_string(), kNew);
+  EXPECT_EQ(v.at("postcode").as_string(), "100-0005");
+  EXPECT_NE(std::string(v.at("registration").as_string()).find("住所: 〒100-0005 " + kNew),
+            std::string::npos)
+      << st.body;
+  // The CLI's `card status` says the same.
+  out = Card("status --person-id " + person_ + " --now 2026-11-23", &rc);
+  EXPECT_EQ(rc, 0);
+  EXPECT_NE(out.find("住所: 〒100-0005 " + kNew), std::string::npos) << out;
+}
+
 // R-CARD-8: the smartphone credential is a second credential with its own
 // certificate, usable wherever the card is, and revocable on its own.
 TEST_F(CardE2eTest, SmartphoneCredentialWorksLikeTheCardAndIsRevokedAlone_RCARD8) {

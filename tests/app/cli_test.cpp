@@ -109,6 +109,53 @@ TEST_F(CliTest, PopulatePrintsScenariosAndRefusesToRunTwice) {
   EXPECT_NE(r.output.find("intact"), std::string::npos) << r.output;
 }
 
+// Issue 14: `onshi card status` says 「データ連携中」 while the insurer's
+// registration waits out its lag (not 「保険者: なし」), and `onshi registry
+// event` changes what the registry, and so the status, shows.
+TEST_F(CliTest, CardStatusSaysDataLinkageAndRegistryEventsChangeTheAddress) {
+  const std::string db = " --db " + db_;
+  auto r = RunOnshi(
+      "insurer add --number 06139992 --name オンシ健康保険組合 --lag 2 --now "
+      "2026-11-16" +
+      db);
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  r = RunOnshi("forms --persons 1 --bad-per-mille 0 --today 2026-11-16 --out " +
+               (dir_ / "f.csv").string() + db);
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  r = RunOnshi("import " + (dir_ / "f.csv").string() +
+               " --insurer 06139992 --quiet --now 2026-11-16T10:00:00+09:00" + db);
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+
+  r = RunOnshi("card status --person-id 1 --now 2026-11-17" + db);
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("保険者: データ連携中 (オンシ健康保険組合"), std::string::npos)
+      << r.output;
+  EXPECT_EQ(r.output.find("保険者: なし"), std::string::npos) << r.output;
+
+  r = RunOnshi(
+      "registry event --person-id 1 --kind moved --date 2026-11-10 --municipality "
+      "131016 --postcode 105-0011 --address 東京都港区芝公園四丁目２番８号 --now "
+      "2026-11-17" +
+      db);
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("転居 of person 1 recorded"), std::string::npos) << r.output;
+  r = RunOnshi("card status --person-id 1 --now 2026-11-17" + db);
+  EXPECT_NE(r.output.find("住所: 〒105-0011 東京都港区芝公園四丁目２番８号"), std::string::npos)
+      << r.output;
+  // Usage errors exit 2; a refusal names the field and exits 1.
+  r = RunOnshi(
+      "registry event --person-id 1 --kind emigrated --date 2026-11-10 --municipality "
+      "131016" +
+      db);
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  r = RunOnshi(
+      "registry event --person-id 1 --kind moved --date 2026-12-01 --municipality 131016 "
+      "--address 大阪府 --now 2026-11-17" +
+      db);
+  EXPECT_EQ(r.exit_code, 1) << r.output;
+  EXPECT_NE(r.output.find("date: "), std::string::npos) << r.output;
+}
+
 TEST_F(CliTest, ServeAnswersHealthzAndStopsOnSigterm) {
   ASSERT_EQ(RunOnshi("migrate --db " + db_).exit_code, 0);
   int out[2];

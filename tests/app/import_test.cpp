@@ -356,4 +356,75 @@ TEST_F(InsurerApiTest, EachInsurerSeesAndChangesOnlyItsOwnAndLinkerRunsInServe) 
   EXPECT_EQ(rc, 0);
 }
 
+// Benefits data over the insurer API (issue 14, R-FAC-9): one member's
+// 給付情報届 as a JSON-lines body is queued (a bad line refused with its line
+// and field), waits out the lag, and is then in the member's record.
+TEST_F(InsurerApiTest, BenefitsFiledOverTheApiReachTheMemberAfterTheLag_RFAC9) {
+  AddInsurer("06139992", "オンシ健康保険組合", "a");
+  int rc = 0;
+  Run("forms --persons 3 --bad-per-mille 0 --today 2026-11-16 --out " +
+          (dir_ / "forms.csv").string(),
+      &rc);
+  ASSERT_EQ(rc, 0);
+  Run("import " + (dir_ / "forms.csv").string() +
+          " --insurer 06139992 --quiet --now 2026-11-16T10:00:00+09:00",
+      &rc);
+  ASSERT_EQ(rc, 0) << Stderr();
+  Run("link --now 2026-11-18", &rc);
+  ASSERT_EQ(rc, 0) << Stderr();
+  const std::string symbol = Sql("SELECT symbol FROM submissions WHERE submission_id='F000000001'");
+  const std::string number = Sql("SELECT number FROM submissions WHERE submission_id='F000000001'");
+  const std::string keys =
+      "/insurer/v1/members?symbol=" + symbol + "&number=" + number + "&branch=00";
+
+  onshi::testing::ServeProcess server;
+  base_ = server.Start({"--db", db_, "--now", "2026-11-24T10:00:00+09:00", "--link-every", "0"});
+  HttpAnswer m = Curl("a", keys);
+  ASSERT_EQ(m.status, 200) << m.body;
+  const json::value member = json::parse(m.body);
+  EXPECT_EQ(member.at("copay_percent").as_int64(), 30);  // by law, aged 18-64
+  EXPECT_FALSE(member.at("copay_filed").as_bool());
+  EXPECT_TRUE(member.at("limits").as_array().empty());
+  const std::string birth(member.at("birth_date").as_string());
+  const std::string acquired(member.at("acquired").as_string());
+
+  const std::string line =
+      R"({"submission_id":"G1","form":"benefits","symbol":")" + symbol + R"(","number":")" +
+      number + R"(","branch":"00","birth_date":")" + birth + R"(","event_date":")" + acquired +
+      R"(","card_classification":"05","limit_classification":"01","limit_category":"A04",)" +
+      R"("limit_certificate_date":")" + acquired + R"(","limit_valid_from":")" + acquired +
+      R"(","limit_valid_until":"2027-07-31"})" + "\n" +
+      // A 高齢受給者証 for someone under 70: refused, nothing stored.
+      R"({"submission_id":"G2","form":"benefits","symbol":")" + symbol + R"(","number":")" +
+      number + R"(","branch":"00","birth_date":")" + birth + R"(","event_date":")" + acquired +
+      R"(","elderly_certificate_date":"2026-11-01","elderly_valid_from":"2026-11-01",)" +
+      R"("elderly_valid_until":"2027-07-31","elderly_copay_percent":"20"})" + "\n";
+  std::ofstream(dir_ / "g.jsonl", std::ios::binary) << line;
+  HttpAnswer post =
+      Curl("a", "/insurer/v1/submissions",
+           "-H 'Content-Type: application/x-ndjson' --data-binary @" + (dir_ / "g.jsonl").string());
+  ASSERT_EQ(post.status, 200) << post.body;
+  const json::value report = json::parse(post.body);
+  EXPECT_EQ(report.at("queued").as_int64(), 1) << post.body;
+  ASSERT_EQ(report.at("rejected").as_int64(), 1) << post.body;
+  EXPECT_EQ(report.at("errors").as_array()[0].at("line").as_int64(), 2);
+  EXPECT_EQ(report.at("errors").as_array()[0].at("field").as_string(), "elderly_valid_from");
+  EXPECT_EQ(Curl("a", "/insurer/v1/submissions/G2").status, 404);
+  // Not before the lag (received Tuesday 11-24, due Thursday 11-26).
+  EXPECT_TRUE(json::parse(Curl("a", keys).body).at("limits").as_array().empty());
+  server.Stop();
+
+  Run("link --now 2026-11-26", &rc);
+  ASSERT_EQ(rc, 0) << Stderr();
+  onshi::testing::ServeProcess later;
+  base_ = later.Start({"--db", db_, "--now", "2026-11-26T10:00:00+09:00", "--link-every", "0"});
+  m = Curl("a", keys);
+  ASSERT_EQ(m.status, 200) << m.body;
+  const json::value after = json::parse(m.body);
+  ASSERT_EQ(after.at("limits").as_array().size(), 1u) << m.body;
+  EXPECT_EQ(after.at("limits").as_array()[0].at("category").as_string(), "A04");
+  EXPECT_EQ(after.at("card_classification").as_string(), "05");
+  later.Stop();
+}
+
 }  // namespace

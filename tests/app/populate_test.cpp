@@ -9,6 +9,8 @@
 #include <map>
 #include <set>
 
+#include "core/benefits.hpp"
+#include "core/copay.hpp"
 #include "core/insurer_number.hpp"
 #include "core/medical_institution_code.hpp"
 #include "store/card_facts.hpp"
@@ -150,6 +152,32 @@ TEST_F(PopulateTest, EveryIdentifierIsValidAndEveryMemberHasANotice) {
     dependents += q->personal_family == PersonalFamily::kDependent;
     elderly += q->elderly.has_value();
     koki += q->insurer_number.rfind("39", 0) == 0;
+    // Issue 14: only the 広域連合 files a ratio (by income); every other
+    // ratio is the law's. Every filed certificate is one the insurer API
+    // would accept for this member (R-FAC-9: age 70-74 for the 高齢受給者証,
+    // A or B 適用区分 by age, 20,000 yen only for 人工透析 under 70).
+    EXPECT_EQ(q->copay_filed, IsLateStageElderlyInsurer(q->insurer_number)) << "member " << id;
+    const BenefitsMember member{q->insurer_number, q->birth_date, q->acquired, q->lost};
+    BenefitsFiling filing;
+    filing.elderly = q->elderly;
+    for (const auto& l : q->limits) {
+      filing.limit = l;
+      for (const FieldError& e : CheckBenefitsFor(filing, std::nullopt, member)) {
+        ADD_FAILURE() << "member " << id << " " << e.field << ": " << e.reason;
+      }
+    }
+    for (const auto& d : q->diseases) {
+      filing.limit.reset();
+      filing.disease = d;
+      for (const FieldError& e : CheckBenefitsFor(filing, std::nullopt, member)) {
+        ADD_FAILURE() << "member " << id << " " << e.field << ": " << e.reason;
+      }
+    }
+    if (q->copay_filed) {
+      for (const FieldError& e : CheckBenefitsFor({}, q->copay_percent, member)) {
+        ADD_FAILURE() << "member " << id << " " << e.field << ": " << e.reason;
+      }
+    }
     bool notice = false;
     for (const auto& d : s->DocumentsOfMember(id)) {
       notice |= d.kind == DocumentKind::kQualificationNotice;

@@ -76,6 +76,17 @@ TEST(Copay, FiledRatioAndCertificateWin) {
   EXPECT_EQ(ElderlyRecipientOn(q, D(2026, 12, 3))->valid_until, D(2027, 7, 31));
 }
 
+TEST(Copay, FiledElderlyCertificateSetsTheRatioWhileInForce) {
+  // A 3割 高齢受給者証 (現役並み所得) filed without a separate ratio: the
+  // member pays 3割 while it is in force, not the statutory 2割 (R-FAC-9).
+  Qualification q = Member("06139992", D(1954, 8, 20));
+  q.elderly = ElderlyRecipient{D(2026, 7, 20), D(2026, 8, 1), D(2027, 7, 31), 30};
+  EXPECT_EQ(CopayPercentOn(q, D(2026, 12, 3)), 30);
+  EXPECT_EQ(ElderlyRecipientOn(q, D(2026, 12, 3))->copay_percent, 30);
+  // Before it, the statutory 2割 of a 70-year-old.
+  EXPECT_EQ(CopayPercentOn(q, D(2026, 7, 31)), 20);
+}
+
 TEST(CardClassification, WholeTableRoundTrips) {
   for (int i = 1; i <= 7; ++i) {
     const auto c = static_cast<CardClassification>(i);

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "fhir/jp_coverage.hpp"
 #include "fhir/uris.hpp"
 
 namespace onshi::fhir {
@@ -216,6 +217,37 @@ TEST(FhirResponse, InsuredPersonAndElderlyCopay) {
   EXPECT_FALSE(c.at("period").as_object().contains("end"));
   EXPECT_EQ(
       c.at("costToBeneficiary").as_array()[0].at("valueQuantity").at("value").to_number<int>(), 20);
+}
+
+int CopayOn(const Qualification& q, Date on) {
+  return JpCoverage(q, on, "c", "#p", "#i")
+      .at("costToBeneficiary")
+      .as_array()[0]
+      .at("valueQuantity")
+      .at("value")
+      .to_number<int>();
+}
+
+// Issue 14, R-FAC-9: the ratio is the one in force on the day asked about,
+// not the one reception stored at acquisition.
+TEST(FhirResponse, CopayFollowsTheLawUnlessFiled) {
+  Qualification child = Linked(1, "06139992", "567", "02", D(2019, 5, 1));
+  child.birth_date = D(2019, 4, 2);
+  child.copay_percent = 20;  // the law's on the first day, not filed
+  EXPECT_EQ(CopayOn(child, D(2026, 3, 31)), 20);
+  EXPECT_EQ(CopayOn(child, D(2026, 4, 1)), 30);  // past the school-age March
+  Qualification late = Linked(1, "39139999", "567", "00", D(2020, 4, 1));
+  late.birth_date = D(1945, 2, 10);
+  late.copay_percent = 20;  // what reception used to store for anyone over 70
+  EXPECT_EQ(CopayOn(late, D(2025, 6, 1)), 10);
+  late.copay_filed = true;
+  late.copay_percent = 30;  // 現役並み所得, filed by the 広域連合
+  EXPECT_EQ(CopayOn(late, D(2025, 6, 1)), 30);
+  Qualification seventy = Linked(1, "06139992", "567", "00", D(2020, 4, 1));
+  seventy.birth_date = D(1955, 5, 15);
+  seventy.copay_percent = 30;
+  EXPECT_EQ(CopayOn(seventy, D(2025, 5, 31)), 30);
+  EXPECT_EQ(CopayOn(seventy, D(2025, 6, 1)), 20);  // 高齢受給者 from the next month
 }
 
 TEST(FhirResponse, NewQualificationExists) {

@@ -9,7 +9,7 @@ namespace {
 using R = RawSubmission;
 
 TEST(ColumnsTest, EnglishMemberNames) {
-  ASSERT_EQ(RawFields().size(), 16u);
+  ASSERT_EQ(RawFields().size(), 37u);
   for (const NamedField& f : RawFields()) {
     EXPECT_EQ(ColumnField(f.name), f.field) << f.name;
     EXPECT_EQ(FieldNamed(f.name), f.field) << f.name;
@@ -61,6 +61,29 @@ TEST(ColumnsTest, JapaneseHeaders) {
            Case{"資格確認書交付希望", &R::certificate_wanted},
            Case{"資格確認書希望", &R::certificate_wanted},
            Case{"一部負担金割合", &R::copay_percent},
+           // Benefits data (issue 14, R-FAC-9).
+           Case{"被保険者証区分", &R::card_classification},
+           Case{"交付年月日", &R::card_issued_on},
+           Case{"有効期限", &R::card_valid_until},
+           Case{"通称", &R::name_of_other},
+           Case{"通称カナ", &R::name_of_other_kana},
+           Case{"通称（カナ）", &R::name_of_other_kana},
+           Case{"性別２", &R::sex2},
+           Case{"高齢受給者証交付年月日", &R::elderly_certificate_date},
+           Case{"高齢受給者証有効開始年月日", &R::elderly_valid_from},
+           Case{"高齢受給者証有効終了年月日", &R::elderly_valid_until},
+           Case{"高齢受給者証負担割合", &R::elderly_copay_percent},
+           Case{"限度額適用認定証区分", &R::limit_classification},
+           Case{"適用区分", &R::limit_category},
+           Case{"限度額適用認定証交付年月日", &R::limit_certificate_date},
+           Case{"限度額適用認定証有効開始年月日", &R::limit_valid_from},
+           Case{"限度額適用認定証有効終了年月日", &R::limit_valid_until},
+           Case{"長期入院該当年月日", &R::limit_long_term_date},
+           Case{"特定疾病区分", &R::disease_category},
+           Case{"特定疾病療養受療証交付年月日", &R::disease_certificate_date},
+           Case{"特定疾病療養受療証有効開始年月日", &R::disease_valid_from},
+           Case{"特定疾病療養受療証有効終了年月日", &R::disease_valid_until},
+           Case{"自己負担限度額", &R::disease_self_pay},
        }) {
     EXPECT_EQ(ColumnField(c.header), c.field) << c.header;
   }

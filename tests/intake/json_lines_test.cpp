@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "intake/columns.hpp"
 #include "intake/submission_reader.hpp"
 #include "test_util.hpp"
 
@@ -60,6 +61,30 @@ TEST(JsonLinesTest, GoodLines) {
   EXPECT_TRUE(records[1].errors.empty());
   EXPECT_EQ(records[1].raw.form, "資格喪失届");
   EXPECT_EQ(records[1].raw.name, "髙橋");
+}
+
+// Every key of a RawSubmission once on one line (37 of them since the
+// benefits keys, issue 14): none is taken for a repeat of another. The mask
+// of keys seen was 32 bits wide, so the 33rd key and later were shifted out.
+TEST(JsonLinesTest, EveryKeyOnceIncludingTheBenefitsKeys) {
+  std::string line = "{";
+  for (const NamedField& f : RawFields()) {
+    if (line.size() > 1) line += ",";
+    line += "\"" + std::string(f.name) + "\":\"v-" + std::string(f.name) + "\"";
+  }
+  line += "}\n";
+  const std::vector<ReadRecord> records = Read(line);
+  ASSERT_EQ(records.size(), 1u);
+  EXPECT_TRUE(records[0].errors.empty()) << Errors(records[0]).front();
+  for (const NamedField& f : RawFields()) {
+    EXPECT_EQ(records[0].raw.*f.field, "v-" + std::string(f.name));
+  }
+  EXPECT_EQ(records[0].raw.disease_self_pay, "v-disease_self_pay");
+  // A benefits key given twice is still refused.
+  const auto twice = Read("{\"disease_self_pay\":\"10000\",\"disease_self_pay\":\"20000\"}\n");
+  ASSERT_EQ(twice.size(), 1u);
+  EXPECT_EQ(Errors(twice[0]),
+            V{"disease_self_pay: key \"disease_self_pay\" appears more than once"});
 }
 
 TEST(JsonLinesTest, NumbersBooleansAndNullBecomeText) {

@@ -8,12 +8,14 @@
 #include <sstream>
 #include <thread>
 
+#include "core/copay.hpp"
 #include "core/eligibility.hpp"
 #include "core/portal_status.hpp"
 #include "intake/submission_reader.hpp"
 #include "intermediate/error_report.hpp"
 #include "intermediate/importer.hpp"
 #include "intermediate/linker.hpp"
+#include "municipal/resident_registry.hpp"
 #include "store/store.hpp"
 
 namespace onshi::intermediate {
@@ -128,6 +130,24 @@ class IntermediateTest : public ::testing::Test {
     o.today = today;
     o.at = today.ToIso() + "T00:00:00Z";
     return RunLinker(*store_, o);
+  }
+
+  // A 住民異動 recorded at the municipal window (municipal/resident_registry).
+  Expected<municipal::RegistryEventResult> Record(RegistryEventKind kind, const Resident& who,
+                                                  Date effective, const std::string& address,
+                                                  const std::string& name = "",
+                                                  const std::string& kana = "",
+                                                  Date today = D(2025, 6, 30)) {
+    municipal::RegistryEventRequest r;
+    r.person_id = who.person.person_id;
+    r.kind = kind;
+    r.effective_on = effective;
+    r.address = address;
+    r.name = name;
+    r.name_kana = kana;
+    r.municipality = "131016";
+    return municipal::RecordRegistryEvent(*store_, r, today, "municipal:131016",
+                                          today.ToIso() + "T00:00:00Z");
   }
 
   EligibilityDecision Check(const std::string& branch, Date on, Date today) {
@@ -633,20 +653,11 @@ TEST_F(IntermediateTest, LossWithAnotherPersonsMyNumberIsNeverApplied) {
 TEST_F(IntermediateTest, ChangeAppliesFromItsDateAndUpdatesDependentsInsuredName) {
   Import(std::string(kHeader) + TaroLine() + HanakoLine());
   Link(D(2025, 4, 30));
-  // The registry already has the new name (the municipality changed it first).
-  auto p = taro_.person;
-  // Registry change: a fresh resident record is how the stand-in models it.
-  sqlite3* db = nullptr;
-  ASSERT_EQ(sqlite3_open(db_.c_str(), &db), SQLITE_OK);
-  ASSERT_EQ(
-      sqlite3_exec(db,
-                   ("UPDATE persons SET name='佐藤\u3000太郎', name_kana='サトウ\u3000タロウ' "
-                    "WHERE person_id=" +
-                    std::to_string(p.person_id))
-                       .c_str(),
-                   nullptr, nullptr, nullptr),
-      SQLITE_OK);
-  sqlite3_close(db);
+  // The registry already has the new name (the municipality recorded the
+  // 氏名変更 first, R-LINK-4).
+  ASSERT_TRUE(Record(RegistryEventKind::kRenamed, taro_, D(2025, 5, 20), "", "佐藤　太郎",
+                     "サトウ　タロウ", D(2025, 5, 21))
+                  .ok());
   const std::string change = Line("C1", "change", Digits(taro_), "佐藤　太郎", "サトウ　タロウ",
                                   "19800505", "1", "東京都千代田区霞が関1-2-3", "00", "20250520");
   ImportReport r = Import(std::string(kHeader) + change, D(2025, 5, 21));
@@ -825,6 +836,248 @@ TEST_F(IntermediateTest, ErrorReportCsvNamesFieldsButNotRegistryValues) {
   const std::string html = SubmissionsHtml(*store_, f, D(2025, 4, 28), "オンシ<健保>");
   EXPECT_NE(html.find("オンシ&lt;健保&gt;"), std::string::npos);
   EXPECT_EQ(html.find("髙橋"), std::string::npos);
+}
+
+// --- the resident registry changes too (issue 14, R-LINK-4) -------------------
+
+// A 変更届 with the new address fails the basic-4 check while the registry
+// still has the old one; once the municipality has recorded the 転居, the
+// same change filed again links, and the member's address changes from the
+// date of the move.
+TEST_F(IntermediateTest, ChangeOfAddressLinksOnceTheRegistryHasTheMove_RLINK4) {
+  Import(std::string(kHeader) + TaroLine());
+  Link(D(2025, 4, 30));
+  const std::string kNew = "東京都新宿区西新宿二丁目８番１号";
+  ImportReport r =
+      Import(std::string(kHeader) + Line("C1", "change", Digits(taro_), "山田　太郎",
+                                         "ヤマダ　タロウ", "19800505", "1", kNew, "00", "20250520"),
+             D(2025, 5, 21));
+  ASSERT_EQ(r.registration_errors, 1);
+  EXPECT_EQ(r.registration_problems[0].field, "address");
+
+  ASSERT_TRUE(Record(RegistryEventKind::kMoved, taro_, D(2025, 5, 20), kNew).ok());
+  r = Import(
+      std::string(kHeader) + Line("C2", "change", Digits(taro_), "山田　太郎", "ヤマダ　タロウ",
+                                  "19800505", "1", "東京都新宿区西新宿2-8-1", "00", "20250520"),
+      D(2025, 5, 22));
+  ASSERT_EQ(r.queued, 1) << (r.registration_problems.empty() ? ""
+                                                             : r.registration_problems[0].field);
+  Link(D(2025, 5, 26));
+  auto taro = store_->GetQualification(*store_->FindMemberId(kInsurer, "10", "1234", "00"));
+  EXPECT_EQ(taro->AttributesOn(D(2025, 5, 19)).address, "東京都千代田区霞が関1-2-3");
+  EXPECT_EQ(taro->AttributesOn(D(2025, 5, 20)).address, "東京都新宿区西新宿2-8-1");
+  EXPECT_EQ(store_->GetSubmission(kInsurer, "C2")->state, LinkageState::kLinked);
+}
+
+// A form dated before a change is checked against what the registry said on
+// its date; a form dated after it, against the change.
+TEST_F(IntermediateTest, FormDatedBeforeAChangeChecksAgainstTheRegistryThen_RLINK4) {
+  Import(std::string(kHeader) + TaroLine());
+  Link(D(2025, 4, 30));
+  ASSERT_TRUE(
+      Record(RegistryEventKind::kMovedIn, hanako_, D(2025, 5, 1), "大阪府大阪市北区梅田３－１－１")
+          .ok());
+  ASSERT_TRUE(Record(RegistryEventKind::kRenamed, hanako_, D(2025, 5, 10), "", "佐藤　花子",
+                     "サトウ　ハナコ")
+                  .ok());
+  // 被扶養者異動届 dated 04-01, filed late with the data of 04-01: queued.
+  ImportReport r = Import(std::string(kHeader) + HanakoLine("S2"), D(2025, 6, 2));
+  EXPECT_EQ(r.queued, 1) << (r.registration_problems.empty() ? ""
+                                                             : r.registration_problems[0].field);
+  // The same data on a form dated after both changes: both fields differ.
+  r = Import(std::string(kHeader) + Line("S3", "dependent_add", Digits(hanako_), "山田　花子",
+                                         "ヤマダ　ハナコ", "19820707", "2",
+                                         "東京都千代田区霞が関1-2-3", "02", "20250601"),
+             D(2025, 6, 2));
+  ASSERT_EQ(r.registration_errors, 1);
+  std::vector<std::string> fields;
+  for (const FieldError& e : r.registration_problems)
+    fields.push_back(e.field);
+  EXPECT_EQ(fields, (std::vector<std::string>{"name", "name_kana", "address"}));
+  // With the data after the changes it matches the registry as it is now.
+  r = Import(std::string(kHeader) + Line("S4", "dependent_add", Digits(hanako_), "佐藤　花子",
+                                         "サトウ　ハナコ", "19820707", "2",
+                                         "大阪府大阪市北区梅田3-1-1", "03", "20250601"),
+             D(2025, 6, 2));
+  EXPECT_EQ(r.queued, 0);  // refused: she is already a member from 04-01
+  EXPECT_EQ(r.rejected, 1);
+  EXPECT_EQ(r.errors[0].field, "my_number");
+}
+
+// Nobody joins after their death as the registry records it; the loss the
+// insurer files (the day after) is received.
+TEST_F(IntermediateTest, NoFormAfterTheRegistrysDeathButTheLoss_RLINK4) {
+  Import(std::string(kHeader) + TaroLine());
+  Link(D(2025, 4, 30));
+  ASSERT_TRUE(Record(RegistryEventKind::kDied, jiro_, D(2025, 5, 9), "").ok());
+  ASSERT_TRUE(Record(RegistryEventKind::kDied, taro_, D(2025, 5, 9), "").ok());
+  ImportReport r = Import(
+      std::string(kHeader) + Line("J1", "acquisition", Digits(jiro_), "髙橋　次郎",
+                                  "タカハシ　ジロウ", "19900120", "1", "大阪府大阪市北区梅田3-1-1",
+                                  "00", "20250510", "", "0", "5678"),
+      D(2025, 5, 12));
+  ASSERT_EQ(r.registration_errors, 1);
+  EXPECT_EQ(r.registration_problems[0].field, "event_date");
+  r = Import(std::string(kHeader) + Line("L1", "loss", Digits(taro_), "山田　太郎", "", "19800505",
+                                         "1", "", "00", "20250510", "01"),
+             D(2025, 5, 12));
+  EXPECT_EQ(r.queued, 1) << (r.registration_problems.empty() ? ""
+                                                             : r.registration_problems[0].field);
+}
+
+// --- benefits data (issue 14, R-FAC-9) ---------------------------------------
+
+class BenefitsTest : public IntermediateTest {
+ protected:
+  void SetUp() override {
+    IntermediateTest::SetUp();
+    // A resident aged 70 in 2025, registered under a 通称 at the city hall.
+    senior_ = AddResident("李\u3000明", "リ\u3000メイ", D(1955, 6, 15), Sex::kMale,
+                          "東京都千代田区霞が関一丁目２番３号", 4);
+  }
+
+  std::string SeniorLine(const std::string& id = "S3") {
+    return Line(id, "acquisition", Digits(senior_), "李　明", "リ　メイ", "19550615", "1",
+                "東京都千代田区霞が関1-2-3", "00", "20250401", "", "0", "2000");
+  }
+
+  // The three members the example files are about, linked on 2025-04-30.
+  void JoinTheExampleMembers() {
+    const std::string header =
+        std::string(kHeader).insert(std::string(kHeader).size() - 1, ",copay_percent");
+    auto with_ratio = [](std::string line, const std::string& ratio) {
+      return line.insert(line.size() - 1, "," + ratio);
+    };
+    const ImportReport r = Import(header + with_ratio(TaroLine(), "") +
+                                  with_ratio(HanakoLine(), "") + with_ratio(SeniorLine(), ""));
+    ASSERT_EQ(r.queued, 3) << (r.errors.empty() ? "" : r.errors[0].field + r.errors[0].reason);
+    Link(D(2025, 4, 30));
+  }
+
+  Qualification Member(const char* number, const char* branch) {
+    return *store_->GetQualification(*store_->FindMemberId(kInsurer, "10", number, branch));
+  }
+
+  ImportReport ImportFile(const std::string& path, intake::Format format, Date received) {
+    auto reader = intake::SubmissionReader::OpenFile(path, format);
+    EXPECT_TRUE(reader.ok()) << (reader.ok() ? "" : reader.error().ToString());
+    return ImportSubmissions(*store_, *reader, Options(received));
+  }
+
+  void ExpectTheExampleApplied() {
+    const Qualification taro = Member("1234", "00");
+    ASSERT_NE(taro.LimitOn(D(2025, 6, 1)), nullptr);
+    EXPECT_EQ(taro.LimitOn(D(2025, 6, 1))->category_flag, "A03");
+    EXPECT_EQ(taro.card_issued_on, D(2025, 4, 1));
+    EXPECT_EQ(taro.card_classification, CardClassification::kGeneral);
+    const Qualification hanako = Member("1234", "01");
+    ASSERT_EQ(hanako.DiseasesOn(D(2025, 6, 1)).size(), 1u);
+    EXPECT_EQ(hanako.DiseasesOn(D(2025, 6, 1))[0]->self_pay_yen, 10000);
+    const Qualification senior = Member("2000", "00");
+    // 2割 by law from 2025-07-01 (the month after the 70th birthday); the
+    // filed 3割 certificate (現役並み所得) from 2025-08-01.
+    EXPECT_EQ(CopayPercentOn(senior, D(2025, 7, 15)), 20);
+    EXPECT_EQ(CopayPercentOn(senior, D(2025, 8, 1)), 30);
+    EXPECT_EQ(ElderlyRecipientOn(senior, D(2025, 8, 1))->copay_percent, 30);
+    EXPECT_EQ(senior.LimitOn(D(2025, 8, 1))->category_flag, "B01");
+    EXPECT_EQ(senior.LimitOn(D(2025, 8, 1))->long_term_date, D(2025, 4, 10));
+    EXPECT_EQ(senior.AttributesOn(D(2025, 7, 31)).name_of_other, "");
+    EXPECT_EQ(senior.AttributesOn(D(2025, 8, 1)).name_of_other, "木村\u3000明");
+    EXPECT_EQ(senior.AttributesOn(D(2025, 8, 1)).name_of_other_kana, "キムラ\u3000アキラ");
+  }
+
+  Resident senior_{MyNumber::FromBase(0), {}};
+};
+
+// The example files shipped in docs/examples (README, "Benefits data") are
+// received, wait out the insurer's lag like every form (R-LINK-3), and are
+// then applied to the members under their 記号・番号・枝番.
+TEST_F(BenefitsTest, ExampleCsvIsAppliedWhenLinked_RFAC9) {
+  JoinTheExampleMembers();
+  const ImportReport r = ImportFile(std::string(ONSHI_SOURCE_DIR) + "/docs/examples/benefits.csv",
+                                    intake::Format::kCsv, D(2025, 6, 2));
+  EXPECT_EQ(r.records, 3);
+  ASSERT_EQ(r.queued, 3) << (r.errors.empty() ? "" : r.errors[0].field + ": " + r.errors[0].reason);
+  EXPECT_TRUE(r.unknown_columns.empty());
+  EXPECT_EQ(store_->GetSubmission(kInsurer, "B0003")->benefits.elderly->copay_percent, 30);
+  EXPECT_TRUE(Member("1234", "00").limits.empty());  // not before the lag
+  Link(D(2025, 6, 4));
+  ExpectTheExampleApplied();
+  EXPECT_EQ(store_->GetSubmission(kInsurer, "B0001")->state, LinkageState::kLinked);
+}
+
+TEST_F(BenefitsTest, ExampleJsonLinesIsAppliedWhenLinked_RFAC9) {
+  JoinTheExampleMembers();
+  const ImportReport r = ImportFile(std::string(ONSHI_SOURCE_DIR) + "/docs/examples/benefits.jsonl",
+                                    intake::Format::kJsonLines, D(2025, 6, 2));
+  ASSERT_EQ(r.queued, 3) << (r.errors.empty() ? "" : r.errors[0].field + ": " + r.errors[0].reason);
+  Link(D(2025, 6, 4));
+  ExpectTheExampleApplied();
+}
+
+// Each bad value is refused with its line, field and reason, and nothing of
+// that line is stored; the good line lands.
+TEST_F(BenefitsTest, BadLinesAreRefusedWithLineFieldAndReason) {
+  JoinTheExampleMembers();
+  const std::string body =
+      "submission_id,form,symbol,number,branch,birth_date,event_date,elderly_certificate_date,"
+      "elderly_valid_from,elderly_valid_until,elderly_copay_percent,limit_classification,"
+      "limit_category,limit_certificate_date,limit_valid_from,limit_valid_until\n"
+      // 2: nobody under these keys
+      "X1,benefits,10,9999,00,19800505,20250601,,,,,01,A03,20250525,20250601,20260731\n"
+      // 3: the keys are 太郎's, the birth date is not
+      "X2,benefits,10,1234,00,19810505,20250601,,,,,01,A03,20250525,20250601,20260731\n"
+      // 4: a 高齢受給者証 for a 45-year-old
+      "X3,benefits,10,1234,00,19800505,20250601,20250520,20250601,20260531,20,,,,,\n"
+      // 5: no such 適用区分
+      "X4,benefits,10,1234,00,19800505,20250601,,,,,01,Z99,20250525,20250601,20260731\n"
+      // 6: an A category for a 70-year-old
+      "X5,benefits,10,2000,00,19550615,20250801,,,,,01,A01,20250720,20250801,20260731\n"
+      // 7: fine
+      "X6,benefits,10,2000,00,19550615,20250801,,,,,01,B04,20250720,20250801,20260731\n";
+  const ImportReport r = Import(body, D(2025, 6, 2));
+  EXPECT_EQ(r.queued, 1);
+  EXPECT_EQ(r.rejected, 5);
+  std::vector<std::pair<int64_t, std::string>> got;
+  for (const FieldError& e : r.errors)
+    got.emplace_back(e.line, e.field);
+  const std::vector<std::pair<int64_t, std::string>> want = {{2, "branch"},
+                                                             {3, "birth_date"},
+                                                             {4, "elderly_valid_from"},
+                                                             {5, "limit_category"},
+                                                             {6, "limit_category"}};
+  EXPECT_EQ(got, want);
+  for (const char* id : {"X1", "X2", "X3", "X4", "X5"}) {
+    EXPECT_FALSE(store_->GetSubmission(kInsurer, id)) << id;
+  }
+  ASSERT_TRUE(store_->GetSubmission(kInsurer, "X6"));
+  Link(D(2025, 6, 4));
+  EXPECT_EQ(Member("2000", "00").LimitOn(D(2025, 8, 1))->category_flag, "B04");
+  EXPECT_TRUE(Member("1234", "00").limits.empty());
+}
+
+// A ratio the joining form files is kept as filed; without one the law
+// decides day by day (core/copay.hpp). Reception used to freeze its own
+// guess at acquisition and store no mark of which was which.
+TEST_F(BenefitsTest, JoiningFormsKeepAFiledRatioAndLeaveTheRestToTheLaw) {
+  const std::string header =
+      std::string(kHeader).insert(std::string(kHeader).size() - 1, ",copay_percent");
+  auto with_ratio = [](std::string line, const std::string& ratio) {
+    return line.insert(line.size() - 1, "," + ratio);
+  };
+  // 10% is 後期高齢者医療's alone (this insurer is a 健保組合).
+  ImportReport r = Import(header + with_ratio(SeniorLine("S9"), "10"));
+  ASSERT_EQ(r.rejected, 1);
+  EXPECT_EQ(r.errors[0].field, "copay_percent");
+  r = Import(header + with_ratio(TaroLine(), "") + with_ratio(SeniorLine(), "30"));
+  ASSERT_EQ(r.queued, 2);
+  Link(D(2025, 4, 30));
+  const Qualification senior = Member("2000", "00");
+  EXPECT_TRUE(senior.copay_filed);
+  EXPECT_EQ(CopayPercentOn(senior, D(2025, 8, 1)), 30);  // 現役並み所得, as filed
+  const Qualification taro = Member("1234", "00");
+  EXPECT_FALSE(taro.copay_filed);
+  EXPECT_EQ(CopayPercentOn(taro, D(2025, 8, 1)), 30);
 }
 
 }  // namespace

@@ -17,6 +17,7 @@
 #include "municipal/card_files.hpp"
 #include "municipal/card_office.hpp"
 #include "municipal/registration.hpp"
+#include "municipal/resident_registry.hpp"
 #include "store/store.hpp"
 
 namespace onshi::municipal {
@@ -538,6 +539,116 @@ TEST_F(MunicipalTest, SuspendRCard6StopsACardThisCaNeverIssued) {
   ASSERT_TRUE(suspended.ok()) << suspended.error().ToString();
   EXPECT_EQ(store_->GetCard(rec.card_id)->status, CardState::kSuspended);
   EXPECT_FALSE(office_.Resume(rec.card_id, kNow + kDay).ok());  // no card file to certify
+}
+
+// Issue 14, "Status texts": during the insurer's normal lag every
+// person-facing status says 「データ連携中」 (as the portal API does), not
+// 「なし (登録がまだです)」; a refused registration says 登録エラー.
+TEST_F(MunicipalTest, StatusSaysDataLinkageDuringTheLagAndShowsTheRegistrysData) {
+  const int64_t person = AddPerson("試験　太郎", kAdultBirth, 18);
+  store_->PutInsurer({"06139992", "オンシ健康保険組合", "組合健保", 2, true, 5});
+  Qualification q;
+  q.person_id = person;
+  q.insurer_number = "06139992";
+  q.symbol = "12";
+  q.number = "345";
+  q.branch = "00";
+  q.birth_date = kAdultBirth;
+  q.sex = Sex::kMale;
+  q.acquired = kToday;  // joined today; filed yesterday, due in 2 business days
+  q.linkage = LinkageState::kSubmitted;
+  q.submitted_on = kToday.AddDays(-1);
+  q.attributes.push_back(
+      {q.acquired, "試験　太郎", "シケン　タロウ", "試験　太郎", "100-0001", "東京都"});
+  const int64_t member = store_->AddQualification(q);
+
+  auto status = registrar_.Status(person, kToday);
+  EXPECT_FALSE(status.has_current_insurer);
+  ASSERT_EQ(status.registrations.size(), 1u);
+  EXPECT_EQ(status.registrations[0].status.label, "データ連携中");
+  std::string text = FormatRegistrationStatus(status);
+  EXPECT_NE(text.find("保険者: データ連携中 (オンシ健康保険組合, 2025-04-01 から)"),
+            std::string::npos)
+      << text;
+  EXPECT_EQ(text.find("保険者: なし"), std::string::npos) << text;
+  // The registry's data of the person.
+  EXPECT_NE(text.find("氏名: 試験　太郎 (シケン　タロウ)"), std::string::npos) << text;
+  EXPECT_NE(text.find("住所: 〒100-0001 東京都千代田区千代田１－１"), std::string::npos) << text;
+
+  // Refused at link time: 登録エラー, with what to do.
+  store_->SetLinkage(member, LinkageState::kRegistrationError, std::nullopt, "氏名");
+  text = FormatRegistrationStatus(registrar_.Status(person, kToday));
+  EXPECT_NE(text.find("保険者: 登録エラー: 勤務先に確認"), std::string::npos) << text;
+  // Linked: the insurer's name, and nothing pending.
+  store_->SetLinkage(member, LinkageState::kLinked, kToday, "");
+  text = FormatRegistrationStatus(registrar_.Status(person, kToday));
+  EXPECT_NE(text.find("保険者: オンシ健康保険組合\n"), std::string::npos) << text;
+  EXPECT_EQ(text.find("データ連携中"), std::string::npos) << text;
+}
+
+// 住民異動 at the window (R-LINK-4): each changes the registry from its date
+// and keeps what it replaced; bad requests change nothing.
+TEST_F(MunicipalTest, RegistryEventsChangeTheRegistryInOrder_RLINK4) {
+  const int64_t person = AddPerson("試験　太郎", kAdultBirth, 19);
+  auto record = [&](RegistryEventKind kind, Date on, std::string address = "",
+                    std::string name = "", std::string municipality = "131016") {
+    RegistryEventRequest r;
+    r.person_id = person;
+    r.kind = kind;
+    r.effective_on = on;
+    r.address = std::move(address);
+    r.name = std::move(name);
+    r.municipality = std::move(municipality);
+    return RecordRegistryEvent(*store_, r, kToday, "municipal:" + r.municipality,
+                               "2025-04-01T00:00:00Z");
+  };
+  auto moved = record(RegistryEventKind::kMoved, Date::FromYmd(2025, 3, 1),
+                      "東京都千代田区霞が関一丁目２番３号");
+  ASSERT_TRUE(moved.ok()) << moved.error().ToString();
+  EXPECT_EQ(store_->GetPerson(person)->address, "東京都千代田区霞が関一丁目２番３号");
+  EXPECT_EQ(store_->GetPerson(person)->postcode, "");  // the old one was not this address's
+  EXPECT_EQ(moved->event.address_before, "東京都千代田区千代田１－１");
+
+  // Refused, each naming its field, and nothing written.
+  EXPECT_EQ(record(RegistryEventKind::kMoved, kToday.AddDays(1), "大阪府").error().field, "date");
+  EXPECT_EQ(record(RegistryEventKind::kMoved, Date::FromYmd(2025, 2, 1), "大阪府").error().field,
+            "date");  // before the 転居 already recorded
+  EXPECT_EQ(record(RegistryEventKind::kMoved, kToday, "東京都千代田区霞ヶ関1-2-3").error().field,
+            "address");  // the same address, written otherwise
+  EXPECT_EQ(record(RegistryEventKind::kMoved, kToday, "大阪府", "別名　太郎").error().field,
+            "name");
+  EXPECT_EQ(record(RegistryEventKind::kRenamed, kToday, "", "").error().field, "name");
+  EXPECT_EQ(record(RegistryEventKind::kMovedIn, kToday, "大阪府", "", "27").error().field,
+            "municipality");
+  EXPECT_EQ(store_->RegistryEventsOf(person).size(), 1u);
+
+  auto renamed = record(RegistryEventKind::kRenamed, Date::FromYmd(2025, 3, 15), "", "佐藤　太郎");
+  ASSERT_TRUE(renamed.ok()) << renamed.error().ToString();
+  auto moved_in = record(RegistryEventKind::kMovedIn, Date::FromYmd(2025, 3, 20),
+                         "大阪府大阪市北区梅田３－１－１", "", "271004");
+  ASSERT_TRUE(moved_in.ok()) << moved_in.error().ToString();
+  EXPECT_EQ(moved_in->event.municipality, "271004");
+  auto died = record(RegistryEventKind::kDied, Date::FromYmd(2025, 3, 31));
+  ASSERT_TRUE(died.ok()) << died.error().ToString();
+  EXPECT_EQ(record(RegistryEventKind::kMoved, kToday, "京都府").error().field, "person_id");
+
+  const store::PersonRecord now = *store_->GetPerson(person);
+  EXPECT_EQ(now.name, "佐藤\u3000太郎");
+  EXPECT_EQ(now.address, "大阪府大阪市北区梅田３－１－１");
+  EXPECT_EQ(now.died_on, Date::FromYmd(2025, 3, 31));
+  EXPECT_EQ(AuditCount("registry.moved"), 1);
+  EXPECT_EQ(AuditCount("registry.moved_in"), 1);
+  EXPECT_EQ(AuditCount("registry.died"), 1);
+  // The portal's and the window's status show the registry as it is now.
+  const std::string text = FormatRegistrationStatus(registrar_.Status(person, kToday));
+  EXPECT_NE(text.find("氏名: 佐藤　太郎"), std::string::npos) << text;
+  EXPECT_NE(text.find("住所: 大阪府大阪市北区梅田３－１－１"), std::string::npos) << text;
+  EXPECT_NE(text.find("死亡: 2025-03-31"), std::string::npos) << text;
+  // No name or address in the audit log.
+  for (const auto& e : store_->ReadAudit(0, 1000)) {
+    EXPECT_EQ(e.detail.find("梅田"), std::string::npos) << e.detail;
+    EXPECT_EQ(e.detail.find("佐藤"), std::string::npos) << e.detail;
+  }
 }
 
 }  // namespace

@@ -19,6 +19,9 @@
 
 #include "core/eligibility.hpp"
 #include "pg_cluster.hpp"
+#include "store/postgres/pg_migrations.hpp"
+#include "store/registry_history.hpp"
+#include "store/sqlite/migrations.hpp"
 
 namespace onshi::store {
 namespace {
@@ -149,6 +152,22 @@ class StoreTest : public ::testing::TestWithParam<std::string> {
     return q;
   }
 
+  // Runs `sql` on the database at `location` (default: this test's)
+  // directly, not through the store (as the PostgreSQL superuser there);
+  // returns "" or the error.
+  std::string ExecBehindTheStore(const std::string& sql, std::string location = "") {
+    if (location.empty()) location = location_;
+    if (GetParam() == "postgresql") return pg_test::PgCluster::Exec(location, sql);
+    sqlite3* db = nullptr;
+    std::string err;
+    if (sqlite3_open(location.c_str(), &db) != SQLITE_OK ||
+        sqlite3_exec(db, sql.c_str(), nullptr, nullptr, nullptr) != SQLITE_OK) {
+      err = db ? sqlite3_errmsg(db) : "cannot open";
+    }
+    sqlite3_close(db);
+    return err;
+  }
+
   ScratchDir dir_;
   int locations_ = 0;
   std::string location_;
@@ -173,6 +192,15 @@ TEST_P(StoreTest, MigrateIsIdempotentAndVersioned) {
   store_.reset();
   auto again = Open();  // reopening an existing database migrates nothing
   EXPECT_EQ(again->SchemaVersion(), Latest());
+  again.reset();
+  // A database missing a version below its highest (versions developed
+  // apart: issue 14 took 6 before another change's 5 was merged) still gets
+  // it at the next open. Version 4 changes nothing when run twice.
+  ASSERT_EQ(ExecBehindTheStore("DELETE FROM schema_migrations WHERE version = 4"), "");
+  Open();
+  // Recorded again: a second record of it is a duplicate key.
+  EXPECT_NE(ExecBehindTheStore("INSERT INTO schema_migrations (version, name) VALUES (4, 'x')"), "")
+      << "version 4 was not applied again";
 }
 
 TEST_P(StoreTest, PersonsAreFoundByMyNumberAndRevealedOnlyWithTheKey) {
@@ -265,11 +293,44 @@ TEST_P(StoreTest, QualificationRoundTripsWithEveryField) {
   q.elderly = ElderlyRecipient{D(2024, 7, 20), D(2024, 8, 1), D(2025, 7, 31), 20};
   q.limits.push_back({1, "A03", D(2025, 3, 20), D(2025, 4, 1), D(2026, 3, 31), D(2025, 9, 1)});
   q.diseases.push_back({2, D(2025, 1, 5), D(2025, 1, 1), D(2025, 12, 31), 10000});
-  q.attributes.push_back(
-      {D(2024, 6, 1), "新姓　花子", "シンセイ　ハナコ", "試験　一郎", "100-0002", "港区"});
+  q.attributes.push_back({D(2024, 6, 1), "新姓　花子", "シンセイ　ハナコ", "試験　一郎", "100-0002",
+                          "港区", "スミス　ハナ", "スミス　ハナ"});
+  // Issue 14: the card's facts, 性別2 and whether the ratio was filed.
+  q.card_classification = CardClassification::kSpecialRetired;
+  q.sex2 = Sex::kUnset;
+  q.copay_filed = true;
+  q.copay_percent = 20;
+  q.card_issued_on = D(2020, 3, 25);
+  q.card_valid_until = D(2026, 7, 31);
   const int64_t id = store_->AddQualification(q);
   auto got = store_->GetQualification(id);
   ASSERT_TRUE(got.has_value());
+  // Every read path carries them: by member, by person, by card keys (one
+  // statement of its own on each backend).
+  const auto by_person = store_->QualificationsOfPerson(p);
+  const auto by_keys = store_->QualificationsForCardKeys("06139992", "567", D(1980, 5, 15));
+  ASSERT_EQ(by_person.size(), 1u);
+  ASSERT_EQ(by_keys.size(), 1u);
+  for (const Qualification* r :
+       std::vector<const Qualification*>{&*got, &by_person[0], &by_keys[0]}) {
+    EXPECT_EQ(r->card_classification, CardClassification::kSpecialRetired);
+    EXPECT_EQ(r->sex2, Sex::kUnset);
+    EXPECT_TRUE(r->copay_filed);
+    EXPECT_EQ(r->copay_percent, 20);
+    EXPECT_EQ(r->card_issued_on, D(2020, 3, 25));
+    EXPECT_EQ(r->card_valid_until, D(2026, 7, 31));
+    ASSERT_EQ(r->attributes.size(), 2u);
+    EXPECT_EQ(r->attributes[0].name_of_other, "");
+    EXPECT_EQ(r->attributes[1].name_of_other, "スミス　ハナ");
+    EXPECT_EQ(r->attributes[1].name_of_other_kana, "スミス　ハナ");
+  }
+  // And their absence: no 性別2, the ratio by law, no card dates.
+  Qualification plain = Member(p, "06139992", "568", "00", D(2020, 4, 1));
+  auto plain_got = store_->GetQualification(store_->AddQualification(plain));
+  EXPECT_FALSE(plain_got->sex2);
+  EXPECT_FALSE(plain_got->copay_filed);
+  EXPECT_FALSE(plain_got->card_issued_on);
+  EXPECT_FALSE(plain_got->card_valid_until);
   EXPECT_EQ(got->member_id, id);
   EXPECT_EQ(got->insurer_name, "試験健康保険組合");
   EXPECT_EQ(got->personal_family, PersonalFamily::kDependent);
@@ -500,19 +561,6 @@ class AuditTest : public StoreTest {
                            "eligibility.search", 7, "validity=1", "", ""});
     }
   }
-  // Runs `sql` on the database directly, not through the store (as the
-  // PostgreSQL superuser there); returns "" or the error.
-  std::string ExecBehindTheStore(const std::string& sql) {
-    if (GetParam() == "postgresql") return pg_test::PgCluster::Exec(location_, sql);
-    sqlite3* db = nullptr;
-    std::string err;
-    if (sqlite3_open(location_.c_str(), &db) != SQLITE_OK ||
-        sqlite3_exec(db, sql.c_str(), nullptr, nullptr, nullptr) != SQLITE_OK) {
-      err = db ? sqlite3_errmsg(db) : "cannot open";
-    }
-    sqlite3_close(db);
-    return err;
-  }
   // Edits the database behind the store's back, as an attacker with file
   // (or superuser) access would: remove the append-only triggers, then run
   // `sql`.
@@ -682,6 +730,227 @@ TEST_P(StoreTest, SubmissionsKeepTheirKeyedContentDigest) {
   SubmissionRecord old = Submission("OLD", FormKind::kAcquisition, D(2025, 4, 25), D(2025, 4, 30));
   ASSERT_TRUE(store_->AddSubmission(old));
   EXPECT_EQ(store_->GetSubmission("06139992", "OLD")->content_digest, "");
+}
+
+// A 給付情報届's benefits data (issue 14, R-FAC-9) is kept with the form
+// until it links, and comes back with it from every read of the queue.
+TEST_P(StoreTest, BenefitsFiledOnAFormComeBackWithIt) {
+  AddInsurers();
+  SubmissionRecord b = Submission("G1", FormKind::kBenefits, D(2025, 4, 25), D(2025, 4, 30));
+  b.copay_percent = 30;
+  b.benefits.card_classification = CardClassification::kShortTerm;
+  b.benefits.card_issued_on = D(2025, 4, 1);
+  b.benefits.card_valid_until = D(2025, 9, 30);
+  b.benefits.name_of_other = "スミス　ハナ";
+  b.benefits.name_of_other_kana = "スミス　ハナ";
+  b.benefits.sex2 = Sex::kFemale;
+  b.benefits.elderly = ElderlyRecipient{D(2025, 7, 20), D(2025, 8, 1), D(2026, 7, 31), 30};
+  b.benefits.limit =
+      LimitCertificate{2, "B05", D(2025, 4, 1), D(2025, 4, 1), D(2026, 3, 31), D(2025, 1, 10)};
+  b.benefits.disease = SpecificDisease{1, D(2025, 4, 2), D(2025, 4, 1), D(2030, 3, 31), 20000};
+  ASSERT_TRUE(store_->AddSubmission(b));
+  // A form with only some of it, and one with none.
+  SubmissionRecord some = Submission("G2", FormKind::kBenefits, D(2025, 4, 25), D(2025, 4, 30));
+  some.benefits.limit =
+      LimitCertificate{1, "A03", D(2025, 4, 1), D(2025, 4, 1), D(2026, 3, 31), std::nullopt};
+  ASSERT_TRUE(store_->AddSubmission(some));
+  SubmissionRecord plain = Submission("A1", FormKind::kAcquisition, D(2025, 4, 25), D(2025, 4, 30));
+  ASSERT_TRUE(store_->AddSubmission(plain));
+  // Received again: nothing is added twice.
+  EXPECT_FALSE(store_->AddSubmission(b));
+
+  auto read = store_->GetSubmission("06139992", "G1");
+  ASSERT_TRUE(read);
+  EXPECT_EQ(read->form, FormKind::kBenefits);
+  EXPECT_EQ(read->copay_percent, 30);
+  const BenefitsFiling& got = read->benefits;
+  EXPECT_EQ(got.card_classification, CardClassification::kShortTerm);
+  EXPECT_EQ(got.card_issued_on, D(2025, 4, 1));
+  EXPECT_EQ(got.card_valid_until, D(2025, 9, 30));
+  EXPECT_EQ(got.name_of_other, "スミス　ハナ");
+  EXPECT_EQ(got.name_of_other_kana, "スミス　ハナ");
+  EXPECT_EQ(got.sex2, Sex::kFemale);
+  ASSERT_TRUE(got.elderly);
+  EXPECT_EQ(got.elderly->certificate_date, D(2025, 7, 20));
+  EXPECT_EQ(got.elderly->copay_percent, 30);
+  ASSERT_TRUE(got.limit);
+  EXPECT_EQ(got.limit->classification, 2);
+  EXPECT_EQ(got.limit->category_flag, "B05");
+  EXPECT_EQ(got.limit->long_term_date, D(2025, 1, 10));
+  ASSERT_TRUE(got.disease);
+  EXPECT_EQ(got.disease->certificate_date, D(2025, 4, 2));
+  EXPECT_EQ(got.disease->self_pay_yen, 20000);
+
+  const auto due = store_->DueSubmissions(D(2025, 4, 30), 10);
+  ASSERT_EQ(due.size(), 3u);
+  EXPECT_EQ(due[0].benefits.limit->category_flag, "B05");
+  EXPECT_FALSE(due[1].benefits.elderly);
+  EXPECT_FALSE(due[1].benefits.limit->long_term_date);
+  EXPECT_TRUE(due[2].benefits.empty());
+  SubmissionFilter f;
+  f.insurer_number = "06139992";
+  EXPECT_EQ(store_->ListSubmissions(f).front().benefits.disease->category, 1);
+}
+
+// 住民異動 (issue 14, R-LINK-4): the registry's changeable part of a person
+// is rewritten, and each event keeps what it replaced.
+TEST_P(StoreTest, RegistryEventsKeepWhatTheyReplaced) {
+  const int64_t id = store_->AddPerson(Person(), Mn("621498320257"));
+  PersonRecord p = *store_->GetPerson(id);
+  EXPECT_FALSE(p.died_on);
+  RegistryEventRecord moved;
+  moved.person_id = id;
+  moved.kind = RegistryEventKind::kMovedIn;
+  moved.effective_on = D(2025, 5, 1);
+  moved.recorded_on = D(2025, 5, 7);
+  moved.municipality = "271004";
+  moved.name_before = p.name;
+  moved.name_kana_before = p.name_kana;
+  moved.postcode_before = p.postcode;
+  moved.address_before = p.address;
+  store_->InTransaction([&] {
+    EXPECT_GT(store_->AddRegistryEvent(moved), 0);
+    p.address = "大阪府大阪市北区梅田３－１－１";
+    p.postcode = "530-0001";
+    store_->UpdatePerson(p);
+  });
+  RegistryEventRecord died = moved;
+  died.kind = RegistryEventKind::kDied;
+  died.effective_on = D(2025, 6, 1);
+  died.address_before = p.address;
+  died.postcode_before = p.postcode;
+  store_->AddRegistryEvent(died);
+  p.died_on = D(2025, 6, 1);
+  store_->UpdatePerson(p);
+
+  const PersonRecord now = *store_->GetPerson(id);
+  EXPECT_EQ(now.address, "大阪府大阪市北区梅田３－１－１");
+  EXPECT_EQ(now.postcode, "530-0001");
+  EXPECT_EQ(now.died_on, D(2025, 6, 1));
+  EXPECT_EQ(now.birth_date, D(1980, 5, 15));
+  EXPECT_EQ(store_->FindPersonByMyNumber(Mn("621498320257"))->died_on, D(2025, 6, 1));
+  const auto events = store_->RegistryEventsOf(id);
+  ASSERT_EQ(events.size(), 2u);
+  EXPECT_EQ(events[0].kind, RegistryEventKind::kMovedIn);
+  EXPECT_EQ(events[0].municipality, "271004");
+  EXPECT_EQ(events[0].recorded_on, D(2025, 5, 7));
+  EXPECT_EQ(events[0].address_before, "東京都千代田区千代田１－１");
+  EXPECT_EQ(events[1].kind, RegistryEventKind::kDied);
+  EXPECT_EQ(events[1].address_before, "大阪府大阪市北区梅田３－１－１");
+  EXPECT_TRUE(store_->RegistryEventsOf(id + 1).empty());
+
+  // The registry read back as it was on earlier days (registry_history).
+  EXPECT_EQ(PersonOn(now, events, D(2025, 4, 30)).address, "東京都千代田区千代田１－１");
+  EXPECT_EQ(PersonOn(now, events, D(2025, 4, 30)).postcode, "100-0001");
+  EXPECT_FALSE(PersonOn(now, events, D(2025, 4, 30)).died_on);
+  EXPECT_EQ(PersonOn(now, events, D(2025, 5, 1)).address, "大阪府大阪市北区梅田３－１－１");
+  EXPECT_FALSE(PersonOn(now, events, D(2025, 5, 31)).died_on);
+  EXPECT_EQ(PersonOn(now, events, D(2025, 6, 1)).died_on, D(2025, 6, 1));
+  EXPECT_EQ(PersonOn(now, {}, D(2000, 1, 1)).address, now.address);
+
+  PersonRecord nobody = p;
+  nobody.person_id = id + 100;
+  EXPECT_THROW(store_->UpdatePerson(nobody), StoreError);
+  moved.person_id = id + 100;
+  EXPECT_THROW(store_->AddRegistryEvent(moved), StoreError);
+}
+
+// A database that version 4 left, with members from reception and from
+// populate, migrated to the newest version: a ratio counts as filed only where the insurer
+// filed one (its joining form gave it) or populate set one by income for a
+// 後期高齢者; reception's own guess is left to the law (issue 14).
+TEST_P(StoreTest, AVersion4DatabaseMarksOnlyFiledRatios) {
+  const std::string old = NewLocation();
+  const bool pg = GetParam() == "postgresql";
+  std::string sql =
+      "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, "
+      "applied_at TEXT NOT NULL DEFAULT '');";
+  auto add = [&sql](int version, std::string_view text) {
+    sql += std::string(text) + ";\nINSERT INTO schema_migrations (version, name) VALUES (" +
+           std::to_string(version) + ", 'v');";
+  };
+  if (pg) {
+    for (const postgres::Migration& m : postgres::Migrations()) {
+      if (m.version <= 4) add(m.version, m.sql);
+    }
+  } else {
+    for (const sqlite::Migration& m : sqlite::Migrations()) {
+      if (m.version <= 4) add(m.version, m.sql);
+    }
+  }
+  auto blob = [pg](int n) {
+    return pg ? "decode('0" + std::to_string(n) + "', 'hex')" : "x'0" + std::to_string(n) + "'";
+  };
+  sql +=
+      "INSERT INTO insurers VALUES ('06139992', 'i', '組合健保', 2, TRUE, 5);"
+      "INSERT INTO insurers VALUES ('39139999', 'k', '後期高齢者', 2, TRUE, 5);";
+  for (int i = 1; i <= 5; ++i) {
+    sql +=
+        "INSERT INTO persons (person_id, my_number_key, my_number_sealed, name, name_kana, "
+        "birth_date, sex, postcode, address) VALUES (" +
+        std::to_string(i) + ", " + blob(i) + ", " + blob(0) +
+        ", 'n', 'k', '1950-01-01', 1, '', '');";
+  }
+  struct Old {
+    int id;
+    const char* insurer;
+    int ratio;
+    const char* form_ratio;  // the joining form's 一部負担金割合; nullptr: no form (populate)
+    bool filed;              // after the migration
+  };
+  const Old members[] = {
+      {1, "06139992", 20, "20", true},      // reception, the form filed 2割
+      {2, "06139992", 20, "NULL", false},   // reception's own guess for a 70-year-old
+      {3, "39139999", 30, nullptr, true},   // populate, 3割 by income
+      {4, "39139999", 10, nullptr, false},  // populate, the law's 1割
+      {5, "39139999", 20, "NULL", false},   // reception's old 2割 for a 後期高齢者
+  };
+  for (const Old& m : members) {
+    const std::string id = std::to_string(m.id);
+    sql +=
+        "INSERT INTO members (member_id, person_id, insurer_number, symbol, number, branch, "
+        "personal_family, card_classification, birth_date, sex, acquired, copay_percent, "
+        "linkage, submitted_on) VALUES (" +
+        id + ", " + id + ", '" + m.insurer + "', '1', '" + id +
+        "', '00', 1, 1, '1950-01-01', 1, '2020-04-01', " + std::to_string(m.ratio) +
+        ", 'linked', '2020-04-01');";
+    if (m.form_ratio == nullptr) continue;
+    sql +=
+        "INSERT INTO submissions (insurer_number, submission_id, form, state, received_on, "
+        "due_on, person_id, member_id, symbol, number, branch, name, name_kana, birth_date, "
+        "sex, postcode, address, event_date, certificate_wanted, copay_percent, error_fields, "
+        "error) VALUES ('" +
+        std::string(m.insurer) + "', 'S" + id + "', 'acquisition', 'linked', '2020-04-01', " +
+        "'2020-04-03', " + id + ", " + id + ", '1', '" + id +
+        "', '00', 'n', 'k', '1950-01-01', 1, '', '', '2020-04-01', FALSE, " + m.form_ratio +
+        ", '', '');";
+  }
+  ASSERT_EQ(ExecBehindTheStore(sql, old), "");
+
+  auto store = OpenStore(old, (dir_.path() / "onshi.keys").string());
+  EXPECT_EQ(store->SchemaVersion(), Latest());
+  for (const Old& m : members) {
+    const auto q = store->GetQualification(m.id);
+    ASSERT_TRUE(q) << m.id;
+    EXPECT_EQ(q->copay_filed, m.filed) << "member " << m.id;
+    EXPECT_EQ(q->copay_percent, m.ratio) << "member " << m.id;
+    EXPECT_FALSE(q->sex2);
+    EXPECT_EQ(q->attributes.size(), 0u);
+  }
+  // The 給付情報届 is now a form the queue takes; other words still are not.
+  SubmissionRecord b = Submission("G1", FormKind::kBenefits, D(2025, 4, 25), D(2025, 4, 30));
+  b.copay_percent = 30;
+  EXPECT_TRUE(store->AddSubmission(b));
+  EXPECT_NE(
+      ExecBehindTheStore("INSERT INTO submissions (insurer_number, submission_id, form, state, "
+                         "received_on, due_on, person_id, member_id, symbol, number, branch, "
+                         "name, name_kana, birth_date, sex, postcode, address, event_date, "
+                         "certificate_wanted, error_fields, error) VALUES ('06139992', 'X', "
+                         "'moving', 'submitted', '2025-04-25', '2025-04-30', 0, 0, '', '', '', "
+                         "'', '', '1950-01-01', 1, '', '', '2025-04-01', FALSE, '', '')",
+                         old),
+      "");
+  EXPECT_EQ(store->GetPerson(3)->died_on, std::nullopt);
 }
 
 TEST_P(StoreTest, MembersAreFoundByFullKeysAndLinkageSetAlone) {

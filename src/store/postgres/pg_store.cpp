@@ -19,7 +19,8 @@ constexpr const char* kMemberColumns =
     "member_id, person_id, m.insurer_number, symbol, number, branch, personal_family, "
     "card_classification, birth_date, sex, acquired, lost, loss_reason, copay_percent, "
     "elderly_certificate_date, elderly_valid_from, elderly_valid_until, elderly_copay_percent, "
-    "linkage, submitted_on, linked_on, registration_error, COALESCE(i.name, '')";
+    "linkage, submitted_on, linked_on, registration_error, COALESCE(i.name, ''), sex2, "
+    "copay_filed, card_issued_on, card_valid_until";
 
 constexpr const char* kMemberFrom = " FROM members m LEFT JOIN insurers i USING (insurer_number)";
 
@@ -28,16 +29,28 @@ constexpr const char* kCardColumns =
     "cert_issued_on, cert_expires_on, status, pin_failures, face_only, insurance_registered_on, "
     "registration_channel";
 
+// The benefits a form filed come with it (columns 25 on, NULL or '' when
+// none).
 constexpr const char* kSubmissionColumns =
     "seq, insurer_number, submission_id, form, state, received_on, due_on, person_id, member_id, "
-    "symbol, number, branch, name, name_kana, birth_date, sex, postcode, address, event_date, "
+    "symbol, number, branch, s.name, name_kana, birth_date, sex, postcode, address, event_date, "
     "loss_reason, certificate_wanted, copay_percent, error_fields, error, linked_on, "
-    "content_digest";
+    "content_digest, card_classification, card_issued_on, card_valid_until, name_of_other, name_of_other_kana, "
+    "sex2, elderly_certificate_date, elderly_valid_from, elderly_valid_until, "
+    "elderly_copay_percent, limit_classification, limit_category, limit_certificate_date, "
+    "limit_valid_from, limit_valid_until, limit_long_term_date, disease_category, "
+    "disease_certificate_date, disease_valid_from, disease_valid_until, disease_self_pay";
+constexpr const char* kSubmissionFrom =
+    " FROM submissions s LEFT JOIN submission_benefits b USING (seq)";
+
+constexpr const char* kRegistryEventColumns =
+    "seq, person_id, kind, effective_on, recorded_on, municipality, name_before, "
+    "name_kana_before, postcode_before, address_before";
 
 constexpr const char* kAuditColumns = "seq, at, actor, action, person_id, detail, prev_hash, hash";
 
 constexpr const char* kPersonColumns =
-    "person_id, name, name_kana, birth_date, sex, postcode, address";
+    "person_id, name, name_kana, birth_date, sex, postcode, address, died_on";
 
 std::string Select(const char* columns, const std::string& rest) {
   return std::string("SELECT ") + columns + rest;
@@ -202,6 +215,65 @@ class PgStore final : public Store {
     return out;
   }
 
+  void UpdatePerson(const PersonRecord& p) override {
+    InTransaction([&] {
+      Params a;
+      a.Add(p.name).Add(p.name_kana).Add(p.postcode).Add(p.address).Add(p.died_on);
+      a.Add(p.person_id);
+      Result r = Write("update_person",
+                       "UPDATE persons SET name = $1, name_kana = $2, postcode = $3, address = $4, "
+                       "died_on = $5 WHERE person_id = $6",
+                       a, "person update rejected");
+      if (r.affected() != 1) {
+        throw StoreError("no person with person_id " + std::to_string(p.person_id));
+      }
+    });
+  }
+
+  int64_t AddRegistryEvent(const RegistryEventRecord& e) override {
+    int64_t seq = 0;
+    InTransaction([&] {
+      Params a;
+      a.Add(e.person_id).Add(RegistryEventCode(e.kind)).Add(e.effective_on).Add(e.recorded_on);
+      a.Add(e.municipality).Add(e.name_before).Add(e.name_kana_before).Add(e.postcode_before);
+      a.Add(e.address_before);
+      seq = Write("add_registry_event",
+                  "INSERT INTO registry_events (person_id, kind, effective_on, recorded_on, "
+                  "municipality, name_before, name_kana_before, postcode_before, address_before) "
+                  "VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9) RETURNING seq",
+                  a, "registry event rejected (unknown person?)")
+                .Int(0, 0);
+    });
+    return seq;
+  }
+
+  std::vector<RegistryEventRecord> RegistryEventsOf(int64_t person_id) override {
+    Result r = conn_.Run("registry_events_of",
+                         Select(kRegistryEventColumns,
+                                " FROM registry_events WHERE person_id = $1 "
+                                "ORDER BY effective_on, seq"),
+                         Params().Add(person_id));
+    std::vector<RegistryEventRecord> out;
+    for (int i = 0; i < r.rows(); ++i) {
+      Row s(r, i);
+      RegistryEventRecord e;
+      e.seq = s.Int(0);
+      e.person_id = s.Int(1);
+      auto kind = ParseRegistryEvent(s.Text(2));
+      if (!kind) throw StoreError("stored registry event kind is unknown");
+      e.kind = *kind;
+      e.effective_on = s.DateAt(3);
+      e.recorded_on = s.DateAt(4);
+      e.municipality = s.Text(5);
+      e.name_before = s.Text(6);
+      e.name_kana_before = s.Text(7);
+      e.postcode_before = s.Text(8);
+      e.address_before = s.Text(9);
+      out.push_back(std::move(e));
+    }
+    return out;
+  }
+
   // --- insurers, facilities ------------------------------------------------------
   void PutInsurer(const InsurerRecord& r) override {
     InTransaction([&] {
@@ -264,8 +336,9 @@ class PgStore final : public Store {
                  "personal_family, card_classification, birth_date, sex, acquired, lost, "
                  "loss_reason, copay_percent, elderly_certificate_date, elderly_valid_from, "
                  "elderly_valid_until, elderly_copay_percent, linkage, submitted_on, linked_on, "
-                 "registration_error) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,"
-                 "$15,$16,$17,$18,$19,$20,$21) RETURNING member_id",
+                 "registration_error, sex2, copay_filed, card_issued_on, card_valid_until) "
+                 "VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,"
+                 "$20,$21,$22,$23,$24,$25) RETURNING member_id",
                  MemberParams(q),
                  "qualification rejected (duplicate 記号・番号・枝番 for this insurer, or "
                  "unknown person/insurer)")
@@ -285,8 +358,9 @@ class PgStore final : public Store {
                        "sex=$9, acquired=$10, lost=$11, loss_reason=$12, copay_percent=$13, "
                        "elderly_certificate_date=$14, elderly_valid_from=$15, "
                        "elderly_valid_until=$16, elderly_copay_percent=$17, linkage=$18, "
-                       "submitted_on=$19, linked_on=$20, registration_error=$21 "
-                       "WHERE member_id=$22",
+                       "submitted_on=$19, linked_on=$20, registration_error=$21, sex2=$22, "
+                       "copay_filed=$23, card_issued_on=$24, card_valid_until=$25 "
+                       "WHERE member_id=$26",
                        a, "qualification update rejected");
       if (r.affected() != 1) {
         throw StoreError("no qualification with member_id " + std::to_string(q.member_id));
@@ -406,17 +480,18 @@ class PgStore final : public Store {
       if (res.rows() == 0) return;
       r.seq = res.Int(0, 0);
       inserted = true;
+      if (!r.benefits.empty()) AddBenefits(r.seq, r.benefits);
     });
     return inserted;
   }
 
   std::optional<SubmissionRecord> GetSubmission(std::string_view insurer,
                                                 std::string_view submission_id) override {
-    return First(ReadSubmissions(
-        conn_.Run("get_submission",
-                  Select(kSubmissionColumns,
-                         " FROM submissions WHERE insurer_number = $1 AND submission_id = $2"),
-                  Params().Add(insurer).Add(submission_id))));
+    return First(ReadSubmissions(conn_.Run(
+        "get_submission",
+        Select(kSubmissionColumns,
+               std::string(kSubmissionFrom) + " WHERE insurer_number = $1 AND submission_id = $2"),
+        Params().Add(insurer).Add(submission_id))));
   }
 
   void UpdateSubmission(const SubmissionRecord& r) override {
@@ -433,40 +508,42 @@ class PgStore final : public Store {
   }
 
   std::vector<SubmissionRecord> DueSubmissions(Date day, int limit) override {
-    return ReadSubmissions(conn_.Run(
-        "due_submissions",
-        Select(kSubmissionColumns,
-               " FROM submissions WHERE state IN ('submitted', 'processing') AND due_on <= $1 "
-               "ORDER BY due_on, seq LIMIT $2"),
-        Params().Add(day).Add(limit)));
+    return ReadSubmissions(
+        conn_.Run("due_submissions",
+                  Select(kSubmissionColumns,
+                         std::string(kSubmissionFrom) +
+                             " WHERE state IN ('submitted', 'processing') AND due_on <= $1 "
+                             "ORDER BY due_on, seq LIMIT $2"),
+                  Params().Add(day).Add(limit)));
   }
 
   std::vector<SubmissionRecord> ListSubmissions(const SubmissionFilter& f) override {
     if (f.state) {
       return ReadSubmissions(conn_.Run(
           "list_submissions_state",
-          Select(kSubmissionColumns,
-                 " FROM submissions WHERE insurer_number = $1 AND state = $2 AND seq > $3 "
-                 "ORDER BY seq LIMIT $4"),
+          Select(kSubmissionColumns, std::string(kSubmissionFrom) +
+                                         " WHERE insurer_number = $1 AND state = $2 AND seq > $3 "
+                                         "ORDER BY seq LIMIT $4"),
           Params()
               .Add(f.insurer_number)
               .Add(LinkageStateName(*f.state))
               .Add(f.after_seq)
               .Add(f.limit)));
     }
-    return ReadSubmissions(conn_.Run(
-        "list_submissions",
-        Select(kSubmissionColumns,
-               " FROM submissions WHERE insurer_number = $1 AND seq > $2 ORDER BY seq LIMIT $3"),
-        Params().Add(f.insurer_number).Add(f.after_seq).Add(f.limit)));
+    return ReadSubmissions(
+        conn_.Run("list_submissions",
+                  Select(kSubmissionColumns,
+                         std::string(kSubmissionFrom) +
+                             " WHERE insurer_number = $1 AND seq > $2 ORDER BY seq LIMIT $3"),
+                  Params().Add(f.insurer_number).Add(f.after_seq).Add(f.limit)));
   }
 
   std::vector<SubmissionRecord> SubmissionsOfPerson(int64_t person_id) override {
-    return ReadSubmissions(
-        conn_.Run("submissions_of_person",
-                  Select(kSubmissionColumns,
-                         " FROM submissions WHERE person_id = $1 AND person_id <> 0 ORDER BY seq"),
-                  Params().Add(person_id)));
+    return ReadSubmissions(conn_.Run(
+        "submissions_of_person",
+        Select(kSubmissionColumns, std::string(kSubmissionFrom) +
+                                       " WHERE person_id = $1 AND person_id <> 0 ORDER BY seq"),
+        Params().Add(person_id)));
   }
 
   std::vector<SubmissionRecord> LinkedJoinersSince(Date since, int64_t after_seq,
@@ -474,9 +551,10 @@ class PgStore final : public Store {
     return ReadSubmissions(
         conn_.Run("linked_joiners",
                   Select(kSubmissionColumns,
-                         " FROM submissions WHERE seq > $1 AND event_date >= $2 AND state = "
-                         "'linked' AND form IN ('acquisition', 'dependent_add') ORDER BY seq "
-                         "LIMIT $3"),
+                         std::string(kSubmissionFrom) +
+                             " WHERE seq > $1 AND event_date >= $2 AND state = "
+                             "'linked' AND form IN ('acquisition', 'dependent_add') ORDER BY seq "
+                             "LIMIT $3"),
                   Params().Add(after_seq).Add(since).Add(limit)));
   }
 
@@ -661,6 +739,7 @@ class PgStore final : public Store {
     p.sex = static_cast<Sex>(s.Int(4));
     p.postcode = s.Text(5);
     p.address = s.Text(6);
+    p.died_on = s.OptDate(7);
     return p;
   }
 
@@ -700,6 +779,12 @@ class PgStore final : public Store {
     }
     a.Add(LinkageStateName(q.linkage)).Add(q.submitted_on).Add(q.linked_on);
     a.Add(q.registration_error);
+    if (q.sex2) {
+      a.Add(static_cast<int>(*q.sex2));
+    } else {
+      a.AddNull();
+    }
+    a.AddBool(q.copay_filed).Add(q.card_issued_on).Add(q.card_valid_until);
     return a;
   }
 
@@ -708,9 +793,11 @@ class PgStore final : public Store {
       Params a;
       a.Add(id).Add(at.effective_from).Add(at.name).Add(at.name_kana);
       a.Add(at.insured_name).Add(at.postcode).Add(at.address);
+      a.Add(at.name_of_other).Add(at.name_of_other_kana);
       Write("add_attr",
             "INSERT INTO member_attributes (member_id, effective_from, name, name_kana, "
-            "insured_name, postcode, address) VALUES ($1,$2,$3,$4,$5,$6,$7)",
+            "insured_name, postcode, address, name_of_other, name_of_other_kana) "
+            "VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9)",
             a, "member attributes rejected (two changes effective the same day?)");
     }
     for (const LimitCertificate& lc : q.limits) {
@@ -772,11 +859,16 @@ class PgStore final : public Store {
     q.linked_on = s.OptDate(20);
     q.registration_error = s.Text(21);
     q.insurer_name = s.Text(22);
+    if (!s.IsNull(23)) q.sex2 = static_cast<Sex>(s.Int(23));
+    q.copay_filed = s.Bool(24);
+    q.card_issued_on = s.OptDate(25);
+    q.card_valid_until = s.OptDate(26);
     return q;
   }
   // The child rows, each after its member_id (column 0).
   static MemberAttributes AttributesFrom(const Row& s) {
-    return {s.DateAt(1), s.Text(2), s.Text(3), s.Text(4), s.Text(5), s.Text(6)};
+    return {s.DateAt(1), s.Text(2), s.Text(3), s.Text(4),
+            s.Text(5),   s.Text(6), s.Text(7), s.Text(8)};
   }
   static LimitCertificate LimitFrom(const Row& s) {
     return {
@@ -802,15 +894,16 @@ class PgStore final : public Store {
     };
     const std::string of = " WHERE member_id IN (" + member_ids + ")";
     return "SELECT 1, member_id, effective_from, 0::bigint, member_id::text, "
-           "effective_from::text, name, name_kana, insured_name, postcode, address" +
-           pad(16) + " FROM member_attributes" + of +
+           "effective_from::text, name, name_kana, insured_name, postcode, address, "
+           "name_of_other, name_of_other_kana" +
+           pad(18) + " FROM member_attributes" + of +
            " UNION ALL SELECT 2, member_id, valid_from, 0, member_id::text, "
            "classification::text, category_flag, certificate_date::text, valid_from::text, "
            "valid_until::text, long_term_date::text" +
-           pad(16) + " FROM member_limits" + of +
+           pad(20) + " FROM member_limits" + of +
            " UNION ALL SELECT 3, member_id, valid_from, 0, member_id::text, category::text, "
            "certificate_date::text, valid_from::text, valid_until::text, self_pay_yen::text" +
-           pad(17) + " FROM member_diseases" + of;
+           pad(21) + " FROM member_diseases" + of;
   }
 
   // Reads the rows of kind 0 (members, first) into `qs`, then attaches the
@@ -854,7 +947,8 @@ class PgStore final : public Store {
         "lost::text, loss_reason, copay_percent::text, elderly_certificate_date::text, "
         "elderly_valid_from::text, elderly_valid_until::text, "
         "elderly_copay_percent::text, linkage, submitted_on::text, linked_on::text, "
-        "registration_error, \"coalesce\" FROM m UNION ALL " +
+        "registration_error, \"coalesce\", sex2::text, copay_filed::text, card_issued_on::text, "
+        "card_valid_until::text FROM m UNION ALL " +
         ChildRows("SELECT member_id FROM m") + " ORDER BY 1, 2, 3, 4";
     if (depth_ > 0) return Store::QualificationsForCardKeys(insurer, number, birth);
     std::vector<Qualification> out;
@@ -946,9 +1040,94 @@ class PgStore final : public Store {
       r.error = s.Text(23);
       r.linked_on = s.OptDate(24);
       r.content_digest = s.Text(25);
+      r.benefits = BenefitsFrom(s, 26);
       out.push_back(std::move(r));
     }
     return out;
+  }
+
+  void AddBenefits(int64_t seq, const BenefitsFiling& b) {
+    Params a;
+    auto opt_int = [&a](std::optional<int> v) {
+      if (v) {
+        a.Add(*v);
+      } else {
+        a.AddNull();
+      }
+    };
+    auto opt_date = [&a](bool present, Date d) {
+      if (present) {
+        a.Add(d);
+      } else {
+        a.AddNull();
+      }
+    };
+    a.Add(seq);
+    opt_int(b.card_classification ? std::optional<int>(static_cast<int>(*b.card_classification))
+                                  : std::nullopt);
+    a.Add(b.card_issued_on).Add(b.card_valid_until).Add(b.name_of_other).Add(b.name_of_other_kana);
+    opt_int(b.sex2 ? std::optional<int>(static_cast<int>(*b.sex2)) : std::nullopt);
+    const ElderlyRecipient e = b.elderly.value_or(ElderlyRecipient{});
+    opt_date(b.elderly.has_value(), e.certificate_date);
+    opt_date(b.elderly.has_value(), e.valid_from);
+    opt_date(b.elderly.has_value(), e.valid_until);
+    opt_int(b.elderly ? std::optional<int>(e.copay_percent) : std::nullopt);
+    const LimitCertificate l = b.limit.value_or(LimitCertificate{});
+    opt_int(b.limit ? std::optional<int>(l.classification) : std::nullopt);
+    if (b.limit) {
+      a.Add(l.category_flag);
+    } else {
+      a.AddNull();
+    }
+    opt_date(b.limit.has_value(), l.certificate_date);
+    opt_date(b.limit.has_value(), l.valid_from);
+    opt_date(b.limit.has_value(), l.valid_until);
+    a.Add(b.limit ? l.long_term_date : std::nullopt);
+    const SpecificDisease d = b.disease.value_or(SpecificDisease{});
+    opt_int(b.disease ? std::optional<int>(d.category) : std::nullopt);
+    opt_date(b.disease.has_value(), d.certificate_date);
+    opt_date(b.disease.has_value(), d.valid_from);
+    opt_date(b.disease.has_value(), d.valid_until);
+    opt_int(b.disease ? std::optional<int>(d.self_pay_yen) : std::nullopt);
+    Write("add_benefits",
+          "INSERT INTO submission_benefits (seq, card_classification, card_issued_on, "
+          "card_valid_until, name_of_other, name_of_other_kana, sex2, elderly_certificate_date, "
+          "elderly_valid_from, elderly_valid_until, elderly_copay_percent, limit_classification, "
+          "limit_category, limit_certificate_date, limit_valid_from, limit_valid_until, "
+          "limit_long_term_date, disease_category, disease_certificate_date, disease_valid_from, "
+          "disease_valid_until, disease_self_pay) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,"
+          "$12,$13,$14,$15,$16,$17,$18,$19,$20,$21,$22)",
+          a, "benefits data of the submission rejected");
+  }
+
+  // kSubmissionColumns' benefits part, from column `c` (all NULL when the
+  // form filed none).
+  static BenefitsFiling BenefitsFrom(const Row& s, int c) {
+    BenefitsFiling b;
+    if (!s.IsNull(c)) b.card_classification = static_cast<CardClassification>(s.Int(c));
+    b.card_issued_on = s.OptDate(c + 1);
+    b.card_valid_until = s.OptDate(c + 2);
+    if (!s.IsNull(c + 3)) b.name_of_other = s.Text(c + 3);
+    if (!s.IsNull(c + 4)) b.name_of_other_kana = s.Text(c + 4);
+    if (!s.IsNull(c + 5)) b.sex2 = static_cast<Sex>(s.Int(c + 5));
+    if (!s.IsNull(c + 6)) {
+      b.elderly = ElderlyRecipient{s.DateAt(c + 6), s.DateAt(c + 7), s.DateAt(c + 8),
+                                   static_cast<int>(s.Int(c + 9))};
+    }
+    if (!s.IsNull(c + 10)) {
+      b.limit = LimitCertificate{static_cast<int>(s.Int(c + 10)),
+                                 s.Text(c + 11),
+                                 s.DateAt(c + 12),
+                                 s.DateAt(c + 13),
+                                 s.DateAt(c + 14),
+                                 s.OptDate(c + 15)};
+    }
+    if (!s.IsNull(c + 16)) {
+      b.disease =
+          SpecificDisease{static_cast<int>(s.Int(c + 16)), s.DateAt(c + 17), s.DateAt(c + 18),
+                          s.DateAt(c + 19), static_cast<int>(s.Int(c + 20))};
+    }
+    return b;
   }
 
   static std::vector<AuditEntry> ReadAuditRows(const Result& r) {

@@ -225,6 +225,95 @@ UPDATE sqlite_schema SET sql = replace(replace(sql,
 PRAGMA writable_schema = OFF;
 )sql",
        true},
+      {6, "benefits data, registry events", R"sql(
+-- Issue 14. Migration 5 is another change's (persons.municipality); the
+-- runner applies each version it has not recorded, so the gap is harmless.
+--
+-- The qualification's new facts (core/membership.hpp): 性別2, whether the
+-- insurer filed the 一部負担金割合 (otherwise the law gives it day by day,
+-- core/copay.hpp), and the card's or 資格確認書's 交付年月日 and 有効期限;
+-- the 通称 and its reading with the other effective-dated attributes.
+ALTER TABLE members ADD COLUMN sex2 INTEGER
+  CHECK (sex2 IS NULL OR sex2 = 1 OR sex2 = 2 OR sex2 = 3);
+ALTER TABLE members ADD COLUMN copay_filed INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE members ADD COLUMN card_issued_on TEXT;
+ALTER TABLE members ADD COLUMN card_valid_until TEXT;
+ALTER TABLE member_attributes ADD COLUMN name_of_other TEXT NOT NULL DEFAULT '';
+ALTER TABLE member_attributes ADD COLUMN name_of_other_kana TEXT NOT NULL DEFAULT '';
+-- Which stored ratios were filed. A member made by reception has its
+-- joining form: filed when the form gave a ratio; otherwise the stored one
+-- was reception's own guess, frozen at acquisition, and the law now decides.
+UPDATE members SET copay_filed = 1 WHERE member_id IN (
+  SELECT member_id FROM submissions
+  WHERE copay_percent IS NOT NULL AND (form = 'acquisition' OR form = 'dependent_add'));
+-- A member with no joining form was written by `onshi populate`, which gave
+-- a 後期高齢者 a 2割 or 3割 ratio by income: a filing in all but name. (1割
+-- is the law's own ratio there, and every other populated ratio was the
+-- law's at the time.)
+UPDATE members SET copay_filed = 1
+  WHERE length(insurer_number) = 8 AND substr(insurer_number, 1, 2) = '39'
+    AND copay_percent <> 10
+    AND member_id NOT IN (SELECT member_id FROM submissions
+                          WHERE form = 'acquisition' OR form = 'dependent_add');
+
+-- The benefits data an insurer filed on a form (core/benefits.hpp), kept
+-- with the form until it links (給付情報届) and for the record (joining
+-- forms). One row per form that filed any.
+CREATE TABLE submission_benefits (
+  seq                      INTEGER PRIMARY KEY REFERENCES submissions (seq),
+  card_classification      INTEGER,
+  card_issued_on           TEXT,
+  card_valid_until         TEXT,
+  name_of_other            TEXT NOT NULL,
+  name_of_other_kana       TEXT NOT NULL,
+  sex2                     INTEGER,
+  elderly_certificate_date TEXT,
+  elderly_valid_from       TEXT,
+  elderly_valid_until      TEXT,
+  elderly_copay_percent    INTEGER,
+  limit_classification     INTEGER,
+  limit_category           TEXT,
+  limit_certificate_date   TEXT,
+  limit_valid_from         TEXT,
+  limit_valid_until        TEXT,
+  limit_long_term_date     TEXT,
+  disease_category         INTEGER,
+  disease_certificate_date TEXT,
+  disease_valid_from       TEXT,
+  disease_valid_until      TEXT,
+  disease_self_pay         INTEGER
+);
+
+-- 住民異動 (core/registry_event.hpp): persons holds the registry as it is
+-- now; each event keeps what it replaced, so the registry on any earlier
+-- day can be read back (store/registry_history.hpp).
+ALTER TABLE persons ADD COLUMN died_on TEXT;
+CREATE TABLE registry_events (
+  seq              INTEGER PRIMARY KEY,
+  person_id        INTEGER NOT NULL REFERENCES persons (person_id),
+  kind             TEXT NOT NULL CHECK (kind = 'moved' OR kind = 'renamed' OR
+                     kind = 'moved_in' OR kind = 'died'),
+  effective_on     TEXT NOT NULL,
+  recorded_on      TEXT NOT NULL,
+  municipality     TEXT NOT NULL,
+  name_before      TEXT NOT NULL,
+  name_kana_before TEXT NOT NULL,
+  postcode_before  TEXT NOT NULL,
+  address_before   TEXT NOT NULL
+);
+CREATE INDEX registry_events_by_person ON registry_events (person_id, effective_on);
+
+-- The 給付情報届 (form 'benefits') joins the forms a submission may be.
+-- SQLite changes a CHECK by its stored table text (as version 4 did): the
+-- text version 4 wrote, or the original one where version 4 left it.
+PRAGMA writable_schema = ON;
+UPDATE sqlite_schema SET sql = replace(replace(sql,
+  'form = ''change'')', 'form = ''change'' OR form = ''benefits'')'),
+  '''loss'', ''change''))', '''loss'', ''change'', ''benefits''))')
+  WHERE type = 'table' AND name = 'submissions';
+PRAGMA writable_schema = OFF;
+)sql",
+       true},
       {7, "submission content digest", R"sql(
 -- A 受付番号 received again is the same form only if its content is: the
 -- keyed digest of the form as filed (My Number included, so HMAC under the

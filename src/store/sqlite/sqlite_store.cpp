@@ -17,7 +17,8 @@ constexpr const char* kMemberColumns =
     "member_id, person_id, m.insurer_number, symbol, number, branch, personal_family, "
     "card_classification, birth_date, sex, acquired, lost, loss_reason, copay_percent, "
     "elderly_certificate_date, elderly_valid_from, elderly_valid_until, elderly_copay_percent, "
-    "linkage, submitted_on, linked_on, registration_error, COALESCE(i.name, '')";
+    "linkage, submitted_on, linked_on, registration_error, COALESCE(i.name, ''), sex2, "
+    "copay_filed, card_issued_on, card_valid_until";
 
 }  // namespace
 
@@ -30,23 +31,24 @@ std::string CardKeysReadSql() {
       out += ", NULL";
     return out;
   };
-  // 24 columns in every arm: the tag, then a member row (kMemberColumns) or
+  // 28 columns in every arm: the tag, then a member row (kMemberColumns) or
   // a child row padded with NULLs.
   return "SELECT 0, m.member_id, m.person_id, m.insurer_number, m.symbol, m.number, m.branch, "
          "m.personal_family, m.card_classification, m.birth_date, m.sex, m.acquired, m.lost, "
          "m.loss_reason, m.copay_percent, m.elderly_certificate_date, m.elderly_valid_from, "
          "m.elderly_valid_until, m.elderly_copay_percent, m.linkage, m.submitted_on, "
-         "m.linked_on, m.registration_error, COALESCE(i.name, '')" +
+         "m.linked_on, m.registration_error, COALESCE(i.name, ''), m.sex2, m.copay_filed, "
+         "m.card_issued_on, m.card_valid_until" +
          from + " LEFT JOIN insurers i ON i.insurer_number = m.insurer_number" + where +
          " UNION ALL SELECT 1, x.member_id, x.effective_from, x.name, x.name_kana, "
-         "x.insured_name, x.postcode, x.address" +
-         pad(16) + from + " JOIN member_attributes x ON x.member_id = m.member_id" + where +
+         "x.insured_name, x.postcode, x.address, x.name_of_other, x.name_of_other_kana" +
+         pad(18) + from + " JOIN member_attributes x ON x.member_id = m.member_id" + where +
          " UNION ALL SELECT 2, x.member_id, x.rowid, x.classification, x.category_flag, "
          "x.certificate_date, x.valid_from, x.valid_until, x.long_term_date" +
-         pad(15) + from + " JOIN member_limits x ON x.member_id = m.member_id" + where +
+         pad(19) + from + " JOIN member_limits x ON x.member_id = m.member_id" + where +
          " UNION ALL SELECT 3, x.member_id, x.rowid, x.category, x.certificate_date, "
          "x.valid_from, x.valid_until, x.self_pay_yen" +
-         pad(16) + from + " JOIN member_diseases x ON x.member_id = m.member_id" + where;
+         pad(20) + from + " JOIN member_diseases x ON x.member_id = m.member_id" + where;
 }
 
 namespace {
@@ -56,11 +58,26 @@ constexpr const char* kCardColumns =
     "cert_issued_on, cert_expires_on, status, pin_failures, face_only, insurance_registered_on, "
     "registration_channel";
 
+// The benefits a form filed come with it (columns 26 on, NULL or '' when
+// none; kBenefitsColumns).
 constexpr const char* kSubmissionColumns =
     "seq, insurer_number, submission_id, form, state, received_on, due_on, person_id, member_id, "
-    "symbol, number, branch, name, name_kana, birth_date, sex, postcode, address, event_date, "
+    "symbol, number, branch, s.name, name_kana, birth_date, sex, postcode, address, event_date, "
     "loss_reason, certificate_wanted, copay_percent, error_fields, error, linked_on, "
-    "content_digest";
+    "content_digest, card_classification, card_issued_on, card_valid_until, name_of_other, name_of_other_kana, "
+    "sex2, elderly_certificate_date, elderly_valid_from, elderly_valid_until, "
+    "elderly_copay_percent, limit_classification, limit_category, limit_certificate_date, "
+    "limit_valid_from, limit_valid_until, limit_long_term_date, disease_category, "
+    "disease_certificate_date, disease_valid_from, disease_valid_until, disease_self_pay";
+constexpr const char* kSubmissionFrom =
+    " FROM submissions s LEFT JOIN submission_benefits b USING (seq)";
+
+constexpr const char* kPersonColumns =
+    "person_id, name, name_kana, birth_date, sex, postcode, address, died_on";
+
+constexpr const char* kRegistryEventColumns =
+    "seq, person_id, kind, effective_on, recorded_on, municipality, name_before, "
+    "name_kana_before, postcode_before, address_before";
 
 constexpr const char* kAuditColumns = "seq, at, actor, action, person_id, detail, prev_hash, hash";
 
@@ -191,17 +208,17 @@ class SqliteStore final : public Store {
   }
 
   std::optional<PersonRecord> GetPerson(int64_t id) override {
-    Statement& s = Stmt("get_person",
-                        "SELECT person_id, name, name_kana, birth_date, sex, "
-                        "postcode, address FROM persons WHERE person_id = ?");
+    Statement& s = Stmt("get_person", [] {
+      return std::string("SELECT ") + kPersonColumns + " FROM persons WHERE person_id = ?";
+    });
     s.Bind(1, id);
     return ReadPerson(s);
   }
 
   std::optional<PersonRecord> FindPersonByMyNumber(const MyNumber& n) override {
-    Statement& s = Stmt("find_person",
-                        "SELECT person_id, name, name_kana, birth_date, sex, "
-                        "postcode, address FROM persons WHERE my_number_key = ?");
+    Statement& s = Stmt("find_person", [] {
+      return std::string("SELECT ") + kPersonColumns + " FROM persons WHERE my_number_key = ?";
+    });
     s.BindBlob(1, vault_.Key(n));
     return ReadPerson(s);
   }
@@ -217,6 +234,60 @@ class SqliteStore final : public Store {
         throw StoreError("sealed My Number of person " + std::to_string(person_id) +
                          " cannot be opened with this key file");
       }
+    }
+    s.Reset();
+    return out;
+  }
+
+  void UpdatePerson(const PersonRecord& p) override {
+    Statement& s = Stmt("update_person",
+                        "UPDATE persons SET name = ?, name_kana = ?, postcode = ?, address = ?, "
+                        "died_on = ? WHERE person_id = ?");
+    s.Bind(1, p.name).Bind(2, p.name_kana).Bind(3, p.postcode).Bind(4, p.address);
+    s.Bind(5, p.died_on).Bind(6, p.person_id);
+    RunInsert(s, "person update rejected");
+    if (db_.Changes() != 1) {
+      throw StoreError("no person with person_id " + std::to_string(p.person_id));
+    }
+  }
+
+  int64_t AddRegistryEvent(const RegistryEventRecord& e) override {
+    Statement& s = Stmt("add_registry_event",
+                        "INSERT INTO registry_events (person_id, kind, effective_on, recorded_on, "
+                        "municipality, name_before, name_kana_before, postcode_before, "
+                        "address_before) VALUES (?,?,?,?,?,?,?,?,?)");
+    s.Bind(1, e.person_id).Bind(2, RegistryEventCode(e.kind)).Bind(3, e.effective_on);
+    s.Bind(4, e.recorded_on).Bind(5, e.municipality).Bind(6, e.name_before);
+    s.Bind(7, e.name_kana_before).Bind(8, e.postcode_before).Bind(9, e.address_before);
+    RunInsert(s, "registry event rejected (unknown person?)");
+    return db_.LastInsertId();
+  }
+
+  std::vector<RegistryEventRecord> RegistryEventsOf(int64_t person_id) override {
+    Statement& s = Stmt("registry_events_of", [] {
+      return std::string("SELECT ") + kRegistryEventColumns +
+             " FROM registry_events WHERE person_id = ? ORDER BY effective_on, seq";
+    });
+    s.Bind(1, person_id);
+    std::vector<RegistryEventRecord> out;
+    while (s.Step()) {
+      RegistryEventRecord e;
+      e.seq = s.Int(0);
+      e.person_id = s.Int(1);
+      auto kind = ParseRegistryEvent(s.Text(2));
+      if (!kind) {
+        s.Reset();
+        throw StoreError("stored registry event kind is unknown");
+      }
+      e.kind = *kind;
+      e.effective_on = s.DateAt(3);
+      e.recorded_on = s.DateAt(4);
+      e.municipality = s.Text(5);
+      e.name_before = s.Text(6);
+      e.name_kana_before = s.Text(7);
+      e.postcode_before = s.Text(8);
+      e.address_before = s.Text(9);
+      out.push_back(std::move(e));
     }
     s.Reset();
     return out;
@@ -291,8 +362,9 @@ class SqliteStore final : public Store {
                "card_classification, birth_date, sex, acquired, lost, loss_reason, copay_percent, "
                "elderly_certificate_date, elderly_valid_from, elderly_valid_until, "
                "elderly_copay_percent, "
-               "linkage, submitted_on, linked_on, registration_error) "
-               "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+               "linkage, submitted_on, linked_on, registration_error, sex2, copay_filed, "
+               "card_issued_on, card_valid_until) "
+               "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
       BindMember(s, q);
       RunInsert(s,
                 "qualification rejected (duplicate 記号・番号・枝番 for this insurer, or unknown "
@@ -311,9 +383,10 @@ class SqliteStore final : public Store {
           "personal_family=?, card_classification=?, birth_date=?, sex=?, acquired=?, lost=?, "
           "loss_reason=?, copay_percent=?, elderly_certificate_date=?, elderly_valid_from=?, "
           "elderly_valid_until=?, elderly_copay_percent=?, linkage=?, submitted_on=?, linked_on=?, "
-          "registration_error=? WHERE member_id=?");
+          "registration_error=?, sex2=?, copay_filed=?, card_issued_on=?, card_valid_until=? "
+          "WHERE member_id=?");
       BindMember(s, q);
-      s.Bind(22, q.member_id);
+      s.Bind(26, q.member_id);
       RunInsert(s, "qualification update rejected");
       if (db_.Changes() != 1) {
         throw StoreError("no qualification with member_id " + std::to_string(q.member_id));
@@ -403,7 +476,8 @@ class SqliteStore final : public Store {
           for (const MemberAttributes& a : q->attributes)
             dup = dup || a.effective_from == from;
           if (!dup) {
-            q->attributes.push_back({from, s.Text(3), s.Text(4), s.Text(5), s.Text(6), s.Text(7)});
+            q->attributes.push_back({from, s.Text(3), s.Text(4), s.Text(5), s.Text(6), s.Text(7),
+                                     s.Text(8), s.Text(9)});
           }
           continue;
         }
@@ -500,36 +574,41 @@ class SqliteStore final : public Store {
              "sex, postcode, address, event_date, loss_reason, certificate_wanted, copay_percent, "
              "error_fields, error, linked_on, content_digest) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,"
              "?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT (insurer_number, submission_id) DO NOTHING");
-    s.Bind(1, r.insurer_number).Bind(2, r.submission_id).Bind(3, FormKindCode(r.form));
-    s.Bind(4, LinkageStateName(r.state)).Bind(5, r.received_on).Bind(6, r.due_on);
-    s.Bind(7, r.person_id).Bind(8, r.member_id).Bind(9, r.symbol).Bind(10, r.number);
-    s.Bind(11, r.branch).Bind(12, r.name).Bind(13, r.name_kana).Bind(14, r.birth_date);
-    s.Bind(15, static_cast<int>(r.sex)).Bind(16, r.postcode).Bind(17, r.address);
-    s.Bind(18, r.event_date);
-    if (r.loss_reason) {
-      s.Bind(19, LossReasonCode(*r.loss_reason));
-    } else {
-      s.BindNull(19);
-    }
-    s.Bind(20, r.certificate_wanted ? 1 : 0);
-    if (r.copay_percent) {
-      s.Bind(21, *r.copay_percent);
-    } else {
-      s.BindNull(21);
-    }
-    s.Bind(22, r.error_fields).Bind(23, r.error).Bind(24, r.linked_on);
-    s.Bind(25, r.content_digest);
-    RunInsert(s, "submission rejected (unknown insurer?)");
-    if (db_.Changes() == 0) return false;
-    r.seq = db_.LastInsertId();
-    return true;
+    bool inserted = false;
+    InTransaction([&] {
+      s.Bind(1, r.insurer_number).Bind(2, r.submission_id).Bind(3, FormKindCode(r.form));
+      s.Bind(4, LinkageStateName(r.state)).Bind(5, r.received_on).Bind(6, r.due_on);
+      s.Bind(7, r.person_id).Bind(8, r.member_id).Bind(9, r.symbol).Bind(10, r.number);
+      s.Bind(11, r.branch).Bind(12, r.name).Bind(13, r.name_kana).Bind(14, r.birth_date);
+      s.Bind(15, static_cast<int>(r.sex)).Bind(16, r.postcode).Bind(17, r.address);
+      s.Bind(18, r.event_date);
+      if (r.loss_reason) {
+        s.Bind(19, LossReasonCode(*r.loss_reason));
+      } else {
+        s.BindNull(19);
+      }
+      s.Bind(20, r.certificate_wanted ? 1 : 0);
+      if (r.copay_percent) {
+        s.Bind(21, *r.copay_percent);
+      } else {
+        s.BindNull(21);
+      }
+      s.Bind(22, r.error_fields).Bind(23, r.error).Bind(24, r.linked_on);
+      s.Bind(25, r.content_digest);
+      RunInsert(s, "submission rejected (unknown insurer?)");
+      if (db_.Changes() == 0) return;
+      r.seq = db_.LastInsertId();
+      inserted = true;
+      if (!r.benefits.empty()) AddBenefits(r.seq, r.benefits);
+    });
+    return inserted;
   }
 
   std::optional<SubmissionRecord> GetSubmission(std::string_view insurer,
                                                 std::string_view submission_id) override {
     Statement& s = Stmt("get_submission", [&] {
-      return std::string("SELECT ") + kSubmissionColumns +
-             " FROM submissions WHERE insurer_number = ? AND "
+      return std::string("SELECT ") + kSubmissionColumns + kSubmissionFrom +
+             " WHERE insurer_number = ? AND "
              "submission_id = ?";
     });
     s.Bind(1, insurer).Bind(2, submission_id);
@@ -548,8 +627,8 @@ class SqliteStore final : public Store {
 
   std::vector<SubmissionRecord> DueSubmissions(Date day, int limit) override {
     Statement& s = Stmt("due_submissions", [&] {
-      return std::string("SELECT ") + kSubmissionColumns +
-             " FROM submissions WHERE state IN ('submitted', "
+      return std::string("SELECT ") + kSubmissionColumns + kSubmissionFrom +
+             " WHERE state IN ('submitted', "
              "'processing') AND due_on <= ? ORDER BY due_on, "
              "seq LIMIT ?";
     });
@@ -560,8 +639,8 @@ class SqliteStore final : public Store {
   std::vector<SubmissionRecord> ListSubmissions(const SubmissionFilter& f) override {
     if (f.state) {
       Statement& s = Stmt("list_submissions_state", [&] {
-        return std::string("SELECT ") + kSubmissionColumns +
-               " FROM submissions WHERE insurer_number = ? AND state = ? AND seq > "
+        return std::string("SELECT ") + kSubmissionColumns + kSubmissionFrom +
+               " WHERE insurer_number = ? AND state = ? AND seq > "
                "? ORDER BY seq LIMIT ?";
       });
       s.Bind(1, f.insurer_number).Bind(2, LinkageStateName(*f.state)).Bind(3, f.after_seq);
@@ -569,8 +648,8 @@ class SqliteStore final : public Store {
       return ReadSubmissions(s);
     }
     Statement& s = Stmt("list_submissions", [&] {
-      return std::string("SELECT ") + kSubmissionColumns +
-             " FROM submissions WHERE insurer_number = ? AND "
+      return std::string("SELECT ") + kSubmissionColumns + kSubmissionFrom +
+             " WHERE insurer_number = ? AND "
              "seq > ? ORDER BY seq LIMIT ?";
     });
     s.Bind(1, f.insurer_number).Bind(2, f.after_seq).Bind(3, f.limit);
@@ -579,8 +658,8 @@ class SqliteStore final : public Store {
 
   std::vector<SubmissionRecord> SubmissionsOfPerson(int64_t person_id) override {
     Statement& s = Stmt("submissions_of_person", [&] {
-      return std::string("SELECT ") + kSubmissionColumns +
-             " FROM submissions WHERE person_id = ? AND person_id <> 0 ORDER BY seq";
+      return std::string("SELECT ") + kSubmissionColumns + kSubmissionFrom +
+             " WHERE person_id = ? AND person_id <> 0 ORDER BY seq";
     });
     s.Bind(1, person_id);
     return ReadSubmissions(s);
@@ -589,8 +668,8 @@ class SqliteStore final : public Store {
   std::vector<SubmissionRecord> LinkedJoinersSince(Date since, int64_t after_seq,
                                                    int limit) override {
     Statement& s = Stmt("linked_joiners", [&] {
-      return std::string("SELECT ") + kSubmissionColumns +
-             " FROM submissions WHERE seq > ? AND event_date >= "
+      return std::string("SELECT ") + kSubmissionColumns + kSubmissionFrom +
+             " WHERE seq > ? AND event_date >= "
              "? AND state = 'linked' AND form IN "
              "('acquisition', 'dependent_add') ORDER BY seq LIMIT ?";
     });
@@ -797,6 +876,7 @@ class SqliteStore final : public Store {
       p.sex = static_cast<Sex>(s.Int(4));
       p.postcode = s.Text(5);
       p.address = s.Text(6);
+      p.died_on = s.OptDate(7);
       out = std::move(p);
     }
     s.Reset();
@@ -838,16 +918,24 @@ class SqliteStore final : public Store {
     }
     s.Bind(18, LinkageStateName(q.linkage)).Bind(19, q.submitted_on).Bind(20, q.linked_on);
     s.Bind(21, q.registration_error);
+    if (q.sex2) {
+      s.Bind(22, static_cast<int>(*q.sex2));
+    } else {
+      s.BindNull(22);
+    }
+    s.Bind(23, q.copay_filed ? 1 : 0).Bind(24, q.card_issued_on).Bind(25, q.card_valid_until);
   }
 
   void WriteChildren(int64_t id, const Qualification& q) {
     Statement& a =
         Stmt("add_attr",
              "INSERT INTO member_attributes (member_id, effective_from, name, name_kana, "
-             "insured_name, postcode, address) VALUES (?,?,?,?,?,?,?)");
+             "insured_name, postcode, address, name_of_other, name_of_other_kana) "
+             "VALUES (?,?,?,?,?,?,?,?,?)");
     for (const MemberAttributes& at : q.attributes) {
       a.Bind(1, id).Bind(2, at.effective_from).Bind(3, at.name).Bind(4, at.name_kana);
       a.Bind(5, at.insured_name).Bind(6, at.postcode).Bind(7, at.address);
+      a.Bind(8, at.name_of_other).Bind(9, at.name_of_other_kana);
       RunInsert(a, "member attributes rejected (two changes effective the same day?)");
     }
     Statement& l =
@@ -901,6 +989,10 @@ class SqliteStore final : public Store {
     q.linked_on = s.OptDate(c + 20);
     q.registration_error = s.Text(c + 21);
     q.insurer_name = s.Text(c + 22);
+    if (!s.IsNull(c + 23)) q.sex2 = static_cast<Sex>(s.Int(c + 23));
+    q.copay_filed = s.Int(c + 24) != 0;
+    q.card_issued_on = s.OptDate(c + 25);
+    q.card_valid_until = s.OptDate(c + 26);
     return q;
   }
 
@@ -941,15 +1033,15 @@ class SqliteStore final : public Store {
                                        ? " JOIN members m USING (member_id) WHERE m.person_id = ?"
                                        : " JOIN members m USING (member_id) WHERE m.member_id = ?";
     Statement& a = Stmt(by_person ? "attrs_by_person" : "attrs_by_member", [&] {
-      return "SELECT member_id, effective_from, x.name, name_kana, insured_name, postcode, address "
-             "FROM member_attributes x" +
+      return "SELECT member_id, effective_from, x.name, name_kana, insured_name, postcode, "
+             "address, name_of_other, name_of_other_kana FROM member_attributes x" +
              std::string(where) + " ORDER BY member_id, effective_from";
     });
     a.Bind(1, key);
     while (a.Step()) {
       if (Qualification* q = find(a.Int(0))) {
-        q->attributes.push_back(
-            {a.DateAt(1), a.Text(2), a.Text(3), a.Text(4), a.Text(5), a.Text(6)});
+        q->attributes.push_back({a.DateAt(1), a.Text(2), a.Text(3), a.Text(4), a.Text(5), a.Text(6),
+                                 a.Text(7), a.Text(8)});
       }
     }
     a.Reset();
@@ -1048,10 +1140,89 @@ class SqliteStore final : public Store {
       r.error = s.Text(23);
       r.linked_on = s.OptDate(24);
       r.content_digest = s.Text(25);
+      r.benefits = BenefitsFromRow(s, 26);
       out.push_back(std::move(r));
     }
     s.Reset();
     return out;
+  }
+
+  void AddBenefits(int64_t seq, const BenefitsFiling& b) {
+    Statement& s = Stmt(
+        "add_benefits",
+        "INSERT INTO submission_benefits (seq, card_classification, card_issued_on, "
+        "card_valid_until, name_of_other, name_of_other_kana, sex2, elderly_certificate_date, "
+        "elderly_valid_from, elderly_valid_until, elderly_copay_percent, limit_classification, "
+        "limit_category, limit_certificate_date, limit_valid_from, limit_valid_until, "
+        "limit_long_term_date, disease_category, disease_certificate_date, disease_valid_from, "
+        "disease_valid_until, disease_self_pay) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,"
+        "?,?)");
+    auto opt_int = [&s](int i, std::optional<int> v) {
+      if (v) {
+        s.Bind(i, *v);
+      } else {
+        s.BindNull(i);
+      }
+    };
+    s.Bind(1, seq);
+    opt_int(2, b.card_classification ? std::optional<int>(static_cast<int>(*b.card_classification))
+                                     : std::nullopt);
+    s.Bind(3, b.card_issued_on).Bind(4, b.card_valid_until);
+    s.Bind(5, b.name_of_other).Bind(6, b.name_of_other_kana);
+    opt_int(7, b.sex2 ? std::optional<int>(static_cast<int>(*b.sex2)) : std::nullopt);
+    const ElderlyRecipient* e = b.elderly ? &*b.elderly : nullptr;
+    s.Bind(8, e ? std::optional<Date>(e->certificate_date) : std::nullopt);
+    s.Bind(9, e ? std::optional<Date>(e->valid_from) : std::nullopt);
+    s.Bind(10, e ? std::optional<Date>(e->valid_until) : std::nullopt);
+    opt_int(11, e ? std::optional<int>(e->copay_percent) : std::nullopt);
+    const LimitCertificate* l = b.limit ? &*b.limit : nullptr;
+    opt_int(12, l ? std::optional<int>(l->classification) : std::nullopt);
+    if (l) {
+      s.Bind(13, l->category_flag);
+    } else {
+      s.BindNull(13);
+    }
+    s.Bind(14, l ? std::optional<Date>(l->certificate_date) : std::nullopt);
+    s.Bind(15, l ? std::optional<Date>(l->valid_from) : std::nullopt);
+    s.Bind(16, l ? std::optional<Date>(l->valid_until) : std::nullopt);
+    s.Bind(17, l ? l->long_term_date : std::nullopt);
+    const SpecificDisease* d = b.disease ? &*b.disease : nullptr;
+    opt_int(18, d ? std::optional<int>(d->category) : std::nullopt);
+    s.Bind(19, d ? std::optional<Date>(d->certificate_date) : std::nullopt);
+    s.Bind(20, d ? std::optional<Date>(d->valid_from) : std::nullopt);
+    s.Bind(21, d ? std::optional<Date>(d->valid_until) : std::nullopt);
+    opt_int(22, d ? std::optional<int>(d->self_pay_yen) : std::nullopt);
+    RunInsert(s, "benefits data of the submission rejected");
+  }
+
+  // kSubmissionColumns' benefits part, from column `c` (all NULL when the
+  // form filed none).
+  static BenefitsFiling BenefitsFromRow(const Statement& s, int c) {
+    BenefitsFiling b;
+    if (!s.IsNull(c)) b.card_classification = static_cast<CardClassification>(s.Int(c));
+    b.card_issued_on = s.OptDate(c + 1);
+    b.card_valid_until = s.OptDate(c + 2);
+    if (!s.IsNull(c + 3)) b.name_of_other = s.Text(c + 3);
+    if (!s.IsNull(c + 4)) b.name_of_other_kana = s.Text(c + 4);
+    if (!s.IsNull(c + 5)) b.sex2 = static_cast<Sex>(s.Int(c + 5));
+    if (!s.IsNull(c + 6)) {
+      b.elderly = ElderlyRecipient{s.DateAt(c + 6), s.DateAt(c + 7), s.DateAt(c + 8),
+                                   static_cast<int>(s.Int(c + 9))};
+    }
+    if (!s.IsNull(c + 10)) {
+      b.limit = LimitCertificate{static_cast<int>(s.Int(c + 10)),
+                                 s.Text(c + 11),
+                                 s.DateAt(c + 12),
+                                 s.DateAt(c + 13),
+                                 s.DateAt(c + 14),
+                                 s.OptDate(c + 15)};
+    }
+    if (!s.IsNull(c + 16)) {
+      b.disease =
+          SpecificDisease{static_cast<int>(s.Int(c + 16)), s.DateAt(c + 17), s.DateAt(c + 18),
+                          s.DateAt(c + 19), static_cast<int>(s.Int(c + 20))};
+    }
+    return b;
   }
 
   static std::vector<AuditEntry> ReadAuditRows(Statement& s) {
