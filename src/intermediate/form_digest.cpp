@@ -15,7 +15,9 @@ std::string OptionalText(const std::optional<int>& v) {
   return v ? std::to_string(*v) : "";
 }
 
-std::string DateText(const std::optional<Date>& d) { return d ? d->ToIso() : ""; }
+std::string DateText(const std::optional<Date>& d) {
+  return d ? d->ToIso() : "";
+}
 
 // The benefits data a form filed (給付情報届 and joining forms), in a fixed
 // order; every certificate field counts, so a resend with another 適用区分

@@ -9,8 +9,8 @@
 #include "jpki/jpki_ca.hpp"
 #include "municipal/card_office.hpp"
 #include "municipal/registration.hpp"
-#include "service/router.hpp"
 #include "municipal/resident_registry.hpp"
+#include "service/router.hpp"
 
 namespace onshi::service {
 namespace json = boost::json;

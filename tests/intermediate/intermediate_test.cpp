@@ -1056,6 +1056,31 @@ TEST_F(BenefitsTest, BadLinesAreRefusedWithLineFieldAndReason) {
   EXPECT_TRUE(Member("1234", "00").limits.empty());
 }
 
+// Issue 15 with issue 14: the 受付番号 check compares the filed benefits too.
+// A 給付情報届 sent again with another 適用区分 under the same id is a
+// conflict on its line; the same line again stays idempotent.
+TEST_F(BenefitsTest, AResentBenefitsFormWithOtherCertificateIsAConflict) {
+  JoinTheExampleMembers();
+  const std::string header =
+      "submission_id,form,symbol,number,branch,birth_date,event_date,limit_classification,"
+      "limit_category,limit_certificate_date,limit_valid_from,limit_valid_until\n";
+  const std::string line =
+      "Y1,benefits,10,2000,00,19550615,20250801,01,B04,20250720,20250801,20260731\n";
+  ASSERT_EQ(Import(header + line, D(2025, 6, 2)).queued, 1);
+  const ImportReport same = Import(header + line, D(2025, 6, 3));
+  EXPECT_EQ(same.already_received, 1);
+  EXPECT_EQ(same.conflicts, 0);
+  std::string other = line;
+  other.replace(other.find("B04"), 3, "B05");
+  const ImportReport changed = Import(header + other, D(2025, 6, 3));
+  EXPECT_EQ(changed.conflicts, 1);
+  ASSERT_EQ(changed.errors.size(), 1u);
+  EXPECT_EQ(changed.errors[0].line, 2);
+  EXPECT_NE(changed.errors[0].reason.find("benefits"), std::string::npos)
+      << changed.errors[0].reason;
+  EXPECT_EQ(store_->GetSubmission(kInsurer, "Y1")->benefits.limit->category_flag, "B04");
+}
+
 // A ratio the joining form files is kept as filed; without one the law
 // decides day by day (core/copay.hpp). Reception used to freeze its own
 // guess at acquisition and store no mark of which was which.
