@@ -150,7 +150,7 @@ TEST_F(SqliteSchemaTest, ADatabaseAtVersion3IsRewrittenInPlaceKeepingItsRows) {
   // This connection stays open across the migration: the bumped schema
   // cookie makes it read the new schema at its next statement.
   auto store = OpenStore(path_, (dir_ / "k").string());
-  EXPECT_EQ(store->SchemaVersion(), 4);
+  EXPECT_GE(store->SchemaVersion(), 4);  // and every later migration on top
   EXPECT_EQ(Run("SELECT count(*) FROM persons"), SQLITE_DONE);
   EXPECT_TRUE(store->GetPerson(1).has_value());
   ExpectChecksAreCheapAndStillRefuse();
