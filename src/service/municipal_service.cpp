@@ -9,6 +9,7 @@
 #include "jpki/jpki_ca.hpp"
 #include "municipal/card_office.hpp"
 #include "municipal/registration.hpp"
+#include "municipal/residency.hpp"
 
 namespace onshi::service {
 namespace json = boost::json;
@@ -85,7 +86,13 @@ http::Response MunicipalService::Handle(const http::Request& request) {
   auto jpki = jpki::JpkiCa::Load(jpki_dir_);  // fresh: the CLI may have written it
   if (!jpki.ok()) return Problem(503, "JPKI CA unavailable", jpki.error().ToString());
   municipal::CardOffice office(store, *jpki, issuer_key_, cards_dir_, who->code);
-  auto refused = [](const Error& e) { return Problem(409, "refused", e.ToString()); };
+  // Another municipality's resident: forbidden (audited where refused), not
+  // a conflict in the card's state.
+  auto refused = [](const Error& e) {
+    if (e.field == "municipality")
+      return Problem(403, "not a resident of this municipality", e.ToString());
+    return Problem(409, "refused", e.ToString());
+  };
 
   if (path == "/municipal/v1/cards" && request.method == "POST") {
     const json::value* person = body.if_contains("person_id");
@@ -136,6 +143,7 @@ http::Response MunicipalService::Handle(const http::Request& request) {
       req.channel = municipal::RegistrationChannel::kWindow;
       req.pin = pin.value_or("");
       req.actor = office.actor();
+      req.municipality = who->code;
       auto r = registrar.Register(req, now);
       if (!r.ok()) return refused(r.error());
       return Json(json::object{{"card_id", r->card_id},
@@ -154,6 +162,12 @@ http::Response MunicipalService::Handle(const http::Request& request) {
       id = std::stoll(rest.substr(0, rest.find('/')));
     } catch (const std::exception&) {
       return Problem(404, "not found", "no person " + rest);
+    }
+    const auto person = store.GetPerson(id);
+    if (!person) return Problem(404, "not found", "no person " + rest);
+    if (auto e = municipal::GuardResident(store, *person, who->code, office.actor(),
+                                          "registration view", now)) {
+      return refused(*e);
     }
     municipal::Registrar registrar(store, issuer_key_, cards_dir_);
     try {

@@ -78,7 +78,7 @@ struct CardRecord {
   // (jpki/certificate_fingerprint.hpp), pinned at issue, renewal and
   // resumption: a card check accepts only this certificate, so one minted
   // with a leaked CA key under the same serial identifies no one. "" = not
-  // pinned (issued before schema 5): refused until `onshi card pin`.
+  // pinned (issued before schema 5): refused until `onshi card pin-certificates`.
   std::string cert_fingerprint;
 };
 
