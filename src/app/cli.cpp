@@ -28,8 +28,13 @@ constexpr const char* kUsage =
     "           [--replica URI]  (a streaming replica of --db for eligibility reads)\n"
     "           [--audit-spool DIR] [--probe-every-ms MS]  (read-only mode, see README)\n"
     "           [--audit-commit-ms MS]  (audit group commit interval; default 100)\n"
+    "           [--card-lookup-limit N] [--card-lookup-window S]  (one card per facility;\n"
+    "            default 20 in 600 s) [--portal-challenge-limit N]  (per address a minute;\n"
+    "            30) [--portal-challenge-capacity N] [--facility-challenge-capacity N]\n"
     "  facility add --code C --out DIR [--name N]\n"
     "                          register a facility and write its cert.pem, key.pem, body.json\n"
+    "  reader add --facility C --out DIR [--name N] | revoke --id ID | list --facility C\n"
+    "                          a facility's card readers: each signs its face/目視 checks\n"
     "  insurer add --number N --name NAME [--lag DAYS] [--out DIR]\n"
     "                          register an insurer (and write its client certificate)\n"
     "  import FILE --insurer N submit an insurer's forms (CSV UTF-8/Shift_JIS, JSON lines)\n"
@@ -40,7 +45,8 @@ constexpr const char* kUsage =
     "                          add residents and write their 資格取得届 as CSV (synthetic)\n"
     "  submissions --insurer N [--state S] [--encoding E]\n"
     "                          an insurer's submissions and errors as CSV\n"
-    "  card issue|renew|suspend|resume|reissue|pin-reset|register|status|smartphone …\n"
+    "  card issue|renew|suspend|resume|reissue|pin-reset|register|status|pin-certificates|\n"
+    "       smartphone …\n"
     "                          the My Number card at the municipal window (JPKI, 利用登録)\n"
     "  municipal add --code C --out DIR [--name N]\n"
     "  admin add --name N --out DIR  an operator's certificate (/metrics, /admin/)\n"
@@ -172,6 +178,7 @@ int Main(int argc, char** argv) {
     if (command == "forms") return FormsCommand(rest);
     if (command == "municipal") return MunicipalCommand(rest);
     if (command == "admin") return AdminCommand(rest);
+    if (command == "reader") return ReaderCommand(rest);
     if (command == "card") {
       if (!rest.empty() && rest[0] == "emulate") {
         return CardEmulateCommand(std::vector<std::string>(rest.begin() + 1, rest.end()));

@@ -4,6 +4,7 @@
 //   onshi populate  --members N [--seed S] [--today YYYY-MM-DD] [--scenarios] [--db PATH]
 //   onshi serve     [--db PATH] [--listen ADDR:PORT] [--threads N] [--no-tls] [--now T]
 //   onshi facility add --code <医療機関コード> --out DIR [--name N]
+//   onshi reader add|revoke|list   a facility's card readers and their keys
 //   onshi insurer add --number <保険者番号> --name N [--lag D] [--out DIR]
 //   onshi import FILE --insurer <保険者番号> [--format F] [--encoding E] [--errors OUT]
 //   onshi forms --persons N --out FILE [--seed S] [--bad-per-mille X]
@@ -54,6 +55,7 @@ int SubmissionsCommand(const std::vector<std::string>& args);
 int FormsCommand(const std::vector<std::string>& args);
 int MunicipalCommand(const std::vector<std::string>& args);
 int AdminCommand(const std::vector<std::string>& args);
+int ReaderCommand(const std::vector<std::string>& args);
 
 // Database location and key file from options and environment.
 std::string DatabaseLocation(const Args& args);
