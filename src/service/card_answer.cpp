@@ -74,9 +74,13 @@ Expected<CardCheckRequest> ParseCardRequest(std::string_view body, std::string f
     if (!bytes) return Error{key, "must be base64url"};
     *slot = std::move(*bytes);
   }
+  // PIN mode names both (an empty signature, the PIN refused, then fails
+  // to verify like any wrong one).
   if (r.method == IdentityCheck::kPin) {
-    if (r.challenge.empty()) return Error{"challenge", "base64url challenge required in PIN mode"};
-    if (r.signature.empty()) return Error{"signature", "base64url signature required in PIN mode"};
+    if (!o.contains("challenge"))
+      return Error{"challenge", "base64url challenge required in PIN mode"};
+    if (!o.contains("signature"))
+      return Error{"signature", "base64url signature required in PIN mode"};
   }
   if (const json::value* reader = o.if_contains("reader")) {
     if (!reader->is_string()) return Error{"reader", "the reader id is a string"};

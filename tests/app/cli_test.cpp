@@ -61,7 +61,7 @@ TEST_F(CliTest, HelpAndUnknownCommand) {
 TEST_F(CliTest, MigrateCreatesTheSchemaAndKeyFile) {
   auto r = RunOnshi("migrate --db " + db_);
   EXPECT_EQ(r.exit_code, 0) << r.output;
-  EXPECT_NE(r.output.find("schema version 4"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("schema version 5"), std::string::npos) << r.output;
   ASSERT_TRUE(fs::exists(db_ + ".keys"));
   // The key file holds secrets: owner-only.
   EXPECT_EQ(fs::status(db_ + ".keys").permissions() & fs::perms::others_read, fs::perms::none);
@@ -140,7 +140,7 @@ TEST_F(CliTest, ServeAnswersHealthzAndStopsOnSigterm) {
   ::close(fd);
   EXPECT_NE(resp.find("HTTP/1.1 200"), std::string::npos) << resp;
   EXPECT_NE(resp.find("\"status\":\"ok\""), std::string::npos) << resp;
-  EXPECT_NE(resp.find("\"schema_version\":4"), std::string::npos) << resp;
+  EXPECT_NE(resp.find("\"schema_version\":5"), std::string::npos) << resp;
 
   ASSERT_EQ(::kill(pid, SIGTERM), 0);
   int status = 0;
