@@ -20,7 +20,9 @@
 //                                another key, service/card_check.hpp)
 //   0x00
 //   len(facility)  1 byte, then the 医療機関コード (10 ASCII digits)
-//   len(mode)      1 byte, then "pin", "face" or "visual"
+//   len(mode)      1 byte, then "pin", "face" or "visual" for a check, or
+//                  "register-face" for 利用登録 at the reader (R-REG-3) of a
+//                  card that cannot sign (service/card_check.hpp)
 //   len(challenge) 1 byte, then the challenge bytes (32) as issued
 //   SHA-256(DER of the card's user-authentication certificate), 32 bytes
 //

@@ -94,24 +94,27 @@ std::string_view AsText(const std::vector<uint8_t>& bytes) {
   return {reinterpret_cast<const char*>(bytes.data()), bytes.size()};
 }
 
-// Proof that one of the facility's own card readers, not revoked, made this
-// check in this mode with this card, for this (already redeemed) challenge.
-std::optional<Error> ReaderProof(store::Store& store, const CardCheckRequest& r) {
-  if (r.reader_id.empty() || r.reader_signature.empty()) {
+// Proof that one of the facility's own card readers, not revoked, signed
+// this (already redeemed) challenge for this card in this mode.
+std::optional<Error> ReaderProof(store::Store& store, std::string_view facility,
+                                 std::string_view mode, const std::vector<uint8_t>& challenge,
+                                 const std::vector<uint8_t>& der, const std::string& reader_id,
+                                 const std::vector<uint8_t>& signature) {
+  if (reader_id.empty() || signature.empty()) {
     return Fail("reader",
                 "a face or 目視 check must be signed by the facility's registered card reader "
                 "(\"reader\" and \"readerSignature\")");
   }
-  const std::optional<store::ReaderRecord> reader = store.GetReader(r.reader_id);
+  const std::optional<store::ReaderRecord> reader = store.GetReader(reader_id);
   if (!reader) return Fail("reader", "no card reader is registered with this id");
-  if (reader->facility_code != r.facility) {
+  if (reader->facility_code != facility) {
     return Fail("reader", "this card reader is registered to another facility");
   }
   if (reader->revoked_at) return Fail("reader", "this card reader was revoked");
   auto key = auth::Es256PublicKey::FromJwk(reader->public_jwk);
   if (!key.ok()) return Fail("reader", "the card reader's registered key cannot be read");
-  if (!auth::VerifyReaderProof(*key, r.facility, IdentityCheckName(r.method), AsText(r.challenge),
-                               AsText(r.certificate_der), AsText(r.reader_signature))) {
+  if (!auth::VerifyReaderProof(*key, facility, mode, AsText(challenge), AsText(der),
+                               AsText(signature))) {
     return Fail("readerSignature",
                 "the card reader's signature over the challenge, certificate, mode and facility "
                 "does not verify");
@@ -193,6 +196,24 @@ Expected<AuthenticatedCard> AuthenticateCard(store::Store& store, const jpki::Jp
   return holder;
 }
 
+Expected<AuthenticatedCard> AuthenticateCardByReader(
+    store::Store& store, const jpki::JpkiCa& ca, ChallengeBook& challenges,
+    const std::vector<uint8_t>& der, const std::vector<uint8_t>& challenge,
+    std::string_view facility, const std::string& reader_id,
+    const std::vector<uint8_t>& reader_signature, std::time_t now) {
+  auto serial = TrustedSerial(ca, der, now);
+  if (!serial.ok()) return serial.error();
+  if (auto e = RedeemChallenge(challenges, challenge, facility, now)) return *e;
+  if (auto e = ReaderProof(store, facility, kReaderRegistrationMode, challenge, der, reader_id,
+                           reader_signature)) {
+    return *e;
+  }
+  auto holder = Holder(store, *serial, der);
+  if (!holder.ok()) return holder.error();
+  if (auto e = UsableForLogin(*holder, now)) return *e;
+  return holder;
+}
+
 Expected<CardCheckResult> CheckCard(store::Store& store, const jpki::JpkiCa& ca,
                                     ChallengeBook& challenges, const CardCheckRequest& r,
                                     std::time_t now, Date today) {
@@ -210,7 +231,10 @@ Expected<CardCheckResult> CheckCard(store::Store& store, const jpki::JpkiCa& ca,
   // must; in PIN mode its proof is checked when sent.
   const bool reader_sent = !r.reader_id.empty() || !r.reader_signature.empty();
   if (r.method != IdentityCheck::kPin || reader_sent) {
-    if (auto e = ReaderProof(store, r)) return *e;
+    if (auto e = ReaderProof(store, r.facility, IdentityCheckName(r.method), r.challenge,
+                             r.certificate_der, r.reader_id, r.reader_signature)) {
+      return *e;
+    }
   }
   auto holder = Holder(store, *serial, r.certificate_der);
   if (!holder.ok()) return holder.error();

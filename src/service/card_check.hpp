@@ -75,6 +75,19 @@ Expected<AuthenticatedCard> AuthenticateCard(store::Store& store, const jpki::Jp
                                              const std::vector<uint8_t>& signature,
                                              std::string_view audience, std::time_t now);
 
+// 利用登録 at the facility's reader (R-REG-3) by a card that cannot sign — a
+// 顔認証マイナンバーカード, or any card after a face match: the facility's
+// registered reader signs the challenge and the certificate with the mode
+// kReaderRegistrationMode, meaning "this person matched the card's photo and
+// asked to register". Otherwise as AuthenticateCard (pinned certificate,
+// usable today); errors as CheckCard's reader errors.
+inline constexpr std::string_view kReaderRegistrationMode = "register-face";
+Expected<AuthenticatedCard> AuthenticateCardByReader(
+    store::Store& store, const jpki::JpkiCa& ca, ChallengeBook& challenges,
+    const std::vector<uint8_t>& certificate_der, const std::vector<uint8_t>& challenge,
+    std::string_view facility, const std::string& reader_id,
+    const std::vector<uint8_t>& reader_signature, std::time_t now);
+
 struct CardCheckRequest {
   std::string facility;  // 医療機関コード, from the token
   std::vector<uint8_t> certificate_der;

@@ -698,21 +698,32 @@ namespace {
 
 constexpr std::string_view kPortalAudience = "portal";
 
-// {"certificate","challenge","signature"} of a card that signs to log in.
+// {"certificate","challenge","signature"} of a card that signs to log in;
+// at a facility's reader, {"certificate","challenge","reader",
+// "readerSignature"} when the reader vouches instead (R-REG-3, a face match).
 struct CardLogin {
   std::vector<uint8_t> certificate, challenge, signature;
+  std::string reader_id;
   json::object body;
 };
 
-Expected<CardLogin> ReadCardLogin(std::string_view text) {
+Expected<CardLogin> ReadCardLogin(std::string_view text, bool reader_may_sign = false) {
   boost::system::error_code ec;
   json::value v = json::parse(text, ec);
   if (ec || !v.is_object()) return Error{"", "the body is not a JSON object"};
   CardLogin out;
   out.body = v.as_object();
+  const json::value* reader = out.body.if_contains("reader");
+  const bool by_reader = reader_may_sign && reader != nullptr;
+  if (by_reader) {
+    if (!reader->is_string() || reader->as_string().empty()) {
+      return Error{"reader", "the reader id is a string"};
+    }
+    out.reader_id = std::string(reader->as_string());
+  }
   for (auto [key, slot] :
        {std::pair{"certificate", &out.certificate}, std::pair{"challenge", &out.challenge},
-        std::pair{"signature", &out.signature}}) {
+        std::pair{by_reader ? "readerSignature" : "signature", &out.signature}}) {
     const json::value* f = out.body.if_contains(key);
     std::optional<std::string> bytes;
     if (f && f->is_string()) bytes = auth::Base64UrlDecode(std::string_view(f->as_string()));
@@ -746,7 +757,7 @@ http::Response EligibilityService::PortalChallenge(const http::Request& request,
 // A login without the card's certificate or signature has no credential at
 // all (401, like a request without a token); anything else malformed is 400.
 http::Response CardLoginProblem(const Error& e, const std::string& title) {
-  if (e.field == "certificate" || e.field == "signature") {
+  if (e.field == "certificate" || e.field == "signature" || e.field == "readerSignature") {
     return Problem(401, "card proof required",
                    "sign the challenge with the My Number card (" + e.ToString() + ")");
   }
@@ -765,7 +776,7 @@ http::Response EligibilityService::CardRegister(const http::Request& request, st
   if (jpki_ == nullptr || cards_ == nullptr) {
     return Problem(503, "registration unavailable", "no JPKI trust anchor or card world");
   }
-  auto login = ReadCardLogin(request.body);
+  auto login = ReadCardLogin(request.body, /*reader_may_sign=*/at_facility);
   if (!login.ok()) return CardLoginProblem(login.error(), "bad registration request");
   municipal::RegistrationChannel channel = municipal::RegistrationChannel::kReader;
   if (!at_facility) {
@@ -777,13 +788,24 @@ http::Response EligibilityService::CardRegister(const http::Request& request, st
     channel = *municipal::ParseChannel(name);
   }
   store::Store& store = stores_.ForThisThread();
-  auto card = AuthenticateCard(
-      store, *jpki_->Current(), at_facility ? facility_challenges_ : portal_challenges_,
-      login->certificate, login->challenge, login->signature, audience, now);
+  // A card that cannot sign (face-only, or matched by face) registers on
+  // the word of the facility's own reader.
+  auto card =
+      login->reader_id.empty()
+          ? AuthenticateCard(store, *jpki_->Current(),
+                             at_facility ? facility_challenges_ : portal_challenges_,
+                             login->certificate, login->challenge, login->signature, audience, now)
+          : AuthenticateCardByReader(store, *jpki_->Current(), facility_challenges_,
+                                     login->certificate, login->challenge, audience,
+                                     login->reader_id, login->signature, now);
   if (!card.ok()) {
-    Audit(now, actor, "card.register", 0, "refused " + card.error().ToString());
-    return Problem(card.error().field == "certificate" ? 403 : 401, "card not accepted",
-                   card.error().ToString());
+    Audit(now, actor, "card.register", 0,
+          "refused " + card.error().ToString() +
+              (login->reader_id.empty() ? "" : " reader=" + login->reader_id));
+    const std::string& field = card.error().field;
+    const bool forbidden =
+        field == "certificate" || (field == "reader" && !login->reader_id.empty());
+    return Problem(forbidden ? 403 : 401, "card not accepted", card.error().ToString());
   }
   municipal::Registrar registrar(store, cards_->issuer_key, cards_->cards_dir);
   municipal::RegistrationRequest req;

@@ -663,4 +663,33 @@ TEST_F(CardE2eTest, PortalChallengeFloodIsBounded) {
   EXPECT_EQ(facility.status, 200) << facility.body;
 }
 
+// R-REG-3 for a card that cannot sign (a 顔認証マイナンバーカード): at the
+// clinic's reader, after a face match, the reader's own signature with the
+// registration mode registers it; a proof made for a check does not.
+TEST_F(CardE2eTest, FaceOnlyCardRegistersAtTheClinicsReader_RREG3) {
+  int rc = 0;
+  const std::string out =
+      Card("issue --person-id " + person_ + " --face-only --now 2026-11-20", &rc);
+  ASSERT_EQ(rc, 0) << out;
+  UseCardFrom(out);
+  const onshi::auth::ReaderKey reader = AddReader(kClinic, "reader");
+  Serve("2026-11-23T10:00:00+09:00");
+  auto register_with = [&](const std::string& mode) {
+    const std::string certificate =
+        onshi::testing::CardCertificate(card_path_, db_ + ".card-issuer.key");
+    const std::string challenge = Challenge(false);
+    return PostJson(
+        "/oqs-api-pro/card/register",
+        "{\"certificate\":\"" + certificate + "\",\"challenge\":\"" + challenge + "\"," +
+            onshi::testing::ReaderProof(reader, kClinic, mode, challenge, certificate) + "}",
+        true);
+  };
+  EXPECT_EQ(register_with("face").status, 401);
+  HttpAnswer reg = register_with("register-face");
+  ASSERT_EQ(reg.status, 200) << reg.body;
+  EXPECT_NE(reg.body.find("\"channel\":\"reader\""), std::string::npos) << reg.body;
+  HttpAnswer a = CheckByReader("face", &reader);
+  EXPECT_NE(a.body.find("\"QualificationValidity\":\"1\""), std::string::npos) << a.body;
+}
+
 }  // namespace

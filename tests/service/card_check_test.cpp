@@ -487,5 +487,33 @@ TEST_F(CardCheckTest, PortalLoginBeyondTheGraceIsRefused_RCARD4) {
   EXPECT_NE(beyond.error().message.find("renew"), std::string::npos);
 }
 
+// R-REG-3 with issue 15's reader keys: a card that cannot sign (a
+// 顔認証マイナンバーカード) registers at the facility's reader on the reader's
+// signature with the registration mode — not with a proof made for a check,
+// and not with another facility's reader.
+TEST_F(CardCheckTest, FaceOnlyCardAuthenticatesForRegistrationByTheFacilitysReader_RREG3) {
+  auto [card, der] = Issue(D(2024, 1, 10), D(2029, 5, 15), /*registered=*/false);
+  auto by_reader = [&](std::string_view mode) {
+    const auto ch = book_.Issue(kFacility, kNow).value();
+    const std::string sig =
+        auth::Base64UrlDecode(
+            reader_
+                .Sign(kFacility, mode,
+                      std::string_view(reinterpret_cast<const char*>(ch.data()), ch.size()),
+                      std::string_view(reinterpret_cast<const char*>(der.data()), der.size()))
+                .value())
+            .value();
+    return AuthenticateCardByReader(*store_, *ca_, book_, der, ch, kFacility, reader_.id(),
+                                    std::vector<uint8_t>(sig.begin(), sig.end()), kNow);
+  };
+  auto ok = by_reader(kReaderRegistrationMode);
+  ASSERT_TRUE(ok.ok()) << ok.error().ToString();
+  EXPECT_EQ(ok->person.person_id, person_);
+  // A proof made for a face check does not register anybody.
+  auto check_proof = by_reader("face");
+  ASSERT_FALSE(check_proof.ok());
+  EXPECT_EQ(check_proof.error().field, "readerSignature");
+}
+
 }  // namespace
 }  // namespace onshi::service
