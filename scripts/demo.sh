@@ -14,12 +14,14 @@ mkdir -p "$dir"
 # Only what this script made before, never the whole directory.
 rm -rf "$dir"/onshi.db "$dir"/onshi.db-wal "$dir"/onshi.db-shm "$dir"/onshi.db.keys "$dir"/onshi.db.ca "$dir"/clinic \
   "$dir"/insurer "$dir"/forms.csv "$dir"/import-errors.csv "$dir"/onshi.db.jpki "$dir"/onshi.db.cards \
-  "$dir"/onshi.db.card-issuer.key "$dir"/window "$dir"/ops
+  "$dir"/onshi.db.card-issuer.key "$dir"/window "$dir"/ops "$dir"/reader
 echo "== creating $dir/onshi.db: $members synthetic members as of $today"
 "$onshi" populate --db "$dir/onshi.db" --members "$members" --seed 1 --today "$today" --scenarios --quiet \
   | tee "$dir/scenarios.txt"
 echo
 "$onshi" facility add --db "$dir/onshi.db" --code $clinic --name "オンシ試験クリニック" --out "$dir/clinic"
+# The clinic's card reader: its own key signs every face and 目視 check it makes.
+"$onshi" reader add --db "$dir/onshi.db" --facility $clinic --name "受付1" --out "$dir/reader"
 echo
 echo "== the insurer オンシ健康保険組合 (06139992) submits 200 資格取得届, some with errors"
 "$onshi" insurer add --db "$dir/onshi.db" --number 06139992 --name "オンシ健康保険組合" --lag 2 --out "$dir/insurer"
@@ -27,18 +29,20 @@ echo "== the insurer オンシ健康保険組合 (06139992) submits 200 資格�
 "$onshi" import "$dir/forms.csv" --insurer 06139992 --db "$dir/onshi.db" --errors "$dir/import-errors.csv" --quiet \
   2>/dev/null || true   # exit 3: some lines refused or registration errors, as intended
 echo
-echo "== the municipal window issues two My Number cards (JPKI certificates, PINs below)"
-"$onshi" municipal add --db "$dir/onshi.db" --code 131016 --name "千代田区" --out "$dir/window" >/dev/null
+echo "== 新宿区's window issues two My Number cards to its residents (JPKI certificates, PINs below)"
+# A window acts only on its own residents: 新宿区 (131041) for people living there.
+"$onshi" municipal add --db "$dir/onshi.db" --code 131041 --name "新宿区" --out "$dir/window" >/dev/null
 "$onshi" admin add --db "$dir/onshi.db" --name ops --out "$dir/ops" >/dev/null
-# People insured today, once, without a card yet.
-people=$(sqlite3 "$dir/onshi.db" "SELECT m.person_id FROM members m WHERE linkage='linked' AND lost IS NULL
+# 新宿区 residents insured today, once, without a card yet.
+people=$(sqlite3 "$dir/onshi.db" "SELECT m.person_id FROM members m JOIN persons p USING (person_id)
+  WHERE linkage='linked' AND lost IS NULL AND p.municipality = '131041'
   AND NOT EXISTS (SELECT 1 FROM cards c WHERE c.person_id = m.person_id)
   AND (SELECT COUNT(*) FROM members x WHERE x.person_id = m.person_id) = 1 ORDER BY m.person_id LIMIT 2")
 set -- $people
-"$onshi" card issue --db "$dir/onshi.db" --person-id "$1" --pin 1234 | tee "$dir/card1.txt"
+"$onshi" card issue --db "$dir/onshi.db" --municipality 131041 --person-id "$1" --pin 1234 | tee "$dir/card1.txt"
 card1=$(sed -nE 's/.*card ([0-9]+) \(person.*/\1/p' "$dir/card1.txt" | head -1)
 "$onshi" card register --db "$dir/onshi.db" --card "$card1" --channel portal >/dev/null
-"$onshi" card issue --db "$dir/onshi.db" --person-id "$2" --pin 5678 | tee "$dir/card2.txt"
+"$onshi" card issue --db "$dir/onshi.db" --municipality 131041 --person-id "$2" --pin 5678 | tee "$dir/card2.txt"
 card2=$(sed -nE 's/.*card ([0-9]+) \(person.*/\1/p' "$dir/card2.txt" | head -1)
 d=$(echo "$today" | tr -d -)
 base="https://127.0.0.1:$port"
@@ -77,6 +81,9 @@ cat <<MSG
        $onshi card emulate --card $dir/onshi.db.cards/card-$card1.card --issuer-key $dir/onshi.db.card-issuer.key
        pkcs15-tool --list-certificates
      check eligibility with a card (照会区分 1): POST $base/oqs-api-pro/card/challenge, have the card sign it
-       after VERIFY, then POST $base/oqs-api-pro/card/search (tests/app/card_e2e_test.cpp shows the exchange)
+       after VERIFY (PIN mode) — or, by face or 目視, have the clinic's reader sign it with its key
+       $dir/reader/reader-key.pem (id in $dir/reader/reader-id) — then POST $base/oqs-api-pro/card/search
+       (docs/card-protocol.md; tests/app/card_e2e_test.cpp shows both exchanges)
+     the clinic's readers:  $onshi reader list --db $dir/onshi.db --facility $clinic
 MSG
 exec "$onshi" serve --db "$dir/onshi.db" --listen "127.0.0.1:$port"

@@ -1,6 +1,7 @@
 // `onshi card …`: see card_command.hpp.
 #include "app/card_command.hpp"
 
+#include <algorithm>
 #include <ctime>
 #include <filesystem>
 #include <fstream>
@@ -24,7 +25,8 @@ namespace onshi::app {
 namespace {
 
 constexpr const char* kUsage =
-    "usage: onshi card issue|renew|suspend|resume|reissue|pin-reset|register|status|"
+    "usage: onshi card "
+    "issue|renew|suspend|resume|reissue|pin-reset|register|status|pin-certificates|"
     "smartphone add|smartphone revoke [options] (see `onshi help`)";
 
 // "<db>": the default key file "<db>.keys" without its suffix.
@@ -162,7 +164,8 @@ int CardCommand(const std::vector<std::string>& argv) {
     r.channel = *channel;
     r.pin = args.Get("pin");
     if (*channel == municipal::RegistrationChannel::kWindow) {
-      r.actor = "municipal:" + args.Get("municipality", "000000");
+      r.municipality = args.Get("municipality", "");
+      r.actor = r.municipality.empty() ? "jlis" : "municipal:" + r.municipality;
     }
     const auto result = OrFail(registrar.Register(r, now));
     std::cout << "onshi: card " << result.card_id
@@ -174,7 +177,7 @@ int CardCommand(const std::vector<std::string>& argv) {
 
   auto ca = OrFail(jpki::JpkiCa::LoadOrCreate(jpki_dir, now));
   municipal::CardOffice office(*store, ca, issuer_key, cards_dir,
-                               args.Get("municipality", "000000"));
+                               args.Get("municipality", ""));
   if (sub == "issue") {
     municipal::IssueRequest r;
     if (args.Has("person-id") == args.Has("my-number-file")) {
@@ -226,6 +229,39 @@ int CardCommand(const std::vector<std::string>& argv) {
     PrintRecord("PIN reset and unlocked",
                 OrFail(office.ResetPin(RequiredId(args, "card"), args.Get("pin"), now)));
     return 0;
+  }
+  if (sub == "pin-certificates") {
+    // Cards issued before certificates were pinned (schema 5): one, or every
+    // card file in the cards directory.
+    std::vector<int64_t> ids;
+    if (args.Has("card")) {
+      ids.push_back(RequiredId(args, "card"));
+    } else {
+      std::error_code ec;
+      for (const auto& entry : std::filesystem::directory_iterator(cards_dir, ec)) {
+        const std::string name = entry.path().filename().string();
+        if (name.rfind("card-", 0) != 0 || entry.path().extension() != ".card") continue;
+        const std::string digits = name.substr(5, name.size() - 5 - 5);
+        if (digits.empty() || digits.find_first_not_of("0123456789") != std::string::npos) {
+          continue;
+        }
+        ids.push_back(std::stoll(digits));
+      }
+      std::sort(ids.begin(), ids.end());
+    }
+    int pinned = 0, refused = 0;
+    for (int64_t id : ids) {
+      auto r = office.PinCertificate(id, now);
+      if (r.ok()) {
+        ++pinned;
+      } else {
+        ++refused;
+        std::cerr << "onshi: card " << id << ": " << r.error().ToString() << "\n";
+      }
+    }
+    std::cout << "onshi: " << pinned << " card certificate(s) pinned, " << refused
+              << " not (see above)\n";
+    return refused == 0 ? 0 : 1;
   }
   if (sub == "smartphone add") {
     if (!args.Has("pin")) throw std::invalid_argument("card smartphone add needs --pin NNNN");

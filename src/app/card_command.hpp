@@ -10,12 +10,15 @@
 //   onshi card pin-reset --card ID --pin P
 //   onshi card register  --card ID --channel window|portal|reader|atm [--pin P]
 //   onshi card status    --person-id N
+//   onshi card pin-certificates [--card ID]  (pins certificates issued before schema 5)
 //   onshi card smartphone add    --person-id N --pin P
 //   onshi card smartphone revoke --card ID
 //
 // Common options: --db, --key-file (as everywhere), --now T (a plain date or
-// an ISO time, service/clock.hpp), --municipality CODE (the audit actor
-// "municipal:CODE"; default 000000), and where the card world lives:
+// an ISO time, service/clock.hpp), --municipality CODE (act as that
+// municipality's window: the audit actor "municipal:CODE", and its own
+// residents only; without it, as J-LIS's operator "jlis", for anyone —
+// municipal/residency.hpp), and where the card world lives:
 //
 //   --jpki-dir DIR         the JPKI CA (J-LIS stand-in), default "<db>.jpki/"
 //   --card-issuer-key F    the key that seals every card file, default

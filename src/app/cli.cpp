@@ -38,6 +38,8 @@ constexpr const char* kUsage =
     "                          register a facility and write its cert.pem, key.pem, body.json\n"
     "  facility|insurer|municipal|admin revoke --serial HEX | --cert cert.pem\n"
     "                          revoke a client certificate; running servers refuse it at once\n"
+    "  reader add --facility C --out DIR [--name N] | revoke --id ID | list --facility C\n"
+    "                          a facility's card readers: each signs its face/目視 checks\n"
     "  insurer add --number N --name NAME [--lag DAYS] [--out DIR]\n"
     "                          register an insurer (and write its client certificate)\n"
     "  import FILE --insurer N submit an insurer's forms (CSV UTF-8/Shift_JIS, JSON lines)\n"
@@ -48,7 +50,8 @@ constexpr const char* kUsage =
     "                          add residents and write their 資格取得届 as CSV (synthetic)\n"
     "  submissions --insurer N [--state S] [--encoding E]\n"
     "                          an insurer's submissions and errors as CSV\n"
-    "  card issue|renew|suspend|resume|reissue|pin-reset|register|status|smartphone …\n"
+    "  card issue|renew|suspend|resume|reissue|pin-reset|register|status|pin-certificates|\n"
+    "       smartphone …\n"
     "                          the My Number card at the municipal window (JPKI, 利用登録)\n"
     "  municipal add --code C --out DIR [--name N]\n"
     "                          a municipal window's client certificate (/municipal/ API)\n"
@@ -221,6 +224,7 @@ int Main(int argc, char** argv) {
     if (command == "admin") return AdminCommand(rest);
     if (command == "terminal") return TerminalCommand(rest);
     if (command == "registry") return RegistryCommand(rest);
+    if (command == "reader") return ReaderCommand(rest);
     if (command == "card") {
       if (!rest.empty() && rest[0] == "emulate") {
         return CardEmulateCommand(std::vector<std::string>(rest.begin() + 1, rest.end()));

@@ -6,6 +6,7 @@
 //   onshi serve     [--db PATH] [--listen ADDR:PORT] [--threads N] [--no-tls] [--now T]
 //                   [--create]
 //   onshi facility add --code <医療機関コード> --out DIR [--name N]
+//   onshi reader add|revoke|list   a facility's card readers and their keys
 //   onshi insurer add --number <保険者番号> --name N [--lag D] [--out DIR]
 //   onshi import FILE --insurer <保険者番号> [--format F] [--encoding E] [--errors OUT]
 //   onshi forms --persons N --out FILE [--seed S] [--bad-per-mille X]
@@ -66,6 +67,7 @@ int TerminalCommand(const std::vector<std::string>& args);
 // insurer, municipal or admin (revoke_command.cpp).
 int RevokeCommand(const std::vector<std::string>& args, const std::string& role);
 int RegistryCommand(const std::vector<std::string>& args);
+int ReaderCommand(const std::vector<std::string>& args);
 
 // Database location from --db, $ONSHI_DB, else ./onshi.db.
 std::string DatabaseLocation(const Args& args);

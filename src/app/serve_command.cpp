@@ -1,4 +1,5 @@
 // `onshi serve`: the central eligibility service over HTTPS.
+#include <algorithm>
 #include <csignal>
 #include <iostream>
 
@@ -20,6 +21,35 @@
 #include "store/audit_anchor.hpp"
 
 namespace onshi::app {
+namespace {
+
+// Issue 15's bounds on card challenges and look-ups (eligibility_service.hpp).
+service::CardLimits CardLimitsFrom(const Args& args) {
+  service::CardLimits l;
+  auto positive = [&](const char* name, long long fallback) {
+    const long long v = args.GetInt(name, fallback);
+    if (v < 1 || v > 100000000) {
+      throw std::invalid_argument(std::string("--") + name + " must be between 1 and 100000000");
+    }
+    return v;
+  };
+  l.lookups_per_card.limit =
+      static_cast<int>(positive("card-lookup-limit", l.lookups_per_card.limit));
+  l.lookups_per_card.window_seconds =
+      static_cast<int>(positive("card-lookup-window", l.lookups_per_card.window_seconds));
+  l.portal_challenges_per_address.limit =
+      static_cast<int>(positive("portal-challenge-limit", l.portal_challenges_per_address.limit));
+  l.portal_challenges.capacity = static_cast<size_t>(
+      positive("portal-challenge-capacity", static_cast<long long>(l.portal_challenges.capacity)));
+  l.portal_challenges.per_audience = l.portal_challenges.capacity;
+  l.facility_challenges.capacity = static_cast<size_t>(positive(
+      "facility-challenge-capacity", static_cast<long long>(l.facility_challenges.capacity)));
+  l.facility_challenges.per_audience =
+      std::min(l.facility_challenges.per_audience, l.facility_challenges.capacity);
+  return l;
+}
+
+}  // namespace
 
 int ServeCommand(const std::vector<std::string>& argv) {
   // A closed stdout (a supervisor gone) or a client gone mid-write must not
@@ -44,7 +74,12 @@ int ServeCommand(const std::vector<std::string>& argv) {
                    {"create", false},
                    {"max-connections", true},
                    {"max-connections-per-address", true},
-                   {"tls-handshake-timeout", true}});
+                   {"tls-handshake-timeout", true},
+                   {"card-lookup-limit", true},
+                   {"card-lookup-window", true},
+                   {"portal-challenge-limit", true},
+                   {"portal-challenge-capacity", true},
+                   {"facility-challenge-capacity", true}});
   // Every option is checked before anything is opened or written: a command
   // that fails its argument check leaves no file behind.
   const long long max_connections = args.GetInt("max-connections", 0);
@@ -60,6 +95,7 @@ int ServeCommand(const std::vector<std::string>& argv) {
   // Every connection, database file and spool needs a descriptor; the
   // usual soft limit (1024) is far below what the machine allows.
   const uint64_t file_limit = http::RaiseFileLimit();
+  const service::CardLimits card_limits = CardLimitsFrom(args);
   const std::string db = DatabaseLocation(args);
   std::unique_ptr<service::Clock> clock = std::make_unique<service::SystemClock>();
   if (args.Has("now")) {
@@ -205,6 +241,7 @@ int ServeCommand(const std::vector<std::string>& argv) {
   // Without TLS there are no client certificates to tell an operator by;
   // whatever sits in front (a TLS proxy) must then restrict /metrics.
   svc.set_metrics_open(!tls);
+  svc.set_card_limits(card_limits);
   http::HttpServer server(opt, [&svc](const http::Request& r) { return svc.Handle(r); });
   server.Start();
   std::cout << "onshi: serving " << service::RedactLocation(db) << " on "

@@ -168,6 +168,9 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
   ~Session() { shared_.metrics.open.Add(-1); }
 
   void Start() {
+    beast::error_code ec;
+    const auto endpoint = Lowest(stream_).socket().remote_endpoint(ec);
+    if (!ec) peer_address_ = endpoint.address().to_string();
     asio::dispatch(Lowest(stream_).get_executor(), [self = this->shared_from_this()] {
       if constexpr (std::is_same_v<Stream, TlsStream>) {
         self->Handshake();
@@ -224,6 +227,7 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
     }
     r.body = req.body();
     r.peer_certificate_der = peer_der_;
+    r.peer_address = peer_address_;
     Response out;
     try {
       out = shared_.handler(r);
@@ -292,6 +296,7 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
   beast::flat_buffer buffer_;
   std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
   std::string peer_der_;
+  std::string peer_address_;
   Shared& shared_;
   const ServerOptions& options_;
   std::unique_ptr<ConnectionLimits::Slot> slot_;  // this connection's place

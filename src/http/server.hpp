@@ -28,6 +28,9 @@ struct Request {
   // certificate from the wrong CA gets an answer in the caller's own format
   // instead of a bare handshake alert.
   std::string peer_certificate_der;
+  // The client's IP address as the socket sees it ("127.0.0.1", "::1"), or
+  // "" if unknown. For per-client limits; behind a proxy it is the proxy's.
+  std::string peer_address;
 
   // First header with this name (case-insensitive), or "".
   std::string Header(std::string_view name) const;

@@ -9,8 +9,10 @@
 
 #include "card/personalise.hpp"
 #include "core/card_validity.hpp"
+#include "jpki/certificate_fingerprint.hpp"
 #include "municipal/card_files.hpp"
 #include "municipal/registration.hpp"
+#include "municipal/residency.hpp"
 #include "municipal/time_util.hpp"
 
 namespace onshi::municipal {
@@ -105,6 +107,10 @@ Expected<CardOffice::Loaded> CardOffice::Load(int64_t card_id, std::time_t now) 
   if (!rec) return MakeError("card_id", "no card " + Id(card_id));
   auto person = store_.GetPerson(rec->person_id);
   if (!person) return MakeError("card_id", "card " + Id(card_id) + " names no registry person");
+  if (auto refused =
+          GuardResident(store_, *person, municipality_, actor(), "card " + Id(card_id), now)) {
+    return *refused;
+  }
   Loaded loaded{*rec, *person, std::nullopt};
   auto file = card::CardFile::Open(CardFilePath(cards_dir_, card_id), issuer_key_);
   if (file.ok()) {
@@ -134,6 +140,12 @@ void CardOffice::Reconcile(Loaded& loaded, std::time_t now) {
       rec.cert_serial = cert->serial_hex;
       rec.cert_issued_on = JstDay(cert->not_before);
       rec.cert_expires_on = JstDay(cert->not_after);
+      rec.cert_fingerprint = jpki::CertificateFingerprint(file.auth_certificate());
+    } else if (cert && rec.cert_fingerprint.empty()) {
+      // Issued before certificates were pinned (schema 5): the card file,
+      // sealed under the issuer key, says which certificate was issued.
+      rec.cert_fingerprint = jpki::CertificateFingerprint(file.auth_certificate());
+      detail += "certificate " + rec.cert_serial + " pinned; ";
     }
   }
   const int failures = file.pin_counter().consecutive_failures();
@@ -242,6 +254,7 @@ Expected<IssuedCard> CardOffice::NewCredential(const store::PersonRecord& person
       if (!made.ok()) return made.error();
       serial = made->certificate.serial_hex;
       rec.cert_serial = serial;
+      rec.cert_fingerprint = jpki::CertificateFingerprint(made->certificate.der);
       store_.UpdateCard(rec);
       Audit(actor(), action, rec.person_id,
             "card " + Id(rec.card_id) + " cert " + serial + " valid to " + cert_expires.ToIso() +
@@ -271,6 +284,9 @@ Expected<IssuedCard> CardOffice::Issue(const IssueRequest& request, std::time_t 
   auto person = request.my_number ? store_.FindPersonByMyNumber(*request.my_number)
                                   : store_.GetPerson(request.person_id);
   if (!person) return MakeError("person", "not in the resident registry");
+  if (auto refused = GuardResident(store_, *person, municipality_, actor(), "card issue", now)) {
+    return *refused;
+  }
   const Date today = JstDay(now);
   if (request.application_date > today) {
     return MakeError("application_date", "is after the issue day " + today.ToIso());
@@ -315,6 +331,7 @@ Expected<IssuedCard> CardOffice::RenewCertificate(int64_t card_id, std::time_t n
   auto cert = Recertify(*loaded->file, cert_expires, now);
   if (!cert.ok()) return cert.error();
   rec.cert_serial = cert->serial_hex;
+  rec.cert_fingerprint = jpki::CertificateFingerprint(cert->der);
   rec.cert_issued_on = today;
   rec.cert_expires_on = cert_expires;
   if (lapsed) ClearRegistration(rec);
@@ -374,6 +391,7 @@ Expected<IssuedCard> CardOffice::Resume(int64_t card_id, std::time_t now) {
     auto cert = Recertify(*loaded->file, cert_expires, now);
     if (!cert.ok()) return cert.error();
     rec.cert_serial = cert->serial_hex;
+    rec.cert_fingerprint = jpki::CertificateFingerprint(cert->der);
     rec.cert_issued_on = today;
     rec.cert_expires_on = cert_expires;
   }
@@ -445,10 +463,26 @@ Expected<CardRecord> CardOffice::ResetPin(int64_t card_id, std::string_view new_
   return rec;
 }
 
+Expected<CardRecord> CardOffice::PinCertificate(int64_t card_id, std::time_t now) {
+  auto loaded = Load(card_id, now);
+  if (!loaded.ok()) return loaded.error();
+  if (!loaded->file) return MakeError("card_id", "the card file cannot be opened");
+  if (loaded->rec.cert_fingerprint.empty()) {
+    return MakeError("card_id", "card " + Id(card_id) +
+                                    ": its certificate is not one the CA vouches for "
+                                    "(revoked or never issued here)");
+  }
+  return loaded->rec;
+}
+
 Expected<IssuedCard> CardOffice::AddSmartphone(int64_t person_id, std::string_view pin,
                                                std::time_t now) {
   auto person = store_.GetPerson(person_id);
   if (!person) return MakeError("person_id", "not in the resident registry");
+  if (auto refused =
+          GuardResident(store_, *person, municipality_, actor(), "smartphone credential", now)) {
+    return *refused;
+  }
   if (auto bad = CheckAuthPinFormat(pin)) return *bad;
   const Date today = JstDay(now);
   std::optional<CardRecord> card;

@@ -63,7 +63,12 @@
 //    (FacilityRecord::smartphone_supported; service/card_check.cpp).
 //
 // Actors in the audit log: the window's "municipal:<code>" for everything,
-// except Suspend, which is the 24h hotline ("hotline").
+// except Suspend, which is the 24h hotline ("hotline"). An office without a
+// code is J-LIS's own operator ("jlis").
+//
+// A window acts only on its own residents (residency.hpp, issue 15): every
+// operation first checks the person's 地方公共団体コード against the
+// office's, and refuses (field "municipality", audited) otherwise.
 //
 // Not thread-safe: JpkiCa needs external synchronisation, and so does this.
 // The RSA key generation and PIN hashing run inside the issuing transaction,
@@ -112,14 +117,17 @@ struct IssueRequest {
 
 class CardOffice {
  public:
-  // `cards_dir` is created (0700) if missing. `municipality` is the code in
-  // the audit actor "municipal:<code>". `options` sets the card files' PIN
-  // hash cost (tests lower it).
+  // `cards_dir` is created (0700) if missing. `municipality` is the window's
+  // 地方公共団体コード: the audit actor "municipal:<code>", and the only
+  // residents it acts on; "" is J-LIS's operator, who acts on anyone.
+  // `options` sets the card files' PIN hash cost (tests lower it).
   CardOffice(store::Store& store, jpki::JpkiCa& ca, const card::IssuerKey& issuer_key,
              std::string cards_dir, std::string municipality, card::CardFileOptions options = {});
 
   const std::string& cards_dir() const { return cards_dir_; }
-  std::string actor() const { return "municipal:" + municipality_; }
+  std::string actor() const {
+    return municipality_.empty() ? "jlis" : "municipal:" + municipality_;
+  }
 
   // 交付: a new card, valid per CardExpiry (application date, age at issue)
   // with a certificate per CertificateExpiry. Refused while the person holds
@@ -145,6 +153,12 @@ class CardOffice {
   // 暗証番号の初期化 (R-CARD-5): sets `new_pin`, clears the lock. Any card not
   // revoked and not face-only; smartphone credentials too.
   Expected<store::CardRecord> ResetPin(int64_t card_id, std::string_view new_pin, std::time_t now);
+
+  // Pins the certificate of a credential issued before certificates were
+  // pinned (schema 5): the fingerprint of the certificate its card file
+  // holds, if the CA vouches for it (issue 15; a card check refuses an
+  // unpinned card). Every operation does this on the way; this does only it.
+  Expected<store::CardRecord> PinCertificate(int64_t card_id, std::time_t now);
 
   // スマホ用電子証明書 (R-CARD-8) with its own PIN.
   Expected<IssuedCard> AddSmartphone(int64_t person_id, std::string_view pin, std::time_t now);

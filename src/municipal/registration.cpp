@@ -7,6 +7,7 @@
 
 #include "card/card.hpp"
 #include "municipal/card_files.hpp"
+#include "municipal/residency.hpp"
 #include "municipal/time_util.hpp"
 #include "store/card_facts.hpp"
 
@@ -89,6 +90,13 @@ Expected<RegistrationResult> Registrar::Register(const RegistrationRequest& requ
   if (!person) return MakeError("card", "the card names no registry person");
   const Date today = JstDay(now);
   const std::string channel(ChannelName(request.channel));
+  if (request.channel == RegistrationChannel::kWindow) {
+    if (auto refused = GuardResident(store_, *person, request.municipality,
+                                     request.actor.empty() ? channel : request.actor,
+                                     "利用登録 of card " + std::to_string(rec->card_id), now)) {
+      return *refused;
+    }
+  }
 
   // The certificate's state decides before anything else: a suspended card's
   // PIN is not even asked for.

@@ -60,6 +60,9 @@ struct RegistrationRequest {
   RegistrationChannel channel = RegistrationChannel::kPortal;
   std::string pin;    // window only; never stored or logged
   std::string actor;  // audit actor; defaults to the channel's name
+  // Window only: its 地方公共団体コード, which may register its own residents
+  // only (residency.hpp); "" for J-LIS's operator.
+  std::string municipality;
 };
 
 struct RegistrationResult {

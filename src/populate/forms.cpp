@@ -128,6 +128,7 @@ FormsReport GenerateForms(store::Store& store, const FormsOptions& o, std::ostre
                     std::string(kTownNames[static_cast<size_t>(rng.Below(12))]) +
                     FullWidth(rng.Between(1, 5)) + "－" + FullWidth(rng.Between(1, 30)) + "－" +
                     FullWidth(rng.Between(1, 20));
+        p.municipality = MunicipalityCode(pref);
         const MyNumber my_number = SyntheticMyNumber(first + static_cast<uint64_t>(done));
         store.AddPerson(p, my_number);
         ++report.persons;

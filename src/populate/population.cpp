@@ -162,6 +162,7 @@ class Generator {
     p.postcode = Pad(rng_.Between(100, 999), 3) + "-" + Pad(rng_.Below(10000), 4);
     p.address = std::string(kPrefectures[static_cast<size_t>(pref - 1)].name) +
                 std::string(kPrefectures[static_cast<size_t>(pref - 1)].city) + town;
+    p.municipality = MunicipalityCode(kPrefectures[static_cast<size_t>(pref - 1)]);
     return p;
   }
 
@@ -520,6 +521,7 @@ class Generator {
       p.sex = sex;
       p.postcode = "160-0023";
       p.address = "東京都新宿区西新宿２－８－１";
+      p.municipality = MunicipalityCode(kPrefectures[12]);  // 新宿区 131041
       const int64_t id = store_.AddPerson(
           p, SyntheticMyNumber(5'000'000'000ULL + static_cast<uint64_t>(++serial)));
       ++report_.persons;

@@ -57,18 +57,34 @@ Expected<CardCheckRequest> ParseCardRequest(std::string_view body, std::string f
   const std::string m = method && method->is_string() ? std::string(method->as_string()) : "pin";
   if (m == "pin") {
     r.method = IdentityCheck::kPin;
-    auto challenge = Bytes(o, "challenge");
-    auto signature = Bytes(o, "signature");
-    if (!challenge) return Error{"challenge", "base64url challenge required in PIN mode"};
-    if (!signature) return Error{"signature", "base64url signature required in PIN mode"};
-    r.challenge = std::move(*challenge);
-    r.signature = std::move(*signature);
   } else if (m == "face") {
     r.method = IdentityCheck::kFaceRecognition;
   } else if (m == "visual") {
     r.method = IdentityCheck::kVisual;
   } else {
     return Error{"identityCheck", "must be pin, face or visual"};
+  }
+  // Optional members must be well formed when present; which of them a mode
+  // needs is CheckCard's to say (it answers in the same problem format).
+  for (auto [key, slot] :
+       {std::pair{"challenge", &r.challenge}, std::pair{"signature", &r.signature},
+        std::pair{"readerSignature", &r.reader_signature}}) {
+    if (!o.contains(key)) continue;
+    auto bytes = Bytes(o, key);
+    if (!bytes) return Error{key, "must be base64url"};
+    *slot = std::move(*bytes);
+  }
+  // PIN mode names both (an empty signature, the PIN refused, then fails
+  // to verify like any wrong one).
+  if (r.method == IdentityCheck::kPin) {
+    if (!o.contains("challenge"))
+      return Error{"challenge", "base64url challenge required in PIN mode"};
+    if (!o.contains("signature"))
+      return Error{"signature", "base64url signature required in PIN mode"};
+  }
+  if (const json::value* reader = o.if_contains("reader")) {
+    if (!reader->is_string()) return Error{"reader", "the reader id is a string"};
+    r.reader_id = std::string(reader->as_string());
   }
   const json::value* date = o.if_contains("qualificationConfirmationDate");
   if (!date || !date->is_string()) {

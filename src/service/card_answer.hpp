@@ -2,7 +2,11 @@
 // request and the service's answer.
 //
 //   request  {"certificate": base64url DER, "identityCheck": "pin"|"face"|"visual",
-//             "challenge": base64url, "signature": base64url,   (PIN mode)
+//             "challenge": base64url,                  (every mode)
+//             "signature": base64url,                  (PIN mode: the card's)
+//             "reader": id, "readerSignature": base64url
+//                      (face and 目視: required; PIN: optional, verified if sent;
+//                       auth/reader_key.hpp)
 //             "qualificationConfirmationDate": "YYYYMMDD",
 //             "consents": {"limit": "0"|"1", "specificDiseases": "0".."3",
 //                          "specificHealthCheckups", "pharmacists", "diagnosis",

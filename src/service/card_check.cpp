@@ -1,12 +1,15 @@
 #include "service/card_check.hpp"
 
 #include <openssl/evp.h>
-#include <openssl/rand.h>
 #include <openssl/x509.h>
 
 #include <memory>
 #include <stdexcept>
 
+#include "auth/es256_key.hpp"
+#include "auth/reader_key.hpp"
+#include "jpki/certificate_fingerprint.hpp"
+#include "service/clock.hpp"
 #include "store/card_facts.hpp"
 
 namespace onshi::service {
@@ -35,33 +38,6 @@ bool SignatureValid(const std::vector<uint8_t>& der, const std::vector<uint8_t>&
 }
 
 }  // namespace
-
-std::vector<uint8_t> ChallengeBook::Issue(std::string_view facility, std::time_t now) {
-  std::vector<uint8_t> c(32);
-  if (RAND_bytes(c.data(), static_cast<int>(c.size())) != 1) {
-    throw std::runtime_error("no randomness for a card challenge");
-  }
-  std::lock_guard<std::mutex> lock(mu_);
-  Sweep(now);
-  open_[c] = Entry{std::string(facility), now + kChallengeSeconds};
-  return c;
-}
-
-bool ChallengeBook::Redeem(const std::vector<uint8_t>& challenge, std::string_view facility,
-                           std::time_t now) {
-  std::lock_guard<std::mutex> lock(mu_);
-  Sweep(now);
-  auto it = open_.find(challenge);
-  if (it == open_.end() || it->second.facility != facility) return false;
-  open_.erase(it);  // single use, even if the rest of the check fails
-  return true;
-}
-
-void ChallengeBook::Sweep(std::time_t now) {
-  for (auto it = open_.begin(); it != open_.end();) {
-    it = it->second.expires < now ? open_.erase(it) : std::next(it);
-  }
-}
 
 std::vector<uint8_t> SignedMessage(std::string_view facility,
                                    const std::vector<uint8_t>& challenge) {
@@ -98,32 +74,119 @@ Expected<std::string> TrustedSerial(const jpki::JpkiCa& ca, const std::vector<ui
   return Fail("certificate", verified.error().error.message);
 }
 
-// Proof that the card is here and unlocked. The challenge is redeemed
-// first, so even a failed attempt uses it up.
-std::optional<Error> ProofOfPossession(ChallengeBook& challenges, const std::vector<uint8_t>& der,
-                                       const std::vector<uint8_t>& challenge,
-                                       const std::vector<uint8_t>& signature,
-                                       std::string_view audience, std::time_t now) {
+// The challenge, redeemed first, so even a failed attempt uses it up.
+std::optional<Error> RedeemChallenge(ChallengeBook& challenges,
+                                     const std::vector<uint8_t>& challenge,
+                                     std::string_view audience, std::time_t now) {
   if (challenge.empty()) return Fail("challenge", "a challenge is required");
   if (!challenges.Redeem(challenge, audience, now)) {
     return Fail("challenge", "unknown, expired or already used challenge");
   }
+  return std::nullopt;
+}
+
+// Proof that the card is here and unlocked.
+std::optional<Error> ProofOfPossession(ChallengeBook& challenges, const std::vector<uint8_t>& der,
+                                       const std::vector<uint8_t>& challenge,
+                                       const std::vector<uint8_t>& signature,
+                                       std::string_view audience, std::time_t now) {
+  if (auto e = RedeemChallenge(challenges, challenge, audience, now)) return e;
   if (!SignatureValid(der, SignedMessage(audience, challenge), signature)) {
     return Fail("signature", "the card's signature over the challenge does not verify");
   }
   return std::nullopt;
 }
 
-// The card and its holder, by certificate serial only.
-Expected<AuthenticatedCard> Holder(store::Store& store, const std::string& serial) {
+std::string_view AsText(const std::vector<uint8_t>& bytes) {
+  return {reinterpret_cast<const char*>(bytes.data()), bytes.size()};
+}
+
+// Proof that one of the facility's own card readers, not revoked, signed
+// this (already redeemed) challenge for this card in this mode.
+std::optional<Error> ReaderProof(store::Store& store, std::string_view facility,
+                                 std::string_view mode, const std::vector<uint8_t>& challenge,
+                                 const std::vector<uint8_t>& der, const std::string& reader_id,
+                                 const std::vector<uint8_t>& signature) {
+  if (reader_id.empty() || signature.empty()) {
+    return Fail("reader",
+                "a face or 目視 check must be signed by the facility's registered card reader "
+                "(\"reader\" and \"readerSignature\")");
+  }
+  const std::optional<store::ReaderRecord> reader = store.GetReader(reader_id);
+  if (!reader) return Fail("reader", "no card reader is registered with this id");
+  if (reader->facility_code != facility) {
+    return Fail("reader", "this card reader is registered to another facility");
+  }
+  if (reader->revoked_at) return Fail("reader", "this card reader was revoked");
+  auto key = auth::Es256PublicKey::FromJwk(reader->public_jwk);
+  if (!key.ok()) return Fail("reader", "the card reader's registered key cannot be read");
+  if (!auth::VerifyReaderProof(*key, facility, mode, AsText(challenge), AsText(der),
+                               AsText(signature))) {
+    return Fail("readerSignature",
+                "the card reader's signature over the challenge, certificate, mode and facility "
+                "does not verify");
+  }
+  return std::nullopt;
+}
+
+// The card and its holder, by certificate serial only — and only with the
+// very certificate the window issued to that card (pinned by its SHA-256):
+// a certificate minted with a leaked CA key under the same serial chains and
+// verifies, but is not the pinned one (issue 15).
+Expected<AuthenticatedCard> Holder(store::Store& store, const std::string& serial,
+                                   const std::vector<uint8_t>& der) {
   std::optional<store::CardRecord> card = store.FindCardByCertSerial(serial);
   if (!card) return Fail("certificate", "no card is registered with this certificate");
+  if (card->cert_fingerprint.empty()) {
+    return Fail("certificate",
+                "the card's certificate was issued before certificates were pinned; the "
+                "municipal window must pin it first (onshi card pin-certificates)");
+  }
+  if (card->cert_fingerprint != jpki::CertificateFingerprint(der)) {
+    return Fail("certificate",
+                "not the certificate issued to the card with this serial (refused: a certificate "
+                "is accepted only if it is the one the window issued)");
+  }
   std::optional<store::PersonRecord> person = store.GetPerson(card->person_id);
   if (!person) return Fail("certificate", "the card's holder is unknown");
   return AuthenticatedCard{std::move(*card), std::move(*person)};
 }
 
+// A login needs a card usable today: beyond the R-CARD-4 grace (or
+// suspended, revoked) it logs in nowhere, and its holder is told to renew.
+std::optional<Error> UsableForLogin(const AuthenticatedCard& a, std::time_t now) {
+  const Date today = JstDate(now);
+  const CardUsability u = EvaluateCardForInsurance(store::CardFactsOf(a.card, a.person.birth_date),
+                                                   today, IdentityCheck::kVisual);
+  if (u.usable()) return std::nullopt;
+  switch (u.status) {
+    case CardStatus::kCertificateExpired:
+    case CardStatus::kCardExpired:
+      return Fail("certificate",
+                  "the card's certificate expired on " + u.certificate_expiry.ToIso() +
+                      (u.grace_end ? " and its 3-month grace ended on " + u.grace_end->ToIso()
+                                   : std::string()) +
+                      " (R-CARD-4): renew it at the municipal window");
+    case CardStatus::kSuspended:
+      return Fail("certificate", "the card is suspended (R-CARD-6)");
+    default:
+      return Fail("certificate", "the card cannot be used today");
+  }
+}
+
 }  // namespace
+
+std::string_view IdentityCheckName(IdentityCheck method) {
+  switch (method) {
+    case IdentityCheck::kPin:
+      return "pin";
+    case IdentityCheck::kFaceRecognition:
+      return "face";
+    case IdentityCheck::kVisual:
+      return "visual";
+  }
+  return "";
+}
 
 Expected<AuthenticatedCard> AuthenticateCard(store::Store& store, const jpki::JpkiCa& ca,
                                              ChallengeBook& challenges,
@@ -134,7 +197,28 @@ Expected<AuthenticatedCard> AuthenticateCard(store::Store& store, const jpki::Jp
   auto serial = TrustedSerial(ca, der, now);
   if (!serial.ok()) return serial.error();
   if (auto e = ProofOfPossession(challenges, der, challenge, signature, audience, now)) return *e;
-  return Holder(store, *serial);
+  auto holder = Holder(store, *serial, der);
+  if (!holder.ok()) return holder.error();
+  if (auto e = UsableForLogin(*holder, now)) return *e;
+  return holder;
+}
+
+Expected<AuthenticatedCard> AuthenticateCardByReader(
+    store::Store& store, const jpki::JpkiCa& ca, ChallengeBook& challenges,
+    const std::vector<uint8_t>& der, const std::vector<uint8_t>& challenge,
+    std::string_view facility, const std::string& reader_id,
+    const std::vector<uint8_t>& reader_signature, std::time_t now) {
+  auto serial = TrustedSerial(ca, der, now);
+  if (!serial.ok()) return serial.error();
+  if (auto e = RedeemChallenge(challenges, challenge, facility, now)) return *e;
+  if (auto e = ReaderProof(store, facility, kReaderRegistrationMode, challenge, der, reader_id,
+                           reader_signature)) {
+    return *e;
+  }
+  auto holder = Holder(store, *serial, der);
+  if (!holder.ok()) return holder.error();
+  if (auto e = UsableForLogin(*holder, now)) return *e;
+  return holder;
 }
 
 Expected<CardCheckResult> CheckCard(store::Store& store, const jpki::JpkiCa& ca,
@@ -143,21 +227,31 @@ Expected<CardCheckResult> CheckCard(store::Store& store, const jpki::JpkiCa& ca,
   bool revoked = false;
   auto serial = TrustedSerial(ca, r.certificate_der, now, &revoked);
   if (!serial.ok()) return serial.error();
-  // In face or visual mode (R-FAC-2) the card is not unlocked and cannot
-  // sign; the reader vouches for the match.
   if (r.method == IdentityCheck::kPin) {
     if (auto e = ProofOfPossession(challenges, r.certificate_der, r.challenge, r.signature,
                                    r.facility, now)) {
       return *e;
     }
+  } else if (auto e = RedeemChallenge(challenges, r.challenge, r.facility, now)) {
+    return *e;
   }
-  auto holder = Holder(store, *serial);
+  // Face and 目視 (R-FAC-2, R-FAC-3): the card cannot sign, so the reader
+  // must; in PIN mode its proof is checked when sent.
+  const bool reader_sent = !r.reader_id.empty() || !r.reader_signature.empty();
+  if (r.method != IdentityCheck::kPin || reader_sent) {
+    if (auto e = ReaderProof(store, r.facility, IdentityCheckName(r.method), r.challenge,
+                             r.certificate_der, r.reader_id, r.reader_signature)) {
+      return *e;
+    }
+  }
+  auto holder = Holder(store, *serial, r.certificate_der);
   if (!holder.ok()) return holder.error();
   const store::CardRecord& card = holder->card;
 
   CardCheckResult out;
   out.person_id = card.person_id;
   out.cert_serial = *serial;
+  if (r.method != IdentityCheck::kPin || reader_sent) out.reader_id = r.reader_id;
   out.usability = EvaluateCardForInsurance(store::CardFactsOf(card, holder->person.birth_date),
                                            today, r.method);
   if (revoked && out.usability.usable()) {

@@ -19,6 +19,7 @@
 #include "fhir/eligibility_request.hpp"
 #include "fhir/eligibility_response.hpp"
 #include "fhir/operation_outcome.hpp"
+#include "jpki/certificate_fingerprint.hpp"
 #include "municipal/registration.hpp"
 #include "oqs/request.hpp"
 #include "oqs/response.hpp"
@@ -27,6 +28,7 @@
 #include "service/card_answer.hpp"
 #include "service/router.hpp"
 #include "store/audit_anchor.hpp"
+#include "service/reader_registry.hpp"
 #include "store/store.hpp"
 
 namespace onshi::service {
@@ -139,6 +141,7 @@ enum class Action {
   kAdminHealth,
   kMetrics,
   kAdminAuditVerify,
+  kAdminReaders,
 };
 
 // A subtree whose service this server does not run: 404.
@@ -170,7 +173,10 @@ const Router<Action>& Routes() {
         .Add("GET", "/healthz", Action::kHealth, "healthz")
         .Add("GET", "/admin/health", Action::kAdminHealth, "admin_health")
         .Add("GET", "/metrics", Action::kMetrics, "metrics")
-        .Add("GET", "/admin/audit/verify", Action::kAdminAuditVerify, "admin_audit_verify");
+        .Add("GET", "/admin/audit/verify", Action::kAdminAuditVerify, "admin_audit_verify")
+        .Add("GET", "/admin/readers", Action::kAdminReaders, "admin_readers")
+        .Add("POST", "/admin/readers", Action::kAdminReaders, "admin_readers")
+        .Add("POST", "/admin/readers/{id:int}/revoke", Action::kAdminReaders, "admin_readers");
     return r;
   }();
   return kRoutes;
@@ -196,7 +202,16 @@ EligibilityService::EligibilityService(StorePool& stores, const auth::FacilityCa
       jpki_(jpki),
       cards_(cards),
       municipal_(municipal),
-      monitor_(monitor) {}
+      monitor_(monitor) {
+  set_card_limits(CardLimits{});
+}
+
+void EligibilityService::set_card_limits(const CardLimits& limits) {
+  facility_challenges_.Configure(limits.facility_challenges);
+  portal_challenges_.Configure(limits.portal_challenges);
+  portal_challenge_rate_.Configure(limits.portal_challenges_per_address, 100000);
+  card_lookups_.Configure(limits.lookups_per_card, 200000);
+}
 
 http::Response EligibilityService::Handle(const http::Request& request) {
   const auto start = std::chrono::steady_clock::now();
@@ -230,7 +245,8 @@ http::Response EligibilityService::Route(const http::Request& request, const std
   const bool writes =
       request.method != "GET" &&
       ((municipal_ && MunicipalService::Owns(path)) || (insurers_ && InsurerService::Owns(path)) ||
-       path == "/oqs-api-pro/card/register" || path == "/portal/card/register");
+       path == "/oqs-api-pro/card/register" || path == "/portal/card/register" ||
+       path.rfind("/admin/readers", 0) == 0);
   if (writes && monitor_ && monitor_->read_only()) {
     route = "read_only";
     http::Response out = Problem(
@@ -271,7 +287,7 @@ http::Response EligibilityService::Route(const http::Request& request, const std
       out = CardRegister(request, now, /*at_facility=*/true);
       break;
     case Action::kPortalChallenge:
-      out = PortalChallenge(now);
+      out = PortalChallenge(request, now);
       break;
     case Action::kPortalRegister:
       out = CardRegister(request, now, /*at_facility=*/false);
@@ -305,6 +321,9 @@ http::Response EligibilityService::Route(const http::Request& request, const std
       break;
     case Action::kAdminAuditVerify:
       out = VerifyAudit(request, now);
+      break;
+    case Action::kAdminReaders:
+      out = ReaderAdmin(request, path, now);
       break;
   }
   return out;
@@ -404,6 +423,91 @@ http::Response EligibilityService::VerifyAudit(const http::Request& request, std
   if (v.first_bad_seq) o["first_bad_seq"] = *v.first_bad_seq;
   if (!v.intact) o["problem"] = v.problem;
   return Json(200, json::serialize(o));
+}
+
+namespace {
+
+json::object ReaderJson(const store::ReaderRecord& r) {
+  json::object o{{"reader", r.reader_id},
+                 {"facility", r.facility_code},
+                 {"name", r.name},
+                 {"registeredAt", r.registered_at},
+                 {"publicKey", json::parse(r.public_jwk)}};
+  if (r.revoked_at) o["revokedAt"] = *r.revoked_at;
+  return o;
+}
+
+std::string QueryParameter(const std::string& target, std::string_view name) {
+  const size_t q = target.find('?');
+  if (q == std::string::npos) return "";
+  std::string_view rest = std::string_view(target).substr(q + 1);
+  while (!rest.empty()) {
+    const size_t amp = rest.find('&');
+    const std::string_view pair = rest.substr(0, amp);
+    if (pair.size() > name.size() && pair.substr(0, name.size()) == name &&
+        pair[name.size()] == '=') {
+      return std::string(pair.substr(name.size() + 1));
+    }
+    if (amp == std::string_view::npos) break;
+    rest = rest.substr(amp + 1);
+  }
+  return "";
+}
+
+}  // namespace
+
+// Operators register a facility's card reader by its public key (the
+// reader keeps its private key: `onshi reader add` makes both, a vendor's
+// reader may make its own), list a facility's readers, and revoke one.
+http::Response EligibilityService::ReaderAdmin(const http::Request& request,
+                                               const std::string& path, std::time_t now) {
+  std::string actor;
+  if (auto refused = AdminOnly(request, now, true, &actor)) return *refused;
+  store::Store& store = stores_.ForThisThread();
+  constexpr std::string_view kPrefix = "/admin/readers/";
+  constexpr std::string_view kRevoke = "/revoke";
+  if (path == "/admin/readers" && request.method == "GET") {
+    const std::string facility = QueryParameter(request.target, "facility");
+    if (facility.empty()) return Problem(400, "bad request", "?facility=<医療機関コード> required");
+    json::array list;
+    for (const store::ReaderRecord& r : store.ReadersOfFacility(facility))
+      list.push_back(ReaderJson(r));
+    return Json(200, json::serialize(json::object{{"readers", std::move(list)}}));
+  }
+  if (path == "/admin/readers" && request.method == "POST") {
+    boost::system::error_code ec;
+    const json::value body = json::parse(request.body, ec);
+    if (ec || !body.is_object()) return Problem(400, "bad request", "the body is not JSON");
+    const json::object& o = body.as_object();
+    const json::value* facility = o.if_contains("facility");
+    const json::value* name = o.if_contains("name");
+    const json::value* jwk = o.if_contains("publicKey");
+    if (!facility || !facility->is_string() || !name || !name->is_string() || !jwk ||
+        !jwk->is_object()) {
+      return Problem(400, "bad request",
+                     "{\"facility\": 医療機関コード, \"name\": text, \"publicKey\": P-256 JWK} "
+                     "required");
+    }
+    auto key = auth::Es256PublicKey::FromJwk(json::serialize(*jwk));
+    if (!key.ok()) return Problem(400, "bad public key", key.error().ToString());
+    auto added = RegisterReader(store, *key, std::string_view(facility->as_string()),
+                                std::string_view(name->as_string()), now, actor);
+    if (!added.ok()) {
+      return Problem(added.error().field == "publicKey" ? 409 : 400, "reader not registered",
+                     added.error().ToString());
+    }
+    return Json(201, json::serialize(ReaderJson(*added)));
+  }
+  if (request.method == "POST" && path.size() > kPrefix.size() + kRevoke.size() &&
+      path.compare(path.size() - kRevoke.size(), kRevoke.size(), kRevoke) == 0) {
+    const std::string id =
+        path.substr(kPrefix.size(), path.size() - kPrefix.size() - kRevoke.size());
+    if (id.find('/') != std::string::npos) return Problem(404, "not found", "no route " + path);
+    auto revoked = RevokeReader(store, id, now, actor);
+    if (!revoked.ok()) return Problem(404, "not found", revoked.error().ToString());
+    return Json(200, json::serialize(ReaderJson(*revoked)));
+  }
+  return Problem(404, "not found", "no route for " + request.method + " " + path);
 }
 
 http::Response EligibilityService::Signed(int status, std::string content_type,
@@ -574,15 +678,33 @@ http::Response EligibilityService::FhirSubmit(const http::Request& request, std:
 }  // namespace onshi::service
 
 namespace onshi::service {
+namespace {
+
+// {"challenge", "expiresIn"}, or 503 + Retry-After when the book is full.
+http::Response ChallengeAnswer(ChallengeBook& book, std::string_view audience, std::time_t now,
+                               http::Metrics& metrics) {
+  auto c = book.Issue(audience, now);
+  if (!c.ok()) {
+    metrics
+        .GetCounter("onshi_card_challenge_refusals_total", "Card challenges refused, by reason.",
+                    "reason=\"full\"")
+        .Add();
+    http::Response out = Problem(503, "too many challenges outstanding", c.error().reason);
+    out.headers.emplace_back("Retry-After", std::to_string(c.error().retry_after_seconds));
+    return out;
+  }
+  return Json(200, "{\"challenge\":\"" +
+                       auth::Base64UrlEncode(
+                           std::string_view(reinterpret_cast<const char*>(c->data()), c->size())) +
+                       "\",\"expiresIn\":" + std::to_string(book.lifetime_seconds()) + "}");
+}
+
+}  // namespace
 
 http::Response EligibilityService::CardChallenge(const http::Request& request, std::time_t now) {
   const auth::TokenVerification& token = CachedVerify(tokens_, TokenFrom(request), now);
   if (!token.ok()) return Problem(401, "unauthenticated", token.detail);
-  const std::vector<uint8_t> c = challenges_.Issue(token.claims->subject.digits(), now);
-  return Json(200, "{\"challenge\":\"" +
-                       auth::Base64UrlEncode(
-                           std::string_view(reinterpret_cast<const char*>(c.data()), c.size())) +
-                       "\",\"expiresIn\":" + std::to_string(kChallengeSeconds) + "}");
+  return ChallengeAnswer(facility_challenges_, token.claims->subject.digits(), now, metrics_);
 }
 
 http::Response EligibilityService::CardSearch(const http::Request& request, std::time_t now) {
@@ -602,6 +724,30 @@ http::Response EligibilityService::CardSearch(const http::Request& request, std:
     Audit(now, actor, "eligibility.card", 0, "error=" + e.ToString());
     return Problem(400, "bad card check request", e.ToString());
   }
+  // Every look-up names its reader (or none) and the card's certificate by
+  // a prefix of its hash: enough to investigate, nothing personal.
+  const std::string cert_hash = jpki::CertificateFingerprint(req->certificate_der);
+  const std::string who = " mode=" + std::string(IdentityCheckName(req->method)) +
+                          " reader=" + (req->reader_id.empty() ? "none" : req->reader_id) +
+                          " cert_sha256=" + cert_hash.substr(0, 16);
+  // Repeated look-ups of one card by one facility (counted before any work,
+  // refused ones included).
+  if (const int wait = card_lookups_.Hit(facility + " " + cert_hash, now)) {
+    metrics_
+        .GetCounter("onshi_card_check_refusals_total", "Card checks refused, by field.",
+                    "field=\"rate_limit\"")
+        .Add();
+    const RateLimit limit = card_lookups_.limit();
+    Audit(now, actor, "eligibility.card", 0,
+          "refused rate_limit: over " + std::to_string(limit.limit) + " look-ups of this card in " +
+              std::to_string(limit.window_seconds) + " s" + who);
+    http::Response out = Problem(
+        429, "too many look-ups of this card",
+        "this facility looked this card up " + std::to_string(limit.limit) + " times within " +
+            std::to_string(limit.window_seconds) + " seconds; retry later");
+    out.headers.emplace_back("Retry-After", std::to_string(wait));
+    return out;
+  }
   const std::shared_ptr<const jpki::JpkiCa> ca = jpki_->Current();
   // One store, chosen before the single-use challenge is redeemed (a retry
   // elsewhere would be refused): the replica, unless the monitor has seen
@@ -609,21 +755,26 @@ http::Response EligibilityService::CardSearch(const http::Request& request, std:
   store::Store& store = monitor_ && monitor_->has_replica() && !monitor_->replica_up()
                             ? stores_.ForThisThread()
                             : stores_.ReplicaForThisThread();
-  auto result = CheckCard(store, *ca, challenges_, *req, now, JstDate(now));
+  auto result = CheckCard(store, *ca, facility_challenges_, *req, now, JstDate(now));
   if (!result.ok()) {
+    const std::string& field = result.error().field;
     metrics_
         .GetCounter("onshi_card_check_refusals_total", "Card checks refused, by field.",
-                    "field=\"" + result.error().field + "\"")
+                    "field=\"" + field + "\"")
         .Add();
-    Audit(now, actor, "eligibility.card", 0, "refused " + result.error().ToString());
-    return Problem(result.error().field == "certificate" ? 403 : 401, "card not accepted",
+    Audit(now, actor, "eligibility.card", 0, "refused " + result.error().ToString() + who);
+    // A certificate or a reader that is known but not accepted: 403. A
+    // proof missing or not verifying: 401.
+    const bool forbidden = field == "certificate" || (field == "reader" && !req->reader_id.empty());
+    return Problem(forbidden ? 403 : 401,
+                   field.rfind("reader", 0) == 0 ? "card reader not accepted" : "card not accepted",
                    result.error().ToString());
   }
   const int validity = static_cast<int>(result->decision.validity);
   Audit(now, actor, "eligibility.card", result->person_id,
         "method=card validity=" + std::to_string(validity) +
             " reason=" + std::string(EligibilityReasonCode(result->decision.reason)) +
-            " date=" + req->confirmation_date.ToCompact() + " cert=" + result->cert_serial);
+            " date=" + req->confirmation_date.ToCompact() + " cert=" + result->cert_serial + who);
   // ArbitraryFileIdentifier: a fresh token per answer, as the terminal's
   // Face files carry one (oqs-interface.md §3.1).
   unsigned char afi[12];
@@ -640,25 +791,32 @@ namespace {
 
 constexpr std::string_view kPortalAudience = "portal";
 
-std::string Encode(const std::vector<uint8_t>& b) {
-  return auth::Base64UrlEncode(std::string_view(reinterpret_cast<const char*>(b.data()), b.size()));
-}
-
-// {"certificate","challenge","signature"} of a card that signs to log in.
+// {"certificate","challenge","signature"} of a card that signs to log in;
+// at a facility's reader, {"certificate","challenge","reader",
+// "readerSignature"} when the reader vouches instead (R-REG-3, a face match).
 struct CardLogin {
   std::vector<uint8_t> certificate, challenge, signature;
+  std::string reader_id;
   json::object body;
 };
 
-Expected<CardLogin> ReadCardLogin(std::string_view text) {
+Expected<CardLogin> ReadCardLogin(std::string_view text, bool reader_may_sign = false) {
   boost::system::error_code ec;
   json::value v = json::parse(text, ec);
   if (ec || !v.is_object()) return Error{"", "the body is not a JSON object"};
   CardLogin out;
   out.body = v.as_object();
+  const json::value* reader = out.body.if_contains("reader");
+  const bool by_reader = reader_may_sign && reader != nullptr;
+  if (by_reader) {
+    if (!reader->is_string() || reader->as_string().empty()) {
+      return Error{"reader", "the reader id is a string"};
+    }
+    out.reader_id = std::string(reader->as_string());
+  }
   for (auto [key, slot] :
        {std::pair{"certificate", &out.certificate}, std::pair{"challenge", &out.challenge},
-        std::pair{"signature", &out.signature}}) {
+        std::pair{by_reader ? "readerSignature" : "signature", &out.signature}}) {
     const json::value* f = out.body.if_contains(key);
     std::optional<std::string> bytes;
     if (f && f->is_string()) bytes = auth::Base64UrlDecode(std::string_view(f->as_string()));
@@ -670,15 +828,29 @@ Expected<CardLogin> ReadCardLogin(std::string_view text) {
 
 }  // namespace
 
-http::Response EligibilityService::PortalChallenge(std::time_t now) {
-  return Json(200, "{\"challenge\":\"" + Encode(challenges_.Issue(kPortalAudience, now)) +
-                       "\",\"expiresIn\":" + std::to_string(kChallengeSeconds) + "}");
+http::Response EligibilityService::PortalChallenge(const http::Request& request, std::time_t now) {
+  // Anonymous: bounded per client address, and in a book of its own.
+  const std::string address = request.peer_address.empty() ? "unknown" : request.peer_address;
+  if (const int wait = portal_challenge_rate_.Hit(address, now)) {
+    metrics_
+        .GetCounter("onshi_card_challenge_refusals_total", "Card challenges refused, by reason.",
+                    "reason=\"rate_limit\"")
+        .Add();
+    const RateLimit limit = portal_challenge_rate_.limit();
+    http::Response out = Problem(
+        429, "too many challenges",
+        "at most " + std::to_string(limit.limit) + " card challenges per " +
+            std::to_string(limit.window_seconds) + " seconds from one address; retry later");
+    out.headers.emplace_back("Retry-After", std::to_string(wait));
+    return out;
+  }
+  return ChallengeAnswer(portal_challenges_, kPortalAudience, now, metrics_);
 }
 
 // A login without the card's certificate or signature has no credential at
 // all (401, like a request without a token); anything else malformed is 400.
 http::Response CardLoginProblem(const Error& e, const std::string& title) {
-  if (e.field == "certificate" || e.field == "signature") {
+  if (e.field == "certificate" || e.field == "signature" || e.field == "readerSignature") {
     return Problem(401, "card proof required",
                    "sign the challenge with the My Number card (" + e.ToString() + ")");
   }
@@ -697,7 +869,7 @@ http::Response EligibilityService::CardRegister(const http::Request& request, st
   if (jpki_ == nullptr || cards_ == nullptr) {
     return Problem(503, "registration unavailable", "no JPKI trust anchor or card world");
   }
-  auto login = ReadCardLogin(request.body);
+  auto login = ReadCardLogin(request.body, /*reader_may_sign=*/at_facility);
   if (!login.ok()) return CardLoginProblem(login.error(), "bad registration request");
   municipal::RegistrationChannel channel = municipal::RegistrationChannel::kReader;
   if (!at_facility) {
@@ -709,12 +881,24 @@ http::Response EligibilityService::CardRegister(const http::Request& request, st
     channel = *municipal::ParseChannel(name);
   }
   store::Store& store = stores_.ForThisThread();
-  auto card = AuthenticateCard(store, *jpki_->Current(), challenges_, login->certificate,
-                               login->challenge, login->signature, audience, now);
+  // A card that cannot sign (face-only, or matched by face) registers on
+  // the word of the facility's own reader.
+  auto card =
+      login->reader_id.empty()
+          ? AuthenticateCard(store, *jpki_->Current(),
+                             at_facility ? facility_challenges_ : portal_challenges_,
+                             login->certificate, login->challenge, login->signature, audience, now)
+          : AuthenticateCardByReader(store, *jpki_->Current(), facility_challenges_,
+                                     login->certificate, login->challenge, audience,
+                                     login->reader_id, login->signature, now);
   if (!card.ok()) {
-    Audit(now, actor, "card.register", 0, "refused " + card.error().ToString());
-    return Problem(card.error().field == "certificate" ? 403 : 401, "card not accepted",
-                   card.error().ToString());
+    Audit(now, actor, "card.register", 0,
+          "refused " + card.error().ToString() +
+              (login->reader_id.empty() ? "" : " reader=" + login->reader_id));
+    const std::string& field = card.error().field;
+    const bool forbidden =
+        field == "certificate" || (field == "reader" && !login->reader_id.empty());
+    return Problem(forbidden ? 403 : 401, "card not accepted", card.error().ToString());
   }
   municipal::Registrar registrar(store, cards_->issuer_key, cards_->cards_dir);
   municipal::RegistrationRequest req;
@@ -736,7 +920,7 @@ http::Response EligibilityService::PortalStatusPage(const http::Request& request
   auto login = ReadCardLogin(request.body);
   if (!login.ok()) return CardLoginProblem(login.error(), "bad request");
   store::Store& store = stores_.ForThisThread();
-  auto card = AuthenticateCard(store, *jpki_->Current(), challenges_, login->certificate,
+  auto card = AuthenticateCard(store, *jpki_->Current(), portal_challenges_, login->certificate,
                                login->challenge, login->signature, kPortalAudience, now);
   if (!card.ok()) {
     return Problem(card.error().field == "certificate" ? 403 : 401, "card not accepted",

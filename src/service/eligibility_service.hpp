@@ -13,6 +13,8 @@
 //        check by My Number card (card_check.hpp)
 //   POST /oqs-api-pro/card/search                   資格確認 by My Number card
 //        (照会区分 1): certificate + the card's signature over the challenge
+//        (PIN), or the registered card reader's signature (face, 目視);
+//        at most CardLimits::lookups_per_card per facility and card (429)
 //   POST /oqs-api-pro/card/register                 利用登録 at the facility's
 //        reader (R-REG-3): facility token + the card's signature
 //   POST /portal/card/challenge, /portal/card/register, /portal/card/status
@@ -24,6 +26,9 @@
 //   GET  /healthz                                   up or not, for anyone; the
 //        database's location only with an operator certificate
 //   GET  /admin/health                              the same for operators only
+//   POST /admin/readers, GET /admin/readers?facility=C,
+//   POST /admin/readers/{id}/revoke                 the facilities' card readers
+//        (operators' certificates; service/reader_registry.hpp)
 //   GET  /metrics
 //   /insurer/...                                    the insurer API and
 //        reports (insurer_service.hpp), when an InsurerService is given
@@ -50,11 +55,13 @@
 #include "http/server.hpp"
 #include "service/audit_writer.hpp"
 #include "service/card_check.hpp"
+#include "service/challenge_book.hpp"
 #include "service/clock.hpp"
 #include "service/database_monitor.hpp"
 #include "service/insurer_service.hpp"
 #include "service/jpki_trust.hpp"
 #include "service/municipal_service.hpp"
+#include "service/rate_limiter.hpp"
 #include "service/store_pool.hpp"
 
 namespace onshi::service {
@@ -65,6 +72,19 @@ inline constexpr const char* kFhirSubmitPath = "/fhir/CoverageEligibilityRequest
 inline constexpr const char* kProofHeader = "X-OQS-Proof";
 inline constexpr const char* kCardChallengePath = "/oqs-api-pro/card/challenge";
 inline constexpr const char* kCardSearchPath = "/oqs-api-pro/card/search";
+
+// Bounds on what card checks and card logins may ask of the server (issue
+// 15). The portal's anonymous challenges and the facilities' have separate
+// books, so a flood of the one leaves the other untouched.
+struct CardLimits {
+  ChallengeBookOptions facility_challenges;
+  ChallengeBookOptions portal_challenges{20000, 20000, kChallengeSeconds};
+  // Anonymous POST /portal/card/challenge per client address: 429 beyond.
+  RateLimit portal_challenges_per_address{30, 60};
+  // Look-ups of one card (by its certificate) by one facility: 429 beyond,
+  // audited. A patient's visit takes one, or a few after a wrong PIN.
+  RateLimit lookups_per_card{20, 600};
+};
 
 // Where the municipal side keeps the cards: what 利用登録 at the window
 // needs (the PIN is asked of the card file). Optional for the service.
@@ -89,6 +109,8 @@ class EligibilityService {
   // proxy that must restrict it) or only to operator certificates (the
   // default).
   void set_metrics_open(bool open) { metrics_open_ = open; }
+  // Replaces the default CardLimits; call before serving.
+  void set_card_limits(const CardLimits& limits);
 
  private:
   http::Response Login(const http::Request& request, std::time_t now);
@@ -96,7 +118,7 @@ class EligibilityService {
   http::Response FhirSubmit(const http::Request& request, std::time_t now);
   http::Response CardChallenge(const http::Request& request, std::time_t now);
   http::Response CardSearch(const http::Request& request, std::time_t now);
-  http::Response PortalChallenge(std::time_t now);
+  http::Response PortalChallenge(const http::Request& request, std::time_t now);
   // 利用登録 by the person (portal, ATM) or at the facility's reader (R-REG-3).
   http::Response CardRegister(const http::Request& request, std::time_t now, bool at_facility);
   http::Response PortalStatusPage(const http::Request& request, std::time_t now);
@@ -107,6 +129,9 @@ class EligibilityService {
   std::optional<http::Response> AdminOnly(const http::Request& request, std::time_t now,
                                           bool required, std::string* actor = nullptr);
   http::Response VerifyAudit(const http::Request& request, std::time_t now);
+  // /admin/readers…: register, list and revoke facilities' card readers.
+  http::Response ReaderAdmin(const http::Request& request, const std::string& path,
+                             std::time_t now);
   // Dispatches through the route table (router.hpp); `route` is set to the
   // route's metrics label. No route: 404, 405 with Allow, or 400.
   http::Response Route(const http::Request& request, const std::string& path, std::time_t now,
@@ -124,11 +149,14 @@ class EligibilityService {
   const Clock& clock_;
   http::Metrics& metrics_;
   AuditWriter& audit_;
-  InsurerService* insurers_;  // routes under /insurer/; may be null
-  JpkiTrust* jpki_;           // trust anchor of My Number card checks; may be null
-  ChallengeBook challenges_;
-  const CardWorld* cards_;       // for 利用登録; may be null
-  MunicipalService* municipal_;  // routes under /municipal/; may be null
+  InsurerService* insurers_;           // routes under /insurer/; may be null
+  JpkiTrust* jpki_;                    // trust anchor of My Number card checks; may be null
+  ChallengeBook facility_challenges_;  // facilities' card checks and registrations
+  ChallengeBook portal_challenges_;    // the person's own channels (anonymous)
+  SlidingWindowLimiter portal_challenge_rate_;  // per client address
+  SlidingWindowLimiter card_lookups_;           // per facility and card certificate
+  const CardWorld* cards_;                      // for 利用登録; may be null
+  MunicipalService* municipal_;                 // routes under /municipal/; may be null
   DatabaseMonitor* monitor_;
   bool metrics_open_ = false;               // read-only mode; may be null (always writable)
   std::atomic<uint64_t> fhir_sequence_{1};  // makes response ids unique within a second

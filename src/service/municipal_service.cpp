@@ -11,6 +11,7 @@
 #include "municipal/registration.hpp"
 #include "municipal/resident_registry.hpp"
 #include "service/router.hpp"
+#include "municipal/residency.hpp"
 
 namespace onshi::service {
 namespace json = boost::json;
@@ -179,7 +180,13 @@ http::Response MunicipalService::Handle(const http::Request& request) {
   auto jpki = jpki::JpkiCa::Load(jpki_dir_);  // fresh: the CLI may have written it
   if (!jpki.ok()) return Problem(503, "JPKI CA unavailable", jpki.error().ToString());
   municipal::CardOffice office(store, *jpki, issuer_key_, cards_dir_, who->code);
-  auto refused = [](const Error& e) { return Problem(409, "refused", e.ToString()); };
+  // Another municipality's resident: forbidden (audited where refused), not
+  // a conflict in the card's state.
+  auto refused = [](const Error& e) {
+    if (e.field == "municipality")
+      return Problem(403, "not a resident of this municipality", e.ToString());
+    return Problem(409, "refused", e.ToString());
+  };
 
   if (action == "issue") {
     const json::value* person = body.if_contains("person_id");
@@ -220,6 +227,7 @@ http::Response MunicipalService::Handle(const http::Request& request) {
       req.channel = municipal::RegistrationChannel::kWindow;
       req.pin = pin.value_or("");
       req.actor = office.actor();
+      req.municipality = who->code;
       auto r = registrar.Register(req, now);
       if (!r.ok()) return refused(r.error());
       return Json(json::object{{"card_id", r->card_id},
@@ -230,6 +238,12 @@ http::Response MunicipalService::Handle(const http::Request& request) {
   }
 
   if (action == "registration") {
+    const auto person = store.GetPerson(id);
+    if (!person) return Problem(404, "not found", "no person " + std::to_string(id));
+    if (auto e = municipal::GuardResident(store, *person, who->code, office.actor(),
+                                          "registration view", now)) {
+      return refused(*e);
+    }
     municipal::Registrar registrar(store, issuer_key_, cards_dir_);
     try {
       const auto overview = registrar.Status(id, JstDate(now));

@@ -2,7 +2,9 @@
 // over HTTPS — the card lifecycle of municipal/card_office.hpp.
 //
 // Every request must present a municipal certificate (OU=municipal,
-// CN=<地方公共団体コード>); the code is the audit actor. A facility or insurer
+// CN=<地方公共団体コード>); the code is the audit actor, and the window acts
+// only on its own residents (municipal/residency.hpp): another
+// municipality's resident is 403, audited. A facility or insurer
 // certificate opens nothing here.
 //
 //   POST /municipal/v1/cards                  {"person_id", "pin"?, "application_date"?}

@@ -30,6 +30,10 @@ struct PersonRecord {
   std::string postcode;
   std::string address;
   std::optional<Date> died_on{};  // 死亡 recorded (RegistryEventKind::kDied)
+  // 地方公共団体コード (6 digits, core/local_government_code.hpp) of the
+  // municipality the person is registered in: only that municipality's
+  // window acts on them. "" = not recorded (rows from before schema 5).
+  std::string municipality;
 };
 
 // One 住民異動 the municipal window recorded (core/registry_event.hpp), with
@@ -92,6 +96,24 @@ struct CardRecord {
   bool face_only = false;  // 顔認証マイナンバーカード: no PIN at all
   std::optional<Date> insurance_registered_on;  // 健康保険証利用登録 (R-REG-1)
   std::string registration_channel;             // portal, reader, window, atm
+  // Lowercase hex SHA-256 of the DER certificate issued to this credential
+  // (jpki/certificate_fingerprint.hpp), pinned at issue, renewal and
+  // resumption: a card check accepts only this certificate, so one minted
+  // with a leaked CA key under the same serial identifies no one. "" = not
+  // pinned (issued before schema 5): refused until `onshi card pin-certificates`.
+  std::string cert_fingerprint;
+};
+
+// A facility's card reader (顔認証付きカードリーダー): its own P-256 key signs
+// every face and 目視 check it vouches for (auth/reader_key.hpp). Registered to
+// exactly one facility; revoking keeps the row for the audit trail.
+struct ReaderRecord {
+  std::string reader_id;      // RFC 7638 thumbprint of the public key (base64url, 43 chars)
+  std::string facility_code;  // 医療機関コード
+  std::string name;           // e.g. "受付1"
+  std::string public_jwk;     // {"crv":"P-256","kty":"EC","x":…,"y":…}
+  std::string registered_at;  // ISO 8601 UTC
+  std::optional<std::string> revoked_at;
 };
 
 // Storage names of the core's DocumentKind: "notice", "certificate",

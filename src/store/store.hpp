@@ -148,6 +148,16 @@ class Store {
   virtual std::optional<CardRecord> FindCardByCertSerial(std::string_view serial) = 0;
   virtual std::vector<CardRecord> CardsOfPerson(int64_t person_id) = 0;
 
+  // --- facilities' card readers ------------------------------------------------
+  // Throws StoreError for a reader id already registered (to any facility) or
+  // an unknown facility.
+  virtual void AddReader(const ReaderRecord& reader) = 0;
+  virtual std::optional<ReaderRecord> GetReader(std::string_view reader_id) = 0;
+  virtual std::vector<ReaderRecord> ReadersOfFacility(std::string_view facility_code) = 0;
+  // Marks the reader revoked at `at` (ISO time). False for an unknown id; a
+  // reader revoked before keeps its first time (true).
+  virtual bool RevokeReader(std::string_view reader_id, std::string_view at) = 0;
+
   // --- documents --------------------------------------------------------------
   virtual int64_t AddDocument(const DocumentRecord& doc) = 0;
   virtual std::vector<DocumentRecord> DocumentsOfMember(int64_t member_id) = 0;

@@ -19,6 +19,7 @@
 #include <string>
 #include <vector>
 
+#include "auth/es256_key.hpp"
 #include "card_proof.hpp"
 #include "process_util.hpp"
 
@@ -114,6 +115,15 @@ class AuthzMatrixTest : public ::testing::Test {
     fresh_person_ = Trim(Sh("sqlite3 " + db_ +
                             " \"SELECT person_id FROM persons p WHERE NOT EXISTS (SELECT 1 FROM "
                             "cards c WHERE c.person_id=p.person_id) ORDER BY person_id LIMIT 1\""));
+    // The window is 千代田区's, and acts only on its residents (issue 15):
+    // the registry stand-in says these three live there; someone else
+    // lives in 港区.
+    Sh("sqlite3 " + db_ + " \"UPDATE persons SET municipality = '131016' WHERE person_id IN (" +
+       fresh_person_ + ", " + person_ +
+       ", (SELECT person_id FROM cards WHERE card_id = " + other_card_ + "))\"");
+    elsewhere_ = Trim(Sh("sqlite3 " + db_ +
+                         " \"SELECT person_id FROM persons WHERE municipality <> '131016' ORDER BY "
+                         "person_id LIMIT 1\""));
     server_ = new onshi::testing::ServeProcess();
     base_ =
         server_->Start({"--db", db_, "--now", "2026-11-23T10:00:00+09:00", "--link-every", "0"});
@@ -205,7 +215,7 @@ class AuthzMatrixTest : public ::testing::Test {
 
   static inline fs::path dir_;
   static inline std::string db_, base_, token_, osaka_token_, card_, other_card_, person_,
-      fresh_person_, first_id_;
+      fresh_person_, first_id_, elsewhere_;
   static inline onshi::testing::ServeProcess* server_ = nullptr;
 };
 
@@ -284,6 +294,15 @@ TEST_F(AuthzMatrixTest, EveryEndpointByEveryRole) {
       {"GET", "/insurer/v1/submissions/" + first_id_, {Role::kInsurer}},
       {"GET", "/insurer/errors", {Role::kInsurer}},
       {"GET", "/insurer/errors.csv", {Role::kInsurer}},
+      {"GET", "/admin/readers?facility=1310000011", {Role::kAdmin}},
+      {"POST",
+       "/admin/readers",
+       {Role::kAdmin},
+       [](Role) {
+         // A fresh reader key each time: one key registers once.
+         return R"({"facility":"1310000011","name":"受付","publicKey":)" +
+                onshi::auth::Es256SigningKey::Generate()->public_key().jwk() + "}";
+       }},
       {"GET", "/healthz", everyone},
       {"GET", "/admin/health", {Role::kAdmin}},
       {"GET", "/metrics", {Role::kAdmin}},
@@ -304,7 +323,7 @@ TEST_F(AuthzMatrixTest, EveryEndpointByEveryRole) {
       ++cells;
     }
   }
-  EXPECT_EQ(cells, 23 * 6);
+  EXPECT_EQ(cells, 24 * 6);
 }
 
 TEST_F(AuthzMatrixTest, CertificatesOfOneRoleNeverOpenAnother) {
@@ -318,6 +337,10 @@ TEST_F(AuthzMatrixTest, CertificatesOfOneRoleNeverOpenAnother) {
   EXPECT_EQ(Curl("GET", "/insurer/v1/submissions", Cert("city")).status, 403);
   EXPECT_EQ(
       Curl("GET", "/municipal/v1/persons/" + person_ + "/registration", Cert("insurerA")).status,
+      403);
+  // A window's certificate opens only its own residents (issue 15).
+  EXPECT_EQ(
+      Curl("GET", "/municipal/v1/persons/" + elsewhere_ + "/registration", Cert("city")).status,
       403);
   EXPECT_EQ(Curl("GET", "/admin/audit/verify", Cert("insurerA")).status, 403);
   EXPECT_EQ(Curl("GET", "/admin/audit/verify", Cert("clinic")).status, 403);

@@ -15,6 +15,7 @@
 #include <string>
 
 #include "auth/base64url.hpp"
+#include "auth/reader_key.hpp"
 #include "card/card.hpp"
 #include "card/issuer_key.hpp"
 #include "card_proof.hpp"
@@ -145,6 +146,44 @@ class CardE2eTest : public ::testing::Test {
                                      challenge);
   }
 
+  // A check in face or 目視 mode (R-FAC-2, R-FAC-3): the card is not
+  // unlocked; the clinic's card reader signs the check (issue 15), unless
+  // `reader` is null.
+  HttpAnswer CheckByReader(const std::string& mode, const onshi::auth::ReaderKey* reader,
+                           const std::string& facility = kClinic) {
+    const std::string certificate =
+        onshi::testing::CardCertificate(card_path_, db_ + ".card-issuer.key");
+    const std::string challenge = Challenge(false);
+    std::string body = "{\"certificate\":\"" + certificate + "\",\"identityCheck\":\"" + mode +
+                       "\",\"challenge\":\"" + challenge + "\",";
+    if (reader) {
+      body += onshi::testing::ReaderProof(*reader, facility, mode, challenge, certificate) + ",";
+    }
+    body += "\"qualificationConfirmationDate\":\"" + confirmation_ + "\"}";
+    return PostJson("/oqs-api-pro/card/search", body, true);
+  }
+
+  // `onshi reader add` for `facility`: the reader's key, as the reader holds it.
+  onshi::auth::ReaderKey AddReader(const std::string& facility, const std::string& dir) {
+    int rc = 0;
+    const std::string out =
+        Sh(kBin + " reader add --facility " + facility + " --name 受付1 --out " +
+               (dir_ / dir).string() + " --db " + db_ + " 2>&1",
+           &rc);
+    EXPECT_EQ(rc, 0) << out;
+    auto key = onshi::auth::ReaderKey::Load((dir_ / dir).string());
+    EXPECT_TRUE(key.ok()) << out;
+    EXPECT_NE(out.find(key->id()), std::string::npos) << out;
+    return std::move(key).value();
+  }
+
+  std::string Sql(const std::string& query) {
+    std::string out = Sh("sqlite3 " + db_ + " \"" + query + "\"");
+    while (!out.empty() && out.back() == '\n')
+      out.pop_back();
+    return out;
+  }
+
   HttpAnswer PostJson(const std::string& path, const std::string& body, bool with_token) {
     std::ofstream(dir_ / "post.json") << body;
     return Curl(path, (with_token ? "-H 'Authorization: " + token_ + "' " : std::string()) +
@@ -183,9 +222,11 @@ class CardE2eTest : public ::testing::Test {
   }
 
   // (Re)starts the server with the clock at `now` and logs in.
-  void Serve(const std::string& now) {
+  void Serve(const std::string& now, const std::vector<std::string>& extra = {}) {
     server_.Stop();
-    base_ = server_.Start({"--db", db_, "--now", now, "--link-every", "0"});
+    std::vector<std::string> args = {"--db", db_, "--now", now, "--link-every", "0"};
+    args.insert(args.end(), extra.begin(), extra.end());
+    base_ = server_.Start(args);
     ASSERT_EQ(base_.rfind("https://", 0), 0u);
     token_ = Login();
     ASSERT_FALSE(token_.empty());
@@ -274,12 +315,23 @@ TEST_F(CardE2eTest, GraceRenewalReissueAndReRegistration) {
   EXPECT_NE(a.body.find("\"QualificationValidity\":\"1\""), std::string::npos) << a.body;
   EXPECT_NE(a.body.find("\"CertificateInGrace\":\"1\""), std::string::npos) << a.body;
 
+  // In the grace the card still logs in at the portal.
+  EXPECT_EQ(
+      PostJson("/portal/card/status", "{" + Prove("1234", "portal", Challenge(true)) + "}", false)
+          .status,
+      200);
+
   const onshi::Date beyond = expiry.AddMonths(4).AddDays(5);
   confirmation_ = beyond.ToCompact();
   Serve(At(beyond));
   a = CheckWithCard("1234");
   EXPECT_NE(a.body.find("\"Reason\":\"certificate_expired_beyond_grace\""), std::string::npos)
       << a.body;
+  // Issue 15 (R-CARD-4): beyond the grace it logs in nowhere.
+  HttpAnswer login =
+      PostJson("/portal/card/status", "{" + Prove("1234", "portal", Challenge(true)) + "}", false);
+  EXPECT_EQ(login.status, 403) << login.body;
+  EXPECT_NE(login.body.find("renew"), std::string::npos) << login.body;
 
   int rc = 0;
   std::string out = Card("renew --card " + card_id_ + " --now " + At(beyond), &rc);
@@ -378,9 +430,18 @@ TEST_F(CardE2eTest, PortalAtmAndReaderRegistrationAndPortalStatus_RREG3_RREG4) {
 // with the PIN asked of the card, the hotline's suspension, the portal view;
 // a clinic's certificate opens none of it.
 TEST_F(CardE2eTest, MunicipalWindowApi_RCARD6_RREG4) {
+  // The person lives in 港区 (the registry stand-in says so); the window is
+  // 港区's, and 千代田区's is another ward's.
+  Sql("UPDATE persons SET municipality = '131032', address = '東京都港区芝公園１－５－２５' "
+      "WHERE person_id = " +
+      person_);
   int rc = 0;
-  Sh(kBin + " municipal add --code 131016 --name 千代田区 --now 2026-11-20 --out " +
+  Sh(kBin + " municipal add --code 131032 --name 港区 --now 2026-11-20 --out " +
          (dir_ / "window").string() + " --db " + db_,
+     &rc);
+  ASSERT_EQ(rc, 0);
+  Sh(kBin + " municipal add --code 131016 --name 千代田区 --now 2026-11-20 --out " +
+         (dir_ / "chiyoda").string() + " --db " + db_,
      &rc);
   ASSERT_EQ(rc, 0);
   Serve("2026-11-23T10:00:00+09:00");
@@ -414,6 +475,31 @@ TEST_F(CardE2eTest, MunicipalWindowApi_RCARD6_RREG4) {
   EXPECT_NE(sus.body.find("\"status\":\"suspended\""), std::string::npos);
   a = CheckWithCard("1234");
   EXPECT_EQ(a.body.find("\"QualificationValidity\":\"1\""), std::string::npos) << a.body;
+
+  // Issue 15: 千代田区's window cannot act on a 港区 resident — not reset the
+  // PIN, not resume the card, not look at the registration; each refusal is
+  // a 403 problem document and an audit entry under the person.
+  const std::string chiyoda = "--cert " + (dir_ / "chiyoda/cert.pem").string() + " --key " +
+                              (dir_ / "chiyoda/key.pem").string() + " ";
+  auto post_as = [&](const std::string& who, const std::string& path, const std::string& body) {
+    std::ofstream(dir_ / "w.json") << body;
+    return Curl(path, who + "-H 'Content-Type: application/json' --data-binary @" +
+                          (dir_ / "w.json").string());
+  };
+  HttpAnswer reset =
+      post_as(chiyoda, "/municipal/v1/cards/" + card_id_ + "/pin-reset", "{\"pin\":\"4321\"}");
+  EXPECT_EQ(reset.status, 403) << reset.body;
+  EXPECT_NE(reset.headers.find("application/problem+json"), std::string::npos) << reset.headers;
+  EXPECT_EQ(post_as(chiyoda, "/municipal/v1/cards/" + card_id_ + "/resume", "").status, 403);
+  EXPECT_EQ(Curl("/municipal/v1/persons/" + person_ + "/registration", chiyoda).status, 403);
+  EXPECT_EQ(post_as(chiyoda, "/municipal/v1/cards", "{\"person_id\":" + person_ + "}").status, 403);
+  EXPECT_EQ(Sql("SELECT COUNT(*) FROM audit_log WHERE action = 'municipal.refused' AND actor = "
+                "'municipal:131016' AND person_id = " +
+                person_),
+            "4");
+  // Their own ward's window may.
+  EXPECT_EQ(post("/municipal/v1/cards/" + card_id_ + "/pin-reset", "{\"pin\":\"4321\"}").status,
+            200);
 
   // Other roles: a clinic's certificate, or none, opens nothing here.
   const std::string clinic = "--cert " + (dir_ / "clinic/cert.pem").string() + " --key " +
@@ -542,6 +628,173 @@ TEST_F(CardE2eTest, ReissuingTheCardRevokesItsSmartphoneCredential_RCARD8) {
   a = CheckWithCard("5555");
   EXPECT_EQ(a.body.find("\"QualificationValidity\":\"1\""), std::string::npos) << a.body;
   EXPECT_EQ(a.body.find("ResultList"), std::string::npos) << a.body;
+}
+
+// Issue 15: a face or 目視 check used to need only the card's certificate,
+// which anyone reads from the card without a PIN, plus any facility's
+// token. Now the clinic's own card reader must sign it (registered with
+// `onshi reader add` or by an operator over /admin/readers), and a revoked
+// reader — revoked while the server runs — signs nothing acceptable.
+TEST_F(CardE2eTest, FaceAndVisualChecksNeedTheClinicsRegisteredReader_RFAC2_RFAC3) {
+  IssueRegistered("2026-11-20");
+  int rc = 0;
+  Sh(kBin + " facility add --code 2710000015 --now 2026-11-20 --out " + (dir_ / "osaka").string() +
+         " --db " + db_,
+     &rc);
+  ASSERT_EQ(rc, 0);
+  Sh(kBin + " admin add --name ops --now 2026-11-20 --out " + (dir_ / "ops").string() + " --db " +
+         db_,
+     &rc);
+  ASSERT_EQ(rc, 0);
+  const onshi::auth::ReaderKey reader = AddReader(kClinic, "reader");
+  const onshi::auth::ReaderKey osaka_reader = AddReader("2710000015", "osaka-reader");
+  Serve("2026-11-23T10:00:00+09:00");
+
+  // The attack, as the review made it: certificate only.
+  for (const std::string mode : {"face", "visual"}) {
+    HttpAnswer bare = CheckByReader(mode, nullptr);
+    EXPECT_EQ(bare.status, 401) << bare.body;
+    EXPECT_NE(bare.body.find("reader"), std::string::npos) << bare.body;
+    EXPECT_EQ(bare.body.find("QualificationValidity"), std::string::npos) << bare.body;
+  }
+  // Signed by the clinic's reader: answered.
+  for (const std::string mode : {"face", "visual"}) {
+    HttpAnswer a = CheckByReader(mode, &reader);
+    ASSERT_EQ(a.status, 200) << mode << " " << a.body;
+    EXPECT_NE(a.body.find("\"QualificationValidity\":\"1\""), std::string::npos) << a.body;
+  }
+  // Another facility's reader, with this clinic's token: refused.
+  HttpAnswer foreign = CheckByReader("face", &osaka_reader);
+  EXPECT_EQ(foreign.status, 403) << foreign.body;
+
+  // An operator registers a vendor's reader by its public key, lists the
+  // clinic's readers, and revokes the first one; the running server refuses
+  // it at once. The CLI revokes the second the same way.
+  const std::string ops = "--cert " + (dir_ / "ops/cert.pem").string() + " --key " +
+                          (dir_ / "ops/key.pem").string() + " ";
+  const onshi::auth::ReaderKey vendor =
+      onshi::auth::ReaderKey::FromKey(onshi::auth::Es256SigningKey::Generate().value());
+  std::ofstream(dir_ / "reader.json")
+      << "{\"facility\":\"" << kClinic
+      << "\",\"name\":\"受付2\",\"publicKey\":" << vendor.public_key().jwk() << "}";
+  HttpAnswer added = Curl("/admin/readers", ops +
+                                                "-H 'Content-Type: application/json' "
+                                                "--data-binary @" +
+                                                (dir_ / "reader.json").string());
+  ASSERT_EQ(added.status, 201) << added.body;
+  EXPECT_NE(added.body.find(vendor.id()), std::string::npos);
+  EXPECT_EQ(Curl("/admin/readers", "-H 'Content-Type: application/json' --data-binary @" +
+                                       (dir_ / "reader.json").string())
+                .status,
+            401);  // operators only
+  EXPECT_EQ(Curl("/admin/readers", ops + "-H 'Content-Type: application/json' --data-binary @" +
+                                       (dir_ / "reader.json").string())
+                .status,
+            409);  // one key, one reader
+  HttpAnswer list = Curl("/admin/readers?facility=" + std::string(kClinic), ops);
+  ASSERT_EQ(list.status, 200) << list.body;
+  EXPECT_EQ(json::parse(list.body).at("readers").as_array().size(), 2u);
+  EXPECT_EQ(CheckByReader("face", &vendor).status, 200);
+
+  HttpAnswer revoked = Curl("/admin/readers/" + reader.id() + "/revoke", ops + "-X POST");
+  ASSERT_EQ(revoked.status, 200) << revoked.body;
+  EXPECT_NE(revoked.body.find("revokedAt"), std::string::npos);
+  HttpAnswer after = CheckByReader("face", &reader);
+  EXPECT_EQ(after.status, 403) << after.body;
+  EXPECT_NE(after.body.find("revoked"), std::string::npos) << after.body;
+  const std::string out =
+      Sh(kBin + " reader revoke --id " + vendor.id() + " --db " + db_ + " 2>&1", &rc);
+  ASSERT_EQ(rc, 0) << out;
+  EXPECT_EQ(CheckByReader("visual", &vendor).status, 403);
+  const std::string listed =
+      Sh(kBin + " reader list --facility " + std::string(kClinic) + " --db " + db_, &rc);
+  EXPECT_EQ(rc, 0);
+  EXPECT_NE(listed.find("REVOKED"), std::string::npos) << listed;
+
+  // Every look-up is audited with its reader (the server flushes on stop).
+  server_.Stop();
+  EXPECT_EQ(Sql("SELECT COUNT(*) FROM audit_log WHERE action = 'eligibility.card' AND detail LIKE "
+                "'%reader=" +
+                reader.id() + "%' AND person_id = " + person_),
+            "2");
+  EXPECT_EQ(Sql("SELECT COUNT(*) FROM audit_log WHERE action = 'eligibility.card' AND detail LIKE "
+                "'refused reader%reader=" +
+                reader.id() + "%'"),
+            "1");  // after its revocation
+  EXPECT_EQ(Sql("SELECT COUNT(*) FROM audit_log WHERE action IN ('reader.add', 'reader.revoke')"),
+            "5");
+}
+
+// Issue 15: one facility looking up one card again and again is limited
+// (here to 3; the default is 20 in 10 minutes): the next is 429 with
+// Retry-After and an audit entry.
+TEST_F(CardE2eTest, RepeatedLookUpsOfOneCardAreLimited) {
+  IssueRegistered("2026-11-20");
+  Serve("2026-11-23T10:00:00+09:00", {"--card-lookup-limit", "3", "--card-lookup-window", "600"});
+  for (int i = 0; i < 3; ++i) {
+    HttpAnswer a = CheckWithCard("1234");
+    EXPECT_EQ(a.status, 200) << a.body;
+  }
+  HttpAnswer limited = CheckWithCard("1234");
+  EXPECT_EQ(limited.status, 429) << limited.body;
+  EXPECT_EQ(limited.Header("Retry-After"), "600");  // the clock stands still (--now)
+  EXPECT_EQ(limited.body.find("QualificationValidity"), std::string::npos);
+  server_.Stop();  // flushes the audit log
+  EXPECT_EQ(Sql("SELECT COUNT(*) FROM audit_log WHERE action = 'eligibility.card' AND detail LIKE "
+                "'refused rate_limit%'"),
+            "1");
+}
+
+// Issue 15: anonymous POST /portal/card/challenge in a loop used to be
+// accepted without bound. The portal's book is bounded (here to 5): a full
+// book answers 503 with Retry-After; one address asking too often gets 429;
+// the facilities' own challenges are in another book and still answered.
+TEST_F(CardE2eTest, PortalChallengeFloodIsBounded) {
+  Serve("2026-11-23T10:00:00+09:00",
+        {"--portal-challenge-capacity", "5", "--portal-challenge-limit", "7"});
+  for (int i = 0; i < 5; ++i) {
+    EXPECT_EQ(Curl("/portal/card/challenge", "-X POST").status, 200) << i;
+  }
+  for (int i = 0; i < 2; ++i) {
+    HttpAnswer full = Curl("/portal/card/challenge", "-X POST");
+    EXPECT_EQ(full.status, 503) << full.body;
+    EXPECT_EQ(full.Header("Retry-After"), "121");  // when the first expires
+  }
+  HttpAnswer limited = Curl("/portal/card/challenge", "-X POST");
+  EXPECT_EQ(limited.status, 429) << limited.body;
+  EXPECT_EQ(limited.Header("Retry-After"), "60");
+  HttpAnswer facility =
+      Curl("/oqs-api-pro/card/challenge", "-X POST -H 'Authorization: " + token_ + "'");
+  EXPECT_EQ(facility.status, 200) << facility.body;
+}
+
+// R-REG-3 for a card that cannot sign (a 顔認証マイナンバーカード): at the
+// clinic's reader, after a face match, the reader's own signature with the
+// registration mode registers it; a proof made for a check does not.
+TEST_F(CardE2eTest, FaceOnlyCardRegistersAtTheClinicsReader_RREG3) {
+  int rc = 0;
+  const std::string out =
+      Card("issue --person-id " + person_ + " --face-only --now 2026-11-20", &rc);
+  ASSERT_EQ(rc, 0) << out;
+  UseCardFrom(out);
+  const onshi::auth::ReaderKey reader = AddReader(kClinic, "reader");
+  Serve("2026-11-23T10:00:00+09:00");
+  auto register_with = [&](const std::string& mode) {
+    const std::string certificate =
+        onshi::testing::CardCertificate(card_path_, db_ + ".card-issuer.key");
+    const std::string challenge = Challenge(false);
+    return PostJson(
+        "/oqs-api-pro/card/register",
+        "{\"certificate\":\"" + certificate + "\",\"challenge\":\"" + challenge + "\"," +
+            onshi::testing::ReaderProof(reader, kClinic, mode, challenge, certificate) + "}",
+        true);
+  };
+  EXPECT_EQ(register_with("face").status, 401);
+  HttpAnswer reg = register_with("register-face");
+  ASSERT_EQ(reg.status, 200) << reg.body;
+  EXPECT_NE(reg.body.find("\"channel\":\"reader\""), std::string::npos) << reg.body;
+  HttpAnswer a = CheckByReader("face", &reader);
+  EXPECT_NE(a.body.find("\"QualificationValidity\":\"1\""), std::string::npos) << a.body;
 }
 
 }  // namespace

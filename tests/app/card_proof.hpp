@@ -2,7 +2,8 @@
 // card: the card's user-authentication certificate, the service's challenge,
 // and the card's signature over SignedMessage(audience, challenge), made
 // after the PIN — through the same reader session code that drives a PC/SC
-// reader, talking to the card file directly.
+// reader, talking to the card file directly. In face and 目視 mode the card
+// cannot sign; the facility's registered card reader does (ReaderProof).
 #ifndef ONSHI_TESTS_APP_CARD_PROOF_HPP_
 #define ONSHI_TESTS_APP_CARD_PROOF_HPP_
 
@@ -14,6 +15,7 @@
 #include <vector>
 
 #include "auth/base64url.hpp"
+#include "auth/reader_key.hpp"
 #include "card/card.hpp"
 #include "card/issuer_key.hpp"
 #include "reader/jpki_reader_session.hpp"
@@ -52,6 +54,38 @@ inline std::string CardProof(const std::string& card_path, const std::string& is
          auth::Base64UrlEncode(
              std::string_view(reinterpret_cast<const char*>(cert->data()), cert->size())) +
          "\",\"challenge\":\"" + challenge + "\",\"signature\":\"" + signature + "\"";
+}
+
+// The card's certificate as base64url, read without the PIN as any reader
+// (or anyone holding the card) can.
+inline std::string CardCertificate(const std::string& card_path,
+                                   const std::string& issuer_key_path) {
+  auto key = card::IssuerKey::LoadOrCreate(issuer_key_path);
+  EXPECT_TRUE(key.ok());
+  auto opened = card::Card::Open(card_path, *key);
+  EXPECT_TRUE(opened.ok()) << (opened.ok() ? "" : opened.error().ToString());
+  if (!opened.ok()) return "";
+  reader::JpkiReaderSession session(
+      [&](const reader::Bytes& c) -> Expected<reader::Bytes> { return opened->Transmit(c); });
+  EXPECT_FALSE(session.SelectJpki().has_value());
+  auto cert = session.ReadAuthCertificate();
+  EXPECT_TRUE(cert.ok());
+  return auth::Base64UrlEncode(
+      std::string_view(reinterpret_cast<const char*>(cert->data()), cert->size()));
+}
+
+// The card reader's proof of a check (auth/reader_key.hpp): the JSON members
+// "reader" and "readerSignature" for `mode` ("pin", "face", "visual"), over
+// the challenge and certificate as sent (base64url).
+inline std::string ReaderProof(const auth::ReaderKey& reader, const std::string& facility,
+                               const std::string& mode, const std::string& challenge,
+                               const std::string& certificate) {
+  const std::string raw_challenge = auth::Base64UrlDecode(challenge).value_or("");
+  const std::string der = auth::Base64UrlDecode(certificate).value_or("");
+  auto signature = reader.Sign(facility, mode, raw_challenge, der);
+  EXPECT_TRUE(signature.ok());
+  return "\"reader\":\"" + reader.id() + "\",\"readerSignature\":\"" +
+         (signature.ok() ? *signature : std::string()) + "\"";
 }
 
 }  // namespace onshi::testing

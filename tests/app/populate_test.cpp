@@ -12,7 +12,9 @@
 #include "core/benefits.hpp"
 #include "core/copay.hpp"
 #include "core/insurer_number.hpp"
+#include "core/local_government_code.hpp"
 #include "core/medical_institution_code.hpp"
+#include "populate/name_tables.hpp"
 #include "store/card_facts.hpp"
 
 namespace onshi::populate {
@@ -146,6 +148,15 @@ TEST_F(PopulateTest, EveryIdentifierIsValidAndEveryMemberHasANotice) {
     ASSERT_TRUE(q.has_value());
     EXPECT_EQ(q->branch.size(), 2u);
     EXPECT_TRUE(MyNumber::Parse(s->RevealMyNumber(q->person_id)->digits_for_hashing()).ok());
+    // Issue 15: every resident is registered in a municipality, whose window
+    // alone acts on their card.
+    const auto person = s->GetPerson(q->person_id);
+    const auto municipality = LocalGovernmentCode::Parse(person->municipality);
+    ASSERT_TRUE(municipality.ok()) << person->municipality;
+    EXPECT_NE(person->address.find(
+                  kPrefectures[static_cast<size_t>(municipality->prefecture() - 1)].city),
+              std::string::npos)
+        << person->address << " " << person->municipality;
     linked += q->linkage == LinkageState::kLinked;
     pending += q->linkage == LinkageState::kSubmitted || q->linkage == LinkageState::kProcessing;
     lost += q->lost.has_value();

@@ -9,6 +9,7 @@
 
 #include "core/insured_card_id.hpp"
 #include "core/insurer_number.hpp"
+#include "core/local_government_code.hpp"
 #include "core/medical_institution_code.hpp"
 #include "core/my_number.hpp"
 
@@ -511,6 +512,28 @@ TEST(MedicalInstitutionCodeTest, ComputeCheckDigitAndFromBody) {
   std::unordered_set<MedicalInstitutionCode> set{*MedicalInstitutionCode::Parse("0110113719"),
                                                  *MedicalInstitutionCode::FromBody("011011371")};
   EXPECT_EQ(set.size(), 1u);
+}
+
+// ===========================================================================
+// LocalGovernmentCode (地方公共団体コード): the municipality a resident belongs
+// to and a municipal window's certificate names (issue 15).
+
+TEST(LocalGovernmentCodeTest, PublishedCodesValidate) {
+  // 千代田区, 港区, 新宿区 (remainder 0 → 11 → 1), 札幌市, 那覇市.
+  for (const char* code : {"131016", "131032", "131041", "011002", "472018"}) {
+    EXPECT_TRUE(IsOk(LocalGovernmentCode::Parse(code))) << code;
+  }
+  EXPECT_EQ(LocalGovernmentCode::Parse("131016")->prefecture(), 13);
+  EXPECT_EQ(LocalGovernmentCode::FromBody("13103")->digits(), "131032");
+}
+
+TEST(LocalGovernmentCodeTest, WrongCheckDigitLengthOrPrefectureIsRefused) {
+  EXPECT_TRUE(IsError(LocalGovernmentCode::Parse("131017"), "municipality", "検査数字"));
+  EXPECT_TRUE(IsError(LocalGovernmentCode::Parse("13101"), "municipality", "6 ASCII digits"));
+  EXPECT_TRUE(IsError(LocalGovernmentCode::Parse("１３１０１６"), "municipality", "6 ASCII"));
+  EXPECT_TRUE(IsError(LocalGovernmentCode::Parse("000000"), "municipality", "01–47"));
+  EXPECT_TRUE(IsError(LocalGovernmentCode::Parse("481003"), "municipality", "01–47"));
+  EXPECT_FALSE(LocalGovernmentCode::FromBody("1310").ok());
 }
 
 }  // namespace

@@ -13,6 +13,7 @@
 #include "card/card_file.hpp"
 #include "card/issuer_key.hpp"
 #include "card/jpki_card.hpp"
+#include "jpki/certificate_fingerprint.hpp"
 #include "jpki/jpki_ca.hpp"
 #include "municipal/card_files.hpp"
 #include "municipal/card_office.hpp"
@@ -58,7 +59,9 @@ class MunicipalTest : public ::testing::Test {
         office_(*store_, ca_, key_, dir_ / "cards", "131016", card::CardFileOptions{10}),
         registrar_(*store_, key_, dir_ / "cards") {}
 
-  int64_t AddPerson(const char* name, Date birth, uint64_t base) {
+  // A resident of 千代田区 (131016, the office's own) unless told otherwise.
+  int64_t AddPerson(const char* name, Date birth, uint64_t base,
+                    const char* municipality = "131016") {
     store::PersonRecord p;
     p.name = name;
     p.name_kana = "シケン　タロウ";
@@ -66,6 +69,7 @@ class MunicipalTest : public ::testing::Test {
     p.sex = Sex::kMale;
     p.postcode = "100-0001";
     p.address = "東京都千代田区千代田１－１";
+    p.municipality = municipality;
     return store_->AddPerson(p, MyNumber::FromBase(base));
   }
 
@@ -649,6 +653,104 @@ TEST_F(MunicipalTest, RegistryEventsChangeTheRegistryInOrder_RLINK4) {
     EXPECT_EQ(e.detail.find("梅田"), std::string::npos) << e.detail;
     EXPECT_EQ(e.detail.find("佐藤"), std::string::npos) << e.detail;
   }
+}
+
+// Issue 15: a municipal window acts only on its own residents. 千代田区's
+// office (131016) cannot reset the PIN of a 港区 (131032) resident's card,
+// nor issue, suspend, resume, renew, reissue it, add a smartphone
+// credential, or register it; each refusal is audited. 港区's own window
+// can, and so can J-LIS's operator (no code).
+TEST_F(MunicipalTest, AWindowActsOnlyOnItsOwnResidents) {
+  const int64_t minato = AddPerson("港　太郎", kAdultBirth, 31, "131032");
+  CardOffice minato_office(*store_, ca_, key_, dir_ / "cards", "131032", card::CardFileOptions{10});
+  IssueRequest r;
+  r.person_id = minato;
+  r.application_date = kToday.AddDays(-30);
+  r.pin = "1234";
+  auto refused_issue = office_.Issue(r, kNow);
+  ASSERT_FALSE(refused_issue.ok());
+  EXPECT_EQ(refused_issue.error().field, "municipality");
+  EXPECT_EQ(refused_issue.error().message.find("131032"), std::string::npos)
+      << "the refusal must not say where the person lives";
+  auto issued = minato_office.Issue(r, kNow);
+  ASSERT_TRUE(issued.ok()) << issued.error().ToString();
+  const int64_t card = issued->card_id;
+
+  auto reset = office_.ResetPin(card, "4321", kNow + 60);
+  ASSERT_FALSE(reset.ok());
+  EXPECT_EQ(reset.error().field, "municipality");
+  EXPECT_EQ(office_.Suspend(card, kNow + 60).error().field, "municipality");
+  EXPECT_EQ(office_.RenewCertificate(card, kNow + 60).error().field, "municipality");
+  EXPECT_EQ(office_.Resume(card, kNow + 60).error().field, "municipality");
+  EXPECT_EQ(office_.Reissue(card, "5555", kNow + 60).error().field, "municipality");
+  EXPECT_EQ(office_.AddSmartphone(minato, "5555", kNow + 60).error().field, "municipality");
+  RegistrationRequest window;
+  window.card_id = card;
+  window.channel = RegistrationChannel::kWindow;
+  window.pin = "1234";
+  window.actor = office_.actor();
+  window.municipality = "131016";
+  EXPECT_EQ(registrar_.Register(window, kNow + 60).error().field, "municipality");
+  // Nothing changed; every refusal is in the audit log under the person.
+  EXPECT_EQ(store_->GetCard(card)->status, CardState::kActive);
+  EXPECT_FALSE(store_->GetCard(card)->insurance_registered_on.has_value());
+  int refusals = 0;
+  for (const auto& e : store_->AuditOfPerson(minato)) {
+    if (e.action == "municipal.refused") {
+      ++refusals;
+      EXPECT_EQ(e.actor, "municipal:131016");
+    }
+  }
+  EXPECT_EQ(refusals, 8);
+
+  // Their own ward's window, and J-LIS's operator, may.
+  ASSERT_TRUE(minato_office.ResetPin(card, "4321", kNow + 120).ok());
+  window.municipality = "131032";
+  window.actor = minato_office.actor();
+  window.pin = "4321";
+  ASSERT_TRUE(registrar_.Register(window, kNow + 120).ok());
+  CardOffice jlis(*store_, ca_, key_, dir_ / "cards", "", card::CardFileOptions{10});
+  EXPECT_EQ(jlis.actor(), "jlis");
+  EXPECT_TRUE(jlis.Suspend(card, kNow + 180).ok());
+  // A person whose municipality was never recorded is no window's resident.
+  const int64_t unknown = AddPerson("不明　太郎", kAdultBirth, 32, "");
+  r.person_id = unknown;
+  EXPECT_EQ(office_.Issue(r, kNow).error().field, "municipality");
+  EXPECT_TRUE(jlis.Issue(r, kNow).ok());
+}
+
+// Issue 15: every certificate the window hands out is pinned in the store by
+// its SHA-256 — at issue, renewal and resumption, and for a card issued
+// before pinning existed, on the window's next touch (onshi card
+// pin-certificates).
+TEST_F(MunicipalTest, EveryIssuedCertificateIsPinned) {
+  const int64_t person = AddPerson("試験　太郎", kAdultBirth, 33);
+  const IssuedCard issued = IssueFor(person);
+  auto fingerprint = [&](const std::string& path) {
+    return jpki::CertificateFingerprint(CertOnCard(path));
+  };
+  EXPECT_EQ(store_->GetCard(issued.card_id)->cert_fingerprint, fingerprint(issued.card_path));
+  ASSERT_TRUE(office_.Suspend(issued.card_id, kNow + 60).ok());
+  auto resumed = office_.Resume(issued.card_id, kNow + 120);
+  ASSERT_TRUE(resumed.ok()) << resumed.error().ToString();
+  EXPECT_NE(resumed->cert_serial, issued.cert_serial);
+  EXPECT_EQ(store_->GetCard(issued.card_id)->cert_fingerprint, fingerprint(issued.card_path));
+  // Renewal opens three months before the certificate's expiry (R-CARD-4).
+  const std::time_t late = jpki::JpkiCa::EndOfDayJst(resumed->cert_expires_on.AddMonths(-2));
+  auto renewed = office_.RenewCertificate(issued.card_id, late);
+  ASSERT_TRUE(renewed.ok()) << renewed.error().ToString();
+  EXPECT_EQ(store_->GetCard(issued.card_id)->cert_fingerprint, fingerprint(issued.card_path));
+  auto reissued = office_.Reissue(issued.card_id, "5555", late + 60);
+  ASSERT_TRUE(reissued.ok()) << reissued.error().ToString();
+  EXPECT_EQ(store_->GetCard(reissued->card_id)->cert_fingerprint, fingerprint(reissued->card_path));
+
+  // Issued before schema 5: no fingerprint; pinning reads the card file.
+  store::CardRecord old = *store_->GetCard(reissued->card_id);
+  old.cert_fingerprint.clear();
+  store_->UpdateCard(old);
+  auto pinned = office_.PinCertificate(reissued->card_id, late + 120);
+  ASSERT_TRUE(pinned.ok()) << pinned.error().ToString();
+  EXPECT_EQ(store_->GetCard(reissued->card_id)->cert_fingerprint, fingerprint(reissued->card_path));
 }
 
 }  // namespace

@@ -123,6 +123,7 @@ class StoreTest : public ::testing::TestWithParam<std::string> {
     p.sex = Sex::kFemale;
     p.postcode = "100-0001";
     p.address = "東京都千代田区千代田１－１";
+    p.municipality = "131016";
     return p;
   }
 
@@ -210,6 +211,8 @@ TEST_P(StoreTest, PersonsAreFoundByMyNumberAndRevealedOnlyWithTheKey) {
   EXPECT_EQ(found->person_id, id);
   EXPECT_EQ(found->name, "試験　花子");
   EXPECT_EQ(found->birth_date, D(1980, 5, 15));
+  EXPECT_EQ(found->municipality, "131016");  // issue 15: windows act on their residents only
+  EXPECT_EQ(store_->GetPerson(id)->municipality, "131016");
   EXPECT_FALSE(store_->FindPersonByMyNumber(Mn("123456789018")).has_value());
   auto revealed = store_->RevealMyNumber(id);
   ASSERT_TRUE(revealed.has_value());
@@ -502,10 +505,12 @@ TEST_P(StoreTest, CardsAreFoundByCertificateSerial) {
   c.cert_expires_on = D(2028, 5, 15);
   c.insurance_registered_on = D(2023, 3, 1);
   c.registration_channel = "portal";
+  c.cert_fingerprint = std::string(64, 'a');
   c.card_id = store_->AddCard(c);
   auto got = store_->FindCardByCertSerial("00A1B2C3");
   ASSERT_TRUE(got.has_value());
   EXPECT_EQ(got->person_id, p);
+  EXPECT_EQ(got->cert_fingerprint, std::string(64, 'a'));  // the pinned certificate
   EXPECT_EQ(got->insurance_registered_on, D(2023, 3, 1));
   c.status = CardState::kSuspended;
   c.pin_failures = 3;
@@ -519,6 +524,39 @@ TEST_P(StoreTest, CardsAreFoundByCertificateSerial) {
   CardRecord dup = c;
   EXPECT_THROW(store_->AddCard(dup), StoreError);
   EXPECT_EQ(store_->CardsOfPerson(p).size(), 1u);
+}
+
+// Issue 15: the facilities' card readers, each registered to one facility,
+// revocable, never registered twice.
+TEST_P(StoreTest, ReadersBelongToOneFacilityAndAreRevokedOnce) {
+  store_->PutFacility({"1310000011", "試験クリニック", "医科"});
+  store_->PutFacility({"2710000015", "試験薬局", "薬局"});
+  const ReaderRecord a{"readerA",         "1310000011",           "受付1",
+                       R"({"kty":"EC"})", "2026-11-20T00:00:00Z", std::nullopt};
+  store_->AddReader(a);
+  store_->AddReader({"readerB", "1310000011", "受付2", "{}", "2026-11-21T00:00:00Z", std::nullopt});
+  // The same key cannot be registered again, to this facility or another.
+  ReaderRecord again = a;
+  again.facility_code = "2710000015";
+  EXPECT_THROW(store_->AddReader(again), StoreError);
+  // Nor to a facility that does not exist.
+  EXPECT_THROW(
+      store_->AddReader({"readerC", "9999999999", "x", "{}", "2026-11-21T00:00:00Z", std::nullopt}),
+      StoreError);
+  auto got = store_->GetReader("readerA");
+  ASSERT_TRUE(got.has_value());
+  EXPECT_EQ(got->facility_code, "1310000011");
+  EXPECT_EQ(got->public_jwk, R"({"kty":"EC"})");
+  EXPECT_FALSE(got->revoked_at.has_value());
+  EXPECT_EQ(store_->ReadersOfFacility("1310000011").size(), 2u);
+  EXPECT_TRUE(store_->ReadersOfFacility("2710000015").empty());
+
+  EXPECT_TRUE(store_->RevokeReader("readerA", "2026-11-22T00:00:00Z"));
+  EXPECT_TRUE(store_->RevokeReader("readerA", "2026-11-23T00:00:00Z"));  // keeps the first
+  EXPECT_EQ(store_->GetReader("readerA")->revoked_at, "2026-11-22T00:00:00Z");
+  EXPECT_FALSE(store_->GetReader("readerB")->revoked_at.has_value());
+  EXPECT_FALSE(store_->RevokeReader("nobody", "2026-11-23T00:00:00Z"));
+  EXPECT_FALSE(store_->GetReader("nobody").has_value());
 }
 
 TEST_P(StoreTest, DocumentsBelongToAMember) {

@@ -209,6 +209,22 @@ CREATE INDEX submissions_joiners ON submissions (event_date, seq)
 -- there is nothing to change; the version keeps both schemas numbered alike.
 SELECT 1;
 )sql"},
+      {5, "residents' municipality, pinned card certificates, card readers", R"sql(
+-- Issue 15; see the SQLite migration 5 for the reasons.
+ALTER TABLE persons ADD COLUMN municipality TEXT COLLATE "C" NOT NULL DEFAULT ''
+  CHECK (municipality = '' OR length(municipality) = 6);
+ALTER TABLE cards ADD COLUMN cert_fingerprint TEXT COLLATE "C" NOT NULL DEFAULT ''
+  CHECK (cert_fingerprint = '' OR length(cert_fingerprint) = 64);
+CREATE TABLE card_readers (
+  reader_id     TEXT COLLATE "C" PRIMARY KEY,
+  facility_code TEXT COLLATE "C" NOT NULL REFERENCES facilities (code),
+  name          TEXT NOT NULL,
+  public_jwk    TEXT NOT NULL,
+  registered_at TEXT NOT NULL,
+  revoked_at    TEXT
+);
+CREATE INDEX card_readers_by_facility ON card_readers (facility_code);
+)sql"},
       {6, "benefits data, registry events", R"sql(
 -- Issue 14; as SQLite's version 6 (the comments there say why). Version 5
 -- is another change's; the runner applies each version it has not recorded.

@@ -27,7 +27,10 @@ constexpr const char* kMemberFrom = " FROM members m LEFT JOIN insurers i USING 
 constexpr const char* kCardColumns =
     "card_id, person_id, kind, application_date, issued_on, card_expires_on, cert_serial, "
     "cert_issued_on, cert_expires_on, status, pin_failures, face_only, insurance_registered_on, "
-    "registration_channel";
+    "registration_channel, cert_fingerprint";
+
+constexpr const char* kReaderColumns =
+    "reader_id, facility_code, name, public_jwk, registered_at, revoked_at";
 
 // The benefits a form filed come with it (columns 25 on, NULL or '' when
 // none).
@@ -51,7 +54,7 @@ constexpr const char* kRegistryEventColumns =
 constexpr const char* kAuditColumns = "seq, at, actor, action, person_id, detail, prev_hash, hash";
 
 constexpr const char* kPersonColumns =
-    "person_id, name, name_kana, birth_date, sex, postcode, address, died_on";
+    "person_id, name, name_kana, birth_date, sex, postcode, address, died_on, municipality";
 
 std::string Select(const char* columns, const std::string& rest) {
   return std::string("SELECT ") + columns + rest;
@@ -181,11 +184,11 @@ class PgStore final : public Store {
       Params a;
       a.AddBytes(vault_.Key(my_number)).AddBytes(vault_.Seal(my_number));
       a.Add(p.name).Add(p.name_kana).Add(p.birth_date).Add(static_cast<int>(p.sex));
-      a.Add(p.postcode).Add(p.address);
+      a.Add(p.postcode).Add(p.address).Add(p.municipality);
       id = Write("add_person",
                  "INSERT INTO persons (my_number_key, my_number_sealed, name, name_kana, "
-                 "birth_date, sex, postcode, address) VALUES ($1,$2,$3,$4,$5,$6,$7,$8) "
-                 "RETURNING person_id",
+                 "birth_date, sex, postcode, address, municipality) "
+                 "VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9) RETURNING person_id",
                  a, "person with this My Number already exists")
                .Int(0, 0);
     });
@@ -566,8 +569,9 @@ class PgStore final : public Store {
       id = Write("add_card",
                  "INSERT INTO cards (person_id, kind, application_date, issued_on, "
                  "card_expires_on, cert_serial, cert_issued_on, cert_expires_on, status, "
-                 "pin_failures, face_only, insurance_registered_on, registration_channel) "
-                 "VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13) RETURNING card_id",
+                 "pin_failures, face_only, insurance_registered_on, registration_channel, "
+                 "cert_fingerprint) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14) "
+                 "RETURNING card_id",
                  CardParams(c), "card rejected (duplicate certificate serial or unknown person)")
                .Int(0, 0);
     });
@@ -582,7 +586,8 @@ class PgStore final : public Store {
                        "UPDATE cards SET person_id=$1, kind=$2, application_date=$3, "
                        "issued_on=$4, card_expires_on=$5, cert_serial=$6, cert_issued_on=$7, "
                        "cert_expires_on=$8, status=$9, pin_failures=$10, face_only=$11, "
-                       "insurance_registered_on=$12, registration_channel=$13 WHERE card_id=$14",
+                       "insurance_registered_on=$12, registration_channel=$13, "
+                       "cert_fingerprint=$14 WHERE card_id=$15",
                        a, "card update rejected");
       if (r.affected() != 1) throw StoreError("no card with card_id " + std::to_string(c.card_id));
     });
@@ -605,6 +610,49 @@ class PgStore final : public Store {
         conn_.Run("cards_of_person",
                   Select(kCardColumns, " FROM cards WHERE person_id = $1 ORDER BY card_id"),
                   Params().Add(person_id)));
+  }
+
+  // --- card readers ----------------------------------------------------------------
+  void AddReader(const ReaderRecord& r) override {
+    InTransaction([&] {
+      Params a;
+      a.Add(r.reader_id).Add(r.facility_code).Add(r.name).Add(r.public_jwk).Add(r.registered_at);
+      if (r.revoked_at) {
+        a.Add(*r.revoked_at);
+      } else {
+        a.AddNull();
+      }
+      Write("add_reader",
+            "INSERT INTO card_readers (reader_id, facility_code, name, public_jwk, "
+            "registered_at, revoked_at) VALUES ($1,$2,$3,$4,$5,$6)",
+            a, "reader rejected (already registered, or the facility is unknown)");
+    });
+  }
+
+  std::optional<ReaderRecord> GetReader(std::string_view reader_id) override {
+    return First(ReadReaders(
+        conn_.Run("get_reader", Select(kReaderColumns, " FROM card_readers WHERE reader_id = $1"),
+                  Params().Add(reader_id))));
+  }
+
+  std::vector<ReaderRecord> ReadersOfFacility(std::string_view facility) override {
+    return ReadReaders(conn_.Run("readers_of_facility",
+                                 Select(kReaderColumns,
+                                        " FROM card_readers WHERE facility_code = $1 "
+                                        "ORDER BY registered_at, reader_id"),
+                                 Params().Add(facility)));
+  }
+
+  bool RevokeReader(std::string_view reader_id, std::string_view at) override {
+    bool found = false;
+    InTransaction([&] {
+      found = Write("revoke_reader",
+                    "UPDATE card_readers SET revoked_at = COALESCE(revoked_at, $1) "
+                    "WHERE reader_id = $2",
+                    Params().Add(at).Add(reader_id), "reader revocation rejected")
+                  .affected() == 1;
+    });
+    return found;
   }
 
   // --- documents -------------------------------------------------------------------
@@ -741,6 +789,7 @@ class PgStore final : public Store {
     p.postcode = s.Text(5);
     p.address = s.Text(6);
     p.died_on = s.OptDate(7);
+    p.municipality = s.Text(8);
     return p;
   }
 
@@ -977,8 +1026,19 @@ class PgStore final : public Store {
     a.Add(c.application_date).Add(c.issued_on).Add(c.card_expires_on);
     a.Add(c.cert_serial).Add(c.cert_issued_on).Add(c.cert_expires_on);
     a.Add(CardStateName(c.status)).Add(c.pin_failures).AddBool(c.face_only);
-    a.Add(c.insurance_registered_on).Add(c.registration_channel);
+    a.Add(c.insurance_registered_on).Add(c.registration_channel).Add(c.cert_fingerprint);
     return a;
+  }
+
+  static std::vector<ReaderRecord> ReadReaders(const Result& r) {
+    std::vector<ReaderRecord> out;
+    for (int i = 0; i < r.rows(); ++i) {
+      Row s(r, i);
+      ReaderRecord rec{s.Text(0), s.Text(1), s.Text(2), s.Text(3), s.Text(4), std::nullopt};
+      if (!s.IsNull(5)) rec.revoked_at = s.Text(5);
+      out.push_back(std::move(rec));
+    }
+    return out;
   }
 
   static std::vector<CardRecord> ReadCards(const Result& r) {
@@ -1002,6 +1062,7 @@ class PgStore final : public Store {
       c.face_only = s.Bool(11);
       c.insurance_registered_on = s.OptDate(12);
       c.registration_channel = s.Text(13);
+      c.cert_fingerprint = s.Text(14);
       out.push_back(std::move(c));
     }
     return out;

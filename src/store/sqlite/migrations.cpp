@@ -225,6 +225,30 @@ UPDATE sqlite_schema SET sql = replace(replace(sql,
 PRAGMA writable_schema = OFF;
 )sql",
        true},
+      {5, "residents' municipality, pinned card certificates, card readers", R"sql(
+-- Issue 15. A municipal window acts only on its own residents: each person's
+-- 地方公共団体コード ('' for rows from before this version: no window may act
+-- on them until it is recorded).
+ALTER TABLE persons ADD COLUMN municipality TEXT NOT NULL DEFAULT ''
+  CHECK (municipality = '' OR length(municipality) = 6);
+-- The hex SHA-256 of the DER certificate the card was issued with: a
+-- certificate minted with a leaked CA key under the same serial is not it.
+-- '' = issued before this version, not pinned (refused until pinned again).
+ALTER TABLE cards ADD COLUMN cert_fingerprint TEXT NOT NULL DEFAULT ''
+  CHECK (cert_fingerprint = '' OR length(cert_fingerprint) = 64);
+-- The facilities' card readers: each proves face and 目視 checks with its
+-- own P-256 key (RFC 7638 thumbprint = reader_id), registered to one
+-- facility. A revoked reader keeps its row (the audit log names it).
+CREATE TABLE card_readers (
+  reader_id     TEXT PRIMARY KEY,
+  facility_code TEXT NOT NULL REFERENCES facilities (code),
+  name          TEXT NOT NULL,
+  public_jwk    TEXT NOT NULL,
+  registered_at TEXT NOT NULL,
+  revoked_at    TEXT
+);
+CREATE INDEX card_readers_by_facility ON card_readers (facility_code);
+)sql"},
       {6, "benefits data, registry events", R"sql(
 -- Issue 14. Migration 5 is another change's (persons.municipality); the
 -- runner applies each version it has not recorded, so the gap is harmless.

@@ -56,7 +56,10 @@ namespace {
 constexpr const char* kCardColumns =
     "card_id, person_id, kind, application_date, issued_on, card_expires_on, cert_serial, "
     "cert_issued_on, cert_expires_on, status, pin_failures, face_only, insurance_registered_on, "
-    "registration_channel";
+    "registration_channel, cert_fingerprint";
+
+constexpr const char* kReaderColumns =
+    "reader_id, facility_code, name, public_jwk, registered_at, revoked_at";
 
 // The benefits a form filed come with it (columns 26 on, NULL or '' when
 // none; kBenefitsColumns).
@@ -74,7 +77,7 @@ constexpr const char* kSubmissionFrom =
     " FROM submissions s LEFT JOIN submission_benefits b USING (seq)";
 
 constexpr const char* kPersonColumns =
-    "person_id, name, name_kana, birth_date, sex, postcode, address, died_on";
+    "person_id, name, name_kana, birth_date, sex, postcode, address, died_on, municipality";
 
 constexpr const char* kRegistryEventColumns =
     "seq, person_id, kind, effective_on, recorded_on, municipality, name_before, "
@@ -200,10 +203,11 @@ class SqliteStore final : public Store {
   int64_t AddPerson(const PersonRecord& p, const MyNumber& my_number) override {
     Statement& s = Stmt("add_person",
                         "INSERT INTO persons (my_number_key, my_number_sealed, name, name_kana, "
-                        "birth_date, sex, postcode, address) VALUES (?,?,?,?,?,?,?,?)");
+                        "birth_date, sex, postcode, address, municipality) "
+                        "VALUES (?,?,?,?,?,?,?,?,?)");
     s.BindBlob(1, vault_.Key(my_number)).BindBlob(2, vault_.Seal(my_number));
     s.Bind(3, p.name).Bind(4, p.name_kana).Bind(5, p.birth_date).Bind(6, static_cast<int>(p.sex));
-    s.Bind(7, p.postcode).Bind(8, p.address);
+    s.Bind(7, p.postcode).Bind(8, p.address).Bind(9, p.municipality);
     RunInsert(s, "person with this My Number already exists");
     return db_.LastInsertId();
   }
@@ -683,8 +687,8 @@ class SqliteStore final : public Store {
     Statement& s = Stmt("add_card",
                         "INSERT INTO cards (person_id, kind, application_date, issued_on, "
                         "card_expires_on, cert_serial, cert_issued_on, cert_expires_on, status, "
-                        "pin_failures, face_only, insurance_registered_on, registration_channel) "
-                        "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)");
+                        "pin_failures, face_only, insurance_registered_on, registration_channel, "
+                        "cert_fingerprint) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
     BindCard(s, c);
     RunInsert(s, "card rejected (duplicate certificate serial or unknown person)");
     return db_.LastInsertId();
@@ -695,10 +699,10 @@ class SqliteStore final : public Store {
         Stmt("update_card",
              "UPDATE cards SET person_id=?, kind=?, application_date=?, issued_on=?, "
              "card_expires_on=?, cert_serial=?, cert_issued_on=?, cert_expires_on=?, status=?, "
-             "pin_failures=?, face_only=?, insurance_registered_on=?, registration_channel=? "
-             "WHERE card_id=?");
+             "pin_failures=?, face_only=?, insurance_registered_on=?, registration_channel=?, "
+             "cert_fingerprint=? WHERE card_id=?");
     BindCard(s, c);
-    s.Bind(14, c.card_id);
+    s.Bind(15, c.card_id);
     RunInsert(s, "card update rejected");
     if (db_.Changes() != 1) throw StoreError("no card with card_id " + std::to_string(c.card_id));
   }
@@ -726,6 +730,47 @@ class SqliteStore final : public Store {
     });
     s.Bind(1, person_id);
     return ReadCards(s);
+  }
+
+  // --- card readers ----------------------------------------------------------------
+  void AddReader(const ReaderRecord& r) override {
+    Statement& s = Stmt("add_reader",
+                        "INSERT INTO card_readers (reader_id, facility_code, name, public_jwk, "
+                        "registered_at, revoked_at) VALUES (?,?,?,?,?,?)");
+    s.Bind(1, r.reader_id).Bind(2, r.facility_code).Bind(3, r.name).Bind(4, r.public_jwk);
+    s.Bind(5, r.registered_at);
+    if (r.revoked_at) {
+      s.Bind(6, *r.revoked_at);
+    } else {
+      s.BindNull(6);
+    }
+    RunInsert(s, "reader rejected (already registered, or the facility is unknown)");
+  }
+
+  std::optional<ReaderRecord> GetReader(std::string_view reader_id) override {
+    Statement& s = Stmt("get_reader", [] {
+      return std::string("SELECT ") + kReaderColumns + " FROM card_readers WHERE reader_id = ?";
+    });
+    s.Bind(1, reader_id);
+    return First(ReadReaders(s));
+  }
+
+  std::vector<ReaderRecord> ReadersOfFacility(std::string_view facility) override {
+    Statement& s = Stmt("readers_of_facility", [] {
+      return std::string("SELECT ") + kReaderColumns +
+             " FROM card_readers WHERE facility_code = ? ORDER BY registered_at, reader_id";
+    });
+    s.Bind(1, facility);
+    return ReadReaders(s);
+  }
+
+  bool RevokeReader(std::string_view reader_id, std::string_view at) override {
+    Statement& s = Stmt("revoke_reader",
+                        "UPDATE card_readers SET revoked_at = COALESCE(revoked_at, ?) "
+                        "WHERE reader_id = ?");
+    s.Bind(1, at).Bind(2, reader_id);
+    RunInsert(s, "reader revocation rejected");
+    return db_.Changes() == 1;
   }
 
   // --- documents -------------------------------------------------------------------
@@ -878,6 +923,7 @@ class SqliteStore final : public Store {
       p.postcode = s.Text(5);
       p.address = s.Text(6);
       p.died_on = s.OptDate(7);
+      p.municipality = s.Text(8);
       out = std::move(p);
     }
     s.Reset();
@@ -1080,6 +1126,18 @@ class SqliteStore final : public Store {
     s.Bind(6, c.cert_serial).Bind(7, c.cert_issued_on).Bind(8, c.cert_expires_on);
     s.Bind(9, CardStateName(c.status)).Bind(10, c.pin_failures).Bind(11, c.face_only ? 1 : 0);
     s.Bind(12, c.insurance_registered_on).Bind(13, c.registration_channel);
+    s.Bind(14, c.cert_fingerprint);
+  }
+
+  static std::vector<ReaderRecord> ReadReaders(Statement& s) {
+    std::vector<ReaderRecord> out;
+    while (s.Step()) {
+      ReaderRecord r{s.Text(0), s.Text(1), s.Text(2), s.Text(3), s.Text(4), std::nullopt};
+      if (!s.IsNull(5)) r.revoked_at = s.Text(5);
+      out.push_back(std::move(r));
+    }
+    s.Reset();
+    return out;
   }
 
   static std::vector<CardRecord> ReadCards(Statement& s) {
@@ -1102,6 +1160,7 @@ class SqliteStore final : public Store {
       c.face_only = s.Int(11) != 0;
       c.insurance_registered_on = s.OptDate(12);
       c.registration_channel = s.Text(13);
+      c.cert_fingerprint = s.Text(14);
       out.push_back(std::move(c));
     }
     s.Reset();
