@@ -176,7 +176,7 @@ const Router<Action>& Routes() {
         .Add("GET", "/admin/audit/verify", Action::kAdminAuditVerify, "admin_audit_verify")
         .Add("GET", "/admin/readers", Action::kAdminReaders, "admin_readers")
         .Add("POST", "/admin/readers", Action::kAdminReaders, "admin_readers")
-        .Add("POST", "/admin/readers/{id:int}/revoke", Action::kAdminReaders, "admin_readers");
+        .Add("POST", "/admin/readers/{id}/revoke", Action::kAdminReaders, "admin_readers");
     return r;
   }();
   return kRoutes;

@@ -29,11 +29,11 @@ struct PersonRecord {
   Sex sex = Sex::kUnset;
   std::string postcode;
   std::string address;
-  std::optional<Date> died_on{};  // 死亡 recorded (RegistryEventKind::kDied)
   // 地方公共団体コード (6 digits, core/local_government_code.hpp) of the
   // municipality the person is registered in: only that municipality's
   // window acts on them. "" = not recorded (rows from before schema 5).
-  std::string municipality;
+  std::string municipality{};
+  std::optional<Date> died_on{};  // 死亡 recorded (RegistryEventKind::kDied)
 };
 
 // One 住民異動 the municipal window recorded (core/registry_event.hpp), with

@@ -323,7 +323,7 @@ TEST_F(AuthzMatrixTest, EveryEndpointByEveryRole) {
       ++cells;
     }
   }
-  EXPECT_EQ(cells, 24 * 6);
+  EXPECT_EQ(cells, 26 * 6);
 }
 
 TEST_F(AuthzMatrixTest, CertificatesOfOneRoleNeverOpenAnother) {

@@ -235,7 +235,7 @@ TEST_F(CardCheckTest, AFilingRefusedAtReceptionIsARegistrationErrorByCard_RLINK4
       0, "佐藤\u3000花子", "サトウ\u3000ハナコ", D(1990, 2, 3), Sex::kFemale, "100-0001", "東京都"};
   person_ = store_->AddPerson(p, MyNumber::FromBase(22345678901ULL));
   auto [card, der] = Issue(D(2024, 1, 10), D(2029, 2, 3));
-  const auto ch = book_.Issue(kFacility, kNow);
+  const auto ch = book_.Issue(kFacility, kNow).value();
   auto before = Check(der, ch, Sign(card, ch));
   ASSERT_TRUE(before.ok()) << before.error().ToString();
   EXPECT_EQ(before->decision.reason, EligibilityReason::kNoRecord);
@@ -259,7 +259,7 @@ TEST_F(CardCheckTest, AFilingRefusedAtReceptionIsARegistrationErrorByCard_RLINK4
   f.error_fields = "address";
   f.error = "address: does not match the resident registry";
   ASSERT_TRUE(store_->AddSubmission(f));
-  const auto ch2 = book_.Issue(kFacility, kNow);
+  const auto ch2 = book_.Issue(kFacility, kNow).value();
   auto after = Check(der, ch2, Sign(card, ch2));
   ASSERT_TRUE(after.ok()) << after.error().ToString();
   EXPECT_EQ(after->decision.validity, QualificationValidity::kNotFound);
@@ -280,7 +280,7 @@ TEST_F(CardCheckTest, RevokedCertificateAnswersWithTheCardStateAndNoData_RCARD6)
   EXPECT_TRUE(r->decision.results.empty());
   EXPECT_FALSE(r->usability.usable());
   // The portal login still refuses it: a lost card logs in nowhere.
-  const auto login = book_.Issue("portal", kNow);
+  const auto login = book_.Issue("portal", kNow).value();
   auto who = AuthenticateCard(*store_, *ca_, book_, der, login, Sign(card, login), "portal", kNow);
   ASSERT_FALSE(who.ok());
   EXPECT_EQ(who.error().field, "certificate");

@@ -964,6 +964,8 @@ TEST_P(StoreTest, AVersion4DatabaseMarksOnlyFiledRatios) {
         ", '', '');";
   }
   ASSERT_EQ(ExecBehindTheStore(sql, old), "");
+  // The sqlite3 shell creates 0644; onshi refuses a database others can read.
+  if (!pg) fs::permissions(old, fs::perms::owner_read | fs::perms::owner_write);
 
   auto store = OpenStore(old, (dir_.path() / "onshi.keys").string());
   EXPECT_EQ(store->SchemaVersion(), Latest());
