@@ -122,6 +122,9 @@ Expected<RegistryEventResult> RecordRegistryEvent(store::Store& store,
       after.died_on = r.effective_on;
     }
 
+    // A 転入 makes the person a resident of the municipality that recorded
+    // it: from now on only its window acts on them (issue 15's residency).
+    if (r.kind == RegistryEventKind::kMovedIn) after.municipality = r.municipality;
     e.seq = store.AddRegistryEvent(e);
     store.UpdatePerson(after);
     store::AuditEntry a;

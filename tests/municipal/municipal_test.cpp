@@ -632,6 +632,8 @@ TEST_F(MunicipalTest, RegistryEventsChangeTheRegistryInOrder_RLINK4) {
                          "大阪府大阪市北区梅田３－１－１", "", "271004");
   ASSERT_TRUE(moved_in.ok()) << moved_in.error().ToString();
   EXPECT_EQ(moved_in->event.municipality, "271004");
+  // The new municipality's window is now the person's (issue 15 residency).
+  EXPECT_EQ(store_->GetPerson(person)->municipality, "271004");
   auto died = record(RegistryEventKind::kDied, Date::FromYmd(2025, 3, 31));
   ASSERT_TRUE(died.ok()) << died.error().ToString();
   EXPECT_EQ(record(RegistryEventKind::kMoved, kToday, "京都府").error().field, "person_id");

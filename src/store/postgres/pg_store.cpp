@@ -223,10 +223,10 @@ class PgStore final : public Store {
     InTransaction([&] {
       Params a;
       a.Add(p.name).Add(p.name_kana).Add(p.postcode).Add(p.address).Add(p.died_on);
-      a.Add(p.person_id);
+      a.Add(p.municipality).Add(p.person_id);
       Result r = Write("update_person",
                        "UPDATE persons SET name = $1, name_kana = $2, postcode = $3, address = $4, "
-                       "died_on = $5 WHERE person_id = $6",
+                       "died_on = $5, municipality = $6 WHERE person_id = $7",
                        a, "person update rejected");
       if (r.affected() != 1) {
         throw StoreError("no person with person_id " + std::to_string(p.person_id));

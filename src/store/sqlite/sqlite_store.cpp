@@ -247,9 +247,9 @@ class SqliteStore final : public Store {
   void UpdatePerson(const PersonRecord& p) override {
     Statement& s = Stmt("update_person",
                         "UPDATE persons SET name = ?, name_kana = ?, postcode = ?, address = ?, "
-                        "died_on = ? WHERE person_id = ?");
+                        "died_on = ?, municipality = ? WHERE person_id = ?");
     s.Bind(1, p.name).Bind(2, p.name_kana).Bind(3, p.postcode).Bind(4, p.address);
-    s.Bind(5, p.died_on).Bind(6, p.person_id);
+    s.Bind(5, p.died_on).Bind(6, p.municipality).Bind(7, p.person_id);
     RunInsert(s, "person update rejected");
     if (db_.Changes() != 1) {
       throw StoreError("no person with person_id " + std::to_string(p.person_id));
