@@ -176,8 +176,7 @@ int CardCommand(const std::vector<std::string>& argv) {
   }
 
   auto ca = OrFail(jpki::JpkiCa::LoadOrCreate(jpki_dir, now));
-  municipal::CardOffice office(*store, ca, issuer_key, cards_dir,
-                               args.Get("municipality", ""));
+  municipal::CardOffice office(*store, ca, issuer_key, cards_dir, args.Get("municipality", ""));
   if (sub == "issue") {
     municipal::IssueRequest r;
     if (args.Has("person-id") == args.Has("my-number-file")) {

@@ -56,8 +56,11 @@ Error TokenVerification::ToError() const {
 
 std::string TokenService::Issue(const MedicalInstitutionCode& facility, std::string_view audience,
                                 std::int64_t lifetime_seconds, std::time_t now) const {
-  const std::string header =
-      FlatJsonWriter().Add("alg", "ES256").Add("typ", kTokenType).Add("kid", key_.key_id()).Finish();
+  const std::string header = FlatJsonWriter()
+                                 .Add("alg", "ES256")
+                                 .Add("typ", kTokenType)
+                                 .Add("kid", key_.key_id())
+                                 .Finish();
   const std::int64_t iat = static_cast<std::int64_t>(now);
   const std::string claims = FlatJsonWriter()
                                  .Add("iss", kTokenIssuer)

@@ -26,9 +26,9 @@
 #include "oqs/validate.hpp"
 #include "service/audit_text.hpp"
 #include "service/card_answer.hpp"
+#include "service/reader_registry.hpp"
 #include "service/router.hpp"
 #include "store/audit_anchor.hpp"
-#include "service/reader_registry.hpp"
 #include "store/store.hpp"
 
 namespace onshi::service {

@@ -9,9 +9,9 @@
 #include "jpki/jpki_ca.hpp"
 #include "municipal/card_office.hpp"
 #include "municipal/registration.hpp"
+#include "municipal/residency.hpp"
 #include "municipal/resident_registry.hpp"
 #include "service/router.hpp"
-#include "municipal/residency.hpp"
 
 namespace onshi::service {
 namespace json = boost::json;

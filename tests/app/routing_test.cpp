@@ -56,8 +56,8 @@ class RoutingTest : public ::testing::Test {
                 "WHERE c.person_id=p.person_id) ORDER BY person_id LIMIT 1\""));
     // A resident of 千代田区, whose window the test's certificate is (issue 15:
     // a window acts only on its own residents).
-    Sh("sqlite3 " + db_ + " \"UPDATE persons SET municipality = '131016' WHERE person_id = " +
-       person + "\"");
+    Sh("sqlite3 " + db_ +
+       " \"UPDATE persons SET municipality = '131016' WHERE person_id = " + person + "\"");
     const std::string out =
         run("card issue --person-id " + person + " --pin 1234 --now 2026-11-20");
     std::smatch m;

@@ -21,13 +21,14 @@ namespace onshi::oqs::strict {
 namespace json = boost::json;
 
 inline void Require(const json::object& o, std::initializer_list<const char*> names,
-             const std::string& where, std::vector<std::string>& bad) {
+                    const std::string& where, std::vector<std::string>& bad) {
   for (const char* n : names) {
     if (!o.contains(n)) bad.push_back(where + "/" + n + " missing");
   }
 }
 
-inline void AllStrings(const json::value& v, const std::string& where, std::vector<std::string>& bad) {
+inline void AllStrings(const json::value& v, const std::string& where,
+                       std::vector<std::string>& bad) {
   if (v.is_object()) {
     for (const auto& [k, c] : v.as_object())
       AllStrings(c, where + "/" + std::string(k), bad);
@@ -40,7 +41,7 @@ inline void AllStrings(const json::value& v, const std::string& where, std::vect
 }
 
 inline void InSet(const json::object& o, const char* name, std::set<std::string> allowed,
-           const std::string& where, std::vector<std::string>& bad) {
+                  const std::string& where, std::vector<std::string>& bad) {
   if (const json::value* v = o.if_contains(name); v && v->is_string()) {
     if (!allowed.count(std::string(v->as_string()))) {
       bad.push_back(where + "/" + name + " = " + std::string(v->as_string()) + " not in its table");
