@@ -2,19 +2,14 @@
 
 #include <openssl/sha.h>
 
+#include "core/hex.hpp"
+
 namespace onshi::jpki {
 
 std::string CertificateFingerprint(std::span<const uint8_t> der) {
   unsigned char digest[SHA256_DIGEST_LENGTH];
   SHA256(der.data(), der.size(), digest);
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out;
-  out.reserve(2 * sizeof digest);
-  for (unsigned char b : digest) {
-    out += kHex[b >> 4];
-    out += kHex[b & 0xF];
-  }
-  return out;
+  return ToHex(digest, sizeof digest);
 }
 
 }  // namespace onshi::jpki

@@ -6,27 +6,12 @@
 
 #include "oqs/element_sink.hpp"
 #include "oqs/json_writer.hpp"
+#include "oqs/padded.hpp"
 #include "oqs/result.hpp"
 #include "oqs/xml_writer.hpp"
 
 namespace onshi::oqs {
 namespace {
-
-// A one- or two-digit code without the heap.
-std::string_view SmallCode(int value, char (&buf)[3]) {
-  if (value < 10) {
-    buf[0] = static_cast<char>('0' + value);
-    return {buf, 1};
-  }
-  buf[0] = static_cast<char>('0' + value / 10);
-  buf[1] = static_cast<char>('0' + value % 10);
-  return {buf, 2};
-}
-
-std::string TwoDigits(int v) {
-  char b[3] = {static_cast<char>('0' + v / 10), static_cast<char>('0' + v % 10), 0};
-  return b;
-}
 
 struct HeaderFields {
   const QualificationRequest* request = nullptr;  // the 記号・番号 query, if any
@@ -90,8 +75,7 @@ void EmitAnswer(ElementSink& s, const QualificationRequest& r, const ValidatedRe
   EmitHeader(s, HeaderFields{.request = &r}, time, charset, nullptr);
   s.BeginGroup("MessageBody");
   s.Scalar("ProcessingResultStatus", "1");  // OQSCD004: 正常終了
-  char code[3];
-  s.Scalar("QualificationValidity", SmallCode(static_cast<int>(d.validity), code));
+  s.Scalar("QualificationValidity", Padded(static_cast<int>(d.validity), 1));
   EmitSearchInfoEcho(s, r);
   if (d.validity != QualificationValidity::kNotFound && !d.results.empty()) {
     // The query's one consent flag covers the certificates a facility may
@@ -153,8 +137,7 @@ void EmitCardAnswer(ElementSink& s, const CardAnswer& a, std::string_view time, 
     s.Scalar("ProcessingResultCode", a.notice_code);
     s.Scalar("ProcessingResultMessage", a.notice_message);
   }
-  char code[3];
-  s.Scalar("QualificationValidity", SmallCode(static_cast<int>(d.validity), code));
+  s.Scalar("QualificationValidity", Padded(static_cast<int>(d.validity), 1));
   // onshi's own reading of the check, beside (never instead of) the
   // standard elements; clients ignore elements they do not know.
   s.BeginGroup("OnshiCardCheck");
@@ -187,7 +170,7 @@ std::string Render(ResponseEncoding encoding, const Emit& emit) {
 std::string Timestamp::ToCompact() const {
   std::string out = date.ToCompact();
   for (int part : {hour, minute, second})
-    out += TwoDigits(part);
+    out += Padded(part, 2);
   return out;
 }
 

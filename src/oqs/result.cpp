@@ -7,34 +7,10 @@
 #include "core/copay.hpp"
 #include "core/preschool.hpp"
 #include "oqs/kana.hpp"
+#include "oqs/padded.hpp"
 
 namespace onshi::oqs {
 namespace {
-
-// A zero-padded decimal in a fixed buffer: codes and small numbers are
-// formatted on the hot path without touching the heap.
-class Padded {
- public:
-  Padded(long value, int width) {
-    assert(value >= 0);
-    char digits[20];
-    int n = 0;
-    do {
-      digits[n++] = static_cast<char>('0' + value % 10);
-      value /= 10;
-    } while (value > 0);
-    while (n < width && n < static_cast<int>(sizeof(digits)))
-      digits[n++] = '0';
-    for (int i = 0; i < n; ++i)
-      buf_[i] = digits[n - 1 - i];
-    len_ = static_cast<std::size_t>(n);
-  }
-  operator std::string_view() const { return {buf_.data(), len_}; }  // NOLINT: implicit
-
- private:
-  std::array<char, 20> buf_{};
-  std::size_t len_ = 0;
-};
 
 void ScalarIfNotEmpty(ElementSink& s, const char* name, std::string_view value) {
   if (!value.empty()) s.Scalar(name, value);

@@ -141,7 +141,9 @@ enum class Action {
   kAdminHealth,
   kMetrics,
   kAdminAuditVerify,
-  kAdminReaders,
+  kAdminReadersList,
+  kAdminReaderAdd,
+  kAdminReaderRevoke,
 };
 
 // A subtree whose service this server does not run: 404.
@@ -174,9 +176,9 @@ const Router<Action>& Routes() {
         .Add("GET", "/admin/health", Action::kAdminHealth, "admin_health")
         .Add("GET", "/metrics", Action::kMetrics, "metrics")
         .Add("GET", "/admin/audit/verify", Action::kAdminAuditVerify, "admin_audit_verify")
-        .Add("GET", "/admin/readers", Action::kAdminReaders, "admin_readers")
-        .Add("POST", "/admin/readers", Action::kAdminReaders, "admin_readers")
-        .Add("POST", "/admin/readers/{id}/revoke", Action::kAdminReaders, "admin_readers");
+        .Add("GET", "/admin/readers", Action::kAdminReadersList, "admin_readers")
+        .Add("POST", "/admin/readers", Action::kAdminReaderAdd, "admin_readers")
+        .Add("POST", "/admin/readers/{id}/revoke", Action::kAdminReaderRevoke, "admin_readers");
     return r;
   }();
   return kRoutes;
@@ -322,8 +324,14 @@ http::Response EligibilityService::Route(const http::Request& request, const std
     case Action::kAdminAuditVerify:
       out = VerifyAudit(request, now);
       break;
-    case Action::kAdminReaders:
-      out = ReaderAdmin(request, path, now);
+    case Action::kAdminReadersList:
+    case Action::kAdminReaderAdd:
+    case Action::kAdminReaderRevoke:
+      // The reader id (a key thumbprint) comes from the route, whole.
+      out = ReaderAdmin(request,
+                        *found.value == Action::kAdminReaderRevoke ? found.match.params.Text("id")
+                                                                   : std::string(),
+                        now);
       break;
   }
   return out;
@@ -460,13 +468,16 @@ std::string QueryParameter(const std::string& target, std::string_view name) {
 // reader keeps its private key: `onshi reader add` makes both, a vendor's
 // reader may make its own), list a facility's readers, and revoke one.
 http::Response EligibilityService::ReaderAdmin(const http::Request& request,
-                                               const std::string& path, std::time_t now) {
+                                               const std::string& revoke_id, std::time_t now) {
   std::string actor;
   if (auto refused = AdminOnly(request, now, true, &actor)) return *refused;
   store::Store& store = stores_.ForThisThread();
-  constexpr std::string_view kPrefix = "/admin/readers/";
-  constexpr std::string_view kRevoke = "/revoke";
-  if (path == "/admin/readers" && request.method == "GET") {
+  if (!revoke_id.empty()) {
+    auto revoked = RevokeReader(store, revoke_id, now, actor);
+    if (!revoked.ok()) return Problem(404, "not found", revoked.error().ToString());
+    return Json(200, json::serialize(ReaderJson(*revoked)));
+  }
+  if (request.method == "GET") {
     const std::string facility = QueryParameter(request.target, "facility");
     if (facility.empty()) return Problem(400, "bad request", "?facility=<医療機関コード> required");
     json::array list;
@@ -474,40 +485,29 @@ http::Response EligibilityService::ReaderAdmin(const http::Request& request,
       list.push_back(ReaderJson(r));
     return Json(200, json::serialize(json::object{{"readers", std::move(list)}}));
   }
-  if (path == "/admin/readers" && request.method == "POST") {
-    boost::system::error_code ec;
-    const json::value body = json::parse(request.body, ec);
-    if (ec || !body.is_object()) return Problem(400, "bad request", "the body is not JSON");
-    const json::object& o = body.as_object();
-    const json::value* facility = o.if_contains("facility");
-    const json::value* name = o.if_contains("name");
-    const json::value* jwk = o.if_contains("publicKey");
-    if (!facility || !facility->is_string() || !name || !name->is_string() || !jwk ||
-        !jwk->is_object()) {
-      return Problem(400, "bad request",
-                     "{\"facility\": 医療機関コード, \"name\": text, \"publicKey\": P-256 JWK} "
-                     "required");
-    }
-    auto key = auth::Es256PublicKey::FromJwk(json::serialize(*jwk));
-    if (!key.ok()) return Problem(400, "bad public key", key.error().ToString());
-    auto added = RegisterReader(store, *key, std::string_view(facility->as_string()),
-                                std::string_view(name->as_string()), now, actor);
-    if (!added.ok()) {
-      return Problem(added.error().field == "publicKey" ? 409 : 400, "reader not registered",
-                     added.error().ToString());
-    }
-    return Json(201, json::serialize(ReaderJson(*added)));
+  // POST /admin/readers: register one.
+  boost::system::error_code ec;
+  const json::value body = json::parse(request.body, ec);
+  if (ec || !body.is_object()) return Problem(400, "bad request", "the body is not JSON");
+  const json::object& o = body.as_object();
+  const json::value* facility = o.if_contains("facility");
+  const json::value* name = o.if_contains("name");
+  const json::value* jwk = o.if_contains("publicKey");
+  if (!facility || !facility->is_string() || !name || !name->is_string() || !jwk ||
+      !jwk->is_object()) {
+    return Problem(400, "bad request",
+                   "{\"facility\": 医療機関コード, \"name\": text, \"publicKey\": P-256 JWK} "
+                   "required");
   }
-  if (request.method == "POST" && path.size() > kPrefix.size() + kRevoke.size() &&
-      path.compare(path.size() - kRevoke.size(), kRevoke.size(), kRevoke) == 0) {
-    const std::string id =
-        path.substr(kPrefix.size(), path.size() - kPrefix.size() - kRevoke.size());
-    if (id.find('/') != std::string::npos) return Problem(404, "not found", "no route " + path);
-    auto revoked = RevokeReader(store, id, now, actor);
-    if (!revoked.ok()) return Problem(404, "not found", revoked.error().ToString());
-    return Json(200, json::serialize(ReaderJson(*revoked)));
+  auto key = auth::Es256PublicKey::FromJwk(json::serialize(*jwk));
+  if (!key.ok()) return Problem(400, "bad public key", key.error().ToString());
+  auto added = RegisterReader(store, *key, std::string_view(facility->as_string()),
+                              std::string_view(name->as_string()), now, actor);
+  if (!added.ok()) {
+    return Problem(added.error().field == "publicKey" ? 409 : 400, "reader not registered",
+                   added.error().ToString());
   }
-  return Problem(404, "not found", "no route for " + request.method + " " + path);
+  return Json(201, json::serialize(ReaderJson(*added)));
 }
 
 http::Response EligibilityService::Signed(int status, std::string content_type,

@@ -130,7 +130,9 @@ class EligibilityService {
                                           bool required, std::string* actor = nullptr);
   http::Response VerifyAudit(const http::Request& request, std::time_t now);
   // /admin/readers…: register, list and revoke facilities' card readers.
-  http::Response ReaderAdmin(const http::Request& request, const std::string& path,
+  // `revoke_id`: the reader to revoke (POST …/{id}/revoke), else "" for the
+  // list (GET) or a registration (POST).
+  http::Response ReaderAdmin(const http::Request& request, const std::string& revoke_id,
                              std::time_t now);
   // Dispatches through the route table (router.hpp); `route` is set to the
   // route's metrics label. No route: 404, 405 with Allow, or 400.

@@ -13,6 +13,8 @@
 #include <map>
 #include <set>
 
+#include "core/hex.hpp"
+
 namespace onshi::store {
 namespace {
 
@@ -23,32 +25,6 @@ constexpr std::string_view kMacLabel = "onshi-audit-anchor:v1:";
 
 std::string Errno(const std::string& what, const std::string& path) {
   return what + " " + path + ": " + std::strerror(errno);
-}
-
-std::string Hex(const unsigned char* p, size_t n) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out(2 * n, '0');
-  for (size_t i = 0; i < n; ++i) {
-    out[2 * i] = kHex[p[i] >> 4];
-    out[2 * i + 1] = kHex[p[i] & 15];
-  }
-  return out;
-}
-
-std::optional<std::string> Unhex(std::string_view hex) {
-  if (hex.size() % 2 != 0) return std::nullopt;
-  auto nibble = [](char c) -> int {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    return -1;
-  };
-  std::string out;
-  for (size_t i = 0; i < hex.size(); i += 2) {
-    const int hi = nibble(hex[i]), lo = nibble(hex[i + 1]);
-    if (hi < 0 || lo < 0) return std::nullopt;
-    out += static_cast<char>(hi << 4 | lo);
-  }
-  return out;
 }
 
 std::string ReadAllFd(int fd) {
@@ -118,7 +94,7 @@ std::string ReadKey(const std::string& path) {
   ::close(fd);
   while (!text.empty() && (text.back() == '\n' || text.back() == ' '))
     text.pop_back();
-  auto raw = Unhex(text);
+  auto raw = FromHex(text);
   if (!raw || raw->size() != kKeyBytes) {
     throw StoreError("audit anchor key " + path + " is not " + std::to_string(kKeyBytes) +
                      " bytes of hex");
@@ -135,7 +111,7 @@ void CreateKey(const std::string& path) {
   const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
   if (fd < 0) throw StoreError(Errno("cannot create", tmp));
   try {
-    WriteAllFd(fd, Hex(key, sizeof key) + "\n", tmp);
+    WriteAllFd(fd, ToHex(key, sizeof key) + "\n", tmp);
     if (::fchmod(fd, 0600) != 0 || ::fsync(fd) != 0) throw StoreError(Errno("cannot sync", tmp));
   } catch (...) {
     ::close(fd);
@@ -277,7 +253,7 @@ std::string AuditAnchors::Mac(int64_t seq, const std::string& hash) const {
                  sizeof out, &len)) {
     throw StoreError("HMAC-SHA256 failed");
   }
-  return Hex(out, len);
+  return ToHex(out, len);
 }
 
 std::string AuditAnchors::Line(const AuditAnchor& a) const {

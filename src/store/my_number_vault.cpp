@@ -11,6 +11,7 @@
 #include <memory>
 #include <sstream>
 
+#include "core/hex.hpp"
 #include "store/store.hpp"
 
 namespace onshi::store {
@@ -131,13 +132,7 @@ std::string MyNumberVault::Digest(std::string_view text) const {
       EVP_MAC_final(ctx.get(), out, &len, sizeof out) != 1) {
     throw StoreError("HMAC failed");
   }
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string hex(2 * len, '0');
-  for (size_t i = 0; i < len; ++i) {
-    hex[2 * i] = kHex[out[i] >> 4];
-    hex[2 * i + 1] = kHex[out[i] & 15];
-  }
-  return hex;
+  return ToHex(out, len);
 }
 
 std::string MyNumberVault::Seal(const MyNumber& n) const {

@@ -3,6 +3,7 @@
 #include <openssl/evp.h>
 #include <sys/stat.h>
 
+#include "core/hex.hpp"
 #include "store/my_number_vault.hpp"
 #include "store/postgres/pg_store.hpp"
 #include "store/sqlite/sqlite_store.hpp"
@@ -127,13 +128,7 @@ std::string AuditEntryHash(const AuditEntry& e) {
   if (!kSha256 || EVP_Digest(buf.data(), buf.size(), md, &len, kSha256, nullptr) != 1) {
     throw StoreError("SHA-256 failed");
   }
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string hex(2 * len, '0');
-  for (unsigned i = 0; i < len; ++i) {
-    hex[2 * i] = kHex[md[i] >> 4];
-    hex[2 * i + 1] = kHex[md[i] & 15];
-  }
-  return hex;
+  return ToHex(md, len);
 }
 
 std::optional<int64_t> VerifyAuditChain(Store& store) {
