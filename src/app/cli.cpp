@@ -40,6 +40,12 @@ constexpr const char* kUsage =
     "                          add residents and write their 資格取得届 as CSV (synthetic)\n"
     "  submissions --insurer N [--state S] [--encoding E]\n"
     "                          an insurer's submissions and errors as CSV\n"
+    "  documents due --insurer N [--as-of D]\n"
+    "                          what the insurer must print and post (資格確認書, お知らせ, …)\n"
+    "  documents issue --insurer N [--as-of D] --out DIR\n"
+    "                          record and print it: one PDF each, a print file, the register\n"
+    "  documents apply|returned|form …\n"
+    "                          applications (lost card, form), returns, blank forms\n"
     "  card issue|renew|suspend|resume|reissue|pin-reset|register|status|smartphone …\n"
     "                          the My Number card at the municipal window (JPKI, 利用登録)\n"
     "  municipal add --code C --out DIR [--name N]\n"
@@ -179,6 +185,7 @@ int Main(int argc, char** argv) {
       return CardCommand(rest);
     }
     if (command == "submissions") return SubmissionsCommand(rest);
+    if (command == "documents") return DocumentsCommand(rest);
     std::cerr << "onshi: unknown command \"" << command << "\"\n\n" << kUsage;
     return 2;
   } catch (const std::invalid_argument& e) {

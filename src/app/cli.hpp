@@ -9,6 +9,7 @@
 //   onshi forms --persons N --out FILE [--seed S] [--bad-per-mille X]
 //   onshi link [--now T]
 //   onshi submissions --insurer <保険者番号> [--state S] [--encoding E]
+//   onshi documents due|issue|apply|returned|form --insurer <保険者番号> …
 //   onshi audit verify [--db PATH]
 //   onshi version | help
 //
@@ -54,6 +55,7 @@ int SubmissionsCommand(const std::vector<std::string>& args);
 int FormsCommand(const std::vector<std::string>& args);
 int MunicipalCommand(const std::vector<std::string>& args);
 int AdminCommand(const std::vector<std::string>& args);
+int DocumentsCommand(const std::vector<std::string>& args);
 
 // Database location and key file from options and environment.
 std::string DatabaseLocation(const Args& args);
