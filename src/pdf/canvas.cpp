@@ -43,7 +43,7 @@ Canvas::~Canvas() {
 PangoLayout* Canvas::Layout(std::string_view text, Font font, double size_pt) {
   PangoLayout* layout = pango_layout_new(context_);
   PangoFontDescription* desc = pango_font_description_new();
-  pango_font_description_set_family_static(desc, Family(font));
+  pango_font_description_set_family_static(desc, Family(only_.value_or(font)));
   pango_font_description_set_absolute_size(desc, size_pt * PANGO_SCALE);
   pango_layout_set_font_description(layout, desc);
   pango_font_description_free(desc);

@@ -13,6 +13,7 @@
 #ifndef ONSHI_PDF_CANVAS_HPP_
 #define ONSHI_PDF_CANVAS_HPP_
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -74,6 +75,11 @@ class Canvas {
   // the layout sizes by hand; never reported as overflowing).
   void Label(double x, double y, std::string_view text, double size_pt = 9,
              Font font = Font::kMincho);
+  // Sets every text on this page in `font`, whatever its style asks: each
+  // family on a page is one more font subset Cairo embeds in every PDF, a
+  // cost per document that the print run feels (the certificate uses it).
+  void UseOneFamily(Font font) { only_ = font; }
+
   void Rect(const Box& box, double line_width_mm = 0.3);
   void FillRect(const Box& box, double grey);  // 0 black .. 1 white
   void Line(double x1, double y1, double x2, double y2, double line_width_mm = 0.3,
@@ -86,6 +92,7 @@ class Canvas {
 
   cairo_t* cr_;
   PangoContext* context_;  // one per canvas: creating one per text is most of the cost
+  std::optional<Font> only_;
   std::vector<Overflow> overflows_;
 };
 

@@ -89,13 +89,19 @@ std::vector<Page> CertificateLeaflet() {
 
 std::vector<Page> Certificate(const CertificateFields& f) {
   std::vector<Page> pages;
+  // Gothic throughout, as on today's cards (and one font subset per PDF
+  // fewer, see Canvas::UseOneFamily).
   switch (f.form) {
     case CertificateForm::kPlasticCard:
     case CertificateForm::kElectronic:
-      pages.emplace_back(kCard, [&](Canvas& c) { Face(c, 0, 0, 1.0, f); });
+      pages.emplace_back(kCard, [&](Canvas& c) {
+        c.UseOneFamily(Font::kGothic);
+        Face(c, 0, 0, 1.0, f);
+      });
       break;
     case CertificateForm::kA4Paper:
       pages.emplace_back(kA4, [&](Canvas& c) {
+        c.UseOneFamily(Font::kGothic);
         Sender(c, 190, 15, f.member);
         AddressBlock(c, 25, 22, 90, f.member);
         c.Text("表題", {20, 58, 170, 12}, "資格確認書", {Font::kGothic, 22, Align::kCenter});
@@ -106,6 +112,7 @@ std::vector<Page> Certificate(const CertificateFields& f) {
       break;
     case CertificateForm::kPostcard:
       pages.emplace_back(kPostcard, [&](Canvas& c) {
+        c.UseOneFamily(Font::kGothic);
         AddressBlock(c, 10, 10, 80, f.member, 10);
         c.Text("差出人", {10, 34, 80, 4}, f.member.insurer_name, {Font::kGothic, 7, Align::kRight});
         c.Line(4, 41, 96, 41, 0.2, /*dashed=*/true);
