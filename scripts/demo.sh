@@ -14,7 +14,7 @@ mkdir -p "$dir"
 # Only what this script made before, never the whole directory.
 rm -rf "$dir"/onshi.db "$dir"/onshi.db-wal "$dir"/onshi.db-shm "$dir"/onshi.db.keys "$dir"/onshi.db.ca "$dir"/clinic \
   "$dir"/insurer "$dir"/forms.csv "$dir"/import-errors.csv "$dir"/onshi.db.jpki "$dir"/onshi.db.cards \
-  "$dir"/onshi.db.card-issuer.key "$dir"/window "$dir"/ops "$dir"/reader
+  "$dir"/onshi.db.card-issuer.key "$dir"/window "$dir"/ops "$dir"/reader "$dir"/print
 echo "== creating $dir/onshi.db: $members synthetic members as of $today"
 "$onshi" populate --db "$dir/onshi.db" --members "$members" --seed 1 --today "$today" --scenarios --quiet \
   | tee "$dir/scenarios.txt"
@@ -71,6 +71,10 @@ cat <<MSG
      submit more: curl --cacert $dir/insurer/ca.pem --cert $dir/insurer/cert.pem --key $dir/insurer/key.pem \
        -H 'Content-Type: text/csv; charset=utf-8' --data-binary @FILE.csv $base/insurer/v1/submissions
    the forms link after 2 business days (onshi serve runs the linker every minute; or: $onshi link --db $dir/onshi.db)
+   the insurer's documents (資格確認書, 資格情報のお知らせ, …): what is due today, then print it all
+     $onshi documents due --db $dir/onshi.db --insurer 06139992
+     $onshi documents issue --db $dir/onshi.db --insurer 06139992 --out $dir/print
+     or over the API: curl -s --cacert $dir/insurer/ca.pem --cert $dir/insurer/cert.pem --key $dir/insurer/key.pem $base/insurer/v1/documents/due
    audit chain: $onshi audit verify --db $dir/onshi.db
    My Number cards (files sealed with $dir/onshi.db.card-issuer.key):
      card $card1: PIN 1234, registered for insurance use (利用登録) — $dir/onshi.db.cards/card-$card1.card

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages onshi needs to build, test and demo (the card
-# reader tests run pcscd with vsmartcard's vpcd and OpenSC's pkcs15-tool), and the
+# reader tests run pcscd with vsmartcard's vpcd and OpenSC's pkcs15-tool; the
+# documents are laid out with Cairo and Pango in IPAex fonts and checked with
+# poppler's pdftotext, pdftoppm and pdfinfo), and the
 # npm packages of the browser tests (tests/web: playwright-core, which drives
 # Debian's chromium). Idempotent: prints and installs only what is missing.
 # Needs root (or sudo) for apt-get.
@@ -15,6 +17,7 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   curl ca-certificates bc time
   chromium fonts-noto-cjk
+  libcairo2-dev libpango1.0-dev fonts-ipaexfont poppler-utils
   pcscd vsmartcard-vpcd opensc libpcsclite-dev pcsc-tools
 )
 # node/npm may come from elsewhere (e.g. NodeSource); only add Debian's if absent.

@@ -45,11 +45,18 @@ constexpr const char* kUsage =
     "  import FILE --insurer N submit an insurer's forms (CSV UTF-8/Shift_JIS, JSON lines)\n"
     "           [--format csv|jsonl] [--encoding utf-8|shift_jis] [--errors OUT.csv] [--now T]\n"
     "           exit 0: all queued; 3: some lines rejected or registration errors\n"
-    "  link [--now T]          link the forms whose lag has passed (the daily job)\n"
+    "  link [--now T]          link the forms whose lag has passed and record the documents\n"
+    "                          due (the daily job)\n"
     "  forms --persons N --out FILE [--seed S] [--bad-per-mille X] [--today D]\n"
     "                          add residents and write their 資格取得届 as CSV (synthetic)\n"
     "  submissions --insurer N [--state S] [--encoding E]\n"
     "                          an insurer's submissions and errors as CSV\n"
+    "  documents due --insurer N [--as-of D]\n"
+    "                          what the insurer must print and post (資格確認書, お知らせ, …)\n"
+    "  documents issue --insurer N [--as-of D] --out DIR\n"
+    "                          record and print it: one PDF each, a print file, the register\n"
+    "  documents apply|returned|form …\n"
+    "                          applications (lost card, form), returns, blank forms\n"
     "  card issue|renew|suspend|resume|reissue|pin-reset|register|status|pin-certificates|\n"
     "       smartphone …\n"
     "                          the My Number card at the municipal window (JPKI, 利用登録)\n"
@@ -233,6 +240,7 @@ int Main(int argc, char** argv) {
       return CardCommand(rest);
     }
     if (command == "submissions") return SubmissionsCommand(rest);
+    if (command == "documents") return DocumentsCommand(rest);
     std::cerr << "onshi: unknown command \"" << command << "\"\n\n" << kUsage;
     return 2;
   } catch (const std::invalid_argument& e) {

@@ -14,6 +14,7 @@
 //   onshi submissions --insurer <保険者番号> [--state S] [--encoding E]
 //   onshi audit verify|anchor [--db PATH] [--ca-dir DIR]
 //   onshi registry event --person-id N --kind K --date D --municipality C [...]
+//   onshi documents due|issue|apply|returned|form --insurer <保険者番号> …
 //   onshi version | help
 //
 // The database defaults to $ONSHI_DB, else ./onshi.db; its key file to
@@ -68,6 +69,7 @@ int TerminalCommand(const std::vector<std::string>& args);
 int RevokeCommand(const std::vector<std::string>& args, const std::string& role);
 int RegistryCommand(const std::vector<std::string>& args);
 int ReaderCommand(const std::vector<std::string>& args);
+int DocumentsCommand(const std::vector<std::string>& args);
 
 // Database location from --db, $ONSHI_DB, else ./onshi.db.
 std::string DatabaseLocation(const Args& args);

@@ -266,7 +266,7 @@ int LinkCommand(const std::vector<std::string>& argv) {
   const intermediate::LinkReport r = intermediate::RunLinker(*store, o);
   std::cout << "onshi link: " << o.today.ToIso() << ": " << Thousands(r.linked) << " linked, "
             << Thousands(r.failed) << " failed, " << Thousands(r.documents_issued)
-            << " follow-up documents issued\n";
+            << " documents due today recorded (print them with `onshi documents issue`)\n";
   return 0;
 }
 

@@ -6,6 +6,7 @@
 
 #include "core/benefits.hpp"
 #include "intermediate/documents.hpp"
+#include "intermediate/document_sweep.hpp"
 
 namespace onshi::intermediate {
 namespace {
@@ -212,33 +213,8 @@ LinkReport RunLinker(store::Store& store, const LinkOptions& o) {
       }
     }
   }
-  if (o.issue_follow_up_documents) report.documents_issued = IssueFollowUpDocuments(store, o.today);
+  if (o.issue_follow_up_documents) report.documents_issued = RecordAllDueDocuments(store, o.today);
   return report;
-}
-
-int64_t IssueFollowUpDocuments(store::Store& store, Date today, int window_days) {
-  int64_t issued = 0;
-  int64_t after = 0;
-  std::map<std::string, store::InsurerRecord> insurers;
-  for (;;) {
-    const auto page = store.LinkedJoinersSince(today.AddDays(-window_days), after, 1000);
-    if (page.empty()) break;
-    store.InTransaction([&] {
-      for (const store::SubmissionRecord& r : page) {
-        auto it = insurers.find(r.insurer_number);
-        if (it == insurers.end()) {
-          auto ins = store.GetInsurer(r.insurer_number);
-          if (!ins) continue;
-          it = insurers.emplace(r.insurer_number, *ins).first;
-        }
-        auto q = store.GetQualification(r.member_id);
-        if (!q) continue;
-        issued += IssueDueDocuments(store, *q, it->second, r.certificate_wanted, today);
-      }
-    });
-    after = page.back().seq;
-  }
-  return issued;
 }
 
 }  // namespace onshi::intermediate

@@ -43,8 +43,9 @@ struct LinkOptions {
   std::string at;                      // audit timestamp, ISO 8601 UTC
   std::string actor = "intermediate";  // audit actor
   int batch_size = 500;
-  // Also run IssueFollowUpDocuments. It walks every member who joined in the
-  // last two months, so the server's frequent rounds do it once a day.
+  // Also record the documents due today (RecordAllDueDocuments: R-DOC-4,
+  // R-DOC-5, R-DOC-10, R-OLD-4, R-CARD-4). It walks every insurer's whole
+  // membership, so the server's frequent rounds do it once a day.
   bool issue_follow_up_documents = true;
 };
 
@@ -58,12 +59,6 @@ struct LinkReport {
 // concurrently with imports and with facility queries; two linkers on one
 // database serialise on the store's write lock.
 LinkReport RunLinker(store::Store& store, const LinkOptions& options);
-
-// Issues documents that fall due after joining (R-DOC-5: the 資格確認書 for a
-// member without マイナ保険証, 30–50 days after acquisition) for linked
-// members who joined (acquisition date, not receipt: forms may be filed
-// months ahead) within the last `window_days`. Idempotent; run daily.
-int64_t IssueFollowUpDocuments(store::Store& store, Date today, int window_days = 60);
 
 }  // namespace onshi::intermediate
 

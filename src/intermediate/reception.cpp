@@ -3,6 +3,10 @@
 #include "core/benefits.hpp"
 #include "core/copay.hpp"
 #include "core/portal_status.hpp"
+#include "core/birthdays.hpp"
+#include "core/business_days.hpp"
+#include "core/legacy_card.hpp"
+#include "core/preschool.hpp"
 #include "intermediate/documents.hpp"
 #include "intermediate/form_digest.hpp"
 #include "store/registry_history.hpp"
@@ -327,10 +331,24 @@ ReceiveOutcome Receive(store::Store& store, const Submission& s, const Reception
       q.member_id = store.AddQualification(q);
     }
     rec.member_id = q.member_id;
+    // The tick is the member's request for a 資格確認書, standing from the
+    // acquisition (R-DOC-5); kept for the daily job and the print run.
+    std::optional<Date> requested;
+    if (s.certificate_wanted) {
+      requested = q.acquired;
+      store.AddDocumentApplication(
+          {0, q.member_id, store::ApplicationKind::kCertificate, q.acquired, std::nullopt, ""});
+    }
+    // A form filed late for a member who joined before 2024-12-02: that
+    // member holds an old card (R-OLD-1), which then decides what is due,
+    // so the documents just written are read back.
+    MemberAge age = reuse != 0 ? MemberAge::kExisting : MemberAge::kJustStored;
+    if (MayIssueLegacyCard(q.acquired)) {
+      RecordLegacyCardIfHeld(store, q, age);
+      age = MemberAge::kExisting;
+    }
     // R-DOC-1 (notice) and R-DOC-5 (a ticked 資格確認書) are due on receipt.
-    out.documents_issued =
-        IssueDueDocuments(store, q, insurer, s.certificate_wanted, ctx.received_on,
-                          reuse != 0 ? MemberAge::kExisting : MemberAge::kJustStored);
+    out.documents_issued = IssueDueDocuments(store, q, insurer, ctx.received_on, age, requested);
   } else {
     rec.member_id = related->member_id;
   }

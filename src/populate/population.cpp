@@ -62,7 +62,7 @@ InsurerPools MakeInsurers() {
     // R-LINK-3: 協会けんぽ "within 5 days"; municipal 国保 "at least 2 business days".
     add(p.kyokai, {InsurerNumberFromBody("01" + Pad(pref, 2) + "001"),
                    "全国健康保険協会" + std::string(PrefectureShortName(pref)) + "支部",
-                   "協会けんぽ", 5, true, 5});
+                   "協会けんぽ", 5, true, 5, CertificateForm::kPlasticCard});  // R-DOC-7
     add(p.kokuho, {InsurerNumberFromBody(Pad(pref, 2) + "101"),
                    std::string(kPrefectures[static_cast<size_t>(pref - 1)].city) + "国民健康保険",
                    "国保", 2, true, 1});
@@ -419,10 +419,13 @@ class Generator {
   }
 
   // Stores the qualification and the documents the core's rules
-  // (PlanDocuments: R-DOC-1, 4, 5, 6, 8) would have issued by today, by
-  // replaying them on the days an insurer's batch would have run: a week
-  // after joining, on day 50, and today. 資格確認書 exist only from
-  // 2024-12-02 (R-OLD-1), so no evaluation day is earlier.
+  // (PlanDocuments: R-DOC-1, 4, 5, 6, 7, 8, 10, R-CARD-4) would have issued
+  // by today, by replaying them on the days an insurer's batch would have
+  // run: a week after joining, on day 50, and today. 資格確認書 exist only
+  // from 2024-12-02 (R-OLD-1), so no evaluation day is earlier. Everything
+  // replayed was printed and posted on its day; a member who joined before
+  // then holds an old card (R-OLD-1), printed with an expiry by 国保 (9/30)
+  // and 後期高齢者医療 (7/31, the national extension), none by the others.
   void WriteQualification(Qualification& q, const CardRecord* card) {
     q.member_id = store_.AddQualification(q);
     ++report_.members;
@@ -430,12 +433,26 @@ class Generator {
     InsurerDocumentPolicy policy;
     policy.certificate_validity_years = ins.certificate_validity_years;
     policy.holders_can_request_certificate = ins.holders_may_get_certificate;
+    policy.default_form = ins.certificate_form;
     MemberDocumentFacts f;
     f.acquired = q.acquired;
     f.membership_lost = q.lost;
     const Date transition = LegacyIssuanceEndDate();  // R-OLD-1
-    if (q.acquired < transition) f.legacy_card_last_usable = LegacyCardFinalDay();
-    f.certificate_requested = rng_.PerMille(50);
+    if (q.acquired < transition) {
+      std::optional<Date> printed;
+      if (ins.category == "国保") printed = Date::FromYmd(2025, 9, 30);
+      if (ins.category == "後期高齢者") printed = Date::FromYmd(2025, 7, 31);
+      const int64_t id =
+          store_.AddDocument({0, q.member_id, DocumentKind::kLegacyCard, "R-OLD-1", q.acquired,
+                              printed, std::nullopt, std::nullopt, std::nullopt, q.acquired});
+      f.documents.push_back(
+          {id, DocumentKind::kLegacyCard, q.acquired, printed, std::nullopt, std::nullopt, {}});
+    }
+    if (rng_.PerMille(50)) {  // ticked on the form (R-DOC-5)
+      f.certificate_requested_on = q.acquired;
+      store_.AddDocumentApplication(
+          {0, q.member_id, store::ApplicationKind::kCertificate, q.acquired, std::nullopt, ""});
+    }
     const Date first = std::max(q.acquired.AddDays(7), transition);
     const Date second = std::max(q.acquired.AddDays(50), transition);
     for (Date on : {first, second, opt_.today}) {
@@ -445,15 +462,13 @@ class Generator {
                                    card->insurance_registered_on.has_value() &&
                                    *card->insurance_registered_on <= on;
       f.certificate_expiry = f.has_card ? std::optional<Date>(card->cert_expires_on) : std::nullopt;
+      f.card_expiry = f.has_card ? std::optional<Date>(card->card_expires_on) : std::nullopt;
       for (const DocumentAction& a : PlanDocuments(f, policy, on)) {
-        if (a.kind == ActionKind::kRequestReturn) continue;  // returns are not simulated
-        const DocumentKind kind =
-            a.kind == ActionKind::kIssueNotice        ? DocumentKind::kQualificationNotice
-            : a.kind == ActionKind::kIssueCertificate ? DocumentKind::kCertificate
-                                                      : DocumentKind::kShortTermCertificate;
-        const int64_t id = store_.AddDocument(
-            {0, q.member_id, kind, std::string(RuleOf(a.reason)), on, a.valid_until, std::nullopt});
-        f.documents.push_back({id, kind, on, a.valid_until, std::nullopt, std::nullopt});
+        const DocumentKind kind = IssuedKind(a.kind);
+        const int64_t id =
+            store_.AddDocument({0, q.member_id, kind, std::string(RuleOf(a.reason)), on,
+                                a.valid_until, std::nullopt, a.form, a.document_id, on});
+        f.documents.push_back({id, kind, on, a.valid_until, a.form, a.document_id, {}});
         ++report_.documents;
       }
     }

@@ -11,8 +11,10 @@
 #include "core/copay.hpp"
 #include "core/portal_status.hpp"
 #include "intake/submission_reader.hpp"
+#include "intermediate/document_desk.hpp"
 #include "intermediate/error_report.hpp"
 #include "intermediate/importer.hpp"
+#include "intermediate/print_run.hpp"
 #include "service/router.hpp"
 
 namespace onshi::service {
@@ -145,6 +147,55 @@ json::object MemberJson(const Qualification& q, Date today) {
   return o;
 }
 
+json::object DocumentJson(const store::DocumentRecord& d) {
+  json::object o{{"document_id", d.document_id},
+                 {"member_id", d.member_id},
+                 {"kind", store::DocumentKindName(d.kind)},
+                 {"label", DocumentKindLabel(d.kind)},
+                 {"rule", d.reason},
+                 {"issued_on", d.issued_on.ToIso()}};
+  if (d.valid_until) o["valid_until"] = d.valid_until->ToIso();
+  if (d.form) o["form"] = CertificateFormName(*d.form);
+  if (d.subject_document_id) o["subject_document_id"] = *d.subject_document_id;
+  if (d.printed_on) o["printed_on"] = d.printed_on->ToIso();
+  if (d.returned_on) o["returned_on"] = d.returned_on->ToIso();
+  return o;
+}
+
+json::object DueJson(const intermediate::DueDocument& d) {
+  json::object o{
+      {"member",
+       json::object{
+           {"symbol", d.symbol}, {"number", d.number}, {"branch", d.branch}, {"name", d.name}}},
+      {"kind", store::DocumentKindName(d.kind)},
+      {"label", DocumentKindLabel(d.kind)},
+      {"rule", d.rule},
+      {"recorded", d.document_id != 0}};
+  if (d.document_id) o["document_id"] = d.document_id;
+  if (d.form) o["form"] = CertificateFormName(*d.form);
+  if (d.due) o["due"] = d.due->ToIso();
+  if (d.valid_until) o["valid_until"] = d.valid_until->ToIso();
+  if (d.subject_document_id) o["subject_document_id"] = *d.subject_document_id;
+  return o;
+}
+
+// A JSON object body, or nullopt if the body is neither empty nor an object.
+std::optional<json::object> JsonBody(const std::string& body) {
+  if (body.empty()) return json::object{};
+  boost::system::error_code ec;
+  json::value v = json::parse(body, ec);
+  if (ec || !v.is_object()) return std::nullopt;
+  return v.as_object();
+}
+
+// A string member of a JSON object ("" when absent); nullopt if not a string.
+std::optional<std::string> JsonText(const json::object& o, std::string_view key) {
+  const json::value* v = o.if_contains(key);
+  if (!v || v->is_null()) return std::string();
+  if (!v->is_string()) return std::nullopt;
+  return std::string(v->as_string());
+}
+
 // Query parameters, percent-decoded (Boost.URL).
 class Query {
  public:
@@ -180,7 +231,15 @@ const Router<std::string>& Routes() {
         .Add("GET", "/insurer/v1/submissions/{id}", "one")
         .Add("GET", "/insurer/v1/members", "member")
         .Add("GET", "/insurer/errors", "errors")
-        .Add("GET", "/insurer/errors.csv", "errors.csv");
+        .Add("GET", "/insurer/errors.csv", "errors.csv")
+        // documents (R-DOC-*, R-OLD-4, R-CARD-4); literals before {file}
+        .Add("GET", "/insurer/v1/documents/due", "documents.due")
+        .Add("POST", "/insurer/v1/documents/issue", "documents.issue")
+        .Add("GET", "/insurer/v1/documents/register.csv", "documents.register")
+        .Add("GET", "/insurer/v1/documents/print/{file}", "documents.print")
+        .Add("POST", "/insurer/v1/documents/applications", "documents.apply")
+        .Add("GET", "/insurer/v1/documents/{file}", "documents.pdf")
+        .Add("POST", "/insurer/v1/documents/{id:int}/returned", "documents.returned");
     return r;
   }();
   return kRoutes;
@@ -363,6 +422,152 @@ http::Response InsurerService::Handle(const http::Request& request) {
     r.headers.emplace_back("Content-Disposition",
                            "attachment; filename=\"submissions-" + insurer + ".csv\"");
     return r;
+  }
+  // --- documents (R-DOC-*, R-OLD-4, R-CARD-4) --------------------------------
+  if (route_name == "documents.due") {
+    Date on = today;
+    if (auto a = query.Get("as_of")) {
+      auto d = Date::ParseIso(*a);
+      if (!d) return Problem(400, "bad as_of", "as_of must be YYYY-MM-DD");
+      on = *d;  // a preview of another day records nothing
+    }
+    json::array items;
+    int64_t electronic = 0;
+    for (const intermediate::DueDocument& d : intermediate::DocumentsDue(store, *record, on)) {
+      electronic += d.form == CertificateForm::kElectronic ? 1 : 0;
+      items.push_back(DueJson(d));
+    }
+    audit("insurer.documents.due", 0,
+          "as_of=" + on.ToIso() + " count=" + std::to_string(items.size()));
+    const auto count = static_cast<int64_t>(items.size());
+    return Json(200, json::object{{"as_of", on.ToIso()},
+                                  {"to_post", count - electronic},
+                                  {"to_send_electronically", electronic},
+                                  {"items", std::move(items)}});
+  }
+
+  if (route_name == "documents.issue") {
+    const auto body = JsonBody(request.body);
+    if (!body)
+      return Problem(400, "bad body", "send a JSON object, e.g. {\"as_of\": \"YYYY-MM-DD\"}");
+    const auto as_of = JsonText(*body, "as_of");
+    if (!as_of) return Problem(400, "bad as_of", "as_of must be a string YYYY-MM-DD");
+    if (!as_of->empty() && as_of != today.ToIso()) {
+      // Issuing is dated: only today's run may be recorded (GET …/due previews other days).
+      return Problem(422, "as_of is not today",
+                     "documents are issued on the day of the run (" + today.ToIso() + ")");
+    }
+    const intermediate::IssueReport r = intermediate::RecordAndMarkIssued(store, *record, today);
+    json::array issued;
+    for (const store::DocumentRecord& d : r.issued)
+      issued.push_back(DocumentJson(d));
+    audit("insurer.documents.issue", 0,
+          "recorded=" + std::to_string(r.sweep.recorded) +
+              " issued=" + std::to_string(r.issued.size()));
+    json::object out{
+        {"as_of", today.ToIso()}, {"recorded", r.sweep.recorded}, {"issued", std::move(issued)}};
+    if (!r.issued.empty())
+      out["print_file"] = "/insurer/v1/documents/print/" + today.ToIso() + ".pdf";
+    return Json(200, out);
+  }
+
+  if (route_name == "documents.register") {
+    audit("insurer.documents.register", 0, "");
+    http::Response r{200, "text/csv;charset=utf-8", {}, intermediate::RegisterCsv(store, *record)};
+    r.headers.emplace_back("Content-Disposition",
+                           "attachment; filename=\"register-" + insurer + ".csv\"");
+    return r;
+  }
+
+  if (route_name == "documents.print") {
+    const std::string& file = route.match.params.Text("file");
+    const std::string day_text =
+        file.ends_with(".pdf") ? file.substr(0, file.size() - 4) : std::string();
+    const auto day = Date::ParseIso(day_text);
+    if (!day)
+      return Problem(400, "bad day",
+                     "the print file is /insurer/v1/documents/print/YYYY-MM-DD.pdf");
+    std::string pdf = intermediate::PrintFileOf(store, *record, *day);
+    audit("insurer.documents.print", 0, "day=" + day->ToIso());
+    if (pdf.empty())
+      return Problem(404, "nothing printed", "no document was printed on " + day->ToIso());
+    return {200, "application/pdf", {}, std::move(pdf)};
+  }
+
+  if (route_name == "documents.apply") {
+    const auto body = JsonBody(request.body);
+    if (!body) return Problem(400, "bad body", "send a JSON object");
+    intermediate::DocumentApplication a;
+    const auto symbol = JsonText(*body, "symbol"), number = JsonText(*body, "number"),
+               branch = JsonText(*body, "branch"), kind = JsonText(*body, "kind"),
+               form = JsonText(*body, "form"), email = JsonText(*body, "email");
+    if (!symbol || !number || !branch || !kind || !form || !email || number->empty() ||
+        branch->empty()) {
+      return Problem(400, "bad application",
+                     "give symbol, number, branch and kind as strings (form and email for a form)");
+    }
+    const auto k = intermediate::ParseApplicationKind(*kind);
+    if (!k) {
+      return Problem(400, "bad kind",
+                     "kind must be certificate, card_lost, notice_lost, legacy_card_lost or form");
+    }
+    a.symbol = *symbol;
+    a.number = *number;
+    a.branch = *branch;
+    a.kind = *k;
+    if (!form->empty()) {
+      a.form = ParseCertificateFormName(*form);
+      if (!a.form)
+        return Problem(400, "bad form", "form must be postcard, electronic, a4 or plastic_card");
+    }
+    a.email = *email;
+    a.on = today;
+    const auto id = intermediate::ApplyForDocument(store, *record, a);
+    if (!id.ok()) return Problem(422, "application refused", id.error().ToString());
+    audit("insurer.documents.apply", 0,
+          "application=" + std::to_string(*id) +
+              " kind=" + std::string(store::ApplicationKindName(a.kind)));
+    return Json(201, json::object{{"application_id", *id},
+                                  {"kind", store::ApplicationKindName(a.kind)},
+                                  {"applied_on", today.ToIso()}});
+  }
+
+  if (route_name == "documents.pdf") {
+    // {id}.pdf: the id is a whole positive number, nothing else before ".pdf".
+    const std::string& file = route.match.params.Text("file");
+    const auto id =
+        file.ends_with(".pdf")
+            ? ParseWholeInt(std::string_view(file).substr(0, file.size() - 4), 1, INT64_MAX)
+            : std::nullopt;
+    if (!id)
+      return Problem(404, "no such document", "documents are /insurer/v1/documents/{id}.pdf");
+    auto d = store.GetDocument(*id);
+    auto q = d ? store.GetQualification(d->member_id) : std::nullopt;
+    if (!d || !q || q->insurer_number != insurer || d->kind == DocumentKind::kLegacyCard) {
+      return Problem(404, "no such document",
+                     "insurer " + insurer + " has no printable document " + std::to_string(*id));
+    }
+    audit("insurer.documents.read", q->person_id, "document=" + std::to_string(*id));
+    return {200, "application/pdf", {}, intermediate::DocumentPdf(store, *record, *d)};
+  }
+
+  if (route_name == "documents.returned") {
+    const int64_t id = route.match.params.Int("id");
+    const auto body = JsonBody(request.body);
+    const auto on_text = body ? JsonText(*body, "returned_on") : std::nullopt;
+    if (!on_text)
+      return Problem(400, "bad body", "send {\"returned_on\": \"YYYY-MM-DD\"} or nothing");
+    Date on = today;
+    if (!on_text->empty()) {
+      auto d = Date::ParseIso(*on_text);
+      if (!d || *d > today)
+        return Problem(400, "bad returned_on", "returned_on must be YYYY-MM-DD, not after today");
+      on = *d;
+    }
+    const auto d = intermediate::RecordReturn(store, *record, id, on);
+    if (!d.ok()) return Problem(422, "return refused", d.error().ToString());
+    audit("insurer.documents.returned", 0, "document=" + std::to_string(id));
+    return Json(200, DocumentJson(*d));
   }
   return Problem(500, "unrouted action", route_name);  // every route's action is handled above
 }

@@ -15,6 +15,13 @@
 //   GET  /insurer/errors               the error report page (HTML);
 //        ?state=all shows every submission
 //   GET  /insurer/errors.csv           the same as CSV (?charset=shift_jis)
+//   GET  /insurer/v1/documents/due     ?as_of=  what must be printed and posted
+//   POST /insurer/v1/documents/issue   {"as_of": today}  record and mark issued
+//   GET  /insurer/v1/documents/{id}.pdf            one document
+//   GET  /insurer/v1/documents/print/{day}.pdf     the day's merged print file
+//   GET  /insurer/v1/documents/register.csv        the issuance register
+//   POST /insurer/v1/documents/applications        {symbol, number, branch, kind, form, email}
+//   POST /insurer/v1/documents/{id}/returned       {"returned_on": day}
 //
 // Errors are RFC 9457 problem details (application/problem+json). Every
 // request is audited with the insurer as actor.

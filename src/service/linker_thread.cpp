@@ -33,7 +33,7 @@ void LinkerThread::RunOnce() {
   intermediate::LinkOptions o;
   o.today = JstDate(now);
   o.at = UtcIsoTime(now);
-  // Follow-up documents walk two months of joiners: once a day is enough.
+  // The document sweep walks every insurer's whole membership: once a day.
   o.issue_follow_up_documents = !follow_up_done_on_ || *follow_up_done_on_ != o.today;
   try {
     if (!store_) store_ = open_();

@@ -61,6 +61,8 @@ struct InsurerRecord {
   int link_lag_business_days = 2;           // R-LINK-3
   bool holders_may_get_certificate = true;  // R-DOC-8 (false at KOA)
   int certificate_validity_years = 5;       // R-DOC-6, at most 5
+  // R-DOC-7: kA4Paper (KOA) or kPlasticCard (協会けんぽ).
+  CertificateForm certificate_form = CertificateForm::kA4Paper;
 };
 
 // 医療機関・薬局.
@@ -117,19 +119,46 @@ struct ReaderRecord {
 };
 
 // Storage names of the core's DocumentKind: "notice", "certificate",
-// "short_term_certificate".
+// "short_term_certificate", "legacy_card", "renewal_notice", "return_request".
 std::string_view DocumentKindName(DocumentKind k);
 std::optional<DocumentKind> ParseDocumentKindName(std::string_view name);
 
-// An issued document: 資格情報のお知らせ (R-DOC-1) or 資格確認書 (R-DOC-4..6).
+// An issued document: 資格情報のお知らせ (R-DOC-1), 資格確認書 (R-DOC-4..7),
+// the old 健康保険証 (R-OLD-1), a renewal notice (R-CARD-4) or a return
+// request (R-DOC-10, R-OLD-4).
 struct DocumentRecord {
   int64_t document_id = 0;
   int64_t member_id = 0;
   DocumentKind kind = DocumentKind::kQualificationNotice;
   std::string reason;  // rule id that caused it, e.g. "R-DOC-1"
   Date issued_on;
-  std::optional<Date> valid_until;
+  std::optional<Date> valid_until;  // see DocumentKind for its meaning per kind
   std::optional<Date> returned_on;
+  // Defaulted, so that older brace-initialisations stay complete.
+  std::optional<CertificateForm> form = std::nullopt;         // certificates (R-DOC-7)
+  std::optional<int64_t> subject_document_id = std::nullopt;  // return requests: asked back
+  std::optional<Date> printed_on = std::nullopt;  // printed and posted; nullopt: still to do
+};
+
+// What a member applied for at the insurer (or ticked on the form).
+enum class ApplicationKind {
+  kCertificate,     // a 資格確認書 (R-DOC-5; R-DOC-8 may refuse it to holders)
+  kCardLost,        // the My Number card is lost: short-term 資格確認書 (R-DOC-5)
+  kNoticeLost,      // 資格情報のお知らせ lost: reissue (R-DOC-1)
+  kLegacyCardLost,  // the old 健康保険証 lost or damaged: it ends (R-OLD-3)
+  kForm,            // a 資格確認書 form: postcard or electronic (R-DOC-7)
+};
+// "certificate", "card_lost", "notice_lost", "legacy_card_lost", "form".
+std::string_view ApplicationKindName(ApplicationKind k);
+std::optional<ApplicationKind> ParseApplicationKindName(std::string_view name);
+
+struct DocumentApplicationRecord {
+  int64_t application_id = 0;
+  int64_t member_id = 0;
+  ApplicationKind kind = ApplicationKind::kCertificate;
+  Date applied_on;
+  std::optional<CertificateForm> form = std::nullopt;  // kForm only
+  std::string email = {};  // kForm with kElectronic only: where it is delivered
 };
 
 // One entry of the append-only, hash-chained audit log.

@@ -3,7 +3,10 @@
 #include <openssl/evp.h>
 #include <sys/stat.h>
 
+#include <utility>
+
 #include "core/hex.hpp"
+
 #include "store/my_number_vault.hpp"
 #include "store/postgres/pg_store.hpp"
 #include "store/sqlite/sqlite_store.hpp"
@@ -43,22 +46,52 @@ std::optional<CardState> ParseCardStateName(std::string_view name) {
   return std::nullopt;
 }
 
+namespace {
+
+constexpr std::pair<DocumentKind, std::string_view> kDocumentKindNames[] = {
+    {DocumentKind::kQualificationNotice, "notice"},
+    {DocumentKind::kCertificate, "certificate"},
+    {DocumentKind::kShortTermCertificate, "short_term_certificate"},
+    {DocumentKind::kLegacyCard, "legacy_card"},
+    {DocumentKind::kRenewalNotice, "renewal_notice"},
+    {DocumentKind::kReturnRequest, "return_request"},
+};
+
+constexpr std::pair<ApplicationKind, std::string_view> kApplicationKindNames[] = {
+    {ApplicationKind::kCertificate, "certificate"},
+    {ApplicationKind::kCardLost, "card_lost"},
+    {ApplicationKind::kNoticeLost, "notice_lost"},
+    {ApplicationKind::kLegacyCardLost, "legacy_card_lost"},
+    {ApplicationKind::kForm, "form"},
+};
+
+}  // namespace
+
 std::string_view DocumentKindName(DocumentKind k) {
-  switch (k) {
-    case DocumentKind::kQualificationNotice:
-      return "notice";
-    case DocumentKind::kCertificate:
-      return "certificate";
-    case DocumentKind::kShortTermCertificate:
-      return "short_term_certificate";
+  for (const auto& [kind, name] : kDocumentKindNames) {
+    if (kind == k) return name;
   }
   return "notice";
 }
 
 std::optional<DocumentKind> ParseDocumentKindName(std::string_view name) {
-  if (name == "notice") return DocumentKind::kQualificationNotice;
-  if (name == "certificate") return DocumentKind::kCertificate;
-  if (name == "short_term_certificate") return DocumentKind::kShortTermCertificate;
+  for (const auto& [kind, n] : kDocumentKindNames) {
+    if (n == name) return kind;
+  }
+  return std::nullopt;
+}
+
+std::string_view ApplicationKindName(ApplicationKind k) {
+  for (const auto& [kind, name] : kApplicationKindNames) {
+    if (kind == k) return name;
+  }
+  return "certificate";
+}
+
+std::optional<ApplicationKind> ParseApplicationKindName(std::string_view name) {
+  for (const auto& [kind, n] : kApplicationKindNames) {
+    if (n == name) return kind;
+  }
   return std::nullopt;
 }
 

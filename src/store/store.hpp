@@ -99,6 +99,11 @@ class Store {
   virtual std::vector<int64_t> FindPersonsByCardKeys(std::string_view insurer_number,
                                                      std::string_view number, Date birth_date) = 0;
   virtual std::vector<Qualification> QualificationsOfPerson(int64_t person_id) = 0;
+  // An insurer's members in member_id order after `after_member_id`, those
+  // still members or lost on or after `lost_since` (the document sweep).
+  virtual std::vector<Qualification> MembersOfInsurer(std::string_view insurer_number,
+                                                      Date lost_since, int64_t after_member_id,
+                                                      int limit) = 0;
   // Every qualification of every person holding one under these keys, by
   // person then acquisition, from one snapshot: what an eligibility check
   // reads. The default composes the two calls above in InReadSnapshot; a
@@ -161,6 +166,19 @@ class Store {
   // --- documents --------------------------------------------------------------
   virtual int64_t AddDocument(const DocumentRecord& doc) = 0;
   virtual std::vector<DocumentRecord> DocumentsOfMember(int64_t member_id) = 0;
+  virtual std::optional<DocumentRecord> GetDocument(int64_t document_id) = 0;
+  // An insurer's documents in document order after `after_id`: all of them
+  // (the issuance register) or only those not yet printed (the print run).
+  virtual std::vector<DocumentRecord> DocumentsOfInsurer(std::string_view insurer_number,
+                                                         bool unprinted_only, int64_t after_id,
+                                                         int limit) = 0;
+  // Record the print run and the return of a document; StoreError if there
+  // is no such document.
+  virtual void MarkDocumentPrinted(int64_t document_id, Date on) = 0;
+  virtual void MarkDocumentReturned(int64_t document_id, Date on) = 0;
+  virtual int64_t AddDocumentApplication(const DocumentApplicationRecord& application) = 0;
+  virtual std::vector<DocumentApplicationRecord> DocumentApplicationsOfMember(
+      int64_t member_id) = 0;
 
   // --- audit log (append-only, hash-chained) ---------------------------------
   // Appends an entry; seq, prev_hash and hash are filled in by the store.

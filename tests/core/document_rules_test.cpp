@@ -47,6 +47,20 @@ void AddNotice(MemberDocumentFacts* f, const char* issued) {
   AddDocument(f, DocumentKind::kQualificationNotice, issued);
 }
 
+// An old 健康保険証 issued on `issued`, with the expiry printed on it if any.
+void AddLegacyCard(MemberDocumentFacts* f, const char* issued,
+                   std::optional<const char*> printed_expiry = std::nullopt) {
+  AddDocument(f, DocumentKind::kLegacyCard, issued, printed_expiry);
+}
+
+// Whether a return request for document `id` is on record, and its date.
+std::optional<Date> ReturnRequestedOn(const MemberDocumentFacts& f, int64_t id) {
+  for (const ExistingDocument& d : f.documents) {
+    if (d.kind == DocumentKind::kReturnRequest && d.subject_id == id) return d.issued;
+  }
+  return std::nullopt;
+}
+
 // Carries out `actions` on `on` as the insurer would, recording the result.
 void Apply(MemberDocumentFacts* f, const std::vector<DocumentAction>& actions, Date on) {
   for (const DocumentAction& a : actions) {
@@ -54,22 +68,9 @@ void Apply(MemberDocumentFacts* f, const std::vector<DocumentAction>& actions, D
     d.id = static_cast<int64_t>(f->documents.size()) + 1;
     d.issued = on;
     d.valid_until = a.valid_until;
-    switch (a.kind) {
-      case ActionKind::kIssueNotice:
-        d.kind = DocumentKind::kQualificationNotice;
-        break;
-      case ActionKind::kIssueCertificate:
-        d.kind = DocumentKind::kCertificate;
-        break;
-      case ActionKind::kIssueShortTermCertificate:
-        d.kind = DocumentKind::kShortTermCertificate;
-        break;
-      case ActionKind::kRequestReturn:
-        for (ExistingDocument& e : f->documents) {
-          if (e.id == *a.document_id) e.return_requested_on = on;
-        }
-        continue;
-    }
+    d.kind = IssuedKind(a.kind);
+    d.form = a.form;
+    d.subject_id = a.document_id;
     f->documents.push_back(d);
   }
 }
@@ -124,7 +125,7 @@ TEST(DocumentRules, RDoc1_NoticeReissuedOnLossOncePerReport) {
 TEST(DocumentRules, RDoc4_ExOfficioBeforeOldCardExpires) {
   MemberDocumentFacts f = Member("2015-04-01");
   AddNotice(&f, "2024-09-15");
-  f.legacy_card_last_usable = D("2025-12-01");
+  AddLegacyCard(&f, "2015-04-01");
   // 60 days of lead (the default): nothing on 2025-10-01, planned from 2025-10-02.
   EXPECT_TRUE(Plan(f, "2025-10-01").empty());
   const DocumentAction a = OnlyCertificate(Plan(f, "2025-10-02"));
@@ -138,7 +139,7 @@ TEST(DocumentRules, RDoc4_CardWithoutInsuranceRegistrationCounts) {
   MemberDocumentFacts f = Holder("2015-04-01");
   f.insurance_use_registered = false;
   AddNotice(&f, "2024-09-15");
-  f.legacy_card_last_usable = D("2025-12-01");
+  AddLegacyCard(&f, "2015-04-01");
   EXPECT_EQ(OnlyCertificate(Plan(f, "2025-11-01")).reason, ActionReason::kCannotUseMynaHokensho);
   f.insurance_use_registered = true;
   EXPECT_TRUE(Plan(f, "2025-11-01").empty());  // マイナ保険証 holder: nothing
@@ -158,7 +159,7 @@ TEST(DocumentRules, RDoc4_CertificateRenewedBeforeItLapses) {
 
 TEST(DocumentRules, RDoc5_RequestTickIssuesAtOnce) {
   MemberDocumentFacts f = Member("2026-04-01");
-  f.certificate_requested = true;
+  f.certificate_requested_on = f.acquired;
   AddNotice(&f, "2026-04-01");
   const DocumentAction a = OnlyCertificate(Plan(f, "2026-04-02"));
   EXPECT_EQ(a.kind, ActionKind::kIssueCertificate);
@@ -229,6 +230,7 @@ TEST(DocumentRules, RDoc5_NoShortTermWhenARegularCertificateIsValid) {
 TEST(DocumentRules, RDoc5_CertificateExpiredExOfficioDueAtGraceEnd) {
   MemberDocumentFacts f = Holder("2020-04-01", "2026-02-10");
   AddNotice(&f, "2024-09-15");
+  AddDocument(&f, DocumentKind::kRenewalNotice, "2025-11-10", "2026-02-10");  // R-CARD-4, sent
   EXPECT_TRUE(Plan(f, "2026-02-10").empty());
   const DocumentAction a = OnlyCertificate(Plan(f, "2026-02-11"));  // in grace (R-CARD-4)
   EXPECT_EQ(a.kind, ActionKind::kIssueCertificate);
@@ -244,7 +246,7 @@ TEST(DocumentRules, RDoc5_CertificateExpiredExOfficioDueAtGraceEnd) {
 
 TEST(DocumentRules, RDoc6_ValidityAtMostFiveYearsInsurerMayShorten) {
   MemberDocumentFacts f = Member("2026-04-01");
-  f.certificate_requested = true;
+  f.certificate_requested_on = f.acquired;
   AddNotice(&f, "2026-04-01");
   EXPECT_EQ(Iso(*OnlyCertificate(Plan(f, "2026-04-02")).valid_until), "2031-04-01");
   InsurerDocumentPolicy three;
@@ -275,7 +277,7 @@ TEST(DocumentRules, RDoc6_PolicyCheckReportsTheField) {
 
 TEST(DocumentRules, RDoc8_HolderRequestDependsOnInsurerSetting) {
   MemberDocumentFacts f = Holder("2026-04-01");
-  f.certificate_requested = true;
+  f.certificate_requested_on = f.acquired;
   AddNotice(&f, "2026-04-01");
   EXPECT_EQ(OnlyCertificate(Plan(f, "2026-04-02")).reason, ActionReason::kRequestedOnForm);
   InsurerDocumentPolicy koa;
@@ -283,7 +285,7 @@ TEST(DocumentRules, RDoc8_HolderRequestDependsOnInsurerSetting) {
   EXPECT_TRUE(Plan(f, "2026-04-02", koa).empty());
   // A member without マイナ保険証 still gets it under the same setting.
   MemberDocumentFacts g = Member("2026-04-01");
-  g.certificate_requested = true;
+  g.certificate_requested_on = g.acquired;
   AddNotice(&g, "2026-04-01");
   EXPECT_EQ(OnlyCertificate(Plan(g, "2026-04-02", koa)).reason, ActionReason::kRequestedOnForm);
 }
@@ -335,13 +337,16 @@ TEST(DocumentRules, ReasonsCiteTheirRule) {
   EXPECT_EQ(RuleOf(ActionReason::kCardLost), "R-DOC-5");
   EXPECT_EQ(RuleOf(ActionReason::kCertificateExpired), "R-DOC-5");
   EXPECT_EQ(RuleOf(ActionReason::kMembershipLost), "R-DOC-10");
+  EXPECT_EQ(RuleOf(ActionReason::kFormRequested), "R-DOC-7");
+  EXPECT_EQ(RuleOf(ActionReason::kCardExpiring), "R-CARD-4");
+  EXPECT_EQ(RuleOf(ActionReason::kLegacyCardOnLeaving), "R-OLD-4");
 }
 
 TEST(DocumentRules, OneCertificateEvenWhenSeveralReasonsApply) {
   // Ticked, certificate expired and old card lapsing: one certificate.
   MemberDocumentFacts f = Holder("2025-11-01", "2026-02-10");
-  f.certificate_requested = true;
-  f.legacy_card_last_usable = D("2025-12-01");
+  f.certificate_requested_on = f.acquired;
+  AddLegacyCard(&f, "2015-04-01");
   const std::vector<DocumentAction> a = Plan(f, "2026-02-20");
   ASSERT_EQ(a.size(), 2u);
   EXPECT_EQ(a[0].kind, ActionKind::kIssueNotice);
@@ -379,8 +384,8 @@ TEST(DocumentRules, PlanIsIdempotentAcrossScenarios) {
   lost.notice_loss_reported_on = D("2026-03-01");
   scenarios.push_back(lost);
   MemberDocumentFacts legacy = Member("2019-06-01");
-  legacy.legacy_card_last_usable = D("2025-12-01");
-  legacy.certificate_requested = true;
+  AddLegacyCard(&legacy, "2019-06-01");
+  legacy.certificate_requested_on = legacy.acquired;
   scenarios.push_back(legacy);
   MemberDocumentFacts leaver = Member("2025-06-01");
   leaver.membership_lost = D("2026-09-01");
@@ -394,7 +399,253 @@ TEST(DocumentRules, PlanIsIdempotentAcrossScenarios) {
   // The leaver got a certificate at day 30 and was asked to return it.
   const ExistingDocument& c = scenarios[3].documents[1];
   EXPECT_EQ(c.kind, DocumentKind::kCertificate);
-  EXPECT_EQ(Iso(*c.return_requested_on), "2026-09-01");
+  EXPECT_EQ(Iso(*ReturnRequestedOn(scenarios[3], c.id)), "2026-09-01");
+}
+
+// ------------------------------------------------------------- R-OLD-2, R-OLD-3 with R-DOC-4
+
+// Long-standing members without マイナ保険証: the old card's own end decides
+// when the ex officio 資格確認書 falls due. One row per member.
+TEST(DocumentRules, ROld2_ROld3_OldCardEndDecidesTheExOfficioCertificate) {
+  struct Row {
+    const char* who;
+    std::optional<const char*> printed_expiry;
+    std::optional<const char*> name_changed;
+    std::optional<const char*> address_changed;
+    std::optional<const char*> card_lost;
+    const char* quiet_until;  // nothing planned on this day
+    const char* planned_on;   // the certificate is planned from this day
+    const char* due;          // … due on this day
+  };
+  const Row rows[] = {
+      // R-OLD-2: no printed expiry (健保組合): the 2025-12-01 cap, 60 days lead.
+      {"no printed expiry", {}, {}, {}, {}, "2025-10-01", "2025-10-02", "2025-12-01"},
+      // R-OLD-2: 国保 cards expire on 7/31: the card's own, earlier end.
+      {"printed 2025-07-31", "2025-07-31", {}, {}, {}, "2025-05-31", "2025-06-01", "2025-07-31"},
+      // A printed expiry after the cap changes nothing.
+      {"printed 2026-03-31", "2026-03-31", {}, {}, {}, "2025-10-01", "2025-10-02", "2025-12-01"},
+      // R-OLD-3: a name change ends the card at once: due the day before it.
+      {"renamed 2025-03-01", {}, "2025-03-01", {}, {}, "2025-02-28", "2025-03-01", "2025-02-28"},
+      // R-OLD-3: an address change counts from 2024-12-02 only.
+      {"moved 2024-06-01", {}, {}, "2024-06-01", {}, "2025-10-01", "2025-10-02", "2025-12-01"},
+      {"moved 2025-05-10", {}, {}, "2025-05-10", {}, "2025-05-09", "2025-05-10", "2025-05-09"},
+      // R-OLD-3: a lost old card is not reissued.
+      {"card lost 2025-08-20", {}, {}, {}, "2025-08-20", "2025-08-19", "2025-08-20", "2025-08-19"},
+  };
+  for (const Row& r : rows) {
+    SCOPED_TRACE(r.who);
+    // The facts as the insurer knows them on a day: an event is on record
+    // from its own day (a form filed ahead would make it known earlier).
+    auto known_on = [&](const char* day) {
+      MemberDocumentFacts f = Member("2015-04-01");
+      AddNotice(&f, "2024-09-15");
+      AddLegacyCard(&f, "2015-04-01", r.printed_expiry);
+      auto happened = [&](std::optional<const char*> event) {
+        return event && D(*event) <= D(day);
+      };
+      if (happened(r.name_changed)) f.name_changes.push_back(D(*r.name_changed));
+      if (happened(r.address_changed)) f.address_changes.push_back(D(*r.address_changed));
+      if (happened(r.card_lost)) f.legacy_card_lost_on = D(*r.card_lost);
+      return f;
+    };
+    EXPECT_TRUE(Plan(known_on(r.quiet_until), r.quiet_until).empty());
+    const DocumentAction a = OnlyCertificate(Plan(known_on(r.planned_on), r.planned_on));
+    EXPECT_EQ(a.reason, ActionReason::kCannotUseMynaHokensho);
+    EXPECT_EQ(Iso(a.due), r.due);
+  }
+}
+
+TEST(DocumentRules, ROld3_NoOldCardNoCoverageFromIt) {
+  // A member who joined after 2024-12-01 holds no old card: the R-DOC-5
+  // window applies, not the 2025-12-01 cap.
+  MemberDocumentFacts f = Member("2025-02-01");
+  AddNotice(&f, "2025-02-01");
+  EXPECT_FALSE(LegacyCardLastUsable(f).has_value());
+  EXPECT_EQ(OnlyCertificate(Plan(f, "2025-03-03")).reason, ActionReason::kNoMynaAfterAcquisition);
+}
+
+// ------------------------------------------------------------- R-CARD-4 renewal notice
+
+TEST(DocumentRules, RCard4_RenewalNoticeTwoToThreeMonthsBeforeExpiry) {
+  MemberDocumentFacts f = Holder("2020-04-01", "2026-08-20");
+  AddNotice(&f, "2024-09-15");
+  EXPECT_TRUE(Plan(f, "2026-05-19").empty());
+  const std::vector<DocumentAction> a = Plan(f, "2026-05-20");
+  ASSERT_EQ(a.size(), 1u);
+  EXPECT_EQ(a[0].kind, ActionKind::kIssueRenewalNotice);
+  EXPECT_EQ(a[0].reason, ActionReason::kCardExpiring);
+  EXPECT_EQ(Iso(a[0].due), "2026-06-20");
+  EXPECT_EQ(Iso(*a[0].valid_until), "2026-08-20");  // the expiry it announces
+  Apply(&f, a, D("2026-05-20"));
+  EXPECT_TRUE(Plan(f, "2026-05-21").empty());  // once per expiry
+  EXPECT_TRUE(Plan(f, "2026-08-20").empty());
+  // A batch that missed the period still sends it before the expiry, not after.
+  MemberDocumentFacts late = Holder("2020-04-01", "2026-08-20");
+  AddNotice(&late, "2024-09-15");
+  EXPECT_EQ(Plan(late, "2026-08-01").size(), 1u);
+  EXPECT_EQ(Plan(late, "2026-08-21").size(), 1u);  // ex officio certificate instead
+  EXPECT_EQ(Plan(late, "2026-08-21")[0].reason, ActionReason::kCertificateExpired);
+}
+
+TEST(DocumentRules, RCard4_CardExpiryGetsItsOwnNoticeOnlyForHolders) {
+  MemberDocumentFacts f = Holder("2020-04-01", "2026-08-20");
+  f.card_expiry = D("2031-08-20");
+  AddNotice(&f, "2024-09-15");
+  AddDocument(&f, DocumentKind::kRenewalNotice, "2026-05-20", "2026-08-20");
+  f.certificate_expiry = D("2031-08-20");  // renewed at the window with the card
+  const std::vector<DocumentAction> a = Plan(f, "2031-05-20");
+  ASSERT_EQ(a.size(), 1u);
+  EXPECT_EQ(Iso(*a[0].valid_until), "2031-08-20");
+  f.insurance_use_registered = false;  // not a マイナ保険証: no notice from the insurer
+  for (const DocumentAction& x : Plan(f, "2031-05-20")) {
+    EXPECT_NE(x.kind, ActionKind::kIssueRenewalNotice);
+  }
+}
+
+// ------------------------------------------------------------- R-DOC-7 forms
+
+TEST(DocumentRules, RDoc7_FormIsTheInsurersUnlessAppliedFor) {
+  struct Row {
+    const char* who;
+    CertificateForm insurer;
+    std::optional<CertificateForm> applied;
+    bool smartphone_and_mail;
+    CertificateForm expected;
+  };
+  using F = CertificateForm;
+  const Row rows[] = {
+      {"KOA, nothing applied", F::kA4Paper, {}, false, F::kA4Paper},
+      {"協会けんぽ, nothing applied", F::kPlasticCard, {}, false, F::kPlasticCard},
+      {"postcard for a carer's help", F::kPlasticCard, F::kPostcard, false, F::kPostcard},
+      {"electronic with smartphone", F::kA4Paper, F::kElectronic, true, F::kElectronic},
+      {"electronic, smartphone gone", F::kA4Paper, F::kElectronic, false, F::kA4Paper},
+  };
+  for (const Row& r : rows) {
+    SCOPED_TRACE(r.who);
+    MemberDocumentFacts f = Member("2026-04-01");
+    AddNotice(&f, "2026-04-01");
+    f.certificate_requested_on = f.acquired;
+    f.requested_form = r.applied;
+    if (r.applied) f.form_requested_on = D("2026-03-20");
+    f.can_receive_electronic = r.smartphone_and_mail;
+    InsurerDocumentPolicy p;
+    p.default_form = r.insurer;
+    EXPECT_EQ(CertificateFormFor(f, p), r.expected);
+    EXPECT_EQ(*OnlyCertificate(Plan(f, "2026-04-01", p)).form, r.expected);
+  }
+}
+
+TEST(DocumentRules, RDoc7_ApplicationsAreCheckedAgainstTheInsurersForm) {
+  InsurerDocumentPolicy koa;  // A4
+  EXPECT_FALSE(CheckFormApplication(CertificateForm::kPostcard, koa, false, false));
+  EXPECT_FALSE(CheckFormApplication(CertificateForm::kA4Paper, koa, false, false));
+  EXPECT_EQ(CheckFormApplication(CertificateForm::kPlasticCard, koa, false, false)->field, "form");
+  EXPECT_EQ(CheckFormApplication(CertificateForm::kElectronic, koa, false, true)->field, "form");
+  EXPECT_EQ(CheckFormApplication(CertificateForm::kElectronic, koa, true, false)->field, "email");
+  EXPECT_FALSE(CheckFormApplication(CertificateForm::kElectronic, koa, true, true));
+  InsurerDocumentPolicy bad;
+  bad.default_form = CertificateForm::kPostcard;
+  EXPECT_EQ(CheckDocumentPolicy(bad)->field, "default_form");
+  for (CertificateForm f : {CertificateForm::kPlasticCard, CertificateForm::kA4Paper,
+                            CertificateForm::kPostcard, CertificateForm::kElectronic}) {
+    EXPECT_EQ(ParseCertificateFormName(CertificateFormName(f)), f);
+  }
+  EXPECT_FALSE(ParseCertificateFormName("a3").has_value());
+}
+
+TEST(DocumentRules, RDoc7_CertificateInHandReissuedInTheFormAppliedForSameEnd) {
+  MemberDocumentFacts f = Member("2020-04-01");
+  AddNotice(&f, "2024-09-15");
+  AddDocument(&f, DocumentKind::kCertificate, "2025-10-01", "2030-09-30");
+  f.documents.back().form = CertificateForm::kA4Paper;
+  EXPECT_TRUE(Plan(f, "2026-06-01").empty());
+  f.requested_form = CertificateForm::kPostcard;
+  f.form_requested_on = D("2026-06-01");
+  const DocumentAction a = OnlyCertificate(Plan(f, "2026-06-02"));
+  EXPECT_EQ(a.reason, ActionReason::kFormRequested);
+  EXPECT_EQ(*a.form, CertificateForm::kPostcard);
+  EXPECT_EQ(Iso(*a.valid_until), "2030-09-30");  // reissuing does not extend it
+  EXPECT_EQ(Iso(a.due), "2026-06-01");
+  Apply(&f, {a}, D("2026-06-02"));
+  EXPECT_TRUE(Plan(f, "2026-06-02").empty());
+  EXPECT_TRUE(Plan(f, "2027-06-02").empty());
+}
+
+// A later application (not the tick): satisfied by a certificate issued since.
+TEST(DocumentRules, RDoc5_LaterApplicationIssuesOnce) {
+  MemberDocumentFacts f = Holder("2020-04-01");
+  AddNotice(&f, "2024-09-15");
+  f.certificate_requested_on = D("2026-03-03");
+  EXPECT_TRUE(Plan(f, "2026-03-02").empty());
+  const DocumentAction a = OnlyCertificate(Plan(f, "2026-03-04"));
+  EXPECT_EQ(a.reason, ActionReason::kRequestedOnForm);
+  EXPECT_EQ(Iso(a.due), "2026-03-03");
+  Apply(&f, {a}, D("2026-03-04"));
+  EXPECT_TRUE(Plan(f, "2026-03-04").empty());
+}
+
+// ------------------------------------------------------------- R-DOC-10 and R-OLD-4 on leaving
+
+TEST(DocumentRules, RDoc10_ROld4_WhatComesBackOnLeaving) {
+  struct Row {
+    const char* who;
+    const char* lost;
+    bool old_card_lost_before;
+    bool electronic_certificate;
+    std::vector<int64_t> asked_back;  // document ids
+  };
+  // Documents: 1 notice, 2 old card (no printed expiry), 3 certificate to 2030-09-30.
+  const Row rows[] = {
+      {"left 2025-10-15: old card and certificate", "2025-10-15", false, false, {2, 3}},
+      {"left 2025-12-01: the old card's last day", "2025-12-01", false, false, {2, 3}},
+      {"left 2025-12-02: old card already ended (R-OLD-4)", "2025-12-02", false, false, {3}},
+      {"old card lost before leaving", "2025-10-15", true, false, {3}},
+      {"electronic certificate: nothing to post back", "2025-10-15", false, true, {2}},
+      {"left before the transition: old procedure", "2024-11-30", false, false, {3}},
+  };
+  for (const Row& r : rows) {
+    SCOPED_TRACE(r.who);
+    MemberDocumentFacts f = Member("2015-04-01");
+    AddNotice(&f, "2024-09-15");
+    AddLegacyCard(&f, "2015-04-01");
+    AddDocument(&f, DocumentKind::kCertificate, "2024-10-01", "2030-09-30");
+    if (r.electronic_certificate) f.documents.back().form = CertificateForm::kElectronic;
+    if (r.old_card_lost_before) f.legacy_card_lost_on = D("2025-06-01");
+    f.membership_lost = D(r.lost);
+    const std::vector<DocumentAction> a = Plan(f, r.lost);
+    std::vector<int64_t> ids;
+    for (const DocumentAction& x : a) {
+      EXPECT_EQ(x.kind, ActionKind::kRequestReturn);
+      EXPECT_EQ(Iso(x.due), r.lost);
+      EXPECT_EQ(x.reason, *x.document_id == 2 ? ActionReason::kLegacyCardOnLeaving
+                                              : ActionReason::kMembershipLost);
+      ids.push_back(*x.document_id);
+    }
+    EXPECT_EQ(ids, r.asked_back);
+    Apply(&f, a, D(r.lost));
+    EXPECT_TRUE(Plan(f, r.lost).empty());  // asked once
+  }
+}
+
+// A certificate given back while still a member is no longer coverage: the
+// member without マイナ保険証 needs another (R-DOC-4).
+TEST(DocumentRules, RDoc4_ReturnedCertificateNoLongerCovers) {
+  MemberDocumentFacts f = Member("2020-04-01");
+  AddNotice(&f, "2024-09-15");
+  AddDocument(&f, DocumentKind::kCertificate, "2025-10-01", "2030-09-30");
+  EXPECT_TRUE(Plan(f, "2026-06-01").empty());
+  f.documents.back().returned_on = D("2026-06-01");
+  EXPECT_TRUE(Plan(f, "2026-05-31").empty());
+  const DocumentAction a = OnlyCertificate(Plan(f, "2026-06-01"));
+  EXPECT_EQ(a.reason, ActionReason::kCannotUseMynaHokensho);
+}
+
+TEST(DocumentRules, ReturnedOldCardIsNotAskedFor) {
+  MemberDocumentFacts f = Member("2015-04-01");
+  AddLegacyCard(&f, "2015-04-01");
+  f.documents.back().returned_on = D("2025-09-30");
+  f.membership_lost = D("2025-10-01");
+  EXPECT_TRUE(Plan(f, "2025-10-01").empty());
 }
 
 }  // namespace

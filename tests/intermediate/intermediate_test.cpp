@@ -12,6 +12,7 @@
 #include "core/eligibility.hpp"
 #include "core/portal_status.hpp"
 #include "intake/submission_reader.hpp"
+#include "intermediate/document_sweep.hpp"
 #include "intermediate/error_report.hpp"
 #include "intermediate/importer.hpp"
 #include "intermediate/linker.hpp"
@@ -233,9 +234,9 @@ TEST_F(IntermediateTest, NewMembersGetNoticeAndTickedCertificate_RDOC1_RDOC5) {
   // R-DOC-5: no tick and no マイナ保険証 → a certificate 30–50 days after
   // acquisition, issued by the daily job, once.
   Link(D(2025, 4, 30));
-  EXPECT_EQ(IssueFollowUpDocuments(*store_, D(2025, 5, 20)), 1);  // day 49 after 4/1: due
+  EXPECT_EQ(RecordAllDueDocuments(*store_, D(2025, 5, 20)), 1);  // day 49 after 4/1: due
   EXPECT_EQ(store_->DocumentsOfMember(*hanako).size(), 2u);
-  EXPECT_EQ(IssueFollowUpDocuments(*store_, D(2025, 5, 21)), 0);
+  EXPECT_EQ(RecordAllDueDocuments(*store_, D(2025, 5, 21)), 0);
   EXPECT_EQ(store_->DocumentsOfMember(*hanako).size(), 2u);
   EXPECT_EQ(store_->DocumentsOfMember(*taro).size(), 2u);  // already has one
 }
@@ -774,10 +775,10 @@ TEST_F(IntermediateTest, FollowUpCertificateForFormFiledAheadCountsFromAcquisiti
   // Nothing before membership starts; the notice on the first day (R-DOC-1),
   // the 資格確認書 from day 30 (R-DOC-5), each once.
   EXPECT_TRUE(store_->DocumentsOfMember(id).empty());
-  EXPECT_EQ(IssueFollowUpDocuments(*store_, D(2025, 7, 1)), 1);
-  EXPECT_EQ(IssueFollowUpDocuments(*store_, D(2025, 7, 2)), 0);
-  EXPECT_EQ(IssueFollowUpDocuments(*store_, D(2025, 7, 31)), 1);
-  EXPECT_EQ(IssueFollowUpDocuments(*store_, D(2025, 8, 1)), 0);
+  EXPECT_EQ(RecordAllDueDocuments(*store_, D(2025, 7, 1)), 1);
+  EXPECT_EQ(RecordAllDueDocuments(*store_, D(2025, 7, 2)), 0);
+  EXPECT_EQ(RecordAllDueDocuments(*store_, D(2025, 7, 31)), 1);
+  EXPECT_EQ(RecordAllDueDocuments(*store_, D(2025, 8, 1)), 0);
   EXPECT_EQ(store_->DocumentsOfMember(id).size(), 2u);
 }
 

@@ -88,7 +88,18 @@ class SqliteSchemaTest : public ::testing::Test {
                               "'s', '', '', 'active', 0, 0)"),
               0);
 
-    ASSERT_EQ(Run("INSERT INTO insurers VALUES ('06139992', 'i', 'c', 2, 1, 5)"), SQLITE_DONE);
+    // Migration 9's checks are OR chains too.
+    EXPECT_EQ(TemporaryTables("INSERT INTO documents (member_id, kind, reason, issued_on, form) "
+                              "VALUES (1, 'certificate', 'R-DOC-4', '2026-01-01', 'postcard')"),
+              0);
+    EXPECT_EQ(TemporaryTables("INSERT INTO document_applications (member_id, kind, applied_on, "
+                              "form) VALUES (1, 'form', '2026-01-01', 'postcard')"),
+              0);
+
+    ASSERT_EQ(Run("INSERT INTO insurers (insurer_number, name, category, link_lag_business_days, "
+                  "holders_may_get_certificate, certificate_validity_years) VALUES ('06139992', "
+                  "'i', 'c', 2, 1, 5)"),
+              SQLITE_DONE);
     EXPECT_EQ(Run(person + "3, '', '')"), SQLITE_DONE);
     EXPECT_EQ(Run(person + "4, '', '')"), SQLITE_CONSTRAINT);
     EXPECT_EQ(Run(member + "20, 'linked', '2026-01-01')"), SQLITE_DONE);

@@ -576,6 +576,91 @@ TEST_P(StoreTest, DocumentsBelongToAMember) {
                StoreError);
 }
 
+// Migration 9: forms, return requests, the print run's state, applications,
+// the insurer's own form and the sweep over an insurer's members.
+TEST_P(StoreTest, DocumentRunStateRoundTrips_RDoc7_RDoc10) {
+  AddInsurers();
+  InsurerRecord kyokai{"01130012", "全国健康保険協会東京支部",   "協会けんぽ", 5, true,
+                       5,          CertificateForm::kPlasticCard};
+  store_->PutInsurer(kyokai);
+  EXPECT_EQ(store_->GetInsurer("01130012")->certificate_form, CertificateForm::kPlasticCard);
+  EXPECT_EQ(store_->GetInsurer("06139992")->certificate_form, CertificateForm::kA4Paper);
+  // R-DOC-7: the postcard and electronic forms are on application only.
+  kyokai.certificate_form = CertificateForm::kPostcard;
+  EXPECT_THROW(store_->PutInsurer(kyokai), StoreError);
+
+  const int64_t p = store_->AddPerson(Person(), Mn("621498320257"));
+  const int64_t m = store_->AddQualification(Member(p, "06139992", "567", "02", D(2020, 4, 1)));
+  const int64_t other = store_->AddQualification(Member(p, "01130012", "568", "00", D(2019, 4, 1)));
+  DocumentRecord cert{0,
+                      m,
+                      DocumentKind::kCertificate,
+                      "R-DOC-4",
+                      D(2025, 10, 2),
+                      D(2030, 10, 1),
+                      std::nullopt,
+                      CertificateForm::kPostcard};
+  cert.document_id = store_->AddDocument(cert);
+  DocumentRecord ask{0,
+                     m,
+                     DocumentKind::kReturnRequest,
+                     "R-DOC-10",
+                     D(2025, 11, 15),
+                     std::nullopt,
+                     std::nullopt,
+                     std::nullopt,
+                     cert.document_id};
+  ask.document_id = store_->AddDocument(ask);
+  const int64_t elsewhere =
+      store_->AddDocument({0, other, DocumentKind::kQualificationNotice, "R-DOC-1", D(2025, 9, 1),
+                           std::nullopt, std::nullopt});
+  DocumentRecord dangling = ask;
+  dangling.subject_document_id = 999999;
+  EXPECT_THROW(store_->AddDocument(dangling), StoreError);
+
+  const auto got = store_->GetDocument(ask.document_id);
+  ASSERT_TRUE(got.has_value());
+  EXPECT_EQ(got->subject_document_id, cert.document_id);
+  EXPECT_EQ(store_->GetDocument(cert.document_id)->form, CertificateForm::kPostcard);
+  // The print run sees only this insurer's unprinted documents, in order.
+  auto unprinted = store_->DocumentsOfInsurer("06139992", true, 0, 10);
+  ASSERT_EQ(unprinted.size(), 2u);
+  EXPECT_EQ(unprinted[0].document_id, cert.document_id);
+  EXPECT_EQ(store_->DocumentsOfInsurer("06139992", true, cert.document_id, 10).size(), 1u);
+  store_->MarkDocumentPrinted(cert.document_id, D(2025, 10, 2));
+  EXPECT_EQ(store_->DocumentsOfInsurer("06139992", true, 0, 10).size(), 1u);
+  EXPECT_EQ(store_->DocumentsOfInsurer("06139992", false, 0, 10).size(), 2u);
+  EXPECT_EQ(store_->DocumentsOfInsurer("01130012", false, 0, 10).front().document_id, elsewhere);
+  store_->MarkDocumentReturned(cert.document_id, D(2025, 11, 20));
+  EXPECT_EQ(store_->GetDocument(cert.document_id)->printed_on, D(2025, 10, 2));
+  EXPECT_EQ(store_->GetDocument(cert.document_id)->returned_on, D(2025, 11, 20));
+  EXPECT_THROW(store_->MarkDocumentPrinted(999999, D(2025, 10, 2)), StoreError);
+  EXPECT_THROW(store_->MarkDocumentReturned(999999, D(2025, 10, 2)), StoreError);
+
+  store_->AddDocumentApplication(
+      {0, m, ApplicationKind::kForm, D(2025, 9, 20), CertificateForm::kElectronic, "a@example.jp"});
+  store_->AddDocumentApplication({0, m, ApplicationKind::kCardLost, D(2025, 11, 5)});
+  const auto apps = store_->DocumentApplicationsOfMember(m);
+  ASSERT_EQ(apps.size(), 2u);
+  EXPECT_EQ(apps[0].form, CertificateForm::kElectronic);
+  EXPECT_EQ(apps[0].email, "a@example.jp");
+  EXPECT_EQ(apps[1].kind, ApplicationKind::kCardLost);
+  EXPECT_FALSE(apps[1].form.has_value());
+  EXPECT_THROW(
+      store_->AddDocumentApplication({0, m + 99, ApplicationKind::kCardLost, D(2025, 1, 1)}),
+      StoreError);
+
+  // The sweep pages through one insurer's current and recently lost members.
+  Qualification gone = Member(p, "06139992", "569", "00", D(2010, 4, 1));
+  gone.lost = D(2020, 4, 1);
+  store_->AddQualification(gone);
+  const auto members = store_->MembersOfInsurer("06139992", D(2024, 1, 1), 0, 10);
+  ASSERT_EQ(members.size(), 1u);
+  EXPECT_EQ(members[0].member_id, m);
+  EXPECT_EQ(store_->MembersOfInsurer("06139992", D(2019, 1, 1), 0, 10).size(), 2u);
+  EXPECT_TRUE(store_->MembersOfInsurer("06139992", D(2019, 1, 1), 99999999, 10).empty());
+}
+
 TEST_P(StoreTest, TransactionRollsBackEverythingOnError) {
   AddInsurers();
   EXPECT_THROW(store_->InTransaction([&] {

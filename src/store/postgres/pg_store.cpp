@@ -53,6 +53,10 @@ constexpr const char* kRegistryEventColumns =
 
 constexpr const char* kAuditColumns = "seq, at, actor, action, person_id, detail, prev_hash, hash";
 
+constexpr const char* kDocumentColumns =
+    "document_id, member_id, kind, reason, issued_on, valid_until, returned_on, form, "
+    "subject_document_id, printed_on";
+
 constexpr const char* kPersonColumns =
     "person_id, name, name_kana, birth_date, sex, postcode, address, died_on, municipality";
 
@@ -284,31 +288,35 @@ class PgStore final : public Store {
       Params a;
       a.Add(r.insurer_number).Add(r.name).Add(r.category).Add(r.link_lag_business_days);
       a.AddBool(r.holders_may_get_certificate).Add(r.certificate_validity_years);
+      a.Add(CertificateFormName(r.certificate_form));
       Write("put_insurer",
             "INSERT INTO insurers (insurer_number, name, category, link_lag_business_days, "
-            "holders_may_get_certificate, certificate_validity_years) VALUES ($1,$2,$3,$4,$5,$6) "
+            "holders_may_get_certificate, certificate_validity_years, certificate_form) "
+            "VALUES ($1,$2,$3,$4,$5,$6,$7) "
             "ON CONFLICT (insurer_number) DO UPDATE SET name=excluded.name, "
             "category=excluded.category, link_lag_business_days=excluded.link_lag_business_days, "
             "holders_may_get_certificate=excluded.holders_may_get_certificate, "
-            "certificate_validity_years=excluded.certificate_validity_years",
+            "certificate_validity_years=excluded.certificate_validity_years, "
+            "certificate_form=excluded.certificate_form",
             a, "invalid insurer");
     });
   }
 
   std::optional<InsurerRecord> GetInsurer(std::string_view number) override {
-    return First(
-        ReadInsurers(conn_.Run("get_insurer",
-                               "SELECT insurer_number, name, category, link_lag_business_days, "
-                               "holders_may_get_certificate, certificate_validity_years "
-                               "FROM insurers WHERE insurer_number = $1",
-                               Params().Add(number))));
+    return First(ReadInsurers(
+        conn_.Run("get_insurer",
+                  "SELECT insurer_number, name, category, link_lag_business_days, "
+                  "holders_may_get_certificate, certificate_validity_years, certificate_form "
+                  "FROM insurers WHERE insurer_number = $1",
+                  Params().Add(number))));
   }
 
   std::vector<InsurerRecord> ListInsurers() override {
-    return ReadInsurers(conn_.Run("list_insurers",
-                                  "SELECT insurer_number, name, category, link_lag_business_days, "
-                                  "holders_may_get_certificate, certificate_validity_years "
-                                  "FROM insurers ORDER BY insurer_number"));
+    return ReadInsurers(
+        conn_.Run("list_insurers",
+                  "SELECT insurer_number, name, category, link_lag_business_days, "
+                  "holders_may_get_certificate, certificate_validity_years, certificate_form "
+                  "FROM insurers ORDER BY insurer_number"));
   }
 
   void PutFacility(const FacilityRecord& f) override {
@@ -412,6 +420,16 @@ class PgStore final : public Store {
         Select(kMemberColumns,
                std::string(kMemberFrom) + " WHERE person_id = $1 ORDER BY acquired, member_id"),
         Params().Add(person_id)));
+  }
+
+  std::vector<Qualification> MembersOfInsurer(std::string_view insurer, Date lost_since,
+                                              int64_t after_member_id, int limit) override {
+    return ReadMembers(conn_.Run(
+        "members_of_insurer",
+        Select(kMemberColumns, std::string(kMemberFrom) +
+                                   " WHERE m.insurer_number = $1 AND member_id > $2 AND "
+                                   "(lost IS NULL OR lost >= $3) ORDER BY member_id LIMIT $4"),
+        Params().Add(insurer).Add(after_member_id).Add(lost_since).Add(limit)));
   }
 
   std::optional<int64_t> FindMemberId(std::string_view insurer, std::string_view symbol,
@@ -662,35 +680,106 @@ class PgStore final : public Store {
       Params a;
       a.Add(d.member_id).Add(DocumentKindName(d.kind)).Add(d.reason).Add(d.issued_on);
       a.Add(d.valid_until).Add(d.returned_on);
+      if (d.form) {
+        a.Add(CertificateFormName(*d.form));
+      } else {
+        a.AddNull();
+      }
+      if (d.subject_document_id) {
+        a.Add(*d.subject_document_id);
+      } else {
+        a.AddNull();
+      }
+      a.Add(d.printed_on);
       id = Write("add_document",
                  "INSERT INTO documents (member_id, kind, reason, issued_on, valid_until, "
-                 "returned_on) VALUES ($1,$2,$3,$4,$5,$6) RETURNING document_id",
-                 a, "document rejected (unknown member)")
+                 "returned_on, form, subject_document_id, printed_on) "
+                 "VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9) RETURNING document_id",
+                 a, "document rejected (unknown member or subject document)")
                .Int(0, 0);
     });
     return id;
   }
 
   std::vector<DocumentRecord> DocumentsOfMember(int64_t member_id) override {
-    Result r = conn_.Run(
+    return ReadDocuments(conn_.Run(
         "docs_of_member",
-        "SELECT document_id, member_id, kind, reason, issued_on, valid_until, returned_on "
-        "FROM documents WHERE member_id = $1 ORDER BY document_id",
-        Params().Add(member_id));
-    std::vector<DocumentRecord> out;
+        Select(kDocumentColumns, " FROM documents WHERE member_id = $1 ORDER BY document_id"),
+        Params().Add(member_id)));
+  }
+
+  std::optional<DocumentRecord> GetDocument(int64_t document_id) override {
+    return First(ReadDocuments(conn_.Run(
+        "get_document", Select(kDocumentColumns, " FROM documents WHERE document_id = $1"),
+        Params().Add(document_id))));
+  }
+
+  std::vector<DocumentRecord> DocumentsOfInsurer(std::string_view insurer, bool unprinted_only,
+                                                 int64_t after_id, int limit) override {
+    const std::string where = std::string(" FROM documents d WHERE document_id > $1") +
+                              (unprinted_only ? " AND printed_on IS NULL" : "") +
+                              " AND EXISTS (SELECT 1 FROM members m WHERE m.member_id = d.member_id"
+                              " AND m.insurer_number = $2) ORDER BY document_id LIMIT $3";
+    return ReadDocuments(conn_.Run(unprinted_only ? "docs_unprinted" : "docs_of_insurer",
+                                   Select(kDocumentColumns, where),
+                                   Params().Add(after_id).Add(insurer).Add(limit)));
+  }
+
+  void MarkDocumentPrinted(int64_t document_id, Date on) override {
+    InTransaction([&] {
+      Result r = Write("doc_printed", "UPDATE documents SET printed_on = $1 WHERE document_id = $2",
+                       Params().Add(on).Add(document_id), "document update rejected");
+      if (r.affected() != 1) throw StoreError("no document " + std::to_string(document_id));
+    });
+  }
+
+  void MarkDocumentReturned(int64_t document_id, Date on) override {
+    InTransaction([&] {
+      Result r =
+          Write("doc_returned", "UPDATE documents SET returned_on = $1 WHERE document_id = $2",
+                Params().Add(on).Add(document_id), "document update rejected");
+      if (r.affected() != 1) throw StoreError("no document " + std::to_string(document_id));
+    });
+  }
+
+  int64_t AddDocumentApplication(const DocumentApplicationRecord& x) override {
+    int64_t id = 0;
+    InTransaction([&] {
+      Params a;
+      a.Add(x.member_id).Add(ApplicationKindName(x.kind)).Add(x.applied_on);
+      if (x.form) {
+        a.Add(CertificateFormName(*x.form));
+      } else {
+        a.AddNull();
+      }
+      a.Add(x.email);
+      id = Write("add_application",
+                 "INSERT INTO document_applications (member_id, kind, applied_on, form, email) "
+                 "VALUES ($1,$2,$3,$4,$5) RETURNING application_id",
+                 a, "application rejected (unknown member)")
+               .Int(0, 0);
+    });
+    return id;
+  }
+
+  std::vector<DocumentApplicationRecord> DocumentApplicationsOfMember(int64_t member_id) override {
+    Result r = conn_.Run("applications_of_member",
+                         "SELECT application_id, member_id, kind, applied_on, form, email FROM "
+                         "document_applications WHERE member_id = $1 ORDER BY application_id",
+                         Params().Add(member_id));
+    std::vector<DocumentApplicationRecord> out;
     for (int i = 0; i < r.rows(); ++i) {
       Row s(r, i);
-      DocumentRecord d;
-      d.document_id = s.Int(0);
-      d.member_id = s.Int(1);
-      auto kind = ParseDocumentKindName(s.Text(2));
-      if (!kind) throw StoreError("stored document kind is unknown: " + s.Text(2));
-      d.kind = *kind;
-      d.reason = s.Text(3);
-      d.issued_on = s.DateAt(4);
-      d.valid_until = s.OptDate(5);
-      d.returned_on = s.OptDate(6);
-      out.push_back(std::move(d));
+      DocumentApplicationRecord a;
+      a.application_id = s.Int(0);
+      a.member_id = s.Int(1);
+      const auto kind = ParseApplicationKindName(s.Text(2));
+      if (!kind) throw StoreError("stored application kind is unknown: " + s.Text(2));
+      a.kind = *kind;
+      a.applied_on = s.DateAt(3);
+      if (!s.IsNull(4)) a.form = ParseCertificateFormName(s.Text(4));
+      a.email = s.Text(5);
+      out.push_back(std::move(a));
     }
     return out;
   }
@@ -793,6 +882,31 @@ class PgStore final : public Store {
     return p;
   }
 
+  static std::vector<DocumentRecord> ReadDocuments(const Result& r) {
+    std::vector<DocumentRecord> out;
+    for (int i = 0; i < r.rows(); ++i) {
+      Row s(r, i);
+      DocumentRecord d;
+      d.document_id = s.Int(0);
+      d.member_id = s.Int(1);
+      auto kind = ParseDocumentKindName(s.Text(2));
+      if (!kind) throw StoreError("stored document kind is unknown: " + s.Text(2));
+      d.kind = *kind;
+      d.reason = s.Text(3);
+      d.issued_on = s.DateAt(4);
+      d.valid_until = s.OptDate(5);
+      d.returned_on = s.OptDate(6);
+      if (!s.IsNull(7)) {
+        d.form = ParseCertificateFormName(s.Text(7));
+        if (!d.form) throw StoreError("stored certificate form is unknown: " + s.Text(7));
+      }
+      if (!s.IsNull(8)) d.subject_document_id = s.Int(8);
+      d.printed_on = s.OptDate(9);
+      out.push_back(std::move(d));
+    }
+    return out;
+  }
+
   static std::vector<InsurerRecord> ReadInsurers(const Result& r) {
     std::vector<InsurerRecord> out;
     for (int i = 0; i < r.rows(); ++i) {
@@ -804,6 +918,9 @@ class PgStore final : public Store {
       x.link_lag_business_days = static_cast<int>(s.Int(3));
       x.holders_may_get_certificate = s.Bool(4);
       x.certificate_validity_years = static_cast<int>(s.Int(5));
+      const auto form = ParseCertificateFormName(s.Text(6));
+      if (!form) throw StoreError("stored certificate form is unknown: " + s.Text(6));
+      x.certificate_form = *form;
       out.push_back(std::move(x));
     }
     return out;

@@ -351,6 +351,53 @@ ALTER TABLE submissions ADD COLUMN content_digest TEXT NOT NULL DEFAULT '';
 ALTER TABLE facilities ADD COLUMN smartphone_supported INTEGER NOT NULL DEFAULT 0
   CHECK (smartphone_supported = 0 OR smartphone_supported = 1);
 )sql"},
+      {9, "documents issued when the rules say", R"sql(
+-- R-DOC-7: the insurer's own 資格確認書 form; postcard and electronic are
+-- given on application only.
+ALTER TABLE insurers ADD COLUMN certificate_form TEXT NOT NULL DEFAULT 'a4'
+  CHECK (certificate_form = 'a4' OR certificate_form = 'plastic_card');
+
+-- Each certificate's form; for a return request (返還のお願い, R-DOC-10,
+-- R-OLD-4) the document asked back; the day it went to print and post
+-- (NULL: still to be printed, what `onshi documents issue` takes).
+ALTER TABLE documents ADD COLUMN form TEXT
+  CHECK (form IS NULL OR form = 'a4' OR form = 'plastic_card' OR form = 'postcard' OR
+    form = 'electronic');
+ALTER TABLE documents ADD COLUMN subject_document_id INTEGER REFERENCES documents (document_id);
+ALTER TABLE documents ADD COLUMN printed_on TEXT;
+-- Documents recorded before this version were posted when they were issued.
+UPDATE documents SET printed_on = issued_on;
+CREATE INDEX documents_unprinted ON documents (document_id) WHERE printed_on IS NULL;
+-- The old 健康保険証 every member who joined before 2024-12-02 was given
+-- (R-OLD-1), so that its end (R-OLD-2, R-OLD-3) and return (R-OLD-4) are
+-- planned from a record. No expiry is known: the 2025-12-01 cap applies.
+INSERT INTO documents (member_id, kind, reason, issued_on, printed_on)
+  SELECT member_id, 'legacy_card', 'R-OLD-1', acquired, acquired FROM members
+  WHERE acquired < '2024-12-02';
+
+-- What members asked the insurer for (R-DOC-1, R-DOC-5, R-DOC-7, R-OLD-3):
+-- a 資格確認書 (the tick on the form, or later), after losing the card, a
+-- lost notice or old card, a form. Only the e-mail address of an electronic
+-- form is kept, for its delivery.
+CREATE TABLE document_applications (
+  application_id INTEGER PRIMARY KEY,
+  member_id      INTEGER NOT NULL REFERENCES members (member_id),
+  kind           TEXT NOT NULL CHECK (kind = 'certificate' OR kind = 'card_lost' OR
+                   kind = 'notice_lost' OR kind = 'legacy_card_lost' OR kind = 'form'),
+  applied_on     TEXT NOT NULL,
+  form           TEXT CHECK (form IS NULL OR form = 'a4' OR form = 'plastic_card' OR
+                   form = 'postcard' OR form = 'electronic'),
+  email          TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX document_applications_by_member ON document_applications (member_id);
+-- The request ticks already received count from the acquisition date.
+INSERT INTO document_applications (member_id, kind, applied_on)
+  SELECT member_id, 'certificate', event_date FROM submissions
+  WHERE certificate_wanted = 1 AND member_id <> 0 AND state <> 'registration_error'
+    AND (form = 'acquisition' OR form = 'dependent_add');
+-- The sweep over an insurer's members pages by member_id.
+CREATE INDEX members_by_insurer ON members (insurer_number, member_id);
+)sql"},
   };
   return kMigrations;
 }

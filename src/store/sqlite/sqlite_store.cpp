@@ -85,6 +85,10 @@ constexpr const char* kRegistryEventColumns =
 
 constexpr const char* kAuditColumns = "seq, at, actor, action, person_id, detail, prev_hash, hash";
 
+constexpr const char* kDocumentColumns =
+    "document_id, member_id, kind, reason, issued_on, valid_until, returned_on, form, "
+    "subject_document_id, printed_on";
+
 class SqliteStore final : public Store {
  public:
   SqliteStore(const std::string& path, MyNumberVault vault) : db_(path), vault_(std::move(vault)) {}
@@ -303,23 +307,26 @@ class SqliteStore final : public Store {
     Statement& s =
         Stmt("put_insurer",
              "INSERT INTO insurers (insurer_number, name, category, link_lag_business_days, "
-             "holders_may_get_certificate, certificate_validity_years) VALUES (?,?,?,?,?,?) "
+             "holders_may_get_certificate, certificate_validity_years, certificate_form) "
+             "VALUES (?,?,?,?,?,?,?) "
              "ON CONFLICT (insurer_number) DO UPDATE SET name=excluded.name, "
              "category=excluded.category, link_lag_business_days=excluded.link_lag_business_days, "
              "holders_may_get_certificate=excluded.holders_may_get_certificate, "
-             "certificate_validity_years=excluded.certificate_validity_years");
+             "certificate_validity_years=excluded.certificate_validity_years, "
+             "certificate_form=excluded.certificate_form");
     s.Bind(1, r.insurer_number)
         .Bind(2, r.name)
         .Bind(3, r.category)
         .Bind(4, r.link_lag_business_days);
     s.Bind(5, r.holders_may_get_certificate ? 1 : 0).Bind(6, r.certificate_validity_years);
+    s.Bind(7, CertificateFormName(r.certificate_form));
     RunInsert(s, "invalid insurer");
   }
 
   std::optional<InsurerRecord> GetInsurer(std::string_view number) override {
     Statement& s = Stmt("get_insurer",
                         "SELECT insurer_number, name, category, link_lag_business_days, "
-                        "holders_may_get_certificate, certificate_validity_years "
+                        "holders_may_get_certificate, certificate_validity_years, certificate_form "
                         "FROM insurers WHERE insurer_number = ?");
     s.Bind(1, number);
     auto all = ReadInsurers(s);
@@ -330,7 +337,7 @@ class SqliteStore final : public Store {
   std::vector<InsurerRecord> ListInsurers() override {
     Statement& s = Stmt("list_insurers",
                         "SELECT insurer_number, name, category, link_lag_business_days, "
-                        "holders_may_get_certificate, certificate_validity_years "
+                        "holders_may_get_certificate, certificate_validity_years, certificate_form "
                         "FROM insurers ORDER BY insurer_number");
     return ReadInsurers(s);
   }
@@ -532,6 +539,18 @@ class SqliteStore final : public Store {
     });
     s.Bind(1, person_id);
     return ReadMembers(s, person_id);
+  }
+
+  std::vector<Qualification> MembersOfInsurer(std::string_view insurer, Date lost_since,
+                                              int64_t after_member_id, int limit) override {
+    Statement& s = Stmt("members_of_insurer", [&] {
+      return std::string("SELECT ") + kMemberColumns +
+             " FROM members m LEFT JOIN insurers i USING (insurer_number)"
+             " WHERE m.insurer_number = ? AND member_id > ? AND (lost IS NULL OR lost >= ?)"
+             " ORDER BY member_id LIMIT ?";
+    });
+    s.Bind(1, insurer).Bind(2, after_member_id).Bind(3, lost_since).Bind(4, limit);
+    return ReadMembers(s);
   }
 
   std::optional<int64_t> FindMemberId(std::string_view insurer, std::string_view symbol,
@@ -777,32 +796,101 @@ class SqliteStore final : public Store {
   int64_t AddDocument(const DocumentRecord& d) override {
     Statement& s = Stmt("add_document",
                         "INSERT INTO documents (member_id, kind, reason, issued_on, valid_until, "
-                        "returned_on) VALUES (?,?,?,?,?,?)");
+                        "returned_on, form, subject_document_id, printed_on) "
+                        "VALUES (?,?,?,?,?,?,?,?,?)");
     s.Bind(1, d.member_id).Bind(2, DocumentKindName(d.kind)).Bind(3, d.reason).Bind(4, d.issued_on);
     s.Bind(5, d.valid_until).Bind(6, d.returned_on);
-    RunInsert(s, "document rejected (unknown member)");
+    if (d.form) {
+      s.Bind(7, CertificateFormName(*d.form));
+    } else {
+      s.BindNull(7);
+    }
+    if (d.subject_document_id) {
+      s.Bind(8, *d.subject_document_id);
+    } else {
+      s.BindNull(8);
+    }
+    s.Bind(9, d.printed_on);
+    RunInsert(s, "document rejected (unknown member or subject document)");
     return db_.LastInsertId();
   }
 
   std::vector<DocumentRecord> DocumentsOfMember(int64_t member_id) override {
-    Statement& s =
-        Stmt("docs_of_member",
-             "SELECT document_id, member_id, kind, reason, issued_on, valid_until, returned_on "
-             "FROM documents WHERE member_id = ? ORDER BY document_id");
+    Statement& s = Stmt("docs_of_member", [&] {
+      return std::string("SELECT ") + kDocumentColumns +
+             " FROM documents WHERE member_id = ? ORDER BY document_id";
+    });
     s.Bind(1, member_id);
-    std::vector<DocumentRecord> out;
+    return ReadDocuments(s);
+  }
+
+  std::optional<DocumentRecord> GetDocument(int64_t document_id) override {
+    Statement& s = Stmt("get_document", [&] {
+      return std::string("SELECT ") + kDocumentColumns + " FROM documents WHERE document_id = ?";
+    });
+    s.Bind(1, document_id);
+    return First(ReadDocuments(s));
+  }
+
+  std::vector<DocumentRecord> DocumentsOfInsurer(std::string_view insurer, bool unprinted_only,
+                                                 int64_t after_id, int limit) override {
+    // The unprinted ones through their partial index (a handful among
+    // millions); the register walks them all in document order.
+    Statement& s = Stmt(unprinted_only ? "docs_unprinted" : "docs_of_insurer", [&] {
+      return std::string("SELECT ") + kDocumentColumns + " FROM documents d WHERE document_id > ?" +
+             (unprinted_only ? " AND printed_on IS NULL" : "") +
+             " AND EXISTS (SELECT 1 FROM members m WHERE m.member_id = d.member_id"
+             " AND m.insurer_number = ?) ORDER BY document_id LIMIT ?";
+    });
+    s.Bind(1, after_id).Bind(2, insurer).Bind(3, limit);
+    return ReadDocuments(s);
+  }
+
+  void MarkDocumentPrinted(int64_t document_id, Date on) override {
+    Statement& s = Stmt("doc_printed", "UPDATE documents SET printed_on = ? WHERE document_id = ?");
+    s.Bind(1, on).Bind(2, document_id).Run();
+    if (db_.Changes() != 1) throw StoreError("no document " + std::to_string(document_id));
+  }
+
+  void MarkDocumentReturned(int64_t document_id, Date on) override {
+    Statement& s =
+        Stmt("doc_returned", "UPDATE documents SET returned_on = ? WHERE document_id = ?");
+    s.Bind(1, on).Bind(2, document_id).Run();
+    if (db_.Changes() != 1) throw StoreError("no document " + std::to_string(document_id));
+  }
+
+  int64_t AddDocumentApplication(const DocumentApplicationRecord& a) override {
+    Statement& s = Stmt("add_application",
+                        "INSERT INTO document_applications (member_id, kind, applied_on, form, "
+                        "email) VALUES (?,?,?,?,?)");
+    s.Bind(1, a.member_id).Bind(2, ApplicationKindName(a.kind)).Bind(3, a.applied_on);
+    if (a.form) {
+      s.Bind(4, CertificateFormName(*a.form));
+    } else {
+      s.BindNull(4);
+    }
+    s.Bind(5, a.email);
+    RunInsert(s, "application rejected (unknown member)");
+    return db_.LastInsertId();
+  }
+
+  std::vector<DocumentApplicationRecord> DocumentApplicationsOfMember(int64_t member_id) override {
+    Statement& s = Stmt("applications_of_member",
+                        "SELECT application_id, member_id, kind, applied_on, form, email FROM "
+                        "document_applications WHERE member_id = ? ORDER BY application_id");
+    s.Bind(1, member_id);
+    std::vector<DocumentApplicationRecord> out;
     while (s.Step()) {
-      DocumentRecord d;
-      d.document_id = s.Int(0);
-      d.member_id = s.Int(1);
-      auto kind = ParseDocumentKindName(s.Text(2));
-      if (!kind) throw StoreError("stored document kind is unknown: " + s.Text(2));
-      d.kind = *kind;
-      d.reason = s.Text(3);
-      d.issued_on = s.DateAt(4);
-      d.valid_until = s.OptDate(5);
-      d.returned_on = s.OptDate(6);
-      out.push_back(std::move(d));
+      DocumentApplicationRecord a;
+      a.application_id = s.Int(0);
+      a.member_id = s.Int(1);
+      const auto kind = ParseApplicationKindName(s.Text(2));
+      if (!kind) throw StoreError("stored application kind is unknown: " + s.Text(2));
+      a.kind = *kind;
+      a.applied_on = s.DateAt(3);
+      if (!s.IsNull(4)) a.form = ParseCertificateFormName(s.Text(4));
+      a.email = s.Text(5);
+      out.push_back(std::move(a));
     }
     s.Reset();
     return out;
@@ -940,6 +1028,9 @@ class SqliteStore final : public Store {
       r.link_lag_business_days = static_cast<int>(s.Int(3));
       r.holders_may_get_certificate = s.Int(4) != 0;
       r.certificate_validity_years = static_cast<int>(s.Int(5));
+      const auto form = ParseCertificateFormName(s.Text(6));
+      if (!form) throw StoreError("stored certificate form is unknown: " + s.Text(6));
+      r.certificate_form = *form;
       out.push_back(std::move(r));
     }
     s.Reset();
@@ -1135,6 +1226,31 @@ class SqliteStore final : public Store {
       ReaderRecord r{s.Text(0), s.Text(1), s.Text(2), s.Text(3), s.Text(4), std::nullopt};
       if (!s.IsNull(5)) r.revoked_at = s.Text(5);
       out.push_back(std::move(r));
+    }
+    s.Reset();
+    return out;
+  }
+
+  static std::vector<DocumentRecord> ReadDocuments(Statement& s) {
+    std::vector<DocumentRecord> out;
+    while (s.Step()) {
+      DocumentRecord d;
+      d.document_id = s.Int(0);
+      d.member_id = s.Int(1);
+      auto kind = ParseDocumentKindName(s.Text(2));
+      if (!kind) throw StoreError("stored document kind is unknown: " + s.Text(2));
+      d.kind = *kind;
+      d.reason = s.Text(3);
+      d.issued_on = s.DateAt(4);
+      d.valid_until = s.OptDate(5);
+      d.returned_on = s.OptDate(6);
+      if (!s.IsNull(7)) {
+        d.form = ParseCertificateFormName(s.Text(7));
+        if (!d.form) throw StoreError("stored certificate form is unknown: " + s.Text(7));
+      }
+      if (!s.IsNull(8)) d.subject_document_id = s.Int(8);
+      d.printed_on = s.OptDate(9);
+      out.push_back(std::move(d));
     }
     s.Reset();
     return out;
