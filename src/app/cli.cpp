@@ -34,6 +34,8 @@ constexpr const char* kUsage =
     "           [--audit-commit-ms MS]  (audit group commit interval; default 100)\n"
     "           [--max-connections N] [--max-connections-per-address N]\n"
     "           [--tls-handshake-timeout SECONDS]  (connection limits; see README)\n"
+    "           [--reader-agent http://127.0.0.1:PORT]  (the portal's reader agent)\n"
+    "           [--portal-idle-seconds S] [--portal-session-seconds S]  (portal sessions)\n"
     "  facility add --code C --out DIR [--name N] [--smartphone]\n"
     "                          register a facility and write its cert.pem, key.pem, body.json\n"
     "  facility|insurer|municipal|admin revoke --serial HEX | --cert cert.pem\n"
@@ -66,6 +68,9 @@ constexpr const char* kUsage =
     "           --municipality C [--address A] [--postcode P] [--name N] [--name-kana K]\n"
     "                          record a 住民異動 in the resident registry (R-LINK-4)\n"
     "  admin add --name N --out DIR  an operator's certificate (/metrics, /admin/)\n"
+    "  reader-agent --origin https://HOST:PORT [--listen 127.0.0.1:47215] [--reader NAME]\n"
+    "                          the portal's card reader software on loopback: the login page\n"
+    "                          has the card sign through pcsc-lite (only for that origin)\n"
     "  card emulate --card F --issuer-key K [--vpcd HOST:PORT]\n"
     "                          serve a card file to pcscd through vsmartcard's vpcd\n"
     "  audit verify [--ca-dir DIR]\n"
@@ -241,6 +246,7 @@ int Main(int argc, char** argv) {
     }
     if (command == "submissions") return SubmissionsCommand(rest);
     if (command == "documents") return DocumentsCommand(rest);
+    if (command == "reader-agent") return ReaderAgentCommand(rest);
     std::cerr << "onshi: unknown command \"" << command << "\"\n\n" << kUsage;
     return 2;
   } catch (const std::invalid_argument& e) {
