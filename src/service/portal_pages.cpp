@@ -45,6 +45,13 @@ button.primary,a.button{display:inline-block;background:#0a4a9e;color:#fff;borde
 button.primary:disabled{background:#6b6b6b}
 .hash{font-family:monospace;font-size:.85rem;word-break:break-all}
 footer{padding:1rem;font-size:.9rem;color:#4a4a4a;border-top:1px solid #8c8c8c;margin-top:2rem}
+@media (max-width:47.99rem){table thead{position:absolute;left:-9999px}
+table,tbody,tr,td{display:block;width:100%}
+tr{border:1px solid #8c8c8c;border-radius:.5rem;margin:0 0 .75rem;padding:.25rem .5rem}
+td{border:0;border-bottom:1px solid #d0d0d0;display:grid;grid-template-columns:7.5rem 1fr;gap:.5rem}
+td:last-child{border-bottom:0}
+td::before{content:attr(data-label);font-weight:bold}
+td ul{margin:0;padding-left:1.2rem}}
 @media (min-width:48rem){main{padding:1.5rem 2rem}}
 )css";
 

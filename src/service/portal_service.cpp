@@ -141,6 +141,14 @@ std::string StatusClass(std::string_view label) {
   return "ok";
 }
 
+// A table cell that names its column, for the phone layout, where each row
+// becomes a card and the header row is hidden (portal_pages.cpp's style).
+std::string Td(std::string_view label, std::string_view html, std::string_view cls = "") {
+  std::string out = "<td data-label=\"" + std::string(label) + "\"";
+  if (!cls.empty()) out += " class=\"" + std::string(cls) + "\"";
+  return out + ">" + std::string(html) + "</td>";
+}
+
 std::string Row(std::string_view label, std::string_view value_html) {
   return "<dt>" + std::string(label) + "</dt><dd>" + std::string(value_html) + "</dd>";
 }
@@ -419,8 +427,8 @@ http::Response PortalService::Registration(const Who& who, std::time_t now,
     if (c.pin_locked && c.state != store::CardState::kRevoked) {
       state += "／暗証番号ロック中（市区町村の窓口で初期化）";
     }
-    main += "<tr><td>" + HtmlEscape(kind) + "</td><td>" + reg + "</td><td>" + HtmlEscape(state) +
-            "</td></tr>\n";
+    main += "<tr>" + Td("種類", HtmlEscape(kind)) + Td("利用登録", reg) +
+            Td("状態", HtmlEscape(state)) + "</tr>\n";
   }
   main += "</tbody></table></div>\n";
   if (!this_registered) {
@@ -589,13 +597,14 @@ http::Response PortalService::Documents(const Who& who, std::time_t now) {
         state = "—";
         cls = "";
       }
-      rows += "<tr><td>" + HtmlEscape(label) + "</td><td>" + HtmlEscape(insurer_name) +
-              "</td><td>" + Jp(d.issued_on) + "</td><td>" +
-              (d.valid_until ? Jp(*d.valid_until) : std::string("—")) + "</td><td>" +
-              (d.printed_on ? "発送済み（" + Jp(*d.printed_on) + "）" : std::string("準備中")) +
-              "</td><td>" +
-              (cls.empty() ? state : "<span class=\"status " + cls + "\">" + state + "</span>") +
-              "</td></tr>\n";
+      rows += "<tr>" + Td("書類", HtmlEscape(label)) + Td("保険者", HtmlEscape(insurer_name)) +
+              Td("交付年月日", Jp(d.issued_on)) +
+              Td("有効期限", d.valid_until ? Jp(*d.valid_until) : std::string("—")) +
+              Td("発送",
+                 d.printed_on ? "発送済み（" + Jp(*d.printed_on) + "）" : std::string("準備中")) +
+              Td("状態",
+                 cls.empty() ? state : "<span class=\"status " + cls + "\">" + state + "</span>") +
+              "</tr>\n";
     }
   }
   std::string main = "<h1>交付された書類</h1>\n";
@@ -634,9 +643,10 @@ http::Response PortalService::Consents(const Who& who, std::time_t now) {
       list += "<li>" + HtmlEscape(ConsentKindLabel(c.kind)) + "：" +
               HtmlEscape(ConsentFlagLabel(c.kind, c.flag)) + "</li>";
     }
-    rows += "<tr><td>" + JpTime(r->at) + "</td><td>" + HtmlEscape(names[r->facility_code]) +
-            "<br><small>" + HtmlEscape(r->facility_code) + "</small></td><td><ul>" + list +
-            "</ul></td></tr>\n";
+    rows += "<tr>" + Td("日時", JpTime(r->at)) +
+            Td("医療機関・薬局", HtmlEscape(names[r->facility_code]) + "<br><small>" +
+                                     HtmlEscape(r->facility_code) + "</small>") +
+            Td("同意の内容", "<ul>" + list + "</ul>") + "</tr>\n";
   }
   std::string main = "<h1>同意の記録</h1>\n";
   main +=
@@ -681,14 +691,16 @@ http::Response PortalService::AccessLog(const Who& who, std::time_t now) {
     if (consent.empty()) {
       consent = r->method == "card" ? "同意の選択なし" : "—（保険証の記号・番号による確認）";
     }
-    rows += "<tr data-seq=\"" + std::to_string(r->seq) + "\"><td>" + JpTime(r->at) + "</td><td>" +
-            HtmlEscape(names[r->facility_code]) + "<br><small>" + HtmlEscape(r->facility_code) +
-            "</small></td><td class=\"how\">" + HtmlEscape(AccessMethodLabel(*r)) + "</td><td>" +
-            HtmlEscape(ValidityLabel(r->validity)) + "</td><td>" + HtmlEscape(consent) +
-            "</td><td><span class=\"hash\">No." + std::to_string(r->seq) + " " +
-            HtmlEscape(r->hash.substr(0, 16)) + "…</span> " +
-            (ok ? "<span class=\"ok\">✓ 一致</span>" : "<span class=\"error\">✗ 不一致</span>") +
-            "</td></tr>\n";
+    rows += "<tr data-seq=\"" + std::to_string(r->seq) + "\">" + Td("日時", JpTime(r->at)) +
+            Td("医療機関・薬局", HtmlEscape(names[r->facility_code]) + "<br><small>" +
+                                     HtmlEscape(r->facility_code) + "</small>") +
+            Td("確認の方法", HtmlEscape(AccessMethodLabel(*r)), "how") +
+            Td("結果", HtmlEscape(ValidityLabel(r->validity))) + Td("同意", HtmlEscape(consent)) +
+            Td("記録番号・ハッシュ", "<span class=\"hash\">No." + std::to_string(r->seq) + " " +
+                                         HtmlEscape(r->hash.substr(0, 16)) + "…</span> " +
+                                         (ok ? "<span class=\"ok\">✓ 一致</span>"
+                                             : "<span class=\"error\">✗ 不一致</span>")) +
+            "</tr>\n";
   }
   // The whole chain against the anchors kept outside the database
   // (store/audit_anchor.hpp): what "verifiable" means here. It walks every
