@@ -47,6 +47,7 @@ button.primary:disabled{background:#6b6b6b}
 footer{padding:1rem;font-size:.9rem;color:#4a4a4a;border-top:1px solid #8c8c8c;margin-top:2rem}
 @media (max-width:47.99rem){table thead{position:absolute;left:-9999px}
 table,tbody,tr,td{display:block;width:100%}
+caption{display:block;text-align:left;font-weight:bold;margin:0 0 .5rem}
 tr{border:1px solid #8c8c8c;border-radius:.5rem;margin:0 0 .75rem;padding:.25rem .5rem}
 td{border:0;border-bottom:1px solid #d0d0d0;display:grid;grid-template-columns:7.5rem 1fr;gap:.5rem}
 td:last-child{border-bottom:0}

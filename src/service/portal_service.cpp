@@ -146,7 +146,7 @@ std::string StatusClass(std::string_view label) {
 std::string Td(std::string_view label, std::string_view html, std::string_view cls = "") {
   std::string out = "<td data-label=\"" + std::string(label) + "\"";
   if (!cls.empty()) out += " class=\"" + std::string(cls) + "\"";
-  return out + ">" + std::string(html) + "</td>";
+  return out + "><div>" + std::string(html) + "</div></td>";
 }
 
 std::string Row(std::string_view label, std::string_view value_html) {

@@ -44,14 +44,25 @@ artifacts="$build/web_portal"
 rm -rf "$artifacts"
 mkdir -p "$artifacts"
 pids=()
+# Stops one process we started: SIGTERM, then SIGKILL if it has not gone
+# within 5 s. For unshare, its child (pcscd) too, by id.
+stop() {
+  local pid=$1 children
+  kill -0 "$pid" 2>/dev/null || { wait "$pid" 2>/dev/null || true; return 0; }
+  children=$(ps -o pid= --ppid "$pid" 2>/dev/null || true)
+  kill -TERM "$pid" 2>/dev/null || true
+  for _ in $(seq 1 50); do
+    kill -0 "$pid" 2>/dev/null || break
+    sleep 0.1
+  done
+  kill -KILL "$pid" 2>/dev/null || true
+  for child in $children; do kill -KILL "$child" 2>/dev/null || true; done
+  wait "$pid" 2>/dev/null || true
+}
 cleanup() {
   local rc=$?
-  for pid in "${pids[@]}"; do
-    if kill -0 "$pid" 2>/dev/null; then
-      kill -TERM "$pid" 2>/dev/null || true
-      wait "$pid" 2>/dev/null || true
-    fi
-  done
+  # Newest first: the agent and the server, then the card, then pcscd.
+  for ((i = ${#pids[@]} - 1; i >= 0; i--)); do stop "${pids[i]}"; done
   if [ "$rc" -ne 0 ]; then
     for log in "$tmp"/*.out "$tmp"/*.err "$tmp"/pcscd.log; do
       [ -s "$log" ] && { echo "--- $log"; tail -n 40 "$log"; } >&2
