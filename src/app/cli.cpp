@@ -75,6 +75,8 @@ constexpr const char* kUsage =
     "  terminal --central URL --cert C --key K --body B --ca CA [--dir D] [--charset E] [--once]\n"
     "                          the facility's 資格確認端末: answers Req/OQSsiquc01req_*.xml in "
     "Res\n"
+    "  backup DIR              the database (online) and its keys, CAs and card files\n"
+    "  restore DIR             all of it back, into an empty place only\n"
     "  version                 print the version\n"
     "\n"
     "common options:\n"
@@ -241,6 +243,8 @@ int Main(int argc, char** argv) {
     }
     if (command == "submissions") return SubmissionsCommand(rest);
     if (command == "documents") return DocumentsCommand(rest);
+    if (command == "backup") return BackupCommand(rest);
+    if (command == "restore") return RestoreCommand(rest);
     std::cerr << "onshi: unknown command \"" << command << "\"\n\n" << kUsage;
     return 2;
   } catch (const std::invalid_argument& e) {
