@@ -19,6 +19,7 @@ packages=(
   chromium fonts-noto-cjk
   libcairo2-dev libpango1.0-dev fonts-ipaexfont poppler-utils
   pcscd vsmartcard-vpcd opensc libpcsclite-dev pcsc-tools
+  systemd
 )
 # node/npm may come from elsewhere (e.g. NodeSource); only add Debian's if absent.
 if ! command -v node >/dev/null; then packages+=(nodejs); fi
