@@ -34,6 +34,7 @@ constexpr const char* kUsage =
     "           [--audit-commit-ms MS]  (audit group commit interval; default 100)\n"
     "           [--max-connections N] [--max-connections-per-address N]\n"
     "           [--tls-handshake-timeout SECONDS]  (connection limits; see README)\n"
+    "           [--access-log FILE|-]  (one JSON line per request; - is stderr)\n"
     "  facility add --code C --out DIR [--name N] [--smartphone]\n"
     "                          register a facility and write its cert.pem, key.pem, body.json\n"
     "  facility|insurer|municipal|admin revoke --serial HEX | --cert cert.pem\n"

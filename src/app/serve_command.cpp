@@ -8,6 +8,7 @@
 #include "auth/facility_ca.hpp"
 #include "auth/jws.hpp"
 #include "auth/token.hpp"
+#include "http/access_log.hpp"
 #include "http/connection_limits.hpp"
 #include "http/server.hpp"
 #include "service/audit_writer.hpp"
@@ -79,7 +80,8 @@ int ServeCommand(const std::vector<std::string>& argv) {
                    {"card-lookup-window", true},
                    {"portal-challenge-limit", true},
                    {"portal-challenge-capacity", true},
-                   {"facility-challenge-capacity", true}});
+                   {"facility-challenge-capacity", true},
+                   {"access-log", true}});
   // Every option is checked before anything is opened or written: a command
   // that fails its argument check leaves no file behind.
   const long long max_connections = args.GetInt("max-connections", 0);
@@ -242,7 +244,14 @@ int ServeCommand(const std::vector<std::string>& argv) {
   // whatever sits in front (a TLS proxy) must then restrict /metrics.
   svc.set_metrics_open(!tls);
   svc.set_card_limits(card_limits);
-  http::HttpServer server(opt, [&svc](const http::Request& r) { return svc.Handle(r); });
+  http::Handler handler = [&svc](const http::Request& r) { return svc.Handle(r); };
+  // --access-log FILE or - (stderr): one JSON line per request (http/access_log.hpp).
+  std::unique_ptr<http::AccessLog> access_log;
+  if (args.Has("access-log")) {
+    access_log = std::make_unique<http::AccessLog>(args.Get("access-log"));
+    handler = access_log->Wrap(std::move(handler));
+  }
+  http::HttpServer server(opt, std::move(handler));
   server.Start();
   std::cout << "onshi: serving " << service::RedactLocation(db) << " on "
             << (tls ? "https" : "http") << "://" << opt.address << ":" << server.port() << "/"

@@ -85,6 +85,7 @@ class RouteTable {
   };
   struct Route {
     std::string method;
+    std::string pattern;  // as added, for the access log
     std::vector<Segment> segments;
     bool rest = false;  // ends in "/**"
   };
