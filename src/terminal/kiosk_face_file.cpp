@@ -145,18 +145,8 @@ Expected<FaceFile> MakeFaceFile(std::string_view answer_json, const FaceFileOpti
     return Refuse("no qualification to report (資格情報なし)");
   }
   json::array& results = list->as_array();
-  size_t chosen = 0;
-  for (size_t i = 0; i < results.size(); ++i) {
-    const json::value* r =
-        results[i].is_object()
-            ? results[i].as_object().if_contains("ResultOfQualificationConfirmation")
-            : nullptr;
-    if (r && r->is_object() && Text(r->as_object(), "QualificationValidity") == "1") {
-      chosen = i;
-      break;
-    }
-  }
-  json::value one = results[chosen];
+  // The service lists the qualification it decided on first.
+  json::value one = results.front();
   json::value* result =
       one.is_object() ? one.as_object().if_contains("ResultOfQualificationConfirmation") : nullptr;
   if (!result || !result->is_object()) return Refuse("a result without its element");

@@ -11,8 +11,7 @@
 //     (ReceptionAgent drops anything else; an error Face file helps nobody,
 //     so a refused or failed check makes no file at all, §8);
 //   - exactly one ResultOfQualificationConfirmation (myclinic and
-//     ReceptionAgent refuse two): the first with QualificationValidity 1, or
-//     else the first;
+//     ReceptionAgent refuse two): the first, the one the service decided on;
 //   - SpecificDiseasesCertificateList only when switched on (§11.2):
 //     myclinic reads the element only when it repeats, and fast-xml-parser
 //     hands a single one over as an object, not a list (§10);

@@ -111,6 +111,7 @@ http::Response KioskServer::Handle(const http::Request& request) {
   std::string path = request.target.substr(0, request.target.find('?'));
   if (path.starts_with("/api/")) return Api(request);
   if (request.method != "GET") return Problem(405, "GET only");
+  if (path == "/favicon.ico") return Answer(204, "image/x-icon", "");  // no icon, no 404
   return Static(path);
 }
 

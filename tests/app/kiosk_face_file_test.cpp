@@ -6,7 +6,11 @@
 #include <gtest/gtest.h>
 
 #include <boost/json.hpp>
+#include <cstdlib>
 #include <ctime>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <regex>
 
 #include "../oqs/strict_client.hpp"
@@ -173,6 +177,34 @@ TEST(KioskFaceFileXml, JsonListsItemsAndRepeatedElementsMapBack) {
                   "<XmlMsg><H><A>1 &lt; 2 &amp; 3</A></H><L><I><x>1</x></I><I><x>2</x></I></L>"
                   "<R><a>1</a></R><R><a>2</a></R></XmlMsg>");
   EXPECT_EQ(terminal::JstStamp(kNow), "20261203091500");
+}
+
+}  // namespace
+}  // namespace onshi
+
+namespace onshi {
+namespace {
+
+// The Face files a running terminal wrote (tests/web/run_kiosk.sh points
+// ONSHI_KIOSK_FACE_DIR at its Face folder after the browser flows): every one
+// meets the myclinic and ReceptionAgent profiles, UTF-8, stamped today (JST).
+TEST(KioskFaceFolder, EveryFileTheTerminalWroteMeetsTheProfiles) {
+  const char* dir = std::getenv("ONSHI_KIOSK_FACE_DIR");
+  if (dir == nullptr) GTEST_SKIP() << "ONSHI_KIOSK_FACE_DIR is set by tests/web/run_kiosk.sh";
+  const std::string today = terminal::JstStamp(std::time(nullptr)).substr(0, 8);
+  int files = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(dir)) {
+    const std::string name = entry.path().filename().string();
+    std::ifstream in(entry.path(), std::ios::binary);
+    const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    ++files;
+    const auto myclinic = oqs::strict::MyclinicViolations(bytes, /*one_result=*/true);
+    EXPECT_TRUE(myclinic.empty()) << name << ": " << myclinic.front();
+    const auto agent = testing::ReceptionAgentViolations(bytes, name, oqs::Charset::kUtf8, today);
+    EXPECT_TRUE(agent.empty()) << name << ": " << agent.front();
+    EXPECT_FALSE(testing::HasSingleSpecificDiseasesList(bytes)) << name;
+  }
+  EXPECT_GT(files, 0) << "no Face file in " << dir;
 }
 
 }  // namespace

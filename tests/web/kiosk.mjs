@@ -15,7 +15,8 @@
 //      card and sends the patient to the municipal window (R-CARD-5); no
 //      Face file
 //   5. an unregistered card goes to 利用登録 at the reader (R-REG-3), then on
-//      to the consents → done
+//      to the consents → done; a 顔認証マイナンバーカード (no PIN) too, on the
+//      reader's word after the face match
 // and the staff screen lists today's visits with outcome, reason and the
 // consents given (R-FAC-6).
 import { parseArgs } from 'node:util';
@@ -25,7 +26,7 @@ import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 
 const { values: opt } = parseArgs({
-  options: Object.fromEntries(['kiosk', 'onshi', 'issuer-key', 'cards', 'card-a', 'card-b', 'card-c', 'vpcd',
+  options: Object.fromEntries(['kiosk', 'onshi', 'issuer-key', 'cards', 'card-a', 'card-b', 'card-c', 'card-d', 'vpcd',
     'surface', 'faces', 'face-dir', 'screenshot'].map((k) => [k, { type: 'string' }])),
 });
 for (const [k, v] of Object.entries(opt)) if (!v) throw new Error(`missing --${k}`);
@@ -226,6 +227,18 @@ try {
   await finish(page);
   xml = newFaceFile(before);
   check(tag(xml, 'SpecificHealthCheckupsInfoConsFlg') === '1', 'registered card: consents recorded');
+
+  console.log('kiosk: registration of a face-only card');
+  before = faceFiles();
+  await putCard(opt['card-d']);
+  await screen(page, 'identify');
+  await page.click('#choose-face');
+  await screen(page, 'registration', 120000);
+  await page.click('#register-yes');
+  await consent(page, [false, true, false, true]);
+  await finish(page);
+  xml = newFaceFile(before);
+  check(tag(xml, 'LimitApplicationCertificateRelatedConsFlg') === '1', 'face-only card registered at the reader by face');
 } finally {
   await browser.close();
 }
@@ -253,7 +266,7 @@ try {
   await page.goto(new URL('/staff', opt.kiosk).href);
   await page.waitForSelector('#visits tbody tr');
   const rows = await page.$$eval('#visits tbody tr', (trs) => trs.map((tr) => tr.innerText));
-  check(rows.length === 6, `staff screen lists today's 6 visits (${rows.length})`);
+  check(rows.length === 7, `staff screen lists today's 7 visits (${rows.length})`);
   check(rows.some((r) => r.includes('目視(理由: 顔認証で一致せず')), 'the 目視 reason is shown');
   check(rows.some((r) => r.includes('未完了') && r.includes('暗証番号がロック')), 'the locked visit is shown with its reason');
   check(rows.some((r) => r.includes('有効') && r.includes('診療・薬剤: 同意 / 特定健診: 同意なし / 手術: 同意 / 限度額: 同意')),

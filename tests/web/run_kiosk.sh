@@ -24,6 +24,7 @@ kiosk_root=$(cd "$here/../../src/web/kiosk" && pwd)
 
 die() { echo "run_kiosk: $*" >&2; exit 1; }
 [ -x "$onshi" ] || die "no onshi binary at $onshi (build the onshi target first)"
+[ -x "$build/app_tests" ] || die "no app_tests at $build/app_tests (it checks the Face files)"
 for tool in node sqlite3 pcscd unshare; do
   command -v "$tool" >/dev/null || die "$tool is missing (run scripts/install-deps.sh)"
 done
@@ -86,22 +87,25 @@ today=$(TZ=Asia/Tokyo date +%F)
 people=$(sqlite3 "$db" "SELECT m.person_id FROM members m WHERE linkage='linked' AND lost IS NULL
   AND NOT EXISTS (SELECT 1 FROM cards c WHERE c.person_id = m.person_id)
   AND (SELECT COUNT(*) FROM members x WHERE x.person_id = m.person_id) = 1
-  ORDER BY m.person_id LIMIT 3")
+  ORDER BY m.person_id LIMIT 4")
 set -- $people
-[ $# -eq 3 ] || die "the population has fewer than three insured people without a card"
-issue() {  # person pin [photo] -> card id
+[ $# -eq 4 ] || die "the population has fewer than four insured people without a card"
+issue() {  # person pin|face-only [photo] -> card id
   local extra=()
   [ -n "${3:-}" ] && extra=(--photo "$3")
-  "$onshi" card issue --db "$db" --person-id "$1" --pin "$2" "${extra[@]}" >"$tmp/issue.txt"
+  if [ "$2" = face-only ]; then extra+=(--face-only); else extra+=(--pin "$2"); fi
+  "$onshi" card issue --db "$db" --person-id "$1" "${extra[@]}" >"$tmp/issue.txt"
   sed -nE 's/.*card ([0-9]+) \(person.*/\1/p' "$tmp/issue.txt" | head -1
 }
 card_a=$(issue "$1" 1234 "$faces/holder-card.jpg")   # the photo's holder; registered
 card_b=$(issue "$2" 5678)                            # its PIN will lock
 card_c=$(issue "$3" 2468 "$faces/holder-card.jpg")   # not registered for insurance use
+card_d=$(issue "$4" face-only "$faces/holder-card.jpg")  # 顔認証マイナンバーカード, not registered
 "$onshi" card register --db "$db" --card "$card_a" --channel portal >/dev/null
 "$onshi" card register --db "$db" --card "$card_b" --channel portal >/dev/null
 grep -q "照合番号B" "$tmp/issue.txt" || die "card issue printed no 照合番号B"
-echo "run_kiosk: cards $card_a (photo, registered), $card_b (registered), $card_c (photo, not registered)"
+echo "run_kiosk: cards $card_a (photo, registered), $card_b (registered), $card_c (photo, not registered)," \
+  "$card_d (face-only, photo, not registered)"
 
 "$onshi" serve --db "$db" --listen 127.0.0.1:0 --link-every 0 >"$tmp/serve.out" 2>"$tmp/serve.err" &
 pids+=($!)
@@ -141,10 +145,17 @@ echo "run_kiosk: central $url, kiosk $kiosk, vpcd port $port"
 
 set +e
 node "$here/kiosk.mjs" --kiosk "$kiosk" --onshi "$onshi" --issuer-key "$db.card-issuer.key" \
-  --cards "$db.cards" --card-a "$card_a" --card-b "$card_b" --card-c "$card_c" --vpcd "localhost:$port" \
+  --cards "$db.cards" --card-a "$card_a" --card-b "$card_b" --card-c "$card_c" --card-d "$card_d" --vpcd "localhost:$port" \
   --surface "$tmp/card-surface" --faces "$faces" --face-dir "$tmp/terminal/Face" \
   --screenshot "$build/web_kiosk.png"
 status=$?
+# Every Face file the terminal wrote, against the clients' profiles
+# (terminal-protocol.md §10/§11; tests/app/face_profiles.hpp).
+if [ "$status" -eq 0 ]; then
+  ONSHI_KIOSK_FACE_DIR="$tmp/terminal/Face" "$build/app_tests" \
+    --gtest_filter='KioskFaceFolder.*' --gtest_brief=1
+  status=$?
+fi
 set -e
 if [ "$status" -ne 0 ]; then
   echo "run_kiosk: --- terminal stderr ---" >&2

@@ -29,8 +29,8 @@ async function refresh() {
     cell(row, v.mode === 'visual' ? `目視(理由: ${v.visualReason})` : MODES[v.mode] ?? v.mode);
     cell(row, v.consents
       ? CONSENTS.map(([k, label]) => `${label}: ${v.consents[k] ? '同意' : '同意なし'}`).join(' / ')
-      : '—');
-    cell(row, v.faceFile || '—');
+      : '—', 'consents');
+    cell(row, v.faceFile || '—', 'face-file');
     body.appendChild(row);
   }
   document.getElementById('empty').hidden = visits.length > 0;
