@@ -6,6 +6,7 @@
 
 #include <boost/json.hpp>
 #include <fstream>
+#include <iostream>
 #include <iterator>
 
 #include "auth/base64url.hpp"
@@ -236,9 +237,16 @@ json::object KioskSession::Visual(const std::string& reason, std::time_t now) {
   std::lock_guard lock(mu_);
   if (!visit_) return Failure("カードを置いてください。");
   if (!visit_->mode.empty()) return Failure("本人確認は済んでいます。");
-  if (reason.empty()) return Failure("目視確認の理由を入力してください。");
+  // One line of text, bounded: it goes to the staff screen and the log.
+  std::string clean;
+  for (char c : reason)
+    clean += static_cast<unsigned char>(c) < 0x20 || c == 0x7F ? ' ' : c;
+  if (clean.find_first_not_of(' ') == std::string::npos) {
+    return Failure("目視確認の理由を入力してください。");
+  }
+  if (clean.size() > 300) return Failure("目視確認の理由は100文字までです。");
   visit_->mode = "visual";
-  visit_->visual_reason = reason;
+  visit_->visual_reason = clean;
   return CheckAndRoute(now);
 }
 
@@ -455,6 +463,13 @@ json::object KioskSession::Cancel(std::time_t now) {
 }
 
 json::object KioskSession::End(KioskVisit visit, std::time_t /*now*/) {
+  // The terminal's log keeps each visit (never the name): the staff list is
+  // in memory only, and a 目視 reason must outlive a restart (R-FAC-3).
+  std::cout << "onshi terminal: kiosk visit " << visit.time
+            << " mode=" << (visit.mode.empty() ? "none" : visit.mode)
+            << " outcome=" << visit.outcome
+            << (visit.visual_reason.empty() ? "" : " 目視理由=" + visit.visual_reason)
+            << (visit.face_file.empty() ? "" : " face=" + visit.face_file) << std::endl;
   json::object out = Step("ended");
   out["outcome"] = visit.outcome;
   out["reason"] = visit.reason;

@@ -17,6 +17,8 @@
 //   5. an unregistered card goes to 利用登録 at the reader (R-REG-3), then on
 //      to the consents → done; a 顔認証マイナンバーカード (no PIN) too, on the
 //      reader's word after the face match
+//   6. a card whose holder's data has not linked yet ends with 資格情報なし and
+//      what to tell the patient, without consents or a Face file (R-FAC-6)
 // and the staff screen lists today's visits with outcome, reason and the
 // consents given (R-FAC-6).
 import { parseArgs } from 'node:util';
@@ -26,7 +28,7 @@ import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 
 const { values: opt } = parseArgs({
-  options: Object.fromEntries(['kiosk', 'onshi', 'issuer-key', 'cards', 'card-a', 'card-b', 'card-c', 'card-d', 'vpcd',
+  options: Object.fromEntries(['kiosk', 'onshi', 'issuer-key', 'cards', 'card-a', 'card-b', 'card-c', 'card-d', 'card-e', 'vpcd',
     'surface', 'faces', 'face-dir', 'screenshot'].map((k) => [k, { type: 'string' }])),
 });
 for (const [k, v] of Object.entries(opt)) if (!v) throw new Error(`missing --${k}`);
@@ -156,7 +158,10 @@ try {
   await screen(page, 'identify');
   await page.click('#choose-pin');
   await screen(page, 'pin');
+  await page.screenshot({ path: opt.screenshot.replace(/\.png$/, '_pin.png') });
   await enterPin(page, '1234');
+  await screen(page, 'consent');
+  await page.screenshot({ path: opt.screenshot.replace(/\.png$/, '_consent.png') });
   await consent(page, [true, false, true, true]);
   await finish(page);
   let xml = newFaceFile(before);
@@ -239,6 +244,18 @@ try {
   await finish(page);
   xml = newFaceFile(before);
   check(tag(xml, 'LimitApplicationCertificateRelatedConsFlg') === '1', 'face-only card registered at the reader by face');
+
+  console.log('kiosk: 資格情報なし');
+  before = faceFiles();
+  await putCard(opt['card-e']);
+  await screen(page, 'identify');
+  await page.click('#choose-pin');
+  await enterPin(page, '1357');
+  await screen(page, 'ended');
+  const ended = await page.textContent('#s-ended');
+  check(ended.includes('資格情報なし') && ended.includes('データ連携中'), `資格情報なし with what to tell the patient (${ended.replace(/\s+/g, ' ').trim()})`);
+  await leave(page);
+  check(faceFiles().length === before.length, 'no Face file without a qualification');
 } finally {
   await browser.close();
 }
@@ -266,7 +283,8 @@ try {
   await page.goto(new URL('/staff', opt.kiosk).href);
   await page.waitForSelector('#visits tbody tr');
   const rows = await page.$$eval('#visits tbody tr', (trs) => trs.map((tr) => tr.innerText));
-  check(rows.length === 7, `staff screen lists today's 7 visits (${rows.length})`);
+  check(rows.length === 8, `staff screen lists today's 8 visits (${rows.length})`);
+  check(rows.some((r) => r.includes('資格情報なし') && r.includes('データ連携中')), 'the 資格情報なし visit is shown with what to tell the patient');
   check(rows.some((r) => r.includes('目視(理由: 顔認証で一致せず')), 'the 目視 reason is shown');
   check(rows.some((r) => r.includes('未完了') && r.includes('暗証番号がロック')), 'the locked visit is shown with its reason');
   check(rows.some((r) => r.includes('有効') && r.includes('診療・薬剤: 同意 / 特定健診: 同意なし / 手術: 同意 / 限度額: 同意')),

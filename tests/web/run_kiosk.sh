@@ -101,11 +101,18 @@ card_a=$(issue "$1" 1234 "$faces/holder-card.jpg")   # the photo's holder; regis
 card_b=$(issue "$2" 5678)                            # its PIN will lock
 card_c=$(issue "$3" 2468 "$faces/holder-card.jpg")   # not registered for insurance use
 card_d=$(issue "$4" face-only "$faces/holder-card.jpg")  # 顔認証マイナンバーカード, not registered
+# Someone whose insurer's form has not linked yet: 資格情報なし (データ連携中), R-FAC-6.
+pending=$(sqlite3 "$db" "SELECT m.person_id FROM members m WHERE linkage IN ('submitted','processing')
+  AND lost IS NULL AND (SELECT COUNT(*) FROM members x WHERE x.person_id = m.person_id) = 1
+  AND NOT EXISTS (SELECT 1 FROM cards c WHERE c.person_id = m.person_id) ORDER BY m.person_id LIMIT 1")
+[ -n "$pending" ] || die "the population has nobody whose form is still being linked"
+card_e=$(issue "$pending" 1357)
+"$onshi" card register --db "$db" --card "$card_e" --channel portal >/dev/null
 "$onshi" card register --db "$db" --card "$card_a" --channel portal >/dev/null
 "$onshi" card register --db "$db" --card "$card_b" --channel portal >/dev/null
 grep -q "照合番号B" "$tmp/issue.txt" || die "card issue printed no 照合番号B"
 echo "run_kiosk: cards $card_a (photo, registered), $card_b (registered), $card_c (photo, not registered)," \
-  "$card_d (face-only, photo, not registered)"
+  "$card_d (face-only, photo, not registered), $card_e (registered, data not linked yet)"
 
 "$onshi" serve --db "$db" --listen 127.0.0.1:0 --link-every 0 >"$tmp/serve.out" 2>"$tmp/serve.err" &
 pids+=($!)
@@ -145,7 +152,7 @@ echo "run_kiosk: central $url, kiosk $kiosk, vpcd port $port"
 
 set +e
 node "$here/kiosk.mjs" --kiosk "$kiosk" --onshi "$onshi" --issuer-key "$db.card-issuer.key" \
-  --cards "$db.cards" --card-a "$card_a" --card-b "$card_b" --card-c "$card_c" --card-d "$card_d" --vpcd "localhost:$port" \
+  --cards "$db.cards" --card-a "$card_a" --card-b "$card_b" --card-c "$card_c" --card-d "$card_d" --card-e "$card_e" --vpcd "localhost:$port" \
   --surface "$tmp/card-surface" --faces "$faces" --face-dir "$tmp/terminal/Face" \
   --screenshot "$build/web_kiosk.png"
 status=$?
