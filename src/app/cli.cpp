@@ -67,7 +67,7 @@ constexpr const char* kUsage =
     "           --municipality C [--address A] [--postcode P] [--name N] [--name-kana K]\n"
     "                          record a 住民異動 in the resident registry (R-LINK-4)\n"
     "  admin add --name N --out DIR  an operator's certificate (/metrics, /admin/)\n"
-    "  card emulate --card F --issuer-key K [--vpcd HOST:PORT]\n"
+    "  card emulate --card F --issuer-key K [--vpcd HOST:PORT] [--surface FILE]\n"
     "                          serve a card file to pcscd through vsmartcard's vpcd\n"
     "  audit verify [--ca-dir DIR]\n"
     "                          check the audit log's hash chain against its anchors\n"

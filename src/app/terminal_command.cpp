@@ -5,6 +5,7 @@
 //   onshi terminal --central https://HOST:PORT --cert cert.pem --key key.pem
 //                  --body body.json --ca ca.pem [--dir DIR] [--req D] [--res D]
 //                  [--charset utf-8|shift_jis] [--poll-ms MS] [--settle-seconds S] [--once]
+//                  [--kiosk PORT --facility CODE --reader-key DIR …] (app/terminal_kiosk.hpp)
 //
 // Folders default to DIR/Req and DIR/Res (DIR defaults to "."); results are
 // staged in DIR/.onshi-staging and moved in. Runs until SIGINT/SIGTERM, or
@@ -20,6 +21,7 @@
 #include <thread>
 
 #include "app/cli.hpp"
+#include "app/terminal_kiosk.hpp"
 #include "terminal/central.hpp"
 #include "terminal/publisher.hpp"
 #include "terminal/request_folder.hpp"
@@ -35,18 +37,18 @@ extern "C" void StopTerminal(int) {
 }  // namespace
 
 int TerminalCommand(const std::vector<std::string>& argv) {
-  Args args(argv, {{"central", true},
-                   {"cert", true},
-                   {"key", true},
-                   {"body", true},
-                   {"ca", true},
-                   {"dir", true},
-                   {"req", true},
-                   {"res", true},
-                   {"charset", true},
-                   {"poll-ms", true},
-                   {"settle-seconds", true},
-                   {"once", false}});
+  Args args(argv, WithKioskOptions({{"central", true},
+                                    {"cert", true},
+                                    {"key", true},
+                                    {"body", true},
+                                    {"ca", true},
+                                    {"dir", true},
+                                    {"req", true},
+                                    {"res", true},
+                                    {"charset", true},
+                                    {"poll-ms", true},
+                                    {"settle-seconds", true},
+                                    {"once", false}}));
   for (const char* required : {"central", "cert", "key", "body", "ca"}) {
     if (!args.Has(required)) {
       throw std::invalid_argument(
@@ -75,9 +77,12 @@ int TerminalCommand(const std::vector<std::string>& argv) {
   for (const std::string& d : {folders.req_dir, folders.res_dir}) {
     std::filesystem::create_directories(d);
   }
-  terminal::CentralClient central(
-      {args.Get("central"), args.Get("ca"), args.Get("cert"), args.Get("key"), args.Get("body")});
+  const terminal::CentralOptions central_options{
+      args.Get("central"), args.Get("ca"), args.Get("cert"), args.Get("key"), args.Get("body")};
+  terminal::CentralClient central(central_options);
   terminal::Publisher publisher((dir / ".onshi-staging").string());
+  // The card reader's screen (--kiosk), on its own threads.
+  const auto kiosk = StartKiosk(args, central_options, publisher, charset, dir);
   terminal::RequestFolder requests(folders, central, publisher);
 
   std::signal(SIGPIPE, SIG_IGN);

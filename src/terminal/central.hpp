@@ -41,6 +41,11 @@ class CentralClient {
   // refuses the login (the caller keeps the request and tries again).
   Expected<CentralAnswer> SearchXml(std::string_view request_xml, std::time_t now);
 
+  // POSTs a JSON `body` to `path` with the token (the card reader's calls:
+  // card/challenge, card/search, card/register; docs/card-protocol.md) and
+  // returns the answer whatever its status. Errors as SearchXml's.
+  Expected<CentralAnswer> PostJson(std::string_view path, std::string_view body, std::time_t now);
+
  private:
   Expected<std::string> Token(std::time_t now);
 
