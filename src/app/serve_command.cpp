@@ -240,7 +240,7 @@ int ServeCommand(const std::vector<std::string>& argv) {
       // From the primary; from the replica when the primary is down.
       try {
         index.Rebuild(stores.ForThisThread());
-      } catch (const store::StoreUnavailable&) {
+      } catch (const store::StoreError&) {
         if (stores.replica().empty()) throw;
         index.Rebuild(stores.ReplicaForThisThread());
       }
@@ -262,6 +262,11 @@ int ServeCommand(const std::vector<std::string>& argv) {
     } catch (const std::invalid_argument& e) {
       // Data the index cannot hold: every check reads the database.
       std::cerr << "onshi: serving index not used (" << e.what() << "); checks read the database"
+                << std::endl;
+    } catch (const store::StoreError& e) {
+      // Neither database could be read through: the server starts as it
+      // did before the index (each check reads the database, or fails).
+      std::cerr << "onshi: serving index not built (" << e.what() << "); checks read the database"
                 << std::endl;
     }
   }
