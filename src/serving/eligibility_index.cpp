@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <iterator>
 #include <limits>
 #include <mutex>
 #include <stdexcept>
@@ -63,7 +64,10 @@ struct EligibilityIndex::Contents {
 
   std::vector<uint64_t> person_ref;  // by person_id: 0 none, else (chunk << 32 | offset) + 1
   std::vector<KeyEntry> keys;        // sorted
-  std::vector<KeyEntry> delta;       // sorted, added since the last merge
+  // Sorted by hash, added since the last merge. Entries marked dead here
+  // and in `keys` keep the order by hash, which is all a lookup needs.
+  std::vector<KeyEntry> delta;
+  std::vector<KeyEntry> pending;  // added by the Replace in progress
   size_t dead_keys = 0;
   int64_t persons = 0;
   int64_t members = 0;
@@ -112,16 +116,17 @@ struct EligibilityIndex::Contents {
   // Folds the delta into the sorted keys, dropping dead entries.
   void MergeKeys() {
     std::vector<KeyEntry> merged;
-    merged.reserve(keys.size() - dead_keys + delta.size());
+    merged.reserve(keys.size() + delta.size());
     auto live = [](const KeyEntry& e) { return e.person != 0; };
     auto a = keys.begin();
     auto b = delta.begin();
     while (a != keys.end() || b != delta.end()) {
-      if (b == delta.end() || (a != keys.end() && *a < *b)) {
+      if (b == delta.end() || (a != keys.end() && a->hash < b->hash)) {
         if (live(*a)) merged.push_back(*a);
         ++a;
       } else {
-        merged.push_back(*b++);
+        if (live(*b)) merged.push_back(*b);
+        ++b;
       }
     }
     keys = std::move(merged);
@@ -256,8 +261,13 @@ void EligibilityIndex::ReplaceLocked(Contents& c, int64_t person_id,
           ++c.dead_keys;
         }
       }
-      auto d = std::lower_bound(c.delta.begin(), c.delta.end(), KeyEntry{h, person});
-      if (d != c.delta.end() && d->hash == h && d->person == person) c.delta.erase(d);
+      auto [dlo, dhi] = std::equal_range(c.delta.begin(), c.delta.end(), h, ByHash{});
+      for (auto it = dlo; it != dhi; ++it) {
+        if (it->person == person) {
+          it->person = 0;
+          ++c.dead_keys;
+        }
+      }
     }
     c.live_bytes -= stored;
     c.garbage_bytes += stored;
@@ -269,10 +279,8 @@ void EligibilityIndex::ReplaceLocked(Contents& c, int64_t person_id,
   std::string record;
   EncodePerson(qs, c.pool, record);
   c.SetPerson(person, c.Append(record) + 1);
-  for (uint64_t h : KeysOf(qs)) {
-    const KeyEntry e{h, person};
-    c.delta.insert(std::lower_bound(c.delta.begin(), c.delta.end(), e), e);
-  }
+  for (uint64_t h : KeysOf(qs))
+    c.pending.push_back({h, person});
   ++c.persons;
   c.members += static_cast<int64_t>(qs.size());
 }
@@ -315,6 +323,15 @@ void EligibilityIndex::Replace(std::span<const int64_t> persons,
       ReplaceLocked(c, p, qualifications.subspan(run->begin, run->end - run->begin));
     }
   }
+  // The new keys join the delta in one merge, not one insertion each.
+  std::sort(c.pending.begin(), c.pending.end());
+  std::vector<KeyEntry> merged;
+  merged.reserve(c.delta.size() + c.pending.size());
+  std::merge(c.delta.begin(), c.delta.end(), c.pending.begin(), c.pending.end(),
+             std::back_inserter(merged),
+             [](const KeyEntry& a, const KeyEntry& b) { return a.hash < b.hash; });
+  c.delta = std::move(merged);
+  c.pending.clear();
   if (c.delta.size() > std::max<size_t>(4096, c.keys.size() / 16) ||
       c.dead_keys > std::max<size_t>(4096, c.keys.size() / 16)) {
     c.MergeKeys();

@@ -162,6 +162,34 @@ TEST_P(FreshnessTest, TwoServersFollowingOneDatabaseBothSeeAWriteMadeThroughAThi
   EXPECT_EQ(Describe(b.Lookup(k)), Describe(store::LoadForCardQuery(*reader, k)));
 }
 
+TEST_P(FreshnessTest, AFollowerTrimsTheChangesItAppliedLongerAgoThanTheRetention) {
+  Onshi("populate --quiet --members 60 --today 2026-11-16");
+  auto writer = OpenStore();
+  EligibilityIndex index;
+  index.Rebuild(*writer);
+  FollowerOptions options;
+  options.retention = std::chrono::seconds(1);
+  IndexFollower follower(
+      index, [this] { return OpenStore(); }, options);
+  follower.Start();
+  Qualification q = writer->QualificationsOfPersons(0, writer->LastPersonId()).front();
+  q.copay_percent = q.copay_percent == 30 ? 20 : 30;
+  writer->UpdateQualification(q);
+  const int64_t head = writer->ChangeFeedHead();
+  // The feed keeps nothing the follower applied more than a second ago.
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  store::ChangePage page = writer->ReadChanges(0, 100000);
+  while (std::chrono::steady_clock::now() < deadline && page.trimmed_through < head) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    page = writer->ReadChanges(0, 100000);
+  }
+  EXPECT_GE(page.trimmed_through, head);
+  for (const store::ChangeRecord& c : page.changes)
+    EXPECT_GT(c.seq, page.trimmed_through);
+  follower.Stop();
+  EXPECT_TRUE(Matches(index, *writer));
+}
+
 std::string BackendName(const ::testing::TestParamInfo<std::string>& p) {
   return p.param;
 }
