@@ -35,6 +35,8 @@ constexpr const char* kUsage =
     "           [--max-connections N] [--max-connections-per-address N]\n"
     "           [--tls-handshake-timeout SECONDS]  (connection limits; see README)\n"
     "           [--access-log FILE|-]  (one JSON line per request; - is stderr)\n"
+    "           [--eligibility-from memory|store] [--index-poll-ms MS]  (checks from the\n"
+    "           in-memory index, kept current from the change feed; default memory, 10)\n"
     "  facility add --code C --out DIR [--name N] [--smartphone]\n"
     "                          register a facility and write its cert.pem, key.pem, body.json\n"
     "  facility|insurer|municipal|admin revoke --serial HEX | --cert cert.pem\n"

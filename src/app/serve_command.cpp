@@ -1,5 +1,6 @@
 // `onshi serve`: the central eligibility service over HTTPS.
 #include <algorithm>
+#include <chrono>
 #include <csignal>
 #include <iostream>
 
@@ -19,6 +20,8 @@
 #include "service/jpki_trust.hpp"
 #include "service/linker_thread.hpp"
 #include "service/store_pool.hpp"
+#include "serving/eligibility_index.hpp"
+#include "serving/index_follower.hpp"
 #include "store/audit_anchor.hpp"
 
 namespace onshi::app {
@@ -81,7 +84,10 @@ int ServeCommand(const std::vector<std::string>& argv) {
                    {"portal-challenge-limit", true},
                    {"portal-challenge-capacity", true},
                    {"facility-challenge-capacity", true},
-                   {"access-log", true}});
+                   {"access-log", true},
+
+                   {"eligibility-from", true},
+                   {"index-poll-ms", true}});
   // Every option is checked before anything is opened or written: a command
   // that fails its argument check leaves no file behind.
   const long long max_connections = args.GetInt("max-connections", 0);
@@ -140,6 +146,17 @@ int ServeCommand(const std::vector<std::string>& argv) {
   const long long audit_ms = args.GetInt("audit-commit-ms", 100);
   if (audit_ms < 1 || audit_ms > 10000) {
     throw std::invalid_argument("--audit-commit-ms must be between 1 and 10000");
+  }
+  // Issue 20: checks by insurance card are answered from an in-memory index
+  // of every member, kept current from the database's change feed
+  // (serving/); "store" reads the database per check as before.
+  const std::string eligibility_from = args.Get("eligibility-from", "memory");
+  if (eligibility_from != "memory" && eligibility_from != "store") {
+    throw std::invalid_argument("--eligibility-from must be memory or store");
+  }
+  const long long index_poll_ms = args.GetInt("index-poll-ms", 10);
+  if (index_poll_ms < 1 || index_poll_ms > 10000) {
+    throw std::invalid_argument("--index-poll-ms must be between 1 and 10000");
   }
   // Where the secrets are (never the current directory: state_paths.cpp).
   const std::string key_file = KeyFileFor(args, db);
@@ -218,6 +235,44 @@ int ServeCommand(const std::vector<std::string>& argv) {
                                       cards.cards_dir);
   service::EligibilityService svc(stores, *ca, tokens, signer, *clock, metrics, audit, &insurers,
                                   jpki.value().get(), &cards, &municipal, &monitor);
+  serving::EligibilityIndex index;
+  std::unique_ptr<serving::IndexFollower> follower;
+  if (eligibility_from == "memory") {
+    const auto started = std::chrono::steady_clock::now();
+    try {
+      // From the primary; from the replica when the primary is down.
+      try {
+        index.Rebuild(stores.ForThisThread());
+      } catch (const store::StoreError&) {
+        if (stores.replica().empty()) throw;
+        index.Rebuild(stores.ReplicaForThisThread());
+      }
+      const serving::IndexStats st = index.Stats();
+      const double seconds =
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+      std::cerr << "onshi: serving index: " << st.members << " members of " << st.persons
+                << " persons in " << st.bytes / 1048576.0 << " MiB ("
+                << (st.members > 0 ? st.bytes / st.members : 0) << " bytes a member), built in "
+                << seconds << " s" << std::endl;
+      serving::FollowerOptions fo;
+      fo.poll = std::chrono::milliseconds(index_poll_ms);
+      serving::IndexFollower::Opener fallback;
+      if (!stores.replica().empty()) fallback = [&stores] { return stores.OpenOwnedReplica(); };
+      follower = std::make_unique<serving::IndexFollower>(
+          index, [&stores] { return stores.OpenOwned(); }, fo, fallback);
+      follower->Start();
+      svc.set_index(&index);
+    } catch (const std::invalid_argument& e) {
+      // Data the index cannot hold: every check reads the database.
+      std::cerr << "onshi: serving index not used (" << e.what() << "); checks read the database"
+                << std::endl;
+    } catch (const store::StoreError& e) {
+      // Neither database could be read through: the server starts as it
+      // did before the index (each check reads the database, or fails).
+      std::cerr << "onshi: serving index not built (" << e.what() << "); checks read the database"
+                << std::endl;
+    }
+  }
   std::unique_ptr<service::LinkerThread> linker;
   if (link_every > 0) {
     linker =
@@ -257,6 +312,7 @@ int ServeCommand(const std::vector<std::string>& argv) {
             << (tls ? "https" : "http") << "://" << opt.address << ":" << server.port() << "/"
             << std::endl;
   server.RunUntilSignalled();
+  if (follower) follower->Stop();
   audit.Flush();
   std::cout << "onshi: stopped" << std::endl;
   return 0;

@@ -603,8 +603,9 @@ http::Response EligibilityService::Search(const http::Request& request, std::tim
   try {
     // From the replica when there is one: linkage runs days behind, so a
     // replica's lag changes no answer.
-    records = stores_.Read(
-        [&](store::Store& store) { return store::LoadForCardQuery(store, valid->query); });
+    records = index_ ? index_->Lookup(valid->query) : stores_.Read([&](store::Store& store) {
+      return store::LoadForCardQuery(store, valid->query);
+    });
   } catch (const store::StoreError& e) {
     if (monitor_) monitor_->Nudge();
     std::cerr << "onshi: eligibility read failed: " << e.what() << "\n";
@@ -650,8 +651,9 @@ http::Response EligibilityService::FhirSubmit(const http::Request& request, std:
   }
   std::vector<Qualification> records;
   try {
-    records = stores_.Read(
-        [&](store::Store& store) { return store::LoadForCardQuery(store, parsed->query); });
+    records = index_ ? index_->Lookup(parsed->query) : stores_.Read([&](store::Store& store) {
+      return store::LoadForCardQuery(store, parsed->query);
+    });
   } catch (const store::StoreError& e) {
     if (monitor_) monitor_->Nudge();
     std::cerr << "onshi: eligibility read failed: " << e.what() << "\n";

@@ -63,6 +63,7 @@
 #include "service/municipal_service.hpp"
 #include "service/rate_limiter.hpp"
 #include "service/store_pool.hpp"
+#include "serving/eligibility_index.hpp"
 
 namespace onshi::service {
 
@@ -111,6 +112,11 @@ class EligibilityService {
   void set_metrics_open(bool open) { metrics_open_ = open; }
   // Replaces the default CardLimits; call before serving.
   void set_card_limits(const CardLimits& limits);
+  // Answers checks by insurance card (OQS search, FHIR $submit) from this
+  // in-memory index instead of a store read (issue 20); the answers are the
+  // same (serving/eligibility_index.hpp). nullptr (the default): read the
+  // store. Call before serving; the index must outlive the service.
+  void set_index(const serving::EligibilityIndex* index) { index_ = index; }
 
  private:
   http::Response Login(const http::Request& request, std::time_t now);
@@ -160,6 +166,7 @@ class EligibilityService {
   const CardWorld* cards_;                      // for 利用登録; may be null
   MunicipalService* municipal_;                 // routes under /municipal/; may be null
   DatabaseMonitor* monitor_;
+  const serving::EligibilityIndex* index_ = nullptr;  // may be null: read the store
   bool metrics_open_ = false;               // read-only mode; may be null (always writable)
   std::atomic<uint64_t> fhir_sequence_{1};  // makes response ids unique within a second
   const uint64_t generation_ = NextGeneration();

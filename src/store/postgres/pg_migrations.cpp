@@ -347,6 +347,79 @@ INSERT INTO document_applications (member_id, kind, applied_on)
 -- The sweep over an insurer's members pages by member_id.
 CREATE INDEX members_by_insurer ON members (insurer_number, member_id);
 )sql"},
+      {12, "change feed for the serving index", R"sql(
+-- Issue 20: servers answer checks from memory (serving/eligibility_index)
+-- and follow this feed to stay current. Every change to what a check reads
+-- leaves the person's id here in the same transaction, whoever writes it.
+-- The trigger takes the writers' advisory lock (pg_store.cpp, kBeginWrite;
+-- onshi's own writers hold it already), so seq grows in commit order and a
+-- reader that has seen seq N has seen every change numbered below it.
+CREATE TABLE changes (
+  seq       BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  person_id BIGINT NOT NULL
+);
+-- How far the feed has been trimmed: a reader behind it rebuilds.
+CREATE TABLE change_feed (
+  id              INTEGER PRIMARY KEY CHECK (id = 1),
+  trimmed_through BIGINT NOT NULL
+);
+INSERT INTO change_feed (id, trimmed_through) VALUES (1, 0);
+
+CREATE FUNCTION onshi_member_changed() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  PERFORM pg_advisory_xact_lock(478594426985);
+  IF TG_OP <> 'DELETE' THEN
+    INSERT INTO changes (person_id) VALUES (NEW.person_id);
+  END IF;
+  IF TG_OP = 'DELETE' OR (TG_OP = 'UPDATE' AND OLD.person_id <> NEW.person_id) THEN
+    INSERT INTO changes (person_id) VALUES (OLD.person_id);
+  END IF;
+  RETURN NULL;
+END $$;
+CREATE TRIGGER members_changed AFTER INSERT OR UPDATE OR DELETE ON members
+  FOR EACH ROW EXECUTE FUNCTION onshi_member_changed();
+
+CREATE FUNCTION onshi_member_child_changed() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  PERFORM pg_advisory_xact_lock(478594426985);
+  IF TG_OP <> 'DELETE' THEN
+    INSERT INTO changes (person_id)
+      SELECT person_id FROM members WHERE member_id = NEW.member_id;
+  END IF;
+  IF TG_OP <> 'INSERT' THEN
+    INSERT INTO changes (person_id)
+      SELECT person_id FROM members WHERE member_id = OLD.member_id;
+  END IF;
+  RETURN NULL;
+END $$;
+CREATE TRIGGER member_attributes_changed AFTER INSERT OR UPDATE OR DELETE ON member_attributes
+  FOR EACH ROW EXECUTE FUNCTION onshi_member_child_changed();
+CREATE TRIGGER member_limits_changed AFTER INSERT OR UPDATE OR DELETE ON member_limits
+  FOR EACH ROW EXECUTE FUNCTION onshi_member_child_changed();
+CREATE TRIGGER member_diseases_changed AFTER INSERT OR UPDATE OR DELETE ON member_diseases
+  FOR EACH ROW EXECUTE FUNCTION onshi_member_child_changed();
+
+-- The insurer's name is in every answer about its members.
+CREATE FUNCTION onshi_insurer_changed() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF TG_OP = 'UPDATE' AND OLD.name IS NOT DISTINCT FROM NEW.name
+     AND OLD.insurer_number = NEW.insurer_number THEN
+    RETURN NULL;
+  END IF;
+  PERFORM pg_advisory_xact_lock(478594426985);
+  IF TG_OP <> 'DELETE' THEN
+    INSERT INTO changes (person_id)
+      SELECT DISTINCT person_id FROM members WHERE insurer_number = NEW.insurer_number;
+  END IF;
+  IF TG_OP <> 'INSERT' THEN
+    INSERT INTO changes (person_id)
+      SELECT DISTINCT person_id FROM members WHERE insurer_number = OLD.insurer_number;
+  END IF;
+  RETURN NULL;
+END $$;
+CREATE TRIGGER insurers_changed AFTER INSERT OR UPDATE OR DELETE ON insurers
+  FOR EACH ROW EXECUTE FUNCTION onshi_insurer_changed();
+)sql"},
   };
   return kMigrations;
 }

@@ -1,5 +1,6 @@
 #include "store/postgres/pg_store.hpp"
 
+#include <algorithm>
 #include <optional>
 #include <unordered_map>
 #include <utility>
@@ -420,6 +421,58 @@ class PgStore final : public Store {
         Select(kMemberColumns,
                std::string(kMemberFrom) + " WHERE person_id = $1 ORDER BY acquired, member_id"),
         Params().Add(person_id)));
+  }
+
+  std::vector<Qualification> QualificationsOfPersons(int64_t after, int64_t through) override {
+    return ReadMembers(
+        conn_.Run("members_of_persons",
+                  Select(kMemberColumns, std::string(kMemberFrom) +
+                                             " WHERE person_id > $1 AND person_id <= $2"
+                                             " ORDER BY person_id, acquired, member_id"),
+                  Params().Add(after).Add(through)));
+  }
+
+  int64_t LastPersonId() override {
+    return conn_.Run("last_person", "SELECT COALESCE(MAX(person_id), 0) FROM persons").Int(0, 0);
+  }
+
+  // --- change feed -------------------------------------------------------------
+  int64_t ChangeFeedHead() override {
+    return conn_
+        .Run("change_head",
+             "SELECT GREATEST((SELECT COALESCE(MAX(seq), 0) FROM changes), "
+             "(SELECT trimmed_through FROM change_feed))")
+        .Int(0, 0);
+  }
+
+  ChangePage ReadChanges(int64_t after_seq, int limit) override {
+    // One statement, so one snapshot: the trimmed mark with the rows.
+    Result r =
+        conn_.Run("read_changes",
+                  "SELECT 0::bigint, trimmed_through FROM change_feed UNION ALL "
+                  "(SELECT seq, person_id FROM changes WHERE seq > $1 ORDER BY seq LIMIT $2)",
+                  Params().Add(after_seq).Add(limit));
+    ChangePage page;
+    for (int i = 0; i < r.rows(); ++i) {
+      if (r.Int(i, 0) == 0) {
+        page.trimmed_through = r.Int(i, 1);
+      } else {
+        page.changes.push_back({r.Int(i, 0), r.Int(i, 1)});
+      }
+    }
+    // UNION ALL promises no order.
+    std::sort(page.changes.begin(), page.changes.end(),
+              [](const ChangeRecord& a, const ChangeRecord& b) { return a.seq < b.seq; });
+    return page;
+  }
+
+  void TrimChanges(int64_t through_seq) override {
+    InTransaction([&] {
+      conn_.Run("trim_changes", "DELETE FROM changes WHERE seq <= $1", Params().Add(through_seq));
+      conn_.Run("trim_mark",
+                "UPDATE change_feed SET trimmed_through = GREATEST(trimmed_through, $1)",
+                Params().Add(through_seq));
+    });
   }
 
   std::vector<Qualification> MembersOfInsurer(std::string_view insurer, Date lost_since,

@@ -398,6 +398,77 @@ INSERT INTO document_applications (member_id, kind, applied_on)
 -- The sweep over an insurer's members pages by member_id.
 CREATE INDEX members_by_insurer ON members (insurer_number, member_id);
 )sql"},
+      {12, "change feed for the serving index", R"sql(
+-- Issue 20: servers answer checks from memory (serving/eligibility_index)
+-- and follow this feed to stay current. Every change to what a check reads
+-- leaves the person's id here in the same transaction, whoever writes it
+-- (SQLite has one writer at a time, so seq grows in commit order).
+-- AUTOINCREMENT: a trimmed seq is never handed out again.
+CREATE TABLE changes (
+  seq       INTEGER PRIMARY KEY AUTOINCREMENT,
+  person_id INTEGER NOT NULL
+);
+-- How far the feed has been trimmed: a reader behind it rebuilds.
+CREATE TABLE change_feed (
+  id              INTEGER PRIMARY KEY CHECK (id = 1),
+  trimmed_through INTEGER NOT NULL
+);
+INSERT INTO change_feed (id, trimmed_through) VALUES (1, 0);
+
+CREATE TRIGGER members_changed_insert AFTER INSERT ON members
+  BEGIN INSERT INTO changes (person_id) VALUES (NEW.person_id); END;
+CREATE TRIGGER members_changed_update AFTER UPDATE ON members BEGIN
+  INSERT INTO changes (person_id) VALUES (NEW.person_id);
+  INSERT INTO changes (person_id) SELECT OLD.person_id WHERE OLD.person_id <> NEW.person_id;
+END;
+CREATE TRIGGER members_changed_delete AFTER DELETE ON members
+  BEGIN INSERT INTO changes (person_id) VALUES (OLD.person_id); END;
+
+CREATE TRIGGER member_attributes_changed_insert AFTER INSERT ON member_attributes BEGIN
+  INSERT INTO changes (person_id) SELECT person_id FROM members WHERE member_id = NEW.member_id;
+END;
+CREATE TRIGGER member_attributes_changed_update AFTER UPDATE ON member_attributes BEGIN
+  INSERT INTO changes (person_id) SELECT person_id FROM members
+    WHERE member_id = NEW.member_id OR member_id = OLD.member_id;
+END;
+CREATE TRIGGER member_attributes_changed_delete AFTER DELETE ON member_attributes BEGIN
+  INSERT INTO changes (person_id) SELECT person_id FROM members WHERE member_id = OLD.member_id;
+END;
+CREATE TRIGGER member_limits_changed_insert AFTER INSERT ON member_limits BEGIN
+  INSERT INTO changes (person_id) SELECT person_id FROM members WHERE member_id = NEW.member_id;
+END;
+CREATE TRIGGER member_limits_changed_update AFTER UPDATE ON member_limits BEGIN
+  INSERT INTO changes (person_id) SELECT person_id FROM members
+    WHERE member_id = NEW.member_id OR member_id = OLD.member_id;
+END;
+CREATE TRIGGER member_limits_changed_delete AFTER DELETE ON member_limits BEGIN
+  INSERT INTO changes (person_id) SELECT person_id FROM members WHERE member_id = OLD.member_id;
+END;
+CREATE TRIGGER member_diseases_changed_insert AFTER INSERT ON member_diseases BEGIN
+  INSERT INTO changes (person_id) SELECT person_id FROM members WHERE member_id = NEW.member_id;
+END;
+CREATE TRIGGER member_diseases_changed_update AFTER UPDATE ON member_diseases BEGIN
+  INSERT INTO changes (person_id) SELECT person_id FROM members
+    WHERE member_id = NEW.member_id OR member_id = OLD.member_id;
+END;
+CREATE TRIGGER member_diseases_changed_delete AFTER DELETE ON member_diseases BEGIN
+  INSERT INTO changes (person_id) SELECT person_id FROM members WHERE member_id = OLD.member_id;
+END;
+-- The insurer's name is in every answer about its members.
+CREATE TRIGGER insurers_changed_insert AFTER INSERT ON insurers BEGIN
+  INSERT INTO changes (person_id)
+    SELECT DISTINCT person_id FROM members WHERE insurer_number = NEW.insurer_number;
+END;
+CREATE TRIGGER insurers_changed_update AFTER UPDATE OF name, insurer_number ON insurers
+  WHEN OLD.name IS NOT NEW.name OR OLD.insurer_number IS NOT NEW.insurer_number BEGIN
+  INSERT INTO changes (person_id) SELECT DISTINCT person_id FROM members
+    WHERE insurer_number = NEW.insurer_number OR insurer_number = OLD.insurer_number;
+END;
+CREATE TRIGGER insurers_changed_delete AFTER DELETE ON insurers BEGIN
+  INSERT INTO changes (person_id)
+    SELECT DISTINCT person_id FROM members WHERE insurer_number = OLD.insurer_number;
+END;
+)sql"},
   };
   return kMigrations;
 }
