@@ -16,6 +16,7 @@ packages=(
   curl ca-certificates bc time
   chromium fonts-noto-cjk
   pcscd vsmartcard-vpcd opensc libpcsclite-dev pcsc-tools
+  faketime
 )
 # node/npm may come from elsewhere (e.g. NodeSource); only add Debian's if absent.
 if ! command -v node >/dev/null; then packages+=(nodejs); fi
