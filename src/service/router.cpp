@@ -57,6 +57,7 @@ void RouteTable::Add(std::string_view method, std::string_view pattern) {
   }
   Route r;
   r.method = std::string(method);
+  r.pattern = std::string(pattern);
   std::string_view rest = pattern.substr(1);  // "/" alone has no segment
   for (bool more = !rest.empty(); more;) {
     const size_t slash = rest.find('/');
@@ -170,6 +171,14 @@ http::Response NotRouted(const RouteTable::Match& m, std::string_view method) {
   http::Response r{status, "application/problem+json", {}, json::serialize(o)};
   if (status == 405) r.headers.emplace_back("Allow", m.allow);
   return r;
+}
+
+std::vector<std::pair<std::string, std::string>> RouteTable::List() const {
+  std::vector<std::pair<std::string, std::string>> out;
+  out.reserve(routes_.size());
+  for (const Route& r : routes_)
+    out.emplace_back(r.method, r.pattern);
+  return out;
 }
 
 }  // namespace onshi::service
