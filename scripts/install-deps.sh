@@ -20,6 +20,7 @@ packages=(
   libcairo2-dev libpango1.0-dev fonts-ipaexfont poppler-utils
   pcscd vsmartcard-vpcd opensc libpcsclite-dev pcsc-tools
   systemd
+  faketime
 )
 # node/npm may come from elsewhere (e.g. NodeSource); only add Debian's if absent.
 if ! command -v node >/dev/null; then packages+=(nodejs); fi

@@ -176,7 +176,7 @@ int CardCommand(const std::vector<std::string>& argv) {
     return 0;
   }
 
-  auto ca = OrFail(jpki::JpkiCa::LoadOrCreate(jpki_dir, now));
+  auto ca = OrFail(jpki::JpkiCa::LoadOrCreate(jpki_dir, now, std::time(nullptr)));
   municipal::CardOffice office(*store, ca, issuer_key, cards_dir, args.Get("municipality", ""));
   if (sub == "issue") {
     municipal::IssueRequest r;

@@ -197,7 +197,7 @@ int ServeCommand(const std::vector<std::string>& argv) {
     std::cerr << "onshi: the primary database does not answer (" << e.what()
               << "); starting read-only on the replica" << std::endl;
   }
-  auto ca = auth::FacilityCa::LoadOrCreate(ca_dir, now);
+  auto ca = auth::FacilityCa::LoadOrCreate(ca_dir, now, std::time(nullptr));
   if (!ca.ok()) throw std::runtime_error(ca.error().ToString());
   if (auto crl = ca->RefreshCrl(now); !crl.ok()) throw std::runtime_error(crl.error().ToString());
   // Two keys: service-key.pem signs answer proofs (its JWK is published at
@@ -225,7 +225,7 @@ int ServeCommand(const std::vector<std::string>& argv) {
                           "Audit spool lines that could not be read back, moved to the "
                           "quarantine file next to the spool. Anything above 0 needs a person."));
   // The JPKI CA (J-LIS stand-in) whose certificates My Number cards carry.
-  auto jpki = service::JpkiTrust::Open(jpki_dir, now);
+  auto jpki = service::JpkiTrust::Open(jpki_dir, now, std::time(nullptr));
   if (!jpki.ok()) throw std::runtime_error(jpki.error().ToString());
   service::InsurerService insurers(stores, *ca, *clock, audit);
   auto issuer_key = card::IssuerKey::LoadOrCreate(issuer_key_file);

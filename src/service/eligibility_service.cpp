@@ -186,6 +186,10 @@ const Router<Action>& Routes() {
 
 }  // namespace
 
+std::vector<std::pair<std::string, std::string>> EligibilityService::RouteList() {
+  return Routes().table().List();
+}
+
 EligibilityService::EligibilityService(StorePool& stores, const auth::FacilityCa& ca,
                                        const auth::TokenService& tokens,
                                        const auth::DetachedSigner& signer, const Clock& clock,

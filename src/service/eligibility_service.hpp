@@ -46,6 +46,7 @@
 #include <memory>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "auth/facility_ca.hpp"
 #include "auth/jws.hpp"
@@ -105,6 +106,9 @@ class EligibilityService {
                      DatabaseMonitor* monitor = nullptr);
 
   http::Response Handle(const http::Request& request);
+  // Its own routes, {method, pattern}, in the order they are tried; the
+  // "/municipal/**" and "/insurer/**" subtrees are those services' RouteList.
+  static std::vector<std::pair<std::string, std::string>> RouteList();
 
   // Whether /metrics is open to anyone (a server without TLS, behind a
   // proxy that must restrict it) or only to operator certificates (the

@@ -251,6 +251,10 @@ InsurerService::InsurerService(StorePool& stores, const auth::FacilityCa& ca, co
                                AuditWriter& audit)
     : stores_(stores), ca_(ca), clock_(clock), audit_(audit) {}
 
+std::vector<std::pair<std::string, std::string>> InsurerService::RouteList() {
+  return Routes().table().List();
+}
+
 bool InsurerService::Owns(std::string_view path) {
   return path.substr(0, kPrefix.size()) == kPrefix;
 }

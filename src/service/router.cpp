@@ -178,4 +178,12 @@ http::Response NotRouted(const RouteTable::Match& m, std::string_view method) {
   return r;
 }
 
+std::vector<std::pair<std::string, std::string>> RouteTable::List() const {
+  std::vector<std::pair<std::string, std::string>> out;
+  out.reserve(routes_.size());
+  for (const Route& r : routes_)
+    out.emplace_back(r.method, r.pattern);
+  return out;
+}
+
 }  // namespace onshi::service

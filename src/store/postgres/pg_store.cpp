@@ -77,7 +77,10 @@ class PgStore final : public Store {
           conn_.Run("migrations_table", "SELECT to_regclass('schema_migrations') IS NOT NULL");
       // Counted by version, not compared with the highest: numbers may be
       // reserved ahead, and a database that has 7 must still get 5 and 6.
-      if (r.rows() > 0 && r.Bool(0, 0) && AppliedKnownMigrations() == Migrations().size()) return;
+      if (r.rows() > 0 && r.Bool(0, 0)) {
+        RefuseUnknownMigrations();
+        if (AppliedKnownMigrations() == Migrations().size()) return;
+      }
     }
     for (const Migration& m : Migrations()) {
       // Each migration in its own write transaction. The writer lock is
@@ -98,6 +101,25 @@ class PgStore final : public Store {
                   "INSERT INTO schema_migrations (version, name) VALUES ($1, $2)",
                   Params().Add(m.version).Add(m.name));
       });
+    }
+  }
+
+  // A database that recorded a migration this build does not have was made
+  // by a newer onshi: refused rather than used (issue 21), as in SQLite.
+  void RefuseUnknownMigrations() {
+    std::string list;
+    for (const Migration& m : Migrations())
+      list += (list.empty() ? "" : ", ") + std::to_string(m.version);
+    Result r = conn_.Run("unknown_migrations",
+                         "SELECT COALESCE(MAX(version), 0) FROM schema_migrations WHERE version "
+                         "NOT IN (" +
+                             list + ")");
+    if (r.rows() > 0 && r.Int(0, 0) > 0) {
+      throw StoreError(
+          "the database has schema migration " + std::to_string(r.Int(0, 0)) +
+          ", which this onshi does not know: it was written by a newer onshi (this one knows "
+          "migrations up to " +
+          std::to_string(Migrations().back().version) + "); open it with that version or later");
     }
   }
 

@@ -101,7 +101,10 @@ class SqliteStore final : public Store {
     {
       Statement t(db_.handle(),
                   "SELECT 1 FROM sqlite_master WHERE type='table' AND name='schema_migrations'");
-      if (t.Step() && AppliedKnownMigrations() == Migrations().size()) return;
+      if (t.Step()) {
+        RefuseUnknownMigrations();
+        if (AppliedKnownMigrations() == Migrations().size()) return;
+      }
     }
     // Inside a write transaction, so that it waits for (rather than fails
     // against) another process creating the same table.
@@ -127,6 +130,25 @@ class SqliteStore final : public Store {
         Statement ins(db_.handle(), "INSERT INTO schema_migrations (version, name) VALUES (?, ?)");
         ins.Bind(1, m.version).Bind(2, m.name).Run();
       });
+    }
+  }
+
+  // A database that recorded a migration this build does not have was made
+  // by a newer onshi: its schema is not the one this code reads and writes,
+  // so it is refused rather than used (issue 21; before, it was used as if
+  // it were current).
+  void RefuseUnknownMigrations() {
+    std::string list;
+    for (const Migration& m : Migrations())
+      list += (list.empty() ? "" : ", ") + std::to_string(m.version);
+    Statement q(db_.handle(),
+                "SELECT MAX(version) FROM schema_migrations WHERE version NOT IN (" + list + ")");
+    if (q.Step() && !q.IsNull(0)) {
+      throw StoreError(
+          "the database has schema migration " + std::to_string(q.Int(0)) +
+          ", which this onshi does not know: it was written by a newer onshi (this one knows "
+          "migrations up to " +
+          std::to_string(Migrations().back().version) + "); open it with that version or later");
     }
   }
 
