@@ -75,6 +75,11 @@ all=$(sqlite3 "$db" "SELECT COUNT(*) FROM submissions WHERE insurer_number='$num
 echo "run_insurer_report: fixture of $today has $all submissions, $errors registration errors"
 
 # --- the server ---------------------------------------------------------------
+# The files exist before the server starts: the background job opens its
+# redirections only after the fork, and a sed that finds no file would end
+# this script under set -e (seen under load).
+: >"$tmp/serve.out"
+: >"$tmp/serve.err"
 "$onshi" serve --db "$db" --listen 127.0.0.1:0 --now "${serve_day}T10:00:00+09:00" \
   --link-every 0 >"$tmp/serve.out" 2>"$tmp/serve.err" &
 server_pid=$!
