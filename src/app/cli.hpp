@@ -70,6 +70,7 @@ int RevokeCommand(const std::vector<std::string>& args, const std::string& role)
 int RegistryCommand(const std::vector<std::string>& args);
 int ReaderCommand(const std::vector<std::string>& args);
 int DocumentsCommand(const std::vector<std::string>& args);
+int MastersCommand(const std::vector<std::string>& args);  // masters_command.cpp
 
 // Database location from --db, $ONSHI_DB, else ./onshi.db.
 std::string DatabaseLocation(const Args& args);
