@@ -32,6 +32,9 @@
 //   GET  /metrics
 //   /insurer/...                                    the insurer API and
 //        reports (insurer_service.hpp), when an InsurerService is given
+//   /clinical/...                                   visits, medicine history,
+//        safety checks and the high-cost limit (clinical_service.hpp), when
+//        set_clinical gave one
 //
 // Every answer to a check carries a detached JWS over its exact bytes in the
 // `X-OQS-Proof` header, so a terminal can keep verifiable proof of each check
@@ -56,6 +59,7 @@
 #include "service/audit_writer.hpp"
 #include "service/card_check.hpp"
 #include "service/challenge_book.hpp"
+#include "service/clinical_service.hpp"
 #include "service/clock.hpp"
 #include "service/database_monitor.hpp"
 #include "service/insurer_service.hpp"
@@ -111,6 +115,8 @@ class EligibilityService {
   void set_metrics_open(bool open) { metrics_open_ = open; }
   // Replaces the default CardLimits; call before serving.
   void set_card_limits(const CardLimits& limits);
+  // Serves /clinical/ (issue 18); call before serving. Must outlive this.
+  void set_clinical(ClinicalService* clinical) { clinical_ = clinical; }
 
  private:
   http::Response Login(const http::Request& request, std::time_t now);
@@ -159,6 +165,7 @@ class EligibilityService {
   SlidingWindowLimiter card_lookups_;           // per facility and card certificate
   const CardWorld* cards_;                      // for 利用登録; may be null
   MunicipalService* municipal_;                 // routes under /municipal/; may be null
+  ClinicalService* clinical_ = nullptr;         // routes under /clinical/; may be null
   DatabaseMonitor* monitor_;
   bool metrics_open_ = false;               // read-only mode; may be null (always writable)
   std::atomic<uint64_t> fhir_sequence_{1};  // makes response ids unique within a second
