@@ -16,8 +16,8 @@ std::string UtcIsoFromJstCompact(const std::string& c) {
   return UtcIsoTime(t);
 }
 
-int RecordCardConsents(store::Store& store, int64_t person_id, const std::string& facility,
-                       const oqs::ResultConsents& consents, std::time_t now) {
+std::string RecordCardConsents(store::Store& store, int64_t person_id, const std::string& facility,
+                               const oqs::ResultConsents& consents, std::time_t now) {
   using store::ConsentKind;
   const std::pair<const std::optional<oqs::Consent>*, ConsentKind> kinds[] = {
       {&consents.pharmacists, ConsentKind::kPharmacists},
@@ -27,7 +27,7 @@ int RecordCardConsents(store::Store& store, int64_t person_id, const std::string
       {&consents.limit, ConsentKind::kLimit},
       {&consents.specific_diseases, ConsentKind::kSpecificDiseases},
   };
-  int stored = 0;
+  std::string stored, until;
   store.InTransaction([&] {
     for (const auto& [consent, kind] : kinds) {
       if (!consent->has_value()) continue;
@@ -39,11 +39,13 @@ int RecordCardConsents(store::Store& store, int64_t person_id, const std::string
       r.given_at = UtcIsoTime(now);
       r.available_until = UtcIsoFromJstCompact((*consent)->available);
       if (r.available_until.empty()) r.available_until = UtcIsoTime(now + 24 * 3600);
-      store.Clinical().AddConsent(r);
-      ++stored;
+      const int64_t id = store.Clinical().AddConsent(r);
+      stored += (stored.empty() ? "" : " ") + std::string(store::ConsentKindName(kind)) + "=" +
+                r.flag + "#" + std::to_string(id);
+      until = r.available_until;
     }
   });
-  return stored;
+  return stored.empty() ? stored : stored + " until=" + until;
 }
 
 }  // namespace onshi::service

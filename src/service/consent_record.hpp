@@ -25,9 +25,10 @@ std::string UtcIsoFromJstCompact(const std::string& compact);
 // Stores every consent that was asked (refusals "0" too, which grant
 // nothing), given at `now` at `facility`; those without an AvailableTime
 // (限度額, 特定疾病) are stored with now + 24 h (clinical_store.hpp). Returns
-// how many were stored. Throws StoreError when the database refuses.
-int RecordCardConsents(store::Store& store, int64_t person_id, const std::string& facility,
-                       const oqs::ResultConsents& consents, std::time_t now);
+// what was stored for the audit log ("pharmacists=1 operation=0 until=…"),
+// "" when nothing was asked. Throws StoreError when the database refuses.
+std::string RecordCardConsents(store::Store& store, int64_t person_id, const std::string& facility,
+                               const oqs::ResultConsents& consents, std::time_t now);
 
 }  // namespace onshi::service
 

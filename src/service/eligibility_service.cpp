@@ -787,7 +787,9 @@ http::Response EligibilityService::CardSearch(const http::Request& request, std:
   // check answered and the reads refused (no consent stored).
   if (result->person_id > 0) {
     try {
-      RecordCardConsents(stores_.ForThisThread(), result->person_id, facility, *consents, now);
+      const std::string kept =
+          RecordCardConsents(stores_.ForThisThread(), result->person_id, facility, *consents, now);
+      if (!kept.empty()) Audit(now, actor, "consent.record", result->person_id, kept);
     } catch (const store::StoreError& e) {
       std::cerr << "onshi: consents not recorded: " << e.what() << "\n";
     }
