@@ -68,6 +68,9 @@ constexpr const char* kUsage =
     "  registry event --person-id N --kind moved|renamed|moved-in|died --date D\n"
     "           --municipality C [--address A] [--postcode P] [--name N] [--name-kana K]\n"
     "                          record a 住民異動 in the resident registry (R-LINK-4)\n"
+    "  masters load [--drugs F] [--procedures F] [--diseases F] [--interactions F]\n"
+    "                          load the drug, 診療行為 and 傷病名 masters and the interaction\n"
+    "                          table (CSV, UTF-8 or Shift_JIS; all or nothing per file)\n"
     "  admin add --name N --out DIR  an operator's certificate (/metrics, /admin/)\n"
     "  card emulate --card F --issuer-key K [--vpcd HOST:PORT] [--surface FILE]\n"
     "                          serve a card file to pcscd through vsmartcard's vpcd\n"
@@ -237,6 +240,7 @@ int Main(int argc, char** argv) {
     if (command == "admin") return AdminCommand(rest);
     if (command == "terminal") return TerminalCommand(rest);
     if (command == "registry") return RegistryCommand(rest);
+    if (command == "masters") return MastersCommand(rest);
     if (command == "reader") return ReaderCommand(rest);
     if (command == "card") {
       if (!rest.empty() && rest[0] == "emulate") {

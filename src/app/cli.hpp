@@ -74,6 +74,7 @@ int DocumentsCommand(const std::vector<std::string>& args);
 // `onshi backup DIR` / `onshi restore DIR` (backup_command.cpp).
 int BackupCommand(const std::vector<std::string>& args);
 int RestoreCommand(const std::vector<std::string>& args);
+int MastersCommand(const std::vector<std::string>& args);  // masters_command.cpp
 
 // Database location from --db, $ONSHI_DB, else ./onshi.db.
 std::string DatabaseLocation(const Args& args);

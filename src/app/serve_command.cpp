@@ -273,6 +273,9 @@ int ServeCommand(const std::vector<std::string>& argv) {
                 << std::endl;
     }
   }
+  // Issue 18: visits, the clinical history by consent, safety checks, the limit.
+  service::ClinicalService clinical(stores, tokens, *clock, audit);
+  svc.set_clinical(&clinical);
   std::unique_ptr<service::LinkerThread> linker;
   if (link_every > 0) {
     linker =

@@ -26,6 +26,7 @@
 #include "oqs/validate.hpp"
 #include "service/audit_text.hpp"
 #include "service/card_answer.hpp"
+#include "service/consent_record.hpp"
 #include "service/reader_registry.hpp"
 #include "service/router.hpp"
 #include "store/audit_anchor.hpp"
@@ -137,6 +138,7 @@ enum class Action {
   kCardChallenge,
   kMunicipal,
   kInsurer,
+  kClinical,
   kHealth,
   kAdminHealth,
   kMetrics,
@@ -172,6 +174,7 @@ const Router<Action>& Routes() {
         .Add("POST", kCardChallengePath, Action::kCardChallenge, "card_challenge")
         .Add("*", "/municipal/**", Action::kMunicipal, "municipal")
         .Add("*", "/insurer/**", Action::kInsurer, "insurer")
+        .Add("*", "/clinical/**", Action::kClinical, "clinical")
         .Add("GET", "/healthz", Action::kHealth, "healthz")
         .Add("GET", "/admin/health", Action::kAdminHealth, "admin_health")
         .Add("GET", "/metrics", Action::kMetrics, "metrics")
@@ -251,8 +254,8 @@ http::Response EligibilityService::Route(const http::Request& request, const std
   const bool writes =
       request.method != "GET" &&
       ((municipal_ && MunicipalService::Owns(path)) || (insurers_ && InsurerService::Owns(path)) ||
-       path == "/oqs-api-pro/card/register" || path == "/portal/card/register" ||
-       path.rfind("/admin/readers", 0) == 0);
+       (clinical_ && ClinicalService::Writes(path)) || path == "/oqs-api-pro/card/register" ||
+       path == "/portal/card/register" || path.rfind("/admin/readers", 0) == 0);
   if (writes && monitor_ && monitor_->read_only()) {
     route = "read_only";
     http::Response out = Problem(
@@ -311,6 +314,10 @@ http::Response EligibilityService::Route(const http::Request& request, const std
     case Action::kInsurer:
       if (!insurers_) return NotRouted(Unrouted(path), request.method);
       out = insurers_->Handle(request);
+      break;
+    case Action::kClinical:
+      if (!clinical_) return NotRouted(Unrouted(path), request.method);
+      out = clinical_->Handle(request);
       break;
     case Action::kHealth:
       // Anyone may ask whether the service is up; where its database lives
@@ -781,6 +788,18 @@ http::Response EligibilityService::CardSearch(const http::Request& request, std:
         "method=card validity=" + std::to_string(validity) +
             " reason=" + std::string(EligibilityReasonCode(result->decision.reason)) +
             " date=" + req->confirmation_date.ToCompact() + " cert=" + result->cert_serial + who);
+  // Issue 18: the consents chosen on the reader, kept for this facility's
+  // reads of clinical data. A database that refuses the write leaves the
+  // check answered and the reads refused (no consent stored).
+  if (result->person_id > 0) {
+    try {
+      const std::string kept =
+          RecordCardConsents(stores_.ForThisThread(), result->person_id, facility, *consents, now);
+      if (!kept.empty()) Audit(now, actor, "consent.record", result->person_id, kept);
+    } catch (const store::StoreError& e) {
+      std::cerr << "onshi: consents not recorded: " << e.what() << "\n";
+    }
+  }
   // ArbitraryFileIdentifier: a fresh token per answer, as the terminal's
   // Face files carry one (oqs-interface.md §3.1).
   unsigned char afi[12];

@@ -32,6 +32,9 @@
 //   GET  /metrics
 //   /insurer/...                                    the insurer API and
 //        reports (insurer_service.hpp), when an InsurerService is given
+//   /clinical/...                                   visits, medicine history,
+//        safety checks and the high-cost limit (clinical_service.hpp), when
+//        set_clinical gave one
 //
 // Every answer to a check carries a detached JWS over its exact bytes in the
 // `X-OQS-Proof` header, so a terminal can keep verifiable proof of each check
@@ -57,6 +60,7 @@
 #include "service/audit_writer.hpp"
 #include "service/card_check.hpp"
 #include "service/challenge_book.hpp"
+#include "service/clinical_service.hpp"
 #include "service/clock.hpp"
 #include "service/database_monitor.hpp"
 #include "service/insurer_service.hpp"
@@ -121,6 +125,8 @@ class EligibilityService {
   // same (serving/eligibility_index.hpp). nullptr (the default): read the
   // store. Call before serving; the index must outlive the service.
   void set_index(const serving::EligibilityIndex* index) { index_ = index; }
+  // Serves /clinical/ (issue 18); call before serving. Must outlive this.
+  void set_clinical(ClinicalService* clinical) { clinical_ = clinical; }
 
  private:
   http::Response Login(const http::Request& request, std::time_t now);
@@ -169,6 +175,7 @@ class EligibilityService {
   SlidingWindowLimiter card_lookups_;           // per facility and card certificate
   const CardWorld* cards_;                      // for 利用登録; may be null
   MunicipalService* municipal_;                 // routes under /municipal/; may be null
+  ClinicalService* clinical_ = nullptr;         // routes under /clinical/; may be null
   DatabaseMonitor* monitor_;
   const serving::EligibilityIndex* index_ = nullptr;  // may be null: read the store
   bool metrics_open_ = false;               // read-only mode; may be null (always writable)

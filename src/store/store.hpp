@@ -26,6 +26,7 @@
 #include "core/eligibility.hpp"
 #include "core/membership.hpp"
 #include "core/my_number.hpp"
+#include "store/clinical_store.hpp"
 #include "store/records.hpp"
 
 namespace onshi::store {
@@ -218,6 +219,12 @@ class Store {
   virtual std::vector<AuditEntry> AuditOfPerson(int64_t person_id) = 0;
 
   virtual StoreCounts Counts() = 0;
+
+  // --- clinical data (issue 18) -------------------------------------------------
+  // Visits, medicines, procedures, diagnoses, checkups, claim totals, the
+  // consents given at readers and the masters: a sub-store on this store's
+  // connection whose writes join this store's transactions.
+  virtual ClinicalStore& Clinical() = 0;
 
   // HMAC-SHA256 (hex) of `text` under the key file's My Number key, for
   // texts that hold a My Number and must be compared but never recovered

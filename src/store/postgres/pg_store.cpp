@@ -5,6 +5,7 @@
 #include <unordered_map>
 #include <utility>
 
+#include "store/postgres/clinical_pg.hpp"
 #include "store/postgres/pg_conn.hpp"
 #include "store/postgres/pg_migrations.hpp"
 
@@ -68,7 +69,9 @@ std::string Select(const char* columns, const std::string& rest) {
 class PgStore final : public Store {
  public:
   PgStore(const std::string& conninfo, MyNumberVault vault)
-      : conn_(conninfo), vault_(std::move(vault)) {}
+      : conn_(conninfo), vault_(std::move(vault)), clinical_(MakePgClinicalStore(conn_, *this)) {}
+
+  ClinicalStore& Clinical() override { return *clinical_; }
 
   void Migrate() override {
     // Up to date already: no writer lock needed (an import may hold it).
@@ -1400,6 +1403,7 @@ class PgStore final : public Store {
   // The audit chain's last (seq, hash), valid only inside a write
   // transaction (see AppendAudit).
   std::optional<std::pair<int64_t, std::string>> audit_head_;
+  std::unique_ptr<ClinicalStore> clinical_;  // on conn_
 };
 
 }  // namespace

@@ -8,6 +8,7 @@
 #include <unordered_map>
 #include <utility>
 
+#include "store/sqlite/clinical_sqlite.hpp"
 #include "store/sqlite/migrations.hpp"
 #include "store/sqlite/sqlite_db.hpp"
 
@@ -92,7 +93,10 @@ constexpr const char* kDocumentColumns =
 
 class SqliteStore final : public Store {
  public:
-  SqliteStore(const std::string& path, MyNumberVault vault) : db_(path), vault_(std::move(vault)) {}
+  SqliteStore(const std::string& path, MyNumberVault vault)
+      : db_(path), vault_(std::move(vault)), clinical_(MakeSqliteClinicalStore(db_, *this)) {}
+
+  ClinicalStore& Clinical() override { return *clinical_; }
 
   void Migrate() override {
     // Up to date already (every open but the first): nothing to lock. A
@@ -1554,6 +1558,8 @@ class SqliteStore final : public Store {
   // The audit chain's last (seq, hash), valid only inside a write
   // transaction (see AppendAudit).
   std::optional<std::pair<int64_t, std::string>> audit_head_;
+  // After db_: its statements are finalised before the connection closes.
+  std::unique_ptr<ClinicalStore> clinical_;
 };
 
 }  // namespace
