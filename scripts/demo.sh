@@ -89,5 +89,13 @@ cat <<MSG
        $dir/reader/reader-key.pem (id in $dir/reader/reader-id) — then POST $base/oqs-api-pro/card/search
        (docs/card-protocol.md; tests/app/card_e2e_test.cpp shows both exchanges)
      the clinic's readers:  $onshi reader list --db $dir/onshi.db --facility $clinic
+   the card reader's kiosk (README "The card reader's kiosk"): with the card emulated as above
+   (add --surface $dir/card-surface), in another terminal
+       $onshi terminal --central $base --ca $dir/clinic/ca.pem --cert $dir/clinic/cert.pem \
+         --key $dir/clinic/key.pem --body $dir/clinic/body.json --dir $dir/terminal \
+         --kiosk 8088 --facility $clinic --reader-key $dir/reader --card-surface $dir/card-surface
+     open http://127.0.0.1:8088/ (card $card1: 暗証番号 1234; card $card2 goes to 利用登録 at the reader),
+     staff: http://127.0.0.1:8088/staff; Face files appear in $dir/terminal/Face. 顔認証 needs a card
+     issued with --photo (the demo cards have none) and npm ci in src/web/kiosk.
 MSG
 exec "$onshi" serve --db "$dir/onshi.db" --listen "127.0.0.1:$port"

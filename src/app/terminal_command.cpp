@@ -8,6 +8,7 @@
 //                  [--cache FILE] [--cache-key FILE] [--cache-days N] [--no-outage]
 //                  [--outage-after-seconds S] [--reconcile-seconds S] [--reports D]
 //   onshi terminal record …   (terminal_record_command.cpp)
+//                  [--kiosk PORT --facility CODE --reader-key DIR …] (app/terminal_kiosk.hpp)
 //
 // Folders default to DIR/Req and DIR/Res (DIR defaults to "."); results are
 // staged in DIR/.onshi-staging and moved in. Runs until SIGINT/SIGTERM, or
@@ -24,6 +25,7 @@
 #include <thread>
 
 #include "app/cli.hpp"
+#include "app/terminal_kiosk.hpp"
 #include "terminal/central.hpp"
 #include "terminal/outage_store.hpp"
 #include "terminal/publisher.hpp"
@@ -48,26 +50,25 @@ int TerminalCommand(const std::vector<std::string>& argv) {
   if (!argv.empty() && argv.front() == "record") {
     return TerminalRecordCommand(std::vector<std::string>(argv.begin() + 1, argv.end()));
   }
-  Args args(argv, {// R-FAC-7: the outage cache and queue (outage_store.hpp).
-                   {"cache", true},
-                   {"cache-key", true},
-                   {"cache-days", true},
-                   {"no-outage", false},
-                   {"outage-after-seconds", true},
-                   {"reconcile-seconds", true},
-                   {"reports", true},
-                   {"central", true},
-                   {"cert", true},
-                   {"key", true},
-                   {"body", true},
-                   {"ca", true},
-                   {"dir", true},
-                   {"req", true},
-                   {"res", true},
-                   {"charset", true},
-                   {"poll-ms", true},
-                   {"settle-seconds", true},
-                   {"once", false}});
+  Args args(argv, WithKioskOptions({{"cache", true},
+                                    {"cache-key", true},
+                                    {"cache-days", true},
+                                    {"no-outage", false},
+                                    {"outage-after-seconds", true},
+                                    {"reconcile-seconds", true},
+                                    {"reports", true},
+                                    {"central", true},
+                                    {"cert", true},
+                                    {"key", true},
+                                    {"body", true},
+                                    {"ca", true},
+                                    {"dir", true},
+                                    {"req", true},
+                                    {"res", true},
+                                    {"charset", true},
+                                    {"poll-ms", true},
+                                    {"settle-seconds", true},
+                                    {"once", false}}));
   for (const char* required : {"central", "cert", "key", "body", "ca"}) {
     if (!args.Has(required)) {
       throw std::invalid_argument(
@@ -96,8 +97,9 @@ int TerminalCommand(const std::vector<std::string>& argv) {
   for (const std::string& d : {folders.req_dir, folders.res_dir}) {
     std::filesystem::create_directories(d);
   }
-  terminal::CentralClient central(
-      {args.Get("central"), args.Get("ca"), args.Get("cert"), args.Get("key"), args.Get("body")});
+  const terminal::CentralOptions central_options{
+      args.Get("central"), args.Get("ca"), args.Get("cert"), args.Get("key"), args.Get("body")};
+  terminal::CentralClient central(central_options);
   terminal::Publisher publisher((dir / ".onshi-staging").string());
   // R-FAC-7: answers from the cache of confirmed qualifications while the
   // central service is unreachable, queued visits confirmed when it returns.
@@ -112,6 +114,8 @@ int TerminalCommand(const std::vector<std::string>& argv) {
     folders.reconcile_every_seconds = static_cast<int>(args.GetInt("reconcile-seconds", 30));
     folders.reports_dir = args.Get("reports", (dir / "Reports").string());
   }
+  // The card reader's screen (--kiosk), on its own threads.
+  const auto kiosk = StartKiosk(args, central_options, publisher, charset, dir);
   terminal::RequestFolder requests(folders, central, publisher);
 
   std::signal(SIGPIPE, SIG_IGN);

@@ -26,6 +26,7 @@
 #include "oqs/validate.hpp"
 #include "service/audit_text.hpp"
 #include "service/card_answer.hpp"
+#include "service/consent_record.hpp"
 #include "service/reader_registry.hpp"
 #include "service/router.hpp"
 #include "store/audit_anchor.hpp"
@@ -137,6 +138,7 @@ enum class Action {
   kCardChallenge,
   kMunicipal,
   kInsurer,
+  kClinical,
   kHealth,
   kAdminHealth,
   kMetrics,
@@ -175,6 +177,7 @@ const Router<Action>& Routes() {
         .Add("POST", kCardChallengePath, Action::kCardChallenge, "card_challenge")
         .Add("*", "/municipal/**", Action::kMunicipal, "municipal")
         .Add("*", "/insurer/**", Action::kInsurer, "insurer")
+        .Add("*", "/clinical/**", Action::kClinical, "clinical")
         .Add("GET", "/healthz", Action::kHealth, "healthz")
         .Add("GET", "/admin/health", Action::kAdminHealth, "admin_health")
         .Add("GET", "/metrics", Action::kMetrics, "metrics")
@@ -191,6 +194,10 @@ const Router<Action>& Routes() {
 }
 
 }  // namespace
+
+std::vector<std::pair<std::string, std::string>> EligibilityService::RouteList() {
+  return Routes().table().List();
+}
 
 EligibilityService::EligibilityService(StorePool& stores, const auth::FacilityCa& ca,
                                        const auth::TokenService& tokens,
@@ -253,9 +260,9 @@ http::Response EligibilityService::Route(const http::Request& request, const std
   const bool writes =
       request.method != "GET" &&
       ((municipal_ && MunicipalService::Owns(path)) || (insurers_ && InsurerService::Owns(path)) ||
-       path == "/oqs-api-pro/card/register" || path == "/portal/card/register" ||
-       path.rfind("/admin/readers", 0) == 0 || path == "/oqs-api-pro/bulk/submit" ||
-       path == "/oqs-api-pro/reference-number");
+       (clinical_ && ClinicalService::Writes(path)) || path == "/oqs-api-pro/card/register" ||
+       path == "/portal/card/register" || path.rfind("/admin/readers", 0) == 0 ||
+       path == "/oqs-api-pro/bulk/submit" || path == "/oqs-api-pro/reference-number");
   if (writes && monitor_ && monitor_->read_only()) {
     route = "read_only";
     http::Response out = Problem(
@@ -314,6 +321,10 @@ http::Response EligibilityService::Route(const http::Request& request, const std
     case Action::kInsurer:
       if (!insurers_) return NotRouted(Unrouted(path), request.method);
       out = insurers_->Handle(request);
+      break;
+    case Action::kClinical:
+      if (!clinical_) return NotRouted(Unrouted(path), request.method);
+      out = clinical_->Handle(request);
       break;
     case Action::kHealth:
       // Anyone may ask whether the service is up; where its database lives
@@ -619,8 +630,9 @@ http::Response EligibilityService::Search(const http::Request& request, std::tim
   try {
     // From the replica when there is one: linkage runs days behind, so a
     // replica's lag changes no answer.
-    records = stores_.Read(
-        [&](store::Store& store) { return store::LoadForCardQuery(store, valid->query); });
+    records = index_ ? index_->Lookup(valid->query) : stores_.Read([&](store::Store& store) {
+      return store::LoadForCardQuery(store, valid->query);
+    });
   } catch (const store::StoreError& e) {
     if (monitor_) monitor_->Nudge();
     std::cerr << "onshi: eligibility read failed: " << e.what() << "\n";
@@ -668,8 +680,9 @@ http::Response EligibilityService::FhirSubmit(const http::Request& request, std:
   }
   std::vector<Qualification> records;
   try {
-    records = stores_.Read(
-        [&](store::Store& store) { return store::LoadForCardQuery(store, parsed->query); });
+    records = index_ ? index_->Lookup(parsed->query) : stores_.Read([&](store::Store& store) {
+      return store::LoadForCardQuery(store, parsed->query);
+    });
   } catch (const store::StoreError& e) {
     if (monitor_) monitor_->Nudge();
     std::cerr << "onshi: eligibility read failed: " << e.what() << "\n";
@@ -793,6 +806,18 @@ http::Response EligibilityService::CardSearch(const http::Request& request, std:
         "method=card validity=" + std::to_string(validity) +
             " reason=" + std::string(EligibilityReasonCode(result->decision.reason)) +
             " date=" + req->confirmation_date.ToCompact() + " cert=" + result->cert_serial + who);
+  // Issue 18: the consents chosen on the reader, kept for this facility's
+  // reads of clinical data. A database that refuses the write leaves the
+  // check answered and the reads refused (no consent stored).
+  if (result->person_id > 0) {
+    try {
+      const std::string kept =
+          RecordCardConsents(stores_.ForThisThread(), result->person_id, facility, *consents, now);
+      if (!kept.empty()) Audit(now, actor, "consent.record", result->person_id, kept);
+    } catch (const store::StoreError& e) {
+      std::cerr << "onshi: consents not recorded: " << e.what() << "\n";
+    }
+  }
   // ArbitraryFileIdentifier: a fresh token per answer, as the terminal's
   // Face files carry one (oqs-interface.md §3.1).
   unsigned char afi[12];

@@ -39,6 +39,9 @@
 //   GET  /metrics
 //   /insurer/...                                    the insurer API and
 //        reports (insurer_service.hpp), when an InsurerService is given
+//   /clinical/...                                   visits, medicine history,
+//        safety checks and the high-cost limit (clinical_service.hpp), when
+//        set_clinical gave one
 //
 // Every answer to a check carries a detached JWS over its exact bytes in the
 // `X-OQS-Proof` header, so a terminal can keep verifiable proof of each check
@@ -53,6 +56,7 @@
 #include <memory>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "auth/facility_ca.hpp"
 #include "auth/jws.hpp"
@@ -64,6 +68,7 @@
 #include "service/bulk_processor.hpp"
 #include "service/card_check.hpp"
 #include "service/challenge_book.hpp"
+#include "service/clinical_service.hpp"
 #include "service/clock.hpp"
 #include "service/database_monitor.hpp"
 #include "service/insurer_service.hpp"
@@ -71,6 +76,7 @@
 #include "service/municipal_service.hpp"
 #include "service/rate_limiter.hpp"
 #include "service/store_pool.hpp"
+#include "serving/eligibility_index.hpp"
 
 namespace onshi::service {
 
@@ -112,6 +118,9 @@ class EligibilityService {
                      DatabaseMonitor* monitor = nullptr);
 
   http::Response Handle(const http::Request& request);
+  // Its own routes, {method, pattern}, in the order they are tried; the
+  // "/municipal/**" and "/insurer/**" subtrees are those services' RouteList.
+  static std::vector<std::pair<std::string, std::string>> RouteList();
 
   // Whether /metrics is open to anyone (a server without TLS, behind a
   // proxy that must restrict it) or only to operator certificates (the
@@ -125,6 +134,13 @@ class EligibilityService {
     bulk_ = processor;
     bulk_limits_ = limits;
   }
+  // Answers checks by insurance card (OQS search, FHIR $submit) from this
+  // in-memory index instead of a store read (issue 20); the answers are the
+  // same (serving/eligibility_index.hpp). nullptr (the default): read the
+  // store. Call before serving; the index must outlive the service.
+  void set_index(const serving::EligibilityIndex* index) { index_ = index; }
+  // Serves /clinical/ (issue 18); call before serving. Must outlive this.
+  void set_clinical(ClinicalService* clinical) { clinical_ = clinical; }
 
  private:
   http::Response Login(const http::Request& request, std::time_t now);
@@ -180,9 +196,11 @@ class EligibilityService {
   SlidingWindowLimiter card_lookups_;           // per facility and card certificate
   const CardWorld* cards_;                      // for 利用登録; may be null
   MunicipalService* municipal_;                 // routes under /municipal/; may be null
+  ClinicalService* clinical_ = nullptr;         // routes under /clinical/; may be null
   DatabaseMonitor* monitor_;
   BulkProcessor* bulk_ = nullptr;  // null: the bulk API answers 503
   BulkLimits bulk_limits_;
+  const serving::EligibilityIndex* index_ = nullptr;  // may be null: read the store
   bool metrics_open_ = false;               // read-only mode; may be null (always writable)
   std::atomic<uint64_t> fhir_sequence_{1};  // makes response ids unique within a second
   const uint64_t generation_ = NextGeneration();

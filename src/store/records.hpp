@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "core/benefits.hpp"
 #include "core/date.hpp"
@@ -252,6 +253,16 @@ struct BulkJobRecord {
   std::string result;        // when done: the units (oqs/bulk.hpp), UTF-8 XML
   int normal = 0, errors = 0;
   std::string completed_at;  // ISO time, when done
+// A page of the change feed (Store::ReadChanges).
+struct ChangeRecord {
+  int64_t seq = 0;
+  int64_t person_id = 0;  // whose qualifications changed: read them again
+};
+struct ChangePage {
+  // Changes up to this seq have been trimmed: a reader whose last applied
+  // seq is below it has missed some and must read everything again.
+  int64_t trimmed_through = 0;
+  std::vector<ChangeRecord> changes;  // in seq order
 };
 
 struct StoreCounts {

@@ -69,4 +69,22 @@ Expected<CentralAnswer> CentralClient::PostXml(const char* path, std::string_vie
   return Error{"connection", "the central service refused the token twice"};
 }
 
+Expected<CentralAnswer> CentralClient::PostJson(std::string_view path, std::string_view body,
+                                                std::time_t now) {
+  for (int attempt = 0; attempt < 2; ++attempt) {
+    auto token = Token(now);
+    if (!token.ok()) return token.error();
+    auto r =
+        http::Post(options_.url, std::string(path),
+                   {{"Content-Type", "application/json"}, {"Authorization", *token}}, body, tls_);
+    if (!r.ok()) return r.error();
+    if (r->status == 401 && attempt == 0 && r->body.find("unauthenticated") != std::string::npos) {
+      token_.clear();  // the token, not the card's proof, was refused: log in again
+      continue;
+    }
+    return CentralAnswer{r->status, r->Header("Content-Type"), std::move(r->body)};
+  }
+  return Error{"connection", "the central service refused the token twice"};
+}
+
 }  // namespace onshi::terminal

@@ -50,6 +50,11 @@ class CentralClient {
   // service's route for it (kBulkSubmitPath …); the same failures.
   Expected<CentralAnswer> PostXml(const char* path, std::string_view request_xml, std::time_t now);
 
+  // POSTs a JSON `body` to `path` with the token (the card reader's calls:
+  // card/challenge, card/search, card/register; docs/card-protocol.md) and
+  // returns the answer whatever its status. Errors as SearchXml's.
+  Expected<CentralAnswer> PostJson(std::string_view path, std::string_view body, std::time_t now);
+
  private:
   Expected<std::string> Token(std::time_t now);
 

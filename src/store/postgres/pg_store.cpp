@@ -1,9 +1,11 @@
 #include "store/postgres/pg_store.hpp"
 
+#include <algorithm>
 #include <optional>
 #include <unordered_map>
 #include <utility>
 
+#include "store/postgres/clinical_pg.hpp"
 #include "store/postgres/pg_conn.hpp"
 #include "store/postgres/pg_migrations.hpp"
 
@@ -71,7 +73,9 @@ std::string Select(const char* columns, const std::string& rest) {
 class PgStore final : public Store {
  public:
   PgStore(const std::string& conninfo, MyNumberVault vault)
-      : conn_(conninfo), vault_(std::move(vault)) {}
+      : conn_(conninfo), vault_(std::move(vault)), clinical_(MakePgClinicalStore(conn_, *this)) {}
+
+  ClinicalStore& Clinical() override { return *clinical_; }
 
   void Migrate() override {
     // Up to date already: no writer lock needed (an import may hold it).
@@ -80,7 +84,10 @@ class PgStore final : public Store {
           conn_.Run("migrations_table", "SELECT to_regclass('schema_migrations') IS NOT NULL");
       // Counted by version, not compared with the highest: numbers may be
       // reserved ahead, and a database that has 7 must still get 5 and 6.
-      if (r.rows() > 0 && r.Bool(0, 0) && AppliedKnownMigrations() == Migrations().size()) return;
+      if (r.rows() > 0 && r.Bool(0, 0)) {
+        RefuseUnknownMigrations();
+        if (AppliedKnownMigrations() == Migrations().size()) return;
+      }
     }
     for (const Migration& m : Migrations()) {
       // Each migration in its own write transaction. The writer lock is
@@ -101,6 +108,25 @@ class PgStore final : public Store {
                   "INSERT INTO schema_migrations (version, name) VALUES ($1, $2)",
                   Params().Add(m.version).Add(m.name));
       });
+    }
+  }
+
+  // A database that recorded a migration this build does not have was made
+  // by a newer onshi: refused rather than used (issue 21), as in SQLite.
+  void RefuseUnknownMigrations() {
+    std::string list;
+    for (const Migration& m : Migrations())
+      list += (list.empty() ? "" : ", ") + std::to_string(m.version);
+    Result r = conn_.Run("unknown_migrations",
+                         "SELECT COALESCE(MAX(version), 0) FROM schema_migrations WHERE version "
+                         "NOT IN (" +
+                             list + ")");
+    if (r.rows() > 0 && r.Int(0, 0) > 0) {
+      throw StoreError(
+          "the database has schema migration " + std::to_string(r.Int(0, 0)) +
+          ", which this onshi does not know: it was written by a newer onshi (this one knows "
+          "migrations up to " +
+          std::to_string(Migrations().back().version) + "); open it with that version or later");
     }
   }
 
@@ -424,6 +450,58 @@ class PgStore final : public Store {
         Select(kMemberColumns,
                std::string(kMemberFrom) + " WHERE person_id = $1 ORDER BY acquired, member_id"),
         Params().Add(person_id)));
+  }
+
+  std::vector<Qualification> QualificationsOfPersons(int64_t after, int64_t through) override {
+    return ReadMembers(
+        conn_.Run("members_of_persons",
+                  Select(kMemberColumns, std::string(kMemberFrom) +
+                                             " WHERE person_id > $1 AND person_id <= $2"
+                                             " ORDER BY person_id, acquired, member_id"),
+                  Params().Add(after).Add(through)));
+  }
+
+  int64_t LastPersonId() override {
+    return conn_.Run("last_person", "SELECT COALESCE(MAX(person_id), 0) FROM persons").Int(0, 0);
+  }
+
+  // --- change feed -------------------------------------------------------------
+  int64_t ChangeFeedHead() override {
+    return conn_
+        .Run("change_head",
+             "SELECT GREATEST((SELECT COALESCE(MAX(seq), 0) FROM changes), "
+             "(SELECT trimmed_through FROM change_feed))")
+        .Int(0, 0);
+  }
+
+  ChangePage ReadChanges(int64_t after_seq, int limit) override {
+    // One statement, so one snapshot: the trimmed mark with the rows.
+    Result r =
+        conn_.Run("read_changes",
+                  "SELECT 0::bigint, trimmed_through FROM change_feed UNION ALL "
+                  "(SELECT seq, person_id FROM changes WHERE seq > $1 ORDER BY seq LIMIT $2)",
+                  Params().Add(after_seq).Add(limit));
+    ChangePage page;
+    for (int i = 0; i < r.rows(); ++i) {
+      if (r.Int(i, 0) == 0) {
+        page.trimmed_through = r.Int(i, 1);
+      } else {
+        page.changes.push_back({r.Int(i, 0), r.Int(i, 1)});
+      }
+    }
+    // UNION ALL promises no order.
+    std::sort(page.changes.begin(), page.changes.end(),
+              [](const ChangeRecord& a, const ChangeRecord& b) { return a.seq < b.seq; });
+    return page;
+  }
+
+  void TrimChanges(int64_t through_seq) override {
+    InTransaction([&] {
+      conn_.Run("trim_changes", "DELETE FROM changes WHERE seq <= $1", Params().Add(through_seq));
+      conn_.Run("trim_mark",
+                "UPDATE change_feed SET trimmed_through = GREATEST(trimmed_through, $1)",
+                Params().Add(through_seq));
+    });
   }
 
   std::vector<Qualification> MembersOfInsurer(std::string_view insurer, Date lost_since,
@@ -1432,6 +1510,7 @@ class PgStore final : public Store {
   // The audit chain's last (seq, hash), valid only inside a write
   // transaction (see AppendAudit).
   std::optional<std::pair<int64_t, std::string>> audit_head_;
+  std::unique_ptr<ClinicalStore> clinical_;  // on conn_
 };
 
 }  // namespace

@@ -5,8 +5,10 @@
 #include <map>
 #include <optional>
 #include <tuple>
+#include <unordered_map>
 #include <utility>
 
+#include "store/sqlite/clinical_sqlite.hpp"
 #include "store/sqlite/migrations.hpp"
 #include "store/sqlite/sqlite_db.hpp"
 
@@ -95,7 +97,10 @@ constexpr const char* kDocumentColumns =
 
 class SqliteStore final : public Store {
  public:
-  SqliteStore(const std::string& path, MyNumberVault vault) : db_(path), vault_(std::move(vault)) {}
+  SqliteStore(const std::string& path, MyNumberVault vault)
+      : db_(path), vault_(std::move(vault)), clinical_(MakeSqliteClinicalStore(db_, *this)) {}
+
+  ClinicalStore& Clinical() override { return *clinical_; }
 
   void Migrate() override {
     // Up to date already (every open but the first): nothing to lock. A
@@ -104,7 +109,10 @@ class SqliteStore final : public Store {
     {
       Statement t(db_.handle(),
                   "SELECT 1 FROM sqlite_master WHERE type='table' AND name='schema_migrations'");
-      if (t.Step() && AppliedKnownMigrations() == Migrations().size()) return;
+      if (t.Step()) {
+        RefuseUnknownMigrations();
+        if (AppliedKnownMigrations() == Migrations().size()) return;
+      }
     }
     // Inside a write transaction, so that it waits for (rather than fails
     // against) another process creating the same table.
@@ -130,6 +138,25 @@ class SqliteStore final : public Store {
         Statement ins(db_.handle(), "INSERT INTO schema_migrations (version, name) VALUES (?, ?)");
         ins.Bind(1, m.version).Bind(2, m.name).Run();
       });
+    }
+  }
+
+  // A database that recorded a migration this build does not have was made
+  // by a newer onshi: its schema is not the one this code reads and writes,
+  // so it is refused rather than used (issue 21; before, it was used as if
+  // it were current).
+  void RefuseUnknownMigrations() {
+    std::string list;
+    for (const Migration& m : Migrations())
+      list += (list.empty() ? "" : ", ") + std::to_string(m.version);
+    Statement q(db_.handle(),
+                "SELECT MAX(version) FROM schema_migrations WHERE version NOT IN (" + list + ")");
+    if (q.Step() && !q.IsNull(0)) {
+      throw StoreError(
+          "the database has schema migration " + std::to_string(q.Int(0)) +
+          ", which this onshi does not know: it was written by a newer onshi (this one knows "
+          "migrations up to " +
+          std::to_string(Migrations().back().version) + "); open it with that version or later");
     }
   }
 
@@ -543,6 +570,119 @@ class SqliteStore final : public Store {
     });
     s.Bind(1, person_id);
     return ReadMembers(s, person_id);
+  }
+
+  // Four range scans (members_by_person, then the children through it),
+  // whatever the number of persons: the serving index reads 10^6 members
+  // in a few hundred of these. Certificates with the same first day keep
+  // the order they were stored in (rowid), as the card-key read keeps it.
+  std::vector<Qualification> QualificationsOfPersons(int64_t after, int64_t through) override {
+    Statement& s = Stmt("members_of_persons", [&] {
+      return std::string("SELECT ") + kMemberColumns +
+             " FROM members m LEFT JOIN insurers i USING (insurer_number)"
+             " WHERE person_id > ? AND person_id <= ? ORDER BY person_id, acquired, member_id";
+    });
+    s.Bind(1, after).Bind(2, through);
+    std::vector<Qualification> out;
+    while (s.Step())
+      out.push_back(MemberFromRow(s, 0));
+    s.Reset();
+    if (out.empty()) return out;
+    std::unordered_map<int64_t, size_t> at;
+    at.reserve(out.size());
+    for (size_t i = 0; i < out.size(); ++i)
+      at.emplace(out[i].member_id, i);
+    auto find = [&](int64_t id) -> Qualification* {
+      auto it = at.find(id);
+      return it == at.end() ? nullptr : &out[it->second];
+    };
+    constexpr const char* kRange =
+        " JOIN members m USING (member_id) WHERE m.person_id > ? AND m.person_id <= ?";
+    Statement& a = Stmt("attrs_of_persons", [&] {
+      return "SELECT member_id, effective_from, x.name, name_kana, insured_name, postcode, "
+             "address, name_of_other, name_of_other_kana FROM member_attributes x" +
+             std::string(kRange) + " ORDER BY member_id, effective_from";
+    });
+    a.Bind(1, after).Bind(2, through);
+    while (a.Step()) {
+      if (Qualification* q = find(a.Int(0))) {
+        q->attributes.push_back({a.DateAt(1), a.Text(2), a.Text(3), a.Text(4), a.Text(5), a.Text(6),
+                                 a.Text(7), a.Text(8)});
+      }
+    }
+    a.Reset();
+    Statement& l = Stmt("limits_of_persons", [&] {
+      return "SELECT member_id, classification, category_flag, certificate_date, valid_from, "
+             "valid_until, long_term_date FROM member_limits x" +
+             std::string(kRange) + " ORDER BY member_id, valid_from, x.rowid";
+    });
+    l.Bind(1, after).Bind(2, through);
+    while (l.Step()) {
+      if (Qualification* q = find(l.Int(0))) {
+        q->limits.push_back({static_cast<int>(l.Int(1)), l.Text(2), l.DateAt(3), l.DateAt(4),
+                             l.DateAt(5), l.OptDate(6)});
+      }
+    }
+    l.Reset();
+    Statement& d = Stmt("diseases_of_persons", [&] {
+      return "SELECT member_id, category, certificate_date, valid_from, valid_until, self_pay_yen "
+             "FROM member_diseases x" +
+             std::string(kRange) + " ORDER BY member_id, valid_from, x.rowid";
+    });
+    d.Bind(1, after).Bind(2, through);
+    while (d.Step()) {
+      if (Qualification* q = find(d.Int(0))) {
+        q->diseases.push_back({static_cast<int>(d.Int(1)), d.DateAt(2), d.DateAt(3), d.DateAt(4),
+                               static_cast<int>(d.Int(5))});
+      }
+    }
+    d.Reset();
+    return out;
+  }
+
+  int64_t LastPersonId() override {
+    Statement& s = Stmt("last_person", "SELECT COALESCE(MAX(person_id), 0) FROM persons");
+    const int64_t out = s.Step() ? s.Int(0) : 0;
+    s.Reset();
+    return out;
+  }
+
+  // --- change feed -------------------------------------------------------------
+  int64_t ChangeFeedHead() override {
+    Statement& s = Stmt("change_head", "SELECT COALESCE(MAX(seq), 0) FROM changes");
+    int64_t out = s.Step() ? s.Int(0) : 0;
+    s.Reset();
+    // Everything trimmed: the head is where the trimming got to.
+    Statement& t = Stmt("change_trimmed", "SELECT trimmed_through FROM change_feed");
+    if (t.Step()) out = std::max(out, t.Int(0));
+    t.Reset();
+    return out;
+  }
+
+  ChangePage ReadChanges(int64_t after_seq, int limit) override {
+    ChangePage page;
+    InReadSnapshot([&] {
+      Statement& t = Stmt("change_trimmed", "SELECT trimmed_through FROM change_feed");
+      if (t.Step()) page.trimmed_through = t.Int(0);
+      t.Reset();
+      Statement& s = Stmt("read_changes",
+                          "SELECT seq, person_id FROM changes WHERE seq > ? ORDER BY seq LIMIT ?");
+      s.Bind(1, after_seq).Bind(2, limit);
+      while (s.Step())
+        page.changes.push_back({s.Int(0), s.Int(1)});
+      s.Reset();
+    });
+    return page;
+  }
+
+  void TrimChanges(int64_t through_seq) override {
+    InTransaction([&] {
+      Statement& d = Stmt("trim_changes", "DELETE FROM changes WHERE seq <= ?");
+      d.Bind(1, through_seq).Run();
+      Statement& u =
+          Stmt("trim_mark", "UPDATE change_feed SET trimmed_through = max(trimmed_through, ?)");
+      u.Bind(1, through_seq).Run();
+    });
   }
 
   std::vector<Qualification> MembersOfInsurer(std::string_view insurer, Date lost_since,
@@ -1522,6 +1662,8 @@ class SqliteStore final : public Store {
   // The audit chain's last (seq, hash), valid only inside a write
   // transaction (see AppendAudit).
   std::optional<std::pair<int64_t, std::string>> audit_head_;
+  // After db_: its statements are finalised before the connection closes.
+  std::unique_ptr<ClinicalStore> clinical_;
 };
 
 }  // namespace
