@@ -457,6 +457,7 @@ BEGIN
 END $$;
 CREATE TRIGGER insurers_changed AFTER INSERT OR UPDATE OR DELETE ON insurers
   FOR EACH ROW EXECUTE FUNCTION onshi_insurer_changed();
+)sql"},
       {14, "clinical data, consents and masters", R"sql(
 -- Issue 18: what facilities and insurers record about a patient's care, the
 -- consents given at the reader that let a facility read it (R-FAC-4), and

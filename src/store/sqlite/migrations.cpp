@@ -506,6 +506,7 @@ CREATE TRIGGER insurers_changed_delete AFTER DELETE ON insurers BEGIN
   INSERT INTO changes (person_id)
     SELECT DISTINCT person_id FROM members WHERE insurer_number = OLD.insurer_number;
 END;
+)sql"},
       {14, "clinical data, consents and masters", R"sql(
 -- Issue 18: what facilities and insurers record about a patient's care, the
 -- consents given at the reader that let a facility read it (R-FAC-4), and
