@@ -385,6 +385,7 @@ CREATE TABLE bulk_jobs (
 );
 CREATE INDEX bulk_jobs_pending ON bulk_jobs (submitted_at) WHERE NOT done;
 CREATE INDEX bulk_jobs_pending_by_facility ON bulk_jobs (facility_code) WHERE NOT done;
+)sql"},
       {12, "change feed for the serving index", R"sql(
 -- Issue 20: servers answer checks from memory (serving/eligibility_index)
 -- and follow this feed to stay current. Every change to what a check reads
