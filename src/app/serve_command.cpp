@@ -84,8 +84,11 @@ int ServeCommand(const std::vector<std::string>& argv) {
                    {"portal-challenge-limit", true},
                    {"portal-challenge-capacity", true},
                    {"facility-challenge-capacity", true},
-                   {"access-log", true},
+                   {"bulk-max-items", true},
+                   {"bulk-max-pending", true},
+                   {"bulk-hold-seconds", true},
 
+                   {"access-log", true},
                    {"eligibility-from", true},
                    {"index-poll-ms", true}});
   // Every option is checked before anything is opened or written: a command
@@ -104,6 +107,19 @@ int ServeCommand(const std::vector<std::string>& argv) {
   // usual soft limit (1024) is far below what the machine allows.
   const uint64_t file_limit = http::RaiseFileLimit();
   const service::CardLimits card_limits = CardLimitsFrom(args);
+  service::BulkLimits bulk_limits;
+  bulk_limits.max_items = static_cast<int>(args.GetInt("bulk-max-items", bulk_limits.max_items));
+  bulk_limits.max_pending_per_facility =
+      static_cast<int>(args.GetInt("bulk-max-pending", bulk_limits.max_pending_per_facility));
+  bulk_limits.hold_seconds = static_cast<int>(args.GetInt("bulk-hold-seconds", 0));
+  if (bulk_limits.hold_seconds < 0 || bulk_limits.hold_seconds > 86400) {
+    throw std::invalid_argument("--bulk-hold-seconds must be 0..86400");
+  }
+  if (bulk_limits.max_items < 1 || bulk_limits.max_items > 100000 ||
+      bulk_limits.max_pending_per_facility < 1 || bulk_limits.max_pending_per_facility > 10000) {
+    throw std::invalid_argument(
+        "--bulk-max-items must be 1..100000 and --bulk-max-pending 1..10000");
+  }
   const std::string db = DatabaseLocation(args);
   std::unique_ptr<service::Clock> clock = std::make_unique<service::SystemClock>();
   if (args.Has("now")) {
@@ -302,6 +318,11 @@ int ServeCommand(const std::vector<std::string>& argv) {
   // whatever sits in front (a TLS proxy) must then restrict /metrics.
   svc.set_metrics_open(!tls);
   svc.set_card_limits(card_limits);
+  // 一括照会: batches left pending by an earlier run are taken first.
+  service::BulkProcessor bulk([&stores] { return stores.OpenOwned(); }, *clock, audit,
+                              bulk_limits.hold_seconds);
+  bulk.Start();
+  svc.set_bulk(&bulk, bulk_limits);
   http::Handler handler = [&svc](const http::Request& r) { return svc.Handle(r); };
   // --access-log FILE or - (stderr): one JSON line per request (http/access_log.hpp).
   std::unique_ptr<http::AccessLog> access_log;

@@ -146,6 +146,9 @@ enum class Action {
   kAdminReadersList,
   kAdminReaderAdd,
   kAdminReaderRevoke,
+  kBulkSubmit,
+  kBulkResult,
+  kReferenceNumber,
 };
 
 // A subtree whose service this server does not run: 404.
@@ -181,7 +184,10 @@ const Router<Action>& Routes() {
         .Add("GET", "/admin/audit/verify", Action::kAdminAuditVerify, "admin_audit_verify")
         .Add("GET", "/admin/readers", Action::kAdminReadersList, "admin_readers")
         .Add("POST", "/admin/readers", Action::kAdminReaderAdd, "admin_readers")
-        .Add("POST", "/admin/readers/{id}/revoke", Action::kAdminReaderRevoke, "admin_readers");
+        .Add("POST", "/admin/readers/{id}/revoke", Action::kAdminReaderRevoke, "admin_readers")
+        .Add("POST", "/oqs-api-pro/bulk/submit", Action::kBulkSubmit, "bulk_submit")
+        .Add("POST", "/oqs-api-pro/bulk/result", Action::kBulkResult, "bulk_result")
+        .Add("POST", "/oqs-api-pro/reference-number", Action::kReferenceNumber, "reference_number");
     return r;
   }();
   return kRoutes;
@@ -255,7 +261,8 @@ http::Response EligibilityService::Route(const http::Request& request, const std
       request.method != "GET" &&
       ((municipal_ && MunicipalService::Owns(path)) || (insurers_ && InsurerService::Owns(path)) ||
        (clinical_ && ClinicalService::Writes(path)) || path == "/oqs-api-pro/card/register" ||
-       path == "/portal/card/register" || path.rfind("/admin/readers", 0) == 0);
+       path == "/portal/card/register" || path.rfind("/admin/readers", 0) == 0 ||
+       path == "/oqs-api-pro/bulk/submit" || path == "/oqs-api-pro/reference-number");
   if (writes && monitor_ && monitor_->read_only()) {
     route = "read_only";
     http::Response out = Problem(
@@ -343,6 +350,15 @@ http::Response EligibilityService::Route(const http::Request& request, const std
                         *found.value == Action::kAdminReaderRevoke ? found.match.params.Text("id")
                                                                    : std::string(),
                         now);
+      break;
+    case Action::kBulkSubmit:
+      out = BulkSubmit(request, now);
+      break;
+    case Action::kBulkResult:
+      out = BulkResult(request, now);
+      break;
+    case Action::kReferenceNumber:
+      out = RegisterReferenceNumber(request, now);
       break;
   }
   return out;
@@ -635,9 +651,11 @@ http::Response EligibilityService::Search(const http::Request& request, std::tim
         "method=card-keys validity=" + std::to_string(validity) +
             " reason=" + std::string(EligibilityReasonCode(decision.reason)) +
             " date=" + valid->confirmation_date.ToCompact() + " " + MaskedKeys(valid->query));
-  return Signed(
-      200, content_type,
-      oqs::WriteQualificationResponse(parsed.request, *valid, decision, processed, encoding));
+  const std::vector<std::string> references =
+      ReferenceNumbersFor(token.claims->subject.digits(), decision);
+  return Signed(200, content_type,
+                oqs::WriteQualificationResponse(parsed.request, *valid, decision, processed,
+                                                encoding, &references));
 }
 
 http::Response EligibilityService::FhirSubmit(const http::Request& request, std::time_t now) {
@@ -809,7 +827,8 @@ http::Response EligibilityService::CardSearch(const http::Request& request, std:
   const std::string file_identifier =
       auth::Base64UrlEncode(std::string_view(reinterpret_cast<const char*>(afi), sizeof(afi)));
   return Signed(200, "application/json;charset=UTF-8",
-                RenderCardAnswer(*result, *req, *consents, processed, file_identifier));
+                RenderCardAnswer(*result, *req, *consents, processed, file_identifier,
+                                 ReferenceNumbersFor(facility, result->decision)));
 }
 
 namespace {

@@ -29,6 +29,13 @@
 //   POST /admin/readers, GET /admin/readers?facility=C,
 //   POST /admin/readers/{id}/revoke                 the facilities' card readers
 //        (operators' certificates; service/reader_registry.hpp)
+//   POST /oqs-api-pro/bulk/submit                   一括照会 / 照会番号一括登録: an
+//        OQSmuquc01req or OQSmuimm01req (XML) → 01res with the 受付番号;
+//        processed in the background (bulk_processor.hpp)
+//   POST /oqs-api-pro/bulk/result                   the 02req → 02res: SegmentOfResult
+//        2 while processing, then the counts and one unit per person
+//   POST /oqs-api-pro/reference-number              照会番号 registration (OQSsiimm01req)
+//        → OQSsiimm01res; later answers to that facility carry ReferenceNumber
 //   GET  /metrics
 //   /insurer/...                                    the insurer API and
 //        reports (insurer_service.hpp), when an InsurerService is given
@@ -58,6 +65,7 @@
 #include "http/metrics.hpp"
 #include "http/server.hpp"
 #include "service/audit_writer.hpp"
+#include "service/bulk_processor.hpp"
 #include "service/card_check.hpp"
 #include "service/challenge_book.hpp"
 #include "service/clinical_service.hpp"
@@ -120,6 +128,12 @@ class EligibilityService {
   void set_metrics_open(bool open) { metrics_open_ = open; }
   // Replaces the default CardLimits; call before serving.
   void set_card_limits(const CardLimits& limits);
+  // Turns on the bulk API (bulk_routes.cpp): batches are stored and
+  // `processor` is nudged to work through them. Call before serving.
+  void set_bulk(BulkProcessor* processor, const BulkLimits& limits) {
+    bulk_ = processor;
+    bulk_limits_ = limits;
+  }
   // Answers checks by insurance card (OQS search, FHIR $submit) from this
   // in-memory index instead of a store read (issue 20); the answers are the
   // same (serving/eligibility_index.hpp). nullptr (the default): read the
@@ -132,6 +146,13 @@ class EligibilityService {
   http::Response Login(const http::Request& request, std::time_t now);
   http::Response Search(const http::Request& request, std::time_t now);
   http::Response FhirSubmit(const http::Request& request, std::time_t now);
+  // bulk_routes.cpp: the bulk API and 照会番号 registration.
+  http::Response BulkSubmit(const http::Request& request, std::time_t now);
+  http::Response BulkResult(const http::Request& request, std::time_t now);
+  http::Response RegisterReferenceNumber(const http::Request& request, std::time_t now);
+  // The facility's 照会番号 for each result ("" for none).
+  std::vector<std::string> ReferenceNumbersFor(std::string_view facility,
+                                               const EligibilityDecision& decision);
   http::Response CardChallenge(const http::Request& request, std::time_t now);
   http::Response CardSearch(const http::Request& request, std::time_t now);
   http::Response PortalChallenge(const http::Request& request, std::time_t now);
@@ -177,6 +198,8 @@ class EligibilityService {
   MunicipalService* municipal_;                 // routes under /municipal/; may be null
   ClinicalService* clinical_ = nullptr;         // routes under /clinical/; may be null
   DatabaseMonitor* monitor_;
+  BulkProcessor* bulk_ = nullptr;  // null: the bulk API answers 503
+  BulkLimits bulk_limits_;
   const serving::EligibilityIndex* index_ = nullptr;  // may be null: read the store
   bool metrics_open_ = false;               // read-only mode; may be null (always writable)
   std::atomic<uint64_t> fhir_sequence_{1};  // makes response ids unique within a second

@@ -218,6 +218,23 @@ class Store {
   virtual std::vector<AuditEntry> ReadAudit(int64_t after_seq, int limit) = 0;
   virtual std::vector<AuditEntry> AuditOfPerson(int64_t person_id) = 0;
 
+  // --- 照会番号 and bulk requests (issue 16) ----------------------------------
+  // Registers r (facility + number → keys and person), replacing the same
+  // number's earlier keys and the person's earlier number at that facility.
+  // StoreError for an unknown facility or person.
+  virtual void PutReferenceNumber(const ReferenceNumberRecord& r) = 0;
+  virtual std::optional<ReferenceNumberRecord> ReferenceNumberOfPerson(
+      std::string_view facility_code, int64_t person_id) = 0;
+  // StoreError for a reception number already used or an unknown facility.
+  virtual void AddBulkJob(const BulkJobRecord& job) = 0;
+  virtual std::optional<BulkJobRecord> GetBulkJob(std::string_view reception_number) = 0;
+  // Jobs not yet done, oldest first (without their results).
+  virtual std::vector<BulkJobRecord> PendingBulkJobs(int limit) = 0;
+  virtual int PendingBulkJobsOf(std::string_view facility_code) = 0;
+  // Stores the result of a pending job; false when it was done already (by
+  // another server sharing the database) or does not exist.
+  virtual bool CompleteBulkJob(const BulkJobRecord& job) = 0;
+
   virtual StoreCounts Counts() = 0;
 
   // --- clinical data (issue 18) -------------------------------------------------

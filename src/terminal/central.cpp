@@ -44,10 +44,15 @@ Expected<std::string> CentralClient::Token(std::time_t now) {
 }
 
 Expected<CentralAnswer> CentralClient::SearchXml(std::string_view request_xml, std::time_t now) {
+  return PostXml(kSearchPath, request_xml, now);
+}
+
+Expected<CentralAnswer> CentralClient::PostXml(const char* path, std::string_view request_xml,
+                                               std::time_t now) {
   for (int attempt = 0; attempt < 2; ++attempt) {
     auto token = Token(now);
     if (!token.ok()) return token.error();
-    auto r = http::Post(options_.url, kSearchPath,
+    auto r = http::Post(options_.url, path,
                         {{"Content-Type", "application/xml"}, {"Authorization", *token}},
                         request_xml, tls_);
     if (!r.ok()) return r.error();

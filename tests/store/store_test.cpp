@@ -684,6 +684,77 @@ TEST_P(StoreTest, ReadersBelongToOneFacilityAndAreRevokedOnce) {
   EXPECT_FALSE(store_->GetReader("nobody").has_value());
 }
 
+// Issue 16: a facility's 照会番号 names one person; registering again moves
+// the number (or the person's number), and another facility's are its own.
+TEST_P(StoreTest, ReferenceNumbersAreOnePerPersonAndFacility) {
+  store_->PutFacility({"1310000011", "試験クリニック", "医科"});
+  store_->PutFacility({"2710000015", "試験薬局", "薬局"});
+  const int64_t p = store_->AddPerson(Person(), Mn("621498320257"));
+  const int64_t q = store_->AddPerson(Person(), Mn("123456789018"));
+  ReferenceNumberRecord r{"1310000011", "K-0001", "06139992", "1",
+                          "1001",       "00",     p,          "2026-11-23T00:00:00Z"};
+  store_->PutReferenceNumber(r);
+  store_->PutReferenceNumber(
+      {"2710000015", "K-0001", "06139992", "1", "1002", "00", q, "2026-11-23T00:00:00Z"});
+  EXPECT_EQ(store_->ReferenceNumberOfPerson("1310000011", p)->reference_number, "K-0001");
+  EXPECT_EQ(store_->ReferenceNumberOfPerson("1310000011", p)->number, "1001");
+  EXPECT_FALSE(store_->ReferenceNumberOfPerson("1310000011", q).has_value());
+  EXPECT_EQ(store_->ReferenceNumberOfPerson("2710000015", q)->reference_number, "K-0001");
+  // A new number for the same person replaces the old one.
+  r.reference_number = "K-0002";
+  store_->PutReferenceNumber(r);
+  EXPECT_EQ(store_->ReferenceNumberOfPerson("1310000011", p)->reference_number, "K-0002");
+  // The same number for another person moves it.
+  store_->PutReferenceNumber(
+      {"1310000011", "K-0002", "06139992", "1", "1002", "00", q, "2026-11-24T00:00:00Z"});
+  EXPECT_FALSE(store_->ReferenceNumberOfPerson("1310000011", p).has_value());
+  EXPECT_EQ(store_->ReferenceNumberOfPerson("1310000011", q)->registered_at,
+            "2026-11-24T00:00:00Z");
+  EXPECT_THROW(store_->PutReferenceNumber({"9999999999", "x", "06139992", "", "1", "", p, "t"}),
+               StoreError);
+}
+
+// Issue 16: a bulk request is kept until processed (a restart loses
+// nothing), completed once, and its reception number is never reused.
+TEST_P(StoreTest, BulkJobsStayPendingUntilCompletedOnce) {
+  store_->PutFacility({"1310000011", "試験クリニック", "医科"});
+  BulkJobRecord j;
+  j.reception_number = "20261123180000000001";
+  j.facility_code = "1310000011";
+  j.items = 2;
+  j.submitted_at = "2026-11-23T09:00:00Z";
+  j.request = "<XmlMsg>一括</XmlMsg>";
+  store_->AddBulkJob(j);
+  BulkJobRecord k = j;
+  k.reception_number = "20261123180000000002";
+  k.kind = BulkKind::kReferenceNumber;
+  k.submitted_at = "2026-11-23T09:00:01Z";
+  store_->AddBulkJob(k);
+  EXPECT_THROW(store_->AddBulkJob(j), StoreError);
+  EXPECT_EQ(store_->PendingBulkJobsOf("1310000011"), 2);
+  auto pending = store_->PendingBulkJobs(10);
+  ASSERT_EQ(pending.size(), 2u);
+  EXPECT_EQ(pending[0].reception_number, j.reception_number);
+  EXPECT_EQ(pending[0].request, j.request);
+  EXPECT_EQ(pending[1].kind, BulkKind::kReferenceNumber);
+  j.result = "<Units/>";
+  j.normal = 1;
+  j.errors = 1;
+  j.completed_at = "2026-11-23T09:00:05Z";
+  EXPECT_TRUE(store_->CompleteBulkJob(j));
+  j.result = "<Other/>";
+  EXPECT_FALSE(store_->CompleteBulkJob(j)) << "a done job is not completed twice";
+  const auto got = store_->GetBulkJob(j.reception_number);
+  ASSERT_TRUE(got.has_value());
+  EXPECT_TRUE(got->done);
+  EXPECT_EQ(got->result, "<Units/>");
+  EXPECT_EQ(got->normal, 1);
+  EXPECT_EQ(got->errors, 1);
+  EXPECT_EQ(got->completed_at, "2026-11-23T09:00:05Z");
+  EXPECT_EQ(store_->PendingBulkJobsOf("1310000011"), 1);
+  EXPECT_FALSE(store_->GetBulkJob("nope").has_value());
+}
+
 TEST_P(StoreTest, DocumentsBelongToAMember) {
   AddInsurers();
   const int64_t p = store_->AddPerson(Person(), Mn("621498320257"));

@@ -31,6 +31,10 @@ constexpr const char* kCardColumns =
     "cert_issued_on, cert_expires_on, status, pin_failures, face_only, insurance_registered_on, "
     "registration_channel, cert_fingerprint";
 
+constexpr const char* kBulkColumns =
+    "reception_number, facility_code, kind, done, items, submitted_at, request, normal, errors, "
+    "completed_at";
+
 constexpr const char* kReaderColumns =
     "reader_id, facility_code, name, public_jwk, registered_at, revoked_at";
 
@@ -910,6 +914,88 @@ class PgStore final : public Store {
                   Params().Add(person_id)));
   }
 
+  // --- 照会番号 and bulk requests -------------------------------------------------
+  void PutReferenceNumber(const ReferenceNumberRecord& r) override {
+    InTransaction([&] {
+      Write("drop_reference_number",
+            "DELETE FROM reference_numbers WHERE facility_code = $1 AND "
+            "(reference_number = $2 OR person_id = $3)",
+            Params().Add(r.facility_code).Add(r.reference_number).Add(r.person_id),
+            "reference number rejected");
+      Params a;
+      a.Add(r.facility_code).Add(r.reference_number).Add(r.insurer_number).Add(r.symbol);
+      a.Add(r.number).Add(r.branch).Add(r.person_id).Add(r.registered_at);
+      Write("put_reference_number",
+            "INSERT INTO reference_numbers (facility_code, reference_number, insurer_number, "
+            "symbol, number, branch, person_id, registered_at) VALUES ($1,$2,$3,$4,$5,$6,$7,$8)",
+            a, "reference number rejected (unknown facility or person)");
+    });
+  }
+
+  std::optional<ReferenceNumberRecord> ReferenceNumberOfPerson(std::string_view facility,
+                                                               int64_t person_id) override {
+    Result r = conn_.Run("reference_number_of_person",
+                         "SELECT facility_code, reference_number, insurer_number, symbol, number, "
+                         "branch, person_id, registered_at FROM reference_numbers "
+                         "WHERE facility_code = $1 AND person_id = $2",
+                         Params().Add(facility).Add(person_id));
+    if (r.rows() == 0) return std::nullopt;
+    Row s(r, 0);
+    return ReferenceNumberRecord{s.Text(0), s.Text(1), s.Text(2), s.Text(3),
+                                 s.Text(4), s.Text(5), s.Int(6),  s.Text(7)};
+  }
+
+  void AddBulkJob(const BulkJobRecord& j) override {
+    InTransaction([&] {
+      Params a;
+      a.Add(j.reception_number).Add(j.facility_code);
+      a.Add(j.kind == BulkKind::kQualification ? "qualification" : "reference_number");
+      a.Add(j.items).Add(j.submitted_at).Add(j.request);
+      Write("add_bulk_job",
+            "INSERT INTO bulk_jobs (reception_number, facility_code, kind, done, items, "
+            "submitted_at, request) VALUES ($1,$2,$3,false,$4,$5,$6)",
+            a, "bulk request rejected (reception number used, or unknown facility)");
+    });
+  }
+
+  std::optional<BulkJobRecord> GetBulkJob(std::string_view reception_number) override {
+    return First(ReadBulkJobs(
+        conn_.Run("get_bulk_job",
+                  Select(kBulkColumns, ", result FROM bulk_jobs WHERE reception_number = $1"),
+                  Params().Add(reception_number)),
+        true));
+  }
+
+  std::vector<BulkJobRecord> PendingBulkJobs(int limit) override {
+    return ReadBulkJobs(conn_.Run("pending_bulk_jobs",
+                                  Select(kBulkColumns,
+                                         " FROM bulk_jobs WHERE NOT done "
+                                         "ORDER BY submitted_at, reception_number LIMIT $1"),
+                                  Params().Add(limit)),
+                        false);
+  }
+
+  int PendingBulkJobsOf(std::string_view facility) override {
+    Result r = conn_.Run("pending_bulk_jobs_of",
+                         "SELECT COUNT(*) FROM bulk_jobs WHERE NOT done AND facility_code = $1",
+                         Params().Add(facility));
+    return static_cast<int>(Row(r, 0).Int(0));
+  }
+
+  bool CompleteBulkJob(const BulkJobRecord& j) override {
+    bool done = false;
+    InTransaction([&] {
+      Params a;
+      a.Add(j.result).Add(j.normal).Add(j.errors).Add(j.completed_at).Add(j.reception_number);
+      done = Write("complete_bulk_job",
+                   "UPDATE bulk_jobs SET done = true, result = $1, normal = $2, errors = $3, "
+                   "completed_at = $4 WHERE reception_number = $5 AND NOT done",
+                   a, "bulk result rejected")
+                 .affected() == 1;
+    });
+    return done;
+  }
+
   StoreCounts Counts() override {
     // One statement, so the counts come from one snapshot.
     Result r = conn_.Run("counts",
@@ -1223,6 +1309,27 @@ class PgStore final : public Store {
     a.Add(CardStateName(c.status)).Add(c.pin_failures).AddBool(c.face_only);
     a.Add(c.insurance_registered_on).Add(c.registration_channel).Add(c.cert_fingerprint);
     return a;
+  }
+
+  static std::vector<BulkJobRecord> ReadBulkJobs(const Result& r, bool with_result) {
+    std::vector<BulkJobRecord> out;
+    for (int i = 0; i < r.rows(); ++i) {
+      Row s(r, i);
+      BulkJobRecord j;
+      j.reception_number = s.Text(0);
+      j.facility_code = s.Text(1);
+      j.kind = s.Text(2) == "qualification" ? BulkKind::kQualification : BulkKind::kReferenceNumber;
+      j.done = s.Bool(3);
+      j.items = static_cast<int>(s.Int(4));
+      j.submitted_at = s.Text(5);
+      j.request = s.Text(6);
+      j.normal = static_cast<int>(s.Int(7));
+      j.errors = static_cast<int>(s.Int(8));
+      if (!s.IsNull(9)) j.completed_at = s.Text(9);
+      if (with_result) j.result = s.Text(10);
+      out.push_back(std::move(j));
+    }
+    return out;
   }
 
   static std::vector<ReaderRecord> ReadReaders(const Result& r) {

@@ -398,6 +398,45 @@ INSERT INTO document_applications (member_id, kind, applied_on)
 -- The sweep over an insurer's members pages by member_id.
 CREATE INDEX members_by_insurer ON members (insurer_number, member_id);
 )sql"},
+      {11, "照会番号 and bulk requests", R"sql(
+-- Issue 16. Migration 10 is another change's; the runner applies each
+-- version it has not recorded, so the gap is harmless.
+--
+-- 照会番号: a facility's own number for a patient (OQSsiimm / OQSmuimm),
+-- returned in that facility's later results for the person. One number per
+-- person and facility.
+CREATE TABLE reference_numbers (
+  facility_code    TEXT NOT NULL REFERENCES facilities (code),
+  reference_number TEXT NOT NULL,
+  insurer_number   TEXT NOT NULL,
+  symbol           TEXT NOT NULL,
+  number           TEXT NOT NULL,
+  branch           TEXT NOT NULL,
+  person_id        INTEGER NOT NULL REFERENCES persons (person_id),
+  registered_at    TEXT NOT NULL,
+  PRIMARY KEY (facility_code, reference_number)
+);
+CREATE UNIQUE INDEX reference_numbers_by_person ON reference_numbers (facility_code, person_id);
+
+-- 一括照会 / 照会番号一括登録 as received (01req), until processed and after:
+-- the facility fetches the result with the 受付番号 (02req). Kept in the
+-- database so that a restart between submission and result loses nothing.
+CREATE TABLE bulk_jobs (
+  reception_number TEXT PRIMARY KEY,
+  facility_code    TEXT NOT NULL REFERENCES facilities (code),
+  kind             TEXT NOT NULL CHECK (kind = 'qualification' OR kind = 'reference_number'),
+  done             INTEGER NOT NULL DEFAULT 0 CHECK (done = 0 OR done = 1),
+  items            INTEGER NOT NULL,
+  submitted_at     TEXT NOT NULL,
+  request          TEXT NOT NULL,
+  result           TEXT NOT NULL DEFAULT '',
+  normal           INTEGER NOT NULL DEFAULT 0,
+  errors           INTEGER NOT NULL DEFAULT 0,
+  completed_at     TEXT
+);
+CREATE INDEX bulk_jobs_pending ON bulk_jobs (submitted_at) WHERE done = 0;
+CREATE INDEX bulk_jobs_pending_by_facility ON bulk_jobs (facility_code) WHERE done = 0;
+)sql"},
       {12, "change feed for the serving index", R"sql(
 -- Issue 20: servers answer checks from memory (serving/eligibility_index)
 -- and follow this feed to stay current. Every change to what a check reads

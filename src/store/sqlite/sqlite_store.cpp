@@ -60,6 +60,10 @@ constexpr const char* kCardColumns =
     "cert_issued_on, cert_expires_on, status, pin_failures, face_only, insurance_registered_on, "
     "registration_channel, cert_fingerprint";
 
+constexpr const char* kBulkColumns =
+    "reception_number, facility_code, kind, done, items, submitted_at, request, normal, errors, "
+    "completed_at";
+
 constexpr const char* kReaderColumns =
     "reader_id, facility_code, name, public_jwk, registered_at, revoked_at";
 
@@ -1083,6 +1087,85 @@ class SqliteStore final : public Store {
     return ReadAuditRows(s);
   }
 
+  // --- 照会番号 and bulk requests -------------------------------------------------
+  void PutReferenceNumber(const ReferenceNumberRecord& r) override {
+    InTransaction([&] {
+      Statement& del = Stmt("drop_reference_number",
+                            "DELETE FROM reference_numbers WHERE facility_code = ? AND "
+                            "(reference_number = ? OR person_id = ?)");
+      del.Bind(1, r.facility_code).Bind(2, r.reference_number).Bind(3, r.person_id);
+      del.Run();
+      Statement& s = Stmt("put_reference_number",
+                          "INSERT INTO reference_numbers (facility_code, reference_number, "
+                          "insurer_number, symbol, number, branch, person_id, registered_at) "
+                          "VALUES (?,?,?,?,?,?,?,?)");
+      s.Bind(1, r.facility_code).Bind(2, r.reference_number).Bind(3, r.insurer_number);
+      s.Bind(4, r.symbol).Bind(5, r.number).Bind(6, r.branch).Bind(7, r.person_id);
+      s.Bind(8, r.registered_at);
+      RunInsert(s, "reference number rejected (unknown facility or person)");
+    });
+  }
+
+  std::optional<ReferenceNumberRecord> ReferenceNumberOfPerson(std::string_view facility,
+                                                               int64_t person_id) override {
+    Statement& s = Stmt("reference_number_of_person",
+                        "SELECT facility_code, reference_number, insurer_number, symbol, number, "
+                        "branch, person_id, registered_at FROM reference_numbers "
+                        "WHERE facility_code = ? AND person_id = ?");
+    s.Bind(1, facility).Bind(2, person_id);
+    std::optional<ReferenceNumberRecord> out;
+    if (s.Step()) {
+      out = ReferenceNumberRecord{s.Text(0), s.Text(1), s.Text(2), s.Text(3),
+                                  s.Text(4), s.Text(5), s.Int(6),  s.Text(7)};
+    }
+    s.Reset();
+    return out;
+  }
+
+  void AddBulkJob(const BulkJobRecord& j) override {
+    Statement& s = Stmt("add_bulk_job",
+                        "INSERT INTO bulk_jobs (reception_number, facility_code, kind, done, "
+                        "items, submitted_at, request) VALUES (?,?,?,0,?,?,?)");
+    s.Bind(1, j.reception_number).Bind(2, j.facility_code);
+    s.Bind(3, j.kind == BulkKind::kQualification ? "qualification" : "reference_number");
+    s.Bind(4, j.items).Bind(5, j.submitted_at).Bind(6, j.request);
+    RunInsert(s, "bulk request rejected (reception number used, or unknown facility)");
+  }
+
+  std::optional<BulkJobRecord> GetBulkJob(std::string_view reception_number) override {
+    Statement& s = Stmt("get_bulk_job", std::string("SELECT ") + kBulkColumns +
+                                            ", result FROM bulk_jobs WHERE reception_number = ?");
+    s.Bind(1, reception_number);
+    return First(ReadBulkJobs(s, true));
+  }
+
+  std::vector<BulkJobRecord> PendingBulkJobs(int limit) override {
+    Statement& s = Stmt("pending_bulk_jobs", std::string("SELECT ") + kBulkColumns +
+                                                 " FROM bulk_jobs WHERE done = 0 "
+                                                 "ORDER BY submitted_at, reception_number LIMIT ?");
+    s.Bind(1, limit);
+    return ReadBulkJobs(s, false);
+  }
+
+  int PendingBulkJobsOf(std::string_view facility) override {
+    Statement& s = Stmt("pending_bulk_jobs_of",
+                        "SELECT COUNT(*) FROM bulk_jobs WHERE done = 0 AND facility_code = ?");
+    s.Bind(1, facility);
+    const int n = s.Step() ? static_cast<int>(s.Int(0)) : 0;
+    s.Reset();
+    return n;
+  }
+
+  bool CompleteBulkJob(const BulkJobRecord& j) override {
+    Statement& s = Stmt("complete_bulk_job",
+                        "UPDATE bulk_jobs SET done = 1, result = ?, normal = ?, errors = ?, "
+                        "completed_at = ? WHERE reception_number = ? AND done = 0");
+    s.Bind(1, j.result).Bind(2, j.normal).Bind(3, j.errors).Bind(4, j.completed_at);
+    s.Bind(5, j.reception_number);
+    RunInsert(s, "bulk result rejected");
+    return db_.Changes() == 1;
+  }
+
   StoreCounts Counts() override {
     StoreCounts c;
     auto count = [&](const char* table) {
@@ -1358,6 +1441,27 @@ class SqliteStore final : public Store {
     s.Bind(9, CardStateName(c.status)).Bind(10, c.pin_failures).Bind(11, c.face_only ? 1 : 0);
     s.Bind(12, c.insurance_registered_on).Bind(13, c.registration_channel);
     s.Bind(14, c.cert_fingerprint);
+  }
+
+  static std::vector<BulkJobRecord> ReadBulkJobs(Statement& s, bool with_result) {
+    std::vector<BulkJobRecord> out;
+    while (s.Step()) {
+      BulkJobRecord j;
+      j.reception_number = s.Text(0);
+      j.facility_code = s.Text(1);
+      j.kind = s.Text(2) == "qualification" ? BulkKind::kQualification : BulkKind::kReferenceNumber;
+      j.done = s.Int(3) != 0;
+      j.items = static_cast<int>(s.Int(4));
+      j.submitted_at = s.Text(5);
+      j.request = s.Text(6);
+      j.normal = static_cast<int>(s.Int(7));
+      j.errors = static_cast<int>(s.Int(8));
+      if (!s.IsNull(9)) j.completed_at = s.Text(9);
+      if (with_result) j.result = s.Text(10);
+      out.push_back(std::move(j));
+    }
+    s.Reset();
+    return out;
   }
 
   static std::vector<ReaderRecord> ReadReaders(Statement& s) {
