@@ -6,7 +6,7 @@ ASAN_BUILD ?= build-asan
 JOBS       ?= $(shell nproc)
 CMAKE_GEN  := -G Ninja
 
-.PHONY: demo test test-asan test-fuzz deps build bench format clean
+.PHONY: demo test test-asan test-fuzz deps build bench format clean install
 
 deps:
 	@bash scripts/install-deps.sh
@@ -46,6 +46,14 @@ test-fuzz: deps
 	    tail -40 $(FUZZ_BUILD)/$$name.log; rm -rf $$work; exit 1; fi; \
 	  grep -E "^Done|stat::number_of_executed_units|stat::new_units_added" $(FUZZ_BUILD)/$$name.log; \
 	  rm -rf $$work; done
+
+# Installs the binary, the systemd unit and the example settings under PREFIX
+# (default /usr/local; the unit goes to PREFIX/lib/systemd/system).
+PREFIX ?= /usr/local
+install: build
+	cmake -S . -B $(BUILD) -DCMAKE_INSTALL_PREFIX=$(PREFIX)
+	cmake --build $(BUILD) -j $(JOBS) --target onshi
+	cmake --install $(BUILD)
 
 demo: build
 	@bash scripts/demo.sh $(BUILD)/onshi

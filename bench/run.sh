@@ -6,6 +6,10 @@ command -v bc >/dev/null || { echo "bench needs bc (apt-get install bc)"; exit 1
 echo "== core and store hot functions (Google Benchmark, reference: SQLite PK lookup)"
 "$build/core_bench" --benchmark_min_time=0.5 | tee /tmp/onshi-core-bench.txt
 echo
+echo "== serving index vs store read, bytes per member, build time, change-to-index latency"
+echo "   (10^7 members too with ONSHI_BENCH_SERVING_10M=1)"
+"$build/serving_bench" --benchmark_min_time=0.5 | tee /tmp/onshi-serving-bench.txt
+echo
 echo "== populate, 1,000,000 members (reference: sqlite3 shell bulk insert)"
 bash "$(dirname "$0")/populate.sh" "$build/onshi" 1000000
 echo

@@ -96,6 +96,14 @@ cat <<MSG
        $onshi card emulate --card $dir/onshi.db.cards/card-$card2.card --issuer-key $dir/onshi.db.card-issuer.key
      then open $base/portal/ in Chromium (trust $dir/clinic/ca.pem as an authority, or accept the
      certificate once). Without a browser: tests/web/run_portal.sh build does it all headless.
+   the card reader's kiosk (README "The card reader's kiosk"): with the card emulated as above
+   (add --surface $dir/card-surface), in another terminal
+       $onshi terminal --central $base --ca $dir/clinic/ca.pem --cert $dir/clinic/cert.pem \
+         --key $dir/clinic/key.pem --body $dir/clinic/body.json --dir $dir/terminal \
+         --kiosk 8088 --facility $clinic --reader-key $dir/reader --card-surface $dir/card-surface
+     open http://127.0.0.1:8088/ (card $card1: 暗証番号 1234; card $card2 goes to 利用登録 at the reader),
+     staff: http://127.0.0.1:8088/staff; Face files appear in $dir/terminal/Face. 顔認証 needs a card
+     issued with --photo (the demo cards have none) and npm ci in src/web/kiosk.
 MSG
 # The portal's reader agent, on loopback, for this server's origin only; it
 # stops with the server.

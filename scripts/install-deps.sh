@@ -4,7 +4,7 @@
 # documents are laid out with Cairo and Pango in IPAex fonts and checked with
 # poppler's pdftotext, pdftoppm and pdfinfo), and the
 # npm packages of the browser tests (tests/web: playwright-core, which drives
-# Debian's chromium). Idempotent: prints and installs only what is missing.
+# Debian's chromium) and of the kiosk page (src/web/kiosk: face-api). Idempotent: prints and installs only what is missing.
 # Needs root (or sudo) for apt-get.
 set -euo pipefail
 
@@ -19,6 +19,8 @@ packages=(
   chromium fonts-noto-cjk
   libcairo2-dev libpango1.0-dev fonts-ipaexfont poppler-utils
   pcscd vsmartcard-vpcd opensc libpcsclite-dev pcsc-tools
+  systemd
+  faketime
 )
 # node/npm may come from elsewhere (e.g. NodeSource); only add Debian's if absent.
 if ! command -v node >/dev/null; then packages+=(nodejs); fi
@@ -42,11 +44,15 @@ else
   $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
 
-# The browser tests' npm packages, exactly as pinned in tests/web/package-lock.json.
-if [ -d "$root/tests/web/node_modules" ]; then
-  echo "install-deps: tests/web npm packages already installed"
-else
-  echo "install-deps: installing tests/web npm packages (npm ci)"
-  (cd "$root/tests/web" && npm ci --no-audit --no-fund)
-fi
+# The npm packages, exactly as pinned in each package-lock.json: the browser
+# tests' (tests/web: playwright-core) and the kiosk page's (src/web/kiosk:
+# @vladmandic/face-api and its model weights, served by `onshi terminal`).
+for d in tests/web src/web/kiosk; do
+  if [ -d "$root/$d/node_modules" ]; then
+    echo "install-deps: $d npm packages already installed"
+  else
+    echo "install-deps: installing $d npm packages (npm ci)"
+    (cd "$root/$d" && npm ci --no-audit --no-fund)
+  fi
+done
 echo "install-deps: done"

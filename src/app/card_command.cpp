@@ -129,6 +129,7 @@ int CardCommand(const std::vector<std::string>& argv) {
                    {"application-date", true},
                    {"pin", true},
                    {"face-only", false},
+                   {"photo", true},
                    {"out", true},
                    {"card", true},
                    {"channel", true}});
@@ -175,7 +176,7 @@ int CardCommand(const std::vector<std::string>& argv) {
     return 0;
   }
 
-  auto ca = OrFail(jpki::JpkiCa::LoadOrCreate(jpki_dir, now));
+  auto ca = OrFail(jpki::JpkiCa::LoadOrCreate(jpki_dir, now, std::time(nullptr)));
   municipal::CardOffice office(*store, ca, issuer_key, cards_dir, args.Get("municipality", ""));
   if (sub == "issue") {
     municipal::IssueRequest r;
@@ -191,8 +192,18 @@ int CardCommand(const std::vector<std::string>& argv) {
       r.application_date = *d;
     }
     r.pin = PinChoice(args);
+    if (args.Has("photo")) {
+      // The face photo on the card's 券面事項確認AP (card/card_face_ap.hpp).
+      std::ifstream in(args.Get("photo"), std::ios::binary);
+      if (!in) throw std::invalid_argument("--photo: cannot read " + args.Get("photo"));
+      r.photo.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+    }
     const auto issued = OrFail(office.Issue(r, now));
     PrintCard("issued", issued);
+    // What is printed on the card face, which the reader's camera reads.
+    std::cout << "  照合番号B     " << issued.collation_number_b
+              << (r.photo.empty() ? " (no photo on the chip)" : " (unlocks the chip's photo)")
+              << "\n";
     if (args.Has("out")) {
       const std::filesystem::path out = args.Get("out");
       std::filesystem::create_directories(out);

@@ -4,6 +4,7 @@
 #include <signal.h>
 
 #include <filesystem>
+#include <fstream>
 #include <iostream>
 #include <stdexcept>
 #include <thread>
@@ -16,10 +17,11 @@
 namespace onshi::app {
 
 int CardEmulateCommand(const std::vector<std::string>& argv) {
-  Args args(argv, {{"card", true}, {"issuer-key", true}, {"vpcd", true}});
+  Args args(argv, {{"card", true}, {"issuer-key", true}, {"vpcd", true}, {"surface", true}});
   if (!args.Has("card") || !args.Has("issuer-key")) {
     throw std::invalid_argument(
-        "usage: onshi card emulate --card FILE --issuer-key FILE [--vpcd HOST:PORT]");
+        "usage: onshi card emulate --card FILE --issuer-key FILE [--vpcd HOST:PORT] "
+        "[--surface FILE]");
   }
   // LoadOrCreate would make a fresh key for a mistyped path, and the card
   // would then fail to open with a less helpful message.
@@ -42,6 +44,20 @@ int CardEmulateCommand(const std::vector<std::string>& argv) {
   sigaddset(&signals, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
+  // --surface: the card face as a 顔認証付きカードリーダー's camera reads it
+  // (照合番号B, printed on every card; `onshi terminal --card-surface`). It is
+  // there while the card is in the reader and removed when it is taken out.
+  const std::string surface = args.Get("surface", "");
+  if (!surface.empty()) {
+    const std::string tmp = surface + ".tmp";
+    {
+      std::ofstream out(tmp, std::ios::trunc);
+      out << emulated->file().collation_number_b() << "\n";
+      if (!out) throw std::runtime_error("--surface: cannot write " + tmp);
+    }
+    std::filesystem::rename(tmp, surface);
+  }
+
   card::VpcdBridge bridge(&emulated.value(), *options);
   std::thread serving([&bridge] { bridge.Run(); });
   std::cout << "card " << emulated->file().card_serial() << " served to vpcd at " << options->host
@@ -50,6 +66,10 @@ int CardEmulateCommand(const std::vector<std::string>& argv) {
   sigwait(&signals, &received);
   bridge.Stop();
   serving.join();
+  if (!surface.empty()) {
+    std::error_code ec;
+    std::filesystem::remove(surface, ec);
+  }
   std::cout << "stopped after " << bridge.connections() << " connection(s), " << bridge.apdus()
             << " APDU(s)" << std::endl;
   return 0;

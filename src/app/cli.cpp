@@ -36,6 +36,9 @@ constexpr const char* kUsage =
     "           [--tls-handshake-timeout SECONDS]  (connection limits; see README)\n"
     "           [--reader-agent http://127.0.0.1:PORT]  (the portal's reader agent)\n"
     "           [--portal-idle-seconds S] [--portal-session-seconds S]  (portal sessions)\n"
+    "           [--access-log FILE|-]  (one JSON line per request; - is stderr)\n"
+    "           [--eligibility-from memory|store] [--index-poll-ms MS]  (checks from the\n"
+    "           in-memory index, kept current from the change feed; default memory, 10)\n"
     "  facility add --code C --out DIR [--name N] [--smartphone]\n"
     "                          register a facility and write its cert.pem, key.pem, body.json\n"
     "  facility|insurer|municipal|admin revoke --serial HEX | --cert cert.pem\n"
@@ -67,11 +70,14 @@ constexpr const char* kUsage =
     "  registry event --person-id N --kind moved|renamed|moved-in|died --date D\n"
     "           --municipality C [--address A] [--postcode P] [--name N] [--name-kana K]\n"
     "                          record a 住民異動 in the resident registry (R-LINK-4)\n"
+    "  masters load [--drugs F] [--procedures F] [--diseases F] [--interactions F]\n"
+    "                          load the drug, 診療行為 and 傷病名 masters and the interaction\n"
+    "                          table (CSV, UTF-8 or Shift_JIS; all or nothing per file)\n"
     "  admin add --name N --out DIR  an operator's certificate (/metrics, /admin/)\n"
     "  reader-agent --origin https://HOST:PORT [--listen 127.0.0.1:47215] [--reader NAME]\n"
     "                          the portal's card reader software on loopback: the login page\n"
     "                          has the card sign through pcsc-lite (only for that origin)\n"
-    "  card emulate --card F --issuer-key K [--vpcd HOST:PORT]\n"
+    "  card emulate --card F --issuer-key K [--vpcd HOST:PORT] [--surface FILE]\n"
     "                          serve a card file to pcscd through vsmartcard's vpcd\n"
     "  audit verify [--ca-dir DIR]\n"
     "                          check the audit log's hash chain against its anchors\n"
@@ -80,6 +86,8 @@ constexpr const char* kUsage =
     "  terminal --central URL --cert C --key K --body B --ca CA [--dir D] [--charset E] [--once]\n"
     "                          the facility's 資格確認端末: answers Req/OQSsiquc01req_*.xml in "
     "Res\n"
+    "  backup DIR              the database (online) and its keys, CAs and card files\n"
+    "  restore DIR             all of it back, into an empty place only\n"
     "  version                 print the version\n"
     "\n"
     "common options:\n"
@@ -237,6 +245,7 @@ int Main(int argc, char** argv) {
     if (command == "admin") return AdminCommand(rest);
     if (command == "terminal") return TerminalCommand(rest);
     if (command == "registry") return RegistryCommand(rest);
+    if (command == "masters") return MastersCommand(rest);
     if (command == "reader") return ReaderCommand(rest);
     if (command == "card") {
       if (!rest.empty() && rest[0] == "emulate") {
@@ -247,6 +256,8 @@ int Main(int argc, char** argv) {
     if (command == "submissions") return SubmissionsCommand(rest);
     if (command == "documents") return DocumentsCommand(rest);
     if (command == "reader-agent") return ReaderAgentCommand(rest);
+    if (command == "backup") return BackupCommand(rest);
+    if (command == "restore") return RestoreCommand(rest);
     std::cerr << "onshi: unknown command \"" << command << "\"\n\n" << kUsage;
     return 2;
   } catch (const std::invalid_argument& e) {

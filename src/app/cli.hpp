@@ -15,6 +15,7 @@
 //   onshi audit verify|anchor [--db PATH] [--ca-dir DIR]
 //   onshi registry event --person-id N --kind K --date D --municipality C [...]
 //   onshi documents due|issue|apply|returned|form --insurer <保険者番号> …
+//   onshi backup DIR | onshi restore DIR [--db PATH] [--state-dir DIR]
 //   onshi version | help
 //
 // The database defaults to $ONSHI_DB, else ./onshi.db; its key file to
@@ -71,6 +72,10 @@ int RegistryCommand(const std::vector<std::string>& args);
 int ReaderCommand(const std::vector<std::string>& args);
 int DocumentsCommand(const std::vector<std::string>& args);
 int ReaderAgentCommand(const std::vector<std::string>& args);
+// `onshi backup DIR` / `onshi restore DIR` (backup_command.cpp).
+int BackupCommand(const std::vector<std::string>& args);
+int RestoreCommand(const std::vector<std::string>& args);
+int MastersCommand(const std::vector<std::string>& args);  // masters_command.cpp
 
 // Database location from --db, $ONSHI_DB, else ./onshi.db.
 std::string DatabaseLocation(const Args& args);

@@ -53,7 +53,7 @@ int FacilityCommand(const std::vector<std::string>& argv) {
   const std::string key_file = KeyFileFor(args, db);
   const std::string ca_dir = CaDirFor(args, db);
   auto store = store::OpenStore(db, key_file);
-  auto ca = auth::FacilityCa::LoadOrCreate(ca_dir, now);
+  auto ca = auth::FacilityCa::LoadOrCreate(ca_dir, now, std::time(nullptr));
   if (!ca.ok()) throw std::runtime_error(ca.error().ToString());
   auto issued = ca->IssueFacility(*code, name, args.Get("out"), now, static_cast<int>(days));
   if (!issued.ok()) throw std::runtime_error(issued.error().ToString());

@@ -116,7 +116,7 @@ int InsurerAdd(const Args& args) {
   std::cout << "onshi: insurer " << r.insurer_number << " (" << r.name << ", " << r.category
             << ", lag " << r.link_lag_business_days << " business days) registered\n";
   if (args.Has("out")) {
-    auto ca = auth::FacilityCa::LoadOrCreate(ca_dir, now);
+    auto ca = auth::FacilityCa::LoadOrCreate(ca_dir, now, std::time(nullptr));
     if (!ca.ok()) throw std::runtime_error(ca.error().ToString());
     auto issued = ca->IssueInsurer(*number, r.name, args.Get("out"), now);
     if (!issued.ok()) throw std::runtime_error(issued.error().ToString());

@@ -2,6 +2,7 @@
 // roles marked by OU — a municipality's window terminal (the /municipal/
 // API: card lifecycle at the window, the hotline) and the system's
 // operators (/metrics, /admin/).
+#include <ctime>
 #include <iostream>
 
 #include "app/cli.hpp"
@@ -33,7 +34,7 @@ int AddRoleCertificate(const std::vector<std::string>& argv, const std::string& 
   const std::time_t now = NowFrom(args);
   check(args);
   const std::string db = DatabaseLocation(args);
-  auto ca = auth::FacilityCa::LoadOrCreate(CaDirFor(args, db), now);
+  auto ca = auth::FacilityCa::LoadOrCreate(CaDirFor(args, db), now, std::time(nullptr));
   if (!ca.ok()) throw std::runtime_error(ca.error().ToString());
   const Expected<auth::IssuedCertificate> issued = issue(*ca, args, now);
   if (!issued.ok()) throw std::invalid_argument(issued.error().ToString());

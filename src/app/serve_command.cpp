@@ -1,5 +1,6 @@
 // `onshi serve`: the central eligibility service over HTTPS.
 #include <algorithm>
+#include <chrono>
 #include <csignal>
 #include <iostream>
 
@@ -8,6 +9,7 @@
 #include "auth/facility_ca.hpp"
 #include "auth/jws.hpp"
 #include "auth/token.hpp"
+#include "http/access_log.hpp"
 #include "http/connection_limits.hpp"
 #include "http/server.hpp"
 #include "service/audit_writer.hpp"
@@ -18,6 +20,8 @@
 #include "service/jpki_trust.hpp"
 #include "service/linker_thread.hpp"
 #include "service/store_pool.hpp"
+#include "serving/eligibility_index.hpp"
+#include "serving/index_follower.hpp"
 #include "store/audit_anchor.hpp"
 
 namespace onshi::app {
@@ -108,7 +112,14 @@ int ServeCommand(const std::vector<std::string>& argv) {
                    {"facility-challenge-capacity", true},
                    {"reader-agent", true},
                    {"portal-idle-seconds", true},
-                   {"portal-session-seconds", true}});
+                   {"portal-session-seconds", true},
+
+                   {"bulk-max-items", true},
+                   {"bulk-max-pending", true},
+                   {"bulk-hold-seconds", true},
+                   {"access-log", true},
+                   {"eligibility-from", true},
+                   {"index-poll-ms", true}});
   // Every option is checked before anything is opened or written: a command
   // that fails its argument check leaves no file behind.
   const long long max_connections = args.GetInt("max-connections", 0);
@@ -126,6 +137,19 @@ int ServeCommand(const std::vector<std::string>& argv) {
   const uint64_t file_limit = http::RaiseFileLimit();
   const service::CardLimits card_limits = CardLimitsFrom(args);
   const service::PortalOptions portal_options = PortalOptionsFrom(args);
+  service::BulkLimits bulk_limits;
+  bulk_limits.max_items = static_cast<int>(args.GetInt("bulk-max-items", bulk_limits.max_items));
+  bulk_limits.max_pending_per_facility =
+      static_cast<int>(args.GetInt("bulk-max-pending", bulk_limits.max_pending_per_facility));
+  bulk_limits.hold_seconds = static_cast<int>(args.GetInt("bulk-hold-seconds", 0));
+  if (bulk_limits.hold_seconds < 0 || bulk_limits.hold_seconds > 86400) {
+    throw std::invalid_argument("--bulk-hold-seconds must be 0..86400");
+  }
+  if (bulk_limits.max_items < 1 || bulk_limits.max_items > 100000 ||
+      bulk_limits.max_pending_per_facility < 1 || bulk_limits.max_pending_per_facility > 10000) {
+    throw std::invalid_argument(
+        "--bulk-max-items must be 1..100000 and --bulk-max-pending 1..10000");
+  }
   const std::string db = DatabaseLocation(args);
   std::unique_ptr<service::Clock> clock = std::make_unique<service::SystemClock>();
   if (args.Has("now")) {
@@ -169,6 +193,17 @@ int ServeCommand(const std::vector<std::string>& argv) {
   if (audit_ms < 1 || audit_ms > 10000) {
     throw std::invalid_argument("--audit-commit-ms must be between 1 and 10000");
   }
+  // Issue 20: checks by insurance card are answered from an in-memory index
+  // of every member, kept current from the database's change feed
+  // (serving/); "store" reads the database per check as before.
+  const std::string eligibility_from = args.Get("eligibility-from", "memory");
+  if (eligibility_from != "memory" && eligibility_from != "store") {
+    throw std::invalid_argument("--eligibility-from must be memory or store");
+  }
+  const long long index_poll_ms = args.GetInt("index-poll-ms", 10);
+  if (index_poll_ms < 1 || index_poll_ms > 10000) {
+    throw std::invalid_argument("--index-poll-ms must be between 1 and 10000");
+  }
   // Where the secrets are (never the current directory: state_paths.cpp).
   const std::string key_file = KeyFileFor(args, db);
   const std::string ca_dir = CaDirFor(args, db);
@@ -208,7 +243,7 @@ int ServeCommand(const std::vector<std::string>& argv) {
     std::cerr << "onshi: the primary database does not answer (" << e.what()
               << "); starting read-only on the replica" << std::endl;
   }
-  auto ca = auth::FacilityCa::LoadOrCreate(ca_dir, now);
+  auto ca = auth::FacilityCa::LoadOrCreate(ca_dir, now, std::time(nullptr));
   if (!ca.ok()) throw std::runtime_error(ca.error().ToString());
   if (auto crl = ca->RefreshCrl(now); !crl.ok()) throw std::runtime_error(crl.error().ToString());
   // Two keys: service-key.pem signs answer proofs (its JWK is published at
@@ -236,7 +271,7 @@ int ServeCommand(const std::vector<std::string>& argv) {
                           "Audit spool lines that could not be read back, moved to the "
                           "quarantine file next to the spool. Anything above 0 needs a person."));
   // The JPKI CA (J-LIS stand-in) whose certificates My Number cards carry.
-  auto jpki = service::JpkiTrust::Open(jpki_dir, now);
+  auto jpki = service::JpkiTrust::Open(jpki_dir, now, std::time(nullptr));
   if (!jpki.ok()) throw std::runtime_error(jpki.error().ToString());
   service::InsurerService insurers(stores, *ca, *clock, audit);
   auto issuer_key = card::IssuerKey::LoadOrCreate(issuer_key_file);
@@ -246,6 +281,47 @@ int ServeCommand(const std::vector<std::string>& argv) {
                                       cards.cards_dir);
   service::EligibilityService svc(stores, *ca, tokens, signer, *clock, metrics, audit, &insurers,
                                   jpki.value().get(), &cards, &municipal, &monitor);
+  serving::EligibilityIndex index;
+  std::unique_ptr<serving::IndexFollower> follower;
+  if (eligibility_from == "memory") {
+    const auto started = std::chrono::steady_clock::now();
+    try {
+      // From the primary; from the replica when the primary is down.
+      try {
+        index.Rebuild(stores.ForThisThread());
+      } catch (const store::StoreError&) {
+        if (stores.replica().empty()) throw;
+        index.Rebuild(stores.ReplicaForThisThread());
+      }
+      const serving::IndexStats st = index.Stats();
+      const double seconds =
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+      std::cerr << "onshi: serving index: " << st.members << " members of " << st.persons
+                << " persons in " << st.bytes / 1048576.0 << " MiB ("
+                << (st.members > 0 ? st.bytes / st.members : 0) << " bytes a member), built in "
+                << seconds << " s" << std::endl;
+      serving::FollowerOptions fo;
+      fo.poll = std::chrono::milliseconds(index_poll_ms);
+      serving::IndexFollower::Opener fallback;
+      if (!stores.replica().empty()) fallback = [&stores] { return stores.OpenOwnedReplica(); };
+      follower = std::make_unique<serving::IndexFollower>(
+          index, [&stores] { return stores.OpenOwned(); }, fo, fallback);
+      follower->Start();
+      svc.set_index(&index);
+    } catch (const std::invalid_argument& e) {
+      // Data the index cannot hold: every check reads the database.
+      std::cerr << "onshi: serving index not used (" << e.what() << "); checks read the database"
+                << std::endl;
+    } catch (const store::StoreError& e) {
+      // Neither database could be read through: the server starts as it
+      // did before the index (each check reads the database, or fails).
+      std::cerr << "onshi: serving index not built (" << e.what() << "); checks read the database"
+                << std::endl;
+    }
+  }
+  // Issue 18: visits, the clinical history by consent, safety checks, the limit.
+  service::ClinicalService clinical(stores, tokens, *clock, audit);
+  svc.set_clinical(&clinical);
   std::unique_ptr<service::LinkerThread> linker;
   if (link_every > 0) {
     linker =
@@ -273,12 +349,25 @@ int ServeCommand(const std::vector<std::string>& argv) {
   svc.set_metrics_open(!tls);
   svc.set_card_limits(card_limits);
   svc.set_portal_options(portal_options);
-  http::HttpServer server(opt, [&svc](const http::Request& r) { return svc.Handle(r); });
+  // 一括照会: batches left pending by an earlier run are taken first.
+  service::BulkProcessor bulk([&stores] { return stores.OpenOwned(); }, *clock, audit,
+                              bulk_limits.hold_seconds);
+  bulk.Start();
+  svc.set_bulk(&bulk, bulk_limits);
+  http::Handler handler = [&svc](const http::Request& r) { return svc.Handle(r); };
+  // --access-log FILE or - (stderr): one JSON line per request (http/access_log.hpp).
+  std::unique_ptr<http::AccessLog> access_log;
+  if (args.Has("access-log")) {
+    access_log = std::make_unique<http::AccessLog>(args.Get("access-log"));
+    handler = access_log->Wrap(std::move(handler));
+  }
+  http::HttpServer server(opt, std::move(handler));
   server.Start();
   std::cout << "onshi: serving " << service::RedactLocation(db) << " on "
             << (tls ? "https" : "http") << "://" << opt.address << ":" << server.port() << "/"
             << std::endl;
   server.RunUntilSignalled();
+  if (follower) follower->Stop();
   audit.Flush();
   std::cout << "onshi: stopped" << std::endl;
   return 0;

@@ -5,6 +5,10 @@
 //   onshi terminal --central https://HOST:PORT --cert cert.pem --key key.pem
 //                  --body body.json --ca ca.pem [--dir DIR] [--req D] [--res D]
 //                  [--charset utf-8|shift_jis] [--poll-ms MS] [--settle-seconds S] [--once]
+//                  [--cache FILE] [--cache-key FILE] [--cache-days N] [--no-outage]
+//                  [--outage-after-seconds S] [--reconcile-seconds S] [--reports D]
+//   onshi terminal record …   (terminal_record_command.cpp)
+//                  [--kiosk PORT --facility CODE --reader-key DIR …] (app/terminal_kiosk.hpp)
 //
 // Folders default to DIR/Req and DIR/Res (DIR defaults to "."); results are
 // staged in DIR/.onshi-staging and moved in. Runs until SIGINT/SIGTERM, or
@@ -16,11 +20,14 @@
 #include <ctime>
 #include <filesystem>
 #include <iostream>
+#include <memory>
 #include <stdexcept>
 #include <thread>
 
 #include "app/cli.hpp"
+#include "app/terminal_kiosk.hpp"
 #include "terminal/central.hpp"
+#include "terminal/outage_store.hpp"
 #include "terminal/publisher.hpp"
 #include "terminal/request_folder.hpp"
 
@@ -34,19 +41,34 @@ extern "C" void StopTerminal(int) {
 
 }  // namespace
 
+// terminal_record_command.cpp (R-FAC-7).
+int TerminalRecordCommand(const std::vector<std::string>& argv);
+std::string TerminalCachePath(const Args& args, const std::filesystem::path& dir);
+std::string TerminalCacheKeyPath(const Args& args, const std::filesystem::path& dir);
+
 int TerminalCommand(const std::vector<std::string>& argv) {
-  Args args(argv, {{"central", true},
-                   {"cert", true},
-                   {"key", true},
-                   {"body", true},
-                   {"ca", true},
-                   {"dir", true},
-                   {"req", true},
-                   {"res", true},
-                   {"charset", true},
-                   {"poll-ms", true},
-                   {"settle-seconds", true},
-                   {"once", false}});
+  if (!argv.empty() && argv.front() == "record") {
+    return TerminalRecordCommand(std::vector<std::string>(argv.begin() + 1, argv.end()));
+  }
+  Args args(argv, WithKioskOptions({{"cache", true},
+                                    {"cache-key", true},
+                                    {"cache-days", true},
+                                    {"no-outage", false},
+                                    {"outage-after-seconds", true},
+                                    {"reconcile-seconds", true},
+                                    {"reports", true},
+                                    {"central", true},
+                                    {"cert", true},
+                                    {"key", true},
+                                    {"body", true},
+                                    {"ca", true},
+                                    {"dir", true},
+                                    {"req", true},
+                                    {"res", true},
+                                    {"charset", true},
+                                    {"poll-ms", true},
+                                    {"settle-seconds", true},
+                                    {"once", false}}));
   for (const char* required : {"central", "cert", "key", "body", "ca"}) {
     if (!args.Has(required)) {
       throw std::invalid_argument(
@@ -75,9 +97,25 @@ int TerminalCommand(const std::vector<std::string>& argv) {
   for (const std::string& d : {folders.req_dir, folders.res_dir}) {
     std::filesystem::create_directories(d);
   }
-  terminal::CentralClient central(
-      {args.Get("central"), args.Get("ca"), args.Get("cert"), args.Get("key"), args.Get("body")});
+  const terminal::CentralOptions central_options{
+      args.Get("central"), args.Get("ca"), args.Get("cert"), args.Get("key"), args.Get("body")};
+  terminal::CentralClient central(central_options);
   terminal::Publisher publisher((dir / ".onshi-staging").string());
+  // R-FAC-7: answers from the cache of confirmed qualifications while the
+  // central service is unreachable, queued visits confirmed when it returns.
+  std::unique_ptr<terminal::OutageStore> outage;
+  if (!args.Has("no-outage")) {
+    const long long days = args.GetInt("cache-days", 180);
+    if (days < 1 || days > 3650) throw std::invalid_argument("--cache-days must be 1..3650");
+    outage = std::make_unique<terminal::OutageStore>(
+        TerminalCachePath(args, dir), TerminalCacheKeyPath(args, dir), static_cast<int>(days));
+    folders.outage = outage.get();
+    folders.outage_after_seconds = static_cast<int>(args.GetInt("outage-after-seconds", 10));
+    folders.reconcile_every_seconds = static_cast<int>(args.GetInt("reconcile-seconds", 30));
+    folders.reports_dir = args.Get("reports", (dir / "Reports").string());
+  }
+  // The card reader's screen (--kiosk), on its own threads.
+  const auto kiosk = StartKiosk(args, central_options, publisher, charset, dir);
   terminal::RequestFolder requests(folders, central, publisher);
 
   std::signal(SIGPIPE, SIG_IGN);
@@ -92,6 +130,9 @@ int TerminalCommand(const std::vector<std::string>& argv) {
       std::cerr << "onshi terminal: " << r.last_problem << std::endl;
     }
     last_problem = r.last_problem;
+    if (!r.report.empty()) {
+      std::cout << "onshi terminal: 照合結果を出力しました: " << r.report << std::endl;
+    }
     if (args.Has("once")) break;
     std::this_thread::sleep_for(std::chrono::milliseconds(poll_ms));
   } while (!g_stop);

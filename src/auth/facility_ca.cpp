@@ -185,7 +185,7 @@ void FacilityCa::BuildStore() {
   if (h_->store) X509_STORE_add_cert(h_->store.get(), h_->cert.get());
 }
 
-Expected<FacilityCa> FacilityCa::Create(const std::string& dir, std::time_t now) {
+Expected<FacilityCa> FacilityCa::Create(const std::string& dir, std::time_t now, std::time_t wall) {
   if (auto made = EnsureDirectory(dir); !made.ok()) return made.error();
   if (FileExists(dir + "/ca.pem") || FileExists(dir + "/ca-key.pem")) {
     return CaError(dir + " already holds a CA; load it instead of replacing it");
@@ -204,8 +204,8 @@ Expected<FacilityCa> FacilityCa::Create(const std::string& dir, std::time_t now)
       X509_set_version(cert, X509_VERSION_3) != 1 ||
       X509_set_serialNumber(cert, serial.get()) != 1 ||
       X509_set_subject_name(cert, name.get()) != 1 || X509_set_issuer_name(cert, name.get()) != 1 ||
-      !ASN1_TIME_set(X509_getm_notBefore(cert), now) ||
-      !ASN1_TIME_set(X509_getm_notAfter(cert), now + kCaValidityDays * kDay) ||
+      !ASN1_TIME_set(X509_getm_notBefore(cert), std::min(now, wall)) ||
+      !ASN1_TIME_set(X509_getm_notAfter(cert), std::max(now, wall) + kCaValidityDays * kDay) ||
       X509_set_pubkey(cert, ca.h_->key.get()) != 1 ||
       // pathlen:0 — this CA signs end-entity certificates only, so no
       // certificate it ever issues can act as a CA even if misissued.
@@ -262,9 +262,10 @@ Expected<FacilityCa> FacilityCa::Load(const std::string& dir) {
   return ca;
 }
 
-Expected<FacilityCa> FacilityCa::LoadOrCreate(const std::string& dir, std::time_t now) {
+Expected<FacilityCa> FacilityCa::LoadOrCreate(const std::string& dir, std::time_t now,
+                                              std::time_t wall) {
   if (FileExists(dir + "/ca.pem")) return Load(dir);
-  return Create(dir, now);
+  return Create(dir, now, wall);
 }
 
 std::string FacilityCa::CertificatePem() const {

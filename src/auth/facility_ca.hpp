@@ -117,10 +117,25 @@ class FacilityCa {
 
   // Creates a new CA in `dir` (made if missing). Fails if dir/ca.pem exists:
   // replacing a CA silently would lock out every facility.
-  static Expected<FacilityCa> Create(const std::string& dir, std::time_t now);
+  //
+  // The CA certificate is valid from min(now, wall) to max(now, wall) plus
+  // kCaValidityDays. `now` is onshi's time (simulated with --now), at which
+  // onshi verifies client certificates; `wall` is the real clock, at which
+  // TLS peers (curl, Node, browsers) verify the server's chain. In
+  // production both are the same moment and the CA is dated as before; under
+  // --now a CA made at a simulated date, earlier or later than the real one,
+  // still verifies for clients that use the real clock (issue 21).
+  static Expected<FacilityCa> Create(const std::string& dir, std::time_t now, std::time_t wall);
+  static Expected<FacilityCa> Create(const std::string& dir, std::time_t now) {
+    return Create(dir, now, now);
+  }
   // Loads ca.pem, ca-key.pem (checking they match) and revoked.txt.
   static Expected<FacilityCa> Load(const std::string& dir);
-  static Expected<FacilityCa> LoadOrCreate(const std::string& dir, std::time_t now);
+  static Expected<FacilityCa> LoadOrCreate(const std::string& dir, std::time_t now,
+                                           std::time_t wall);
+  static Expected<FacilityCa> LoadOrCreate(const std::string& dir, std::time_t now) {
+    return LoadOrCreate(dir, now, now);
+  }
 
   FacilityCa(FacilityCa&&) noexcept;
   FacilityCa& operator=(FacilityCa&&) noexcept;

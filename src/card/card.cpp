@@ -1,10 +1,13 @@
 #include "card/card.hpp"
 
+#include <algorithm>
+
 namespace onshi::card {
 
 Card::Card(CardFile file)
     : file_(std::make_unique<CardFile>(std::move(file))),
-      jpki_(std::make_unique<JpkiCard>(file_.get())) {}
+      jpki_(std::make_unique<JpkiCard>(file_.get())),
+      face_(std::make_unique<CardFaceAp>(file_.get())) {}
 
 Card::Card(Card&&) noexcept = default;
 Card& Card::operator=(Card&&) noexcept = default;
@@ -19,11 +22,28 @@ Expected<Card> Card::Open(const std::string& path, const IssuerKey& key) {
 std::vector<uint8_t> Card::Transmit(const std::vector<uint8_t>& capdu) {
   auto command = ParseCommand(capdu);
   if (!command.ok()) return ResponseApdu::Status(command.error()).Encode();
-  return jpki_->Process(*command).Encode();
+  const CommandApdu& c = *command;
+  const bool select_by_name = c.cla == 0x00 && c.ins == 0xA4 && c.p1 == 0x04 && c.p2 == 0x0C;
+  if (select_by_name &&
+      std::equal(c.data.begin(), c.data.end(), kCardFaceAid.begin(), kCardFaceAid.end())) {
+    jpki_->Reset();
+    face_->Selected();
+    face_current_ = true;
+    return ResponseApdu::Status(sw::kOk).Encode();
+  }
+  if (select_by_name &&
+      std::equal(c.data.begin(), c.data.end(), kJpkiAid.begin(), kJpkiAid.end())) {
+    face_->Reset();
+    face_current_ = false;
+  }
+  if (face_current_ && !select_by_name) return face_->Process(c).Encode();
+  return jpki_->Process(c).Encode();
 }
 
 void Card::Reset() {
   jpki_->Reset();
+  face_->Reset();
+  face_current_ = false;
 }
 
 std::vector<uint8_t> Card::Atr() {

@@ -4,7 +4,10 @@
 // This is the surface a PC/SC bridge (vpcd, card-and-identifiers.md §6) or
 // an in-process test talks to: Transmit takes a raw C-APDU and returns the
 // raw R-APDU (data || SW1 SW2); bytes that do not parse as a short APDU get
-// 6700 and change nothing. Only the JPKI AP exists (jpki_card.hpp).
+// 6700 and change nothing. Two applications exist: the JPKI AP
+// (jpki_card.hpp) and the 券面事項確認AP with the face photo
+// (card_face_ap.hpp); SELECT by DF name switches between them, and selecting
+// one ends the other's verified state.
 #ifndef ONSHI_CARD_CARD_HPP_
 #define ONSHI_CARD_CARD_HPP_
 
@@ -13,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "card/card_face_ap.hpp"
 #include "card/card_file.hpp"
 #include "card/issuer_key.hpp"
 #include "card/jpki_card.hpp"
@@ -45,6 +49,8 @@ class Card {
  private:
   std::unique_ptr<CardFile> file_;  // heap: jpki_ keeps a pointer to it across moves
   std::unique_ptr<JpkiCard> jpki_;
+  std::unique_ptr<CardFaceAp> face_;
+  bool face_current_ = false;  // the 券面事項確認AP is selected
 };
 
 }  // namespace onshi::card

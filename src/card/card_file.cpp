@@ -11,7 +11,9 @@
 #include <openssl/x509.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 #include <filesystem>
 
@@ -26,8 +28,10 @@ using auth::PkeyPtr;
 
 // File layout: kMagic (clear, authenticated) || nonce (12) || ciphertext ||
 // tag (16). The version is part of the magic, so a future layout cannot be
-// misread as this one.
-constexpr std::string_view kMagic = "onshi-jpki-card/1\n";
+// misread as this one. Version 2 adds the face photo and 照合番号B after the
+// failure counter; version 1 files (no card face) are still read.
+constexpr std::string_view kMagicV1 = "onshi-jpki-card/1\n";
+constexpr std::string_view kMagic = "onshi-jpki-card/2\n";
 constexpr size_t kNonceBytes = 12;
 constexpr size_t kTagBytes = 16;
 constexpr size_t kSaltBytes = 16;
@@ -234,21 +238,27 @@ Expected<CardFile> CardFile::Open(const std::string& path, const IssuerKey& key)
   auto data = auth::ReadWholeFile(path);
   if (!data.ok()) return data.error();
   std::string_view bytes = *data;
-  if (bytes.substr(0, kMagic.size()) != kMagic) return CardError(path + " is not a card file");
+  const bool v1 = bytes.substr(0, kMagicV1.size()) == kMagicV1;
+  if (!v1 && bytes.substr(0, kMagic.size()) != kMagic) {
+    return CardError(path + " is not a card file");
+  }
+  const std::string_view magic = v1 ? kMagicV1 : kMagic;
   Wiped plain;
-  if (!Decrypt(key, kMagic, bytes.substr(kMagic.size()), &plain)) {
+  if (!Decrypt(key, magic, bytes.substr(magic.size()), &plain)) {
     return CardError(path + " was altered or sealed under another issuer key");
   }
   CardFile card;
   card.path_ = path;
   card.issuer_key_ = std::make_unique<IssuerKey>(key);
   FieldReader in(plain.bytes);
-  std::vector<uint8_t> serial, key_der, cost, failures;
+  std::vector<uint8_t> serial, key_der, cost, failures, collation_b;
   const bool parsed = in.Next(&serial) && in.Next(&key_der) && in.Next(&card.auth_certificate_) &&
                       in.Next(&card.auth_ca_certificate_) && in.Next(&card.pin_salt_) &&
                       in.Next(&card.pin_hash_) && in.Next(&cost) && in.Next(&failures) &&
-                      in.AtEnd() && cost.size() == 1 && failures.size() == 1 &&
+                      (v1 || (in.Next(&card.face_photo_) && in.Next(&collation_b))) && in.AtEnd() &&
+                      cost.size() == 1 && failures.size() == 1 &&
                       card.pin_hash_.size() == kPinHashBytes;
+  card.collation_b_.assign(collation_b.begin(), collation_b.end());
   const unsigned char* p = key_der.data();
   if (parsed)
     card.key_->key.reset(d2i_AutoPrivateKey(nullptr, &p, static_cast<long>(key_der.size())));
@@ -280,6 +290,8 @@ std::string CardFile::Serialise() const {
   const uint8_t failures = static_cast<uint8_t>(failures_);
   PutField(&out, std::span(&cost, 1));
   PutField(&out, std::span(&failures, 1));
+  PutField(&out, face_photo_);
+  PutField(&out, collation_b_);
   return out;
 }
 
@@ -323,6 +335,58 @@ std::optional<Error> CardFile::InstallCertificates(std::vector<uint8_t> auth_cer
     return e;
   }
   return std::nullopt;
+}
+
+namespace {
+
+bool IsDigits(std::string_view s, size_t n) {
+  return s.size() == n &&
+         std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+}  // namespace
+
+std::optional<Error> CardFile::InstallCardFace(std::vector<uint8_t> jpeg, std::string collation_b) {
+  // SOI at the start and EOI at the end: enough to refuse a file that is not
+  // a JPEG at all; the page that shows the photo decodes it.
+  const bool jpeg_shaped = jpeg.size() >= 4 && jpeg[0] == 0xFF && jpeg[1] == 0xD8 &&
+                           jpeg[jpeg.size() - 2] == 0xFF && jpeg[jpeg.size() - 1] == 0xD9;
+  if (!jpeg.empty() && !jpeg_shaped) return CardError("the face photo must be a JPEG");
+  if (jpeg.size() > kMaxPhotoBytes) {
+    return CardError("the face photo is " + std::to_string(jpeg.size()) + " bytes; at most " +
+                     std::to_string(kMaxPhotoBytes) + " fit on the card");
+  }
+  if (!IsDigits(collation_b, 14)) return CardError("照合番号B must be 14 digits");
+  std::swap(face_photo_, jpeg);
+  std::swap(collation_b_, collation_b);
+  if (auto e = Save()) {
+    std::swap(face_photo_, jpeg);
+    std::swap(collation_b_, collation_b);
+    return e;
+  }
+  return std::nullopt;
+}
+
+bool CardFile::MatchesCollationNumberB(std::string_view candidate) const {
+  return !collation_b_.empty() && candidate.size() == collation_b_.size() &&
+         CRYPTO_memcmp(candidate.data(), collation_b_.data(), candidate.size()) == 0;
+}
+
+std::string CollationNumberB(Date birth_date, Date card_expires_on,
+                             std::string_view security_code) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%02d%02d%02d%04d", birth_date.year() % 100, birth_date.month(),
+                birth_date.day(), card_expires_on.year());
+  return std::string(buf) + std::string(security_code);
+}
+
+std::string RandomSecurityCode() {
+  uint32_t raw[4];  // 32 bits per digit: the bias of % 10 is below 1e-9
+  if (RAND_bytes(reinterpret_cast<unsigned char*>(raw), sizeof raw) != 1) return "";
+  std::string out;
+  for (uint32_t r : raw)
+    out += static_cast<char>('0' + r % 10);
+  return out;
 }
 
 Expected<PinVerification> CardFile::VerifyPin(std::string_view pin) {

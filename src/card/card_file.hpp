@@ -3,7 +3,9 @@
 //
 // Holds the 利用者証明用 RSA-2048 private key (EF 0017), the certificate
 // (EF 000A) and its CA's certificate (EF 000B), the PIN (EF 0018) and its
-// failure counter, and the card's own serial.
+// failure counter, and the card's own serial; and, for the 券面事項確認AP
+// (card_face_ap.hpp), the holder's face photo and the 照合番号B printed on
+// the card that unlocks it.
 //
 // Protection (R-SEC-1, R-SEC-2: a virtual card must never expose its key):
 //  - The whole state is sealed with AES-256-GCM under the IssuerKey, with a
@@ -91,6 +93,20 @@ class CardFile {
   // The counter as last written to disk (R-CARD-5).
   PinCounter pin_counter() const { return PinCounter::FromFailures(failures_); }
 
+  // The 券面事項確認AP's data: the face photo (JPEG, at most kMaxPhotoBytes)
+  // and the 照合番号B printed on the card face (14 ASCII digits: 生年月日
+  // YYMMDD, the card's expiry year, a 4-digit security code;
+  // CollationNumberB). Empty until installed at issuance.
+  static constexpr size_t kMaxPhotoBytes = 30000;
+  const std::vector<uint8_t>& face_photo() const { return face_photo_; }
+  const std::string& collation_number_b() const { return collation_b_; }
+  // Writes both. Fails unless `jpeg` is empty (a card without a photo) or a
+  // JPEG (SOI … EOI) of at most kMaxPhotoBytes, and `collation_b` is 14
+  // ASCII digits.
+  std::optional<Error> InstallCardFace(std::vector<uint8_t> jpeg, std::string collation_b);
+  // Constant-time comparison with the stored 照合番号B; false when none.
+  bool MatchesCollationNumberB(std::string_view candidate) const;
+
   // Checks `pin` against the stored hash, persisting the counter as
   // described above before returning. kBlocked, without comparing, once
   // locked. Fails (and counts nothing new in memory) only if `pin` is not 4
@@ -127,7 +143,16 @@ class CardFile {
   std::vector<uint8_t> pin_hash_;
   int pin_hash_log2_n_ = 15;
   int failures_ = 0;
+  std::vector<uint8_t> face_photo_;
+  std::string collation_b_;
 };
+
+// 照合番号B as printed on the card (card-and-identifiers.md §4): the holder's
+// birth date as YYMMDD, the card's expiry year (西暦 4 digits) and a 4-digit
+// security code.
+std::string CollationNumberB(Date birth_date, Date card_expires_on, std::string_view security_code);
+// Four random digits for CollationNumberB; "" if the generator fails.
+std::string RandomSecurityCode();
 
 }  // namespace onshi::card
 

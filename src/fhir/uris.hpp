@@ -21,6 +21,26 @@ inline constexpr std::string_view kJpCoverageProfile =
 inline constexpr std::string_view kJpPatientProfile =
     "http://jpfhir.jp/fhir/core/StructureDefinition/JP_Patient";
 
+// JP Core profiles of the clinical history (issue 18; aliases-jpcore.fsh).
+inline constexpr std::string_view kJpMedicationDispenseProfile =
+    "http://jpfhir.jp/fhir/core/StructureDefinition/JP_MedicationDispense";
+inline constexpr std::string_view kJpMedicationStatementProfile =
+    "http://jpfhir.jp/fhir/core/StructureDefinition/JP_MedicationStatement";
+inline constexpr std::string_view kJpProcedureProfile =
+    "http://jpfhir.jp/fhir/core/StructureDefinition/JP_Procedure";
+inline constexpr std::string_view kJpObservationLabResultProfile =
+    "http://jpfhir.jp/fhir/core/StructureDefinition/JP_Observation_LabResult";
+// YJ code (薬価基準収載医薬品コード), as JP Core's $JP_MedicationCodeYJ_CS.
+inline constexpr std::string_view kSystemYjCode = "urn:oid:1.2.392.100495.20.1.73";
+// onshi's names for the 診療行為 and 傷病名 master codes and the 特定健診
+// item codes: systems we are not sure JP Core publishes under one URL
+// (docs/fhir.md).
+inline constexpr std::string_view kSystemProcedureCode = "urn:onshi:fhir:CodeSystem:shinryo-koi";
+inline constexpr std::string_view kSystemCheckupItemCode =
+    "urn:onshi:fhir:CodeSystem:tokutei-kenshin-item";
+inline constexpr std::string_view kCodeSystemObservationCategory =
+    "http://terminology.hl7.org/CodeSystem/observation-category";
+
 // JP Core Coverage extensions (valueString, context Coverage).
 inline constexpr std::string_view kExtInsuredPersonSymbol =
     "http://jpfhir.jp/fhir/core/Extension/StructureDefinition/JP_Coverage_InsuredPersonSymbol";

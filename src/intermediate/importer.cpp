@@ -6,6 +6,8 @@
 #include <unordered_map>
 #include <utility>
 
+#include "intermediate/fault_hold.hpp"
+
 namespace onshi::intermediate {
 namespace {
 
@@ -222,6 +224,7 @@ class Importer {
     if (o_.on_progress) {
       o_.on_progress(progress);
     }
+    HoldAfterCommittedBatchIfAsked();  // tests only (fault_hold.hpp)
     return true;
   }
 

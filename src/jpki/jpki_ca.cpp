@@ -6,6 +6,7 @@
 #include <openssl/rand.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cctype>
 #include <cerrno>
 #include <cstring>
@@ -142,7 +143,7 @@ void JpkiCa::BuildStore() {
   if (h_->store) X509_STORE_add_cert(h_->store.get(), h_->cert.get());
 }
 
-Expected<JpkiCa> JpkiCa::Create(const std::string& dir, std::time_t now) {
+Expected<JpkiCa> JpkiCa::Create(const std::string& dir, std::time_t now, std::time_t wall) {
   if (auto made = auth::EnsureDirectory(dir); !made.ok()) return made.error();
   if (auth::FileExists(dir + "/ca.pem") || auth::FileExists(dir + "/ca-key.pem")) {
     return CaError(dir + " already holds a CA; load it instead of replacing it");
@@ -163,8 +164,8 @@ Expected<JpkiCa> JpkiCa::Create(const std::string& dir, std::time_t now) {
       X509_set_version(cert, X509_VERSION_3) != 1 ||
       X509_set_serialNumber(cert, serial.get()) != 1 ||
       X509_set_subject_name(cert, name.get()) != 1 || X509_set_issuer_name(cert, name.get()) != 1 ||
-      !ASN1_TIME_set(X509_getm_notBefore(cert), now) ||
-      !ASN1_TIME_set(X509_getm_notAfter(cert), now + kCaValidityDays * kDay) ||
+      !ASN1_TIME_set(X509_getm_notBefore(cert), std::min(now, wall)) ||
+      !ASN1_TIME_set(X509_getm_notAfter(cert), std::max(now, wall) + kCaValidityDays * kDay) ||
       X509_set_pubkey(cert, ca.h_->key.get()) != 1 ||
       !AddExtension(cert, cert, NID_basic_constraints, "critical,CA:TRUE,pathlen:0") ||
       !AddExtension(cert, cert, NID_key_usage, "critical,keyCertSign,cRLSign") ||
@@ -250,9 +251,9 @@ Expected<JpkiCa> JpkiCa::Load(const std::string& dir) {
   return ca;
 }
 
-Expected<JpkiCa> JpkiCa::LoadOrCreate(const std::string& dir, std::time_t now) {
+Expected<JpkiCa> JpkiCa::LoadOrCreate(const std::string& dir, std::time_t now, std::time_t wall) {
   if (auth::FileExists(dir + "/ca.pem")) return Load(dir);
-  return Create(dir, now);
+  return Create(dir, now, wall);
 }
 
 std::vector<uint8_t> JpkiCa::CertificateDer() const {

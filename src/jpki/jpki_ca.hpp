@@ -86,10 +86,19 @@ class JpkiCa {
   static constexpr int kCrlValidityDays = 2;  // J-LIS publishes CRLs daily
 
   // Creates a new CA in `dir` (made if missing). Fails if dir/ca.pem exists.
-  static Expected<JpkiCa> Create(const std::string& dir, std::time_t now);
+  // Valid from min(now, wall) to max(now, wall) plus kCaValidityDays, like
+  // auth::FacilityCa::Create: `now` is onshi's (possibly simulated) time,
+  // `wall` the real clock; in production they are the same moment.
+  static Expected<JpkiCa> Create(const std::string& dir, std::time_t now, std::time_t wall);
+  static Expected<JpkiCa> Create(const std::string& dir, std::time_t now) {
+    return Create(dir, now, now);
+  }
   // Loads ca.pem, ca-key.pem (checking they match), issued.txt, revoked.txt.
   static Expected<JpkiCa> Load(const std::string& dir);
-  static Expected<JpkiCa> LoadOrCreate(const std::string& dir, std::time_t now);
+  static Expected<JpkiCa> LoadOrCreate(const std::string& dir, std::time_t now, std::time_t wall);
+  static Expected<JpkiCa> LoadOrCreate(const std::string& dir, std::time_t now) {
+    return LoadOrCreate(dir, now, now);
+  }
 
   JpkiCa(JpkiCa&&) noexcept;
   JpkiCa& operator=(JpkiCa&&) noexcept;

@@ -27,7 +27,8 @@ IssuedCard IssuedCardOf(const store::CardRecord& rec, std::string card_path) {
                     rec.cert_serial,
                     rec.card_expires_on,
                     rec.cert_expires_on,
-                    rec.insurance_registered_on.has_value()};
+                    rec.insurance_registered_on.has_value(),
+                    ""};
 }
 
 using store::CardRecord;
@@ -199,13 +200,11 @@ void CardOffice::DiscardOrphan(const std::string& path, std::time_t now) {
   std::filesystem::remove(path, ec);
 }
 
-Expected<IssuedCard> CardOffice::NewCredential(const store::PersonRecord& person,
-                                               CredentialKind kind, Date application_date,
-                                               Date issued_on, std::optional<std::string> pin,
-                                               std::time_t now, const std::string& action,
-                                               const std::string& detail,
-                                               const CardRecord* inherit_registration,
-                                               const CardRecord* revoke_in_same_transaction) {
+Expected<IssuedCard> CardOffice::NewCredential(
+    const store::PersonRecord& person, CredentialKind kind, Date application_date, Date issued_on,
+    std::optional<std::string> pin, std::time_t now, const std::string& action,
+    const std::string& detail, const CardRecord* inherit_registration,
+    const CardRecord* revoke_in_same_transaction, const std::vector<uint8_t>& photo) {
   const Date today = JstDay(now);
   if (pin) {
     if (auto bad = CheckAuthPinFormat(*pin)) return *bad;
@@ -236,6 +235,7 @@ Expected<IssuedCard> CardOffice::NewCredential(const store::PersonRecord& person
 
   std::string created_path;
   std::string serial;
+  std::string collation_b;
   try {
     auto failure = Transact(store_, [&]() -> std::optional<Error> {
       if (revoke_in_same_transaction) {
@@ -253,6 +253,13 @@ Expected<IssuedCard> CardOffice::NewCredential(const store::PersonRecord& person
           card::PersonaliseCard(ca_, path, issuer_key_, card_pin, now, cert_expires, options_);
       if (!made.ok()) return made.error();
       serial = made->certificate.serial_hex;
+      if (kind == CredentialKind::kCard) {
+        // The 券面事項確認AP: 照合番号B (printed on the face) and the photo.
+        const std::string code = card::RandomSecurityCode();
+        if (code.empty()) return MakeError("card", "the random generator failed");
+        collation_b = card::CollationNumberB(person.birth_date, card_expires, code);
+        if (auto e = made->file.InstallCardFace(photo, collation_b)) return *e;
+      }
       rec.cert_serial = serial;
       rec.cert_fingerprint = jpki::CertificateFingerprint(made->certificate.der);
       store_.UpdateCard(rec);
@@ -274,7 +281,9 @@ Expected<IssuedCard> CardOffice::NewCredential(const store::PersonRecord& person
     if (!created_path.empty()) std::filesystem::remove(created_path, ec);
     throw;
   }
-  return IssuedCardOf(rec, created_path);
+  IssuedCard issued = IssuedCardOf(rec, created_path);
+  issued.collation_number_b = collation_b;
+  return issued;
 }
 
 Expected<IssuedCard> CardOffice::Issue(const IssueRequest& request, std::time_t now) {
@@ -298,7 +307,7 @@ Expected<IssuedCard> CardOffice::Issue(const IssueRequest& request, std::time_t 
     }
   }
   return NewCredential(*person, CredentialKind::kCard, request.application_date, today, request.pin,
-                       now, "card.issue", "R-CARD-2", nullptr, nullptr);
+                       now, "card.issue", "R-CARD-2", nullptr, nullptr, request.photo);
 }
 
 Expected<IssuedCard> CardOffice::RenewCertificate(int64_t card_id, std::time_t now) {

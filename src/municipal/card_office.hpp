@@ -103,6 +103,9 @@ struct IssuedCard {
   Date card_expires_on;            // R-CARD-2
   Date cert_expires_on;            // R-CARD-3
   bool registration_kept = false;  // 利用登録 carried over (renewal, resume, smartphone)
+  // 照合番号B as printed on a new card's face (card/card_file.hpp); "" for a
+  // smartphone or when the card was not newly made.
+  std::string collation_number_b;
 };
 
 struct IssueRequest {
@@ -113,6 +116,9 @@ struct IssueRequest {
   Date application_date;  // 申請受付日 at J-LIS: picks 18 or 20 (R-CARD-2)
   // 4 ASCII digits (R-CARD-5); nullopt for a 顔認証マイナンバーカード.
   std::optional<std::string> pin;
+  // The holder's face photo (JPEG) for the card's 券面事項確認AP, read by a
+  // 顔認証付きカードリーダー after 照合番号B (card/card_face_ap.hpp); empty: none.
+  std::vector<uint8_t> photo;
 };
 
 class CardOffice {
@@ -173,7 +179,8 @@ class CardOffice {
                                      std::optional<std::string> pin, std::time_t now,
                                      const std::string& action, const std::string& detail,
                                      const store::CardRecord* inherit_registration,
-                                     const store::CardRecord* revoke_in_same_transaction);
+                                     const store::CardRecord* revoke_in_same_transaction,
+                                     const std::vector<uint8_t>& photo = {});
   Expected<jpki::IssuedUserCertificate> Recertify(card::CardFile& file, Date last_valid_day,
                                                   std::time_t now);
   void Reconcile(Loaded& loaded, std::time_t now);

@@ -88,8 +88,25 @@ constexpr std::array kTable = {
     ErrorCodeInfo{ErrorCode::kDatabaseUnavailable, "ONS-E0908", 503,
                   "資格情報を照会できません。時間をおいて再度照会してください",
                   "eligibility database unavailable"},
+    ErrorCodeInfo{ErrorCode::kBulkTooLarge, "ONS-E0109", 413,
+                  "一括照会の件数が上限を超えています。分けて送信してください",
+                  "too many persons in one bulk request"},
+    ErrorCodeInfo{ErrorCode::kBulkEmpty, "ONS-E0110", 400, "一括照会に照会対象がありません",
+                  "bulk request without any person"},
+    ErrorCodeInfo{ErrorCode::kReceptionNumberMissing, "ONS-E0207", 400,
+                  "受付番号が設定されていません", "ReceptionNumber missing"},
+    ErrorCodeInfo{ErrorCode::kReceptionNumberUnknown, "ONS-E0208", 404,
+                  "受付番号に該当する一括照会がありません", "no bulk request under this number"},
+    ErrorCodeInfo{ErrorCode::kReferenceNumberInvalid, "ONS-E0315", 400, "照会番号が不正です",
+                  "ReferenceNumber invalid"},
+    ErrorCodeInfo{ErrorCode::kBulkBacklog, "ONS-E0909", 429,
+                  "処理中の一括照会が多すぎます。結果を取得してから送信してください",
+                  "too many unfinished bulk requests"},
+    ErrorCodeInfo{ErrorCode::kCentralUnreachable, "ONS-E0910", 503,
+                  "オンライン資格確認システムに接続できません",
+                  "the central service cannot be reached"},
 };
-static_assert(kTable.size() == static_cast<std::size_t>(ErrorCode::kDatabaseUnavailable) + 1);
+static_assert(kTable.size() == static_cast<std::size_t>(ErrorCode::kCentralUnreachable) + 1);
 
 }  // namespace
 

@@ -64,6 +64,14 @@ enum class ErrorCode {
   kServerBusy,            // ONS-E0906
   kInternalError,         // ONS-E0907
   kDatabaseUnavailable,   // ONS-E0908 neither the primary nor a replica answers
+  // Bulk requests and 照会番号 (issue 16), numbered in their groups above.
+  kBulkTooLarge,            // ONS-E0109 more persons in one batch than allowed
+  kBulkEmpty,               // ONS-E0110 a batch with nobody in it
+  kReceptionNumberMissing,  // ONS-E0207 02req without ReceptionNumber
+  kReceptionNumberUnknown,  // ONS-E0208 no such batch for this facility
+  kReferenceNumberInvalid,  // ONS-E0315 照会番号 missing, too long, spaces
+  kBulkBacklog,             // ONS-E0909 too many of the facility's batches unfinished
+  kCentralUnreachable,      // ONS-E0910 the terminal cannot reach the central service
 };
 
 // The published row for a code.

@@ -109,6 +109,11 @@ ParsedRequest ParseRequestJson(std::string_view body);
 // attacks have nothing to work with.
 ParsedRequest ParseRequestXml(std::string_view bytes);
 
+// Only the decoding step of ParseRequestXml: `bytes` (BOM, declaration,
+// CP932) as UTF-8 in `utf8`; sets request.format and request.charset, or
+// error (ONS-E0103). For other XML messages of the file protocol (bulk.hpp).
+ParsedRequest DecodeRequestXml(std::string_view bytes, std::string& utf8);
+
 // Dispatches on `format`.
 ParsedRequest ParseRequest(std::string_view bytes, WireFormat format);
 

@@ -163,6 +163,13 @@ void ReadScalars(ParsedRequest& out, pugi::xml_node group,
 
 }  // namespace
 
+ParsedRequest DecodeRequestXml(std::string_view bytes, std::string& utf8) {
+  ParsedRequest out;
+  out.request.format = WireFormat::kXml;
+  Decode(out, bytes, utf8);
+  return out;
+}
+
 ParsedRequest ParseRequestXml(std::string_view bytes) {
   ParsedRequest out;
   out.request.format = WireFormat::kXml;

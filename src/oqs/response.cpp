@@ -70,7 +70,8 @@ void EmitSearchInfoEcho(ElementSink& s, const QualificationRequest& r) {
 }
 
 void EmitAnswer(ElementSink& s, const QualificationRequest& r, const ValidatedRequest& v,
-                const EligibilityDecision& d, std::string_view time, Charset charset) {
+                const EligibilityDecision& d, std::string_view time, Charset charset,
+                const std::vector<std::string>* reference_numbers) {
   s.BeginGroup("XmlMsg");
   EmitHeader(s, HeaderFields{.request = &r}, time, charset, nullptr);
   s.BeginGroup("MessageBody");
@@ -89,8 +90,11 @@ void EmitAnswer(ElementSink& s, const QualificationRequest& r, const ValidatedRe
     context.consents.specific_diseases = consent;
     context.space_pad_kokuho = r.insurer_number && r.insurer_number->starts_with("  ");
     s.BeginList("ResultList");
-    for (const Qualification* q : d.results)
-      EmitQualificationResult(s, *q, context);
+    for (size_t i = 0; i < d.results.size(); ++i) {
+      context.reference_number =
+          reference_numbers && i < reference_numbers->size() ? (*reference_numbers)[i] : "";
+      EmitQualificationResult(s, *d.results[i], context);
+    }
     s.EndList();
   }
   s.EndGroup();
@@ -128,8 +132,10 @@ void EmitCardAnswer(ElementSink& s, const CardAnswer& a, std::string_view time, 
     context.on = a.confirmation_date;
     context.consents = a.consents;
     s.BeginList("ResultList");
-    for (const Qualification* q : d.results)
-      EmitQualificationResult(s, *q, context);
+    for (size_t i = 0; i < d.results.size(); ++i) {
+      context.reference_number = i < a.reference_numbers.size() ? a.reference_numbers[i] : "";
+      EmitQualificationResult(s, *d.results[i], context);
+    }
     s.EndList();
   }
   s.Scalar("ProcessingResultStatus", "1");
@@ -197,10 +203,11 @@ ResponseEncoding AnswerEncoding(const QualificationRequest& request) {
 std::string WriteQualificationResponse(const QualificationRequest& request,
                                        const ValidatedRequest& validated,
                                        const EligibilityDecision& decision,
-                                       const Timestamp& processed, ResponseEncoding encoding) {
+                                       const Timestamp& processed, ResponseEncoding encoding,
+                                       const std::vector<std::string>* reference_numbers) {
   const std::string time = processed.ToCompact();
   return Render(encoding, [&](ElementSink& sink, Charset charset) {
-    EmitAnswer(sink, request, validated, decision, time, charset);
+    EmitAnswer(sink, request, validated, decision, time, charset, reference_numbers);
   });
 }
 

@@ -41,6 +41,7 @@
 #define ONSHI_OQS_RESPONSE_HPP_
 
 #include <string>
+#include <vector>
 
 #include "core/date.hpp"
 #include "core/eligibility.hpp"
@@ -77,10 +78,13 @@ ResponseEncoding AnswerEncoding(const QualificationRequest& request);
 // query's LimitApplicationCertificateRelatedConsFlg is the consent for both
 // certificates a facility may be shown (限度額 and 特定疾病): with "1" both
 // consent flags are "1" with ConsTime = the processing time.
+// `reference_numbers`, when given, holds the facility's 照会番号 for each of
+// decision.results ("" for none), sent as the result's ReferenceNumber.
 std::string WriteQualificationResponse(const QualificationRequest& request,
                                        const ValidatedRequest& validated,
                                        const EligibilityDecision& decision,
-                                       const Timestamp& processed, ResponseEncoding encoding);
+                                       const Timestamp& processed, ResponseEncoding encoding,
+                                       const std::vector<std::string>* reference_numbers = nullptr);
 
 // The answer to a check by My Number card (照会区分 1).
 struct CardAnswer {
@@ -96,6 +100,8 @@ struct CardAnswer {
   std::string card_status;  // "usable", "suspended", …
   std::string grace_end;    // YYYYMMDD, when the certificate is in its grace
   bool information_sharing = false;
+  // The facility's 照会番号 for each of decision->results ("" for none).
+  std::vector<std::string> reference_numbers;
 };
 std::string WriteCardResponse(const CardAnswer& answer, const Timestamp& processed,
                               ResponseEncoding encoding);

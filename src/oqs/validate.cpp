@@ -191,4 +191,24 @@ Result<ValidatedRequest> ValidateRequest(const QualificationRequest& r) {
   };
 }
 
+Result<InsuranceCardQuery> ValidateCardKeys(const QualificationRequest& r) {
+  Result<InsurerNumber> insurer = CheckInsurerNumber(r.insurer_number);
+  if (!insurer) return insurer.error();
+  const std::string number = r.insured_identification_number.value_or("");
+  if (InsuredCardId::Normalize(number).empty()) {
+    return MakeOqsError(ErrorCode::kNumberMissing, InfoPath("InsuredIdentificationNumber"),
+                        "element is missing or empty");
+  }
+  Expected<InsuredCardId> card_id = InsuredCardId::Parse(r.insured_card_symbol.value_or(""), number,
+                                                         r.insured_branch_number.value_or(""));
+  if (!card_id) return CardIdError(card_id.error());
+  return InsuranceCardQuery{
+      .insurer_number = std::string(insurer->digits()),
+      .symbol = card_id->symbol().value_or(""),
+      .number = card_id->number(),
+      .branch = card_id->branch().value_or(""),
+      .birth_date = {},
+  };
+}
+
 }  // namespace onshi::oqs

@@ -53,6 +53,11 @@ struct ValidatedRequest {
 //   ArbitraryIdentifier            optional, as ArbitraryFileIdentifier E0314
 Result<ValidatedRequest> ValidateRequest(const QualificationRequest& request);
 
+// Only the card keys (InsurerNumber, InsuredCardSymbol, InsuredIdentification-
+// Number, InsuredBranchNumber) by the rules above, for messages that carry
+// no Birthdate (照会番号 registration, oqs/bulk.hpp); birth_date is unset.
+Result<InsuranceCardQuery> ValidateCardKeys(const QualificationRequest& request);
+
 }  // namespace onshi::oqs
 
 #endif  // ONSHI_OQS_VALIDATE_HPP_

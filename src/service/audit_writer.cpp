@@ -1,5 +1,7 @@
 #include "service/audit_writer.hpp"
 
+#include "http/request_notes.hpp"
+
 #include <iostream>
 #include <vector>
 
@@ -42,6 +44,8 @@ void AuditWriter::Append(store::AuditEntry entry) {
   entry.actor = AuditSafeText(entry.actor);
   entry.action = AuditSafeText(entry.action);
   entry.detail = AuditSafeText(entry.detail);
+  // Whoever an audited request proved to be is who the access log names.
+  http::CurrentRequestNotes().client = entry.actor;
   std::unique_lock<std::mutex> lock(mu_);
   space_.wait(lock, [&] { return queue_.size() < max_queue_ || stop_; });
   if (spool_) {

@@ -200,7 +200,8 @@ CardNotice NoticeFor(const CardCheckResult& r) {
 
 std::string RenderCardAnswer(const CardCheckResult& r, const CardCheckRequest& request,
                              const oqs::ResultConsents& consents, const oqs::Timestamp& now,
-                             std::string file_identifier) {
+                             std::string file_identifier,
+                             std::vector<std::string> reference_numbers) {
   const CardNotice notice = NoticeFor(r);
   oqs::CardAnswer a;
   a.institution = request.facility;
@@ -225,6 +226,8 @@ std::string RenderCardAnswer(const CardCheckResult& r, const CardCheckRequest& r
     a.grace_end = r.usability.grace_end->ToCompact();
   }
   a.information_sharing = r.usability.clinical_info_sharing;
+  // 照会番号 in Face files too (terminal-protocol.md §6.3).
+  a.reference_numbers = std::move(reference_numbers);
   return oqs::WriteCardResponse(a, now, {oqs::WireFormat::kJson, oqs::Charset::kUtf8});
 }
 

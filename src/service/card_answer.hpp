@@ -26,6 +26,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "oqs/response.hpp"
 #include "service/card_check.hpp"
@@ -49,7 +50,8 @@ CardNotice NoticeFor(const CardCheckResult& result);
 
 std::string RenderCardAnswer(const CardCheckResult& result, const CardCheckRequest& request,
                              const oqs::ResultConsents& consents, const oqs::Timestamp& now,
-                             std::string file_identifier);
+                             std::string file_identifier,
+                             std::vector<std::string> reference_numbers = {});
 
 }  // namespace onshi::service
 

@@ -27,6 +27,7 @@
 #include "service/access_log.hpp"
 #include "service/audit_text.hpp"
 #include "service/card_answer.hpp"
+#include "service/consent_record.hpp"
 #include "service/reader_registry.hpp"
 #include "service/router.hpp"
 #include "store/audit_anchor.hpp"
@@ -139,6 +140,7 @@ enum class Action {
   kCardChallenge,
   kMunicipal,
   kInsurer,
+  kClinical,
   kHealth,
   kAdminHealth,
   kMetrics,
@@ -146,6 +148,9 @@ enum class Action {
   kAdminReadersList,
   kAdminReaderAdd,
   kAdminReaderRevoke,
+  kBulkSubmit,
+  kBulkResult,
+  kReferenceNumber,
 };
 
 // A subtree whose service this server does not run: 404.
@@ -189,19 +194,27 @@ const Router<Action>& Routes() {
         .Add("POST", kCardChallengePath, Action::kCardChallenge, "card_challenge")
         .Add("*", "/municipal/**", Action::kMunicipal, "municipal")
         .Add("*", "/insurer/**", Action::kInsurer, "insurer")
+        .Add("*", "/clinical/**", Action::kClinical, "clinical")
         .Add("GET", "/healthz", Action::kHealth, "healthz")
         .Add("GET", "/admin/health", Action::kAdminHealth, "admin_health")
         .Add("GET", "/metrics", Action::kMetrics, "metrics")
         .Add("GET", "/admin/audit/verify", Action::kAdminAuditVerify, "admin_audit_verify")
         .Add("GET", "/admin/readers", Action::kAdminReadersList, "admin_readers")
         .Add("POST", "/admin/readers", Action::kAdminReaderAdd, "admin_readers")
-        .Add("POST", "/admin/readers/{id}/revoke", Action::kAdminReaderRevoke, "admin_readers");
+        .Add("POST", "/admin/readers/{id}/revoke", Action::kAdminReaderRevoke, "admin_readers")
+        .Add("POST", "/oqs-api-pro/bulk/submit", Action::kBulkSubmit, "bulk_submit")
+        .Add("POST", "/oqs-api-pro/bulk/result", Action::kBulkResult, "bulk_result")
+        .Add("POST", "/oqs-api-pro/reference-number", Action::kReferenceNumber, "reference_number");
     return r;
   }();
   return kRoutes;
 }
 
 }  // namespace
+
+std::vector<std::pair<std::string, std::string>> EligibilityService::RouteList() {
+  return Routes().table().List();
+}
 
 EligibilityService::EligibilityService(StorePool& stores, const auth::FacilityCa& ca,
                                        const auth::TokenService& tokens,
@@ -271,8 +284,10 @@ http::Response EligibilityService::Route(const http::Request& request, const std
   const bool writes =
       request.method != "GET" &&
       ((municipal_ && MunicipalService::Owns(path)) || (insurers_ && InsurerService::Owns(path)) ||
-       path == "/oqs-api-pro/card/register" || path == "/portal/card/register" ||
-       path == "/portal/registration" || path.rfind("/admin/readers", 0) == 0);
+       (clinical_ && ClinicalService::Writes(path)) || path == "/oqs-api-pro/card/register" ||
+       path == "/portal/card/register" || path == "/portal/registration" ||
+       path.rfind("/admin/readers", 0) == 0 || path == "/oqs-api-pro/bulk/submit" ||
+       path == "/oqs-api-pro/reference-number");
   if (writes && monitor_ && monitor_->read_only()) {
     route = "read_only";
     http::Response out = Problem(
@@ -336,6 +351,10 @@ http::Response EligibilityService::Route(const http::Request& request, const std
       if (!insurers_) return NotRouted(Unrouted(path), request.method);
       out = insurers_->Handle(request);
       break;
+    case Action::kClinical:
+      if (!clinical_) return NotRouted(Unrouted(path), request.method);
+      out = clinical_->Handle(request);
+      break;
     case Action::kHealth:
       // Anyone may ask whether the service is up; where its database lives
       // (path, host, user) is for operators only.
@@ -360,6 +379,15 @@ http::Response EligibilityService::Route(const http::Request& request, const std
                         *found.value == Action::kAdminReaderRevoke ? found.match.params.Text("id")
                                                                    : std::string(),
                         now);
+      break;
+    case Action::kBulkSubmit:
+      out = BulkSubmit(request, now);
+      break;
+    case Action::kBulkResult:
+      out = BulkResult(request, now);
+      break;
+    case Action::kReferenceNumber:
+      out = RegisterReferenceNumber(request, now);
       break;
   }
   return out;
@@ -631,8 +659,9 @@ http::Response EligibilityService::Search(const http::Request& request, std::tim
   try {
     // From the replica when there is one: linkage runs days behind, so a
     // replica's lag changes no answer.
-    records = stores_.Read(
-        [&](store::Store& store) { return store::LoadForCardQuery(store, valid->query); });
+    records = index_ ? index_->Lookup(valid->query) : stores_.Read([&](store::Store& store) {
+      return store::LoadForCardQuery(store, valid->query);
+    });
   } catch (const store::StoreError& e) {
     if (monitor_) monitor_->Nudge();
     std::cerr << "onshi: eligibility read failed: " << e.what() << "\n";
@@ -651,9 +680,11 @@ http::Response EligibilityService::Search(const http::Request& request, std::tim
         "method=card-keys validity=" + std::to_string(validity) +
             " reason=" + std::string(EligibilityReasonCode(decision.reason)) +
             " date=" + valid->confirmation_date.ToCompact() + " " + MaskedKeys(valid->query));
-  return Signed(
-      200, content_type,
-      oqs::WriteQualificationResponse(parsed.request, *valid, decision, processed, encoding));
+  const std::vector<std::string> references =
+      ReferenceNumbersFor(token.claims->subject.digits(), decision);
+  return Signed(200, content_type,
+                oqs::WriteQualificationResponse(parsed.request, *valid, decision, processed,
+                                                encoding, &references));
 }
 
 http::Response EligibilityService::FhirSubmit(const http::Request& request, std::time_t now) {
@@ -678,8 +709,9 @@ http::Response EligibilityService::FhirSubmit(const http::Request& request, std:
   }
   std::vector<Qualification> records;
   try {
-    records = stores_.Read(
-        [&](store::Store& store) { return store::LoadForCardQuery(store, parsed->query); });
+    records = index_ ? index_->Lookup(parsed->query) : stores_.Read([&](store::Store& store) {
+      return store::LoadForCardQuery(store, parsed->query);
+    });
   } catch (const store::StoreError& e) {
     if (monitor_) monitor_->Nudge();
     std::cerr << "onshi: eligibility read failed: " << e.what() << "\n";
@@ -806,6 +838,18 @@ http::Response EligibilityService::CardSearch(const http::Request& request, std:
             // What the patient consented to at the reader: the portal's
             // 同意の記録 and access log read it back (access_log.hpp).
             (CardConsentsWord(*consents).empty() ? "" : " " + CardConsentsWord(*consents)));
+  // Issue 18: the consents chosen on the reader, kept for this facility's
+  // reads of clinical data. A database that refuses the write leaves the
+  // check answered and the reads refused (no consent stored).
+  if (result->person_id > 0) {
+    try {
+      const std::string kept =
+          RecordCardConsents(stores_.ForThisThread(), result->person_id, facility, *consents, now);
+      if (!kept.empty()) Audit(now, actor, "consent.record", result->person_id, kept);
+    } catch (const store::StoreError& e) {
+      std::cerr << "onshi: consents not recorded: " << e.what() << "\n";
+    }
+  }
   // ArbitraryFileIdentifier: a fresh token per answer, as the terminal's
   // Face files carry one (oqs-interface.md §3.1).
   unsigned char afi[12];
@@ -815,7 +859,8 @@ http::Response EligibilityService::CardSearch(const http::Request& request, std:
   const std::string file_identifier =
       auth::Base64UrlEncode(std::string_view(reinterpret_cast<const char*>(afi), sizeof(afi)));
   return Signed(200, "application/json;charset=UTF-8",
-                RenderCardAnswer(*result, *req, *consents, processed, file_identifier));
+                RenderCardAnswer(*result, *req, *consents, processed, file_identifier,
+                                 ReferenceNumbersFor(facility, result->decision)));
 }
 
 namespace {

@@ -32,9 +32,19 @@
 //   POST /admin/readers, GET /admin/readers?facility=C,
 //   POST /admin/readers/{id}/revoke                 the facilities' card readers
 //        (operators' certificates; service/reader_registry.hpp)
+//   POST /oqs-api-pro/bulk/submit                   一括照会 / 照会番号一括登録: an
+//        OQSmuquc01req or OQSmuimm01req (XML) → 01res with the 受付番号;
+//        processed in the background (bulk_processor.hpp)
+//   POST /oqs-api-pro/bulk/result                   the 02req → 02res: SegmentOfResult
+//        2 while processing, then the counts and one unit per person
+//   POST /oqs-api-pro/reference-number              照会番号 registration (OQSsiimm01req)
+//        → OQSsiimm01res; later answers to that facility carry ReferenceNumber
 //   GET  /metrics
 //   /insurer/...                                    the insurer API and
 //        reports (insurer_service.hpp), when an InsurerService is given
+//   /clinical/...                                   visits, medicine history,
+//        safety checks and the high-cost limit (clinical_service.hpp), when
+//        set_clinical gave one
 //
 // Every answer to a check carries a detached JWS over its exact bytes in the
 // `X-OQS-Proof` header, so a terminal can keep verifiable proof of each check
@@ -49,6 +59,7 @@
 #include <memory>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "auth/facility_ca.hpp"
 #include "auth/jws.hpp"
@@ -57,8 +68,10 @@
 #include "http/metrics.hpp"
 #include "http/server.hpp"
 #include "service/audit_writer.hpp"
+#include "service/bulk_processor.hpp"
 #include "service/card_check.hpp"
 #include "service/challenge_book.hpp"
+#include "service/clinical_service.hpp"
 #include "service/clock.hpp"
 #include "service/database_monitor.hpp"
 #include "service/insurer_service.hpp"
@@ -67,6 +80,7 @@
 #include "service/portal_service.hpp"
 #include "service/rate_limiter.hpp"
 #include "service/store_pool.hpp"
+#include "serving/eligibility_index.hpp"
 
 namespace onshi::service {
 
@@ -108,6 +122,9 @@ class EligibilityService {
                      DatabaseMonitor* monitor = nullptr);
 
   http::Response Handle(const http::Request& request);
+  // Its own routes, {method, pattern}, in the order they are tried; the
+  // "/municipal/**" and "/insurer/**" subtrees are those services' RouteList.
+  static std::vector<std::pair<std::string, std::string>> RouteList();
 
   // Whether /metrics is open to anyone (a server without TLS, behind a
   // proxy that must restrict it) or only to operator certificates (the
@@ -119,11 +136,31 @@ class EligibilityService {
   // call before serving. Without a JPKI anchor and card world there is no
   // portal and this does nothing.
   void set_portal_options(const PortalOptions& options);
+  // Turns on the bulk API (bulk_routes.cpp): batches are stored and
+  // `processor` is nudged to work through them. Call before serving.
+  void set_bulk(BulkProcessor* processor, const BulkLimits& limits) {
+    bulk_ = processor;
+    bulk_limits_ = limits;
+  }
+  // Answers checks by insurance card (OQS search, FHIR $submit) from this
+  // in-memory index instead of a store read (issue 20); the answers are the
+  // same (serving/eligibility_index.hpp). nullptr (the default): read the
+  // store. Call before serving; the index must outlive the service.
+  void set_index(const serving::EligibilityIndex* index) { index_ = index; }
+  // Serves /clinical/ (issue 18); call before serving. Must outlive this.
+  void set_clinical(ClinicalService* clinical) { clinical_ = clinical; }
 
  private:
   http::Response Login(const http::Request& request, std::time_t now);
   http::Response Search(const http::Request& request, std::time_t now);
   http::Response FhirSubmit(const http::Request& request, std::time_t now);
+  // bulk_routes.cpp: the bulk API and 照会番号 registration.
+  http::Response BulkSubmit(const http::Request& request, std::time_t now);
+  http::Response BulkResult(const http::Request& request, std::time_t now);
+  http::Response RegisterReferenceNumber(const http::Request& request, std::time_t now);
+  // The facility's 照会番号 for each result ("" for none).
+  std::vector<std::string> ReferenceNumbersFor(std::string_view facility,
+                                               const EligibilityDecision& decision);
   http::Response CardChallenge(const http::Request& request, std::time_t now);
   http::Response CardSearch(const http::Request& request, std::time_t now);
   http::Response PortalChallenge(const http::Request& request, std::time_t now);
@@ -168,7 +205,11 @@ class EligibilityService {
   const CardWorld* cards_;                      // for 利用登録; may be null
   MunicipalService* municipal_;                 // routes under /municipal/; may be null
   std::unique_ptr<PortalService> portal_;       // routes under /portal/; null without cards
+  ClinicalService* clinical_ = nullptr;         // routes under /clinical/; may be null
   DatabaseMonitor* monitor_;
+  BulkProcessor* bulk_ = nullptr;  // null: the bulk API answers 503
+  BulkLimits bulk_limits_;
+  const serving::EligibilityIndex* index_ = nullptr;  // may be null: read the store
   bool metrics_open_ = false;               // read-only mode; may be null (always writable)
   std::atomic<uint64_t> fhir_sequence_{1};  // makes response ids unique within a second
   const uint64_t generation_ = NextGeneration();

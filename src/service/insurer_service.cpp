@@ -7,6 +7,7 @@
 #include <boost/json.hpp>
 #include <boost/url/parse.hpp>
 #include <boost/url/url.hpp>
+#include <set>
 
 #include "core/copay.hpp"
 #include "core/portal_status.hpp"
@@ -15,6 +16,7 @@
 #include "intermediate/error_report.hpp"
 #include "intermediate/importer.hpp"
 #include "intermediate/print_run.hpp"
+#include "service/clinical_input.hpp"
 #include "service/router.hpp"
 
 namespace onshi::service {
@@ -239,7 +241,10 @@ const Router<std::string>& Routes() {
         .Add("GET", "/insurer/v1/documents/print/{file}", "documents.print")
         .Add("POST", "/insurer/v1/documents/applications", "documents.apply")
         .Add("GET", "/insurer/v1/documents/{file}", "documents.pdf")
-        .Add("POST", "/insurer/v1/documents/{id:int}/returned", "documents.returned");
+        .Add("POST", "/insurer/v1/documents/{id:int}/returned", "documents.returned")
+        // issue 18: 特定健診 results and monthly claim totals
+        .Add("POST", "/insurer/v1/checkups", "checkups")
+        .Add("POST", "/insurer/v1/claims", "claims");
     return r;
   }();
   return kRoutes;
@@ -250,6 +255,10 @@ const Router<std::string>& Routes() {
 InsurerService::InsurerService(StorePool& stores, const auth::FacilityCa& ca, const Clock& clock,
                                AuditWriter& audit)
     : stores_(stores), ca_(ca), clock_(clock), audit_(audit) {}
+
+std::vector<std::pair<std::string, std::string>> InsurerService::RouteList() {
+  return Routes().table().List();
+}
 
 bool InsurerService::Owns(std::string_view path) {
   return path.substr(0, kPrefix.size()) == kPrefix;
@@ -568,6 +577,49 @@ http::Response InsurerService::Handle(const http::Request& request) {
     if (!d.ok()) return Problem(422, "return refused", d.error().ToString());
     audit("insurer.documents.returned", 0, "document=" + std::to_string(id));
     return Json(200, DocumentJson(*d));
+  }
+  if (route_name == "checkups" || route_name == "claims") {
+    // All or nothing: a batch with any bad record stores none of it, so the
+    // insurer can send the corrected batch again without duplicates.
+    const auto body = JsonBody(request.body);
+    if (!body) return Problem(400, "bad body", "send a JSON object {\"records\": [...]}");
+    std::vector<RecordError> errors;
+    const bool checkups = route_name == "checkups";
+    const auto rows = checkups ? ReadCheckups(store, *body, insurer, today, errors)
+                               : std::vector<store::CheckupRecord>{};
+    const auto claims = checkups ? std::vector<store::ClaimTotalRecord>{}
+                                 : ReadClaims(store, *body, insurer, today, errors);
+    if (!errors.empty()) {
+      audit("insurer." + route_name + ".refused", 0, "errors=" + std::to_string(errors.size()));
+      return {422,
+              "application/problem+json",
+              {},
+              RecordErrorsProblem(errors, "誤りのある記録があるため、何も登録していません。")};
+    }
+    try {
+      store.InTransaction([&] {
+        for (const store::CheckupRecord& r : rows)
+          store.Clinical().AddCheckup(r);
+        for (const store::ClaimTotalRecord& r : claims)
+          store.Clinical().AddClaimTotal(r);
+      });
+    } catch (const store::StoreUnavailable&) {
+      throw;
+    } catch (const store::StoreError& e) {
+      // A claim month filed before (the store's unique key).
+      audit("insurer." + route_name + ".refused", 0, e.what());
+      return Problem(409, "already filed", e.what());
+    }
+    std::set<int64_t> persons;
+    for (const auto& r : rows)
+      persons.insert(r.person_id);
+    for (const auto& r : claims)
+      persons.insert(r.person_id);
+    for (int64_t p : persons) {
+      audit("insurer." + route_name + ".submit", p,
+            "records=" + std::to_string(rows.size() + claims.size()));
+    }
+    return Json(201, json::object{{"stored", rows.size() + claims.size()}});
   }
   return Problem(500, "unrouted action", route_name);  // every route's action is handled above
 }

@@ -29,6 +29,8 @@
 #define ONSHI_SERVICE_INSURER_SERVICE_HPP_
 
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "auth/facility_ca.hpp"
 #include "http/server.hpp"
@@ -47,6 +49,8 @@ class InsurerService {
   // True for the paths this service answers (everything under /insurer/).
   static bool Owns(std::string_view path);
   http::Response Handle(const http::Request& request);
+  // Its routes, {method, pattern}, in the order they are tried.
+  static std::vector<std::pair<std::string, std::string>> RouteList();
 
  private:
   StorePool& stores_;

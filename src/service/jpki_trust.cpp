@@ -4,8 +4,9 @@
 
 namespace onshi::service {
 
-Expected<std::unique_ptr<JpkiTrust>> JpkiTrust::Open(const std::string& dir, std::time_t now) {
-  auto ca = jpki::JpkiCa::LoadOrCreate(dir, now);
+Expected<std::unique_ptr<JpkiTrust>> JpkiTrust::Open(const std::string& dir, std::time_t now,
+                                                     std::time_t wall) {
+  auto ca = jpki::JpkiCa::LoadOrCreate(dir, now, wall);
   if (!ca.ok()) return ca.error();
   return std::unique_ptr<JpkiTrust>(
       new JpkiTrust(dir, std::make_shared<const jpki::JpkiCa>(std::move(ca).value())));

@@ -23,7 +23,9 @@ namespace onshi::service {
 class JpkiTrust {
  public:
   // Loads the CA in `dir`, creating it if missing.
-  static Expected<std::unique_ptr<JpkiTrust>> Open(const std::string& dir, std::time_t now);
+  // `now` and `wall` as for jpki::JpkiCa::Create, used only if the CA is made here.
+  static Expected<std::unique_ptr<JpkiTrust>> Open(const std::string& dir, std::time_t now,
+                                                   std::time_t wall);
 
   std::shared_ptr<const jpki::JpkiCa> Current();
 

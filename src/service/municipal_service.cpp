@@ -140,6 +140,10 @@ MunicipalService::MunicipalService(StorePool& stores, const auth::FacilityCa& ca
       issuer_key_(issuer_key),
       cards_dir_(std::move(cards_dir)) {}
 
+std::vector<std::pair<std::string, std::string>> MunicipalService::RouteList() {
+  return Routes().table().List();
+}
+
 bool MunicipalService::Owns(std::string_view path) {
   return path.substr(0, kPrefix.size()) == kPrefix;
 }

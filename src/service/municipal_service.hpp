@@ -30,6 +30,8 @@
 #include <mutex>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "auth/facility_ca.hpp"
 #include "card/issuer_key.hpp"
@@ -48,6 +50,8 @@ class MunicipalService {
 
   static bool Owns(std::string_view path);
   http::Response Handle(const http::Request& request);
+  // Its routes, {method, pattern}, in the order they are tried.
+  static std::vector<std::pair<std::string, std::string>> RouteList();
 
  private:
   StorePool& stores_;

@@ -1,5 +1,7 @@
 #include "service/router.hpp"
 
+#include "http/request_notes.hpp"
+
 #include <algorithm>
 #include <boost/json.hpp>
 #include <boost/url/parse.hpp>
@@ -57,6 +59,7 @@ void RouteTable::Add(std::string_view method, std::string_view pattern) {
   }
   Route r;
   r.method = std::string(method);
+  r.pattern = std::string(pattern);
   std::string_view rest = pattern.substr(1);  // "/" alone has no segment
   for (bool more = !rest.empty(); more;) {
     const size_t slash = rest.find('/');
@@ -129,6 +132,9 @@ RouteTable::Match RouteTable::Find(std::string_view method, std::string_view tar
     if (!Matches(r, segments, &params)) continue;
     m.kind = Match::Kind::kFound;
     m.route = i;
+    // A subtree's own table ("/insurer/**" here, its routes there) finds
+    // later and so notes the more precise pattern.
+    http::CurrentRequestNotes().route = r.pattern;
     m.params = std::move(params);
     return m;
   }
@@ -170,6 +176,14 @@ http::Response NotRouted(const RouteTable::Match& m, std::string_view method) {
   http::Response r{status, "application/problem+json", {}, json::serialize(o)};
   if (status == 405) r.headers.emplace_back("Allow", m.allow);
   return r;
+}
+
+std::vector<std::pair<std::string, std::string>> RouteTable::List() const {
+  std::vector<std::pair<std::string, std::string>> out;
+  out.reserve(routes_.size());
+  for (const Route& r : routes_)
+    out.emplace_back(r.method, r.pattern);
+  return out;
 }
 
 }  // namespace onshi::service

@@ -77,6 +77,10 @@ class RouteTable {
   // `target` is the request target as sent (path and query).
   Match Find(std::string_view method, std::string_view target) const;
 
+  // Every route as added, in order: {method, pattern}. Lets a test hold a
+  // list of requests against the table itself (tests/app/authz_matrix_test).
+  std::vector<std::pair<std::string, std::string>> List() const;
+
  private:
   struct Segment {
     enum class Kind { kLiteral, kInt, kText };
@@ -85,6 +89,7 @@ class RouteTable {
   };
   struct Route {
     std::string method;
+    std::string pattern;  // as added: for the access log and route listings
     std::vector<Segment> segments;
     bool rest = false;  // ends in "/**"
   };
@@ -112,6 +117,8 @@ class Router {
     const char* label = "";
     RouteTable::Match match;
   };
+  const RouteTable& table() const { return table_; }
+
   Found Find(std::string_view method, std::string_view target) const {
     Found f;
     f.match = table_.Find(method, target);

@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "core/benefits.hpp"
 #include "core/date.hpp"
@@ -220,6 +221,48 @@ struct SubmissionFilter {
   std::optional<LinkageState> state;
   int64_t after_seq = 0;
   int limit = 1000;
+};
+
+// A 照会番号 (reference number) a facility registered for one of its patients
+// (OQSsiimm / OQSmuimm, terminal-protocol.md §6.5): the facility's own number
+// for the person whose 記号・番号 it gave. Keyed by facility + number; one
+// number per person and facility (registering again replaces the old one).
+// The keys are kept as registered (normalised); person_id is whom they named
+// then, so the number follows the person to a later insurance and into
+// results by My Number card (Face files).
+struct ReferenceNumberRecord {
+  std::string facility_code;
+  std::string reference_number;
+  std::string insurer_number;  // canonical (InsurerNumber::digits())
+  std::string symbol, number, branch;
+  int64_t person_id = 0;
+  std::string registered_at;  // ISO time
+};
+
+// A bulk request (一括照会 OQSmuquc or 照会番号一括登録 OQSmuimm) as received by
+// the central service: kept until processed, so a restart loses nothing.
+enum class BulkKind { kQualification, kReferenceNumber };
+struct BulkJobRecord {
+  std::string reception_number;  // 受付番号, given at submission
+  std::string facility_code;
+  BulkKind kind = BulkKind::kQualification;
+  bool done = false;
+  int items = 0;
+  std::string submitted_at;  // ISO time
+  std::string request;       // the 01req as received, decoded to UTF-8
+  std::string result;        // when done: the units (oqs/bulk.hpp), UTF-8 XML
+  int normal = 0, errors = 0;
+  std::string completed_at;  // ISO time, when done
+// A page of the change feed (Store::ReadChanges).
+struct ChangeRecord {
+  int64_t seq = 0;
+  int64_t person_id = 0;  // whose qualifications changed: read them again
+};
+struct ChangePage {
+  // Changes up to this seq have been trimmed: a reader whose last applied
+  // seq is below it has missed some and must read everything again.
+  int64_t trimmed_through = 0;
+  std::vector<ChangeRecord> changes;  // in seq order
 };
 
 struct StoreCounts {

@@ -26,6 +26,7 @@
 #include "core/eligibility.hpp"
 #include "core/membership.hpp"
 #include "core/my_number.hpp"
+#include "store/clinical_store.hpp"
 #include "store/records.hpp"
 
 namespace onshi::store {
@@ -112,6 +113,18 @@ class Store {
                                                                std::string_view number,
                                                                Date birth_date);
 
+  // Every qualification of the persons with after_person_id < person_id <=
+  // through_person_id, by person, then acquisition, then member_id, with
+  // their children in the order LoadForCardQuery gives (attributes by
+  // effective date; certificates by first day, then as stored): what the
+  // serving index (serving/eligibility_index.hpp) is built and refreshed
+  // from, a range of persons at a time.
+  virtual std::vector<Qualification> QualificationsOfPersons(int64_t after_person_id,
+                                                             int64_t through_person_id) = 0;
+  // The highest person_id ever stored (0 when none): where a range scan of
+  // every person stops.
+  virtual int64_t LastPersonId() = 0;
+
   // The member under exactly these keys (記号・番号・枝番 are unique within an
   // insurer), if any.
   virtual std::optional<int64_t> FindMemberId(std::string_view insurer_number,
@@ -125,6 +138,25 @@ class Store {
   // Sets only the linkage columns of a qualification (the linker's write).
   virtual void SetLinkage(int64_t member_id, LinkageState state, std::optional<Date> linked_on,
                           std::string_view registration_error) = 0;
+
+  // --- change feed (変更フィード) -------------------------------------------------
+  // Every committed change to what an eligibility check reads (members and
+  // their attributes and certificates, an insurer's name) leaves a row
+  // naming the person concerned, written by triggers in the same transaction
+  // as the change, whoever made it (this process, another onshi on the same
+  // SQLite file, another server on PostgreSQL, the sqlite3 shell). Sequence
+  // numbers grow in commit order: SQLite has one writer at a time, and on
+  // PostgreSQL the trigger takes the writers' advisory lock. Readers (the
+  // serving index) keep the last seq they applied and read on from it.
+  //
+  // The highest seq committed (0 when none); read inside the snapshot a
+  // reader builds from, it is where that reader follows on.
+  virtual int64_t ChangeFeedHead() = 0;
+  // Changes after `after_seq` in seq order, at most `limit` of them.
+  virtual ChangePage ReadChanges(int64_t after_seq, int limit) = 0;
+  // Deletes the changes up to `through_seq` (keeping the feed bounded) and
+  // records that they are gone: a reader behind that point must rebuild.
+  virtual void TrimChanges(int64_t through_seq) = 0;
 
   // --- intermediate server queue (中間サーバー) ---------------------------------
   // Stores `s` (filling s.seq) unless the insurer already has a submission
@@ -186,7 +218,30 @@ class Store {
   virtual std::vector<AuditEntry> ReadAudit(int64_t after_seq, int limit) = 0;
   virtual std::vector<AuditEntry> AuditOfPerson(int64_t person_id) = 0;
 
+  // --- 照会番号 and bulk requests (issue 16) ----------------------------------
+  // Registers r (facility + number → keys and person), replacing the same
+  // number's earlier keys and the person's earlier number at that facility.
+  // StoreError for an unknown facility or person.
+  virtual void PutReferenceNumber(const ReferenceNumberRecord& r) = 0;
+  virtual std::optional<ReferenceNumberRecord> ReferenceNumberOfPerson(
+      std::string_view facility_code, int64_t person_id) = 0;
+  // StoreError for a reception number already used or an unknown facility.
+  virtual void AddBulkJob(const BulkJobRecord& job) = 0;
+  virtual std::optional<BulkJobRecord> GetBulkJob(std::string_view reception_number) = 0;
+  // Jobs not yet done, oldest first (without their results).
+  virtual std::vector<BulkJobRecord> PendingBulkJobs(int limit) = 0;
+  virtual int PendingBulkJobsOf(std::string_view facility_code) = 0;
+  // Stores the result of a pending job; false when it was done already (by
+  // another server sharing the database) or does not exist.
+  virtual bool CompleteBulkJob(const BulkJobRecord& job) = 0;
+
   virtual StoreCounts Counts() = 0;
+
+  // --- clinical data (issue 18) -------------------------------------------------
+  // Visits, medicines, procedures, diagnoses, checkups, claim totals, the
+  // consents given at readers and the masters: a sub-store on this store's
+  // connection whose writes join this store's transactions.
+  virtual ClinicalStore& Clinical() = 0;
 
   // HMAC-SHA256 (hex) of `text` under the key file's My Number key, for
   // texts that hold a My Number and must be compared but never recovered

@@ -44,10 +44,15 @@ Expected<std::string> CentralClient::Token(std::time_t now) {
 }
 
 Expected<CentralAnswer> CentralClient::SearchXml(std::string_view request_xml, std::time_t now) {
+  return PostXml(kSearchPath, request_xml, now);
+}
+
+Expected<CentralAnswer> CentralClient::PostXml(const char* path, std::string_view request_xml,
+                                               std::time_t now) {
   for (int attempt = 0; attempt < 2; ++attempt) {
     auto token = Token(now);
     if (!token.ok()) return token.error();
-    auto r = http::Post(options_.url, kSearchPath,
+    auto r = http::Post(options_.url, path,
                         {{"Content-Type", "application/xml"}, {"Authorization", *token}},
                         request_xml, tls_);
     if (!r.ok()) return r.error();
@@ -58,6 +63,24 @@ Expected<CentralAnswer> CentralClient::SearchXml(std::string_view request_xml, s
     if (r->status >= 500 && r->status != 503) {
       return Error{"connection",
                    "the central service failed (HTTP " + std::to_string(r->status) + ")"};
+    }
+    return CentralAnswer{r->status, r->Header("Content-Type"), std::move(r->body)};
+  }
+  return Error{"connection", "the central service refused the token twice"};
+}
+
+Expected<CentralAnswer> CentralClient::PostJson(std::string_view path, std::string_view body,
+                                                std::time_t now) {
+  for (int attempt = 0; attempt < 2; ++attempt) {
+    auto token = Token(now);
+    if (!token.ok()) return token.error();
+    auto r =
+        http::Post(options_.url, std::string(path),
+                   {{"Content-Type", "application/json"}, {"Authorization", *token}}, body, tls_);
+    if (!r.ok()) return r.error();
+    if (r->status == 401 && attempt == 0 && r->body.find("unauthenticated") != std::string::npos) {
+      token_.clear();  // the token, not the card's proof, was refused: log in again
+      continue;
     }
     return CentralAnswer{r->status, r->Header("Content-Type"), std::move(r->body)};
   }

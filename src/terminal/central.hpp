@@ -25,6 +25,12 @@ struct CentralOptions {
   std::string body_file;  // the login body (body.json)
 };
 
+// The central service's routes for the file kinds beside 資格確認
+// (eligibility_service.hpp).
+inline constexpr const char* kBulkSubmitPath = "/oqs-api-pro/bulk/submit";
+inline constexpr const char* kBulkResultPath = "/oqs-api-pro/bulk/result";
+inline constexpr const char* kReferenceNumberPath = "/oqs-api-pro/reference-number";
+
 struct CentralAnswer {
   int status = 0;
   std::string content_type;
@@ -40,6 +46,14 @@ class CentralClient {
   // Fails with Error{"connection", …} when the service cannot be reached or
   // refuses the login (the caller keeps the request and tries again).
   Expected<CentralAnswer> SearchXml(std::string_view request_xml, std::time_t now);
+  // Any other request file of the protocol, posted as it was written to the
+  // service's route for it (kBulkSubmitPath …); the same failures.
+  Expected<CentralAnswer> PostXml(const char* path, std::string_view request_xml, std::time_t now);
+
+  // POSTs a JSON `body` to `path` with the token (the card reader's calls:
+  // card/challenge, card/search, card/register; docs/card-protocol.md) and
+  // returns the answer whatever its status. Errors as SearchXml's.
+  Expected<CentralAnswer> PostJson(std::string_view path, std::string_view body, std::time_t now);
 
  private:
   Expected<std::string> Token(std::time_t now);

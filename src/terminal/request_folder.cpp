@@ -10,9 +10,14 @@
 #include <iterator>
 #include <vector>
 
+#include "oqs/bulk.hpp"
 #include "oqs/error.hpp"
 #include "oqs/request.hpp"
+#include "oqs/response.hpp"
+#include "oqs/validate.hpp"
 #include "terminal/file_names.hpp"
+#include "terminal/outage_answer.hpp"
+#include "terminal/reconcile.hpp"
 
 namespace onshi::terminal {
 namespace {
@@ -26,6 +31,28 @@ bool DeclaresShiftJis(std::string_view xml) {
     if (head.find(name) != std::string_view::npos) return true;
   }
   return false;
+}
+
+oqs::Timestamp TimestampOf(const std::string& c) {
+  oqs::Timestamp ts;
+  ts.date = *Date::ParseCompact(c.substr(0, 8));
+  ts.hour = std::stoi(c.substr(8, 2));
+  ts.minute = std::stoi(c.substr(10, 2));
+  ts.second = std::stoi(c.substr(12, 2));
+  return ts;
+}
+
+// Caches a confirmed answer (SegmentOfResult 1) for its card keys.
+void Remember(OutageStore* outage, const oqs::QualificationRequest& request,
+              const std::string& answer, std::time_t now) {
+  if (outage == nullptr) return;
+  const auto valid = oqs::ValidateRequest(request);
+  if (!valid.ok()) return;
+  const AnswerSummary s = Summarize(answer);
+  // Only a confirmed qualification (有効) is what a revisit may be answered
+  // with (R-FAC-7: "the qualification confirmed at the last visit").
+  if (!s.parsed || s.segment != "1" || s.validity != "1") return;
+  outage->PutConfirmed(outage->KeyOf(valid->query), Reencode(answer, oqs::Charset::kUtf8), now);
 }
 
 std::optional<std::string> ReadAll(const std::string& path) {
@@ -90,10 +117,65 @@ PollReport RequestFolder::Poll(std::time_t now) {
       ++report.broken;
     };
 
-    if (kind->kind != RequestKind::kQualification) {
+    if (kind->kind == RequestKind::kDrugOrCheckupInfo) {
       const oqs::OqsError e = oqs::MakeOqsError(oqs::ErrorCode::kUnsupportedKind,
                                                 name.substr(0, 14), "not answered yet");
       fail(std::string(e.Id()) + " " + e.Message());
+      continue;
+    }
+    auto publish = [&](const std::string& answer) {
+      auto published =
+          publisher_.Publish(options_.res_dir, kind->result_name, Reencode(answer, out));
+      if (!published.ok() && published.error().field != "exists") {
+        ++report.waiting;
+        report.last_problem = published.error().ToString();
+        return false;
+      }
+      // Answered now, or answered before a crash between publishing and
+      // removing: either way the request is done and its answer stands.
+      ::unlink(path.c_str());
+      return true;
+    };
+    if (kind->kind != RequestKind::kQualification) {
+      // 照会番号 and bulk requests: the service checks their content; a file
+      // that is not an XmlMsg at all is still being written, or broken (the
+      // error pair, as for a 資格確認).
+      const oqs::ParsedBulk read = oqs::ParseBulkXml(*bytes, "");
+      if (!read.ok()) {
+        if (!settled) {
+          ++report.waiting;
+          continue;
+        }
+        fail(std::string(read.error->Id()) + " " + read.error->Message());
+        continue;
+      }
+      const bool second =
+          name.find("02req_") != std::string::npos || name.find("02REQ_") != std::string::npos;
+      const char* route = kind->kind == RequestKind::kReferenceNumber ? kReferenceNumberPath
+                          : second                                    ? kBulkResultPath
+                                                                      : kBulkSubmitPath;
+      auto answer = central_.PostXml(route, *bytes, now);
+      if (!answer.ok()) {
+        ++report.waiting;  // bulk and registration wait for the central service
+        report.last_problem = answer.error().ToString();
+        continue;
+      }
+      if (answer->content_type.find("xml") == std::string::npos) {
+        ++report.waiting;  // not an answer in the protocol (a proxy, a 503 problem)
+        report.last_problem = "the central service answered " + std::to_string(answer->status) +
+                              " " + answer->content_type;
+        continue;
+      }
+      if (publish(answer->body)) {
+        ++report.answered;
+        // A finished 一括照会 (e.g. tomorrow's appointments checked the
+        // evening before) fills the outage cache for those patients.
+        if (second && kind->kind == RequestKind::kBulkQualification) {
+          for (const UnitAnswer& unit : SplitBulkResult(answer->body)) {
+            Remember(options_.outage, unit.request, unit.xml, now);
+          }
+        }
+      }
       continue;
     }
     const oqs::ParsedRequest parsed = oqs::ParseRequestXml(*bytes);
@@ -106,24 +188,105 @@ PollReport RequestFolder::Poll(std::time_t now) {
       continue;
     }
     auto answer = central_.SearchXml(*bytes, now);
-    if (!answer.ok()) {
-      ++report.waiting;
-      report.last_problem = answer.error().ToString();
+    if (answer.ok()) {
+      if (publish(answer->body)) {
+        ++report.answered;
+        Remember(options_.outage, parsed.request, answer->body, now);
+      }
       continue;
     }
-    auto published =
-        publisher_.Publish(options_.res_dir, kind->result_name, Reencode(answer->body, out));
-    if (!published.ok() && published.error().field != "exists") {
+    report.last_problem = answer.error().ToString();
+    if (options_.outage == nullptr || now - st.st_mtime < options_.outage_after_seconds) {
       ++report.waiting;
-      report.last_problem = published.error().ToString();
       continue;
     }
-    // Answered now, or answered before a crash between publishing and
-    // removing: either way the request is done and its answer stands.
-    ::unlink(path.c_str());
-    ++report.answered;
+    // R-FAC-7: the central service is down and the patient is at the desk.
+    const auto valid = oqs::ValidateRequest(parsed.request);
+    if (!valid.ok()) {
+      // The answer the service would give, without it.
+      if (publish(oqs::WriteErrorResponse(parsed.request, valid.error(), TimestampOf(JstStamp(now)),
+                                          {oqs::WireFormat::kXml, oqs::Charset::kUtf8}))) {
+        ++report.answered;
+      }
+      continue;
+    }
+    QueuedVisit visit;
+    visit.recorded_at = now;
+    visit.visit_date = valid->confirmation_date.ToCompact();
+    visit.institution = std::string(valid->institution.digits());
+    visit.insurer_number = parsed.request.insurer_number.value_or("");
+    visit.symbol = parsed.request.insured_card_symbol.value_or("");
+    visit.number = parsed.request.insured_identification_number.value_or("");
+    visit.branch = parsed.request.insured_branch_number.value_or("");
+    visit.birthdate = parsed.request.birthdate.value_or("");
+    visit.source = name;
+    const auto cached = options_.outage->GetConfirmed(options_.outage->KeyOf(valid->query), now);
+    std::string local;
+    if (cached) {
+      const AnswerSummary was = Summarize(cached->xml);
+      visit.kind = VisitKind::kCached;
+      visit.cached_validity = was.validity;
+      visit.cached_name = was.name;
+      visit.cached_insurer = was.insurer_number;
+      visit.cached_confirmed_at = JstStamp(cached->confirmed_at);
+      local = AnswerFromCache(*cached, parsed.request, now);
+    } else {
+      visit.kind = VisitKind::kRequest;
+      local = OutageRefusal(parsed.request, now);
+    }
+    options_.outage->Enqueue(visit);
+    if (publish(local)) ++(cached ? report.from_cache : report.refused);
+  }
+  if (options_.outage != nullptr) {
+    if (now - last_purge_ >= 3600) {
+      options_.outage->Purge(now);
+      last_purge_ = now;
+    }
+    if (now - last_reconcile_ >= options_.reconcile_every_seconds) {
+      last_reconcile_ = now;
+      ReconcileQueue(now, report);
+    }
   }
   return report;
+}
+
+void RequestFolder::ReconcileQueue(std::time_t now, PollReport& report) {
+  std::vector<Reconciled> done;
+  for (const QueuedVisit& v : options_.outage->Pending(200)) {
+    AnswerSummary summary;
+    if (v.source != "unreadable") {
+      auto answer = central_.SearchXml(CheckRequestFor(v), now);
+      if (!answer.ok()) break;  // still down: the rest waits for the next round
+      summary = Summarize(answer->body);
+      if (summary.parsed && summary.segment == "1") {
+        // A confirmed answer again: the cache is fresh for the next outage.
+        Remember(options_.outage, oqs::ParseRequestXml(CheckRequestFor(v)).request, answer->body,
+                 now);
+      }
+    }
+    done.push_back(Reconcile(v, summary));
+    options_.outage->MarkReconciled(v.id, now);
+  }
+  if (done.empty()) return;
+  report.reconciled = static_cast<int>(done.size());
+  const std::string text = RenderReport(done, now);
+  const oqs::Charset charset = options_.output.value_or(oqs::Charset::kUtf8);
+  const std::string bytes = charset == oqs::Charset::kShiftJis ? oqs::Utf8ToCp932(text) : text;
+  std::error_code ec;
+  std::filesystem::create_directories(options_.reports_dir, ec);
+  for (int n = 0; n < 100; ++n) {
+    const std::string name = "reconciliation-" + JstStamp(now) +
+                             (n == 0 ? std::string() : "-" + std::to_string(n)) + ".txt";
+    auto published = publisher_.Publish(options_.reports_dir, name, bytes);
+    if (published.ok()) {
+      report.report = options_.reports_dir + "/" + name;
+      return;
+    }
+    if (published.error().field != "exists") {
+      report.last_problem = published.error().ToString();
+      return;
+    }
+  }
 }
 
 }  // namespace onshi::terminal

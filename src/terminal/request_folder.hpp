@@ -11,11 +11,22 @@
 //   - a 資格確認 request is answered by the central service and the answer
 //     published as `req_` → `res_`; ArbitraryFileIdentifier comes back as
 //     the service echoes it, unchanged;
-//   - kinds the terminal does not answer yet get the error pair too, so the
-//     client is told at once instead of waiting for its timeout;
+//   - 照会番号 registration (OQSsiimm01req) and the bulk pairs (OQSmuquc /
+//     OQSmuimm 01req → 01res with the 受付番号, 02req → 02res) go to the
+//     central service's routes for them (central.hpp) and their answers are
+//     published the same way; a 02res may say 処理中 (SegmentOfResult 2),
+//     and the client sends another 02req later;
+//   - kinds the terminal does not answer (YZK/TKK) get the error pair too,
+//     so the client is told at once instead of waiting for its timeout;
 //   - the request is removed from Req once its answer is published. If the
 //     central service cannot be reached the request stays and is tried again
-//     at the next poll.
+//     at the next poll — for `outage_after` seconds; after that a 資格確認
+//     is answered in outage mode (R-FAC-7, outage_answer.hpp): a revisit
+//     from the cache of confirmed answers, a first visit with ONS-E0910,
+//     both queued; bulk and registration requests keep waiting.
+//   - while an outage store is configured every confirmed 資格確認 answer is
+//     cached, and queued visits are confirmed (reconcile.hpp) as soon as the
+//     central service answers again; the report goes to `reports_dir`.
 // The answer's encoding is the configured one (CharacterCodeIdentifier 0/1),
 // or the request's own when none is configured.
 #ifndef ONSHI_TERMINAL_REQUEST_FOLDER_HPP_
@@ -27,6 +38,7 @@
 
 #include "oqs/charset.hpp"
 #include "terminal/central.hpp"
+#include "terminal/outage_store.hpp"
 #include "terminal/publisher.hpp"
 
 namespace onshi::terminal {
@@ -36,12 +48,21 @@ struct FolderOptions {
   std::string res_dir;
   std::optional<oqs::Charset> output;  // nullopt: answer in the request's encoding
   int settle_seconds = 2;
+  // R-FAC-7; null: no outage mode (requests wait for the central service).
+  OutageStore* outage = nullptr;
+  int outage_after_seconds = 10;
+  int reconcile_every_seconds = 30;
+  std::string reports_dir;
 };
 
 struct PollReport {
-  int answered = 0;  // res_ files published
-  int broken = 0;    // error pairs published
-  int waiting = 0;   // incomplete requests, or the central service unreachable
+  int answered = 0;    // res_ files published
+  int broken = 0;      // error pairs published
+  int waiting = 0;     // incomplete requests, or the central service unreachable
+  int from_cache = 0;  // answered from the outage cache
+  int refused = 0;     // first visits answered with ONS-E0910
+  int reconciled = 0;  // queued visits confirmed this poll
+  std::string report;  // the reconciliation report written this poll, if any
   std::string last_problem;
 };
 
@@ -52,7 +73,12 @@ class RequestFolder {
   PollReport Poll(std::time_t now);
 
  private:
+  // Confirms queued visits with the central service; writes the report.
+  void ReconcileQueue(std::time_t now, PollReport& report);
+
   FolderOptions options_;
+  std::time_t last_reconcile_ = 0;
+  std::time_t last_purge_ = 0;
   CentralClient& central_;
   Publisher& publisher_;
 };

@@ -6,11 +6,13 @@
 // Rules: R-LINK-1..4, R-DOC-1.
 #include <gtest/gtest.h>
 #include <signal.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <boost/json.hpp>
 #include <chrono>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -150,23 +152,46 @@ TEST_F(ImportTest, KillDashNineDuringImportLosesNothingAcknowledgedAndRerunCompl
   fs::permissions(clean, fs::perms::owner_read | fs::perms::owner_write);
   fs::copy_file(db_ + ".keys", clean + ".keys");
 
+  // The import reads the file through a named pipe that this test feeds:
+  // the header and the first 10,000 lines, then nothing, with the pipe kept
+  // open. So the import cannot finish, whatever the machine's speed, and the
+  // kill lands after acknowledged batches and before the end of the file
+  // (issue 21: before, the test polled and could find the import finished).
+  const fs::path pipe = dir_ / "forms.pipe";
+  ASSERT_EQ(::mkfifo(pipe.c_str(), 0600), 0);
   const pid_t pid = ::fork();
   if (pid == 0) {
-    ::execl(ONSHI_BINARY, ONSHI_BINARY, "import", (dir_ / "forms.csv").c_str(), "--insurer",
-            "06139992", "--now", "2026-11-16T10:00:00+09:00", "--quiet", "--db", db_.c_str(),
+    ::execl(ONSHI_BINARY, ONSHI_BINARY, "import", pipe.c_str(), "--insurer", "06139992", "--now",
+            "2026-11-16T10:00:00+09:00", "--quiet", "--db", db_.c_str(),
             static_cast<char*>(nullptr));
     ::_exit(127);
   }
-  // Wait until some batches are committed, then kill without warning.
+  ::signal(SIGPIPE, SIG_IGN);  // a write error below, not a dead test, if the import dies
+  FILE* feed = std::fopen(pipe.c_str(), "w");  // blocks until the import opens it
+  ASSERT_NE(feed, nullptr);
+  {
+    std::ifstream in(dir_ / "forms.csv");
+    std::string line;
+    for (int i = 0; i <= 10000 && std::getline(in, line); ++i) {  // the header and 10,000
+      line += '\n';
+      ASSERT_EQ(std::fwrite(line.data(), 1, line.size(), feed), line.size());
+    }
+    ASSERT_EQ(std::fflush(feed), 0);
+  }
+  // 10,000 lines (2 % of them bad) hold four whole batches of 2,000 forms:
+  // wait until those are committed, then kill without warning.
   int committed = 0;
-  for (int i = 0; i < 600 && committed < 6000; ++i) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(120);
+  while (committed < 8000 && std::chrono::steady_clock::now() < deadline) {
     const std::string n = Sql("SELECT COUNT(*) FROM submissions");
     committed = n.empty() ? 0 : std::stoi(n);
+    if (committed < 8000) std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
+  ASSERT_GE(committed, 8000) << Stderr();
   int status = 0;
-  ASSERT_EQ(::waitpid(pid, &status, WNOHANG), 0) << "the import finished before the kill";
+  ASSERT_EQ(::waitpid(pid, &status, WNOHANG), 0) << "the import ended with its pipe still open";
   ASSERT_EQ(::kill(pid, SIGKILL), 0);
+  std::fclose(feed);
   ASSERT_EQ(::waitpid(pid, &status, 0), pid);
   ASSERT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
 

@@ -79,8 +79,10 @@ class ServeProcess {
   ServeProcess& operator=(const ServeProcess&) = delete;
   ~ServeProcess() { Stop(); }
 
-  std::string Start(const std::vector<std::string>& extra_args) {
-    std::vector<std::string> args = {ONSHI_BINARY, "serve", "--listen", "127.0.0.1:0"};
+  // `listen`: another address, e.g. the port of an earlier run to restart on.
+  std::string Start(const std::vector<std::string>& extra_args,
+                    const std::string& listen = "127.0.0.1:0") {
+    std::vector<std::string> args = {ONSHI_BINARY, "serve", "--listen", listen};
     args.insert(args.end(), extra_args.begin(), extra_args.end());
     int out[2];
     if (::pipe(out) != 0) return "";
@@ -100,6 +102,15 @@ class ServeProcess {
   }
 
   pid_t pid() const { return pid_; }
+
+  // SIGKILL and wait: the server dies as in a crash or a pulled cable.
+  void Kill() {
+    if (pid_ <= 0) return;
+    ::kill(pid_, SIGKILL);
+    int status = 0;
+    ::waitpid(pid_, &status, 0);
+    pid_ = 0;
+  }
 
   // SIGTERM and wait; returns the exit status (or -1 if not running).
   int Stop() {

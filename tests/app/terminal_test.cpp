@@ -25,11 +25,20 @@
 #include "../oqs/strict_client.hpp"
 #include "oqs/charset.hpp"
 #include "process_util.hpp"
+#include "terminal_profiles.hpp"
 
 namespace {
 
 namespace fs = std::filesystem;
+using onshi::testing::ProfileContext;
+using onshi::testing::ProfileViolations;
 using onshi::testing::Sh;
+
+// Every file in Res against every profile (terminal_profiles.hpp).
+void ExpectConformant(const fs::path& d, const ProfileContext& ctx) {
+  const auto bad = ProfileViolations(d / "Res", ctx);
+  EXPECT_TRUE(bad.empty()) << bad.size() << " violations, first: " << bad.front();
+}
 
 std::string Read(const fs::path& p) {
   std::ifstream in(p, std::ios::binary);
@@ -63,6 +72,80 @@ std::string Request(const std::string& afi, const std::string& encoding = "UTF-8
          "<Birthdate>19800515</Birthdate><LimitApplicationCertificateRelatedConsFlg>1</" +
          "LimitApplicationCertificateRelatedConsFlg></QualificationConfirmSearchInfo>" + eol +
          "</MessageBody></XmlMsg>" + eol;
+}
+
+// The text of the first <tag>…</tag> in `xml` ("" if absent).
+std::string Between(const std::string& xml, const std::string& tag) {
+  const std::string open = "<" + tag + ">", close = "</" + tag + ">";
+  const size_t a = xml.find(open);
+  if (a == std::string::npos) return "";
+  const size_t b = xml.find(close, a);
+  return b == std::string::npos ? "" : xml.substr(a + open.size(), b - a - open.size());
+}
+
+std::string Decl(const std::string& encoding) {
+  return "<?xml version=\"1.0\" encoding=\"" + encoding + "\" standalone=\"no\"?>";
+}
+
+struct Person {
+  std::string id, number, branch, birth;
+};
+
+// OQSmuquc01req (terminal-protocol.md §6.4): one QualificationConfirmSearchInfo
+// per person, each with its ArbitraryIdentifier; the header's date is the
+// day to check against.
+std::string BulkRequest(const std::string& afi, const std::string& date,
+                        const std::vector<Person>& people, const std::string& encoding,
+                        const std::string& eol) {
+  std::string out = Decl(encoding) + eol + "<XmlMsg>" + eol + "<MessageHeader>" +
+                    "<QualificationConfirmationDate>" + date + "</QualificationConfirmationDate>" +
+                    "<MedicalInstitutionCode>1310000011</MedicalInstitutionCode>" +
+                    "<ArbitraryFileIdentifier>" + afi + "</ArbitraryFileIdentifier>" +
+                    "</MessageHeader>" + eol + "<MessageBody>" + eol;
+  for (const Person& p : people) {
+    out +=
+        "<QualificationConfirmSearchInfo><InsurerNumber>06139992</InsurerNumber>"
+        "<InsuredCardSymbol>1</InsuredCardSymbol><InsuredIdentificationNumber>" +
+        p.number + "</InsuredIdentificationNumber><InsuredBranchNumber>" + p.branch +
+        "</InsuredBranchNumber><Birthdate>" + p.birth +
+        "</Birthdate><LimitApplicationCertificateRelatedConsFlg>1</"
+        "LimitApplicationCertificateRelatedConsFlg><ArbitraryIdentifier>" +
+        p.id + "</ArbitraryIdentifier></QualificationConfirmSearchInfo>" + eol;
+  }
+  return out + "</MessageBody></XmlMsg>" + eol;
+}
+
+// 02req: MedicalInstitutionCode + ReceptionNumber.
+std::string Fetch(const std::string& reception, const std::string& encoding = "UTF-8",
+                  const std::string& eol = "") {
+  return Decl(encoding) + eol +
+         "<XmlMsg><MessageHeader><MedicalInstitutionCode>1310000011</MedicalInstitutionCode>"
+         "</MessageHeader>" +
+         eol + "<MessageBody><ReceptionNumber>" + reception + "</ReceptionNumber></MessageBody>" +
+         "</XmlMsg>" + eol;
+}
+
+// OQSsiimm01req (one) or OQSmuimm01req (several), §6.5.
+std::string Registration(const std::string& afi, const std::vector<Person>& people,
+                         const std::string& encoding = "UTF-8") {
+  std::string out = Decl(encoding) +
+                    "<XmlMsg><MessageHeader><MedicalInstitutionCode>1310000011"
+                    "</MedicalInstitutionCode><ArbitraryFileIdentifier>" +
+                    afi + "</ArbitraryFileIdentifier></MessageHeader><MessageBody>";
+  for (const Person& p : people) {
+    out += "<ReferenceNumberRegistrationInfo><ReferenceNumber>" + p.id +
+           "</ReferenceNumber><InsurerNumber>06139992</InsurerNumber><InsuredCardSymbol>1"
+           "</InsuredCardSymbol><InsuredIdentificationNumber>" +
+           p.number + "</InsuredIdentificationNumber><InsuredBranchNumber>" + p.branch +
+           "</InsuredBranchNumber></ReferenceNumberRegistrationInfo>";
+  }
+  return out + "</MessageBody></XmlMsg>";
+}
+
+// The answer in UTF-8 whatever it was written in.
+std::string Utf8Of(const std::string& bytes) {
+  if (bytes.find("encoding=\"Shift_JIS\"") == std::string::npos) return bytes;
+  return onshi::oqs::Cp932ToUtf8(bytes).value_or("");
 }
 
 // `onshi terminal` in a child process until the fixture stops it.
@@ -161,6 +244,9 @@ TEST_F(TerminalTest, RequestWrittenInPlaceIsAnsweredAsSmartKarteAndMyclinicRead)
   const auto bad = onshi::oqs::strict::MyclinicViolations(out, /*one_result=*/true);
   EXPECT_TRUE(bad.empty()) << bad.front() << "\n" << out;
   EXPECT_NE(out.find("<QualificationValidity>1</QualificationValidity>"), std::string::npos);
+  ProfileContext ctx;
+  ctx.sent[req.filename().string()] = {"20261123093000123-1a2b3c4d"};
+  ExpectConformant(d, ctx);
 }
 
 TEST_F(TerminalTest, TempFileRenamedInAndShiftJisAsReceptionAgentWrites) {
@@ -182,6 +268,10 @@ TEST_F(TerminalTest, TempFileRenamedInAndShiftJisAsReceptionAgentWrites) {
   EXPECT_FALSE(onshi::oqs::IsValidUtf8(out)) << "names must be CP932 bytes";
   const auto bad = onshi::oqs::strict::MyclinicViolations(out, true);
   EXPECT_TRUE(bad.empty()) << bad.front();
+  ProfileContext ctx;
+  ctx.charset = "Shift_JIS";
+  ctx.sent[req.filename().string()] = {"ra-0001"};
+  ExpectConformant(d, ctx);
 }
 
 TEST_F(TerminalTest, ShiftJisWithCrlfAsOqsDrug2WritesAndTheNameRule) {
@@ -196,6 +286,10 @@ TEST_F(TerminalTest, ShiftJisWithCrlfAsOqsDrug2WritesAndTheNameRule) {
   EXPECT_NE(out.find(R"(encoding="Shift_JIS")"), std::string::npos);
   const auto bad = onshi::oqs::strict::MyclinicViolations(out, true);
   EXPECT_TRUE(bad.empty()) << bad.front();
+  ProfileContext ctx;
+  ctx.charset = "Shift_JIS";
+  ctx.sent[req.filename().string()] = {"drug2"};
+  ExpectConformant(d, ctx);
 }
 
 TEST_F(TerminalTest, BrokenRequestGetsTheErrorPairAndUnknownNamesAreLeftAlone) {
@@ -213,13 +307,172 @@ TEST_F(TerminalTest, BrokenRequestGetsTheErrorPairAndUnknownNamesAreLeftAlone) {
   EXPECT_EQ(Read(copy), broken);
   EXPECT_NE(Read(err).find("ONS-E0102"), std::string::npos) << Read(err);
   EXPECT_FALSE(fs::exists(d / "Res" / "OQSsiquc01res_202611230009.xml"));
-  // A kind the terminal does not answer yet is told at once, not left to time out.
-  const fs::path bulk = d / "Req" / "OQSmuquc01req_202611230010.xml";
-  Write(bulk, Request("bulk"));
-  ASSERT_TRUE(WaitFor(d / "Res" / "OQSmuquc01req_202611230010.xml", bulk));
-  EXPECT_NE(Read(d / "Res" / "OQSmuquc01req_202611230010.err").find("ONS-E0108"),
+  // A kind the terminal does not answer (薬剤情報) is told at once, not left
+  // to time out.
+  const fs::path drug = d / "Req" / "YZKsiquc01req_202611230010.xml";
+  Write(drug, Request("yzk"));
+  ASSERT_TRUE(WaitFor(d / "Res" / "YZKsiquc01req_202611230010.xml", drug));
+  EXPECT_NE(Read(d / "Res" / "YZKsiquc01req_202611230010.err").find("ONS-E0108"),
             std::string::npos);
   EXPECT_TRUE(fs::exists(stray));
+  // A broken bulk request gets the same pair (issue 16).
+  const fs::path bulk = d / "Req" / "OQSmuquc01req_202611230012.xml";
+  Write(bulk, broken);
+  ASSERT_TRUE(WaitFor(d / "Res" / "OQSmuquc01req_202611230012.xml", bulk));
+  EXPECT_NE(Read(d / "Res" / "OQSmuquc01req_202611230012.err").find("ONS-E0102"),
+            std::string::npos);
+  ProfileContext ctx;
+  ctx.sent[req.filename().string()] = {};
+  ctx.sent[drug.filename().string()] = {};
+  ctx.sent[bulk.filename().string()] = {};
+  ExpectConformant(d, ctx);
+}
+
+// Issue 16, 照会番号 (terminal-protocol.md §6.5): ReceptionAgent registers a
+// patient's number (Shift_JIS, temp file renamed in); the number then comes
+// back in that facility's later results for the person, and unknown keys
+// are that registration's error. Before: ONS-E0108 for every OQSsiimm file.
+TEST_F(TerminalTest, ReferenceNumberIsRegisteredAndComesBackInLaterResults) {
+  const fs::path d = StartTerminal("refno", "shift_jis");
+  ProfileContext ctx;
+  ctx.charset = "Shift_JIS";
+  const fs::path tmp = d / "Req" / ".receptionagent-77aa.tmp";
+  Write(tmp, onshi::oqs::Utf8ToCp932(
+                 Registration("ra-ref-1", {{"P-000123", "1001", "00", ""}}, "shift_jis")));
+  const fs::path req = d / "Req" / "OQSsiimm01req_202611230101.xml";
+  fs::rename(tmp, req);
+  ctx.sent[req.filename().string()] = {"ra-ref-1"};
+  const fs::path res = d / "Res" / "OQSsiimm01res_202611230101.xml";
+  ASSERT_TRUE(WaitFor(res, req));
+  std::string out = Utf8Of(Read(res));
+  EXPECT_EQ(Between(out, "ProcessingResultStatus"), "1") << out;
+  EXPECT_EQ(Between(out, "ReferenceNumber"), "P-000123");
+
+  // Keys nobody holds: this registration's error, not a broken file.
+  const fs::path unknown = d / "Req" / "OQSsiimm01req_202611230102.xml";
+  Write(unknown, onshi::oqs::Utf8ToCp932(
+                     Registration("ra-ref-2", {{"P-000999", "9999", "00", ""}}, "shift_jis")));
+  ctx.sent[unknown.filename().string()] = {"ra-ref-2"};
+  const fs::path unknown_res = d / "Res" / "OQSsiimm01res_202611230102.xml";
+  ASSERT_TRUE(WaitFor(unknown_res, unknown));
+  out = Utf8Of(Read(unknown_res));
+  EXPECT_EQ(Between(out, "ProcessingResultStatus"), "2") << out;
+  EXPECT_EQ(Between(out, "ProcessingResultCode"), "ONS-E0315");
+
+  // A later 資格確認 of the same person carries the number.
+  const fs::path check = d / "Req" / "OQSsiquc01req_202611230103.xml";
+  Write(check, onshi::oqs::Utf8ToCp932(Request("ra-check", "shift_jis")));
+  ctx.sent[check.filename().string()] = {"ra-check"};
+  const fs::path check_res = d / "Res" / "OQSsiquc01res_202611230103.xml";
+  ASSERT_TRUE(WaitFor(check_res, check));
+  EXPECT_NE(Utf8Of(Read(check_res)).find("<ReferenceNumber>P-000123</ReferenceNumber>"),
+            std::string::npos);
+
+  // 照会番号一括登録 (OQSmuimm, MynaReception's 12-digit names): 01 → 受付番号 → 02.
+  const fs::path bulk = d / "Req" / "OQSmuimm01req_202611230104.xml";
+  Write(bulk, onshi::oqs::Utf8ToCp932(Registration(
+                  "ra-bulk", {{"P-000124", "1001", "01", ""}, {"P-000125", "9998", "00", ""}},
+                  "shift_jis")));
+  ctx.sent[bulk.filename().string()] = {"ra-bulk"};
+  const fs::path accepted = d / "Res" / "OQSmuimm01res_202611230104.xml";
+  ASSERT_TRUE(WaitFor(accepted, bulk));
+  const std::string reception = Between(Utf8Of(Read(accepted)), "ReceptionNumber");
+  ASSERT_FALSE(reception.empty());
+  std::string result;
+  for (int n = 5; n < 200 && Between(result, "SegmentOfResult") != "1"; ++n) {
+    const std::string name = "OQSmuimm02req_20261123" + std::to_string(1000 + n) + ".xml";
+    Write(d / "Req" / name, onshi::oqs::Utf8ToCp932(Fetch(reception, "shift_jis")));
+    ctx.sent[name] = {"", "1310000011", reception};
+    std::string res_name = name;
+    res_name.replace(10, 4, "res_");
+    ASSERT_TRUE(WaitFor(d / "Res" / res_name, d / "Req" / name));
+    result = Utf8Of(Read(d / "Res" / res_name));
+  }
+  EXPECT_EQ(Between(result, "NumberOfNormalProcessing"), "1") << result;
+  EXPECT_EQ(Between(result, "NumberOfError"), "1");
+  ExpectConformant(d, ctx);
+}
+
+// Issue 16, 一括照会 (§4.2, §6.4): tomorrow's appointments checked the
+// evening before, as OQSDrug2 writes them (Shift_JIS + CRLF, date + 4-digit
+// sequence). 01req → ReceptionNumber; 02req until SegmentOfResult 1 (2 while
+// processing); then one BulkConfirmUnit per person in order, each echoing
+// its ArbitraryIdentifier, checked against the request's date. A bad person
+// is that unit's error. Before: ONS-E0108 for every OQSmuquc file.
+TEST_F(TerminalTest, BulkCheckOfTomorrowsAppointmentsAnsweredPerPerson) {
+  const fs::path d = StartTerminal("bulk");
+  ProfileContext ctx;
+  ctx.charset = "Shift_JIS";  // no charset configured: the requests' own
+  const std::vector<Person> people = {{"pt1_1", "1001", "00", "19800515"},
+                                      {"pt2_1", "1002", "00", "19751103"},
+                                      {"pt3_1", "1001", "01", "19820228"},
+                                      {"pt4_1", "1001", "00", "19801399"}};
+  const fs::path req = d / "Req" / "OQSmuquc01req_202611230001.xml";
+  Write(req, onshi::oqs::Utf8ToCp932(
+                 BulkRequest("drug2-bulk", "20261124", people, "Shift_JIS", "\r\n")));
+  auto& sent = ctx.sent[req.filename().string()];
+  sent.afi = "drug2-bulk";
+  for (const Person& p : people)
+    sent.arbitrary_ids.insert(p.id);
+  const fs::path accepted = d / "Res" / "OQSmuquc01res_202611230001.xml";
+  ASSERT_TRUE(WaitFor(accepted, req));
+  const std::string reception = Between(Utf8Of(Read(accepted)), "ReceptionNumber");
+  ASSERT_EQ(reception.size(), 20u) << Utf8Of(Read(accepted));
+
+  std::string result;
+  for (int n = 2; n < 200 && Between(result, "SegmentOfResult") != "1"; ++n) {
+    const std::string name = "OQSmuquc02req_20261123" + std::to_string(1000 + n) + ".xml";
+    Write(d / "Req" / name, onshi::oqs::Utf8ToCp932(Fetch(reception, "Shift_JIS", "\r\n")));
+    ctx.sent[name] = {"", "1310000011", reception};
+    ctx.fetch_of[name] = req.filename().string();
+    std::string res_name = name;
+    res_name.replace(10, 4, "res_");
+    ASSERT_TRUE(WaitFor(d / "Res" / res_name, d / "Req" / name));
+    result = Utf8Of(Read(d / "Res" / res_name));
+    const std::string segment = Between(result, "SegmentOfResult");
+    ASSERT_TRUE(segment == "1" || segment == "2") << result;
+  }
+  EXPECT_EQ(Between(result, "ReceptionNumber"), reception);
+  EXPECT_EQ(Between(result, "QualificationConfirmationDate"), "20261124");
+  EXPECT_EQ(Between(result, "NumberOfProcessingResult"), "4");
+  EXPECT_EQ(Between(result, "NumberOfNormalProcessing"), "3");
+  // In request order, each unit's answer for its person.
+  std::vector<std::string> units;
+  for (size_t at = result.find("<BulkConfirmUnit>"); at != std::string::npos;
+       at = result.find("<BulkConfirmUnit>", at + 1)) {
+    units.push_back(result.substr(at, result.find("</BulkConfirmUnit>", at) - at));
+  }
+  ASSERT_EQ(units.size(), 4u);
+  EXPECT_EQ(Between(units[0], "ArbitraryIdentifier"), "pt1_1");
+  EXPECT_EQ(Between(units[0], "QualificationValidity"), "1");
+  EXPECT_EQ(Between(units[1], "QualificationValidity"), "2");  // lost two months ago
+  EXPECT_EQ(Between(units[2], "QualificationValidity"), "1");
+  EXPECT_EQ(Between(units[3], "ProcessingResultStatus"), "2");
+  EXPECT_EQ(Between(units[3], "ProcessingResultCode"), "ONS-E0310");
+  ExpectConformant(d, ctx);
+}
+
+// Issue 16: a batch with nobody in it, or over the size limit (1000 by
+// default), is refused as a whole with its code in the client's format.
+TEST_F(TerminalTest, AnEmptyOrOversizedBulkRequestIsRefusedWithItsCode) {
+  const fs::path d = StartTerminal("bulkempty");
+  const fs::path req = d / "Req" / "OQSmuquc01req_202611230031.xml";
+  Write(req, BulkRequest("sk-empty", "20261124", {}, "UTF-8", ""));
+  const fs::path res = d / "Res" / "OQSmuquc01res_202611230031.xml";
+  ASSERT_TRUE(WaitFor(res, req));
+  const std::string out = Read(res);
+  EXPECT_EQ(Between(out, "SegmentOfResult"), "9");
+  EXPECT_EQ(Between(out, "ErrorCode"), "ONS-E0110");
+  std::vector<Person> many(1001, Person{"x", "1001", "00", "19800515"});
+  const fs::path big = d / "Req" / "OQSmuquc01req_202611230032.xml";
+  Write(big, BulkRequest("sk-big", "20261124", many, "UTF-8", ""));
+  const fs::path big_res = d / "Res" / "OQSmuquc01res_202611230032.xml";
+  ASSERT_TRUE(WaitFor(big_res, big));
+  EXPECT_EQ(Between(Read(big_res), "ErrorCode"), "ONS-E0109");
+  ProfileContext ctx;
+  ctx.sent[req.filename().string()] = {"sk-empty"};
+  ctx.sent[big.filename().string()] = {"sk-big"};
+  ExpectConformant(d, ctx);
 }
 
 TEST_F(TerminalTest, APublishedResultIsNeverReplaced) {

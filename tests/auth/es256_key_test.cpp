@@ -205,25 +205,5 @@ TEST(Es256KeyTest, InteroperatesWithOpensslDgst) {
   EXPECT_TRUE(key.public_key().Verify(input, *jose));
 }
 
-TEST(Es256KeyTest, SignCost) {
-  const Es256SigningKey key = NewKey();
-  const std::string input(600, 'a');  // about a header and a response body's worth
-  constexpr int kRounds = 2000;
-  std::string sig;
-  const auto t0 = std::chrono::steady_clock::now();
-  for (int i = 0; i < kRounds; ++i)
-    sig = key.Sign(input);
-  const auto t1 = std::chrono::steady_clock::now();
-  int ok = 0;
-  for (int i = 0; i < kRounds; ++i)
-    ok += key.public_key().Verify(input, sig);
-  const auto t2 = std::chrono::steady_clock::now();
-  EXPECT_EQ(ok, kRounds);
-  auto us = [](auto d) { return std::chrono::duration<double, std::micro>(d).count() / kRounds; };
-  // Printed, not asserted: timings depend on the machine.
-  std::printf("[ perf     ] ES256 sign %.1f us/op, verify %.1f us/op (%d ops, 600-byte input)\n",
-              us(t1 - t0), us(t2 - t1), kRounds);
-}
-
 }  // namespace
 }  // namespace onshi::auth

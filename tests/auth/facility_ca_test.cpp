@@ -6,6 +6,7 @@
 #include <openssl/x509.h>
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <ctime>
@@ -134,6 +135,46 @@ TEST_F(FacilityCaTest, CaCertificateIsASelfSignedTenYearCa) {
   EXPECT_EQ(days, 3650);
   X509_free(cert);
   BIO_free(bio);
+}
+
+// Issue 21: a CA made at a simulated date (--now) two years after, or two
+// years before, the real clock still verifies a server certificate dated by
+// the real clock (as `onshi serve` makes it) with `openssl verify`, which
+// checks against the real clock like curl, Node and browsers do; and onshi
+// still accepts a facility certificate issued and checked at the simulated
+// date. Before, the CA's notBefore was the simulated date itself: "certificate
+// is not yet valid" for every TLS client when the date was in the future.
+TEST_F(FacilityCaTest, CaMadeAtASimulatedDateVerifiesAtTheRealClockToo) {
+  for (const std::time_t offset : {2 * 365 * kDay, -2 * 365 * kDay}) {
+    const std::time_t simulated = now_ + offset;
+    const std::string dir = "sim" + std::to_string(offset > 0 ? 1 : 0);
+    auto ca = FacilityCa::Create(tmp_ / (dir + "-ca"), simulated, now_);
+    ASSERT_TRUE(IsOk(ca));
+    const auto server = ca->IssueServer(tmp_ / (dir + "-server"), now_);
+    ASSERT_TRUE(IsOk(server));
+    std::string out;
+    EXPECT_EQ(
+        Shell("openssl verify -CAfile " + tmp_ / (dir + "-ca/ca.pem") + " " + server->cert_path,
+              &out),
+        0)
+        << "offset " << offset << ": " << out;
+    const auto clinic = ca->IssueFacility(code_, kName, tmp_ / (dir + "-clinic"), simulated,
+                                          FacilityCa::kFacilityValidityDays);
+    ASSERT_TRUE(IsOk(clinic));
+    EXPECT_TRUE(IsOk(ca->VerifyClientPem(ReadFile(clinic->cert_path), simulated)));
+    // The window is exactly [earlier, later + 10 years]: no wider.
+    const std::string pem = ReadFile(tmp_ / (dir + "-ca/ca.pem"));
+    BIO* bio = BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size()));
+    X509* cert = PEM_read_bio_X509(bio, nullptr, nullptr, nullptr);
+    BIO_free(bio);
+    ASSERT_NE(cert, nullptr);
+    EXPECT_EQ(X509_cmp_time(X509_get0_notBefore(cert), nullptr), -1);  // before the real now
+    std::time_t earlier = std::min(simulated, now_) - 1;
+    EXPECT_EQ(X509_cmp_time(X509_get0_notBefore(cert), &earlier), 1);  // not before `earlier`
+    std::time_t end = std::max(simulated, now_) + FacilityCa::kCaValidityDays * kDay;
+    EXPECT_EQ(ASN1_TIME_cmp_time_t(X509_get0_notAfter(cert), end), 0);
+    X509_free(cert);
+  }
 }
 
 TEST_F(FacilityCaTest, RefusesToReplaceAnExistingCa) {

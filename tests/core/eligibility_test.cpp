@@ -229,18 +229,53 @@ TEST(EligibilityByPerson, SeveralCurrentQualificationsAreEachValid) {
   EXPECT_NE(d.Explanation().find("複数"), std::string::npos);
 }
 
+// The card's state, evaluated from its facts (R-CARD-2/3/4/6, R-REG-1), gives
+// the reason of the answer. Issue 21: the test passed the reason in and
+// checked that it came back; now the reason comes from the card's facts
+// through ToCardIdentity.
 TEST(EligibilityByPerson, RCard4_BlockedCardGivesTheCardReason) {
   std::vector<Qualification> r = {Linked(1, "06139992", "567", "02", D(2020, 4, 1))};
-  for (EligibilityReason why :
-       {EligibilityReason::kCertificateExpiredBeyondGrace, EligibilityReason::kCardSuspended,
-        EligibilityReason::kCardExpired, EligibilityReason::kCardRevoked,
-        EligibilityReason::kNotRegisteredForInsuranceUse}) {
-    auto d = DecideByPerson({why, false}, r, D(2025, 4, 1), kToday);
-    EXPECT_EQ(d.validity, QualificationValidity::kNotFound) << EligibilityReasonCode(why);
-    EXPECT_EQ(d.reason, why);
-    EXPECT_TRUE(d.results.empty());
-    EXPECT_FALSE(d.Explanation().empty());
+  // Issued 2021-02-01 to someone born 1980-05-15: certificate to 2025-05-15,
+  // its grace to 2025-08-31, the card to 2030-05-15.
+  CardFacts base;
+  base.card = {D(1980, 5, 15), D(2021, 1, 10), D(2021, 2, 1), std::nullopt};
+  struct Case {
+    const char* what;
+    CardFacts facts;
+    Date on;
+    bool registered;
+    EligibilityReason expected;
+  };
+  std::vector<Case> cases;
+  cases.push_back({"certificate beyond grace", base, D(2025, 9, 1), true,
+                   EligibilityReason::kCertificateExpiredBeyondGrace});
+  CardFacts suspended = base;
+  suspended.suspended_on = D(2025, 3, 1);
+  cases.push_back({"suspended", suspended, D(2025, 3, 2), true, EligibilityReason::kCardSuspended});
+  CardFacts capped = base;  // a residence period ends the card 2025-01-31
+  capped.card.residence_period_end = D(2025, 1, 31);
+  cases.push_back({"card expired", capped, D(2025, 5, 1), true, EligibilityReason::kCardExpired});
+  CardFacts revoked = base;
+  revoked.revoked_on = D(2025, 3, 1);
+  cases.push_back({"revoked", revoked, D(2025, 3, 1), true, EligibilityReason::kCardRevoked});
+  cases.push_back({"not registered", base, D(2025, 3, 1), false,
+                   EligibilityReason::kNotRegisteredForInsuranceUse});
+  for (const Case& c : cases) {
+    const CardIdentity card =
+        ToCardIdentity(EvaluateCardForInsurance(c.facts, c.on, IdentityCheck::kPin), c.registered);
+    ASSERT_TRUE(card.blocked.has_value()) << c.what;
+    auto d = DecideByPerson(card, r, c.on, c.on);
+    EXPECT_EQ(d.validity, QualificationValidity::kNotFound) << c.what;
+    EXPECT_EQ(d.reason, c.expected) << c.what << ": " << EligibilityReasonCode(d.reason);
+    EXPECT_TRUE(d.results.empty()) << c.what;
+    EXPECT_FALSE(d.Explanation().empty()) << c.what;
   }
+  // The same card on a day it is usable is not blocked, and the check is valid.
+  const CardIdentity usable =
+      ToCardIdentity(EvaluateCardForInsurance(base, D(2025, 3, 1), IdentityCheck::kPin), true);
+  EXPECT_FALSE(usable.blocked.has_value());
+  EXPECT_EQ(DecideByPerson(usable, r, D(2025, 3, 1), D(2025, 3, 1)).validity,
+            QualificationValidity::kValid);
 }
 
 TEST(EligibilityByPerson, RCard4_GraceIsValidButFlagsClinicalSharingOff) {

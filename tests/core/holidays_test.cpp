@@ -1,5 +1,6 @@
 #include "core/holidays.hpp"
 
+#include <atomic>
 #include <iterator>
 #include <string>
 #include <thread>
@@ -303,18 +304,32 @@ TEST(HolidaysTest, EveryYearIsPlausible) {
   }
 }
 
+// Issue 21: the test compared each thread's count with the constant 21 for a
+// year earlier tests had already computed (so not a first use). Now four
+// threads released together ask for years no other test asks for, and each
+// must get exactly the list a later single-threaded call gets.
 TEST(HolidaysTest, ConcurrentFirstUseIsSafe) {
+  constexpr int kYears[] = {2091, 2092, 2093, 2094};
+  std::atomic<bool> go{false};
   std::vector<std::thread> threads;
-  std::vector<int> counts(4);
+  std::vector<std::vector<std::vector<std::pair<Date, std::string_view>>>> got(4);
   for (int t = 0; t < 4; ++t) {
-    threads.emplace_back([&counts, t] {
-      counts[static_cast<size_t>(t)] = static_cast<int>(HolidaysInYear(2024).size());
+    threads.emplace_back([&got, &go, &kYears, t] {
+      while (!go.load())
+        std::this_thread::yield();
+      for (int y : kYears)
+        got[static_cast<size_t>(t)].push_back(HolidaysInYear(y));
     });
   }
+  go = true;
   for (auto& th : threads)
     th.join();
-  for (int c : counts)
-    EXPECT_EQ(c, 21);
+  for (size_t i = 0; i < std::size(kYears); ++i) {
+    const auto expected = HolidaysInYear(kYears[i]);
+    EXPECT_GE(expected.size(), 16u) << kYears[i];  // the 16 祝日 at least
+    for (int t = 0; t < 4; ++t)
+      EXPECT_EQ(got[static_cast<size_t>(t)][i], expected) << "thread " << t << " " << kYears[i];
+  }
 }
 
 }  // namespace

@@ -16,7 +16,7 @@ namespace {
 using testing::Errors;
 using testing::ReadAll;
 using testing::ReadBody;
-using testing::WriteTempFile;
+using testing::TestDir;
 using V = std::vector<std::string>;
 
 constexpr char kHeader[] =
@@ -112,6 +112,7 @@ TEST(CsvReaderTest, ByteOrderMark) {
 // A CP932 file as Excel on Windows writes it: IBM extended kanji (髙, 﨑),
 // NEC specials (①, ㈱) and the wave dash.
 TEST(CsvReaderTest, ShiftJisFile) {
+  const TestDir dir;  // removed at the end of the test
   const std::string utf8 =
       "受付番号,届出種別,氏名,フリガナ,住所\r\n"
       "S1,資格取得届,髙橋　﨑子,タカハシ　サキコ,東京都港区①番地 ㈱オンシ～寮\r\n"
@@ -122,7 +123,7 @@ TEST(CsvReaderTest, ShiftJisFile) {
   ASSERT_NE(cp932, utf8);
   for (std::size_t chunk : {std::size_t{1} << 20, std::size_t{7}}) {
     Expected<SubmissionReader> reader = SubmissionReader::OpenFile(
-        WriteTempFile("sjis.csv", cp932), Format::kAuto, Encoding::kAuto, {.chunk_bytes = chunk});
+        dir.Write("sjis.csv", cp932), Format::kAuto, Encoding::kAuto, {.chunk_bytes = chunk});
     ASSERT_TRUE(reader.ok()) << reader.error().ToString();
     EXPECT_EQ(reader->encoding(), Encoding::kShiftJis);
     SubmissionReader r = std::move(reader).value();
@@ -328,10 +329,11 @@ TEST(CsvReaderTest, MalformedHeaderIsFatal) {
 }
 
 TEST(CsvReaderTest, EmptyInputAndHeaderOnly) {
+  const TestDir dir;  // removed at the end of the test
   for (const std::string body :
        {"", "\n\r\n", "submission_id,form\r\n", "\xEF\xBB\xBFsubmission_id,form"}) {
     Expected<SubmissionReader> reader =
-        SubmissionReader::OpenFile(WriteTempFile("empty.csv", body), Format::kAuto);
+        SubmissionReader::OpenFile(dir.Write("empty.csv", body), Format::kAuto);
     ASSERT_TRUE(reader.ok()) << reader.error().ToString();
     EXPECT_EQ(reader->format(), Format::kCsv);
     SubmissionReader r = std::move(reader).value();
@@ -359,6 +361,7 @@ std::string TrickyBody() {
 }
 
 TEST(CsvReaderTest, ChunkBoundariesDoNotChangeTheResult) {
+  const TestDir dir;  // removed at the end of the test
   const std::string body = TrickyBody();
   const std::vector<std::string> expected =
       DescribeAll(ReadBody(body, Format::kCsv, Encoding::kUtf8));
@@ -372,7 +375,7 @@ TEST(CsvReaderTest, ChunkBoundariesDoNotChangeTheResult) {
               expected)
         << "chunk " << chunk;
     Expected<SubmissionReader> reader = SubmissionReader::OpenFile(
-        WriteTempFile("tricky.csv", body), Format::kAuto, Encoding::kUtf8, {.chunk_bytes = chunk});
+        dir.Write("tricky.csv", body), Format::kAuto, Encoding::kUtf8, {.chunk_bytes = chunk});
     ASSERT_TRUE(reader.ok()) << reader.error().ToString();
     SubmissionReader r = std::move(reader).value();
     EXPECT_EQ(DescribeAll(ReadAll(r)), expected) << "file, chunk " << chunk;
@@ -380,6 +383,7 @@ TEST(CsvReaderTest, ChunkBoundariesDoNotChangeTheResult) {
 }
 
 TEST(CsvReaderTest, RecordAcrossTheDefaultChunkBoundary) {
+  const TestDir dir;  // removed at the end of the test
   // ~2.5 MiB of rows, so records straddle the 1 MiB chunk boundaries.
   std::string body = "submission_id,form,address\n";
   const int rows = 40000;
@@ -387,7 +391,7 @@ TEST(CsvReaderTest, RecordAcrossTheDefaultChunkBoundary) {
     body += "S" + std::to_string(i) + ",loss,\"東京都千代田区\n" + std::to_string(i) + "丁目\"\n";
   }
   Expected<SubmissionReader> reader =
-      SubmissionReader::OpenFile(WriteTempFile("big.csv", body), Format::kAuto);
+      SubmissionReader::OpenFile(dir.Write("big.csv", body), Format::kAuto);
   ASSERT_TRUE(reader.ok()) << reader.error().ToString();
   SubmissionReader r = std::move(reader).value();
   int i = 0;
@@ -434,6 +438,7 @@ TEST(CsvReaderTest, EncodingDetection) {
 }
 
 TEST(CsvReaderTest, FormatDetection) {
+  const TestDir dir;  // removed at the end of the test
   struct Case {
     const char* file;
     std::string body;
@@ -451,7 +456,7 @@ TEST(CsvReaderTest, FormatDetection) {
            Case{"a.txt", "\xEF\xBB\xBF \r\n\t" + jsonl, Format::kJsonLines},
            Case{"noext", jsonl, Format::kJsonLines},
        }) {
-    Expected<SubmissionReader> reader = SubmissionReader::OpenFile(WriteTempFile(c.file, c.body));
+    Expected<SubmissionReader> reader = SubmissionReader::OpenFile(dir.Write(c.file, c.body));
     ASSERT_TRUE(reader.ok()) << c.file << ": " << reader.error().ToString();
     EXPECT_EQ(reader->format(), c.format) << c.file;
     SubmissionReader r = std::move(reader).value();
@@ -466,13 +471,16 @@ TEST(CsvReaderTest, FormatDetection) {
 }
 
 TEST(CsvReaderTest, FilesThatCannotBeOpened) {
-  const std::string missing = ::testing::TempDir() + "/no-such-file.csv";
+  const TestDir dir;  // removed at the end of the test
+  const std::string missing = dir.path() + "/no-such-file.csv";
   Expected<SubmissionReader> r = SubmissionReader::OpenFile(missing);
   ASSERT_FALSE(r.ok());
   EXPECT_NE(r.error().message.find(missing), std::string::npos) << r.error().message;
-  const std::string dir = ::testing::TempDir() + "/a-directory.csv";
-  std::filesystem::create_directories(dir);
-  EXPECT_FALSE(SubmissionReader::OpenFile(dir).ok());
+  const std::string folder = dir.path() + "/a-directory.csv";
+  std::filesystem::create_directories(folder);
+  r = SubmissionReader::OpenFile(folder);
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.error().message.find(folder), std::string::npos) << r.error().message;
 }
 
 }  // namespace

@@ -15,7 +15,7 @@ namespace {
 using testing::Errors;
 using testing::ReadAll;
 using testing::ReadBody;
-using testing::WriteTempFile;
+using testing::TestDir;
 using V = std::vector<std::string>;
 
 std::vector<ReadRecord> Read(const std::string& body, const ReaderOptions& options = {}) {
@@ -192,6 +192,7 @@ TEST(JsonLinesTest, LineLongerThanTheLimit) {
 }
 
 TEST(JsonLinesTest, ChunkBoundariesAndProgress) {
+  const TestDir dir;  // removed at the end of the test
   std::string body;
   for (int i = 0; i < 20; ++i) {
     body += "{\"submission_id\":\"S" + std::to_string(i) + "\",\"name\":\"髙橋　" +
@@ -199,9 +200,8 @@ TEST(JsonLinesTest, ChunkBoundariesAndProgress) {
     if (i % 5 == 0) body += "\n";
   }
   for (std::size_t chunk : {1, 3, 7, 1 << 20}) {
-    Expected<SubmissionReader> reader =
-        SubmissionReader::OpenFile(WriteTempFile("chunks.jsonl", body), Format::kAuto,
-                                   Encoding::kAuto, {.chunk_bytes = chunk});
+    Expected<SubmissionReader> reader = SubmissionReader::OpenFile(
+        dir.Write("chunks.jsonl", body), Format::kAuto, Encoding::kAuto, {.chunk_bytes = chunk});
     ASSERT_TRUE(reader.ok()) << reader.error().ToString();
     SubmissionReader r = std::move(reader).value();
     EXPECT_EQ(r.total_bytes(), body.size());

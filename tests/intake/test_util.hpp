@@ -3,7 +3,9 @@
 #define ONSHI_TESTS_INTAKE_TEST_UTIL_HPP_
 
 #include <gtest/gtest.h>
+#include <stdlib.h>
 
+#include <filesystem>
 #include <fstream>
 #include <string>
 #include <vector>
@@ -12,13 +14,35 @@
 
 namespace onshi::intake::testing {
 
-// Writes `bytes` to a file named `name` under the test temp directory.
-inline std::string WriteTempFile(const std::string& name, const std::string& bytes) {
-  const std::string path = ::testing::TempDir() + "/" + name;
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-  return path;
-}
+// A directory of one test's own, under the test temp directory, removed with
+// everything in it when the test ends (issue 21: the tests wrote fixed names
+// into the shared temporary folder and left them there).
+class TestDir {
+ public:
+  TestDir() {
+    std::string pattern = ::testing::TempDir() + "/onshi-intake-XXXXXX";
+    if (::mkdtemp(pattern.data()) == nullptr) ADD_FAILURE() << "mkdtemp failed";
+    path_ = pattern;
+  }
+  ~TestDir() {
+    std::error_code ec;
+    std::filesystem::remove_all(path_, ec);
+  }
+  TestDir(const TestDir&) = delete;
+  TestDir& operator=(const TestDir&) = delete;
+
+  // Writes `bytes` to a file named `name` in this directory; returns its path.
+  std::string Write(const std::string& name, const std::string& bytes) const {
+    const std::string path = path_ + "/" + name;
+    std::ofstream out(path, std::ios::binary | std::ios::trunc);
+    out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+    return path;
+  }
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
+};
 
 inline std::vector<ReadRecord> ReadAll(SubmissionReader& reader) {
   std::vector<ReadRecord> records;

@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include <vector>
+
 #include "card/card.hpp"
 #include "reader_test_util.hpp"
 
@@ -87,11 +89,31 @@ TEST_F(JpkiReaderSessionTest, LocksAfterThreeWrongPins) {
   EXPECT_TRUE(session_.PinTriesLeft()->blocked);
 }
 
+// Issue 21: the card sees every APDU the session sends, so the test can say
+// that no VERIFY (INS 0x20) reached it, not only that the counter is unchanged.
 TEST_F(JpkiReaderSessionTest, MalformedPinNeverReachesTheCard) {
-  ASSERT_FALSE(session_.SelectJpki());
-  EXPECT_FALSE(session_.VerifyPin("12345").ok());
-  EXPECT_FALSE(session_.VerifyPin("12a4").ok());
-  EXPECT_EQ(session_.PinTriesLeft()->tries_left, 3);
+  std::vector<Bytes> seen;
+  JpkiReaderSession watched([&](const Bytes& capdu) -> Expected<Bytes> {
+    seen.push_back(capdu);
+    return card_.Transmit(capdu);
+  });
+  ASSERT_FALSE(watched.SelectJpki());
+  for (const char* pin : {"12345", "12a4", "123", "", "１２３４"}) {
+    EXPECT_FALSE(watched.VerifyPin(pin).ok()) << pin;
+  }
+  const auto verifies = [&](size_t from) {
+    int n = 0;
+    for (size_t i = from; i < seen.size(); ++i)
+      n += seen[i].size() >= 2 && seen[i][1] == 0x20;
+    return n;
+  };
+  EXPECT_EQ(verifies(0), 0) << "a malformed PIN was sent to the card in a VERIFY";
+  EXPECT_EQ(watched.PinTriesLeft()->tries_left, 3);
+  // A well-formed wrong PIN does reach it, and is counted: the watch works.
+  const size_t before = seen.size();
+  EXPECT_TRUE(watched.VerifyPin("0000").ok());
+  EXPECT_EQ(verifies(before), 1);
+  EXPECT_EQ(watched.PinTriesLeft()->tries_left, 2);
 }
 
 TEST_F(JpkiReaderSessionTest, WithoutSelectingTheApFilesAreNotFound) {

@@ -232,6 +232,14 @@ TEST(OnshiCardEmulateTest, CardFromOnshiCardIssueIsReadByPkcs15ToolThroughVpcd) 
             "--issuer-key", key.c_str(), "--vpcd", vpcd.c_str(), static_cast<char*>(nullptr));
     ::_exit(127);
   }
+  // An ASSERT below returns early: the emulator must not outlive the test
+  // (it did, and kept the test run's process group waiting).
+  struct Reaper {
+    pid_t pid;
+    ~Reaper() {
+      if (pid > 0 && ::kill(pid, SIGKILL) == 0) ::waitpid(pid, nullptr, 0);
+    }
+  } reaper{emulator};
   auto waited = PcscReader::WaitForCard(pcscd.reader_name(), kCardTimeout);
   ASSERT_FALSE(waited) << waited->ToString() << "\n" << pcscd.log();
 
@@ -270,6 +278,7 @@ TEST(OnshiCardEmulateTest, CardFromOnshiCardIssueIsReadByPkcs15ToolThroughVpcd) 
   ::kill(emulator, SIGTERM);
   int status = 0;
   ::waitpid(emulator, &status, 0);
+  reaper.pid = 0;
   EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << status;
 }
 

@@ -347,6 +347,231 @@ INSERT INTO document_applications (member_id, kind, applied_on)
 -- The sweep over an insurer's members pages by member_id.
 CREATE INDEX members_by_insurer ON members (insurer_number, member_id);
 )sql"},
+      {11, "照会番号 and bulk requests", R"sql(
+-- Issue 16. Migration 10 is another change's; the runner applies each
+-- version it has not recorded, so the gap is harmless.
+--
+-- 照会番号: a facility's own number for a patient (OQSsiimm / OQSmuimm),
+-- returned in that facility's later results for the person. One number per
+-- person and facility.
+CREATE TABLE reference_numbers (
+  facility_code    TEXT NOT NULL REFERENCES facilities (code),
+  reference_number TEXT NOT NULL,
+  insurer_number   TEXT NOT NULL,
+  symbol           TEXT NOT NULL,
+  number           TEXT NOT NULL,
+  branch           TEXT NOT NULL,
+  person_id        BIGINT NOT NULL REFERENCES persons (person_id),
+  registered_at    TEXT NOT NULL,
+  PRIMARY KEY (facility_code, reference_number)
+);
+CREATE UNIQUE INDEX reference_numbers_by_person ON reference_numbers (facility_code, person_id);
+
+-- 一括照会 / 照会番号一括登録 as received (01req), until processed and after:
+-- the facility fetches the result with the 受付番号 (02req). Kept in the
+-- database so that a restart between submission and result loses nothing.
+CREATE TABLE bulk_jobs (
+  reception_number TEXT PRIMARY KEY,
+  facility_code    TEXT NOT NULL REFERENCES facilities (code),
+  kind             TEXT NOT NULL CHECK (kind = 'qualification' OR kind = 'reference_number'),
+  done             BOOLEAN NOT NULL DEFAULT false,
+  items            INTEGER NOT NULL,
+  submitted_at     TEXT NOT NULL,
+  request          TEXT NOT NULL,
+  result           TEXT NOT NULL DEFAULT '',
+  normal           INTEGER NOT NULL DEFAULT 0,
+  errors           INTEGER NOT NULL DEFAULT 0,
+  completed_at     TEXT
+);
+CREATE INDEX bulk_jobs_pending ON bulk_jobs (submitted_at) WHERE NOT done;
+CREATE INDEX bulk_jobs_pending_by_facility ON bulk_jobs (facility_code) WHERE NOT done;
+)sql"},
+      {12, "change feed for the serving index", R"sql(
+-- Issue 20: servers answer checks from memory (serving/eligibility_index)
+-- and follow this feed to stay current. Every change to what a check reads
+-- leaves the person's id here in the same transaction, whoever writes it.
+-- The trigger takes the writers' advisory lock (pg_store.cpp, kBeginWrite;
+-- onshi's own writers hold it already), so seq grows in commit order and a
+-- reader that has seen seq N has seen every change numbered below it.
+CREATE TABLE changes (
+  seq       BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  person_id BIGINT NOT NULL
+);
+-- How far the feed has been trimmed: a reader behind it rebuilds.
+CREATE TABLE change_feed (
+  id              INTEGER PRIMARY KEY CHECK (id = 1),
+  trimmed_through BIGINT NOT NULL
+);
+INSERT INTO change_feed (id, trimmed_through) VALUES (1, 0);
+
+CREATE FUNCTION onshi_member_changed() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  PERFORM pg_advisory_xact_lock(478594426985);
+  IF TG_OP <> 'DELETE' THEN
+    INSERT INTO changes (person_id) VALUES (NEW.person_id);
+  END IF;
+  IF TG_OP = 'DELETE' OR (TG_OP = 'UPDATE' AND OLD.person_id <> NEW.person_id) THEN
+    INSERT INTO changes (person_id) VALUES (OLD.person_id);
+  END IF;
+  RETURN NULL;
+END $$;
+CREATE TRIGGER members_changed AFTER INSERT OR UPDATE OR DELETE ON members
+  FOR EACH ROW EXECUTE FUNCTION onshi_member_changed();
+
+CREATE FUNCTION onshi_member_child_changed() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  PERFORM pg_advisory_xact_lock(478594426985);
+  IF TG_OP <> 'DELETE' THEN
+    INSERT INTO changes (person_id)
+      SELECT person_id FROM members WHERE member_id = NEW.member_id;
+  END IF;
+  IF TG_OP <> 'INSERT' THEN
+    INSERT INTO changes (person_id)
+      SELECT person_id FROM members WHERE member_id = OLD.member_id;
+  END IF;
+  RETURN NULL;
+END $$;
+CREATE TRIGGER member_attributes_changed AFTER INSERT OR UPDATE OR DELETE ON member_attributes
+  FOR EACH ROW EXECUTE FUNCTION onshi_member_child_changed();
+CREATE TRIGGER member_limits_changed AFTER INSERT OR UPDATE OR DELETE ON member_limits
+  FOR EACH ROW EXECUTE FUNCTION onshi_member_child_changed();
+CREATE TRIGGER member_diseases_changed AFTER INSERT OR UPDATE OR DELETE ON member_diseases
+  FOR EACH ROW EXECUTE FUNCTION onshi_member_child_changed();
+
+-- The insurer's name is in every answer about its members.
+CREATE FUNCTION onshi_insurer_changed() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF TG_OP = 'UPDATE' AND OLD.name IS NOT DISTINCT FROM NEW.name
+     AND OLD.insurer_number = NEW.insurer_number THEN
+    RETURN NULL;
+  END IF;
+  PERFORM pg_advisory_xact_lock(478594426985);
+  IF TG_OP <> 'DELETE' THEN
+    INSERT INTO changes (person_id)
+      SELECT DISTINCT person_id FROM members WHERE insurer_number = NEW.insurer_number;
+  END IF;
+  IF TG_OP <> 'INSERT' THEN
+    INSERT INTO changes (person_id)
+      SELECT DISTINCT person_id FROM members WHERE insurer_number = OLD.insurer_number;
+  END IF;
+  RETURN NULL;
+END $$;
+CREATE TRIGGER insurers_changed AFTER INSERT OR UPDATE OR DELETE ON insurers
+  FOR EACH ROW EXECUTE FUNCTION onshi_insurer_changed();
+)sql"},
+      {14, "clinical data, consents and masters", R"sql(
+-- Issue 18: what facilities and insurers record about a patient's care, the
+-- consents given at the reader that let a facility read it (R-FAC-4), and
+-- the masters the codes are checked against. Surrogate person ids only.
+CREATE TABLE consents (
+  consent_id      BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY,
+  person_id       BIGINT NOT NULL REFERENCES persons (person_id),
+  facility_code   TEXT COLLATE "C" NOT NULL REFERENCES facilities (code),
+  kind            TEXT NOT NULL CHECK (kind IN ('pharmacists', 'diagnosis', 'operation',
+                    'checkups', 'limit', 'specific_diseases')),
+  flag            TEXT NOT NULL CHECK (flag IN ('0', '1', '2', '3')),
+  given_at        TEXT COLLATE "C" NOT NULL,
+  available_until TEXT COLLATE "C" NOT NULL
+);
+CREATE INDEX consents_in_force ON consents (person_id, facility_code, kind, given_at);
+
+CREATE TABLE visits (
+  visit_id       BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY,
+  person_id      BIGINT NOT NULL REFERENCES persons (person_id),
+  facility_code  TEXT COLLATE "C" NOT NULL REFERENCES facilities (code),
+  visit_date     DATE NOT NULL,
+  setting        TEXT NOT NULL CHECK (setting IN ('outpatient', 'inpatient')),
+  total_cost_yen BIGINT NOT NULL CHECK (total_cost_yen >= 0),
+  paid_yen       BIGINT NOT NULL CHECK (paid_yen >= 0),
+  recorded_at    TEXT NOT NULL
+);
+CREATE INDEX visits_by_person ON visits (person_id, facility_code, visit_date);
+
+-- last_on (start + days - 1) is kept so "courses still running on or after
+-- a day" is one index range.
+CREATE TABLE visit_medicines (
+  medicine_id   BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY,
+  visit_id      BIGINT NOT NULL REFERENCES visits (visit_id),
+  person_id     BIGINT NOT NULL,
+  facility_code TEXT COLLATE "C" NOT NULL,
+  kind          TEXT NOT NULL CHECK (kind IN ('prescribed', 'dispensed')),
+  yj_code       TEXT COLLATE "C" NOT NULL,
+  quantity      TEXT NOT NULL,
+  unit          TEXT NOT NULL,
+  days          INTEGER NOT NULL CHECK (days >= 1),
+  start_on      DATE NOT NULL,
+  last_on       DATE NOT NULL
+);
+CREATE INDEX visit_medicines_by_person ON visit_medicines (person_id, last_on);
+
+CREATE TABLE visit_procedures (
+  procedure_id  BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY,
+  visit_id      BIGINT NOT NULL REFERENCES visits (visit_id),
+  person_id     BIGINT NOT NULL,
+  facility_code TEXT COLLATE "C" NOT NULL,
+  code          TEXT COLLATE "C" NOT NULL,
+  performed_on  DATE NOT NULL,
+  count         INTEGER NOT NULL CHECK (count >= 1)
+);
+CREATE INDEX visit_procedures_by_person ON visit_procedures (person_id, performed_on);
+
+CREATE TABLE visit_diagnoses (
+  diagnosis_id  BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY,
+  visit_id      BIGINT NOT NULL REFERENCES visits (visit_id),
+  person_id     BIGINT NOT NULL,
+  facility_code TEXT COLLATE "C" NOT NULL,
+  code          TEXT COLLATE "C" NOT NULL,
+  start_on      DATE NOT NULL,
+  suspected     BOOLEAN NOT NULL
+);
+CREATE INDEX visit_diagnoses_by_person ON visit_diagnoses (person_id, start_on);
+
+CREATE TABLE checkups (
+  checkup_id     BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY,
+  person_id      BIGINT NOT NULL REFERENCES persons (person_id),
+  insurer_number TEXT COLLATE "C" NOT NULL REFERENCES insurers (insurer_number),
+  examined_on    DATE NOT NULL,
+  item_code      TEXT COLLATE "C" NOT NULL,
+  value          TEXT NOT NULL,
+  unit           TEXT NOT NULL
+);
+CREATE INDEX checkups_by_person ON checkups (person_id, examined_on);
+
+CREATE TABLE claim_totals (
+  claim_id       BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY,
+  person_id      BIGINT NOT NULL REFERENCES persons (person_id),
+  insurer_number TEXT COLLATE "C" NOT NULL REFERENCES insurers (insurer_number),
+  facility_code  TEXT COLLATE "C" NOT NULL,
+  month          DATE NOT NULL,
+  setting        TEXT NOT NULL CHECK (setting IN ('outpatient', 'inpatient')),
+  total_cost_yen BIGINT NOT NULL CHECK (total_cost_yen >= 0),
+  self_pay_yen   BIGINT NOT NULL CHECK (self_pay_yen >= 0),
+  UNIQUE (insurer_number, person_id, facility_code, month, setting)
+);
+CREATE INDEX claim_totals_by_person ON claim_totals (person_id, month);
+
+CREATE TABLE drug_master (
+  yj_code TEXT COLLATE "C" PRIMARY KEY,
+  name    TEXT NOT NULL,
+  unit    TEXT NOT NULL
+);
+CREATE TABLE procedure_master (
+  code    TEXT COLLATE "C" PRIMARY KEY,
+  name    TEXT NOT NULL,
+  section TEXT NOT NULL
+);
+CREATE TABLE disease_master (
+  code TEXT COLLATE "C" PRIMARY KEY,
+  name TEXT NOT NULL
+);
+CREATE TABLE interaction_master (
+  ingredient_a TEXT COLLATE "C" NOT NULL,
+  ingredient_b TEXT COLLATE "C" NOT NULL,
+  severity     TEXT NOT NULL CHECK (severity IN ('contraindicated', 'caution')),
+  message      TEXT NOT NULL,
+  PRIMARY KEY (ingredient_a, ingredient_b)
+);
+)sql"},
   };
   return kMigrations;
 }

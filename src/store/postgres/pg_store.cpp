@@ -1,9 +1,11 @@
 #include "store/postgres/pg_store.hpp"
 
+#include <algorithm>
 #include <optional>
 #include <unordered_map>
 #include <utility>
 
+#include "store/postgres/clinical_pg.hpp"
 #include "store/postgres/pg_conn.hpp"
 #include "store/postgres/pg_migrations.hpp"
 
@@ -28,6 +30,10 @@ constexpr const char* kCardColumns =
     "card_id, person_id, kind, application_date, issued_on, card_expires_on, cert_serial, "
     "cert_issued_on, cert_expires_on, status, pin_failures, face_only, insurance_registered_on, "
     "registration_channel, cert_fingerprint";
+
+constexpr const char* kBulkColumns =
+    "reception_number, facility_code, kind, done, items, submitted_at, request, normal, errors, "
+    "completed_at";
 
 constexpr const char* kReaderColumns =
     "reader_id, facility_code, name, public_jwk, registered_at, revoked_at";
@@ -67,7 +73,9 @@ std::string Select(const char* columns, const std::string& rest) {
 class PgStore final : public Store {
  public:
   PgStore(const std::string& conninfo, MyNumberVault vault)
-      : conn_(conninfo), vault_(std::move(vault)) {}
+      : conn_(conninfo), vault_(std::move(vault)), clinical_(MakePgClinicalStore(conn_, *this)) {}
+
+  ClinicalStore& Clinical() override { return *clinical_; }
 
   void Migrate() override {
     // Up to date already: no writer lock needed (an import may hold it).
@@ -76,7 +84,10 @@ class PgStore final : public Store {
           conn_.Run("migrations_table", "SELECT to_regclass('schema_migrations') IS NOT NULL");
       // Counted by version, not compared with the highest: numbers may be
       // reserved ahead, and a database that has 7 must still get 5 and 6.
-      if (r.rows() > 0 && r.Bool(0, 0) && AppliedKnownMigrations() == Migrations().size()) return;
+      if (r.rows() > 0 && r.Bool(0, 0)) {
+        RefuseUnknownMigrations();
+        if (AppliedKnownMigrations() == Migrations().size()) return;
+      }
     }
     for (const Migration& m : Migrations()) {
       // Each migration in its own write transaction. The writer lock is
@@ -97,6 +108,25 @@ class PgStore final : public Store {
                   "INSERT INTO schema_migrations (version, name) VALUES ($1, $2)",
                   Params().Add(m.version).Add(m.name));
       });
+    }
+  }
+
+  // A database that recorded a migration this build does not have was made
+  // by a newer onshi: refused rather than used (issue 21), as in SQLite.
+  void RefuseUnknownMigrations() {
+    std::string list;
+    for (const Migration& m : Migrations())
+      list += (list.empty() ? "" : ", ") + std::to_string(m.version);
+    Result r = conn_.Run("unknown_migrations",
+                         "SELECT COALESCE(MAX(version), 0) FROM schema_migrations WHERE version "
+                         "NOT IN (" +
+                             list + ")");
+    if (r.rows() > 0 && r.Int(0, 0) > 0) {
+      throw StoreError(
+          "the database has schema migration " + std::to_string(r.Int(0, 0)) +
+          ", which this onshi does not know: it was written by a newer onshi (this one knows "
+          "migrations up to " +
+          std::to_string(Migrations().back().version) + "); open it with that version or later");
     }
   }
 
@@ -420,6 +450,58 @@ class PgStore final : public Store {
         Select(kMemberColumns,
                std::string(kMemberFrom) + " WHERE person_id = $1 ORDER BY acquired, member_id"),
         Params().Add(person_id)));
+  }
+
+  std::vector<Qualification> QualificationsOfPersons(int64_t after, int64_t through) override {
+    return ReadMembers(
+        conn_.Run("members_of_persons",
+                  Select(kMemberColumns, std::string(kMemberFrom) +
+                                             " WHERE person_id > $1 AND person_id <= $2"
+                                             " ORDER BY person_id, acquired, member_id"),
+                  Params().Add(after).Add(through)));
+  }
+
+  int64_t LastPersonId() override {
+    return conn_.Run("last_person", "SELECT COALESCE(MAX(person_id), 0) FROM persons").Int(0, 0);
+  }
+
+  // --- change feed -------------------------------------------------------------
+  int64_t ChangeFeedHead() override {
+    return conn_
+        .Run("change_head",
+             "SELECT GREATEST((SELECT COALESCE(MAX(seq), 0) FROM changes), "
+             "(SELECT trimmed_through FROM change_feed))")
+        .Int(0, 0);
+  }
+
+  ChangePage ReadChanges(int64_t after_seq, int limit) override {
+    // One statement, so one snapshot: the trimmed mark with the rows.
+    Result r =
+        conn_.Run("read_changes",
+                  "SELECT 0::bigint, trimmed_through FROM change_feed UNION ALL "
+                  "(SELECT seq, person_id FROM changes WHERE seq > $1 ORDER BY seq LIMIT $2)",
+                  Params().Add(after_seq).Add(limit));
+    ChangePage page;
+    for (int i = 0; i < r.rows(); ++i) {
+      if (r.Int(i, 0) == 0) {
+        page.trimmed_through = r.Int(i, 1);
+      } else {
+        page.changes.push_back({r.Int(i, 0), r.Int(i, 1)});
+      }
+    }
+    // UNION ALL promises no order.
+    std::sort(page.changes.begin(), page.changes.end(),
+              [](const ChangeRecord& a, const ChangeRecord& b) { return a.seq < b.seq; });
+    return page;
+  }
+
+  void TrimChanges(int64_t through_seq) override {
+    InTransaction([&] {
+      conn_.Run("trim_changes", "DELETE FROM changes WHERE seq <= $1", Params().Add(through_seq));
+      conn_.Run("trim_mark",
+                "UPDATE change_feed SET trimmed_through = GREATEST(trimmed_through, $1)",
+                Params().Add(through_seq));
+    });
   }
 
   std::vector<Qualification> MembersOfInsurer(std::string_view insurer, Date lost_since,
@@ -832,6 +914,88 @@ class PgStore final : public Store {
                   Params().Add(person_id)));
   }
 
+  // --- 照会番号 and bulk requests -------------------------------------------------
+  void PutReferenceNumber(const ReferenceNumberRecord& r) override {
+    InTransaction([&] {
+      Write("drop_reference_number",
+            "DELETE FROM reference_numbers WHERE facility_code = $1 AND "
+            "(reference_number = $2 OR person_id = $3)",
+            Params().Add(r.facility_code).Add(r.reference_number).Add(r.person_id),
+            "reference number rejected");
+      Params a;
+      a.Add(r.facility_code).Add(r.reference_number).Add(r.insurer_number).Add(r.symbol);
+      a.Add(r.number).Add(r.branch).Add(r.person_id).Add(r.registered_at);
+      Write("put_reference_number",
+            "INSERT INTO reference_numbers (facility_code, reference_number, insurer_number, "
+            "symbol, number, branch, person_id, registered_at) VALUES ($1,$2,$3,$4,$5,$6,$7,$8)",
+            a, "reference number rejected (unknown facility or person)");
+    });
+  }
+
+  std::optional<ReferenceNumberRecord> ReferenceNumberOfPerson(std::string_view facility,
+                                                               int64_t person_id) override {
+    Result r = conn_.Run("reference_number_of_person",
+                         "SELECT facility_code, reference_number, insurer_number, symbol, number, "
+                         "branch, person_id, registered_at FROM reference_numbers "
+                         "WHERE facility_code = $1 AND person_id = $2",
+                         Params().Add(facility).Add(person_id));
+    if (r.rows() == 0) return std::nullopt;
+    Row s(r, 0);
+    return ReferenceNumberRecord{s.Text(0), s.Text(1), s.Text(2), s.Text(3),
+                                 s.Text(4), s.Text(5), s.Int(6),  s.Text(7)};
+  }
+
+  void AddBulkJob(const BulkJobRecord& j) override {
+    InTransaction([&] {
+      Params a;
+      a.Add(j.reception_number).Add(j.facility_code);
+      a.Add(j.kind == BulkKind::kQualification ? "qualification" : "reference_number");
+      a.Add(j.items).Add(j.submitted_at).Add(j.request);
+      Write("add_bulk_job",
+            "INSERT INTO bulk_jobs (reception_number, facility_code, kind, done, items, "
+            "submitted_at, request) VALUES ($1,$2,$3,false,$4,$5,$6)",
+            a, "bulk request rejected (reception number used, or unknown facility)");
+    });
+  }
+
+  std::optional<BulkJobRecord> GetBulkJob(std::string_view reception_number) override {
+    return First(ReadBulkJobs(
+        conn_.Run("get_bulk_job",
+                  Select(kBulkColumns, ", result FROM bulk_jobs WHERE reception_number = $1"),
+                  Params().Add(reception_number)),
+        true));
+  }
+
+  std::vector<BulkJobRecord> PendingBulkJobs(int limit) override {
+    return ReadBulkJobs(conn_.Run("pending_bulk_jobs",
+                                  Select(kBulkColumns,
+                                         " FROM bulk_jobs WHERE NOT done "
+                                         "ORDER BY submitted_at, reception_number LIMIT $1"),
+                                  Params().Add(limit)),
+                        false);
+  }
+
+  int PendingBulkJobsOf(std::string_view facility) override {
+    Result r = conn_.Run("pending_bulk_jobs_of",
+                         "SELECT COUNT(*) FROM bulk_jobs WHERE NOT done AND facility_code = $1",
+                         Params().Add(facility));
+    return static_cast<int>(Row(r, 0).Int(0));
+  }
+
+  bool CompleteBulkJob(const BulkJobRecord& j) override {
+    bool done = false;
+    InTransaction([&] {
+      Params a;
+      a.Add(j.result).Add(j.normal).Add(j.errors).Add(j.completed_at).Add(j.reception_number);
+      done = Write("complete_bulk_job",
+                   "UPDATE bulk_jobs SET done = true, result = $1, normal = $2, errors = $3, "
+                   "completed_at = $4 WHERE reception_number = $5 AND NOT done",
+                   a, "bulk result rejected")
+                 .affected() == 1;
+    });
+    return done;
+  }
+
   StoreCounts Counts() override {
     // One statement, so the counts come from one snapshot.
     Result r = conn_.Run("counts",
@@ -1147,6 +1311,27 @@ class PgStore final : public Store {
     return a;
   }
 
+  static std::vector<BulkJobRecord> ReadBulkJobs(const Result& r, bool with_result) {
+    std::vector<BulkJobRecord> out;
+    for (int i = 0; i < r.rows(); ++i) {
+      Row s(r, i);
+      BulkJobRecord j;
+      j.reception_number = s.Text(0);
+      j.facility_code = s.Text(1);
+      j.kind = s.Text(2) == "qualification" ? BulkKind::kQualification : BulkKind::kReferenceNumber;
+      j.done = s.Bool(3);
+      j.items = static_cast<int>(s.Int(4));
+      j.submitted_at = s.Text(5);
+      j.request = s.Text(6);
+      j.normal = static_cast<int>(s.Int(7));
+      j.errors = static_cast<int>(s.Int(8));
+      if (!s.IsNull(9)) j.completed_at = s.Text(9);
+      if (with_result) j.result = s.Text(10);
+      out.push_back(std::move(j));
+    }
+    return out;
+  }
+
   static std::vector<ReaderRecord> ReadReaders(const Result& r) {
     std::vector<ReaderRecord> out;
     for (int i = 0; i < r.rows(); ++i) {
@@ -1325,6 +1510,7 @@ class PgStore final : public Store {
   // The audit chain's last (seq, hash), valid only inside a write
   // transaction (see AppendAudit).
   std::optional<std::pair<int64_t, std::string>> audit_head_;
+  std::unique_ptr<ClinicalStore> clinical_;  // on conn_
 };
 
 }  // namespace

@@ -398,6 +398,230 @@ INSERT INTO document_applications (member_id, kind, applied_on)
 -- The sweep over an insurer's members pages by member_id.
 CREATE INDEX members_by_insurer ON members (insurer_number, member_id);
 )sql"},
+      {11, "照会番号 and bulk requests", R"sql(
+-- Issue 16. Migration 10 is another change's; the runner applies each
+-- version it has not recorded, so the gap is harmless.
+--
+-- 照会番号: a facility's own number for a patient (OQSsiimm / OQSmuimm),
+-- returned in that facility's later results for the person. One number per
+-- person and facility.
+CREATE TABLE reference_numbers (
+  facility_code    TEXT NOT NULL REFERENCES facilities (code),
+  reference_number TEXT NOT NULL,
+  insurer_number   TEXT NOT NULL,
+  symbol           TEXT NOT NULL,
+  number           TEXT NOT NULL,
+  branch           TEXT NOT NULL,
+  person_id        INTEGER NOT NULL REFERENCES persons (person_id),
+  registered_at    TEXT NOT NULL,
+  PRIMARY KEY (facility_code, reference_number)
+);
+CREATE UNIQUE INDEX reference_numbers_by_person ON reference_numbers (facility_code, person_id);
+
+-- 一括照会 / 照会番号一括登録 as received (01req), until processed and after:
+-- the facility fetches the result with the 受付番号 (02req). Kept in the
+-- database so that a restart between submission and result loses nothing.
+CREATE TABLE bulk_jobs (
+  reception_number TEXT PRIMARY KEY,
+  facility_code    TEXT NOT NULL REFERENCES facilities (code),
+  kind             TEXT NOT NULL CHECK (kind = 'qualification' OR kind = 'reference_number'),
+  done             INTEGER NOT NULL DEFAULT 0 CHECK (done = 0 OR done = 1),
+  items            INTEGER NOT NULL,
+  submitted_at     TEXT NOT NULL,
+  request          TEXT NOT NULL,
+  result           TEXT NOT NULL DEFAULT '',
+  normal           INTEGER NOT NULL DEFAULT 0,
+  errors           INTEGER NOT NULL DEFAULT 0,
+  completed_at     TEXT
+);
+CREATE INDEX bulk_jobs_pending ON bulk_jobs (submitted_at) WHERE done = 0;
+CREATE INDEX bulk_jobs_pending_by_facility ON bulk_jobs (facility_code) WHERE done = 0;
+)sql"},
+      {12, "change feed for the serving index", R"sql(
+-- Issue 20: servers answer checks from memory (serving/eligibility_index)
+-- and follow this feed to stay current. Every change to what a check reads
+-- leaves the person's id here in the same transaction, whoever writes it
+-- (SQLite has one writer at a time, so seq grows in commit order).
+-- AUTOINCREMENT: a trimmed seq is never handed out again.
+CREATE TABLE changes (
+  seq       INTEGER PRIMARY KEY AUTOINCREMENT,
+  person_id INTEGER NOT NULL
+);
+-- How far the feed has been trimmed: a reader behind it rebuilds.
+CREATE TABLE change_feed (
+  id              INTEGER PRIMARY KEY CHECK (id = 1),
+  trimmed_through INTEGER NOT NULL
+);
+INSERT INTO change_feed (id, trimmed_through) VALUES (1, 0);
+
+CREATE TRIGGER members_changed_insert AFTER INSERT ON members
+  BEGIN INSERT INTO changes (person_id) VALUES (NEW.person_id); END;
+CREATE TRIGGER members_changed_update AFTER UPDATE ON members BEGIN
+  INSERT INTO changes (person_id) VALUES (NEW.person_id);
+  INSERT INTO changes (person_id) SELECT OLD.person_id WHERE OLD.person_id <> NEW.person_id;
+END;
+CREATE TRIGGER members_changed_delete AFTER DELETE ON members
+  BEGIN INSERT INTO changes (person_id) VALUES (OLD.person_id); END;
+
+CREATE TRIGGER member_attributes_changed_insert AFTER INSERT ON member_attributes BEGIN
+  INSERT INTO changes (person_id) SELECT person_id FROM members WHERE member_id = NEW.member_id;
+END;
+CREATE TRIGGER member_attributes_changed_update AFTER UPDATE ON member_attributes BEGIN
+  INSERT INTO changes (person_id) SELECT person_id FROM members
+    WHERE member_id = NEW.member_id OR member_id = OLD.member_id;
+END;
+CREATE TRIGGER member_attributes_changed_delete AFTER DELETE ON member_attributes BEGIN
+  INSERT INTO changes (person_id) SELECT person_id FROM members WHERE member_id = OLD.member_id;
+END;
+CREATE TRIGGER member_limits_changed_insert AFTER INSERT ON member_limits BEGIN
+  INSERT INTO changes (person_id) SELECT person_id FROM members WHERE member_id = NEW.member_id;
+END;
+CREATE TRIGGER member_limits_changed_update AFTER UPDATE ON member_limits BEGIN
+  INSERT INTO changes (person_id) SELECT person_id FROM members
+    WHERE member_id = NEW.member_id OR member_id = OLD.member_id;
+END;
+CREATE TRIGGER member_limits_changed_delete AFTER DELETE ON member_limits BEGIN
+  INSERT INTO changes (person_id) SELECT person_id FROM members WHERE member_id = OLD.member_id;
+END;
+CREATE TRIGGER member_diseases_changed_insert AFTER INSERT ON member_diseases BEGIN
+  INSERT INTO changes (person_id) SELECT person_id FROM members WHERE member_id = NEW.member_id;
+END;
+CREATE TRIGGER member_diseases_changed_update AFTER UPDATE ON member_diseases BEGIN
+  INSERT INTO changes (person_id) SELECT person_id FROM members
+    WHERE member_id = NEW.member_id OR member_id = OLD.member_id;
+END;
+CREATE TRIGGER member_diseases_changed_delete AFTER DELETE ON member_diseases BEGIN
+  INSERT INTO changes (person_id) SELECT person_id FROM members WHERE member_id = OLD.member_id;
+END;
+-- The insurer's name is in every answer about its members.
+CREATE TRIGGER insurers_changed_insert AFTER INSERT ON insurers BEGIN
+  INSERT INTO changes (person_id)
+    SELECT DISTINCT person_id FROM members WHERE insurer_number = NEW.insurer_number;
+END;
+CREATE TRIGGER insurers_changed_update AFTER UPDATE OF name, insurer_number ON insurers
+  WHEN OLD.name IS NOT NEW.name OR OLD.insurer_number IS NOT NEW.insurer_number BEGIN
+  INSERT INTO changes (person_id) SELECT DISTINCT person_id FROM members
+    WHERE insurer_number = NEW.insurer_number OR insurer_number = OLD.insurer_number;
+END;
+CREATE TRIGGER insurers_changed_delete AFTER DELETE ON insurers BEGIN
+  INSERT INTO changes (person_id)
+    SELECT DISTINCT person_id FROM members WHERE insurer_number = OLD.insurer_number;
+END;
+)sql"},
+      {14, "clinical data, consents and masters", R"sql(
+-- Issue 18: what facilities and insurers record about a patient's care, the
+-- consents given at the reader that let a facility read it (R-FAC-4), and
+-- the masters the codes are checked against. Surrogate person ids only.
+CREATE TABLE consents (
+  consent_id      INTEGER PRIMARY KEY,
+  person_id       INTEGER NOT NULL REFERENCES persons (person_id),
+  facility_code   TEXT NOT NULL REFERENCES facilities (code),
+  kind            TEXT NOT NULL CHECK (kind = 'pharmacists' OR kind = 'diagnosis' OR
+                    kind = 'operation' OR kind = 'checkups' OR kind = 'limit' OR
+                    kind = 'specific_diseases'),
+  flag            TEXT NOT NULL CHECK (flag = '0' OR flag = '1' OR flag = '2' OR flag = '3'),
+  given_at        TEXT NOT NULL,
+  available_until TEXT NOT NULL
+);
+CREATE INDEX consents_in_force ON consents (person_id, facility_code, kind, given_at);
+
+CREATE TABLE visits (
+  visit_id       INTEGER PRIMARY KEY,
+  person_id      INTEGER NOT NULL REFERENCES persons (person_id),
+  facility_code  TEXT NOT NULL REFERENCES facilities (code),
+  visit_date     TEXT NOT NULL,
+  setting        TEXT NOT NULL CHECK (setting = 'outpatient' OR setting = 'inpatient'),
+  total_cost_yen INTEGER NOT NULL CHECK (total_cost_yen >= 0),
+  paid_yen       INTEGER NOT NULL CHECK (paid_yen >= 0),
+  recorded_at    TEXT NOT NULL
+);
+CREATE INDEX visits_by_person ON visits (person_id, facility_code, visit_date);
+
+-- last_on (start + days - 1) is kept so "courses still running on or after
+-- a day" is one index range.
+CREATE TABLE visit_medicines (
+  medicine_id   INTEGER PRIMARY KEY,
+  visit_id      INTEGER NOT NULL REFERENCES visits (visit_id),
+  person_id     INTEGER NOT NULL,
+  facility_code TEXT NOT NULL,
+  kind          TEXT NOT NULL CHECK (kind = 'prescribed' OR kind = 'dispensed'),
+  yj_code       TEXT NOT NULL,
+  quantity      TEXT NOT NULL,
+  unit          TEXT NOT NULL,
+  days          INTEGER NOT NULL CHECK (days >= 1),
+  start_on      TEXT NOT NULL,
+  last_on       TEXT NOT NULL
+);
+CREATE INDEX visit_medicines_by_person ON visit_medicines (person_id, last_on);
+
+CREATE TABLE visit_procedures (
+  procedure_id  INTEGER PRIMARY KEY,
+  visit_id      INTEGER NOT NULL REFERENCES visits (visit_id),
+  person_id     INTEGER NOT NULL,
+  facility_code TEXT NOT NULL,
+  code          TEXT NOT NULL,
+  performed_on  TEXT NOT NULL,
+  count         INTEGER NOT NULL CHECK (count >= 1)
+);
+CREATE INDEX visit_procedures_by_person ON visit_procedures (person_id, performed_on);
+
+CREATE TABLE visit_diagnoses (
+  diagnosis_id  INTEGER PRIMARY KEY,
+  visit_id      INTEGER NOT NULL REFERENCES visits (visit_id),
+  person_id     INTEGER NOT NULL,
+  facility_code TEXT NOT NULL,
+  code          TEXT NOT NULL,
+  start_on      TEXT NOT NULL,
+  suspected     INTEGER NOT NULL CHECK (suspected = 0 OR suspected = 1)
+);
+CREATE INDEX visit_diagnoses_by_person ON visit_diagnoses (person_id, start_on);
+
+CREATE TABLE checkups (
+  checkup_id     INTEGER PRIMARY KEY,
+  person_id      INTEGER NOT NULL REFERENCES persons (person_id),
+  insurer_number TEXT NOT NULL REFERENCES insurers (insurer_number),
+  examined_on    TEXT NOT NULL,
+  item_code      TEXT NOT NULL,
+  value          TEXT NOT NULL,
+  unit           TEXT NOT NULL
+);
+CREATE INDEX checkups_by_person ON checkups (person_id, examined_on);
+
+CREATE TABLE claim_totals (
+  claim_id       INTEGER PRIMARY KEY,
+  person_id      INTEGER NOT NULL REFERENCES persons (person_id),
+  insurer_number TEXT NOT NULL REFERENCES insurers (insurer_number),
+  facility_code  TEXT NOT NULL,
+  month          TEXT NOT NULL,
+  setting        TEXT NOT NULL CHECK (setting = 'outpatient' OR setting = 'inpatient'),
+  total_cost_yen INTEGER NOT NULL CHECK (total_cost_yen >= 0),
+  self_pay_yen   INTEGER NOT NULL CHECK (self_pay_yen >= 0),
+  UNIQUE (insurer_number, person_id, facility_code, month, setting)
+);
+CREATE INDEX claim_totals_by_person ON claim_totals (person_id, month);
+
+CREATE TABLE drug_master (
+  yj_code TEXT PRIMARY KEY,
+  name    TEXT NOT NULL,
+  unit    TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE procedure_master (
+  code    TEXT PRIMARY KEY,
+  name    TEXT NOT NULL,
+  section TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE disease_master (
+  code TEXT PRIMARY KEY,
+  name TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE interaction_master (
+  ingredient_a TEXT NOT NULL,
+  ingredient_b TEXT NOT NULL,
+  severity     TEXT NOT NULL CHECK (severity = 'contraindicated' OR severity = 'caution'),
+  message      TEXT NOT NULL,
+  PRIMARY KEY (ingredient_a, ingredient_b)
+) WITHOUT ROWID;
+)sql"},
   };
   return kMigrations;
 }

@@ -5,8 +5,10 @@
 #include <map>
 #include <optional>
 #include <tuple>
+#include <unordered_map>
 #include <utility>
 
+#include "store/sqlite/clinical_sqlite.hpp"
 #include "store/sqlite/migrations.hpp"
 #include "store/sqlite/sqlite_db.hpp"
 
@@ -58,6 +60,10 @@ constexpr const char* kCardColumns =
     "cert_issued_on, cert_expires_on, status, pin_failures, face_only, insurance_registered_on, "
     "registration_channel, cert_fingerprint";
 
+constexpr const char* kBulkColumns =
+    "reception_number, facility_code, kind, done, items, submitted_at, request, normal, errors, "
+    "completed_at";
+
 constexpr const char* kReaderColumns =
     "reader_id, facility_code, name, public_jwk, registered_at, revoked_at";
 
@@ -91,7 +97,10 @@ constexpr const char* kDocumentColumns =
 
 class SqliteStore final : public Store {
  public:
-  SqliteStore(const std::string& path, MyNumberVault vault) : db_(path), vault_(std::move(vault)) {}
+  SqliteStore(const std::string& path, MyNumberVault vault)
+      : db_(path), vault_(std::move(vault)), clinical_(MakeSqliteClinicalStore(db_, *this)) {}
+
+  ClinicalStore& Clinical() override { return *clinical_; }
 
   void Migrate() override {
     // Up to date already (every open but the first): nothing to lock. A
@@ -100,7 +109,10 @@ class SqliteStore final : public Store {
     {
       Statement t(db_.handle(),
                   "SELECT 1 FROM sqlite_master WHERE type='table' AND name='schema_migrations'");
-      if (t.Step() && AppliedKnownMigrations() == Migrations().size()) return;
+      if (t.Step()) {
+        RefuseUnknownMigrations();
+        if (AppliedKnownMigrations() == Migrations().size()) return;
+      }
     }
     // Inside a write transaction, so that it waits for (rather than fails
     // against) another process creating the same table.
@@ -126,6 +138,25 @@ class SqliteStore final : public Store {
         Statement ins(db_.handle(), "INSERT INTO schema_migrations (version, name) VALUES (?, ?)");
         ins.Bind(1, m.version).Bind(2, m.name).Run();
       });
+    }
+  }
+
+  // A database that recorded a migration this build does not have was made
+  // by a newer onshi: its schema is not the one this code reads and writes,
+  // so it is refused rather than used (issue 21; before, it was used as if
+  // it were current).
+  void RefuseUnknownMigrations() {
+    std::string list;
+    for (const Migration& m : Migrations())
+      list += (list.empty() ? "" : ", ") + std::to_string(m.version);
+    Statement q(db_.handle(),
+                "SELECT MAX(version) FROM schema_migrations WHERE version NOT IN (" + list + ")");
+    if (q.Step() && !q.IsNull(0)) {
+      throw StoreError(
+          "the database has schema migration " + std::to_string(q.Int(0)) +
+          ", which this onshi does not know: it was written by a newer onshi (this one knows "
+          "migrations up to " +
+          std::to_string(Migrations().back().version) + "); open it with that version or later");
     }
   }
 
@@ -541,6 +572,119 @@ class SqliteStore final : public Store {
     return ReadMembers(s, person_id);
   }
 
+  // Four range scans (members_by_person, then the children through it),
+  // whatever the number of persons: the serving index reads 10^6 members
+  // in a few hundred of these. Certificates with the same first day keep
+  // the order they were stored in (rowid), as the card-key read keeps it.
+  std::vector<Qualification> QualificationsOfPersons(int64_t after, int64_t through) override {
+    Statement& s = Stmt("members_of_persons", [&] {
+      return std::string("SELECT ") + kMemberColumns +
+             " FROM members m LEFT JOIN insurers i USING (insurer_number)"
+             " WHERE person_id > ? AND person_id <= ? ORDER BY person_id, acquired, member_id";
+    });
+    s.Bind(1, after).Bind(2, through);
+    std::vector<Qualification> out;
+    while (s.Step())
+      out.push_back(MemberFromRow(s, 0));
+    s.Reset();
+    if (out.empty()) return out;
+    std::unordered_map<int64_t, size_t> at;
+    at.reserve(out.size());
+    for (size_t i = 0; i < out.size(); ++i)
+      at.emplace(out[i].member_id, i);
+    auto find = [&](int64_t id) -> Qualification* {
+      auto it = at.find(id);
+      return it == at.end() ? nullptr : &out[it->second];
+    };
+    constexpr const char* kRange =
+        " JOIN members m USING (member_id) WHERE m.person_id > ? AND m.person_id <= ?";
+    Statement& a = Stmt("attrs_of_persons", [&] {
+      return "SELECT member_id, effective_from, x.name, name_kana, insured_name, postcode, "
+             "address, name_of_other, name_of_other_kana FROM member_attributes x" +
+             std::string(kRange) + " ORDER BY member_id, effective_from";
+    });
+    a.Bind(1, after).Bind(2, through);
+    while (a.Step()) {
+      if (Qualification* q = find(a.Int(0))) {
+        q->attributes.push_back({a.DateAt(1), a.Text(2), a.Text(3), a.Text(4), a.Text(5), a.Text(6),
+                                 a.Text(7), a.Text(8)});
+      }
+    }
+    a.Reset();
+    Statement& l = Stmt("limits_of_persons", [&] {
+      return "SELECT member_id, classification, category_flag, certificate_date, valid_from, "
+             "valid_until, long_term_date FROM member_limits x" +
+             std::string(kRange) + " ORDER BY member_id, valid_from, x.rowid";
+    });
+    l.Bind(1, after).Bind(2, through);
+    while (l.Step()) {
+      if (Qualification* q = find(l.Int(0))) {
+        q->limits.push_back({static_cast<int>(l.Int(1)), l.Text(2), l.DateAt(3), l.DateAt(4),
+                             l.DateAt(5), l.OptDate(6)});
+      }
+    }
+    l.Reset();
+    Statement& d = Stmt("diseases_of_persons", [&] {
+      return "SELECT member_id, category, certificate_date, valid_from, valid_until, self_pay_yen "
+             "FROM member_diseases x" +
+             std::string(kRange) + " ORDER BY member_id, valid_from, x.rowid";
+    });
+    d.Bind(1, after).Bind(2, through);
+    while (d.Step()) {
+      if (Qualification* q = find(d.Int(0))) {
+        q->diseases.push_back({static_cast<int>(d.Int(1)), d.DateAt(2), d.DateAt(3), d.DateAt(4),
+                               static_cast<int>(d.Int(5))});
+      }
+    }
+    d.Reset();
+    return out;
+  }
+
+  int64_t LastPersonId() override {
+    Statement& s = Stmt("last_person", "SELECT COALESCE(MAX(person_id), 0) FROM persons");
+    const int64_t out = s.Step() ? s.Int(0) : 0;
+    s.Reset();
+    return out;
+  }
+
+  // --- change feed -------------------------------------------------------------
+  int64_t ChangeFeedHead() override {
+    Statement& s = Stmt("change_head", "SELECT COALESCE(MAX(seq), 0) FROM changes");
+    int64_t out = s.Step() ? s.Int(0) : 0;
+    s.Reset();
+    // Everything trimmed: the head is where the trimming got to.
+    Statement& t = Stmt("change_trimmed", "SELECT trimmed_through FROM change_feed");
+    if (t.Step()) out = std::max(out, t.Int(0));
+    t.Reset();
+    return out;
+  }
+
+  ChangePage ReadChanges(int64_t after_seq, int limit) override {
+    ChangePage page;
+    InReadSnapshot([&] {
+      Statement& t = Stmt("change_trimmed", "SELECT trimmed_through FROM change_feed");
+      if (t.Step()) page.trimmed_through = t.Int(0);
+      t.Reset();
+      Statement& s = Stmt("read_changes",
+                          "SELECT seq, person_id FROM changes WHERE seq > ? ORDER BY seq LIMIT ?");
+      s.Bind(1, after_seq).Bind(2, limit);
+      while (s.Step())
+        page.changes.push_back({s.Int(0), s.Int(1)});
+      s.Reset();
+    });
+    return page;
+  }
+
+  void TrimChanges(int64_t through_seq) override {
+    InTransaction([&] {
+      Statement& d = Stmt("trim_changes", "DELETE FROM changes WHERE seq <= ?");
+      d.Bind(1, through_seq).Run();
+      Statement& u =
+          Stmt("trim_mark", "UPDATE change_feed SET trimmed_through = max(trimmed_through, ?)");
+      u.Bind(1, through_seq).Run();
+    });
+  }
+
   std::vector<Qualification> MembersOfInsurer(std::string_view insurer, Date lost_since,
                                               int64_t after_member_id, int limit) override {
     Statement& s = Stmt("members_of_insurer", [&] {
@@ -943,6 +1087,85 @@ class SqliteStore final : public Store {
     return ReadAuditRows(s);
   }
 
+  // --- 照会番号 and bulk requests -------------------------------------------------
+  void PutReferenceNumber(const ReferenceNumberRecord& r) override {
+    InTransaction([&] {
+      Statement& del = Stmt("drop_reference_number",
+                            "DELETE FROM reference_numbers WHERE facility_code = ? AND "
+                            "(reference_number = ? OR person_id = ?)");
+      del.Bind(1, r.facility_code).Bind(2, r.reference_number).Bind(3, r.person_id);
+      del.Run();
+      Statement& s = Stmt("put_reference_number",
+                          "INSERT INTO reference_numbers (facility_code, reference_number, "
+                          "insurer_number, symbol, number, branch, person_id, registered_at) "
+                          "VALUES (?,?,?,?,?,?,?,?)");
+      s.Bind(1, r.facility_code).Bind(2, r.reference_number).Bind(3, r.insurer_number);
+      s.Bind(4, r.symbol).Bind(5, r.number).Bind(6, r.branch).Bind(7, r.person_id);
+      s.Bind(8, r.registered_at);
+      RunInsert(s, "reference number rejected (unknown facility or person)");
+    });
+  }
+
+  std::optional<ReferenceNumberRecord> ReferenceNumberOfPerson(std::string_view facility,
+                                                               int64_t person_id) override {
+    Statement& s = Stmt("reference_number_of_person",
+                        "SELECT facility_code, reference_number, insurer_number, symbol, number, "
+                        "branch, person_id, registered_at FROM reference_numbers "
+                        "WHERE facility_code = ? AND person_id = ?");
+    s.Bind(1, facility).Bind(2, person_id);
+    std::optional<ReferenceNumberRecord> out;
+    if (s.Step()) {
+      out = ReferenceNumberRecord{s.Text(0), s.Text(1), s.Text(2), s.Text(3),
+                                  s.Text(4), s.Text(5), s.Int(6),  s.Text(7)};
+    }
+    s.Reset();
+    return out;
+  }
+
+  void AddBulkJob(const BulkJobRecord& j) override {
+    Statement& s = Stmt("add_bulk_job",
+                        "INSERT INTO bulk_jobs (reception_number, facility_code, kind, done, "
+                        "items, submitted_at, request) VALUES (?,?,?,0,?,?,?)");
+    s.Bind(1, j.reception_number).Bind(2, j.facility_code);
+    s.Bind(3, j.kind == BulkKind::kQualification ? "qualification" : "reference_number");
+    s.Bind(4, j.items).Bind(5, j.submitted_at).Bind(6, j.request);
+    RunInsert(s, "bulk request rejected (reception number used, or unknown facility)");
+  }
+
+  std::optional<BulkJobRecord> GetBulkJob(std::string_view reception_number) override {
+    Statement& s = Stmt("get_bulk_job", std::string("SELECT ") + kBulkColumns +
+                                            ", result FROM bulk_jobs WHERE reception_number = ?");
+    s.Bind(1, reception_number);
+    return First(ReadBulkJobs(s, true));
+  }
+
+  std::vector<BulkJobRecord> PendingBulkJobs(int limit) override {
+    Statement& s = Stmt("pending_bulk_jobs", std::string("SELECT ") + kBulkColumns +
+                                                 " FROM bulk_jobs WHERE done = 0 "
+                                                 "ORDER BY submitted_at, reception_number LIMIT ?");
+    s.Bind(1, limit);
+    return ReadBulkJobs(s, false);
+  }
+
+  int PendingBulkJobsOf(std::string_view facility) override {
+    Statement& s = Stmt("pending_bulk_jobs_of",
+                        "SELECT COUNT(*) FROM bulk_jobs WHERE done = 0 AND facility_code = ?");
+    s.Bind(1, facility);
+    const int n = s.Step() ? static_cast<int>(s.Int(0)) : 0;
+    s.Reset();
+    return n;
+  }
+
+  bool CompleteBulkJob(const BulkJobRecord& j) override {
+    Statement& s = Stmt("complete_bulk_job",
+                        "UPDATE bulk_jobs SET done = 1, result = ?, normal = ?, errors = ?, "
+                        "completed_at = ? WHERE reception_number = ? AND done = 0");
+    s.Bind(1, j.result).Bind(2, j.normal).Bind(3, j.errors).Bind(4, j.completed_at);
+    s.Bind(5, j.reception_number);
+    RunInsert(s, "bulk result rejected");
+    return db_.Changes() == 1;
+  }
+
   StoreCounts Counts() override {
     StoreCounts c;
     auto count = [&](const char* table) {
@@ -1220,6 +1443,27 @@ class SqliteStore final : public Store {
     s.Bind(14, c.cert_fingerprint);
   }
 
+  static std::vector<BulkJobRecord> ReadBulkJobs(Statement& s, bool with_result) {
+    std::vector<BulkJobRecord> out;
+    while (s.Step()) {
+      BulkJobRecord j;
+      j.reception_number = s.Text(0);
+      j.facility_code = s.Text(1);
+      j.kind = s.Text(2) == "qualification" ? BulkKind::kQualification : BulkKind::kReferenceNumber;
+      j.done = s.Int(3) != 0;
+      j.items = static_cast<int>(s.Int(4));
+      j.submitted_at = s.Text(5);
+      j.request = s.Text(6);
+      j.normal = static_cast<int>(s.Int(7));
+      j.errors = static_cast<int>(s.Int(8));
+      if (!s.IsNull(9)) j.completed_at = s.Text(9);
+      if (with_result) j.result = s.Text(10);
+      out.push_back(std::move(j));
+    }
+    s.Reset();
+    return out;
+  }
+
   static std::vector<ReaderRecord> ReadReaders(Statement& s) {
     std::vector<ReaderRecord> out;
     while (s.Step()) {
@@ -1418,6 +1662,8 @@ class SqliteStore final : public Store {
   // The audit chain's last (seq, hash), valid only inside a write
   // transaction (see AppendAudit).
   std::optional<std::pair<int64_t, std::string>> audit_head_;
+  // After db_: its statements are finalised before the connection closes.
+  std::unique_ptr<ClinicalStore> clinical_;
 };
 
 }  // namespace

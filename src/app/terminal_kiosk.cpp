@@ -1,0 +1,90 @@
+#include "app/terminal_kiosk.hpp"
+
+#include <iostream>
+#include <stdexcept>
+
+#include "terminal/kiosk_server.hpp"
+#include "terminal/kiosk_session.hpp"
+
+#ifndef ONSHI_SOURCE_DIR
+#define ONSHI_SOURCE_DIR "."
+#endif
+
+namespace onshi::app {
+
+class KioskRunner {
+ public:
+  KioskRunner(terminal::KioskOptions options, const terminal::CentralOptions& central,
+              terminal::Publisher& publisher, auth::ReaderKey key, const std::string& web_root,
+              uint16_t port)
+      : central_(central),
+        session_(std::move(options), central_, publisher, std::move(key)),
+        server_(session_, web_root, port) {
+    server_.Start();
+  }
+  uint16_t port() const { return server_.port(); }
+
+ private:
+  terminal::CentralClient central_;  // its own: CentralClient is single-threaded
+  terminal::KioskSession session_;
+  terminal::KioskServer server_;
+};
+
+void KioskRunnerDeleter::operator()(KioskRunner* k) const {
+  delete k;
+}
+
+std::map<std::string, bool> WithKioskOptions(std::map<std::string, bool> known) {
+  for (const char* name : {"kiosk", "facility", "reader-key", "reader", "card-surface", "face",
+                           "web-root", "face-threshold"}) {
+    known[name] = true;
+  }
+  known["face-specific-diseases"] = false;
+  return known;
+}
+
+std::unique_ptr<KioskRunner, KioskRunnerDeleter> StartKiosk(const Args& args,
+                                                            const terminal::CentralOptions& central,
+                                                            terminal::Publisher& publisher,
+                                                            std::optional<oqs::Charset> charset,
+                                                            const std::filesystem::path& dir) {
+  if (!args.Has("kiosk")) return nullptr;
+  for (const char* required : {"facility", "reader-key"}) {
+    if (!args.Has(required)) {
+      throw std::invalid_argument(std::string("--kiosk needs --") + required);
+    }
+  }
+  const long long port = args.GetInt("kiosk", -1);
+  if (port < 0 || port > 65535) throw std::invalid_argument("--kiosk takes a port (0..65535)");
+  auto key = auth::ReaderKey::Load(args.Get("reader-key"));
+  if (!key.ok()) throw std::invalid_argument("--reader-key: " + key.error().ToString());
+  terminal::KioskOptions options;
+  options.facility = args.Get("facility");
+  if (options.facility.size() != 10 ||
+      options.facility.find_first_not_of("0123456789") != std::string::npos) {
+    throw std::invalid_argument("--facility must be the 10-digit 医療機関コード");
+  }
+  options.reader = args.Get("reader", "");
+  options.card_surface = args.Get("card-surface", (dir / "card-surface").string());
+  options.face_dir = args.Get("face", (dir / "Face").string());
+  options.face_file.charset = charset.value_or(oqs::Charset::kUtf8);
+  options.face_file.specific_diseases = args.Has("face-specific-diseases");
+  if (args.Has("face-threshold")) {
+    try {
+      options.face_threshold = std::stod(args.Get("face-threshold"));
+    } catch (const std::exception&) {
+      throw std::invalid_argument("--face-threshold must be a number");
+    }
+  }
+  std::filesystem::create_directories(options.face_dir);
+  const std::string web_root =
+      args.Get("web-root", std::string(ONSHI_SOURCE_DIR) + "/src/web/kiosk");
+  auto runner = std::unique_ptr<KioskRunner, KioskRunnerDeleter>(
+      new KioskRunner(std::move(options), central, publisher, std::move(key).value(), web_root,
+                      static_cast<uint16_t>(port)));
+  std::cout << "onshi terminal: kiosk on http://127.0.0.1:" << runner->port() << "/ (staff: /staff)"
+            << std::endl;
+  return runner;
+}
+
+}  // namespace onshi::app

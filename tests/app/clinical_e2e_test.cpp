@@ -1,0 +1,375 @@
+// Issue 18 end to end against `onshi serve`: the patient consents at the
+// clinic's card reader; the clinic submits a visit and reads the medicine
+// history while the consent is in force (JSON and FHIR), another facility is
+// refused, a duplicate prescription at that other facility is flagged —
+// without naming the clinic's prescription until the patient consents there
+// too — and after AvailableTime the clinic is refused (the server restarted
+// with a later --now; no sleeping). Masters come from data/masters through
+// `onshi masters load`. Rules: R-FAC-4, R-FAC-9.
+#include <gtest/gtest.h>
+
+#include <boost/json.hpp>
+#include <filesystem>
+#include <fstream>
+#include <regex>
+#include <set>
+#include <string>
+
+#include "card_proof.hpp"
+#include "process_util.hpp"
+
+namespace {
+
+namespace fs = std::filesystem;
+namespace json = boost::json;
+using onshi::testing::HttpAnswer;
+using onshi::testing::Sh;
+
+const std::string kBin = ONSHI_BINARY;
+const std::string kMasters = ONSHI_SOURCE_DIR "/data/masters";
+constexpr const char* kClinic = "1310000011";
+constexpr const char* kOsaka = "2710000015";
+
+class ClinicalE2eTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() / ("onshi-clinical-e2e-" + std::to_string(::getpid()));
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+    db_ = (dir_ / "t.db").string();
+    int rc = 0;
+    Sh(kBin + " populate --quiet --members 200 --today 2026-11-23 --db " + db_, &rc);
+    ASSERT_EQ(rc, 0);
+    // Someone insured today, once, with no card yet; and their keys.
+    const std::string row =
+        Sql("SELECT m.person_id || '|' || m.insurer_number || '|' || m.symbol || '|' || m.number "
+            "|| '|' || m.branch || '|' || m.birth_date FROM members m WHERE linkage='linked' AND "
+            "lost IS NULL AND acquired < '2026-01-01' AND NOT EXISTS (SELECT 1 FROM cards c WHERE "
+            "c.person_id=m.person_id) AND (SELECT COUNT(*) FROM members x WHERE "
+            "x.person_id=m.person_id)=1 AND m.birth_date BETWEEN '1960-01-01' AND '2000-12-31' "
+            "AND m.insurer_number NOT LIKE '39%' ORDER BY m.person_id LIMIT 1");
+    std::smatch m;
+    ASSERT_TRUE(std::regex_match(
+        row, m, std::regex(R"(([^|]+)\|([^|]+)\|([^|]*)\|([^|]+)\|([^|]+)\|([^|]+))")))
+        << row;
+    person_ = m[1];
+    member_keys_ = {m[2], m[3], m[4], m[5]};
+    patient_ = json::serialize(json::object{{"insurerNumber", std::string(m[2])},
+                                            {"symbol", std::string(m[3])},
+                                            {"number", std::string(m[4])},
+                                            {"branch", std::string(m[5])},
+                                            {"birthDate", std::string(m[6])}});
+    for (auto [code, name] : {std::pair{kClinic, "clinic"}, std::pair{kOsaka, "osaka"}}) {
+      Sh(kBin + " facility add --code " + code + " --now 2026-11-20 --days 3650 --out " +
+             (dir_ / name).string() + " --db " + db_,
+         &rc);
+      ASSERT_EQ(rc, 0);
+    }
+    const std::string out =
+        Sh(kBin + " masters load --drugs " + kMasters + "/drugs.csv" + " --procedures " + kMasters +
+               "/procedures.csv --diseases " + kMasters + "/diseases.csv --interactions " +
+               kMasters + "/interactions.csv --db " + db_ + " 2>&1",
+           &rc);
+    ASSERT_EQ(rc, 0) << out;
+    // The patient's card, registered for insurance use.
+    const std::string issued = Sh(kBin + " card issue --person-id " + person_ +
+                                      " --pin 1234 --now 2026-11-20 --db " + db_ + " 2>&1",
+                                  &rc);
+    ASSERT_EQ(rc, 0) << issued;
+    ASSERT_TRUE(std::regex_search(issued, m, std::regex(R"(card (\d+) \(person)"))) << issued;
+    const std::string card_id = m[1];
+    card_path_ = db_ + ".cards/card-" + card_id + ".card";
+    Sh(kBin + " card register --card " + card_id + " --channel atm --now 2026-11-20 --db " + db_,
+       &rc);
+    ASSERT_EQ(rc, 0);
+  }
+  void TearDown() override {
+    server_.Stop();
+    fs::remove_all(dir_);
+  }
+
+  std::string Sql(const std::string& query) {
+    std::string out = Sh("sqlite3 " + db_ + " \"" + query + "\"");
+    while (!out.empty() && out.back() == '\n')
+      out.pop_back();
+    return out;
+  }
+
+  HttpAnswer Curl(const std::string& path, const std::string& extra) {
+    return onshi::testing::ParseCurl(Sh("curl -s -i --max-time 20 --cacert " +
+                                        (dir_ / "clinic/ca.pem").string() + " " + extra + " '" +
+                                        base_ + path + "'"));
+  }
+
+  std::string Login(const std::string& name) {
+    const fs::path d = dir_ / name;
+    HttpAnswer a =
+        Curl("/oqs-api-pro/MSA12020/ILI12020SV01/auth",
+             "--cert " + (d / "cert.pem").string() + " --key " + (d / "key.pem").string() +
+                 " --data-binary @" + (d / "body.json").string());
+    EXPECT_EQ(a.status, 200) << a.body;
+    if (a.status != 200) return "";
+    return std::string(json::parse(a.body).at("result").at("idToken").as_string());
+  }
+
+  // (Re)starts the server with the clock at `now`; logs both facilities in.
+  void Serve(const std::string& now) {
+    server_.Stop();
+    base_ = server_.Start({"--db", db_, "--now", now, "--link-every", "0"});
+    ASSERT_EQ(base_.rfind("https://", 0), 0u);
+    clinic_ = Login("clinic");
+    osaka_ = Login("osaka");
+  }
+
+  HttpAnswer Post(const std::string& path, const std::string& token, const std::string& body,
+                  const std::string& accept = "") {
+    std::ofstream(dir_ / "post.json") << body;
+    return Curl(path, "-H 'Authorization: " + token + "' -H 'Content-Type: application/json' " +
+                          (accept.empty() ? std::string() : "-H 'Accept: " + accept + "' ") +
+                          "--data-binary @" + (dir_ / "post.json").string());
+  }
+
+  // The check at `facility`'s reader by the card after its PIN, with the
+  // consents the patient chose on the reader.
+  HttpAnswer CardCheck(const std::string& facility, const std::string& token,
+                       const std::string& consents) {
+    HttpAnswer c = Post("/oqs-api-pro/card/challenge", token, "");
+    EXPECT_EQ(c.status, 200) << c.body;
+    const std::string challenge(json::parse(c.body).at("challenge").as_string());
+    const std::string proof = onshi::testing::CardProof(card_path_, db_ + ".card-issuer.key",
+                                                        "1234", facility, challenge);
+    return Post(
+        "/oqs-api-pro/card/search", token,
+        "{" + proof +
+            R"(,"identityCheck":"pin","qualificationConfirmationDate":"20261123","consents":)" +
+            consents + "}");
+  }
+
+  std::string Patient() const { return R"({"patient":)" + patient_; }
+
+  fs::path dir_;
+  std::vector<std::string> member_keys_;
+  std::string db_, person_, patient_, card_path_, base_, clinic_, osaka_;
+  onshi::testing::ServeProcess server_;
+};
+
+TEST_F(ClinicalE2eTest, ConsentAtTheReaderOpensTheHistoryUntilAvailableTime_RFAC4) {
+  Serve("2026-11-23T10:00:00+09:00");
+  // Before any consent: refused, in Japanese.
+  HttpAnswer a = Post("/clinical/v1/medicines", clinic_, Patient() + "}");
+  EXPECT_EQ(a.status, 403) << a.body;
+  EXPECT_NE(a.body.find("同意"), std::string::npos) << a.body;
+
+  a = CardCheck(kClinic, clinic_, R"({"pharmacists":"1","diagnosis":"1","operation":"0"})");
+  ASSERT_EQ(a.status, 200) << a.body;
+  EXPECT_EQ(Sql("SELECT COUNT(*) FROM consents WHERE person_id=" + person_ +
+                " AND facility_code='" + kClinic + "'"),
+            "3");
+
+  // The clinic submits the visit: amlodipine 28 days, a test and an operation.
+  a = Post("/clinical/v1/visits", clinic_,
+           Patient() + R"(,"date":"2026-11-23","setting":"outpatient","totalCost":12000,)"
+                       R"("paid":3600,"medicines":[{"kind":"prescribed","yjCode":"2171022F1029",)"
+                       R"("quantity":"1","unit":"錠","days":28,"start":"2026-11-23"}],)"
+                       R"("procedures":[{"code":"199000210","date":"2026-11-23"},)"
+                       R"({"code":"199000410","date":"2026-11-23"}],)"
+                       R"("diagnoses":[{"code":"9990001","start":"2026-11-01"}]})");
+  ASSERT_EQ(a.status, 201) << a.body;
+
+  // Visible while the consent is in force: JSON, then FHIR.
+  a = Post("/clinical/v1/medicines", clinic_, Patient() + "}");
+  ASSERT_EQ(a.status, 200) << a.body;
+  json::value v = json::parse(a.body);
+  ASSERT_EQ(v.at("medicines").as_array().size(), 1u);
+  EXPECT_EQ(v.at("medicines").at(0).at("name").as_string(), "ノルバスク錠２．５ｍｇ");
+  EXPECT_EQ(v.at("consent").at("kind").as_string(), "pharmacists");
+  a = Post("/clinical/v1/medicines", clinic_, Patient() + "}", "application/fhir+json");
+  ASSERT_EQ(a.status, 200) << a.body;
+  v = json::parse(a.body);
+  EXPECT_EQ(v.at("resourceType").as_string(), "Bundle");
+  const json::value& r = v.at("entry").at(0).at("resource");
+  EXPECT_EQ(r.at("resourceType").as_string(), "MedicationStatement");
+  EXPECT_EQ(r.at("meta").at("profile").at(0).as_string(),
+            "http://jpfhir.jp/fhir/core/StructureDefinition/JP_MedicationStatement");
+  EXPECT_EQ(r.at("medicationCodeableConcept").at("coding").at(0).at("code").as_string(),
+            "2171022F1029");
+
+  // Procedures: the diagnosis consent shows the test, not the operation
+  // (operation consent "0").
+  a = Post("/clinical/v1/procedures", clinic_, Patient() + "}");
+  ASSERT_EQ(a.status, 200) << a.body;
+  v = json::parse(a.body);
+  ASSERT_EQ(v.at("procedures").as_array().size(), 1u);
+  EXPECT_EQ(v.at("procedures").at(0).at("code").as_string(), "199000210");
+  EXPECT_EQ(v.at("diagnoses").as_array().size(), 1u);
+
+  // Another facility without the patient's consent there: refused.
+  a = Post("/clinical/v1/medicines", osaka_, Patient() + "}");
+  EXPECT_EQ(a.status, 403) << a.body;
+
+  // AvailableTime is 24 hours after the consent: one second past it, refused.
+  Serve("2026-11-24T10:00:01+09:00");
+  a = Post("/clinical/v1/medicines", clinic_, Patient() + "}");
+  EXPECT_EQ(a.status, 403) << a.body;
+  // Every read names the consent it relied on in the audit log (read once the
+  // server has stopped: the audit writer commits in batches, and flushes on stop).
+  server_.Stop();
+  EXPECT_NE(Sql("SELECT COUNT(*) FROM audit_log WHERE action='clinical.medicines.read' AND "
+                "person_id=" +
+                person_ + " AND detail LIKE 'consent=%kind=pharmacists%'"),
+            "0");
+  EXPECT_NE(Sql("SELECT COUNT(*) FROM audit_log WHERE action='consent.record' AND person_id=" +
+                person_ + " AND detail LIKE 'pharmacists=1#%'"),
+            "0");
+  EXPECT_NE(Sql("SELECT COUNT(*) FROM audit_log WHERE action='clinical.medicines.refused' AND "
+                "actor='facility:" +
+                std::string(kOsaka) + "'"),
+            "0");
+}
+
+TEST_F(ClinicalE2eTest, DuplicateAcrossTwoFacilitiesIsNamedOnlyWithConsent) {
+  Serve("2026-11-23T10:00:00+09:00");
+  ASSERT_EQ(CardCheck(kClinic, clinic_, R"({"pharmacists":"1"})").status, 200);
+  ASSERT_EQ(Post("/clinical/v1/visits", clinic_,
+                 Patient() + R"(,"date":"2026-11-23","setting":"outpatient","totalCost":5000,)"
+                             R"("paid":1500,"medicines":[{"kind":"prescribed",)"
+                             R"("yjCode":"2171022F1029","quantity":"1","unit":"錠","days":28,)"
+                             R"("start":"2026-11-23"}]})")
+                .status,
+            201);
+  // Osaka prescribes the generic (same ingredient) overlapping: the alert
+  // fires, but without consent at Osaka it names nothing.
+  const std::string rx = Patient() + R"(,"medicines":[{"yjCode":"2171022F1243","days":14,)"
+                                     R"("start":"2026-12-01"}]})";
+  HttpAnswer a = Post("/clinical/v1/prescriptions/check", osaka_, rx);
+  ASSERT_EQ(a.status, 200) << a.body;
+  json::value v = json::parse(a.body);
+  EXPECT_EQ(v.at("duplicates").as_int64(), 1);
+  const json::value& hidden = v.at("results").at(0).at("findings").at(0);
+  EXPECT_FALSE(hidden.at("named").as_bool());
+  EXPECT_EQ(hidden.as_object().if_contains("prescription"), nullptr);
+  EXPECT_EQ(a.body.find(kClinic), std::string::npos) << "the other facility leaked: " << a.body;
+
+  // With the patient's consent at Osaka's reader: the clinic's prescription is named.
+  ASSERT_EQ(CardCheck(kOsaka, osaka_, R"({"pharmacists":"1"})").status, 200);
+  a = Post("/clinical/v1/prescriptions/check", osaka_, rx);
+  ASSERT_EQ(a.status, 200) << a.body;
+  v = json::parse(a.body);
+  const json::value& named = v.at("results").at(0).at("findings").at(0);
+  EXPECT_TRUE(named.at("named").as_bool());
+  EXPECT_EQ(named.at("prescription").at("facility").as_string(), kClinic);
+  EXPECT_EQ(named.at("overlapDays").as_int64(), 14);
+  // Not overlapping (after the clinic's 28 days): no alert.
+  a = Post(
+      "/clinical/v1/prescriptions/check", osaka_,
+      Patient() + R"(,"medicines":[{"yjCode":"2171022F1243","days":14,"start":"2026-12-21"}]})");
+  EXPECT_EQ(json::parse(a.body).at("duplicates").as_int64(), 0) << a.body;
+}
+
+TEST_F(ClinicalE2eTest, AVisitWithABadRecordStoresNothingAndNamesEveryBadRecord) {
+  Serve("2026-11-23T10:00:00+09:00");
+  HttpAnswer a = Post(
+      "/clinical/v1/visits", clinic_,
+      Patient() + R"(,"date":"2026-11-23","setting":"outpatient","totalCost":5000,"paid":1500,)"
+                  R"("medicines":[{"kind":"prescribed","yjCode":"2171022F1029","quantity":"1",)"
+                  R"("unit":"錠","days":28,"start":"2026-11-23"},{"kind":"prescribed",)"
+                  R"("yjCode":"0000000X0000","quantity":"1","unit":"錠","days":0,)"
+                  R"("start":"2026-11-23"}],"procedures":[{"code":"12345","date":"2026-11-23"}]})");
+  ASSERT_EQ(a.status, 422) << a.body;
+  const json::value v = json::parse(a.body);
+  std::set<std::string> named;
+  for (const json::value& e : v.at("errors").as_array()) {
+    named.insert(std::string(e.at("record").as_string()) + "." +
+                 std::string(e.at("field").as_string()));
+  }
+  EXPECT_TRUE(named.count("medicines[1].yjCode")) << a.body;
+  EXPECT_TRUE(named.count("medicines[1].days")) << a.body;
+  EXPECT_TRUE(named.count("procedures[0].code")) << a.body;
+  EXPECT_FALSE(named.count("medicines[0].yjCode")) << a.body;
+  EXPECT_EQ(Sql("SELECT COUNT(*) FROM visits"), "0");
+  EXPECT_EQ(Sql("SELECT COUNT(*) FROM visit_medicines"), "0");
+}
+
+TEST_F(ClinicalE2eTest, HighCostLimitRemainingAtThisFacilityWithTheLimitConsent_RFac9) {
+  // The insurer filed 所得区分 ウ (A03) for the member (a 限度額適用認定).
+  const std::string member =
+      Sql("SELECT member_id FROM members WHERE insurer_number='" + member_keys_[0] +
+          "' AND symbol='" + member_keys_[1] + "' AND number='" + member_keys_[2] +
+          "' AND branch='" + member_keys_[3] + "'");
+  ASSERT_EQ(Sql("INSERT INTO member_limits (member_id, classification, category_flag, "
+                "certificate_date, valid_from, valid_until) VALUES (" +
+                member + ", 1, 'A03', '2026-04-01', '2026-04-01', '2027-03-31'); SELECT 'ok'"),
+            "ok");
+  Serve("2026-11-23T10:00:00+09:00");
+  const std::string ask = Patient() + R"(,"month":"2026-11","setting":"outpatient"})";
+  EXPECT_EQ(Post("/clinical/v1/high-cost-limit", clinic_, ask).status, 403);
+  ASSERT_EQ(CardCheck(kClinic, clinic_, R"({"limit":"1"})").status, 200);
+  // Two visits this month at the clinic: 総医療費 100,000円, paid 30,000円.
+  for (const char* day : {"2026-11-05", "2026-11-23"}) {
+    ASSERT_EQ(Post("/clinical/v1/visits", clinic_,
+                   Patient() + R"(,"date":")" + day +
+                       R"(","setting":"outpatient","totalCost":50000,"paid":15000})")
+                  .status,
+              201);
+  }
+  const HttpAnswer a = Post("/clinical/v1/high-cost-limit", clinic_, ask);
+  ASSERT_EQ(a.status, 200) << a.body;
+  const json::value v = json::parse(a.body);
+  EXPECT_EQ(v.at("category").as_string(), "A03");
+  EXPECT_EQ(v.at("ageGroup").as_string(), "under70");
+  // ウ: 80,100円 + (総医療費 − 267,000円) × 1 %, the 1 % part only above 267,000円
+  // (MHLW 「高額療養費制度を利用される皆さまへ」): 80,100円; 30,000円 paid.
+  EXPECT_EQ(v.at("limit").as_int64(), 80100);
+  EXPECT_EQ(v.at("totalCost").as_int64(), 100000);
+  EXPECT_EQ(v.at("remaining").as_int64(), 50100);
+  // Another facility's ledger is its own, and it has no consent anyway.
+  EXPECT_EQ(Post("/clinical/v1/high-cost-limit", osaka_, ask).status, 403);
+}
+
+TEST_F(ClinicalE2eTest, InsurersCheckupsReachTheClinicAsFhirObservationsWithConsent) {
+  int rc = 0;
+  const std::string out = Sh(kBin + " insurer add --number " + member_keys_[0] +
+                                 " --name 試験保険者 --lag 2 --now 2026-11-20 --out " +
+                                 (dir_ / "insurer").string() + " --db " + db_ + " 2>&1",
+                             &rc);
+  ASSERT_EQ(rc, 0) << out;
+  Serve("2026-11-23T10:00:00+09:00");
+  const std::string keys = R"("symbol":")" + member_keys_[1] + R"(","number":")" + member_keys_[2] +
+                           R"(","branch":")" + member_keys_[3] + R"(","birthDate":)" +
+                           json::serialize(json::parse(patient_).at("birthDate"));
+  auto submit = [&](const std::string& records) {
+    std::ofstream(dir_ / "checkups.json") << R"({"records":[)" + records + "]}";
+    const fs::path d = dir_ / "insurer";
+    return Curl("/insurer/v1/checkups", "--cert " + (d / "cert.pem").string() + " --key " +
+                                            (d / "key.pem").string() +
+                                            " -H 'Content-Type: application/json' --data-binary @" +
+                                            (dir_ / "checkups.json").string());
+  };
+  // One bad record (a 16-character item code): nothing of the batch is stored.
+  HttpAnswer a = submit("{" + keys +
+                        R"(,"examinedOn":"2026-06-01","itemCode":"3D046000001906202",)"
+                        R"("value":"5.6","unit":"%"},{)" +
+                        keys +
+                        R"(,"examinedOn":"2026-06-01","itemCode":"3D04600000190620",)"
+                        R"("value":"1","unit":"x"})");
+  ASSERT_EQ(a.status, 422) << a.body;
+  EXPECT_NE(a.body.find("records[1]"), std::string::npos) << a.body;
+  EXPECT_EQ(Sql("SELECT COUNT(*) FROM checkups"), "0");
+  a = submit("{" + keys +
+             R"(,"examinedOn":"2026-06-01","itemCode":"3D046000001906202","value":"5.6",)"
+             R"("unit":"%"})");
+  ASSERT_EQ(a.status, 201) << a.body;
+
+  EXPECT_EQ(Post("/clinical/v1/checkups", clinic_, Patient() + "}").status, 403);
+  ASSERT_EQ(CardCheck(kClinic, clinic_, R"({"specificHealthCheckups":"1"})").status, 200);
+  a = Post("/clinical/v1/checkups", clinic_, Patient() + "}", "application/fhir+json");
+  ASSERT_EQ(a.status, 200) << a.body;
+  const json::value v = json::parse(a.body);
+  const json::value& obs = v.at("entry").at(0).at("resource");
+  EXPECT_EQ(obs.at("resourceType").as_string(), "Observation");
+  EXPECT_EQ(obs.at("meta").at("profile").at(0).as_string(),
+            "http://jpfhir.jp/fhir/core/StructureDefinition/JP_Observation_LabResult");
+  EXPECT_DOUBLE_EQ(obs.at("valueQuantity").at("value").as_double(), 5.6);
+}
+
+}  // namespace

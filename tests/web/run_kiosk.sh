@@ -1,0 +1,174 @@
+#!/usr/bin/env bash
+# Browser test of the card reader's kiosk (issue 16), end to end with a real
+# card path: `onshi serve` (the central service), a private pcscd with
+# vsmartcard's vpcd, `onshi card emulate` behind it, `onshi terminal --kiosk`
+# driving the card through pcsc-lite, and kiosk.mjs (playwright-core +
+# Debian's headless Chromium with a fake camera) pressing the buttons.
+# Registered with CTest as web_kiosk.
+#
+#   tests/web/run_kiosk.sh BUILD_DIR
+#
+# Needs root (pcscd runs in its own mount namespace, as tests/reader do),
+# pcscd, vsmartcard-vpcd, node, sqlite3, /usr/bin/chromium, and the npm
+# packages of tests/web and src/web/kiosk (scripts/install-deps.sh).
+set -euo pipefail
+
+if [ $# -ne 1 ]; then
+  echo "usage: $0 BUILD_DIR" >&2
+  exit 2
+fi
+build=$(cd "$1" && pwd)
+onshi="$build/onshi"
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+kiosk_root=$(cd "$here/../../src/web/kiosk" && pwd)
+
+die() { echo "run_kiosk: $*" >&2; exit 1; }
+[ -x "$onshi" ] || die "no onshi binary at $onshi (build the onshi target first)"
+[ -x "$build/app_tests" ] || die "no app_tests at $build/app_tests (it checks the Face files)"
+for tool in node sqlite3 pcscd unshare; do
+  command -v "$tool" >/dev/null || die "$tool is missing (run scripts/install-deps.sh)"
+done
+[ -x /usr/bin/chromium ] || die "/usr/bin/chromium is missing (run scripts/install-deps.sh)"
+[ -f /usr/lib/pcsc/drivers/serial/libifdvpcd.so ] || die "vsmartcard-vpcd is missing"
+[ "$(id -u)" -eq 0 ] || die "needs root: pcscd runs in a mount namespace of its own"
+for d in "$here" "$kiosk_root"; do
+  if [ ! -d "$d/node_modules" ]; then
+    echo "run_kiosk: installing npm packages (npm ci) in $d"
+    (cd "$d" && npm ci --no-audit --no-fund)
+  fi
+done
+
+start=$SECONDS
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/onshi-kiosk.XXXXXX")
+pids=()
+cleanup() {
+  local rc=$?
+  for pid in "${pids[@]}"; do
+    if kill -0 "$pid" 2>/dev/null; then
+      kill -TERM "$pid" 2>/dev/null || true
+      wait "$pid" 2>/dev/null || true
+    fi
+  done
+  rm -rf "$tmp"
+  exit "$rc"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+# Waits up to 30 s for FILE to contain a line matching the sed expression,
+# printing the match; dies with the logs otherwise.
+await_line() {
+  local file=$1 expr=$2 pid=$3 what=$4 found=""
+  for _ in $(seq 1 300); do
+    found=$(sed -n "$expr" "$file" 2>/dev/null | head -1)
+    [ -n "$found" ] && { echo "$found"; return 0; }
+    kill -0 "$pid" 2>/dev/null || { cat "$file" "${file%.out}.err" >&2 || true; die "$what exited"; }
+    sleep 0.1
+  done
+  cat "$file" >&2
+  die "$what printed nothing expected within 30 s"
+}
+
+# --- faces: the card photo and two camera streams, from face-api's samples --
+faces="$build/kiosk-faces"
+if [ ! -f "$faces/pair.json" ]; then
+  echo "run_kiosk: making face fixtures in $faces (once; Chromium on the CPU)"
+  node "$here/face_fixtures.mjs" --kiosk-root "$kiosk_root" --out "$faces" --samples 1
+fi
+
+# --- the central service with a clinic, its reader and three cardholders ----
+db="$tmp/onshi.db"
+clinic=1310000011
+today=$(TZ=Asia/Tokyo date +%F)
+"$onshi" populate --db "$db" --members 400 --seed 7 --today "$today" --quiet >/dev/null
+"$onshi" facility add --db "$db" --code $clinic --name "オンシ試験クリニック" --out "$tmp/clinic" >/dev/null
+"$onshi" reader add --db "$db" --facility $clinic --name "受付1" --out "$tmp/reader" >/dev/null
+people=$(sqlite3 "$db" "SELECT m.person_id FROM members m WHERE linkage='linked' AND lost IS NULL
+  AND NOT EXISTS (SELECT 1 FROM cards c WHERE c.person_id = m.person_id)
+  AND (SELECT COUNT(*) FROM members x WHERE x.person_id = m.person_id) = 1
+  ORDER BY m.person_id LIMIT 4")
+set -- $people
+[ $# -eq 4 ] || die "the population has fewer than four insured people without a card"
+issue() {  # person pin|face-only [photo] -> card id
+  local extra=()
+  [ -n "${3:-}" ] && extra=(--photo "$3")
+  if [ "$2" = face-only ]; then extra+=(--face-only); else extra+=(--pin "$2"); fi
+  "$onshi" card issue --db "$db" --person-id "$1" "${extra[@]}" >"$tmp/issue.txt"
+  sed -nE 's/.*card ([0-9]+) \(person.*/\1/p' "$tmp/issue.txt" | head -1
+}
+card_a=$(issue "$1" 1234 "$faces/holder-card.jpg")   # the photo's holder; registered
+card_b=$(issue "$2" 5678)                            # its PIN will lock
+card_c=$(issue "$3" 2468 "$faces/holder-card.jpg")   # not registered for insurance use
+card_d=$(issue "$4" face-only "$faces/holder-card.jpg")  # 顔認証マイナンバーカード, not registered
+# Someone whose insurer's form has not linked yet: 資格情報なし (データ連携中), R-FAC-6.
+pending=$(sqlite3 "$db" "SELECT m.person_id FROM members m WHERE linkage IN ('submitted','processing')
+  AND lost IS NULL AND (SELECT COUNT(*) FROM members x WHERE x.person_id = m.person_id) = 1
+  AND NOT EXISTS (SELECT 1 FROM cards c WHERE c.person_id = m.person_id) ORDER BY m.person_id LIMIT 1")
+[ -n "$pending" ] || die "the population has nobody whose form is still being linked"
+card_e=$(issue "$pending" 1357)
+"$onshi" card register --db "$db" --card "$card_e" --channel portal >/dev/null
+"$onshi" card register --db "$db" --card "$card_a" --channel portal >/dev/null
+"$onshi" card register --db "$db" --card "$card_b" --channel portal >/dev/null
+grep -q "照合番号B" "$tmp/issue.txt" || die "card issue printed no 照合番号B"
+echo "run_kiosk: cards $card_a (photo, registered), $card_b (registered), $card_c (photo, not registered)," \
+  "$card_d (face-only, photo, not registered), $card_e (registered, data not linked yet)"
+
+"$onshi" serve --db "$db" --listen 127.0.0.1:0 --link-every 0 >"$tmp/serve.out" 2>"$tmp/serve.err" &
+pids+=($!)
+url=$(await_line "$tmp/serve.out" 's#^onshi: serving .* on \(https://[^ ]*\)/$#\1#p' "${pids[-1]}" "onshi serve")
+
+# --- a private pcscd with vpcd on a free port pair ---------------------------
+port=$(node -e '
+const net = require("net");
+const free = (p) => new Promise((ok) => { const s = net.createServer().once("error", () => ok(false))
+  .listen(p, "127.0.0.1", () => s.close(() => ok(true))); });
+(async () => { for (let p = 35963; p < 36963; p += 2) if (await free(p) && await free(p + 1)) { console.log(p); return; } })();')
+[ -n "$port" ] || die "no free port pair for vpcd"
+mkdir -p "$tmp/pcscd/conf" "$tmp/pcscd/run"
+cat >"$tmp/pcscd/conf/vpcd" <<CONF
+FRIENDLYNAME "Onshi Kiosk Reader"
+DEVICENAME   /dev/null:$port
+LIBPATH      /usr/lib/pcsc/drivers/serial/libifdvpcd.so
+CHANNELID    $port
+CONF
+# No --fork: unshare, then sh, exec into pcscd, so the pid is pcscd's own (a
+# forking unshare ignores SIGTERM while it waits for its child).
+unshare --mount sh -c "mkdir -p /run/pcscd && mount --bind '$tmp/pcscd/run' /run/pcscd \
+  && exec pcscd --foreground -c '$tmp/pcscd/conf'" >"$tmp/pcscd.log" 2>&1 &
+pids+=($!)
+export PCSCLITE_CSOCK_NAME="$tmp/pcscd/run/pcscd.comm"
+for _ in $(seq 1 100); do [ -S "$PCSCLITE_CSOCK_NAME" ] && break; sleep 0.1; done
+[ -S "$PCSCLITE_CSOCK_NAME" ] || { cat "$tmp/pcscd.log" >&2; die "pcscd did not start"; }
+
+# --- the terminal with its kiosk --------------------------------------------
+"$onshi" terminal --central "$url" --ca "$tmp/clinic/ca.pem" --cert "$tmp/clinic/cert.pem" \
+  --key "$tmp/clinic/key.pem" --body "$tmp/clinic/body.json" --dir "$tmp/terminal" \
+  --kiosk 0 --facility $clinic --reader-key "$tmp/reader" --card-surface "$tmp/card-surface" \
+  --web-root "$kiosk_root" >"$tmp/terminal.out" 2>"$tmp/terminal.err" &
+pids+=($!)
+kiosk=$(await_line "$tmp/terminal.out" 's#^onshi terminal: kiosk on \(http://[^ ]*\) .*#\1#p' "${pids[-1]}" "onshi terminal")
+echo "run_kiosk: central $url, kiosk $kiosk, vpcd port $port"
+
+set +e
+node "$here/kiosk.mjs" --kiosk "$kiosk" --onshi "$onshi" --issuer-key "$db.card-issuer.key" \
+  --cards "$db.cards" --card-a "$card_a" --card-b "$card_b" --card-c "$card_c" --card-d "$card_d" --card-e "$card_e" --vpcd "localhost:$port" \
+  --surface "$tmp/card-surface" --faces "$faces" --face-dir "$tmp/terminal/Face" \
+  --screenshot "$build/web_kiosk.png"
+status=$?
+# Every Face file the terminal wrote, against the clients' profiles
+# (terminal-protocol.md §10/§11; tests/app/face_profiles.hpp).
+if [ "$status" -eq 0 ]; then
+  ONSHI_KIOSK_FACE_DIR="$tmp/terminal/Face" "$build/app_tests" \
+    --gtest_filter='KioskFaceFolder.*' --gtest_brief=1
+  status=$?
+fi
+set -e
+if [ "$status" -ne 0 ]; then
+  echo "run_kiosk: --- terminal stderr ---" >&2
+  cat "$tmp/terminal.err" >&2
+  echo "run_kiosk: --- serve stderr (tail) ---" >&2
+  tail -20 "$tmp/serve.err" >&2
+fi
+echo "run_kiosk: exit $status after $((SECONDS - start)) s"
+exit "$status"
