@@ -6,6 +6,7 @@ set -euo pipefail
 onshi=${1:-build/onshi}
 dir=${ONSHI_DEMO_DIR:-demo}
 port=${ONSHI_DEMO_PORT:-8443}
+agent_port=${ONSHI_DEMO_AGENT_PORT:-47215}
 members=${ONSHI_DEMO_MEMBERS:-5000}
 today=${ONSHI_DEMO_TODAY:-$(TZ=Asia/Tokyo date +%F)}
 clinic=1310000011
@@ -89,6 +90,12 @@ cat <<MSG
        $dir/reader/reader-key.pem (id in $dir/reader/reader-id) — then POST $base/oqs-api-pro/card/search
        (docs/card-protocol.md; tests/app/card_e2e_test.cpp shows both exchanges)
      the clinic's readers:  $onshi reader list --db $dir/onshi.db --facility $clinic
+   the portal (マイナポータル): log in with a card, register it, see 資格情報 (and its PDF), documents,
+   consents and who looked you up. The reader agent is started below on http://127.0.0.1:$agent_port;
+   put a card behind pcscd (vsmartcard's vpcd, as above), e.g. card $card2 (PIN 5678, not registered yet):
+       $onshi card emulate --card $dir/onshi.db.cards/card-$card2.card --issuer-key $dir/onshi.db.card-issuer.key
+     then open $base/portal/ in Chromium (trust $dir/clinic/ca.pem as an authority, or accept the
+     certificate once). Without a browser: tests/web/run_portal.sh build does it all headless.
    the card reader's kiosk (README "The card reader's kiosk"): with the card emulated as above
    (add --surface $dir/card-surface), in another terminal
        $onshi terminal --central $base --ca $dir/clinic/ca.pem --cert $dir/clinic/cert.pem \
@@ -98,4 +105,9 @@ cat <<MSG
      staff: http://127.0.0.1:8088/staff; Face files appear in $dir/terminal/Face. 顔認証 needs a card
      issued with --photo (the demo cards have none) and npm ci in src/web/kiosk.
 MSG
-exec "$onshi" serve --db "$dir/onshi.db" --listen "127.0.0.1:$port"
+# The portal's reader agent, on loopback, for this server's origin only; it
+# stops with the server.
+"$onshi" reader-agent --origin "$base" --listen "127.0.0.1:$agent_port" &
+agent_pid=$!
+trap 'kill "$agent_pid" 2>/dev/null || true' EXIT
+"$onshi" serve --db "$dir/onshi.db" --listen "127.0.0.1:$port" --reader-agent "http://127.0.0.1:$agent_port"

@@ -34,6 +34,8 @@ constexpr const char* kUsage =
     "           [--audit-commit-ms MS]  (audit group commit interval; default 100)\n"
     "           [--max-connections N] [--max-connections-per-address N]\n"
     "           [--tls-handshake-timeout SECONDS]  (connection limits; see README)\n"
+    "           [--reader-agent http://127.0.0.1:PORT]  (the portal's reader agent)\n"
+    "           [--portal-idle-seconds S] [--portal-session-seconds S]  (portal sessions)\n"
     "           [--access-log FILE|-]  (one JSON line per request; - is stderr)\n"
     "           [--eligibility-from memory|store] [--index-poll-ms MS]  (checks from the\n"
     "           in-memory index, kept current from the change feed; default memory, 10)\n"
@@ -72,6 +74,9 @@ constexpr const char* kUsage =
     "                          load the drug, 診療行為 and 傷病名 masters and the interaction\n"
     "                          table (CSV, UTF-8 or Shift_JIS; all or nothing per file)\n"
     "  admin add --name N --out DIR  an operator's certificate (/metrics, /admin/)\n"
+    "  reader-agent --origin https://HOST:PORT [--listen 127.0.0.1:47215] [--reader NAME]\n"
+    "                          the portal's card reader software on loopback: the login page\n"
+    "                          has the card sign through pcsc-lite (only for that origin)\n"
     "  card emulate --card F --issuer-key K [--vpcd HOST:PORT] [--surface FILE]\n"
     "                          serve a card file to pcscd through vsmartcard's vpcd\n"
     "  audit verify [--ca-dir DIR]\n"
@@ -250,6 +255,7 @@ int Main(int argc, char** argv) {
     }
     if (command == "submissions") return SubmissionsCommand(rest);
     if (command == "documents") return DocumentsCommand(rest);
+    if (command == "reader-agent") return ReaderAgentCommand(rest);
     if (command == "backup") return BackupCommand(rest);
     if (command == "restore") return RestoreCommand(rest);
     std::cerr << "onshi: unknown command \"" << command << "\"\n\n" << kUsage;

@@ -71,6 +71,7 @@ int RevokeCommand(const std::vector<std::string>& args, const std::string& role)
 int RegistryCommand(const std::vector<std::string>& args);
 int ReaderCommand(const std::vector<std::string>& args);
 int DocumentsCommand(const std::vector<std::string>& args);
+int ReaderAgentCommand(const std::vector<std::string>& args);
 // `onshi backup DIR` / `onshi restore DIR` (backup_command.cpp).
 int BackupCommand(const std::vector<std::string>& args);
 int RestoreCommand(const std::vector<std::string>& args);

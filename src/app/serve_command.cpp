@@ -53,6 +53,32 @@ service::CardLimits CardLimitsFrom(const Args& args) {
   return l;
 }
 
+// The portal's reader agent (its origin, for the page's script and its
+// Content-Security-Policy) and session lifetimes (portal_sessions.hpp).
+service::PortalOptions PortalOptionsFrom(const Args& args) {
+  service::PortalOptions p;
+  p.reader_agent = args.Get("reader-agent", service::kDefaultReaderAgent);
+  // An origin only: scheme, loopback host and port, nothing else that could
+  // widen the policy or break out of the header.
+  const bool http = p.reader_agent.rfind("http://127.0.0.1:", 0) == 0 ||
+                    p.reader_agent.rfind("http://localhost:", 0) == 0 ||
+                    p.reader_agent.rfind("http://[::1]:", 0) == 0;
+  const std::string port = p.reader_agent.substr(p.reader_agent.rfind(':') + 1);
+  if (!http || port.empty() || port.size() > 5 ||
+      port.find_first_not_of("0123456789") != std::string::npos) {
+    throw std::invalid_argument(
+        "--reader-agent must be the agent's loopback origin, e.g. http://127.0.0.1:47215");
+  }
+  const long long idle = args.GetInt("portal-idle-seconds", p.sessions.idle_seconds);
+  const long long whole = args.GetInt("portal-session-seconds", p.sessions.absolute_seconds);
+  if (idle < 1 || idle > 86400 || whole < 1 || whole > 86400) {
+    throw std::invalid_argument("--portal-idle-seconds and --portal-session-seconds: 1..86400");
+  }
+  p.sessions.idle_seconds = static_cast<int>(idle);
+  p.sessions.absolute_seconds = static_cast<int>(whole);
+  return p;
+}
+
 }  // namespace
 
 int ServeCommand(const std::vector<std::string>& argv) {
@@ -84,10 +110,13 @@ int ServeCommand(const std::vector<std::string>& argv) {
                    {"portal-challenge-limit", true},
                    {"portal-challenge-capacity", true},
                    {"facility-challenge-capacity", true},
+                   {"reader-agent", true},
+                   {"portal-idle-seconds", true},
+                   {"portal-session-seconds", true},
+
                    {"bulk-max-items", true},
                    {"bulk-max-pending", true},
                    {"bulk-hold-seconds", true},
-
                    {"access-log", true},
                    {"eligibility-from", true},
                    {"index-poll-ms", true}});
@@ -107,6 +136,7 @@ int ServeCommand(const std::vector<std::string>& argv) {
   // usual soft limit (1024) is far below what the machine allows.
   const uint64_t file_limit = http::RaiseFileLimit();
   const service::CardLimits card_limits = CardLimitsFrom(args);
+  const service::PortalOptions portal_options = PortalOptionsFrom(args);
   service::BulkLimits bulk_limits;
   bulk_limits.max_items = static_cast<int>(args.GetInt("bulk-max-items", bulk_limits.max_items));
   bulk_limits.max_pending_per_facility =
@@ -318,6 +348,7 @@ int ServeCommand(const std::vector<std::string>& argv) {
   // whatever sits in front (a TLS proxy) must then restrict /metrics.
   svc.set_metrics_open(!tls);
   svc.set_card_limits(card_limits);
+  svc.set_portal_options(portal_options);
   // 一括照会: batches left pending by an earlier run are taken first.
   service::BulkProcessor bulk([&stores] { return stores.OpenOwned(); }, *clock, audit,
                               bulk_limits.hold_seconds);

@@ -272,8 +272,6 @@ RegistrationOverview Registrar::Status(int64_t person_id, Date today) {
   return out;
 }
 
-namespace {
-
 std::string_view ChannelWords(std::string_view channel) {
   if (channel == "portal") return "マイナポータル";
   if (channel == "reader") return "医療機関・薬局のカードリーダー";
@@ -304,8 +302,6 @@ std::string_view UsabilityWords(const CredentialStatus& s) {
   }
   return "";
 }
-
-}  // namespace
 
 std::string FormatRegistrationStatus(const RegistrationOverview& o) {
   std::ostringstream out;

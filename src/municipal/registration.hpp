@@ -141,6 +141,11 @@ class Registrar {
   std::string cards_dir_;
 };
 
+// The portal's words for a registration channel (マイナポータル, セブン銀行ATM, …)
+// and for what a credential can do today (利用可, 一時利用停止中, …).
+std::string_view ChannelWords(std::string_view channel);
+std::string_view UsabilityWords(const CredentialStatus& status);
+
 // The overview as the portal words it, one line per credential, in
 // Japanese; no My Number, no certificate serial.
 std::string FormatRegistrationStatus(const RegistrationOverview& overview);

@@ -62,6 +62,25 @@ struct NoticeFields {
 };
 std::vector<Page> QualificationNotice(const NoticeFields& fields);
 
+// 資格情報 as マイナポータル shows it, saved as a PDF to keep on the phone and
+// show at a facility (R-PORT-3, R-LINK-7): the お知らせ's fields of each
+// qualification the person holds or is waiting for, with its ratio, its
+// 限度額 category and the linkage state, as of `printed_at`.
+struct PortalQualificationEntry {
+  MemberFields member;
+  std::optional<Date> lost;    // 資格喪失年月日
+  std::string limit_category;  // 限度額適用区分, "" when none
+  std::string linkage;         // 登録済み, データ連携中, 登録エラー: …
+  std::string advice;          // what to do, for a state that needs it
+};
+struct PortalQualificationFields {
+  std::string name, name_kana;  // the registry's (the person logged in)
+  Date birth_date;
+  std::string printed_at;  // 令和8年11月23日 10時00分 (JST), when it was made
+  std::vector<PortalQualificationEntry> entries;
+};
+std::vector<Page> PortalQualification(const PortalQualificationFields& fields);
+
 // 有効期限のお知らせ (R-CARD-4): renew the card or its certificate.
 struct RenewalNoticeFields {
   MemberFields member;

@@ -24,6 +24,7 @@
 #include "oqs/request.hpp"
 #include "oqs/response.hpp"
 #include "oqs/validate.hpp"
+#include "service/access_log.hpp"
 #include "service/audit_text.hpp"
 #include "service/card_answer.hpp"
 #include "service/consent_record.hpp"
@@ -135,6 +136,7 @@ enum class Action {
   kPortalChallenge,
   kPortalRegister,
   kPortalStatus,
+  kPortal,
   kCardChallenge,
   kMunicipal,
   kInsurer,
@@ -174,6 +176,21 @@ const Router<Action>& Routes() {
         .Add("POST", "/portal/card/challenge", Action::kPortalChallenge, "portal_challenge")
         .Add("POST", "/portal/card/register", Action::kPortalRegister, "portal_register")
         .Add("POST", "/portal/card/status", Action::kPortalStatus, "portal_status")
+        // The portal's pages (portal_service.hpp routes them again to its
+        // handlers); listed here so that a wrong method is 405 as anywhere.
+        .Add("GET", "/portal", Action::kPortal, "portal_page")
+        .Add("GET", "/portal/", Action::kPortal, "portal_page")
+        .Add("GET", "/portal/login", Action::kPortal, "portal_page")
+        .Add("POST", "/portal/session", Action::kPortal, "portal_login")
+        .Add("POST", "/portal/logout", Action::kPortal, "portal_logout")
+        .Add("GET", "/portal/registration", Action::kPortal, "portal_page")
+        .Add("POST", "/portal/registration", Action::kPortal, "portal_register_form")
+        .Add("GET", "/portal/qualification", Action::kPortal, "portal_page")
+        .Add("GET", "/portal/qualification.pdf", Action::kPortal, "portal_pdf")
+        .Add("GET", "/portal/documents", Action::kPortal, "portal_page")
+        .Add("GET", "/portal/consents", Action::kPortal, "portal_page")
+        .Add("GET", "/portal/access-log", Action::kPortal, "portal_page")
+        .Add("GET", "/portal/assets/{name}", Action::kPortal, "portal_asset")
         .Add("POST", kCardChallengePath, Action::kCardChallenge, "card_challenge")
         .Add("*", "/municipal/**", Action::kMunicipal, "municipal")
         .Add("*", "/insurer/**", Action::kInsurer, "insurer")
@@ -219,6 +236,13 @@ EligibilityService::EligibilityService(StorePool& stores, const auth::FacilityCa
       municipal_(municipal),
       monitor_(monitor) {
   set_card_limits(CardLimits{});
+  set_portal_options(PortalOptions{});
+}
+
+void EligibilityService::set_portal_options(const PortalOptions& options) {
+  if (jpki_ == nullptr || cards_ == nullptr) return;
+  portal_ = std::make_unique<PortalService>(stores_, clock_, audit_, *jpki_, cards_->issuer_key,
+                                            cards_->cards_dir, portal_challenges_, options);
 }
 
 void EligibilityService::set_card_limits(const CardLimits& limits) {
@@ -261,8 +285,9 @@ http::Response EligibilityService::Route(const http::Request& request, const std
       request.method != "GET" &&
       ((municipal_ && MunicipalService::Owns(path)) || (insurers_ && InsurerService::Owns(path)) ||
        (clinical_ && ClinicalService::Writes(path)) || path == "/oqs-api-pro/card/register" ||
-       path == "/portal/card/register" || path.rfind("/admin/readers", 0) == 0 ||
-       path == "/oqs-api-pro/bulk/submit" || path == "/oqs-api-pro/reference-number");
+       path == "/portal/card/register" || path == "/portal/registration" ||
+       path.rfind("/admin/readers", 0) == 0 || path == "/oqs-api-pro/bulk/submit" ||
+       path == "/oqs-api-pro/reference-number");
   if (writes && monitor_ && monitor_->read_only()) {
     route = "read_only";
     http::Response out = Problem(
@@ -313,6 +338,10 @@ http::Response EligibilityService::Route(const http::Request& request, const std
       break;
     case Action::kCardChallenge:
       out = CardChallenge(request, now);
+      break;
+    case Action::kPortal:
+      if (!portal_) return NotRouted(Unrouted(path), request.method);
+      out = portal_->Handle(request);
       break;
     case Action::kMunicipal:
       if (!municipal_) return NotRouted(Unrouted(path), request.method);
@@ -805,7 +834,10 @@ http::Response EligibilityService::CardSearch(const http::Request& request, std:
   Audit(now, actor, "eligibility.card", result->person_id,
         "method=card validity=" + std::to_string(validity) +
             " reason=" + std::string(EligibilityReasonCode(result->decision.reason)) +
-            " date=" + req->confirmation_date.ToCompact() + " cert=" + result->cert_serial + who);
+            " date=" + req->confirmation_date.ToCompact() + " cert=" + result->cert_serial + who +
+            // What the patient consented to at the reader: the portal's
+            // 同意の記録 and access log read it back (access_log.hpp).
+            (CardConsentsWord(*consents).empty() ? "" : " " + CardConsentsWord(*consents)));
   // Issue 18: the consents chosen on the reader, kept for this facility's
   // reads of clinical data. A database that refuses the write leaves the
   // check answered and the reads refused (no consent stored).

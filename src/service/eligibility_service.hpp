@@ -21,6 +21,9 @@
 //        the person's own channels (マイナポータル, the ATM): the card's
 //        signature after the PIN is the login; status per R-REG-4 and the
 //        insurers' registrations (データ連携中 / 登録エラー, R-LINK-2/4)
+//   /portal/...                                     the portal's pages and card
+//        login session (portal_service.hpp), when a JPKI anchor and the card
+//        world are given
 //   /municipal/...                                  the municipal window
 //        (municipal_service.hpp), when a MunicipalService is given
 //   GET  /healthz                                   up or not, for anyone; the
@@ -74,6 +77,7 @@
 #include "service/insurer_service.hpp"
 #include "service/jpki_trust.hpp"
 #include "service/municipal_service.hpp"
+#include "service/portal_service.hpp"
 #include "service/rate_limiter.hpp"
 #include "service/store_pool.hpp"
 #include "serving/eligibility_index.hpp"
@@ -128,6 +132,10 @@ class EligibilityService {
   void set_metrics_open(bool open) { metrics_open_ = open; }
   // Replaces the default CardLimits; call before serving.
   void set_card_limits(const CardLimits& limits);
+  // The portal's settings (the reader agent's origin, session lifetimes);
+  // call before serving. Without a JPKI anchor and card world there is no
+  // portal and this does nothing.
+  void set_portal_options(const PortalOptions& options);
   // Turns on the bulk API (bulk_routes.cpp): batches are stored and
   // `processor` is nudged to work through them. Call before serving.
   void set_bulk(BulkProcessor* processor, const BulkLimits& limits) {
@@ -196,6 +204,7 @@ class EligibilityService {
   SlidingWindowLimiter card_lookups_;           // per facility and card certificate
   const CardWorld* cards_;                      // for 利用登録; may be null
   MunicipalService* municipal_;                 // routes under /municipal/; may be null
+  std::unique_ptr<PortalService> portal_;       // routes under /portal/; null without cards
   ClinicalService* clinical_ = nullptr;         // routes under /clinical/; may be null
   DatabaseMonitor* monitor_;
   BulkProcessor* bulk_ = nullptr;  // null: the bulk API answers 503

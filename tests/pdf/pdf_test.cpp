@@ -424,3 +424,48 @@ TEST_F(PdfTest, ReferenceComparisonSeesAChangedField) {
 
 }  // namespace
 }  // namespace onshi::pdf
+
+namespace onshi::pdf {
+namespace {
+
+// The portal's 資格情報 PDF (R-PORT-3): the member's keys, ratio and 限度額
+// category in text, three qualifications a page, and nothing overflowing
+// at the longest values, the advice of a 登録エラー included.
+TEST_F(PdfTest, PortalQualificationHasTheKeysAndFitsAtTheLongest_RPort3) {
+  PortalQualificationFields f;
+  f.name = "青木　一郎";
+  f.name_kana = "アオキ　イチロウ";
+  f.birth_date = D("1980-05-05");
+  f.printed_at = "令和8年11月23日 10時00分";
+  PortalQualificationEntry current;
+  current.member = Aoki();
+  current.limit_category = "区分ウ（A03）";
+  current.linkage = "登録済み";
+  f.entries.push_back(current);
+  PortalQualificationEntry waiting;
+  waiting.member = Longest();
+  waiting.linkage = "登録エラー: 勤務先に確認";
+  waiting.advice =
+      "届出の内容（マイナンバー・氏名・生年月日・性別・住所）に誤りがあります。勤務先に確認し、"
+      "保険者への届出の訂正を依頼してください。";
+  f.entries.push_back(waiting);
+  f.entries.push_back(current);
+  f.entries.push_back(waiting);
+  const std::vector<Page> pages = PortalQualification(f);
+  ASSERT_EQ(pages.size(), 2u);  // three a page
+  for (const Page& p : pages) {
+    for (const Overflow& o : p.overflows()) {
+      ADD_FAILURE() << "「" << o.text << "」 overflows box " << o.box;
+    }
+  }
+  Layout l{"portal_qualification", PortalQualification(f), {}, kA4};
+  const std::string text = Squeeze(Shell("pdftotext -enc UTF-8 '" + Write(l) + "' -"));
+  for (const char* v : {"資格情報", "06139992", "1001", "00", "3割", "区分ウ（A03）", "登録エラー",
+                        "令和8年11月23日"}) {
+    EXPECT_NE(text.find(Squeeze(v)), std::string::npos) << "missing: " << v << "\n" << text;
+  }
+  EXPECT_FALSE(std::regex_search(text, std::regex("[0-9]{12}"))) << text;  // R-CARD-7
+}
+
+}  // namespace
+}  // namespace onshi::pdf
