@@ -253,6 +253,8 @@ struct BulkJobRecord {
   std::string result;        // when done: the units (oqs/bulk.hpp), UTF-8 XML
   int normal = 0, errors = 0;
   std::string completed_at;  // ISO time, when done
+};
+
 // A page of the change feed (Store::ReadChanges).
 struct ChangeRecord {
   int64_t seq = 0;
