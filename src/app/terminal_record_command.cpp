@@ -10,6 +10,7 @@
 //        --insurer N --number N [--symbol S] [--branch BB] --birthdate YYYYMMDD
 //        [--name 氏名] [--kana カナ] [--address 住所] [--date YYYYMMDD]
 //        [--cache FILE] [--cache-key FILE]
+//        [--print FILE [--facility-name 名称]]   (statement: the 申立書, pre-filled)
 //
 // The card keys are checked as a query's would be (oqs/validate.hpp), so a
 // typo is caught at the desk, not in tomorrow's report.
@@ -20,6 +21,8 @@
 
 #include "app/cli.hpp"
 #include "oqs/validate.hpp"
+#include "pdf/forms.hpp"
+#include "pdf/page.hpp"
 #include "terminal/outage_answer.hpp"
 #include "terminal/outage_store.hpp"
 
@@ -48,6 +51,8 @@ int TerminalRecordCommand(const std::vector<std::string>& argv) {
                    {"date", true},
                    {"cache", true},
                    {"cache-key", true},
+                   {"print", true},
+                   {"facility-name", true},
                    {"now", true}});
   const std::string via = args.Get("via");
   const auto kind = terminal::ParseVisitKind(via);
@@ -69,6 +74,10 @@ int TerminalRecordCommand(const std::vector<std::string>& argv) {
   const auto valid = oqs::ValidateRequest(q);
   if (!valid.ok()) {
     throw std::invalid_argument("記録できません: " + valid.error().Message());
+  }
+  if (args.Has("print") && *kind != terminal::VisitKind::kStatement) {
+    throw std::invalid_argument(
+        "--print は --via statement (被保険者資格申立書) のときだけ使えます");
   }
   if (*kind == terminal::VisitKind::kStatement && args.Get("name").empty()) {
     throw std::invalid_argument("被保険者資格申立書の記録には --name (氏名) が必要です");
@@ -92,6 +101,28 @@ int TerminalRecordCommand(const std::vector<std::string>& argv) {
   const int64_t id = store.Enqueue(v);
   std::cout << "記録しました (受付 " << id
             << ")。オンライン資格確認システムの復旧後に照合し、結果を報告します。" << std::endl;
+  if (args.Has("print")) {
+    // The 申立書 as entered, for the patient to check and sign at the window.
+    pdf::DeclarationFields f;
+    f.declared_on = f.received_on = Date::ParseCompact(v.visit_date);
+    f.birth = Date::ParseCompact(v.birthdate);
+    f.name = v.name;
+    f.name_kana = v.name_kana;
+    f.address = v.address;
+    f.insurer_number = v.insurer_number;
+    f.symbol = v.symbol;
+    f.number = v.number;
+    f.branch = v.branch;
+    f.facility_code = v.institution;
+    f.facility_name = args.Get("facility-name");
+    f.reason = "オンライン資格確認システムに接続できないため（障害時）";
+    pdf::PdfWriter w(args.Get("print"));
+    for (const pdf::Page& p : pdf::EligibilityDeclaration(f))
+      w.Add(p);
+    w.Finish();
+    std::cout << "申立書を " << args.Get("print") << " に出力しました。署名をお願いしてください。"
+              << std::endl;
+  }
   return 0;
 }
 

@@ -32,7 +32,18 @@ double Table(Canvas& c, double y, const std::vector<Row>& rows, double label_w =
 
 }  // namespace
 
-std::vector<Page> EligibilityDeclaration() {
+std::vector<Page> EligibilityDeclaration(const DeclarationFields& f) {
+  auto date_or = [](const std::optional<Date>& d, const char* blank) {
+    return d ? Wareki(*d) : std::string(blank);
+  };
+  auto or_blank = [](const std::string& v, const char* blank) {
+    return v.empty() ? std::string(blank) : v;
+  };
+  std::string keys = "記号　　　　　番号　　　　　　　枝番";
+  if (!f.number.empty()) {
+    keys = "記号 " + or_blank(f.symbol, "　　") + "　番号 " + f.number + "　枝番 " +
+           or_blank(f.branch, "　　");
+  }
   std::vector<Page> pages;
   pages.emplace_back(kA4, [&](Canvas& c) {
     c.Text("表題", {20, 15, 170, 12}, "被保険者資格申立書", {Font::kGothic, 20, Align::kCenter});
@@ -43,15 +54,16 @@ std::vector<Page> EligibilityDeclaration() {
            {Font::kMincho, 10, Align::kLeft, true, false});
     double y = Table(c, 50,
                      {
-                         {"申立日", kBlankDate},
-                         {"フリガナ", ""},
-                         {"受診者氏名", "", 13},
-                         {"生年月日", kBlankBirth},
+                         {"申立日", date_or(f.declared_on, kBlankDate)},
+                         {"フリガナ", f.name_kana},
+                         {"受診者氏名", f.name, 13},
+                         {"生年月日", date_or(f.birth, kBlankBirth)},
                          {"性別", "男　・　女"},
-                         {"住所", "〒", 16},
+                         {"住所", "〒" + f.address, 16, !f.address.empty()},
                          {"電話番号", ""},
-                         {"加入している保険者", "", 12},
-                         {"記号・番号・枝番", "記号　　　　　番号　　　　　　　枝番"},
+                         {"加入している保険者",
+                          f.insurer_number.empty() ? "" : "保険者番号 " + f.insurer_number, 12},
+                         {"記号・番号・枝番", keys},
                          {"本人・家族の別", "本人（被保険者）　・　家族（被扶養者）"},
                          {"被保険者氏名", "（家族の場合）"},
                          {"勤務先の名称", "（被用者保険の場合）", 12},
@@ -64,11 +76,13 @@ std::vector<Page> EligibilityDeclaration() {
     c.Text("医療機関記入欄", {20, y, 170, 7}, "医療機関・薬局記入欄", {Font::kGothic, 10});
     Table(c, y + 8,
           {
-              {"医療機関等の名称", ""},
-              {"医療機関コード", ""},
-              {"受付年月日", kBlankDate},
+              {"医療機関等の名称", f.facility_name},
+              {"医療機関コード", f.facility_code},
+              {"受付年月日", date_or(f.received_on, kBlankDate)},
               {"確認できなかった理由",
-               "機器の不具合・カードの破損・電子証明書の失効・その他（　　　　　）", 12},
+               or_blank(f.reason,
+                        "機器の不具合・カードの破損・電子証明書の失効・その他（　　　　　）"),
+               12},
           });
   });
   return pages;

@@ -104,9 +104,19 @@ struct ReturnRequestFields {
 };
 std::vector<Page> ReturnRequest(const ReturnRequestFields& fields);
 
-// 被保険者資格申立書 (R-FAC-7): filled in by hand at the window when the card
-// cannot be used; printed blank.
-std::vector<Page> EligibilityDeclaration();
+// 被保険者資格申立書 (R-FAC-7): filled in at the window when the card cannot
+// be used. Blank, or pre-filled with what staff entered at the terminal
+// (`onshi terminal record --via statement --print FILE`), for the patient to
+// check and sign; an empty field stays blank for the pen.
+struct DeclarationFields {
+  std::optional<Date> declared_on, birth;
+  std::string name, name_kana, address;
+  std::string insurer_number, symbol, number, branch;
+  std::string facility_name, facility_code;
+  std::optional<Date> received_on;
+  std::string reason;  // 確認できなかった理由
+};
+std::vector<Page> EligibilityDeclaration(const DeclarationFields& fields = {});
 
 // 療養費支給申請書 (R-FAC-8): the refund of the insured share after paying
 // 10割. Blank, or pre-filled with what is known.

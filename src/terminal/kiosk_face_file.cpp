@@ -93,15 +93,6 @@ Error Refuse(std::string message) {
 
 }  // namespace
 
-std::string JstStamp(std::time_t t) {
-  const std::time_t jst = t + 9 * 3600;
-  std::tm tm{};
-  gmtime_r(&jst, &tm);
-  char buf[32];
-  const size_t n = std::strftime(buf, sizeof buf, "%Y%m%d%H%M%S", &tm);
-  return std::string(buf, n);
-}
-
 Expected<std::string> XmlFromOqsJson(std::string_view text) {
   boost::system::error_code ec;
   const json::value v = json::parse(text, ec);

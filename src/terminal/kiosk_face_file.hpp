@@ -31,6 +31,7 @@
 
 #include "core/expected.hpp"
 #include "oqs/charset.hpp"
+#include "terminal/jst_stamp.hpp"
 
 namespace onshi::terminal {
 
@@ -52,9 +53,6 @@ Expected<FaceFile> MakeFaceFile(std::string_view answer_json, const FaceFileOpti
 // The XML form of an OQS JSON message (mapping above), UTF-8, with the
 // declaration. Exposed for tests.
 Expected<std::string> XmlFromOqsJson(std::string_view json);
-
-// yyyyMMddHHmmss of `t` in JST (UTC+9, no summer time).
-std::string JstStamp(std::time_t t);
 
 }  // namespace onshi::terminal
 

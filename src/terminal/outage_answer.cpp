@@ -59,15 +59,6 @@ oqs::Timestamp TimestampOf(const std::string& c) {
 
 }  // namespace
 
-std::string JstStamp(std::time_t t) {
-  const std::time_t jst = t + 9 * 3600;
-  std::tm tm{};
-  ::gmtime_r(&jst, &tm);
-  char buf[16];
-  std::strftime(buf, sizeof buf, "%Y%m%d%H%M%S", &tm);
-  return buf;
-}
-
 std::string AnswerFromCache(const CachedAnswer& cached, const oqs::QualificationRequest& request,
                             std::time_t now) {
   const std::string utf8 = Reencode(cached.xml, oqs::Charset::kUtf8);

@@ -29,14 +29,12 @@
 #include <vector>
 
 #include "oqs/request.hpp"
+#include "terminal/jst_stamp.hpp"
 #include "terminal/outage_store.hpp"
 
 namespace onshi::terminal {
 
 inline constexpr std::string_view kCachedCode = "ONS-I0301";
-
-// yyyyMMddHHmmss in JST (the OQS time format).
-std::string JstStamp(std::time_t t);
 
 // UTF-8 XML answering `request` from `cached` at `now`.
 std::string AnswerFromCache(const CachedAnswer& cached, const oqs::QualificationRequest& request,
