@@ -1,5 +1,7 @@
 #include "intermediate/error_report.hpp"
 
+#include "core/html_escape.hpp"
+
 #include <functional>
 
 #include "core/portal_status.hpp"
@@ -34,33 +36,6 @@ std::string CsvRow(std::initializer_list<std::string_view> fields) {
     row += CsvField(f);
   }
   return row + "\r\n";
-}
-
-std::string Html(std::string_view v) {
-  std::string out;
-  out.reserve(v.size());
-  for (char c : v) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&#39;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
 }
 
 void ForEachSubmission(store::Store& store, store::SubmissionFilter filter,
@@ -124,14 +99,15 @@ std::string SubmissionsHtml(store::Store& store, store::SubmissionFilter filter,
   ForEachSubmission(store, filter, [&](const store::SubmissionRecord& r) {
     ++count;
     rows += "<tr data-state=\"" + std::string(LinkageStateName(r.state)) + "\"><td>" +
-            Html(r.submission_id) + "</td><td>" + Html(FormKindName(r.form)) + "</td><td>" +
-            Html(StateLabel(r.state)) + "</td><td>" + r.received_on.ToIso() + "</td><td>" +
-            r.due_on.ToIso() + "</td><td>" + Html(r.symbol) + "・" + Html(r.number) + "・" +
-            Html(r.branch) + "</td><td>" + Html(r.name) + "</td><td class=\"fields\">" +
-            Html(r.error_fields) + "</td><td>" + Html(r.error) + "</td><td>" +
-            Html(PortalStatusOf(r.state, r.due_on, today).label) + "</td></tr>\n";
+            HtmlEscape(r.submission_id) + "</td><td>" + HtmlEscape(FormKindName(r.form)) +
+            "</td><td>" + HtmlEscape(StateLabel(r.state)) + "</td><td>" + r.received_on.ToIso() +
+            "</td><td>" + r.due_on.ToIso() + "</td><td>" + HtmlEscape(r.symbol) + "・" +
+            HtmlEscape(r.number) + "・" + HtmlEscape(r.branch) + "</td><td>" + HtmlEscape(r.name) +
+            "</td><td class=\"fields\">" + HtmlEscape(r.error_fields) + "</td><td>" +
+            HtmlEscape(r.error) + "</td><td>" +
+            HtmlEscape(PortalStatusOf(r.state, r.due_on, today).label) + "</td></tr>\n";
   });
-  const std::string title = Html(insurer_name) + " — 届出の状況";
+  const std::string title = HtmlEscape(insurer_name) + " — 届出の状況";
   std::string csv_link = "errors.csv";
   if (filter.state) csv_link += "?state=" + std::string(LinkageStateName(*filter.state));
   return "<!DOCTYPE html>\n<html lang=\"ja\"><head><meta charset=\"utf-8\"><title>" + title +

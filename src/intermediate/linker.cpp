@@ -5,8 +5,8 @@
 #include <stdexcept>
 
 #include "core/benefits.hpp"
-#include "intermediate/documents.hpp"
 #include "intermediate/document_sweep.hpp"
+#include "intermediate/documents.hpp"
 
 namespace onshi::intermediate {
 namespace {

@@ -1,11 +1,11 @@
 #include "intermediate/reception.hpp"
 
 #include "core/benefits.hpp"
-#include "core/copay.hpp"
-#include "core/portal_status.hpp"
 #include "core/birthdays.hpp"
 #include "core/business_days.hpp"
+#include "core/copay.hpp"
 #include "core/legacy_card.hpp"
+#include "core/portal_status.hpp"
 #include "core/preschool.hpp"
 #include "intermediate/documents.hpp"
 #include "intermediate/form_digest.hpp"

@@ -66,11 +66,11 @@ Expected<Bytes> ReadCardFacePhoto(const TransmitFn& transmit, std::string_view c
   sw = SendForStatus(transmit, {0x00, 0xA4, 0x02, 0x0C, 0x02, 0x00, 0x12});
   if (!sw.ok()) return sw.error();
   if (*sw != kOk) return CardError("SELECT EF 0012", *sw);
-  sw = SendForStatus(transmit,
-                     WithData(0x00, 0x80,
-                              std::span(reinterpret_cast<const uint8_t*>(collation_b.data()),
-                                        collation_b.size()),
-                              0x20));
+  sw = SendForStatus(
+      transmit,
+      WithData(0x00, 0x80,
+               std::span(reinterpret_cast<const uint8_t*>(collation_b.data()), collation_b.size()),
+               0x20));
   if (!sw.ok()) return sw.error();
   if (*sw == kWrongCollation) {
     return MakeError("collation", "the card refused the 照合番号B read from its face");

@@ -1,5 +1,7 @@
 #include "service/bulk_processor.hpp"
 
+#include "service/jst_timestamp.hpp"
+
 #include <algorithm>
 #include <chrono>
 #include <iostream>
@@ -10,16 +12,6 @@
 
 namespace onshi::service {
 namespace {
-
-oqs::Timestamp JstTimestamp(std::time_t t) {
-  const std::string c = JstCompactTime(t);
-  oqs::Timestamp ts;
-  ts.date = *Date::ParseCompact(c.substr(0, 8));
-  ts.hour = std::stoi(c.substr(8, 2));
-  ts.minute = std::stoi(c.substr(10, 2));
-  ts.second = std::stoi(c.substr(12, 2));
-  return ts;
-}
 
 void Audit(AuditWriter& audit, std::time_t now, const std::string& facility, const char* action,
            int64_t person, std::string detail) {

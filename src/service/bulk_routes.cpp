@@ -9,21 +9,13 @@
 #include <iostream>
 
 #include "oqs/bulk.hpp"
+
 #include "service/audit_text.hpp"
 #include "service/eligibility_service.hpp"
+#include "service/jst_timestamp.hpp"
 
 namespace onshi::service {
 namespace {
-
-oqs::Timestamp JstTimestampOf(std::time_t t) {
-  const std::string c = JstCompactTime(t);
-  oqs::Timestamp ts;
-  ts.date = *Date::ParseCompact(c.substr(0, 8));
-  ts.hour = std::stoi(c.substr(8, 2));
-  ts.minute = std::stoi(c.substr(10, 2));
-  ts.second = std::stoi(c.substr(12, 2));
-  return ts;
-}
 
 oqs::Charset AnswerCharset(const oqs::QualificationRequest& header) {
   if (header.character_code_identifier == "1") return oqs::Charset::kShiftJis;
@@ -67,7 +59,7 @@ std::vector<std::string> EligibilityService::ReferenceNumbersFor(
 }
 
 http::Response EligibilityService::BulkSubmit(const http::Request& request, std::time_t now) {
-  const oqs::Timestamp processed = JstTimestampOf(now);
+  const oqs::Timestamp processed = JstTimestamp(now);
   // Which message it is: 一括照会 repeats QualificationConfirmSearchInfo,
   // 照会番号一括登録 ReferenceNumberRegistrationInfo.
   const bool registration = request.body.find(oqs::kRegistrationGroup) != std::string::npos &&
@@ -157,7 +149,7 @@ http::Response EligibilityService::BulkSubmit(const http::Request& request, std:
 }
 
 http::Response EligibilityService::BulkResult(const http::Request& request, std::time_t now) {
-  const oqs::Timestamp processed = JstTimestampOf(now);
+  const oqs::Timestamp processed = JstTimestamp(now);
   const oqs::ParsedBulk parsed = oqs::ParseBulkXml(request.body, "");
   const oqs::Charset charset = AnswerCharset(parsed.header);
   std::string actor = "facility:unauthenticated";
@@ -209,7 +201,7 @@ http::Response EligibilityService::BulkResult(const http::Request& request, std:
 
 http::Response EligibilityService::RegisterReferenceNumber(const http::Request& request,
                                                            std::time_t now) {
-  const oqs::Timestamp processed = JstTimestampOf(now);
+  const oqs::Timestamp processed = JstTimestamp(now);
   const oqs::ParsedBulk parsed = oqs::ParseBulkXml(request.body, oqs::kRegistrationGroup);
   const oqs::Charset charset = AnswerCharset(parsed.header);
   std::string actor = "facility:unauthenticated";

@@ -1,5 +1,7 @@
 #include "service/eligibility_service.hpp"
 
+#include "service/jst_timestamp.hpp"
+
 #include "service/peer_certificate.hpp"
 
 #include <openssl/rand.h>
@@ -37,16 +39,6 @@ namespace onshi::service {
 namespace {
 
 namespace json = boost::json;
-
-oqs::Timestamp JstTimestamp(std::time_t t) {
-  const std::string c = JstCompactTime(t);  // YYYYMMDDHHmmss
-  oqs::Timestamp ts;
-  ts.date = *Date::ParseCompact(c.substr(0, 8));
-  ts.hour = std::stoi(c.substr(8, 2));
-  ts.minute = std::stoi(c.substr(10, 2));
-  ts.second = std::stoi(c.substr(12, 2));
-  return ts;
-}
 
 std::string Lower(std::string s) {
   for (char& c : s)

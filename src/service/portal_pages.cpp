@@ -146,33 +146,6 @@ std::string Footer() {
 
 }  // namespace
 
-std::string HtmlEscape(std::string_view v) {
-  std::string out;
-  out.reserve(v.size());
-  for (char c : v) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&#39;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
-}
-
 std::string PortalPage(std::string_view title, PortalNav active, std::string_view person_name,
                        std::string_view main_html) {
   struct Item {

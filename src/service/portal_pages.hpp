@@ -10,10 +10,11 @@
 #include <string>
 #include <string_view>
 
+#include "core/html_escape.hpp"
+
 namespace onshi::service {
 
-// `text` with & < > " ' escaped, for element content and attribute values.
-std::string HtmlEscape(std::string_view text);
+using onshi::HtmlEscape;
 
 // Where a page sits in the navigation.
 enum class PortalNav { kTop, kRegistration, kQualification, kDocuments, kConsents, kAccessLog };
