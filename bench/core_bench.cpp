@@ -9,8 +9,6 @@
 #include <filesystem>
 #include <map>
 
-#include "auth/es256_key.hpp"
-#include "auth/jws.hpp"
 #include "core/business_days.hpp"
 #include "core/eligibility.hpp"
 #include "core/holidays.hpp"
@@ -167,16 +165,6 @@ void BM_ServerSideCheck(benchmark::State& state) {
       static_cast<double>(bytes) / static_cast<double>(std::max<int64_t>(1, state.iterations()));
 }
 BENCHMARK(BM_ServerSideCheck)->Arg(100000)->Arg(1000000);
-
-// The proof-of-check signature every answer carries (ES256 over ~1.5 KB).
-void BM_ProofSignature(benchmark::State& state) {
-  auto key = auth::Es256SigningKey::Generate();
-  const auth::DetachedSigner signer(*key);
-  const std::string body(1500, 'x');
-  for (auto _ : state)
-    benchmark::DoNotOptimize(signer.Sign(body));
-}
-BENCHMARK(BM_ProofSignature);
 
 void BM_Reference_SqlitePkLookup(benchmark::State& state) {
   Db& db = SharedDb(state.range(0));

@@ -10,6 +10,9 @@ echo "== serving index vs store read, bytes per member, build time, change-to-in
 echo "   (10^7 members too with ONSHI_BENCH_SERVING_10M=1)"
 "$build/serving_bench" --benchmark_min_time=0.5 | tee /tmp/onshi-serving-bench.txt
 echo
+echo "== batched proofs of check (reference: a bare SHA-256 of the same body)"
+"$build/proof_bench" --benchmark_min_time=0.5 | tee /tmp/onshi-proof-bench.txt
+echo
 echo "== populate, 1,000,000 members (reference: sqlite3 shell bulk insert)"
 bash "$(dirname "$0")/populate.sh" "$build/onshi" 1000000
 echo

@@ -39,6 +39,7 @@ constexpr const char* kUsage =
     "           [--access-log FILE|-]  (one JSON line per request; - is stderr)\n"
     "           [--eligibility-from memory|store] [--index-poll-ms MS]  (checks from the\n"
     "           in-memory index, kept current from the change feed; default memory, 10)\n"
+    "           [--proof-test-gather N]  (tests only: the first proof batch waits for N)\n"
     "  facility add --code C --out DIR [--name N] [--smartphone]\n"
     "                          register a facility and write its cert.pem, key.pem, body.json\n"
     "  facility|insurer|municipal|admin revoke --serial HEX | --cert cert.pem\n"
@@ -83,6 +84,8 @@ constexpr const char* kUsage =
     "                          check the audit log's hash chain against its anchors\n"
     "  audit anchor [--ca-dir DIR]\n"
     "                          verify, then anchor the newest entry (after batch jobs)\n"
+    "  proof verify --body FILE --proof FILE --key FILE\n"
+    "                          check an answer's X-OQS-Proof offline (exit 0 valid, 1 not)\n"
     "  terminal --central URL --cert C --key K --body B --ca CA [--dir D] [--charset E] [--once]\n"
     "                          the facility's 資格確認端末: answers Req/OQSsiquc01req_*.xml in "
     "Res\n"
@@ -258,6 +261,7 @@ int Main(int argc, char** argv) {
     if (command == "reader-agent") return ReaderAgentCommand(rest);
     if (command == "backup") return BackupCommand(rest);
     if (command == "restore") return RestoreCommand(rest);
+    if (command == "proof") return ProofCommand(rest);
     std::cerr << "onshi: unknown command \"" << command << "\"\n\n" << kUsage;
     return 2;
   } catch (const std::invalid_argument& e) {

@@ -13,6 +13,7 @@
 //   onshi link [--now T]
 //   onshi submissions --insurer <保険者番号> [--state S] [--encoding E]
 //   onshi audit verify|anchor [--db PATH] [--ca-dir DIR]
+//   onshi proof verify --body FILE --proof FILE --key FILE
 //   onshi registry event --person-id N --kind K --date D --municipality C [...]
 //   onshi documents due|issue|apply|returned|form --insurer <保険者番号> …
 //   onshi backup DIR | onshi restore DIR [--db PATH] [--state-dir DIR]
@@ -76,6 +77,8 @@ int ReaderAgentCommand(const std::vector<std::string>& args);
 int BackupCommand(const std::vector<std::string>& args);
 int RestoreCommand(const std::vector<std::string>& args);
 int MastersCommand(const std::vector<std::string>& args);  // masters_command.cpp
+// `onshi proof verify --body F --proof F --key F` (proof_command.cpp).
+int ProofCommand(const std::vector<std::string>& args);
 
 // Database location from --db, $ONSHI_DB, else ./onshi.db.
 std::string DatabaseLocation(const Args& args);

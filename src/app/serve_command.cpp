@@ -7,7 +7,6 @@
 #include "app/cli.hpp"
 #include "auth/es256_key.hpp"
 #include "auth/facility_ca.hpp"
-#include "auth/jws.hpp"
 #include "auth/token.hpp"
 #include "http/access_log.hpp"
 #include "http/connection_limits.hpp"
@@ -19,6 +18,7 @@
 #include "service/insurer_service.hpp"
 #include "service/jpki_trust.hpp"
 #include "service/linker_thread.hpp"
+#include "service/proof_batcher.hpp"
 #include "service/store_pool.hpp"
 #include "serving/eligibility_index.hpp"
 #include "serving/index_follower.hpp"
@@ -113,13 +113,14 @@ int ServeCommand(const std::vector<std::string>& argv) {
                    {"reader-agent", true},
                    {"portal-idle-seconds", true},
                    {"portal-session-seconds", true},
-
                    {"bulk-max-items", true},
                    {"bulk-max-pending", true},
                    {"bulk-hold-seconds", true},
                    {"access-log", true},
                    {"eligibility-from", true},
-                   {"index-poll-ms", true}});
+                   {"index-poll-ms", true},
+                   {"proof-test-gather", true}});
+
   // Every option is checked before anything is opened or written: a command
   // that fails its argument check leaves no file behind.
   const long long max_connections = args.GetInt("max-connections", 0);
@@ -175,6 +176,12 @@ int ServeCommand(const std::vector<std::string>& argv) {
                                 "\"");
   }
   opt.port = static_cast<uint16_t>(std::stol(port_text));
+  // Test hook (service/proof_batcher.hpp): the first proof batch waits
+  // until this many answers are queued. Never for service.
+  const long long proof_gather = args.GetInt("proof-test-gather", 0);
+  if (proof_gather < 0 || proof_gather > 1024) {
+    throw std::invalid_argument("--proof-test-gather must be 0..1024");
+  }
   const long long threads = args.GetInt("threads", 0);
   if (threads < 0 || threads > 1024) throw std::invalid_argument("--threads must be 0..1024");
   opt.threads = static_cast<int>(threads);
@@ -255,8 +262,11 @@ int ServeCommand(const std::vector<std::string>& argv) {
   auto token_key = auth::Es256SigningKey::LoadOrCreate(ca_dir + "/token-key.pem");
   if (!token_key.ok()) throw std::runtime_error(token_key.error().ToString());
   const auth::TokenService tokens(*token_key);
-  const auth::DetachedSigner signer(*proof_key);
   http::Metrics metrics;
+  // One ES256 signature per batch of answers ready at the same moment.
+  service::ProofBatcher proofs(
+      *proof_key, [&clock] { return clock->Now(); }, &metrics);
+  if (proof_gather > 0) proofs.GatherNextBatch(static_cast<size_t>(proof_gather));
   service::DatabaseMonitor monitor(stores, metrics, std::chrono::milliseconds(probe_ms));
   // Each batch the writer commits is anchored under a key kept here, not in
   // the database, so `onshi audit verify` sees a rewritten or truncated chain.
@@ -279,7 +289,7 @@ int ServeCommand(const std::vector<std::string>& argv) {
   const service::CardWorld cards{std::move(issuer_key).value(), cards_dir};
   service::MunicipalService municipal(stores, *ca, *clock, jpki_dir, cards.issuer_key,
                                       cards.cards_dir);
-  service::EligibilityService svc(stores, *ca, tokens, signer, *clock, metrics, audit, &insurers,
+  service::EligibilityService svc(stores, *ca, tokens, proofs, *clock, metrics, audit, &insurers,
                                   jpki.value().get(), &cards, &municipal, &monitor);
   serving::EligibilityIndex index;
   std::unique_ptr<serving::IndexFollower> follower;

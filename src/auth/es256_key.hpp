@@ -1,6 +1,6 @@
 // ES256 keys: ECDSA over P-256 with SHA-256, in the form JOSE uses (RFC 7518
-// §3.4), for the idToken (token.hpp) and the proof-of-check signature
-// (jws.hpp).
+// §3.4), for the idToken (token.hpp) and the signed roots of the batched
+// proofs of check (batch_proof.hpp).
 //
 // Keys are parsed once into an EVP_PKEY held by the object; signing and
 // verifying do no file I/O and no parsing, because they run on every

@@ -14,11 +14,12 @@
 // The idToken is short-lived because real clients log in before every
 // search (OQS §1.1); a stolen one is useless within minutes.
 //
-// The token key is not the key that signs answer proofs (auth/jws.hpp): a
-// proof is a signature over bytes the service was asked to answer, and a
-// key that signs both could be talked into signing something that reads as
-// a token. As a second lock, the header's "typ" must be "JWT" (a proof says
-// "oqs-proof"), so neither kind of JWS passes for the other even under one key.
+// The token key is not the key that signs answer proofs
+// (auth/batch_proof.hpp): a proof vouches for bytes the service was asked
+// to answer, and a key that signs both could be talked into signing
+// something that reads as a token. As a second lock, the header's "typ"
+// must be "JWT" (a proof's signed root says "oqs-batch-proof"), so neither
+// kind of JWS passes for the other even under one key.
 //
 // Header {"alg":"ES256","typ":"JWT","kid":<RFC 7638 thumbprint>}; claims
 // {"iss":"onshi","sub":<医療機関コード>,"aud":…,"iat":…,"exp":…,"jti":<random>}.

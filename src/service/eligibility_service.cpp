@@ -209,16 +209,15 @@ std::vector<std::pair<std::string, std::string>> EligibilityService::RouteList()
 }
 
 EligibilityService::EligibilityService(StorePool& stores, const auth::FacilityCa& ca,
-                                       const auth::TokenService& tokens,
-                                       const auth::DetachedSigner& signer, const Clock& clock,
-                                       http::Metrics& metrics, AuditWriter& audit,
-                                       InsurerService* insurers, JpkiTrust* jpki,
-                                       const CardWorld* cards, MunicipalService* municipal,
-                                       DatabaseMonitor* monitor)
+                                       const auth::TokenService& tokens, ProofBatcher& proofs,
+                                       const Clock& clock, http::Metrics& metrics,
+                                       AuditWriter& audit, InsurerService* insurers,
+                                       JpkiTrust* jpki, const CardWorld* cards,
+                                       MunicipalService* municipal, DatabaseMonitor* monitor)
     : stores_(stores),
       ca_(ca),
       tokens_(tokens),
-      signer_(signer),
+      proofs_(proofs),
       clock_(clock),
       metrics_(metrics),
       audit_(audit),
@@ -311,7 +310,7 @@ http::Response EligibilityService::Route(const http::Request& request, const std
              fhir::RenderCapabilityStatement({"2026-11-23", "0.1.0", ""})};
       break;
     case Action::kProofKey:
-      out = {200, "application/jwk+json", {}, signer_.key().public_key().jwk()};
+      out = {200, "application/jwk+json", {}, proofs_.key().public_key().jwk()};
       break;
     case Action::kCardSearch:
       out = CardSearch(request, now);
@@ -561,7 +560,7 @@ http::Response EligibilityService::ReaderAdmin(const http::Request& request,
 http::Response EligibilityService::Signed(int status, std::string content_type,
                                           std::string body) const {
   http::Response r{status, std::move(content_type), {}, std::move(body)};
-  r.headers.emplace_back(kProofHeader, signer_.Sign(r.body));
+  r.headers.emplace_back(kProofHeader, proofs_.Prove(r.body));
   return r;
 }
 

@@ -46,9 +46,11 @@
 //        safety checks and the high-cost limit (clinical_service.hpp), when
 //        set_clinical gave one
 //
-// Every answer to a check carries a detached JWS over its exact bytes in the
-// `X-OQS-Proof` header, so a terminal can keep verifiable proof of each check
-// (for billing disputes and its outage cache). Every check and login is
+// Every answer to a check carries a proof over its exact bytes in the
+// `X-OQS-Proof` header (a leaf of a Merkle tree whose root is signed once per
+// batch of answers: proof_batcher.hpp, docs/proof-format.md), so a terminal
+// can keep verifiable proof of each check (for billing disputes and its
+// outage cache). Every check and login is
 // audited (facility, time, method, result; insurance numbers masked, never a
 // My Number). Thread-safe: handlers run on the server's pool threads, each
 // with its own store connection.
@@ -62,7 +64,6 @@
 #include <vector>
 
 #include "auth/facility_ca.hpp"
-#include "auth/jws.hpp"
 #include "auth/token.hpp"
 #include "card/issuer_key.hpp"
 #include "http/metrics.hpp"
@@ -78,6 +79,7 @@
 #include "service/jpki_trust.hpp"
 #include "service/municipal_service.hpp"
 #include "service/portal_service.hpp"
+#include "service/proof_batcher.hpp"
 #include "service/rate_limiter.hpp"
 #include "service/store_pool.hpp"
 #include "serving/eligibility_index.hpp"
@@ -115,11 +117,10 @@ class EligibilityService {
  public:
   // All references must outlive the service.
   EligibilityService(StorePool& stores, const auth::FacilityCa& ca,
-                     const auth::TokenService& tokens, const auth::DetachedSigner& signer,
-                     const Clock& clock, http::Metrics& metrics, AuditWriter& audit,
-                     InsurerService* insurers = nullptr, JpkiTrust* jpki = nullptr,
-                     const CardWorld* cards = nullptr, MunicipalService* municipal = nullptr,
-                     DatabaseMonitor* monitor = nullptr);
+                     const auth::TokenService& tokens, ProofBatcher& proofs, const Clock& clock,
+                     http::Metrics& metrics, AuditWriter& audit, InsurerService* insurers = nullptr,
+                     JpkiTrust* jpki = nullptr, const CardWorld* cards = nullptr,
+                     MunicipalService* municipal = nullptr, DatabaseMonitor* monitor = nullptr);
 
   http::Response Handle(const http::Request& request);
   // Its own routes, {method, pattern}, in the order they are tried; the
@@ -183,7 +184,7 @@ class EligibilityService {
   // route's metrics label. No route: 404, 405 with Allow, or 400.
   http::Response Route(const http::Request& request, const std::string& path, std::time_t now,
                        const char*& route);
-  // Adds the proof header over the body.
+  // Adds the proof header over the body (waits for its batch to be signed).
   http::Response Signed(int status, std::string content_type, std::string body) const;
   std::pair<http::Counter*, http::Histogram*> RequestSeries(const char* route, int status);
   void Audit(std::time_t now, const std::string& actor, const std::string& action,
@@ -192,7 +193,7 @@ class EligibilityService {
   StorePool& stores_;
   const auth::FacilityCa& ca_;
   const auth::TokenService& tokens_;
-  const auth::DetachedSigner& signer_;
+  ProofBatcher& proofs_;  // signs answers in batches (proof_batcher.hpp)
   const Clock& clock_;
   http::Metrics& metrics_;
   AuditWriter& audit_;

@@ -7,6 +7,7 @@
 #include <openssl/evp.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <boost/json.hpp>
 #include <filesystem>
 #include <fstream>
@@ -169,13 +170,16 @@ TEST_F(HardeningE2eTest, IdTokensAndAnswerProofsAreSignedByDifferentKeys) {
   EXPECT_TRUE(fs::exists(dir_ / "t.db.ca/token-key.pem"));
   EXPECT_EQ(fs::status(dir_ / "t.db.ca/token-key.pem").permissions() & fs::perms::all,
             fs::perms::owner_read | fs::perms::owner_write);
-  // A proof's header and signature around its own body, as a token: refused.
+  // A proof ends in a complete compact JWS, its signed root
+  // (docs/proof-format.md): presented as a token, refused.
   const HttpAnswer answer = Search("1001", "19800515");
   const std::string proof = answer.Header("X-OQS-Proof");
   ASSERT_FALSE(proof.empty());
-  const std::string forged = proof.substr(0, proof.find("..")) + "." +
-                             onshi::auth::Base64UrlEncode(answer.body) + "." +
-                             proof.substr(proof.find("..") + 2);
+  size_t third = 0;
+  for (int i = 0; i < 3; ++i)
+    third = proof.find('.', third) + 1;
+  const std::string forged = proof.substr(third);  // header.payload.signature
+  ASSERT_EQ(std::count(forged.begin(), forged.end(), '.'), 2) << proof;
   const HttpAnswer refused = Search("1001", "19800515", forged);
   EXPECT_EQ(refused.status, 401) << refused.body;
 }

@@ -17,8 +17,8 @@
 #include <string>
 #include <thread>
 
+#include "auth/batch_proof.hpp"
 #include "auth/es256_key.hpp"
-#include "auth/jws.hpp"
 #include "process_util.hpp"
 
 namespace {
@@ -166,10 +166,52 @@ TEST_F(OqsE2eTest, ProofHeaderVerifiesAgainstThePublishedKey) {
   auto key = onshi::auth::Es256PublicKey::FromJwk(jwk.body);
   ASSERT_TRUE(key.ok()) << jwk.body;
   std::string why;
-  EXPECT_TRUE(onshi::auth::VerifyDetached(proof, a.body, *key, &why)) << why;
+  EXPECT_TRUE(onshi::auth::VerifyBatchProof(proof, a.body, *key, &why)) << why;
   std::string tampered = a.body;
   tampered[tampered.find("\"1\"")] = ' ';
-  EXPECT_FALSE(onshi::auth::VerifyDetached(proof, tampered, *key, &why));
+  EXPECT_FALSE(onshi::auth::VerifyBatchProof(proof, tampered, *key, &why));
+}
+
+// Issue 20: `onshi proof verify` checks a kept answer offline, from the
+// body, the response headers as curl -D writes them, and the published JWK.
+TEST_F(OqsE2eTest, ProofVerifyCommandChecksAKeptAnswer) {
+  HttpAnswer a = Search(SearchJson("06139992", "1001", "00", "19800515"), token_);
+  ASSERT_EQ(a.status, 200) << a.body;
+  const fs::path d = dir_ / "kept";
+  fs::create_directories(d);
+  std::ofstream((d / "body").string(), std::ios::binary) << a.body;
+  std::ofstream((d / "headers").string(), std::ios::binary) << a.headers;
+  std::ofstream((d / "proof").string(), std::ios::binary) << a.Header("X-OQS-Proof") << "\n";
+  std::ofstream((d / "key.jwk").string(), std::ios::binary)
+      << Curl("/oqs-api-pro/proof-key", "").body;
+  const std::string verify =
+      std::string(ONSHI_BINARY) + " proof verify --key " + (d / "key.jwk").string() + " --body ";
+  int rc = -1;
+  std::string out =
+      Sh(verify + (d / "body").string() + " --proof " + (d / "headers").string() + " 2>&1", &rc);
+  EXPECT_EQ(rc, 0) << out;
+  EXPECT_NE(out.find("proof valid"), std::string::npos) << out;
+  out = Sh(verify + (d / "body").string() + " --proof " + (d / "proof").string() + " 2>&1", &rc);
+  EXPECT_EQ(rc, 0) << out;
+  // One byte of the body changed: exit 1 and the reason.
+  std::string tampered = a.body;
+  tampered[tampered.size() / 2] = static_cast<char>(tampered[tampered.size() / 2] ^ 0x01);
+  std::ofstream((d / "tampered").string(), std::ios::binary) << tampered;
+  out =
+      Sh(verify + (d / "tampered").string() + " --proof " + (d / "proof").string() + " 2>&1", &rc);
+  EXPECT_EQ(rc, 1) << out;
+  EXPECT_NE(out.find("proof INVALID"), std::string::npos) << out;
+  // Another key: refused as well.
+  auto other = onshi::auth::Es256SigningKey::Generate();
+  ASSERT_TRUE(other.ok());
+  std::ofstream((d / "other.jwk").string(), std::ios::binary) << other->public_key().jwk();
+  out = Sh(std::string(ONSHI_BINARY) + " proof verify --key " + (d / "other.jwk").string() +
+               " --body " + (d / "body").string() + " --proof " + (d / "proof").string() + " 2>&1",
+           &rc);
+  EXPECT_EQ(rc, 1) << out;
+  // A missing file is a usage error, not a verdict.
+  out = Sh(verify + (d / "absent").string() + " --proof " + (d / "proof").string() + " 2>&1", &rc);
+  EXPECT_EQ(rc, 2) << out;
 }
 
 TEST_F(OqsE2eTest, XmlInShiftJisIsAnsweredInShiftJis) {

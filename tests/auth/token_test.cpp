@@ -5,8 +5,8 @@
 #include <string>
 
 #include "auth/base64url.hpp"
+#include "auth/batch_proof.hpp"
 #include "auth/flat_json.hpp"
-#include "auth/jws.hpp"
 #include "auth/token.hpp"
 
 namespace onshi::auth {
@@ -148,27 +148,16 @@ TEST_F(TokenTest, WrongAudienceAndIssuerAreNamed) {
 }
 
 // Issue 15 (low): a proof-of-check JWS presented as an idToken. Before the
-// typ check, a proof over claim-shaped bytes, made with the key that also
-// signed tokens, verified as a token for whichever facility the bytes named.
-// Refused now by its type, even under one key (the server also keeps the two
+// typ check, a proof made with the key that also signed tokens verified as
+// a token. A batched proof ends in a complete compact JWS (its signed root):
+// refused by its type, even under one key (the server also keeps the two
 // keys apart: serve_command.cpp).
 TEST_F(TokenTest, ProofSignatureReplayedAsTokenIsRefused) {
-  const std::string claims = FlatJsonWriter()
-                                 .Add("iss", "onshi")
-                                 .Add("sub", "0110113719")
-                                 .Add("aud", "oqs-search")
-                                 .Add("iat", kNow)
-                                 .Add("exp", kNow + 300)
-                                 .Add("jti", "x")
-                                 .Finish();
-  const DetachedSigner prover(service_.key());
-  const std::string proof = prover.Sign(claims);  // header..signature
-  const size_t dots = proof.find("..");
-  ASSERT_NE(dots, std::string::npos);
-  // Re-attached: the proof's own header and signature around the body.
-  const std::string replayed =
-      proof.substr(0, dots) + "." + Base64UrlEncode(claims) + "." + proof.substr(dots + 2);
-  const TokenVerification v = service_.Verify(replayed, kNow);
+  const RootSigner prover(service_.key());
+  MerkleHash root{};
+  root.fill(0x42);
+  const std::string signed_root = prover.Sign(root, 1, kNow);  // header.payload.signature
+  const TokenVerification v = service_.Verify(signed_root, kNow);
   EXPECT_EQ(v.failure, TokenFailure::kWrongType) << v.detail;
   EXPECT_FALSE(v.ok());
 }
