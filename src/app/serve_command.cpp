@@ -11,8 +11,8 @@
 #include "http/access_log.hpp"
 #include "http/connection_limits.hpp"
 #include "http/server.hpp"
-#include "service/check_log.hpp"
 #include "service/audit_writer.hpp"
+#include "service/check_log.hpp"
 #include "service/clock.hpp"
 #include "service/database_monitor.hpp"
 #include "service/eligibility_service.hpp"
@@ -301,7 +301,8 @@ int ServeCommand(const std::vector<std::string>& argv) {
   service::MunicipalService municipal(stores, *ca, *clock, jpki_dir, cards.issuer_key,
                                       cards.cards_dir);
   service::EligibilityService svc(stores, *ca, tokens, proofs, *clock, metrics, audit, &insurers,
-                                  jpki.value().get(), &cards, &municipal, &monitor, check_log.get());
+                                  jpki.value().get(), &cards, &municipal, &monitor,
+                                  check_log.get());
   serving::EligibilityIndex index;
   std::unique_ptr<serving::IndexFollower> follower;
   if (eligibility_from == "memory") {

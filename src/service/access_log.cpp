@@ -54,8 +54,9 @@ std::vector<store::AuditEntry> AccessEntriesOf(store::Store& store, int64_t pers
   for (auto it = logged.rbegin(); it != logged.rend(); ++it) {
     if (ReadAccess(*it)) out.push_back(std::move(*it));
   }
-  std::stable_sort(out.begin(), out.end(),
-                   [](const store::AuditEntry& a, const store::AuditEntry& b) { return a.at < b.at; });
+  std::stable_sort(
+      out.begin(), out.end(),
+      [](const store::AuditEntry& a, const store::AuditEntry& b) { return a.at < b.at; });
   return out;
 }
 

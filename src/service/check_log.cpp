@@ -134,7 +134,7 @@ std::vector<std::string_view> CompleteLines(std::string_view text) {
 }  // namespace
 
 std::unique_ptr<CheckLog> CheckLog::Open(const std::string& dir, store::AuditAnchors* anchors,
-                                           uint64_t segment_bytes) {
+                                         uint64_t segment_bytes) {
   std::unique_ptr<CheckLog> log(new CheckLog());
   log->dir_ = dir;
   log->anchors_ = anchors;
@@ -337,7 +337,7 @@ uint64_t CheckLog::syncs() const {
 }
 
 store::AuditVerification VerifyCheckLog(const std::string& dir,
-                                         const store::AuditAnchors* anchors) {
+                                        const store::AuditAnchors* anchors) {
   store::AuditVerification v;
   auto broken = [&](int64_t seq, std::string problem) {
     v.intact = false;

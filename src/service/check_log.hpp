@@ -57,8 +57,8 @@ class CheckLog {
   // Throws std::runtime_error if the directory cannot be used or another
   // process holds it.
   static std::unique_ptr<CheckLog> Open(const std::string& dir,
-                                         store::AuditAnchors* anchors = nullptr,
-                                         uint64_t segment_bytes = 64u << 20);
+                                        store::AuditAnchors* anchors = nullptr,
+                                        uint64_t segment_bytes = 64u << 20);
   ~CheckLog();
   CheckLog(const CheckLog&) = delete;
   CheckLog& operator=(const CheckLog&) = delete;
@@ -112,8 +112,7 @@ class CheckLog {
 // it against `anchors` (may be null: the chain alone), as
 // store::VerifyAuditChainAnchored does for the database's chain. A log that
 // does not exist is intact and empty.
-store::AuditVerification VerifyCheckLog(const std::string& dir,
-                                         const store::AuditAnchors* anchors);
+store::AuditVerification VerifyCheckLog(const std::string& dir, const store::AuditAnchors* anchors);
 
 }  // namespace onshi::service
 

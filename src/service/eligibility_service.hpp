@@ -217,8 +217,8 @@ class EligibilityService {
   BulkProcessor* bulk_ = nullptr;  // null: the bulk API answers 503
   BulkLimits bulk_limits_;
   const serving::EligibilityIndex* index_ = nullptr;  // may be null: read the store
-  CheckLog* check_log_;  // the checks' own audit log; may be null (then the database)
-  bool metrics_open_ = false;               // read-only mode; may be null (always writable)
+  CheckLog* check_log_;        // the checks' own audit log; may be null (then the database)
+  bool metrics_open_ = false;  // read-only mode; may be null (always writable)
   std::atomic<uint64_t> fhir_sequence_{1};  // makes response ids unique within a second
   const uint64_t generation_ = NextGeneration();
   static uint64_t NextGeneration() {

@@ -41,8 +41,8 @@ class CheckLogE2eTest : public ::testing::Test {
        &rc);
     ASSERT_EQ(rc, 0);
     log_ = (dir_ / "checks").string();
-    base_ = server_.Start({"--db", db_, "--now", "2026-11-23T10:00:00+09:00", "--threads", "4",
-                           "--check-log", log_});
+    base_ = server_.Start(
+        {"--db", db_, "--now", "2026-11-23T10:00:00+09:00", "--threads", "4", "--check-log", log_});
     ASSERT_EQ(base_.rfind("https://", 0), 0u) << base_;
     const fs::path c = dir_ / "clinic";
     const HttpAnswer login = onshi::testing::ParseCurl(

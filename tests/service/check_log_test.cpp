@@ -1,4 +1,4 @@
-// Tests for the access log of checks (service/check_log.hpp, issue 20):
+// Tests for the check log (the access log of checks (service/check_log.hpp, issue 20)):
 // hash-chained segment files apart from the database, group-committed, a
 // record durable before Append returns (kill -9 below), anchored, read by
 // person.
@@ -20,6 +20,7 @@
 #include <thread>
 #include <vector>
 
+#include "service/access_log.hpp"
 #include "store/store.hpp"
 
 namespace onshi::service {
@@ -278,6 +279,40 @@ TEST_F(CheckLogTest, EveryAcknowledgedRecordSurvivesKill9) {
   }
   EXPECT_GE(checked, 300u);
   EXPECT_TRUE(VerifyCheckLog(dir_, nullptr).intact);
+}
+
+}  // namespace
+}  // namespace onshi::service
+
+namespace onshi::service {
+namespace {
+
+// The portal's わたしの確認履歴 and 同意の記録 (access_log.hpp) read look-ups
+// from both places: the database (made before the server had a check log,
+// or by a server without one) and the check log, oldest first by time. A
+// look-up in neither place, or a refusal, is not listed.
+TEST_F(CheckLogTest, ThePortalsAccessEntriesReadTheDatabaseAndTheCheckLog) {
+  auto store = store::OpenStore((root_ / "t.db").string(), (root_ / "t.keys").string());
+  auto at = [](const char* t, const char* detail) {
+    return store::AuditEntry{0, t, "facility:1310000011", "eligibility.card", 7, detail, "", ""};
+  };
+  store->AppendAudit(at("2026-12-01T01:00:00Z", "method=card mode=pin validity=1"));
+  store->AppendAudit(at("2026-12-03T01:00:00Z", "method=card mode=face validity=1"));
+  store->AppendAudit(at("2026-12-03T02:00:00Z", "refused=locked"));  // a refusal
+  auto log = CheckLog::Open(dir_);
+  log->Append(at("2026-12-02T01:00:00Z", "method=card mode=visual validity=1"));
+  log->Append(at("2026-12-04T01:00:00Z", "method=card-keys validity=1"));
+  store::AuditEntry other = at("2026-12-04T02:00:00Z", "method=card mode=pin validity=1");
+  other.person_id = 8;  // somebody else
+  log->Append(other);
+
+  std::vector<std::string> seen;
+  for (const store::AuditEntry& e : AccessEntriesOf(*store, 7, log.get()))
+    seen.push_back(e.at);
+  EXPECT_EQ(seen, (std::vector<std::string>{"2026-12-01T01:00:00Z", "2026-12-02T01:00:00Z",
+                                            "2026-12-03T01:00:00Z", "2026-12-04T01:00:00Z"}));
+  // Without the log, the database's alone.
+  EXPECT_EQ(AccessEntriesOf(*store, 7).size(), 2u);
 }
 
 }  // namespace
