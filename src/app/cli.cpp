@@ -1,5 +1,6 @@
 #include "app/cli.hpp"
 
+#include "service/check_log.hpp"
 #include "service/clock.hpp"
 #include "service/store_pool.hpp"
 
@@ -40,6 +41,7 @@ constexpr const char* kUsage =
     "           [--eligibility-from memory|store] [--index-poll-ms MS]  (checks from the\n"
     "           in-memory index, kept current from the change feed; default memory, 10)\n"
     "           [--proof-test-gather N]  (tests only: the first proof batch waits for N)\n"
+    "           [--check-log DIR]  (checks audited in their own log, not the database)\n"
     "  facility add --code C --out DIR [--name N] [--smartphone]\n"
     "                          register a facility and write its cert.pem, key.pem, body.json\n"
     "  facility|insurer|municipal|admin revoke --serial HEX | --cert cert.pem\n"
@@ -80,7 +82,7 @@ constexpr const char* kUsage =
     "                          has the card sign through pcsc-lite (only for that origin)\n"
     "  card emulate --card F --issuer-key K [--vpcd HOST:PORT] [--surface FILE]\n"
     "                          serve a card file to pcscd through vsmartcard's vpcd\n"
-    "  audit verify [--ca-dir DIR]\n"
+    "  audit verify [--ca-dir DIR] [--check-log DIR]\n"
     "                          check the audit log's hash chain against its anchors\n"
     "  audit anchor [--ca-dir DIR]\n"
     "                          verify, then anchor the newest entry (after batch jobs)\n"
@@ -183,7 +185,11 @@ int MigrateCommand(const std::vector<std::string>& argv) {
 }
 
 int AuditCommand(const std::vector<std::string>& argv) {
-  Args args(argv, {{"db", true}, {"key-file", true}, {"state-dir", true}, {"ca-dir", true}});
+  Args args(argv, {{"db", true},
+                   {"key-file", true},
+                   {"state-dir", true},
+                   {"ca-dir", true},
+                   {"check-log", true}});
   const bool anchor = args.positional().size() == 1 && args.positional()[0] == "anchor";
   if (args.positional().size() != 1 || (args.positional()[0] != "verify" && !anchor)) {
     throw std::invalid_argument("usage: onshi audit verify|anchor [--db PATH] [--ca-dir DIR]");
@@ -203,6 +209,22 @@ int AuditCommand(const std::vector<std::string>& argv) {
     std::cout << "onshi: audit log BROKEN at entry " << v.first_bad_seq.value_or(0) << " ("
               << v.entries << " entries read): " << v.problem << "\n";
     return 1;
+  }
+  if (args.Has("check-log")) {
+    // The checks' own log (service/check_log.hpp), against its anchors.
+    const std::unique_ptr<store::AuditAnchors> check_anchors =
+        store::AuditAnchors::OpenExisting(state_dir + "/check-anchors");
+    const store::AuditVerification a =
+        service::VerifyCheckLog(args.Get("check-log"), check_anchors.get());
+    if (!a.intact) {
+      std::cout << "onshi: check log BROKEN at record " << a.first_bad_seq.value_or(0) << " ("
+                << a.entries << " records read): " << a.problem << "\n";
+      return 1;
+    }
+    std::cout << "onshi: check log intact (" << a.entries << " records"
+              << (a.anchored ? "; anchored through record " + std::to_string(a.anchored_through)
+                             : std::string("; no anchors"))
+              << ")\n";
   }
   std::cout << "onshi: audit log intact (" << v.entries << " entries";
   if (v.anchored) {

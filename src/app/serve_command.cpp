@@ -12,6 +12,7 @@
 #include "http/connection_limits.hpp"
 #include "http/server.hpp"
 #include "service/audit_writer.hpp"
+#include "service/check_log.hpp"
 #include "service/clock.hpp"
 #include "service/database_monitor.hpp"
 #include "service/eligibility_service.hpp"
@@ -119,7 +120,8 @@ int ServeCommand(const std::vector<std::string>& argv) {
                    {"access-log", true},
                    {"eligibility-from", true},
                    {"index-poll-ms", true},
-                   {"proof-test-gather", true}});
+                   {"proof-test-gather", true},
+                   {"check-log", true}});
 
   // Every option is checked before anything is opened or written: a command
   // that fails its argument check leaves no file behind.
@@ -280,6 +282,15 @@ int ServeCommand(const std::vector<std::string>& argv) {
       &metrics.GetCounter("onshi_audit_spool_quarantined_total",
                           "Audit spool lines that could not be read back, moved to the "
                           "quarantine file next to the spool. Anything above 0 needs a person."));
+  // --check-log DIR: checks are audited there (service/check_log.hpp),
+  // each record synced before its answer, never in the database; its
+  // anchors are kept with the state, apart from the log.
+  std::unique_ptr<store::AuditAnchors> check_anchors;
+  std::unique_ptr<service::CheckLog> check_log;
+  if (args.Has("check-log")) {
+    check_anchors = store::AuditAnchors::OpenOrCreate(ca_dir + "/check-anchors");
+    check_log = service::CheckLog::Open(args.Get("check-log"), check_anchors.get());
+  }
   // The JPKI CA (J-LIS stand-in) whose certificates My Number cards carry.
   auto jpki = service::JpkiTrust::Open(jpki_dir, now, std::time(nullptr));
   if (!jpki.ok()) throw std::runtime_error(jpki.error().ToString());
@@ -290,7 +301,8 @@ int ServeCommand(const std::vector<std::string>& argv) {
   service::MunicipalService municipal(stores, *ca, *clock, jpki_dir, cards.issuer_key,
                                       cards.cards_dir);
   service::EligibilityService svc(stores, *ca, tokens, proofs, *clock, metrics, audit, &insurers,
-                                  jpki.value().get(), &cards, &municipal, &monitor);
+                                  jpki.value().get(), &cards, &municipal, &monitor,
+                                  check_log.get());
   serving::EligibilityIndex index;
   std::unique_ptr<serving::IndexFollower> follower;
   if (eligibility_from == "memory") {

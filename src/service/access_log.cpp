@@ -1,5 +1,8 @@
 #include "service/access_log.hpp"
 
+#include <algorithm>
+#include <limits>
+
 #include <map>
 #include <string_view>
 #include <utility>
@@ -36,11 +39,24 @@ constexpr std::pair<const char*, std::optional<oqs::Consent> oqs::ResultConsents
 
 }  // namespace
 
-std::vector<store::AuditEntry> AccessEntriesOf(store::Store& store, int64_t person_id) {
+std::vector<store::AuditEntry> AccessEntriesOf(store::Store& store, int64_t person_id,
+                                               const CheckLog* checks) {
   std::vector<store::AuditEntry> out;
   for (store::AuditEntry& e : store.AuditOfPerson(person_id)) {
     if (ReadAccess(e)) out.push_back(std::move(e));
   }
+  if (checks == nullptr) return out;
+  // A server with a check log audits look-ups there; the database still
+  // holds those made before the log was switched on (and by servers without
+  // one). Both, oldest first by time: the log's sequence numbers are its own.
+  std::vector<store::AuditEntry> logged =
+      checks->OfPerson(person_id, std::numeric_limits<size_t>::max());
+  for (auto it = logged.rbegin(); it != logged.rend(); ++it) {
+    if (ReadAccess(*it)) out.push_back(std::move(*it));
+  }
+  std::stable_sort(
+      out.begin(), out.end(),
+      [](const store::AuditEntry& a, const store::AuditEntry& b) { return a.at < b.at; });
   return out;
 }
 

@@ -9,8 +9,9 @@
 // chose at the reader ("consents=diagnosis:1,limit:1", CardConsentsWord):
 // that is where the portal's 同意の記録 come from too.
 //
-// Reading goes through AccessEntriesOf only, so that when read audits move
-// to a log of their own (issue 20) one function changes.
+// A server started with a check log (check_log.hpp, issue 20) audits
+// look-ups there instead of the database; reading goes through
+// AccessEntriesOf only, which reads both.
 #ifndef ONSHI_SERVICE_ACCESS_LOG_HPP_
 #define ONSHI_SERVICE_ACCESS_LOG_HPP_
 
@@ -20,13 +21,16 @@
 #include <vector>
 
 #include "oqs/result.hpp"
+#include "service/check_log.hpp"
 #include "store/store.hpp"
 
 namespace onshi::service {
 
 // The audit entries of facilities' look-ups that found `person_id`, oldest
-// first. The one place the portal reads read-audits from.
-std::vector<store::AuditEntry> AccessEntriesOf(store::Store& store, int64_t person_id);
+// first, from the database and from `checks` when the server has one (may
+// be null). The one place the portal reads read-audits from.
+std::vector<store::AuditEntry> AccessEntriesOf(store::Store& store, int64_t person_id,
+                                               const CheckLog* checks = nullptr);
 
 // One consent as the patient chose it at the reader.
 struct GivenConsent {

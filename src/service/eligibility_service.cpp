@@ -7,6 +7,7 @@
 #include <openssl/rand.h>
 #include <openssl/x509.h>
 
+#include <algorithm>
 #include <boost/json.hpp>
 #include <chrono>
 #include <iostream>
@@ -116,6 +117,12 @@ const auth::TokenVerification& CachedVerify(const auth::TokenService& tokens,
   return cache.emplace(token, Entry{scratch, exp}).first->second.verification;
 }
 
+// The actions that audit a check (a read of someone's eligibility or of
+// their own status): the ones that go to the access log.
+bool IsCheckAction(std::string_view action) {
+  return action.rfind("eligibility.", 0) == 0 || action == "portal.status";
+}
+
 // What each route of the table runs (the switch in Route).
 enum class Action {
   kSearch,
@@ -213,7 +220,8 @@ EligibilityService::EligibilityService(StorePool& stores, const auth::FacilityCa
                                        const Clock& clock, http::Metrics& metrics,
                                        AuditWriter& audit, InsurerService* insurers,
                                        JpkiTrust* jpki, const CardWorld* cards,
-                                       MunicipalService* municipal, DatabaseMonitor* monitor)
+                                       MunicipalService* municipal, DatabaseMonitor* monitor,
+                                       CheckLog* check_log)
     : stores_(stores),
       ca_(ca),
       tokens_(tokens),
@@ -225,15 +233,18 @@ EligibilityService::EligibilityService(StorePool& stores, const auth::FacilityCa
       jpki_(jpki),
       cards_(cards),
       municipal_(municipal),
-      monitor_(monitor) {
+      monitor_(monitor),
+      check_log_(check_log) {
   set_card_limits(CardLimits{});
   set_portal_options(PortalOptions{});
 }
 
 void EligibilityService::set_portal_options(const PortalOptions& options) {
   if (jpki_ == nullptr || cards_ == nullptr) return;
+  PortalOptions with_log = options;
+  with_log.check_log = check_log_;
   portal_ = std::make_unique<PortalService>(stores_, clock_, audit_, *jpki_, cards_->issuer_key,
-                                            cards_->cards_dir, portal_challenges_, options);
+                                            cards_->cards_dir, portal_challenges_, with_log);
 }
 
 void EligibilityService::set_card_limits(const CardLimits& limits) {
@@ -477,6 +488,18 @@ http::Response EligibilityService::VerifyAudit(const http::Request& request, std
                  {"anchored_through", v.anchored_through}};
   if (v.first_bad_seq) o["first_bad_seq"] = *v.first_bad_seq;
   if (!v.intact) o["problem"] = v.problem;
+  if (check_log_) {
+    // The checks' own log, against its own anchors (every record there is
+    // synced before its answer, so nothing needs flushing).
+    const store::AuditVerification a = VerifyCheckLog(check_log_->dir(), check_log_->anchors());
+    json::object l{{"intact", a.intact},
+                   {"entries", a.entries},
+                   {"anchored", a.anchored},
+                   {"anchored_through", a.anchored_through}};
+    if (a.first_bad_seq) l["first_bad_seq"] = *a.first_bad_seq;
+    if (!a.intact) l["problem"] = a.problem;
+    o["check_log"] = std::move(l);
+  }
   return Json(200, json::serialize(o));
 }
 
@@ -566,7 +589,17 @@ http::Response EligibilityService::Signed(int status, std::string content_type,
 
 void EligibilityService::Audit(std::time_t now, const std::string& actor, const std::string& action,
                                int64_t person_id, std::string detail) {
-  audit_.Append({0, UtcIsoTime(now), actor, action, person_id, std::move(detail), "", ""});
+  store::AuditEntry entry{0, UtcIsoTime(now), actor, action, person_id, std::move(detail), "", ""};
+  // A check (a read) never writes the members' database when there is an
+  // access log; Append returns once the record is synced, so the answer
+  // that follows is never unaudited, whatever happens to the process. If
+  // the record cannot be written, the exception ends the request (500)
+  // before any answer is given.
+  if (check_log_ && IsCheckAction(action)) {
+    check_log_->Append(std::move(entry));
+    return;
+  }
+  audit_.Append(std::move(entry));
 }
 
 http::Response EligibilityService::Login(const http::Request& request, std::time_t now) {
@@ -670,7 +703,10 @@ http::Response EligibilityService::Search(const http::Request& request, std::tim
         decision.results.empty() ? 0 : decision.results.front()->person_id,
         "method=card-keys validity=" + std::to_string(validity) +
             " reason=" + std::string(EligibilityReasonCode(decision.reason)) +
-            " date=" + valid->confirmation_date.ToCompact() + " " + MaskedKeys(valid->query));
+            " date=" + valid->confirmation_date.ToCompact() + " " + MaskedKeys(valid->query) +
+            (parsed.request.arbitrary_file_identifier
+                 ? " file=" + *parsed.request.arbitrary_file_identifier
+                 : std::string()));
   const std::vector<std::string> references =
       ReferenceNumbersFor(token.claims->subject.digits(), decision);
   return Signed(200, content_type,
@@ -1007,6 +1043,22 @@ http::Response EligibilityService::PortalStatusPage(const http::Request& request
                                      {"advice", r.status.advice}});
   }
   Audit(now, "person", "portal.status", person, "by certificate");
+  // わたしの確認履歴: which facility checked this person's eligibility, and
+  // when: from the access log (by person), or from the database's audit
+  // rows on a server without one.
+  json::array checks;
+  std::vector<store::AuditEntry> seen;
+  if (check_log_) {
+    seen = check_log_->OfPerson(person, 200);  // newest first
+  } else {
+    seen = store.AuditOfPerson(person);  // oldest first
+    std::reverse(seen.begin(), seen.end());
+  }
+  for (const store::AuditEntry& e : seen) {
+    if (e.action.rfind("eligibility.", 0) != 0) continue;
+    const std::string facility = e.actor.rfind("facility:", 0) == 0 ? e.actor.substr(9) : e.actor;
+    checks.push_back(json::object{{"at", e.at}, {"facility", facility}, {"action", e.action}});
+  }
   // わたしの情報: the registry's 基本4情報 as they are now (a 転居 or
   // 氏名変更 shows once the municipality has recorded it).
   json::object o{{"registration", municipal::FormatRegistrationStatus(overview)},
@@ -1017,7 +1069,8 @@ http::Response EligibilityService::PortalStatusPage(const http::Request& request
                  {"has_current_insurer", overview.has_current_insurer},
                  {"insurer_name", overview.insurer_name},
                  {"usable_as_insurance_card", overview.usable_as_insurance_card},
-                 {"insurance", std::move(insurance)}};
+                 {"insurance", std::move(insurance)},
+                 {"checks", std::move(checks)}};
   return Json(200, json::serialize(o));
 }
 

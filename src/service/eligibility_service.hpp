@@ -52,7 +52,9 @@
 // can keep verifiable proof of each check (for billing disputes and its
 // outage cache). Every check and login is
 // audited (facility, time, method, result; insurance numbers masked, never a
-// My Number). Thread-safe: handlers run on the server's pool threads, each
+// My Number): checks in the access log when one is given (access_log.hpp,
+// never the database; the answer leaves only once its record is on disk),
+// logins and writes in the database. Thread-safe: handlers run on the server's pool threads, each
 // with its own store connection.
 #ifndef ONSHI_SERVICE_ELIGIBILITY_SERVICE_HPP_
 #define ONSHI_SERVICE_ELIGIBILITY_SERVICE_HPP_
@@ -72,6 +74,7 @@
 #include "service/bulk_processor.hpp"
 #include "service/card_check.hpp"
 #include "service/challenge_book.hpp"
+#include "service/check_log.hpp"
 #include "service/clinical_service.hpp"
 #include "service/clock.hpp"
 #include "service/database_monitor.hpp"
@@ -120,7 +123,8 @@ class EligibilityService {
                      const auth::TokenService& tokens, ProofBatcher& proofs, const Clock& clock,
                      http::Metrics& metrics, AuditWriter& audit, InsurerService* insurers = nullptr,
                      JpkiTrust* jpki = nullptr, const CardWorld* cards = nullptr,
-                     MunicipalService* municipal = nullptr, DatabaseMonitor* monitor = nullptr);
+                     MunicipalService* municipal = nullptr, DatabaseMonitor* monitor = nullptr,
+                     CheckLog* check_log = nullptr);
 
   http::Response Handle(const http::Request& request);
   // Its own routes, {method, pattern}, in the order they are tried; the
@@ -187,6 +191,8 @@ class EligibilityService {
   // Adds the proof header over the body (waits for its batch to be signed).
   http::Response Signed(int status, std::string content_type, std::string body) const;
   std::pair<http::Counter*, http::Histogram*> RequestSeries(const char* route, int status);
+  // Checks (eligibility.*, portal.status) go to the access log when there is
+  // one, durable before this returns; everything else to the database.
   void Audit(std::time_t now, const std::string& actor, const std::string& action,
              int64_t person_id, std::string detail);
 
@@ -211,7 +217,8 @@ class EligibilityService {
   BulkProcessor* bulk_ = nullptr;  // null: the bulk API answers 503
   BulkLimits bulk_limits_;
   const serving::EligibilityIndex* index_ = nullptr;  // may be null: read the store
-  bool metrics_open_ = false;               // read-only mode; may be null (always writable)
+  CheckLog* check_log_;        // the checks' own audit log; may be null (then the database)
+  bool metrics_open_ = false;  // read-only mode; may be null (always writable)
   std::atomic<uint64_t> fhir_sequence_{1};  // makes response ids unique within a second
   const uint64_t generation_ = NextGeneration();
   static uint64_t NextGeneration() {

@@ -49,6 +49,8 @@
 
 namespace onshi::service {
 
+class CheckLog;  // check_log.hpp
+
 inline constexpr const char* kPortalCookie = "onshi_portal";
 // Where the portal page looks for the reader agent by default (`onshi
 // reader-agent --listen`).
@@ -59,6 +61,9 @@ struct PortalOptions {
   // Content-Security-Policy allows it.
   std::string reader_agent = kDefaultReaderAgent;
   PortalSessionOptions sessions;
+  // The server's log of look-ups when it has one (check_log.hpp): the
+  // access log and 同意の記録 read it besides the database. May be null.
+  const CheckLog* check_log = nullptr;
 };
 
 class PortalService {

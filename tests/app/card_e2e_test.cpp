@@ -373,6 +373,42 @@ TEST_F(CardE2eTest, GraceRenewalReissueAndReRegistration) {
 // the PIN is the login), the portal's status page (R-REG-4, with the
 // insurer's registration, R-LINK-7), and registration at the facility's
 // reader (R-REG-3). A proof made for one audience is worthless for another.
+// Issue 20: the person's own record of who checked them (わたしの確認履歴)
+// on the portal, read by person from the check log; the checks never
+// reach the database's audit_log. Without --check-log the same list comes
+// from the database's rows.
+TEST_F(CardE2eTest, PortalListsWhoCheckedThePerson) {
+  int rc = 0;
+  std::string out = Card("issue --person-id " + person_ + " --pin 1234 --now 2026-11-20", &rc);
+  ASSERT_EQ(rc, 0) << out;
+  UseCardFrom(out);
+  out = Card("register --card " + card_id_ + " --channel portal --now 2026-11-21", &rc);
+  ASSERT_EQ(rc, 0) << out;
+  for (const bool with_log : {false, true}) {
+    const std::string log = (dir_ / "check-log").string();
+    Serve("2026-11-23T10:00:00+09:00",
+          with_log ? std::vector<std::string>{"--check-log", log} : std::vector<std::string>{});
+    ASSERT_EQ(CheckWithCard("1234").status, 200);
+    const HttpAnswer st = PostJson("/portal/card/status",
+                                   "{" + Prove("1234", "portal", Challenge(true)) + "}", false);
+    ASSERT_EQ(st.status, 200) << st.body;
+    const json::value page = json::parse(st.body);
+    const json::array& checks = page.at("checks").as_array();
+    // One check in each run: the first run's is in the database, the
+    // second's only in the check log.
+    ASSERT_EQ(checks.size(), 1u) << st.body;
+    EXPECT_EQ(checks[0].at("facility").as_string(), kClinic) << st.body;
+    EXPECT_EQ(checks[0].at("action").as_string(), "eligibility.card") << st.body;
+    server_.Stop();
+  }
+  // The check made with the check log is not in the database.
+  EXPECT_EQ(
+      Sh("sqlite3 " + db_ +
+         " \"SELECT COUNT(*) FROM audit_log WHERE action = 'eligibility.card' AND person_id=" +
+         person_ + "\""),
+      "1\n");
+}
+
 TEST_F(CardE2eTest, PortalAtmAndReaderRegistrationAndPortalStatus_RREG3_RREG4) {
   int rc = 0;
   std::string out = Card("issue --person-id " + person_ + " --pin 1234 --now 2026-11-20", &rc);

@@ -1,0 +1,401 @@
+#include "service/check_log.hpp"
+
+#include <fcntl.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <boost/json.hpp>
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <iostream>
+#include <map>
+#include <optional>
+#include <stdexcept>
+
+#include "service/audit_text.hpp"
+#include "store/store.hpp"
+
+namespace onshi::service {
+namespace {
+
+namespace fs = std::filesystem;
+namespace json = boost::json;
+
+constexpr std::string_view kPrefix = "segment-";
+constexpr std::string_view kSuffix = ".log";
+
+std::runtime_error Failure(const std::string& what, const std::string& path) {
+  return std::runtime_error("access log: " + what + " " + path + ": " + std::strerror(errno));
+}
+
+std::string SegmentName(int64_t first_seq) {
+  std::string digits = std::to_string(first_seq);
+  if (digits.size() < 12) digits.insert(0, 12 - digits.size(), '0');
+  return std::string(kPrefix) + digits + std::string(kSuffix);
+}
+
+// The segments of `dir`, oldest first (their names sort by first seq).
+std::vector<std::string> Segments(const std::string& dir) {
+  std::vector<std::string> out;
+  std::error_code ec;
+  for (const fs::directory_entry& e : fs::directory_iterator(dir, ec)) {
+    const std::string name = e.path().filename().string();
+    if (name.size() == kPrefix.size() + 12 + kSuffix.size() && name.rfind(kPrefix, 0) == 0 &&
+        name.substr(name.size() - kSuffix.size()) == kSuffix) {
+      out.push_back(e.path().string());
+    }
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+std::string ReadFile(const std::string& path) {
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) throw Failure("cannot open", path);
+  std::string text;
+  char buf[1 << 16];
+  for (;;) {
+    const ssize_t n = ::read(fd, buf, sizeof(buf));
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      ::close(fd);
+      throw Failure("cannot read", path);
+    }
+    if (n == 0) break;
+    text.append(buf, static_cast<size_t>(n));
+  }
+  ::close(fd);
+  return text;
+}
+
+void WriteAll(int fd, std::string_view text, const std::string& path) {
+  while (!text.empty()) {
+    const ssize_t n = ::write(fd, text.data(), text.size());
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) throw Failure("cannot write", path);
+    text.remove_prefix(static_cast<size_t>(n));
+  }
+}
+
+void SyncDirectory(const std::string& dir) {
+  const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd >= 0) {
+    ::fsync(fd);
+    ::close(fd);
+  }
+}
+
+std::string Line(const store::AuditEntry& e) {
+  json::object o{
+      {"seq", e.seq},          {"at", e.at},         {"actor", e.actor},    {"action", e.action},
+      {"person", e.person_id}, {"detail", e.detail}, {"prev", e.prev_hash}, {"hash", e.hash}};
+  return json::serialize(o) + "\n";
+}
+
+std::optional<store::AuditEntry> ParseRecord(std::string_view line) {
+  boost::system::error_code ec;
+  const json::value v = json::parse(line, ec);
+  if (ec || !v.is_object()) return std::nullopt;
+  const json::object& o = v.as_object();
+  auto text = [&](const char* k) -> const json::string* {
+    const json::value* f = o.if_contains(k);
+    return f && f->is_string() ? &f->as_string() : nullptr;
+  };
+  auto number = [&](const char* k) -> std::optional<int64_t> {
+    const json::value* f = o.if_contains(k);
+    if (f && f->is_int64()) return f->as_int64();
+    return std::nullopt;
+  };
+  const auto seq = number("seq"), person = number("person");
+  const json::string *at = text("at"), *actor = text("actor"), *action = text("action"),
+                     *detail = text("detail"), *prev = text("prev"), *hash = text("hash");
+  if (!seq || !person || !at || !actor || !action || !detail || !prev || !hash) return std::nullopt;
+  return store::AuditEntry{*seq,    std::string(*at),     std::string(*actor), std::string(*action),
+                           *person, std::string(*detail), std::string(*prev),  std::string(*hash)};
+}
+
+// Complete lines of `text` (a last line without its newline is left out:
+// it is being written, or was cut short before it was synced).
+std::vector<std::string_view> CompleteLines(std::string_view text) {
+  std::vector<std::string_view> lines;
+  size_t start = 0;
+  for (;;) {
+    const size_t end = text.find('\n', start);
+    if (end == std::string_view::npos) break;
+    lines.push_back(text.substr(start, end - start));
+    start = end + 1;
+  }
+  return lines;
+}
+
+}  // namespace
+
+std::unique_ptr<CheckLog> CheckLog::Open(const std::string& dir, store::AuditAnchors* anchors,
+                                         uint64_t segment_bytes) {
+  std::unique_ptr<CheckLog> log(new CheckLog());
+  log->dir_ = dir;
+  log->anchors_ = anchors;
+  log->segment_bytes_ = std::max<uint64_t>(segment_bytes, 1);
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  if (ec || !fs::is_directory(dir)) {
+    throw std::runtime_error("access log: cannot create the directory " + dir);
+  }
+  ::chmod(dir.c_str(), 0700);
+  const std::string lock_path = dir + "/lock";
+  log->lock_fd_ = ::open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  if (log->lock_fd_ < 0) throw Failure("cannot open", lock_path);
+  if (::flock(log->lock_fd_, LOCK_EX | LOCK_NB) != 0) {
+    throw std::runtime_error("access log: " + dir +
+                             " is in use by another server (each server needs its own)");
+  }
+  std::vector<std::string> segments = Segments(dir);
+  // The head: the last complete record. A torn tail (written, not synced,
+  // so never acknowledged) goes to quarantine.log and is cut off.
+  while (!segments.empty()) {
+    const std::string& path = segments.back();
+    const std::string text = ReadFile(path);
+    // A last line without its newline: written, cut short.
+    size_t keep = text.size();
+    const size_t last_newline = text.rfind('\n');
+    const size_t complete = last_newline == std::string::npos ? 0 : last_newline + 1;
+    std::string torn = complete < keep ? text.substr(complete) + "\n" : "";
+    keep = complete;
+    // Whole lines at the end that are not records: what a power loss leaves
+    // (zeros, half a block). Never acknowledged either.
+    while (keep > 0) {
+      const size_t before = keep >= 2 ? text.rfind('\n', keep - 2) : std::string::npos;
+      const size_t start = before == std::string::npos ? 0 : before + 1;
+      if (const auto record = ParseRecord(std::string_view(text).substr(start, keep - 1 - start))) {
+        log->head_seq_ = record->seq;
+        log->head_hash_ = record->hash;
+        break;
+      }
+      torn.insert(0, text.substr(start, keep - start));
+      keep = start;
+    }
+    if (!torn.empty()) {
+      const std::string q = dir + "/quarantine.log";
+      const int qfd = ::open(q.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+      if (qfd < 0) throw Failure("cannot open", q);
+      WriteAll(qfd, torn, q);
+      ::fsync(qfd);
+      ::close(qfd);
+      if (::truncate(path.c_str(), static_cast<off_t>(keep)) != 0) {
+        throw Failure("cannot cut the torn tail of", path);
+      }
+      log->quarantined_at_open_ += static_cast<size_t>(std::count(torn.begin(), torn.end(), '\n'));
+      std::cerr << "onshi: ALARM: " << log->quarantined_at_open_
+                << " unfinished access log line(s) (never acknowledged) moved to " << q << "\n";
+    }
+    if (log->head_seq_ > 0 || keep > 0) break;
+    // An empty last segment: the head is in the one before.
+    if (segments.size() == 1) break;
+    segments.pop_back();
+  }
+  const std::vector<std::string> all = Segments(dir);
+  if (all.empty()) {
+    log->StartSegment(log->head_seq_ + 1);
+  } else {
+    log->fd_ = ::open(all.back().c_str(), O_WRONLY | O_APPEND | O_CLOEXEC);
+    if (log->fd_ < 0) throw Failure("cannot open", all.back());
+    struct stat st;
+    if (::fstat(log->fd_, &st) != 0) throw Failure("cannot stat", all.back());
+    log->segment_size_ = static_cast<uint64_t>(st.st_size);
+  }
+  return log;
+}
+
+CheckLog::~CheckLog() {
+  if (fd_ >= 0) ::close(fd_);
+  if (lock_fd_ >= 0) ::close(lock_fd_);  // releases the flock
+}
+
+void CheckLog::StartSegment(int64_t first_seq) {
+  const std::string path = dir_ + "/" + SegmentName(first_seq);
+  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+  if (fd < 0) throw Failure("cannot create", path);
+  // The new name must survive a crash before any record in it is
+  // acknowledged.
+  SyncDirectory(dir_);
+  if (fd_ >= 0) ::close(fd_);
+  fd_ = fd;
+  segment_size_ = 0;
+}
+
+store::AuditEntry CheckLog::Append(store::AuditEntry entry) {
+  Pending mine;
+  mine.entry = std::move(entry);
+  // Well-formed UTF-8 before it is written: the reader must parse it back.
+  mine.entry.at = AuditSafeText(mine.entry.at);
+  mine.entry.actor = AuditSafeText(mine.entry.actor);
+  mine.entry.action = AuditSafeText(mine.entry.action);
+  mine.entry.detail = AuditSafeText(mine.entry.detail);
+  std::unique_lock<std::mutex> lock(mu_);
+  queue_.push_back(&mine);
+  if (!writing_) {
+    writing_ = true;
+    mine.lead = true;
+  } else {
+    mine.wake.wait(lock, [&] { return mine.done || mine.lead; });
+  }
+  if (!mine.done) {
+    // The writer: everything queued now, this record included.
+    std::deque<Pending*> batch;
+    batch.swap(queue_);
+    lock.unlock();
+    WriteBatch(batch);
+    lock.lock();
+    for (Pending* p : batch) {
+      p->done = true;
+      if (p != &mine) p->wake.notify_one();
+    }
+    ++syncs_;
+    records_ += batch.size();
+    if (queue_.empty()) {
+      writing_ = false;
+    } else {
+      queue_.front()->lead = true;
+      queue_.front()->wake.notify_one();
+    }
+  }
+  lock.unlock();
+  if (!mine.failure.empty()) throw std::runtime_error(mine.failure);
+  return std::move(mine.entry);
+}
+
+void CheckLog::WriteBatch(std::deque<Pending*>& batch) {
+  const int64_t old_seq = head_seq_;
+  const std::string old_hash = head_hash_;
+  try {
+    if (segment_size_ >= segment_bytes_) StartSegment(head_seq_ + 1);
+    std::string text;
+    for (Pending* p : batch) {
+      store::AuditEntry& e = p->entry;
+      e.seq = head_seq_ + 1;
+      e.prev_hash = head_hash_;
+      e.hash = store::AuditEntryHash(e);
+      head_seq_ = e.seq;
+      head_hash_ = e.hash;
+      text += Line(e);
+    }
+    const std::string path = dir_ + "/(current segment)";
+    WriteAll(fd_, text, path);
+    if (::fdatasync(fd_) != 0) throw Failure("cannot sync", path);
+    segment_size_ += text.size();
+  } catch (const std::exception& e) {
+    // Nothing of this batch was acknowledged: cut back what may have been
+    // written, so that the next batch continues the chain where it was.
+    head_seq_ = old_seq;
+    head_hash_ = old_hash;
+    if (::ftruncate(fd_, static_cast<off_t>(segment_size_)) != 0) {
+      std::cerr << "onshi: access log: cannot cut back a failed write: " << std::strerror(errno)
+                << "\n";
+    }
+    for (Pending* p : batch)
+      p->failure = e.what();
+    return;
+  }
+  if (!anchors_) return;
+  // After the sync: a failed anchor costs only the protection of this batch
+  // until the next one anchors.
+  try {
+    anchors_->Record({head_seq_, head_hash_});
+    anchor_failed_ = false;
+  } catch (const std::exception& e) {
+    if (!anchor_failed_) std::cerr << "onshi: cannot anchor the access log: " << e.what() << "\n";
+    anchor_failed_ = true;
+  }
+}
+
+std::vector<store::AuditEntry> CheckLog::OfPerson(int64_t person_id, size_t limit) const {
+  std::vector<store::AuditEntry> out;
+  const std::string needle = "\"person\":" + std::to_string(person_id) + ",";
+  std::vector<std::string> segments = Segments(dir_);
+  for (auto it = segments.rbegin(); it != segments.rend() && out.size() < limit; ++it) {
+    const std::string text = ReadFile(*it);
+    const std::vector<std::string_view> lines = CompleteLines(text);
+    for (auto l = lines.rbegin(); l != lines.rend() && out.size() < limit; ++l) {
+      if (l->find(needle) == std::string_view::npos) continue;  // most lines: no parse
+      if (auto r = ParseRecord(*l); r && r->person_id == person_id) out.push_back(*std::move(r));
+    }
+  }
+  return out;
+}
+
+uint64_t CheckLog::records() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return records_;
+}
+
+uint64_t CheckLog::syncs() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return syncs_;
+}
+
+store::AuditVerification VerifyCheckLog(const std::string& dir,
+                                        const store::AuditAnchors* anchors) {
+  store::AuditVerification v;
+  auto broken = [&](int64_t seq, std::string problem) {
+    v.intact = false;
+    v.first_bad_seq = seq;
+    v.problem = std::move(problem);
+    return v;
+  };
+  std::map<int64_t, std::string> anchored;  // seq -> hash
+  if (anchors) {
+    const store::AuditAnchors::Contents c = anchors->Read();
+    v.anchored = true;
+    for (const store::AuditAnchor& a : c.anchors) {
+      anchored[a.seq] = a.hash;
+      v.anchored_through = std::max(v.anchored_through, a.seq);
+    }
+    v.anchors = static_cast<int64_t>(c.anchors.size());
+    if (!c.bad_lines.empty()) {
+      return broken(0, "the anchor log has " + std::to_string(c.bad_lines.size()) +
+                           " line(s) whose MAC does not verify");
+    }
+  }
+  int64_t expected = 1;
+  std::string prev;
+  for (const std::string& path : Segments(dir)) {
+    const std::string text = ReadFile(path);
+    const std::string name = fs::path(path).filename().string();
+    bool first = true;
+    for (std::string_view line : CompleteLines(text)) {
+      const auto r = ParseRecord(line);
+      if (!r)
+        return broken(expected,
+                      "record " + std::to_string(expected) + " in " + name + " is not a record");
+      if (first && name != SegmentName(r->seq)) {
+        return broken(expected, name + " does not start with record " + std::to_string(r->seq));
+      }
+      first = false;
+      if (r->seq != expected) {
+        return broken(expected, "record " + std::to_string(expected) + " is missing (found " +
+                                    std::to_string(r->seq) + ")");
+      }
+      if (r->prev_hash != prev || store::AuditEntryHash(*r) != r->hash) {
+        return broken(expected, "record " + std::to_string(expected) + " was altered");
+      }
+      if (auto a = anchored.find(r->seq); a != anchored.end() && a->second != r->hash) {
+        return broken(r->seq, "record " + std::to_string(r->seq) +
+                                  " differs from its anchor (the log was rewritten)");
+      }
+      prev = r->hash;
+      v.entries = expected;
+      ++expected;
+    }
+  }
+  if (v.anchored_through > v.entries) {
+    return broken(v.entries + 1, "records after " + std::to_string(v.entries) +
+                                     " are gone: the anchors vouch for records up to " +
+                                     std::to_string(v.anchored_through) + " (truncation)");
+  }
+  return v;
+}
+
+}  // namespace onshi::service

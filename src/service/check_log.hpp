@@ -1,0 +1,119 @@
+// CheckLog: the audit of checks (reads) in an append-only log of its own,
+// apart from the members' database (issue 20).
+//
+// Every eligibility check is audited, and a check's audit row in the
+// database was a write on the read path: each commit made every SQLite
+// reader drop its cache. Writes (imports, card operations) keep their
+// atomic audit rows in the database (AuditWriter); checks are recorded
+// here, so auditing a check never writes the database.
+//
+// The guarantee: an answered check is never unaudited, also under kill -9
+// or a power loss. Append() returns only once the record is on disk
+// (fdatasync), and the caller answers only after it returns. Records are
+// group-committed by readiness, as ProofBatcher signs: a record that finds
+// no write in progress writes everything queued at once (one write(2), one
+// fdatasync); records that arrive meanwhile are written together next. At
+// low load a record waits for no other; under load one sync covers many.
+//
+// Files in the directory (one server per directory: an exclusive flock on
+// "lock"; default "<database>.check-log" beside the database):
+//   segment-<first seq, 12 digits>.log   records, one JSON object a line:
+//       {"seq":N,"at":…,"actor":…,"action":…,"person":P,"detail":…,
+//        "prev":<hex>,"hash":<hex>}
+//     `hash` is store::AuditEntryHash over the fields and `prev` (the hash
+//     of record N-1, "" for record 1): the same chain as the database's
+//     audit_log, one chain across all segments. A segment is closed when it
+//     passes segment_bytes and the next one starts.
+//   quarantine.log   a torn last line found at open (written, never synced,
+//     so never acknowledged and never answered), kept for a person to read.
+// With anchors (store/audit_anchor.hpp, a key outside this directory),
+// every batch is anchored after its sync, so a rewrite or a truncation of
+// the log shows in VerifyCheckLog.
+//
+// By person: OfPerson() scans every segment, newest first. The bound is the
+// log's size (about 200 bytes a record: 10^6 checks are 200 MB, read at
+// disk speed); it serves the portal's わたしの確認履歴, which a person asks
+// for rarely. A per-segment index is the next step if logs grow past that.
+#ifndef ONSHI_SERVICE_CHECK_LOG_HPP_
+#define ONSHI_SERVICE_CHECK_LOG_HPP_
+
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "store/audit_anchor.hpp"
+#include "store/records.hpp"
+
+namespace onshi::service {
+
+class CheckLog {
+ public:
+  // Opens (creating it, mode 0700) the log in `dir`; cuts a torn last line
+  // into quarantine.log. `anchors` (may be null) must outlive the log.
+  // Throws std::runtime_error if the directory cannot be used or another
+  // process holds it.
+  static std::unique_ptr<CheckLog> Open(const std::string& dir,
+                                        store::AuditAnchors* anchors = nullptr,
+                                        uint64_t segment_bytes = 64u << 20);
+  ~CheckLog();
+  CheckLog(const CheckLog&) = delete;
+  CheckLog& operator=(const CheckLog&) = delete;
+
+  // Appends `entry` (its seq, prev_hash and hash are assigned) and returns
+  // it once it is on disk. Throws std::runtime_error if it could not be
+  // written: then the check must not be answered.
+  store::AuditEntry Append(store::AuditEntry entry);
+
+  // Every record about `person_id`, newest first, at most `limit`.
+  std::vector<store::AuditEntry> OfPerson(int64_t person_id, size_t limit = 1000) const;
+
+  const std::string& dir() const { return dir_; }
+  const store::AuditAnchors* anchors() const { return anchors_; }
+  uint64_t records() const;
+  uint64_t syncs() const;
+  size_t quarantined_at_open() const { return quarantined_at_open_; }
+
+ private:
+  struct Pending {
+    store::AuditEntry entry;
+    std::string failure;
+    bool done = false;
+    bool lead = false;
+    std::condition_variable wake;
+  };
+  CheckLog() = default;
+  // Writes and syncs `batch` (by the writing thread, outside the lock).
+  void WriteBatch(std::deque<Pending*>& batch);
+  void StartSegment(int64_t first_seq);
+
+  std::string dir_;
+  store::AuditAnchors* anchors_ = nullptr;
+  uint64_t segment_bytes_ = 0;
+  int lock_fd_ = -1;
+  // Touched only by the writing thread (one at a time).
+  int fd_ = -1;
+  uint64_t segment_size_ = 0;
+  int64_t head_seq_ = 0;
+  std::string head_hash_;
+  bool anchor_failed_ = false;
+  size_t quarantined_at_open_ = 0;
+
+  mutable std::mutex mu_;
+  std::deque<Pending*> queue_;
+  bool writing_ = false;
+  uint64_t records_ = 0, syncs_ = 0;
+};
+
+// Walks every record of the log in `dir` (hash, link, sequence) and checks
+// it against `anchors` (may be null: the chain alone), as
+// store::VerifyAuditChainAnchored does for the database's chain. A log that
+// does not exist is intact and empty.
+store::AuditVerification VerifyCheckLog(const std::string& dir, const store::AuditAnchors* anchors);
+
+}  // namespace onshi::service
+
+#endif  // ONSHI_SERVICE_CHECK_LOG_HPP_

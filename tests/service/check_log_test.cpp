@@ -1,0 +1,319 @@
+// Tests for the check log (the access log of checks (service/check_log.hpp, issue 20)):
+// hash-chained segment files apart from the database, group-committed, a
+// record durable before Append returns (kill -9 below), anchored, read by
+// person.
+#include "service/check_log.hpp"
+
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <set>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "service/access_log.hpp"
+#include "store/store.hpp"
+
+namespace onshi::service {
+namespace {
+
+namespace fs = std::filesystem;
+
+class CheckLogTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    std::string pattern = (fs::temp_directory_path() / "onshi-access-XXXXXX").string();
+    ASSERT_NE(::mkdtemp(pattern.data()), nullptr);
+    root_ = pattern;
+    dir_ = (root_ / "log").string();
+  }
+  void TearDown() override { fs::remove_all(root_); }
+
+  static store::AuditEntry Check(int64_t person, const std::string& detail) {
+    return {
+        0, "2026-12-03T04:00:00Z", "facility:1310000011", "eligibility.search", person, detail, "",
+        ""};
+  }
+  std::string Text(const fs::path& p) {
+    std::ifstream in(p, std::ios::binary);
+    std::ostringstream s;
+    s << in.rdbuf();
+    return s.str();
+  }
+  std::vector<fs::path> SegmentFiles() {
+    std::vector<fs::path> out;
+    for (const auto& e : fs::directory_iterator(dir_))
+      if (e.path().filename().string().rfind("segment-", 0) == 0) out.push_back(e.path());
+    std::sort(out.begin(), out.end());
+    return out;
+  }
+
+  fs::path root_;
+  std::string dir_;
+};
+
+TEST_F(CheckLogTest, RecordsAreChainedReadByPersonAndContinueAfterReopening) {
+  {
+    auto log = CheckLog::Open(dir_);
+    const store::AuditEntry first = log->Append(Check(1, "a"));
+    EXPECT_EQ(first.seq, 1);
+    EXPECT_EQ(first.prev_hash, "");
+    EXPECT_EQ(first.hash, store::AuditEntryHash(first));
+    log->Append(Check(2, "b"));
+    log->Append(Check(1, "c"));
+    const std::vector<store::AuditEntry> mine = log->OfPerson(1);
+    ASSERT_EQ(mine.size(), 2u);
+    EXPECT_EQ(mine[0].detail, "c");  // newest first
+    EXPECT_EQ(mine[1].detail, "a");
+    EXPECT_TRUE(log->OfPerson(3).empty());
+  }
+  auto log = CheckLog::Open(dir_);
+  EXPECT_EQ(log->Append(Check(1, "d")).seq, 4);
+  const store::AuditVerification v = VerifyCheckLog(dir_, nullptr);
+  EXPECT_TRUE(v.intact) << v.problem;
+  EXPECT_EQ(v.entries, 4);
+  EXPECT_EQ(log->OfPerson(1).size(), 3u);
+  EXPECT_EQ(fs::status(dir_).permissions() & fs::perms::all, fs::perms::owner_all);
+}
+
+TEST_F(CheckLogTest, SegmentsRotateAndOneChainRunsThroughThem) {
+  {
+    auto log = CheckLog::Open(dir_, nullptr, /*segment_bytes=*/600);
+    for (int i = 0; i < 40; ++i)
+      log->Append(Check(i % 4, "record " + std::to_string(i)));
+  }
+  EXPECT_GT(SegmentFiles().size(), 5u);
+  const store::AuditVerification v = VerifyCheckLog(dir_, nullptr);
+  EXPECT_TRUE(v.intact) << v.problem;
+  EXPECT_EQ(v.entries, 40);
+  auto log = CheckLog::Open(dir_, nullptr, 600);
+  EXPECT_EQ(log->OfPerson(3).size(), 10u);
+  EXPECT_EQ(log->OfPerson(3, 4).size(), 4u);
+  EXPECT_EQ(log->Append(Check(9, "after")).seq, 41);
+}
+
+// A power loss mid-write leaves a last line cut short (never synced, so
+// never acknowledged): moved to quarantine.log at open, and the chain goes on.
+TEST_F(CheckLogTest, ATornLastLineIsQuarantinedAndTheChainContinues) {
+  {
+    auto log = CheckLog::Open(dir_);
+    for (int i = 0; i < 3; ++i)
+      log->Append(Check(5, std::to_string(i)));
+  }
+  std::ofstream(SegmentFiles().back(), std::ios::app) << "{\"seq\":4,\"at\":\"2026-";
+  auto log = CheckLog::Open(dir_);
+  EXPECT_EQ(log->quarantined_at_open(), 1u);
+  EXPECT_NE(Text(fs::path(dir_) / "quarantine.log").find("{\"seq\":4,\"at\":\"2026-"),
+            std::string::npos);
+  EXPECT_EQ(log->Append(Check(5, "next")).seq, 4);
+  const store::AuditVerification v = VerifyCheckLog(dir_, nullptr);
+  EXPECT_TRUE(v.intact) << v.problem;
+  EXPECT_EQ(v.entries, 4);
+}
+
+TEST_F(CheckLogTest, EditsDeletionsRewritesAndTruncationAreFound) {
+  auto anchors = store::AuditAnchors::OpenOrCreate((root_ / "state").string());
+  {
+    auto log = CheckLog::Open(dir_, anchors.get());
+    for (int i = 0; i < 6; ++i)
+      log->Append(Check(7, "detail " + std::to_string(i)));
+  }
+  ASSERT_TRUE(VerifyCheckLog(dir_, anchors.get()).intact);
+  const fs::path seg = SegmentFiles().back();
+  const std::string original = Text(seg);
+  // One byte of record 3's detail.
+  std::string edited = original;
+  edited[edited.find("detail 2")] = 'D';
+  std::ofstream(seg, std::ios::binary | std::ios::trunc) << edited;
+  store::AuditVerification v = VerifyCheckLog(dir_, nullptr);
+  EXPECT_FALSE(v.intact);
+  EXPECT_EQ(v.first_bad_seq, 3);
+  // A consistent rewrite (every later hash recomputed): the chain alone
+  // verifies, the anchors do not.
+  std::vector<store::AuditEntry> records;
+  {
+    std::istringstream lines(original);
+    for (std::string line; std::getline(lines, line);) {
+      store::AuditEntry e = Check(7, "");
+      const size_t d = line.find("\"detail\":\"") + 10;
+      e.detail = line.substr(d, line.find('"', d) - d);
+      records.push_back(e);
+    }
+  }
+  records[2].detail = "rewritten";
+  std::string rewritten, prev;
+  for (size_t i = 0; i < records.size(); ++i) {
+    records[i].seq = static_cast<int64_t>(i + 1);
+    records[i].at = "2026-12-03T04:00:00Z";
+    records[i].prev_hash = prev;
+    records[i].hash = store::AuditEntryHash(records[i]);
+    prev = records[i].hash;
+    rewritten += "{\"seq\":" + std::to_string(records[i].seq) +
+                 ",\"at\":\"2026-12-03T04:00:00Z\",\"actor\":\"facility:1310000011\","
+                 "\"action\":\"eligibility.search\",\"person\":7,\"detail\":\"" +
+                 records[i].detail + "\",\"prev\":\"" + records[i].prev_hash + "\",\"hash\":\"" +
+                 records[i].hash + "\"}\n";
+  }
+  std::ofstream(seg, std::ios::binary | std::ios::trunc) << rewritten;
+  EXPECT_TRUE(VerifyCheckLog(dir_, nullptr).intact) << VerifyCheckLog(dir_, nullptr).problem;
+  v = VerifyCheckLog(dir_, anchors.get());
+  EXPECT_FALSE(v.intact);
+  EXPECT_NE(v.problem.find("anchor"), std::string::npos) << v.problem;
+  // The newest records cut off: a shorter chain that verifies alone, but
+  // the anchors vouch for more.
+  std::string shorter = original.substr(0, original.rfind('\n', original.size() - 2) + 1);
+  std::ofstream(seg, std::ios::binary | std::ios::trunc) << shorter;
+  EXPECT_TRUE(VerifyCheckLog(dir_, nullptr).intact);
+  v = VerifyCheckLog(dir_, anchors.get());
+  EXPECT_FALSE(v.intact);
+  EXPECT_EQ(v.first_bad_seq, 6);
+  EXPECT_NE(v.problem.find("truncation"), std::string::npos) << v.problem;
+}
+
+TEST_F(CheckLogTest, OneServerPerDirectory) {
+  auto log = CheckLog::Open(dir_);
+  EXPECT_THROW(CheckLog::Open(dir_), std::runtime_error);
+}
+
+// Many threads at once: each record once, one chain, fewer syncs than
+// records whenever records waited together (not asserted: scheduling).
+TEST_F(CheckLogTest, ConcurrentAppendsAreGroupCommittedIntoOneChain) {
+  auto log = CheckLog::Open(dir_);
+  std::vector<std::thread> threads;
+  std::vector<std::vector<int64_t>> seqs(8);
+  for (int t = 0; t < 8; ++t) {
+    threads.emplace_back([&, t] {
+      for (int k = 0; k < 50; ++k)
+        seqs[t].push_back(log->Append(Check(t, std::to_string(k))).seq);
+    });
+  }
+  for (std::thread& t : threads)
+    t.join();
+  std::set<int64_t> all;
+  for (const auto& s : seqs)
+    all.insert(s.begin(), s.end());
+  EXPECT_EQ(all.size(), 400u);
+  EXPECT_EQ(*all.rbegin(), 400);
+  EXPECT_EQ(log->records(), 400u);
+  EXPECT_LE(log->syncs(), 400u);
+  const store::AuditVerification v = VerifyCheckLog(dir_, nullptr);
+  EXPECT_TRUE(v.intact) << v.problem;
+  EXPECT_EQ(v.entries, 400);
+}
+
+// The guarantee under kill -9: a child process appends from four threads
+// and reports each record the moment Append returns (when a server would
+// answer the check); the parent kills it mid-stream. Every record it was
+// told about is in the log, with its content, and the chain verifies.
+TEST_F(CheckLogTest, EveryAcknowledgedRecordSurvivesKill9) {
+  int ack[2];
+  ASSERT_EQ(::pipe(ack), 0);
+  const pid_t child = ::fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    ::close(ack[0]);
+    auto log = CheckLog::Open(dir_);
+    std::vector<std::thread> threads;
+    for (int t = 0; t < 4; ++t) {
+      threads.emplace_back([&, t] {
+        for (int k = 0;; ++k) {
+          const std::string detail = "t" + std::to_string(t) + "-" + std::to_string(k);
+          const store::AuditEntry e = log->Append(Check(100 + t, detail));
+          const std::string line = std::to_string(e.seq) + " " + detail + "\n";
+          if (::write(ack[1], line.data(), line.size()) != static_cast<ssize_t>(line.size()))
+            ::_exit(3);
+        }
+      });
+    }
+    for (std::thread& t : threads)
+      t.join();
+    ::_exit(0);
+  }
+  ::close(ack[1]);
+  // Read acknowledgements until 300 have come, then kill, then read the
+  // rest the child had already written into the pipe.
+  std::string acks;
+  char buf[4096];
+  auto count = [&] { return std::count(acks.begin(), acks.end(), '\n'); };
+  bool killed = false;
+  for (;;) {
+    const ssize_t n = ::read(ack[0], buf, sizeof(buf));
+    if (n <= 0) break;
+    acks.append(buf, static_cast<size_t>(n));
+    if (!killed && count() >= 300) {
+      ::kill(child, SIGKILL);
+      killed = true;
+    }
+  }
+  ::close(ack[0]);
+  int status = 0;
+  ::waitpid(child, &status, 0);
+  ASSERT_TRUE(killed);
+  ASSERT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL) << status;
+
+  const store::AuditVerification v = VerifyCheckLog(dir_, nullptr);
+  ASSERT_TRUE(v.intact) << v.problem;
+  auto log = CheckLog::Open(dir_);  // recovers whatever the kill left
+  std::map<int64_t, std::string> logged;
+  for (int t = 0; t < 4; ++t)
+    for (const store::AuditEntry& e : log->OfPerson(100 + t, 1u << 20))
+      logged[e.seq] = e.detail;
+  std::istringstream lines(acks);
+  size_t checked = 0;
+  for (std::string line; std::getline(lines, line);) {
+    if (line.empty()) continue;
+    const size_t space = line.find(' ');
+    const int64_t seq = std::stoll(line.substr(0, space));
+    ASSERT_TRUE(logged.count(seq)) << "acknowledged record " << seq << " is not in the log";
+    EXPECT_EQ(logged[seq], line.substr(space + 1));
+    ++checked;
+  }
+  EXPECT_GE(checked, 300u);
+  EXPECT_TRUE(VerifyCheckLog(dir_, nullptr).intact);
+}
+
+}  // namespace
+}  // namespace onshi::service
+
+namespace onshi::service {
+namespace {
+
+// The portal's わたしの確認履歴 and 同意の記録 (access_log.hpp) read look-ups
+// from both places: the database (made before the server had a check log,
+// or by a server without one) and the check log, oldest first by time. A
+// look-up in neither place, or a refusal, is not listed.
+TEST_F(CheckLogTest, ThePortalsAccessEntriesReadTheDatabaseAndTheCheckLog) {
+  auto store = store::OpenStore((root_ / "t.db").string(), (root_ / "t.keys").string());
+  auto at = [](const char* t, const char* detail) {
+    return store::AuditEntry{0, t, "facility:1310000011", "eligibility.card", 7, detail, "", ""};
+  };
+  store->AppendAudit(at("2026-12-01T01:00:00Z", "method=card mode=pin validity=1"));
+  store->AppendAudit(at("2026-12-03T01:00:00Z", "method=card mode=face validity=1"));
+  store->AppendAudit(at("2026-12-03T02:00:00Z", "refused=locked"));  // a refusal
+  auto log = CheckLog::Open(dir_);
+  log->Append(at("2026-12-02T01:00:00Z", "method=card mode=visual validity=1"));
+  log->Append(at("2026-12-04T01:00:00Z", "method=card-keys validity=1"));
+  store::AuditEntry other = at("2026-12-04T02:00:00Z", "method=card mode=pin validity=1");
+  other.person_id = 8;  // somebody else
+  log->Append(other);
+
+  std::vector<std::string> seen;
+  for (const store::AuditEntry& e : AccessEntriesOf(*store, 7, log.get()))
+    seen.push_back(e.at);
+  EXPECT_EQ(seen, (std::vector<std::string>{"2026-12-01T01:00:00Z", "2026-12-02T01:00:00Z",
+                                            "2026-12-03T01:00:00Z", "2026-12-04T01:00:00Z"}));
+  // Without the log, the database's alone.
+  EXPECT_EQ(AccessEntriesOf(*store, 7).size(), 2u);
+}
+
+}  // namespace
+}  // namespace onshi::service
