@@ -25,13 +25,7 @@ TEST(AccessLogE2e, OneJsonLinePerRequestWithRouteClientAndIdButNoNumbers) {
   fs::remove_all(dir);
   fs::create_directories(dir);
   const std::string bin = ONSHI_BINARY, db = (dir / "t.db").string();
-  int rc = 0;
-  Sh(bin + " populate --quiet --members 100 --scenarios --today 2026-11-23 --db " + db, &rc);
-  ASSERT_EQ(rc, 0);
-  Sh(bin + " facility add --now 2026-11-23T09:00:00+09:00 --code 1310000011 --out " +
-         (dir / "clinic").string() + " --db " + db,
-     &rc);
-  ASSERT_EQ(rc, 0);
+  ASSERT_EQ(onshi::testing::PopulateWithClinic(db, (dir / "clinic").string(), 100), "");
   const fs::path log = dir / "access.log";
   {
     onshi::testing::ServeProcess server;

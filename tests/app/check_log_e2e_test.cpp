@@ -33,25 +33,14 @@ class CheckLogE2eTest : public ::testing::Test {
     fs::remove_all(dir_);
     fs::create_directories(dir_);
     db_ = (dir_ / "t.db").string();
-    int rc = 0;
-    Sh(kBin + " populate --quiet --members 50 --scenarios --today 2026-11-23 --db " + db_, &rc);
-    ASSERT_EQ(rc, 0);
-    Sh(kBin + " facility add --now 2026-11-23T09:00:00+09:00 --code 1310000011 --out " +
-           (dir_ / "clinic").string() + " --db " + db_,
-       &rc);
-    ASSERT_EQ(rc, 0);
+    ASSERT_EQ(onshi::testing::PopulateWithClinic(db_, (dir_ / "clinic").string(), 50), "");
     log_ = (dir_ / "checks").string();
     base_ = server_.Start(
         {"--db", db_, "--now", "2026-11-23T10:00:00+09:00", "--threads", "4", "--check-log", log_});
     ASSERT_EQ(base_.rfind("https://", 0), 0u) << base_;
-    const fs::path c = dir_ / "clinic";
-    const HttpAnswer login = onshi::testing::ParseCurl(
-        Sh("curl -s -i --max-time 20 --cacert " + (c / "ca.pem").string() + " --cert " +
-           (c / "cert.pem").string() + " --key " + (c / "key.pem").string() +
-           " -H 'Content-Type: application/json' --data-binary @" + (c / "body.json").string() +
-           " '" + base_ + "/oqs-api-pro/MSA12020/ILI12020SV01/auth'"));
-    ASSERT_EQ(login.status, 200) << login.body;
-    token_ = std::string(json::parse(login.body).at("result").at("idToken").as_string());
+    std::string failure;
+    token_ = onshi::testing::ClinicToken((dir_ / "clinic").string(), base_, &failure);
+    ASSERT_FALSE(token_.empty()) << failure;
     // A search whose ArbitraryFileIdentifier is AFI (replaced per request).
     std::ofstream((dir_ / "req.tpl").string())
         << R"({"XmlMsg":{"MessageHeader":{"QualificationConfirmationDate":"20261123",)"

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <array>
+#include <boost/json.hpp>
 #include <cstdio>
 #include <string>
 #include <vector>
@@ -68,6 +69,53 @@ inline pid_t SpawnOnshi(std::vector<std::string> args, int stdout_fd = -1,
     ::_exit(127);
   }
   return pid;
+}
+
+// The start most suites share: a database `db` of `members` synthetic
+// members as of 2026-11-23 (with the hand-made scenarios unless
+// `scenarios` is false) and the clinic 1310000011 registered, its
+// certificate, key, CA and login body written to `clinic_dir`. Returns ""
+// on success, else the output of the step that failed.
+inline std::string PopulateWithClinic(const std::string& db, const std::string& clinic_dir,
+                                      int members, bool scenarios = true) {
+  const std::string bin = ONSHI_BINARY;
+  int rc = 0;
+  std::string out =
+      Sh(bin + " populate --quiet --members " + std::to_string(members) +
+             (scenarios ? " --scenarios" : "") + " --today 2026-11-23 --db " + db + " 2>&1",
+         &rc);
+  if (rc != 0) return "populate: " + out;
+  out = Sh(bin + " facility add --now 2026-11-23T09:00:00+09:00 --code 1310000011 --out " +
+               clinic_dir + " --db " + db + " 2>&1",
+           &rc);
+  if (rc != 0) return "facility add: " + out;
+  return "";
+}
+
+// Logs in at `base` with the clinic certificate in `clinic_dir` (as
+// PopulateWithClinic writes it) and returns the idToken; "" if the login
+// failed, with the answer in `failure`.
+inline std::string ClinicToken(const std::string& clinic_dir, const std::string& base,
+                               std::string* failure = nullptr) {
+  const std::string c = clinic_dir + "/";
+  const HttpAnswer login = ParseCurl(
+      Sh("curl -s -i --max-time 20 --cacert " + c + "ca.pem --cert " + c + "cert.pem --key " + c +
+         "key.pem -H 'Content-Type: application/json' --data-binary @" + c + "body.json '" + base +
+         "/oqs-api-pro/MSA12020/ILI12020SV01/auth'"));
+  if (login.status == 200) {
+    boost::system::error_code ec;
+    const boost::json::value v = boost::json::parse(login.body, ec);
+    if (!ec && v.is_object()) {
+      if (const boost::json::value* t = v.as_object().if_contains("result")) {
+        if (t->is_object() && t->as_object().contains("idToken") &&
+            t->as_object().at("idToken").is_string()) {
+          return std::string(t->as_object().at("idToken").as_string());
+        }
+      }
+    }
+  }
+  if (failure) *failure = std::to_string(login.status) + " " + login.body;
+  return "";
 }
 
 // `onshi serve` in a child process on 127.0.0.1:0. Start() returns the base

@@ -33,13 +33,7 @@ class ProofE2eTest : public ::testing::Test {
     fs::create_directories(dir_);
     const std::string bin = ONSHI_BINARY;
     const std::string db = (dir_ / "t.db").string();
-    int rc = 0;
-    Sh(bin + " populate --quiet --members 50 --scenarios --today 2026-11-23 --db " + db, &rc);
-    ASSERT_EQ(rc, 0);
-    Sh(bin + " facility add --now 2026-11-23T09:00:00+09:00 --code 1310000011 --out " +
-           (dir_ / "clinic").string() + " --db " + db,
-       &rc);
-    ASSERT_EQ(rc, 0);
+    ASSERT_EQ(onshi::testing::PopulateWithClinic(db, (dir_ / "clinic").string(), 50), "");
     // Enough threads that the gathered answers are all in flight at once;
     // the first batch is signed only once kGathered answers wait for it.
     server_ = new onshi::testing::ServeProcess();
@@ -47,14 +41,9 @@ class ProofE2eTest : public ::testing::Test {
                             std::to_string(kGathered + 2), "--proof-test-gather",
                             std::to_string(kGathered)});
     ASSERT_EQ(base_.rfind("https://", 0), 0u) << base_;
-    const fs::path c = dir_ / "clinic";
-    const HttpAnswer login = onshi::testing::ParseCurl(
-        Sh("curl -s -i --max-time 20 --cacert " + (c / "ca.pem").string() + " --cert " +
-           (c / "cert.pem").string() + " --key " + (c / "key.pem").string() +
-           " -H 'Content-Type: application/json' --data-binary @" + (c / "body.json").string() +
-           " '" + base_ + "/oqs-api-pro/MSA12020/ILI12020SV01/auth'"));
-    ASSERT_EQ(login.status, 200) << login.body;
-    token_ = std::string(json::parse(login.body).at("result").at("idToken").as_string());
+    std::string failure;
+    token_ = onshi::testing::ClinicToken((dir_ / "clinic").string(), base_, &failure);
+    ASSERT_FALSE(token_.empty()) << failure;
     std::ofstream((dir_ / "req.json").string())
         << R"({"XmlMsg":{"MessageHeader":{"QualificationConfirmationDate":"20261123",)"
            R"("MedicalInstitutionCode":"1310000011"},"MessageBody":{"QualificationConfirmSearchInfo":)"
@@ -62,8 +51,8 @@ class ProofE2eTest : public ::testing::Test {
            R"("1001","InsuredBranchNumber":"00","Birthdate":"19800515",)"
            R"("LimitApplicationCertificateRelatedConsFlg":"1"}}}})";
     const HttpAnswer jwk = onshi::testing::ParseCurl(Sh("curl -s -i --max-time 20 --cacert " +
-                                                        (c / "ca.pem").string() + " '" + base_ +
-                                                        "/oqs-api-pro/proof-key'"));
+                                                        (dir_ / "clinic/ca.pem").string() + " '" +
+                                                        base_ + "/oqs-api-pro/proof-key'"));
     key_text_ = jwk.body;
   }
 

@@ -83,16 +83,7 @@ class TerminalOutageTest : public ::testing::Test {
     fs::remove_all(dir_);
     fs::create_directories(dir_);
     db_ = (dir_ / "t.db").string();
-    int rc = 0;
-    Sh(std::string(ONSHI_BINARY) +
-           " populate --quiet --members 50 --scenarios --today 2026-11-23 --db " + db_,
-       &rc);
-    ASSERT_EQ(rc, 0);
-    Sh(std::string(ONSHI_BINARY) +
-           " facility add --now 2026-11-23T09:00:00+09:00 --code 1310000011 --out " +
-           (dir_ / "clinic").string() + " --db " + db_,
-       &rc);
-    ASSERT_EQ(rc, 0);
+    ASSERT_EQ(onshi::testing::PopulateWithClinic(db_, (dir_ / "clinic").string(), 50), "");
   }
   void TearDown() override {
     StopTerminal();

@@ -176,13 +176,7 @@ class TerminalTest : public ::testing::Test {
     fs::create_directories(dir_);
     const std::string bin = ONSHI_BINARY;
     const std::string db = (dir_ / "t.db").string();
-    int rc = 0;
-    Sh(bin + " populate --quiet --members 300 --scenarios --today 2026-11-23 --db " + db, &rc);
-    ASSERT_EQ(rc, 0);
-    Sh(bin + " facility add --now 2026-11-23T09:00:00+09:00 --code 1310000011 --out " +
-           (dir_ / "clinic").string() + " --db " + db,
-       &rc);
-    ASSERT_EQ(rc, 0);
+    ASSERT_EQ(onshi::testing::PopulateWithClinic(db, (dir_ / "clinic").string(), 300), "");
     server_ = new onshi::testing::ServeProcess();
     base_ = server_->Start({"--db", db, "--now", "2026-11-23T10:00:00+09:00", "--threads", "2"});
     ASSERT_EQ(base_.rfind("https://", 0), 0u) << base_;

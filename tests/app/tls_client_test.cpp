@@ -37,13 +37,7 @@ class TlsClientTest : public ::testing::Test {
     fs::remove_all(dir_);
     fs::create_directories(dir_);
     const std::string db = (dir_ / "t.db").string();
-    int rc = 0;
-    Sh(kBin + " populate --quiet --members 50 --today 2026-11-23 --db " + db, &rc);
-    ASSERT_EQ(rc, 0);
-    Sh(kBin + " facility add --now 2026-11-23T09:00:00+09:00 --code 1310000011 --out " +
-           (dir_ / "clinic").string() + " --db " + db,
-       &rc);
-    ASSERT_EQ(rc, 0);
+    ASSERT_EQ(onshi::testing::PopulateWithClinic(db, (dir_ / "clinic").string(), 50, false), "");
     server_ = new onshi::testing::ServeProcess();
     base_ = server_->Start({"--db", db, "--now", "2026-11-23T10:00:00+09:00", "--threads", "2",
                             "--link-every", "0", "--tls-handshake-timeout", "2"});
