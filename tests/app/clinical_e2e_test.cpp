@@ -96,7 +96,7 @@ class ClinicalE2eTest : public ::testing::Test {
   }
 
   HttpAnswer Curl(const std::string& path, const std::string& extra) {
-    return onshi::testing::ParseCurl(Sh("curl -s -i --max-time 20 --cacert " +
+    return onshi::testing::RunCurl(("curl -s -i --max-time 20 --cacert " +
                                         (dir_ / "clinic/ca.pem").string() + " " + extra + " '" +
                                         base_ + path + "'"));
   }

@@ -80,7 +80,7 @@ class RoutingTest : public ::testing::Test {
   }
   static HttpAnswer Curl(const std::string& method, const std::string& path,
                          const std::string& extra = "") {
-    return onshi::testing::ParseCurl(Sh("curl -s -i --max-time 30 -X " + method + " --cacert " +
+    return onshi::testing::RunCurl(("curl -s -i --max-time 30 -X " + method + " --cacert " +
                                         (dir_ / "clinic/ca.pem").string() + " " + extra + " '" +
                                         base_ + path + "'"));
   }
