@@ -247,7 +247,7 @@ class OpenApiDocument {
       return what + ": content type \"" + content_type + "\" is not documented (" +
              Short(*content) + ")";
     }
-    if (!media.ends_with("json")) return "";
+    if (media != "application/json" && !media.ends_with("+json")) return "";
     boost::system::error_code ec;
     const boost::json::value parsed = boost::json::parse(body, ec);
     if (ec) return what + ": the body is not JSON: " + body.substr(0, 200);
