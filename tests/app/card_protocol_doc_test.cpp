@@ -120,7 +120,7 @@ TEST(CardProtocolDocTest, TheWorkedExampleRunsAsWritten) {
 
   // 3 and 4: the check and the proof key.
   out = shell(blocks[2],
-              vars + "token='" + token + "'\nca=\"--cacert clinic/ca.pem\"\n" +
+              vars + "token='" + token + "'\nbase='" + base + "'\nca=\"--cacert clinic/ca.pem\"\n" +
                   blocks[1].substr(0, blocks[1].find("b64url_decode \"$challenge\"")),
               "");
   ASSERT_EQ(rc, 0) << out;
