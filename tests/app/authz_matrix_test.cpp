@@ -156,9 +156,9 @@ class AuthzMatrixTest : public ::testing::Test {
       std::ofstream(f, std::ios::binary) << body;
       data = " -H 'Content-Type: " + ctype + "' --data-binary @" + f.string();
     }
-    return onshi::testing::RunCurl(("curl -s -i --max-time 30 -X " + method + " --cacert " +
-                                        (dir_ / "clinic/ca.pem").string() + " " + extra + data +
-                                        " '" + base_ + path + "'"));
+    return onshi::testing::RunCurl("curl -s -i --max-time 30 -X " + method + " --cacert " +
+                                   (dir_ / "clinic/ca.pem").string() + " " + extra + data + " '" +
+                                   base_ + path + "'");
   }
   static std::string Login(const std::string& who) {
     HttpAnswer a = Curl("POST", "/oqs-api-pro/MSA12020/ILI12020SV01/auth", Cert(who),

@@ -74,9 +74,9 @@ class HardeningE2eTest : public ::testing::Test {
       std::ofstream(f, std::ios::binary) << body;
       data = " -H 'Content-Type: application/json' --data-binary @" + f.string();
     }
-    return onshi::testing::RunCurl(("curl -s -i --max-time 30 -X " + method + " --cacert " +
-                                    (dir_ / "clinic/ca.pem").string() + " " + extra + data + " '" +
-                                    base_ + path + "'"));
+    return onshi::testing::RunCurl("curl -s -i --max-time 30 -X " + method + " --cacert " +
+                                   (dir_ / "clinic/ca.pem").string() + " " + extra + data + " '" +
+                                   base_ + path + "'");
   }
   static HttpAnswer Search(const std::string& number, const std::string& birth,
                            const std::string& token = token_) {

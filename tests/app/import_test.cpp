@@ -246,8 +246,9 @@ class InsurerApiTest : public ImportTest {
       cert = " --cert " + (dir_ / who / "cert.pem").string() + " --key " +
              (dir_ / who / "key.pem").string();
     }
-    return onshi::testing::RunCurl(("curl -s -i --max-time 30 --cacert " + (dir_ / "a/ca.pem").string() + cert +
-                        " " + extra + " '" + base_ + path + "'"));
+    return onshi::testing::RunCurl("curl -s -i --max-time 30 --cacert " +
+                                   (dir_ / "a/ca.pem").string() + cert + " " + extra + " '" +
+                                   base_ + path + "'");
   }
   std::string base_;
 };

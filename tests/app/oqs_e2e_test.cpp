@@ -78,7 +78,7 @@ class OqsE2eTest : public ::testing::Test {
     const std::string cmd = "curl -s -i --max-time 20 --cacert " +
                             (dir_ / "clinic/ca.pem").string() + " " + extra + " '" + base_ + path +
                             "'";
-    return onshi::testing::RunCurl((cmd));
+    return onshi::testing::RunCurl(cmd);
   }
 
   static std::string Login(const std::string& who) {
