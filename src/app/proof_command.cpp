@@ -7,6 +7,9 @@
 #include <sstream>
 #include <stdexcept>
 
+#include <boost/json.hpp>
+#include <vector>
+
 #include "app/cli.hpp"
 #include "auth/batch_proof.hpp"
 #include "auth/es256_key.hpp"
@@ -54,6 +57,38 @@ std::string ProofFrom(const std::string& text) {
   return found.empty() ? Trim(text) : found;
 }
 
+// The keys in `text`: a PEM public key, one JWK, or a JWK Set (what
+// /oqs-api-pro/proof-key serves). Throws std::invalid_argument otherwise.
+std::vector<auth::Es256PublicKey> KeysFrom(const std::string& text) {
+  std::vector<auth::Es256PublicKey> out;
+  auto add = [&out](Expected<auth::Es256PublicKey> key) {
+    if (!key.ok()) {
+      throw std::invalid_argument("the key is neither a P-256 JWK, a JWK Set nor a PEM public key: " +
+                                  key.error().ToString());
+    }
+    out.push_back(std::move(key).value());
+  };
+  if (text.find("-----BEGIN") != std::string::npos) {
+    add(auth::Es256PublicKey::FromPem(text));
+    return out;
+  }
+  boost::system::error_code ec;
+  const boost::json::value v = boost::json::parse(Trim(text), ec);
+  const boost::json::object* o = !ec && v.is_object() ? &v.as_object() : nullptr;
+  const boost::json::value* set = o ? o->if_contains("keys") : nullptr;
+  if (set == nullptr) {
+    add(auth::Es256PublicKey::FromJwk(Trim(text)));
+    return out;
+  }
+  if (!set->is_array() || set->as_array().empty()) {
+    throw std::invalid_argument("the JWK Set holds no keys");
+  }
+  for (const boost::json::value& k : set->as_array()) {
+    add(auth::Es256PublicKey::FromJwk(boost::json::serialize(k)));
+  }
+  return out;
+}
+
 }  // namespace
 
 int ProofCommand(const std::vector<std::string>& argv) {
@@ -66,16 +101,21 @@ int ProofCommand(const std::vector<std::string>& argv) {
   const std::string body = ReadWhole(args.Get("body"), "body");
   const std::string proof = ProofFrom(ReadWhole(args.Get("proof"), "proof"));
   const std::string key_text = ReadWhole(args.Get("key"), "key");
-  auto key = key_text.find("-----BEGIN") != std::string::npos
-                 ? auth::Es256PublicKey::FromPem(key_text)
-                 : auth::Es256PublicKey::FromJwk(Trim(key_text));
-  if (!key.ok()) {
-    throw std::invalid_argument("the key is neither a P-256 JWK nor a PEM public key: " +
-                                key.error().ToString());
-  }
+  const std::vector<auth::Es256PublicKey> keys = KeysFrom(key_text);
+  // The proof's kid names one key of a set; trying each is the same check
+  // (a proof verifies under its own key only) and needs no second parser.
   std::string why;
   auth::BatchProofInfo info;
-  if (!auth::VerifyBatchProof(proof, body, *key, &why, &info)) {
+  const auth::Es256PublicKey* key = nullptr;
+  for (const auth::Es256PublicKey& k : keys) {
+    std::string reason;
+    if (auth::VerifyBatchProof(proof, body, k, &reason, &info)) {
+      key = &k;
+      break;
+    }
+    if (why.empty()) why = reason;
+  }
+  if (key == nullptr) {
     std::cerr << "onshi: proof INVALID: " << why << "\n";
     return 1;
   }

@@ -80,8 +80,6 @@ LoginTokens TokenService::IssueLogin(const MedicalInstitutionCode& facility,
   LoginTokens t;
   t.access_token =
       Issue(facility, kAccessTokenAudience, options_.access_token_lifetime_seconds, now);
-  t.refresh_token =
-      Issue(facility, kRefreshTokenAudience, options_.refresh_token_lifetime_seconds, now);
   t.id_token = Issue(facility, kIdTokenAudience, options_.id_token_lifetime_seconds, now);
   t.id_token_expires_at = now + static_cast<std::time_t>(options_.id_token_lifetime_seconds);
   return t;

@@ -1,13 +1,17 @@
 // Login tokens: what the auth endpoint (MSA12020/ILI12020SV01/auth) returns
 // and what the search endpoint accepts in its Authorization header.
 //
-// All three tokens are compact JWS/JWT (RFC 7519) signed ES256 by the token
-// key, differing only in audience and lifetime:
+// Both tokens are compact JWS/JWT (RFC 7519) signed ES256 by the token key,
+// differing only in audience and lifetime:
 //
 //   token          aud            default lifetime  used by
 //   idToken        "oqs-search"   5 minutes         every search (raw, no "Bearer")
 //   accessToken    "oqs-access"   5 minutes         nothing yet (returned for shape)
-//   refreshToken   "oqs-refresh"  24 hours          nothing yet (returned for shape)
+//
+// No refreshToken is issued (issue 19): it was returned for the answer's
+// shape and no endpoint took it. A refresh would renew a facility's access
+// without its client certificate, which the login checks (chain, CRL) each
+// time; a client whose idToken expired logs in again with the certificate.
 //
 // Signed rather than opaque, so a server process verifies any token with the
 // public key alone: no session table, no shared state between processes.
@@ -43,12 +47,10 @@ inline constexpr std::string_view kTokenIssuer = "onshi";
 inline constexpr std::string_view kTokenType = "JWT";
 inline constexpr std::string_view kIdTokenAudience = "oqs-search";
 inline constexpr std::string_view kAccessTokenAudience = "oqs-access";
-inline constexpr std::string_view kRefreshTokenAudience = "oqs-refresh";
 
 struct TokenOptions {
   std::int64_t id_token_lifetime_seconds = 5 * 60;
   std::int64_t access_token_lifetime_seconds = 5 * 60;
-  std::int64_t refresh_token_lifetime_seconds = 24 * 60 * 60;
   // Tolerated clock difference between the server processes that issue and
   // verify, applied to both exp and iat.
   std::int64_t clock_skew_seconds = 30;
@@ -56,7 +58,6 @@ struct TokenOptions {
 
 struct LoginTokens {
   std::string access_token;
-  std::string refresh_token;
   std::string id_token;
   std::time_t id_token_expires_at = 0;
 };
@@ -77,7 +78,7 @@ enum class TokenFailure {
   kWrongType,      // header typ ≠ "JWT" (e.g. an answer proof presented as a token)
   kBadSignature,   // signature does not verify, or "kid" names another key
   kWrongIssuer,    // iss ≠ "onshi"
-  kWrongAudience,  // e.g. a refreshToken presented to search
+  kWrongAudience,  // e.g. an accessToken presented to search
   kExpired,        // now ≥ exp + skew
   kNotYetValid,    // iat > now + skew
 };

@@ -159,6 +159,10 @@ bool ClinicalService::Writes(std::string_view path) {
   return path == kVisitsPath;
 }
 
+std::vector<std::pair<std::string, std::string>> ClinicalService::RouteList() {
+  return Routes().table().List();
+}
+
 http::Response ClinicalService::Handle(const http::Request& request) {
   const std::time_t now = clock_.Now();
   const Date today = JstDate(now);

@@ -29,7 +29,10 @@
 #ifndef ONSHI_SERVICE_CLINICAL_SERVICE_HPP_
 #define ONSHI_SERVICE_CLINICAL_SERVICE_HPP_
 
+#include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "auth/token.hpp"
 #include "http/server.hpp"
@@ -49,6 +52,9 @@ class ClinicalService {
   static bool Owns(std::string_view path);
   // True for the paths that write (refused in read-only mode).
   static bool Writes(std::string_view path);
+  // Every route, {method, pattern} (the "/clinical/**" subtree of
+  // EligibilityService::RouteList; tests hold docs/openapi.json against it).
+  static std::vector<std::pair<std::string, std::string>> RouteList();
   http::Response Handle(const http::Request& request);
 
  private:

@@ -31,6 +31,7 @@
 #include "service/audit_text.hpp"
 #include "service/card_answer.hpp"
 #include "service/consent_record.hpp"
+#include "service/openapi_document.hpp"
 #include "service/reader_registry.hpp"
 #include "service/router.hpp"
 #include "store/audit_anchor.hpp"
@@ -76,7 +77,9 @@ http::Response LoginAnswer(int status, const std::string& msg, const auth::Login
   if (tokens) {
     json::object r;
     r["accessToken"] = tokens->access_token;
-    r["refreshToken"] = tokens->refresh_token;
+    // No refreshToken (issue 19): no endpoint took one, and a refresh would
+    // renew a facility's access without its client certificate, which is
+    // checked (with the CRL) at each login. A client logs in again.
     r["idToken"] = tokens->id_token;
     r["linkSysCharCd"] = "0";
     o["result"] = std::move(r);
@@ -84,6 +87,18 @@ http::Response LoginAnswer(int status, const std::string& msg, const auth::Login
     o["result"] = nullptr;
   }
   return Json(status, json::serialize(o));
+}
+
+// GET /oqs-api-pro/proof-key (issue 19): a JWK Set (RFC 7517 §5) with the
+// proof key, named by its RFC 7638 thumbprint: the `kid` every X-OQS-Proof
+// header carries, so a verifier picks the key by the proof's kid.
+std::string ProofKeySet(const auth::Es256PublicKey& key) {
+  json::value jwk = json::parse(key.jwk());
+  json::object& o = jwk.as_object();
+  o["kid"] = key.key_id();
+  o["use"] = "sig";
+  o["alg"] = "ES256";
+  return json::serialize(json::object{{"keys", json::array{std::move(jwk)}}});
 }
 
 std::string ContentTypeFor(const oqs::ResponseEncoding& e) {
@@ -150,6 +165,7 @@ enum class Action {
   kBulkSubmit,
   kBulkResult,
   kReferenceNumber,
+  kOpenApi,
 };
 
 // A subtree whose service this server does not run: 404.
@@ -203,7 +219,9 @@ const Router<Action>& Routes() {
         .Add("POST", "/admin/readers/{id}/revoke", Action::kAdminReaderRevoke, "admin_readers")
         .Add("POST", "/oqs-api-pro/bulk/submit", Action::kBulkSubmit, "bulk_submit")
         .Add("POST", "/oqs-api-pro/bulk/result", Action::kBulkResult, "bulk_result")
-        .Add("POST", "/oqs-api-pro/reference-number", Action::kReferenceNumber, "reference_number");
+        .Add("POST", "/oqs-api-pro/reference-number", Action::kReferenceNumber, "reference_number")
+        // Issue 19: the description of all of the above, for anyone.
+        .Add("GET", "/openapi.json", Action::kOpenApi, "openapi");
     return r;
   }();
   return kRoutes;
@@ -321,7 +339,7 @@ http::Response EligibilityService::Route(const http::Request& request, const std
              fhir::RenderCapabilityStatement({"2026-11-23", "0.1.0", ""})};
       break;
     case Action::kProofKey:
-      out = {200, "application/jwk+json", {}, proofs_.key().public_key().jwk()};
+      out = {200, "application/jwk-set+json", {}, ProofKeySet(proofs_.key().public_key())};
       break;
     case Action::kCardSearch:
       out = CardSearch(request, now);
@@ -390,6 +408,9 @@ http::Response EligibilityService::Route(const http::Request& request, const std
       break;
     case Action::kReferenceNumber:
       out = RegisterReferenceNumber(request, now);
+      break;
+    case Action::kOpenApi:
+      out = {200, "application/json;charset=UTF-8", {}, std::string(OpenApiDocument())};
       break;
   }
   return out;

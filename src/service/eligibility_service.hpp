@@ -3,12 +3,13 @@
 //
 //   POST /oqs-api-pro/MSA12020/ILI12020SV01/auth    login with the facility's
 //        client certificate + body.json → {status,msg,result:{accessToken,
-//        refreshToken,idToken,linkSysCharCd}}
+//        idToken,linkSysCharCd}} (no refreshToken: auth/token.hpp)
 //   POST /oqs-api-pro/MSA01030/ILI01030SV01/search  資格確認 by card keys; the
 //        raw idToken in Authorization; XmlMsg as JSON or XML (UTF-8/Shift_JIS)
 //   POST /fhir/CoverageEligibilityRequest/$submit   the same check in FHIR R4
 //   GET  /fhir/metadata                             CapabilityStatement
-//   GET  /oqs-api-pro/proof-key                     JWK to verify proofs
+//   GET  /oqs-api-pro/proof-key                     JWK Set to verify proofs (kid)
+//   GET  /openapi.json                              this API, described (OpenAPI 3.1)
 //   POST /oqs-api-pro/card/challenge                a single-use challenge for a
 //        check by My Number card (card_check.hpp)
 //   POST /oqs-api-pro/card/search                   資格確認 by My Number card

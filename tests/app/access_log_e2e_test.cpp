@@ -34,9 +34,9 @@ TEST(AccessLogE2e, OneJsonLinePerRequestWithRouteClientAndIdButNoNumbers) {
     ASSERT_EQ(base.rfind("https://", 0), 0u);
     const fs::path c = dir / "clinic";
     auto curl = [&](const std::string& path, const std::string& extra) {
-      return onshi::testing::ParseCurl(Sh("curl -s -i --max-time 20 --cacert " +
-                                          (c / "ca.pem").string() + " " + extra + " '" + base +
-                                          path + "'"));
+      return onshi::testing::RunCurl("curl -s -i --max-time 20 --cacert " +
+                                     (c / "ca.pem").string() + " " + extra + " '" + base + path +
+                                     "'");
     };
     HttpAnswer login =
         curl("/oqs-api-pro/MSA12020/ILI12020SV01/auth",

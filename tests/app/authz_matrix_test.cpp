@@ -156,9 +156,9 @@ class AuthzMatrixTest : public ::testing::Test {
       std::ofstream(f, std::ios::binary) << body;
       data = " -H 'Content-Type: " + ctype + "' --data-binary @" + f.string();
     }
-    return onshi::testing::ParseCurl(Sh("curl -s -i --max-time 30 -X " + method + " --cacert " +
-                                        (dir_ / "clinic/ca.pem").string() + " " + extra + data +
-                                        " '" + base_ + path + "'"));
+    return onshi::testing::RunCurl("curl -s -i --max-time 30 -X " + method + " --cacert " +
+                                   (dir_ / "clinic/ca.pem").string() + " " + extra + data + " '" +
+                                   base_ + path + "'");
   }
   static std::string Login(const std::string& who) {
     HttpAnswer a = Curl("POST", "/oqs-api-pro/MSA12020/ILI12020SV01/auth", Cert(who),
@@ -446,6 +446,7 @@ TEST_F(AuthzMatrixTest, EveryEndpointByEveryRole) {
       {"GET", "/admin/health", {Role::kAdmin}},
       {"GET", "/metrics", {Role::kAdmin}},
       {"GET", "/admin/audit/verify", {Role::kAdmin}},
+      {"GET", "/openapi.json", everyone},  // issue 19: the API, described
   };
   // Issue 21: the rows are held against the route tables of the server
   // itself, so a route added without a row here fails this test (it used to

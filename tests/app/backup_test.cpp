@@ -59,9 +59,9 @@ class BackupTest : public ::testing::Test {
   }
 
   HttpAnswer Curl(const std::string& base, const std::string& path, const std::string& extra) {
-    return onshi::testing::ParseCurl(Sh("curl -s -i --max-time 20 --cacert " +
-                                        (dir_ / "clinic/ca.pem").string() + " " + extra + " '" +
-                                        base + path + "'"));
+    return onshi::testing::RunCurl("curl -s -i --max-time 20 --cacert " +
+                                   (dir_ / "clinic/ca.pem").string() + " " + extra + " '" + base +
+                                   path + "'");
   }
 
   // Each member's answer (MessageBody) from a server started on `serve_args`.

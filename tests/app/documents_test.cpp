@@ -22,7 +22,6 @@ namespace {
 namespace fs = std::filesystem;
 namespace json = boost::json;
 using onshi::testing::HttpAnswer;
-using onshi::testing::ParseCurl;
 using onshi::testing::Sh;
 
 const std::string kBin = ONSHI_BINARY;
@@ -228,10 +227,10 @@ TEST_F(DocumentsTest, DueThenIssueOncePrintsEveryDocumentAndKeepsTheRegister_RDo
 class DocumentsApiTest : public DocumentsTest {
  protected:
   HttpAnswer Curl(const std::string& who, const std::string& path, const std::string& extra = "") {
-    return ParseCurl(Sh("curl -s -i --max-time 60 --cacert " + (dir_ / who / "ca.pem").string() +
-                        " --cert " + (dir_ / who / "cert.pem").string() + " --key " +
-                        (dir_ / who / "key.pem").string() + " " + extra + " '" + base_ + path +
-                        "'"));
+    return onshi::testing::RunCurl(
+        "curl -s -i --max-time 60 --cacert " + (dir_ / who / "ca.pem").string() + " --cert " +
+        (dir_ / who / "cert.pem").string() + " --key " + (dir_ / who / "key.pem").string() + " " +
+        extra + " '" + base_ + path + "'");
   }
   std::string base_;
 };

@@ -75,9 +75,9 @@ class HardeningE2eTest : public ::testing::Test {
       std::ofstream(f, std::ios::binary) << body;
       data = " -H 'Content-Type: application/json' --data-binary @" + f.string();
     }
-    return onshi::testing::ParseCurl(Sh("curl -s -i --max-time 30 -X " + method + " --cacert " +
-                                        (dir_ / "clinic/ca.pem").string() + " " + extra + data +
-                                        " '" + base_ + path + "'"));
+    return onshi::testing::RunCurl("curl -s -i --max-time 30 -X " + method + " --cacert " +
+                                   (dir_ / "clinic/ca.pem").string() + " " + extra + data + " '" +
+                                   base_ + path + "'");
   }
   static HttpAnswer Search(const std::string& number, const std::string& birth,
                            const std::string& token = token_) {
@@ -163,9 +163,10 @@ TEST_F(HardeningE2eTest, IdTokensAndAnswerProofsAreSignedByDifferentKeys) {
   const auto header = onshi::auth::Base64UrlDecode(token_.substr(0, token_.find('.')));
   ASSERT_TRUE(header.has_value());
   const std::string token_kid = std::string(json::parse(*header).at("kid").as_string());
-  const HttpAnswer jwk = Curl("GET", "/oqs-api-pro/proof-key", "");
-  auto proof_key = onshi::auth::Es256PublicKey::FromJwk(jwk.body);
-  ASSERT_TRUE(proof_key.ok()) << jwk.body;
+  const HttpAnswer jwks = Curl("GET", "/oqs-api-pro/proof-key", "");
+  auto proof_key = onshi::auth::Es256PublicKey::FromJwk(
+      json::serialize(json::parse(jwks.body).at("keys").at(0)));
+  ASSERT_TRUE(proof_key.ok()) << jwks.body;
   EXPECT_NE(token_kid, proof_key->key_id());
   EXPECT_TRUE(fs::exists(dir_ / "t.db.ca/token-key.pem"));
   EXPECT_EQ(fs::status(dir_ / "t.db.ca/token-key.pem").permissions() & fs::perms::all,

@@ -26,7 +26,6 @@ namespace {
 namespace fs = std::filesystem;
 namespace json = boost::json;
 using onshi::testing::HttpAnswer;
-using onshi::testing::ParseCurl;
 using onshi::testing::Sh;
 
 const std::string kBin = ONSHI_BINARY;
@@ -247,8 +246,9 @@ class InsurerApiTest : public ImportTest {
       cert = " --cert " + (dir_ / who / "cert.pem").string() + " --key " +
              (dir_ / who / "key.pem").string();
     }
-    return ParseCurl(Sh("curl -s -i --max-time 30 --cacert " + (dir_ / "a/ca.pem").string() + cert +
-                        " " + extra + " '" + base_ + path + "'"));
+    return onshi::testing::RunCurl("curl -s -i --max-time 30 --cacert " +
+                                   (dir_ / "a/ca.pem").string() + cert + " " + extra + " '" +
+                                   base_ + path + "'");
   }
   std::string base_;
 };

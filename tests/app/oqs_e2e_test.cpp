@@ -17,6 +17,7 @@
 #include <string>
 #include <thread>
 
+#include "auth/base64url.hpp"
 #include "auth/batch_proof.hpp"
 #include "auth/es256_key.hpp"
 #include "process_util.hpp"
@@ -77,7 +78,7 @@ class OqsE2eTest : public ::testing::Test {
     const std::string cmd = "curl -s -i --max-time 20 --cacert " +
                             (dir_ / "clinic/ca.pem").string() + " " + extra + " '" + base_ + path +
                             "'";
-    return onshi::testing::ParseCurl(Sh(cmd));
+    return onshi::testing::RunCurl(cmd);
   }
 
   static std::string Login(const std::string& who) {
@@ -162,9 +163,24 @@ TEST_F(OqsE2eTest, ProofHeaderVerifiesAgainstThePublishedKey) {
   HttpAnswer a = Search(SearchJson("06139992", "1001", "00", "19800515"), token_);
   const std::string proof = a.Header("X-OQS-Proof");
   ASSERT_FALSE(proof.empty()) << a.headers;
-  HttpAnswer jwk = Curl("/oqs-api-pro/proof-key", "");
-  auto key = onshi::auth::Es256PublicKey::FromJwk(jwk.body);
-  ASSERT_TRUE(key.ok()) << jwk.body;
+  // Issue 19: a JWK Set; the proof names its key by the set's kid.
+  HttpAnswer jwks = Curl("/oqs-api-pro/proof-key", "");
+  ASSERT_EQ(jwks.Header("Content-Type"), "application/jwk-set+json");
+  const json::value set = json::parse(jwks.body);
+  const json::array& keys = set.at("keys").as_array();
+  ASSERT_EQ(keys.size(), 1u) << jwks.body;
+  const std::string kid(keys[0].at("kid").as_string());
+  EXPECT_EQ(keys[0].at("use").as_string(), "sig");
+  EXPECT_EQ(keys[0].at("alg").as_string(), "ES256");
+  auto key = onshi::auth::Es256PublicKey::FromJwk(json::serialize(keys[0]));
+  ASSERT_TRUE(key.ok()) << jwks.body;
+  EXPECT_EQ(key->key_id(), kid);  // the kid is the key's RFC 7638 thumbprint
+  // <index>.<salt>.<path>.<jws header>.<jws payload>.<jws signature>
+  size_t at = 0;
+  for (int dots = 0; dots < 3; ++dots) at = proof.find('.', at) + 1;
+  const auto proof_header = onshi::auth::Base64UrlDecode(proof.substr(at, proof.find('.', at) - at));
+  ASSERT_TRUE(proof_header.has_value()) << proof;
+  EXPECT_EQ(json::parse(*proof_header).at("kid").as_string(), kid);
   std::string why;
   EXPECT_TRUE(onshi::auth::VerifyBatchProof(proof, a.body, *key, &why)) << why;
   std::string tampered = a.body;

@@ -74,9 +74,9 @@ class PortalE2eTest : public ::testing::Test {
   }
 
   HttpAnswer Curl(const std::string& path, const std::string& extra) {
-    return onshi::testing::ParseCurl(Sh("curl -s -i --max-time 20 --cacert " +
-                                        (dir_ / "clinic/ca.pem").string() + " " + extra + " '" +
-                                        base_ + path + "'"));
+    return onshi::testing::RunCurl("curl -s -i --max-time 20 --cacert " +
+                                   (dir_ / "clinic/ca.pem").string() + " " + extra + " '" + base_ +
+                                   path + "'");
   }
   HttpAnswer Get(const std::string& path, const std::string& cookie) {
     return Curl(path, cookie.empty() ? "" : "-H 'Cookie: onshi_portal=" + cookie + "'");

@@ -52,6 +52,23 @@ inline HttpAnswer ParseCurl(const std::string& raw) {
   return a;
 }
 
+// Issue 19: a check run on every answer RunCurl receives, given the curl
+// command that asked for it (tests/app/openapi_conformance.cpp sets it: each
+// answer must be one docs/openapi.json documents). Unset, nothing is checked.
+using AnswerCheck = void (*)(const std::string& curl_command, const HttpAnswer& answer);
+inline AnswerCheck& AnswerHook() {
+  static AnswerCheck hook = nullptr;
+  return hook;
+}
+
+// Runs a `curl -s -i …` command line and parses its answer (ParseCurl),
+// handing both to the answer check.
+inline HttpAnswer RunCurl(const std::string& curl_command) {
+  HttpAnswer a = ParseCurl(Sh(curl_command));
+  if (AnswerHook()) AnswerHook()(curl_command, a);
+  return a;
+}
+
 // Starts ONSHI_BINARY with `args` (argv[0] included) in a child process; its
 // stdout goes to `stdout_fd` when given, and `close_in_child` is closed there
 // (the read end of that pipe). Returns the child's pid.

@@ -53,7 +53,8 @@ class ProofE2eTest : public ::testing::Test {
     const HttpAnswer jwk = onshi::testing::ParseCurl(Sh("curl -s -i --max-time 20 --cacert " +
                                                         (dir_ / "clinic/ca.pem").string() + " '" +
                                                         base_ + "/oqs-api-pro/proof-key'"));
-    key_text_ = jwk.body;
+    // The set's one key (a JWK Set since issue 19; its kid is the proofs').
+    key_text_ = boost::json::serialize(boost::json::parse(jwk.body).at("keys").at(0));
   }
 
   static void TearDownTestSuite() {

@@ -60,9 +60,9 @@ class RevokeTest : public ::testing::Test {
            (dir_ / who / "key.pem").string();
   }
   HttpAnswer Curl(const std::string& base, const std::string& path, const std::string& extra) {
-    return onshi::testing::ParseCurl(Sh("curl -s -i --max-time 30 --cacert " +
-                                        (dir_ / "clinic/ca.pem").string() + " " + extra + " '" +
-                                        base + path + "'"));
+    return onshi::testing::RunCurl("curl -s -i --max-time 30 --cacert " +
+                                   (dir_ / "clinic/ca.pem").string() + " " + extra + " '" + base +
+                                   path + "'");
   }
   HttpAnswer Login(const std::string& base, const std::string& who) {
     return Curl(base, "/oqs-api-pro/MSA12020/ILI12020SV01/auth",

@@ -80,9 +80,9 @@ class RoutingTest : public ::testing::Test {
   }
   static HttpAnswer Curl(const std::string& method, const std::string& path,
                          const std::string& extra = "") {
-    return onshi::testing::ParseCurl(Sh("curl -s -i --max-time 30 -X " + method + " --cacert " +
-                                        (dir_ / "clinic/ca.pem").string() + " " + extra + " '" +
-                                        base_ + path + "'"));
+    return onshi::testing::RunCurl("curl -s -i --max-time 30 -X " + method + " --cacert " +
+                                   (dir_ / "clinic/ca.pem").string() + " " + extra + " '" + base_ +
+                                   path + "'");
   }
   static std::string CardStatus() {
     return Trim(Sh("sqlite3 " + db_ + " \"SELECT status FROM cards WHERE card_id=" + card_ + "\""));

@@ -1,4 +1,4 @@
-// Tests for the login tokens (idToken, accessToken, refreshToken).
+// Tests for the login tokens (idToken, accessToken; no refreshToken, issue 19).
 #include <gtest/gtest.h>
 
 #include <cstdlib>
@@ -77,15 +77,13 @@ TEST_F(TokenTest, TokenIsCompactJwsWithTheDocumentedHeaderAndClaims) {
   EXPECT_EQ(token.find('='), std::string::npos);
 }
 
-TEST_F(TokenTest, LoginIssuesThreeTokensWithDistinctAudiences) {
+TEST_F(TokenTest, LoginIssuesTwoTokensWithDistinctAudiences) {
   const LoginTokens t = service_.IssueLogin(code_, kNow);
   EXPECT_EQ(t.id_token_expires_at, kNow + 300);
   EXPECT_TRUE(service_.Verify(t.id_token, kNow).ok());
   // Only the idToken opens the search.
   EXPECT_EQ(FailureOf(t.access_token), TokenFailure::kWrongAudience);
-  EXPECT_EQ(FailureOf(t.refresh_token), TokenFailure::kWrongAudience);
   EXPECT_TRUE(service_.Verify(t.access_token, kNow, kAccessTokenAudience).ok());
-  EXPECT_TRUE(service_.Verify(t.refresh_token, kNow + 23 * 3600, kRefreshTokenAudience).ok());
   EXPECT_NE(t.id_token, service_.IssueLogin(code_, kNow).id_token);  // fresh jti
 }
 
