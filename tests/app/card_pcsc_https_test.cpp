@@ -18,8 +18,10 @@
 #include <array>
 #include <boost/json.hpp>
 #include <chrono>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <regex>
 #include <string>
 
@@ -51,6 +53,20 @@ std::string Base64Url(const std::vector<uint8_t>& bytes) {
 
 TEST(CardPcscHttpsTest, CardThroughPcscdAndVpcdIsCheckedOverHttps) {
   if (::geteuid() != 0) GTEST_SKIP() << "pcscd runs in a mount namespace of its own: needs root";
+  // The fixture points this process's pcsc-lite at its private pcscd; the
+  // tests after this one in the program get the environment back.
+  struct RestoreSocket {
+    std::optional<std::string> old;
+    ~RestoreSocket() {
+      if (old) {
+        ::setenv("PCSCLITE_CSOCK_NAME", old->c_str(), 1);
+      } else {
+        ::unsetenv("PCSCLITE_CSOCK_NAME");
+      }
+    }
+  } restore{std::getenv("PCSCLITE_CSOCK_NAME")
+                ? std::optional<std::string>(std::getenv("PCSCLITE_CSOCK_NAME"))
+                : std::nullopt};
   onshi::reader::testing::PcscdFixture pcscd;
   ASSERT_TRUE(pcscd.ready()) << pcscd.log();
   const fs::path dir =
