@@ -400,7 +400,7 @@ def read_equivalents(path):
 
 def cmake_project(dest, tree, source_dir):
     """A project of its own: onshi_core from the copy, core_tests from the
-    worktree's tests/core, at -O0 without -g (a mutant rebuilds one object)."""
+    copy of tests/core, at -O0 without -g (a mutant rebuilds one object)."""
     os.makedirs(dest, exist_ok=True)
     text = f"""cmake_minimum_required(VERSION 3.25)
 project(onshi_mutate LANGUAGES CXX)
@@ -415,7 +415,7 @@ find_package(GTest REQUIRED)
 file(GLOB core_sources CONFIGURE_DEPENDS {tree}/src/core/*.cpp)
 add_library(onshi_core STATIC ${{core_sources}})
 target_include_directories(onshi_core PUBLIC {tree}/src)
-file(GLOB test_sources CONFIGURE_DEPENDS {source_dir}/tests/core/*.cpp)
+file(GLOB test_sources CONFIGURE_DEPENDS {tree}/tests/core/*.cpp)
 add_executable(core_tests ${{test_sources}})
 target_link_libraries(core_tests PRIVATE onshi_core GTest::gtest GTest::gtest_main)
 target_compile_definitions(core_tests PRIVATE ONSHI_BINARY="/nonexistent/onshi"
@@ -462,7 +462,7 @@ class BuildLock:
             self.fd = None
 
 
-def build_and_test(build, jobs, timeout):
+def build_and_test(build, jobs, timeout, fail_fast=True):
     """Rebuild core_tests and run it (the caller holds the lock).
     Returns (outcome, detail)."""
     b = subprocess.run(["ninja", "-C", build, f"-j{jobs}", "core_tests"],
@@ -472,8 +472,8 @@ def build_and_test(build, jobs, timeout):
         return "uncompiled", ""
     log = os.path.join(build, "last-test.log")
     try:
-        t = subprocess.run([os.path.join(build, "core_tests"), "--gtest_brief=1",
-                            "--gtest_fail_fast"], stdout=open(log, "w"),
+        t = subprocess.run([os.path.join(build, "core_tests"), "--gtest_brief=1"] +
+                           (["--gtest_fail_fast"] if fail_fast else []), stdout=open(log, "w"),
                            stderr=subprocess.STDOUT, timeout=timeout)
     except subprocess.TimeoutExpired:
         return "killed", "timeout"
@@ -570,6 +570,16 @@ def main():
     # from a mutant by a run that was killed is then rebuilt (a ccache hit).
     shutil.rmtree(os.path.join(tree, "src", "core"), ignore_errors=True)
     shutil.copytree(core, os.path.join(tree, "src", "core"), copy_function=shutil.copy)
+    # The tests too: editing tests/core during a run does not change it.
+    tests_copy = os.path.join(tree, "tests", "core")
+    if os.path.isdir(tests_copy):
+        for name in os.listdir(tests_copy):
+            if not os.path.exists(os.path.join(src_dir, "tests", "core", name)):
+                os.remove(os.path.join(tests_copy, name))
+    for name in os.listdir(os.path.join(src_dir, "tests", "core")):
+        if name.endswith(".cpp"):
+            copy_if_changed(os.path.join(src_dir, "tests", "core", name),
+                            os.path.join(tree, "tests", "core", name))
     project = os.path.join(work, "project")
     cmake_project(project, tree, src_dir)
     if not os.path.exists(os.path.join(build, "build.ninja")):
@@ -596,11 +606,16 @@ def main():
     lock = BuildLock(a.batch_seconds)
     print("baseline: building core_tests from the unmutated copy ...", flush=True)
     lock.before_mutant()
-    outcome, detail = build_and_test(build, a.jobs, a.timeout * 3)
+    outcome, detail = build_and_test(build, a.jobs, a.timeout * 3, fail_fast=False)
     lock.after_mutant()
     if outcome != "survived":
         lock.release()
         print(f"baseline fails ({outcome} {detail}); see {build}/last-build.log and last-test.log")
+        for name in ("last-build.log", "last-test.log"):
+            with open(os.path.join(build, name), errors="replace") as fh:
+                lines = fh.read().splitlines()
+            print("\n".join(l for l in lines if "error" in l or "FAILED" in l or "Failure" in l
+                            or "Expected" in l or "Which is" in l or "  Actual" in l)[:6000])
         return 2
 
     # Results of earlier runs: with --resume a mutant killed before is not run
@@ -644,6 +659,18 @@ def main():
                  time.time() - started)
     print(f"report: {report}")
     return 0
+
+
+def copy_if_changed(src, dst):
+    os.makedirs(os.path.dirname(dst), exist_ok=True)
+    with open(src, "rb") as fh:
+        data = fh.read()
+    if os.path.exists(dst):
+        with open(dst, "rb") as fh:
+            if fh.read() == data:
+                return
+    with open(dst, "wb") as fh:
+        fh.write(data)
 
 
 def apply_mutant(text, m):
