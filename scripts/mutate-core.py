@@ -511,6 +511,9 @@ def main():
     ap.add_argument("--lock", default="/tmp/onshi-build.lock", help="the shared build lock (a test uses its own)")
     ap.add_argument("--resume", action="store_true",
                     help="reuse kills from build-mutate/results.json for unchanged files")
+    ap.add_argument("--report-only", action="store_true",
+                    help="write the report from build-mutate/results.json, run nothing "
+                         "(results of files changed since are left out)")
     ap.add_argument("--batch-seconds", type=float, default=0.0,
                     help="keep the build lock for further mutants up to this long "
                          "(default 0: take and release it around each mutant)")
@@ -552,17 +555,36 @@ def main():
         return 0
 
     unused = set(equivalents) - seen
-    selected = [m for m in all_mutants if m["key"] not in equivalents]
+    # The sample is drawn from every mutant, before equivalents are set
+    # aside, so that listing an equivalent does not change which mutants
+    # the sample holds.
+    sampled = all_mutants
+    if a.sample:
+        rnd = random.Random(a.seed)
+        sampled = [m for m in sampled if rnd.random() < a.sample]
+    if a.max_mutants and len(sampled) > a.max_mutants:
+        rnd = random.Random(a.seed)
+        sampled = sorted(rnd.sample(sampled, a.max_mutants),
+                         key=lambda m: (m["file"], m["start"]))
+    selected = [m for m in sampled if m["key"] not in equivalents]
     if a.only:
         keys = set(a.only.split(","))
         selected = [m for m in selected if m["key"] in keys]
-    if a.sample:
-        rnd = random.Random(a.seed)
-        selected = [m for m in selected if rnd.random() < a.sample]
-    if a.max_mutants and len(selected) > a.max_mutants:
-        rnd = random.Random(a.seed)
-        selected = sorted(rnd.sample(selected, a.max_mutants),
-                          key=lambda m: (m["file"], m["start"]))
+
+    if a.report_only:
+        cache_path = os.path.join(work, "results.json")
+        cache = json.load(open(cache_path)) if os.path.exists(cache_path) else {}
+        file_hash = {f: hashlib.sha1(t.encode()).hexdigest() for f, t in originals.items()}
+        results = []
+        for m in selected:
+            c = cache.get(m["key"])
+            if c and c["file_hash"] == file_hash[m["file"]]:
+                results.append((m, c["outcome"], c["detail"]))
+        if len(results) < len(selected):
+            print(f"{len(selected) - len(results)} of the selected mutants have no result yet")
+        write_report(report, a, all_mutants, sampled, equivalents, results, unused, 0)
+        print(f"report: {report}")
+        return 0
 
     # The copy of src/core that mutants are written into.
     os.makedirs(os.path.join(tree, "src"), exist_ok=True)
@@ -655,7 +677,7 @@ def main():
         lock.release()
         save_json(cache_path, cache)
 
-    write_report(report, a, all_mutants, equivalents, selected, results, unused,
+    write_report(report, a, all_mutants, sampled, equivalents, results, unused,
                  time.time() - started)
     print(f"report: {report}")
     return 0
@@ -688,20 +710,23 @@ def save_json(path, data):
     os.replace(path + ".tmp", path)
 
 
-def write_report(path, a, all_mutants, equivalents, selected, results, unused, secs):
+def write_report(path, a, all_mutants, sampled, equivalents, results, unused, secs):
     per_file = {}
     for m in all_mutants:
-        d = per_file.setdefault(m["file"], {"generated": 0, "equivalent": 0, "run": 0,
-                                            "uncompiled": 0, "killed": 0, "survived": 0})
+        d = per_file.setdefault(m["file"], {"generated": 0, "sampled": 0, "equivalent": 0,
+                                            "run": 0, "uncompiled": 0, "killed": 0,
+                                            "survived": 0})
         d["generated"] += 1
+    for m in sampled:
+        per_file[m["file"]]["sampled"] += 1
         if m["key"] in equivalents:
-            d["equivalent"] += 1
+            per_file[m["file"]]["equivalent"] += 1
     for m, outcome, _ in results:
         d = per_file[m["file"]]
         d["run"] += 1
         d[outcome] += 1
     tot = {k: sum(d[k] for d in per_file.values()) for k in
-           ("generated", "equivalent", "run", "uncompiled", "killed", "survived")}
+           ("generated", "sampled", "equivalent", "run", "uncompiled", "killed", "survived")}
 
     def share(d):
         c = d["killed"] + d["survived"]
@@ -714,14 +739,18 @@ def write_report(path, a, all_mutants, equivalents, selected, results, unused, s
     out.append("Killed share = killed / (killed + survived): equivalent mutants (listed in "
                "scripts/mutate-core.equivalent) are not run, and mutants that did not compile "
                "are counted apart.\n")
-    out.append("| file | generated | equivalent | run | did not compile | killed | survived | killed share |")
-    out.append("|---|---:|---:|---:|---:|---:|---:|---:|")
+    out.append("| file | generated | sampled | equivalent | run | did not compile | killed | "
+               "survived | killed share |")
+    out.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
     for f in sorted(per_file):
         d = per_file[f]
-        out.append(f"| {f} | {d['generated']} | {d['equivalent']} | {d['run']} | {d['uncompiled']} "
-                   f"| {d['killed']} | {d['survived']} | {share(d)} |")
-    out.append(f"| **total** | {tot['generated']} | {tot['equivalent']} | {tot['run']} | "
-               f"{tot['uncompiled']} | {tot['killed']} | {tot['survived']} | **{share(tot)}** |")
+        if not d["sampled"]:
+            continue
+        out.append(f"| {f} | {d['generated']} | {d['sampled']} | {d['equivalent']} | {d['run']} "
+                   f"| {d['uncompiled']} | {d['killed']} | {d['survived']} | {share(d)} |")
+    out.append(f"| **total** | {tot['generated']} | {tot['sampled']} | {tot['equivalent']} | "
+               f"{tot['run']} | {tot['uncompiled']} | {tot['killed']} | {tot['survived']} | "
+               f"**{share(tot)}** |")
     out.append("")
     out.append("## Survivors\n")
     out.append("key | place | original -> mutant | line")
@@ -736,7 +765,7 @@ def write_report(path, a, all_mutants, equivalents, selected, results, unused, s
             out.append(f"- `{k}`")
     with open(path, "w", encoding="utf-8") as f:
         f.write("\n".join(out) + "\n")
-    print("\n".join(out[3:6 + len(per_file) + 1]))
+    print("\n".join(out))
 
 
 if __name__ == "__main__":
