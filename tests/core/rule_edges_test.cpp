@@ -60,6 +60,11 @@ TEST(RuleEdges, TaikuNoHiFrom1966OnOctoberTenthUntil1999) {
   EXPECT_TRUE(IsPublicHoliday(D(2000, 10, 9)));
 }
 
+TEST(RuleEdges, KenkokuKinenNoHiFrom1967) {
+  EXPECT_FALSE(IsPublicHoliday(D(1966, 2, 11)));
+  EXPECT_TRUE(IsPublicHoliday(D(1967, 2, 11)));
+}
+
 // --- insured_card_id.cpp (記号・番号 text, R-DOC-9) ----------------------------
 
 TEST(RuleEdges, RDoc9_CardIdTextAcceptsEveryWellFormedLengthAndNoOverlongForm) {
@@ -132,6 +137,13 @@ TEST(RuleEdges, RLink3_BusinessDaysAfterTheHolidayTableFollowTheWeekdays) {
   EXPECT_FALSE(IsBusinessDay(D(9999, 12, 25), no_closure));  // a Saturday
   EXPECT_EQ(BusinessDaysBetween(D(9999, 12, 1), D(9999, 12, 10), no_closure), 7);
   EXPECT_FALSE(IsBusinessDay(D(9999, 12, 29)));  // 年末年始
+}
+
+TEST(RuleEdges, RLink3_YearEndClosureFromDecember29ToJanuary3) {
+  EXPECT_TRUE(IsBusinessDay(D(2026, 12, 28)));   // a Monday
+  EXPECT_FALSE(IsBusinessDay(D(2026, 12, 29)));  // a Tuesday, closed
+  EXPECT_FALSE(IsBusinessDay(D(2027, 1, 1)));
+  EXPECT_TRUE(IsBusinessDay(D(2027, 1, 4)));  // a Monday
 }
 
 // --- my_number.cpp (R-LINK-1: the My Number as the employer's form has it) --
@@ -240,6 +252,16 @@ TEST(RuleEdges, WarekiFoldsFullWidthFormsFromU_FF01Only) {
   EXPECT_EQ(ParseWareki("R7.4.1\xEF\xBC\x81").ok(), false);  // ！ stays a '!'
   EXPECT_FALSE(ParseWareki("R7.4.1\xEF\xBC\x80").ok());
   EXPECT_EQ(ParseWareki("\xEF\xBC\xB2\xEF\xBC\x97.4.1").value(), D(2025, 4, 1));  // Ｒ７
+}
+
+TEST(RuleEdges, WarekiKanjiDayHasAtMostTwoDigits) {
+  EXPECT_EQ(ParseWareki("令和7年4月01日").value(), D(2025, 4, 1));
+  EXPECT_FALSE(ParseWareki("令和7年4月001日").ok());
+}
+
+TEST(RuleEdges, WarekiFullWidthLowercaseLetter) {
+  // ｒ (U+FF52) is in the U+FF40..U+FF5E block, folded to 'r'.
+  EXPECT_EQ(ParseWareki("\xEF\xBD\x92\xEF\xBC\x97.4.1").value(), D(2025, 4, 1));
 }
 
 TEST(RuleEdges, WarekiReadsOnlyItsOwnFieldOfARecord) {
