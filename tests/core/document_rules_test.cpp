@@ -571,6 +571,45 @@ TEST(DocumentRules, RDoc7_CertificateInHandReissuedInTheFormAppliedForSameEnd) {
   EXPECT_TRUE(Plan(f, "2027-06-02").empty());
 }
 
+// Issue 21 (mutation run): an application is honoured on the day it is made.
+TEST(DocumentRules, RDoc7_FormAppliedForIsReissuedOnTheDayOfTheApplication) {
+  MemberDocumentFacts f = Member("2020-04-01");
+  AddNotice(&f, "2024-09-15");
+  AddDocument(&f, DocumentKind::kCertificate, "2025-10-01", "2030-09-30");
+  f.documents.back().form = CertificateForm::kA4Paper;
+  f.requested_form = CertificateForm::kPostcard;
+  f.form_requested_on = D("2026-06-01");
+  EXPECT_TRUE(Plan(f, "2026-05-31").empty());
+  EXPECT_EQ(OnlyCertificate(Plan(f, "2026-06-01")).reason, ActionReason::kFormRequested);
+}
+
+// Issue 21 (mutation run): R-CARD-4's grace counts as holding マイナ保険証
+// through its last day (for R-DOC-8's refusal), and not a day longer.
+TEST(DocumentRules, RDoc8_HolderThroughTheLastDayOfTheGraceOnly) {
+  // Certificate expired 2026-02-10: usable through 2026-05-31 (R-CARD-4).
+  MemberDocumentFacts f = Holder("2020-04-01", "2026-02-10");
+  AddNotice(&f, "2024-09-15");
+  AddDocument(&f, DocumentKind::kRenewalNotice, "2025-11-10", "2026-02-10");
+  f.certificate_requested_on = D("2026-02-11");
+  InsurerDocumentPolicy koa;
+  koa.holders_can_request_certificate = false;
+  // In the grace the request is refused (a holder); the certificate comes ex
+  // officio for the expiry instead.
+  EXPECT_EQ(OnlyCertificate(Plan(f, "2026-05-31", koa)).reason, ActionReason::kCertificateExpired);
+  // After it, the member holds no usable card: the request is granted.
+  EXPECT_EQ(OnlyCertificate(Plan(f, "2026-06-01", koa)).reason, ActionReason::kRequestedOnForm);
+}
+
+// Issue 21 (mutation run): R-DOC-5's wait may start on the acquisition day.
+TEST(DocumentRules, RDoc5_NoMynaWaitMayStartOnDayZero) {
+  InsurerDocumentPolicy p;
+  p.no_myna_first_day = 0;
+  p.no_myna_last_day = 0;
+  EXPECT_FALSE(CheckDocumentPolicy(p).has_value());
+  p.no_myna_first_day = -1;
+  EXPECT_EQ(CheckDocumentPolicy(p)->field, "no_myna_first_day");
+}
+
 // A later application (not the tick): satisfied by a certificate issued since.
 TEST(DocumentRules, RDoc5_LaterApplicationIssuesOnce) {
   MemberDocumentFacts f = Holder("2020-04-01");

@@ -108,6 +108,18 @@ TEST(HighCostLimit, OnePercentTermAtItsThresholdAndRoundedHalfUp) {
   EXPECT_EQ(Limit(Q(kUnder70, IncomeCategory::kI, kIn, 558'100)), 167'401);
 }
 
+TEST(HighCostLimit, GeneralTwoReliefTenPercentTermFromExactly30000Yen) {
+  // R-FAC-9 (the system applies the limit): 6,000円＋（総医療費－30,000円）×10％,
+  // the 10 % term rounded half up to the yen: 30,004円 → 6,000円, 30,005円 →
+  // 6,001円 (issue 21: the threshold moved by one yen must show).
+  auto q = Q(k75, IncomeCategory::kGeneralII, kOut, 30'004, D(2024, 4, 1));
+  EXPECT_EQ(Limit(q), 6'000);
+  q.total_cost_yen = 30'005;
+  EXPECT_EQ(Limit(q), 6'001);
+  q.total_cost_yen = 29'000;
+  EXPECT_EQ(Limit(q), 6'000);
+}
+
 TEST(HighCostLimit, GeneralTwoReliefOnlyFromOctober2022ToSeptember2025) {
   // 後期 一般Ⅱ (2割) 外来: 6,000円＋（総医療費－30,000円）×10％ or 18,000円,
   // whichever is lower, 2022-10-01 to 2025-09-30 (配慮措置).
