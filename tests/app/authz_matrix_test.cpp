@@ -378,6 +378,13 @@ TEST_F(AuthzMatrixTest, EveryEndpointByEveryRole) {
        404},
       {"GET", "/insurer/errors", {Role::kInsurer}},
       {"GET", "/insurer/errors.csv", {Role::kInsurer}},
+      // Issue 19: the page's upload form; a body without a file is a 400 page.
+      {"POST",
+       "/insurer/upload",
+       {Role::kInsurer},
+       [](Role) { return std::string(); },
+       "application/json",
+       400},
       // Documents (issue 17): the refusals are exact answers after
       // authorization, for ids and days that hold nothing.
       {"GET", "/insurer/v1/documents/due", {Role::kInsurer}},
@@ -562,7 +569,7 @@ TEST_F(AuthzMatrixTest, ShiftJisErrorReportDecodesToTheUtf8One) {
       Curl("GET", "/insurer/errors.csv?state=all&charset=shift_jis", Cert("insurerA"));
   ASSERT_EQ(utf8.status, 200) << utf8.body;
   ASSERT_EQ(sjis.status, 200) << sjis.body;
-  EXPECT_EQ(sjis.Header("Content-Type"), "text/csv;charset=Shift_JIS");
+  EXPECT_EQ(sjis.Header("Content-Type"), "text/csv;charset=Windows-31J");
   ASSERT_NE(utf8.body, sjis.body);  // really another encoding
   std::ofstream(dir_ / "sjis.csv", std::ios::binary) << sjis.body;
   int rc = 0;
