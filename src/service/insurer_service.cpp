@@ -469,6 +469,10 @@ http::Response InsurerService::Handle(const http::Request& request) {
   if (route_name == "upload") {
     // The page's form: one file as multipart/form-data, imported as POST
     // /insurer/v1/submissions would, the result shown as a page.
+    if (!SameOrigin(request)) {
+      return StaffHtml(403, intermediate::UnreadableUploadHtml(
+                                record->name, "この画面以外から送られたファイルは受け付けません"));
+    }
     const auto parts = ParseMultipartForm(request.Header("Content-Type"), request.body);
     const FormPart* file = nullptr;
     std::string format_choice = "auto";

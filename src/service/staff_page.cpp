@@ -10,6 +10,12 @@ bool WantsHtml(const http::Request& request) {
   return request.Header("Accept").find("text/html") != std::string::npos;
 }
 
+bool SameOrigin(const http::Request& request) {
+  const std::string origin = request.Header("Origin");
+  if (origin.empty()) return true;
+  return origin == "https://" + request.Header("Host");
+}
+
 http::Response StaffHtml(int status, std::string html) {
   http::Response r{status, "text/html;charset=utf-8", {}, std::move(html)};
   std::string csp = http::ContentSecurityPolicyFor(r.content_type, r.body);

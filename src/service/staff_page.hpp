@@ -16,6 +16,12 @@ namespace onshi::service {
 // browser's navigation does; curl and the API clients do not).
 bool WantsHtml(const http::Request& request);
 
+// False when a browser says the request comes from a page of another
+// origin (Origin differs from https://<Host>): a form on any site would
+// otherwise post with the staff's client certificate. A request without
+// Origin (curl, an API client) is not a browser's cross-site post.
+bool SameOrigin(const http::Request& request);
+
 // A text/html answer. Its Content-Security-Policy is the server's default
 // (http/security_headers.hpp: no scripts, the page's own inline style by
 // hash) except that forms may post to this origin (form-action 'self').
