@@ -24,7 +24,11 @@ oqs::Charset AnswerCharset(const oqs::QualificationRequest& header) {
 }
 
 std::string ContentType(oqs::Charset c) {
-  return c == oqs::Charset::kShiftJis ? "application/xml;charset=Shift_JIS"
+  // Issue 19: what oqs::Utf8ToCp932 writes is CP932 (髙, ① and the other
+  // NEC/IBM extensions included), so the HTTP label says Windows-31J, its
+  // IANA name; the XML declaration keeps encoding="Shift_JIS" as the OQS
+  // interface specifies (an HTTP charset takes precedence for XML readers).
+  return c == oqs::Charset::kShiftJis ? "application/xml;charset=Windows-31J"
                                       : "application/xml;charset=UTF-8";
 }
 

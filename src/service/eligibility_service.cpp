@@ -103,7 +103,11 @@ std::string ProofKeySet(const auth::Es256PublicKey& key) {
 
 std::string ContentTypeFor(const oqs::ResponseEncoding& e) {
   if (e.format == oqs::WireFormat::kJson) return "application/json;charset=UTF-8";
-  return e.charset == oqs::Charset::kShiftJis ? "application/xml;charset=Shift_JIS"
+  // Issue 19: what oqs::Utf8ToCp932 writes is CP932 (髙, ① and the other
+  // NEC/IBM extensions included), so the HTTP label says Windows-31J, its
+  // IANA name; the XML declaration keeps encoding="Shift_JIS" as the OQS
+  // interface specifies (an HTTP charset takes precedence for XML readers).
+  return e.charset == oqs::Charset::kShiftJis ? "application/xml;charset=Windows-31J"
                                               : "application/xml;charset=UTF-8";
 }
 

@@ -17,7 +17,9 @@
 #include "intermediate/importer.hpp"
 #include "intermediate/print_run.hpp"
 #include "service/clinical_input.hpp"
+#include "service/multipart_form.hpp"
 #include "service/router.hpp"
+#include "service/staff_page.hpp"
 
 namespace onshi::service {
 namespace json = boost::json;
@@ -234,6 +236,7 @@ const Router<std::string>& Routes() {
         .Add("GET", "/insurer/v1/members", "member")
         .Add("GET", "/insurer/errors", "errors")
         .Add("GET", "/insurer/errors.csv", "errors.csv")
+        .Add("POST", "/insurer/upload", "upload")
         // documents (R-DOC-*, R-OLD-4, R-CARD-4); literals before {file}
         .Add("GET", "/insurer/v1/documents/due", "documents.due")
         .Add("POST", "/insurer/v1/documents/issue", "documents.issue")
@@ -274,15 +277,27 @@ http::Response InsurerService::Handle(const http::Request& request) {
   if (!query.ok()) return Problem(400, "bad request target", "cannot parse " + request.target);
 
   // Who is asking: only an insurer certificate from our CA.
+  // A browser (Accept: text/html) gets the reason as a Japanese page.
+  const bool page = WantsHtml(request);
+  constexpr std::string_view kHow =
+      "保険者の証明書は運用担当者が onshi insurer add --out DIR で発行します（DIR の cert.pem と "
+      "key.pem をブラウザに登録します）。";
   if (request.peer_certificate_der.empty()) {
+    if (page) return CertificatePage(401, "保険者", kHow, "");
     return Problem(401, "client certificate required",
                    "the insurer API needs the insurer's client certificate (onshi insurer add "
                    "--out DIR)");
   }
   const PeerCertificate cert = ReadPeerCertificate(request);
-  if (!cert) return Problem(401, "client certificate cannot be read", "");
+  if (!cert) {
+    if (page) return CertificatePage(401, "保険者", kHow, "");
+    return Problem(401, "client certificate cannot be read", "");
+  }
   auto identity = ca_.VerifyInsurer(cert.get(), nullptr, now);
-  if (!identity.ok()) return Problem(403, "not an insurer", identity.error().ToString());
+  if (!identity.ok()) {
+    if (page) return CertificatePage(403, "保険者", kHow, identity.error().ToString());
+    return Problem(403, "not an insurer", identity.error().ToString());
+  }
   const std::string insurer(identity->number.digits());
   const std::string actor = "insurer:" + insurer;
   store::Store& store = stores_.ForThisThread();
@@ -416,21 +431,86 @@ http::Response InsurerService::Handle(const http::Request& request) {
                        "state must be all, submitted, processing, linked or registration_error");
       f.state = *s;
     }
-    audit("insurer.report", 0, "state=" + state);
-    if (route_name == "errors") {
-      return {200,
-              "text/html;charset=utf-8",
-              {},
-              intermediate::SubmissionsHtml(store, f, today, record->name)};
+    // The page shows 50 rows by default, the CSV every row; both take the
+    // same page and per_page (0 = all), so the page's CSV link gives exactly
+    // the rows it shows.
+    const bool html = route_name == "errors";
+    const auto page_no = ParseWholeInt(query.Get("page").value_or("1"), 1, INT32_MAX);
+    const auto per_page =
+        ParseWholeInt(query.Get("per_page").value_or(html ? "50" : "0"), 0, 10000);
+    if (!page_no || !per_page) {
+      return Problem(400, "bad paging", "page must be 1 or more, per_page 0..10000 (0 = all)");
     }
-    const bool sjis = Lower(query.Get("charset").value_or("")) == "shift_jis";
+    const intermediate::ReportWindow window{*page_no, static_cast<int>(*per_page)};
+    audit("insurer.report", 0,
+          "state=" + state + " page=" + std::to_string(window.page) +
+              " per_page=" + std::to_string(window.per_page));
+    if (html) {
+      return StaffHtml(200, intermediate::SubmissionsHtml(store, f, today, record->name, window));
+    }
+    // Shift_JIS is written by oqs::Utf8ToCp932, which always writes CP932
+    // (NEC and IBM extensions such as 髙, ①): labelled Windows-31J, its IANA
+    // name, so that a reader does not decode it as JIS X 0208 Shift_JIS.
+    const std::string charset = Lower(query.Get("charset").value_or("utf-8"));
+    const bool sjis = charset == "shift_jis" || charset == "windows-31j" || charset == "cp932";
+    if (!sjis && charset != "utf-8") {
+      return Problem(400, "bad charset",
+                     "charset must be utf-8 or shift_jis (sent as Windows-31J)");
+    }
     http::Response r{200,
-                     sjis ? "text/csv;charset=Shift_JIS" : "text/csv;charset=utf-8",
+                     sjis ? "text/csv;charset=Windows-31J" : "text/csv;charset=utf-8",
                      {},
-                     intermediate::SubmissionsCsv(store, f, today, sjis)};
+                     intermediate::SubmissionsCsv(store, f, today, sjis, window)};
     r.headers.emplace_back("Content-Disposition",
                            "attachment; filename=\"submissions-" + insurer + ".csv\"");
     return r;
+  }
+
+  if (route_name == "upload") {
+    // The page's form: one file as multipart/form-data, imported as POST
+    // /insurer/v1/submissions would, the result shown as a page.
+    if (!SameOrigin(request)) {
+      return StaffHtml(403, intermediate::UnreadableUploadHtml(
+                                record->name, "この画面以外から送られたファイルは受け付けません"));
+    }
+    const auto parts = ParseMultipartForm(request.Header("Content-Type"), request.body);
+    const FormPart* file = nullptr;
+    std::string format_choice = "auto";
+    if (parts) {
+      for (const FormPart& p : *parts) {
+        if (p.name == "file") file = &p;
+        if (p.name == "format") format_choice = p.body;
+      }
+    }
+    if (!file || file->filename.empty()) {
+      return StaffHtml(400, intermediate::UnreadableUploadHtml(
+                                record->name, "送信された内容にファイルがありません"));
+    }
+    intake::Format format = intake::Format::kCsv;
+    const std::string name = Lower(file->filename);
+    if (format_choice == "jsonl" ||
+        (format_choice == "auto" &&
+         (name.ends_with(".jsonl") || name.ends_with(".ndjson") || name.ends_with(".json")))) {
+      format = intake::Format::kJsonLines;
+    }
+    auto reader = intake::SubmissionReader::FromString(file->body, format, intake::Encoding::kAuto);
+    if (!reader.ok()) {
+      audit("insurer.upload.unreadable", 0, reader.error().ToString());
+      return StaffHtml(400,
+                       intermediate::UnreadableUploadHtml(record->name, reader.error().ToString()));
+    }
+    intermediate::ImportOptions o;
+    o.insurer_number = insurer;
+    o.received_on = today;
+    o.at = UtcIsoTime(now);
+    o.actor = actor;
+    const intermediate::ImportReport r = intermediate::ImportSubmissions(store, *reader, o);
+    audit("insurer.upload", 0,
+          "records=" + std::to_string(r.records) + " queued=" + std::to_string(r.queued) +
+              " rejected=" + std::to_string(r.rejected) +
+              " registration_errors=" + std::to_string(r.registration_errors));
+    return StaffHtml(r.stopped_at_line > 0 ? 503 : 200,
+                     intermediate::ImportResultHtml(r, record->name, file->filename));
   }
   // --- documents (R-DOC-*, R-OLD-4, R-CARD-4) --------------------------------
   if (route_name == "documents.due") {

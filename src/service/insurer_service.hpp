@@ -12,9 +12,14 @@
 //   GET  /insurer/v1/submissions       ?state=&after=&limit=  the queue, JSON
 //   GET  /insurer/v1/submissions/{id}  one submission and its portal status
 //   GET  /insurer/v1/members           ?symbol=&number=&branch=  one member
-//   GET  /insurer/errors               the error report page (HTML);
-//        ?state=all shows every submission
-//   GET  /insurer/errors.csv           the same as CSV (?charset=shift_jis)
+//   GET  /insurer/errors               the error report page (HTML, Japanese);
+//        ?state=all shows every submission; ?page=&per_page= (default 50)
+//   GET  /insurer/errors.csv           the same rows as CSV (same state,
+//        page, per_page; per_page 0 or absent = all); ?charset=shift_jis
+//        answers CP932, labelled charset=Windows-31J
+//   POST /insurer/upload               the page's upload form
+//        (multipart/form-data, field "file"): imported as POST
+//        …/submissions, the result (rejected lines too) shown as a page
 //   GET  /insurer/v1/documents/due     ?as_of=  what must be printed and posted
 //   POST /insurer/v1/documents/issue   {"as_of": today}  record and mark issued
 //   GET  /insurer/v1/documents/{id}.pdf            one document
@@ -23,8 +28,10 @@
 //   POST /insurer/v1/documents/applications        {symbol, number, branch, kind, form, email}
 //   POST /insurer/v1/documents/{id}/returned       {"returned_on": day}
 //
-// Errors are RFC 9457 problem details (application/problem+json). Every
-// request is audited with the insurer as actor.
+// Errors are RFC 9457 problem details (application/problem+json), except
+// that a browser (Accept: text/html) without the insurer's certificate gets
+// a Japanese page (staff_page.hpp). Every request is audited with the
+// insurer as actor.
 #ifndef ONSHI_SERVICE_INSURER_SERVICE_HPP_
 #define ONSHI_SERVICE_INSURER_SERVICE_HPP_
 

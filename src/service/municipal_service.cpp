@@ -11,7 +11,9 @@
 #include "municipal/registration.hpp"
 #include "municipal/residency.hpp"
 #include "municipal/resident_registry.hpp"
+#include "service/municipal_window.hpp"
 #include "service/router.hpp"
+#include "service/staff_page.hpp"
 
 namespace onshi::service {
 namespace json = boost::json;
@@ -61,7 +63,12 @@ const Router<std::string>& Routes() {
         .Add("POST", "/municipal/v1/cards/{id:int}/pin-reset", "pin-reset")
         .Add("POST", "/municipal/v1/cards/{id:int}/register", "register")
         .Add("GET", "/municipal/v1/persons/{id:int}/registration", "registration")
-        .Add("POST", "/municipal/v1/persons/{id:int}/events", "events");
+        .Add("POST", "/municipal/v1/persons/{id:int}/events", "events")
+        // issue 19: the window's pages (municipal_window.hpp)
+        .Add("GET", "/municipal/window", "window")
+        .Add("GET", "/municipal/window/persons/{id:int}", "window.person")
+        .Add("GET", "/municipal/window/persons/{id:int}/confirm", "window.confirm")
+        .Add("POST", "/municipal/window/persons/{id:int}/act", "window.act");
     return r;
   }();
   return kRoutes;
@@ -156,13 +163,31 @@ http::Response MunicipalService::Handle(const http::Request& request) {
   if (!route.value) return NotRouted(route.match, request.method);
   const std::string& action = *route.value;
   const int64_t id = route.match.params.Has("id") ? route.match.params.Int("id") : 0;
+  // A browser (Accept: text/html) is told in Japanese what is missing.
+  const bool page = WantsHtml(request) || action.starts_with("window");
+  constexpr std::string_view kHow =
+      "窓口の証明書は運用担当者が onshi municipal add --code 地方公共団体コード --out DIR で発行"
+      "します（DIR の cert.pem と key.pem を窓口の端末のブラウザに登録します）。";
   if (request.peer_certificate_der.empty()) {
+    if (page) return CertificatePage(401, "市区町村窓口", kHow, "");
     return Problem(401, "client certificate required", "the window needs its certificate");
   }
   const PeerCertificate cert = ReadPeerCertificate(request);
-  if (!cert) return Problem(401, "client certificate cannot be read", "");
+  if (!cert) {
+    if (page) return CertificatePage(401, "市区町村窓口", kHow, "");
+    return Problem(401, "client certificate cannot be read", "");
+  }
   auto who = ca_.VerifyMunicipal(cert.get(), nullptr, now);
-  if (!who.ok()) return Problem(403, "not a municipal window", who.error().ToString());
+  if (!who.ok()) {
+    if (page) return CertificatePage(403, "市区町村窓口", kHow, who.error().ToString());
+    return Problem(403, "not a municipal window", who.error().ToString());
+  }
+  if (action.starts_with("window")) {
+    std::lock_guard<std::mutex> lock(window_);
+    const WindowContext context{
+        stores_.ForThisThread(), who->code, now, jpki_dir_, issuer_key_, cards_dir_};
+    return HandleWindowPage(context, request, action, id);
+  }
 
   json::object body;
   if (!request.body.empty()) {

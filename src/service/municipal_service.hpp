@@ -20,6 +20,12 @@
 //        "name"?, "name_kana"?}  a 住民異動 (転居 moved, 氏名変更 renamed, 転入
 //        moved_in, 死亡 died) from its date (R-LINK-4, resident_registry.hpp);
 //        the municipality is the certificate's; 400/404/409 problem details
+//   GET/POST /municipal/window…  the window's pages for a clerk, in Japanese
+//        (municipal_window.hpp): search by name and birth date, the
+//        person's cards and actions, each confirmed, with its audit entries
+//
+// A browser (Accept: text/html, and every /municipal/window page) without
+// the window's certificate gets a Japanese page instead of problem details.
 //
 // Window operations are serialised in this process: the JPKI CA's state
 // files are rewritten by each revocation. (The CLI in another process at the

@@ -67,6 +67,13 @@ class Store {
   virtual int64_t AddPerson(const PersonRecord& person, const MyNumber& my_number) = 0;
   virtual std::optional<PersonRecord> GetPerson(int64_t person_id) = 0;
   virtual std::optional<PersonRecord> FindPersonByMyNumber(const MyNumber& my_number) = 0;
+  // Issue 19 (the municipal window's search): the persons registered in
+  // `municipality` born on `birth_date`, by person_id, at most `limit`. One
+  // probe of the index persons_by_municipality_birth (migration 15). The
+  // name is matched by the caller (municipal/resident_search.hpp) with the
+  // core's comparison keys (異体字, kana spellings), which SQL cannot express.
+  virtual std::vector<PersonRecord> PersonsBornOn(std::string_view municipality, Date birth_date,
+                                                  int limit) = 0;
   // The sealed My Number, opened: only the intermediate server may call this.
   virtual std::optional<MyNumber> RevealMyNumber(int64_t person_id) = 0;
   // Writes what a 住民異動 changes: name, name_kana, postcode, address and

@@ -341,6 +341,22 @@ TEST_F(AuthzMatrixTest, EveryEndpointByEveryRole) {
        {Role::kMunicipal},
        [](Role) { return R"({"person_id":)" + fresh_person_ + R"(,"pin":"1234"})"; }},
       {"GET", "/municipal/v1/persons/" + person_ + "/registration", {Role::kMunicipal}},
+      // Issue 19: the window's pages; the person page of the window's own
+      // resident, the others for a person who does not exist (exact 404).
+      {"GET", "/municipal/window", {Role::kMunicipal}},
+      {"GET", "/municipal/window/persons/" + person_, {Role::kMunicipal}},
+      {"GET",
+       "/municipal/window/persons/99999999/confirm?action=suspend",
+       {Role::kMunicipal},
+       [](Role) { return std::string(); },
+       "application/json",
+       404},
+      {"POST",
+       "/municipal/window/persons/99999999/act",
+       {Role::kMunicipal},
+       [](Role) { return std::string(); },
+       "application/x-www-form-urlencoded",
+       404},
       {"POST",
        "/municipal/v1/persons/" + fresh_person_ + "/events",
        {Role::kMunicipal},
@@ -390,6 +406,13 @@ TEST_F(AuthzMatrixTest, EveryEndpointByEveryRole) {
        404},
       {"GET", "/insurer/errors", {Role::kInsurer}},
       {"GET", "/insurer/errors.csv", {Role::kInsurer}},
+      // Issue 19: the page's upload form; a body without a file is a 400 page.
+      {"POST",
+       "/insurer/upload",
+       {Role::kInsurer},
+       [](Role) { return std::string(); },
+       "application/json",
+       400},
       // Documents (issue 17): the refusals are exact answers after
       // authorization, for ids and days that hold nothing.
       {"GET", "/insurer/v1/documents/due", {Role::kInsurer}},
@@ -804,7 +827,7 @@ TEST_F(AuthzMatrixTest, ShiftJisErrorReportDecodesToTheUtf8One) {
       Curl("GET", "/insurer/errors.csv?state=all&charset=shift_jis", Cert("insurerA"));
   ASSERT_EQ(utf8.status, 200) << utf8.body;
   ASSERT_EQ(sjis.status, 200) << sjis.body;
-  EXPECT_EQ(sjis.Header("Content-Type"), "text/csv;charset=Shift_JIS");
+  EXPECT_EQ(sjis.Header("Content-Type"), "text/csv;charset=Windows-31J");
   ASSERT_NE(utf8.body, sjis.body);  // really another encoding
   std::ofstream(dir_ / "sjis.csv", std::ios::binary) << sjis.body;
   int rc = 0;

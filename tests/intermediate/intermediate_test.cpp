@@ -839,6 +839,52 @@ TEST_F(IntermediateTest, ErrorReportCsvNamesFieldsButNotRegistryValues) {
   EXPECT_EQ(html.find("髙橋"), std::string::npos);
 }
 
+// Issue 19: the report's reasons are Japanese with their codes, a window
+// of rows (the page's CSV) holds exactly that page, and the Shift_JIS CSV is
+// CP932 — 髙 is FB FC, which strict Shift_JIS (JIS X 0208) has not, hence
+// the Windows-31J label the service gives it.
+TEST_F(IntermediateTest, ErrorReportIsJapanesePagedAndCp932) {
+  const std::string wrong_birth =
+      Line("U1", "acquisition", Digits(jiro_), "髙橋　次郎", "タカハシ　ジロウ", "19900121", "1",
+           "大阪府大阪市北区梅田３－１－１", "00", "20250401");
+  Import(std::string(kHeader) + wrong_birth + TaroLine("S1") + HanakoLine());
+  store::SubmissionFilter f;
+  f.insurer_number = kInsurer;
+  f.state = LinkageState::kRegistrationError;
+  const std::string csv = SubmissionsCsv(*store_, f, D(2025, 4, 28), false);
+  EXPECT_NE(csv.find("生年月日が住民基本台帳（この個人番号の方の登録内容）と一致しません"),
+            std::string::npos)
+      << csv;
+  EXPECT_NE(csv.find(",registry_mismatch,"), std::string::npos) << csv;
+  EXPECT_EQ(csv.find("does not match"), std::string::npos);
+  const std::string sjis = SubmissionsCsv(*store_, f, D(2025, 4, 28), true);
+  EXPECT_NE(sjis.find("\xFB\xFC"), std::string::npos);  // 髙 in CP932 (IBM extension)
+
+  f.state.reset();  // every submission, one a page
+  const auto ids_of = [](const std::string& text) {
+    std::vector<std::string> ids;
+    size_t at = text.find("\r\n");
+    while (at != std::string::npos && at + 2 < text.size()) {
+      const size_t comma = text.find(',', at + 2);
+      ids.push_back(text.substr(at + 2, comma - at - 2));
+      at = text.find("\r\n", at + 2);
+    }
+    return ids;
+  };
+  const auto all = ids_of(SubmissionsCsv(*store_, f, D(2025, 4, 28), false));
+  ASSERT_EQ(all.size(), 3u);
+  for (int64_t page = 1; page <= 3; ++page) {
+    const auto one = ids_of(SubmissionsCsv(*store_, f, D(2025, 4, 28), false, {page, 1}));
+    ASSERT_EQ(one.size(), 1u) << page;
+    EXPECT_EQ(one[0], all[static_cast<size_t>(page - 1)]);
+  }
+  const std::string html = SubmissionsHtml(*store_, f, D(2025, 4, 28), "健保", {2, 1});
+  EXPECT_NE(html.find("<span id=\"total\">3</span>"), std::string::npos);
+  EXPECT_NE(html.find("id=\"prev\""), std::string::npos);
+  EXPECT_NE(html.find("id=\"next\""), std::string::npos);
+  EXPECT_NE(html.find("errors.csv?state=all&amp;page=2&amp;per_page=1"), std::string::npos);
+}
+
 // --- the resident registry changes too (issue 14, R-LINK-4) -------------------
 
 // A 変更届 with the new address fails the basic-4 check while the registry

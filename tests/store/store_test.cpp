@@ -350,6 +350,29 @@ TEST_P(StoreTest, DuplicateMyNumberIsRejectedAndNothingIsWritten) {
   EXPECT_EQ(store_->Counts().persons, 1);
 }
 
+// Issue 19: the municipal window finds a resident by name and birth date;
+// the store gives the window's residents born that day (another
+// municipality's resident and another day's are not among them), in order,
+// at most `limit`.
+TEST_P(StoreTest, PersonsBornOnGivesTheMunicipalitysResidentsOfThatDay) {
+  const int64_t a = store_->AddPerson(Person("試験　花子"), Mn("621498320257"));
+  const int64_t b = store_->AddPerson(Person("試験　次郎"), Mn("123456789018"));
+  PersonRecord elsewhere = Person("試験　花子");
+  elsewhere.municipality = "271004";
+  store_->AddPerson(elsewhere, Mn("123456789000"));
+  PersonRecord other_day = Person("試験　花子");
+  other_day.birth_date = D(1980, 5, 16);
+  store_->AddPerson(other_day, MyNumber::FromBase(23456789012));
+  const auto found = store_->PersonsBornOn("131016", D(1980, 5, 15), 10);
+  ASSERT_EQ(found.size(), 2u);
+  EXPECT_EQ(found[0].person_id, a);
+  EXPECT_EQ(found[1].person_id, b);
+  EXPECT_EQ(found[0].name, "試験　花子");
+  EXPECT_EQ(found[0].municipality, "131016");
+  EXPECT_EQ(store_->PersonsBornOn("131016", D(1980, 5, 15), 1).size(), 1u);
+  EXPECT_TRUE(store_->PersonsBornOn("131016", D(1990, 1, 1), 10).empty());
+}
+
 TEST_P(StoreTest, MyNumberIsNeverStoredInClear) {
   // Privacy principle: the database (its files and its WAL, and every
   // table read back as text) must not contain the digits, in any table,

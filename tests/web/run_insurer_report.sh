@@ -3,7 +3,8 @@
 # with the `onshi` binary in BUILD_DIR, starts `onshi serve` on a free port,
 # runs insurer_report.mjs (playwright-core + Debian's headless Chromium)
 # against it and exits with its status. Registered with CTest as
-# web_insurer_report. Leaves the screenshot in BUILD_DIR/web_insurer_report.png.
+# web_insurer_report. Leaves its screenshots in BUILD_DIR/web-artifacts/
+# (insurer-*.png) and lists them.
 #
 #   tests/web/run_insurer_report.sh BUILD_DIR
 set -euo pipefail
@@ -70,6 +71,10 @@ if [ "$rc" -ne 0 ] && [ "$rc" -ne 3 ]; then
   cat "$tmp/import.err" >&2
   die "onshi import failed with exit status $rc"
 fi
+# The lines `onshi import` refused at reading ("FILE:LINE: ..."): the upload
+# through the page's form sends the same file and must show the same lines.
+rejected_lines=$(sed -n 's#^.*forms\.csv:\([0-9]*\): .*$#\1#p' "$tmp/import.err" | paste -sd, -)
+[ -n "$rejected_lines" ] || die "the fixture's import refused no line (need some for the upload check)"
 errors=$(sqlite3 "$db" "SELECT COUNT(*) FROM submissions WHERE state='registration_error'")
 all=$(sqlite3 "$db" "SELECT COUNT(*) FROM submissions WHERE insurer_number='$number'")
 echo "run_insurer_report: fixture of $today has $all submissions, $errors registration errors"
@@ -109,7 +114,8 @@ NODE_EXTRA_CA_CERTS="$tmp/insurer/ca.pem" node "$here/insurer_report.mjs" \
   --base "$url" \
   --cert "$tmp/insurer/cert.pem" --key "$tmp/insurer/key.pem" --ca "$tmp/insurer/ca.pem" \
   --insurer-name "$name" --expected-errors "$errors" --expected-all "$all" \
-  --screenshot "$build/web_insurer_report.png"
+  --artifacts "$build/web-artifacts" \
+  --upload "$tmp/forms.csv" --rejected-lines "$rejected_lines"
 status=$?
 set -e
 if [ "$status" -ne 0 ]; then

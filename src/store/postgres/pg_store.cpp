@@ -241,6 +241,20 @@ class PgStore final : public Store {
                                 Params().AddBytes(vault_.Key(n))));
   }
 
+  std::vector<PersonRecord> PersonsBornOn(std::string_view municipality, Date birth_date,
+                                          int limit) override {
+    const Result r = conn_.Run(
+        "persons_born_on",
+        Select(kPersonColumns,
+               " FROM persons WHERE municipality = $1 AND birth_date = $2 ORDER BY person_id "
+               "LIMIT $3"),
+        Params().Add(std::string(municipality)).Add(birth_date).Add(int64_t{limit}));
+    std::vector<PersonRecord> out;
+    for (int i = 0; i < r.rows(); ++i)
+      out.push_back(PersonAt(r, i));
+    return out;
+  }
+
   std::optional<MyNumber> RevealMyNumber(int64_t person_id) override {
     Result r = conn_.Run("reveal", "SELECT my_number_sealed FROM persons WHERE person_id = $1",
                          Params().Add(person_id));
@@ -1032,7 +1046,11 @@ class PgStore final : public Store {
 
   static std::optional<PersonRecord> ReadPerson(const Result& r) {
     if (r.rows() == 0) return std::nullopt;
-    Row s(r, 0);
+    return PersonAt(r, 0);
+  }
+
+  static PersonRecord PersonAt(const Result& r, int row) {
+    Row s(r, row);
     PersonRecord p;
     p.person_id = s.Int(0);
     p.name = s.Text(1);

@@ -622,6 +622,12 @@ CREATE TABLE interaction_master (
   PRIMARY KEY (ingredient_a, ingredient_b)
 ) WITHOUT ROWID;
 )sql"},
+      {15, "residents by municipality and birth date", R"sql(
+-- Issue 19: the municipal window finds a resident by name and birth date
+-- (not an internal id): one probe for the window's residents born that day;
+-- the name is compared with the core's keys (municipal/resident_search).
+CREATE INDEX persons_by_municipality_birth ON persons (municipality, birth_date, name);
+)sql"},
   };
   return kMigrations;
 }

@@ -263,6 +263,20 @@ class SqliteStore final : public Store {
     return ReadPerson(s);
   }
 
+  std::vector<PersonRecord> PersonsBornOn(std::string_view municipality, Date birth_date,
+                                          int limit) override {
+    Statement& s = Stmt("persons_born_on", [] {
+      return std::string("SELECT ") + kPersonColumns +
+             " FROM persons WHERE municipality = ? AND birth_date = ? ORDER BY person_id LIMIT ?";
+    });
+    s.Bind(1, std::string(municipality)).Bind(2, birth_date).Bind(3, int64_t{limit});
+    std::vector<PersonRecord> out;
+    while (auto p = ReadOnePerson(s))
+      out.push_back(std::move(*p));
+    s.Reset();
+    return out;
+  }
+
   std::optional<MyNumber> RevealMyNumber(int64_t person_id) override {
     Statement& s = Stmt("reveal", "SELECT my_number_sealed FROM persons WHERE person_id = ?");
     s.Bind(1, person_id);
@@ -1223,6 +1237,13 @@ class SqliteStore final : public Store {
   }
 
   static std::optional<PersonRecord> ReadPerson(Statement& s) {
+    std::optional<PersonRecord> out = ReadOnePerson(s);
+    s.Reset();
+    return out;
+  }
+
+  // The next row of `s` as a person, or nullopt at the end (not reset).
+  static std::optional<PersonRecord> ReadOnePerson(Statement& s) {
     std::optional<PersonRecord> out;
     if (s.Step()) {
       PersonRecord p;
@@ -1237,7 +1258,6 @@ class SqliteStore final : public Store {
       p.municipality = s.Text(8);
       out = std::move(p);
     }
-    s.Reset();
     return out;
   }
 
