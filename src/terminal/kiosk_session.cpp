@@ -462,6 +462,45 @@ json::object KioskSession::Cancel(std::time_t now) {
   return End(std::move(v), now);
 }
 
+json::object KioskSession::LookUp(const InsuranceLookup& query, std::time_t now) {
+  const std::string stamp = JstStamp(now);
+  // Marks the request as the kiosk's own in the service's audit trail.
+  auto request =
+      LookupRequestJson(query, options_.facility, stamp.substr(0, 8), "kiosk" + RandomHex20());
+  if (!request.ok()) {
+    return json::object{
+        {"step", "error"}, {"field", request.error().field}, {"message", request.error().message}};
+  }
+  std::lock_guard lock(mu_);  // one connection to the central service
+  auto answer = central_.PostJson(kQualificationSearchPath, *request, now);
+  if (!answer.ok()) {
+    return Failure(
+        "中央の資格確認サービスにつながりません。資格確認書の記載で受付し、後であらため"
+        "て確認してください。(" +
+        answer.error().message + ")");
+  }
+  json::object view = LookupView(answer->body, query.limit_consent);
+  if (view["step"] != "lookup") return view;
+  KioskVisit v;
+  v.time = stamp;
+  v.mode = "document";
+  v.outcome = std::string(view["outcome"].as_string());
+  v.reason = std::string(view["reason"].as_string());
+  v.tell = std::string(view["tell"].as_string());
+  bool has_result = false, unregistered = false, sharing = false;
+  KioskVisit names;
+  Summarise(answer->body, &names, &has_result, &unregistered, &sharing);
+  v.name = names.name;
+  v.name_kana = names.name_kana;
+  KioskConsents c;
+  c.limit = query.limit_consent;  // the only consent this path carries
+  v.consents = c;
+  std::cout << "onshi terminal: kiosk look-up " << v.time << " mode=document outcome=" << v.outcome
+            << std::endl;
+  history_.push_back(std::move(v));
+  return view;
+}
+
 json::object KioskSession::End(KioskVisit visit, std::time_t /*now*/) {
   // The terminal's log keeps each visit (never the name): the staff list is
   // in memory only, and a 目視 reason must outlive a restart (R-FAC-3).

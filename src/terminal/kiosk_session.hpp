@@ -52,6 +52,7 @@
 #include "reader/pcsc_reader.hpp"
 #include "terminal/central.hpp"
 #include "terminal/kiosk_face_file.hpp"
+#include "terminal/kiosk_lookup.hpp"
 #include "terminal/publisher.hpp"
 
 namespace onshi::terminal {
@@ -78,7 +79,9 @@ struct KioskConsents {
 // One visit as the staff screen lists it.
 struct KioskVisit {
   std::string time;  // yyyyMMddHHmmss, JST
-  std::string mode;  // "pin", "face", "visual", or "" (never identified)
+  // "pin", "face", "visual", "document" (staff looked up a 資格確認書 by its
+  // number, R-DOC-9), or "" (never identified)
+  std::string mode;
   std::string visual_reason;
   std::string outcome;  // "有効", "無効", "資格情報なし", or "未完了"
   std::string reason;   // why (the service's explanation, or the kiosk's)
@@ -108,6 +111,11 @@ class KioskSession {
   boost::json::object Register(std::time_t now);
   boost::json::object Consent(const KioskConsents& consents, std::time_t now);
   boost::json::object Cancel(std::time_t now);
+
+  // The staff screen's look-up of a 資格確認書 by its number (R-DOC-9,
+  // kiosk_lookup.hpp); kept in Today() with mode "document". Independent of
+  // the visit at the reader.
+  boost::json::object LookUp(const InsuranceLookup& query, std::time_t now);
 
   double face_threshold() const { return options_.face_threshold; }
 
