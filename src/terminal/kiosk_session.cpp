@@ -13,6 +13,7 @@
 #include "core/card_validity.hpp"
 #include "reader/card_face_reader.hpp"
 #include "reader/jpki_reader_session.hpp"
+#include "terminal/zip_container.hpp"
 
 namespace onshi::terminal {
 namespace {
@@ -432,6 +433,17 @@ json::object KioskSession::Consent(const KioskConsents& consents, std::time_t no
   Summarise(*answer, &v, &has_result, &unregistered, &sharing);
   const std::string hex = RandomHex20();
   auto face = MakeFaceFile(*answer, options_.face_file, now, hex);
+  if (face.ok() && options_.crypt) {
+    // encrypt_face.conf (§4.3): <name>.zip holding <name>.xml.
+    auto file =
+        InContainer(face->name, face->bytes, &options_.crypt->face, options_.crypt->password, now);
+    if (file.ok()) {
+      face->name = std::move(file->name);
+      face->bytes = std::move(file->bytes);
+    } else {
+      face = file.error();
+    }
+  }
   if (face.ok() && !hex.empty()) {
     auto published = publisher_.Publish(options_.face_dir, face->name, face->bytes);
     if (published.ok()) {

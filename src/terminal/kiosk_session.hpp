@@ -51,6 +51,7 @@
 #include "core/date.hpp"
 #include "reader/pcsc_reader.hpp"
 #include "terminal/central.hpp"
+#include "terminal/encrypt_config.hpp"
 #include "terminal/kiosk_face_file.hpp"
 #include "terminal/kiosk_lookup.hpp"
 #include "terminal/publisher.hpp"
@@ -66,6 +67,8 @@ struct KioskOptions {
   // Largest descriptor distance accepted as the same person (face-api's
   // 128-d Euclidean distance; docs/kiosk-face-match.md for the measurement).
   double face_threshold = 0.4;
+  // encrypt_face.conf (terminal-protocol.md §4.3); null: plain Face files.
+  const EncryptSettings* crypt = nullptr;
 };
 
 // The four consent screens (R-FAC-4), each yes or no.
