@@ -18,6 +18,7 @@ packages=(
   curl ca-certificates bc time
   chromium fonts-noto-cjk
   libcairo2-dev libpango1.0-dev fonts-ipaexfont poppler-utils
+  libzip-dev
   pcscd vsmartcard-vpcd opensc libpcsclite-dev pcsc-tools
   systemd
   faketime

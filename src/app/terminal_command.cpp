@@ -7,6 +7,8 @@
 //                  [--charset utf-8|shift_jis] [--poll-ms MS] [--settle-seconds S] [--once]
 //                  [--cache FILE] [--cache-key FILE] [--cache-days N] [--no-outage]
 //                  [--outage-after-seconds S] [--reconcile-seconds S] [--reports D]
+//                  [--encrypt-config DIR]   encrypt.conf, encrypt_face.conf, crypt.pass
+//                                           (terminal/encrypt_config.hpp)
 //   onshi terminal record …   (terminal_record_command.cpp)
 //                  [--kiosk PORT --facility CODE --reader-key DIR …] (app/terminal_kiosk.hpp)
 //
@@ -68,7 +70,8 @@ int TerminalCommand(const std::vector<std::string>& argv) {
                                     {"charset", true},
                                     {"poll-ms", true},
                                     {"settle-seconds", true},
-                                    {"once", false}}));
+                                    {"once", false},
+                                    {"encrypt-config", true}}));
   for (const char* required : {"central", "cert", "key", "body", "ca"}) {
     if (!args.Has(required)) {
       throw std::invalid_argument(
@@ -114,8 +117,20 @@ int TerminalCommand(const std::vector<std::string>& argv) {
     folders.reconcile_every_seconds = static_cast<int>(args.GetInt("reconcile-seconds", 30));
     folders.reports_dir = args.Get("reports", (dir / "Reports").string());
   }
+  // Encrypted mode (terminal-protocol.md §4.3): encrypt.conf,
+  // encrypt_face.conf and the password in --encrypt-config DIR.
+  std::optional<terminal::EncryptSettings> crypt;
+  if (args.Has("encrypt-config")) {
+    auto loaded = terminal::EncryptSettings::Load(args.Get("encrypt-config"));
+    if (!loaded.ok()) throw std::invalid_argument("--encrypt-config: " + loaded.error().ToString());
+    crypt = std::move(loaded).value();
+    folders.crypt = &*crypt;
+    std::cout << "onshi terminal: 暗号化 連携AP " << (crypt->files.Reported() ? "e" : "n")
+              << ", 顔認証 " << (crypt->face.Reported() ? "e" : "n") << std::endl;
+  }
   // The card reader's screen (--kiosk), on its own threads.
-  const auto kiosk = StartKiosk(args, central_options, publisher, charset, dir);
+  const auto kiosk =
+      StartKiosk(args, central_options, publisher, charset, dir, crypt ? &*crypt : nullptr);
   terminal::RequestFolder requests(folders, central, publisher);
 
   std::signal(SIGPIPE, SIG_IGN);

@@ -43,11 +43,10 @@ std::map<std::string, bool> WithKioskOptions(std::map<std::string, bool> known) 
   return known;
 }
 
-std::unique_ptr<KioskRunner, KioskRunnerDeleter> StartKiosk(const Args& args,
-                                                            const terminal::CentralOptions& central,
-                                                            terminal::Publisher& publisher,
-                                                            std::optional<oqs::Charset> charset,
-                                                            const std::filesystem::path& dir) {
+std::unique_ptr<KioskRunner, KioskRunnerDeleter> StartKiosk(
+    const Args& args, const terminal::CentralOptions& central, terminal::Publisher& publisher,
+    std::optional<oqs::Charset> charset, const std::filesystem::path& dir,
+    const terminal::EncryptSettings* crypt) {
   if (!args.Has("kiosk")) return nullptr;
   for (const char* required : {"facility", "reader-key"}) {
     if (!args.Has(required)) {
@@ -69,6 +68,7 @@ std::unique_ptr<KioskRunner, KioskRunnerDeleter> StartKiosk(const Args& args,
   options.face_dir = args.Get("face", (dir / "Face").string());
   options.face_file.charset = charset.value_or(oqs::Charset::kUtf8);
   options.face_file.specific_diseases = args.Has("face-specific-diseases");
+  options.crypt = crypt;  // encrypt_face.conf
   if (args.Has("face-threshold")) {
     try {
       options.face_threshold = std::stod(args.Get("face-threshold"));

@@ -26,6 +26,7 @@
 #include "app/cli.hpp"
 #include "oqs/charset.hpp"
 #include "terminal/central.hpp"
+#include "terminal/encrypt_config.hpp"
 #include "terminal/publisher.hpp"
 
 namespace onshi::app {
@@ -45,7 +46,8 @@ std::unique_ptr<KioskRunner, KioskRunnerDeleter> StartKiosk(const Args& args,
                                                             const terminal::CentralOptions& central,
                                                             terminal::Publisher& publisher,
                                                             std::optional<oqs::Charset> charset,
-                                                            const std::filesystem::path& dir);
+                                                            const std::filesystem::path& dir,
+                                                            const terminal::EncryptSettings* crypt);
 
 }  // namespace onshi::app
 

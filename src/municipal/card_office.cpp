@@ -441,10 +441,15 @@ Expected<IssuedCard> CardOffice::Reissue(int64_t card_id, std::optional<std::str
     if (auto gone = RevokeSmartphone(c.card_id, now); !gone.ok()) return gone.error();
   }
   const Date today = JstDay(now);
+  // The new card is made from the application's photo, as the lost one was:
+  // without it the 券面事項確認AP behind 照合番号B would be empty and face
+  // recognition at the reader (R-FAC-2) impossible with the new card.
+  const std::vector<uint8_t> photo =
+      loaded->file ? loaded->file->face_photo() : std::vector<uint8_t>{};
   // R-CARD-6: the new card starts without 利用登録 (no inheritance).
   return NewCredential(loaded->person, CredentialKind::kCard, today, today, std::move(new_pin), now,
-                       "card.reissue", "replaces card " + Id(card_id) + "; R-CARD-6", nullptr,
-                       &old);
+                       "card.reissue", "replaces card " + Id(card_id) + "; R-CARD-6", nullptr, &old,
+                       photo);
 }
 
 Expected<CardRecord> CardOffice::ResetPin(int64_t card_id, std::string_view new_pin,

@@ -152,7 +152,8 @@ class CardOffice {
   Expected<IssuedCard> Resume(int64_t card_id, std::time_t now);
 
   // 再交付 after loss or damage: the old card is revoked for good, a new card
-  // and certificate are issued (application date = today) with no 利用登録.
+  // and certificate are issued (application date = today) with no 利用登録,
+  // the old card's face photo and a new 照合番号B.
   Expected<IssuedCard> Reissue(int64_t card_id, std::optional<std::string> new_pin,
                                std::time_t now);
 

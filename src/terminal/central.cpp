@@ -8,7 +8,6 @@ namespace onshi::terminal {
 namespace {
 
 constexpr const char* kAuthPath = "/oqs-api-pro/MSA12020/ILI12020SV01/auth";
-constexpr const char* kSearchPath = "/oqs-api-pro/MSA01030/ILI01030SV01/search";
 // idTokens live 5 minutes; one is not reused in its last minute.
 constexpr std::time_t kTokenUse = 4 * 60;
 
@@ -44,7 +43,7 @@ Expected<std::string> CentralClient::Token(std::time_t now) {
 }
 
 Expected<CentralAnswer> CentralClient::SearchXml(std::string_view request_xml, std::time_t now) {
-  return PostXml(kSearchPath, request_xml, now);
+  return PostXml(kQualificationSearchPath, request_xml, now);
 }
 
 Expected<CentralAnswer> CentralClient::PostXml(const char* path, std::string_view request_xml,

@@ -30,6 +30,8 @@ struct CentralOptions {
 inline constexpr const char* kBulkSubmitPath = "/oqs-api-pro/bulk/submit";
 inline constexpr const char* kBulkResultPath = "/oqs-api-pro/bulk/result";
 inline constexpr const char* kReferenceNumberPath = "/oqs-api-pro/reference-number";
+// 資格確認 (OQSsiquc01req), JSON or XML (oqs-interface.md §1.1).
+inline constexpr const char* kQualificationSearchPath = "/oqs-api-pro/MSA01030/ILI01030SV01/search";
 
 struct CentralAnswer {
   int status = 0;

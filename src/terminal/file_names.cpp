@@ -39,9 +39,9 @@ bool EqualsNoCase(std::string_view a, std::string_view b) {
 
 std::optional<RequestName> ClassifyRequest(std::string_view name) {
   constexpr std::string_view kXml = ".xml";
-  if (name.size() <= kXml.size() || !EqualsNoCase(name.substr(name.size() - 4), kXml)) {
-    return std::nullopt;
-  }
+  if (name.size() <= kXml.size()) return std::nullopt;
+  const bool zipped = EqualsNoCase(name.substr(name.size() - 4), ".zip");
+  if (!zipped && !EqualsNoCase(name.substr(name.size() - 4), kXml)) return std::nullopt;
   for (const Prefix& p : kPrefixes) {
     if (name.size() <= p.text.size() + kXml.size()) continue;
     if (!EqualsNoCase(name.substr(0, p.text.size()), p.text)) continue;
@@ -53,7 +53,8 @@ std::optional<RequestName> ClassifyRequest(std::string_view name) {
     // "…01req_" → "…01res_": the three letters before the underscore.
     const size_t at = p.text.size() - 4;
     result[at + 2] = result[at + 2] == 'Q' ? 'S' : 's';
-    return RequestName{p.kind, std::move(result)};
+    if (zipped) result.replace(result.size() - 4, 4, ".xml");
+    return RequestName{p.kind, std::move(result), zipped};
   }
   return std::nullopt;
 }

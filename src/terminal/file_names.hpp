@@ -7,7 +7,8 @@
 // (`.receptionagent-<guid>.tmp`), stray files — are not requests and are
 // left alone. The answer keeps the name with `req_` → `res_` (OQSDrug2 and
 // ReceptionAgent find it that way); a failure before any answer is the
-// request-named copy plus `<name>.err` (§4.1).
+// request-named copy plus `<name>.err` (§4.1). In encrypted mode (§4.3,
+// encrypt_config.hpp) a request may also arrive as `<prefix>_<suffix>.zip`.
 #ifndef ONSHI_TERMINAL_FILE_NAMES_HPP_
 #define ONSHI_TERMINAL_FILE_NAMES_HPP_
 
@@ -27,7 +28,8 @@ enum class RequestKind {
 
 struct RequestName {
   RequestKind kind;
-  std::string result_name;  // req_ → res_
+  std::string result_name;  // req_ → res_, always `.xml` (the container is the answer's own)
+  bool zipped = false;      // the request came as `.zip` (encrypted mode, §4.3)
 };
 
 // nullopt when `name` is not a request the terminal should pick up.

@@ -201,6 +201,16 @@ http::Response KioskServer::Api(const http::Request& request) {
     return Json(session_.Consent(c, now));
   }
   if (path == "/api/cancel") return Json(session_.Cancel(now));
+  if (path == "/api/lookup") {
+    InsuranceLookup q;
+    q.insurer_number = TextOf(body, "insurerNumber");
+    q.symbol = TextOf(body, "symbol");
+    q.number = TextOf(body, "number");
+    q.branch = TextOf(body, "branch");
+    q.birthdate = TextOf(body, "birthdate");
+    q.limit_consent = FlagOf(body, "limitConsent");
+    return Json(session_.LookUp(q, now));
+  }
   return Problem(404, "no such call");
 }
 

@@ -12,6 +12,8 @@
 //   POST /api/card, /api/pin, /api/face/photo (image/jpeg), /api/face/result,
 //        /api/visual, /api/register, /api/consent, /api/cancel
 //                          the steps of KioskSession, JSON in and out
+//   POST /api/lookup       the staff screen's look-up of a 資格確認書 by its
+//                          number (R-DOC-9, kiosk_lookup.hpp)
 //   GET  /api/today        {"visits": […]} for the staff screen
 //
 // Loopback and nothing else: the listener is bound to 127.0.0.1, and a

@@ -13,6 +13,7 @@
 #include "core/card_validity.hpp"
 #include "reader/card_face_reader.hpp"
 #include "reader/jpki_reader_session.hpp"
+#include "terminal/zip_container.hpp"
 
 namespace onshi::terminal {
 namespace {
@@ -432,6 +433,17 @@ json::object KioskSession::Consent(const KioskConsents& consents, std::time_t no
   Summarise(*answer, &v, &has_result, &unregistered, &sharing);
   const std::string hex = RandomHex20();
   auto face = MakeFaceFile(*answer, options_.face_file, now, hex);
+  if (face.ok() && options_.crypt) {
+    // encrypt_face.conf (§4.3): <name>.zip holding <name>.xml.
+    auto file =
+        InContainer(face->name, face->bytes, &options_.crypt->face, options_.crypt->password, now);
+    if (file.ok()) {
+      face->name = std::move(file->name);
+      face->bytes = std::move(file->bytes);
+    } else {
+      face = file.error();
+    }
+  }
   if (face.ok() && !hex.empty()) {
     auto published = publisher_.Publish(options_.face_dir, face->name, face->bytes);
     if (published.ok()) {
@@ -460,6 +472,45 @@ json::object KioskSession::Cancel(std::time_t now) {
                                                    "す。本日は顔認証または目視で受付できます。"
                                                  : "";
   return End(std::move(v), now);
+}
+
+json::object KioskSession::LookUp(const InsuranceLookup& query, std::time_t now) {
+  const std::string stamp = JstStamp(now);
+  // Marks the request as the kiosk's own in the service's audit trail.
+  auto request =
+      LookupRequestJson(query, options_.facility, stamp.substr(0, 8), "kiosk" + RandomHex20());
+  if (!request.ok()) {
+    return json::object{
+        {"step", "error"}, {"field", request.error().field}, {"message", request.error().message}};
+  }
+  std::lock_guard lock(mu_);  // one connection to the central service
+  auto answer = central_.PostJson(kQualificationSearchPath, *request, now);
+  if (!answer.ok()) {
+    return Failure(
+        "中央の資格確認サービスにつながりません。資格確認書の記載で受付し、後であらため"
+        "て確認してください。(" +
+        answer.error().message + ")");
+  }
+  json::object view = LookupView(answer->body, query.limit_consent);
+  if (view["step"] != "lookup") return view;
+  KioskVisit v;
+  v.time = stamp;
+  v.mode = "document";
+  v.outcome = std::string(view["outcome"].as_string());
+  v.reason = std::string(view["reason"].as_string());
+  v.tell = std::string(view["tell"].as_string());
+  bool has_result = false, unregistered = false, sharing = false;
+  KioskVisit names;
+  Summarise(answer->body, &names, &has_result, &unregistered, &sharing);
+  v.name = names.name;
+  v.name_kana = names.name_kana;
+  KioskConsents c;
+  c.limit = query.limit_consent;  // the only consent this path carries
+  v.consents = c;
+  std::cout << "onshi terminal: kiosk look-up " << v.time << " mode=document outcome=" << v.outcome
+            << std::endl;
+  history_.push_back(std::move(v));
+  return view;
 }
 
 json::object KioskSession::End(KioskVisit visit, std::time_t /*now*/) {

@@ -51,7 +51,9 @@
 #include "core/date.hpp"
 #include "reader/pcsc_reader.hpp"
 #include "terminal/central.hpp"
+#include "terminal/encrypt_config.hpp"
 #include "terminal/kiosk_face_file.hpp"
+#include "terminal/kiosk_lookup.hpp"
 #include "terminal/publisher.hpp"
 
 namespace onshi::terminal {
@@ -65,6 +67,8 @@ struct KioskOptions {
   // Largest descriptor distance accepted as the same person (face-api's
   // 128-d Euclidean distance; docs/kiosk-face-match.md for the measurement).
   double face_threshold = 0.4;
+  // encrypt_face.conf (terminal-protocol.md §4.3); null: plain Face files.
+  const EncryptSettings* crypt = nullptr;
 };
 
 // The four consent screens (R-FAC-4), each yes or no.
@@ -78,7 +82,9 @@ struct KioskConsents {
 // One visit as the staff screen lists it.
 struct KioskVisit {
   std::string time;  // yyyyMMddHHmmss, JST
-  std::string mode;  // "pin", "face", "visual", or "" (never identified)
+  // "pin", "face", "visual", "document" (staff looked up a 資格確認書 by its
+  // number, R-DOC-9), or "" (never identified)
+  std::string mode;
   std::string visual_reason;
   std::string outcome;  // "有効", "無効", "資格情報なし", or "未完了"
   std::string reason;   // why (the service's explanation, or the kiosk's)
@@ -108,6 +114,11 @@ class KioskSession {
   boost::json::object Register(std::time_t now);
   boost::json::object Consent(const KioskConsents& consents, std::time_t now);
   boost::json::object Cancel(std::time_t now);
+
+  // The staff screen's look-up of a 資格確認書 by its number (R-DOC-9,
+  // kiosk_lookup.hpp); kept in Today() with mode "document". Independent of
+  // the visit at the reader.
+  boost::json::object LookUp(const InsuranceLookup& query, std::time_t now);
 
   double face_threshold() const { return options_.face_threshold; }
 

@@ -18,6 +18,7 @@
 #include "terminal/file_names.hpp"
 #include "terminal/outage_answer.hpp"
 #include "terminal/reconcile.hpp"
+#include "terminal/zip_container.hpp"
 
 namespace onshi::terminal {
 namespace {
@@ -97,9 +98,21 @@ PollReport RequestFolder::Poll(std::time_t now) {
     if (!kind) continue;
     struct stat st {};
     if (::stat(path.c_str(), &st) != 0) continue;  // taken away meanwhile
-    const auto bytes = ReadAll(path.string());
-    if (!bytes) continue;
+    const auto raw = ReadAll(path.string());
+    if (!raw) continue;
     const bool settled = now - st.st_mtime >= options_.settle_seconds;
+    // A .zip request (encrypted mode, §4.3): its XML, decrypted. An archive
+    // that does not open may still be being written.
+    std::optional<std::string> bytes = raw;
+    std::string unzip_problem;
+    if (kind->zipped) {
+      auto xml = UnzipXml(*raw, name.substr(0, 14), options_.crypt ? options_.crypt->password : "");
+      if (xml.ok()) {
+        bytes = std::move(xml).value();
+      } else {
+        unzip_problem = xml.error().message;
+      }
+    }
     const oqs::Charset request_charset =
         DeclaresShiftJis(*bytes) ? oqs::Charset::kShiftJis : oqs::Charset::kUtf8;
     const oqs::Charset out = options_.output.value_or(request_charset);
@@ -109,7 +122,7 @@ PollReport RequestFolder::Poll(std::time_t now) {
       const std::string text = why + "\n";
       auto err = publisher_.Publish(options_.res_dir, name.substr(0, name.size() - 4) + ".err",
                                     out == oqs::Charset::kShiftJis ? oqs::Utf8ToCp932(text) : text);
-      auto copy = publisher_.Publish(options_.res_dir, name, *bytes);
+      auto copy = publisher_.Publish(options_.res_dir, name, *raw);
       if (!err.ok() || !copy.ok()) {
         report.last_problem = (!err.ok() ? err.error() : copy.error()).ToString();
       }
@@ -117,6 +130,15 @@ PollReport RequestFolder::Poll(std::time_t now) {
       ++report.broken;
     };
 
+    if (!unzip_problem.empty()) {
+      if (!settled) {
+        ++report.waiting;
+        continue;
+      }
+      fail("ONS-E0102 要求ファイル(.zip)を開けません。暗号化のパスワードか形式が違います (" +
+           unzip_problem + ")");
+      continue;
+    }
     if (kind->kind == RequestKind::kDrugOrCheckupInfo) {
       const oqs::OqsError e = oqs::MakeOqsError(oqs::ErrorCode::kUnsupportedKind,
                                                 name.substr(0, 14), "not answered yet");
@@ -124,8 +146,16 @@ PollReport RequestFolder::Poll(std::time_t now) {
       continue;
     }
     auto publish = [&](const std::string& answer) {
-      auto published =
-          publisher_.Publish(options_.res_dir, kind->result_name, Reencode(answer, out));
+      // Encrypted mode: the answer travels as <name>.zip holding <name>.xml.
+      auto file = InContainer(kind->result_name, Reencode(answer, out),
+                              options_.crypt ? &options_.crypt->files : nullptr,
+                              options_.crypt ? options_.crypt->password : "", now);
+      if (!file.ok()) {
+        ++report.waiting;
+        report.last_problem = file.error().ToString();
+        return false;
+      }
+      auto published = publisher_.Publish(options_.res_dir, file->name, file->bytes);
       if (!published.ok() && published.error().field != "exists") {
         ++report.waiting;
         report.last_problem = published.error().ToString();

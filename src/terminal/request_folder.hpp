@@ -29,6 +29,10 @@
 //     central service answers again; the report goes to `reports_dir`.
 // The answer's encoding is the configured one (CharacterCodeIdentifier 0/1),
 // or the request's own when none is configured.
+// In encrypted mode (encrypt_config.hpp) a request may come as `.zip`, read
+// with the password; an answer whose kind the switch encrypts is published
+// as `<res name>.zip` holding `<res name>.xml` (zip_container.hpp); an archive
+// that cannot be opened once settled gets the error pair.
 #ifndef ONSHI_TERMINAL_REQUEST_FOLDER_HPP_
 #define ONSHI_TERMINAL_REQUEST_FOLDER_HPP_
 
@@ -38,6 +42,7 @@
 
 #include "oqs/charset.hpp"
 #include "terminal/central.hpp"
+#include "terminal/encrypt_config.hpp"
 #include "terminal/outage_store.hpp"
 #include "terminal/publisher.hpp"
 
@@ -53,6 +58,8 @@ struct FolderOptions {
   int outage_after_seconds = 10;
   int reconcile_every_seconds = 30;
   std::string reports_dir;
+  // Encrypted mode (terminal-protocol.md §4.3); null: plain.
+  const EncryptSettings* crypt = nullptr;
 };
 
 struct PollReport {

@@ -18,11 +18,23 @@
 //     myclinic needs; the NumberOf… counts add up;
 //   - OQSsiimm01res (MynaReception): MedicalInstitutionCode and
 //     ArbitraryFileIdentifier echoed exactly, SegmentOfResult 1 without
-//     ErrorCode, ProcessingResultStatus 1 or 2.
+//     ErrorCode, ProcessingResultStatus 1 or 2;
+//   - encrypted mode (§4.3; OQSDrug2 takes a .zip 02res, §4.2): a `.zip` is
+//     allowed only when the test set a password; it must hold `<name>.xml`
+//     (the XML whose name starts with the result's prefix), encrypted as
+//     WinZip AE-2 with AES-256, read here field by field with OpenSSL and
+//     zlib (not with the terminal's libzip), and that XML passes every rule
+//     above.
 #ifndef ONSHI_TESTS_APP_TERMINAL_PROFILES_HPP_
 #define ONSHI_TESTS_APP_TERMINAL_PROFILES_HPP_
 
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+#include <zlib.h>
 #include <pugixml.hpp>
+
+#include <cstring>
+#include <optional>
 
 #include <filesystem>
 #include <fstream>
@@ -50,6 +62,7 @@ struct SentRequest {
 
 struct ProfileContext {
   std::string charset = "UTF-8";  // "UTF-8" | "Shift_JIS": the configured output
+  std::string zip_password;       // encrypted mode (§4.3); "" plain: no .zip allowed
   std::map<std::string, SentRequest> sent;
   // Bulk 02req name → the 01req name it polls (for the units' identifiers).
   std::map<std::string, std::string> fetch_of;
@@ -64,32 +77,127 @@ inline std::string Child(pugi::xml_node n, const char* name) {
   return n.child(name).text().get();
 }
 
+// The one file in a WinZip AE-2 (AES-256) archive, read from the zip format
+// and the AE-x specification: central directory → local header → extra field
+// 0x9901 → PBKDF2-HMAC-SHA1 keys → password verifier → HMAC-SHA1 over the
+// ciphertext → AES-CTR (little-endian counter from 1) → raw inflate.
+// nullopt with `why` on any deviation.
+inline std::optional<std::string> ReadAe2Zip(const std::string& z, const std::string& password,
+                                             std::string* entry_name, std::string* why) {
+  auto u16 = [&](size_t at) -> unsigned {
+    return at + 2 <= z.size() ? static_cast<uint8_t>(z[at]) | static_cast<uint8_t>(z[at + 1]) << 8
+                              : 0xFFFFFFFF;
+  };
+  auto u32 = [&](size_t at) -> uint32_t { return u16(at) | u16(at + 2) << 16; };
+  auto no = [&](const std::string& w) -> std::optional<std::string> {
+    *why = w;
+    return std::nullopt;
+  };
+  if (z.size() < 22 || u32(z.size() - 22) != 0x06054b50) return no("no end of central directory");
+  const size_t eocd = z.size() - 22;
+  if (u16(eocd + 10) != 1) return no("not exactly one entry");
+  const size_t cd = u32(eocd + 16);
+  if (u32(cd) != 0x02014b50) return no("no central directory header");
+  const unsigned method = u16(cd + 10);
+  const uint32_t csize = u32(cd + 20), usize = u32(cd + 24);
+  const unsigned name_len = u16(cd + 28), extra_len = u16(cd + 30);
+  const size_t local = u32(cd + 42);
+  *entry_name = z.substr(cd + 46, name_len);
+  if (method != 99) return no("compression method " + std::to_string(method) + ", not 99 (AES)");
+  if ((u16(cd + 8) & 1) == 0) return no("not flagged as encrypted");
+  // The AES extra field: vendor version 2 (AE-2), "AE", strength 3, deflate.
+  bool aes = false;
+  for (size_t at = cd + 46 + name_len; at + 4 <= cd + 46 + name_len + extra_len;
+       at += 4 + u16(at + 2)) {
+    if (u16(at) != 0x9901) continue;
+    aes = u16(at + 2) == 7 && u16(at + 4) == 2 && z.compare(at + 6, 2, "AE") == 0 &&
+          static_cast<uint8_t>(z[at + 8]) == 3 && u16(at + 9) == 8;
+  }
+  if (!aes) return no("no AE-2 AES-256 deflate extra field");
+  if (u32(local) != 0x04034b50 || u16(local + 8) != method || (u16(local + 6) & 1) == 0) {
+    return no("local header disagrees with the central directory");
+  }
+  const size_t data = local + 30 + u16(local + 26) + u16(local + 28);
+  if (csize < 16 + 2 + 10 || data + csize > z.size()) return no("sizes out of range");
+  const auto* salt = reinterpret_cast<const unsigned char*>(z.data() + data);
+  unsigned char keys[66];
+  PKCS5_PBKDF2_HMAC_SHA1(password.data(), static_cast<int>(password.size()), salt, 16, 1000,
+                         sizeof keys, keys);
+  if (std::memcmp(keys + 64, z.data() + data + 16, 2) != 0) return no("password verifier differs");
+  const size_t clen = csize - 16 - 2 - 10;
+  const auto* cipher = reinterpret_cast<const unsigned char*>(z.data() + data + 18);
+  unsigned char mac[20];
+  unsigned mac_len = 0;
+  HMAC(EVP_sha1(), keys + 32, 32, cipher, clen, mac, &mac_len);
+  if (std::memcmp(mac, cipher + clen, 10) != 0) return no("authentication code differs");
+  std::string deflated(clen, '\0');
+  EVP_CIPHER_CTX* ctx = EVP_CIPHER_CTX_new();
+  EVP_EncryptInit_ex(ctx, EVP_aes_256_ecb(), nullptr, keys, nullptr);
+  EVP_CIPHER_CTX_set_padding(ctx, 0);
+  for (size_t block = 0; block * 16 < clen; ++block) {
+    unsigned char counter[16] = {}, stream[16];
+    uint64_t n = block + 1;
+    for (int i = 0; i < 8; ++i)
+      counter[i] = static_cast<unsigned char>(n >> (8 * i));
+    int out_len = 0;
+    EVP_EncryptUpdate(ctx, stream, &out_len, counter, 16);
+    for (size_t i = 0; i < 16 && block * 16 + i < clen; ++i) {
+      deflated[block * 16 + i] = static_cast<char>(cipher[block * 16 + i] ^ stream[i]);
+    }
+  }
+  EVP_CIPHER_CTX_free(ctx);
+  std::string plain(usize, '\0');
+  z_stream zs{};
+  if (inflateInit2(&zs, -15) != Z_OK) return no("inflate");
+  zs.next_in = reinterpret_cast<Bytef*>(deflated.data());
+  zs.avail_in = static_cast<uInt>(deflated.size());
+  zs.next_out = reinterpret_cast<Bytef*>(plain.data());
+  zs.avail_out = static_cast<uInt>(plain.size());
+  const int rc = inflate(&zs, Z_FINISH);
+  inflateEnd(&zs);
+  if (rc != Z_STREAM_END || zs.total_out != usize) return no("does not inflate to its size");
+  return plain;
+}
+
 // Every violation of every profile by the files in `res_dir`.
 inline std::vector<std::string> ProfileViolations(const std::filesystem::path& res_dir,
                                                   const ProfileContext& ctx) {
   namespace fs = std::filesystem;
   std::vector<std::string> bad;
   for (const auto& entry : fs::directory_iterator(res_dir)) {
-    const std::string name = entry.path().filename().string();
+    std::string name = entry.path().filename().string();
     auto fail = [&](const std::string& what) { bad.push_back(name + ": " + what); };
     if (name.ends_with(".err")) {
       // SmartKarte: the watcher wakes on the .xml copy and reads the .err.
       const std::string stem = name.substr(0, name.size() - 4);
-      if (!fs::exists(res_dir / (stem + ".xml"))) fail("no request-named .xml beside the .err");
-      if (!ctx.sent.count(stem + ".xml")) fail("an .err for a request the client never wrote");
+      const std::string copy = fs::exists(res_dir / (stem + ".zip")) ? ".zip" : ".xml";
+      if (!fs::exists(res_dir / (stem + copy))) fail("no request-named copy beside the .err");
+      if (!ctx.sent.count(stem + copy)) fail("an .err for a request the client never wrote");
       continue;
     }
-    if (!name.ends_with(".xml")) {
+    if (!name.ends_with(".xml") && !(name.ends_with(".zip") && !ctx.zip_password.empty())) {
       fail("not a file the protocol knows");
       continue;
     }
-    const std::string bytes = ReadFile(entry.path());
+    std::string bytes = ReadFile(entry.path());
     if (ctx.sent.count(name)) {
       // The request-named copy of a broken request: the request as written.
       if (!fs::exists(res_dir / (name.substr(0, name.size() - 4) + ".err"))) {
         fail("a request-named copy without its .err");
       }
       continue;
+    }
+    if (name.ends_with(".zip")) {
+      std::string inner_name, why;
+      const std::optional<std::string> inner =
+          ReadAe2Zip(bytes, ctx.zip_password, &inner_name, &why);
+      if (!inner) {
+        fail("zip: " + why);
+        continue;
+      }
+      name.replace(name.size() - 4, 4, ".xml");
+      if (inner_name != name) fail("the archive holds " + inner_name + ", not " + name);
+      bytes = *inner;
     }
     // The name rule: req_ → res_ of a request the client wrote.
     std::string request_name = name;

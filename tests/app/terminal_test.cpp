@@ -25,6 +25,8 @@
 #include "../oqs/strict_client.hpp"
 #include "oqs/charset.hpp"
 #include "process_util.hpp"
+#include "terminal/encrypt_config.hpp"
+#include "terminal/zip_container.hpp"
 #include "terminal_profiles.hpp"
 
 namespace {
@@ -188,7 +190,8 @@ class TerminalTest : public ::testing::Test {
   }
 
   // A terminal over its own folders; `charset` "" answers in the request's.
-  fs::path StartTerminal(const std::string& name, const std::string& charset = "") {
+  fs::path StartTerminal(const std::string& name, const std::string& charset = "",
+                         const std::vector<std::string>& extra = {}) {
     const fs::path d = dir_ / name;
     fs::create_directories(d / "Req");
     const fs::path c = dir_ / "clinic";
@@ -212,6 +215,7 @@ class TerminalTest : public ::testing::Test {
       args.push_back("--charset");
       args.push_back(charset);
     }
+    args.insert(args.end(), extra.begin(), extra.end());
     terminal_.Start(args);
     return d;
   }
@@ -483,6 +487,204 @@ TEST_F(TerminalTest, APublishedResultIsNeverReplaced) {
   }
   EXPECT_FALSE(fs::exists(req));
   EXPECT_EQ(Read(res), "an earlier answer");
+}
+
+// ---- encrypted mode (terminal-protocol.md §4.3) -----------------------------
+
+using onshi::terminal::EncryptConf;
+using onshi::terminal::EncryptSettings;
+
+// encrypt.conf as the real terminal has it: ANSI (CP932) bytes, CRLF, one
+// `<key>=<e|n>` per file kind, `e`/`E` encrypted; the prefixes that are always
+// plain stay plain whatever they say; only the first line decides the mode
+// reported; a file kind no line names follows that mode.
+TEST(TerminalEncryptConf, ReadAsTheRealFileFieldByField) {
+  auto conf = EncryptConf::Parse(
+      "OQSsiquc=e\r\nOQSmuquc=E\r\n\r\nOQSsiimm=n\r\nEPS=e\r\nOQSmutic=e\r\nOQSmuhvq=e\r\n"
+      "OQSmuonq=e\r\nOQSsihvq=e\r\nOQSsionq=e\r\nOQSsihvd=e\r\nOQSsiurl=e\r\nOQSsiinq=e\r\n"
+      "OQSsiupd=e\r\nPMHsimsm=e\r\nYZKsiquc=x\r\n");
+  ASSERT_TRUE(conf.ok()) << conf.error().ToString();
+  EXPECT_TRUE(conf->Reported());
+  EXPECT_TRUE(conf->Encrypts("OQSsiquc01res_202611230001.xml"));
+  EXPECT_TRUE(conf->Encrypts("oqssiquc01res_x.xml"));  // Windows shares: no case
+  EXPECT_TRUE(conf->Encrypts("OQSmuquc02res_202611230001.xml"));
+  EXPECT_FALSE(conf->Encrypts("OQSsiimm01res_202611230001.xml"));
+  for (const char* plain :
+       {"EPSsiquc01res_1.xml", "OQSmutic02res_1.xml", "OQSmuhvq02res_1.xml", "OQSmuonq02res_1.xml",
+        "OQSsihvq01res_1.xml", "OQSsionq01res_1.xml", "OQSsihvd01res_1.xml", "OQSsiurl01res_1.xml",
+        "OQSsiinq01res_1.xml", "OQSsiupd01res_1.xml", "PMHsimsm01res_1.xml"}) {
+    EXPECT_FALSE(conf->Encrypts(plain)) << plain << " is always plain";
+  }
+  EXPECT_FALSE(conf->Encrypts("YZKsiquc01res_1.xml"));  // neither e nor E
+  EXPECT_TRUE(conf->Encrypts("TKKsiquc01res_1.xml"));   // no line: the mode reported
+  auto first_plain = EncryptConf::Parse("OQSsiimm=n\nOQSsiquc=e\n");
+  ASSERT_TRUE(first_plain.ok());
+  EXPECT_FALSE(first_plain->Reported());
+  EXPECT_TRUE(first_plain->Encrypts("OQSsiquc01res_1.xml"));
+  EXPECT_FALSE(first_plain->Encrypts("TKKsiquc01res_1.xml"));
+  auto face = EncryptConf::Parse("face=e\r\nprescription=e\r\npublicmedicalhub=e\r\n");
+  ASSERT_TRUE(face.ok());
+  EXPECT_TRUE(face->Encrypts("OQSsiquc01res_face_13100000111234_20261123090000.xml"));
+  EXPECT_FALSE(face->Encrypts("prescription_1.xml"));
+  EXPECT_FALSE(face->Encrypts("publicmedicalhub_1.xml"));
+  // 読み込み異常: a line that is not <key>=<value>, named by its number.
+  auto bad = EncryptConf::Parse("OQSsiquc=e\r\nOQSmuquc\r\n");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.error().field, "line 2");
+  EXPECT_FALSE(EncryptConf::Parse("OQSsiquc=e=n\r\n").ok());
+  EXPECT_FALSE(EncryptConf().Reported());  // no file: plain
+}
+
+TEST(TerminalEncryptConf, ThePasswordIsNeededAndKeptPrivate) {
+  const fs::path d = fs::temp_directory_path() / ("onshi-encrypt-" + std::to_string(::getpid()));
+  fs::remove_all(d);
+  fs::create_directories(d);
+  auto plain = EncryptSettings::Load(d.string());  // no files at all: plain
+  ASSERT_TRUE(plain.ok());
+  EXPECT_TRUE(plain->password.empty());
+  Write(d / "encrypt.conf", "OQSsiquc=e\r\n");
+  EXPECT_EQ(EncryptSettings::Load(d.string()).error().field, "crypt.pass");
+  Write(d / "crypt.pass", "s3cret-pass\r\n");
+  fs::permissions(d / "crypt.pass", fs::perms::owner_read | fs::perms::group_read);
+  EXPECT_EQ(EncryptSettings::Load(d.string()).error().field, "crypt.pass");
+  fs::permissions(d / "crypt.pass", fs::perms::owner_read | fs::perms::owner_write);
+  auto loaded = EncryptSettings::Load(d.string());
+  ASSERT_TRUE(loaded.ok()) << loaded.error().ToString();
+  EXPECT_EQ(loaded->password, "s3cret-pass");
+  Write(d / "encrypt_face.conf", "face=e\r\nbroken\r\n");
+  EXPECT_EQ(EncryptSettings::Load(d.string()).error().field, "line 2");
+  fs::remove_all(d);
+}
+
+// The container: read back by the profile's own AE-2 reader (OpenSSL + zlib),
+// and by the terminal's reader with the right password only.
+TEST(TerminalZip, AnAes256ArchiveOfOneXmlFile) {
+  const std::string xml = onshi::oqs::Utf8ToCp932(Request("zip-1", "Shift_JIS", "\r\n"));
+  auto zipped = onshi::terminal::ZipOne("OQSsiquc01res_1.xml", xml, "pass-1", 1795000000);
+  ASSERT_TRUE(zipped.ok()) << zipped.error().ToString();
+  EXPECT_EQ(zipped->find("XmlMsg"), std::string::npos) << "the XML shows through";
+  std::string name, why;
+  const auto inner = onshi::testing::ReadAe2Zip(*zipped, "pass-1", &name, &why);
+  ASSERT_TRUE(inner.has_value()) << why;
+  EXPECT_EQ(name, "OQSsiquc01res_1.xml");
+  EXPECT_EQ(*inner, xml);
+  EXPECT_FALSE(onshi::testing::ReadAe2Zip(*zipped, "pass-2", &name, &why).has_value());
+  auto back = onshi::terminal::UnzipXml(*zipped, "OQSsiquc01res_", "pass-1");
+  ASSERT_TRUE(back.ok()) << back.error().ToString();
+  EXPECT_EQ(*back, xml);
+  EXPECT_FALSE(onshi::terminal::UnzipXml(*zipped, "OQSsiquc01res_", "pass-2").ok());
+  EXPECT_FALSE(onshi::terminal::UnzipXml(zipped->substr(0, zipped->size() / 2), "", "pass-1").ok());
+}
+
+// The container a file is published in: a Face file under
+// encrypt_face.conf, an answer under encrypt.conf, each as its switch says.
+TEST(TerminalZip, EachFileInTheContainerItsSwitchSays) {
+  auto face = EncryptConf::Parse("face=e\r\n");
+  auto files = EncryptConf::Parse("OQSsiquc=n\r\nOQSmuquc=e\r\n");
+  ASSERT_TRUE(face.ok() && files.ok());
+  const std::string face_name =
+      "OQSsiquc01res_face_1310000011abcdef0123456789abcd_20261123090000.xml";
+  auto f = onshi::terminal::InContainer(face_name, "<XmlMsg/>", &*face, "pw", 1795000000);
+  ASSERT_TRUE(f.ok());
+  EXPECT_EQ(f->name, "OQSsiquc01res_face_1310000011abcdef0123456789abcd_20261123090000.zip");
+  std::string name, why;
+  EXPECT_EQ(onshi::testing::ReadAe2Zip(f->bytes, "pw", &name, &why).value_or(why), "<XmlMsg/>");
+  EXPECT_EQ(name, face_name);
+  auto plain = onshi::terminal::InContainer("OQSsiquc01res_1.xml", "<XmlMsg/>", &*files, "pw", 0);
+  ASSERT_TRUE(plain.ok());
+  EXPECT_EQ(plain->name, "OQSsiquc01res_1.xml");
+  EXPECT_EQ(plain->bytes, "<XmlMsg/>");
+  auto bulk =
+      onshi::terminal::InContainer("OQSmuquc02res_1.xml", "<XmlMsg/>", &*files, "pw", 1795000000);
+  ASSERT_TRUE(bulk.ok());
+  EXPECT_EQ(bulk->name, "OQSmuquc02res_1.zip");
+  auto none = onshi::terminal::InContainer("OQSmuquc02res_1.xml", "<XmlMsg/>", nullptr, "", 0);
+  EXPECT_EQ(none->name, "OQSmuquc02res_1.xml");
+}
+
+// Issue 16: the terminal in encrypted mode. Before: encrypt.conf was not read
+// and a .zip request was never picked up. A .zip request is decrypted and
+// answered; answers of the kinds the switch encrypts are <res>.zip, those of
+// plain kinds stay .xml; a .zip that does not decrypt gets the error pair; a
+// bulk 02res is a .zip holding the 02res XML (OQSDrug2, §4.2), and every
+// file passes the profiles once decrypted.
+TEST_F(TerminalTest, EncryptedModeAnswersInZipsAsTheSwitchSays) {
+  const fs::path conf = dir_ / "encrypt-config";
+  fs::create_directories(conf);
+  Write(conf / "encrypt.conf", "OQSsiquc=e\r\nOQSmuquc=e\r\nOQSsiimm=n\r\n");
+  const std::string password =
+      "pw-" + std::to_string(::getpid()) + "-" + std::to_string(::time(nullptr));
+  Write(conf / "crypt.pass", password + "\r\n");
+  fs::permissions(conf / "crypt.pass", fs::perms::owner_read | fs::perms::owner_write);
+  const fs::path d = StartTerminal("encrypted", "", {"--encrypt-config", conf.string()});
+  ProfileContext ctx;
+  ctx.zip_password = password;
+  ctx.charset = "Shift_JIS";
+
+  // A zipped, encrypted request (OQSsiquc01req_….zip, §4.3).
+  const std::string sjis = onshi::oqs::Utf8ToCp932(Request("enc-zip", "Shift_JIS", "\r\n"));
+  auto zipped =
+      onshi::terminal::ZipOne("OQSsiquc01req_202611230101.xml", sjis, password, 1795000000);
+  ASSERT_TRUE(zipped.ok());
+  const fs::path req_zip = d / "Req" / "OQSsiquc01req_202611230101.zip";
+  Write(req_zip, *zipped);
+  ctx.sent["OQSsiquc01req_202611230101.xml"] = {"enc-zip"};
+  // A plain request of an encrypted kind.
+  const fs::path req_xml = d / "Req" / "OQSsiquc01req_202611230102.xml";
+  Write(req_xml, sjis);
+  ctx.sent[req_xml.filename().string()] = {"enc-zip"};
+  ASSERT_TRUE(WaitFor(d / "Res" / "OQSsiquc01res_202611230101.zip", req_zip));
+  ASSERT_TRUE(WaitFor(d / "Res" / "OQSsiquc01res_202611230102.zip", req_xml));
+  EXPECT_FALSE(fs::exists(d / "Res" / "OQSsiquc01res_202611230101.xml"));
+  std::string name, why;
+  const auto answer = onshi::testing::ReadAe2Zip(Read(d / "Res" / "OQSsiquc01res_202611230101.zip"),
+                                                 password, &name, &why);
+  ASSERT_TRUE(answer.has_value()) << why;
+  EXPECT_NE(answer->find("<ArbitraryFileIdentifier>enc-zip</ArbitraryFileIdentifier>"),
+            std::string::npos);
+
+  // A .zip that does not decrypt: the error pair, the copy as written.
+  auto wrong =
+      onshi::terminal::ZipOne("OQSsiquc01req_202611230103.xml", sjis, "not-it", 1795000000);
+  const fs::path req_wrong = d / "Req" / "OQSsiquc01req_202611230103.zip";
+  Write(req_wrong, *wrong);
+  ctx.sent[req_wrong.filename().string()] = {""};
+  ASSERT_TRUE(WaitFor(d / "Res" / "OQSsiquc01req_202611230103.zip", req_wrong));
+  EXPECT_TRUE(fs::exists(d / "Res" / "OQSsiquc01req_202611230103.err"));
+  EXPECT_EQ(Read(d / "Res" / "OQSsiquc01req_202611230103.zip"), *wrong);
+
+  // Bulk: 01res and 02res are zips; the last 02res holds the units.
+  const std::vector<Person> people = {{"pe1_1", "1001", "00", "19800515"}};
+  const fs::path bulk = d / "Req" / "OQSmuquc01req_202611230104.xml";
+  Write(bulk,
+        onshi::oqs::Utf8ToCp932(BulkRequest("enc-bulk", "20261124", people, "Shift_JIS", "\r\n")));
+  auto& sent = ctx.sent[bulk.filename().string()];
+  sent.afi = "enc-bulk";
+  sent.arbitrary_ids.insert("pe1_1");
+  const fs::path accepted = d / "Res" / "OQSmuquc01res_202611230104.zip";
+  ASSERT_TRUE(WaitFor(accepted, bulk));
+  const auto accepted_xml = onshi::testing::ReadAe2Zip(Read(accepted), password, &name, &why);
+  ASSERT_TRUE(accepted_xml.has_value()) << why;
+  const std::string reception = Between(Utf8Of(*accepted_xml), "ReceptionNumber");
+  ASSERT_EQ(reception.size(), 20u);
+  std::string result;
+  for (int n = 2; n < 200 && Between(result, "SegmentOfResult") != "1"; ++n) {
+    const std::string req_name = "OQSmuquc02req_20261124" + std::to_string(1000 + n) + ".xml";
+    Write(d / "Req" / req_name, onshi::oqs::Utf8ToCp932(Fetch(reception, "Shift_JIS", "\r\n")));
+    ctx.sent[req_name] = {"", "1310000011", reception};
+    ctx.fetch_of[req_name] = bulk.filename().string();
+    std::string res_name = req_name;
+    res_name.replace(10, 4, "res_");
+    res_name.replace(res_name.size() - 4, 4, ".zip");
+    ASSERT_TRUE(WaitFor(d / "Res" / res_name, d / "Req" / req_name));
+    const auto xml = onshi::testing::ReadAe2Zip(Read(d / "Res" / res_name), password, &name, &why);
+    ASSERT_TRUE(xml.has_value()) << why;
+    // OQSDrug2: the XML in the archive whose name starts with the 02res prefix.
+    EXPECT_TRUE(name.starts_with("OQSmuquc02res_")) << name;
+    result = Utf8Of(*xml);
+  }
+  EXPECT_EQ(Between(result, "NumberOfProcessingResult"), "1");
+  ExpectConformant(d, ctx);
 }
 
 }  // namespace

@@ -306,6 +306,45 @@ TEST_F(MunicipalTest, ReissueRCard6RevokesOldCardAndClearsRegistration) {
   EXPECT_FALSE(office_.Reissue(old.card_id, std::string("5678"), later).ok());
 }
 
+// Issue 16: a reissued card used to come without the photo behind 照合番号B,
+// so the holder could no longer use face recognition at the reader (R-FAC-2).
+TEST_F(MunicipalTest, ReissueKeepsTheFacePhotoBehindANewCollationNumberB) {
+  const int64_t person = AddPerson("試験　太郎", kAdultBirth, 31);
+  std::vector<uint8_t> photo(2000, 0x42);
+  photo[0] = 0xFF, photo[1] = 0xD8, photo[1998] = 0xFF, photo[1999] = 0xD9;  // SOI … EOI
+  IssueRequest r;
+  r.person_id = person;
+  r.application_date = kToday.AddDays(-30);
+  r.pin = "1234";
+  r.photo = photo;
+  auto old = office_.Issue(r, kNow);
+  ASSERT_TRUE(old.ok()) << old.error().ToString();
+  // After the holder's birthday: the new card's expiry, and so its 照合番号B
+  // (birth date, expiry, security code), differ from the old one's.
+  const std::time_t later = kNow + 60 * kDay;
+  auto fresh = office_.Reissue(old->card_id, std::string("5678"), later);
+  ASSERT_TRUE(fresh.ok()) << fresh.error().ToString();
+  ASSERT_NE(fresh->card_expires_on, old->card_expires_on);
+  auto file = card::CardFile::Open(fresh->card_path, key_);
+  ASSERT_TRUE(file.ok()) << file.error().ToString();
+  EXPECT_EQ(file->face_photo(), photo);
+  EXPECT_EQ(file->collation_number_b(), fresh->collation_number_b);
+  EXPECT_EQ(fresh->collation_number_b.size(), 14u);
+  EXPECT_TRUE(file->MatchesCollationNumberB(fresh->collation_number_b));
+  EXPECT_FALSE(file->MatchesCollationNumberB(old->collation_number_b));
+}
+
+// A card issued without a photo is reissued without one (and still works).
+TEST_F(MunicipalTest, ReissueOfACardWithoutPhotoHasNoPhoto) {
+  const int64_t person = AddPerson("試験　太郎", kAdultBirth, 32);
+  const IssuedCard old = IssueFor(person);
+  auto fresh = office_.Reissue(old.card_id, std::string("5678"), kNow + kDay);
+  ASSERT_TRUE(fresh.ok()) << fresh.error().ToString();
+  auto file = card::CardFile::Open(fresh->card_path, key_);
+  ASSERT_TRUE(file.ok());
+  EXPECT_TRUE(file->face_photo().empty());
+}
+
 TEST_F(MunicipalTest, RenewalRCard4OpensThreeMonthsBeforeExpiryAndKeepsRegistration) {
   const int64_t person = AddPerson("試験　太郎", kAdultBirth, 9);
   const IssuedCard issued = IssueFor(person);  // certificate to 2029-05-15

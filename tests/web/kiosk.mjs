@@ -19,6 +19,16 @@
 //      reader's word after the face match
 //   6. a card whose holder's data has not linked yet ends with 資格情報なし and
 //      what to tell the patient, without consents or a Face file (R-FAC-6)
+//   7. renewal notice (R-CARD-4): a certificate expiring within 3 months
+//      shows its expiry and where to renew, and the visit goes on with every
+//      consent; an expired one in its 3-month grace shows until when it still
+//      works, only the 限度額 question is asked, and the Face file carries no
+//      viewing consent
+//   8. the staff screen's look-up of a 資格確認書 by its number (R-DOC-9):
+//      the holder's keys show 資格(有効) with the qualification and no
+//      限度額 unless the patient consented; a wrong birth date shows
+//      資格情報なし and what to do; a lost qualification shows 資格(無効);
+//      a bad insurer number is refused with what to fix
 // and the staff screen lists today's visits with outcome, reason and the
 // consents given (R-FAC-6).
 import { parseArgs } from 'node:util';
@@ -28,7 +38,8 @@ import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 
 const { values: opt } = parseArgs({
-  options: Object.fromEntries(['kiosk', 'onshi', 'issuer-key', 'cards', 'card-a', 'card-b', 'card-c', 'card-d', 'card-e', 'vpcd',
+  options: Object.fromEntries(['kiosk', 'onshi', 'issuer-key', 'cards', 'card-a', 'card-b', 'card-c', 'card-d', 'card-e',
+    'card-f', 'card-g', 'grace-end', 'lookup-valid', 'lookup-lost', 'vpcd',
     'surface', 'faces', 'face-dir', 'screenshot'].map((k) => [k, { type: 'string' }])),
 });
 for (const [k, v] of Object.entries(opt)) if (!v) throw new Error(`missing --${k}`);
@@ -256,6 +267,49 @@ try {
   check(ended.includes('資格情報なし') && ended.includes('データ連携中'), `資格情報なし with what to tell the patient (${ended.replace(/\s+/g, ' ').trim()})`);
   await leave(page);
   check(faceFiles().length === before.length, 'no Face file without a qualification');
+
+  // 7. The renewal notice (R-CARD-4).
+  console.log('kiosk: renewal notice, certificate expiring soon');
+  before = faceFiles();
+  await putCard(opt['card-f']);
+  await screen(page, 'identify');
+  let renewal = await page.textContent('#renewal');
+  check(await page.isVisible('#renewal') && renewal.includes('有効期限は') && renewal.includes('市区町村窓口で更新'),
+    `near expiry: the notice says until when and where to renew (${renewal})`);
+  await page.screenshot({ path: opt.screenshot.replace(/\.png$/, '_renewal.png') });
+  await page.click('#choose-pin');
+  await enterPin(page, '1122');
+  await screen(page, 'consent');
+  check((await page.textContent('#consent-step')).endsWith('/ 4'), 'near expiry: all four consent questions');
+  await consent(page, [true, true, true, true]);
+  await finish(page);
+  xml = newFaceFile(before);
+  check(tag(xml, 'PharmacistsInfoConsFlg') === '1', 'near expiry: viewing consent recorded');
+
+  console.log('kiosk: renewal notice, certificate in its grace');
+  before = faceFiles();
+  await putCard(opt['card-g']);
+  await screen(page, 'identify');
+  renewal = await page.textContent('#renewal');
+  check(await page.isVisible('#renewal') && renewal.includes('切れています') && renewal.includes(`${opt['grace-end']}まで`),
+    `grace: the notice says it expired and works until ${opt['grace-end']} (${renewal})`);
+  await page.click('#choose-pin');
+  await enterPin(page, '3344');
+  await screen(page, 'consent');
+  const step = await page.textContent('#consent-step');
+  const question = await page.textContent('#consent-question');
+  check(step.endsWith('1 / 1') && question.includes('限度額'), `grace: only the 限度額 question (${step}: ${question})`);
+  await consent(page, [true]);
+  await finish(page);
+  xml = newFaceFile(before);
+  check(tag(xml, 'LimitApplicationCertificateRelatedConsFlg') === '1', 'grace: 限度額 consent recorded');
+  check(!['PharmacistsInfoConsFlg', 'DiagnosisInfoConsFlg', 'SpecificHealthCheckupsInfoConsFlg', 'OperationInfoConsFlg']
+    .some((t) => tag(xml, t) === '1'), 'grace: no viewing consent in the Face file');
+  await putCard(opt['card-a']);
+  await screen(page, 'identify');
+  check(!(await page.isVisible('#renewal')), 'a certificate far from expiry shows no notice');
+  await takeCard();
+  await page.evaluate(() => fetch('/api/cancel', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{}' }));
 } finally {
   await browser.close();
 }
@@ -282,8 +336,54 @@ try {
   // The staff screen (R-FAC-6).
   await page.goto(new URL('/staff', opt.kiosk).href);
   await page.waitForSelector('#visits tbody tr');
+
+  // 8. A 資格確認書 shown on its own, looked up by its number (R-DOC-9).
+  console.log('kiosk: staff look-up by insurance number');
+  const lookUp = async (keys, limit) => {
+    const [insurer, symbol, number, branch, birth] = keys.split('|');
+    await page.fill('#lk-insurer', insurer);
+    await page.fill('#lk-symbol', symbol);
+    await page.fill('#lk-number', number);
+    await page.fill('#lk-branch', branch);
+    await page.fill('#lk-birth', birth);
+    await page.setChecked('#lk-limit', limit);
+    await page.evaluate(() => { document.getElementById('lk-result').hidden = true; });
+    await page.click('#lk-submit');
+    await page.waitForFunction(() => !document.getElementById('lk-result').hidden
+      || !['', '照会しています…'].includes(document.getElementById('lk-message').textContent));
+    return page.evaluate(() => ({
+      outcome: document.getElementById('lk-outcome').textContent,
+      shown: !document.getElementById('lk-result').hidden,
+      message: document.getElementById('lk-message').textContent,
+      text: document.getElementById('lk-result').innerText,
+    }));
+  };
+  let found = await lookUp(opt['lookup-valid'], false);
+  const holderBirth = opt['lookup-valid'].split('|')[4];
+  const [by, bm, bd] = holderBirth.split('-').map(Number);
+  check(found.shown && found.outcome === '資格(有効)', `the holder's 資格確認書: 資格(有効) (${found.outcome} ${found.message})`);
+  check(found.text.includes(`${by}年${bm}月${bd}日`) && found.text.includes('記号・番号・枝番') && found.text.includes('資格取得日'),
+    'the answer shows the qualification');
+  check(found.text.includes('同意がないため表示しません') && !found.text.includes('限度額適用区分'),
+    'no 限度額 without the patient\'s consent');
+  check(!/薬剤情報|診療情報|特定健診|手術/.test(found.text), 'nothing clinical is shown');
+  await page.screenshot({ path: opt.screenshot.replace(/\.png$/, '_lookup.png'), fullPage: true });
+  found = await lookUp(opt['lookup-valid'], true);
+  check(found.shown && found.text.includes('限度額適用区分'), 'with consent the 限度額 line is shown');
+  const wrongBirth = opt['lookup-valid'].split('|').map((v, i) => (i === 4 ? `${by - 1}${v.slice(4)}` : v)).join('|');
+  found = await lookUp(wrongBirth, false);
+  check(found.shown && found.outcome === '資格情報なし' && found.text.includes('資格確認書と見比べて')
+    && !found.text.includes('氏名'), `a wrong birth date: 資格情報なし, nothing about anyone (${found.outcome})`);
+  found = await lookUp(opt['lookup-lost'], false);
+  check(found.shown && found.outcome === '資格(無効)', `a lost qualification: 資格(無効) (${found.outcome} ${found.message})`);
+  found = await lookUp(['12', ...opt['lookup-valid'].split('|').slice(1)].join('|'), false);
+  check(!found.shown && found.message.includes('保険者番号は数字8桁'), `a bad insurer number is refused (${found.message})`);
+  await page.waitForFunction(() => document.querySelectorAll('#visits tbody tr').length >= 15);
+
   const rows = await page.$$eval('#visits tbody tr', (trs) => trs.map((tr) => tr.innerText));
-  check(rows.length === 8, `staff screen lists today's 8 visits (${rows.length})`);
+  check(rows.length === 15, `staff screen lists today's 15 visits and look-ups (${rows.length})`);
+  check(rows.some((r) => r.includes('資格確認書(記号・番号)') && r.includes('有効') && r.includes('限度額: 同意')
+    && !r.includes('診療・薬剤')), 'a look-up is listed with its 限度額 consent only');
   check(rows.some((r) => r.includes('資格情報なし') && r.includes('データ連携中')), 'the 資格情報なし visit is shown with what to tell the patient');
   check(rows.some((r) => r.includes('目視(理由: 顔認証で一致せず')), 'the 目視 reason is shown');
   check(rows.some((r) => r.includes('未完了') && r.includes('暗証番号がロック')), 'the locked visit is shown with its reason');

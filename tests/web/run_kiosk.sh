@@ -110,9 +110,54 @@ card_e=$(issue "$pending" 1357)
 "$onshi" card register --db "$db" --card "$card_e" --channel portal >/dev/null
 "$onshi" card register --db "$db" --card "$card_a" --channel portal >/dev/null
 "$onshi" card register --db "$db" --card "$card_b" --channel portal >/dev/null
+# R-CARD-4: certificates run to the 5th birthday after issuance (R-CARD-3), so
+# a card issued five years ago, the day after a birthday, expires on this
+# year's birthday: one adult whose birthday is 20-70 days ahead (the renewal
+# notice, 3 months before), one whose birthday was 10-50 days ago (expired, in
+# the grace that runs to the end of the third month after). Registered then.
+used="$1,$2,$3,$4,$pending"
+birthday_person() {  # SQL condition on days -> "person_id birth_date"
+  sqlite3 -separator ' ' "$db" "SELECT m.person_id, p.birth_date FROM members m JOIN persons p USING (person_id)
+    WHERE linkage='linked' AND lost IS NULL AND m.person_id NOT IN ($used) AND substr(p.birth_date, 6) <> '02-29' AND substr(p.birth_date, 9) <> '01'
+    AND p.birth_date < '$(( ${today:0:4} - 20 ))-01-01'
+    AND NOT EXISTS (SELECT 1 FROM cards c WHERE c.person_id = m.person_id)
+    AND (SELECT COUNT(*) FROM members x WHERE x.person_id = m.person_id) = 1 AND $1
+    ORDER BY m.person_id LIMIT 1"
+}
+days_ahead="((strftime('%j', '2001' || substr(p.birth_date, 5)) - strftime('%j', '2001' || substr('$today', 5)) + 365) % 365)"
+days_ago="((strftime('%j', '2001' || substr('$today', 5)) - strftime('%j', '2001' || substr(p.birth_date, 5)) + 365) % 365)"
+read -r person_f birth_f <<<"$(birthday_person "$days_ahead BETWEEN 20 AND 70")"
+read -r person_g birth_g <<<"$(birthday_person "$days_ago BETWEEN 10 AND 50")"
+[ -n "$person_f" ] && [ -n "$person_g" ] || die "no holders with a birthday in the renewal windows"
+year=${today:0:4}
+expiry_f="$year-${birth_f:5}"
+[[ "$expiry_f" < "$today" ]] && expiry_f="$((year + 1))-${birth_f:5}"
+expiry_g="$year-${birth_g:5}"
+[[ "$expiry_g" > "$today" ]] && expiry_g="$((year - 1))-${birth_g:5}"
+issued_f=$(date -d "$expiry_f -5 years +1 day" +%F)
+issued_g=$(date -d "$expiry_g -5 years +1 day" +%F)
+grace_end=$(date -d "$(date -d "$expiry_g" +%Y-%m-01) +4 months -1 day" +%F)
+older() {  # person pin issued-on -> card id
+  "$onshi" card issue --db "$db" --person-id "$1" --pin "$2" --now "$3" >"$tmp/issue-old.txt"
+  grep -q "cert valid to $4 " "$tmp/issue-old.txt" || { cat "$tmp/issue-old.txt" >&2; die "certificate not valid to $4"; }
+  sed -nE 's/.*card ([0-9]+) \(person.*/\1/p' "$tmp/issue-old.txt" | head -1
+}
+card_f=$(older "$person_f" 1122 "$issued_f" "$expiry_f")
+card_g=$(older "$person_g" 3344 "$issued_g" "$expiry_g")
+"$onshi" card register --db "$db" --card "$card_f" --channel portal --now "$issued_f" >/dev/null
+"$onshi" card register --db "$db" --card "$card_g" --channel portal --now "$issued_g" >/dev/null
+# R-DOC-9: the keys printed on the 資格確認書 of card A's holder, and of someone
+# whose qualification was lost.
+lookup_valid=$(sqlite3 -separator '|' "$db" "SELECT insurer_number, symbol, number, branch, birth_date
+  FROM members WHERE person_id = $1 AND lost IS NULL")
+lookup_lost=$(sqlite3 -separator '|' "$db" "SELECT insurer_number, symbol, number, branch, birth_date
+  FROM members m WHERE lost IS NOT NULL AND lost <= '$today'
+  AND (SELECT COUNT(*) FROM members x WHERE x.person_id = m.person_id) = 1 ORDER BY member_id LIMIT 1")
+[ -n "$lookup_valid" ] && [ -n "$lookup_lost" ] || die "no qualifications to look up"
 grep -q "照合番号B" "$tmp/issue.txt" || die "card issue printed no 照合番号B"
 echo "run_kiosk: cards $card_a (photo, registered), $card_b (registered), $card_c (photo, not registered)," \
-  "$card_d (face-only, photo, not registered), $card_e (registered, data not linked yet)"
+  "$card_d (face-only, photo, not registered), $card_e (registered, data not linked yet)," \
+  "$card_f (certificate expires $expiry_f), $card_g (certificate expired $expiry_g, grace to $grace_end)"
 
 "$onshi" serve --db "$db" --listen 127.0.0.1:0 --link-every 0 >"$tmp/serve.out" 2>"$tmp/serve.err" &
 pids+=($!)
@@ -152,7 +197,9 @@ echo "run_kiosk: central $url, kiosk $kiosk, vpcd port $port"
 
 set +e
 node "$here/kiosk.mjs" --kiosk "$kiosk" --onshi "$onshi" --issuer-key "$db.card-issuer.key" \
-  --cards "$db.cards" --card-a "$card_a" --card-b "$card_b" --card-c "$card_c" --card-d "$card_d" --card-e "$card_e" --vpcd "localhost:$port" \
+  --cards "$db.cards" --card-a "$card_a" --card-b "$card_b" --card-c "$card_c" --card-d "$card_d" --card-e "$card_e" \
+  --card-f "$card_f" --card-g "$card_g" --grace-end "$grace_end" --lookup-valid "$lookup_valid" \
+  --lookup-lost "$lookup_lost" --vpcd "localhost:$port" \
   --surface "$tmp/card-surface" --faces "$faces" --face-dir "$tmp/terminal/Face" \
   --screenshot "$build/web_kiosk.png"
 status=$?
