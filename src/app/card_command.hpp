@@ -38,11 +38,13 @@
 #include <string>
 #include <vector>
 
+#include "app/cli.hpp"
+
 namespace onshi::app {
 
 // The words after "card". Returns the exit status; throws
 // std::invalid_argument on a usage error, std::runtime_error on a refusal.
-int CardCommand(const std::vector<std::string>& args);
+int CardCommand(const Args& args);
 
 }  // namespace onshi::app
 

@@ -146,7 +146,7 @@ TEST_F(StateFilesTest, ServeNeedsADatabaseOrBeingToldToCreateOne) {
   int rc = 0;
   // A mistyped --db used to start an empty system beside the real one.
   std::string out = Onshi("serve --listen 127.0.0.1:0 --db " + db, &rc);
-  EXPECT_EQ(rc, 1) << out;
+  EXPECT_EQ(rc, 4) << out;
   EXPECT_NE(out.find("no database at " + db), std::string::npos) << out;
   EXPECT_NE(out.find("onshi init"), std::string::npos) << out;
   EXPECT_NE(out.find("--create"), std::string::npos) << out;

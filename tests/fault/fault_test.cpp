@@ -637,7 +637,7 @@ TEST_F(FaultTest, LockedDatabaseGivesClearErrorsWhileChecksGoOnAndWritesWorkAfte
   int rc = 0;
   Onshi("import forms.csv --insurer 06139992 --now 2026-11-23T10:00:00+09:00 --quiet --db " + db,
         &rc);
-  EXPECT_EQ(rc, 4) << Err();
+  EXPECT_EQ(rc, 5) << Err();
   EXPECT_NE(Err().find("database is locked"), std::string::npos) << Err();
   // Checks are reads: they go on while the lock is held.
   EXPECT_EQ(Validity(Search(base, token)), "1");
