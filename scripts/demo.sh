@@ -12,6 +12,9 @@ today=${ONSHI_DEMO_TODAY:-$(TZ=Asia/Tokyo date +%F)}
 clinic=1310000011
 
 mkdir -p "$dir"
+# Absolute paths: the commands printed below work from any directory.
+dir=$(cd "$dir" && pwd)
+onshi=$(cd "$(dirname "$onshi")" && pwd)/$(basename "$onshi")
 # Only what this script made before, never the whole directory.
 rm -rf "$dir"/onshi.db "$dir"/onshi.db-wal "$dir"/onshi.db-shm "$dir"/onshi.db.keys "$dir"/onshi.db.ca "$dir"/clinic \
   "$dir"/insurer "$dir"/forms.csv "$dir"/import-errors.csv "$dir"/onshi.db.jpki "$dir"/onshi.db.cards \

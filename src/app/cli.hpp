@@ -72,6 +72,7 @@ int BackupCommand(const Args& args);
 int RestoreCommand(const Args& args);
 int MastersCommand(const Args& args);         // masters_command.cpp
 int TerminalRecordCommand(const Args& args);  // terminal_record_command.cpp
+int AuditExportCommand(const Args& args);     // audit_export_command.cpp
 
 // Database location from --db, $ONSHI_DB, else ./onshi.db.
 std::string DatabaseLocation(const Args& args);

@@ -465,6 +465,14 @@ void Parser::Build() {
             AuditCommand);
     Command(*audit, "anchor", "verify, then anchor the newest entry (after batch jobs)", {}, common,
             AuditCommand);
+    Command(*audit, "export",
+            "the audit entries of a period as CSV or JSON lines on stdout (never a My Number)",
+            {{"from", "YYYY-MM-DD", "first day (JST), inclusive"},
+             {"to", "YYYY-MM-DD", "last day (JST), inclusive"},
+             {"person", "ID", "only the entries about this person"},
+             {"facility", "CODE", "only the entries of this facility (医療機関コード)"},
+             {"format", "csv|jsonl", "csv (default) or jsonl"}},
+            {"db", "key-file", "state-dir"}, AuditExportCommand);
   }
   {
     const std::vector<Opt> kiosk = {

@@ -1,4 +1,5 @@
 // `onshi populate`: writes a synthetic population with a progress bar.
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <iostream>
@@ -6,6 +7,7 @@
 #include "app/cli.hpp"
 #include "app/exit_codes.hpp"
 #include "app/progress.hpp"
+#include "app/text_width.hpp"
 #include "populate/population.hpp"
 
 namespace onshi::app {
@@ -44,14 +46,24 @@ int PopulateCommand(const Args& args) {
       static_cast<long long>(report.insurers), static_cast<long long>(report.cards),
       static_cast<long long>(report.documents), static_cast<long long>(report.facilities));
   if (!report.scenarios.empty()) {
-    std::printf("\nDemo scenarios (as of %s):\n", opt.today.ToIso().c_str());
-    std::printf("  %-62s %-9s %-4s %-6s %-4s %-9s %s\n", "scenario", "insurer", "記号", "番号",
-                "枝番", "birth", "cert serial");
-    for (const auto& s : report.scenarios) {
-      std::printf("  %-58s %-9s %-4s %-6s %-4s %-9s %s\n      → %s\n", s.title.c_str(),
-                  s.insurer_number.c_str(), s.symbol.c_str(), s.number.c_str(),
-                  s.branch.empty() ? "-" : s.branch.c_str(), s.birth_date.c_str(),
-                  s.card_serial.c_str(), s.expect.c_str());
+    // Columns counted as a terminal shows them: the titles and headings are
+    // Japanese, two columns a character (text_width.hpp).
+    size_t title_width = DisplayWidth("scenario");
+    for (const auto& sc : report.scenarios)
+      title_width = std::max(title_width, DisplayWidth(sc.title));
+    std::cout << "\nDemo scenarios (as of " << opt.today.ToIso() << "):\n";
+    auto row = [&](const std::string& title, const std::string& insurer, const std::string& symbol,
+                   const std::string& number, const std::string& branch, const std::string& birth,
+                   const std::string& serial) {
+      std::cout << "  " << PadRight(title, title_width) << "  " << PadRight(insurer, 9) << " "
+                << PadRight(symbol, 6) << " " << PadRight(number, 8) << " " << PadRight(branch, 4)
+                << " " << PadRight(birth, 9) << " " << serial << "\n";
+    };
+    row("scenario", "insurer", "記号", "番号", "枝番", "birth", "cert serial");
+    for (const auto& sc : report.scenarios) {
+      row(sc.title, sc.insurer_number, sc.symbol, sc.number, sc.branch.empty() ? "-" : sc.branch,
+          sc.birth_date, sc.card_serial);
+      std::cout << "      → " << sc.expect << "\n";
     }
   }
   return 0;

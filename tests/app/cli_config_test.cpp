@@ -20,7 +20,7 @@ struct Ran {
   std::string output;
 };
 
-Ran Run(const std::string& env_and_args) {
+Ran Onshi(const std::string& env_and_args) {
   const std::string cmd = env_and_args + " 2>&1 </dev/null";
   FILE* p = ::popen(cmd.c_str(), "r");
   std::string out;
@@ -56,21 +56,21 @@ TEST_F(CliConfigTest, CommandLineWinsOverTheFileWhichWinsOverTheEnvironment) {
   const std::string env = "ONSHI_DB=" + Path("from-env.db") + " ";
 
   // The file's db, not the environment's; the file's --members.
-  Ran r = Run(env + bin_ + " --config " + Path("onshi.toml") + " populate --quiet");
+  Ran r = Onshi(env + bin_ + " --config " + Path("onshi.toml") + " populate --quiet");
   ASSERT_EQ(r.code, 0) << r.output;
   EXPECT_NE(r.output.find(" 7 members,"), std::string::npos) << r.output;
   EXPECT_TRUE(fs::exists(Path("from-file.db")));
   EXPECT_FALSE(fs::exists(Path("from-env.db")));
 
   // The command line wins over both, the option after the command too.
-  r = Run(env + bin_ + " populate --config " + Path("onshi.toml") + " --members 9 --quiet --db " +
-          Path("from-flag.db"));
+  r = Onshi(env + bin_ + " populate --config " + Path("onshi.toml") + " --members 9 --quiet --db " +
+            Path("from-flag.db"));
   ASSERT_EQ(r.code, 0) << r.output;
   EXPECT_NE(r.output.find(" 9 members,"), std::string::npos) << r.output;
   EXPECT_TRUE(fs::exists(Path("from-flag.db")));
 
   // Without a file, the environment.
-  r = Run(env + bin_ + " init");
+  r = Onshi(env + bin_ + " init");
   ASSERT_EQ(r.code, 0) << r.output;
   EXPECT_TRUE(fs::exists(Path("from-env.db")));
 }
@@ -78,14 +78,14 @@ TEST_F(CliConfigTest, CommandLineWinsOverTheFileWhichWinsOverTheEnvironment) {
 TEST_F(CliConfigTest, OnshiConfigNamesTheFileAndMistakesInItAreBadInput) {
   Write("a.toml", "[init]\n");
   Write("b.toml", "db = \"" + Path("b.db") + "\"\n");
-  Ran r = Run("ONSHI_CONFIG=" + Path("b.toml") + " " + bin_ + " init");
+  Ran r = Onshi("ONSHI_CONFIG=" + Path("b.toml") + " " + bin_ + " init");
   ASSERT_EQ(r.code, 0) << r.output;
   EXPECT_TRUE(fs::exists(Path("b.db")));
   // A file named but missing, and a key no command has: exit 3, nothing made.
-  r = Run("ONSHI_CONFIG=" + Path("none.toml") + " " + bin_ + " init --db " + Path("c.db"));
+  r = Onshi("ONSHI_CONFIG=" + Path("none.toml") + " " + bin_ + " init --db " + Path("c.db"));
   EXPECT_EQ(r.code, 3) << r.output;
   Write("typo.toml", "[serve]\nlisen = \"127.0.0.1:1\"\n");
-  r = Run(bin_ + " --config " + Path("typo.toml") + " init --db " + Path("c.db"));
+  r = Onshi(bin_ + " --config " + Path("typo.toml") + " init --db " + Path("c.db"));
   EXPECT_EQ(r.code, 3) << r.output;
   EXPECT_NE(r.output.find("lisen"), std::string::npos) << r.output;
   EXPECT_FALSE(fs::exists(Path("c.db")));
@@ -94,13 +94,13 @@ TEST_F(CliConfigTest, OnshiConfigNamesTheFileAndMistakesInItAreBadInput) {
 // A flag set in the file, and turned off there.
 TEST_F(CliConfigTest, FlagsInTheFile) {
   Write("on.toml", "[populate]\nscenarios = true\nquiet = true\n");
-  Ran r =
-      Run(bin_ + " --config " + Path("on.toml") + " populate --members 300 --db " + Path("on.db"));
+  Ran r = Onshi(bin_ + " --config " + Path("on.toml") + " populate --members 300 --db " +
+                Path("on.db"));
   ASSERT_EQ(r.code, 0) << r.output;
   EXPECT_NE(r.output.find("Demo scenarios"), std::string::npos) << r.output;
   Write("off.toml", "[populate]\nscenarios = false\nquiet = true\n");
-  r = Run(bin_ + " --config " + Path("off.toml") + " populate --members 300 --db " +
-          Path("off.db"));
+  r = Onshi(bin_ + " --config " + Path("off.toml") + " populate --members 300 --db " +
+            Path("off.db"));
   ASSERT_EQ(r.code, 0) << r.output;
   EXPECT_EQ(r.output.find("Demo scenarios"), std::string::npos) << r.output;
 }

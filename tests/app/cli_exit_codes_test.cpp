@@ -24,7 +24,7 @@ struct Ran {
   std::string output;
 };
 
-Ran Run(const std::string& args) {
+Ran Onshi(const std::string& args) {
   const std::string cmd = std::string(ONSHI_BINARY) + " " + args + " 2>&1 </dev/null";
   FILE* p = ::popen(cmd.c_str(), "r");
   std::string out;
@@ -43,9 +43,9 @@ class CliExitCodesTest : public ::testing::Test {
     fs::remove_all(dir_);
     fs::create_directories(dir_);
     db_ = (dir_ / "t.db").string();
-    ASSERT_EQ(Run("populate --members 20 --quiet --db " + db_).code, 0);
-    ASSERT_EQ(Run("insurer add --number 06139992 --name 健保 --db " + db_).code, 0);
-    ASSERT_EQ(Run("backup " + (dir_ / "bk").string() + " --db " + db_).code, 0);
+    ASSERT_EQ(Onshi("populate --members 20 --quiet --db " + db_).code, 0);
+    ASSERT_EQ(Onshi("insurer add --number 06139992 --name 健保 --db " + db_).code, 0);
+    ASSERT_EQ(Onshi("backup " + (dir_ / "bk").string() + " --db " + db_).code, 0);
     std::ofstream(dir_ / "forms.csv") << "not,a,form\n";
   }
   static void TearDownTestSuite() { fs::remove_all(dir_); }
@@ -88,6 +88,7 @@ TEST_F(CliExitCodesTest, EveryCommandFollowsTheTable) {
       {"registry event without its keys", "registry event --db DB", 2},
       {"masters load of nothing", "masters load --db DB", 2},
       {"audit without a verb", "audit --db DB", 2},
+      {"audit export without --to", "audit export --from 2026-01-01 --db DB", 2},
       {"terminal without --central", "terminal --once", 2},
       {"reader-agent off loopback", "reader-agent --origin https://x:1 --listen 10.0.0.1:0", 2},
       {"serve --listen without a port", "serve --listen localhost --db DB", 2},
@@ -123,7 +124,7 @@ TEST_F(CliExitCodesTest, EveryCommandFollowsTheTable) {
        "migrate --db postgresql://127.0.0.1:1/onshi --state-dir DIR/pg-state", 5},
   };
   for (const Row& row : rows) {
-    const Ran r = Run(Expand(row.args, db_, dir_.string()));
+    const Ran r = Onshi(Expand(row.args, db_, dir_.string()));
     EXPECT_EQ(r.code, row.code) << row.what << ": onshi " << row.args << "\n" << r.output;
   }
 }
@@ -156,6 +157,7 @@ TEST_F(CliExitCodesTest, HelpForEveryCommand) {
                                              "masters load",
                                              "audit verify",
                                              "audit anchor",
+                                             "audit export",
                                              "masters show",
                                              "terminal",
                                              "terminal record",
@@ -163,19 +165,19 @@ TEST_F(CliExitCodesTest, HelpForEveryCommand) {
                                              "backup",
                                              "restore"};
   for (const std::string& c : commands) {
-    const Ran r = Run(c + " --help");
+    const Ran r = Onshi(c + " --help");
     EXPECT_EQ(r.code, 0) << c << "\n" << r.output;
     EXPECT_NE(r.output.find("Usage: onshi" + (c.empty() ? "" : " " + c)), std::string::npos)
         << c << "\n"
         << r.output;
   }
   // The environment variables are in the help of the commands that read them.
-  const Ran serve = Run("serve --help");
+  const Ran serve = Onshi("serve --help");
   for (const char* env : {"ONSHI_DB", "ONSHI_KEY_FILE", "ONSHI_STATE_DIR", "ONSHI_CA_DIR",
                           "ONSHI_JPKI_DIR", "ONSHI_LOG_LEVEL"}) {
     EXPECT_NE(serve.output.find(env), std::string::npos) << env << "\n" << serve.output;
   }
-  const Ran root = Run("--help");
+  const Ran root = Onshi("--help");
   EXPECT_NE(root.output.find("exit codes"), std::string::npos) << root.output;
   EXPECT_NE(root.output.find("ONSHI_CONFIG"), std::string::npos) << root.output;
 }
