@@ -91,7 +91,9 @@ cat <<MSG
      check eligibility with a card (照会区分 1): POST $base/oqs-api-pro/card/challenge, have the card sign it
        after VERIFY (PIN mode) — or, by face or 目視, have the clinic's reader sign it with its key
        $dir/reader/reader-key.pem (id in $dir/reader/reader-id) — then POST $base/oqs-api-pro/card/search
-       (docs/card-protocol.md; tests/app/card_e2e_test.cpp shows both exchanges)
+       (docs/card-protocol.md; tests/app/card_e2e_test.cpp shows both exchanges); the card's part
+       without a reader: $onshi card sign --card $dir/onshi.db.cards/card-$card1.card \
+         --issuer-key $dir/onshi.db.card-issuer.key --pin 1234 --audience $clinic --challenge CHALLENGE
      the clinic's readers:  $onshi reader list --db $dir/onshi.db --facility $clinic
    the portal (マイナポータル): log in with a card, register it, see 資格情報 (and its PDF), documents,
    consents and who looked you up. The reader agent is started below on http://127.0.0.1:$agent_port;

@@ -421,6 +421,15 @@ void Parser::Build() {
             {{"person-id", "N", "the person's id"}, pin, municipality}, common, CardCommand);
     Command(*phone, "revoke", "revoke a smartphone credential", {card_id, municipality}, common,
             CardCommand);
+    Command(
+        *card, "sign",
+        "do what a reader does: PIN, then sign a service challenge (try the protocol with curl)",
+        {{"card", "FILE", "the card file"},
+         {"issuer-key", "FILE", "the card-issuer key"},
+         pin,
+         {"audience", "CODE|portal", "the facility's 医療機関コード, or portal"},
+         {"challenge", "B64URL", "the challenge the service gave"}},
+        {}, CardSignCommand, 1);
     Command(*card, "emulate", "serve a card file to pcscd through vsmartcard's vpcd",
             {{"card", "FILE", "the card file"},
              {"issuer-key", "FILE", "the card-issuer key"},

@@ -153,6 +153,7 @@ TEST_F(CliExitCodesTest, HelpForEveryCommand) {
                                              "card issue",
                                              "card smartphone add",
                                              "card emulate",
+                                             "card sign",
                                              "registry event",
                                              "masters load",
                                              "audit verify",

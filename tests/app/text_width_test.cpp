@@ -19,7 +19,7 @@ TEST(TextWidthTest, FullWidthCountsTwo) {
   EXPECT_EQ(DisplayWidth(""), 0u);
   EXPECT_EQ(DisplayWidth("abc"), 3u);
   EXPECT_EQ(DisplayWidth("記号"), 4u);
-  EXPECT_EQ(DisplayWidth("資格確認書 (R-DOC-1)"), 10u + 11u);
+  EXPECT_EQ(DisplayWidth("資格確認書 (R-DOC-1)"), 10u + 10u);
   EXPECT_EQ(DisplayWidth("ｶﾅ"), 2u);    // half-width katakana: one each
   EXPECT_EQ(DisplayWidth("ＡＢ"), 4u);  // full-width Latin
   EXPECT_EQ(DisplayWidth("→"), 1u);
