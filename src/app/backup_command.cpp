@@ -35,6 +35,7 @@
 #include "app/exit_codes.hpp"
 #include "core/hex.hpp"
 #include "service/clock.hpp"
+#include "service/store_pool.hpp"
 #include "store/backup.hpp"
 #include "store/store.hpp"
 
@@ -217,6 +218,11 @@ int RestoreCommand(const Args& args) {
   if (!pg) {
     if (const fs::path parent = fs::path(location).parent_path(); !parent.empty())
       fs::create_directories(parent);
+  }
+  // Never over data (exit 4, refused), whichever backend.
+  if (store::DatabaseExists(location)) {
+    throw Refused("a database is already at " + service::RedactLocation(location) +
+                  ": restore only into an empty place, never over data");
   }
   store::RestoreDatabase((dir / (pg ? "onshi.pgdump" : "onshi.db")).string(), location);
   for (const StatePart& p : parts) {

@@ -4,8 +4,8 @@
 // challenge))) — on a card file, so the card protocol
 // (docs/card-protocol.md) can be tried with curl:
 //
-//   onshi card sign --card demo/onshi.db.cards/card-1.card \
-//     --issuer-key demo/onshi.db.card-issuer.key --pin 1234 \
+//   onshi card sign --card demo/onshi.db.cards/card-1.card
+//     --issuer-key demo/onshi.db.card-issuer.key --pin 1234
 //     --audience 1310000011 --challenge <base64url from /oqs-api-pro/card/challenge>
 //
 // prints {"certificate":"…","challenge":"…","signature":"…"}, the members
