@@ -585,8 +585,9 @@ TEST_F(FaultTest, FullDiskStopsTheImportWithAClearErrorAndTheRerunCompletesAfter
   std::ifstream e(dir_ / "full.err");
   std::stringstream err;
   err << e.rdbuf();
-  // Stopped, saying where and why, and how to go on.
-  EXPECT_EQ(value("RC"), "5")  // the database does not take writes (exit 5) << out << err.str();
+  // Stopped, saying where and why, and how to go on; exit 5, the database
+  // does not take writes.
+  EXPECT_EQ(value("RC"), "5") << out << err.str();
   EXPECT_NE(err.str().find("stopped at line"), std::string::npos) << err.str();
   EXPECT_NE(err.str().find("full"), std::string::npos) << err.str();
   EXPECT_NE(err.str().find("run the same command"), std::string::npos) << err.str();
