@@ -12,6 +12,9 @@ today=${ONSHI_DEMO_TODAY:-$(TZ=Asia/Tokyo date +%F)}
 clinic=1310000011
 
 mkdir -p "$dir"
+# Absolute paths: the commands printed below work from any directory.
+dir=$(cd "$dir" && pwd)
+onshi=$(cd "$(dirname "$onshi")" && pwd)/$(basename "$onshi")
 # Only what this script made before, never the whole directory.
 rm -rf "$dir"/onshi.db "$dir"/onshi.db-wal "$dir"/onshi.db-shm "$dir"/onshi.db.keys "$dir"/onshi.db.ca "$dir"/clinic \
   "$dir"/insurer "$dir"/forms.csv "$dir"/import-errors.csv "$dir"/onshi.db.jpki "$dir"/onshi.db.cards \
@@ -88,7 +91,9 @@ cat <<MSG
      check eligibility with a card (照会区分 1): POST $base/oqs-api-pro/card/challenge, have the card sign it
        after VERIFY (PIN mode) — or, by face or 目視, have the clinic's reader sign it with its key
        $dir/reader/reader-key.pem (id in $dir/reader/reader-id) — then POST $base/oqs-api-pro/card/search
-       (docs/card-protocol.md; tests/app/card_e2e_test.cpp shows both exchanges)
+       (docs/card-protocol.md; tests/app/card_e2e_test.cpp shows both exchanges); the card's part
+       without a reader: $onshi card sign --card $dir/onshi.db.cards/card-$card1.card \
+         --issuer-key $dir/onshi.db.card-issuer.key --pin 1234 --audience $clinic --challenge CHALLENGE
      the clinic's readers:  $onshi reader list --db $dir/onshi.db --facility $clinic
    the portal (マイナポータル): log in with a card, register it, see 資格情報 (and its PDF), documents,
    consents and who looked you up. The reader agent is started below on http://127.0.0.1:$agent_port;

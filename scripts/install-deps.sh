@@ -15,6 +15,7 @@ packages=(
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
   libssl-dev openssl libsqlite3-dev sqlite3 libpq-dev postgresql libpugixml-dev
   libgtest-dev libgmock-dev libbenchmark-dev
+  libcli11-dev
   curl ca-certificates bc time
   chromium fonts-noto-cjk
   libcairo2-dev libpango1.0-dev fonts-ipaexfont poppler-utils

@@ -32,8 +32,10 @@
 #include <stdexcept>
 
 #include "app/cli.hpp"
+#include "app/exit_codes.hpp"
 #include "core/hex.hpp"
 #include "service/clock.hpp"
+#include "service/store_pool.hpp"
 #include "store/backup.hpp"
 #include "store/store.hpp"
 
@@ -110,7 +112,7 @@ void WriteText(const fs::path& path, const std::string& text) {
 
 std::map<std::string, std::string> ReadInfo(const fs::path& dir) {
   std::ifstream in(dir / "backup.info");
-  if (!in) throw std::runtime_error(dir.string() + " is not an onshi backup (no backup.info)");
+  if (!in) throw BadInput(dir.string() + " is not an onshi backup (no backup.info)");
   std::map<std::string, std::string> info;
   std::string line;
   while (std::getline(in, line)) {
@@ -118,8 +120,8 @@ std::map<std::string, std::string> ReadInfo(const fs::path& dir) {
     if (sp != std::string::npos) info[line.substr(0, sp)] = line.substr(sp + 1);
   }
   if (info["format"] != kFormat)
-    throw std::runtime_error(dir.string() + " is not a backup this onshi reads (format \"" +
-                             info["format"] + "\")");
+    throw BadInput(dir.string() + " is not a backup this onshi reads (format \"" + info["format"] +
+                   "\")");
   return info;
 }
 
@@ -127,23 +129,21 @@ std::map<std::string, std::string> ReadInfo(const fs::path& dir) {
 // nothing unlisted is there (a file slipped in would be restored unchecked).
 void VerifySums(const fs::path& dir) {
   std::ifstream in(dir / "SHA256SUMS");
-  if (!in) throw std::runtime_error(dir.string() + " is incomplete (no SHA256SUMS)");
+  if (!in) throw BadInput(dir.string() + " is incomplete (no SHA256SUMS)");
   std::map<std::string, std::string> listed;
   std::string line;
   while (std::getline(in, line)) {
     if (line.size() < 67 || line.compare(64, 2, "  ") != 0)
-      throw std::runtime_error("SHA256SUMS: bad line \"" + line + "\"");
+      throw BadInput("SHA256SUMS: bad line \"" + line + "\"");
     listed[line.substr(66)] = line.substr(0, 64);
   }
   const std::vector<std::string> present = FilesUnder(dir);
   for (const std::string& f : present) {
     auto it = listed.find(f);
-    if (it == listed.end()) throw std::runtime_error("backup holds an unlisted file: " + f);
-    if (Sha256OfFile(dir / f) != it->second)
-      throw std::runtime_error("backup file changed or damaged: " + f);
+    if (it == listed.end()) throw BadInput("backup holds an unlisted file: " + f);
+    if (Sha256OfFile(dir / f) != it->second) throw BadInput("backup file changed or damaged: " + f);
   }
-  if (present.size() != listed.size())
-    throw std::runtime_error("backup misses files listed in SHA256SUMS");
+  if (present.size() != listed.size()) throw BadInput("backup misses files listed in SHA256SUMS");
 }
 
 const std::map<std::string, bool> kOptions = {
@@ -153,18 +153,17 @@ const std::map<std::string, bool> kOptions = {
 
 }  // namespace
 
-int BackupCommand(const std::vector<std::string>& argv) {
-  const Args args(argv, kOptions);
+int BackupCommand(const Args& args) {
   if (args.positional().size() != 1)
     throw std::invalid_argument("usage: onshi backup DIR [--db LOCATION] [--state-dir DIR]");
   const fs::path dir = args.positional()[0];
-  if (fs::exists(dir)) throw std::invalid_argument(dir.string() + " exists: name a new directory");
+  if (fs::exists(dir)) throw Refused(dir.string() + " exists: name a new directory");
   const std::string location = DatabaseLocation(args);
   const bool pg = store::IsPostgresLocation(location);
   const std::vector<StatePart> parts = StateParts(args, location);
   if (!fs::exists(parts[0].path)) {
-    throw std::runtime_error("no key file at " + parts[0].path +
-                             ": a backup without the My Number keys could not be read");
+    throw Refused("no key file at " + parts[0].path +
+                  ": a backup without the My Number keys could not be read");
   }
 
   // Written beside its final name, renamed when whole.
@@ -199,8 +198,7 @@ int BackupCommand(const std::vector<std::string>& argv) {
   return 0;
 }
 
-int RestoreCommand(const std::vector<std::string>& argv) {
-  const Args args(argv, kOptions);
+int RestoreCommand(const Args& args) {
   if (args.positional().size() != 1)
     throw std::invalid_argument("usage: onshi restore DIR [--db LOCATION] [--state-dir DIR]");
   const fs::path dir = args.positional()[0];
@@ -215,11 +213,16 @@ int RestoreCommand(const std::vector<std::string>& argv) {
   const std::vector<StatePart> parts = StateParts(args, location);
   for (const StatePart& p : parts) {
     if (fs::exists(dir / p.name) && fs::exists(p.path))
-      throw std::runtime_error(p.path + " exists: restore only into an empty place");
+      throw Refused(p.path + " exists: restore only into an empty place");
   }
   if (!pg) {
     if (const fs::path parent = fs::path(location).parent_path(); !parent.empty())
       fs::create_directories(parent);
+  }
+  // Never over data (exit 4, refused), whichever backend.
+  if (store::DatabaseExists(location)) {
+    throw Refused("a database is already at " + service::RedactLocation(location) +
+                  ": restore only into an empty place, never over data");
   }
   store::RestoreDatabase((dir / (pg ? "onshi.pgdump" : "onshi.db")).string(), location);
   for (const StatePart& p : parts) {

@@ -11,6 +11,7 @@
 #include <stdexcept>
 
 #include "app/cli.hpp"
+#include "app/exit_codes.hpp"
 #include "card/card_file.hpp"
 #include "card/issuer_key.hpp"
 #include "core/my_number.hpp"
@@ -29,9 +30,17 @@ constexpr const char* kUsage =
     "issue|renew|suspend|resume|reissue|pin-reset|register|status|pin-certificates|"
     "smartphone add|smartphone revoke [options] (see `onshi help`)";
 
-// "<db>": the default key file "<db>.keys" without its suffix.
+// The card office's answer, or its refusal (exit 4): the card's state or a
+// rule forbids the step.
 template <class T>
 T OrFail(Expected<T> e) {
+  if (!e.ok()) throw Refused(e.error().ToString());
+  return std::move(e).value();
+}
+
+// A key or CA this command needs could not be loaded (exit 1).
+template <class T>
+T Loaded(Expected<T> e) {
   if (!e.ok()) throw std::runtime_error(e.error().ToString());
   return std::move(e).value();
 }
@@ -54,13 +63,13 @@ std::optional<std::string> PinChoice(const Args& args) {
 
 MyNumber ReadMyNumberFile(const std::string& path) {
   std::ifstream in(path);
-  if (!in) throw std::invalid_argument("--my-number-file: cannot read " + path);
+  if (!in) throw BadInput("--my-number-file: cannot read " + path);
   std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   while (!text.empty() && (text.back() == '\n' || text.back() == '\r'))
     text.pop_back();
   auto n = MyNumber::ParseLenient(text);
   // The error names positions, never the digits.
-  if (!n.ok()) throw std::invalid_argument("--my-number-file: " + n.error().message);
+  if (!n.ok()) throw BadInput("--my-number-file: " + n.error().message);
   return *n;
 }
 
@@ -115,24 +124,7 @@ void CheckOptions(const std::string& sub, const Args& args) {
 
 }  // namespace
 
-int CardCommand(const std::vector<std::string>& argv) {
-  Args args(argv, {{"db", true},
-                   {"key-file", true},
-                   {"state-dir", true},
-                   {"jpki-dir", true},
-                   {"card-issuer-key", true},
-                   {"cards-dir", true},
-                   {"municipality", true},
-                   {"now", true},
-                   {"person-id", true},
-                   {"my-number-file", true},
-                   {"application-date", true},
-                   {"pin", true},
-                   {"face-only", false},
-                   {"photo", true},
-                   {"out", true},
-                   {"card", true},
-                   {"channel", true}});
+int CardCommand(const Args& args) {
   const auto& pos = args.positional();
   if (pos.empty() || pos.size() > 2 || (pos.size() == 2 && pos[0] != "smartphone")) {
     throw std::invalid_argument(kUsage);
@@ -148,7 +140,7 @@ int CardCommand(const std::vector<std::string>& argv) {
   const std::string issuer_key_file = CardIssuerKeyFor(args, db);
   const std::string jpki_dir = JpkiDirFor(args, db);
   auto store = store::OpenStore(db, key_file);
-  const auto issuer_key = OrFail(card::IssuerKey::LoadOrCreate(issuer_key_file));
+  const auto issuer_key = Loaded(card::IssuerKey::LoadOrCreate(issuer_key_file));
 
   if (sub == "status") {
     municipal::Registrar registrar(*store, issuer_key, cards_dir);
@@ -176,7 +168,7 @@ int CardCommand(const std::vector<std::string>& argv) {
     return 0;
   }
 
-  auto ca = OrFail(jpki::JpkiCa::LoadOrCreate(jpki_dir, now, std::time(nullptr)));
+  auto ca = Loaded(jpki::JpkiCa::LoadOrCreate(jpki_dir, now, std::time(nullptr)));
   municipal::CardOffice office(*store, ca, issuer_key, cards_dir, args.Get("municipality", ""));
   if (sub == "issue") {
     municipal::IssueRequest r;
@@ -195,7 +187,7 @@ int CardCommand(const std::vector<std::string>& argv) {
     if (args.Has("photo")) {
       // The face photo on the card's 券面事項確認AP (card/card_face_ap.hpp).
       std::ifstream in(args.Get("photo"), std::ios::binary);
-      if (!in) throw std::invalid_argument("--photo: cannot read " + args.Get("photo"));
+      if (!in) throw BadInput("--photo: cannot read " + args.Get("photo"));
       r.photo.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
     }
     const auto issued = OrFail(office.Issue(r, now));
@@ -271,7 +263,7 @@ int CardCommand(const std::vector<std::string>& argv) {
     }
     std::cout << "onshi: " << pinned << " card certificate(s) pinned, " << refused
               << " not (see above)\n";
-    return refused == 0 ? 0 : 1;
+    return refused == 0 ? kExitOk : kExitRefused;
   }
   if (sub == "smartphone add") {
     if (!args.Has("pin")) throw std::invalid_argument("card smartphone add needs --pin NNNN");

@@ -38,11 +38,16 @@
 #include <string>
 #include <vector>
 
+#include "app/cli.hpp"
+
 namespace onshi::app {
 
 // The words after "card". Returns the exit status; throws
 // std::invalid_argument on a usage error, std::runtime_error on a refusal.
-int CardCommand(const std::vector<std::string>& args);
+int CardCommand(const Args& args);
+// `onshi card sign`: a reader's PIN, challenge and signature on a card file
+// (card_sign_command.cpp).
+int CardSignCommand(const Args& args);
 
 }  // namespace onshi::app
 

@@ -10,14 +10,14 @@
 #include <thread>
 
 #include "app/cli.hpp"
+#include "app/exit_codes.hpp"
 #include "card/card.hpp"
 #include "card/issuer_key.hpp"
 #include "card/vpcd_bridge.hpp"
 
 namespace onshi::app {
 
-int CardEmulateCommand(const std::vector<std::string>& argv) {
-  Args args(argv, {{"card", true}, {"issuer-key", true}, {"vpcd", true}, {"surface", true}});
+int CardEmulateCommand(const Args& args) {
   if (!args.Has("card") || !args.Has("issuer-key")) {
     throw std::invalid_argument(
         "usage: onshi card emulate --card FILE --issuer-key FILE [--vpcd HOST:PORT] "
@@ -27,12 +27,12 @@ int CardEmulateCommand(const std::vector<std::string>& argv) {
   // would then fail to open with a less helpful message.
   const std::string key_path = args.Get("issuer-key");
   if (!std::filesystem::exists(key_path)) {
-    throw std::invalid_argument("--issuer-key: no such file: " + key_path);
+    throw BadInput("--issuer-key: no such file: " + key_path);
   }
   auto key = card::IssuerKey::LoadOrCreate(key_path);
-  if (!key.ok()) throw std::runtime_error("--issuer-key: " + key.error().ToString());
+  if (!key.ok()) throw BadInput("--issuer-key: " + key.error().ToString());
   auto emulated = card::Card::Open(args.Get("card"), *key);
-  if (!emulated.ok()) throw std::runtime_error("--card: " + emulated.error().ToString());
+  if (!emulated.ok()) throw BadInput("--card: " + emulated.error().ToString());
   auto options = card::ParseVpcdAddress(args.Get("vpcd", "localhost:35963"));
   if (!options.ok()) throw std::invalid_argument("--vpcd: " + options.error().ToString());
 

@@ -11,9 +11,11 @@
 #include <string>
 #include <vector>
 
+#include "app/cli.hpp"
+
 namespace onshi::app {
 
-int CardEmulateCommand(const std::vector<std::string>& args);
+int CardEmulateCommand(const Args& args);
 
 }  // namespace onshi::app
 

@@ -1,23 +1,14 @@
 // The `onshi` command line: one binary, one subcommand per job.
 //
-//   onshi init      [--db PATH] [--state-dir DIR]
-//   onshi migrate   [--db PATH]
-//   onshi populate  --members N [--seed S] [--today YYYY-MM-DD] [--scenarios] [--db PATH]
-//   onshi serve     [--db PATH] [--listen ADDR:PORT] [--threads N] [--no-tls] [--now T]
-//                   [--create]
-//   onshi facility add --code <医療機関コード> --out DIR [--name N]
-//   onshi reader add|revoke|list   a facility's card readers and their keys
-//   onshi insurer add --number <保険者番号> --name N [--lag D] [--out DIR]
-//   onshi import FILE --insurer <保険者番号> [--format F] [--encoding E] [--errors OUT]
-//   onshi forms --persons N --out FILE [--seed S] [--bad-per-mille X]
-//   onshi link [--now T]
-//   onshi submissions --insurer <保険者番号> [--state S] [--encoding E]
-//   onshi audit verify|anchor [--db PATH] [--ca-dir DIR]
-//   onshi proof verify --body FILE --proof FILE --key FILE
-//   onshi registry event --person-id N --kind K --date D --municipality C [...]
-//   onshi documents due|issue|apply|returned|form --insurer <保険者番号> …
-//   onshi backup DIR | onshi restore DIR [--db PATH] [--state-dir DIR]
-//   onshi version | help
+// The parser (CLI11) is defined in one translation unit, cli_parser.cpp: every
+// command, its options with a line of help each, the environment variables
+// they fall back to, the config file (--config, $ONSHI_CONFIG) and the exit
+// codes (exit_codes.hpp). `onshi --help`, `onshi <command> --help` and
+// `onshi <command> <sub> --help` print them. The commands themselves see only
+// the parsed words, through Args, and so do not include CLI11.
+//
+// Where a value comes from, first found wins: the command line, the config
+// file, the environment variable, the command's own default.
 //
 // The database defaults to $ONSHI_DB, else ./onshi.db; its key file to
 // $ONSHI_KEY_FILE, else "<db>.keys" beside it (SQLite) or "DIR/onshi.keys"
@@ -36,11 +27,14 @@ namespace onshi::app {
 
 int Main(int argc, char** argv);
 
-// Parsed "--name value" / "--flag" options after the subcommand.
+// A command's parsed options ("--name value", "--flag" as "") and its
+// positional words: the subcommand words below the command first (`card
+// smartphone add` gives "smartphone", "add"), then its arguments.
 class Args {
  public:
-  // Throws std::invalid_argument on an option not in `known` or a missing value.
-  Args(const std::vector<std::string>& argv, const std::map<std::string, bool>& known_takes_value);
+  Args() = default;
+  Args(std::map<std::string, std::string> values, std::vector<std::string> positional)
+      : values_(std::move(values)), positional_(std::move(positional)) {}
   bool Has(const std::string& name) const { return values_.count(name) > 0; }
   std::string Get(const std::string& name, const std::string& fallback = "") const;
   long long GetInt(const std::string& name, long long fallback) const;
@@ -52,33 +46,34 @@ class Args {
 };
 
 // The subcommands, each taking the words after its name.
-int InitCommand(const std::vector<std::string>& args);
-int MigrateCommand(const std::vector<std::string>& args);
-int PopulateCommand(const std::vector<std::string>& args);
-int ServeCommand(const std::vector<std::string>& args);
-int AuditCommand(const std::vector<std::string>& args);
-int FacilityCommand(const std::vector<std::string>& args);
-int InsurerCommand(const std::vector<std::string>& args);
-int ImportCommand(const std::vector<std::string>& args);
-int LinkCommand(const std::vector<std::string>& args);
-int SubmissionsCommand(const std::vector<std::string>& args);
-int FormsCommand(const std::vector<std::string>& args);
-int MunicipalCommand(const std::vector<std::string>& args);
-int AdminCommand(const std::vector<std::string>& args);
-int TerminalCommand(const std::vector<std::string>& args);
+int InitCommand(const Args& args);
+int MigrateCommand(const Args& args);
+int PopulateCommand(const Args& args);
+int ServeCommand(const Args& args);
+int AuditCommand(const Args& args);
+int FacilityCommand(const Args& args);
+int InsurerCommand(const Args& args);
+int ImportCommand(const Args& args);
+int LinkCommand(const Args& args);
+int SubmissionsCommand(const Args& args);
+int FormsCommand(const Args& args);
+int MunicipalCommand(const Args& args);
+int AdminCommand(const Args& args);
+int TerminalCommand(const Args& args);
 // `onshi <role> revoke --serial HEX | --cert FILE` for role facility,
 // insurer, municipal or admin (revoke_command.cpp).
-int RevokeCommand(const std::vector<std::string>& args, const std::string& role);
-int RegistryCommand(const std::vector<std::string>& args);
-int ReaderCommand(const std::vector<std::string>& args);
-int DocumentsCommand(const std::vector<std::string>& args);
-int ReaderAgentCommand(const std::vector<std::string>& args);
+int RevokeCommand(const Args& args, const std::string& role);
+int RegistryCommand(const Args& args);
+int ReaderCommand(const Args& args);
+int DocumentsCommand(const Args& args);
+int ReaderAgentCommand(const Args& args);
 // `onshi backup DIR` / `onshi restore DIR` (backup_command.cpp).
-int BackupCommand(const std::vector<std::string>& args);
-int RestoreCommand(const std::vector<std::string>& args);
-int MastersCommand(const std::vector<std::string>& args);  // masters_command.cpp
-// `onshi proof verify --body F --proof F --key F` (proof_command.cpp).
-int ProofCommand(const std::vector<std::string>& args);
+int BackupCommand(const Args& args);
+int RestoreCommand(const Args& args);
+int MastersCommand(const Args& args);         // masters_command.cpp
+int TerminalRecordCommand(const Args& args);  // terminal_record_command.cpp
+int AuditExportCommand(const Args& args);     // audit_export_command.cpp
+int ProofCommand(const Args& args);           // proof_command.cpp
 
 // Database location from --db, $ONSHI_DB, else ./onshi.db.
 std::string DatabaseLocation(const Args& args);

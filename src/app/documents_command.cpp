@@ -16,6 +16,8 @@
 #include <sstream>
 
 #include "app/cli.hpp"
+#include "app/exit_codes.hpp"
+#include "app/progress.hpp"
 #include "core/insurer_number.hpp"
 #include "intermediate/document_desk.hpp"
 #include "intermediate/print_run.hpp"
@@ -51,9 +53,9 @@ Date DateOption(const Args& args, const std::string& name) {
 store::InsurerRecord InsurerOf(store::Store& store, const Args& args) {
   if (!args.Has("insurer")) throw std::invalid_argument("--insurer <保険者番号> is required");
   auto n = InsurerNumber::Parse(args.Get("insurer"));
-  if (!n.ok()) throw std::invalid_argument("--insurer: " + n.error().ToString());
+  if (!n.ok()) throw BadInput("--insurer: " + n.error().ToString());
   auto r = store.GetInsurer(n->digits());
-  if (!r) throw std::invalid_argument("insurer " + std::string(n->digits()) + " is not registered");
+  if (!r) throw BadInput("insurer " + std::string(n->digits()) + " is not registered");
   return *r;
 }
 
@@ -84,37 +86,20 @@ int Due(store::Store& store, const Args& args) {
   return 0;
 }
 
-// A bar on stderr while documents are laid out; nothing when stderr is not
-// a terminal (a log file gets the summary line only).
-class Progress {
- public:
-  Progress() : tty_(isatty(STDERR_FILENO) == 1) {}
-  void operator()(int64_t done, int64_t total) {
-    if (!tty_) return;
-    const auto now = std::chrono::steady_clock::now();
-    if (done != total && now - last_ < std::chrono::milliseconds(100)) return;
-    last_ = now;
-    constexpr int kWidth = 30;
-    const int filled = total ? static_cast<int>(done * kWidth / total) : kWidth;
-    std::cerr << "\r[" << std::string(static_cast<size_t>(filled), '#')
-              << std::string(static_cast<size_t>(kWidth - filled), '.') << "] " << done << "/"
-              << total << " documents\x1b[K" << (done == total ? "\n" : "") << std::flush;
-  }
-
- private:
-  bool tty_;
-  std::chrono::steady_clock::time_point last_{};
-};
-
 int Issue(store::Store& store, const Args& args) {
   const store::InsurerRecord insurer = InsurerOf(store, args);
   if (!args.Has("out")) throw std::invalid_argument("--out DIR is required");
   intermediate::PrintOptions o;
   o.on = DateOption(args, "as-of");
   o.out_dir = args.Get("out");
-  Progress progress;
-  o.progress = [&](int64_t done, int64_t total) { progress(done, total); };
+  ProgressBar bar("documents", !args.Has("quiet"));
+  int64_t last_total = 0;
+  o.progress = [&](int64_t done, int64_t total) {
+    last_total = total;
+    bar.Update(done, total);
+  };
   const intermediate::PrintReport r = intermediate::RunPrintRun(store, insurer, o);
+  bar.Finish(last_total, last_total);
   int64_t electronic = 0;
   for (const intermediate::PrintedDocument& p : r.printed) {
     electronic += p.document.form == CertificateForm::kElectronic ? 1 : 0;
@@ -130,7 +115,7 @@ int Issue(store::Store& store, const Args& args) {
   if (!r.leaflet_file.empty()) std::cout << "  enclose    " << r.leaflet_file << "\n";
   std::cout << "  register   " << r.register_file << "\n";
   // 3, like an import with rejected lines: done, but someone must look.
-  return r.overflows > 0 ? 3 : 0;
+  return r.overflows > 0 ? kExitBadInput : kExitOk;
 }
 
 int Apply(store::Store& store, const Args& args) {
@@ -158,7 +143,7 @@ int Apply(store::Store& store, const Args& args) {
   const auto id = intermediate::ApplyForDocument(store, insurer, a);
   if (!id.ok()) {
     std::cerr << "onshi documents apply: " << id.error().ToString() << "\n";
-    return 3;
+    return kExitRefused;
   }
   std::cout << "onshi: application " << *id << " (" << store::ApplicationKindName(a.kind)
             << ") recorded on " << a.on.ToIso()
@@ -173,7 +158,7 @@ int Returned(store::Store& store, const Args& args) {
   const auto d = intermediate::RecordReturn(store, insurer, id, DateOption(args, "on"));
   if (!d.ok()) {
     std::cerr << "onshi documents returned: " << d.error().ToString() << "\n";
-    return 3;
+    return kExitRefused;
   }
   std::cout << "onshi: document " << id << " (" << DocumentKindLabel(d->kind) << ") returned on "
             << d->returned_on->ToIso() << "\n";
@@ -194,7 +179,7 @@ int Form(const Args& args) {
       const store::InsurerRecord insurer = InsurerOf(*store, args);
       const auto id = store->FindMemberId(insurer.insurer_number, args.Get("symbol"),
                                           args.Get("number"), args.Get("branch"));
-      if (!id) throw std::invalid_argument("no member under these keys");
+      if (!id) throw BadInput("no member under these keys");
       f.member = intermediate::MemberFieldsOf(*store->GetQualification(*id), insurer,
                                               DateOption(args, "on"));
     }
@@ -217,8 +202,7 @@ int Form(const Args& args) {
 
 }  // namespace
 
-int DocumentsCommand(const std::vector<std::string>& argv) {
-  Args args(argv, kOptions);
+int DocumentsCommand(const Args& args) {
   if (args.positional().empty()) throw std::invalid_argument(kUsage);
   const std::string verb = args.positional()[0];
   if (verb == "form") return Form(args);

@@ -3,6 +3,7 @@
 #include <iostream>
 
 #include "app/cli.hpp"
+#include "app/exit_codes.hpp"
 #include "auth/facility_ca.hpp"
 #include "core/medical_institution_code.hpp"
 #include "service/clock.hpp"
@@ -12,21 +13,7 @@ namespace onshi::app {
 
 constexpr std::time_t kBackdateSeconds = 24 * 3600;
 
-int FacilityCommand(const std::vector<std::string>& argv) {
-  if (!argv.empty() && argv[0] == "revoke") {
-    return RevokeCommand({argv.begin() + 1, argv.end()}, "facility");
-  }
-  Args args(argv, {{"db", true},
-                   {"key-file", true},
-                   {"state-dir", true},
-                   {"ca-dir", true},
-                   {"code", true},
-                   {"now", true},
-                   {"name", true},
-                   {"kind", true},
-                   {"smartphone", false},
-                   {"out", true},
-                   {"days", true}});
+int FacilityCommand(const Args& args) {
   if (args.positional().size() != 1 || args.positional()[0] != "add") {
     throw std::invalid_argument(
         "usage: onshi facility add --code <医療機関コード> --out DIR [--name NAME] [--smartphone] "
@@ -37,7 +24,7 @@ int FacilityCommand(const std::vector<std::string>& argv) {
     throw std::invalid_argument("facility add needs --code <医療機関コード> and --out DIR");
   }
   auto code = MedicalInstitutionCode::Parse(args.Get("code"));
-  if (!code.ok()) throw std::invalid_argument("--code: " + code.error().ToString());
+  if (!code.ok()) throw BadInput("--code: " + code.error().ToString());
   const std::string kinds[] = {"", "医科", "", "歯科", "薬局", "", "訪問看護"};
   const int type = static_cast<int>(code->facility_type());
   const std::string kind = args.Get("kind", type >= 0 && type <= 6 ? kinds[type] : "医科");

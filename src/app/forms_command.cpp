@@ -4,22 +4,14 @@
 #include <iostream>
 
 #include "app/cli.hpp"
+#include "app/exit_codes.hpp"
 #include "core/insurer_number.hpp"
 #include "populate/forms.hpp"
 #include "store/store.hpp"
 
 namespace onshi::app {
 
-int FormsCommand(const std::vector<std::string>& argv) {
-  Args args(argv, {{"db", true},
-                   {"key-file", true},
-                   {"state-dir", true},
-                   {"persons", true},
-                   {"seed", true},
-                   {"bad-per-mille", true},
-                   {"today", true},
-                   {"insurer", true},
-                   {"out", true}});
+int FormsCommand(const Args& args) {
   if (!args.Has("persons") || !args.Has("out")) {
     throw std::invalid_argument(
         "usage: onshi forms --persons N --out FILE.csv [--seed 0-9] [--bad-per-mille X] "
@@ -41,7 +33,7 @@ int FormsCommand(const std::vector<std::string>& argv) {
   }
   if (args.Has("insurer")) {
     auto n = InsurerNumber::Parse(args.Get("insurer"));
-    if (!n.ok()) throw std::invalid_argument("--insurer: " + n.error().ToString());
+    if (!n.ok()) throw BadInput("--insurer: " + n.error().ToString());
     o.insurer_number = std::string(n->digits());
   }
   const std::string db = DatabaseLocation(args);

@@ -11,6 +11,8 @@
 #include <sstream>
 
 #include "app/cli.hpp"
+#include "app/exit_codes.hpp"
+#include "app/progress.hpp"
 #include "auth/facility_ca.hpp"
 #include "core/insurer_number.hpp"
 #include "core/portal_status.hpp"
@@ -26,65 +28,9 @@ namespace {
 
 std::string CanonicalInsurer(const std::string& text) {
   auto n = InsurerNumber::Parse(text);
-  if (!n.ok()) throw std::invalid_argument("--insurer: " + n.error().ToString());
+  if (!n.ok()) throw BadInput("--insurer: " + n.error().ToString());
   return std::string(n->digits());
 }
-
-std::string Thousands(int64_t n) {
-  std::string s = std::to_string(n);
-  for (int i = static_cast<int>(s.size()) - 3; i > 0; i -= 3)
-    s.insert(static_cast<size_t>(i), ",");
-  return s;
-}
-
-std::string Clock(double seconds) {
-  if (!std::isfinite(seconds) || seconds < 0) return "--:--";
-  const long s = std::lround(seconds);
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%ld:%02ld:%02ld", s / 3600, (s / 60) % 60, s % 60);
-  return buf;
-}
-
-// A progress bar on stderr with rate and ETA. On a terminal it redraws one
-// line; otherwise (a log file, CI) it prints a line every 5 seconds so the
-// log stays readable.
-class ProgressBar {
- public:
-  ProgressBar() : tty_(isatty(STDERR_FILENO) == 1), start_(Now()) {}
-
-  void Update(const intermediate::ImportProgress& p, bool final = false) {
-    const double t = Now() - start_;
-    if (!final && t - last_ < (tty_ ? 0.1 : 5.0)) return;
-    last_ = t;
-    const double frac =
-        p.total_bytes == 0 ? 1.0
-                           : static_cast<double>(p.bytes_read) / static_cast<double>(p.total_bytes);
-    const double rate = t > 0 ? static_cast<double>(p.records) / t : 0;
-    const double eta = frac > 0 ? t * (1 - frac) / frac : NAN;
-    constexpr int kWidth = 30;
-    const int filled = static_cast<int>(frac * kWidth);
-    std::ostringstream line;
-    line << "[" << std::string(static_cast<size_t>(filled), '#')
-         << std::string(static_cast<size_t>(kWidth - filled), '.') << "] "
-         << static_cast<int>(frac * 100) << "%  " << Thousands(p.records) << " records  "
-         << Thousands(static_cast<int64_t>(rate)) << "/s  "
-         << (final ? "done in " + Clock(t) : "ETA " + Clock(eta));
-    if (tty_) {
-      std::cerr << "\r" << line.str() << "\x1b[K" << (final ? "\n" : "") << std::flush;
-    } else {
-      std::cerr << line.str() << "\n";
-    }
-  }
-
- private:
-  static double Now() {
-    return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch())
-        .count();
-  }
-  bool tty_;
-  double start_;
-  double last_ = -1e9;
-};
 
 int InsurerAdd(const Args& args) {
   if (!args.Has("number") || !args.Has("name")) {
@@ -93,7 +39,7 @@ int InsurerAdd(const Args& args) {
         "[--category C] [--no-certificate-for-holders] [--certificate-years N]");
   }
   auto number = InsurerNumber::Parse(args.Get("number"));
-  if (!number.ok()) throw std::invalid_argument("--number: " + number.error().ToString());
+  if (!number.ok()) throw BadInput("--number: " + number.error().ToString());
   store::InsurerRecord r;
   r.insurer_number = std::string(number->digits());
   r.name = args.Get("name");
@@ -145,39 +91,14 @@ intake::Encoding EncodingFrom(const Args& args) {
 
 }  // namespace
 
-int InsurerCommand(const std::vector<std::string>& argv) {
-  if (!argv.empty() && argv[0] == "revoke") {
-    return RevokeCommand({argv.begin() + 1, argv.end()}, "insurer");
-  }
-  Args args(argv, {{"db", true},
-                   {"key-file", true},
-                   {"state-dir", true},
-                   {"ca-dir", true},
-                   {"now", true},
-                   {"number", true},
-                   {"name", true},
-                   {"category", true},
-                   {"lag", true},
-                   {"certificate-years", true},
-                   {"no-certificate-for-holders", false},
-                   {"out", true}});
+int InsurerCommand(const Args& args) {
   if (args.positional().size() == 1 && args.positional()[0] == "add") return InsurerAdd(args);
   throw std::invalid_argument(
       "usage: onshi insurer add --number <保険者番号> --name NAME ...\n"
       "       onshi insurer revoke --serial HEX | --cert cert.pem");
 }
 
-int ImportCommand(const std::vector<std::string>& argv) {
-  Args args(argv, {{"db", true},
-                   {"key-file", true},
-                   {"state-dir", true},
-                   {"now", true},
-                   {"insurer", true},
-                   {"format", true},
-                   {"encoding", true},
-                   {"errors", true},
-                   {"batch", true},
-                   {"quiet", false}});
+int ImportCommand(const Args& args) {
   if (args.positional().size() != 1 || !args.Has("insurer")) {
     throw std::invalid_argument(
         "usage: onshi import FILE --insurer <保険者番号> [--format csv|jsonl] "
@@ -199,25 +120,18 @@ int ImportCommand(const std::vector<std::string>& argv) {
   const std::string key_file = KeyFileFor(args, db);
   auto reader = intake::SubmissionReader::OpenFile(file, format, encoding);
   if (!reader.ok()) {
-    std::cerr << "onshi import: " << file << ": " << reader.error().ToString() << "\n";
-    return 1;
+    // A missing or unreadable file is bad input (3), like a bad line.
+    throw BadInput(file + ": " + reader.error().ToString());
   }
   auto store = store::OpenStore(db, key_file);
   o.open_reader = [&] { return store::OpenStore(db, key_file); };
-  ProgressBar bar;
-  intermediate::ImportProgress last;
-  if (!args.Has("quiet")) {
-    o.on_progress = [&](const intermediate::ImportProgress& p) {
-      last = p;
-      bar.Update(p);
-    };
-  }
+  // The file's size is what is known in advance: the bar counts KiB read.
+  ProgressBar bar("KiB", !args.Has("quiet"));
+  o.on_progress = [&](const intermediate::ImportProgress& p) {
+    bar.Update(p.bytes_read / 1024, p.total_bytes / 1024);
+  };
   const intermediate::ImportReport r = intermediate::ImportSubmissions(*store, reader.value(), o);
-  if (!args.Has("quiet")) {
-    last.records = r.records;
-    last.bytes_read = last.total_bytes = reader->total_bytes();
-    bar.Update(last, true);
-  }
+  bar.Finish(reader->total_bytes() / 1024, reader->total_bytes() / 1024);
   for (const std::string& c : r.unknown_columns) {
     std::cerr << "onshi import: column \"" << c << "\" is not a known field and was ignored\n";
   }
@@ -250,13 +164,12 @@ int ImportCommand(const std::vector<std::string>& argv) {
               << r.stopped_at_line
               << " is stored, nothing from it on. Once the database takes writes again, run the "
                  "same command: lines already received are skipped.\n";
-    return 4;
+    return kExitUnavailable;
   }
-  return r.rejected > 0 || r.registration_errors > 0 ? 3 : 0;
+  return r.rejected > 0 || r.registration_errors > 0 ? kExitBadInput : kExitOk;
 }
 
-int LinkCommand(const std::vector<std::string>& argv) {
-  Args args(argv, {{"db", true}, {"key-file", true}, {"state-dir", true}, {"now", true}});
+int LinkCommand(const Args& args) {
   const std::time_t now = NowFrom(args);
   const std::string db = DatabaseLocation(args);
   auto store = store::OpenStore(db, KeyFileFor(args, db));
@@ -270,14 +183,7 @@ int LinkCommand(const std::vector<std::string>& argv) {
   return 0;
 }
 
-int SubmissionsCommand(const std::vector<std::string>& argv) {
-  Args args(argv, {{"db", true},
-                   {"key-file", true},
-                   {"state-dir", true},
-                   {"now", true},
-                   {"insurer", true},
-                   {"state", true},
-                   {"encoding", true}});
+int SubmissionsCommand(const Args& args) {
   if (!args.Has("insurer")) {
     throw std::invalid_argument(
         "usage: onshi submissions --insurer <保険者番号> [--state registration_error] "

@@ -8,13 +8,15 @@
 //
 // Each file replaces its whole master, or — with any bad line — changes
 // nothing and is reported line by line; the other files given are still
-// loaded (all or nothing per file). Exit status 1 if any file was refused.
+// loaded (all or nothing per file). Exit status 3 (bad input) if any file
+// was refused.
 #include <fstream>
 #include <iostream>
 #include <sstream>
 #include <stdexcept>
 
 #include "app/cli.hpp"
+#include "app/exit_codes.hpp"
 #include "intake/master_file.hpp"
 #include "service/clock.hpp"
 #include "store/store.hpp"
@@ -24,7 +26,7 @@ namespace {
 
 std::string ReadWhole(const std::string& path) {
   std::ifstream f(path, std::ios::binary);
-  if (!f) throw std::runtime_error("cannot read " + path);
+  if (!f) throw BadInput("cannot read " + path);
   std::ostringstream s;
   s << f.rdbuf();
   return s.str();
@@ -32,17 +34,10 @@ std::string ReadWhole(const std::string& path) {
 
 }  // namespace
 
-int MastersCommand(const std::vector<std::string>& argv) {
+int MastersCommand(const Args& args) {
   constexpr const char* kUsage =
       "usage: onshi masters load [--drugs F] [--procedures F] [--diseases F] "
       "[--interactions F] | onshi masters show";
-  Args args(argv, {{"db", true},
-                   {"key-file", true},
-                   {"now", true},
-                   {"drugs", true},
-                   {"procedures", true},
-                   {"diseases", true},
-                   {"interactions", true}});
   if (args.positional().size() != 1) throw std::invalid_argument(kUsage);
   const std::string db = DatabaseLocation(args);
   const std::string verb = args.positional()[0];
@@ -106,7 +101,7 @@ int MastersCommand(const std::vector<std::string>& argv) {
     std::cout << "onshi: " << f.option << " master loaded: " << parsed.rows() << " rows from "
               << path << "\n";
   }
-  return refused == 0 ? 0 : 1;
+  return refused == 0 ? kExitOk : kExitBadInput;
 }
 
 }  // namespace onshi::app

@@ -15,18 +15,8 @@ namespace {
 // them with `check` (which throws std::invalid_argument) before anything is
 // written, loads the CA, and hands it to `issue`; prints what was written.
 template <typename Check, typename Issue>
-int AddRoleCertificate(const std::vector<std::string>& argv, const std::string& required,
-                       const std::string& usage, const std::string& what, Check check,
-                       Issue issue) {
-  Args args(argv, {{"db", true},
-                   {"key-file", true},
-                   {"state-dir", true},
-                   {"ca-dir", true},
-                   {required, true},
-                   {"name", true},
-                   {"organisation", true},
-                   {"now", true},
-                   {"out", true}});
+int AddRoleCertificate(const Args& args, const std::string& required, const std::string& usage,
+                       const std::string& what, Check check, Issue issue) {
   if (args.positional().size() != 1 || args.positional()[0] != "add" || !args.Has(required) ||
       !args.Has("out")) {
     throw std::invalid_argument(usage);
@@ -46,45 +36,39 @@ int AddRoleCertificate(const std::vector<std::string>& argv, const std::string& 
 
 }  // namespace
 
-int MunicipalCommand(const std::vector<std::string>& argv) {
-  if (!argv.empty() && argv[0] == "revoke") {
-    return RevokeCommand({argv.begin() + 1, argv.end()}, "municipal");
-  }
+int MunicipalCommand(const Args& args) {
   return AddRoleCertificate(
-      argv, "code",
+      args, "code",
       "usage: onshi municipal add --code <地方公共団体コード, 6 digits> --out DIR [--name NAME]\n"
       "       onshi municipal revoke --serial HEX | --cert cert.pem",
       "municipal window",
-      [](const Args& args) {
-        const std::string code = args.Get("code");
+      [](const Args& a) {
+        const std::string code = a.Get("code");
         if (code.size() != 6 || code.find_first_not_of("0123456789") != std::string::npos) {
           throw std::invalid_argument("--code must be the 6-digit 地方公共団体コード");
         }
       },
-      [](const auth::FacilityCa& ca, const Args& args, std::time_t now) {
-        return ca.IssueMunicipal(args.Get("code"), args.Get("name", "市区町村 " + args.Get("code")),
-                                 args.Get("out"), now);
+      [](const auth::FacilityCa& ca, const Args& a, std::time_t now) {
+        return ca.IssueMunicipal(a.Get("code"), a.Get("name", "市区町村 " + a.Get("code")),
+                                 a.Get("out"), now);
       });
 }
 
-int AdminCommand(const std::vector<std::string>& argv) {
-  if (!argv.empty() && argv[0] == "revoke") {
-    return RevokeCommand({argv.begin() + 1, argv.end()}, "admin");
-  }
+int AdminCommand(const Args& args) {
   return AddRoleCertificate(
-      argv, "name",
+      args, "name",
       "usage: onshi admin add --name NAME --out DIR [--organisation ORG]\n"
       "       onshi admin revoke --serial HEX | --cert cert.pem",
       "operator",
-      [](const Args& args) {
-        const std::string name = args.Get("name");
+      [](const Args& a) {
+        const std::string name = a.Get("name");
         if (name.empty() || name.size() > 64) {
           throw std::invalid_argument("--name must be 1-64 bytes");
         }
       },
-      [](const auth::FacilityCa& ca, const Args& args, std::time_t now) {
-        return ca.IssueAdmin(args.Get("name"), args.Get("organisation", "onshi operations"),
-                             args.Get("out"), now);
+      [](const auth::FacilityCa& ca, const Args& a, std::time_t now) {
+        return ca.IssueAdmin(a.Get("name"), a.Get("organisation", "onshi operations"), a.Get("out"),
+                             now);
       });
 }
 

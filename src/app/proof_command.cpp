@@ -11,23 +11,16 @@
 #include <vector>
 
 #include "app/cli.hpp"
+#include "app/exit_codes.hpp"
 #include "auth/batch_proof.hpp"
 #include "auth/es256_key.hpp"
 
 namespace onshi::app {
 namespace {
 
-constexpr const char* kProofUsage =
-    "usage: onshi proof verify --body FILE --proof FILE --key FILE\n"
-    "  --body FILE   the answer's body, byte for byte (curl -o FILE)\n"
-    "  --proof FILE  the X-OQS-Proof value, or the response headers (curl -D FILE)\n"
-    "  --key FILE    the proof key: the JWK of GET /oqs-api-pro/proof-key, or a PEM public key\n"
-    "exit 0: the proof is valid; 1: it is not (the reason is printed); 2: usage or unreadable "
-    "input";
-
 std::string ReadWhole(const std::string& path, const char* what) {
   std::ifstream in(path, std::ios::binary);
-  if (!in) throw std::invalid_argument(std::string("cannot read the ") + what + " " + path);
+  if (!in) throw BadInput(std::string("cannot read the ") + what + " " + path);
   std::ostringstream s;
   s << in.rdbuf();
   return s.str();
@@ -63,8 +56,8 @@ std::vector<auth::Es256PublicKey> KeysFrom(const std::string& text) {
   std::vector<auth::Es256PublicKey> out;
   auto add = [&out](Expected<auth::Es256PublicKey> key) {
     if (!key.ok()) {
-      throw std::invalid_argument("the key is neither a P-256 JWK, a JWK Set nor a PEM public key: " +
-                                  key.error().ToString());
+      throw BadInput("the key is neither a P-256 JWK, a JWK Set nor a PEM public key: " +
+                     key.error().ToString());
     }
     out.push_back(std::move(key).value());
   };
@@ -81,7 +74,7 @@ std::vector<auth::Es256PublicKey> KeysFrom(const std::string& text) {
     return out;
   }
   if (!set->is_array() || set->as_array().empty()) {
-    throw std::invalid_argument("the JWK Set holds no keys");
+    throw BadInput("the JWK Set holds no keys");
   }
   for (const boost::json::value& k : set->as_array()) {
     add(auth::Es256PublicKey::FromJwk(boost::json::serialize(k)));
@@ -91,12 +84,12 @@ std::vector<auth::Es256PublicKey> KeysFrom(const std::string& text) {
 
 }  // namespace
 
-int ProofCommand(const std::vector<std::string>& argv) {
-  if (argv.empty() || argv[0] != "verify") throw std::invalid_argument(kProofUsage);
-  const Args args(std::vector<std::string>(argv.begin() + 1, argv.end()),
-                  {{"body", true}, {"proof", true}, {"key", true}});
-  if (!args.Has("body") || !args.Has("proof") || !args.Has("key")) {
-    throw std::invalid_argument(kProofUsage);
+// `onshi proof verify --body F --proof F --key F` (options in cli_parser.cpp):
+// exit 0 valid, 1 not valid (the reason on stderr), 3 unreadable input.
+int ProofCommand(const Args& args) {
+  for (const char* required : {"body", "proof", "key"}) {
+    if (!args.Has(required))
+      throw std::invalid_argument(std::string("--") + required + " is required");
   }
   const std::string body = ReadWhole(args.Get("body"), "body");
   const std::string proof = ProofFrom(ReadWhole(args.Get("proof"), "proof"));

@@ -14,6 +14,7 @@
 #include <iostream>
 
 #include "app/cli.hpp"
+#include "app/exit_codes.hpp"
 #include "auth/reader_key.hpp"
 #include "service/reader_registry.hpp"
 #include "store/store.hpp"
@@ -28,14 +29,7 @@ constexpr const char* kUsage =
 
 }  // namespace
 
-int ReaderCommand(const std::vector<std::string>& argv) {
-  Args args(argv, {{"db", true},
-                   {"key-file", true},
-                   {"facility", true},
-                   {"name", true},
-                   {"out", true},
-                   {"id", true},
-                   {"now", true}});
+int ReaderCommand(const Args& args) {
   if (args.positional().size() != 1) throw std::invalid_argument(kUsage);
   const std::string sub = args.positional()[0];
   // Every argument is checked before anything is written.
@@ -66,7 +60,7 @@ int ReaderCommand(const std::vector<std::string>& argv) {
   }
   if (sub == "revoke") {
     auto revoked = service::RevokeReader(*store, args.Get("id"), now, actor);
-    if (!revoked.ok()) throw std::runtime_error(revoked.error().ToString());
+    if (!revoked.ok()) throw Refused(revoked.error().ToString());
     std::cout << "onshi: reader " << revoked->reader_id << " of facility " << revoked->facility_code
               << " revoked since " << revoked->revoked_at.value_or("") << "\n";
     return 0;
@@ -74,8 +68,7 @@ int ReaderCommand(const std::vector<std::string>& argv) {
   // add: a facility must be registered before its key is made, so that a
   // refused add leaves no key behind.
   if (!store->GetFacility(args.Get("facility"))) {
-    throw std::invalid_argument("facility " + args.Get("facility") +
-                                " is not registered (onshi facility add)");
+    throw BadInput("facility " + args.Get("facility") + " is not registered (onshi facility add)");
   }
   const std::string out = args.Get("out");
   auto key = auth::ReaderKey::Create(out);
@@ -85,7 +78,7 @@ int ReaderCommand(const std::vector<std::string>& argv) {
   if (!added.ok()) {
     std::remove((out + "/" + auth::kReaderKeyFile).c_str());
     std::remove((out + "/" + auth::kReaderIdFile).c_str());
-    throw std::invalid_argument(added.error().ToString());
+    throw Refused(added.error().ToString());
   }
   std::cout << "onshi: card reader " << added->reader_id << " (" << added->name
             << ") registered to facility " << added->facility_code << "\n  key " << out << "/"

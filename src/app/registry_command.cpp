@@ -11,28 +11,18 @@
 #include <stdexcept>
 
 #include "app/cli.hpp"
+#include "app/exit_codes.hpp"
 #include "municipal/resident_registry.hpp"
 #include "service/clock.hpp"
 #include "store/store.hpp"
 
 namespace onshi::app {
 
-int RegistryCommand(const std::vector<std::string>& argv) {
+int RegistryCommand(const Args& args) {
   constexpr const char* kUsage =
       "usage: onshi registry event --person-id N --kind moved|renamed|moved-in|died "
       "--date YYYY-MM-DD --municipality CODE [--address A] [--postcode P] [--name N] "
       "[--name-kana K]";
-  Args args(argv, {{"db", true},
-                   {"key-file", true},
-                   {"now", true},
-                   {"person-id", true},
-                   {"kind", true},
-                   {"date", true},
-                   {"municipality", true},
-                   {"address", true},
-                   {"postcode", true},
-                   {"name", true},
-                   {"name-kana", true}});
   if (args.positional().size() != 1 || args.positional()[0] != "event" || !args.Has("person-id") ||
       !args.Has("kind") || !args.Has("date") || !args.Has("municipality")) {
     throw std::invalid_argument(kUsage);
@@ -57,7 +47,7 @@ int RegistryCommand(const std::vector<std::string>& argv) {
   auto store = store::OpenStore(db, KeyFileFor(args, db));
   const auto done = municipal::RecordRegistryEvent(
       *store, r, service::JstDate(now), "municipal:" + r.municipality, service::UtcIsoTime(now));
-  if (!done.ok()) throw std::runtime_error(done.error().ToString());
+  if (!done.ok()) throw Refused(done.error().ToString());
   const store::PersonRecord& p = done->person;
   std::cout << "onshi: " << RegistryEventName(r.kind) << " of person " << p.person_id
             << " recorded, effective " << r.effective_on.ToIso() << "\n  氏名   " << p.name << " ("

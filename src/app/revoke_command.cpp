@@ -11,19 +11,13 @@
 #include <iostream>
 
 #include "app/cli.hpp"
+#include "app/exit_codes.hpp"
 #include "auth/facility_ca.hpp"
 #include "auth/key_file.hpp"
 
 namespace onshi::app {
 
-int RevokeCommand(const std::vector<std::string>& argv, const std::string& role) {
-  Args args(argv, {{"db", true},
-                   {"key-file", true},
-                   {"state-dir", true},
-                   {"ca-dir", true},
-                   {"serial", true},
-                   {"cert", true},
-                   {"now", true}});
+int RevokeCommand(const Args& args, const std::string& role) {
   const std::string usage =
       "usage: onshi " + role + " revoke --serial HEX | --cert cert.pem [--ca-dir DIR] [--db PATH]";
   if (!args.positional().empty() || args.Has("serial") == args.Has("cert")) {
@@ -34,16 +28,16 @@ int RevokeCommand(const std::vector<std::string>& argv, const std::string& role)
   std::string subject;
   if (args.Has("cert")) {
     auto pem = auth::ReadWholeFile(args.Get("cert"));
-    if (!pem.ok()) throw std::invalid_argument("--cert: " + pem.error().ToString());
+    if (!pem.ok()) throw BadInput("--cert: " + pem.error().ToString());
     auto summary = auth::SummariseCertificatePem(*pem);
-    if (!summary.ok()) throw std::invalid_argument("--cert: " + summary.error().ToString());
+    if (!summary.ok()) throw BadInput("--cert: " + summary.error().ToString());
     // The role is the OU (none for a facility): revoking an insurer's
     // certificate with `onshi facility revoke` is a mistake worth stopping.
     const std::string found =
         summary->organizational_unit.empty() ? "facility" : summary->organizational_unit;
     if (found != role) {
-      throw std::invalid_argument("--cert: " + args.Get("cert") + " has role " + found +
-                                  " (CN=" + summary->common_name + "), not " + role);
+      throw BadInput("--cert: " + args.Get("cert") + " has role " + found +
+                     " (CN=" + summary->common_name + "), not " + role);
     }
     serial = summary->serial_hex;
     subject = " (CN=" + summary->common_name + ")";
@@ -51,12 +45,12 @@ int RevokeCommand(const std::vector<std::string>& argv, const std::string& role)
   const std::string db = DatabaseLocation(args);
   const std::string ca_dir = CaDirFor(args, db);
   if (!auth::FileExists(ca_dir + "/ca.pem")) {
-    throw std::runtime_error("no CA in " + ca_dir + ": nothing was issued there to revoke");
+    throw Refused("no CA in " + ca_dir + ": nothing was issued there to revoke");
   }
   auto ca = auth::FacilityCa::Load(ca_dir);
   if (!ca.ok()) throw std::runtime_error(ca.error().ToString());
   auto revoked = ca->Revoke(serial, now);
-  if (!revoked.ok()) throw std::invalid_argument(revoked.error().ToString());
+  if (!revoked.ok()) throw Refused(revoked.error().ToString());
   std::cout << "onshi: " << role << " certificate " << revoked->serial_hex << subject
             << " revoked; servers on " << ca_dir << " refuse it from their next request\n"
             << "  list " << ca->revoked_path() << "\n  CRL  " << ca->crl_path() << "\n";

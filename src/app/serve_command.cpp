@@ -5,6 +5,9 @@
 #include <iostream>
 
 #include "app/cli.hpp"
+#include "app/exit_codes.hpp"
+#include "app/listen_address.hpp"
+#include "app/log.hpp"
 #include "auth/es256_key.hpp"
 #include "auth/facility_ca.hpp"
 #include "auth/token.hpp"
@@ -82,47 +85,10 @@ service::PortalOptions PortalOptionsFrom(const Args& args) {
 
 }  // namespace
 
-int ServeCommand(const std::vector<std::string>& argv) {
+int ServeCommand(const Args& args) {
   // A closed stdout (a supervisor gone) or a client gone mid-write must not
   // kill the server: write errors are handled where they happen.
   std::signal(SIGPIPE, SIG_IGN);
-  Args args(argv, {{"db", true},
-                   {"key-file", true},
-                   {"state-dir", true},
-                   {"ca-dir", true},
-                   {"listen", true},
-                   {"threads", true},
-                   {"no-tls", false},
-                   {"link-every", true},
-                   {"jpki-dir", true},
-                   {"card-issuer-key", true},
-                   {"cards-dir", true},
-                   {"now", true},
-                   {"replica", true},
-                   {"audit-spool", true},
-                   {"probe-every-ms", true},
-                   {"audit-commit-ms", true},
-                   {"create", false},
-                   {"max-connections", true},
-                   {"max-connections-per-address", true},
-                   {"tls-handshake-timeout", true},
-                   {"card-lookup-limit", true},
-                   {"card-lookup-window", true},
-                   {"portal-challenge-limit", true},
-                   {"portal-challenge-capacity", true},
-                   {"facility-challenge-capacity", true},
-                   {"reader-agent", true},
-                   {"portal-idle-seconds", true},
-                   {"portal-session-seconds", true},
-                   {"bulk-max-items", true},
-                   {"bulk-max-pending", true},
-                   {"bulk-hold-seconds", true},
-                   {"access-log", true},
-                   {"eligibility-from", true},
-                   {"index-poll-ms", true},
-                   {"proof-test-gather", true},
-                   {"check-log", true}});
-
   // Every option is checked before anything is opened or written: a command
   // that fails its argument check leaves no file behind.
   const long long max_connections = args.GetInt("max-connections", 0);
@@ -164,20 +130,15 @@ int ServeCommand(const std::vector<std::string>& argv) {
   }
   const std::time_t now = clock->Now();
   http::ServerOptions opt;
-  const std::string listen = args.Get("listen", "127.0.0.1:8443");
-  const size_t colon = listen.rfind(':');
-  if (colon == std::string::npos || colon == 0) {
-    throw std::invalid_argument("--listen must be ADDR:PORT, got \"" + listen + "\"");
+  // --listen HOST:PORT: a name (localhost) is resolved here, so a typo is
+  // reported before anything is opened; IPv6 in brackets ([::1]:8443).
+  const ListenAddress listen = ParseListenAddress(args.Get("listen", "127.0.0.1:8443"), "--listen");
+  try {
+    opt.address = http::ResolveListenHost(listen.host);
+  } catch (const std::runtime_error& e) {
+    throw BadInput(std::string("--listen: ") + e.what());
   }
-  opt.address = listen.substr(0, colon);
-  const std::string port_text = listen.substr(colon + 1);
-  if (port_text.empty() || port_text.size() > 5 ||
-      port_text.find_first_not_of("0123456789") != std::string::npos ||
-      std::stol(port_text) > 65535) {
-    throw std::invalid_argument("--listen port must be a number 0..65535, got \"" + port_text +
-                                "\"");
-  }
-  opt.port = static_cast<uint16_t>(std::stol(port_text));
+  opt.port = listen.port;
   // Test hook (service/proof_batcher.hpp): the first proof batch waits
   // until this many answers are queued. Never for service.
   const long long proof_gather = args.GetInt("proof-test-gather", 0);
@@ -234,8 +195,8 @@ int ServeCommand(const std::vector<std::string>& argv) {
       // read-only (below); without one, opening it reports the error.
     }
     if (!exists) {
-      throw std::runtime_error("no database at " + service::RedactLocation(db) +
-                               "; create it with `onshi init --db ...` or start with --create");
+      throw Refused("no database at " + service::RedactLocation(db) +
+                    "; create it with `onshi init --db ...` or start with --create");
     }
   }
 
@@ -249,8 +210,8 @@ int ServeCommand(const std::vector<std::string>& argv) {
     // answers checks from the replica until the primary is back.
     if (stores.replica().empty()) throw;
     stores.ReplicaForThisThread().SchemaVersion();
-    std::cerr << "onshi: the primary database does not answer (" << e.what()
-              << "); starting read-only on the replica" << std::endl;
+    Log(LogLevel::kWarn) << "the primary database does not answer (" << e.what()
+                         << "); starting read-only on the replica";
   }
   auto ca = auth::FacilityCa::LoadOrCreate(ca_dir, now, std::time(nullptr));
   if (!ca.ok()) throw std::runtime_error(ca.error().ToString());
@@ -318,10 +279,10 @@ int ServeCommand(const std::vector<std::string>& argv) {
       const serving::IndexStats st = index.Stats();
       const double seconds =
           std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-      std::cerr << "onshi: serving index: " << st.members << " members of " << st.persons
-                << " persons in " << st.bytes / 1048576.0 << " MiB ("
-                << (st.members > 0 ? st.bytes / st.members : 0) << " bytes a member), built in "
-                << seconds << " s" << std::endl;
+      Log(LogLevel::kInfo) << "serving index: " << st.members << " members of " << st.persons
+                           << " persons in " << st.bytes / 1048576.0 << " MiB ("
+                           << (st.members > 0 ? st.bytes / st.members : 0)
+                           << " bytes a member), built in " << seconds << " s";
       serving::FollowerOptions fo;
       fo.poll = std::chrono::milliseconds(index_poll_ms);
       serving::IndexFollower::Opener fallback;
@@ -332,13 +293,13 @@ int ServeCommand(const std::vector<std::string>& argv) {
       svc.set_index(&index);
     } catch (const std::invalid_argument& e) {
       // Data the index cannot hold: every check reads the database.
-      std::cerr << "onshi: serving index not used (" << e.what() << "); checks read the database"
-                << std::endl;
+      Log(LogLevel::kWarn) << "serving index not used (" << e.what()
+                           << "); checks read the database";
     } catch (const store::StoreError& e) {
       // Neither database could be read through: the server starts as it
       // did before the index (each check reads the database, or fails).
-      std::cerr << "onshi: serving index not built (" << e.what() << "); checks read the database"
-                << std::endl;
+      Log(LogLevel::kWarn) << "serving index not built (" << e.what()
+                           << "); checks read the database";
     }
   }
   // Issue 18: visits, the clinical history by consent, safety checks, the limit.
@@ -386,7 +347,7 @@ int ServeCommand(const std::vector<std::string>& argv) {
   http::HttpServer server(opt, std::move(handler));
   server.Start();
   std::cout << "onshi: serving " << service::RedactLocation(db) << " on "
-            << (tls ? "https" : "http") << "://" << opt.address << ":" << server.port() << "/"
+            << (tls ? "https" : "http") << "://" << HostPort(opt.address, server.port()) << "/"
             << std::endl;
   server.RunUntilSignalled();
   if (follower) follower->Stop();

@@ -27,6 +27,7 @@
 #include <thread>
 
 #include "app/cli.hpp"
+#include "app/log.hpp"
 #include "app/terminal_kiosk.hpp"
 #include "terminal/central.hpp"
 #include "terminal/outage_store.hpp"
@@ -44,34 +45,11 @@ extern "C" void StopTerminal(int) {
 }  // namespace
 
 // terminal_record_command.cpp (R-FAC-7).
-int TerminalRecordCommand(const std::vector<std::string>& argv);
+int TerminalRecordCommand(const Args& args);
 std::string TerminalCachePath(const Args& args, const std::filesystem::path& dir);
 std::string TerminalCacheKeyPath(const Args& args, const std::filesystem::path& dir);
 
-int TerminalCommand(const std::vector<std::string>& argv) {
-  if (!argv.empty() && argv.front() == "record") {
-    return TerminalRecordCommand(std::vector<std::string>(argv.begin() + 1, argv.end()));
-  }
-  Args args(argv, WithKioskOptions({{"cache", true},
-                                    {"cache-key", true},
-                                    {"cache-days", true},
-                                    {"no-outage", false},
-                                    {"outage-after-seconds", true},
-                                    {"reconcile-seconds", true},
-                                    {"reports", true},
-                                    {"central", true},
-                                    {"cert", true},
-                                    {"key", true},
-                                    {"body", true},
-                                    {"ca", true},
-                                    {"dir", true},
-                                    {"req", true},
-                                    {"res", true},
-                                    {"charset", true},
-                                    {"poll-ms", true},
-                                    {"settle-seconds", true},
-                                    {"once", false},
-                                    {"encrypt-config", true}}));
+int TerminalCommand(const Args& args) {
   for (const char* required : {"central", "cert", "key", "body", "ca"}) {
     if (!args.Has(required)) {
       throw std::invalid_argument(
@@ -142,7 +120,7 @@ int TerminalCommand(const std::vector<std::string>& argv) {
   do {
     const terminal::PollReport r = requests.Poll(std::time(nullptr));
     if (!r.last_problem.empty() && r.last_problem != last_problem) {
-      std::cerr << "onshi terminal: " << r.last_problem << std::endl;
+      Log(LogLevel::kWarn) << "terminal: " << r.last_problem;
     }
     last_problem = r.last_problem;
     if (!r.report.empty()) {

@@ -34,15 +34,6 @@ void KioskRunnerDeleter::operator()(KioskRunner* k) const {
   delete k;
 }
 
-std::map<std::string, bool> WithKioskOptions(std::map<std::string, bool> known) {
-  for (const char* name : {"kiosk", "facility", "reader-key", "reader", "card-surface", "face",
-                           "web-root", "face-threshold"}) {
-    known[name] = true;
-  }
-  known["face-specific-diseases"] = false;
-  return known;
-}
-
 std::unique_ptr<KioskRunner, KioskRunnerDeleter> StartKiosk(
     const Args& args, const terminal::CentralOptions& central, terminal::Publisher& publisher,
     std::optional<oqs::Charset> charset, const std::filesystem::path& dir,

@@ -31,9 +31,6 @@
 
 namespace onshi::app {
 
-// `known` plus the kiosk's options, for Args.
-std::map<std::string, bool> WithKioskOptions(std::map<std::string, bool> known);
-
 class KioskRunner;
 struct KioskRunnerDeleter {
   void operator()(KioskRunner* k) const;

@@ -20,6 +20,7 @@
 #include <stdexcept>
 
 #include "app/cli.hpp"
+#include "app/exit_codes.hpp"
 #include "oqs/validate.hpp"
 #include "pdf/forms.hpp"
 #include "pdf/page.hpp"
@@ -36,24 +37,7 @@ std::string TerminalCacheKeyPath(const Args& args, const std::filesystem::path& 
   return args.Get("cache-key", (dir / ".onshi-terminal.key").string());
 }
 
-int TerminalRecordCommand(const std::vector<std::string>& argv) {
-  Args args(argv, {{"dir", true},
-                   {"via", true},
-                   {"code", true},
-                   {"insurer", true},
-                   {"symbol", true},
-                   {"number", true},
-                   {"branch", true},
-                   {"birthdate", true},
-                   {"name", true},
-                   {"kana", true},
-                   {"address", true},
-                   {"date", true},
-                   {"cache", true},
-                   {"cache-key", true},
-                   {"print", true},
-                   {"facility-name", true},
-                   {"now", true}});
+int TerminalRecordCommand(const Args& args) {
   const std::string via = args.Get("via");
   const auto kind = terminal::ParseVisitKind(via);
   if (!kind ||
@@ -73,7 +57,7 @@ int TerminalRecordCommand(const std::vector<std::string>& argv) {
   q.limit_application_certificate_related_cons_flg = "0";
   const auto valid = oqs::ValidateRequest(q);
   if (!valid.ok()) {
-    throw std::invalid_argument("記録できません: " + valid.error().Message());
+    throw BadInput("記録できません: " + valid.error().Message());
   }
   if (args.Has("print") && *kind != terminal::VisitKind::kStatement) {
     throw std::invalid_argument(

@@ -436,6 +436,25 @@ HttpServer::~HttpServer() {
   Stop();
 }
 
+std::string ResolveListenHost(const std::string& host) {
+  std::string h = host;
+  if (h.size() >= 2 && h.front() == '[' && h.back() == ']') h = h.substr(1, h.size() - 2);
+  boost::system::error_code ec;
+  const asio::ip::address numeric = asio::ip::make_address(h, ec);
+  if (!ec) return numeric.to_string();
+  asio::io_context io;
+  tcp::resolver resolver(io);
+  const auto results = resolver.resolve(h, "", ec);
+  if (ec || results.empty()) {
+    throw std::runtime_error("cannot resolve listen host \"" + h + "\"" +
+                             (ec ? ": " + ec.message() : std::string()));
+  }
+  for (const auto& r : results) {
+    if (r.endpoint().address().is_v4()) return r.endpoint().address().to_string();
+  }
+  return results.begin()->endpoint().address().to_string();
+}
+
 void HttpServer::Start() {
   if (impl_->UseTls()) {
     try {
@@ -445,7 +464,8 @@ void HttpServer::Start() {
                                " / key " + impl_->options.tls.key_file + ": " + e.what());
     }
   }
-  const tcp::endpoint ep(asio::ip::make_address(impl_->options.address), impl_->options.port);
+  const tcp::endpoint ep(asio::ip::make_address(ResolveListenHost(impl_->options.address)),
+                         impl_->options.port);
   impl_->acceptor.open(ep.protocol());
   impl_->acceptor.set_option(asio::socket_base::reuse_address(true));
   beast::error_code ec;

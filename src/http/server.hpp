@@ -100,6 +100,12 @@ class HttpServer {
   std::unique_ptr<Impl> impl_;
 };
 
+// The numeric address to bind for a listen host: an IP address as it is
+// ("127.0.0.1", "::1", "[::1]" without its brackets), a host name resolved
+// ("localhost"; its first IPv4 address if it has one). Throws
+// std::runtime_error when the name does not resolve.
+std::string ResolveListenHost(const std::string& host);
+
 }  // namespace onshi::http
 
 #endif  // ONSHI_HTTP_SERVER_HPP_

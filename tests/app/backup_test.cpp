@@ -150,13 +150,13 @@ TEST_F(BackupTest, RestoreRefusesDataInPlaceAndTamperedBackupsWithoutWritingAnyt
 
   // A second backup never overwrites the first.
   out = Run("backup " + (dir_ / "bk").string() + " --db " + db.string(), &rc);
-  EXPECT_EQ(rc, 2) << out;
+  EXPECT_EQ(rc, 4) << out;
   EXPECT_NE(out.find("exists"), std::string::npos) << out;
 
   // Over a live database: refused, and the database is untouched.
   const std::string sum_before = Sh("sha256sum " + db.string());
   out = Run("restore " + (dir_ / "bk").string() + " --db " + db.string(), &rc);
-  EXPECT_EQ(rc, 1) << out;
+  EXPECT_EQ(rc, 4) << out;
   EXPECT_NE(out.find("restore only into an empty place"), std::string::npos) << out;
   EXPECT_EQ(Sh("sha256sum " + db.string()), sum_before);
 
@@ -171,7 +171,7 @@ TEST_F(BackupTest, RestoreRefusesDataInPlaceAndTamperedBackupsWithoutWritingAnyt
   }
   const fs::path target = dir_ / "c" / "onshi.db";
   out = Run("restore " + (dir_ / "bk").string() + " --db " + target.string(), &rc);
-  EXPECT_EQ(rc, 1) << out;
+  EXPECT_EQ(rc, 3) << out;
   EXPECT_NE(out.find("onshi.keys"), std::string::npos) << out;
   EXPECT_FALSE(fs::exists(target));
   EXPECT_FALSE(fs::exists(dir_ / "c" / "onshi.db.keys"));
@@ -181,7 +181,7 @@ TEST_F(BackupTest, RestoreRefusesDataInPlaceAndTamperedBackupsWithoutWritingAnyt
   ASSERT_EQ(rc, 0) << out;
   std::ofstream(dir_ / "bk2" / "onshi.ca" / "extra.pem") << "x";
   out = Run("restore " + (dir_ / "bk2").string() + " --db " + target.string(), &rc);
-  EXPECT_EQ(rc, 1) << out;
+  EXPECT_EQ(rc, 3) << out;
   EXPECT_NE(out.find("unlisted"), std::string::npos) << out;
   EXPECT_FALSE(fs::exists(target));
 }
@@ -213,7 +213,7 @@ TEST_F(BackupTest, PostgresBackupRestoresIntoAnEmptyDatabaseWithItsStateDirector
   out = Run("restore " + (dir_ / "bk").string() + " --db " + target + " --state-dir " +
                 (dir_ / "state-c").string(),
             &rc);
-  EXPECT_EQ(rc, 1) << out;
+  EXPECT_EQ(rc, 4) << out;
 }
 
 }  // namespace

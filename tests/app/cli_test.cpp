@@ -85,7 +85,7 @@ TEST_F(CliTest, BadOptionsAreClearErrors) {
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.output.find("unknown option --colour"), std::string::npos) << r.output;
   r = RunOnshi("facility add --code 1310000019 --out " + (dir_ / "f").string() + " --db " + db_);
-  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_EQ(r.exit_code, 3);  // bad input: the check digit
   EXPECT_NE(r.output.find("check digit"), std::string::npos) << r.output;
   EXPECT_FALSE(fs::exists(dir_ / "f" / "cert.pem"));
   r = RunOnshi("serve --now yesterday --db " + db_);
@@ -102,7 +102,7 @@ TEST_F(CliTest, PopulatePrintsScenariosAndRefusesToRunTwice) {
   EXPECT_NE(r.output.find("複数該当"), std::string::npos) << r.output;
   EXPECT_NE(r.output.find("QualificationValidity=3"), std::string::npos) << r.output;
   r = RunOnshi("populate --members 300 --quiet --db " + db_);
-  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_EQ(r.exit_code, 4);  // refused: the database is not empty
   EXPECT_NE(r.output.find("already holds members"), std::string::npos) << r.output;
   r = RunOnshi("audit verify --db " + db_);
   EXPECT_EQ(r.exit_code, 0) << r.output;
@@ -142,7 +142,7 @@ TEST_F(CliTest, CardStatusSaysDataLinkageAndRegistryEventsChangeTheAddress) {
   r = RunOnshi("card status --person-id 1 --now 2026-11-17" + db);
   EXPECT_NE(r.output.find("住所: 〒105-0011 東京都港区芝公園四丁目２番８号"), std::string::npos)
       << r.output;
-  // Usage errors exit 2; a refusal names the field and exits 1.
+  // Usage errors exit 2; a refusal names the field and exits 4.
   r = RunOnshi(
       "registry event --person-id 1 --kind emigrated --date 2026-11-10 --municipality "
       "131016" +
@@ -152,7 +152,7 @@ TEST_F(CliTest, CardStatusSaysDataLinkageAndRegistryEventsChangeTheAddress) {
       "registry event --person-id 1 --kind moved --date 2026-12-01 --municipality 131016 "
       "--address 大阪府 --now 2026-11-17" +
       db);
-  EXPECT_EQ(r.exit_code, 1) << r.output;
+  EXPECT_EQ(r.exit_code, 4) << r.output;  // refused by the registry's rule
   EXPECT_NE(r.output.find("date: "), std::string::npos) << r.output;
 }
 

@@ -186,7 +186,7 @@ TEST_F(DocumentsTest, DueThenIssueOncePrintsEveryDocumentAndKeepsTheRegister_RDo
   Run(std::string("documents returned --insurer ") + kInsurer + " --document " + id +
           " --on 2025-10-21",
       &rc);
-  EXPECT_EQ(rc, 3);
+  EXPECT_EQ(rc, 4);  // refused: already returned
   EXPECT_NE(Stderr().find("返還済み"), std::string::npos) << Stderr();
   Run(std::string("documents issue --insurer ") + kInsurer + " --as-of 2025-10-20 --out " +
           out.string(),
@@ -203,7 +203,7 @@ TEST_F(DocumentsTest, DueThenIssueOncePrintsEveryDocumentAndKeepsTheRegister_RDo
   Run("documents apply" + keys +
           " --kind form --form electronic --email a@example.jp --on 2025-10-20",
       &rc);
-  EXPECT_EQ(rc, 3);
+  EXPECT_EQ(rc, 4);  // refused by R-DOC-7
   EXPECT_NE(Stderr().find("スマートフォン"), std::string::npos) << Stderr();
   // The postcard form is given on application; the next run reissues it.
   Run("documents apply" + keys + " --kind form --form postcard --on 2025-10-21", &rc);

@@ -225,9 +225,9 @@ TEST_F(OqsE2eTest, ProofVerifyCommandChecksAKeptAnswer) {
                " --body " + (d / "body").string() + " --proof " + (d / "proof").string() + " 2>&1",
            &rc);
   EXPECT_EQ(rc, 1) << out;
-  // A missing file is a usage error, not a verdict.
+  // A missing file is bad input (exit 3, README's exit codes), not a verdict.
   out = Sh(verify + (d / "absent").string() + " --proof " + (d / "proof").string() + " 2>&1", &rc);
-  EXPECT_EQ(rc, 2) << out;
+  EXPECT_EQ(rc, 3) << out;
 }
 
 TEST_F(OqsE2eTest, XmlInShiftJisIsAnsweredInShiftJis) {

@@ -585,8 +585,9 @@ TEST_F(FaultTest, FullDiskStopsTheImportWithAClearErrorAndTheRerunCompletesAfter
   std::ifstream e(dir_ / "full.err");
   std::stringstream err;
   err << e.rdbuf();
-  // Stopped, saying where and why, and how to go on.
-  EXPECT_EQ(value("RC"), "4") << out << err.str();
+  // Stopped, saying where and why, and how to go on; exit 5, the database
+  // does not take writes.
+  EXPECT_EQ(value("RC"), "5") << out << err.str();
   EXPECT_NE(err.str().find("stopped at line"), std::string::npos) << err.str();
   EXPECT_NE(err.str().find("full"), std::string::npos) << err.str();
   EXPECT_NE(err.str().find("run the same command"), std::string::npos) << err.str();
@@ -637,7 +638,7 @@ TEST_F(FaultTest, LockedDatabaseGivesClearErrorsWhileChecksGoOnAndWritesWorkAfte
   int rc = 0;
   Onshi("import forms.csv --insurer 06139992 --now 2026-11-23T10:00:00+09:00 --quiet --db " + db,
         &rc);
-  EXPECT_EQ(rc, 4) << Err();
+  EXPECT_EQ(rc, 5) << Err();
   EXPECT_NE(Err().find("database is locked"), std::string::npos) << Err();
   // Checks are reads: they go on while the lock is held.
   EXPECT_EQ(Validity(Search(base, token)), "1");
