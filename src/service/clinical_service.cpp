@@ -6,6 +6,7 @@
 
 #include "core/copay.hpp"
 #include "core/high_cost_limit.hpp"
+#include "core/many_times.hpp"
 #include "core/medicine_check.hpp"
 #include "fhir/clinical_bundle.hpp"
 #include "service/clinical_input.hpp"
@@ -466,6 +467,19 @@ http::Response ClinicalService::Handle(const http::Request& request) {
       lq.setting = setting;
       lq.month = month_start;
       lq.birthday_month_halved = IsSeventyFifthBirthdayMonth(q.birth_date, on);
+      // 多数回該当 from the claim totals this insurer filed (a change of
+      // insurer starts the count again; core/many_times.hpp).
+      std::vector<MonthlyClaim> claims;
+      for (const store::ClaimTotalRecord& r : clinical.ClaimTotalsOfPerson(person)) {
+        if (r.insurer_number != q.insurer_number) continue;
+        claims.push_back({r.month, r.setting, r.total_cost_yen, r.self_pay_yen});
+      }
+      const auto many = ManyTimesIn(lq.age, lq.category, month_start, claims);
+      if (!many.ok()) return Problem(422, "limit not computable", many.error().ToString());
+      lq.many_times = many->many_times;
+      json::array reached;
+      for (Date r : many->reached)
+        reached.push_back(json::string(r.ToIso().substr(0, 7)));
       WindowLedger ledger;
       for (const store::VisitRecord& v :
            clinical.VisitsOfPerson(person, facility, month_start, month_end)) {
@@ -478,8 +492,8 @@ http::Response ClinicalService::Handle(const http::Request& request) {
         return Problem(422, "limit not computable", charge.error().ToString());
       }
       audit("clinical.limit.read", person,
-            ConsentAudit(*c) + " category=" + std::string(OqsCode(*category)) +
-                " month=" + month_start.ToIso().substr(0, 7) +
+            ConsentAudit(*c) + " category=" + std::string(OqsCode(*category)) + " month=" +
+                month_start.ToIso().substr(0, 7) + " many_times=" + (lq.many_times ? "1" : "0") +
                 " remaining=" + std::to_string(charge->remaining_yen));
       const char* group = lq.age == LimitAgeGroup::kUnder70  ? "under70"
                           : lq.age == LimitAgeGroup::k70To74 ? "70to74"
@@ -496,7 +510,8 @@ http::Response ClinicalService::Handle(const http::Request& request) {
                                     {"paid", ledger.paid_yen},
                                     {"remaining", charge->remaining_yen},
                                     {"limitReached", charge->limit_reached},
-                                    {"manyTimes", false}});
+                                    {"manyTimes", lq.many_times},
+                                    {"limitReachedMonths", std::move(reached)}});
     }
   }
   return Problem(500, "unrouted action", "");

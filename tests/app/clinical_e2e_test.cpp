@@ -326,6 +326,79 @@ TEST_F(ClinicalE2eTest, HighCostLimitRemainingAtThisFacilityWithTheLimitConsent_
   EXPECT_EQ(Post("/clinical/v1/high-cost-limit", osaka_, ask).status, 403);
 }
 
+TEST_F(ClinicalE2eTest, ManyTimesFromTheInsurersClaimTotalsLowersTheLimit_RFac9) {
+  // MHLW 「高額療養費制度を利用される皆さまへ」: 「過去12か月以内に3回以上、上限額に
+  // 達した場合は、4回目から『多数回』該当となり、上限額が下がります」; 区分ウ
+  // 80,100円＋（医療費−267,000円）×1％ ＜多数回 44,400円＞.
+  int rc = 0;
+  const std::string out = Sh(kBin + " insurer add --number " + member_keys_[0] +
+                                 " --name 試験保険者 --lag 2 --now 2026-11-20 --out " +
+                                 (dir_ / "insurer").string() + " --db " + db_ + " 2>&1",
+                             &rc);
+  ASSERT_EQ(rc, 0) << out;
+  const std::string member =
+      Sql("SELECT member_id FROM members WHERE insurer_number='" + member_keys_[0] +
+          "' AND symbol='" + member_keys_[1] + "' AND number='" + member_keys_[2] +
+          "' AND branch='" + member_keys_[3] + "'");
+  ASSERT_EQ(Sql("INSERT INTO member_limits (member_id, classification, category_flag, "
+                "certificate_date, valid_from, valid_until) VALUES (" +
+                member + ", 1, 'A03', '2026-04-01', '2026-04-01', '2027-03-31'); SELECT 'ok'"),
+            "ok");
+  Serve("2026-11-23T10:00:00+09:00");
+  ASSERT_EQ(CardCheck(kClinic, clinic_, R"({"limit":"1"})").status, 200);
+  const std::string ask = Patient() + R"(,"month":"2026-11","setting":"inpatient"})";
+  HttpAnswer a = Post("/clinical/v1/high-cost-limit", clinic_, ask);
+  ASSERT_EQ(a.status, 200) << a.body;
+  EXPECT_FALSE(json::parse(a.body).at("manyTimes").as_bool());
+  EXPECT_EQ(json::parse(a.body).at("limit").as_int64(), 80100);
+
+  // The insurer files three months of a hospital stay elsewhere in which the
+  // limit was reached: 総医療費 300,000円, paid 80,100 + 330 = 80,430円.
+  const std::string keys = R"("symbol":")" + member_keys_[1] + R"(","number":")" + member_keys_[2] +
+                           R"(","branch":")" + member_keys_[3] + R"(","birthDate":)" +
+                           json::serialize(json::parse(patient_).at("birthDate"));
+  std::string records;
+  for (const char* month : {"2026-05", "2026-07", "2026-09"}) {
+    records += std::string(records.empty() ? "" : ",") + "{" + keys + R"(,"month":")" + month +
+               R"(","facility":")" + kOsaka +
+               R"(","setting":"inpatient","totalCost":300000,"selfPay":80430})";
+  }
+  std::ofstream(dir_ / "claims.json") << R"({"records":[)" + records + "]}";
+  const fs::path d = dir_ / "insurer";
+  a = Curl("/insurer/v1/claims", "--cert " + (d / "cert.pem").string() + " --key " +
+                                     (d / "key.pem").string() +
+                                     " -H 'Content-Type: application/json' --data-binary @" +
+                                     (dir_ / "claims.json").string());
+  ASSERT_EQ(a.status, 201) << a.body;
+
+  // November is the 4th time within 12 months: 多数回, 44,400円, at the
+  // clinic's window too (the count is the person's, not the facility's).
+  a = Post("/clinical/v1/high-cost-limit", clinic_, ask);
+  ASSERT_EQ(a.status, 200) << a.body;
+  const json::value v = json::parse(a.body);
+  EXPECT_TRUE(v.at("manyTimes").as_bool());
+  EXPECT_EQ(v.at("limit").as_int64(), 44400);
+  EXPECT_EQ(v.at("remaining").as_int64(), 44400);
+  ASSERT_EQ(v.at("limitReachedMonths").as_array().size(), 3u);
+  EXPECT_EQ(v.at("limitReachedMonths").at(0).as_string(), "2026-05");
+  // The clinic's own 入院 bill this month counts at its window only, apart
+  // from 外来 (separate レセプト): 200,000円 billed, 44,400円 paid.
+  ASSERT_EQ(Post("/clinical/v1/visits", clinic_,
+                 Patient() + R"(,"date":"2026-11-20","setting":"inpatient","totalCost":200000,)"
+                             R"("paid":44400})")
+                .status,
+            201);
+  a = Post("/clinical/v1/high-cost-limit", clinic_, ask);
+  ASSERT_EQ(a.status, 200) << a.body;
+  EXPECT_EQ(json::parse(a.body).at("remaining").as_int64(), 0);
+  EXPECT_TRUE(json::parse(a.body).at("limitReached").as_bool());
+  a = Post("/clinical/v1/high-cost-limit", clinic_,
+           Patient() + R"(,"month":"2026-11","setting":"outpatient"})");
+  ASSERT_EQ(a.status, 200) << a.body;
+  EXPECT_EQ(json::parse(a.body).at("totalCost").as_int64(), 0);
+  EXPECT_EQ(json::parse(a.body).at("remaining").as_int64(), 44400);
+}
+
 TEST_F(ClinicalE2eTest, InsurersCheckupsReachTheClinicAsFhirObservationsWithConsent) {
   int rc = 0;
   const std::string out = Sh(kBin + " insurer add --number " + member_keys_[0] +
