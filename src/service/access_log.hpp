@@ -9,6 +9,12 @@
 // chose at the reader ("consents=diagnosis:1,limit:1", CardConsentsWord):
 // that is where the portal's 同意の記録 come from too.
 //
+// Facilities' reads of clinical data (issue 18: "clinical.medicines.read",
+// "clinical.drugfile.read", … and "clinical.prescription.check") are
+// look-ups too: method "clinical", the consents they relied on ("kind="
+// words of the detail) as given ("1"). Refusals return nothing and are not
+// listed.
+//
 // Reading goes through AccessEntriesOf only, so that when read audits move
 // to a log of their own (issue 20) one function changes.
 #ifndef ONSHI_SERVICE_ACCESS_LOG_HPP_
@@ -41,7 +47,7 @@ struct AccessRecord {
   std::string at;                      // ISO 8601 UTC, as audited
   std::string facility_code;           // 医療機関コード
   std::string action;                  // the audit action
-  std::string method;                  // "card" or "card-keys"
+  std::string method;                  // "card", "card-keys" or "clinical"
   std::string mode;                    // card checks: "pin", "face", "visual"
   std::string validity;                // QualificationValidity code, "" if none
   std::vector<GivenConsent> consents;  // card checks that carried them

@@ -9,6 +9,7 @@
 #include "core/many_times.hpp"
 #include "core/medicine_check.hpp"
 #include "fhir/clinical_bundle.hpp"
+#include "service/clinical_files.hpp"
 #include "service/clinical_input.hpp"
 #include "service/router.hpp"
 #include "store/store.hpp"
@@ -46,7 +47,16 @@ std::string TokenFrom(const http::Request& r) {
   return h;
 }
 
-enum class Action { kVisit, kMedicines, kProcedures, kCheckups, kCheck, kLimit };
+enum class Action {
+  kVisit,
+  kMedicines,
+  kProcedures,
+  kCheckups,
+  kCheck,
+  kLimit,
+  kDrugFile,
+  kCheckupFile
+};
 
 const Router<Action>& Routes() {
   static const Router<Action> kRoutes = [] {
@@ -56,7 +66,9 @@ const Router<Action>& Routes() {
         .Add("POST", "/clinical/v1/procedures", Action::kProcedures)
         .Add("POST", "/clinical/v1/checkups", Action::kCheckups)
         .Add("POST", "/clinical/v1/prescriptions/check", Action::kCheck)
-        .Add("POST", "/clinical/v1/high-cost-limit", Action::kLimit);
+        .Add("POST", "/clinical/v1/high-cost-limit", Action::kLimit)
+        .Add("POST", kDrugFilePath, Action::kDrugFile)
+        .Add("POST", kCheckupFilePath, Action::kCheckupFile);
     return r;
   }();
   return kRoutes;
@@ -178,6 +190,12 @@ http::Response ClinicalService::Handle(const http::Request& request) {
   auto audit = [&](const std::string& action, int64_t person_id, std::string detail) {
     audit_.Append({0, now_iso, actor, action, person_id, std::move(detail), "", ""});
   };
+  if (*route.value == Action::kDrugFile || *route.value == Action::kCheckupFile) {
+    // The terminal's YZK / TKK request file, as the clinic wrote it.
+    return AnswerClinicalFile(
+        *route.value == Action::kDrugFile ? ClinicalFileKind::kDrugs : ClinicalFileKind::kCheckups,
+        request.body, facility, now, stores_.ForThisThread(), audit_);
+  }
   boost::system::error_code ec;
   const json::value parsed = json::parse(request.body, ec);
   if (ec || !parsed.is_object())
@@ -244,6 +262,8 @@ http::Response ClinicalService::Handle(const http::Request& request) {
 
   switch (action) {
     case Action::kVisit:
+    case Action::kDrugFile:
+    case Action::kCheckupFile:
       break;  // handled above
     case Action::kMedicines: {
       const auto c = consent(store::ConsentKind::kPharmacists);

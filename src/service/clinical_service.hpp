@@ -26,6 +26,9 @@
 //        所得区分 (LimitApplicationCertificateRelatedInfo, oqs-interface.md):
 //        it has no element for 多数回 or the window's running total, so
 //        these come from here.
+//   POST /clinical/v1/files/yzk | tkk         the terminal's 薬剤情報 / 特定健診
+//        request file as written (application/xml) → the result file
+//        (clinical_files.hpp; consent: pharmacists / checkups)
 //
 // Reads are allowed only while the patient's consent of that kind, given at
 // THIS facility's reader (flag "1"), is before its AvailableTime (R-FAC-4);

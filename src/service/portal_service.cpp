@@ -632,7 +632,8 @@ http::Response PortalService::Consents(const Who& who, std::time_t now) {
   const std::vector<store::AuditEntry> entries = AccessEntriesOf(store, who.person.person_id);
   for (auto it = entries.rbegin(); it != entries.rend(); ++it) {
     const auto r = ReadAccess(*it);
-    if (!r || r->consents.empty()) continue;
+    // Consents given at a reader; a clinical read only relied on them.
+    if (!r || r->consents.empty() || r->method == "clinical") continue;
     if (!names.count(r->facility_code)) {
       auto f = store.GetFacility(r->facility_code);
       names[r->facility_code] = f ? f->name : r->facility_code;
@@ -689,7 +690,9 @@ http::Response PortalService::AccessLog(const Who& who, std::time_t now) {
       consent += ConsentKindLabel(c.kind) + "：" + ConsentFlagLabel(c.kind, c.flag);
     }
     if (consent.empty()) {
-      consent = r->method == "card" ? "同意の選択なし" : "—（保険証の記号・番号による確認）";
+      consent = r->method == "card"       ? "同意の選択なし"
+                : r->method == "clinical" ? "同意なし（内容は伝えていません）"
+                                          : "—（保険証の記号・番号による確認）";
     }
     rows += "<tr data-seq=\"" + std::to_string(r->seq) + "\">" + Td("日時", JpTime(r->at)) +
             Td("医療機関・薬局", HtmlEscape(names[r->facility_code]) + "<br><small>" +
