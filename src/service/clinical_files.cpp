@@ -3,8 +3,10 @@
 #include <pugixml.hpp>
 
 #include <algorithm>
+#include <cstdlib>
 #include <map>
 #include <set>
+#include <tuple>
 #include <utility>
 #include <vector>
 
@@ -54,10 +56,6 @@ std::optional<Date> ParseYearMonth(std::string_view s) {
 std::string Compact(Date d) {
   return d.ToCompact();
 }
-
-struct Answer {
-  oqs::XmlWriter xml;
-};
 
 // The header every answer starts with.
 void Header(oqs::XmlWriter& w, const ClinicalFileRequest& r, std::time_t now,
