@@ -60,11 +60,51 @@ std::vector<store::AuditEntry> AccessEntriesOf(store::Store& store, int64_t pers
   return out;
 }
 
-std::optional<AccessRecord> ReadAccess(const store::AuditEntry& e) {
-  if (e.person_id == 0 || e.actor.rfind("facility:", 0) != 0 ||
-      e.action.rfind("eligibility.", 0) != 0) {
-    return std::nullopt;
+namespace {
+
+// A facility's read of the person's clinical data (issue 18): the audit
+// actions of clinical_service.cpp and clinical_files.cpp that return data.
+bool IsClinicalRead(std::string_view action) {
+  return action.rfind("clinical.", 0) == 0 &&
+         (action.size() > 5 &&
+          (action.substr(action.size() - 5) == ".read" || action == "clinical.prescription.check"));
+}
+
+// The store's consent kind names (store/clinical_store.hpp) as the card
+// check's JSON names them, which the portal's labels use.
+std::string PortalKind(std::string_view store_kind) {
+  if (store_kind == "checkups") return "specificHealthCheckups";
+  if (store_kind == "specific_diseases") return "specificDiseases";
+  return std::string(store_kind);
+}
+
+// A clinical read relied on each "kind=" word of its detail, in force ("1").
+AccessRecord ReadClinical(const store::AuditEntry& e) {
+  AccessRecord r;
+  r.seq = e.seq;
+  r.at = e.at;
+  r.facility_code = e.actor.substr(9);
+  r.action = e.action;
+  r.method = "clinical";
+  r.hash = e.hash;
+  std::string_view d = e.detail;
+  for (size_t at = d.find("kind="); at != std::string_view::npos; at = d.find("kind=", at + 5)) {
+    if (at > 0 && d[at - 1] != ' ') continue;
+    const size_t end = d.find(' ', at);
+    r.consents.push_back(
+        {PortalKind(d.substr(
+             at + 5, end == std::string_view::npos ? std::string_view::npos : end - at - 5)),
+         "1"});
   }
+  return r;
+}
+
+}  // namespace
+
+std::optional<AccessRecord> ReadAccess(const store::AuditEntry& e) {
+  if (e.person_id == 0 || e.actor.rfind("facility:", 0) != 0) return std::nullopt;
+  if (IsClinicalRead(e.action)) return ReadClinical(e);
+  if (e.action.rfind("eligibility.", 0) != 0) return std::nullopt;
   const auto words = Words(e.detail);
   auto method = words.find("method");
   if (method == words.end()) return std::nullopt;  // a refusal: nobody's data was read
@@ -124,6 +164,16 @@ std::string ConsentFlagLabel(const std::string& kind, const std::string& flag) {
 }
 
 std::string AccessMethodLabel(const AccessRecord& r) {
+  if (r.method == "clinical") {
+    if (r.action == "clinical.medicines.read") return "薬剤情報の閲覧";
+    if (r.action == "clinical.procedures.read") return "診療・手術情報の閲覧";
+    if (r.action == "clinical.checkups.read") return "特定健診情報の閲覧";
+    if (r.action == "clinical.limit.read") return "限度額情報の確認";
+    if (r.action == "clinical.drugfile.read") return "薬剤情報の閲覧（資格確認端末）";
+    if (r.action == "clinical.checkupfile.read") return "特定健診情報の閲覧（資格確認端末）";
+    if (r.action == "clinical.prescription.check") return "処方の重複・飲み合わせの確認";
+    return "診療情報の閲覧";
+  }
   if (r.method == "card") {
     if (r.mode == "face") return "マイナ保険証（顔認証）";
     if (r.mode == "visual") return "マイナ保険証（目視確認）";

@@ -9,6 +9,12 @@
 // chose at the reader ("consents=diagnosis:1,limit:1", CardConsentsWord):
 // that is where the portal's 同意の記録 come from too.
 //
+// Facilities' reads of clinical data (issue 18: "clinical.medicines.read",
+// "clinical.drugfile.read", … and "clinical.prescription.check") are
+// look-ups too: method "clinical", the consents they relied on ("kind="
+// words of the detail) as given ("1"). Refusals return nothing and are not
+// listed.
+//
 // A server started with a check log (check_log.hpp, issue 20) audits
 // look-ups there instead of the database; reading goes through
 // AccessEntriesOf only, which reads both.
@@ -45,7 +51,7 @@ struct AccessRecord {
   std::string at;                      // ISO 8601 UTC, as audited
   std::string facility_code;           // 医療機関コード
   std::string action;                  // the audit action
-  std::string method;                  // "card" or "card-keys"
+  std::string method;                  // "card", "card-keys" or "clinical"
   std::string mode;                    // card checks: "pin", "face", "visual"
   std::string validity;                // QualificationValidity code, "" if none
   std::vector<GivenConsent> consents;  // card checks that carried them

@@ -6,8 +6,10 @@
 
 #include "core/copay.hpp"
 #include "core/high_cost_limit.hpp"
+#include "core/many_times.hpp"
 #include "core/medicine_check.hpp"
 #include "fhir/clinical_bundle.hpp"
+#include "service/clinical_files.hpp"
 #include "service/clinical_input.hpp"
 #include "service/router.hpp"
 #include "store/store.hpp"
@@ -45,7 +47,16 @@ std::string TokenFrom(const http::Request& r) {
   return h;
 }
 
-enum class Action { kVisit, kMedicines, kProcedures, kCheckups, kCheck, kLimit };
+enum class Action {
+  kVisit,
+  kMedicines,
+  kProcedures,
+  kCheckups,
+  kCheck,
+  kLimit,
+  kDrugFile,
+  kCheckupFile
+};
 
 const Router<Action>& Routes() {
   static const Router<Action> kRoutes = [] {
@@ -55,7 +66,9 @@ const Router<Action>& Routes() {
         .Add("POST", "/clinical/v1/procedures", Action::kProcedures)
         .Add("POST", "/clinical/v1/checkups", Action::kCheckups)
         .Add("POST", "/clinical/v1/prescriptions/check", Action::kCheck)
-        .Add("POST", "/clinical/v1/high-cost-limit", Action::kLimit);
+        .Add("POST", "/clinical/v1/high-cost-limit", Action::kLimit)
+        .Add("POST", kDrugFilePath, Action::kDrugFile)
+        .Add("POST", kCheckupFilePath, Action::kCheckupFile);
     return r;
   }();
   return kRoutes;
@@ -181,6 +194,12 @@ http::Response ClinicalService::Handle(const http::Request& request) {
   auto audit = [&](const std::string& action, int64_t person_id, std::string detail) {
     audit_.Append({0, now_iso, actor, action, person_id, std::move(detail), "", ""});
   };
+  if (*route.value == Action::kDrugFile || *route.value == Action::kCheckupFile) {
+    // The terminal's YZK / TKK request file, as the clinic wrote it.
+    return AnswerClinicalFile(
+        *route.value == Action::kDrugFile ? ClinicalFileKind::kDrugs : ClinicalFileKind::kCheckups,
+        request.body, facility, now, stores_.ForThisThread(), audit_);
+  }
   boost::system::error_code ec;
   const json::value parsed = json::parse(request.body, ec);
   if (ec || !parsed.is_object())
@@ -247,6 +266,8 @@ http::Response ClinicalService::Handle(const http::Request& request) {
 
   switch (action) {
     case Action::kVisit:
+    case Action::kDrugFile:
+    case Action::kCheckupFile:
       break;  // handled above
     case Action::kMedicines: {
       const auto c = consent(store::ConsentKind::kPharmacists);
@@ -470,6 +491,19 @@ http::Response ClinicalService::Handle(const http::Request& request) {
       lq.setting = setting;
       lq.month = month_start;
       lq.birthday_month_halved = IsSeventyFifthBirthdayMonth(q.birth_date, on);
+      // 多数回該当 from the claim totals this insurer filed (a change of
+      // insurer starts the count again; core/many_times.hpp).
+      std::vector<MonthlyClaim> claims;
+      for (const store::ClaimTotalRecord& r : clinical.ClaimTotalsOfPerson(person)) {
+        if (r.insurer_number != q.insurer_number) continue;
+        claims.push_back({r.month, r.setting, r.total_cost_yen, r.self_pay_yen});
+      }
+      const auto many = ManyTimesIn(lq.age, lq.category, month_start, claims);
+      if (!many.ok()) return Problem(422, "limit not computable", many.error().ToString());
+      lq.many_times = many->many_times;
+      json::array reached;
+      for (Date r : many->reached)
+        reached.push_back(json::string(r.ToIso().substr(0, 7)));
       WindowLedger ledger;
       for (const store::VisitRecord& v :
            clinical.VisitsOfPerson(person, facility, month_start, month_end)) {
@@ -482,8 +516,8 @@ http::Response ClinicalService::Handle(const http::Request& request) {
         return Problem(422, "limit not computable", charge.error().ToString());
       }
       audit("clinical.limit.read", person,
-            ConsentAudit(*c) + " category=" + std::string(OqsCode(*category)) +
-                " month=" + month_start.ToIso().substr(0, 7) +
+            ConsentAudit(*c) + " category=" + std::string(OqsCode(*category)) + " month=" +
+                month_start.ToIso().substr(0, 7) + " many_times=" + (lq.many_times ? "1" : "0") +
                 " remaining=" + std::to_string(charge->remaining_yen));
       const char* group = lq.age == LimitAgeGroup::kUnder70  ? "under70"
                           : lq.age == LimitAgeGroup::k70To74 ? "70to74"
@@ -500,7 +534,8 @@ http::Response ClinicalService::Handle(const http::Request& request) {
                                     {"paid", ledger.paid_yen},
                                     {"remaining", charge->remaining_yen},
                                     {"limitReached", charge->limit_reached},
-                                    {"manyTimes", false}});
+                                    {"manyTimes", lq.many_times},
+                                    {"limitReachedMonths", std::move(reached)}});
     }
   }
   return Problem(500, "unrouted action", "");

@@ -18,7 +18,17 @@
 //        findings for a new prescription; the other prescription is named only
 //        with the pharmacists consent, otherwise only that a finding exists
 //   POST /clinical/v1/high-cost-limit        所得区分 and what remains of this
-//        month's 自己負担限度額 at this facility (consent: limit, R-FAC-9)
+//        month's 自己負担限度額 at this facility, 入院 and 外来 apart
+//        ("setting"), with 多数回該当 decided from the insurer's monthly
+//        claim totals (core/many_times.hpp; "manyTimes" and the months the
+//        limit was reached in the 12 before, "limitReachedMonths")
+//        (consent: limit, R-FAC-9). The OQS answer itself carries only the
+//        所得区分 (LimitApplicationCertificateRelatedInfo, oqs-interface.md):
+//        it has no element for 多数回 or the window's running total, so
+//        these come from here.
+//   POST /clinical/v1/files/yzk | tkk         the terminal's 薬剤情報 / 特定健診
+//        request file as written (application/xml) → the result file
+//        (clinical_files.hpp; consent: pharmacists / checkups)
 //
 // Reads are allowed only while the patient's consent of that kind, given at
 // THIS facility's reader (flag "1"), is before its AvailableTime (R-FAC-4);

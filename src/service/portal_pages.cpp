@@ -44,6 +44,13 @@ input[type=password]{font-size:1.5rem;letter-spacing:.5rem;width:9rem;padding:.4
 button.primary,a.button{display:inline-block;background:#0a4a9e;color:#fff;border:0;border-radius:.4rem;padding:.75rem 1.25rem;font-size:1.1rem;min-height:44px;margin-top:1rem;text-decoration:none;cursor:pointer}
 button.primary:disabled{background:#6b6b6b}
 .hash{font-family:monospace;font-size:.85rem;word-break:break-all}
+.years ul{list-style:none;display:flex;flex-wrap:wrap;gap:.25rem;padding:0;margin:0 0 1rem}
+.years a{display:block;padding:.5rem .75rem;min-height:44px;border:1px solid #0a4a9e;border-radius:.4rem;text-decoration:none}
+.years a[aria-current=page]{background:#0a4a9e;color:#fff;font-weight:bold}
+figure.chart-box{margin:0 0 1rem;border:1px solid #8c8c8c;border-radius:.5rem;padding:.5rem;max-width:32rem}
+figure.chart-box svg{display:block;max-width:100%;height:auto}
+figcaption{font-weight:bold;text-align:center}
+td.yen div{text-align:right}
 footer{padding:1rem;font-size:.9rem;color:#4a4a4a;border-top:1px solid #8c8c8c;margin-top:2rem}
 @media (max-width:47.99rem){table thead{position:absolute;left:-9999px}
 table,tbody,tr,td{display:block;width:100%}
@@ -157,6 +164,9 @@ std::string PortalPage(std::string_view title, PortalNav active, std::string_vie
       {PortalNav::kTop, "/portal/", "トップ"},
       {PortalNav::kRegistration, "/portal/registration", "健康保険証利用登録"},
       {PortalNav::kQualification, "/portal/qualification", "資格情報"},
+      {PortalNav::kMedical, "/portal/medical", "診療・お薬"},
+      {PortalNav::kExpenses, "/portal/expenses", "医療費"},
+      {PortalNav::kCheckups, "/portal/checkups", "特定健診"},
       {PortalNav::kDocuments, "/portal/documents", "交付された書類"},
       {PortalNav::kConsents, "/portal/consents", "同意の記録"},
       {PortalNav::kAccessLog, "/portal/access-log", "閲覧の記録"},
@@ -175,11 +185,6 @@ std::string PortalPage(std::string_view title, PortalNav active, std::string_vie
     out += "<li><a href=\"" + std::string(i.href) + "\"";
     if (i.nav == active) out += " aria-current=\"page\"";
     out += ">" + std::string(i.label) + "</a></li>";
-  }
-  // The clinical pages come with issue 18 (R-PORT-1, R-PORT-4): their places
-  // are kept, named, and marked as not yet available.
-  for (const char* later : {"診療・お薬", "医療費", "特定健診"}) {
-    out += "<li><span aria-disabled=\"true\">" + std::string(later) + "（準備中）</span></li>";
   }
   out += "</ul></nav>\n<main id=\"main\" tabindex=\"-1\">\n";
   out += main_html;

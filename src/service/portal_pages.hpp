@@ -17,11 +17,21 @@ namespace onshi::service {
 using onshi::HtmlEscape;
 
 // Where a page sits in the navigation.
-enum class PortalNav { kTop, kRegistration, kQualification, kDocuments, kConsents, kAccessLog };
+enum class PortalNav {
+  kTop,
+  kRegistration,
+  kQualification,
+  kMedical,
+  kExpenses,
+  kCheckups,
+  kDocuments,
+  kConsents,
+  kAccessLog
+};
 
 // A whole page for a logged-in person: header with the name and a logout
-// button, the navigation (with the places of 診療・お薬, 医療費 and 特定健診,
-// which come with the clinical data, R-PORT-1, R-PORT-4), and `main_html`
+// button, the navigation (診療・お薬, 医療費 and 特定健診 among it: R-PORT-1,
+// R-PORT-4, portal_medical.hpp), and `main_html`
 // (already escaped) in <main>.
 std::string PortalPage(std::string_view title, PortalNav active, std::string_view person_name,
                        std::string_view main_html);

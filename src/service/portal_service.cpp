@@ -14,6 +14,7 @@
 #include "pdf/page.hpp"
 #include "service/access_log.hpp"
 #include "service/card_check.hpp"
+#include "service/portal_medical.hpp"
 #include "service/portal_pages.hpp"
 #include "service/router.hpp"
 #include "store/audit_anchor.hpp"
@@ -39,6 +40,10 @@ enum class Action {
   kRegister,
   kQualification,
   kQualificationPdf,
+  kMedical,
+  kExpenses,
+  kExpensesCsv,
+  kCheckups,
   kDocuments,
   kConsents,
   kAccessLog,
@@ -57,6 +62,10 @@ const Router<Action>& Routes() {
         .Add("POST", "/portal/registration", Action::kRegister)
         .Add("GET", "/portal/qualification", Action::kQualification)
         .Add("GET", "/portal/qualification.pdf", Action::kQualificationPdf)
+        .Add("GET", "/portal/medical", Action::kMedical)
+        .Add("GET", "/portal/expenses", Action::kExpenses)
+        .Add("GET", "/portal/expenses.csv", Action::kExpensesCsv)
+        .Add("GET", "/portal/checkups", Action::kCheckups)
         .Add("GET", "/portal/documents", Action::kDocuments)
         .Add("GET", "/portal/consents", Action::kConsents)
         .Add("GET", "/portal/access-log", Action::kAccessLog)
@@ -268,6 +277,16 @@ http::Response PortalService::Handle(const http::Request& request) {
       return Qualification(*who, now);
     case Action::kQualificationPdf:
       return QualificationPdf(*who, now);
+    case Action::kMedical:
+    case Action::kExpenses:
+    case Action::kExpensesCsv:
+    case Action::kCheckups:
+      return Medical(*who, now,
+                     action == Action::kMedical       ? 0
+                     : action == Action::kExpenses    ? 1
+                     : action == Action::kExpensesCsv ? 2
+                                                      : 3,
+                     request.target);
     case Action::kDocuments:
       return Documents(*who, now);
     case Action::kConsents:
@@ -623,6 +642,50 @@ http::Response PortalService::Documents(const Who& who, std::time_t now) {
   return Page(PortalPage("交付された書類", PortalNav::kDocuments, who.person.name, main));
 }
 
+// --- the medical pages (portal_medical.hpp) -------------------------------------
+
+http::Response PortalService::Medical(const Who& who, std::time_t now, int page,
+                                      const std::string& target) {
+  store::Store& store = stores_.ForThisThread();
+  const Date today = JstDate(now);
+  const int64_t person = who.person.person_id;
+  std::string detail;
+  if (page == 0) {
+    const std::string main = MedicalMain(store, person, today, detail);
+    Audit(now, "portal.medical", person, detail);
+    return Page(PortalPage("診療・お薬の情報", PortalNav::kMedical, who.person.name, main));
+  }
+  if (page == 3) {
+    const std::string main = CheckupsMain(store, person, detail);
+    Audit(now, "portal.checkups", person, detail);
+    return Page(PortalPage("特定健診", PortalNav::kCheckups, who.person.name, main));
+  }
+  const auto year = YearOfQuery(target, today.year());
+  if (!year) {
+    return {400,
+            "text/plain;charset=utf-8",
+            {},
+            "年は 2000 から今年までの西暦4桁で指定してください（year=2026）。\n"};
+  }
+  if (page == 1) {
+    const std::string main = ExpensesMain(store, person, today, *year, detail);
+    Audit(now, "portal.expenses", person, detail);
+    return Page(PortalPage("医療費", PortalNav::kExpenses, who.person.name, main));
+  }
+  const auto lines = ExpenseLinesOfYear(store, person, *year);
+  Audit(now, "portal.expenses.csv", person,
+        "year=" + std::to_string(*year) + " lines=" + std::to_string(lines.size()));
+  http::Response r{200, "text/csv;charset=utf-8", {}, ExpenseCsv(lines, who.person.name)};
+  const std::string y = std::to_string(*year);
+  // An ASCII name for every browser, the Japanese one (RFC 6266) for those
+  // that read it: 医療費-YYYY.csv.
+  r.headers.emplace_back("Content-Disposition",
+                         "attachment; filename=\"iryohi-" + y +
+                             ".csv\"; filename*=UTF-8''%E5%8C%BB%E7%99%82%E8%B2%BB-" + y + ".csv");
+  r.headers.emplace_back("Cache-Control", "no-store");
+  return r;
+}
+
 http::Response PortalService::Consents(const Who& who, std::time_t now) {
   audit_.Flush();  // a check answered a moment ago is listed
   store::Store& store = stores_.ForThisThread();
@@ -632,7 +695,8 @@ http::Response PortalService::Consents(const Who& who, std::time_t now) {
   const std::vector<store::AuditEntry> entries = AccessEntriesOf(store, who.person.person_id, options_.check_log);
   for (auto it = entries.rbegin(); it != entries.rend(); ++it) {
     const auto r = ReadAccess(*it);
-    if (!r || r->consents.empty()) continue;
+    // Consents given at a reader; a clinical read only relied on them.
+    if (!r || r->consents.empty() || r->method == "clinical") continue;
     if (!names.count(r->facility_code)) {
       auto f = store.GetFacility(r->facility_code);
       names[r->facility_code] = f ? f->name : r->facility_code;
@@ -689,7 +753,9 @@ http::Response PortalService::AccessLog(const Who& who, std::time_t now) {
       consent += ConsentKindLabel(c.kind) + "：" + ConsentFlagLabel(c.kind, c.flag);
     }
     if (consent.empty()) {
-      consent = r->method == "card" ? "同意の選択なし" : "—（保険証の記号・番号による確認）";
+      consent = r->method == "card"       ? "同意の選択なし"
+                : r->method == "clinical" ? "同意なし（内容は伝えていません）"
+                                          : "—（保険証の記号・番号による確認）";
     }
     rows += "<tr data-seq=\"" + std::to_string(r->seq) + "\">" + Td("日時", JpTime(r->at)) +
             Td("医療機関・薬局", HtmlEscape(names[r->facility_code]) + "<br><small>" +
@@ -739,6 +805,7 @@ http::Response PortalService::AccessLog(const Who& who, std::time_t now) {
         "<tbody>\n" +
         rows + "</tbody></table></div>\n";
   }
+  main += OwnReadsSection(store, who.person.person_id);
   Audit(now, "portal.access_log", who.person.person_id,
         std::string("verified=") + (v.intact ? "intact" : "broken"));
   return Page(PortalPage("閲覧の記録", PortalNav::kAccessLog, who.person.name, main));

@@ -18,6 +18,9 @@
 //   POST /portal/registration      registers the card that logged in → 303
 //   GET  /portal/qualification     資格情報 with the linkage state (R-LINK-4, R-LINK-7)
 //   GET  /portal/qualification.pdf the same as a PDF to keep on the phone (R-PORT-3)
+//   GET  /portal/medical, /portal/expenses[.csv], /portal/checkups
+//                                  診療・お薬, 医療費 (CSV for the 医療費控除) and
+//                                  特定健診 with a chart (portal_medical.hpp)
 //   GET  /portal/documents         documents issued to me, with their validity
 //   GET  /portal/consents          the consents I gave at facilities' readers
 //   GET  /portal/access-log        who looked at my data, when, how, under which
@@ -88,6 +91,8 @@ class PortalService {
   http::Response Register(const Who& who, std::time_t now);
   http::Response Qualification(const Who& who, std::time_t now);
   http::Response QualificationPdf(const Who& who, std::time_t now);
+  // page: 0 診療・お薬, 1 医療費, 2 医療費 CSV, 3 特定健診 (portal_medical.hpp).
+  http::Response Medical(const Who& who, std::time_t now, int page, const std::string& target);
   http::Response Documents(const Who& who, std::time_t now);
   http::Response Consents(const Who& who, std::time_t now);
   http::Response AccessLog(const Who& who, std::time_t now);

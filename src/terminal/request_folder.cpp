@@ -15,6 +15,7 @@
 #include "oqs/request.hpp"
 #include "oqs/response.hpp"
 #include "oqs/validate.hpp"
+#include "terminal/clinical_request.hpp"
 #include "terminal/file_names.hpp"
 #include "terminal/outage_answer.hpp"
 #include "terminal/reconcile.hpp"
@@ -139,12 +140,6 @@ PollReport RequestFolder::Poll(std::time_t now) {
            unzip_problem + ")");
       continue;
     }
-    if (kind->kind == RequestKind::kDrugOrCheckupInfo) {
-      const oqs::OqsError e = oqs::MakeOqsError(oqs::ErrorCode::kUnsupportedKind,
-                                                name.substr(0, 14), "not answered yet");
-      fail(std::string(e.Id()) + " " + e.Message());
-      continue;
-    }
     auto publish = [&](const std::string& answer) {
       // Encrypted mode: the answer travels as <name>.zip holding <name>.xml.
       auto file = InContainer(kind->result_name, Reencode(answer, out),
@@ -166,6 +161,34 @@ PollReport RequestFolder::Poll(std::time_t now) {
       ::unlink(path.c_str());
       return true;
     };
+    if (kind->kind == RequestKind::kDrugOrCheckupInfo) {
+      // 薬剤情報 / 特定健診: the central service checks the consent and
+      // answers in the result file (clinical_request.hpp).
+      if (!IsWholeXmlMsg(*bytes)) {
+        if (!settled) {
+          ++report.waiting;
+          continue;
+        }
+        const oqs::OqsError e = oqs::MakeOqsError(oqs::ErrorCode::kNotXml, "XmlMsg",
+                                                  "the request is not an XmlMsg document");
+        fail(std::string(e.Id()) + " " + e.Message());
+        continue;
+      }
+      auto answer = central_.PostXml(ClinicalRouteOf(name), *bytes, now);
+      if (!answer.ok()) {
+        ++report.waiting;
+        report.last_problem = answer.error().ToString();
+        continue;
+      }
+      if (answer->status != 200 || answer->content_type.find("xml") == std::string::npos) {
+        ++report.waiting;
+        report.last_problem = "the central service answered " + std::to_string(answer->status) +
+                              " " + answer->content_type;
+        continue;
+      }
+      if (publish(answer->body)) ++report.answered;
+      continue;
+    }
     if (kind->kind != RequestKind::kQualification) {
       // 照会番号 and bulk requests: the service checks their content; a file
       // that is not an XmlMsg at all is still being written, or broken (the

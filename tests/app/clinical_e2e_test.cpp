@@ -147,6 +147,52 @@ class ClinicalE2eTest : public ::testing::Test {
 
   std::string Patient() const { return R"({"patient":)" + patient_; }
 
+  // One pass of `onshi terminal` for `facility`'s folders under dir_/term-<name>:
+  // picks up what is in Req and publishes the answers in Res.
+  void TerminalOnce(const std::string& name) {
+    const fs::path d = dir_ / name;
+    int rc = 0;
+    const std::string out =
+        Sh(kBin + " terminal --central " + base_ + " --cert " + (d / "cert.pem").string() +
+               " --key " + (d / "key.pem").string() + " --body " + (d / "body.json").string() +
+               " --ca " + (d / "ca.pem").string() + " --dir " + (dir_ / ("term-" + name)).string() +
+               " --settle-seconds 0 --no-outage --once 2>&1",
+           &rc);
+    ASSERT_EQ(rc, 0) << out;
+  }
+
+  // A YZK / TKK request (terminal-protocol.md §6.6, OQSDrug2's GenerateXML
+  // shape) for the patient, from `facility`.
+  std::string FileRequest(const std::string& facility, bool drugs, const std::string& afi) const {
+    return std::string(R"(<?xml version="1.0" encoding="UTF-8" standalone="no"?>)") + "\n" +
+           "<XmlMsg><MessageHeader><MedicalInstitutionCode>" + facility +
+           "</MedicalInstitutionCode><InsurerNumber>" + member_keys_[0] +
+           "</InsurerNumber><InsuranceCardSymbol>" + member_keys_[1] +
+           "</InsuranceCardSymbol><InsuredPersonIdentificationNumber>" + member_keys_[2] +
+           "</InsuredPersonIdentificationNumber><BranchNumber>" + member_keys_[3] +
+           "</BranchNumber><ArbitraryFileIdentifier>" + afi +
+           "</ArbitraryFileIdentifier></MessageHeader><MessageBody>" +
+           (drugs ? "<StartDate>202601</StartDate><EndDate>202612</EndDate>" : "") +
+           "<FileCategory>2</FileCategory><PrDiInfClassification>1</PrDiInfClassification>"
+           "<MedicalTreatmentFlag>3</MedicalTreatmentFlag></MessageBody></XmlMsg>\n";
+  }
+
+  // Writes `text` as Req/<name> of `facility`'s terminal, runs one pass and
+  // returns Res/<name with req_ → res_> (empty when there is none).
+  std::string Exchange(const std::string& facility_dir, const std::string& name,
+                       const std::string& text) {
+    const fs::path req = dir_ / ("term-" + facility_dir) / "Req";
+    fs::create_directories(req);
+    std::ofstream(req / name, std::ios::binary) << text;
+    TerminalOnce(facility_dir);
+    std::string res_name = name;
+    res_name.replace(res_name.find("req_"), 4, "res_");
+    const fs::path res = dir_ / ("term-" + facility_dir) / "Res" / res_name;
+    EXPECT_FALSE(fs::exists(req / name)) << "the request stays in Req";
+    std::ifstream in(res, std::ios::binary);
+    return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  }
+
   fs::path dir_;
   std::vector<std::string> member_keys_;
   std::string db_, person_, patient_, card_path_, base_, clinic_, osaka_;
@@ -266,6 +312,154 @@ TEST_F(ClinicalE2eTest, DuplicateAcrossTwoFacilitiesIsNamedOnlyWithConsent) {
   EXPECT_EQ(json::parse(a.body).at("duplicates").as_int64(), 0) << a.body;
 }
 
+// The first text of <tag>…</tag> in `xml` ("" when absent).
+std::string Tag(const std::string& xml, const std::string& tag, size_t from = 0) {
+  const size_t a = xml.find("<" + tag + ">", from);
+  if (a == std::string::npos) return "";
+  const size_t b = xml.find("</" + tag + ">", a);
+  return xml.substr(a + tag.size() + 2, b - a - tag.size() - 2);
+}
+
+// Issue 18 over the terminal's files (terminal-protocol.md §6.6): the
+// pharmacy's YZK request is answered with the medicine history and the
+// duplicate across two facilities only while the patient's 薬剤情報 consent
+// given at its reader is in force (R-FAC-4); TKK likewise with the 特定健診
+// consent; after AvailableTime both are refused in the answer. Before this
+// the terminal answered every YZK/TKK file with the error pair (ONS-E0108).
+TEST_F(ClinicalE2eTest, TerminalYzkAndTkkFilesAnsweredOnlyWhileTheConsentIsInForce_RFac4) {
+  int rc = 0;
+  const std::string out = Sh(kBin + " insurer add --number " + member_keys_[0] +
+                                 " --name 試験保険者 --lag 2 --now 2026-11-20 --out " +
+                                 (dir_ / "insurer").string() + " --db " + db_ + " 2>&1",
+                             &rc);
+  ASSERT_EQ(rc, 0) << out;
+  Serve("2026-11-23T10:00:00+09:00");
+  // The clinic prescribes amlodipine for 28 days (consent at its reader).
+  ASSERT_EQ(CardCheck(kClinic, clinic_, R"({"pharmacists":"1"})").status, 200);
+  ASSERT_EQ(Post("/clinical/v1/visits", clinic_,
+                 Patient() + R"(,"date":"2026-11-20","setting":"outpatient","totalCost":5000,)"
+                             R"("paid":1500,"medicines":[{"kind":"prescribed",)"
+                             R"("yjCode":"2171022F1029","quantity":"1","unit":"錠","days":28,)"
+                             R"("start":"2026-11-20"}]})")
+                .status,
+            201);
+  // Osaka's pharmacy dispenses the generic, 14 days from today: it overlaps.
+  ASSERT_EQ(Post("/clinical/v1/visits", osaka_,
+                 Patient() + R"(,"date":"2026-11-23","setting":"outpatient","totalCost":3000,)"
+                             R"("paid":900,"medicines":[{"kind":"dispensed",)"
+                             R"("yjCode":"2171022F1243","quantity":"1","unit":"錠","days":14,)"
+                             R"("start":"2026-11-23"}]})")
+                .status,
+            201);
+  // The insurer's 特定健診 results (HbA1c) for two years.
+  const std::string keys = R"("symbol":")" + member_keys_[1] + R"(","number":")" + member_keys_[2] +
+                           R"(","branch":")" + member_keys_[3] + R"(","birthDate":)" +
+                           json::serialize(json::parse(patient_).at("birthDate"));
+  std::ofstream(dir_ / "checkups.json")
+      << R"({"records":[{)" + keys +
+             R"(,"examinedOn":"2025-06-02","itemCode":"3D046000001906202","value":"5.4","unit":"%"},{)" +
+             keys +
+             R"(,"examinedOn":"2026-06-01","itemCode":"3D046000001906202","value":"5.9","unit":"%"}]})";
+  const fs::path ins = dir_ / "insurer";
+  HttpAnswer a =
+      Curl("/insurer/v1/checkups", "--cert " + (ins / "cert.pem").string() + " --key " +
+                                       (ins / "key.pem").string() +
+                                       " -H 'Content-Type: application/json' --data-binary @" +
+                                       (dir_ / "checkups.json").string());
+  ASSERT_EQ(a.status, 201) << a.body;
+
+  // No consent at Osaka yet: the answer says so (ResultCode 2), nothing else.
+  std::string res = Exchange("osaka", "YZKsiquc01req_0226112310000001.xml",
+                             FileRequest(kOsaka, true, "afi-yzk-1"));
+  ASSERT_FALSE(res.empty());
+  EXPECT_EQ(Tag(res, "ResultCode"), "2") << res;
+  EXPECT_NE(Tag(res, "MessageContents").find("同意"), std::string::npos) << res;
+  EXPECT_EQ(Tag(res, "ArbitraryFileIdentifier"), "afi-yzk-1");
+  EXPECT_EQ(res.find("2171022F1029"), std::string::npos) << "data leaked: " << res;
+
+  // The patient consents at Osaka's reader (the kiosk's card-check path).
+  ASSERT_EQ(CardCheck(kOsaka, osaka_, R"({"pharmacists":"1","specificHealthCheckups":"1"})").status,
+            200);
+  res = Exchange("osaka", "YZKsiquc01req_0226112310000002.xml",
+                 FileRequest(kOsaka, true, "afi-yzk-2"));
+  EXPECT_EQ(res.rfind(R"(<?xml version="1.0" encoding="UTF-8" standalone="no"?>)", 0), 0u);
+  EXPECT_EQ(Tag(res, "ResultCode"), "1") << res;
+  EXPECT_EQ(Tag(res, "MedicalInstitutionCode"), kOsaka);
+  EXPECT_EQ(Tag(res, "ArbitraryFileIdentifier"), "afi-yzk-2");
+  EXPECT_EQ(Tag(res, "CharacterCodeIdentifier"), "0");
+  const std::string qua = Tag(res, "QuaInf");
+  EXPECT_EQ(Tag(qua, "Birth"),
+            Sql("SELECT replace(birth_date,'-','') FROM members WHERE person_id=" + person_ +
+                " LIMIT 1"));
+  EXPECT_FALSE(Tag(qua, "Name").empty()) << qua;
+  EXPECT_FALSE(Tag(qua, "KanaName").empty()) << qua;
+  // 処方 (the clinic's) and 調剤 (Osaka's), by month, day and facility.
+  const std::string shpr = Tag(res, "ShPrInf");
+  EXPECT_EQ(Tag(shpr, "ShPrMonth"), "202611");
+  EXPECT_EQ(Tag(shpr, "ShPrDate"), "20261120");
+  EXPECT_EQ(Tag(shpr, "MedicalInstitutionCode"), kClinic);
+  EXPECT_EQ(Tag(shpr, "DrugC"), "2171022F1029");
+  EXPECT_EQ(Tag(shpr, "DrugN"), "ノルバスク錠２．５ｍｇ");
+  EXPECT_EQ(Tag(shpr, "Qua1"), "1");
+  EXPECT_EQ(Tag(shpr, "Unit"), "錠");
+  EXPECT_EQ(Tag(shpr, "Times"), "28");
+  const std::string czdi = Tag(res, "CzDiInf");
+  EXPECT_EQ(Tag(czdi, "CzDiDate"), "20261123");
+  EXPECT_EQ(Tag(czdi, "DrugC"), "2171022F1243");
+  // The pharmacist sees the duplicate across the two facilities.
+  const std::string alert = Tag(res, "DrugAlertInf");
+  ASSERT_FALSE(alert.empty()) << res;
+  EXPECT_EQ(Tag(alert, "AlertClassification"), "1");
+  EXPECT_EQ(Tag(alert, "OverlapDays"), "14");
+  std::set<std::string> facilities = {Tag(alert, "MedicalInstitutionCode"),
+                                      Tag(alert, "OtherMedicalInstitutionCode")};
+  EXPECT_EQ(facilities, (std::set<std::string>{kClinic, kOsaka}));
+
+  // TKK, in Shift_JIS as OQSDrug2 writes it: answered in Shift_JIS.
+  std::string sjis = FileRequest(kOsaka, false, "afi-tkk-1");
+  sjis.replace(sjis.find("UTF-8"), 5, "Shift_JIS");
+  res = Exchange("osaka", "TKKsiquc01req_0126112310000003.xml", sjis);
+  EXPECT_NE(res.find(R"(encoding="Shift_JIS")"), std::string::npos) << res;
+  EXPECT_EQ(Tag(res, "CharacterCodeIdentifier"), "1");
+  EXPECT_EQ(Tag(res, "ResultCode"), "1") << res;
+  ASSERT_NE(Tag(res, "QualificationsInfo"), "");
+  EXPECT_FALSE(Tag(Tag(res, "QualificationsInfo"), "Birthday").empty());
+  const size_t second =
+      res.find("<SpecificHealthCheckupInfo>", res.find("<SpecificHealthCheckupInfo>") + 1);
+  ASSERT_NE(second, std::string::npos) << "two examination dates";
+  EXPECT_EQ(Tag(res, "EffectiveTime"), "20250602");
+  EXPECT_EQ(Tag(res, "EffectiveTime", second), "20260601");
+  const std::string item = Tag(res, "HealthCheckupResultAndQuestionInfo", second);
+  EXPECT_EQ(Tag(item, "ItemCode"), "3D046000001906202");
+  EXPECT_EQ(Tag(item, "DataType"), "PQ");
+  EXPECT_EQ(Tag(item, "DataValue"), "5.9");
+  EXPECT_EQ(Tag(item, "Unit"), "%");
+  EXPECT_EQ(Tag(item, "Oid"), "1.2.392.200119.6.1005");
+
+  // The clinic's terminal asking for Osaka's code is refused.
+  res = Exchange("clinic", "YZKsiquc01req_0226112310000004.xml",
+                 FileRequest(kOsaka, true, "afi-yzk-3"));
+  EXPECT_EQ(Tag(res, "ResultCode"), "2") << res;
+
+  // 24 hours and a second after the consent: refused in the answer.
+  Serve("2026-11-24T10:00:01+09:00");
+  res = Exchange("osaka", "YZKsiquc01req_0226112410000005.xml",
+                 FileRequest(kOsaka, true, "afi-yzk-4"));
+  EXPECT_EQ(Tag(res, "ResultCode"), "2") << res;
+  EXPECT_EQ(res.find("<ShPrInf>"), std::string::npos) << res;
+  server_.Stop();
+  // Each answered read is in the audit log with the consent it relied on.
+  EXPECT_EQ(Sql("SELECT COUNT(*) FROM audit_log WHERE action='clinical.drugfile.read' AND "
+                "person_id=" +
+                person_ + " AND detail LIKE 'consent=%kind=pharmacists%alerts=1'"),
+            "1");
+  EXPECT_EQ(Sql("SELECT COUNT(*) FROM audit_log WHERE action='clinical.checkupfile.read' AND "
+                "person_id=" +
+                person_ + " AND detail LIKE 'consent=%kind=checkups%'"),
+            "1");
+  EXPECT_EQ(Sql("SELECT COUNT(*) FROM audit_log WHERE action='clinical.drugfile.refused'"), "3");
+}
+
 TEST_F(ClinicalE2eTest, AVisitWithABadRecordStoresNothingAndNamesEveryBadRecord) {
   Serve("2026-11-23T10:00:00+09:00");
   HttpAnswer a = Post(
@@ -324,6 +518,79 @@ TEST_F(ClinicalE2eTest, HighCostLimitRemainingAtThisFacilityWithTheLimitConsent_
   EXPECT_EQ(v.at("remaining").as_int64(), 50100);
   // Another facility's ledger is its own, and it has no consent anyway.
   EXPECT_EQ(Post("/clinical/v1/high-cost-limit", osaka_, ask).status, 403);
+}
+
+TEST_F(ClinicalE2eTest, ManyTimesFromTheInsurersClaimTotalsLowersTheLimit_RFac9) {
+  // MHLW 「高額療養費制度を利用される皆さまへ」: 「過去12か月以内に3回以上、上限額に
+  // 達した場合は、4回目から『多数回』該当となり、上限額が下がります」; 区分ウ
+  // 80,100円＋（医療費−267,000円）×1％ ＜多数回 44,400円＞.
+  int rc = 0;
+  const std::string out = Sh(kBin + " insurer add --number " + member_keys_[0] +
+                                 " --name 試験保険者 --lag 2 --now 2026-11-20 --out " +
+                                 (dir_ / "insurer").string() + " --db " + db_ + " 2>&1",
+                             &rc);
+  ASSERT_EQ(rc, 0) << out;
+  const std::string member =
+      Sql("SELECT member_id FROM members WHERE insurer_number='" + member_keys_[0] +
+          "' AND symbol='" + member_keys_[1] + "' AND number='" + member_keys_[2] +
+          "' AND branch='" + member_keys_[3] + "'");
+  ASSERT_EQ(Sql("INSERT INTO member_limits (member_id, classification, category_flag, "
+                "certificate_date, valid_from, valid_until) VALUES (" +
+                member + ", 1, 'A03', '2026-04-01', '2026-04-01', '2027-03-31'); SELECT 'ok'"),
+            "ok");
+  Serve("2026-11-23T10:00:00+09:00");
+  ASSERT_EQ(CardCheck(kClinic, clinic_, R"({"limit":"1"})").status, 200);
+  const std::string ask = Patient() + R"(,"month":"2026-11","setting":"inpatient"})";
+  HttpAnswer a = Post("/clinical/v1/high-cost-limit", clinic_, ask);
+  ASSERT_EQ(a.status, 200) << a.body;
+  EXPECT_FALSE(json::parse(a.body).at("manyTimes").as_bool());
+  EXPECT_EQ(json::parse(a.body).at("limit").as_int64(), 80100);
+
+  // The insurer files three months of a hospital stay elsewhere in which the
+  // limit was reached: 総医療費 300,000円, paid 80,100 + 330 = 80,430円.
+  const std::string keys = R"("symbol":")" + member_keys_[1] + R"(","number":")" + member_keys_[2] +
+                           R"(","branch":")" + member_keys_[3] + R"(","birthDate":)" +
+                           json::serialize(json::parse(patient_).at("birthDate"));
+  std::string records;
+  for (const char* month : {"2026-05", "2026-07", "2026-09"}) {
+    records += std::string(records.empty() ? "" : ",") + "{" + keys + R"(,"month":")" + month +
+               R"(","facility":")" + kOsaka +
+               R"(","setting":"inpatient","totalCost":300000,"selfPay":80430})";
+  }
+  std::ofstream(dir_ / "claims.json") << R"({"records":[)" + records + "]}";
+  const fs::path d = dir_ / "insurer";
+  a = Curl("/insurer/v1/claims", "--cert " + (d / "cert.pem").string() + " --key " +
+                                     (d / "key.pem").string() +
+                                     " -H 'Content-Type: application/json' --data-binary @" +
+                                     (dir_ / "claims.json").string());
+  ASSERT_EQ(a.status, 201) << a.body;
+
+  // November is the 4th time within 12 months: 多数回, 44,400円, at the
+  // clinic's window too (the count is the person's, not the facility's).
+  a = Post("/clinical/v1/high-cost-limit", clinic_, ask);
+  ASSERT_EQ(a.status, 200) << a.body;
+  const json::value v = json::parse(a.body);
+  EXPECT_TRUE(v.at("manyTimes").as_bool());
+  EXPECT_EQ(v.at("limit").as_int64(), 44400);
+  EXPECT_EQ(v.at("remaining").as_int64(), 44400);
+  ASSERT_EQ(v.at("limitReachedMonths").as_array().size(), 3u);
+  EXPECT_EQ(v.at("limitReachedMonths").at(0).as_string(), "2026-05");
+  // The clinic's own 入院 bill this month counts at its window only, apart
+  // from 外来 (separate レセプト): 200,000円 billed, 44,400円 paid.
+  ASSERT_EQ(Post("/clinical/v1/visits", clinic_,
+                 Patient() + R"(,"date":"2026-11-20","setting":"inpatient","totalCost":200000,)"
+                             R"("paid":44400})")
+                .status,
+            201);
+  a = Post("/clinical/v1/high-cost-limit", clinic_, ask);
+  ASSERT_EQ(a.status, 200) << a.body;
+  EXPECT_EQ(json::parse(a.body).at("remaining").as_int64(), 0);
+  EXPECT_TRUE(json::parse(a.body).at("limitReached").as_bool());
+  a = Post("/clinical/v1/high-cost-limit", clinic_,
+           Patient() + R"(,"month":"2026-11","setting":"outpatient"})");
+  ASSERT_EQ(a.status, 200) << a.body;
+  EXPECT_EQ(json::parse(a.body).at("totalCost").as_int64(), 0);
+  EXPECT_EQ(json::parse(a.body).at("remaining").as_int64(), 44400);
 }
 
 TEST_F(ClinicalE2eTest, InsurersCheckupsReachTheClinicAsFhirObservationsWithConsent) {

@@ -4,8 +4,9 @@
 //   login with the card (a wrong PIN first: the tries left are shown), the
 //   session cookie's attributes, 利用登録 in one step (R-REG-2, R-REG-4),
 //   資格情報 with the member's keys (R-LINK-7), the PDF download (R-PORT-3:
-//   a PDF whose text has the keys), the access log with the clinic's check
-//   and the chain's verification, the reader agent refusing another origin,
+//   a PDF whose text has the keys), 診療・お薬, 医療費 with the CSV for the
+//   医療費控除 and 特定健診 with its chart (issue 18), the access log with the
+//   clinic's check and 薬剤情報 read, my own reads and the chain's verification, the reader agent refusing another origin,
 //   no CSP violation, landmarks and labelled controls on every page.
 //
 //   node portal.mjs --base https://127.0.0.1:PORT/ --ca ca.pem --agent http://127.0.0.1:P \
@@ -73,8 +74,8 @@ async function checkAccessible(page, name, withNav) {
   check(await page.locator('main').count() === 1, `${name}: one main landmark`);
   if (withNav) {
     check(await page.locator('nav[aria-label]').count() === 1, `${name}: a named navigation landmark`);
-    for (const later of ['診療・お薬', '医療費', '特定健診']) {
-      check(await page.locator('nav').getByText(later).count() === 1, `${name}: navigation keeps the place of ${later}`);
+    for (const p of ['診療・お薬', '医療費', '特定健診']) {
+      check(await page.locator('nav').getByRole('link', { name: p, exact: true }).count() === 1, `${name}: navigation links to ${p}`);
     }
   }
   const unlabelled = await page.evaluate(() => [...document.querySelectorAll('input, select, textarea')]
@@ -208,18 +209,87 @@ async function main() {
     await page.waitForURL((u) => u.pathname === '/portal/consents');
     await checkAccessible(page, 'consents', true);
 
+    // --- 診療・お薬, 医療費, 特定健診 (issue 18; R-PORT-1, R-PORT-4) ----------------
+    // What run_portal.sh submitted: amlodipine (ノルバスク錠２．５ｍｇ) on
+    // 2026-03-02, 入院 300,000円 (paid 80,430円) on 2026-03-20, a 2025 visit,
+    // HbA1c and BMI for 2024–2026.
+    const fitsPhone = async (name) => {
+      const w = await page.evaluate(() => document.documentElement.scrollWidth);
+      check(w <= 390, `${name}: no sideways scrolling at 390 px (${w})`);
+    };
+    await page.getByRole('link', { name: '診療・お薬' }).click();
+    await page.waitForURL((u) => u.pathname === '/portal/medical');
+    const meds = await page.locator('#medicines').textContent();
+    check(meds.includes('ノルバスク錠２．５ｍｇ') && meds.includes(opt['clinic-name']),
+      'お薬の情報 lists the clinic\'s prescription by name');
+    check((await page.locator('#procedures').textContent()).includes('試験用検査'), '診療の情報 lists the procedure');
+    check((await page.locator('#diagnoses').textContent()).includes('試験用傷病名Ａ'), '傷病名 listed');
+    await checkAccessible(page, 'medical', true);
+    await fitsPhone('medical');
+    await shot(page, '08-medical');
+
+    await page.getByRole('link', { name: '医療費' }).click();
+    await page.waitForURL((u) => u.pathname === '/portal/expenses');
+    const march = page.locator('#expenses tbody tr').filter({ hasText: '2026年3月' });
+    check(await march.count() === 2, `2026年3月 has a 外来 and a 入院 line (${await march.count()})`);
+    const paid = await page.locator('#year-total').getAttribute('data-paid');
+    check(paid === String(3600 + 80430), `the 2026 total paid is 84,030円 (${paid})`);
+    check((await page.locator('#expenses-by-year').textContent()).includes('2025年'), 'the yearly table has 2025');
+    await checkAccessible(page, 'expenses', true);
+    await fitsPhone('expenses');
+    await shot(page, '09-expenses');
+    const [csvDownload] = await Promise.all([page.waitForEvent('download'), page.locator('a#csv').click()]);
+    const csvPath = join(opt.artifacts, csvDownload.suggestedFilename() || 'iryohi.csv');
+    await csvDownload.saveAs(csvPath);
+    const csv = readFileSync(csvPath);
+    check(csv.subarray(0, 3).equals(Buffer.from([0xef, 0xbb, 0xbf])), 'the CSV starts with the UTF-8 BOM');
+    const csvText = csv.subarray(3).toString('utf8');
+    const csvLines = csvText.split('\r\n');
+    check(csvLines[0] === '医療を受けた方の氏名,受診年月,医療機関等名,医療機関等コード,区分,医療費の区分,日数,医療費の総額,支払った医療費の額,補填される金額',
+      `the CSV header is the 明細書's columns (${csvLines[0]})`);
+    check(csvLines.some((l) => l.includes(`,2026年3月,${opt['clinic-name']},`) && l.includes(',入院,診療・治療,1,300000,80430,')),
+      'the CSV has the 入院 line with its amounts');
+    check(!/[^\r]\n/.test(csvText), 'the CSV lines end in CRLF');
+    await page.goto(new URL('portal/expenses?year=2025', base).href);
+    check(await page.locator('#expenses tbody tr').filter({ hasText: '2025年9月' }).count() === 1, '2025 shows its September visit');
+
+    await page.getByRole('link', { name: '特定健診' }).click();
+    await page.waitForURL((u) => u.pathname === '/portal/checkups');
+    const chart = page.locator('svg#chart-3D046000001906202');
+    check(await chart.count() === 1, 'a chart of HbA1c over the years');
+    check(await chart.locator('circle.point').count() === 3, 'three years plotted');
+    check(await chart.getAttribute('role') === 'img' && (await chart.locator('desc').textContent()).includes('2025年6月 5.9%'),
+      'the chart is labelled for screen readers');
+    const box = await chart.boundingBox();
+    check(box && box.width > 200 && box.width <= 390, `the chart fits the phone (${box && box.width} px wide)`);
+    check(await page.locator('svg#chart-9N011000000000001').count() === 1, 'a chart of BMI too');
+    check(await page.locator('table#checkup-20260601').getByText('HbA1c（NGSP値）').count() === 1, 'the 2026 results table names the item');
+    await checkAccessible(page, 'checkups', true);
+    await fitsPhone('checkups');
+    await shot(page, '10-checkups');
+
     // --- the access log -------------------------------------------------------------
     await page.getByRole('link', { name: '閲覧の記録' }).click();
     await page.waitForURL((u) => u.pathname === '/portal/access-log');
     const rows = page.locator('#access-log tbody tr');
     const n = await rows.count();
     check(n >= 1, `the access log has ${n} entries`);
-    const clinicRow = rows.filter({ hasText: opt['clinic-name'] });
+    // The clinic's look-up by 記号・番号 (its 薬剤情報 read is another row).
+    const clinicRow = rows.filter({ hasText: opt['clinic-name'] }).filter({ hasText: '記号・番号' });
     check(await clinicRow.count() >= 1, `the clinic ${opt['clinic-name']} is in the access log`);
     if (await clinicRow.count() >= 1) {
       const how = (await clinicRow.first().locator('td.how').textContent()).trim();
       check(how.includes('記号・番号'), `the clinic looked by 記号・番号: "${how}"`);
       check((await clinicRow.first().textContent()).includes('一致'), 'the entry\'s hash matches its content');
+    }
+    const read = rows.filter({ hasText: '薬剤情報の閲覧' });
+    check(await read.count() === 1, `the clinic's 薬剤情報 read is in the access log (${await read.count()})`);
+    if (await read.count() === 1) {
+      check((await read.first().textContent()).includes('薬剤情報：同意する'), 'with the consent it relied on');
+    }
+    const own = await page.locator('#own-reads').textContent();
+    for (const p of ['診療・お薬の情報', '医療費（CSVのダウンロード）', '特定健診']) {
+      check(own.includes(p), `my own read of ${p} is listed`);
     }
     const intact = await page.locator('#verification').getAttribute('data-intact');
     check(intact === 'true', `the chain verifies (data-intact=${intact})`);

@@ -5,7 +5,10 @@
 # (`onshi card emulate`), starts `onshi serve` and `onshi reader-agent`, has a
 # clinic check the member by 記号・番号 (so the access log has an entry), then
 # runs portal.mjs (playwright-core + Debian's headless Chromium): login with
-# the card through the agent, 利用登録, 資格情報, the PDF, the access log.
+# the card through the agent, 利用登録, 資格情報, the PDF, 診療・お薬, 医療費
+# with its CSV, 特定健診 with its chart (issue 18: the clinic submits visits,
+# the insurer checkups, and the clinic reads the medicines under a consent),
+# the access log.
 # Registered with CTest as web_portal. Screenshots are kept in
 # BUILD_DIR/web_portal/.
 #
@@ -124,6 +127,18 @@ card=$(sed -nE 's/.*issued card ([0-9]+) \(person.*/\1/p' "$tmp/card.out")
 [ -n "$card" ] || die "onshi card issue printed no card id"
 echo "run_portal: person $person, card $card, member $insurer $symbol/$number/$branch"
 
+# --- issue 18: masters, the insurer (特定健診), the clinic's 薬剤情報 consent ----
+masters="$here/../../data/masters"
+"$onshi" masters load --drugs "$masters/drugs.csv" --procedures "$masters/procedures.csv" \
+  --diseases "$masters/diseases.csv" --interactions "$masters/interactions.csv" --db "$db" >/dev/null
+"$onshi" insurer add --number "$insurer" --name "オンシ試験保険者" --lag 2 --now 2026-11-20 \
+  --out "$tmp/insurer" --db "$db" >/dev/null
+# The consent the patient gave at the clinic's reader this morning (the card
+# path to it is tests/app/clinical_e2e_test.cpp's): the clinic's read below
+# is then a 薬剤情報 read in the person's access log.
+sqlite3 "$db" "INSERT INTO consents (person_id, facility_code, kind, flag, given_at, available_until)
+  VALUES ($person, '$clinic', 'pharmacists', '1', '2026-11-23T00:30:00Z', '2026-11-24T00:30:00Z')"
+
 # --- pcscd with vpcd, the card behind it --------------------------------------
 read -r vpcd agent_port <<<"$(free_ports)"
 mkdir -p "$tmp/pcscd/conf" "$tmp/pcscd/run"
@@ -167,6 +182,31 @@ answer=$(curl -s --cacert "$ca" -H "Authorization: $token" -H 'Content-Type: app
   --data "{\"XmlMsg\":{\"MessageHeader\":{\"QualificationConfirmationDate\":\"20261123\",\"MedicalInstitutionCode\":\"$clinic\"},\"MessageBody\":{\"QualificationConfirmSearchInfo\":{\"InsurerNumber\":\"$insurer\",\"InsuredCardSymbol\":\"$symbol\",\"InsuredIdentificationNumber\":\"$number\",\"InsuredBranchNumber\":\"$branch\",\"Birthdate\":\"$b\",\"LimitApplicationCertificateRelatedConsFlg\":\"1\"}}}}" \
   "$url"oqs-api-pro/MSA01030/ILI01030SV01/search)
 echo "$answer" | grep -q '"QualificationValidity":"1"' || die "the clinic's check was not 有効: $answer"
+
+# --- issue 18: what the clinic and the insurer submit, and the clinic's read --
+patient="\"patient\":{\"insurerNumber\":\"$insurer\",\"symbol\":\"$symbol\",\"number\":\"$number\",\"branch\":\"$branch\",\"birthDate\":\"$birth\"}"
+clinical() {  # path body → the status; dies unless it is $3
+  local code
+  code=$(curl -s -o "$tmp/clinical.out" -w '%{http_code}' --cacert "$ca" -H "Authorization: $token" \
+    -H 'Content-Type: application/json' --data "$2" "$url$1")
+  [ "$code" = "$3" ] || die "$1 answered $code, not $3: $(cat "$tmp/clinical.out")"
+}
+clinical clinical/v1/visits "{$patient,\"date\":\"2025-09-10\",\"setting\":\"outpatient\",\"totalCost\":8000,\"paid\":2400}" 201
+clinical clinical/v1/visits "{$patient,\"date\":\"2026-03-02\",\"setting\":\"outpatient\",\"totalCost\":12000,\"paid\":3600,\"medicines\":[{\"kind\":\"prescribed\",\"yjCode\":\"2171022F1029\",\"quantity\":\"1\",\"unit\":\"錠\",\"days\":28,\"start\":\"2026-03-02\"}],\"procedures\":[{\"code\":\"199000210\",\"date\":\"2026-03-02\"}],\"diagnoses\":[{\"code\":\"9990001\",\"start\":\"2026-03-02\"}]}" 201
+clinical clinical/v1/visits "{$patient,\"date\":\"2026-03-20\",\"setting\":\"inpatient\",\"totalCost\":300000,\"paid\":80430}" 201
+clinical clinical/v1/medicines "{$patient}" 200
+grep -q 2171022F1029 "$tmp/clinical.out" || die "the clinic's read has no medicine: $(cat "$tmp/clinical.out")"
+keys="\"symbol\":\"$symbol\",\"number\":\"$number\",\"branch\":\"$branch\",\"birthDate\":\"$birth\""
+records=""
+for row in 2024-06-03:5.4:24.1 2025-06-02:5.9:24.8 2026-06-01:5.7:25.3; do
+  IFS=: read -r on a1c bmi <<<"$row"
+  records+="${records:+,}{$keys,\"examinedOn\":\"$on\",\"itemCode\":\"3D046000001906202\",\"value\":\"$a1c\",\"unit\":\"%\"}"
+  records+=",{$keys,\"examinedOn\":\"$on\",\"itemCode\":\"9N011000000000001\",\"value\":\"$bmi\",\"unit\":\"kg/m2\"}"
+done
+code=$(curl -s -o "$tmp/checkups.out" -w '%{http_code}' --cacert "$ca" --cert "$tmp/insurer/cert.pem" \
+  --key "$tmp/insurer/key.pem" -H 'Content-Type: application/json' \
+  --data "{\"records\":[$records]}" "$url"insurer/v1/checkups)
+[ "$code" = 201 ] || die "the insurer's checkups answered $code: $(cat "$tmp/checkups.out")"
 
 # --- the browser --------------------------------------------------------------
 set +e
