@@ -194,7 +194,7 @@ void PortalService::Audit(std::time_t now, const std::string& action, int64_t pe
 }
 
 http::Response PortalService::Page(std::string body) const {
-  http::Response r{200, "text/html;charset=utf-8", {}, std::move(body)};
+  http::Response r{200, "text/html;charset=UTF-8", {}, std::move(body)};
   // Nothing inline; the script talks to this origin and the reader agent.
   r.headers.emplace_back("Content-Security-Policy",
                          "default-src 'none'; script-src 'self'; style-src 'self'; "

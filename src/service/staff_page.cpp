@@ -17,7 +17,7 @@ bool SameOrigin(const http::Request& request) {
 }
 
 http::Response StaffHtml(int status, std::string html) {
-  http::Response r{status, "text/html;charset=utf-8", {}, std::move(html)};
+  http::Response r{status, "text/html;charset=UTF-8", {}, std::move(html)};
   std::string csp = http::ContentSecurityPolicyFor(r.content_type, r.body);
   constexpr std::string_view kNone = "form-action 'none'";
   if (const size_t at = csp.find(kNone); at != std::string::npos) {

@@ -786,15 +786,33 @@ TEST_F(AuthzMatrixTest, EveryRoutesErrorAnswersAreExact) {
        "invalid records", "誤りのある記録があるため、何も登録していません。"},
       {ins, "POST", "/insurer/v1/claims", "[]", 400, AnswerKind::kProblem, "bad body",
        "send a JSON object {\"records\": [...]}"},
+      // The staff pages (issue 19): answers a person reads, in Japanese.
+      {ins, "POST", "/insurer/upload", "not a form", 400, AnswerKind::kPage,
+       "ファイルを読めなかったため、何も受け付けていません。"},
+      {city, "GET", "/municipal/window?name=%E5%B1%B1%E7%94%B0&birth_date=1980-99-99", "", 400,
+       AnswerKind::kPage, "氏名と生年月日（年・月・日）の両方を入力してください。"},
+      {city, "GET", "/municipal/window/persons/99999999", "", 404, AnswerKind::kPage,
+       "住民が見つかりません"},
+      {city, "GET", "/municipal/window/persons/" + elsewhere_, "", 403, AnswerKind::kPage,
+       "この市区町村の住民ではありません"},
+      {city, "GET", "/municipal/window/persons/" + person_ + "/confirm?action=nope", "", 400,
+       AnswerKind::kPage, "不明な手続きです。"},
+      // An action without its confirmation step; a post from another site.
+      {city, "POST", "/municipal/window/persons/" + person_ + "/act", "action=suspend", 400,
+       AnswerKind::kPage, "確認が必要です"},
+      {city + " -H 'Origin: https://elsewhere.example'", "POST",
+       "/municipal/window/persons/" + person_ + "/act", "action=suspend&confirmed=1", 403,
+       AnswerKind::kPage, "受け付けられません"},
       // The router: a target that is not a path.
       {ops, "GET", "/admin/readers%zz", "", 400, AnswerKind::kProblem, "bad request target",
        "the request target is not a path with a valid percent-encoding", "GET /admin/readers"},
   };
   // The portal's pages, asked with a session that has ended: to the login,
   // saying so.
-  for (const std::string page : {"/portal", "/portal/", "/portal/registration",
-                                 "/portal/qualification", "/portal/qualification.pdf",
-                                 "/portal/documents", "/portal/consents", "/portal/access-log"}) {
+  for (const std::string page :
+       {"/portal", "/portal/", "/portal/registration", "/portal/qualification",
+        "/portal/qualification.pdf", "/portal/documents", "/portal/consents", "/portal/access-log",
+        "/portal/medical", "/portal/expenses", "/portal/expenses.csv", "/portal/checkups"}) {
     rows.push_back(
         {stale_cookie, "GET", page, "", 303, AnswerKind::kRedirect, "/portal/login?expired=1"});
   }
