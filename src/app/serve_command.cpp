@@ -317,6 +317,9 @@ int ServeCommand(const Args& args) {
   opt.max_connections_per_address = static_cast<size_t>(max_per_address);
   opt.tls.handshake_timeout_seconds = static_cast<int>(handshake_timeout);
   opt.metrics = &metrics;
+  // A body over the limit is answered in the caller's format (ONS-E0904 to
+  // an OQS client), from the request's header alone.
+  opt.too_large = [&svc](const http::Request& r) { return svc.BodyTooLarge(r); };
   const bool tls = !args.Has("no-tls");
   if (tls) {
     const std::string server_dir = ca_dir + "/server";

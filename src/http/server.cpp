@@ -207,7 +207,7 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
 
   void OnRead(beast::error_code ec) {
     if (ec == bhttp::error::end_of_stream || ec == beast::error::timeout) return Close();
-    if (ec == bhttp::error::body_limit) return WriteError(413, "request body too large");
+    if (ec == bhttp::error::body_limit) return WriteTooLarge();
     if (ec == bhttp::error::header_limit) return WriteError(431, "request header too large");
     if (IsMalformedRequest(ec)) return WriteError(400, "malformed request");
     if (ec) return Close();
@@ -239,6 +239,34 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
       std::cerr << "onshi: handler error on " << r.target << ": " << e.what() << "\n";
     }
     Write(std::move(out), req.keep_alive() && !shared_.draining.load(), req.version());
+  }
+
+  // 413: by the application's hook when it has one. Beast reports
+  // body_limit only after the request line and every field were read (for
+  // a Content-Length over the limit, before it marks the header done), so
+  // the message holds the whole header.
+  void WriteTooLarge() {
+    if (!options_.too_large) {
+      return WriteError(413, "request body too large");
+    }
+    const auto& req = parser_->get();
+    Request r;
+    r.method = std::string(req.method_string());
+    r.target = std::string(req.target());
+    for (const auto& f : req) {
+      r.headers.emplace_back(std::string(f.name_string()), std::string(f.value()));
+    }
+    r.peer_certificate_der = peer_der_;
+    r.peer_address = peer_address_;
+    Response out;
+    try {
+      out = options_.too_large(r);
+    } catch (const std::exception& e) {
+      std::cerr << "onshi: the 413 answer to " << r.target << " failed: " << e.what() << "\n";
+      return WriteError(413, "request body too large");
+    }
+    shared_.in_flight.fetch_add(1);
+    Write(std::move(out), false, req.version());
   }
 
   void WriteError(int status, const char* title) {

@@ -77,6 +77,11 @@ struct ServerOptions {
   // (onshi_http_connections_*, onshi_http_accept_errors_total).
   Metrics* metrics = nullptr;
   TlsOptions tls;
+  // The answer to a request whose body is over max_body_bytes, made from its
+  // method, target and headers (the body is never read; `body` is empty) so
+  // that each caller gets it in its own format (an OQS client an OQS error
+  // answer). Unset: a problem document. The connection is closed after it.
+  std::function<Response(const Request&)> too_large;
 };
 
 class HttpServer {

@@ -662,6 +662,33 @@ http::Response EligibilityService::Login(const http::Request& request, std::time
   return LoginAnswer(200, "", &tokens);
 }
 
+http::Response EligibilityService::BodyTooLarge(const http::Request& request) const {
+  const std::string path = request.target.substr(0, request.target.find('?'));
+  if (request.method != "POST" || path != kSearchPath) {
+    return {413,
+            "application/problem+json",
+            {},
+            R"({"type":"about:blank","title":"request body too large","status":413})"};
+  }
+  // Nothing of the body was read: the answer's format and charset come from
+  // the Content-Type alone, and its header carries no request fields.
+  const std::string ctype = Lower(request.Header("Content-Type"));
+  oqs::ResponseEncoding encoding;
+  if (ctype.find("xml") != std::string::npos) {
+    encoding.format = oqs::WireFormat::kXml;
+    if (ctype.find("shift_jis") != std::string::npos ||
+        ctype.find("windows-31j") != std::string::npos ||
+        ctype.find("cp932") != std::string::npos) {
+      encoding.charset = oqs::Charset::kShiftJis;
+    }
+  }
+  const oqs::OqsError e = oqs::MakeOqsError(oqs::ErrorCode::kRequestTooLarge, "",
+                                            "the request body is over the server's limit");
+  return Signed(e.HttpStatus(), ContentTypeFor(encoding),
+                oqs::WriteErrorResponse(oqs::QualificationRequest{}, e, JstTimestamp(clock_.Now()),
+                                        encoding));
+}
+
 http::Response EligibilityService::Search(const http::Request& request, std::time_t now) {
   const oqs::Timestamp processed = JstTimestamp(now);
   const std::string ctype = Lower(request.Header("Content-Type"));

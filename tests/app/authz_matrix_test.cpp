@@ -573,8 +573,16 @@ std::vector<ErrorRow> GeneratedRows(const std::string& who) {
     rows.push_back({who, other, path, "", 405, AnswerKind::kProblem, "method not allowed",
                     path + " answers …", name});
     if (method == "POST") {
-      rows.push_back({who, method, path, std::string((1 << 20) + 1, 'x'), 413, AnswerKind::kProblem,
-                      "request body too large", "", name});
+      // The OQS search answers in its own format (ONS-E0904), the others
+      // with a problem document; either way from the header alone.
+      if (path == onshi::service::kSearchPath) {
+        rows.push_back(
+            {who, method, path, std::string((1 << 20) + 1, 'x'), 413, AnswerKind::kOqs, "ONS-E0904",
+             "要求電文が大きすぎます (the request body is over the server's limit)", name});
+      } else {
+        rows.push_back({who, method, path, std::string((1 << 20) + 1, 'x'), 413,
+                        AnswerKind::kProblem, "request body too large", "", name});
+      }
     }
   }
   return rows;
