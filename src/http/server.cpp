@@ -258,15 +258,15 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
     }
     r.peer_certificate_der = peer_der_;
     r.peer_address = peer_address_;
-    Response out;
+    std::optional<Response> out;
     try {
       out = options_.too_large(r);
     } catch (const std::exception& e) {
       std::cerr << "onshi: the 413 answer to " << r.target << " failed: " << e.what() << "\n";
-      return WriteError(413, "request body too large");
     }
+    if (!out) return WriteError(413, "request body too large");
     shared_.in_flight.fetch_add(1);
-    Write(std::move(out), false, req.version());
+    Write(std::move(*out), false, req.version());
   }
 
   void WriteError(int status, const char* title) {

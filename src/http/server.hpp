@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -80,8 +81,9 @@ struct ServerOptions {
   // The answer to a request whose body is over max_body_bytes, made from its
   // method, target and headers (the body is never read; `body` is empty) so
   // that each caller gets it in its own format (an OQS client an OQS error
-  // answer). Unset: a problem document. The connection is closed after it.
-  std::function<Response(const Request&)> too_large;
+  // answer). Unset, or nullopt from it: the server's problem document. The
+  // connection is closed after it.
+  std::function<std::optional<Response>(const Request&)> too_large;
 };
 
 class HttpServer {

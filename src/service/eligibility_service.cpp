@@ -662,14 +662,9 @@ http::Response EligibilityService::Login(const http::Request& request, std::time
   return LoginAnswer(200, "", &tokens);
 }
 
-http::Response EligibilityService::BodyTooLarge(const http::Request& request) const {
+std::optional<http::Response> EligibilityService::BodyTooLarge(const http::Request& request) const {
   const std::string path = request.target.substr(0, request.target.find('?'));
-  if (request.method != "POST" || path != kSearchPath) {
-    return {413,
-            "application/problem+json",
-            {},
-            R"({"type":"about:blank","title":"request body too large","status":413})"};
-  }
+  if (request.method != "POST" || path != kSearchPath) return std::nullopt;
   // Nothing of the body was read: the answer's format and charset come from
   // the Content-Type alone, and its header carries no request fields.
   const std::string ctype = Lower(request.Header("Content-Type"));

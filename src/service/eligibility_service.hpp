@@ -62,6 +62,7 @@
 
 #include <atomic>
 #include <memory>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -130,9 +131,9 @@ class EligibilityService {
   http::Response Handle(const http::Request& request);
   // The answer to a request whose body is over the server's limit
   // (http::ServerOptions::too_large; the body was never read): to the OQS
-  // search an OQS error answer ONS-E0904 in the request's format, to any
-  // other route a problem document.
-  http::Response BodyTooLarge(const http::Request& request) const;
+  // search an OQS error answer ONS-E0904 in the request's format; nullopt
+  // for any other route (the server's own problem document).
+  std::optional<http::Response> BodyTooLarge(const http::Request& request) const;
   // Its own routes, {method, pattern}, in the order they are tried; the
   // "/municipal/**" and "/insurer/**" subtrees are those services' RouteList.
   static std::vector<std::pair<std::string, std::string>> RouteList();

@@ -692,7 +692,8 @@ http::Response PortalService::Consents(const Who& who, std::time_t now) {
   std::map<std::string, std::string> names;
   std::string rows;
   int count = 0;
-  const std::vector<store::AuditEntry> entries = AccessEntriesOf(store, who.person.person_id, options_.check_log);
+  const std::vector<store::AuditEntry> entries =
+      AccessEntriesOf(store, who.person.person_id, options_.check_log);
   for (auto it = entries.rbegin(); it != entries.rend(); ++it) {
     const auto r = ReadAccess(*it);
     // Consents given at a reader; a clinical read only relied on them.
@@ -733,7 +734,8 @@ http::Response PortalService::AccessLog(const Who& who, std::time_t now) {
   audit_.Flush();  // a check answered a moment ago is listed
   store::Store& store = stores_.ForThisThread();
   std::map<std::string, std::string> names;
-  const std::vector<store::AuditEntry> entries = AccessEntriesOf(store, who.person.person_id, options_.check_log);
+  const std::vector<store::AuditEntry> entries =
+      AccessEntriesOf(store, who.person.person_id, options_.check_log);
   std::string rows;
   int self_consistent = 0;
   for (auto it = entries.rbegin(); it != entries.rend(); ++it) {

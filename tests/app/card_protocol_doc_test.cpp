@@ -127,7 +127,8 @@ TEST(CardProtocolDocTest, TheWorkedExampleRunsAsWritten) {
   ASSERT_TRUE(std::regex_search(out, ok, std::regex(R"(HTTP/1.1 200 OK\r\n)"))) << out;
   // <index>.<salt>.<path>.<jws header>.<jws payload>.<jws signature>
   ASSERT_TRUE(std::regex_search(
-      out, ok, std::regex(R"(X-OQS-Proof: [0-9]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*\.([A-Za-z0-9_-]+)\.)")))
+      out, ok,
+      std::regex(R"(X-OQS-Proof: [0-9]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*\.([A-Za-z0-9_-]+)\.)")))
       << out;
   const json::value header = json::parse(*onshi::auth::Base64UrlDecode(std::string(ok[1])));
   EXPECT_NE(out.find("\"QualificationValidity\":\"1\""), std::string::npos) << out;

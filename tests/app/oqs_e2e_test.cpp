@@ -177,8 +177,10 @@ TEST_F(OqsE2eTest, ProofHeaderVerifiesAgainstThePublishedKey) {
   EXPECT_EQ(key->key_id(), kid);  // the kid is the key's RFC 7638 thumbprint
   // <index>.<salt>.<path>.<jws header>.<jws payload>.<jws signature>
   size_t at = 0;
-  for (int dots = 0; dots < 3; ++dots) at = proof.find('.', at) + 1;
-  const auto proof_header = onshi::auth::Base64UrlDecode(proof.substr(at, proof.find('.', at) - at));
+  for (int dots = 0; dots < 3; ++dots)
+    at = proof.find('.', at) + 1;
+  const auto proof_header =
+      onshi::auth::Base64UrlDecode(proof.substr(at, proof.find('.', at) - at));
   ASSERT_TRUE(proof_header.has_value()) << proof;
   EXPECT_EQ(json::parse(*proof_header).at("kid").as_string(), kid);
   std::string why;
