@@ -10,7 +10,9 @@
 #   bash bench/http.sh [BUILD_DIR] [MEMBERS]      (default build, 1000000)
 #
 # Environment: DURATION (s per run, default 10), ONSHI_BENCH_DB (a populated
-# database to copy instead of populating, with its .keys file beside it).
+# database to copy instead of populating, with its .keys file beside it),
+# ONSHI_SERVE_ARGS (more flags for both `onshi serve` runs; "CHECKLOG" in it
+# stands for a check-log directory inside the run's scratch directory).
 set -euo pipefail
 . "$(dirname "$0")/search_lib.sh"
 build=${1:-build}
@@ -54,8 +56,11 @@ sqlite3 "$work/b.db" "SELECT insurer_number, number, branch, birth_date FROM mem
   >"$work/bodies.lua"
 
 port_tls=18443
+# shellcheck disable=SC2206
+extra=(${ONSHI_SERVE_ARGS:-})
+extra=("${extra[@]//CHECKLOG/$work/checklog}")
 port_plain=18080
-"$onshi" serve --db "$work/b.db" --listen 127.0.0.1:$port_tls --threads 2 >"$work/serve-tls.log" 2>&1 &
+"$onshi" serve --db "$work/b.db" --listen 127.0.0.1:$port_tls --threads 2 "${extra[@]}" >"$work/serve-tls.log" 2>&1 &
 pids+=($!)
 for _ in $(seq 100); do curl -s -o /dev/null --cacert "$work/clinic/ca.pem" "https://127.0.0.1:$port_tls/healthz" && break; sleep 0.1; done
 token=$(curl -s --cacert "$work/clinic/ca.pem" --cert "$work/clinic/cert.pem" --key "$work/clinic/key.pem" \
@@ -120,7 +125,7 @@ echo "== wrk -t2 -c64 -d${duration}s, $members members, answer $size bytes"
 run_wrk "onshi search, TLS" "${pids[0]}" "https://127.0.0.1:$port_tls" "$work/search.lua"
 kill "${pids[0]}"; wait "${pids[0]}" 2>/dev/null || true
 
-"$onshi" serve --db "$work/b.db" --listen 127.0.0.1:$port_plain --threads 2 --no-tls >"$work/serve.log" 2>&1 &
+"$onshi" serve --db "$work/b.db" --listen 127.0.0.1:$port_plain --threads 2 --no-tls "${extra[@]}" >"$work/serve.log" 2>&1 &
 pids+=($!)
 for _ in $(seq 100); do curl -s -o /dev/null "http://127.0.0.1:$port_plain/healthz" && break; sleep 0.1; done
 run_wrk "onshi search, plain HTTP" "${pids[1]}" "http://127.0.0.1:$port_plain" "$work/search.lua"

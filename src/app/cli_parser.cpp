@@ -226,6 +226,9 @@ void Parser::Build() {
         "the database"},
        {"index-poll-ms", "MS", "how often the index follows the change feed (default 10)"},
        {"check-log", "DIR", "audit checks in their own hash-chained log in DIR, not the database"},
+       {"proof-signatures", "N",
+        "at most N proof signatures a second; more answers share a batch (default 2000, 0 = no "
+        "limit)"},
        {"proof-test-gather", "N", "tests only: the first proof batch waits for N answers"}},
       {"db", "key-file", "state-dir", "ca-dir", "jpki-dir", "card-issuer-key", "cards-dir", "now",
        "log-level"},

@@ -141,6 +141,12 @@ int ServeCommand(const Args& args) {
   opt.port = listen.port;
   // Test hook (service/proof_batcher.hpp): the first proof batch waits
   // until this many answers are queued. Never for service.
+  // The signing rate cap (service/proof_batcher.hpp): below it every answer
+  // is signed at once; above it, the answers of 1/N s share one signature.
+  const long long proof_signatures = args.GetInt("proof-signatures", 2000);
+  if (proof_signatures < 0 || proof_signatures > 1000000) {
+    throw std::invalid_argument("--proof-signatures must be 0..1000000");
+  }
   const long long proof_gather = args.GetInt("proof-test-gather", 0);
   if (proof_gather < 0 || proof_gather > 1024) {
     throw std::invalid_argument("--proof-test-gather must be 0..1024");
@@ -228,7 +234,8 @@ int ServeCommand(const Args& args) {
   http::Metrics metrics;
   // One ES256 signature per batch of answers ready at the same moment.
   service::ProofBatcher proofs(
-      *proof_key, [&clock] { return clock->Now(); }, &metrics);
+      *proof_key, [&clock] { return clock->Now(); }, &metrics,
+      static_cast<unsigned>(proof_signatures));
   if (proof_gather > 0) proofs.GatherNextBatch(static_cast<size_t>(proof_gather));
   service::DatabaseMonitor monitor(stores, metrics, std::chrono::milliseconds(probe_ms));
   // Each batch the writer commits is anchored under a key kept here, not in
@@ -340,13 +347,19 @@ int ServeCommand(const Args& args) {
                               bulk_limits.hold_seconds);
   bulk.Start();
   svc.set_bulk(&bulk, bulk_limits);
-  http::Handler handler = [&svc](const http::Request& r) { return svc.Handle(r); };
+  // Answers are made on the pool's threads and proven on the signer's
+  // (service/proof_batcher.hpp): no pool thread waits for a signature.
+  http::Handler unproven = [&svc](const http::Request& r) { return svc.HandleUnproven(r); };
   // --access-log FILE or - (stderr): one JSON line per request (http/access_log.hpp).
   std::unique_ptr<http::AccessLog> access_log;
   if (args.Has("access-log")) {
     access_log = std::make_unique<http::AccessLog>(args.Get("access-log"));
-    handler = access_log->Wrap(std::move(handler));
+    unproven = access_log->Wrap(std::move(unproven));
   }
+  http::AsyncHandler handler = [&svc, unproven = std::move(unproven)](const http::Request& r,
+                                                                      http::Completion done) {
+    svc.Prove(unproven(r), std::move(done));
+  };
   http::HttpServer server(opt, std::move(handler));
   server.Start();
   std::cout << "onshi: serving " << service::RedactLocation(db) << " on "

@@ -142,9 +142,9 @@ struct ConnectionMetrics {
 
 // What every session shares with the server.
 struct Shared {
-  Shared(ServerOptions o, Handler h, Metrics& m)
+  Shared(ServerOptions o, AsyncHandler h, Metrics& m)
       : handler(std::move(h)), options(std::move(o)), metrics(m) {}
-  Handler handler;
+  AsyncHandler handler;
   ServerOptions options;
   ConnectionMetrics metrics;
   std::atomic<int> in_flight{0};      // requests read but not yet answered
@@ -228,17 +228,28 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
     r.body = req.body();
     r.peer_certificate_der = peer_der_;
     r.peer_address = peer_address_;
-    Response out;
+    // Written on this connection's strand whenever the handler answers: at
+    // once (dispatch runs it inline) or later from another thread (posted).
+    const bool keep_alive = req.keep_alive() && !shared_.draining.load();
+    const unsigned version = req.version();
+    auto answered = std::make_shared<std::atomic<bool>>(false);
+    Completion done = [self = this->shared_from_this(), answered, keep_alive,
+                       version](Response out) {
+      if (answered->exchange(true)) return;  // a second answer is dropped
+      asio::dispatch(Lowest(self->stream_).get_executor(),
+                     [self, keep_alive, version, out = std::move(out)]() mutable {
+                       self->Write(std::move(out), keep_alive, version);
+                     });
+    };
     try {
-      out = shared_.handler(r);
+      shared_.handler(r, done);
     } catch (const std::exception& e) {
-      out = Response{500,
-                     "application/problem+json",
-                     {},
-                     R"({"type":"about:blank","title":"internal error","status":500})"};
       std::cerr << "onshi: handler error on " << r.target << ": " << e.what() << "\n";
+      done(Response{500,
+                    "application/problem+json",
+                    {},
+                    R"({"type":"about:blank","title":"internal error","status":500})"});
     }
-    Write(std::move(out), req.keep_alive() && !shared_.draining.load(), req.version());
   }
 
   // 413: by the application's hook when it has one. Beast reports
@@ -334,7 +345,7 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
 }  // namespace
 
 struct HttpServer::Impl {
-  Impl(ServerOptions o, Handler h)
+  Impl(ServerOptions o, AsyncHandler h)
       : options(o),
         shared(std::move(o), std::move(h), options.metrics ? *options.metrics : own_metrics),
         tls(ssl::context::tls_server),
@@ -457,8 +468,14 @@ struct HttpServer::Impl {
   std::atomic<bool> stopped{false};
 };
 
-HttpServer::HttpServer(ServerOptions options, Handler handler)
+HttpServer::HttpServer(ServerOptions options, AsyncHandler handler)
     : impl_(std::make_unique<Impl>(std::move(options), std::move(handler))) {}
+
+HttpServer::HttpServer(ServerOptions options, Handler handler)
+    : HttpServer(std::move(options),
+                 AsyncHandler([h = std::move(handler)](const Request& r, Completion done) {
+                   done(h(r));
+                 })) {}
 
 HttpServer::~HttpServer() {
   Stop();

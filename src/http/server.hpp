@@ -47,6 +47,16 @@ struct Response {
 // Called on a pool thread; must be thread-safe. Exceptions become a 500.
 using Handler = std::function<Response(const Request&)>;
 
+// The answer to one request, to be called exactly once, from any thread. The
+// connection waits for it (and reads nothing else) until it is called.
+using Completion = std::function<void(Response)>;
+// A handler that may answer later: it returns at once and calls `done` when
+// the answer is ready (the proof signer does, on its own thread), so that a
+// pool thread never waits for slow work that is not its own. The request is
+// valid only during the call. An exception before `done` is called becomes
+// a 500.
+using AsyncHandler = std::function<void(const Request&, Completion done)>;
+
 // TLS settings; empty cert_file means plain HTTP. TLS 1.2 offers only ECDHE
 // with AEAD suites (AES-GCM, ChaCha20-Poly1305); TLS 1.3's suites are all
 // AEAD. Sessions may be resumed (tickets), also when a client certificate
@@ -89,6 +99,7 @@ struct ServerOptions {
 class HttpServer {
  public:
   HttpServer(ServerOptions options, Handler handler);
+  HttpServer(ServerOptions options, AsyncHandler handler);
   ~HttpServer();
   HttpServer(const HttpServer&) = delete;
   HttpServer& operator=(const HttpServer&) = delete;

@@ -281,6 +281,49 @@ void EligibilityService::set_card_limits(const CardLimits& limits) {
 }
 
 http::Response EligibilityService::Handle(const http::Request& request) {
+  return ProvenNow(HandleUnproven(request));
+}
+
+namespace {
+
+// The empty proof header Signed leaves for Prove to fill, or null.
+std::string* ProofToFill(http::Response& r) {
+  for (auto& [name, value] : r.headers) {
+    if (name == kProofHeader && value.empty()) return &value;
+  }
+  return nullptr;
+}
+
+http::Response ProofFailed(const std::string& why) {
+  std::cerr << "onshi: " << why << "\n";
+  return http::Response{500,
+                        "application/problem+json",
+                        {},
+                        R"({"type":"about:blank","title":"internal error","status":500})"};
+}
+
+}  // namespace
+
+http::Response EligibilityService::ProvenNow(http::Response r) const {
+  std::string* proof = ProofToFill(r);
+  if (proof) *proof = proofs_.Prove(r.body);
+  return r;
+}
+
+void EligibilityService::Prove(http::Response answer,
+                               std::function<void(http::Response)> done) const {
+  if (!ProofToFill(answer)) return done(std::move(answer));
+  // The body is hashed now, before the answer moves into the callback.
+  const std::string body = answer.body;
+  proofs_.ProveAsync(body, [answer = std::move(answer), done = std::move(done)](
+                               std::string proof, std::string failure) mutable {
+    if (!failure.empty()) return done(ProofFailed(failure));
+    *ProofToFill(answer) = std::move(proof);
+    done(std::move(answer));
+  });
+}
+
+http::Response EligibilityService::HandleUnproven(const http::Request& request) {
   const auto start = std::chrono::steady_clock::now();
   const std::time_t now = clock_.Now();
   const std::string path = request.target.substr(0, request.target.find('?'));
@@ -612,7 +655,7 @@ http::Response EligibilityService::ReaderAdmin(const http::Request& request,
 http::Response EligibilityService::Signed(int status, std::string content_type,
                                           std::string body) const {
   http::Response r{status, std::move(content_type), {}, std::move(body)};
-  r.headers.emplace_back(kProofHeader, proofs_.Prove(r.body));
+  r.headers.emplace_back(kProofHeader, "");
   return r;
 }
 
@@ -679,9 +722,9 @@ std::optional<http::Response> EligibilityService::BodyTooLarge(const http::Reque
   }
   const oqs::OqsError e = oqs::MakeOqsError(oqs::ErrorCode::kRequestTooLarge, "",
                                             "the request body is over the server's limit");
-  return Signed(e.HttpStatus(), ContentTypeFor(encoding),
-                oqs::WriteErrorResponse(oqs::QualificationRequest{}, e, JstTimestamp(clock_.Now()),
-                                        encoding));
+  return ProvenNow(Signed(e.HttpStatus(), ContentTypeFor(encoding),
+                          oqs::WriteErrorResponse(oqs::QualificationRequest{}, e,
+                                                  JstTimestamp(clock_.Now()), encoding)));
 }
 
 http::Response EligibilityService::Search(const http::Request& request, std::time_t now) {

@@ -128,7 +128,17 @@ class EligibilityService {
                      MunicipalService* municipal = nullptr, DatabaseMonitor* monitor = nullptr,
                      CheckLog* check_log = nullptr);
 
+  // The answer, with its proof signed (waits for its batch).
   http::Response Handle(const http::Request& request);
+  // The same answer, except that an answer to be proven carries an empty
+  // X-OQS-Proof header: Prove fills it. The server's path, so that no HTTP
+  // thread waits for a signature (and anything wrapped around this, as the
+  // access log, sees the answer before it is signed).
+  http::Response HandleUnproven(const http::Request& request);
+  // Calls `done` with `answer`, its empty proof header (if any) filled once
+  // its batch is signed, from the signer's thread; at once if there is none.
+  // A failed signature becomes a 500.
+  void Prove(http::Response answer, std::function<void(http::Response)> done) const;
   // The answer to a request whose body is over the server's limit
   // (http::ServerOptions::too_large; the body was never read): to the OQS
   // search an OQS error answer ONS-E0904 in the request's format; nullopt
@@ -195,8 +205,10 @@ class EligibilityService {
   // route's metrics label. No route: 404, 405 with Allow, or 400.
   http::Response Route(const http::Request& request, const std::string& path, std::time_t now,
                        const char*& route);
-  // Adds the proof header over the body (waits for its batch to be signed).
+  // The answer with an empty proof header, to be signed (see Prove).
   http::Response Signed(int status, std::string content_type, std::string body) const;
+  // Fills the empty proof header of `r`, if any, waiting for the signature.
+  http::Response ProvenNow(http::Response r) const;
   std::pair<http::Counter*, http::Histogram*> RequestSeries(const char* route, int status);
   // Checks (eligibility.*, portal.status) go to the access log when there is
   // one, durable before this returns; everything else to the database.

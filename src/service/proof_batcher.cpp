@@ -2,89 +2,125 @@
 
 #include <openssl/rand.h>
 
+#include <future>
 #include <stdexcept>
 #include <vector>
 
 namespace onshi::service {
 
 ProofBatcher::ProofBatcher(auth::Es256SigningKey key, std::function<std::time_t()> now,
-                           http::Metrics* metrics)
-    : signer_(std::move(key)), now_(std::move(now)) {
+                           http::Metrics* metrics, unsigned signatures_per_second)
+    : signer_(std::move(key)),
+      now_(std::move(now)),
+      spacing_(signatures_per_second == 0
+                   ? std::chrono::steady_clock::duration::zero()
+                   : std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+                         std::chrono::duration<double>(1.0 / signatures_per_second))) {
   if (metrics) {
     batches_counter_ = &metrics->GetCounter(
         "onshi_proof_batches_total", "Signed proof roots (ES256 signatures of answer batches).");
     answers_counter_ =
         &metrics->GetCounter("onshi_proof_answers_total", "Answers carrying a batched proof.");
   }
+  thread_ = std::thread([this] { Run(); });
 }
 
-std::string ProofBatcher::Prove(std::string_view body) {
-  Pending mine;
-  mine.salt.resize(auth::kProofSaltBytes);
-  if (RAND_bytes(reinterpret_cast<unsigned char*>(mine.salt.data()),
-                 static_cast<int>(mine.salt.size())) != 1) {
+ProofBatcher::~ProofBatcher() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    stop_ = true;
+    gather_ = 0;
+  }
+  wake_.notify_one();
+  thread_.join();
+}
+
+void ProofBatcher::ProveAsync(std::string_view body, Done done) {
+  Pending p;
+  p.salt.resize(auth::kProofSaltBytes);
+  if (RAND_bytes(reinterpret_cast<unsigned char*>(p.salt.data()),
+                 static_cast<int>(p.salt.size())) != 1) {
     throw std::runtime_error("no randomness for the proof's salt");
   }
   // Hashed here, on the answer's own thread: the signer only joins hashes.
-  mine.leaf = auth::AnswerLeafHash(mine.salt, body);
-  std::unique_lock<std::mutex> lock(mu_);
-  queue_.push_back(&mine);
-  if (!signing_) {
-    // No one signing (so the queue held nothing else): sign at once.
-    signing_ = true;
-    mine.lead = true;
-  } else {
-    if (gather_ > 0) gathered_.notify_one();
-    mine.wake.wait(lock, [&] { return mine.done || mine.lead; });
+  p.leaf = auth::AnswerLeafHash(p.salt, body);
+  p.done = std::move(done);
+  bool wake;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    // The signer sleeps only on an empty queue (or on the gather hook, which
+    // counts every arrival), so one wake per batch is enough.
+    wake = queue_.empty() || gather_ > 0;
+    queue_.push_back(std::move(p));
   }
-  if (!mine.done) {
-    // The signer: everything queued now, this answer included.
-    if (gather_ > 0) {
-      gathered_.wait(lock, [&] { return queue_.size() >= gather_; });
-      gather_ = 0;
-    }
-    std::deque<Pending*> batch;
-    batch.swap(queue_);
-    lock.unlock();
-    SignBatch(batch);
-    lock.lock();
-    // Each answer of the batch is still waiting under this lock for `done`,
-    // so each is alive while it is told.
-    for (Pending* p : batch) {
-      p->done = true;
-      if (p != &mine) p->wake.notify_one();
-    }
-    ++batches_;
-    answers_ += batch.size();
-    if (queue_.empty()) {
-      signing_ = false;
-    } else {
-      // What arrived meanwhile is the next batch; its first answer signs it.
-      queue_.front()->lead = true;
-      queue_.front()->wake.notify_one();
-    }
-  }
-  lock.unlock();
-  if (!mine.failure.empty()) throw std::runtime_error(mine.failure);
-  return std::move(mine.proof);
+  if (wake) wake_.notify_one();
 }
 
-void ProofBatcher::SignBatch(std::deque<Pending*>& batch) {
+std::string ProofBatcher::Prove(std::string_view body) {
+  std::promise<std::pair<std::string, std::string>> signed_proof;
+  std::future<std::pair<std::string, std::string>> got = signed_proof.get_future();
+  ProveAsync(body, [&signed_proof](std::string proof, std::string failure) {
+    signed_proof.set_value({std::move(proof), std::move(failure)});
+  });
+  auto [proof, failure] = got.get();
+  if (!failure.empty()) throw std::runtime_error(failure);
+  return proof;
+}
+
+void ProofBatcher::Run() {
+  using Clock = std::chrono::steady_clock;
+  Clock::time_point next_allowed = Clock::now();
+  std::unique_lock<std::mutex> lock(mu_);
+  for (;;) {
+    wake_.wait(lock, [&] { return stop_ || (!queue_.empty() && queue_.size() >= gather_); });
+    if (queue_.empty()) return;  // stopping, nothing left
+    if (!stop_ && spacing_ != Clock::duration::zero() && Clock::now() < next_allowed) {
+      // Over the signing rate: what arrives until the next slot joins this
+      // batch. Not woken by arrivals (they see a non-empty queue).
+      wake_.wait_until(lock, next_allowed, [&] { return stop_; });
+    }
+    gather_ = 0;
+    std::deque<Pending> batch;
+    batch.swap(queue_);
+    lock.unlock();
+    next_allowed = Clock::now() + spacing_;
+    std::string failure;
+    std::vector<std::string> proofs = SignBatch(batch, &failure);
+    lock.lock();
+    // Counted before any answer is told, so that a caller who got its proof
+    // sees its batch counted.
+    ++batches_;
+    answers_ += batch.size();
+    lock.unlock();
+    if (batches_counter_) batches_counter_->Add();
+    if (answers_counter_) answers_counter_->Add(batch.size());
+    for (size_t i = 0; i < batch.size(); ++i) {
+      try {
+        batch[i].done(failure.empty() ? std::move(proofs[i]) : std::string(), failure);
+      } catch (const std::exception&) {
+        // A callback must not throw; if one does, the other answers still go.
+      }
+    }
+    lock.lock();
+  }
+}
+
+std::vector<std::string> ProofBatcher::SignBatch(const std::deque<Pending>& batch,
+                                                 std::string* failure) const {
+  std::vector<std::string> proofs(batch.size());
   try {
     std::vector<auth::MerkleHash> leaves;
     leaves.reserve(batch.size());
-    for (const Pending* p : batch)
-      leaves.push_back(p->leaf);
+    for (const Pending& p : batch)
+      leaves.push_back(p.leaf);
     const auth::MerkleTree tree(std::move(leaves));
     const std::string root = signer_.Sign(tree.root(), tree.size(), now_());
     for (size_t i = 0; i < batch.size(); ++i)
-      batch[i]->proof = auth::EncodeBatchProof(i, batch[i]->salt, tree.AuditPath(i), root);
+      proofs[i] = auth::EncodeBatchProof(i, batch[i].salt, tree.AuditPath(i), root);
   } catch (const std::exception& e) {
-    for (Pending* p : batch)
-      p->failure = std::string("proof not signed: ") + e.what();
+    *failure = std::string("proof not signed: ") + e.what();
   }
-  if (batches_counter_) batches_counter_->Add();
-  if (answers_counter_) answers_counter_->Add(batch.size());
+  return proofs;
 }
 
 uint64_t ProofBatcher::batches() const {
