@@ -7,7 +7,11 @@
 //     FHIR rendering included, with p50 and p99 per read;
 //   - the duplicate and interaction check of one prescription (3 medicines);
 //   - visit submission (3 medicines, 2 procedures, 1 diagnosis per visit,
-//     one transaction each).
+//     one transaction each);
+//   - the terminal's YZK request for the same 3 years (terminal-protocol.md
+//     §6.6), the whole exchange of service/clinical_files: parse, member,
+//     consent, rows, alerts, then the XML answer (FileCategory 2) or the PDF
+//     (FileCategory 1, pdf/clinical_history: 234 courses on 10 A4 pages).
 // Each benchmark reports `ratio_to_check` (its mean time per operation over
 // the check's) and `check_us` (the check's own mean, timed right before).
 #include <benchmark/benchmark.h>
@@ -15,6 +19,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <ctime>
 #include <filesystem>
 
 #include "core/eligibility.hpp"
@@ -24,6 +29,8 @@
 #include "oqs/response.hpp"
 #include "oqs/validate.hpp"
 #include "populate/population.hpp"
+#include "service/audit_writer.hpp"
+#include "service/clinical_files.hpp"
 #include "store/store.hpp"
 
 namespace {
@@ -41,6 +48,7 @@ struct ClinicalDb {
   std::unique_ptr<store::Store> store;
   std::vector<std::string> check_bodies;
   int64_t person = 0;
+  std::string yzk_xml, yzk_pdf;  // the terminal's request files for person
   std::vector<std::string> drugs;
 
   ClinicalDb() {
@@ -61,7 +69,23 @@ struct ClinicalDb {
           R"(","InsuredBranchNumber":")" + q->branch + R"(","Birthdate":")" +
           q->birth_date.ToCompact() + R"(","LimitApplicationCertificateRelatedConsFlg":"1"}}}})");
     }
-    person = store->GetQualification(4242)->person_id;
+    const auto patient = store->GetQualification(4242);
+    person = patient->person_id;
+    for (const char* category : {"2", "1"}) {
+      (category[0] == '2' ? yzk_xml : yzk_pdf) =
+          std::string(R"(<?xml version="1.0" encoding="UTF-8" standalone="no"?>)") +
+          "<XmlMsg><MessageHeader><MedicalInstitutionCode>" + kClinic +
+          "</MedicalInstitutionCode><InsurerNumber>" + patient->insurer_number +
+          "</InsurerNumber><InsuranceCardSymbol>" + patient->symbol +
+          "</InsuranceCardSymbol><InsuredPersonIdentificationNumber>" + patient->number +
+          "</InsuredPersonIdentificationNumber><BranchNumber>" + patient->branch +
+          "</BranchNumber><ArbitraryFileIdentifier>bench</ArbitraryFileIdentifier>"
+          "</MessageHeader><MessageBody><StartDate>202206</StartDate><EndDate>202506</EndDate>"
+          "<FileCategory>" +
+          category +
+          "</FileCategory><PrDiInfClassification>1</PrDiInfClassification>"
+          "<MedicalTreatmentFlag>1</MedicalTreatmentFlag></MessageBody></XmlMsg>";
+    }
     store->PutFacility({kClinic, "ベンチ診療所", "医科"});
     store->PutFacility({kPharmacy, "ベンチ薬局", "薬局"});
     // Twenty ingredients, two products each; a few interactions.
@@ -257,6 +281,47 @@ void BM_VisitSubmission(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations());
 }
 BENCHMARK(BM_VisitSubmission)->Unit(benchmark::kMicrosecond);
+
+// The terminal's YZK file for 3 years, answered as the service answers it:
+// XML (FileCategory 2) or the PDF (FileCategory 1). Each read is audited, as
+// in the server (a writer on its own connection, committing in batches).
+void DrugFile(benchmark::State& state, bool pdf) {
+  ClinicalDb& db = Db();
+  const double check_us = CheckMicros(db);
+  service::AuditWriter audit(
+      store::OpenStore((db.dir / "b.db").string(), (db.dir / "b.keys").string()));
+  std::tm tm{};
+  tm.tm_year = 2025 - 1900;
+  tm.tm_mon = 5;
+  tm.tm_mday = 2;
+  tm.tm_hour = 1;
+  const std::time_t now = timegm(&tm);  // kNow: the consent is in force
+  std::vector<double> samples;
+  size_t bytes = 0;
+  for (auto _ : state) {
+    const auto t0 = Clock::now();
+    http::Response r =
+        service::AnswerClinicalFile(service::ClinicalFileKind::kDrugs,
+                                    pdf ? db.yzk_pdf : db.yzk_xml, kClinic, now, *db.store, audit);
+    samples.push_back(std::chrono::duration<double, std::micro>(Clock::now() - t0).count());
+    if (r.content_type != (pdf ? "application/pdf" : "application/xml") ||
+        r.body.find("ResultCode>2<") != std::string::npos) {
+      state.SkipWithError("not answered");
+      break;
+    }
+    bytes = r.body.size();
+  }
+  Report(state, check_us, samples);
+  state.counters["answer_kb"] = static_cast<double>(bytes) / 1024.0;
+}
+void BM_DrugFileXml(benchmark::State& state) {
+  DrugFile(state, false);
+}
+BENCHMARK(BM_DrugFileXml)->Unit(benchmark::kMicrosecond);
+void BM_DrugFilePdf(benchmark::State& state) {
+  DrugFile(state, true);
+}
+BENCHMARK(BM_DrugFilePdf)->Unit(benchmark::kMillisecond);
 
 }  // namespace
 
