@@ -647,6 +647,29 @@ TEST_F(ClinicalE2eTest, TerminalPdfAnswerWhileTheConsentIsInForceAndNoneAfter_RF
   EXPECT_EQ(Sql("SELECT COUNT(*) FROM audit_log WHERE action='clinical.drugfile.refused'"), "1");
 }
 
+// R-FAC-4, "the person chooses": a patient who consented at the reader and
+// says no at a later check at the same facility has withdrawn the consent —
+// the facility is refused from then on, though the first consent's
+// AvailableTime has not passed; saying yes again opens it again. Before,
+// the earlier "1" stayed in force until its AvailableTime.
+TEST_F(ClinicalE2eTest, ALaterRefusalAtTheReaderWithdrawsTheConsent_RFac4) {
+  Serve("2026-11-23T10:00:00+09:00");
+  ASSERT_EQ(CardCheck(kClinic, clinic_, R"({"pharmacists":"1"})").status, 200);
+  EXPECT_EQ(Post("/clinical/v1/medicines", clinic_, Patient() + "}").status, 200);
+  Serve("2026-11-23T11:00:00+09:00");
+  ASSERT_EQ(CardCheck(kClinic, clinic_, R"({"pharmacists":"0"})").status, 200);
+  HttpAnswer a = Post("/clinical/v1/medicines", clinic_, Patient() + "}");
+  EXPECT_EQ(a.status, 403) << a.body;
+  EXPECT_NE(a.body.find("同意"), std::string::npos) << a.body;
+  // The terminal's YZK file is refused in the answer too.
+  const std::string res = Exchange("clinic", "YZKsiquc01req_0226112310000021.xml",
+                                   FileRequest(kClinic, true, "afi-withdrawn"));
+  EXPECT_EQ(Tag(res, "ResultCode"), "2") << res;
+  Serve("2026-11-23T12:00:00+09:00");
+  ASSERT_EQ(CardCheck(kClinic, clinic_, R"({"pharmacists":"1"})").status, 200);
+  EXPECT_EQ(Post("/clinical/v1/medicines", clinic_, Patient() + "}").status, 200);
+}
+
 TEST_F(ClinicalE2eTest, AVisitWithABadRecordStoresNothingAndNamesEveryBadRecord) {
   Serve("2026-11-23T10:00:00+09:00");
   HttpAnswer a = Post(
