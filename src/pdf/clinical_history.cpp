@@ -211,7 +211,10 @@ std::vector<Page> DrugHistory(const DrugHistoryFields& f) {
   for (size_t i = 0; i < f.lines.size(); ++i)
     items.push_back({ItemKind::kRow, kRowHeight, i});
   const std::string alert_title =
-      "重複投薬・併用禁忌等の注意（" + std::to_string(f.alerts.size()) + "件）";
+      "重複投薬・併用禁忌等の注意（" +
+      (f.alerts_truncated ? "新しいもの" + std::to_string(f.alerts.size()) + "件。ほかにもあります"
+                          : std::to_string(f.alerts.size()) + "件") +
+      "）";
   return Draw("薬剤情報", f.header, columns, items, [&](Canvas& c, const Item& it, double y) {
     switch (it.kind) {
       case ItemKind::kAlertTitle:

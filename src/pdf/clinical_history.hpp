@@ -56,7 +56,8 @@ struct DrugAlertLine {
 
 struct DrugHistoryFields {
   HistoryHeader header;
-  std::vector<DrugAlertLine> alerts;  // in a box above the table
+  std::vector<DrugAlertLine> alerts;  // in a box above the table, newest first
+  bool alerts_truncated = false;      // more exist than `alerts` holds
   std::vector<MedicineLine> lines;    // newest first
 };
 std::vector<Page> DrugHistory(const DrugHistoryFields& fields);

@@ -156,10 +156,18 @@ struct Alert {
   std::string message;
 };
 
-// The 重複投薬 and interactions between the courses answered, each pair
-// once, the newer course first.
+// At most this many alerts in one answer. Real histories have a handful;
+// the bound keeps an answer (and the server's memory) finite when the
+// stored courses are pathological — thousands of same-day courses of one
+// ingredient at two facilities pair up by the million.
+constexpr size_t kMaxAlerts = 100;
+
+// The 重複投薬 and interactions between the courses answered (`meds`
+// oldest first), each pair once, the newer course first, the newest
+// courses' alerts first; `*truncated` when kMaxAlerts cut the list.
 std::vector<Alert> AlertsAmong(const std::vector<store::MedicineRecord>& meds,
-                               const InteractionTable& table) {
+                               const InteractionTable& table, bool* truncated) {
+  *truncated = false;
   std::vector<MedicineCourse> courses;
   std::map<int64_t, const store::MedicineRecord*> by_id;
   for (const store::MedicineRecord& m : meds) {
@@ -171,14 +179,22 @@ std::vector<Alert> AlertsAmong(const std::vector<store::MedicineRecord>& meds,
   auto pair_of = [](int64_t x, int64_t y) {
     return std::make_pair(std::min(x, y), std::max(x, y));
   };
-  for (const MedicineCourse& c : courses) {
+  auto full = [&] {
+    if (out.size() < kMaxAlerts) return false;
+    *truncated = true;
+    return true;
+  };
+  for (auto it = courses.rbegin(); it != courses.rend(); ++it) {
+    const MedicineCourse& c = *it;
     for (const DuplicateFinding& d : FindDuplicates(c, courses)) {
       if (!seen.insert(pair_of(c.id, d.other.id)).second) continue;
+      if (full()) return out;
       out.push_back({"1", by_id.at(c.id), by_id.at(d.other.id), d.overlap_days,
                      "同一成分の薬が複数の医療機関から処方・調剤されており、服用期間が重なります"});
     }
     for (const InteractionFinding& f : FindInteractions(c, courses, table)) {
       if (!seen.insert(pair_of(c.id, f.other.id)).second) continue;
+      if (full()) return out;
       const bool banned = f.interaction->severity == InteractionSeverity::kContraindicated;
       out.push_back({banned ? "2" : "3", by_id.at(c.id), by_id.at(f.other.id),
                      OverlapDays(c, f.other), f.interaction->message});
@@ -254,12 +270,14 @@ pdf::MedicineLine LineOf(const store::MedicineRecord& m, store::Store& store,
 // The 薬剤情報 PDF: the courses newest first, the alerts in a box above.
 std::string DrugHistoryPdf(const PdfPerson& who, const std::string& facility, std::time_t now,
                            Date since, Date until, const std::vector<store::MedicineRecord>& meds,
-                           const std::vector<Alert>& alerts, store::Store& store,
-                           std::map<std::string, std::string>& names, int* pages) {
+                           const std::vector<Alert>& alerts, bool alerts_truncated,
+                           store::Store& store, std::map<std::string, std::string>& names,
+                           int* pages) {
   store::ClinicalStore& clinical = store.Clinical();
   pdf::DrugHistoryFields f;
   f.header = PdfHeader(who, facility, now, store, names);
   f.header.period = pdf::SlashDate(since) + " 〜 " + pdf::SlashDate(until);
+  f.alerts_truncated = alerts_truncated;
   for (auto m = meds.rbegin(); m != meds.rend(); ++m)  // meds are oldest first
     f.lines.push_back(LineOf(*m, store, clinical, names));
   for (const Alert& a : alerts) {
@@ -433,6 +451,7 @@ http::Response AnswerClinicalFile(ClinicalFileKind kind, std::string_view body,
   // The data, the same whatever the format asked.
   std::vector<store::MedicineRecord> meds;
   std::vector<Alert> alerts;
+  bool alerts_truncated = false;
   std::vector<store::CheckupRecord> rows;
   std::string detail = relied;
   Date since, until;
@@ -446,9 +465,10 @@ http::Response AnswerClinicalFile(ClinicalFileKind kind, std::string_view body,
     std::sort(meds.begin(), meds.end(), [](const auto& a, const auto& b) {
       return std::tie(a.visit_date, a.medicine_id) < std::tie(b.visit_date, b.medicine_id);
     });
-    alerts = AlertsAmong(meds, clinical.Interactions());
+    alerts = AlertsAmong(meds, clinical.Interactions(), &alerts_truncated);
     detail += " since=" + since.ToIso() + " until=" + until.ToIso() +
-              " count=" + std::to_string(meds.size()) + " alerts=" + std::to_string(alerts.size());
+              " count=" + std::to_string(meds.size()) + " alerts=" + std::to_string(alerts.size()) +
+              (alerts_truncated ? "+" : "");
   } else {
     rows = clinical.CheckupsOfPerson(person);
     detail += " count=" + std::to_string(rows.size());
@@ -462,8 +482,8 @@ http::Response AnswerClinicalFile(ClinicalFileKind kind, std::string_view body,
     std::string pdf;
     int pages = 0;
     if (kind == ClinicalFileKind::kDrugs) {
-      pdf = DrugHistoryPdf(person_fields, facility, now, since, until, meds, alerts, store, names,
-                           &pages);
+      pdf = DrugHistoryPdf(person_fields, facility, now, since, until, meds, alerts,
+                           alerts_truncated, store, names, &pages);
     } else {
       pdf = CheckupHistoryPdf(person_fields, facility, now, rows, store, names, &pages);
     }

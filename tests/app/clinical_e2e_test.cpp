@@ -670,6 +670,55 @@ TEST_F(ClinicalE2eTest, ALaterRefusalAtTheReaderWithdrawsTheConsent_RFac4) {
   EXPECT_EQ(Post("/clinical/v1/medicines", clinic_, Patient() + "}").status, 200);
 }
 
+// Pathological data stays finite: 12 same-day courses of one ingredient at
+// each of two facilities pair up 144 times; the YZK answer names the newest
+// 100 and says there are more (XML, the PDF's box title, the audit). Before,
+// every pair was answered — the benchmark's 36,000 same-day courses took
+// the answer past 24 GB.
+TEST_F(ClinicalE2eTest, TerminalAlertsAreBoundedNewestFirst) {
+  Serve("2026-11-23T10:00:00+09:00");
+  ASSERT_EQ(CardCheck(kOsaka, osaka_, R"({"pharmacists":"1"})").status, 200);
+  auto visit = [&](const std::string& token, const std::string& date, const std::string& kind,
+                   const std::string& yj) {
+    std::string meds;
+    for (int i = 0; i < 12; ++i) {
+      meds += std::string(meds.empty() ? "" : ",") + R"({"kind":")" + kind + R"(","yjCode":")" +
+              yj + R"(","quantity":"1","unit":"錠","days":28,"start":")" + date + R"("})";
+    }
+    return Post("/clinical/v1/visits", token,
+                Patient() + R"(,"date":")" + date +
+                    R"(","setting":"outpatient","totalCost":5000,"paid":1500,"medicines":[)" +
+                    meds + "]}")
+        .status;
+  };
+  ASSERT_EQ(visit(clinic_, "2026-11-20", "prescribed", "2171022F1029"), 201);
+  ASSERT_EQ(visit(osaka_, "2026-11-23", "dispensed", "2171022F1243"), 201);
+  const std::string res = Exchange("osaka", "YZKsiquc01req_0226112310000031.xml",
+                                   FileRequest(kOsaka, true, "afi-bounded"));
+  ASSERT_EQ(Tag(res, "ResultCode"), "1") << res.substr(0, 400);
+  size_t alerts = 0;
+  for (size_t at = res.find("<DrugAlertInf>"); at != std::string::npos;
+       at = res.find("<DrugAlertInf>", at + 1))
+    ++alerts;
+  EXPECT_EQ(alerts, 100u);
+  // The newer course (Osaka's dispensing) first in each alert.
+  EXPECT_EQ(Tag(Tag(res, "DrugAlertInf"), "MedicalInstitutionCode"), kOsaka);
+  std::string pdf_request = FileRequest(kOsaka, true, "afi-bounded-pdf");
+  pdf_request.replace(pdf_request.find("<FileCategory>2"), 15, "<FileCategory>1");
+  const fs::path req = dir_ / "term-osaka" / "Req";
+  std::ofstream(req / "YZKsiquc01req_0126112310000032.xml") << pdf_request;
+  TerminalOnce("osaka");
+  const fs::path pdf = dir_ / "term-osaka" / "Res" / "YZKsiquc01res_0126112310000032.pdf";
+  ASSERT_TRUE(fs::exists(pdf));
+  std::string text = Sh("pdftotext -layout -enc UTF-8 -l 1 " + pdf.string() + " -");
+  std::erase_if(text, [](char c) { return c == ' ' || c == '\n'; });
+  EXPECT_NE(text.find("新しいもの100件。ほかにもあります"), std::string::npos) << text;
+  server_.Stop();
+  EXPECT_EQ(Sql("SELECT COUNT(*) FROM audit_log WHERE action='clinical.drugfile.read' AND "
+                "detail LIKE '%count=24 alerts=100+%'"),
+            "2");
+}
+
 TEST_F(ClinicalE2eTest, AVisitWithABadRecordStoresNothingAndNamesEveryBadRecord) {
   Serve("2026-11-23T10:00:00+09:00");
   HttpAnswer a = Post(
