@@ -7,7 +7,11 @@
 //     FHIR rendering included, with p50 and p99 per read;
 //   - the duplicate and interaction check of one prescription (3 medicines);
 //   - visit submission (3 medicines, 2 procedures, 1 diagnosis per visit,
-//     one transaction each).
+//     one transaction each);
+//   - the terminal's YZK request for the same 3 years (terminal-protocol.md
+//     §6.6), the whole exchange of service/clinical_files: parse, member,
+//     consent, rows, alerts, then the XML answer (FileCategory 2) or the PDF
+//     (FileCategory 1, pdf/clinical_history: 234 courses on 10 A4 pages).
 // Each benchmark reports `ratio_to_check` (its mean time per operation over
 // the check's) and `check_us` (the check's own mean, timed right before).
 #include <benchmark/benchmark.h>
@@ -15,7 +19,9 @@
 
 #include <algorithm>
 #include <chrono>
+#include <ctime>
 #include <filesystem>
+#include <optional>
 
 #include "core/eligibility.hpp"
 #include "core/medicine_check.hpp"
@@ -24,6 +30,8 @@
 #include "oqs/response.hpp"
 #include "oqs/validate.hpp"
 #include "populate/population.hpp"
+#include "service/audit_writer.hpp"
+#include "service/clinical_files.hpp"
 #include "store/store.hpp"
 
 namespace {
@@ -41,6 +49,10 @@ struct ClinicalDb {
   std::unique_ptr<store::Store> store;
   std::vector<std::string> check_bodies;
   int64_t person = 0;
+  // Whose visits BM_VisitSubmission adds: never `person`, whose 3 years the
+  // reads measure (thousands of same-day courses would change them).
+  int64_t submitter = 0;
+  std::string yzk_xml, yzk_pdf;  // the terminal's request files for person
   std::vector<std::string> drugs;
 
   ClinicalDb() {
@@ -61,7 +73,35 @@ struct ClinicalDb {
           R"(","InsuredBranchNumber":")" + q->branch + R"(","Birthdate":")" +
           q->birth_date.ToCompact() + R"(","LimitApplicationCertificateRelatedConsFlg":"1"}}}})");
     }
-    person = store->GetQualification(4242)->person_id;
+    // The patient: the first member from 4242 on whom a YZK request can
+    // name (insured today, keys without the blanks a request trims).
+    std::optional<Qualification> patient;
+    for (int64_t id = 4242; !patient; ++id) {
+      auto q = store->GetQualification(id);
+      if (!q || !q->VisibleOn(kToday) || q->insurer_number.find(' ') != std::string::npos ||
+          q->symbol.find(' ') != std::string::npos ||
+          store->FindMemberId(q->insurer_number, q->symbol, q->number, q->branch) != id)
+        continue;
+      patient = std::move(q);
+    }
+    person = patient->person_id;
+    submitter = store->GetQualification(1)->person_id;
+    if (submitter == person) submitter = store->GetQualification(2)->person_id;
+    for (const char* category : {"2", "1"}) {
+      (category[0] == '2' ? yzk_xml : yzk_pdf) =
+          std::string(R"(<?xml version="1.0" encoding="UTF-8" standalone="no"?>)") +
+          "<XmlMsg><MessageHeader><MedicalInstitutionCode>" + kClinic +
+          "</MedicalInstitutionCode><InsurerNumber>" + patient->insurer_number +
+          "</InsurerNumber><InsuranceCardSymbol>" + patient->symbol +
+          "</InsuranceCardSymbol><InsuredPersonIdentificationNumber>" + patient->number +
+          "</InsuredPersonIdentificationNumber><BranchNumber>" + patient->branch +
+          "</BranchNumber><ArbitraryFileIdentifier>bench</ArbitraryFileIdentifier>"
+          "</MessageHeader><MessageBody><StartDate>202206</StartDate><EndDate>202506</EndDate>"
+          "<FileCategory>" +
+          category +
+          "</FileCategory><PrDiInfClassification>1</PrDiInfClassification>"
+          "<MedicalTreatmentFlag>1</MedicalTreatmentFlag></MessageBody></XmlMsg>";
+    }
     store->PutFacility({kClinic, "ベンチ診療所", "医科"});
     store->PutFacility({kPharmacy, "ベンチ薬局", "薬局"});
     // Twenty ingredients, two products each; a few interactions.
@@ -80,7 +120,7 @@ struct ClinicalDb {
                            {"9990001", "9990007", InteractionSeverity::kCaution, "注意"}});
     // Three years of visits every two weeks, alternating clinic and pharmacy.
     for (int v = 0; v < 78; ++v) {
-      store::VisitRecord visit = Visit(kToday.AddDays(-14 * (78 - v)), v);
+      store::VisitRecord visit = Visit(kToday.AddDays(-14 * (78 - v)), v, person);
       c.AddVisit(visit);
     }
     c.AddConsent({0, person, kClinic, store::ConsentKind::kPharmacists, "1", "2025-06-02T00:00:00Z",
@@ -91,9 +131,9 @@ struct ClinicalDb {
     std::filesystem::remove_all(dir);
   }
 
-  store::VisitRecord Visit(Date on, int n) {
+  store::VisitRecord Visit(Date on, int n, int64_t who) {
     store::VisitRecord v;
-    v.person_id = person;
+    v.person_id = who;
     v.facility_code = n % 2 ? kPharmacy : kClinic;
     v.date = on;
     v.total_cost_yen = 8000;
@@ -248,7 +288,7 @@ void BM_VisitSubmission(benchmark::State& state) {
   std::vector<double> samples;
   int n = 0;
   for (auto _ : state) {
-    store::VisitRecord v = db.Visit(kToday, n++);
+    store::VisitRecord v = db.Visit(kToday, n++, db.submitter);
     const auto t0 = Clock::now();
     db.store->Clinical().AddVisit(v);
     samples.push_back(std::chrono::duration<double, std::micro>(Clock::now() - t0).count());
@@ -257,6 +297,50 @@ void BM_VisitSubmission(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations());
 }
 BENCHMARK(BM_VisitSubmission)->Unit(benchmark::kMicrosecond);
+
+// The terminal's YZK file for 3 years, answered as the service answers it:
+// XML (FileCategory 2) or the PDF (FileCategory 1). Each read is audited, as
+// in the server (a writer on its own connection, committing in batches).
+void DrugFile(benchmark::State& state, bool pdf) {
+  ClinicalDb& db = Db();
+  const double check_us = CheckMicros(db);
+  service::AuditWriter audit(
+      store::OpenStore((db.dir / "b.db").string(), (db.dir / "b.keys").string()));
+  std::tm tm{};
+  tm.tm_year = 2025 - 1900;
+  tm.tm_mon = 5;
+  tm.tm_mday = 2;
+  tm.tm_hour = 1;
+  const std::time_t now = timegm(&tm);  // kNow: the consent is in force
+  std::vector<double> samples;
+  size_t bytes = 0;
+  for (auto _ : state) {
+    const auto t0 = Clock::now();
+    http::Response r =
+        service::AnswerClinicalFile(service::ClinicalFileKind::kDrugs,
+                                    pdf ? db.yzk_pdf : db.yzk_xml, kClinic, now, *db.store, audit);
+    samples.push_back(std::chrono::duration<double, std::micro>(Clock::now() - t0).count());
+    if (r.content_type != (pdf ? "application/pdf" : "application/xml") ||
+        r.body.find("ResultCode>2<") != std::string::npos) {
+      const size_t at = r.body.find("<MessageContents>");
+      state.SkipWithError(
+          ("not answered: " + (at == std::string::npos ? r.content_type : r.body.substr(at, 300)))
+              .c_str());
+      break;
+    }
+    bytes = r.body.size();
+  }
+  Report(state, check_us, samples);
+  state.counters["answer_kb"] = static_cast<double>(bytes) / 1024.0;
+}
+void BM_DrugFileXml(benchmark::State& state) {
+  DrugFile(state, false);
+}
+BENCHMARK(BM_DrugFileXml)->Unit(benchmark::kMicrosecond);
+void BM_DrugFilePdf(benchmark::State& state) {
+  DrugFile(state, true);
+}
+BENCHMARK(BM_DrugFilePdf)->Unit(benchmark::kMillisecond);
 
 }  // namespace
 

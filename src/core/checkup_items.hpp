@@ -20,6 +20,9 @@ struct CheckupItem {
   // The reference range's upper bound of 特定保健指導 (保健指導判定値) where
   // the chart draws a line; 0 for none.
   double guidance_from = 0;
+  // True when the finding is a value BELOW guidance_from (HDL: 40 未満);
+  // otherwise at or above it (BMI 25 以上).
+  bool low_is_finding = false;
 };
 
 std::optional<CheckupItem> CheckupItemOf(std::string_view code);

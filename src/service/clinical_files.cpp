@@ -3,7 +3,9 @@
 #include <pugixml.hpp>
 
 #include <algorithm>
+#include <cstdio>
 #include <cstdlib>
+#include <functional>
 #include <map>
 #include <set>
 #include <tuple>
@@ -15,6 +17,8 @@
 #include "oqs/charset.hpp"
 #include "oqs/kana.hpp"
 #include "oqs/xml_writer.hpp"
+#include "pdf/clinical_history.hpp"
+#include "pdf/form_parts.hpp"
 #include "service/clock.hpp"
 #include "store/clinical_store.hpp"
 
@@ -152,10 +156,18 @@ struct Alert {
   std::string message;
 };
 
-// The 重複投薬 and interactions between the courses answered, each pair
-// once, the newer course first.
+// At most this many alerts in one answer. Real histories have a handful;
+// the bound keeps an answer (and the server's memory) finite when the
+// stored courses are pathological — thousands of same-day courses of one
+// ingredient at two facilities pair up by the million.
+constexpr size_t kMaxAlerts = 100;
+
+// The 重複投薬 and interactions between the courses answered (`meds`
+// oldest first), each pair once, the newer course first, the newest
+// courses' alerts first; `*truncated` when kMaxAlerts cut the list.
 std::vector<Alert> AlertsAmong(const std::vector<store::MedicineRecord>& meds,
-                               const InteractionTable& table) {
+                               const InteractionTable& table, bool* truncated) {
+  *truncated = false;
   std::vector<MedicineCourse> courses;
   std::map<int64_t, const store::MedicineRecord*> by_id;
   for (const store::MedicineRecord& m : meds) {
@@ -167,20 +179,157 @@ std::vector<Alert> AlertsAmong(const std::vector<store::MedicineRecord>& meds,
   auto pair_of = [](int64_t x, int64_t y) {
     return std::make_pair(std::min(x, y), std::max(x, y));
   };
-  for (const MedicineCourse& c : courses) {
+  auto full = [&] {
+    if (out.size() < kMaxAlerts) return false;
+    *truncated = true;
+    return true;
+  };
+  for (auto it = courses.rbegin(); it != courses.rend(); ++it) {
+    const MedicineCourse& c = *it;
     for (const DuplicateFinding& d : FindDuplicates(c, courses)) {
       if (!seen.insert(pair_of(c.id, d.other.id)).second) continue;
+      if (full()) return out;
       out.push_back({"1", by_id.at(c.id), by_id.at(d.other.id), d.overlap_days,
                      "同一成分の薬が複数の医療機関から処方・調剤されており、服用期間が重なります"});
     }
     for (const InteractionFinding& f : FindInteractions(c, courses, table)) {
       if (!seen.insert(pair_of(c.id, f.other.id)).second) continue;
+      if (full()) return out;
       const bool banned = f.interaction->severity == InteractionSeverity::kContraindicated;
       out.push_back({banned ? "2" : "3", by_id.at(c.id), by_id.at(f.other.id),
                      OverlapDays(c, f.other), f.interaction->message});
     }
   }
   return out;
+}
+
+// A numeric result ("5.9"), or nullopt for a text one ("陰性").
+std::optional<double> NumberOf(const std::string& value) {
+  if (value.empty()) return std::nullopt;
+  char* end = nullptr;
+  const double v = std::strtod(value.c_str(), &end);
+  if (end == nullptr || *end != '\0') return std::nullopt;
+  return v;
+}
+
+std::string FacilityName(const std::string& code, store::Store& store,
+                         std::map<std::string, std::string>& names) {
+  auto name = names.find(code);
+  if (name == names.end()) {
+    const auto f = store.GetFacility(code);
+    name = names.emplace(code, f ? f->name : "").first;
+  }
+  return name->second;
+}
+
+// Who the PDF is about, as the XML answer's QuaInf names them.
+struct PdfPerson {
+  std::string name, name_kana;
+  Date birth_date;
+  Sex sex;
+};
+
+pdf::HistoryHeader PdfHeader(const PdfPerson& p, const std::string& facility, std::time_t now,
+                             store::Store& store, std::map<std::string, std::string>& names) {
+  pdf::HistoryHeader h;
+  h.name = p.name;
+  h.name_kana = p.name_kana;
+  h.birth_date = p.birth_date;
+  h.sex = p.sex;
+  const std::string t = JstCompactTime(now);  // yyyyMMddHHmmss
+  h.issued_at = pdf::Wareki(JstDate(now)) + " " + t.substr(8, 2) + "時" + t.substr(10, 2) + "分";
+  const std::string name = FacilityName(facility, store, names);
+  h.facility = (name.empty() ? std::string() : name + "（") + facility + (name.empty() ? "" : "）");
+  return h;
+}
+
+std::string Render(const std::vector<pdf::Page>& pages, int* count) {
+  pdf::PdfWriter writer;
+  for (const pdf::Page& page : pages)
+    writer.Add(page);
+  *count = writer.pages();
+  return writer.Finish();
+}
+
+pdf::MedicineLine LineOf(const store::MedicineRecord& m, store::Store& store,
+                         store::ClinicalStore& clinical,
+                         std::map<std::string, std::string>& names) {
+  pdf::MedicineLine l;
+  l.date = m.visit_date;
+  l.kind = m.kind == store::MedicineKind::kDispensed ? "調剤" : "処方";
+  l.facility = FacilityName(m.facility_code, store, names);
+  l.facility_code = m.facility_code;
+  if (const auto d = clinical.GetDrug(m.yj_code)) l.drug_name = d->name;
+  l.yj_code = m.yj_code;
+  l.quantity = m.quantity;
+  l.unit = m.unit;
+  l.days = m.days;
+  return l;
+}
+
+// The 薬剤情報 PDF: the courses newest first, the alerts in a box above.
+std::string DrugHistoryPdf(const PdfPerson& who, const std::string& facility, std::time_t now,
+                           Date since, Date until, const std::vector<store::MedicineRecord>& meds,
+                           const std::vector<Alert>& alerts, bool alerts_truncated,
+                           store::Store& store, std::map<std::string, std::string>& names,
+                           int* pages) {
+  store::ClinicalStore& clinical = store.Clinical();
+  pdf::DrugHistoryFields f;
+  f.header = PdfHeader(who, facility, now, store, names);
+  f.header.period = pdf::SlashDate(since) + " 〜 " + pdf::SlashDate(until);
+  f.alerts_truncated = alerts_truncated;
+  for (auto m = meds.rbegin(); m != meds.rend(); ++m)  // meds are oldest first
+    f.lines.push_back(LineOf(*m, store, clinical, names));
+  for (const Alert& a : alerts) {
+    pdf::DrugAlertLine l;
+    l.label = a.classification == "1"   ? "重複投薬"
+              : a.classification == "2" ? "併用禁忌"
+                                        : "併用注意";
+    // The newer course first; "相手" is the other, earlier prescription.
+    const bool a_newer =
+        std::tie(a.a->visit_date, a.a->medicine_id) > std::tie(a.b->visit_date, a.b->medicine_id);
+    l.course = LineOf(a_newer ? *a.a : *a.b, store, clinical, names);
+    l.other = LineOf(a_newer ? *a.b : *a.a, store, clinical, names);
+    l.overlap_days = a.overlap_days;
+    l.message = a.message;
+    f.alerts.push_back(std::move(l));
+  }
+  return Render(pdf::DrugHistory(f), pages);
+}
+
+// The 特定健診情報 PDF: each examination, newest first, with its items and
+// their 保健指導判定値.
+std::string CheckupHistoryPdf(const PdfPerson& who, const std::string& facility, std::time_t now,
+                              const std::vector<store::CheckupRecord>& rows, store::Store& store,
+                              std::map<std::string, std::string>& names, int* pages) {
+  pdf::CheckupHistoryFields f;
+  f.header = PdfHeader(who, facility, now, store, names);
+  std::map<Date, std::vector<const store::CheckupRecord*>, std::greater<>> by_day;
+  for (const store::CheckupRecord& c : rows)
+    by_day[c.examined_on].push_back(&c);
+  for (const auto& [day, items] : by_day) {
+    pdf::CheckupExam e;
+    e.examined_on = day;
+    for (const store::CheckupRecord* c : items) {
+      pdf::CheckupLine l;
+      l.code = c->item_code;
+      l.value = c->value;
+      l.unit = c->unit;
+      const auto item = CheckupItemOf(c->item_code);
+      l.name = item ? std::string(item->name) : c->item_code;
+      if (item && item->guidance_from > 0) {
+        char bound[32];
+        std::snprintf(bound, sizeof bound, "%g", item->guidance_from);
+        l.reference = std::string(bound) + (item->low_is_finding ? " 未満" : " 以上");
+        if (const auto v = NumberOf(c->value)) {
+          l.finding = item->low_is_finding ? *v < item->guidance_from : *v >= item->guidance_from;
+        }
+      }
+      e.items.push_back(std::move(l));
+    }
+    f.exams.push_back(std::move(e));
+  }
+  return Render(pdf::CheckupHistory(f), pages);
 }
 
 }  // namespace
@@ -298,13 +447,50 @@ http::Response AnswerClinicalFile(ClinicalFileKind kind, std::string_view body,
   const std::string relied = "consent=" + std::to_string(consent->consent_id) +
                              " kind=" + std::string(store::ConsentKindName(needed)) +
                              " until=" + consent->available_until + " via=terminal-file";
-  if (r.file_category == "1") {
-    log("refused", person, relied + " pdf not offered");
-    return Refusal(r, now,
-                   "PDF 形式（FileCategory 1）には対応していません。FileCategory 2（XML）で"
-                   "要求してください。");
-  }
   const MemberAttributes& who = q->AttributesOn(today);
+  // The data, the same whatever the format asked.
+  std::vector<store::MedicineRecord> meds;
+  std::vector<Alert> alerts;
+  bool alerts_truncated = false;
+  std::vector<store::CheckupRecord> rows;
+  std::string detail = relied;
+  Date since, until;
+  if (kind == ClinicalFileKind::kDrugs) {
+    // The months asked, within the three years a facility may read.
+    since = std::max(*r.start_month, today.AddYears(-kHistoryYears));
+    until = r.end_month->LastDayOfMonth();
+    for (store::MedicineRecord& m : clinical.MedicinesOfPerson(person, since)) {
+      if (m.start <= until) meds.push_back(std::move(m));
+    }
+    std::sort(meds.begin(), meds.end(), [](const auto& a, const auto& b) {
+      return std::tie(a.visit_date, a.medicine_id) < std::tie(b.visit_date, b.medicine_id);
+    });
+    alerts = AlertsAmong(meds, clinical.Interactions(), &alerts_truncated);
+    detail += " since=" + since.ToIso() + " until=" + until.ToIso() +
+              " count=" + std::to_string(meds.size()) + " alerts=" + std::to_string(alerts.size()) +
+              (alerts_truncated ? "+" : "");
+  } else {
+    rows = clinical.CheckupsOfPerson(person);
+    detail += " count=" + std::to_string(rows.size());
+  }
+  std::map<std::string, std::string> names;  // facility code → name
+
+  if (r.file_category == "1") {
+    // PDF (§6.6: "the result is a .pdf"): the same data, laid out for
+    // printing; the terminal publishes it as `…res_….pdf`.
+    const PdfPerson person_fields{who.name, who.name_kana, q->birth_date, q->sex};
+    std::string pdf;
+    int pages = 0;
+    if (kind == ClinicalFileKind::kDrugs) {
+      pdf = DrugHistoryPdf(person_fields, facility, now, since, until, meds, alerts,
+                           alerts_truncated, store, names, &pages);
+    } else {
+      pdf = CheckupHistoryPdf(person_fields, facility, now, rows, store, names, &pages);
+    }
+    log("read", person, detail + " format=pdf pages=" + std::to_string(pages));
+    return {200, "application/pdf", {}, std::move(pdf)};
+  }
+
   oqs::XmlWriter w;
   w.BeginGroup("XmlMsg");
   w.BeginGroup("MessageHeader");
@@ -326,26 +512,13 @@ http::Response AnswerClinicalFile(ClinicalFileKind kind, std::string_view body,
   }
   w.EndGroup();
   w.BeginGroup("MessageBody");
-  std::string detail;
   if (kind == ClinicalFileKind::kDrugs) {
-    // The months asked, within the three years a facility may read.
-    const Date since = std::max(*r.start_month, today.AddYears(-kHistoryYears));
-    const Date until = r.end_month->LastDayOfMonth();
-    std::vector<store::MedicineRecord> meds;
-    for (store::MedicineRecord& m : clinical.MedicinesOfPerson(person, since)) {
-      if (m.start <= until) meds.push_back(std::move(m));
-    }
-    std::sort(meds.begin(), meds.end(), [](const auto& a, const auto& b) {
-      return std::tie(a.visit_date, a.medicine_id) < std::tie(b.visit_date, b.medicine_id);
-    });
     std::vector<const store::MedicineRecord*> prescribed, dispensed;
     for (const store::MedicineRecord& m : meds) {
       (m.kind == store::MedicineKind::kDispensed ? dispensed : prescribed).push_back(&m);
     }
-    std::map<std::string, std::string> names;
     MedicineBlock(w, "ShPr", prescribed, store, clinical, names);
     MedicineBlock(w, "CzDi", dispensed, store, clinical, names);
-    const std::vector<Alert> alerts = AlertsAmong(meds, clinical.Interactions());
     if (!alerts.empty()) {
       w.BeginGroup("DrugAlertInfs");
       for (const Alert& a : alerts) {
@@ -365,10 +538,7 @@ http::Response AnswerClinicalFile(ClinicalFileKind kind, std::string_view body,
       }
       w.EndGroup();
     }
-    detail = relied + " since=" + since.ToIso() + " until=" + until.ToIso() +
-             " count=" + std::to_string(meds.size()) + " alerts=" + std::to_string(alerts.size());
   } else {
-    const std::vector<store::CheckupRecord> rows = clinical.CheckupsOfPerson(person);
     std::map<Date, std::vector<const store::CheckupRecord*>> by_day;
     for (const store::CheckupRecord& c : rows)
       by_day[c.examined_on].push_back(&c);
@@ -381,9 +551,7 @@ http::Response AnswerClinicalFile(ClinicalFileKind kind, std::string_view body,
         w.Scalar("ItemCode", c->item_code);
         const auto item = CheckupItemOf(c->item_code);
         w.Scalar("ItemName", item ? item->name : "");
-        char* end = nullptr;
-        std::strtod(c->value.c_str(), &end);
-        const bool number = !c->value.empty() && end != nullptr && *end == '\0';
+        const std::optional<double> number = NumberOf(c->value);
         w.Scalar("DataType", number ? "PQ" : "ST");
         w.Scalar("DataValue", number ? c->value : "");
         w.Scalar("DataValueName", number ? "" : c->value);
@@ -395,7 +563,6 @@ http::Response AnswerClinicalFile(ClinicalFileKind kind, std::string_view body,
       w.EndGroup();
       w.EndGroup();
     }
-    detail = relied + " count=" + std::to_string(rows.size());
   }
   w.EndGroup();
   w.EndGroup();

@@ -9,7 +9,8 @@
 //     InsuredPersonIdentificationNumber, BranchNumber, ArbitraryFileIdentifier
 //   MessageBody: StartDate / EndDate (yyyyMM, YZK only), FileCategory (1 PDF,
 //     2 XML), PrDiInfClassification, MedicalTreatmentFlag (OQSCD028 1–3)
-// Answer (always XML, in the request's encoding):
+// Answer with FileCategory 2, and every refusal: XML, in the request's
+// encoding:
 //   MessageHeader: ProcessExecutionTime, MedicalInstitutionCode,
 //     ArbitraryFileIdentifier (echoed), CharacterCodeIdentifier, ResultCode
 //     (1 = OK, 2 = not answered), MessageContents (why, in Japanese, when 2),
@@ -34,8 +35,13 @@
 // Answered only while the patient's consent of that kind (薬剤情報 for YZK,
 // 特定健診情報 for TKK) given at this facility's reader is in force (R-FAC-4);
 // every answer, refusal included, is audited with the person and the
-// consent relied on, so the read shows in the person's access log. PDF
-// (FileCategory 1) is answered with ResultCode 2 and the reason.
+// consent relied on, so the read shows in the person's access log.
+// FileCategory 1 (PDF): once the consent is in force, the same data as a PDF
+// (application/pdf; pdf/clinical_history.hpp) — the 処方/調剤 newest first
+// with the alerts in a box above them, or each 特定健診 with its items and
+// 保健指導判定値 — audited like the XML read (`format=pdf pages=N`). A
+// refused PDF request gets the XML refusal (§6.6: "`.pdf`, or `.xml` with
+// ResultCode 1 on success; otherwise the text of //MessageContents").
 #ifndef ONSHI_SERVICE_CLINICAL_FILES_HPP_
 #define ONSHI_SERVICE_CLINICAL_FILES_HPP_
 

@@ -149,9 +149,10 @@ class ClinicalStore {
 
   // --- consents ------------------------------------------------------------
   virtual int64_t AddConsent(const ConsentRecord& consent) = 0;
-  // The latest consent of `kind` the person gave at `facility` with flag "1",
-  // given at or before `now_iso` and available until later than it. nullopt:
-  // none in force (R-FAC-4).
+  // The latest choice of `kind` the person made at `facility` at or before
+  // `now_iso`, when it is a consent (flag "1") available until later than
+  // `now_iso`. nullopt: none in force (R-FAC-4) — never given, expired, or
+  // withdrawn by a later refusal at the same facility.
   virtual std::optional<ConsentRecord> ConsentInForce(int64_t person_id,
                                                       std::string_view facility_code,
                                                       ConsentKind kind,

@@ -21,4 +21,16 @@ bool IsWholeXmlMsg(std::string_view bytes) {
   return r && doc.child("XmlMsg");
 }
 
+bool IsPdfAnswer(std::string_view content_type) {
+  std::string type(content_type.substr(0, content_type.find(';')));
+  for (char& c : type)
+    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return type == "application/pdf";
+}
+
+std::string PdfResultName(std::string_view result_name) {
+  const size_t dot = result_name.rfind('.');
+  return std::string(result_name.substr(0, dot)) + ".pdf";
+}
+
 }  // namespace onshi::terminal

@@ -140,9 +140,10 @@ PollReport RequestFolder::Poll(std::time_t now) {
            unzip_problem + ")");
       continue;
     }
-    auto publish = [&](const std::string& answer) {
+    // `bytes_out` as `file_name` in Res; publish() below is the XML case.
+    auto publish_file = [&](const std::string& file_name, std::string bytes_out) {
       // Encrypted mode: the answer travels as <name>.zip holding <name>.xml.
-      auto file = InContainer(kind->result_name, Reencode(answer, out),
+      auto file = InContainer(file_name, std::move(bytes_out),
                               options_.crypt ? &options_.crypt->files : nullptr,
                               options_.crypt ? options_.crypt->password : "", now);
       if (!file.ok()) {
@@ -161,6 +162,9 @@ PollReport RequestFolder::Poll(std::time_t now) {
       ::unlink(path.c_str());
       return true;
     };
+    auto publish = [&](const std::string& answer) {
+      return publish_file(kind->result_name, Reencode(answer, out));
+    };
     if (kind->kind == RequestKind::kDrugOrCheckupInfo) {
       // 薬剤情報 / 特定健診: the central service checks the consent and
       // answers in the result file (clinical_request.hpp).
@@ -178,6 +182,11 @@ PollReport RequestFolder::Poll(std::time_t now) {
       if (!answer.ok()) {
         ++report.waiting;
         report.last_problem = answer.error().ToString();
+        continue;
+      }
+      if (answer->status == 200 && IsPdfAnswer(answer->content_type)) {
+        // FileCategory 1: the PDF as it came, under the `.pdf` name.
+        if (publish_file(PdfResultName(kind->result_name), answer->body)) ++report.answered;
         continue;
       }
       if (answer->status != 200 || answer->content_type.find("xml") == std::string::npos) {

@@ -16,8 +16,9 @@
 //     central service's routes for them (central.hpp) and their answers are
 //     published the same way; a 02res may say 処理中 (SegmentOfResult 2),
 //     and the client sends another 02req later;
-//   - kinds the terminal does not answer (YZK/TKK) get the error pair too,
-//     so the client is told at once instead of waiting for its timeout;
+//   - 薬剤情報 / 特定健診 (YZK/TKK) go to the central service as written
+//     (clinical_request.hpp); an XML answer is published as any other, a
+//     PDF one (FileCategory 1) as `…res_….pdf`, byte for byte;
 //   - the request is removed from Req once its answer is published. If the
 //     central service cannot be reached the request stays and is tried again
 //     at the next poll — for `outage_after` seconds; after that a 資格確認

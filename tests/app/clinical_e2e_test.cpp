@@ -16,6 +16,7 @@
 #include <string>
 
 #include "card_proof.hpp"
+#include "core/date.hpp"
 #include "process_util.hpp"
 
 namespace {
@@ -458,6 +459,264 @@ TEST_F(ClinicalE2eTest, TerminalYzkAndTkkFilesAnsweredOnlyWhileTheConsentIsInFor
                 person_ + " AND detail LIKE 'consent=%kind=checkups%'"),
             "1");
   EXPECT_EQ(Sql("SELECT COUNT(*) FROM audit_log WHERE action='clinical.drugfile.refused'"), "3");
+}
+
+// FileCategory 1 (terminal-protocol.md §6.6: the result is "`.pdf`, or `.xml`
+// with ResultCode 1"): the pharmacy's YZK request for a PDF is answered with
+// `YZKsiquc01res_….pdf` — a year of fortnightly prescriptions at the clinic
+// and today's dispensing at the pharmacy, newest first over several A4 pages
+// with the column headers and "n / m" on each, the 重複投薬 and 併用禁忌 in
+// a box on the first page naming the clinic's prescription — and TKK with
+// the 特定健診 by examination; after AvailableTime the same request gets the
+// XML refusal and no PDF (R-FAC-4). Before this, FileCategory 1 was refused
+// with "PDF 形式には対応していません".
+TEST_F(ClinicalE2eTest, TerminalPdfAnswerWhileTheConsentIsInForceAndNoneAfter_RFac4) {
+  int rc = 0;
+  const std::string out = Sh(kBin + " insurer add --number " + member_keys_[0] +
+                                 " --name 試験保険者 --lag 2 --now 2026-11-20 --out " +
+                                 (dir_ / "insurer").string() + " --db " + db_ + " 2>&1",
+                             &rc);
+  ASSERT_EQ(rc, 0) << out;
+  Serve("2026-11-23T10:00:00+09:00");
+  ASSERT_EQ(CardCheck(kClinic, clinic_, R"({"pharmacists":"1"})").status, 200);
+  // The clinic: 試験薬Ａ and amlodipine, 14 days, every two weeks of 2026.
+  using onshi::Date;
+  int visits = 0;
+  for (Date d = Date::FromYmd(2026, 1, 12); d <= Date::FromYmd(2026, 11, 16);
+       d = d.AddDays(14), ++visits) {
+    const std::string day = d.ToIso();
+    ASSERT_EQ(Post("/clinical/v1/visits", clinic_,
+                   Patient() + R"(,"date":")" + day +
+                       R"(","setting":"outpatient","totalCost":5000,"paid":1500,"medicines":[)"
+                       R"({"kind":"prescribed","yjCode":"9990001F1010","quantity":"2",)"
+                       R"("unit":"錠","days":14,"start":")" +
+                       day +
+                       R"("},{"kind":"prescribed","yjCode":"2171022F1029","quantity":"1",)"
+                       R"("unit":"錠","days":14,"start":")" +
+                       day + R"("}]})")
+                  .status,
+              201);
+  }
+  ASSERT_EQ(visits, 23);
+  // Osaka's pharmacy dispenses 試験薬Ｂ (併用禁忌 with Ａ) and the generic
+  // amlodipine (重複投薬) while the clinic's last course runs.
+  ASSERT_EQ(Post("/clinical/v1/visits", osaka_,
+                 Patient() + R"(,"date":"2026-11-20","setting":"outpatient","totalCost":3000,)"
+                             R"("paid":900,"medicines":[{"kind":"dispensed",)"
+                             R"("yjCode":"9990002F1010","quantity":"1","unit":"錠","days":7,)"
+                             R"("start":"2026-11-20"},{"kind":"dispensed",)"
+                             R"("yjCode":"2171022F1243","quantity":"1","unit":"錠","days":7,)"
+                             R"("start":"2026-11-20"}]})")
+                .status,
+            201);
+  const std::string keys = R"("symbol":")" + member_keys_[1] + R"(","number":")" + member_keys_[2] +
+                           R"(","branch":")" + member_keys_[3] + R"(","birthDate":)" +
+                           json::serialize(json::parse(patient_).at("birthDate"));
+  std::ofstream(dir_ / "checkups.json")
+      << R"({"records":[{)" + keys +
+             R"(,"examinedOn":"2025-06-02","itemCode":"3D046000001906202","value":"5.4","unit":"%"},{)" +
+             keys +
+             R"(,"examinedOn":"2026-06-01","itemCode":"3D046000001906202","value":"5.9","unit":"%"}]})";
+  const fs::path ins = dir_ / "insurer";
+  ASSERT_EQ(Curl("/insurer/v1/checkups",
+                 "--cert " + (ins / "cert.pem").string() + " --key " + (ins / "key.pem").string() +
+                     " -H 'Content-Type: application/json' --data-binary @" +
+                     (dir_ / "checkups.json").string())
+                .status,
+            201);
+  ASSERT_EQ(CardCheck(kOsaka, osaka_, R"({"pharmacists":"1","specificHealthCheckups":"1"})").status,
+            200);
+  // The XML answer first: the name and birth date the PDF must show.
+  const std::string xml = Exchange("osaka", "YZKsiquc01req_0226112310000011.xml",
+                                   FileRequest(kOsaka, true, "afi-pdf-0"));
+  ASSERT_EQ(Tag(xml, "ResultCode"), "1") << xml;
+  const std::string name = Tag(Tag(xml, "QuaInf"), "Name");
+  const std::string birth = Tag(Tag(xml, "QuaInf"), "Birth");
+  ASSERT_FALSE(name.empty());
+
+  auto pdf_request = [&](bool drugs, const std::string& afi) {
+    std::string r = FileRequest(kOsaka, drugs, afi);
+    r.replace(r.find("<FileCategory>2"), 15, "<FileCategory>1");
+    return r;
+  };
+  auto squeeze = [](std::string s) {
+    std::string o;
+    for (size_t i = 0; i < s.size(); ++i) {
+      if (s[i] == ' ' || s[i] == '\n' || s[i] == '\f') continue;
+      if (s.compare(i, 3, "\u3000") == 0) {
+        i += 2;
+        continue;
+      }
+      o += s[i];
+    }
+    return o;
+  };
+  const fs::path res = dir_ / "term-osaka" / "Res";
+  const fs::path req = dir_ / "term-osaka" / "Req";
+  std::ofstream(req / "YZKsiquc01req_0126112310000012.xml") << pdf_request(true, "afi-pdf-1");
+  TerminalOnce("osaka");
+  EXPECT_FALSE(fs::exists(req / "YZKsiquc01req_0126112310000012.xml"));
+  EXPECT_FALSE(fs::exists(res / "YZKsiquc01res_0126112310000012.xml"));
+  const fs::path yzk = res / "YZKsiquc01res_0126112310000012.pdf";
+  ASSERT_TRUE(fs::exists(yzk)) << "no .pdf answer";
+  EXPECT_EQ(Sh("head -c 5 " + yzk.string()), "%PDF-");
+  const std::string info = Sh("pdfinfo " + yzk.string());
+  std::smatch m;
+  ASSERT_TRUE(std::regex_search(info, m, std::regex(R"(Pages:\s+(\d+))"))) << info;
+  const int pages = std::stoi(m[1]);
+  // 46 + 2 courses at 9 mm a row and the alert box: three A4 pages.
+  EXPECT_EQ(pages, 3) << info;
+  EXPECT_NE(info.find("595.276 x 841.89 pts (A4)"), std::string::npos) << info;
+  std::string birth_slash =
+      birth.substr(0, 4) + "/" + birth.substr(4, 2) + "/" + birth.substr(6, 2);
+  for (int p = 1; p <= pages; ++p) {
+    SCOPED_TRACE("page " + std::to_string(p));
+    const std::string raw = Sh("pdftotext -layout -enc UTF-8 -f " + std::to_string(p) + " -l " +
+                               std::to_string(p) + " " + yzk.string() + " -");
+    const std::string text = squeeze(raw);
+    for (const std::string& v : {std::string("薬剤情報"), squeeze(name) + "様", birth_slash,
+                                 std::string("薬剤名（YJコード）"), std::string("医療機関・薬局"),
+                                 std::to_string(p) + "/" + std::to_string(pages),
+                                 std::string("令和8年11月23日10時00分")}) {
+      EXPECT_NE(text.find(v), std::string::npos) << "missing " << v << "\n" << text;
+    }
+    // Nothing the XML answer does not carry: no insurance number or card keys.
+    EXPECT_EQ(text.find(member_keys_[0]), std::string::npos) << text;
+    // R-CARD-7: no 12-digit number (a My Number).
+    EXPECT_FALSE(std::regex_search(raw, std::regex("(^|[^0-9])[0-9]{12}([^0-9]|$)"))) << raw;
+    if (p == 1) {
+      // The alert box names the clinic's prescription, with its date.
+      for (const char* v :
+           {"【重複投薬】", "【併用禁忌】", "相手：", "医療機関1310000011", "2026/11/16処方14日分",
+            "試験薬Ａ錠（架空）（9990001F1010）", "試験薬Ｂ錠（架空）（9990002F1010）"}) {
+        EXPECT_NE(text.find(v), std::string::npos) << "missing " << v << "\n" << text;
+      }
+      // Newest first: today's dispensing at Osaka heads the table.
+      const std::string table = text.substr(text.find("薬剤名（YJコード）"));
+      std::smatch date;
+      ASSERT_TRUE(std::regex_search(table, date, std::regex(R"(\d{4}/\d{2}/\d{2})"))) << text;
+      EXPECT_EQ(date[0], "2026/11/20") << text;
+    }
+    if (p == pages) {
+      EXPECT_NE(text.find("2026/01/12"), std::string::npos) << text;
+    }
+  }
+  // Each page renders (the project checks its PDFs with pdftoppm).
+  Sh("pdftoppm -r 40 -gray -png " + yzk.string() + " " + (dir_ / "yzk").string(), &rc);
+  EXPECT_EQ(rc, 0);
+  for (int p = 1; p <= pages; ++p) {
+    const fs::path png = dir_ / ("yzk-" + std::to_string(p) + ".png");
+    ASSERT_TRUE(fs::exists(png)) << png;
+    EXPECT_GT(fs::file_size(png), 3000u) << "a blank page";
+  }
+
+  // TKK as a PDF: each examination, newest first, with the 判定値.
+  std::ofstream(req / "TKKsiquc01req_0126112310000013.xml") << pdf_request(false, "afi-pdf-2");
+  TerminalOnce("osaka");
+  const fs::path tkk = res / "TKKsiquc01res_0126112310000013.pdf";
+  ASSERT_TRUE(fs::exists(tkk));
+  const std::string checkups = squeeze(Sh("pdftotext -layout -enc UTF-8 " + tkk.string() + " -"));
+  for (const std::string& v :
+       {std::string("特定健診情報"), squeeze(name) + "様",
+        std::string("令和8年6月1日（2026/06/01）受診"),
+        std::string("令和7年6月2日（2025/06/02）受診"), std::string("HbA1c（NGSP値）"),
+        std::string("＊5.9"), std::string("5.6以上"), std::string("1/1")}) {
+    EXPECT_NE(checkups.find(v), std::string::npos) << "missing " << v << "\n" << checkups;
+  }
+  EXPECT_LT(checkups.find("2026/06/01"), checkups.find("2025/06/02"));
+
+  // After AvailableTime: the XML refusal, and no PDF.
+  Serve("2026-11-24T10:00:01+09:00");
+  std::ofstream(req / "YZKsiquc01req_0126112410000014.xml") << pdf_request(true, "afi-pdf-3");
+  TerminalOnce("osaka");
+  EXPECT_FALSE(fs::exists(res / "YZKsiquc01res_0126112410000014.pdf"));
+  std::ifstream refused_in(res / "YZKsiquc01res_0126112410000014.xml", std::ios::binary);
+  const std::string refused((std::istreambuf_iterator<char>(refused_in)),
+                            std::istreambuf_iterator<char>());
+  EXPECT_EQ(Tag(refused, "ResultCode"), "2") << refused;
+  EXPECT_NE(Tag(refused, "MessageContents").find("同意"), std::string::npos) << refused;
+  EXPECT_EQ(Tag(refused, "ArbitraryFileIdentifier"), "afi-pdf-3");
+  server_.Stop();
+  // Audited like the XML reads, with the consent relied on.
+  EXPECT_EQ(Sql("SELECT COUNT(*) FROM audit_log WHERE action='clinical.drugfile.read' AND "
+                "detail LIKE 'consent=%kind=pharmacists%alerts=2 format=pdf pages=3'"),
+            "1");
+  EXPECT_EQ(Sql("SELECT COUNT(*) FROM audit_log WHERE action='clinical.checkupfile.read' AND "
+                "detail LIKE 'consent=%kind=checkups%format=pdf pages=1'"),
+            "1");
+  EXPECT_EQ(Sql("SELECT COUNT(*) FROM audit_log WHERE action='clinical.drugfile.refused'"), "1");
+}
+
+// R-FAC-4, "the person chooses": a patient who consented at the reader and
+// says no at a later check at the same facility has withdrawn the consent —
+// the facility is refused from then on, though the first consent's
+// AvailableTime has not passed; saying yes again opens it again. Before,
+// the earlier "1" stayed in force until its AvailableTime.
+TEST_F(ClinicalE2eTest, ALaterRefusalAtTheReaderWithdrawsTheConsent_RFac4) {
+  Serve("2026-11-23T10:00:00+09:00");
+  ASSERT_EQ(CardCheck(kClinic, clinic_, R"({"pharmacists":"1"})").status, 200);
+  EXPECT_EQ(Post("/clinical/v1/medicines", clinic_, Patient() + "}").status, 200);
+  Serve("2026-11-23T11:00:00+09:00");
+  ASSERT_EQ(CardCheck(kClinic, clinic_, R"({"pharmacists":"0"})").status, 200);
+  HttpAnswer a = Post("/clinical/v1/medicines", clinic_, Patient() + "}");
+  EXPECT_EQ(a.status, 403) << a.body;
+  EXPECT_NE(a.body.find("同意"), std::string::npos) << a.body;
+  // The terminal's YZK file is refused in the answer too.
+  const std::string res = Exchange("clinic", "YZKsiquc01req_0226112310000021.xml",
+                                   FileRequest(kClinic, true, "afi-withdrawn"));
+  EXPECT_EQ(Tag(res, "ResultCode"), "2") << res;
+  Serve("2026-11-23T12:00:00+09:00");
+  ASSERT_EQ(CardCheck(kClinic, clinic_, R"({"pharmacists":"1"})").status, 200);
+  EXPECT_EQ(Post("/clinical/v1/medicines", clinic_, Patient() + "}").status, 200);
+}
+
+// Pathological data stays finite: 12 same-day courses of one ingredient at
+// each of two facilities pair up 144 times; the YZK answer names the newest
+// 100 and says there are more (XML, the PDF's box title, the audit). Before,
+// every pair was answered — the benchmark's 36,000 same-day courses took
+// the answer past 24 GB.
+TEST_F(ClinicalE2eTest, TerminalAlertsAreBoundedNewestFirst) {
+  Serve("2026-11-23T10:00:00+09:00");
+  ASSERT_EQ(CardCheck(kOsaka, osaka_, R"({"pharmacists":"1"})").status, 200);
+  auto visit = [&](const std::string& token, const std::string& date, const std::string& kind,
+                   const std::string& yj) {
+    std::string meds;
+    for (int i = 0; i < 12; ++i) {
+      meds += std::string(meds.empty() ? "" : ",") + R"({"kind":")" + kind + R"(","yjCode":")" +
+              yj + R"(","quantity":"1","unit":"錠","days":28,"start":")" + date + R"("})";
+    }
+    return Post("/clinical/v1/visits", token,
+                Patient() + R"(,"date":")" + date +
+                    R"(","setting":"outpatient","totalCost":5000,"paid":1500,"medicines":[)" +
+                    meds + "]}")
+        .status;
+  };
+  ASSERT_EQ(visit(clinic_, "2026-11-20", "prescribed", "2171022F1029"), 201);
+  ASSERT_EQ(visit(osaka_, "2026-11-23", "dispensed", "2171022F1243"), 201);
+  const std::string res = Exchange("osaka", "YZKsiquc01req_0226112310000031.xml",
+                                   FileRequest(kOsaka, true, "afi-bounded"));
+  ASSERT_EQ(Tag(res, "ResultCode"), "1") << res.substr(0, 400);
+  size_t alerts = 0;
+  for (size_t at = res.find("<DrugAlertInf>"); at != std::string::npos;
+       at = res.find("<DrugAlertInf>", at + 1))
+    ++alerts;
+  EXPECT_EQ(alerts, 100u);
+  // The newer course (Osaka's dispensing) first in each alert.
+  EXPECT_EQ(Tag(Tag(res, "DrugAlertInf"), "MedicalInstitutionCode"), kOsaka);
+  std::string pdf_request = FileRequest(kOsaka, true, "afi-bounded-pdf");
+  pdf_request.replace(pdf_request.find("<FileCategory>2"), 15, "<FileCategory>1");
+  const fs::path req = dir_ / "term-osaka" / "Req";
+  std::ofstream(req / "YZKsiquc01req_0126112310000032.xml") << pdf_request;
+  TerminalOnce("osaka");
+  const fs::path pdf = dir_ / "term-osaka" / "Res" / "YZKsiquc01res_0126112310000032.pdf";
+  ASSERT_TRUE(fs::exists(pdf));
+  std::string text = Sh("pdftotext -layout -enc UTF-8 -l 1 " + pdf.string() + " -");
+  std::erase_if(text, [](char c) { return c == ' ' || c == '\n'; });
+  EXPECT_NE(text.find("新しいもの100件。ほかにもあります"), std::string::npos) << text;
+  server_.Stop();
+  EXPECT_EQ(Sql("SELECT COUNT(*) FROM audit_log WHERE action='clinical.drugfile.read' AND "
+                "detail LIKE '%count=24 alerts=100+%'"),
+            "2");
 }
 
 TEST_F(ClinicalE2eTest, AVisitWithABadRecordStoresNothingAndNamesEveryBadRecord) {

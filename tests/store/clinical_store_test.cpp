@@ -95,11 +95,33 @@ TEST_P(ClinicalStoreTest, ConsentIsInForceOnlyAtItsFacilityUntilItsAvailableTime
                                          "2026-12-04T01:00:00Z"));
   EXPECT_FALSE(clinical().ConsentInForce(person_, "1310000011", ConsentKind::kPharmacists,
                                          "2026-12-03T00:59:59Z"));
-  // A refusal ("0") given later is stored but never in force.
+  // A refusal ("0") given later is stored, never in force, and withdraws the
+  // consent from then on: the person's latest choice decides (R-FAC-4). The
+  // old query kept the earlier consent in force until its AvailableTime.
   c.flag = "0";
   c.given_at = "2026-12-03T02:00:00Z";
   clinical().AddConsent(c);
   EXPECT_EQ(clinical().ConsentsOfPerson(person_).size(), 2u);
+  EXPECT_TRUE(clinical().ConsentInForce(person_, "1310000011", ConsentKind::kPharmacists,
+                                        "2026-12-03T01:30:00Z"));
+  EXPECT_FALSE(clinical().ConsentInForce(person_, "1310000011", ConsentKind::kPharmacists,
+                                         "2026-12-03T05:00:00Z"));
+  // Consenting again opens it again.
+  c.flag = "1";
+  c.given_at = "2026-12-03T03:00:00Z";
+  c.available_until = "2026-12-04T03:00:00Z";
+  clinical().AddConsent(c);
+  in_force = clinical().ConsentInForce(person_, "1310000011", ConsentKind::kPharmacists,
+                                       "2026-12-03T05:00:00Z");
+  ASSERT_TRUE(in_force.has_value());
+  EXPECT_EQ(in_force->available_until, "2026-12-04T03:00:00Z");
+  // A refusal at another facility withdraws nothing here.
+  c.facility_code = "1340000019";
+  c.flag = "0";
+  c.given_at = "2026-12-03T04:00:00Z";
+  clinical().AddConsent(c);
+  EXPECT_TRUE(clinical().ConsentInForce(person_, "1310000011", ConsentKind::kPharmacists,
+                                        "2026-12-03T05:00:00Z"));
   // An unknown facility is refused.
   c.facility_code = "9999999999";
   EXPECT_THROW(clinical().AddConsent(c), StoreError);

@@ -25,7 +25,7 @@ kiosk_root=$(cd "$here/../../src/web/kiosk" && pwd)
 die() { echo "run_kiosk: $*" >&2; exit 1; }
 [ -x "$onshi" ] || die "no onshi binary at $onshi (build the onshi target first)"
 [ -x "$build/app_tests" ] || die "no app_tests at $build/app_tests (it checks the Face files)"
-for tool in node sqlite3 pcscd unshare; do
+for tool in node sqlite3 pcscd unshare pdftotext; do
   command -v "$tool" >/dev/null || die "$tool is missing (run scripts/install-deps.sh)"
 done
 [ -x /usr/bin/chromium ] || die "/usr/bin/chromium is missing (run scripts/install-deps.sh)"
@@ -209,6 +209,61 @@ if [ "$status" -eq 0 ]; then
   ONSHI_KIOSK_FACE_DIR="$tmp/terminal/Face" "$build/app_tests" \
     --gtest_filter='KioskFaceFolder.*' --gtest_brief=1
   status=$?
+fi
+# Issue 18, "consent given at the kiosk → data visible": card A's holder
+# last answered the kiosk's consent questions in flow 3 (診療・薬剤 yes,
+# 特定健診 yes); flow 2 before it said no to all, which a later yes
+# overrides. The clinic's software now asks this terminal for the 薬剤情報
+# as a PDF (YZK, FileCategory 1) and the 特定健診 as XML (TKK) — both
+# answered; a request naming another facility's code is refused in the
+# answer (R-FAC-4; terminal-protocol.md §6.6).
+if [ "$status" -eq 0 ]; then
+  IFS='|' read -r ins sym num br < <(sqlite3 -separator '|' "$db" "SELECT m.insurer_number, m.symbol,
+    m.number, m.branch FROM cards c JOIN members m USING (person_id) WHERE c.card_id = $card_a")
+  month=$(TZ=Asia/Tokyo date +%Y%m)
+  mkdir -p "$tmp/terminal/Req"
+  clinical_request() {  # prefix suffix facility category
+    local body="<StartDate>$month</StartDate><EndDate>$month</EndDate>"
+    [ "$1" = TKK ] && body=""
+    printf '<?xml version="1.0" encoding="UTF-8" standalone="no"?>\n<XmlMsg><MessageHeader>%s%s%s%s%s%s</MessageHeader><MessageBody>%s<FileCategory>%s</FileCategory><PrDiInfClassification>1</PrDiInfClassification><MedicalTreatmentFlag>1</MedicalTreatmentFlag></MessageBody></XmlMsg>\n' \
+      "<MedicalInstitutionCode>$3</MedicalInstitutionCode>" "<InsurerNumber>$ins</InsurerNumber>" \
+      "<InsuranceCardSymbol>$sym</InsuranceCardSymbol>" \
+      "<InsuredPersonIdentificationNumber>$num</InsuredPersonIdentificationNumber>" \
+      "<BranchNumber>$br</BranchNumber>" "<ArbitraryFileIdentifier>kiosk-$2</ArbitraryFileIdentifier>" \
+      "$body" "$4" >"$tmp/terminal/Req/.$1-$2.tmp"
+    mv "$tmp/terminal/Req/.$1-$2.tmp" "$tmp/terminal/Req/$1siquc01req_$2.xml"  # renamed in, as ReceptionAgent does
+  }
+  await_file() {  # path: waits for the running terminal to publish it
+    for _ in $(seq 1 150); do [ -e "$1" ] && return 0; sleep 0.2; done
+    echo "run_kiosk: FAIL no $1" >&2
+    return 1
+  }
+  res="$tmp/terminal/Res"
+  clinical_request YZK 9000000001 $clinic 1
+  clinical_request TKK 9000000002 $clinic 2
+  clinical_request YZK 9000000003 1399999994 2
+  if await_file "$res/YZKsiquc01res_9000000001.pdf" && await_file "$res/TKKsiquc01res_9000000002.xml" &&
+     await_file "$res/YZKsiquc01res_9000000003.xml"; then
+    pdf_text=$(pdftotext -layout -enc UTF-8 "$res/YZKsiquc01res_9000000001.pdf" - | tr -d ' \n\f　')
+    holder=$(sed -n 's:.*<Name>\([^<]*\)</Name>.*:\1:p' "$res/TKKsiquc01res_9000000002.xml" | tr -d ' 　')
+    for want in 薬剤情報 "${holder}様" 1/1; do
+      case "$pdf_text" in *"$want"*) echo "  ok   YZK PDF shows $want" ;;
+        *) echo "  FAIL YZK PDF lacks $want: $pdf_text" >&2; status=1 ;; esac
+    done
+    if grep -q '<ResultCode>1</ResultCode>' "$res/TKKsiquc01res_9000000002.xml"; then
+      echo "  ok   TKK answered under the kiosk's 特定健診 consent"
+    else
+      echo "  FAIL TKK not answered: $(cat "$res/TKKsiquc01res_9000000002.xml")" >&2; status=1
+    fi
+    if grep -q '<ResultCode>2</ResultCode>' "$res/YZKsiquc01res_9000000003.xml"; then
+      echo "  ok   another facility's code is refused"
+    else
+      echo "  FAIL another facility's code answered" >&2; status=1
+    fi
+  else
+    ls -la "$res" >&2
+    status=1
+  fi
 fi
 set -e
 if [ "$status" -ne 0 ]; then

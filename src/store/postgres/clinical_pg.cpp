@@ -43,14 +43,16 @@ class PgClinicalStore final : public ClinicalStore {
 
   std::optional<ConsentRecord> ConsentInForce(int64_t person_id, std::string_view facility,
                                               ConsentKind kind, std::string_view now) override {
+    // The person's latest choice of this kind at this facility decides: a
+    // refusal given after a consent withdraws it (R-FAC-4).
     auto rows = ReadConsents(conn_.Run(
         "consent_in_force",
         std::string(kConsentColumns) +
             " FROM consents WHERE person_id = $1 AND facility_code = $2 AND kind = $3 AND "
-            "flag = '1' AND given_at <= $4 AND available_until > $4 "
-            "ORDER BY given_at DESC, consent_id DESC LIMIT 1",
+            "given_at <= $4 ORDER BY given_at DESC, consent_id DESC LIMIT 1",
         Params().Add(person_id).Add(facility).Add(ConsentKindName(kind)).Add(now)));
-    if (rows.empty()) return std::nullopt;
+    if (rows.empty() || rows.front().flag != "1" || rows.front().available_until <= now)
+      return std::nullopt;
     return rows.front();
   }
 

@@ -42,14 +42,16 @@ class SqliteClinicalStore final : public ClinicalStore {
 
   std::optional<ConsentRecord> ConsentInForce(int64_t person_id, std::string_view facility,
                                               ConsentKind kind, std::string_view now) override {
+    // The person's latest choice of this kind at this facility decides: a
+    // refusal given after a consent withdraws it (R-FAC-4).
     Statement& s = Stmt("consent_in_force", std::string("SELECT ") + kConsentColumns +
                                                 " FROM consents WHERE person_id = ? AND "
-                                                "facility_code = ? AND kind = ? AND flag = '1' "
-                                                "AND given_at <= ? AND available_until > ? "
+                                                "facility_code = ? AND kind = ? AND given_at <= ? "
                                                 "ORDER BY given_at DESC, consent_id DESC LIMIT 1");
-    s.Bind(1, person_id).Bind(2, facility).Bind(3, ConsentKindName(kind)).Bind(4, now).Bind(5, now);
+    s.Bind(1, person_id).Bind(2, facility).Bind(3, ConsentKindName(kind)).Bind(4, now);
     auto rows = ReadConsents(s);
-    if (rows.empty()) return std::nullopt;
+    if (rows.empty() || rows.front().flag != "1" || rows.front().available_until <= now)
+      return std::nullopt;
     return rows.front();
   }
 
