@@ -225,6 +225,8 @@ cat <<MSG
      $onshi documents issue --db $dir/onshi.db --insurer 06139992 --out $dir/print
      or over the API: curl -s --cacert $dir/insurer/ca.pem --cert $dir/insurer/cert.pem --key $dir/insurer/key.pem $base/insurer/v1/documents/due
    audit chain: $onshi audit verify --db $dir/onshi.db
+   every certificate issued (clinic, insurer, window, operator, server, cards), revoked or not:
+     $onshi credentials list --db $dir/onshi.db
    My Number cards: see the card table below.
      check eligibility with a card (照会区分 1): POST $base/oqs-api-pro/card/challenge, have the card sign it
        after VERIFY (PIN mode) — or, by face or 目視, have the clinic's reader sign it with its key

@@ -296,11 +296,13 @@ void Parser::Build() {
   {
     CLI::App* credentials =
         Command(app_, "credentials",
-                "the certificates the CA issued, per role (from its index.txt)", {}, {});
+                "the certificates the CAs issued, per role (the facility CA's index.txt; the "
+                "JPKI CA's issued.txt for card certificates)",
+                {}, {});
     credentials->require_subcommand(1);
     Command(*credentials, "list",
             "every certificate issued: role, subject, validity, revoked or not, its file",
-            {{"role", "ROLE", "only facility, insurer, municipal, admin or server"},
+            {{"role", "ROLE", "only facility, insurer, municipal, admin, server or card"},
              {"json", nullptr, "one JSON document instead of the table"}},
             ca, CredentialsCommand);
     CLI::App* rebuild = Command(

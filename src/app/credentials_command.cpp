@@ -2,7 +2,11 @@
 // certificate the facility CA issued, from its index (auth/ca_index.hpp):
 // role, subject (医療機関コード, 保険者番号, 地方公共団体コード, operator),
 // name, serial, validity, whether it is revoked, and the file it was written
-// to (issue 19).
+// to (issue 19). Then, as role "card", the 利用者証明用電子証明書 the JPKI CA
+// (J-LIS stand-in) issued, from its issued.txt and revoked.txt: the
+// certificate names no one (R-CARD-7), so the subject is the card holding it
+// ("card 12", found by reading the card files with the card-issuer key) or
+// empty for one no card holds any more (renewed, reissued).
 //
 // `onshi credentials rebuild-index [DIR…]`: for a CA that issued
 // certificates before onshi kept an index, finds them — every *.pem under
@@ -13,10 +17,14 @@
 // Exit codes (exit_codes.hpp): 2 for an unknown role, 4 when there is no CA
 // or no index yet (the message says how to make one), 1 when the index is
 // not an onshi index (damaged data).
+#include <openssl/x509.h>
+
 #include <boost/json.hpp>
 #include <ctime>
 #include <filesystem>
 #include <iostream>
+#include <map>
+#include <regex>
 #include <set>
 #include <string>
 #include <vector>
@@ -27,13 +35,17 @@
 #include "auth/ca_index.hpp"
 #include "auth/facility_ca.hpp"
 #include "auth/key_file.hpp"
+#include "auth/openssl_util.hpp"
+#include "card/card_file.hpp"
+#include "card/issuer_key.hpp"
+#include "jpki/jpki_ca.hpp"
 
 namespace onshi::app {
 namespace {
 
 const std::set<std::string>& Roles() {
-  static const std::set<std::string> roles = {"facility", "insurer", "municipal", "admin",
-                                              "server"};
+  static const std::set<std::string> roles = {"facility", "insurer", "municipal",
+                                              "admin",    "server",  "card"};
   return roles;
 }
 
@@ -63,6 +75,61 @@ std::string Status(const auth::CaIndexEntry& e, std::time_t now) {
   if (now >= e.not_after) return "expired";
   if (now < e.not_before) return "not yet valid";
   return "valid";
+}
+
+// The serial (uppercase hex) of a DER certificate; "" if it is not one.
+std::string SerialOfDer(const std::vector<uint8_t>& der) {
+  const unsigned char* p = der.data();
+  auth::X509Ptr cert(d2i_X509(nullptr, &p, static_cast<long>(der.size())));
+  return cert ? auth::SerialHex(X509_get0_serialNumber(cert.get())) : "";
+}
+
+// The JPKI CA's certificates as role "card" entries; its directory, or ""
+// when there is no JPKI CA (no card was ever issued).
+std::string CardEntries(const Args& args, std::vector<auth::CaIndexEntry>& out) {
+  const std::string db = DatabaseLocation(args);
+  const std::string jpki_dir = JpkiDirFor(args, db);
+  if (!auth::FileExists(jpki_dir + "/ca.pem")) return "";
+  auto ca = jpki::JpkiCa::Load(jpki_dir);
+  if (!ca.ok()) throw std::runtime_error(ca.error().ToString());
+  auto issued = ca->IssuedCertificates();
+  if (!issued.ok()) throw std::runtime_error(issued.error().ToString());
+  // Which card file holds which certificate: card-<id>.card opened with the
+  // card-issuer key (never made here: only read if it exists).
+  std::map<std::string, std::pair<std::string, std::string>> held;  // serial -> card id, file
+  const std::string key_path = CardIssuerKeyFor(args, db);
+  const std::filesystem::path cards = CardsDirFor(args, db);
+  std::error_code ec;
+  if (auth::FileExists(key_path) && std::filesystem::is_directory(cards, ec)) {
+    auto key = card::IssuerKey::LoadOrCreate(key_path);
+    if (!key.ok()) throw BadInput("the card-issuer key: " + key.error().ToString());
+    static const std::regex kName("card-([0-9]+)\\.card");
+    for (const auto& e : std::filesystem::directory_iterator(cards, ec)) {
+      std::smatch m;
+      const std::string name = e.path().filename().string();
+      if (!std::regex_match(name, m, kName)) continue;
+      auto file = card::CardFile::Open(e.path().string(), *key);
+      if (!file.ok()) continue;  // not sealed with this key: not ours to read
+      const std::string serial = SerialOfDer(file->auth_certificate());
+      if (!serial.empty()) {
+        held[serial] = {m[1].str(), std::filesystem::absolute(e.path()).lexically_normal()};
+      }
+    }
+  }
+  for (const auto& r : *issued) {
+    auth::CaIndexEntry e;
+    e.role = "card";
+    e.serial_hex = r.serial_hex;
+    e.not_before = r.not_before;
+    e.not_after = r.not_after;
+    e.revoked_at = r.revoked_at;
+    if (const auto it = held.find(r.serial_hex); it != held.end()) {
+      e.subject = "card " + it->second.first;
+      e.file = it->second.second;
+    }
+    out.push_back(std::move(e));
+  }
+  return jpki_dir;
 }
 
 void PrintTable(const std::vector<const auth::CaIndexEntry*>& rows, std::time_t now) {
@@ -97,7 +164,7 @@ int List(const Args& args) {
   const std::string role = args.Get("role");
   if (args.Has("role") && Roles().count(role) == 0) {
     throw std::invalid_argument(
-        "--role must be facility, insurer, municipal, admin or server, got \"" + role + "\"");
+        "--role must be facility, insurer, municipal, admin, server or card, got \"" + role + "\"");
   }
   const auth::FacilityCa ca = LoadCa(args);
   auto index = ca.Index();
@@ -126,10 +193,15 @@ int List(const Args& args) {
     std::cerr << "\n";
   }
   const std::time_t now = NowFrom(args);
+  std::vector<auth::CaIndexEntry> card_entries;
+  std::string jpki_dir;
+  if (!args.Has("role") || role == "card") jpki_dir = CardEntries(args, card_entries);
   std::vector<const auth::CaIndexEntry*> rows;
   for (const auto& e : idx.entries) {
     if (!args.Has("role") || e.role == role) rows.push_back(&e);
   }
+  for (const auto& e : card_entries)
+    rows.push_back(&e);
   if (!args.Has("json")) {
     PrintTable(rows, now);
     return kExitOk;
@@ -153,6 +225,7 @@ int List(const Args& args) {
   boost::json::object out;
   out["ca_dir"] = ca.dir();
   out["index"] = std::string(auth::CaIndexStateName(idx.state));
+  out["jpki_dir"] = jpki_dir.empty() ? boost::json::value(nullptr) : boost::json::value(jpki_dir);
   out["credentials"] = std::move(list);
   std::cout << boost::json::serialize(out) << "\n";
   return kExitOk;

@@ -9,6 +9,7 @@
 #include <boost/json.hpp>
 #include <filesystem>
 #include <fstream>
+#include <regex>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -122,6 +123,39 @@ TEST_F(CredentialsTest, ListsEveryRoleWithRevocationAndFile) {
   const json::object later =
       json::parse(Run("credentials list --json --now 2029-01-01")).as_object();
   EXPECT_TRUE(Find(later.at("credentials").as_array(), "admin")->at("expired").as_bool());
+}
+
+// The JPKI CA's card certificates are listed as role "card", named by the
+// card file that holds them (the certificate itself names no one, R-CARD-7);
+// a suspended card's certificate is revoked.
+TEST_F(CredentialsTest, CardCertificatesAreListedByTheCardHoldingThem) {
+  EXPECT_TRUE(ListJson().at("jpki_dir").is_null());  // no card issued yet
+  const std::string person =
+      Sh("sqlite3 " + db_ +
+         " \"SELECT m.person_id FROM members m WHERE linkage='linked' AND lost IS NULL AND NOT "
+         "EXISTS (SELECT 1 FROM cards c WHERE c.person_id=m.person_id) ORDER BY m.person_id "
+         "LIMIT 1\" | tr -d '\\n'");
+  ASSERT_FALSE(person.empty());
+  const std::string out =
+      Run("card issue --person-id " + person + " --pin 1234 --now 2026-11-20T09:00:00+09:00");
+  std::smatch m;
+  ASSERT_TRUE(std::regex_search(out, m, std::regex(R"(card (\d+) \(person)"))) << out;
+  const std::string card = m[1];
+  Run("card suspend --card " + card + " --now 2026-11-21T09:00:00+09:00");
+
+  const json::object doc = ListJson(" --role card");
+  EXPECT_EQ(doc.at("jpki_dir").as_string(), db_ + ".jpki");
+  const json::array& list = doc.at("credentials").as_array();
+  ASSERT_EQ(list.size(), 1u) << json::serialize(doc);
+  const json::object& c = list[0].as_object();
+  EXPECT_EQ(c.at("role").as_string(), "card");
+  EXPECT_EQ(c.at("subject").as_string(), "card " + card);
+  EXPECT_EQ(c.at("file").as_string(), db_ + ".cards/card-" + card + ".card");
+  EXPECT_EQ(c.at("not_before").as_string(), "2026-11-20T09:00:00+09:00");
+  EXPECT_TRUE(c.at("revoked").as_bool());
+  EXPECT_EQ(c.at("revoked_at").as_string(), "2026-11-21T09:00:00+09:00");
+  // And with the other roles when no role is named.
+  EXPECT_EQ(ListJson().at("credentials").as_array().size(), 5u);
 }
 
 TEST_F(CredentialsTest, TheTableIsAlignedInTerminalColumns) {
