@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <fstream>
 #include <regex>
+#include <set>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -214,6 +215,29 @@ TEST_F(CredentialsTest, ACaWithoutAnIndexIsRebuiltFromTheCertificateFiles) {
       (dir_ / "foreign").string());
   EXPECT_NE(Run("credentials rebuild-index " + (dir_ / "foreign").string()).find("0 added"),
             std::string::npos);
+}
+
+// Processes issuing at the same time on one CA directory (the CLI, a server
+// making its certificate) each append whole lines: none is lost or torn.
+TEST_F(CredentialsTest, ConcurrentIssuesAreAllIndexed) {
+  std::string cmd;
+  for (int i = 0; i < 8; ++i) {
+    cmd += kBin + " admin add --name op" + std::to_string(i) + " --db " + db_ + " --out " +
+           (dir_ / ("op" + std::to_string(i))).string() + " >/dev/null 2>&1 & ";
+  }
+  int rc = 0;
+  Sh(cmd + "wait", &rc);
+  ASSERT_EQ(rc, 0);
+  const std::string warnings = Run("credentials list", 0, true);
+  EXPECT_EQ(warnings.find("malformed"), std::string::npos) << warnings;
+  const json::object doc = ListJson(" --role admin");
+  const json::array& list = doc.at("credentials").as_array();
+  ASSERT_EQ(list.size(), 9u) << json::serialize(doc);
+  std::set<std::string> files;
+  for (const auto& v : list)
+    files.insert(std::string(v.as_object().at("file").as_string()));
+  for (int i = 0; i < 8; ++i)
+    EXPECT_EQ(files.count((dir_ / ("op" + std::to_string(i)) / "cert.pem").string()), 1u) << i;
 }
 
 TEST_F(CredentialsTest, TheIndexGoesWithABackup) {
