@@ -74,6 +74,8 @@ int MastersCommand(const Args& args);         // masters_command.cpp
 int TerminalRecordCommand(const Args& args);  // terminal_record_command.cpp
 int AuditExportCommand(const Args& args);     // audit_export_command.cpp
 int ProofCommand(const Args& args);           // proof_command.cpp
+// `onshi credentials list|rebuild-index` (credentials_command.cpp).
+int CredentialsCommand(const Args& args);
 
 // Database location from --db, $ONSHI_DB, else ./onshi.db.
 std::string DatabaseLocation(const Args& args);

@@ -158,6 +158,7 @@ class Parser {
   CLI::App app_;
   CLI::Option* config_ = nullptr;
   std::map<const CLI::App*, Entry> entries_;
+  std::vector<std::string> rebuild_dirs_;  // `credentials rebuild-index DIR…`
 };
 
 std::string Parser::RootFooter() {
@@ -294,6 +295,27 @@ void Parser::Build() {
              {"organisation", "ORG", "the O of the certificate (default onshi operations)"}},
             ca, AdminCommand);
     revoke(*admin, "admin");
+  }
+  {
+    CLI::App* credentials =
+        Command(app_, "credentials",
+                "the certificates the CAs issued, per role (the facility CA's index.txt; the "
+                "JPKI CA's issued.txt for card certificates)",
+                {}, {});
+    credentials->require_subcommand(1);
+    Command(*credentials, "list",
+            "every certificate issued: role, subject, validity, revoked or not, its file",
+            {{"role", "ROLE", "only facility, insurer, municipal, admin, server or card"},
+             {"json", nullptr, "one JSON document instead of the table"}},
+            ca, CredentialsCommand);
+    CLI::App* rebuild = Command(
+        *credentials, "rebuild-index",
+        "for a CA made before onshi kept an index: find the certificates it signed in the *.pem "
+        "files under DIR… (default: the directory holding the CA directory) and write the index",
+        {}, ca, CredentialsCommand);
+    // Bound to a vector so that CLI11 takes any number of them; ArgsOf
+    // reads them back from the option's results like any positional.
+    rebuild->add_option("dirs", rebuild_dirs_, "directories to search, recursively");
   }
   {
     CLI::App* reader =
@@ -492,8 +514,11 @@ void Parser::Build() {
   }
   {
     const std::vector<Opt> kiosk = {
-        {"kiosk", "PORT", "serve the card reader's screen on 127.0.0.1:PORT (0 = any)"},
-        {"facility", "CODE", "the 医療機関コード the reader signs for (with --kiosk)"},
+        {"kiosk-listen", "HOST:PORT",
+         "serve the card reader's screen there, loopback only: 127.0.0.1:PORT, localhost:PORT, "
+         "[::1]:PORT (port 0 = any)"},
+        {"kiosk", "PORT", "the same on 127.0.0.1:PORT (older form of --kiosk-listen)"},
+        {"facility", "CODE", "the 医療機関コード the reader signs for (with the kiosk)"},
         {"reader-key", "DIR", "the reader's key (onshi reader add --out DIR)"},
         {"reader", "NAME", "the PC/SC reader (default the first)"},
         {"card-surface", "FILE", "where the camera puts the card face's 照合番号B"},

@@ -10,7 +10,8 @@
 //                  [--encrypt-config DIR]   encrypt.conf, encrypt_face.conf, crypt.pass
 //                                           (terminal/encrypt_config.hpp)
 //   onshi terminal record …   (terminal_record_command.cpp)
-//                  [--kiosk PORT --facility CODE --reader-key DIR …] (app/terminal_kiosk.hpp)
+//                  [--kiosk-listen HOST:PORT --facility CODE --reader-key DIR …]
+//                  (app/terminal_kiosk.hpp)
 //
 // Folders default to DIR/Req and DIR/Res (DIR defaults to "."); results are
 // staged in DIR/.onshi-staging and moved in. Runs until SIGINT/SIGTERM, or
@@ -106,7 +107,7 @@ int TerminalCommand(const Args& args) {
     std::cout << "onshi terminal: 暗号化 連携AP " << (crypt->files.Reported() ? "e" : "n")
               << ", 顔認証 " << (crypt->face.Reported() ? "e" : "n") << std::endl;
   }
-  // The card reader's screen (--kiosk), on its own threads.
+  // The card reader's screen (--kiosk-listen, --kiosk), on its own threads.
   const auto kiosk =
       StartKiosk(args, central_options, publisher, charset, dir, crypt ? &*crypt : nullptr);
   terminal::RequestFolder requests(folders, central, publisher);

@@ -3,6 +3,9 @@
 #include <iostream>
 #include <stdexcept>
 
+#include "app/exit_codes.hpp"
+#include "app/listen_address.hpp"
+#include "http/server.hpp"
 #include "terminal/kiosk_server.hpp"
 #include "terminal/kiosk_session.hpp"
 
@@ -16,13 +19,14 @@ class KioskRunner {
  public:
   KioskRunner(terminal::KioskOptions options, const terminal::CentralOptions& central,
               terminal::Publisher& publisher, auth::ReaderKey key, const std::string& web_root,
-              uint16_t port)
+              const std::string& address, uint16_t port)
       : central_(central),
         session_(std::move(options), central_, publisher, std::move(key)),
-        server_(session_, web_root, port) {
+        server_(session_, web_root, address, port) {
     server_.Start();
   }
   uint16_t port() const { return server_.port(); }
+  const std::string& address() const { return server_.address(); }
 
  private:
   terminal::CentralClient central_;  // its own: CentralClient is single-threaded
@@ -38,14 +42,32 @@ std::unique_ptr<KioskRunner, KioskRunnerDeleter> StartKiosk(
     const Args& args, const terminal::CentralOptions& central, terminal::Publisher& publisher,
     std::optional<oqs::Charset> charset, const std::filesystem::path& dir,
     const terminal::EncryptSettings* crypt) {
-  if (!args.Has("kiosk")) return nullptr;
+  if (!args.Has("kiosk") && !args.Has("kiosk-listen")) return nullptr;
+  if (args.Has("kiosk") && args.Has("kiosk-listen")) {
+    throw std::invalid_argument("give --kiosk-listen HOST:PORT or --kiosk PORT, not both");
+  }
+  const char* flag = args.Has("kiosk") ? "--kiosk" : "--kiosk-listen";
   for (const char* required : {"facility", "reader-key"}) {
     if (!args.Has(required)) {
-      throw std::invalid_argument(std::string("--kiosk needs --") + required);
+      throw std::invalid_argument(std::string(flag) + " needs --" + required);
     }
   }
-  const long long port = args.GetInt("kiosk", -1);
-  if (port < 0 || port > 65535) throw std::invalid_argument("--kiosk takes a port (0..65535)");
+  // --kiosk-listen HOST:PORT as serve's --listen (localhost, 127.0.0.1,
+  // [::1]); the older --kiosk PORT is 127.0.0.1:PORT.
+  ListenAddress listen{"127.0.0.1", 0};
+  if (args.Has("kiosk")) {
+    const long long port = args.GetInt("kiosk", -1);
+    if (port < 0 || port > 65535) throw std::invalid_argument("--kiosk takes a port (0..65535)");
+    listen.port = static_cast<uint16_t>(port);
+  } else {
+    listen = ParseListenAddress(args.Get("kiosk-listen"), "--kiosk-listen");
+  }
+  std::string address;
+  try {
+    address = http::ResolveListenHost(listen.host);
+  } catch (const std::runtime_error& e) {
+    throw BadInput(std::string(flag) + ": " + e.what());
+  }
   auto key = auth::ReaderKey::Load(args.Get("reader-key"));
   if (!key.ok()) throw std::invalid_argument("--reader-key: " + key.error().ToString());
   terminal::KioskOptions options;
@@ -72,9 +94,9 @@ std::unique_ptr<KioskRunner, KioskRunnerDeleter> StartKiosk(
       args.Get("web-root", std::string(ONSHI_SOURCE_DIR) + "/src/web/kiosk");
   auto runner = std::unique_ptr<KioskRunner, KioskRunnerDeleter>(
       new KioskRunner(std::move(options), central, publisher, std::move(key).value(), web_root,
-                      static_cast<uint16_t>(port)));
-  std::cout << "onshi terminal: kiosk on http://127.0.0.1:" << runner->port() << "/ (staff: /staff)"
-            << std::endl;
+                      address, listen.port));
+  std::cout << "onshi terminal: kiosk on http://" << HostPort(runner->address(), runner->port())
+            << "/ (staff: /staff)" << std::endl;
   return runner;
 }
 

@@ -1,8 +1,11 @@
 // The kiosk half of `onshi terminal` (terminal/kiosk_server.hpp): its
 // options and its start-up, kept apart from the Req → Res loop.
 //
-//   --kiosk PORT            serve the card reader's screen on 127.0.0.1:PORT
-//                           (0 picks a free port; printed at start-up)
+//   --kiosk-listen HOST:PORT  serve the card reader's screen there: loopback
+//                           only — 127.0.0.1:PORT, localhost:PORT, [::1]:PORT
+//                           (as serve's --listen; port 0 picks a free one,
+//                           printed at start-up)
+//   --kiosk PORT            the older form: 127.0.0.1:PORT
 //   --facility CODE         the 医療機関コード the reader signs for
 //   --reader-key DIR        the reader's key (`onshi reader add --out DIR`)
 //   --reader NAME           the PC/SC reader (default: the first one)
@@ -36,7 +39,7 @@ struct KioskRunnerDeleter {
   void operator()(KioskRunner* k) const;
 };
 
-// Starts the kiosk when --kiosk is given (nullptr otherwise); it runs on its
+// Starts the kiosk when --kiosk-listen or --kiosk is given (nullptr otherwise); it runs on its
 // own threads, with its own connection to the central service, until the
 // returned object is destroyed. Throws std::invalid_argument on bad options.
 std::unique_ptr<KioskRunner, KioskRunnerDeleter> StartKiosk(const Args& args,

@@ -4,6 +4,7 @@
 #include <openssl/err.h>
 #include <openssl/pem.h>
 #include <openssl/rand.h>
+#include <openssl/x509v3.h>
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -13,8 +14,10 @@
 #include <cerrno>
 #include <cstdint>
 #include <cstring>
+#include <filesystem>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <sstream>
 
 #include "auth/key_file.hpp"
@@ -225,6 +228,10 @@ Expected<FacilityCa> FacilityCa::Create(const std::string& dir, std::time_t now,
   if (auto w = WriteNewFile(dir + "/ca.pem", cert_pem, 0644); !w.ok()) return w.error();
   if (auto w = ca.SaveRevocations({}); !w.ok()) return w.error();
   if (auto w = ca.WriteCrl({}, now); !w.ok()) return w.error();
+  if (auto w = ReplaceFile(ca.index_path(), FormatCaIndexHeader(CaIndexState::kComplete), 0644);
+      !w.ok()) {
+    return w.error();
+  }
   ca.revocations_->stamp = StampOf(ca.revoked_path());
   ca.BuildStore();
   return ca;
@@ -273,9 +280,10 @@ std::string FacilityCa::CertificatePem() const {
 }
 
 Expected<IssuedCertificate> FacilityCa::Issue(
-    X509_NAME* subject, const std::vector<std::pair<int, std::string>>& extensions,
-    const std::string& out_dir, const std::string& cert_name, const std::string& key_name,
-    std::time_t now, int validity_days, const MedicalInstitutionCode* body_code) const {
+    std::string_view role, X509_NAME* subject,
+    const std::vector<std::pair<int, std::string>>& extensions, const std::string& out_dir,
+    const std::string& cert_name, const std::string& key_name, std::time_t now, int validity_days,
+    const MedicalInstitutionCode* body_code) const {
   if (validity_days <= 0) return CaError("validity must be at least one day");
   PkeyPtr key = GenerateKey();
   X509Ptr cert(X509_new());
@@ -307,6 +315,29 @@ Expected<IssuedCertificate> FacilityCa::Issue(
     return CaError(OpenSslError("cannot encode the certificate"));
   }
   if (auto made = EnsureDirectory(out_dir); !made.ok()) return made.error();
+  // Recorded in the index before any file is written: every certificate
+  // that may exist outside the CA is listed, even if writing its files
+  // fails below (then the listing shows a file that is not there).
+  {
+    ListLock lock(dir_);
+    if (!lock.error().empty()) return CaError(lock.error());
+    CaIndexEntry entry;
+    entry.serial_hex = out.serial_hex;
+    entry.role = std::string(role);
+    entry.not_before = out.not_before;
+    entry.not_after = out.not_after;
+    entry.subject = SingleEntry(subject, NID_commonName).value_or("");
+    entry.name = SingleEntry(subject, NID_organizationName).value_or("");
+    std::error_code ec;
+    const auto absolute = std::filesystem::absolute(out.cert_path, ec);
+    entry.file = ec ? out.cert_path : absolute.lexically_normal().string();
+    // A missing index here means a CA made before indexes existed (Create
+    // writes one): what it issued before is not in it.
+    if (auto w = AppendCaIndexLine(dir_, FormatIssuedLine(entry), CaIndexState::kPartial);
+        !w.ok()) {
+      return w.error();
+    }
+  }
   // The key before the certificate: a crash in between leaves a new key with
   // the old certificate, which fails loudly at the TLS handshake rather than
   // half-working.
@@ -339,7 +370,7 @@ Expected<IssuedCertificate> FacilityCa::IssueFacility(const MedicalInstitutionCo
   if (!AddNameEntry(subject.get(), "CN", MBSTRING_ASC, code.digits())) {
     return CaError(OpenSslError("cannot set CN"));
   }
-  return Issue(subject.get(),
+  return Issue("facility", subject.get(),
                {{NID_basic_constraints, "critical,CA:FALSE"},
                 {NID_key_usage, "critical,digitalSignature"},
                 {NID_ext_key_usage, "clientAuth"},
@@ -363,7 +394,7 @@ Expected<IssuedCertificate> FacilityCa::IssueRole(std::string_view role, std::st
       !AddNameEntry(subject.get(), "CN", MBSTRING_ASC, cn)) {
     return CaError(OpenSslError("cannot set OU/CN"));
   }
-  return Issue(subject.get(),
+  return Issue(role, subject.get(),
                {{NID_basic_constraints, "critical,CA:FALSE"},
                 {NID_key_usage, "critical,digitalSignature"},
                 {NID_ext_key_usage, "clientAuth"},
@@ -412,7 +443,7 @@ Expected<IssuedCertificate> FacilityCa::IssueServer(const std::string& out_dir, 
       !AddNameEntry(subject.get(), "CN", MBSTRING_ASC, "localhost")) {
     return CaError(OpenSslError("out of memory"));
   }
-  return Issue(subject.get(),
+  return Issue("server", subject.get(),
                {{NID_basic_constraints, "critical,CA:FALSE"},
                 {NID_key_usage, "critical,digitalSignature"},
                 {NID_ext_key_usage, "serverAuth"},
@@ -606,6 +637,11 @@ Expected<RevokedCertificate> FacilityCa::Revoke(std::string_view serial_hex, std
   const RevokedCertificate out{it->first, it->second};
   if (inserted) {
     if (auto w = SaveRevocations(list); !w.ok()) return w.error();
+    if (auto w = AppendCaIndexLine(dir_, FormatRevokedLine(out.serial_hex, out.revoked_at),
+                                   CaIndexState::kPartial);
+        !w.ok()) {
+      return w.error();
+    }
   }
   if (auto w = WriteCrl(list, now); !w.ok()) return w.error();
   (void)CurrentRevocations();  // adopt the list just written
@@ -675,6 +711,151 @@ Expected<std::string> FacilityCa::WriteCrl(const std::map<std::string, std::time
     return CaError(OpenSslError("cannot build crl.pem"));
   }
   return ReplaceFile(crl_path(), BioContents(bio.get()), 0644);
+}
+
+Expected<std::optional<CaIndex>> FacilityCa::Index() const {
+  auto read = ReadCaIndex(dir_);
+  if (!read.ok() || !read->has_value()) return read;
+  CaIndex& index = **read;
+  // revoked.txt is the record verification trusts: a serial it lists is
+  // revoked whatever the index's own lines say.
+  std::map<std::string, size_t> by_serial;
+  for (size_t i = 0; i < index.entries.size(); ++i)
+    by_serial.emplace(index.entries[i].serial_hex, i);
+  std::set<std::string> orphans;
+  for (const auto& [serial, at] : index.orphan_revocations)
+    orphans.insert(serial);
+  for (const auto& [serial, at] : *CurrentRevocations()) {
+    const auto it = by_serial.find(serial);
+    if (it == by_serial.end()) {
+      if (orphans.insert(serial).second) index.orphan_revocations.emplace_back(serial, at);
+    } else if (!index.entries[it->second].revoked_at) {
+      index.entries[it->second].revoked_at = at;
+    }
+  }
+  return read;
+}
+
+namespace {
+
+// The role a certificate of this CA was issued for, from its subject: the
+// OU for insurer, municipal and admin; none for a facility's, and none with
+// serverAuth for the server's own.
+std::string RoleOf(X509* cert) {
+  if (auto ou = SingleEntry(X509_get_subject_name(cert), NID_organizationalUnitName)) return *ou;
+  return (X509_get_extended_key_usage(cert) & XKU_SSL_SERVER) != 0 ? "server" : "facility";
+}
+
+}  // namespace
+
+Expected<FacilityCa::Rebuilt> FacilityCa::RebuildIndex(
+    const std::vector<std::string>& scan_dirs) const {
+  ListLock lock(dir_);
+  if (!lock.error().empty()) return CaError(lock.error());
+  auto current = ReadCaIndex(dir_);
+  if (!current.ok()) return current.error();
+  Rebuilt out;
+  if (current->has_value()) out.index = std::move(**current);
+  out.index.state = current->has_value() && out.index.state == CaIndexState::kComplete
+                        ? CaIndexState::kComplete
+                        : CaIndexState::kRebuilt;
+  out.index.torn_lines = 0;
+  std::set<std::string> known;
+  for (const CaIndexEntry& e : out.index.entries)
+    known.insert(e.serial_hex);
+
+  // Every *.pem under the directories, in name order so that the file kept
+  // for a serial found twice (a copy, a backup) is the same on every run.
+  std::vector<std::filesystem::path> files;
+  for (const std::string& dir : scan_dirs) {
+    std::error_code ec;
+    std::filesystem::recursive_directory_iterator it(
+        dir, std::filesystem::directory_options::skip_permission_denied, ec);
+    if (ec) {
+      out.unreadable.push_back(dir + ": " + ec.message());
+      continue;
+    }
+    for (; it != std::filesystem::recursive_directory_iterator(); it.increment(ec)) {
+      if (ec) {
+        out.unreadable.push_back(dir + ": " + ec.message());
+        break;
+      }
+      std::error_code fe;
+      if (it->is_regular_file(fe) && it->path().extension() == ".pem" &&
+          it->file_size(fe) <= (1u << 20)) {
+        files.push_back(std::filesystem::absolute(it->path()).lexically_normal());
+      }
+    }
+  }
+  std::sort(files.begin(), files.end());
+  files.erase(std::unique(files.begin(), files.end()), files.end());
+
+  EVP_PKEY* ca_key = X509_get0_pubkey(h_->cert.get());
+  for (const auto& path : files) {
+    auto text = ReadWholeFile(path.string());
+    if (!text.ok()) continue;
+    ++out.scanned_files;
+    BioPtr bio = MemoryBio(*text);
+    X509Ptr cert(bio ? PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr) : nullptr);
+    ERR_clear_error();  // a key file is not a certificate: skipped
+    if (!cert || X509_cmp(cert.get(), h_->cert.get()) == 0) continue;
+    // Signed by this CA: named by it and its signature checks with its key.
+    if (X509_check_issued(h_->cert.get(), cert.get()) != X509_V_OK ||
+        X509_verify(cert.get(), ca_key) != 1) {
+      ERR_clear_error();
+      continue;
+    }
+    ++out.found;
+    CaIndexEntry entry;
+    entry.serial_hex = SerialHex(X509_get0_serialNumber(cert.get()));
+    if (entry.serial_hex.empty() || !known.insert(entry.serial_hex).second) continue;
+    entry.role = RoleOf(cert.get());
+    entry.not_before = Asn1TimeToTimeT(X509_get0_notBefore(cert.get()));
+    entry.not_after = Asn1TimeToTimeT(X509_get0_notAfter(cert.get()));
+    X509_NAME* subject = X509_get_subject_name(cert.get());
+    entry.subject = SingleEntry(subject, NID_commonName).value_or("");
+    entry.name = SingleEntry(subject, NID_organizationName).value_or("");
+    entry.file = path.string();
+    out.index.entries.push_back(std::move(entry));
+    ++out.added;
+  }
+
+  // Revocations: the index's own and revoked.txt's, each serial once.
+  std::map<std::string, size_t> by_serial;
+  for (size_t i = 0; i < out.index.entries.size(); ++i)
+    by_serial.emplace(out.index.entries[i].serial_hex, i);
+  std::map<std::string, std::time_t> orphans(out.index.orphan_revocations.begin(),
+                                             out.index.orphan_revocations.end());
+  for (const auto& [serial, at] : *CurrentRevocations()) {
+    const auto it = by_serial.find(serial);
+    if (it == by_serial.end()) {
+      orphans.emplace(serial, at);
+    } else if (!out.index.entries[it->second].revoked_at) {
+      out.index.entries[it->second].revoked_at = at;
+    }
+  }
+  for (auto it = orphans.begin(); it != orphans.end();) {
+    const auto e = by_serial.find(it->first);
+    if (e != by_serial.end()) {
+      if (!out.index.entries[e->second].revoked_at)
+        out.index.entries[e->second].revoked_at = it->second;
+      it = orphans.erase(it);
+    } else {
+      ++it;
+    }
+  }
+  out.index.orphan_revocations.assign(orphans.begin(), orphans.end());
+
+  std::string text = FormatCaIndexHeader(out.index.state);
+  for (const CaIndexEntry& e : out.index.entries)
+    text += FormatIssuedLine(e);
+  for (const CaIndexEntry& e : out.index.entries) {
+    if (e.revoked_at) text += FormatRevokedLine(e.serial_hex, *e.revoked_at);
+  }
+  for (const auto& [serial, at] : out.index.orphan_revocations)
+    text += FormatRevokedLine(serial, at);
+  if (auto w = ReplaceFile(index_path(), text, 0644); !w.ok()) return w.error();
+  return out;
 }
 
 Expected<CertificateSummary> SummariseCertificatePem(std::string_view pem) {

@@ -15,6 +15,9 @@
 //   revoked.lock  the flock that serialises revocations between processes
 //   crl.pem       CRL v2 signed by the CA, for the TLS layer to load
 //                 (X509_V_FLAG_CRL_CHECK); rewritten on every Revoke
+//   index.txt     every certificate issued and revoked, with its role,
+//                 subject, dates and file (ca_index.hpp); appended on every
+//                 Issue*/Revoke, under the revoked.lock flock
 //
 // Facility directory (what clinic software reads):
 //   cert.pem      subject C=JP, O=<facility name, UTF8String>, CN=<医療機関コード>;
@@ -46,6 +49,7 @@
 #include <utility>
 #include <vector>
 
+#include "auth/ca_index.hpp"
 #include "core/expected.hpp"
 #include "core/insurer_number.hpp"
 #include "core/medical_institution_code.hpp"
@@ -200,6 +204,26 @@ class FacilityCa {
   bool IsRevoked(std::string_view serial_hex) const;
   std::vector<RevokedCertificate> Revoked() const;
 
+  // The index (ca_index.hpp) with every serial revoked.txt lists marked
+  // revoked too; nullopt for a CA made before indexes existed that has not
+  // issued or revoked since (RebuildIndex makes one).
+  Expected<std::optional<CaIndex>> Index() const;
+
+  // What RebuildIndex found.
+  struct Rebuilt {
+    int scanned_files = 0;                // *.pem files read
+    int found = 0;                        // certificates this CA issued among them
+    int added = 0;                        // of those, not in the index before
+    std::vector<std::string> unreadable;  // directories that could not be walked
+    CaIndex index;                        // the index as written
+  };
+  // Rewrites index.txt (temp file + rename, under the lock) from what it
+  // holds now plus every certificate this CA signed found in *.pem files
+  // under `scan_dirs` (recursively; the first file found for a serial is
+  // kept). For CAs that issued certificates before indexes existed. The
+  // index keeps state "complete" if it had it, else becomes "rebuilt".
+  Expected<Rebuilt> RebuildIndex(const std::vector<std::string>& scan_dirs) const;
+
   // Re-signs crl.pem with lastUpdate = now. Returns its path.
   Expected<std::string> RefreshCrl(std::time_t now) const;
 
@@ -207,12 +231,14 @@ class FacilityCa {
   std::string ca_path() const { return dir_ + "/ca.pem"; }
   std::string crl_path() const { return dir_ + "/crl.pem"; }
   std::string revoked_path() const { return dir_ + "/revoked.txt"; }
+  std::string index_path() const { return CaIndexPath(dir_); }
   // ca.pem's text.
   std::string CertificatePem() const;
 
  private:
   FacilityCa();
-  Expected<IssuedCertificate> Issue(X509_NAME* subject,
+  // `role` and `cn`/`o` go into the index.
+  Expected<IssuedCertificate> Issue(std::string_view role, X509_NAME* subject,
                                     const std::vector<std::pair<int, std::string>>& extensions,
                                     const std::string& out_dir, const std::string& cert_name,
                                     const std::string& key_name, std::time_t now, int validity_days,

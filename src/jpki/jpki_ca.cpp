@@ -251,6 +251,38 @@ Expected<JpkiCa> JpkiCa::Load(const std::string& dir) {
   return ca;
 }
 
+Expected<std::vector<JpkiCa::IssuedRecord>> JpkiCa::IssuedCertificates() const {
+  std::vector<IssuedRecord> out;
+  const std::string path = dir_ + "/issued.txt";
+  if (!auth::FileExists(path)) return out;
+  auto list = auth::ReadWholeFile(path);
+  if (!list.ok()) return list.error();
+  std::istringstream in(*list);
+  std::string line;
+  std::set<std::string> seen;
+  for (int n = 1; std::getline(in, line); ++n) {
+    if (line.empty() || line[0] == '#') continue;
+    std::istringstream fields(line);
+    std::string serial;
+    long long not_before = 0, not_after = 0;
+    if (!(fields >> serial >> not_before >> not_after) ||
+        NormaliseSerial(serial, kMaxSerialDigits).empty()) {
+      return CaError(path + " line " + std::to_string(n) + " is malformed");
+    }
+    IssuedRecord r;
+    r.serial_hex = NormaliseSerial(serial, kMaxSerialDigits);
+    if (!seen.insert(r.serial_hex).second) continue;
+    r.not_before = static_cast<std::time_t>(not_before);
+    r.not_after = static_cast<std::time_t>(not_after);
+    if (const auto it = revoked_.find(r.serial_hex); it != revoked_.end()) {
+      r.revoked_at = it->second.at;
+      r.reason = it->second.reason;
+    }
+    out.push_back(std::move(r));
+  }
+  return out;
+}
+
 Expected<JpkiCa> JpkiCa::LoadOrCreate(const std::string& dir, std::time_t now, std::time_t wall) {
   if (auth::FileExists(dir + "/ca.pem")) return Load(dir);
   return Create(dir, now, wall);

@@ -131,6 +131,19 @@ class JpkiCa {
   Expected<VerifiedUserCertificate, VerifyError> Verify(std::span<const uint8_t> der,
                                                         std::time_t at) const;
 
+  // issued.txt and revoked.txt as a list, for `onshi credentials list
+  // --role card`: every certificate this CA issued, in the order issued,
+  // with its validity and, if revoked, when and why. issued.txt is re-read
+  // (another process may have issued since this one loaded).
+  struct IssuedRecord {
+    std::string serial_hex;
+    std::time_t not_before = 0;
+    std::time_t not_after = 0;
+    std::optional<std::time_t> revoked_at;
+    std::optional<RevocationReason> reason;
+  };
+  Expected<std::vector<IssuedRecord>> IssuedCertificates() const;
+
   // Re-signs crl.pem with thisUpdate = now. Returns its path.
   Expected<std::string> RefreshCrl(std::time_t now) const;
 

@@ -1,10 +1,14 @@
 #include "terminal/kiosk_server.hpp"
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+
 #include <boost/json.hpp>
 #include <ctime>
 #include <fstream>
 #include <iterator>
 #include <regex>
+#include <stdexcept>
 
 namespace onshi::terminal {
 namespace {
@@ -76,8 +80,30 @@ json::object VisitJson(const KioskVisit& v) {
 
 }  // namespace
 
-KioskServer::KioskServer(KioskSession& session, std::string web_root, uint16_t port)
-    : session_(session), web_root_(std::move(web_root)), requested_port_(port) {}
+namespace {
+
+// 127.0.0.0/8 or ::1: the kiosk's pages and API are for the reader's own
+// screen, never the network.
+bool IsLoopback(const std::string& address) {
+  in_addr v4{};
+  if (::inet_pton(AF_INET, address.c_str(), &v4) == 1) return (ntohl(v4.s_addr) >> 24) == 127;
+  in6_addr v6{};
+  return ::inet_pton(AF_INET6, address.c_str(), &v6) == 1 && IN6_IS_ADDR_LOOPBACK(&v6);
+}
+
+}  // namespace
+
+KioskServer::KioskServer(KioskSession& session, std::string web_root, std::string address,
+                         uint16_t port)
+    : session_(session),
+      web_root_(std::move(web_root)),
+      address_(std::move(address)),
+      requested_port_(port) {
+  if (!IsLoopback(address_)) {
+    throw std::invalid_argument(
+        "the kiosk listens on loopback only (127.0.0.1, localhost, ::1), not " + address_);
+  }
+}
 
 KioskServer::~KioskServer() {
   Stop();
@@ -85,7 +111,7 @@ KioskServer::~KioskServer() {
 
 void KioskServer::Start() {
   http::ServerOptions options;
-  options.address = "127.0.0.1";
+  options.address = address_;
   options.port = requested_port_;
   options.threads = 2;
   options.max_body_bytes = 64 * 1024;
@@ -105,7 +131,10 @@ void KioskServer::Stop() {
 http::Response KioskServer::Handle(const http::Request& request) {
   const std::string host = request.Header("Host");
   const std::string port = std::to_string(this->port());
-  if (host != "127.0.0.1:" + port && host != "localhost:" + port) {
+  const bool v6 = address_.find(':') != std::string::npos;
+  const std::string bound = (v6 ? "[" + address_ + "]" : address_) + ":" + port;
+  if (host != "127.0.0.1:" + port && host != "localhost:" + port && host != "[::1]:" + port &&
+      host != bound) {
     return Problem(421, "この端末の画面は 127.0.0.1 からだけ開けます。");
   }
   std::string path = request.target.substr(0, request.target.find('?'));

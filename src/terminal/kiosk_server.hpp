@@ -1,5 +1,6 @@
 // KioskServer: the card reader's screen and the staff screen, served by
-// `onshi terminal --kiosk PORT` on loopback only (issue 16).
+// `onshi terminal --kiosk-listen HOST:PORT` (or the older --kiosk PORT) on
+// loopback only (issue 16; the address form, issue 19).
 //
 //   GET  /                 the kiosk page (src/web/kiosk/kiosk.html)
 //   GET  /staff            today's visits for the reception staff
@@ -16,8 +17,10 @@
 //                          number (R-DOC-9, kiosk_lookup.hpp)
 //   GET  /api/today        {"visits": […]} for the staff screen
 //
-// Loopback and nothing else: the listener is bound to 127.0.0.1, and a
-// request whose Host is not 127.0.0.1:PORT or localhost:PORT is refused
+// Loopback and nothing else: the listener is bound to a loopback address
+// (127.0.0.1 unless given: any of 127.0.0.0/8, or ::1; anything else is
+// refused at construction), and a request whose Host is not 127.0.0.1:PORT,
+// localhost:PORT, [::1]:PORT or the bound address with its port is refused
 // (421), so a web page elsewhere cannot reach the kiosk through DNS
 // rebinding. The API takes only POSTs with a JSON content type (a form on
 // another origin cannot send one without a preflight the server never
@@ -37,11 +40,16 @@ namespace onshi::terminal {
 class KioskServer {
  public:
   // `web_root` holds the pages and node_modules/@vladmandic/face-api.
-  KioskServer(KioskSession& session, std::string web_root, uint16_t port);
+  // `address` is numeric (http::ResolveListenHost) and must be loopback:
+  // std::invalid_argument otherwise.
+  KioskServer(KioskSession& session, std::string web_root, std::string address, uint16_t port);
+  KioskServer(KioskSession& session, std::string web_root, uint16_t port)
+      : KioskServer(session, std::move(web_root), "127.0.0.1", port) {}
   ~KioskServer();
 
   void Start();  // throws std::runtime_error if the port is taken
   uint16_t port() const;
+  const std::string& address() const { return address_; }
   void Stop();
 
   // Exposed for tests: one request, answered as the server would.
@@ -53,6 +61,7 @@ class KioskServer {
 
   KioskSession& session_;
   std::string web_root_;
+  std::string address_;
   uint16_t requested_port_;
   std::unique_ptr<http::HttpServer> server_;
 };

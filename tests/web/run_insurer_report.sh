@@ -3,7 +3,7 @@
 # with the `onshi` binary in BUILD_DIR, starts `onshi serve` on a free port,
 # runs insurer_report.mjs (playwright-core + Debian's headless Chromium)
 # against it and exits with its status. Registered with CTest as
-# web_insurer_report. Leaves its screenshots in BUILD_DIR/web-artifacts/
+# web_insurer_report. Leaves its screenshots in BUILD_DIR/test-artifacts/web_insurer_report/
 # (insurer-*.png) and lists them.
 #
 #   tests/web/run_insurer_report.sh BUILD_DIR
@@ -109,12 +109,16 @@ echo "run_insurer_report: onshi serve (pid $server_pid) at $url"
 # NODE_EXTRA_CA_CERTS makes Playwright's client-certificate proxy (which runs
 # in this node process) verify onshi's server certificate against the project
 # CA instead of ignoring TLS errors; see insurer_report.mjs.
+# Screenshots kept as test artifacts, this run's only.
+artifacts="$build/test-artifacts/web_insurer_report"
+rm -rf "$artifacts"
+mkdir -p "$artifacts"
 set +e
 NODE_EXTRA_CA_CERTS="$tmp/insurer/ca.pem" node "$here/insurer_report.mjs" \
   --base "$url" \
   --cert "$tmp/insurer/cert.pem" --key "$tmp/insurer/key.pem" --ca "$tmp/insurer/ca.pem" \
   --insurer-name "$name" --expected-errors "$errors" --expected-all "$all" \
-  --artifacts "$build/web-artifacts" \
+  --artifacts "$artifacts" \
   --upload "$tmp/forms.csv" --rejected-lines "$rejected_lines"
 status=$?
 set -e

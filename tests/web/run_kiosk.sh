@@ -4,7 +4,8 @@
 # vsmartcard's vpcd, `onshi card emulate` behind it, `onshi terminal --kiosk`
 # driving the card through pcsc-lite, and kiosk.mjs (playwright-core +
 # Debian's headless Chromium with a fake camera) pressing the buttons.
-# Registered with CTest as web_kiosk.
+# Registered with CTest as web_kiosk. Screenshots are kept in
+# BUILD_DIR/test-artifacts/web_kiosk/.
 #
 #   tests/web/run_kiosk.sh BUILD_DIR
 #
@@ -195,13 +196,17 @@ pids+=($!)
 kiosk=$(await_line "$tmp/terminal.out" 's#^onshi terminal: kiosk on \(http://[^ ]*\) .*#\1#p' "${pids[-1]}" "onshi terminal")
 echo "run_kiosk: central $url, kiosk $kiosk, vpcd port $port"
 
+# Screenshots kept as test artifacts, this run's only.
+artifacts="$build/test-artifacts/web_kiosk"
+rm -rf "$artifacts"
+mkdir -p "$artifacts"
 set +e
 node "$here/kiosk.mjs" --kiosk "$kiosk" --onshi "$onshi" --issuer-key "$db.card-issuer.key" \
   --cards "$db.cards" --card-a "$card_a" --card-b "$card_b" --card-c "$card_c" --card-d "$card_d" --card-e "$card_e" \
   --card-f "$card_f" --card-g "$card_g" --grace-end "$grace_end" --lookup-valid "$lookup_valid" \
   --lookup-lost "$lookup_lost" --vpcd "localhost:$port" \
   --surface "$tmp/card-surface" --faces "$faces" --face-dir "$tmp/terminal/Face" \
-  --screenshot "$build/web_kiosk.png"
+  --screenshot "$artifacts/kiosk.png"
 status=$?
 # Every Face file the terminal wrote, against the clients' profiles
 # (terminal-protocol.md §10/§11; tests/app/face_profiles.hpp).

@@ -4,7 +4,7 @@
 # window's certificate for the municipality most of it lives in), starts `onshi serve` on a
 # free port, runs municipal.mjs (playwright-core + Debian's headless
 # Chromium) against it and exits with its status. Registered with CTest as
-# web_municipal. Leaves its screenshots in BUILD_DIR/web-artifacts/
+# web_municipal. Leaves its screenshots in BUILD_DIR/test-artifacts/web_municipal/
 # (municipal-*.png) and lists them.
 #
 #   tests/web/run_municipal.sh BUILD_DIR
@@ -101,11 +101,15 @@ fi
 echo "run_municipal: onshi serve (pid $server_pid) at $url"
 
 # --- the browser -------------------------------------------------------------------
+# Screenshots kept as test artifacts, this run's only.
+artifacts="$build/test-artifacts/web_municipal"
+rm -rf "$artifacts"
+mkdir -p "$artifacts"
 set +e
 NODE_EXTRA_CA_CERTS="$tmp/city/ca.pem" node "$here/municipal.mjs" \
   --base "$url" --cert "$tmp/city/cert.pem" --key "$tmp/city/key.pem" --ca "$tmp/city/ca.pem" \
   --person "$person" --name "$name" --kana "$kana" --birth "$birth" --stranger "$stranger" \
-  --artifacts "$build/web-artifacts"
+  --artifacts "$artifacts"
 status=$?
 set -e
 if [ "$status" -ne 0 ]; then

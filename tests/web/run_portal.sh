@@ -10,7 +10,7 @@
 # the insurer checkups, and the clinic reads the medicines under a consent),
 # the access log.
 # Registered with CTest as web_portal. Screenshots are kept in
-# BUILD_DIR/web_portal/.
+# BUILD_DIR/test-artifacts/web_portal/.
 #
 #   tests/web/run_portal.sh BUILD_DIR
 #
@@ -43,7 +43,7 @@ fi
 
 start=$SECONDS
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/onshi-portal.XXXXXX")
-artifacts="$build/web_portal"
+artifacts="$build/test-artifacts/web_portal"
 rm -rf "$artifacts"
 mkdir -p "$artifacts"
 pids=()
