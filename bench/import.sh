@@ -40,7 +40,7 @@ ref=$(echo "$(date +%s.%N) - $start" | bc)
 # onshi uses (64 MB). Two of the five
 # tables an accepted form writes; the others (attributes, documents, audit)
 # come on top of it.
-sqlite3 "$dir/i.db" ".schema members" ".schema submissions" >"$dir/floor-schema.sql"
+sqlite3 "$dir/i.db" ".schema changes" ".schema members" ".schema submissions" >"$dir/floor-schema.sql"
 start=$(date +%s.%N)
 sqlite3 "$dir/floor.db" >/dev/null <<SQL
 PRAGMA journal_mode=WAL;
