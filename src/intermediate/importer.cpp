@@ -7,6 +7,7 @@
 #include <utility>
 
 #include "intermediate/fault_hold.hpp"
+#include "intermediate/reception_batch.hpp"
 
 namespace onshi::intermediate {
 namespace {
@@ -121,7 +122,7 @@ class Importer {
 
   // Receives one form into `t`. A submission id used twice in one file is an
   // error in the file (the second line is not the same form re-sent).
-  void ReceiveOne(const Pending& p, Tally& t) {
+  void ReceiveOne(const Pending& p, Tally& t, ReceptionBatch& batch) {
     auto [it, fresh] = first_line_.try_emplace(p.form.submission_id, p.line);
     if (!fresh && it->second != p.line) {
       ++t.rejected;
@@ -130,11 +131,13 @@ class Importer {
            "受付番号 " + p.form.submission_id + " is also on line " + std::to_string(it->second)});
       return;
     }
-    ReceiveOutcome out = Receive(store_, p.form, ctx_, p.registry ? &*p.registry : nullptr);
+    ReceiveOutcome out = Receive(store_, p.form, ctx_, p.registry ? &*p.registry : nullptr, &batch);
+    // Also when refused: the documents of forms the batch held, written
+    // before this one was checked.
+    t.documents += out.documents_issued;
     switch (out.status) {
       case ReceiveStatus::kQueued:
         ++t.queued;
-        t.documents += out.documents_issued;
         break;
       case ReceiveStatus::kAlreadyReceived:
         ++t.already;
@@ -182,8 +185,10 @@ class Importer {
     Tally t;
     try {
       store_.InTransaction([&] {
+        ReceptionBatch held;
         for (const Pending& p : batch)
-          ReceiveOne(p, t);
+          ReceiveOne(p, t, held);
+        t.documents += held.Materialise(store_, ctx_);
       });
       Merge(t);
     } catch (const store::StoreUnavailable& e) {
@@ -202,7 +207,11 @@ class Importer {
       for (size_t i = 0; i < batch.size(); ++i) {
         const Pending& p = batch[i];
         try {
-          store_.InTransaction([&] { ReceiveOne(p, t); });
+          store_.InTransaction([&] {
+            ReceptionBatch held;
+            ReceiveOne(p, t, held);
+            t.documents += held.Materialise(store_, ctx_);
+          });
         } catch (const store::StoreUnavailable& e) {
           Forget({batch.begin() + static_cast<std::ptrdiff_t>(i), batch.end()});
           report_.stopped_at_line = p.line;
