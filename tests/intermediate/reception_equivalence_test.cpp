@@ -25,6 +25,7 @@
 #include "intake/submission_reader.hpp"
 #include "intermediate/importer.hpp"
 #include "intermediate/linker.hpp"
+#include "intermediate/reception_batch.hpp"
 #include "store/store.hpp"
 
 namespace onshi::intermediate {
@@ -298,6 +299,67 @@ TEST_P(ReceptionEquivalenceTest, RowsAfterImportAndLinkAreTodaysReceptionsForThe
   std::stringstream want;
   want << in.rdbuf();
   EXPECT_EQ(got, want.str());
+}
+
+// One audit entry per batch instead of one per form (issue 20), and still
+// each received form is proven to be in its batch: its receipt hash and
+// audit path lead to the Merkle root the entry recorded. A form changed
+// after receipt (another submission id, another content digest) is not.
+TEST_P(ReceptionEquivalenceTest, EachReceivedFormIsProvenByItsBatchsAuditEntry) {
+  Run();
+  std::vector<store::AuditEntry> batches;
+  int64_t per_form = 0;
+  for (const store::AuditEntry& e : store_->ReadAudit(0, 100000)) {
+    if (e.action == kBatchReceivedAction) batches.push_back(e);
+    if (e.action == "submission.received") ++per_form;
+  }
+  EXPECT_EQ(per_form, 0);
+  store::SubmissionFilter f;
+  f.insurer_number = kInsurer;
+  f.limit = 100000;
+  const std::vector<store::SubmissionRecord> all = store_->ListSubmissions(f);
+  ASSERT_EQ(all.size(), 12u);
+  // Fewer entries than forms: batches of 4 lines, some materialised early.
+  EXPECT_LT(batches.size(), all.size());
+  for (const store::SubmissionRecord& r : all) {
+    int proven = 0;
+    for (const store::AuditEntry& e : batches)
+      proven += VerifyReceipt(*store_, e, r) ? 1 : 0;
+    EXPECT_EQ(proven, 1) << r.submission_id;
+    store::SubmissionRecord other_id = r;
+    other_id.submission_id += "X";
+    store::SubmissionRecord other_content = r;
+    other_content.content_digest[0] = other_content.content_digest[0] == 'a' ? 'b' : 'a';
+    for (const store::AuditEntry& e : batches) {
+      EXPECT_FALSE(VerifyReceipt(*store_, e, other_id)) << r.submission_id;
+      EXPECT_FALSE(VerifyReceipt(*store_, e, other_content)) << r.submission_id;
+    }
+  }
+  // The entries stay in the hash chain.
+  EXPECT_FALSE(store::VerifyAuditChain(*store_).has_value());
+}
+
+// A bad line stores nothing, even inside a batch whose other forms land:
+// no submission, no member, no document for it.
+TEST_P(ReceptionEquivalenceTest, BadLinesKeepTheirLineNumbersAndStoreNothing) {
+  const std::string body = std::string(kHeader) +
+                           Line("S1", "acquisition", 0, "山田　太郎", "ヤマダ　タロウ", "19800505",
+                                "1", "1234", "00", "20250401") +
+                           Line("S2", "acquisition", 1, "山田　花子", "ヤマダ　ハナコ", "19821340",
+                                "2", "1235", "00", "20250401") +
+                           Line("S3", "acquisition", 2, "髙橋　次郎", "タカハシ　ジロウ",
+                                "19900120", "1", "1234", "00", "20250401");
+  const ImportReport r = Import(body, D(2025, 4, 25), intake::Format::kCsv);
+  EXPECT_EQ(r.queued, 1);
+  ASSERT_EQ(r.errors.size(), 2u);
+  EXPECT_EQ(r.errors[0].line, 3);
+  EXPECT_EQ(r.errors[0].field, "birth_date");
+  EXPECT_EQ(r.errors[1].line, 4);
+  EXPECT_EQ(r.errors[1].field, "branch");
+  EXPECT_FALSE(store_->GetSubmission(kInsurer, "S2").has_value());
+  EXPECT_FALSE(store_->GetSubmission(kInsurer, "S3").has_value());
+  EXPECT_FALSE(store_->FindMemberId(kInsurer, "10", "1235", "00").has_value());
+  EXPECT_EQ(store_->MembersOfInsurer(kInsurer, D(1900, 1, 1), 0, 100).size(), 1u);
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, ReceptionEquivalenceTest,
