@@ -7,6 +7,7 @@
 #include <utility>
 
 #include "intermediate/fault_hold.hpp"
+#include "intermediate/form_digest.hpp"
 #include "intermediate/reception_batch.hpp"
 
 namespace onshi::intermediate {
@@ -16,6 +17,7 @@ struct Pending {
   int64_t line = 0;
   Submission form;
   std::optional<RegistryAnswer> registry;  // looked up ahead, when it was
+  std::optional<std::string> digest;       // the form's keyed digest, likewise
 };
 
 // One batch as the read-ahead thread leaves it: the forms that passed the
@@ -94,11 +96,17 @@ class Importer {
         b.refused.emplace_back(rec->line, form.error());
         continue;
       }
-      Pending& p = b.forms.emplace_back(Pending{rec->line, std::move(form).value(), std::nullopt});
-      // A 給付情報届 carries no My Number: reception asks nobody for it.
-      if (registry && p.form.form != FormKind::kBenefits) {
+      Pending& p = b.forms.emplace_back(
+          Pending{rec->line, std::move(form).value(), std::nullopt, std::nullopt});
+      // The form's keyed digest (the same keys on both connections) and the
+      // registry's answer, off the writing thread.
+      if (registry) {
         try {
-          p.registry = registry->FindPersonByMyNumber(p.form.my_number);
+          p.digest = registry->KeyedDigest(CanonicalFormText(p.form));
+          // A 給付情報届 carries no My Number: reception asks nobody for it.
+          if (p.form.form != FormKind::kBenefits) {
+            p.registry = registry->FindPersonByMyNumber(p.form.my_number);
+          }
         } catch (const store::StoreError&) {
           // Left to reception, which asks the writing connection and knows
           // how to stop the import if the database is gone.
@@ -131,7 +139,8 @@ class Importer {
            "受付番号 " + p.form.submission_id + " is also on line " + std::to_string(it->second)});
       return;
     }
-    ReceiveOutcome out = Receive(store_, p.form, ctx_, p.registry ? &*p.registry : nullptr, &batch);
+    ReceiveOutcome out = Receive(store_, p.form, ctx_, p.registry ? &*p.registry : nullptr, &batch,
+                                 p.digest ? &*p.digest : nullptr);
     // Also when refused: the documents of forms the batch held, written
     // before this one was checked.
     t.documents += out.documents_issued;

@@ -169,11 +169,12 @@ std::vector<RegistryField> CompareFormWithRegistry(const store::PersonRecord& re
 namespace {
 ReceiveOutcome ReceiveChecked(store::Store& store, const Submission& s, const ReceptionContext& ctx,
                               const RegistryAnswer* looked_up, ReceptionBatch* batch,
-                              int& flushed_documents);
+                              int& flushed_documents, const std::string& digest);
 }  // namespace
 
 ReceiveOutcome Receive(store::Store& store, const Submission& s, const ReceptionContext& ctx,
-                       const RegistryAnswer* looked_up, ReceptionBatch* batch) {
+                       const RegistryAnswer* looked_up, ReceptionBatch* batch,
+                       const std::string* digest) {
   // Forms the batch holds that this one must see: stored first, so that
   // every check below reads what it would have had each form been written
   // at once.
@@ -181,7 +182,8 @@ ReceiveOutcome Receive(store::Store& store, const Submission& s, const Reception
   if (batch && (batch->HoldsSubmission(s.submission_id) || batch->Touches(s.symbol, s.number))) {
     flushed_documents += batch->Materialise(store, ctx);
   }
-  ReceiveOutcome out = ReceiveChecked(store, s, ctx, looked_up, batch, flushed_documents);
+  ReceiveOutcome out = ReceiveChecked(store, s, ctx, looked_up, batch, flushed_documents,
+                                      digest ? *digest : store.KeyedDigest(CanonicalFormText(s)));
   out.documents_issued += flushed_documents;
   return out;
 }
@@ -192,7 +194,7 @@ namespace {
 void Keep(store::Store& store, const ReceptionContext& ctx, ReceptionBatch* batch,
           store::SubmissionRecord& rec, std::string_view what) {
   if (batch) {
-    batch->Add(rec);
+    batch->Add(std::move(rec));
     return;
   }
   AddOrThrow(store, rec);
@@ -201,9 +203,8 @@ void Keep(store::Store& store, const ReceptionContext& ctx, ReceptionBatch* batc
 
 ReceiveOutcome ReceiveChecked(store::Store& store, const Submission& s, const ReceptionContext& ctx,
                               const RegistryAnswer* looked_up, ReceptionBatch* batch,
-                              int& flushed_documents) {
+                              int& flushed_documents, const std::string& digest) {
   const store::InsurerRecord& insurer = ctx.insurer;
-  const std::string digest = store.KeyedDigest(CanonicalFormText(s));
   if (auto existing = store.GetSubmission(insurer.insurer_number, s.submission_id)) {
     ReceiveOutcome o;
     o.seq = existing->seq;
@@ -367,7 +368,7 @@ ReceiveOutcome ReceiveChecked(store::Store& store, const Submission& s, const Re
     if (batch && reuse == 0) {
       // Member, attributes, application and documents are written with the
       // batch (reception_batch.hpp), in this order.
-      batch->Add(rec, std::move(q), requested);
+      batch->Add(std::move(rec), std::move(q), requested);
       out.status = ReceiveStatus::kQueued;
       return out;
     }

@@ -65,17 +65,18 @@ bool ReceptionBatch::HoldsPerson(int64_t person_id) const {
 int ReceptionBatch::Materialise(store::Store& store, const ReceptionContext& ctx) {
   if (pending_.empty()) return 0;
   std::vector<Qualification> members;
-  for (const Pending& p : pending_)
-    if (p.joiner) members.push_back(*p.joiner);
+  std::vector<std::optional<Date>> requested;
+  for (Pending& p : pending_) {
+    if (!p.joiner) continue;
+    members.push_back(std::move(*p.joiner));
+    requested.push_back(p.requested);
+  }
   if (!members.empty()) store.AddQualifications(members);
   std::vector<store::SubmissionRecord> recs;
   recs.reserve(pending_.size());
   size_t k = 0;
   for (Pending& p : pending_) {
-    if (p.joiner) {
-      p.joiner->member_id = members[k++].member_id;
-      p.rec.member_id = p.joiner->member_id;
-    }
+    if (p.joiner) p.rec.member_id = members[k++].member_id;
     recs.push_back(std::move(p.rec));
   }
   // The ids were checked as unused in this transaction: a refusal means the
@@ -84,12 +85,12 @@ int ReceptionBatch::Materialise(store::Store& store, const ReceptionContext& ctx
     throw store::StoreError("a submission of this batch appeared during its reception");
   }
   int documents = 0;
-  for (const Pending& p : pending_) {
-    if (!p.joiner) continue;
-    const Qualification& q = *p.joiner;
+  for (size_t i = 0; i < members.size(); ++i) {
+    const Qualification& q = members[i];
+    const std::optional<Date>& wanted = requested[i];
     // The tick is the member's request for a 資格確認書, standing from the
     // acquisition (R-DOC-5); kept for the daily job and the print run.
-    if (p.requested) {
+    if (wanted) {
       store.AddDocumentApplication(
           {0, q.member_id, store::ApplicationKind::kCertificate, q.acquired, std::nullopt, ""});
     }
@@ -102,7 +103,7 @@ int ReceptionBatch::Materialise(store::Store& store, const ReceptionContext& ctx
       age = MemberAge::kExisting;
     }
     // R-DOC-1 (notice) and R-DOC-5 (a ticked 資格確認書) are due on receipt.
-    documents += IssueDueDocuments(store, q, ctx.insurer, ctx.received_on, age, p.requested);
+    documents += IssueDueDocuments(store, q, ctx.insurer, ctx.received_on, age, wanted);
   }
   std::vector<auth::MerkleHash> leaves;
   leaves.reserve(recs.size());
