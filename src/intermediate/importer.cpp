@@ -7,6 +7,8 @@
 #include <utility>
 
 #include "intermediate/fault_hold.hpp"
+#include "intermediate/form_digest.hpp"
+#include "intermediate/reception_batch.hpp"
 
 namespace onshi::intermediate {
 namespace {
@@ -15,6 +17,7 @@ struct Pending {
   int64_t line = 0;
   Submission form;
   std::optional<RegistryAnswer> registry;  // looked up ahead, when it was
+  std::optional<std::string> digest;       // the form's keyed digest, likewise
 };
 
 // One batch as the read-ahead thread leaves it: the forms that passed the
@@ -93,11 +96,17 @@ class Importer {
         b.refused.emplace_back(rec->line, form.error());
         continue;
       }
-      Pending& p = b.forms.emplace_back(Pending{rec->line, std::move(form).value(), std::nullopt});
-      // A 給付情報届 carries no My Number: reception asks nobody for it.
-      if (registry && p.form.form != FormKind::kBenefits) {
+      Pending& p = b.forms.emplace_back(
+          Pending{rec->line, std::move(form).value(), std::nullopt, std::nullopt});
+      // The form's keyed digest (the same keys on both connections) and the
+      // registry's answer, off the writing thread.
+      if (registry) {
         try {
-          p.registry = registry->FindPersonByMyNumber(p.form.my_number);
+          p.digest = registry->KeyedDigest(CanonicalFormText(p.form));
+          // A 給付情報届 carries no My Number: reception asks nobody for it.
+          if (p.form.form != FormKind::kBenefits) {
+            p.registry = registry->FindPersonByMyNumber(p.form.my_number);
+          }
         } catch (const store::StoreError&) {
           // Left to reception, which asks the writing connection and knows
           // how to stop the import if the database is gone.
@@ -121,7 +130,7 @@ class Importer {
 
   // Receives one form into `t`. A submission id used twice in one file is an
   // error in the file (the second line is not the same form re-sent).
-  void ReceiveOne(const Pending& p, Tally& t) {
+  void ReceiveOne(const Pending& p, Tally& t, ReceptionBatch& batch) {
     auto [it, fresh] = first_line_.try_emplace(p.form.submission_id, p.line);
     if (!fresh && it->second != p.line) {
       ++t.rejected;
@@ -130,11 +139,14 @@ class Importer {
            "受付番号 " + p.form.submission_id + " is also on line " + std::to_string(it->second)});
       return;
     }
-    ReceiveOutcome out = Receive(store_, p.form, ctx_, p.registry ? &*p.registry : nullptr);
+    ReceiveOutcome out = Receive(store_, p.form, ctx_, p.registry ? &*p.registry : nullptr, &batch,
+                                 p.digest ? &*p.digest : nullptr);
+    // Also when refused: the documents of forms the batch held, written
+    // before this one was checked.
+    t.documents += out.documents_issued;
     switch (out.status) {
       case ReceiveStatus::kQueued:
         ++t.queued;
-        t.documents += out.documents_issued;
         break;
       case ReceiveStatus::kAlreadyReceived:
         ++t.already;
@@ -182,8 +194,10 @@ class Importer {
     Tally t;
     try {
       store_.InTransaction([&] {
+        ReceptionBatch held;
         for (const Pending& p : batch)
-          ReceiveOne(p, t);
+          ReceiveOne(p, t, held);
+        t.documents += held.Materialise(store_, ctx_);
       });
       Merge(t);
     } catch (const store::StoreUnavailable& e) {
@@ -202,7 +216,11 @@ class Importer {
       for (size_t i = 0; i < batch.size(); ++i) {
         const Pending& p = batch[i];
         try {
-          store_.InTransaction([&] { ReceiveOne(p, t); });
+          store_.InTransaction([&] {
+            ReceptionBatch held;
+            ReceiveOne(p, t, held);
+            t.documents += held.Materialise(store_, ctx_);
+          });
         } catch (const store::StoreUnavailable& e) {
           Forget({batch.begin() + static_cast<std::ptrdiff_t>(i), batch.end()});
           report_.stopped_at_line = p.line;

@@ -9,6 +9,7 @@
 #include "core/preschool.hpp"
 #include "intermediate/documents.hpp"
 #include "intermediate/form_digest.hpp"
+#include "intermediate/reception_batch.hpp"
 #include "store/registry_history.hpp"
 
 namespace onshi::intermediate {
@@ -165,10 +166,45 @@ std::vector<RegistryField> CompareFormWithRegistry(const store::PersonRecord& re
   return CompareWithRegistry(reg, filed);
 }
 
+namespace {
+ReceiveOutcome ReceiveChecked(store::Store& store, const Submission& s, const ReceptionContext& ctx,
+                              const RegistryAnswer* looked_up, ReceptionBatch* batch,
+                              int& flushed_documents, const std::string& digest);
+}  // namespace
+
 ReceiveOutcome Receive(store::Store& store, const Submission& s, const ReceptionContext& ctx,
-                       const RegistryAnswer* looked_up) {
+                       const RegistryAnswer* looked_up, ReceptionBatch* batch,
+                       const std::string* digest) {
+  // Forms the batch holds that this one must see: stored first, so that
+  // every check below reads what it would have had each form been written
+  // at once.
+  int flushed_documents = 0;
+  if (batch && (batch->HoldsSubmission(s.submission_id) || batch->Touches(s.symbol, s.number))) {
+    flushed_documents += batch->Materialise(store, ctx);
+  }
+  ReceiveOutcome out = ReceiveChecked(store, s, ctx, looked_up, batch, flushed_documents,
+                                      digest ? *digest : store.KeyedDigest(CanonicalFormText(s)));
+  out.documents_issued += flushed_documents;
+  return out;
+}
+
+namespace {
+
+// Stores `rec` now, with its audit row, or holds it in the batch.
+void Keep(store::Store& store, const ReceptionContext& ctx, ReceptionBatch* batch,
+          store::SubmissionRecord& rec, std::string_view what) {
+  if (batch) {
+    batch->Add(std::move(rec));
+    return;
+  }
+  AddOrThrow(store, rec);
+  store.AppendAudit(AuditOf(ctx, rec, what));
+}
+
+ReceiveOutcome ReceiveChecked(store::Store& store, const Submission& s, const ReceptionContext& ctx,
+                              const RegistryAnswer* looked_up, ReceptionBatch* batch,
+                              int& flushed_documents, const std::string& digest) {
   const store::InsurerRecord& insurer = ctx.insurer;
-  const std::string digest = store.KeyedDigest(CanonicalFormText(s));
   if (auto existing = store.GetSubmission(insurer.insurer_number, s.submission_id)) {
     ReceiveOutcome o;
     o.seq = existing->seq;
@@ -220,10 +256,9 @@ ReceiveOutcome Receive(store::Store& store, const Submission& s, const Reception
     }
     rec.person_id = related->person_id;
     rec.member_id = related->member_id;
-    AddOrThrow(store, rec);
+    Keep(store, ctx, batch, rec, "queued");
     out.status = ReceiveStatus::kQueued;
     out.seq = rec.seq;
-    store.AppendAudit(AuditOf(ctx, rec, "queued"));
     return out;
   }
 
@@ -232,6 +267,9 @@ ReceiveOutcome Receive(store::Store& store, const Submission& s, const Reception
   if (!person) {
     out.errors.push_back({0, "my_number", "個人番号 is not in the resident registry"});
   } else {
+    if (batch && batch->HoldsPerson(person->person_id)) {
+      flushed_documents += batch->Materialise(store, ctx);
+    }
     bool identity_differs = false;
     std::vector<RegistryField> differing = CompareFormWithRegistry(*person, s);
     if (!differing.empty()) {
@@ -293,9 +331,8 @@ ReceiveOutcome Receive(store::Store& store, const Submission& s, const Reception
     }
     rec.error_fields = fields;
     rec.error = reasons;
-    AddOrThrow(store, rec);
+    Keep(store, ctx, batch, rec, "registration_error");
     out.seq = rec.seq;
-    store.AppendAudit(AuditOf(ctx, rec, "registration_error"));
     return out;
   }
 
@@ -324,6 +361,17 @@ ReceiveOutcome Receive(store::Store& store, const Submission& s, const Reception
     ApplyBenefits(q, s.benefits, s.copay_percent, s.event_date);
     q.linkage = LinkageState::kSubmitted;  // R-LINK-2: invisible until linked
     q.submitted_on = ctx.received_on;
+    // The tick is the member's request for a 資格確認書, standing from the
+    // acquisition (R-DOC-5); kept for the daily job and the print run.
+    std::optional<Date> requested;
+    if (s.certificate_wanted) requested = q.acquired;
+    if (batch && reuse == 0) {
+      // Member, attributes, application and documents are written with the
+      // batch (reception_batch.hpp), in this order.
+      batch->Add(std::move(rec), std::move(q), requested);
+      out.status = ReceiveStatus::kQueued;
+      return out;
+    }
     if (reuse != 0) {
       q.member_id = reuse;
       store.UpdateQualification(q);
@@ -331,11 +379,7 @@ ReceiveOutcome Receive(store::Store& store, const Submission& s, const Reception
       q.member_id = store.AddQualification(q);
     }
     rec.member_id = q.member_id;
-    // The tick is the member's request for a 資格確認書, standing from the
-    // acquisition (R-DOC-5); kept for the daily job and the print run.
-    std::optional<Date> requested;
     if (s.certificate_wanted) {
-      requested = q.acquired;
       store.AddDocumentApplication(
           {0, q.member_id, store::ApplicationKind::kCertificate, q.acquired, std::nullopt, ""});
     }
@@ -352,11 +396,12 @@ ReceiveOutcome Receive(store::Store& store, const Submission& s, const Reception
   } else {
     rec.member_id = related->member_id;
   }
-  AddOrThrow(store, rec);
+  Keep(store, ctx, batch, rec, "queued");
   out.status = ReceiveStatus::kQueued;
   out.seq = rec.seq;
-  store.AppendAudit(AuditOf(ctx, rec, "queued"));
   return out;
 }
+
+}  // namespace
 
 }  // namespace onshi::intermediate

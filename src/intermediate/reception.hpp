@@ -69,10 +69,19 @@ struct ReceptionContext {
 // answer.
 using RegistryAnswer = std::optional<store::PersonRecord>;
 
+class ReceptionBatch;
+
 // `looked_up`, when given, is the registry's answer for form.my_number;
-// otherwise Receive asks the store.
+// otherwise Receive asks the store. With `batch` (the importer's), what the
+// form stores is held there until the batch is materialised
+// (reception_batch.hpp: one multi-row write per table and one audit entry
+// per batch); seq is then 0. Without it, the form is stored at once with
+// its own audit row. `digest`, when given, is the form's
+// Store::KeyedDigest(CanonicalFormText(form)), computed ahead like the
+// registry's answer (the same key file on both connections).
 ReceiveOutcome Receive(store::Store& store, const Submission& form, const ReceptionContext& ctx,
-                       const RegistryAnswer* looked_up = nullptr);
+                       const RegistryAnswer* looked_up = nullptr, ReceptionBatch* batch = nullptr,
+                       const std::string* digest = nullptr);
 
 // Compares a form with what the resident registry holds for its My Number.
 // Address is compared only when the form gives one (losses need none).

@@ -119,6 +119,22 @@ std::unique_ptr<Store> OpenStore(const std::string& location, const std::string&
   return sqlite::OpenSqliteStore(path, MyNumberVault::FromKeyFile(key_file), migrate);
 }
 
+void Store::AddQualifications(std::vector<Qualification>& qs) {
+  InTransaction([&] {
+    for (Qualification& q : qs)
+      q.member_id = AddQualification(q);
+  });
+}
+
+bool Store::AddSubmissions(std::vector<SubmissionRecord>& subs) {
+  bool all = true;
+  InTransaction([&] {
+    for (SubmissionRecord& r : subs)
+      all = AddSubmission(r) && all;
+  });
+  return all;
+}
+
 std::vector<Qualification> Store::QualificationsForCardKeys(std::string_view insurer_number,
                                                             std::string_view number,
                                                             Date birth_date) {

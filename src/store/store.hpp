@@ -142,6 +142,11 @@ class Store {
   virtual std::vector<Qualification> FindByInsuredNumber(std::string_view insurer_number,
                                                          std::string_view symbol,
                                                          std::string_view number) = 0;
+  // Stores `qs` in order, as AddQualification one by one would, filling each
+  // member_id (reception's batch, intermediate/reception_batch.hpp). The
+  // default calls AddQualification; SQLite writes members and attributes
+  // with one multi-row INSERT per table and chunk.
+  virtual void AddQualifications(std::vector<Qualification>& qs);
   // Sets only the linkage columns of a qualification (the linker's write).
   virtual void SetLinkage(int64_t member_id, LinkageState state, std::optional<Date> linked_on,
                           std::string_view registration_error) = 0;
@@ -171,6 +176,11 @@ class Store {
   // (Reception compares the two forms' content_digest first: the same form
   // again is harmless, a different one under the same id is a conflict.)
   virtual bool AddSubmission(SubmissionRecord& s) = 0;
+  // Stores `subs` in order, filling each seq, as AddSubmission one by one
+  // would; false when an id is already used (then the caller's transaction
+  // must be rolled back: some of the others may be written). The default
+  // calls AddSubmission; SQLite writes one multi-row INSERT per chunk.
+  virtual bool AddSubmissions(std::vector<SubmissionRecord>& subs);
   virtual std::optional<SubmissionRecord> GetSubmission(std::string_view insurer_number,
                                                         std::string_view submission_id) = 0;
   // Writes state, person_id, member_id, error_fields, error and linked_on.

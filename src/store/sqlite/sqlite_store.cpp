@@ -55,6 +55,22 @@ std::string CardKeysReadSql() {
 
 namespace {
 
+// Rows per multi-row INSERT of reception's batch: 64 rows of 25 columns is
+// 1,600 parameters, far under SQLite's 32,766.
+constexpr size_t kRowsPerInsert = 64;
+
+// "(?,?,…),(?,?,…)…": n rows of `columns` parameters.
+std::string Rows(size_t n, int columns) {
+  std::string row = "(";
+  for (int c = 0; c < columns; ++c)
+    row += c == 0 ? "?" : ",?";
+  row += ")";
+  std::string out;
+  for (size_t i = 0; i < n; ++i)
+    out += (i == 0 ? "" : ",") + row;
+  return out;
+}
+
 constexpr const char* kCardColumns =
     "card_id, person_id, kind, application_date, issued_on, card_expires_on, cert_serial, "
     "cert_issued_on, cert_expires_on, status, pin_failures, face_only, insurance_registered_on, "
@@ -432,6 +448,63 @@ class SqliteStore final : public Store {
     return id;
   }
 
+  // Reception's batch (store.hpp): members, then their attributes, one
+  // multi-row INSERT per chunk (consecutive rowids, as AddSubmissions).
+  // The rare certificates go row by row.
+  void AddQualifications(std::vector<Qualification>& qs) override {
+    InTransaction([&] {
+      for (size_t from = 0; from < qs.size(); from += kRowsPerInsert) {
+        const size_t n = std::min(kRowsPerInsert, qs.size() - from);
+        Statement& s = Stmt("add_members_" + std::to_string(n), [&] {
+          return std::string(
+                     "INSERT INTO members (person_id, insurer_number, symbol, number, branch, "
+                     "personal_family, card_classification, birth_date, sex, acquired, lost, "
+                     "loss_reason, copay_percent, elderly_certificate_date, elderly_valid_from, "
+                     "elderly_valid_until, elderly_copay_percent, linkage, submitted_on, "
+                     "linked_on, registration_error, sex2, copay_filed, card_issued_on, "
+                     "card_valid_until) VALUES ") +
+                 Rows(n, 25);
+        });
+        for (size_t i = 0; i < n; ++i)
+          BindMember(s, qs[from + i], static_cast<int>(i * 25));
+        RunInsert(s,
+                  "qualification rejected (duplicate 記号・番号・枝番 for this insurer, or unknown "
+                  "person/insurer)");
+        const int64_t last = db_.LastInsertId();
+        for (size_t i = 0; i < n; ++i)
+          qs[from + i].member_id = last - static_cast<int64_t>(n - 1 - i);
+      }
+      std::vector<std::pair<int64_t, const MemberAttributes*>> attrs;
+      for (const Qualification& q : qs) {
+        for (const MemberAttributes& a : q.attributes)
+          attrs.emplace_back(q.member_id, &a);
+        if (!q.limits.empty() || !q.diseases.empty()) {
+          Qualification certificates_only;
+          certificates_only.limits = q.limits;
+          certificates_only.diseases = q.diseases;
+          WriteChildren(q.member_id, certificates_only);
+        }
+      }
+      for (size_t from = 0; from < attrs.size(); from += kRowsPerInsert) {
+        const size_t n = std::min(kRowsPerInsert, attrs.size() - from);
+        Statement& a = Stmt("add_attrs_" + std::to_string(n), [&] {
+          return "INSERT INTO member_attributes (member_id, effective_from, name, name_kana, "
+                 "insured_name, postcode, address, name_of_other, name_of_other_kana) VALUES " +
+                 Rows(n, 9);
+        });
+        for (size_t i = 0; i < n; ++i) {
+          const auto& [id, at] = attrs[from + i];
+          const int o = static_cast<int>(i * 9);
+          a.Bind(o + 1, id).Bind(o + 2, at->effective_from).Bind(o + 3, at->name);
+          a.Bind(o + 4, at->name_kana).Bind(o + 5, at->insured_name).Bind(o + 6, at->postcode);
+          a.Bind(o + 7, at->address).Bind(o + 8, at->name_of_other);
+          a.Bind(o + 9, at->name_of_other_kana);
+        }
+        RunInsert(a, "member attributes rejected (two changes effective the same day?)");
+      }
+    });
+  }
+
   void UpdateQualification(const Qualification& q) override {
     InTransaction([&] {
       Statement& s = Stmt(
@@ -758,25 +831,7 @@ class SqliteStore final : public Store {
              "?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT (insurer_number, submission_id) DO NOTHING");
     bool inserted = false;
     InTransaction([&] {
-      s.Bind(1, r.insurer_number).Bind(2, r.submission_id).Bind(3, FormKindCode(r.form));
-      s.Bind(4, LinkageStateName(r.state)).Bind(5, r.received_on).Bind(6, r.due_on);
-      s.Bind(7, r.person_id).Bind(8, r.member_id).Bind(9, r.symbol).Bind(10, r.number);
-      s.Bind(11, r.branch).Bind(12, r.name).Bind(13, r.name_kana).Bind(14, r.birth_date);
-      s.Bind(15, static_cast<int>(r.sex)).Bind(16, r.postcode).Bind(17, r.address);
-      s.Bind(18, r.event_date);
-      if (r.loss_reason) {
-        s.Bind(19, LossReasonCode(*r.loss_reason));
-      } else {
-        s.BindNull(19);
-      }
-      s.Bind(20, r.certificate_wanted ? 1 : 0);
-      if (r.copay_percent) {
-        s.Bind(21, *r.copay_percent);
-      } else {
-        s.BindNull(21);
-      }
-      s.Bind(22, r.error_fields).Bind(23, r.error).Bind(24, r.linked_on);
-      s.Bind(25, r.content_digest);
+      BindSubmission(s, r);
       RunInsert(s, "submission rejected (unknown insurer?)");
       if (db_.Changes() == 0) return;
       r.seq = db_.LastInsertId();
@@ -784,6 +839,41 @@ class SqliteStore final : public Store {
       if (!r.benefits.empty()) AddBenefits(r.seq, r.benefits);
     });
     return inserted;
+  }
+
+  // Reception's batch (store.hpp): one multi-row INSERT per chunk. Under
+  // the write lock SQLite gives the rows of one statement consecutive
+  // rowids, so the last one and the count name them all.
+  bool AddSubmissions(std::vector<SubmissionRecord>& subs) override {
+    bool all = true;
+    InTransaction([&] {
+      for (size_t from = 0; from < subs.size(); from += kRowsPerInsert) {
+        const size_t n = std::min(kRowsPerInsert, subs.size() - from);
+        Statement& s = Stmt("add_submissions_" + std::to_string(n), [&] {
+          return std::string(
+                     "INSERT INTO submissions (insurer_number, submission_id, form, state, "
+                     "received_on, due_on, person_id, member_id, symbol, number, branch, name, "
+                     "name_kana, birth_date, sex, postcode, address, event_date, loss_reason, "
+                     "certificate_wanted, copay_percent, error_fields, error, linked_on, "
+                     "content_digest) VALUES ") +
+                 Rows(n, 25) + " ON CONFLICT (insurer_number, submission_id) DO NOTHING";
+        });
+        for (size_t i = 0; i < n; ++i)
+          BindSubmission(s, subs[from + i], static_cast<int>(i * 25));
+        RunInsert(s, "submission rejected (unknown insurer?)");
+        if (db_.Changes() != static_cast<int>(n)) {
+          all = false;
+          return;
+        }
+        const int64_t last = db_.LastInsertId();
+        for (size_t i = 0; i < n; ++i) {
+          SubmissionRecord& r = subs[from + i];
+          r.seq = last - static_cast<int64_t>(n - 1 - i);
+          if (!r.benefits.empty()) AddBenefits(r.seq, r.benefits);
+        }
+      }
+    });
+    return all;
   }
 
   std::optional<SubmissionRecord> GetSubmission(std::string_view insurer,
@@ -1280,31 +1370,66 @@ class SqliteStore final : public Store {
     return out;
   }
 
-  static void BindMember(Statement& s, const Qualification& q) {
-    s.Bind(1, q.person_id).Bind(2, q.insurer_number).Bind(3, q.symbol).Bind(4, q.number);
-    s.Bind(5, q.branch).Bind(6, static_cast<int>(q.personal_family));
-    s.Bind(7, static_cast<int>(q.card_classification)).Bind(8, q.birth_date);
-    s.Bind(9, static_cast<int>(q.sex)).Bind(10, q.acquired).Bind(11, q.lost);
+  static void BindSubmission(Statement& s, const SubmissionRecord& r, int o = 0) {
+    s.Bind(o + 1, r.insurer_number).Bind(o + 2, r.submission_id).Bind(o + 3, FormKindCode(r.form));
+    s.Bind(o + 4, LinkageStateName(r.state)).Bind(o + 5, r.received_on).Bind(o + 6, r.due_on);
+    s.Bind(o + 7, r.person_id)
+        .Bind(o + 8, r.member_id)
+        .Bind(o + 9, r.symbol)
+        .Bind(o + 10, r.number);
+    s.Bind(o + 11, r.branch)
+        .Bind(o + 12, r.name)
+        .Bind(o + 13, r.name_kana)
+        .Bind(o + 14, r.birth_date);
+    s.Bind(o + 15, static_cast<int>(r.sex)).Bind(o + 16, r.postcode).Bind(o + 17, r.address);
+    s.Bind(o + 18, r.event_date);
+    if (r.loss_reason) {
+      s.Bind(o + 19, LossReasonCode(*r.loss_reason));
+    } else {
+      s.BindNull(o + 19);
+    }
+    s.Bind(o + 20, r.certificate_wanted ? 1 : 0);
+    if (r.copay_percent) {
+      s.Bind(o + 21, *r.copay_percent);
+    } else {
+      s.BindNull(o + 21);
+    }
+    s.Bind(o + 22, r.error_fields).Bind(o + 23, r.error).Bind(o + 24, r.linked_on);
+    s.Bind(o + 25, r.content_digest);
+  }
+
+  static void BindMember(Statement& s, const Qualification& q, int o = 0) {
+    s.Bind(o + 1, q.person_id)
+        .Bind(o + 2, q.insurer_number)
+        .Bind(o + 3, q.symbol)
+        .Bind(o + 4, q.number);
+    s.Bind(o + 5, q.branch).Bind(o + 6, static_cast<int>(q.personal_family));
+    s.Bind(o + 7, static_cast<int>(q.card_classification)).Bind(o + 8, q.birth_date);
+    s.Bind(o + 9, static_cast<int>(q.sex)).Bind(o + 10, q.acquired).Bind(o + 11, q.lost);
     if (q.loss_reason) {
-      s.Bind(12, LossReasonCode(*q.loss_reason));
+      s.Bind(o + 12, LossReasonCode(*q.loss_reason));
     } else {
-      s.BindNull(12);
+      s.BindNull(o + 12);
     }
-    s.Bind(13, q.copay_percent);
+    s.Bind(o + 13, q.copay_percent);
     if (q.elderly) {
-      s.Bind(14, q.elderly->certificate_date).Bind(15, q.elderly->valid_from);
-      s.Bind(16, q.elderly->valid_until).Bind(17, q.elderly->copay_percent);
+      s.Bind(o + 14, q.elderly->certificate_date).Bind(o + 15, q.elderly->valid_from);
+      s.Bind(o + 16, q.elderly->valid_until).Bind(o + 17, q.elderly->copay_percent);
     } else {
-      s.BindNull(14).BindNull(15).BindNull(16).BindNull(17);
+      s.BindNull(o + 14).BindNull(o + 15).BindNull(o + 16).BindNull(o + 17);
     }
-    s.Bind(18, LinkageStateName(q.linkage)).Bind(19, q.submitted_on).Bind(20, q.linked_on);
-    s.Bind(21, q.registration_error);
+    s.Bind(o + 18, LinkageStateName(q.linkage))
+        .Bind(o + 19, q.submitted_on)
+        .Bind(o + 20, q.linked_on);
+    s.Bind(o + 21, q.registration_error);
     if (q.sex2) {
-      s.Bind(22, static_cast<int>(*q.sex2));
+      s.Bind(o + 22, static_cast<int>(*q.sex2));
     } else {
-      s.BindNull(22);
+      s.BindNull(o + 22);
     }
-    s.Bind(23, q.copay_filed ? 1 : 0).Bind(24, q.card_issued_on).Bind(25, q.card_valid_until);
+    s.Bind(o + 23, q.copay_filed ? 1 : 0)
+        .Bind(o + 24, q.card_issued_on)
+        .Bind(o + 25, q.card_valid_until);
   }
 
   void WriteChildren(int64_t id, const Qualification& q) {
