@@ -4,7 +4,10 @@
 // 1,500-byte body (BM_Reference_Sha256Body), the least any proof over the
 // body's bytes must spend; the README gives each figure as a ratio to it.
 #include <benchmark/benchmark.h>
+
 #include <openssl/evp.h>
+#include <condition_variable>
+#include <mutex>
 
 #include <cstdlib>
 #include <string>
@@ -100,6 +103,35 @@ void BM_ProofBatcherUnderLoad(benchmark::State& state) {
   }
 }
 BENCHMARK(BM_ProofBatcherUnderLoad)->Threads(1)->Threads(2)->Threads(8)->Threads(32)->UseRealTime();
+
+// The server's way (ProveAsync): 64 answers in flight at once, as 64
+// connections keep them, each proven on the signer thread while the caller
+// goes on. Arg: the signing-rate cap (0 = none; `onshi serve` uses 2000).
+void BM_ProofBatcherAsync(benchmark::State& state) {
+  service::ProofBatcher batcher(
+      Key(), [] { return std::time_t{1764720000}; }, nullptr,
+      static_cast<unsigned>(state.range(0)));
+  constexpr int kInFlight = 64;
+  const std::string body = Body();
+  for (auto _ : state) {
+    std::mutex mu;
+    std::condition_variable cv;
+    int left = kInFlight;
+    for (int i = 0; i < kInFlight; ++i) {
+      batcher.ProveAsync(body, [&](std::string proof, std::string) {
+        benchmark::DoNotOptimize(proof);
+        std::lock_guard<std::mutex> lock(mu);
+        if (--left == 0) cv.notify_one();
+      });
+    }
+    std::unique_lock<std::mutex> lock(mu);
+    cv.wait(lock, [&] { return left == 0; });
+  }
+  state.SetItemsProcessed(state.iterations() * kInFlight);
+  state.counters["answers_per_signature"] =
+      static_cast<double>(batcher.answers()) / static_cast<double>(batcher.batches());
+}
+BENCHMARK(BM_ProofBatcherAsync)->Arg(0)->Arg(2000)->UseRealTime();
 
 // The verifier: one answer checked offline (`onshi proof verify`).
 void BM_VerifyBatchProof(benchmark::State& state) {

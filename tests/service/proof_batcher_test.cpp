@@ -5,7 +5,10 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <condition_variable>
 #include <cstdlib>
+#include <mutex>
 #include <set>
 #include <string>
 #include <thread>
@@ -105,6 +108,62 @@ TEST(ProofBatcherTest, EveryProofUnderConcurrentLoadVerifies) {
   EXPECT_EQ(proofs.answers(), kThreads * kEach);
   EXPECT_GE(proofs.batches(), 1u);
   EXPECT_LE(proofs.batches(), kThreads * kEach);
+}
+
+// The server's path: ProveAsync returns at once and the proof comes to the
+// callback from the signer's thread. With a cap of one signature a second,
+// answers queued right after a signature wait for the next slot and share
+// one root (the cap, not a delay in the test, holds them together).
+TEST(ProofBatcherTest, OverTheSignatureCapAnswersShareTheNextRoot) {
+  ProofBatcher proofs(
+      NewKey(), [] { return kNow; }, nullptr, /*signatures_per_second=*/1);
+  ASSERT_FALSE(proofs.Prove(Body(0)).empty());  // signed at once
+  ASSERT_EQ(proofs.batches(), 1u);
+  constexpr size_t kQueued = 5;
+  std::mutex mu;
+  std::condition_variable cv;
+  std::vector<std::string> got(kQueued);
+  size_t left = kQueued;
+  for (size_t i = 0; i < kQueued; ++i) {
+    proofs.ProveAsync(Body(i + 1), [&, i](std::string proof, std::string failure) {
+      EXPECT_TRUE(failure.empty()) << failure;
+      std::lock_guard<std::mutex> lock(mu);
+      got[i] = std::move(proof);
+      if (--left == 0) cv.notify_one();
+    });
+  }
+  {
+    std::unique_lock<std::mutex> lock(mu);
+    cv.wait(lock, [&] { return left == 0; });
+  }
+  std::set<std::string> roots;
+  for (size_t i = 0; i < kQueued; ++i) {
+    std::string why;
+    auth::BatchProofInfo info;
+    ASSERT_TRUE(auth::VerifyBatchProof(got[i], Body(i + 1), proofs.key().public_key(), &why, &info))
+        << why;
+    EXPECT_EQ(info.size, kQueued);
+    roots.insert(info.root);
+  }
+  EXPECT_EQ(roots.size(), 1u);
+  EXPECT_EQ(proofs.batches(), 2u);
+  EXPECT_EQ(proofs.answers(), 1u + kQueued);
+}
+
+// The destructor signs what is still queued: no callback is lost.
+TEST(ProofBatcherTest, AnswersQueuedAtDestructionAreStillProven) {
+  std::atomic<int> proven{0};
+  {
+    ProofBatcher proofs(
+        NewKey(), [] { return kNow; }, nullptr, /*signatures_per_second=*/1);
+    ASSERT_FALSE(proofs.Prove(Body(0)).empty());
+    for (size_t i = 0; i < 3; ++i) {
+      proofs.ProveAsync(Body(i), [&](std::string proof, std::string failure) {
+        if (!proof.empty() && failure.empty()) ++proven;
+      });
+    }
+  }
+  EXPECT_EQ(proven.load(), 3);
 }
 
 }  // namespace
