@@ -15,6 +15,7 @@
 #include <set>
 #include <string>
 
+#include "../pdf/pdf_text.hpp"
 #include "card_proof.hpp"
 #include "core/date.hpp"
 #include "process_util.hpp"
@@ -539,18 +540,7 @@ TEST_F(ClinicalE2eTest, TerminalPdfAnswerWhileTheConsentIsInForceAndNoneAfter_RF
     r.replace(r.find("<FileCategory>2"), 15, "<FileCategory>1");
     return r;
   };
-  auto squeeze = [](std::string s) {
-    std::string o;
-    for (size_t i = 0; i < s.size(); ++i) {
-      if (s[i] == ' ' || s[i] == '\n' || s[i] == '\f') continue;
-      if (s.compare(i, 3, "\u3000") == 0) {
-        i += 2;
-        continue;
-      }
-      o += s[i];
-    }
-    return o;
-  };
+  const auto squeeze = onshi::testing_pdf::Squeeze;
   const fs::path res = dir_ / "term-osaka" / "Res";
   const fs::path req = dir_ / "term-osaka" / "Req";
   std::ofstream(req / "YZKsiquc01req_0126112310000012.xml") << pdf_request(true, "afi-pdf-1");

@@ -48,14 +48,6 @@ class KioskListenTest : public ::testing::Test {
                                      "terminal",
                                      "--central",
                                      "https://127.0.0.1:1",
-                                     "--cert",
-                                     (c / "cert.pem").string(),
-                                     "--key",
-                                     (c / "key.pem").string(),
-                                     "--body",
-                                     (c / "body.json").string(),
-                                     "--ca",
-                                     (c / "ca.pem").string(),
                                      "--dir",
                                      (dir_ / "term").string(),
                                      "--no-outage",
@@ -63,6 +55,8 @@ class KioskListenTest : public ::testing::Test {
                                      "1310000011",
                                      "--reader-key",
                                      (dir_ / "reader").string()};
+    const std::vector<std::string> clinic = onshi::testing::ClinicTerminalArgs(c.string());
+    args.insert(args.end(), clinic.begin(), clinic.end());
     args.insert(args.end(), kiosk.begin(), kiosk.end());
     return args;
   }

@@ -109,6 +109,14 @@ inline std::string PopulateWithClinic(const std::string& db, const std::string& 
   return "";
 }
 
+// The arguments that make `onshi terminal` the clinic in `clinic_dir` (as
+// PopulateWithClinic writes it): its certificate, key, login body and CA.
+inline std::vector<std::string> ClinicTerminalArgs(const std::string& clinic_dir) {
+  const std::string c = clinic_dir + "/";
+  return {"--cert", c + "cert.pem",  "--key", c + "key.pem",
+          "--body", c + "body.json", "--ca",  c + "ca.pem"};
+}
+
 // Logs in at `base` with the clinic certificate in `clinic_dir` (as
 // PopulateWithClinic writes it) and returns the idToken; "" if the login
 // failed, with the answer in `failure`.

@@ -111,28 +111,23 @@ class TerminalOutageTest : public ::testing::Test {
     const fs::path d = dir_ / "term";
     fs::create_directories(d / "Req");
     const fs::path c = dir_ / "clinic";
-    terminal_ = onshi::testing::SpawnOnshi({ONSHI_BINARY,
-                                            "terminal",
-                                            "--central",
-                                            base_,
-                                            "--cert",
-                                            (c / "cert.pem").string(),
-                                            "--key",
-                                            (c / "key.pem").string(),
-                                            "--body",
-                                            (c / "body.json").string(),
-                                            "--ca",
-                                            (c / "ca.pem").string(),
-                                            "--dir",
-                                            d.string(),
-                                            "--poll-ms",
-                                            "20",
-                                            "--settle-seconds",
-                                            "1",
-                                            "--outage-after-seconds",
-                                            "0",
-                                            "--reconcile-seconds",
-                                            "1"});
+    std::vector<std::string> args = {ONSHI_BINARY,
+                                     "terminal",
+                                     "--central",
+                                     base_,
+                                     "--dir",
+                                     d.string(),
+                                     "--poll-ms",
+                                     "20",
+                                     "--settle-seconds",
+                                     "1",
+                                     "--outage-after-seconds",
+                                     "0",
+                                     "--reconcile-seconds",
+                                     "1"};
+    const std::vector<std::string> clinic = onshi::testing::ClinicTerminalArgs(c.string());
+    args.insert(args.end(), clinic.begin(), clinic.end());
+    terminal_ = onshi::testing::SpawnOnshi(args);
     return d;
   }
   void StopTerminal() {

@@ -195,22 +195,10 @@ class TerminalTest : public ::testing::Test {
     const fs::path d = dir_ / name;
     fs::create_directories(d / "Req");
     const fs::path c = dir_ / "clinic";
-    std::vector<std::string> args = {"--central",
-                                     base_,
-                                     "--cert",
-                                     (c / "cert.pem").string(),
-                                     "--key",
-                                     (c / "key.pem").string(),
-                                     "--body",
-                                     (c / "body.json").string(),
-                                     "--ca",
-                                     (c / "ca.pem").string(),
-                                     "--dir",
-                                     d.string(),
-                                     "--poll-ms",
-                                     "20",
-                                     "--settle-seconds",
-                                     "1"};
+    std::vector<std::string> args = {
+        "--central", base_, "--dir", d.string(), "--poll-ms", "20", "--settle-seconds", "1"};
+    const std::vector<std::string> clinic = onshi::testing::ClinicTerminalArgs(c.string());
+    args.insert(args.end(), clinic.begin(), clinic.end());
     if (!charset.empty()) {
       args.push_back("--charset");
       args.push_back(charset);

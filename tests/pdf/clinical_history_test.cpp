@@ -18,41 +18,14 @@
 
 #include "pdf/clinical_history.hpp"
 #include "pdf/page.hpp"
+#include "pdf_text.hpp"
 
 namespace onshi::pdf {
 namespace {
 
 namespace fs = std::filesystem;
-
-std::string Command(const std::string& command) {
-  std::string out;
-  FILE* p = popen(command.c_str(), "r");
-  if (!p) {
-    ADD_FAILURE() << "cannot run " << command;
-    return out;
-  }
-  std::array<char, 4096> buf;
-  size_t n;
-  while ((n = fread(buf.data(), 1, buf.size(), p)) > 0)
-    out.append(buf.data(), n);
-  EXPECT_EQ(pclose(p), 0) << command;
-  return out;
-}
-
-// pdftotext breaks lines where the layout does: compare without blanks.
-std::string Squeeze(const std::string& text) {
-  std::string out;
-  for (size_t i = 0; i < text.size(); ++i) {
-    const char c = text[i];
-    if (c == ' ' || c == '\n' || c == '\t' || c == '\f' || c == '\r') continue;
-    if (text.compare(i, 3, "\u3000") == 0) {
-      i += 2;
-      continue;
-    }
-    out += c;
-  }
-  return out;
-}
+using testing_pdf::Shell;
+using testing_pdf::Squeeze;
 
 class ClinicalHistoryPdfTest : public ::testing::Test {
  protected:
@@ -73,8 +46,8 @@ class ClinicalHistoryPdfTest : public ::testing::Test {
     return path;
   }
   std::string PageText(const std::string& pdf, int page) {
-    return Squeeze(Command("pdftotext -layout -enc UTF-8 -f " + std::to_string(page) + " -l " +
-                           std::to_string(page) + " '" + pdf + "' -"));
+    return Squeeze(Shell("pdftotext -layout -enc UTF-8 -f " + std::to_string(page) + " -l " +
+                         std::to_string(page) + " '" + pdf + "' -"));
   }
 
   fs::path dir_;
@@ -135,7 +108,7 @@ TEST_F(ClinicalHistoryPdfTest, LongDrugHistoryRunsOverPagesWithHeadersRepeatedAn
   const std::vector<Page> pages = DrugHistory(f);
   ASSERT_GE(pages.size(), 3u) << "60 rows of 9 mm do not fit two A4 pages";
   const std::string pdf = Write(pages, "yzk");
-  const std::string info = Command("pdfinfo '" + pdf + "'");
+  const std::string info = Shell("pdfinfo '" + pdf + "'");
   EXPECT_TRUE(
       std::regex_search(info, std::regex("Pages:\\s+" + std::to_string(pages.size()) + "\n")))
       << info;
@@ -150,8 +123,8 @@ TEST_F(ClinicalHistoryPdfTest, LongDrugHistoryRunsOverPagesWithHeadersRepeatedAn
     }
     EXPECT_NE(text.find(std::to_string(p) + "/" + total), std::string::npos) << text;
     // R-CARD-7: no 12-digit number (a My Number) in the text as laid out.
-    const std::string raw = Command("pdftotext -layout -enc UTF-8 -f " + std::to_string(p) +
-                                    " -l " + std::to_string(p) + " '" + pdf + "' -");
+    const std::string raw = Shell("pdftotext -layout -enc UTF-8 -f " + std::to_string(p) + " -l " +
+                                  std::to_string(p) + " '" + pdf + "' -");
     EXPECT_FALSE(std::regex_search(raw, std::regex("(^|[^0-9])[0-9]{12}([^0-9]|$)"))) << raw;
   }
   // Newest first: the first row is the newest course, the oldest is on the last page.
@@ -161,7 +134,7 @@ TEST_F(ClinicalHistoryPdfTest, LongDrugHistoryRunsOverPagesWithHeadersRepeatedAn
   EXPECT_EQ(first.find(SlashDate(f.lines.back().date)), std::string::npos);
   EXPECT_NE(last.find(SlashDate(f.lines.back().date)), std::string::npos) << last;
   // Every course is somewhere, each drug with its YJ code.
-  std::string all = Squeeze(Command("pdftotext -layout -enc UTF-8 '" + pdf + "' -"));
+  std::string all = Squeeze(Shell("pdftotext -layout -enc UTF-8 '" + pdf + "' -"));
   for (const MedicineLine& m : f.lines) {
     EXPECT_NE(all.find(SlashDate(m.date)), std::string::npos) << SlashDate(m.date);
   }
@@ -231,7 +204,7 @@ TEST_F(ClinicalHistoryPdfTest, EveryPageRendersToAnA4ImageWithInk) {
   const std::vector<Page> pages = DrugHistory(LongHistory());
   const std::string pdf = Write(pages, "render");
   const std::string stem = (dir_ / "p").string();
-  Command("pdftoppm -r 50 -gray -png '" + pdf + "' '" + stem + "'");
+  Shell("pdftoppm -r 50 -gray -png '" + pdf + "' '" + stem + "'");
   int rendered = 0;
   for (const auto& entry : fs::directory_iterator(dir_)) {
     if (entry.path().extension() != ".png") continue;

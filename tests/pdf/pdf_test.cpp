@@ -21,9 +21,13 @@
 
 #include "pdf/forms.hpp"
 #include "pdf/page.hpp"
+#include "pdf_text.hpp"
 
 namespace onshi::pdf {
 namespace {
+
+using testing_pdf::Shell;
+using testing_pdf::Squeeze;
 
 namespace fs = std::filesystem;
 
@@ -216,37 +220,6 @@ class PdfTest : public ::testing::Test {
 
   fs::path dir_;
 };
-
-// Runs a command; its standard output, or a failure.
-std::string Shell(const std::string& command) {
-  std::string out;
-  FILE* p = popen(command.c_str(), "r");
-  if (!p) {
-    ADD_FAILURE() << "cannot run " << command;
-    return out;
-  }
-  std::array<char, 4096> buf;
-  size_t n;
-  while ((n = fread(buf.data(), 1, buf.size(), p)) > 0)
-    out.append(buf.data(), n);
-  EXPECT_EQ(pclose(p), 0) << command;
-  return out;
-}
-
-// pdftotext splits lines where the layout does; compare without whitespace.
-std::string Squeeze(const std::string& text) {
-  std::string out;
-  for (size_t i = 0; i < text.size(); ++i) {
-    const unsigned char c = static_cast<unsigned char>(text[i]);
-    if (c == ' ' || c == '\n' || c == '\t' || c == '\f' || c == '\r') continue;
-    if (text.compare(i, 3, "\u3000") == 0) {
-      i += 2;
-      continue;
-    }
-    out += text[i];
-  }
-  return out;
-}
 
 TEST_F(PdfTest, PdftotextFindsEveryFieldValue_RDoc2_RDoc6_RFac8) {
   for (const Layout& l : Layouts()) {
