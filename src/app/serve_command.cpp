@@ -347,8 +347,10 @@ int ServeCommand(const Args& args) {
                               bulk_limits.hold_seconds);
   bulk.Start();
   svc.set_bulk(&bulk, bulk_limits);
-  // Answers are made on the pool's threads and proven on the signer's
-  // (service/proof_batcher.hpp): no pool thread waits for a signature.
+  // Answers are made on the pool's threads, proven on the signer's
+  // (service/proof_batcher.hpp) and, with --check-log, their checks synced
+  // on the log's writer thread (service/check_log.hpp): no pool thread waits
+  // for a signature or a disk (EligibilityService::Answer).
   http::Handler unproven = [&svc](const http::Request& r) { return svc.HandleUnproven(r); };
   // --access-log FILE or - (stderr): one JSON line per request (http/access_log.hpp).
   std::unique_ptr<http::AccessLog> access_log;
@@ -358,7 +360,7 @@ int ServeCommand(const Args& args) {
   }
   http::AsyncHandler handler = [&svc, unproven = std::move(unproven)](const http::Request& r,
                                                                       http::Completion done) {
-    svc.Prove(unproven(r), std::move(done));
+    svc.Answer(r, unproven, std::move(done));
   };
   http::HttpServer server(opt, std::move(handler));
   server.Start();

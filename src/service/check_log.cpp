@@ -206,10 +206,19 @@ std::unique_ptr<CheckLog> CheckLog::Open(const std::string& dir, store::AuditAnc
     if (::fstat(log->fd_, &st) != 0) throw Failure("cannot stat", all.back());
     log->segment_size_ = static_cast<uint64_t>(st.st_size);
   }
+  log->writer_ = std::thread([raw = log.get()] { raw->Run(); });
   return log;
 }
 
 CheckLog::~CheckLog() {
+  if (writer_.joinable()) {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      stop_ = true;
+    }
+    wake_.notify_one();
+    writer_.join();
+  }
   if (fd_ >= 0) ::close(fd_);
   if (lock_fd_ >= 0) ::close(lock_fd_);  // releases the flock
 }
@@ -227,54 +236,62 @@ void CheckLog::StartSegment(int64_t first_seq) {
 }
 
 store::AuditEntry CheckLog::Append(store::AuditEntry entry) {
-  Pending mine;
-  mine.entry = std::move(entry);
+  std::mutex mu;
+  std::condition_variable cv;
+  bool done = false;
+  std::string failure;
+  AppendAsync(std::move(entry), [&](const store::AuditEntry& written, const std::string& why) {
+    std::lock_guard<std::mutex> lock(mu);
+    entry = written;
+    failure = why;
+    done = true;
+    cv.notify_one();
+  });
+  std::unique_lock<std::mutex> lock(mu);
+  cv.wait(lock, [&] { return done; });
+  if (!failure.empty()) throw std::runtime_error(failure);
+  return entry;
+}
+
+void CheckLog::AppendAsync(store::AuditEntry entry, Done done) {
   // Well-formed UTF-8 before it is written: the reader must parse it back.
-  mine.entry.at = AuditSafeText(mine.entry.at);
-  mine.entry.actor = AuditSafeText(mine.entry.actor);
-  mine.entry.action = AuditSafeText(mine.entry.action);
-  mine.entry.detail = AuditSafeText(mine.entry.detail);
-  std::unique_lock<std::mutex> lock(mu_);
-  queue_.push_back(&mine);
-  if (!writing_) {
-    writing_ = true;
-    mine.lead = true;
-  } else {
-    mine.wake.wait(lock, [&] { return mine.done || mine.lead; });
+  entry.at = AuditSafeText(entry.at);
+  entry.actor = AuditSafeText(entry.actor);
+  entry.action = AuditSafeText(entry.action);
+  entry.detail = AuditSafeText(entry.detail);
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    queue_.push_back(Pending{std::move(entry), std::move(done), {}});
   }
-  if (!mine.done) {
-    // The writer: everything queued now, this record included.
-    std::deque<Pending*> batch;
+  wake_.notify_one();
+}
+
+void CheckLog::Run() {
+  std::unique_lock<std::mutex> lock(mu_);
+  for (;;) {
+    wake_.wait(lock, [&] { return stop_ || !queue_.empty(); });
+    if (queue_.empty()) return;  // stopping, and everything is written
+    // Everything queued now is one batch: one write, one sync.
+    std::deque<Pending> batch;
     batch.swap(queue_);
     lock.unlock();
     WriteBatch(batch);
+    for (Pending& p : batch)
+      p.done(p.entry, p.failure);
     lock.lock();
-    for (Pending* p : batch) {
-      p->done = true;
-      if (p != &mine) p->wake.notify_one();
-    }
     ++syncs_;
     records_ += batch.size();
-    if (queue_.empty()) {
-      writing_ = false;
-    } else {
-      queue_.front()->lead = true;
-      queue_.front()->wake.notify_one();
-    }
   }
-  lock.unlock();
-  if (!mine.failure.empty()) throw std::runtime_error(mine.failure);
-  return std::move(mine.entry);
 }
 
-void CheckLog::WriteBatch(std::deque<Pending*>& batch) {
+void CheckLog::WriteBatch(std::deque<Pending>& batch) {
   const int64_t old_seq = head_seq_;
   const std::string old_hash = head_hash_;
   try {
     if (segment_size_ >= segment_bytes_) StartSegment(head_seq_ + 1);
     std::string text;
-    for (Pending* p : batch) {
-      store::AuditEntry& e = p->entry;
+    for (Pending& p : batch) {
+      store::AuditEntry& e = p.entry;
       e.seq = head_seq_ + 1;
       e.prev_hash = head_hash_;
       e.hash = store::AuditEntryHash(e);
@@ -295,8 +312,8 @@ void CheckLog::WriteBatch(std::deque<Pending*>& batch) {
       std::cerr << "onshi: access log: cannot cut back a failed write: " << std::strerror(errno)
                 << "\n";
     }
-    for (Pending* p : batch)
-      p->failure = e.what();
+    for (Pending& p : batch)
+      p.failure = e.what();
     return;
   }
   if (!anchors_) return;

@@ -8,12 +8,14 @@
 // here, so auditing a check never writes the database.
 //
 // The guarantee: an answered check is never unaudited, also under kill -9
-// or a power loss. Append() returns only once the record is on disk
-// (fdatasync), and the caller answers only after it returns. Records are
-// group-committed by readiness, as ProofBatcher signs: a record that finds
-// no write in progress writes everything queued at once (one write(2), one
-// fdatasync); records that arrive meanwhile are written together next. At
-// low load a record waits for no other; under load one sync covers many.
+// or a power loss. A record is acknowledged only once it is on disk
+// (fdatasync): Append() returns then, AppendAsync() calls its callback
+// then, and the caller answers only after that. The server's path uses
+// AppendAsync, so no HTTP thread waits for a disk (EligibilityService::
+// Answer). Records are group-committed by readiness, as ProofBatcher signs:
+// the log's writer thread takes everything queued at once (one write(2),
+// one fdatasync); records that arrive meanwhile are written together next.
+// At low load a record waits for no other; under load one sync covers many.
 //
 // Files in the directory (one server per directory: an exclusive flock on
 // "lock"; default "<database>.check-log" beside the database):
@@ -40,9 +42,11 @@
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "store/audit_anchor.hpp"
@@ -59,7 +63,7 @@ class CheckLog {
   static std::unique_ptr<CheckLog> Open(const std::string& dir,
                                         store::AuditAnchors* anchors = nullptr,
                                         uint64_t segment_bytes = 64u << 20);
-  ~CheckLog();
+  ~CheckLog();  // writes and acknowledges everything queued first
   CheckLog(const CheckLog&) = delete;
   CheckLog& operator=(const CheckLog&) = delete;
 
@@ -67,6 +71,14 @@ class CheckLog {
   // it once it is on disk. Throws std::runtime_error if it could not be
   // written: then the check must not be answered.
   store::AuditEntry Append(store::AuditEntry entry);
+
+  // Called once the record is on disk (`failure` empty; `written` carries
+  // its seq and hashes) or could not be written (`failure` says why: then
+  // the check must not be answered). From the log's writer thread: keep it
+  // short, never call back into this log.
+  using Done = std::function<void(const store::AuditEntry& written, const std::string& failure)>;
+  // Queues `entry` and returns at once; `done` is called as above.
+  void AppendAsync(store::AuditEntry entry, Done done);
 
   // Every record about `person_id`, newest first, at most `limit`.
   std::vector<store::AuditEntry> OfPerson(int64_t person_id, size_t limit = 1000) const;
@@ -80,21 +92,20 @@ class CheckLog {
  private:
   struct Pending {
     store::AuditEntry entry;
+    Done done;
     std::string failure;
-    bool done = false;
-    bool lead = false;
-    std::condition_variable wake;
   };
   CheckLog() = default;
-  // Writes and syncs `batch` (by the writing thread, outside the lock).
-  void WriteBatch(std::deque<Pending*>& batch);
+  void Run();  // the writer thread
+  // Writes and syncs `batch` (by the writer thread, outside the lock).
+  void WriteBatch(std::deque<Pending>& batch);
   void StartSegment(int64_t first_seq);
 
   std::string dir_;
   store::AuditAnchors* anchors_ = nullptr;
   uint64_t segment_bytes_ = 0;
   int lock_fd_ = -1;
-  // Touched only by the writing thread (one at a time).
+  // Touched only by the writer thread (and by Open, before it starts).
   int fd_ = -1;
   uint64_t segment_size_ = 0;
   int64_t head_seq_ = 0;
@@ -103,9 +114,11 @@ class CheckLog {
   size_t quarantined_at_open_ = 0;
 
   mutable std::mutex mu_;
-  std::deque<Pending*> queue_;
-  bool writing_ = false;
+  std::condition_variable wake_;
+  std::deque<Pending> queue_;
+  bool stop_ = false;
   uint64_t records_ = 0, syncs_ = 0;
+  std::thread writer_;
 };
 
 // Walks every record of the log in `dir` (hash, link, sequence) and checks

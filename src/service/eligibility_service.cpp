@@ -12,6 +12,8 @@
 #include <chrono>
 #include <iostream>
 #include <map>
+#include <memory>
+#include <mutex>
 #include <unordered_map>
 
 #include "auth/base64url.hpp"
@@ -659,6 +661,77 @@ http::Response EligibilityService::Signed(int status, std::string content_type,
   return r;
 }
 
+namespace {
+
+// The check log records made by the request this thread is answering inside
+// EligibilityService::Answer: they are written in parallel with the proof,
+// and the answer waits for both, instead of this thread waiting for a disk.
+thread_local std::vector<store::AuditEntry>* t_deferred_checks = nullptr;
+
+// Sets t_deferred_checks for the lifetime of the scope, also when the
+// handler throws.
+class DeferChecks {
+ public:
+  explicit DeferChecks(std::vector<store::AuditEntry>& into) { t_deferred_checks = &into; }
+  ~DeferChecks() { t_deferred_checks = nullptr; }
+  DeferChecks(const DeferChecks&) = delete;
+  DeferChecks& operator=(const DeferChecks&) = delete;
+};
+
+// One answer waiting for its proof and for its check records.
+struct AnswerJoin {
+  std::mutex mu;
+  size_t left = 0;
+  http::Response answer;
+  std::string failure;
+  std::function<void(http::Response)> done;
+
+  // Called by each part once; the last gives the answer.
+  void Arrive(std::unique_lock<std::mutex> lock) {
+    if (--left > 0) return;
+    lock.unlock();
+    if (!failure.empty()) {
+      std::cerr << "onshi: a check could not be audited, so it is not answered: " << failure
+                << "\n";
+      return done(Problem(500, "internal error",
+                          "the check could not be recorded in the access log, so it is not "
+                          "answered; retry later"));
+    }
+    done(std::move(answer));
+  }
+};
+
+}  // namespace
+
+void EligibilityService::Answer(const http::Request& request,
+                                const std::function<http::Response(const http::Request&)>& unproven,
+                                std::function<void(http::Response)> done) {
+  std::vector<store::AuditEntry> checks;
+  http::Response answer;
+  {
+    DeferChecks scope(checks);
+    answer = unproven(request);
+  }
+  if (checks.empty()) return Prove(std::move(answer), std::move(done));
+  auto join = std::make_shared<AnswerJoin>();
+  join->left = checks.size() + 1;
+  join->done = std::move(done);
+  // The records first: their sync takes longer than a signature.
+  for (store::AuditEntry& e : checks) {
+    check_log_->AppendAsync(std::move(e),
+                            [join](const store::AuditEntry&, const std::string& failure) {
+                              std::unique_lock<std::mutex> lock(join->mu);
+                              if (!failure.empty()) join->failure = failure;
+                              join->Arrive(std::move(lock));
+                            });
+  }
+  Prove(std::move(answer), [join](http::Response proven) {
+    std::unique_lock<std::mutex> lock(join->mu);
+    join->answer = std::move(proven);
+    join->Arrive(std::move(lock));
+  });
+}
+
 void EligibilityService::Audit(std::time_t now, const std::string& actor, const std::string& action,
                                int64_t person_id, std::string detail) {
   store::AuditEntry entry{0, UtcIsoTime(now), actor, action, person_id, std::move(detail), "", ""};
@@ -668,7 +741,11 @@ void EligibilityService::Audit(std::time_t now, const std::string& actor, const 
   // the record cannot be written, the exception ends the request (500)
   // before any answer is given.
   if (check_log_ && IsCheckAction(action)) {
-    check_log_->Append(std::move(entry));
+    if (t_deferred_checks) {
+      t_deferred_checks->push_back(std::move(entry));  // written by Answer
+    } else {
+      check_log_->Append(std::move(entry));
+    }
     return;
   }
   audit_.Append(std::move(entry));

@@ -139,6 +139,16 @@ class EligibilityService {
   // its batch is signed, from the signer's thread; at once if there is none.
   // A failed signature becomes a 500.
   void Prove(http::Response answer, std::function<void(http::Response)> done) const;
+  // The server's path: `unproven` (HandleUnproven, or something wrapped
+  // around it such as the access log) makes the answer on the calling
+  // thread; `done` gets it once its proof is signed (Prove) and, with a
+  // check log, once the records of the checks it answers are on disk —
+  // both in parallel, neither on the calling thread. A record that cannot be
+  // written turns the answer into a 500: an unaudited check is never
+  // answered.
+  void Answer(const http::Request& request,
+              const std::function<http::Response(const http::Request&)>& unproven,
+              std::function<void(http::Response)> done);
   // The answer to a request whose body is over the server's limit
   // (http::ServerOptions::too_large; the body was never read): to the OQS
   // search an OQS error answer ONS-E0904 in the request's format; nullopt
@@ -211,7 +221,8 @@ class EligibilityService {
   http::Response ProvenNow(http::Response r) const;
   std::pair<http::Counter*, http::Histogram*> RequestSeries(const char* route, int status);
   // Checks (eligibility.*, portal.status) go to the access log when there is
-  // one, durable before this returns; everything else to the database.
+  // one, durable before this returns (inside Answer: before the answer is
+  // given); everything else to the database.
   void Audit(std::time_t now, const std::string& actor, const std::string& action,
              int64_t person_id, std::string detail);
 

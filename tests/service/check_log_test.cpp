@@ -6,14 +6,17 @@
 
 #include <gtest/gtest.h>
 #include <signal.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <atomic>
+#include <condition_variable>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <mutex>
 #include <set>
 #include <sstream>
 #include <string>
@@ -208,6 +211,84 @@ TEST_F(CheckLogTest, ConcurrentAppendsAreGroupCommittedIntoOneChain) {
   const store::AuditVerification v = VerifyCheckLog(dir_, nullptr);
   EXPECT_TRUE(v.intact) << v.problem;
   EXPECT_EQ(v.entries, 400);
+}
+
+// The server's path (EligibilityService::Answer, issue 20): AppendAsync
+// returns at once and acknowledges a record only once it is on disk — at the
+// moment of each callback its line is already in the segment file. The
+// records of many callers share syncs and form one chain.
+TEST_F(CheckLogTest, AnAsynchronousRecordIsAcknowledgedOnlyOnceItIsOnDisk) {
+  auto log = CheckLog::Open(dir_);
+  std::mutex mu;
+  std::condition_variable cv;
+  int acknowledged = 0;
+  std::vector<std::string> missing, failures;
+  for (int k = 0; k < 300; ++k) {
+    log->AppendAsync(
+        Check(k % 7, "async " + std::to_string(k)),
+        [&, k](const store::AuditEntry& written, const std::string& failure) {
+          // On the writer thread: read what is on disk now.
+          std::string on_disk;
+          for (const fs::path& p : SegmentFiles())
+            on_disk += Text(p);
+          std::lock_guard<std::mutex> lock(mu);
+          if (!failure.empty()) failures.push_back(failure);
+          if (on_disk.find("\"seq\":" + std::to_string(written.seq) + ",") == std::string::npos ||
+              on_disk.find("async " + std::to_string(k) + "\"") == std::string::npos) {
+            missing.push_back(std::to_string(k));
+          }
+          ++acknowledged;
+          cv.notify_one();
+        });
+  }
+  std::unique_lock<std::mutex> lock(mu);
+  cv.wait(lock, [&] { return acknowledged == 300; });
+  EXPECT_TRUE(failures.empty()) << failures.front();
+  EXPECT_TRUE(missing.empty()) << "acknowledged before written: record " << missing.front();
+  lock.unlock();
+  EXPECT_EQ(log->records(), 300u);
+  const store::AuditVerification v = VerifyCheckLog(dir_, nullptr);
+  EXPECT_TRUE(v.intact) << v.problem;
+  EXPECT_EQ(v.entries, 300);
+}
+
+// A record that cannot be written is never acknowledged as written: the
+// callback gets the reason (the server then answers 500, not the check),
+// Append throws, and the chain goes on where it was once the disk takes
+// writes again. The disk refuses through RLIMIT_FSIZE, which binds root too.
+TEST_F(CheckLogTest, AFailedWriteReachesTheCallerAndTheChainGoesOn) {
+  auto log = CheckLog::Open(dir_);
+  log->Append(Check(1, "before"));
+  const uint64_t size = fs::file_size(SegmentFiles().back());
+  struct rlimit old;
+  ASSERT_EQ(::getrlimit(RLIMIT_FSIZE, &old), 0);
+  auto* old_handler = ::signal(SIGXFSZ, SIG_IGN);  // EFBIG instead of a signal
+  struct rlimit small = old;
+  small.rlim_cur = size + 10;  // room for no whole record
+  ASSERT_EQ(::setrlimit(RLIMIT_FSIZE, &small), 0);
+  std::string failure;
+  {
+    std::mutex mu;
+    std::condition_variable cv;
+    bool called = false;
+    log->AppendAsync(Check(2, "refused"), [&](const store::AuditEntry&, const std::string& why) {
+      std::lock_guard<std::mutex> lock(mu);
+      failure = why;
+      called = true;
+      cv.notify_one();
+    });
+    std::unique_lock<std::mutex> lock(mu);
+    cv.wait(lock, [&] { return called; });
+  }
+  EXPECT_THROW(log->Append(Check(3, "refused too")), std::runtime_error);
+  ASSERT_EQ(::setrlimit(RLIMIT_FSIZE, &old), 0);
+  ::signal(SIGXFSZ, old_handler);
+  EXPECT_NE(failure.find("cannot write"), std::string::npos) << failure;
+  EXPECT_EQ(log->Append(Check(4, "after")).seq, 2);
+  const store::AuditVerification v = VerifyCheckLog(dir_, nullptr);
+  EXPECT_TRUE(v.intact) << v.problem;
+  EXPECT_EQ(v.entries, 2);
+  EXPECT_EQ(Text(SegmentFiles().back()).find("refused"), std::string::npos);
 }
 
 // The guarantee under kill -9: a child process appends from four threads
