@@ -169,12 +169,13 @@ std::vector<RegistryField> CompareFormWithRegistry(const store::PersonRecord& re
 namespace {
 ReceiveOutcome ReceiveChecked(store::Store& store, const Submission& s, const ReceptionContext& ctx,
                               const RegistryAnswer* looked_up, ReceptionBatch* batch,
-                              int& flushed_documents, const std::string& digest);
+                              int& flushed_documents, const std::string& digest,
+                              const auth::MerkleHash* leaf);
 }  // namespace
 
 ReceiveOutcome Receive(store::Store& store, const Submission& s, const ReceptionContext& ctx,
                        const RegistryAnswer* looked_up, ReceptionBatch* batch,
-                       const std::string* digest) {
+                       const std::string* digest, const auth::MerkleHash* leaf) {
   // Forms the batch holds that this one must see: stored first, so that
   // every check below reads what it would have had each form been written
   // at once.
@@ -182,8 +183,10 @@ ReceiveOutcome Receive(store::Store& store, const Submission& s, const Reception
   if (batch && (batch->HoldsSubmission(s.submission_id) || batch->Touches(s.symbol, s.number))) {
     flushed_documents += batch->Materialise(store, ctx);
   }
+  // A leaf computed ahead is only as good as the digest it was computed with.
   ReceiveOutcome out = ReceiveChecked(store, s, ctx, looked_up, batch, flushed_documents,
-                                      digest ? *digest : store.KeyedDigest(CanonicalFormText(s)));
+                                      digest ? *digest : store.KeyedDigest(CanonicalFormText(s)),
+                                      digest ? leaf : nullptr);
   out.documents_issued += flushed_documents;
   return out;
 }
@@ -192,9 +195,9 @@ namespace {
 
 // Stores `rec` now, with its audit row, or holds it in the batch.
 void Keep(store::Store& store, const ReceptionContext& ctx, ReceptionBatch* batch,
-          store::SubmissionRecord& rec, std::string_view what) {
+          store::SubmissionRecord& rec, std::string_view what, const auth::MerkleHash* leaf) {
   if (batch) {
-    batch->Add(std::move(rec));
+    batch->Add(std::move(rec), std::nullopt, std::nullopt, leaf);
     return;
   }
   AddOrThrow(store, rec);
@@ -203,7 +206,8 @@ void Keep(store::Store& store, const ReceptionContext& ctx, ReceptionBatch* batc
 
 ReceiveOutcome ReceiveChecked(store::Store& store, const Submission& s, const ReceptionContext& ctx,
                               const RegistryAnswer* looked_up, ReceptionBatch* batch,
-                              int& flushed_documents, const std::string& digest) {
+                              int& flushed_documents, const std::string& digest,
+                              const auth::MerkleHash* leaf) {
   const store::InsurerRecord& insurer = ctx.insurer;
   if (auto existing = store.GetSubmission(insurer.insurer_number, s.submission_id)) {
     ReceiveOutcome o;
@@ -256,7 +260,7 @@ ReceiveOutcome ReceiveChecked(store::Store& store, const Submission& s, const Re
     }
     rec.person_id = related->person_id;
     rec.member_id = related->member_id;
-    Keep(store, ctx, batch, rec, "queued");
+    Keep(store, ctx, batch, rec, "queued", leaf);
     out.status = ReceiveStatus::kQueued;
     out.seq = rec.seq;
     return out;
@@ -331,7 +335,7 @@ ReceiveOutcome ReceiveChecked(store::Store& store, const Submission& s, const Re
     }
     rec.error_fields = fields;
     rec.error = reasons;
-    Keep(store, ctx, batch, rec, "registration_error");
+    Keep(store, ctx, batch, rec, "registration_error", leaf);
     out.seq = rec.seq;
     return out;
   }
@@ -368,7 +372,7 @@ ReceiveOutcome ReceiveChecked(store::Store& store, const Submission& s, const Re
     if (batch && reuse == 0) {
       // Member, attributes, application and documents are written with the
       // batch (reception_batch.hpp), in this order.
-      batch->Add(std::move(rec), std::move(q), requested);
+      batch->Add(std::move(rec), std::move(q), requested, leaf);
       out.status = ReceiveStatus::kQueued;
       return out;
     }
@@ -396,7 +400,7 @@ ReceiveOutcome ReceiveChecked(store::Store& store, const Submission& s, const Re
   } else {
     rec.member_id = related->member_id;
   }
-  Keep(store, ctx, batch, rec, "queued");
+  Keep(store, ctx, batch, rec, "queued", leaf);
   out.status = ReceiveStatus::kQueued;
   out.seq = rec.seq;
   return out;

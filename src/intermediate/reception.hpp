@@ -39,6 +39,7 @@
 #include <string>
 #include <vector>
 
+#include "auth/merkle.hpp"
 #include "core/registry_match.hpp"
 #include "core/submission.hpp"
 #include "store/store.hpp"
@@ -78,10 +79,12 @@ class ReceptionBatch;
 // per batch); seq is then 0. Without it, the form is stored at once with
 // its own audit row. `digest`, when given, is the form's
 // Store::KeyedDigest(CanonicalFormText(form)), computed ahead like the
-// registry's answer (the same key file on both connections).
+// registry's answer (the same key file on both connections); `leaf`, with
+// it, the form's receipt hash (reception_batch.hpp: ReceiptLeafOf over the
+// context's insurer and date of receipt and that digest), kept by `batch`.
 ReceiveOutcome Receive(store::Store& store, const Submission& form, const ReceptionContext& ctx,
                        const RegistryAnswer* looked_up = nullptr, ReceptionBatch* batch = nullptr,
-                       const std::string* digest = nullptr);
+                       const std::string* digest = nullptr, const auth::MerkleHash* leaf = nullptr);
 
 // Compares a form with what the resident registry holds for its My Number.
 // Address is compared only when the form gives one (losses need none).
