@@ -166,16 +166,35 @@ std::vector<RegistryField> CompareFormWithRegistry(const store::PersonRecord& re
   return CompareWithRegistry(reg, filed);
 }
 
+std::vector<RegistryField> CompareFormWithRegistryThen(store::Store& store,
+                                                       const store::PersonRecord& registry,
+                                                       const Submission& form) {
+  std::vector<RegistryField> differing = CompareFormWithRegistry(registry, form);
+  if (differing.empty()) return differing;
+  // The registry may have changed since the form's date (a 転居 or 氏名変更
+  // recorded after it): what it said on that date counts too. Asked only on
+  // a mismatch, so an import's common case reads nothing more.
+  const std::vector<store::RegistryEventRecord> events = store.RegistryEventsOf(registry.person_id);
+  if (!events.empty()) {
+    std::vector<RegistryField> then =
+        CompareFormWithRegistry(store::PersonOn(registry, events, form.event_date), form);
+    if (then.size() < differing.size()) differing = std::move(then);
+  }
+  return differing;
+}
+
 namespace {
 ReceiveOutcome ReceiveChecked(store::Store& store, const Submission& s, const ReceptionContext& ctx,
                               const RegistryAnswer* looked_up, ReceptionBatch* batch,
                               int& flushed_documents, const std::string& digest,
-                              const auth::MerkleHash* leaf);
+                              const auth::MerkleHash* leaf,
+                              const std::vector<RegistryField>* compared);
 }  // namespace
 
 ReceiveOutcome Receive(store::Store& store, const Submission& s, const ReceptionContext& ctx,
                        const RegistryAnswer* looked_up, ReceptionBatch* batch,
-                       const std::string* digest, const auth::MerkleHash* leaf) {
+                       const std::string* digest, const auth::MerkleHash* leaf,
+                       const std::vector<RegistryField>* compared) {
   // Forms the batch holds that this one must see: stored first, so that
   // every check below reads what it would have had each form been written
   // at once.
@@ -186,7 +205,7 @@ ReceiveOutcome Receive(store::Store& store, const Submission& s, const Reception
   // A leaf computed ahead is only as good as the digest it was computed with.
   ReceiveOutcome out = ReceiveChecked(store, s, ctx, looked_up, batch, flushed_documents,
                                       digest ? *digest : store.KeyedDigest(CanonicalFormText(s)),
-                                      digest ? leaf : nullptr);
+                                      digest ? leaf : nullptr, looked_up ? compared : nullptr);
   out.documents_issued += flushed_documents;
   return out;
 }
@@ -207,7 +226,8 @@ void Keep(store::Store& store, const ReceptionContext& ctx, ReceptionBatch* batc
 ReceiveOutcome ReceiveChecked(store::Store& store, const Submission& s, const ReceptionContext& ctx,
                               const RegistryAnswer* looked_up, ReceptionBatch* batch,
                               int& flushed_documents, const std::string& digest,
-                              const auth::MerkleHash* leaf) {
+                              const auth::MerkleHash* leaf,
+                              const std::vector<RegistryField>* compared) {
   const store::InsurerRecord& insurer = ctx.insurer;
   if (auto existing = store.GetSubmission(insurer.insurer_number, s.submission_id)) {
     ReceiveOutcome o;
@@ -267,7 +287,9 @@ ReceiveOutcome ReceiveChecked(store::Store& store, const Submission& s, const Re
   }
 
   // The J-LIS check (R-LINK-4).
-  const RegistryAnswer person = looked_up ? *looked_up : store.FindPersonByMyNumber(s.my_number);
+  RegistryAnswer asked;
+  const RegistryAnswer& person =
+      looked_up ? *looked_up : (asked = store.FindPersonByMyNumber(s.my_number));
   if (!person) {
     out.errors.push_back({0, "my_number", "個人番号 is not in the resident registry"});
   } else {
@@ -275,20 +297,8 @@ ReceiveOutcome ReceiveChecked(store::Store& store, const Submission& s, const Re
       flushed_documents += batch->Materialise(store, ctx);
     }
     bool identity_differs = false;
-    std::vector<RegistryField> differing = CompareFormWithRegistry(*person, s);
-    if (!differing.empty()) {
-      // The registry may have changed since the form's date (a 転居 or
-      // 氏名変更 recorded after it): what it said on that date counts too.
-      // Asked only on a mismatch, so an import's common case reads nothing
-      // more.
-      const std::vector<store::RegistryEventRecord> events =
-          store.RegistryEventsOf(person->person_id);
-      if (!events.empty()) {
-        std::vector<RegistryField> then =
-            CompareFormWithRegistry(store::PersonOn(*person, events, s.event_date), s);
-        if (then.size() < differing.size()) differing = std::move(then);
-      }
-    }
+    const std::vector<RegistryField> differing =
+        compared ? *compared : CompareFormWithRegistryThen(store, *person, s);
     for (RegistryField f : differing) {
       out.errors.push_back({0, std::string(RegistryFieldName(f)),
                             "does not match the resident registry for this 個人番号"});
