@@ -90,20 +90,27 @@ MemberDocumentFacts DocumentFactsOf(store::Store& store, const Qualification& me
   return f;
 }
 
+namespace {
+
+store::DocumentRecord DocumentOf(const Qualification& member, const DocumentAction& a, Date on) {
+  store::DocumentRecord d;
+  d.member_id = member.member_id;
+  d.kind = IssuedKind(a.kind);
+  d.reason = std::string(RuleOf(a.reason));
+  d.issued_on = on;
+  d.valid_until = a.valid_until;
+  d.form = a.form;
+  d.subject_document_id = a.document_id;
+  return d;
+}
+
+}  // namespace
+
 std::vector<int64_t> RecordActions(store::Store& store, const Qualification& member,
                                    const std::vector<DocumentAction>& actions, Date on) {
   std::vector<int64_t> ids;
-  for (const DocumentAction& a : actions) {
-    store::DocumentRecord d;
-    d.member_id = member.member_id;
-    d.kind = IssuedKind(a.kind);
-    d.reason = std::string(RuleOf(a.reason));
-    d.issued_on = on;
-    d.valid_until = a.valid_until;
-    d.form = a.form;
-    d.subject_document_id = a.document_id;
-    ids.push_back(store.AddDocument(d));
-  }
+  for (const DocumentAction& a : actions)
+    ids.push_back(store.AddDocument(DocumentOf(member, a, on)));
   return ids;
 }
 
@@ -113,6 +120,17 @@ int IssueDueDocuments(store::Store& store, const Qualification& member,
   const MemberDocumentFacts facts = DocumentFactsOf(store, member, on, age, requested_on_form);
   return static_cast<int>(
       RecordActions(store, member, PlanDocuments(facts, PolicyOf(insurer), on), on).size());
+}
+
+std::vector<store::DocumentRecord> DueDocuments(store::Store& store, const Qualification& member,
+                                                const store::InsurerRecord& insurer, Date on,
+                                                MemberAge age,
+                                                std::optional<Date> requested_on_form) {
+  const MemberDocumentFacts facts = DocumentFactsOf(store, member, on, age, requested_on_form);
+  std::vector<store::DocumentRecord> docs;
+  for (const DocumentAction& a : PlanDocuments(facts, PolicyOf(insurer), on))
+    docs.push_back(DocumentOf(member, a, on));
+  return docs;
 }
 
 void RecordLegacyCardIfHeld(store::Store& store, const Qualification& member, MemberAge age) {

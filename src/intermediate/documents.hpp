@@ -51,6 +51,16 @@ int IssueDueDocuments(store::Store& store, const Qualification& member,
                       MemberAge age = MemberAge::kExisting,
                       std::optional<Date> requested_on_form = std::nullopt);
 
+// What IssueDueDocuments would record, not yet stored (document_id 0), for
+// a caller that stores several members' documents together
+// (Store::AddDocuments, in this order). Reads only the store's facts about
+// the member, never documents held back this way: keep a member whose
+// documents must be read (MemberAge::kExisting) out of such a batch, or
+// store the batch first.
+std::vector<store::DocumentRecord> DueDocuments(
+    store::Store& store, const Qualification& member, const store::InsurerRecord& insurer, Date on,
+    MemberAge age = MemberAge::kExisting, std::optional<Date> requested_on_form = std::nullopt);
+
 // A member who joined before 2024-12-02 was given an old 健康保険証 then
 // (R-OLD-1): records it (once) so that its end and return can be planned.
 // A form filed late for such a member is the usual way one arrives now.

@@ -18,6 +18,9 @@ struct Pending {
   Submission form;
   std::optional<RegistryAnswer> registry;  // looked up ahead, when it was
   std::optional<std::string> digest;       // the form's keyed digest, likewise
+  std::optional<auth::MerkleHash> leaf;    // and its receipt hash (reception_batch.hpp)
+  // With a resident: the form compared with the registry (reception.hpp).
+  std::optional<std::vector<RegistryField>> compared;
 };
 
 // One batch as the read-ahead thread leaves it: the forms that passed the
@@ -96,16 +99,21 @@ class Importer {
         b.refused.emplace_back(rec->line, form.error());
         continue;
       }
-      Pending& p = b.forms.emplace_back(
-          Pending{rec->line, std::move(form).value(), std::nullopt, std::nullopt});
+      Pending& p = b.forms.emplace_back(Pending{rec->line, std::move(form).value(), std::nullopt,
+                                                std::nullopt, std::nullopt, std::nullopt});
       // The form's keyed digest (the same keys on both connections) and the
       // registry's answer, off the writing thread.
       if (registry) {
         try {
           p.digest = registry->KeyedDigest(CanonicalFormText(p.form));
+          // ctx_ is set before the first read-ahead starts and never after.
+          p.leaf = ReceiptLeafOf(ctx_.insurer.insurer_number, p.form.submission_id, p.form.form,
+                                 ctx_.received_on, *p.digest);
           // A 給付情報届 carries no My Number: reception asks nobody for it.
           if (p.form.form != FormKind::kBenefits) {
             p.registry = registry->FindPersonByMyNumber(p.form.my_number);
+            if (*p.registry)
+              p.compared = CompareFormWithRegistryThen(*registry, **p.registry, p.form);
           }
         } catch (const store::StoreError&) {
           // Left to reception, which asks the writing connection and knows
@@ -140,7 +148,8 @@ class Importer {
       return;
     }
     ReceiveOutcome out = Receive(store_, p.form, ctx_, p.registry ? &*p.registry : nullptr, &batch,
-                                 p.digest ? &*p.digest : nullptr);
+                                 p.digest ? &*p.digest : nullptr, p.leaf ? &*p.leaf : nullptr,
+                                 p.compared ? &*p.compared : nullptr);
     // Also when refused: the documents of forms the batch held, written
     // before this one was checked.
     t.documents += out.documents_issued;
@@ -195,6 +204,7 @@ class Importer {
     try {
       store_.InTransaction([&] {
         ReceptionBatch held;
+        held.Reserve(batch.size());
         for (const Pending& p : batch)
           ReceiveOne(p, t, held);
         t.documents += held.Materialise(store_, ctx_);

@@ -166,15 +166,35 @@ std::vector<RegistryField> CompareFormWithRegistry(const store::PersonRecord& re
   return CompareWithRegistry(reg, filed);
 }
 
+std::vector<RegistryField> CompareFormWithRegistryThen(store::Store& store,
+                                                       const store::PersonRecord& registry,
+                                                       const Submission& form) {
+  std::vector<RegistryField> differing = CompareFormWithRegistry(registry, form);
+  if (differing.empty()) return differing;
+  // The registry may have changed since the form's date (a 転居 or 氏名変更
+  // recorded after it): what it said on that date counts too. Asked only on
+  // a mismatch, so an import's common case reads nothing more.
+  const std::vector<store::RegistryEventRecord> events = store.RegistryEventsOf(registry.person_id);
+  if (!events.empty()) {
+    std::vector<RegistryField> then =
+        CompareFormWithRegistry(store::PersonOn(registry, events, form.event_date), form);
+    if (then.size() < differing.size()) differing = std::move(then);
+  }
+  return differing;
+}
+
 namespace {
 ReceiveOutcome ReceiveChecked(store::Store& store, const Submission& s, const ReceptionContext& ctx,
                               const RegistryAnswer* looked_up, ReceptionBatch* batch,
-                              int& flushed_documents, const std::string& digest);
+                              int& flushed_documents, const std::string& digest,
+                              const auth::MerkleHash* leaf,
+                              const std::vector<RegistryField>* compared);
 }  // namespace
 
 ReceiveOutcome Receive(store::Store& store, const Submission& s, const ReceptionContext& ctx,
                        const RegistryAnswer* looked_up, ReceptionBatch* batch,
-                       const std::string* digest) {
+                       const std::string* digest, const auth::MerkleHash* leaf,
+                       const std::vector<RegistryField>* compared) {
   // Forms the batch holds that this one must see: stored first, so that
   // every check below reads what it would have had each form been written
   // at once.
@@ -182,8 +202,10 @@ ReceiveOutcome Receive(store::Store& store, const Submission& s, const Reception
   if (batch && (batch->HoldsSubmission(s.submission_id) || batch->Touches(s.symbol, s.number))) {
     flushed_documents += batch->Materialise(store, ctx);
   }
+  // A leaf computed ahead is only as good as the digest it was computed with.
   ReceiveOutcome out = ReceiveChecked(store, s, ctx, looked_up, batch, flushed_documents,
-                                      digest ? *digest : store.KeyedDigest(CanonicalFormText(s)));
+                                      digest ? *digest : store.KeyedDigest(CanonicalFormText(s)),
+                                      digest ? leaf : nullptr, looked_up ? compared : nullptr);
   out.documents_issued += flushed_documents;
   return out;
 }
@@ -192,9 +214,9 @@ namespace {
 
 // Stores `rec` now, with its audit row, or holds it in the batch.
 void Keep(store::Store& store, const ReceptionContext& ctx, ReceptionBatch* batch,
-          store::SubmissionRecord& rec, std::string_view what) {
+          store::SubmissionRecord& rec, std::string_view what, const auth::MerkleHash* leaf) {
   if (batch) {
-    batch->Add(std::move(rec));
+    batch->Add(std::move(rec), std::nullopt, std::nullopt, leaf);
     return;
   }
   AddOrThrow(store, rec);
@@ -203,7 +225,9 @@ void Keep(store::Store& store, const ReceptionContext& ctx, ReceptionBatch* batc
 
 ReceiveOutcome ReceiveChecked(store::Store& store, const Submission& s, const ReceptionContext& ctx,
                               const RegistryAnswer* looked_up, ReceptionBatch* batch,
-                              int& flushed_documents, const std::string& digest) {
+                              int& flushed_documents, const std::string& digest,
+                              const auth::MerkleHash* leaf,
+                              const std::vector<RegistryField>* compared) {
   const store::InsurerRecord& insurer = ctx.insurer;
   if (auto existing = store.GetSubmission(insurer.insurer_number, s.submission_id)) {
     ReceiveOutcome o;
@@ -256,14 +280,16 @@ ReceiveOutcome ReceiveChecked(store::Store& store, const Submission& s, const Re
     }
     rec.person_id = related->person_id;
     rec.member_id = related->member_id;
-    Keep(store, ctx, batch, rec, "queued");
+    Keep(store, ctx, batch, rec, "queued", leaf);
     out.status = ReceiveStatus::kQueued;
     out.seq = rec.seq;
     return out;
   }
 
   // The J-LIS check (R-LINK-4).
-  const RegistryAnswer person = looked_up ? *looked_up : store.FindPersonByMyNumber(s.my_number);
+  RegistryAnswer asked;
+  const RegistryAnswer& person =
+      looked_up ? *looked_up : (asked = store.FindPersonByMyNumber(s.my_number));
   if (!person) {
     out.errors.push_back({0, "my_number", "個人番号 is not in the resident registry"});
   } else {
@@ -271,20 +297,8 @@ ReceiveOutcome ReceiveChecked(store::Store& store, const Submission& s, const Re
       flushed_documents += batch->Materialise(store, ctx);
     }
     bool identity_differs = false;
-    std::vector<RegistryField> differing = CompareFormWithRegistry(*person, s);
-    if (!differing.empty()) {
-      // The registry may have changed since the form's date (a 転居 or
-      // 氏名変更 recorded after it): what it said on that date counts too.
-      // Asked only on a mismatch, so an import's common case reads nothing
-      // more.
-      const std::vector<store::RegistryEventRecord> events =
-          store.RegistryEventsOf(person->person_id);
-      if (!events.empty()) {
-        std::vector<RegistryField> then =
-            CompareFormWithRegistry(store::PersonOn(*person, events, s.event_date), s);
-        if (then.size() < differing.size()) differing = std::move(then);
-      }
-    }
+    const std::vector<RegistryField> differing =
+        compared ? *compared : CompareFormWithRegistryThen(store, *person, s);
     for (RegistryField f : differing) {
       out.errors.push_back({0, std::string(RegistryFieldName(f)),
                             "does not match the resident registry for this 個人番号"});
@@ -331,7 +345,7 @@ ReceiveOutcome ReceiveChecked(store::Store& store, const Submission& s, const Re
     }
     rec.error_fields = fields;
     rec.error = reasons;
-    Keep(store, ctx, batch, rec, "registration_error");
+    Keep(store, ctx, batch, rec, "registration_error", leaf);
     out.seq = rec.seq;
     return out;
   }
@@ -368,7 +382,7 @@ ReceiveOutcome ReceiveChecked(store::Store& store, const Submission& s, const Re
     if (batch && reuse == 0) {
       // Member, attributes, application and documents are written with the
       // batch (reception_batch.hpp), in this order.
-      batch->Add(std::move(rec), std::move(q), requested);
+      batch->Add(std::move(rec), std::move(q), requested, leaf);
       out.status = ReceiveStatus::kQueued;
       return out;
     }
@@ -396,7 +410,7 @@ ReceiveOutcome ReceiveChecked(store::Store& store, const Submission& s, const Re
   } else {
     rec.member_id = related->member_id;
   }
-  Keep(store, ctx, batch, rec, "queued");
+  Keep(store, ctx, batch, rec, "queued", leaf);
   out.status = ReceiveStatus::kQueued;
   out.seq = rec.seq;
   return out;

@@ -39,6 +39,7 @@
 #include <string>
 #include <vector>
 
+#include "auth/merkle.hpp"
 #include "core/registry_match.hpp"
 #include "core/submission.hpp"
 #include "store/store.hpp"
@@ -78,15 +79,28 @@ class ReceptionBatch;
 // per batch); seq is then 0. Without it, the form is stored at once with
 // its own audit row. `digest`, when given, is the form's
 // Store::KeyedDigest(CanonicalFormText(form)), computed ahead like the
-// registry's answer (the same key file on both connections).
+// registry's answer (the same key file on both connections); `leaf`, with
+// it, the form's receipt hash (reception_batch.hpp: ReceiptLeafOf over the
+// context's insurer and date of receipt and that digest), kept by `batch`.
+// `compared`, with `looked_up` (a resident), is
+// CompareFormWithRegistryThen(store, *looked_up, form), also computed ahead:
+// the registry, its history included, is J-LIS's data, which reception never
+// writes.
 ReceiveOutcome Receive(store::Store& store, const Submission& form, const ReceptionContext& ctx,
                        const RegistryAnswer* looked_up = nullptr, ReceptionBatch* batch = nullptr,
-                       const std::string* digest = nullptr);
+                       const std::string* digest = nullptr, const auth::MerkleHash* leaf = nullptr,
+                       const std::vector<RegistryField>* compared = nullptr);
 
 // Compares a form with what the resident registry holds for its My Number.
 // Address is compared only when the form gives one (losses need none).
 std::vector<RegistryField> CompareFormWithRegistry(const store::PersonRecord& registry,
                                                    const Submission& form);
+// The same, and when the form differs, also against what the registry held
+// on the form's date (its recorded 転居 and 氏名変更): the fewer differing
+// fields count (R-LINK-4).
+std::vector<RegistryField> CompareFormWithRegistryThen(store::Store& store,
+                                                       const store::PersonRecord& registry,
+                                                       const Submission& form);
 
 }  // namespace onshi::intermediate
 

@@ -45,11 +45,22 @@ int64_t Number(std::string_view s) {
 }  // namespace
 
 void ReceptionBatch::Add(store::SubmissionRecord rec, std::optional<Qualification> joiner,
-                         std::optional<Date> requested) {
+                         std::optional<Date> requested, const auth::MerkleHash* leaf) {
   keys_.insert(Key(rec.symbol, rec.number));
   ids_.insert(rec.submission_id);
   if (rec.person_id != 0) persons_.insert(rec.person_id);
-  pending_.push_back({std::move(rec), std::move(joiner), requested});
+  Pending& p = pending_.emplace_back();
+  p.rec = std::move(rec);
+  p.joiner = std::move(joiner);
+  p.requested = requested;
+  if (leaf) p.leaf = *leaf;
+}
+
+void ReceptionBatch::Reserve(size_t forms) {
+  pending_.reserve(forms);
+  keys_.reserve(forms);
+  ids_.reserve(forms);
+  persons_.reserve(forms);
 }
 
 bool ReceptionBatch::Touches(std::string_view symbol, std::string_view number) const {
@@ -84,7 +95,18 @@ int ReceptionBatch::Materialise(store::Store& store, const ReceptionContext& ctx
   if (!store.AddSubmissions(recs)) {
     throw store::StoreError("a submission of this batch appeared during its reception");
   }
+  // The members' documents, one multi-row write (Store::AddDocuments) in
+  // the order they were issued one by one. A member who may hold an old
+  // card has its documents read back (below), so what is held is stored
+  // before it.
   int documents = 0;
+  std::vector<store::DocumentRecord> held;
+  auto store_held = [&] {
+    if (held.empty()) return;
+    store.AddDocuments(held);
+    documents += static_cast<int>(held.size());
+    held.clear();
+  };
   for (size_t i = 0; i < members.size(); ++i) {
     const Qualification& q = members[i];
     const std::optional<Date>& wanted = requested[i];
@@ -94,21 +116,26 @@ int ReceptionBatch::Materialise(store::Store& store, const ReceptionContext& ctx
       store.AddDocumentApplication(
           {0, q.member_id, store::ApplicationKind::kCertificate, q.acquired, std::nullopt, ""});
     }
+    // R-DOC-1 (notice) and R-DOC-5 (a ticked 資格確認書) are due on receipt.
+    if (!MayIssueLegacyCard(q.acquired)) {
+      for (store::DocumentRecord& d :
+           DueDocuments(store, q, ctx.insurer, ctx.received_on, MemberAge::kJustStored, wanted))
+        held.push_back(std::move(d));
+      continue;
+    }
     // A form filed late for a member who joined before 2024-12-02: that
     // member holds an old card (R-OLD-1), which then decides what is due,
     // so the documents just written are read back.
-    MemberAge age = MemberAge::kJustStored;
-    if (MayIssueLegacyCard(q.acquired)) {
-      RecordLegacyCardIfHeld(store, q, age);
-      age = MemberAge::kExisting;
-    }
-    // R-DOC-1 (notice) and R-DOC-5 (a ticked 資格確認書) are due on receipt.
-    documents += IssueDueDocuments(store, q, ctx.insurer, ctx.received_on, age, wanted);
+    store_held();
+    RecordLegacyCardIfHeld(store, q, MemberAge::kJustStored);
+    documents +=
+        IssueDueDocuments(store, q, ctx.insurer, ctx.received_on, MemberAge::kExisting, wanted);
   }
+  store_held();
   std::vector<auth::MerkleHash> leaves;
   leaves.reserve(recs.size());
-  for (const store::SubmissionRecord& r : recs)
-    leaves.push_back(ReceiptLeaf(r));
+  for (size_t i = 0; i < recs.size(); ++i)
+    leaves.push_back(pending_[i].leaf ? *pending_[i].leaf : ReceiptLeaf(recs[i]));
   const auth::MerkleTree tree(std::move(leaves));
   store::AuditEntry e;
   e.at = ctx.at;
@@ -128,15 +155,20 @@ int ReceptionBatch::Materialise(store::Store& store, const ReceptionContext& ctx
 }
 
 auth::MerkleHash ReceiptLeaf(const store::SubmissionRecord& r) {
+  return ReceiptLeafOf(r.insurer_number, r.submission_id, r.form, r.received_on, r.content_digest);
+}
+
+auth::MerkleHash ReceiptLeafOf(std::string_view insurer_number, std::string_view submission_id,
+                               FormKind form, Date received_on, std::string_view content_digest) {
   // Length-prefixed fields, so that no two forms share a leaf.
   std::string data;
-  for (std::string_view f : {std::string_view(r.insurer_number), std::string_view(r.submission_id),
-                             FormKindCode(r.form)}) {
-    data += std::to_string(f.size()) + ":" + std::string(f);
+  const std::string received = received_on.ToIso();
+  for (std::string_view f : {insurer_number, submission_id, FormKindCode(form),
+                             std::string_view(received), content_digest}) {
+    data += std::to_string(f.size());
+    data += ':';
+    data += f;
   }
-  const std::string received = r.received_on.ToIso();
-  data += std::to_string(received.size()) + ":" + received;
-  data += std::to_string(r.content_digest.size()) + ":" + r.content_digest;
   return auth::MerkleLeafHash("onshi-receipt-v1\n", data);
 }
 

@@ -23,8 +23,8 @@
 #define ONSHI_INTERMEDIATE_RECEPTION_BATCH_HPP_
 
 #include <optional>
-#include <set>
 #include <string>
+#include <unordered_set>
 #include <vector>
 
 #include "auth/merkle.hpp"
@@ -38,8 +38,12 @@ class ReceptionBatch {
  public:
   // A received form: its submission row, and the new member it brings
   // (nullopt for every other form) with the 資格確認書 tick's date.
+  // `leaf`, when given, is the form's ReceiptLeaf computed ahead (the
+  // importer's read-ahead thread: ReceiptLeafOf with the same fields).
   void Add(store::SubmissionRecord rec, std::optional<Qualification> joiner = std::nullopt,
-           std::optional<Date> requested = std::nullopt);
+           std::optional<Date> requested = std::nullopt, const auth::MerkleHash* leaf = nullptr);
+  // Room for `forms` forms, so that holding them moves nothing.
+  void Reserve(size_t forms);
 
   bool empty() const { return pending_.empty(); }
   // True when a form about these keys, this submission id or this person
@@ -57,11 +61,12 @@ class ReceptionBatch {
     store::SubmissionRecord rec;
     std::optional<Qualification> joiner;
     std::optional<Date> requested;
+    std::optional<auth::MerkleHash> leaf;
   };
   std::vector<Pending> pending_;
-  std::set<std::string> keys_;  // symbol '\x1f' number of the batch's forms
-  std::set<std::string> ids_;   // submission ids
-  std::set<int64_t> persons_;
+  std::unordered_set<std::string> keys_;  // symbol '\x1f' number of the batch's forms
+  std::unordered_set<std::string> ids_;   // submission ids
+  std::unordered_set<int64_t> persons_;
 };
 
 // The audit action of a batch's entry, and the leaf a received form adds to
@@ -70,6 +75,9 @@ class ReceptionBatch {
 // receipt (the state does, when the form links).
 inline constexpr std::string_view kBatchReceivedAction = "submissions.received";
 auth::MerkleHash ReceiptLeaf(const store::SubmissionRecord& r);
+// The same leaf from the fields it covers, before the record exists.
+auth::MerkleHash ReceiptLeafOf(std::string_view insurer_number, std::string_view submission_id,
+                               FormKind form, Date received_on, std::string_view content_digest);
 
 // True when `r` is one of the forms `entry` (a kBatchReceivedAction entry)
 // covers and its leaf, with its audit path in the tree rebuilt from the

@@ -126,6 +126,13 @@ void Store::AddQualifications(std::vector<Qualification>& qs) {
   });
 }
 
+void Store::AddDocuments(std::vector<DocumentRecord>& docs) {
+  InTransaction([&] {
+    for (DocumentRecord& d : docs)
+      d.document_id = AddDocument(d);
+  });
+}
+
 bool Store::AddSubmissions(std::vector<SubmissionRecord>& subs) {
   bool all = true;
   InTransaction([&] {

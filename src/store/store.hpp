@@ -214,6 +214,11 @@ class Store {
 
   // --- documents --------------------------------------------------------------
   virtual int64_t AddDocument(const DocumentRecord& doc) = 0;
+  // Stores `docs` in order, as AddDocument one by one would, filling each
+  // document_id (reception's batch: the notices and ticked 資格確認書 of a
+  // batch's new members). The default calls AddDocument; SQLite writes one
+  // multi-row INSERT per chunk.
+  virtual void AddDocuments(std::vector<DocumentRecord>& docs);
   virtual std::vector<DocumentRecord> DocumentsOfMember(int64_t member_id) = 0;
   virtual std::optional<DocumentRecord> GetDocument(int64_t document_id) = 0;
   // An insurer's documents in document order after `after_id`: all of them

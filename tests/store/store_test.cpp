@@ -795,6 +795,68 @@ TEST_P(StoreTest, DocumentsBelongToAMember) {
                StoreError);
 }
 
+// Reception's batch stores a batch's documents together (Store::AddDocuments,
+// issue 20): the same rows, in the same order, with the ids filled in, as
+// AddDocument one by one; more than one multi-row chunk (64 rows) and a
+// short last one; every column, nulls included. A row naming no member
+// fails the call.
+TEST_P(StoreTest, DocumentsStoredTogetherAreTheRowsStoredOneByOne) {
+  AddInsurers();
+  const int64_t p = store_->AddPerson(Person(), Mn("621498320257"));
+  const int64_t m = store_->AddQualification(Member(p, "06139992", "567", "02", D(2020, 4, 1)));
+  const int64_t first = store_->AddDocument(
+      {0, m, DocumentKind::kLegacyCard, "R-OLD-1", D(2020, 4, 1), std::nullopt, std::nullopt});
+  std::vector<DocumentRecord> docs;
+  for (int i = 0; i < 130; ++i) {
+    DocumentRecord d{
+        0,           m, DocumentKind::kQualificationNotice, "R-DOC-1", D(2020, 4, 10), std::nullopt,
+        std::nullopt};
+    if (i % 3 == 1) {
+      d = {0,
+           m,
+           DocumentKind::kCertificate,
+           "R-DOC-5",
+           D(2020, 5, 20),
+           D(2025, 5, 19),
+           std::nullopt,
+           CertificateForm::kA4Paper};
+    }
+    if (i % 3 == 2) {
+      d = {0,
+           m,
+           DocumentKind::kReturnRequest,
+           "R-OLD-4",
+           D(2025, 12, 2),
+           std::nullopt,
+           std::nullopt,
+           std::nullopt,
+           first,
+           D(2025, 12, 3)};
+    }
+    docs.push_back(d);
+  }
+  store_->AddDocuments(docs);
+  const std::vector<DocumentRecord> got = store_->DocumentsOfMember(m);
+  ASSERT_EQ(got.size(), docs.size() + 1);
+  for (size_t i = 0; i < docs.size(); ++i) {
+    const DocumentRecord& want = docs[i];
+    const DocumentRecord& row = got[i + 1];
+    EXPECT_EQ(want.document_id, row.document_id) << i;
+    EXPECT_GT(want.document_id, i == 0 ? first : docs[i - 1].document_id) << i;
+    EXPECT_EQ(row.kind, want.kind) << i;
+    EXPECT_EQ(row.reason, want.reason) << i;
+    EXPECT_EQ(row.issued_on, want.issued_on) << i;
+    EXPECT_EQ(row.valid_until, want.valid_until) << i;
+    EXPECT_EQ(row.returned_on, want.returned_on) << i;
+    EXPECT_EQ(row.form, want.form) << i;
+    EXPECT_EQ(row.subject_document_id, want.subject_document_id) << i;
+    EXPECT_EQ(row.printed_on, want.printed_on) << i;
+  }
+  std::vector<DocumentRecord> dangling{{0, m + 99, DocumentKind::kQualificationNotice, "R-DOC-1",
+                                        D(2020, 4, 10), std::nullopt, std::nullopt}};
+  EXPECT_THROW(store_->AddDocuments(dangling), StoreError);
+}
+
 // Migration 9: forms, return requests, the print run's state, applications,
 // the insurer's own form and the sweep over an insurer's members.
 TEST_P(StoreTest, DocumentRunStateRoundTrips_RDoc7_RDoc10) {

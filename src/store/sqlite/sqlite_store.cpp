@@ -1046,21 +1046,47 @@ class SqliteStore final : public Store {
                         "INSERT INTO documents (member_id, kind, reason, issued_on, valid_until, "
                         "returned_on, form, subject_document_id, printed_on) "
                         "VALUES (?,?,?,?,?,?,?,?,?)");
-    s.Bind(1, d.member_id).Bind(2, DocumentKindName(d.kind)).Bind(3, d.reason).Bind(4, d.issued_on);
-    s.Bind(5, d.valid_until).Bind(6, d.returned_on);
-    if (d.form) {
-      s.Bind(7, CertificateFormName(*d.form));
-    } else {
-      s.BindNull(7);
-    }
-    if (d.subject_document_id) {
-      s.Bind(8, *d.subject_document_id);
-    } else {
-      s.BindNull(8);
-    }
-    s.Bind(9, d.printed_on);
+    BindDocument(s, d);
     RunInsert(s, "document rejected (unknown member or subject document)");
     return db_.LastInsertId();
+  }
+
+  // Reception's batch (store.hpp): one multi-row INSERT per chunk; the rows
+  // of one statement get consecutive rowids (as AddSubmissions).
+  void AddDocuments(std::vector<DocumentRecord>& docs) override {
+    InTransaction([&] {
+      for (size_t from = 0; from < docs.size(); from += kRowsPerInsert) {
+        const size_t n = std::min(kRowsPerInsert, docs.size() - from);
+        Statement& s = Stmt("add_documents_" + std::to_string(n), [&] {
+          return "INSERT INTO documents (member_id, kind, reason, issued_on, valid_until, "
+                 "returned_on, form, subject_document_id, printed_on) VALUES " +
+                 Rows(n, 9);
+        });
+        for (size_t i = 0; i < n; ++i)
+          BindDocument(s, docs[from + i], static_cast<int>(i * 9));
+        RunInsert(s, "document rejected (unknown member or subject document)");
+        const int64_t last = db_.LastInsertId();
+        for (size_t i = 0; i < n; ++i)
+          docs[from + i].document_id = last - static_cast<int64_t>(n - 1 - i);
+      }
+    });
+  }
+
+  // Binds a document's nine columns from parameter o + 1 on.
+  static void BindDocument(Statement& s, const DocumentRecord& d, int o = 0) {
+    s.Bind(o + 1, d.member_id).Bind(o + 2, DocumentKindName(d.kind)).Bind(o + 3, d.reason);
+    s.Bind(o + 4, d.issued_on).Bind(o + 5, d.valid_until).Bind(o + 6, d.returned_on);
+    if (d.form) {
+      s.Bind(o + 7, CertificateFormName(*d.form));
+    } else {
+      s.BindNull(o + 7);
+    }
+    if (d.subject_document_id) {
+      s.Bind(o + 8, *d.subject_document_id);
+    } else {
+      s.BindNull(o + 8);
+    }
+    s.Bind(o + 9, d.printed_on);
   }
 
   std::vector<DocumentRecord> DocumentsOfMember(int64_t member_id) override {
