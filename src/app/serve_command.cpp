@@ -144,6 +144,10 @@ int ServeCommand(const Args& args) {
   // The signing rate cap (service/proof_batcher.hpp): below it every answer
   // is signed at once; above it, the answers of 1/N s share one signature.
   const long long proof_signatures = args.GetInt("proof-signatures", 2000);
+  const long long check_log_syncs = args.GetInt("check-log-syncs", 1000);
+  if (check_log_syncs < 0 || check_log_syncs > 1000000) {
+    throw std::invalid_argument("--check-log-syncs must be 0..1000000");
+  }
   if (proof_signatures < 0 || proof_signatures > 1000000) {
     throw std::invalid_argument("--proof-signatures must be 0..1000000");
   }
@@ -257,7 +261,8 @@ int ServeCommand(const Args& args) {
   std::unique_ptr<service::CheckLog> check_log;
   if (args.Has("check-log")) {
     check_anchors = store::AuditAnchors::OpenOrCreate(ca_dir + "/check-anchors");
-    check_log = service::CheckLog::Open(args.Get("check-log"), check_anchors.get());
+    check_log = service::CheckLog::Open(args.Get("check-log"), check_anchors.get(), 64u << 20,
+                                        static_cast<int>(check_log_syncs));
   }
   // The JPKI CA (J-LIS stand-in) whose certificates My Number cards carry.
   auto jpki = service::JpkiTrust::Open(jpki_dir, now, std::time(nullptr));

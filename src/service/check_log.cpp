@@ -134,11 +134,15 @@ std::vector<std::string_view> CompleteLines(std::string_view text) {
 }  // namespace
 
 std::unique_ptr<CheckLog> CheckLog::Open(const std::string& dir, store::AuditAnchors* anchors,
-                                         uint64_t segment_bytes) {
+                                         uint64_t segment_bytes, int syncs_per_second) {
   std::unique_ptr<CheckLog> log(new CheckLog());
   log->dir_ = dir;
   log->anchors_ = anchors;
   log->segment_bytes_ = std::max<uint64_t>(segment_bytes, 1);
+  if (syncs_per_second > 0) {
+    log->spacing_ = std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+        std::chrono::duration<double>(1.0 / syncs_per_second));
+  }
   std::error_code ec;
   fs::create_directories(dir, ec);
   if (ec || !fs::is_directory(dir)) {
@@ -259,22 +263,34 @@ void CheckLog::AppendAsync(store::AuditEntry entry, Done done) {
   entry.actor = AuditSafeText(entry.actor);
   entry.action = AuditSafeText(entry.action);
   entry.detail = AuditSafeText(entry.detail);
+  bool wake;
   {
     std::lock_guard<std::mutex> lock(mu_);
+    // The writer sleeps only on an empty queue (a wait for the next sync
+    // slot is not ended by arrivals): one wake per batch is enough.
+    wake = queue_.empty();
     queue_.push_back(Pending{std::move(entry), std::move(done), {}});
   }
-  wake_.notify_one();
+  if (wake) wake_.notify_one();
 }
 
 void CheckLog::Run() {
+  using Clock = std::chrono::steady_clock;
+  Clock::time_point next_allowed = Clock::now();
   std::unique_lock<std::mutex> lock(mu_);
   for (;;) {
     wake_.wait(lock, [&] { return stop_ || !queue_.empty(); });
     if (queue_.empty()) return;  // stopping, and everything is written
+    if (!stop_ && spacing_ != Clock::duration::zero() && Clock::now() < next_allowed) {
+      // Over the sync rate: what arrives until the next slot joins this
+      // batch.
+      wake_.wait_until(lock, next_allowed, [&] { return stop_; });
+    }
     // Everything queued now is one batch: one write, one sync.
     std::deque<Pending> batch;
     batch.swap(queue_);
     lock.unlock();
+    next_allowed = Clock::now() + spacing_;
     WriteBatch(batch);
     for (Pending& p : batch)
       p.done(p.entry, p.failure);

@@ -1,5 +1,6 @@
 #include "service/proof_batcher.hpp"
 
+#include <openssl/crypto.h>
 #include <openssl/rand.h>
 
 #include <future>
@@ -7,6 +8,28 @@
 #include <vector>
 
 namespace onshi::service {
+namespace {
+
+// Fills `salt` from a per-thread buffer of RAND_bytes output. One call to
+// OpenSSL's DRBG (which takes a lock) per 4 KiB instead of one per answer:
+// a tenth of the answer's proof cost on the HTTP thread, for the same
+// bytes. Each byte is handed out once.
+void FreshSalt(std::string& salt) {
+  constexpr size_t kBuffer = 4096;
+  thread_local unsigned char buffer[kBuffer];
+  thread_local size_t used = kBuffer;
+  if (used + salt.size() > kBuffer) {
+    if (RAND_bytes(buffer, static_cast<int>(kBuffer)) != 1) {
+      throw std::runtime_error("no randomness for the proof's salt");
+    }
+    used = 0;
+  }
+  salt.assign(reinterpret_cast<const char*>(buffer + used), salt.size());
+  OPENSSL_cleanse(buffer + used, salt.size());
+  used += salt.size();
+}
+
+}  // namespace
 
 ProofBatcher::ProofBatcher(auth::Es256SigningKey key, std::function<std::time_t()> now,
                            http::Metrics* metrics, unsigned signatures_per_second)
@@ -38,10 +61,7 @@ ProofBatcher::~ProofBatcher() {
 void ProofBatcher::ProveAsync(std::string_view body, Done done) {
   Pending p;
   p.salt.resize(auth::kProofSaltBytes);
-  if (RAND_bytes(reinterpret_cast<unsigned char*>(p.salt.data()),
-                 static_cast<int>(p.salt.size())) != 1) {
-    throw std::runtime_error("no randomness for the proof's salt");
-  }
+  FreshSalt(p.salt);
   // Hashed here, on the answer's own thread: the signer only joins hashes.
   p.leaf = auth::AnswerLeafHash(p.salt, body);
   p.done = std::move(done);
