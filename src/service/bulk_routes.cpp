@@ -13,6 +13,7 @@
 #include "service/audit_text.hpp"
 #include "service/eligibility_service.hpp"
 #include "service/jst_timestamp.hpp"
+#include "serving/eligibility_index.hpp"
 
 namespace onshi::service {
 namespace {
@@ -55,6 +56,12 @@ std::vector<std::string> EligibilityService::ReferenceNumbersFor(
     std::string_view facility, const EligibilityDecision& decision) {
   std::vector<std::string> out;
   for (const Qualification* q : decision.results) {
+    // The serving index knows who holds a 照会番号 at all (most do not):
+    // only for them is the database read.
+    if (index_ && !index_->HasReferenceNumbers(q->person_id)) {
+      out.emplace_back();
+      continue;
+    }
     const auto ref = stores_.Read(
         [&](store::Store& s) { return s.ReferenceNumberOfPerson(facility, q->person_id); });
     out.push_back(ref ? ref->reference_number : "");

@@ -63,6 +63,7 @@ struct EligibilityIndex::Contents {
   size_t garbage_bytes = 0;
 
   std::vector<uint64_t> person_ref;  // by person_id: 0 none, else (chunk << 32 | offset) + 1
+  std::vector<uint64_t> referenced;  // bit by person_id: holds a 照会番号
   std::vector<KeyEntry> keys;        // sorted
   // Sorted by hash, added since the last merge. Entries marked dead here
   // and in `keys` keep the order by hash, which is all a lookup needs.
@@ -71,6 +72,20 @@ struct EligibilityIndex::Contents {
   size_t dead_keys = 0;
   int64_t persons = 0;
   int64_t members = 0;
+
+  void SetReferenced(uint32_t person, bool on) {
+    const size_t word = person / 64;
+    const uint64_t bit = uint64_t{1} << (person % 64);
+    if (word >= referenced.size()) {
+      if (!on) return;
+      referenced.resize(std::max(word + 1, referenced.size() * 2), 0);
+    }
+    referenced[word] = on ? (referenced[word] | bit) : (referenced[word] & ~bit);
+  }
+  bool Referenced(uint32_t person) const {
+    const size_t word = person / 64;
+    return word < referenced.size() && (referenced[word] >> (person % 64) & 1) != 0;
+  }
 
   uint64_t Append(const std::string& record) {
     uint8_t head[10];
@@ -186,6 +201,9 @@ void EligibilityIndex::Rebuild(store::Store& store, int64_t persons_per_read) {
         i = j;
       }
     }
+    c->referenced.assign(static_cast<size_t>(last) / 64 + 1, 0);
+    for (int64_t p : store.PersonsWithReferenceNumbers(0, last))
+      c->SetReferenced(PersonKey(p), true);
   });
   std::sort(c->keys.begin(), c->keys.end());
   c->keys.shrink_to_fit();
@@ -233,6 +251,12 @@ std::vector<Qualification> EligibilityIndex::Lookup(const InsuranceCardQuery& qu
     if (!holds) out.resize(first);
   }
   return out;
+}
+
+bool EligibilityIndex::HasReferenceNumbers(int64_t person_id) const {
+  if (person_id <= 0 || person_id > std::numeric_limits<uint32_t>::max()) return false;
+  std::shared_lock lock(mu_);
+  return contents_->Referenced(static_cast<uint32_t>(person_id));
 }
 
 std::vector<Qualification> EligibilityIndex::QualificationsOfPerson(int64_t person_id) const {
@@ -286,7 +310,8 @@ void EligibilityIndex::ReplaceLocked(Contents& c, int64_t person_id,
 }
 
 void EligibilityIndex::Replace(std::span<const int64_t> persons,
-                               std::span<const Qualification> qualifications, int64_t seq) {
+                               std::span<const Qualification> qualifications, int64_t seq,
+                               std::span<const int64_t> referenced) {
   // Every person named, each with their run of `qualifications`.
   std::vector<int64_t> all(persons.begin(), persons.end());
   for (const Qualification& q : qualifications)
@@ -314,6 +339,9 @@ void EligibilityIndex::Replace(std::span<const int64_t> persons,
 
   std::unique_lock lock(mu_);
   Contents& c = *contents_;
+  for (int64_t p : persons) {
+    c.SetReferenced(PersonKey(p), std::binary_search(referenced.begin(), referenced.end(), p));
+  }
   for (int64_t p : all) {
     const auto run = std::lower_bound(runs.begin(), runs.end(), p,
                                       [](const Run& r, int64_t v) { return r.person < v; });
@@ -350,7 +378,7 @@ IndexStats EligibilityIndex::Stats() const {
     s.record_bytes += n;
   s.pool_bytes = c.pool.bytes();
   s.key_bytes = (c.keys.capacity() + c.delta.capacity()) * sizeof(KeyEntry);
-  s.person_table_bytes = c.person_ref.capacity() * sizeof(uint64_t);
+  s.person_table_bytes = (c.person_ref.capacity() + c.referenced.capacity()) * sizeof(uint64_t);
   s.bytes = s.record_bytes + s.pool_bytes + s.key_bytes + s.person_table_bytes;
   s.applied_seq = applied_seq();
   return s;

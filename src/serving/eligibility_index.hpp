@@ -45,8 +45,8 @@ struct IndexStats {
   size_t record_bytes = 0;
   size_t pool_bytes = 0;
   size_t key_bytes = 0;
-  size_t person_table_bytes = 0;
-  int64_t applied_seq = 0;  // the change feed's seq the index reflects
+  size_t person_table_bytes = 0;  // with the 照会番号 bits
+  int64_t applied_seq = 0;        // the change feed's seq the index reflects
 };
 
 class EligibilityIndex {
@@ -69,13 +69,19 @@ class EligibilityIndex {
   std::vector<Qualification> Lookup(const InsuranceCardQuery& query) const;
   // Every qualification of one person, by acquisition (empty: none).
   std::vector<Qualification> QualificationsOfPerson(int64_t person_id) const;
+  // Whether any facility held a 照会番号 for the person as of the applied
+  // seq (store::Store::PersonsWithReferenceNumbers): false means a check
+  // need not read the database for one. One bit a person.
+  bool HasReferenceNumbers(int64_t person_id) const;
 
   // Makes the index hold `qualifications` (read from one snapshot, ordered by
   // person, then acquisition) for every person in `persons` and for every
   // person those qualifications name; a person in `persons` with none is
-  // removed. Then records `seq` as applied.
+  // removed. `referenced` (ascending) are those of `persons` who hold a
+  // 照会番号; the others in `persons` hold none. Then records `seq` as
+  // applied.
   void Replace(std::span<const int64_t> persons, std::span<const Qualification> qualifications,
-               int64_t seq);
+               int64_t seq, std::span<const int64_t> referenced = {});
 
   int64_t applied_seq() const { return applied_seq_.load(std::memory_order_acquire); }
   IndexStats Stats() const;

@@ -27,6 +27,7 @@ int64_t ApplyChanges(EligibilityIndex& index, store::Store& store, const Followe
     // Each range (first, last] of nearby persons in one scan, all from one
     // snapshot taken after the changes were read, so at least as new.
     std::vector<Qualification> qs;
+    std::vector<int64_t> referenced;
     store.InReadSnapshot([&] {
       for (size_t i = 0; i < persons.size();) {
         size_t j = i;
@@ -35,10 +36,14 @@ int64_t ApplyChanges(EligibilityIndex& index, store::Store& store, const Followe
         std::vector<Qualification> part =
             store.QualificationsOfPersons(persons[i] - 1, persons[j - 1]);
         std::move(part.begin(), part.end(), std::back_inserter(qs));
+        for (int64_t p : store.PersonsWithReferenceNumbers(persons[i] - 1, persons[j - 1])) {
+          if (std::binary_search(persons.begin() + i, persons.begin() + j, p))
+            referenced.push_back(p);
+        }
         i = j;
       }
     });
-    index.Replace(persons, qs, page.changes.back().seq);
+    index.Replace(persons, qs, page.changes.back().seq, referenced);
     applied += static_cast<int64_t>(page.changes.size());
     if (static_cast<int>(page.changes.size()) < options.changes_per_read) return applied;
   }

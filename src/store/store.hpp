@@ -128,6 +128,13 @@ class Store {
   // from, a range of persons at a time.
   virtual std::vector<Qualification> QualificationsOfPersons(int64_t after_person_id,
                                                              int64_t through_person_id) = 0;
+  // The persons with after_person_id < person_id <= through_person_id who
+  // hold a 照会番号 at any facility, ascending, each once: the serving index
+  // keeps one bit a person from this, so that a check of a person without
+  // one reads no database for it (EligibilityService::ReferenceNumbersFor).
+  // reference_numbers writes to the change feed (migration 17).
+  virtual std::vector<int64_t> PersonsWithReferenceNumbers(int64_t after_person_id,
+                                                           int64_t through_person_id) = 0;
   // The highest person_id ever stored (0 when none): where a range scan of
   // every person stops.
   virtual int64_t LastPersonId() = 0;

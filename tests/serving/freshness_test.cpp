@@ -130,6 +130,47 @@ TEST_P(FreshnessTest, ImportsAndLinksByAnotherProcessReachTheFollowedIndex) {
   EXPECT_EQ(follower.failures(), 0);
 }
 
+// 照会番号 (migration 17): the index keeps one bit a person for "some
+// facility holds a reference number", so that a check of anyone else reads
+// no database for one. A number registered through another connection (a
+// second server) sets the bit through the change feed; a rebuilt index
+// reads it from the table. Before: every check read the database for it.
+TEST_P(FreshnessTest, AReferenceNumberRegisteredElsewhereReachesTheIndexsBit) {
+  Onshi("populate --quiet --members 40 --today 2026-11-16");
+  auto store = OpenStore();
+  store->PutFacility({"1310000011", "オンシ診療所", "医科", false});
+  const std::vector<Qualification> all = store->QualificationsOfPersons(0, store->LastPersonId());
+  ASSERT_GE(all.size(), 2u);
+  const Qualification& q = all.back();
+  EligibilityIndex index;
+  index.Rebuild(*store);
+  EXPECT_FALSE(index.HasReferenceNumbers(q.person_id));
+  IndexFollower follower(index, [this] { return OpenStore(); });
+  follower.Start();
+
+  auto writer = OpenStore();
+  writer->PutReferenceNumber({"1310000011", "P-0001", q.insurer_number, q.symbol, q.number,
+                              q.branch, q.person_id, "2026-11-16T01:00:00Z"});
+  const auto written = std::chrono::steady_clock::now();
+  const auto deadline = written + std::chrono::seconds(60);
+  while (!index.HasReferenceNumbers(q.person_id) && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  ASSERT_TRUE(index.HasReferenceNumbers(q.person_id)) << "the registration never reached the index";
+  std::cout << "[ freshness ] " << GetParam() << ": 照会番号 seen "
+            << std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - written)
+                   .count()
+            << " ms after it was committed" << std::endl;
+  // Nobody else gained a bit; a rebuilt index agrees.
+  EXPECT_FALSE(index.HasReferenceNumbers(all.front().person_id));
+  follower.Stop();
+  EligibilityIndex rebuilt;
+  rebuilt.Rebuild(*store);
+  EXPECT_TRUE(rebuilt.HasReferenceNumbers(q.person_id));
+  EXPECT_FALSE(rebuilt.HasReferenceNumbers(all.front().person_id));
+  EXPECT_EQ(store->PersonsWithReferenceNumbers(0, store->LastPersonId()),
+            std::vector<int64_t>{q.person_id});
+}
+
 TEST_P(FreshnessTest, TwoServersFollowingOneDatabaseBothSeeAWriteMadeThroughAThird) {
   Onshi("populate --quiet --members 120 --today 2026-11-16");
   auto writer = OpenStore();

@@ -578,6 +578,14 @@ CREATE TABLE interaction_master (
 -- the name is compared with the core's keys (municipal/resident_search).
 CREATE INDEX persons_by_municipality_birth ON persons (municipality, birth_date, name);
 )sql"},
+      {17, "照会番号 in the change feed", R"sql(
+-- Issue 20: the serving index keeps, per person, whether any facility holds
+-- a 照会番号 for them (see the SQLite migration 17). The members' trigger
+-- function fits: it names NEW.person_id and OLD.person_id.
+CREATE INDEX reference_numbers_by_person_id ON reference_numbers (person_id);
+CREATE TRIGGER reference_numbers_changed AFTER INSERT OR UPDATE OR DELETE ON reference_numbers
+  FOR EACH ROW EXECUTE FUNCTION onshi_member_changed();
+)sql"},
   };
   return kMigrations;
 }

@@ -466,6 +466,17 @@ class PgStore final : public Store {
         Params().Add(person_id)));
   }
 
+  std::vector<int64_t> PersonsWithReferenceNumbers(int64_t after, int64_t through) override {
+    Result r = conn_.Run("persons_with_reference_numbers",
+                         "SELECT DISTINCT person_id FROM reference_numbers"
+                         " WHERE person_id > $1 AND person_id <= $2 ORDER BY person_id",
+                         Params().Add(after).Add(through));
+    std::vector<int64_t> out;
+    for (int i = 0; i < r.rows(); ++i)
+      out.push_back(r.Int(i, 0));
+    return out;
+  }
+
   std::vector<Qualification> QualificationsOfPersons(int64_t after, int64_t through) override {
     return ReadMembers(
         conn_.Run("members_of_persons",

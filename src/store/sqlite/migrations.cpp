@@ -628,6 +628,22 @@ CREATE TABLE interaction_master (
 -- the name is compared with the core's keys (municipal/resident_search).
 CREATE INDEX persons_by_municipality_birth ON persons (municipality, birth_date, name);
 )sql"},
+      {17, "照会番号 in the change feed", R"sql(
+-- Issue 20: the serving index keeps, per person, whether any facility holds
+-- a 照会番号 for them, so that a check reads the database for one only when
+-- there is one. Registrations reach every server through the change feed.
+-- (Version 16 is another change's; the runner applies each version it has
+-- not recorded.)
+CREATE INDEX reference_numbers_by_person_id ON reference_numbers (person_id);
+CREATE TRIGGER reference_numbers_changed_insert AFTER INSERT ON reference_numbers
+  BEGIN INSERT INTO changes (person_id) VALUES (NEW.person_id); END;
+CREATE TRIGGER reference_numbers_changed_update AFTER UPDATE ON reference_numbers BEGIN
+  INSERT INTO changes (person_id) VALUES (NEW.person_id);
+  INSERT INTO changes (person_id) SELECT OLD.person_id WHERE OLD.person_id <> NEW.person_id;
+END;
+CREATE TRIGGER reference_numbers_changed_delete AFTER DELETE ON reference_numbers
+  BEGIN INSERT INTO changes (person_id) VALUES (OLD.person_id); END;
+)sql"},
   };
   return kMigrations;
 }

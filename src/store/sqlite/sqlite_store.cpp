@@ -663,6 +663,18 @@ class SqliteStore final : public Store {
   // whatever the number of persons: the serving index reads 10^6 members
   // in a few hundred of these. Certificates with the same first day keep
   // the order they were stored in (rowid), as the card-key read keeps it.
+  std::vector<int64_t> PersonsWithReferenceNumbers(int64_t after, int64_t through) override {
+    Statement& s = Stmt("persons_with_reference_numbers",
+                        "SELECT DISTINCT person_id FROM reference_numbers"
+                        " WHERE person_id > ? AND person_id <= ? ORDER BY person_id");
+    s.Bind(1, after).Bind(2, through);
+    std::vector<int64_t> out;
+    while (s.Step())
+      out.push_back(s.Int(0));
+    s.Reset();
+    return out;
+  }
+
   std::vector<Qualification> QualificationsOfPersons(int64_t after, int64_t through) override {
     Statement& s = Stmt("members_of_persons", [&] {
       return std::string("SELECT ") + kMemberColumns +
