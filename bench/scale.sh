@@ -6,6 +6,7 @@
 # (the goal: under 30 %).
 #
 #   bash bench/scale.sh [BUILD_DIR] [SMALL] [LARGE]   (default build 1000000 10000000)
+#   (LARGE = SMALL measures one size: the backends side by side)
 #
 # Environment:
 #   SCALE_DIR  where the populated databases are kept between runs (default
@@ -179,7 +180,7 @@ measure() {  # label db members
     sed -E 's/.*"idToken":"([^"]+)".*/\1/')
   kill "$serve_pid"; wait "$serve_pid" 2>/dev/null || true
   "$onshi" serve --db "$db" --key-file "$state/k" --ca-dir "$state/ca" --state-dir "$state" --listen 127.0.0.1:$port \
-    --threads 2 --no-tls --link-every 0 >"$state/serve.log" 2>&1 &
+    --threads 2 --no-tls --link-every 0 --check-log "$state/checklog" >"$state/serve.log" 2>&1 &
   serve_pid=$!
   for _ in $(seq 300); do curl -s -o /dev/null "http://127.0.0.1:$port/healthz" && break; sleep 0.1; done
   search_script "$state/bodies.lua" "$token" >"$state/search.lua"
@@ -223,7 +224,7 @@ nginx -c "$work/nginx.conf"
 
 echo "== wrk -t2 -c64 -d${duration}s, plain HTTP, random linked members; nginx: static file of the same size"
 for backend in $backends; do
-  for n in "$small" "$large"; do
+  for n in $(printf '%s\n' "$small" "$large" | uniq); do
     if [ "$backend" = sqlite ]; then
       db=$(populate_sqlite "$n")
     else
