@@ -292,11 +292,15 @@ void CheckLog::Run() {
     lock.unlock();
     next_allowed = Clock::now() + spacing_;
     WriteBatch(batch);
-    for (Pending& p : batch)
-      p.done(p.entry, p.failure);
+    // Counted before anyone is told, so that a caller who got its
+    // acknowledgement sees its record counted.
     lock.lock();
     ++syncs_;
     records_ += batch.size();
+    lock.unlock();
+    for (Pending& p : batch)
+      p.done(p.entry, p.failure);
+    lock.lock();
   }
 }
 
