@@ -94,18 +94,6 @@ bool IsSerial(std::string_view text) {
          text.find_first_not_of("0123456789ABCDEF") == text.npos;
 }
 
-bool WriteAll(int fd, std::string_view data) {
-  while (!data.empty()) {
-    const ssize_t n = ::write(fd, data.data(), data.size());
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      return false;
-    }
-    data.remove_prefix(static_cast<size_t>(n));
-  }
-  return true;
-}
-
 }  // namespace
 
 std::string_view CaIndexStateName(CaIndexState state) {

@@ -19,6 +19,14 @@ Error FileError(const std::string& path, std::string_view what) {
   return MakeError("file", std::string(what) + " " + path + ": " + std::strerror(errno));
 }
 
+// Writes and syncs `data` to an open descriptor, forcing `mode`, and closes it.
+bool FinishFile(int fd, std::string_view data, mode_t mode) {
+  const bool ok = ::fchmod(fd, mode) == 0 && WriteAll(fd, data) && ::fsync(fd) == 0;
+  return ::close(fd) == 0 && ok;
+}
+
+}  // namespace
+
 bool WriteAll(int fd, std::string_view data) {
   while (!data.empty()) {
     const ssize_t n = ::write(fd, data.data(), data.size());
@@ -30,14 +38,6 @@ bool WriteAll(int fd, std::string_view data) {
   }
   return true;
 }
-
-// Writes and syncs `data` to an open descriptor, forcing `mode`, and closes it.
-bool FinishFile(int fd, std::string_view data, mode_t mode) {
-  const bool ok = ::fchmod(fd, mode) == 0 && WriteAll(fd, data) && ::fsync(fd) == 0;
-  return ::close(fd) == 0 && ok;
-}
-
-}  // namespace
 
 Expected<std::string> ReadWholeFile(const std::string& path) {
   std::ifstream in(path, std::ios::binary);

@@ -37,6 +37,10 @@ Expected<std::string> EnsureDirectory(const std::string& dir);
 
 bool FileExists(const std::string& path);
 
+// Writes all of `data` to an open descriptor, retrying short writes and
+// EINTR; false (errno set) on a failure. No sync: the caller decides.
+bool WriteAll(int fd, std::string_view data);
+
 }  // namespace onshi::auth
 
 #endif  // ONSHI_AUTH_KEY_FILE_HPP_
