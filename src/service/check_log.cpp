@@ -139,10 +139,7 @@ std::unique_ptr<CheckLog> CheckLog::Open(const std::string& dir, store::AuditAnc
   log->dir_ = dir;
   log->anchors_ = anchors;
   log->segment_bytes_ = std::max<uint64_t>(segment_bytes, 1);
-  if (syncs_per_second > 0) {
-    log->spacing_ = std::chrono::duration_cast<std::chrono::steady_clock::duration>(
-        std::chrono::duration<double>(1.0 / syncs_per_second));
-  }
+  log->pacer_ = BatchPacer(syncs_per_second);
   std::error_code ec;
   fs::create_directories(dir, ec);
   if (ec || !fs::is_directory(dir)) {
@@ -275,22 +272,17 @@ void CheckLog::AppendAsync(store::AuditEntry entry, Done done) {
 }
 
 void CheckLog::Run() {
-  using Clock = std::chrono::steady_clock;
-  Clock::time_point next_allowed = Clock::now();
   std::unique_lock<std::mutex> lock(mu_);
   for (;;) {
     wake_.wait(lock, [&] { return stop_ || !queue_.empty(); });
     if (queue_.empty()) return;  // stopping, and everything is written
-    if (!stop_ && spacing_ != Clock::duration::zero() && Clock::now() < next_allowed) {
-      // Over the sync rate: what arrives until the next slot joins this
-      // batch.
-      wake_.wait_until(lock, next_allowed, [&] { return stop_; });
-    }
+    // Over the sync rate: what arrives until the next slot joins this batch.
+    pacer_.AwaitSlot(lock, wake_, [&] { return stop_; });
     // Everything queued now is one batch: one write, one sync.
     std::deque<Pending> batch;
     batch.swap(queue_);
     lock.unlock();
-    next_allowed = Clock::now() + spacing_;
+    pacer_.Started();
     WriteBatch(batch);
     // Counted before anyone is told, so that a caller who got its
     // acknowledgement sees its record counted.

@@ -39,7 +39,6 @@
 #ifndef ONSHI_SERVICE_CHECK_LOG_HPP_
 #define ONSHI_SERVICE_CHECK_LOG_HPP_
 
-#include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
@@ -50,6 +49,7 @@
 #include <thread>
 #include <vector>
 
+#include "service/batch_pacer.hpp"
 #include "store/audit_anchor.hpp"
 #include "store/records.hpp"
 
@@ -125,7 +125,7 @@ class CheckLog {
   std::condition_variable wake_;
   std::deque<Pending> queue_;
   bool stop_ = false;
-  std::chrono::steady_clock::duration spacing_{};  // between syncs; zero: none
+  BatchPacer pacer_{0};  // at most syncs_per_second syncs (touched by Run only)
   uint64_t records_ = 0, syncs_ = 0;
   std::thread writer_;
 };

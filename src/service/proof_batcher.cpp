@@ -33,12 +33,7 @@ void FreshSalt(std::string& salt) {
 
 ProofBatcher::ProofBatcher(auth::Es256SigningKey key, std::function<std::time_t()> now,
                            http::Metrics* metrics, unsigned signatures_per_second)
-    : signer_(std::move(key)),
-      now_(std::move(now)),
-      spacing_(signatures_per_second == 0
-                   ? std::chrono::steady_clock::duration::zero()
-                   : std::chrono::duration_cast<std::chrono::steady_clock::duration>(
-                         std::chrono::duration<double>(1.0 / signatures_per_second))) {
+    : signer_(std::move(key)), now_(std::move(now)), pacer_(signatures_per_second) {
   if (metrics) {
     batches_counter_ = &metrics->GetCounter(
         "onshi_proof_batches_total", "Signed proof roots (ES256 signatures of answer batches).");
@@ -88,22 +83,18 @@ std::string ProofBatcher::Prove(std::string_view body) {
 }
 
 void ProofBatcher::Run() {
-  using Clock = std::chrono::steady_clock;
-  Clock::time_point next_allowed = Clock::now();
   std::unique_lock<std::mutex> lock(mu_);
   for (;;) {
     wake_.wait(lock, [&] { return stop_ || (!queue_.empty() && queue_.size() >= gather_); });
     if (queue_.empty()) return;  // stopping, nothing left
-    if (!stop_ && spacing_ != Clock::duration::zero() && Clock::now() < next_allowed) {
-      // Over the signing rate: what arrives until the next slot joins this
-      // batch. Not woken by arrivals (they see a non-empty queue).
-      wake_.wait_until(lock, next_allowed, [&] { return stop_; });
-    }
+    // Over the signing rate: what arrives until the next slot joins this
+    // batch. Not woken by arrivals (they see a non-empty queue).
+    pacer_.AwaitSlot(lock, wake_, [&] { return stop_; });
     gather_ = 0;
     std::deque<Pending> batch;
     batch.swap(queue_);
     lock.unlock();
-    next_allowed = Clock::now() + spacing_;
+    pacer_.Started();
     std::string failure;
     std::vector<std::string> proofs = SignBatch(batch, &failure);
     lock.lock();

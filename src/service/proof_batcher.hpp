@@ -45,6 +45,7 @@
 
 #include "auth/batch_proof.hpp"
 #include "http/metrics.hpp"
+#include "service/batch_pacer.hpp"
 
 namespace onshi::service {
 
@@ -93,8 +94,8 @@ class ProofBatcher {
 
   const auth::RootSigner signer_;
   const std::function<std::time_t()> now_;
-  // The least time between two signatures (zero: none).
-  const std::chrono::steady_clock::duration spacing_;
+  // At most --proof-signatures batches a second (touched by Run only).
+  BatchPacer pacer_;
   http::Counter* batches_counter_ = nullptr;
   http::Counter* answers_counter_ = nullptr;
   mutable std::mutex mu_;
