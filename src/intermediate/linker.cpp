@@ -213,7 +213,10 @@ LinkReport RunLinker(store::Store& store, const LinkOptions& o) {
       }
     }
   }
-  if (o.issue_follow_up_documents) report.documents_issued = RecordAllDueDocuments(store, o.today);
+  if (o.issue_follow_up_documents) {
+    report.documents_issued = RecordAllDueDocuments(store, o.today);
+    store.SetDailyJobDone(kDocumentSweepJob, o.today);
+  }
   return report;
 }
 

@@ -33,6 +33,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 
 #include "store/store.hpp"
 
@@ -45,9 +46,14 @@ struct LinkOptions {
   int batch_size = 500;
   // Also record the documents due today (RecordAllDueDocuments: R-DOC-4,
   // R-DOC-5, R-DOC-10, R-OLD-4, R-CARD-4). It walks every insurer's whole
-  // membership, so the server's frequent rounds do it once a day.
+  // membership, so the server's frequent rounds do it once a day. A run
+  // that ends records the day in the store (kDocumentSweepJob), so that a
+  // restarted server does not walk every member again the same day.
   bool issue_follow_up_documents = true;
 };
+
+// The store's name for the daily document sweep (Store::DailyJobDoneOn).
+inline constexpr std::string_view kDocumentSweepJob = "documents";
 
 struct LinkReport {
   int64_t linked = 0;

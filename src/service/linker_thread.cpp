@@ -19,6 +19,9 @@ LinkerThread::LinkerThread(std::function<std::unique_ptr<store::Store>()> open, 
                                  "Submissions that became registration errors when linking.")),
       errors_(metrics.GetCounter("onshi_linker_run_errors_total",
                                  "Linker rounds that failed (retried next round).")),
+      sweeps_(metrics.GetCounter("onshi_linker_document_sweeps_total",
+                                 "Daily document sweeps over every member run by this server.")),
+      rounds_(metrics.GetCounter("onshi_linker_rounds_total", "Linker rounds ended.")),
       interval_(interval),
       thread_([this] { Run(); }) {}
 
@@ -36,18 +39,27 @@ void LinkerThread::RunOnce() {
   intermediate::LinkOptions o;
   o.today = JstDate(now);
   o.at = UtcIsoTime(now);
-  // The document sweep walks every insurer's whole membership: once a day.
-  o.issue_follow_up_documents = !follow_up_done_on_ || *follow_up_done_on_ != o.today;
   try {
     if (!store_) store_ = open_();
+    // The document sweep walks every insurer's whole membership: once a day,
+    // also across restarts (the store keeps the day of the last sweep; a
+    // sweep that `onshi link` or another server ran counts too).
+    if (!follow_up_done_on_ || *follow_up_done_on_ != o.today) {
+      follow_up_done_on_ = store_->DailyJobDoneOn(intermediate::kDocumentSweepJob);
+    }
+    o.issue_follow_up_documents = !follow_up_done_on_ || *follow_up_done_on_ != o.today;
     const intermediate::LinkReport r = intermediate::RunLinker(*store_, o);
     linked_.Add(static_cast<uint64_t>(r.linked));
     failed_.Add(static_cast<uint64_t>(r.failed));
-    if (o.issue_follow_up_documents) follow_up_done_on_ = o.today;
+    if (o.issue_follow_up_documents) {
+      follow_up_done_on_ = o.today;
+      sweeps_.Add();
+    }
   } catch (const std::exception& e) {
     errors_.Add();
     std::cerr << "onshi: linker round failed (will retry): " << e.what() << std::endl;
   }
+  rounds_.Add();
 }
 
 void LinkerThread::Run() {

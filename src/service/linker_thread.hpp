@@ -43,6 +43,8 @@ class LinkerThread {
   http::Counter& linked_;
   http::Counter& failed_;
   http::Counter& errors_;
+  http::Counter& sweeps_;  // daily document sweeps run by this server
+  http::Counter& rounds_;  // rounds ended, failed or not
   std::chrono::seconds interval_;
   std::optional<Date> follow_up_done_on_;  // JST day of the last follow-up documents run
   std::mutex mu_;

@@ -139,6 +139,13 @@ class Store {
   // every person stops.
   virtual int64_t LastPersonId() = 0;
 
+  // The day a daily job last ran to its end on this database, if it ever
+  // did. The linker's document sweep (intermediate/linker.hpp) walks every
+  // member of every insurer; recorded here, a restarted server, or a second
+  // server on the same PostgreSQL, does not walk them again the same day.
+  virtual std::optional<Date> DailyJobDoneOn(std::string_view job) = 0;
+  virtual void SetDailyJobDone(std::string_view job, Date on) = 0;
+
   // The member under exactly these keys (記号・番号・枝番 are unique within an
   // insurer), if any.
   virtual std::optional<int64_t> FindMemberId(std::string_view insurer_number,

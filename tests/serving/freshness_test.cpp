@@ -231,12 +231,8 @@ TEST_P(FreshnessTest, AFollowerTrimsTheChangesItAppliedLongerAgoThanTheRetention
   EXPECT_TRUE(Matches(index, *writer));
 }
 
-std::string BackendName(const ::testing::TestParamInfo<std::string>& p) {
-  return p.param;
-}
-
 INSTANTIATE_TEST_SUITE_P(Backends, FreshnessTest, ::testing::Values("sqlite", "postgresql"),
-                         BackendName);
+                         testing::BackendName);
 
 }  // namespace
 }  // namespace onshi::serving

@@ -341,12 +341,8 @@ TEST_P(IndexTest, ManyReplacementsCompactTheIndexAndMergeItsKeys) {
   EXPECT_LT(index.Stats().bytes, built_bytes * 4);
 }
 
-std::string BackendName(const ::testing::TestParamInfo<std::string>& p) {
-  return p.param;
-}
-
 INSTANTIATE_TEST_SUITE_P(Backends, IndexTest, ::testing::Values("sqlite", "postgresql"),
-                         BackendName);
+                         testing::BackendName);
 
 }  // namespace
 }  // namespace onshi::serving

@@ -4,6 +4,7 @@
 #ifndef ONSHI_TESTS_SERVING_SERVING_TEST_UTIL_HPP_
 #define ONSHI_TESTS_SERVING_SERVING_TEST_UTIL_HPP_
 
+#include <gtest/gtest.h>
 #include <sqlite3.h>
 #include <unistd.h>
 
@@ -105,6 +106,11 @@ inline std::string Describe(const std::vector<Qualification>& qs) {
   for (const Qualification& q : qs)
     out += Describe(q) + "\n";
   return out;
+}
+
+// Names a backend-parameterised test by its backend ("sqlite", "postgresql").
+inline std::string BackendName(const ::testing::TestParamInfo<std::string>& p) {
+  return p.param;
 }
 
 }  // namespace onshi::serving::testing

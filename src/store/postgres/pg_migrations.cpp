@@ -586,6 +586,13 @@ CREATE INDEX reference_numbers_by_person_id ON reference_numbers (person_id);
 CREATE TRIGGER reference_numbers_changed AFTER INSERT OR UPDATE OR DELETE ON reference_numbers
   FOR EACH ROW EXECUTE FUNCTION onshi_member_changed();
 )sql"},
+      {18, "daily jobs", R"sql(
+-- The day each daily job last ran to its end (see the SQLite migration 18).
+CREATE TABLE daily_jobs (
+  job     TEXT COLLATE "C" NOT NULL PRIMARY KEY,
+  done_on DATE NOT NULL
+);
+)sql"},
   };
   return kMigrations;
 }

@@ -477,6 +477,20 @@ class PgStore final : public Store {
     return out;
   }
 
+  std::optional<Date> DailyJobDoneOn(std::string_view job) override {
+    Result r = conn_.Run("daily_job_done_on", "SELECT done_on::text FROM daily_jobs WHERE job = $1",
+                         Params().Add(job));
+    if (r.rows() == 0) return std::nullopt;
+    return r.DateAt(0, 0);
+  }
+
+  void SetDailyJobDone(std::string_view job, Date on) override {
+    conn_.Run("set_daily_job_done",
+              "INSERT INTO daily_jobs (job, done_on) VALUES ($1, $2)"
+              " ON CONFLICT (job) DO UPDATE SET done_on = excluded.done_on",
+              Params().Add(job).Add(on));
+  }
+
   std::vector<Qualification> QualificationsOfPersons(int64_t after, int64_t through) override {
     return ReadMembers(
         conn_.Run("members_of_persons",

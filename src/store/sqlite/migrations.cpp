@@ -644,6 +644,15 @@ END;
 CREATE TRIGGER reference_numbers_changed_delete AFTER DELETE ON reference_numbers
   BEGIN INSERT INTO changes (person_id) VALUES (OLD.person_id); END;
 )sql"},
+      {18, "daily jobs", R"sql(
+-- The day each daily job last ran to its end (store.hpp DailyJobDoneOn): the
+-- linker's document sweep walks every member, once a day, not at every
+-- start of a server.
+CREATE TABLE daily_jobs (
+  job     TEXT NOT NULL PRIMARY KEY,
+  done_on TEXT NOT NULL
+);
+)sql"},
   };
   return kMigrations;
 }

@@ -675,6 +675,23 @@ class SqliteStore final : public Store {
     return out;
   }
 
+  std::optional<Date> DailyJobDoneOn(std::string_view job) override {
+    Statement& s = Stmt("daily_job_done_on", "SELECT done_on FROM daily_jobs WHERE job = ?");
+    s.Bind(1, job);
+    std::optional<Date> out;
+    if (s.Step()) out = s.DateAt(0);
+    s.Reset();
+    return out;
+  }
+
+  void SetDailyJobDone(std::string_view job, Date on) override {
+    Statement& s = Stmt("set_daily_job_done",
+                        "INSERT INTO daily_jobs (job, done_on) VALUES (?, ?)"
+                        " ON CONFLICT (job) DO UPDATE SET done_on = excluded.done_on");
+    s.Bind(1, job).Bind(2, on);
+    RunInsert(s, "invalid daily job");
+  }
+
   std::vector<Qualification> QualificationsOfPersons(int64_t after, int64_t through) override {
     Statement& s = Stmt("members_of_persons", [&] {
       return std::string("SELECT ") + kMemberColumns +
