@@ -7,6 +7,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <array>
 #include <atomic>
 #include <boost/asio.hpp>
 #include <boost/asio/ssl.hpp>
@@ -19,6 +20,7 @@
 
 #include "http/connection_limits.hpp"
 #include "http/metrics.hpp"
+#include "http/response_head.hpp"
 #include "http/security_headers.hpp"
 
 namespace onshi::http {
@@ -225,7 +227,7 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
     for (const auto& f : req) {
       r.headers.emplace_back(std::string(f.name_string()), std::string(f.value()));
     }
-    r.body = req.body();
+    r.body = std::move(parser_->get().body());
     r.peer_certificate_der = peer_der_;
     r.peer_address = peer_address_;
     // Written on this connection's strand whenever the handler answers: at
@@ -291,25 +293,23 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
   }
 
   void Write(Response r, bool keep_alive, unsigned version) {
-    auto res = std::make_shared<bhttp::response<bhttp::string_body>>(
-        static_cast<bhttp::status>(r.status), version);
     AddSecurityHeaders(r);
-    res->set(bhttp::field::server, "onshi");
-    res->set(bhttp::field::content_type, r.content_type);
-    for (auto& [k, v] : r.headers)
-      res->set(k, v);
-    res->body() = std::move(r.body);
-    res->keep_alive(keep_alive);
-    res->prepare_payload();
-    bhttp::async_write(
-        stream_, *res,
-        [self = this->shared_from_this(), res, keep_alive](beast::error_code ec, size_t) {
-          // Every Write answers one request counted in by OnRead or
-          // WriteError; without this a stop always waited out the drain.
-          self->shared_.in_flight.fetch_sub(1);
-          if (ec || !keep_alive) return self->Close();
-          self->Read();
-        });
+    // One gathered write of the head and the body (response_head.hpp). They
+    // live in the session until it completes: a session writes one answer
+    // at a time.
+    out_head_ = ResponseHead(r, keep_alive, version);
+    out_body_ = std::move(r.body);
+    if (!BodyAllowed(r.status)) out_body_.clear();
+    const std::array<asio::const_buffer, 2> buffers{asio::buffer(out_head_),
+                                                    asio::buffer(out_body_)};
+    asio::async_write(stream_, buffers,
+                      [self = this->shared_from_this(), keep_alive](beast::error_code ec, size_t) {
+                        // Every Write answers one request counted in by OnRead or
+                        // WriteError; without this a stop always waited out the drain.
+                        self->shared_.in_flight.fetch_sub(1);
+                        if (ec || !keep_alive) return self->Close();
+                        self->Read();
+                      });
   }
 
   void Close() {
@@ -336,6 +336,7 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
   std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
   std::string peer_der_;
   std::string peer_address_;
+  std::string out_head_, out_body_;  // the answer being written
   Shared& shared_;
   const ServerOptions& options_;
   std::unique_ptr<ConnectionLimits::Slot> slot_;  // this connection's place
