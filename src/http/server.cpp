@@ -7,7 +7,6 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include <array>
 #include <atomic>
 #include <boost/asio.hpp>
 #include <boost/asio/ssl.hpp>
@@ -294,15 +293,12 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
 
   void Write(Response r, bool keep_alive, unsigned version) {
     AddSecurityHeaders(r);
-    // One gathered write of the head and the body (response_head.hpp). They
-    // live in the session until it completes: a session writes one answer
-    // at a time.
-    out_head_ = ResponseHead(r, keep_alive, version);
-    out_body_ = std::move(r.body);
-    if (!BodyAllowed(r.status)) out_body_.clear();
-    const std::array<asio::const_buffer, 2> buffers{asio::buffer(out_head_),
-                                                    asio::buffer(out_body_)};
-    asio::async_write(stream_, buffers,
+    // The head and the body in one buffer, one write (response_head.hpp).
+    // It lives in the session until the write completes: a session writes
+    // one answer at a time.
+    out_ = ResponseHead(r, keep_alive, version);
+    if (BodyAllowed(r.status)) out_ += r.body;
+    asio::async_write(stream_, asio::buffer(out_),
                       [self = this->shared_from_this(), keep_alive](beast::error_code ec, size_t) {
                         // Every Write answers one request counted in by OnRead or
                         // WriteError; without this a stop always waited out the drain.
@@ -336,7 +332,7 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
   std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
   std::string peer_der_;
   std::string peer_address_;
-  std::string out_head_, out_body_;  // the answer being written
+  std::string out_;  // the answer being written
   Shared& shared_;
   const ServerOptions& options_;
   std::unique_ptr<ConnectionLimits::Slot> slot_;  // this connection's place

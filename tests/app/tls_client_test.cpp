@@ -109,6 +109,22 @@ TEST_F(TlsClientTest, ConnectionsEndWithCloseNotify) {
   }
 }
 
+TEST_F(TlsClientTest, ALargeAnswerArrivesWholeTwiceOnOneConnection) {
+  // The server writes an answer's head and body itself (http/response_head).
+  // Written as two buffers of one gathered write, an answer over TLS past
+  // Beast's 16 KiB coalescing limit never arrived: only its head did.
+  const auto size = fs::file_size(fs::path(ONSHI_SOURCE_DIR) / "docs/openapi.json");
+  ASSERT_GT(size, 64u * 1024);
+  for (const std::string version : {"--tlsv1.2 --tls-max 1.2", "--tlsv1.3"}) {
+    const std::string out =
+        Sh("timeout 30 curl -s " + version + " --cacert " + Clinic("ca.pem") +
+           " -o /dev/null -o /dev/null -w '%{size_download} %{num_connects};' " + base_ +
+           "/openapi.json " + base_ + "/openapi.json 2>&1");
+    // Both whole, the second on the first's connection (no new connect).
+    EXPECT_EQ(out, std::to_string(size) + " 1;" + std::to_string(size) + " 0;") << version;
+  }
+}
+
 TEST_F(TlsClientTest, NodeHttpsAgentMakesManyCallsWithAndWithoutKeepAlive) {
   for (const std::string version : {"TLSv1.2", "TLSv1.3"}) {
     const std::string out = Sh("timeout 120 node " + std::string(ONSHI_SOURCE_DIR) +
