@@ -2,7 +2,6 @@
 
 #include <openssl/ssl.h>
 
-#include <strings.h>
 #include <boost/asio/connect.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl.hpp>
@@ -11,6 +10,8 @@
 #include <boost/beast/ssl.hpp>
 #include <boost/beast/version.hpp>
 #include <chrono>
+
+#include "http/field_name.hpp"
 
 namespace onshi::http {
 namespace {
@@ -86,7 +87,7 @@ Expected<ClientResponse> Exchange(Stream& stream, const Url& u, const std::strin
 
 std::string ClientResponse::Header(std::string_view name) const {
   for (const auto& [k, v] : headers) {
-    if (k.size() == name.size() && ::strncasecmp(k.data(), name.data(), k.size()) == 0) return v;
+    if (SameToken(k, name)) return v;
   }
   return "";
 }

@@ -1,16 +1,12 @@
 #include "http/response_head.hpp"
 
-#include <strings.h>
+#include "http/field_name.hpp"
 
 #include <boost/beast/http/status.hpp>
 #include <string_view>
 
 namespace onshi::http {
 namespace {
-
-bool SameName(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && strncasecmp(a.data(), b.data(), a.size()) == 0;
-}
 
 bool Safe(std::string_view text) {
   return text.find_first_of("\r\n") == std::string_view::npos;
@@ -31,7 +27,8 @@ bool BodyAllowed(int status) {
 
 std::string ResponseHead(const Response& r, bool keep_alive, unsigned version) {
   std::string out;
-  size_t size = 128 + r.content_type.size();
+  // Room for the body too: the server appends it to this string.
+  size_t size = 128 + r.content_type.size() + (BodyAllowed(r.status) ? r.body.size() : 0);
   for (const auto& [name, value] : r.headers)
     size += name.size() + value.size() + 4;
   out.reserve(size);
@@ -46,7 +43,7 @@ std::string ResponseHead(const Response& r, bool keep_alive, unsigned version) {
   // Content-Length and Connection are the server's to say.
   auto overridden = [&](std::string_view name, size_t after) {
     for (size_t j = after; j < r.headers.size(); ++j) {
-      if (SameName(r.headers[j].first, name)) return true;
+      if (SameToken(r.headers[j].first, name)) return true;
     }
     return false;
   };
@@ -57,7 +54,7 @@ std::string ResponseHead(const Response& r, bool keep_alive, unsigned version) {
   for (size_t i = 0; i < r.headers.size(); ++i) {
     const auto& [name, value] = r.headers[i];
     if (name.empty() || !Safe(name) || !Safe(value)) continue;
-    if (SameName(name, "Content-Length") || SameName(name, "Connection")) continue;
+    if (SameToken(name, "Content-Length") || SameToken(name, "Connection")) continue;
     if (overridden(name, i + 1)) continue;  // a later field of this name wins
     AddField(out, name, value);
   }

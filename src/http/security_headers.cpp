@@ -1,27 +1,24 @@
 #include "http/security_headers.hpp"
 
+#include "http/field_name.hpp"
+
 #include <openssl/evp.h>
-#include <strings.h>
 
 #include <stdexcept>
 
 namespace onshi::http {
 namespace {
 
-bool SameName(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && strncasecmp(a.data(), b.data(), a.size()) == 0;
-}
-
 bool HasHeader(const Response& r, std::string_view name) {
   for (const auto& [k, v] : r.headers) {
-    if (SameName(k, name)) return true;
+    if (SameToken(k, name)) return true;
   }
   return false;
 }
 
 bool IsHtml(std::string_view content_type) {
   constexpr std::string_view kHtml = "text/html";
-  return content_type.size() >= kHtml.size() && SameName(content_type.substr(0, 9), kHtml);
+  return content_type.size() >= kHtml.size() && SameToken(content_type.substr(0, 9), kHtml);
 }
 
 // CSP hash source: 'sha256-<standard base64 of the SHA-256 of the text>'.

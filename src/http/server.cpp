@@ -3,7 +3,6 @@
 #include <fcntl.h>
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
-#include <strings.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -18,6 +17,7 @@
 #include <thread>
 
 #include "http/connection_limits.hpp"
+#include "http/field_name.hpp"
 #include "http/metrics.hpp"
 #include "http/response_head.hpp"
 #include "http/security_headers.hpp"
@@ -32,7 +32,7 @@ using tcp = asio::ip::tcp;
 
 std::string Request::Header(std::string_view name) const {
   for (const auto& [k, v] : headers) {
-    if (k.size() == name.size() && strncasecmp(k.data(), name.data(), k.size()) == 0) return v;
+    if (SameToken(k, name)) return v;
   }
   return "";
 }
@@ -87,7 +87,7 @@ bool IsPlainChunked(std::string_view v) {
     v.remove_prefix(1);
   while (!v.empty() && (v.back() == ' ' || v.back() == '\t'))
     v.remove_suffix(1);
-  return v.size() == 7 && strncasecmp(v.data(), "chunked", 7) == 0;
+  return SameToken(v, "chunked");
 }
 
 // Parse errors that mean the request itself is malformed (answered 400),

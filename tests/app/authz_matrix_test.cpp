@@ -106,7 +106,7 @@ class AuthzMatrixTest : public ::testing::Test {
     // Two card holders, registered for insurance use.
     for (std::string* card : {&card_, &other_card_}) {
       const std::string person = Trim(
-          Sh("sqlite3 " + db_ +
+          Sh(onshi::testing::SqliteShell(db_) +
              " \"SELECT m.person_id FROM members m WHERE linkage='linked' AND lost IS NULL AND "
              "NOT EXISTS (SELECT 1 FROM cards c WHERE c.person_id=m.person_id) ORDER BY "
              "m.person_id LIMIT 1\""));
@@ -119,16 +119,16 @@ class AuthzMatrixTest : public ::testing::Test {
       if (card == &card_) person_ = person;
     }
     // Someone the window has not yet issued a card to.
-    fresh_person_ = Trim(Sh("sqlite3 " + db_ +
+    fresh_person_ = Trim(Sh(onshi::testing::SqliteShell(db_) +
                             " \"SELECT person_id FROM persons p WHERE NOT EXISTS (SELECT 1 FROM "
                             "cards c WHERE c.person_id=p.person_id) ORDER BY person_id LIMIT 1\""));
     // The window is 千代田区's, and acts only on its residents (issue 15):
     // the registry stand-in says these three live there; someone else
     // lives in 港区.
-    Sh("sqlite3 " + db_ + " \"UPDATE persons SET municipality = '131016' WHERE person_id IN (" +
-       fresh_person_ + ", " + person_ +
-       ", (SELECT person_id FROM cards WHERE card_id = " + other_card_ + "))\"");
-    elsewhere_ = Trim(Sh("sqlite3 " + db_ +
+    Sh(onshi::testing::SqliteShell(db_) +
+       " \"UPDATE persons SET municipality = '131016' WHERE person_id IN (" + fresh_person_ + ", " +
+       person_ + ", (SELECT person_id FROM cards WHERE card_id = " + other_card_ + "))\"");
+    elsewhere_ = Trim(Sh(onshi::testing::SqliteShell(db_) +
                          " \"SELECT person_id FROM persons WHERE municipality <> '131016' ORDER BY "
                          "person_id LIMIT 1\""));
     server_ = new onshi::testing::ServeProcess();
@@ -900,13 +900,13 @@ TEST_F(AuthzMatrixTest, ShiftJisSubmissionsListingDecodesToTheUtf8One) {
 // without 利用登録) — each answer exact, then refused where the rules say.
 TEST_F(AuthzMatrixTest, MunicipalWindowSuspendsResumesAndReissuesOverHttp) {
   const std::string who =
-      Trim(Sh("sqlite3 " + db_ +
+      Trim(Sh(onshi::testing::SqliteShell(db_) +
               " \"SELECT person_id FROM persons p WHERE NOT EXISTS (SELECT 1 FROM cards c WHERE "
               "c.person_id=p.person_id) ORDER BY person_id DESC LIMIT 1\""));
   ASSERT_FALSE(who.empty());
   ASSERT_NE(who, fresh_person_);
-  Sh("sqlite3 " + db_ + " \"UPDATE persons SET municipality = '131016' WHERE person_id = " + who +
-     "\"");
+  Sh(onshi::testing::SqliteShell(db_) +
+     " \"UPDATE persons SET municipality = '131016' WHERE person_id = " + who + "\"");
   const std::string city = Cert("city");
   const HttpAnswer issued =
       Curl("POST", "/municipal/v1/cards", city, R"({"person_id":)" + who + R"(,"pin":"1234"})");
@@ -945,7 +945,8 @@ TEST_F(AuthzMatrixTest, MunicipalWindowSuspendsResumesAndReissuesOverHttp) {
   EXPECT_NE(new_id, id);
   EXPECT_EQ(reissued.at("person_id").as_int64(), std::stoll(who));
   EXPECT_FALSE(reissued.at("registration_kept").as_bool()) << a.body;
-  EXPECT_EQ(Trim(Sh("sqlite3 " + db_ + " \"SELECT status FROM cards WHERE card_id = " + id + "\"")),
+  EXPECT_EQ(Trim(Sh(onshi::testing::SqliteShell(db_) +
+                    " \"SELECT status FROM cards WHERE card_id = " + id + "\"")),
             "revoked");
   a = Curl("POST", card + "/reissue", city, R"({"pin":"4321"})");
   EXPECT_EQ(onshi::testing::Mismatch(a, {"", "", "", "", 409, AnswerKind::kProblem, "refused",
@@ -1193,7 +1194,7 @@ TEST_F(AuthzMatrixTest, ZzEditedOrDeletedAuditRowIsDetectedByTheCommandAndTheOpe
   int rc = 0;
   Sh(kBin + " audit verify --db " + db_, &rc);
   ASSERT_EQ(rc, 0);
-  Sh("sqlite3 " + db_ +
+  Sh(onshi::testing::SqliteShell(db_) +
      " \"DROP TRIGGER audit_log_no_update; UPDATE audit_log SET detail = detail || ' ' WHERE "
      "seq = 5\"");
   const std::string out = Sh(kBin + " audit verify --db " + db_, &rc);
@@ -1204,10 +1205,11 @@ TEST_F(AuthzMatrixTest, ZzEditedOrDeletedAuditRowIsDetectedByTheCommandAndTheOpe
   EXPECT_NE(page.body.find("\"intact\":false"), std::string::npos) << page.body;
   EXPECT_NE(page.body.find("\"first_bad_seq\":5"), std::string::npos) << page.body;
   // Put it back, then delete a row instead.
-  Sh("sqlite3 " + db_ + " \"UPDATE audit_log SET detail = rtrim(detail, ' ') WHERE seq = 5\"");
+  Sh(onshi::testing::SqliteShell(db_) +
+     " \"UPDATE audit_log SET detail = rtrim(detail, ' ') WHERE seq = 5\"");
   Sh(kBin + " audit verify --db " + db_, &rc);
   ASSERT_EQ(rc, 0);
-  Sh("sqlite3 " + db_ +
+  Sh(onshi::testing::SqliteShell(db_) +
      " \"DROP TRIGGER audit_log_no_delete; DELETE FROM audit_log WHERE seq = 7\"");
   EXPECT_NE(Sh(kBin + " audit verify --db " + db_, &rc).find("BROKEN at entry 7"),
             std::string::npos);

@@ -45,7 +45,7 @@ class CardE2eTest : public ::testing::Test {
     Sh(kBin + " populate --quiet --members 200 --today 2026-11-23 --db " + db_, &rc);
     ASSERT_EQ(rc, 0);
     // Someone insured today, once, with no card yet.
-    person_ = Sh("sqlite3 " + db_ +
+    person_ = Sh(onshi::testing::SqliteShell(db_) +
                  " \"SELECT m.person_id FROM members m WHERE linkage='linked' AND lost IS NULL AND "
                  "acquired < '2026-01-01' AND NOT EXISTS (SELECT 1 FROM cards c WHERE "
                  "c.person_id=m.person_id) AND (SELECT COUNT(*) FROM members x WHERE "
@@ -178,7 +178,7 @@ class CardE2eTest : public ::testing::Test {
   }
 
   std::string Sql(const std::string& query) {
-    std::string out = Sh("sqlite3 " + db_ + " \"" + query + "\"");
+    std::string out = Sh(onshi::testing::SqliteShell(db_) + " \"" + query + "\"");
     while (!out.empty() && out.back() == '\n')
       out.pop_back();
     return out;
@@ -292,7 +292,7 @@ TEST_F(CardE2eTest, IssueRegisterCheckLockResetSuspendResume) {
   server_.Stop();
   // Every check is audited under the person, by certificate, never My Number.
   const std::string audited =
-      Sh("sqlite3 " + db_ +
+      Sh(onshi::testing::SqliteShell(db_) +
          " \"SELECT COUNT(*) FROM audit_log WHERE action='eligibility.card' "
          "AND person_id=" +
          person_ + "\"");
@@ -403,7 +403,7 @@ TEST_F(CardE2eTest, PortalListsWhoCheckedThePerson) {
   }
   // The check made with the check log is not in the database.
   EXPECT_EQ(
-      Sh("sqlite3 " + db_ +
+      Sh(onshi::testing::SqliteShell(db_) +
          " \"SELECT COUNT(*) FROM audit_log WHERE action = 'eligibility.card' AND person_id=" +
          person_ + "\""),
       "1\n");

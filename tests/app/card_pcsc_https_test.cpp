@@ -85,7 +85,7 @@ TEST(CardPcscHttpsTest, CardThroughPcscdAndVpcdIsCheckedOverHttps) {
     return out;
   };
   run("populate --quiet --members 100 --today 2026-11-23");
-  std::string person = Sh("sqlite3 " + db +
+  std::string person = Sh(onshi::testing::SqliteShell(db) +
                           " \"SELECT m.person_id FROM members m WHERE linkage='linked' AND lost IS "
                           "NULL AND acquired < '2026-01-01' AND NOT EXISTS (SELECT 1 FROM cards c "
                           "WHERE c.person_id=m.person_id) ORDER BY m.person_id LIMIT 1\"");
@@ -187,7 +187,7 @@ TEST(CardPcscHttpsTest, CardThroughPcscdAndVpcdIsCheckedOverHttps) {
   // The look-up is audited with the card's certificate, by the clinic.
   EXPECT_EQ(server.Stop(), 0);
   const std::string audited =
-      Sh("sqlite3 " + db +
+      Sh(onshi::testing::SqliteShell(db) +
          " \"SELECT COUNT(*) FROM audit_log WHERE action = 'eligibility.card' AND actor = "
          "'facility:" +
          kClinic + "' AND person_id = " + person + " AND detail LIKE '%validity=1%'\"");

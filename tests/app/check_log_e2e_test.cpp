@@ -102,12 +102,11 @@ TEST_F(CheckLogE2eTest, ChecksAreAuditedInTheCheckLogAndNeverInTheDatabase) {
   // The database is read once the server has stopped (which flushes its
   // audit writer): no check there, and the login a row as before.
   server_.Stop();
-  EXPECT_EQ(Sh("sqlite3 " + db_ +
+  EXPECT_EQ(Sh(onshi::testing::SqliteShell(db_) +
                " \"SELECT COUNT(*) FROM audit_log WHERE action LIKE 'eligibility.%'\""),
             "0\n");
-  EXPECT_NE(Sh("sqlite3 " + db_ +
-               " \"SELECT COUNT(*) FROM audit_log WHERE "
-               "action = 'facility.login'\""),
+  EXPECT_NE(Sh(onshi::testing::SqliteShell(db_) + " \"SELECT COUNT(*) FROM audit_log WHERE "
+                                                  "action = 'facility.login'\""),
             "0\n");
 }
 

@@ -132,7 +132,7 @@ TEST_F(CredentialsTest, ListsEveryRoleWithRevocationAndFile) {
 TEST_F(CredentialsTest, CardCertificatesAreListedByTheCardHoldingThem) {
   EXPECT_TRUE(ListJson().at("jpki_dir").is_null());  // no card issued yet
   const std::string person =
-      Sh("sqlite3 " + db_ +
+      Sh(onshi::testing::SqliteShell(db_) +
          " \"SELECT m.person_id FROM members m WHERE linkage='linked' AND lost IS NULL AND NOT "
          "EXISTS (SELECT 1 FROM cards c WHERE c.person_id=m.person_id) ORDER BY m.person_id "
          "LIMIT 1\" | tr -d '\\n'");

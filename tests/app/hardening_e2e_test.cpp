@@ -191,7 +191,7 @@ TEST_F(HardeningE2eTest, AuditMaskingKeepsCharactersWhole) {
   const HttpAnswer a = Search("1234番号", "19800515");
   ASSERT_EQ(a.status, 200) << a.body;
   VerifyFullyAnchored();  // the entry has been written
-  const std::string hex = Sh("sqlite3 " + db_ +
+  const std::string hex = Sh(onshi::testing::SqliteShell(db_) +
                              " \"SELECT hex(detail) FROM audit_log WHERE detail LIKE "
                              "'%insurer=06139992 number=****%' ORDER BY seq DESC LIMIT 1\"");
   ASSERT_GE(hex.size(), 2u) << "no audit entry for the search";
@@ -213,7 +213,7 @@ TEST_F(HardeningE2eTest, TruncatedLogIsDetectedByTheCommand) {
   ASSERT_NE(anchored.find("intact"), std::string::npos) << anchored;
   const std::string copy = (dir_ / "copy.db").string();
   const std::string copy_ca = (dir_ / "copy.ca").string();
-  Sh("sqlite3 " + db_ + " \".backup " + copy + "\"");
+  Sh(onshi::testing::SqliteShell(db_) + " \".backup " + copy + "\"");
   // The sqlite3 shell writes 0644; onshi refuses a database others can read.
   fs::permissions(copy, fs::perms::owner_read | fs::perms::owner_write);
   fs::copy(dir_ / "t.db.ca", copy_ca, fs::copy_options::recursive);
@@ -221,8 +221,9 @@ TEST_F(HardeningE2eTest, TruncatedLogIsDetectedByTheCommand) {
   int rc = 0;
   std::string out = Verify(&rc, copy, copy_ca);
   ASSERT_EQ(rc, 0) << out;
-  const std::string last = Sh("sqlite3 " + copy + " 'SELECT MAX(seq) FROM audit_log'");
-  Sh("sqlite3 " + copy +
+  const std::string last =
+      Sh(onshi::testing::SqliteShell(copy) + " 'SELECT MAX(seq) FROM audit_log'");
+  Sh(onshi::testing::SqliteShell(copy) +
      " \"DROP TRIGGER audit_log_no_delete; DELETE FROM audit_log WHERE seq = " + last + "\"");
   out = Verify(&rc, copy, copy_ca);
   EXPECT_EQ(rc, 1) << out;
@@ -251,13 +252,13 @@ TEST_F(HardeningE2eTest, ZzRewrittenChainIsDetectedByTheCommandAndTheOperatorPag
     sql += "UPDATE audit_log SET detail='" + e.detail + "', prev_hash='" + e.prev_hash +
            "', hash='" + e.hash + "' WHERE seq=" + std::to_string(e.seq) + ";";
   }
-  const std::string restore = Sh("sqlite3 " + db_ +
+  const std::string restore = Sh(onshi::testing::SqliteShell(db_) +
                                  " \"SELECT sql || ';' FROM sqlite_master WHERE "
                                  "name='audit_log_no_update'\"");
   ASSERT_NE(restore.find("CREATE TRIGGER"), std::string::npos);
   std::ofstream(dir_ / "attack.sql") << sql << restore;
   int rc = 0;
-  Sh("sqlite3 " + db_ + " < " + (dir_ / "attack.sql").string(), &rc);
+  Sh(onshi::testing::SqliteShell(db_) + " < " + (dir_ / "attack.sql").string(), &rc);
   ASSERT_EQ(rc, 0);
   ASSERT_EQ(onshi::store::VerifyAuditChain(*store), std::nullopt) << "the attack did not work";
 

@@ -52,7 +52,7 @@ class ImportTest : public ::testing::Test {
     return s.str();
   }
   std::string Sql(const std::string& db, const std::string& query) {
-    std::string out = Sh("sqlite3 " + db + " \"" + query + "\"");
+    std::string out = Sh(onshi::testing::SqliteShell(db) + " \"" + query + "\"");
     while (!out.empty() && (out.back() == '\n' || out.back() == '\r'))
       out.pop_back();
     return out;
@@ -148,7 +148,7 @@ TEST_F(ImportTest, KillDashNineDuringImportLosesNothingAcknowledgedAndRerunCompl
   ASSERT_EQ(rc, 0) << Stderr();
   // A twin database for the clean run.
   const std::string clean = (dir_ / "clean.db").string();
-  Sh("sqlite3 " + db_ + " \"VACUUM INTO '" + clean + "'\"");
+  Sh(onshi::testing::SqliteShell(db_) + " \"VACUUM INTO '" + clean + "'\"");
   // The sqlite3 shell makes it under the umask; onshi opens only private files.
   fs::permissions(clean, fs::perms::owner_read | fs::perms::owner_write);
   fs::copy_file(db_ + ".keys", clean + ".keys");

@@ -387,7 +387,7 @@ TEST_F(OqsE2eTest, HealthMetricsAndAudit) {
   std::string rows;
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
   while (true) {
-    rows = Sh("sqlite3 " + (dir_ / "t.db").string() +
+    rows = Sh(onshi::testing::SqliteShell((dir_ / "t.db").string()) +
               " \"SELECT actor, action, detail FROM audit_log WHERE "
               "action='eligibility.search'\"");
     if (rows.find(expected) != std::string::npos || std::chrono::steady_clock::now() > deadline) {

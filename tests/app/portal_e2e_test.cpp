@@ -67,7 +67,7 @@ class PortalE2eTest : public ::testing::Test {
   }
 
   std::string Sql(const std::string& query) {
-    std::string out = Sh("sqlite3 " + db_ + " \"" + query + "\"");
+    std::string out = Sh(onshi::testing::SqliteShell(db_) + " \"" + query + "\"");
     while (!out.empty() && out.back() == '\n')
       out.pop_back();
     return out;

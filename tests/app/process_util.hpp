@@ -29,6 +29,14 @@ inline std::string Sh(const std::string& cmd, int* exit_code = nullptr) {
   return out;
 }
 
+// The sqlite3 shell on `db`, as a test pokes the database behind a running
+// server: it waits up to 10 s for the server's writer (the linker's start-up
+// sweep, the audit) instead of failing at once with "database is locked",
+// which made a test's own UPDATE fail now and then.
+inline std::string SqliteShell(const std::string& db) {
+  return "sqlite3 -cmd '.timeout 10000' " + db;
+}
+
 struct HttpAnswer {
   int status = 0;
   std::string headers;

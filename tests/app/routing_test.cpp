@@ -51,12 +51,12 @@ class RoutingTest : public ::testing::Test {
     run("municipal add --code 131016 --name 千代田区" + at + "city");
     run("admin add --name ops" + at + "ops");
     const std::string person =
-        Trim(Sh("sqlite3 " + db_ +
+        Trim(Sh(onshi::testing::SqliteShell(db_) +
                 " \"SELECT person_id FROM persons p WHERE NOT EXISTS (SELECT 1 FROM cards c "
                 "WHERE c.person_id=p.person_id) ORDER BY person_id LIMIT 1\""));
     // A resident of 千代田区, whose window the test's certificate is (issue 15:
     // a window acts only on its own residents).
-    Sh("sqlite3 " + db_ +
+    Sh(onshi::testing::SqliteShell(db_) +
        " \"UPDATE persons SET municipality = '131016' WHERE person_id = " + person + "\"");
     const std::string out =
         run("card issue --person-id " + person + " --pin 1234 --now 2026-11-20");
@@ -85,7 +85,8 @@ class RoutingTest : public ::testing::Test {
                                    path + "'");
   }
   static std::string CardStatus() {
-    return Trim(Sh("sqlite3 " + db_ + " \"SELECT status FROM cards WHERE card_id=" + card_ + "\""));
+    return Trim(Sh(onshi::testing::SqliteShell(db_) +
+                   " \"SELECT status FROM cards WHERE card_id=" + card_ + "\""));
   }
 
   static inline fs::path dir_;
