@@ -3,13 +3,18 @@
 #include "http/field_name.hpp"
 
 #include <boost/beast/http/status.hpp>
+#include <cstring>
 #include <string_view>
 
 namespace onshi::http {
 namespace {
 
+// Two passes of memchr, not find_first_of: libstdc++'s find_first_of calls
+// memchr once for every character of the text, which over a proof header
+// (about 1 KB) took 4 % of the server's CPU.
 bool Safe(std::string_view text) {
-  return text.find_first_of("\r\n") == std::string_view::npos;
+  return std::memchr(text.data(), '\r', text.size()) == nullptr &&
+         std::memchr(text.data(), '\n', text.size()) == nullptr;
 }
 
 void AddField(std::string& out, std::string_view name, std::string_view value) {

@@ -79,41 +79,41 @@ void JsonWriter::EndEntry() {
 void JsonWriter::Scalar(const char* name, std::string_view value) {
   Key(name);
   out_ += '"';
-  AppendEscaped(value);
+  AppendJsonEscaped(out_, value);
   out_ += '"';
 }
 
-void JsonWriter::AppendEscaped(std::string_view value) {
+void AppendJsonEscaped(std::string& out, std::string_view value) {
   static constexpr char kHex[] = "0123456789abcdef";
   std::size_t run = 0;  // start of the pending run of bytes that need no escape
   for (std::size_t i = 0; i < value.size(); ++i) {
     const unsigned char c = static_cast<unsigned char>(value[i]);
     if (c >= 0x20 && c != '"' && c != '\\') continue;
-    out_.append(value.data() + run, i - run);
+    out.append(value.data() + run, i - run);
     run = i + 1;
     switch (c) {
       case '"':
-        out_ += "\\\"";
+        out += "\\\"";
         break;
       case '\\':
-        out_ += "\\\\";
+        out += "\\\\";
         break;
       case '\n':
-        out_ += "\\n";
+        out += "\\n";
         break;
       case '\r':
-        out_ += "\\r";
+        out += "\\r";
         break;
       case '\t':
-        out_ += "\\t";
+        out += "\\t";
         break;
       default:
-        out_ += "\\u00";
-        out_ += kHex[c >> 4];
-        out_ += kHex[c & 0xF];
+        out += "\\u00";
+        out += kHex[c >> 4];
+        out += kHex[c & 0xF];
     }
   }
-  out_.append(value.data() + run, value.size() - run);
+  out.append(value.data() + run, value.size() - run);
 }
 
 std::string JsonWriter::Finish() && {

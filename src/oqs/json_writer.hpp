@@ -17,6 +17,11 @@
 
 namespace onshi::oqs {
 
+// Appends `value` to `out` as the inside of a JSON string, without the
+// quotes (RFC 8259: the quote, the backslash and controls escaped; other
+// UTF-8 as is).
+void AppendJsonEscaped(std::string& out, std::string_view value);
+
 class JsonWriter final : public ElementSink {
  public:
   explicit JsonWriter(std::size_t reserve = 2048);
@@ -44,7 +49,6 @@ class JsonWriter final : public ElementSink {
   void Key(const char* name);
   void Push();
   void Pop(std::string_view close);
-  void AppendEscaped(std::string_view value);
 
   std::string out_;
   // first_[d]: nothing has been written yet at depth d (no comma needed).

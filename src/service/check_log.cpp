@@ -15,6 +15,7 @@
 #include <optional>
 #include <stdexcept>
 
+#include "oqs/json_writer.hpp"
 #include "service/audit_text.hpp"
 #include "store/store.hpp"
 
@@ -26,6 +27,13 @@ namespace json = boost::json;
 
 constexpr std::string_view kPrefix = "segment-";
 constexpr std::string_view kSuffix = ".log";
+
+// The zeroer keeps this much written and synced ahead of the records (about
+// 5,000 records: a few hundred batches at full load), in chunks of one sync,
+// each written in pieces so that the writer never waits long for zero_mu_.
+constexpr uint64_t kZerosAhead = 1u << 20;
+constexpr uint64_t kZeroChunk = 256u << 10;
+constexpr uint64_t kZeroPiece = 64u << 10;
 
 std::runtime_error Failure(const std::string& what, const std::string& path) {
   return std::runtime_error("access log: " + what + " " + path + ": " + std::strerror(errno));
@@ -71,6 +79,22 @@ std::string ReadFile(const std::string& path) {
   return text;
 }
 
+// A segment's records: what comes before its first zero byte (the zeroer's
+// space after them, see the header).
+std::string_view Records(std::string_view text) {
+  return text.substr(0, std::min(text.find('\0'), text.size()));
+}
+
+void PwriteAll(int fd, std::string_view text, uint64_t offset, const std::string& path) {
+  while (!text.empty()) {
+    const ssize_t n = ::pwrite(fd, text.data(), text.size(), static_cast<off_t>(offset));
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) throw Failure("cannot write", path);
+    text.remove_prefix(static_cast<size_t>(n));
+    offset += static_cast<uint64_t>(n);
+  }
+}
+
 void WriteAll(int fd, std::string_view text, const std::string& path) {
   while (!text.empty()) {
     const ssize_t n = ::write(fd, text.data(), text.size());
@@ -88,11 +112,25 @@ void SyncDirectory(const std::string& dir) {
   }
 }
 
-std::string Line(const store::AuditEntry& e) {
-  json::object o{
-      {"seq", e.seq},          {"at", e.at},         {"actor", e.actor},    {"action", e.action},
-      {"person", e.person_id}, {"detail", e.detail}, {"prev", e.prev_hash}, {"hash", e.hash}};
-  return json::serialize(o) + "\n";
+// Appends the record as one line. Written by hand, not through a
+// json::object: the writer thread builds one line for every check.
+void AppendLine(std::string& out, const store::AuditEntry& e) {
+  auto text = [&](const char* key, std::string_view value) {
+    out += key;
+    oqs::AppendJsonEscaped(out, value);
+    out += '"';
+  };
+  out += "{\"seq\":";
+  out += std::to_string(e.seq);
+  text(",\"at\":\"", e.at);
+  text(",\"actor\":\"", e.actor);
+  text(",\"action\":\"", e.action);
+  out += ",\"person\":";
+  out += std::to_string(e.person_id);
+  text(",\"detail\":\"", e.detail);
+  text(",\"prev\":\"", e.prev_hash);
+  text(",\"hash\":\"", e.hash);
+  out += "}\n";
 }
 
 std::optional<store::AuditEntry> ParseRecord(std::string_view line) {
@@ -133,6 +171,18 @@ std::vector<std::string_view> CompleteLines(std::string_view text) {
 
 }  // namespace
 
+// An open segment; the zeroer holds it while it syncs, so that the writer
+// may move on to the next segment meanwhile.
+struct CheckLog::File {
+  int fd = -1;
+  explicit File(int f) : fd(f) {}
+  ~File() {
+    if (fd >= 0) ::close(fd);
+  }
+  File(const File&) = delete;
+  File& operator=(const File&) = delete;
+};
+
 std::unique_ptr<CheckLog> CheckLog::Open(const std::string& dir, store::AuditAnchors* anchors,
                                          uint64_t segment_bytes, int syncs_per_second) {
   std::unique_ptr<CheckLog> log(new CheckLog());
@@ -156,14 +206,17 @@ std::unique_ptr<CheckLog> CheckLog::Open(const std::string& dir, store::AuditAnc
   std::vector<std::string> segments = Segments(dir);
   // The head: the last complete record. A torn tail (written, not synced,
   // so never acknowledged) goes to quarantine.log and is cut off.
+  // Where the records of the newest segment end (after any cut below).
+  std::optional<uint64_t> newest_end;
   while (!segments.empty()) {
     const std::string& path = segments.back();
-    const std::string text = ReadFile(path);
+    const std::string whole = ReadFile(path);
+    const std::string_view text = Records(whole);
     // A last line without its newline: written, cut short.
     size_t keep = text.size();
     const size_t last_newline = text.rfind('\n');
     const size_t complete = last_newline == std::string::npos ? 0 : last_newline + 1;
-    std::string torn = complete < keep ? text.substr(complete) + "\n" : "";
+    std::string torn = complete < keep ? std::string(text.substr(complete)) + "\n" : "";
     keep = complete;
     // Whole lines at the end that are not records: what a power loss leaves
     // (zeros, half a block). Never acknowledged either.
@@ -177,6 +230,15 @@ std::unique_ptr<CheckLog> CheckLog::Open(const std::string& dir, store::AuditAnc
       }
       torn.insert(0, text.substr(start, keep - start));
       keep = start;
+    }
+    // Bytes after the first zero that are not zeros: a batch the zeroer's
+    // space took but that was never synced whole (a power loss can keep a
+    // later block and lose an earlier one). Never acknowledged either.
+    if (whole.find_first_not_of('\0', text.size()) != std::string::npos) {
+      std::string stray = whole.substr(text.size());
+      stray.erase(std::remove(stray.begin(), stray.end(), '\0'), stray.end());
+      if (stray.back() != '\n') stray += '\n';
+      torn += stray;
     }
     if (!torn.empty()) {
       const std::string q = dir + "/quarantine.log";
@@ -192,6 +254,7 @@ std::unique_ptr<CheckLog> CheckLog::Open(const std::string& dir, store::AuditAnc
       std::cerr << "onshi: ALARM: " << log->quarantined_at_open_
                 << " unfinished access log line(s) (never acknowledged) moved to " << q << "\n";
     }
+    if (!newest_end) newest_end = keep;
     if (log->head_seq_ > 0 || keep > 0) break;
     // An empty last segment: the head is in the one before.
     if (segments.size() == 1) break;
@@ -201,12 +264,16 @@ std::unique_ptr<CheckLog> CheckLog::Open(const std::string& dir, store::AuditAnc
   if (all.empty()) {
     log->StartSegment(log->head_seq_ + 1);
   } else {
-    log->fd_ = ::open(all.back().c_str(), O_WRONLY | O_APPEND | O_CLOEXEC);
-    if (log->fd_ < 0) throw Failure("cannot open", all.back());
-    struct stat st;
-    if (::fstat(log->fd_, &st) != 0) throw Failure("cannot stat", all.back());
-    log->segment_size_ = static_cast<uint64_t>(st.st_size);
+    // Not O_APPEND: records go at their offset, over the zeroer's zeros.
+    const int fd = ::open(all.back().c_str(), O_WRONLY | O_CLOEXEC);
+    if (fd < 0) throw Failure("cannot open", all.back());
+    log->file_ = std::make_shared<File>(fd);
+    log->segment_size_ = newest_end.value_or(0);
+    // Zeros after the records from before: not known to be synced, so the
+    // zeroer writes them again.
+    log->reserved_end_ = log->zeroed_end_ = log->segment_size_;
   }
+  log->zeroer_ = std::thread([raw = log.get()] { raw->Zero(); });
   log->writer_ = std::thread([raw = log.get()] { raw->Run(); });
   return log;
 }
@@ -220,20 +287,91 @@ CheckLog::~CheckLog() {
     wake_.notify_one();
     writer_.join();
   }
-  if (fd_ >= 0) ::close(fd_);
+  if (zeroer_.joinable()) {
+    {
+      std::lock_guard<std::mutex> lock(zero_mu_);
+      zero_stop_ = true;
+    }
+    zero_wake_.notify_one();
+    zeroer_.join();
+  }
+  // A cleanly closed segment ends with its last record.
+  if (file_) CutToRecords();
+  file_.reset();
   if (lock_fd_ >= 0) ::close(lock_fd_);  // releases the flock
+}
+
+void CheckLog::CutToRecords() {
+  std::lock_guard<std::mutex> lock(zero_mu_);
+  // Not synced: if the cut is lost, the zeros stay, and readers stop at them.
+  if (::ftruncate(file_->fd, static_cast<off_t>(segment_size_)) != 0) {
+    std::cerr << "onshi: access log: cannot cut a segment back to its records: "
+              << std::strerror(errno) << "\n";
+  }
+  reserved_end_ = segment_size_;
+  zeroed_end_ = std::min(zeroed_end_, segment_size_);
+  ++generation_;
 }
 
 void CheckLog::StartSegment(int64_t first_seq) {
   const std::string path = dir_ + "/" + SegmentName(first_seq);
-  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
   if (fd < 0) throw Failure("cannot create", path);
+  auto next = std::make_shared<File>(fd);
   // The new name must survive a crash before any record in it is
   // acknowledged.
   SyncDirectory(dir_);
-  if (fd_ >= 0) ::close(fd_);
-  fd_ = fd;
+  if (file_) CutToRecords();  // the closed segment ends with its last record
+  {
+    std::lock_guard<std::mutex> lock(zero_mu_);
+    file_ = std::move(next);
+    reserved_end_ = zeroed_end_ = 0;
+    ++generation_;
+  }
   segment_size_ = 0;
+  zero_wake_.notify_one();
+}
+
+bool CheckLog::ZerosWanted() const {
+  return file_ && failed_generation_ != generation_ &&
+         std::max(zeroed_end_, reserved_end_) < std::min(reserved_end_ + kZerosAhead, segment_bytes_);
+}
+
+void CheckLog::Zero() {
+  static const std::string kZeros(kZeroPiece, '\0');
+  std::unique_lock<std::mutex> lock(zero_mu_);
+  for (;;) {
+    zero_wake_.wait(lock, [&] { return zero_stop_ || ZerosWanted(); });
+    if (zero_stop_) return;
+    const uint64_t generation = generation_;
+    const std::shared_ptr<File> file = file_;
+    uint64_t at = std::max(zeroed_end_, reserved_end_);
+    const uint64_t to = std::min(at + kZeroChunk, segment_bytes_);
+    bool ok = true;
+    // Each piece under the lock, never where the writer has reserved: its
+    // records are never overwritten.
+    while (ok && at < to && generation == generation_) {
+      at = std::max(at, reserved_end_);
+      if (at >= to) break;
+      const size_t n = static_cast<size_t>(std::min<uint64_t>(kZeroPiece, to - at));
+      ok = ::pwrite(file->fd, kZeros.data(), n, static_cast<off_t>(at)) == static_cast<ssize_t>(n);
+      at += n;
+      lock.unlock();  // let the writer reserve between pieces
+      lock.lock();
+    }
+    if (generation != generation_) continue;
+    lock.unlock();
+    if (ok) ok = ::fdatasync(file->fd) == 0;
+    lock.lock();
+    if (generation != generation_) continue;
+    if (!ok) {
+      // Only speed is lost (the writer grows the file); try again with the
+      // next segment or after the writer cut back a failed write.
+      failed_generation_ = generation;
+      continue;
+    }
+    zeroed_end_ = std::max(zeroed_end_, to);
+  }
 }
 
 store::AuditEntry CheckLog::Append(store::AuditEntry entry) {
@@ -302,6 +440,7 @@ void CheckLog::WriteBatch(std::deque<Pending>& batch) {
   try {
     if (segment_size_ >= segment_bytes_) StartSegment(head_seq_ + 1);
     std::string text;
+    text.reserve(batch.size() * 320);  // a record is about 250 bytes
     for (Pending& p : batch) {
       store::AuditEntry& e = p.entry;
       e.seq = head_seq_ + 1;
@@ -309,21 +448,26 @@ void CheckLog::WriteBatch(std::deque<Pending>& batch) {
       e.hash = store::AuditEntryHash(e);
       head_seq_ = e.seq;
       head_hash_ = e.hash;
-      text += Line(e);
+      AppendLine(text, e);
     }
     const std::string path = dir_ + "/(current segment)";
-    WriteAll(fd_, text, path);
-    if (::fdatasync(fd_) != 0) throw Failure("cannot sync", path);
+    bool want_zeros;
+    {
+      // Reserved first: from now on the zeroer writes only after it.
+      std::lock_guard<std::mutex> lock(zero_mu_);
+      reserved_end_ = segment_size_ + text.size();
+      want_zeros = ZerosWanted();
+    }
+    if (want_zeros) zero_wake_.notify_one();
+    PwriteAll(file_->fd, text, segment_size_, path);
+    if (::fdatasync(file_->fd) != 0) throw Failure("cannot sync", path);
     segment_size_ += text.size();
   } catch (const std::exception& e) {
     // Nothing of this batch was acknowledged: cut back what may have been
     // written, so that the next batch continues the chain where it was.
     head_seq_ = old_seq;
     head_hash_ = old_hash;
-    if (::ftruncate(fd_, static_cast<off_t>(segment_size_)) != 0) {
-      std::cerr << "onshi: access log: cannot cut back a failed write: " << std::strerror(errno)
-                << "\n";
-    }
+    CutToRecords();
     for (Pending& p : batch)
       p.failure = e.what();
     return;
@@ -346,7 +490,7 @@ std::vector<store::AuditEntry> CheckLog::OfPerson(int64_t person_id, size_t limi
   std::vector<std::string> segments = Segments(dir_);
   for (auto it = segments.rbegin(); it != segments.rend() && out.size() < limit; ++it) {
     const std::string text = ReadFile(*it);
-    const std::vector<std::string_view> lines = CompleteLines(text);
+    const std::vector<std::string_view> lines = CompleteLines(Records(text));
     for (auto l = lines.rbegin(); l != lines.rend() && out.size() < limit; ++l) {
       if (l->find(needle) == std::string_view::npos) continue;  // most lines: no parse
       if (auto r = ParseRecord(*l); r && r->person_id == person_id) out.push_back(*std::move(r));
@@ -394,7 +538,7 @@ store::AuditVerification VerifyCheckLog(const std::string& dir,
     const std::string text = ReadFile(path);
     const std::string name = fs::path(path).filename().string();
     bool first = true;
-    for (std::string_view line : CompleteLines(text)) {
+    for (std::string_view line : CompleteLines(Records(text))) {
       const auto r = ParseRecord(line);
       if (!r)
         return broken(expected,
