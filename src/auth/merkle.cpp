@@ -7,18 +7,27 @@
 namespace onshi::auth {
 namespace {
 
-// One SHA-256 over the concatenation of `parts`, with a context of its own
-// (the functions are called from many threads at once).
-MerkleHash Sha256(unsigned char tag, std::initializer_list<std::string_view> parts) {
-  MerkleHash out;
+// A digest context for each thread (the functions are called from many
+// threads at once), kept: every answer hashes its leaf.
+struct ThreadContext {
   EVP_MD_CTX* ctx = EVP_MD_CTX_new();
-  bool ok = ctx != nullptr && EVP_DigestInit_ex(ctx, EVP_sha256(), nullptr) == 1 &&
+  ~ThreadContext() { EVP_MD_CTX_free(ctx); }
+};
+
+// One SHA-256 over the concatenation of `parts`.
+MerkleHash Sha256(unsigned char tag, std::initializer_list<std::string_view> parts) {
+  // Fetched once: EVP_sha256() would look the provider's implementation up
+  // on every hash.
+  static EVP_MD* const kSha256 = EVP_MD_fetch(nullptr, "SHA256", nullptr);
+  thread_local ThreadContext context;
+  EVP_MD_CTX* ctx = context.ctx;
+  MerkleHash out;
+  bool ok = kSha256 != nullptr && ctx != nullptr && EVP_DigestInit_ex(ctx, kSha256, nullptr) == 1 &&
             EVP_DigestUpdate(ctx, &tag, 1) == 1;
   for (std::string_view p : parts)
     ok = ok && EVP_DigestUpdate(ctx, p.data(), p.size()) == 1;
   unsigned int n = 0;
   ok = ok && EVP_DigestFinal_ex(ctx, out.data(), &n) == 1 && n == out.size();
-  EVP_MD_CTX_free(ctx);
   // Only an allocation failure inside OpenSSL gets here.
   if (!ok) throw std::runtime_error("SHA-256 failed");
   return out;

@@ -13,6 +13,17 @@ std::tm Utc(std::time_t t) {
   return tm;
 }
 
+// Writes `value` (>= 0) as `width` digits, zero-padded; returns the end.
+// By hand, not snprintf: a check formats two times, and the printf machinery
+// was 1 % of the server's CPU.
+char* Digits(char* out, int value, int width) {
+  for (int i = width - 1; i >= 0; --i) {
+    out[i] = static_cast<char>('0' + value % 10);
+    value /= 10;
+  }
+  return out + width;
+}
+
 }  // namespace
 
 Date JstDate(std::time_t t) {
@@ -22,18 +33,32 @@ Date JstDate(std::time_t t) {
 
 std::string JstCompactTime(std::time_t t) {
   const std::tm tm = Utc(t + kJstOffset);
-  char buf[80];
-  std::snprintf(buf, sizeof buf, "%04d%02d%02d%02d%02d%02d", tm.tm_year + 1900, tm.tm_mon + 1,
-                tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
-  return buf;
+  char buf[14];
+  char* p = Digits(buf, tm.tm_year + 1900, 4);
+  p = Digits(p, tm.tm_mon + 1, 2);
+  p = Digits(p, tm.tm_mday, 2);
+  p = Digits(p, tm.tm_hour, 2);
+  p = Digits(p, tm.tm_min, 2);
+  p = Digits(p, tm.tm_sec, 2);
+  return std::string(buf, p);
 }
 
 std::string UtcIsoTime(std::time_t t) {
   const std::tm tm = Utc(t);
-  char buf[80];
-  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02dZ", tm.tm_year + 1900, tm.tm_mon + 1,
-                tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
-  return buf;
+  char buf[20];
+  char* p = Digits(buf, tm.tm_year + 1900, 4);
+  *p++ = '-';
+  p = Digits(p, tm.tm_mon + 1, 2);
+  *p++ = '-';
+  p = Digits(p, tm.tm_mday, 2);
+  *p++ = 'T';
+  p = Digits(p, tm.tm_hour, 2);
+  *p++ = ':';
+  p = Digits(p, tm.tm_min, 2);
+  *p++ = ':';
+  p = Digits(p, tm.tm_sec, 2);
+  *p++ = 'Z';
+  return std::string(buf, p);
 }
 
 bool ParseTime(const std::string& text, std::time_t* out) {

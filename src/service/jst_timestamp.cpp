@@ -1,18 +1,19 @@
 #include "service/jst_timestamp.hpp"
 
-#include <string>
-
 #include "service/clock.hpp"
 
 namespace onshi::service {
 
 oqs::Timestamp JstTimestamp(std::time_t t) {
-  const std::string c = JstCompactTime(t);  // YYYYMMDDHHmmss
+  // Japan has no daylight saving time: JST is UTC+9 all year.
+  const std::time_t jst = t + 9 * 3600;
+  const std::time_t day = jst >= 0 ? jst / 86400 : (jst - 86399) / 86400;
+  const int in_day = static_cast<int>(jst - day * 86400);
   oqs::Timestamp ts;
-  ts.date = *Date::ParseCompact(c.substr(0, 8));
-  ts.hour = std::stoi(c.substr(8, 2));
-  ts.minute = std::stoi(c.substr(10, 2));
-  ts.second = std::stoi(c.substr(12, 2));
+  ts.date = JstDate(t);
+  ts.hour = in_day / 3600;
+  ts.minute = in_day / 60 % 60;
+  ts.second = in_day % 60;
   return ts;
 }
 

@@ -7,6 +7,7 @@
 
 #include "service/audit_writer.hpp"
 #include "service/clock.hpp"
+#include "service/jst_timestamp.hpp"
 #include "service/store_pool.hpp"
 
 namespace onshi::service {
@@ -29,6 +30,18 @@ TEST(Clock, JapaneseDateIsJst) {
   EXPECT_FALSE(ParseTime("2025-02-30", &day));
   EXPECT_FALSE(ParseTime("2025-04-01T25:00:00Z", &day));
   EXPECT_FALSE(ParseTime("2025-04-01T10:00:00+05:00", &day));
+}
+
+// The answer's processing time (JST) agrees with the compact text at every
+// second of a day, across midnight JST (15:00 UTC) and a year's end.
+TEST(ClockTest, TheAnswersTimestampIsTheJstTime) {
+  std::time_t t = 0;
+  ASSERT_TRUE(ParseTime("2025-12-31T14:59:58Z", &t));
+  for (std::time_t k = 0; k < 86400 + 5; k += 1) {
+    const oqs::Timestamp ts = JstTimestamp(t + k);
+    ASSERT_EQ(ts.ToCompact(), JstCompactTime(t + k)) << k;
+  }
+  EXPECT_EQ(JstTimestamp(t + 2).ToCompact(), "20260101000000");
 }
 
 class AuditWriterTest : public ::testing::Test {
