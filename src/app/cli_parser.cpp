@@ -228,7 +228,7 @@ void Parser::Build() {
        {"index-poll-ms", "MS", "how often the index follows the change feed (default 10)"},
        {"check-log", "DIR", "audit checks in their own hash-chained log in DIR, not the database"},
        {"check-log-syncs", "N",
-        "at most N syncs of the check log a second; more records share one (default 1000, 0 = "
+        "at most N syncs of the check log a second; more records share one (default 2000, 0 = "
         "no limit)"},
        {"proof-signatures", "N",
         "at most N proof signatures a second; more answers share a batch (default 2000, 0 = no "

@@ -144,7 +144,7 @@ int ServeCommand(const Args& args) {
   // The signing rate cap (service/proof_batcher.hpp): below it every answer
   // is signed at once; above it, the answers of 1/N s share one signature.
   const long long proof_signatures = args.GetInt("proof-signatures", 2000);
-  const long long check_log_syncs = args.GetInt("check-log-syncs", 1000);
+  const long long check_log_syncs = args.GetInt("check-log-syncs", 2000);
   if (check_log_syncs < 0 || check_log_syncs > 1000000) {
     throw std::invalid_argument("--check-log-syncs must be 0..1000000");
   }
