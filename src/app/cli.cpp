@@ -9,6 +9,7 @@
 #include <stdexcept>
 
 #include "app/card_command.hpp"
+#include "app/check_anchors.hpp"
 #include "app/card_emulate_command.hpp"
 #include "store/audit_anchor.hpp"
 #include "store/store.hpp"
@@ -93,7 +94,7 @@ int AuditCommand(const Args& args) {
   if (args.Has("check-log")) {
     // The checks' own log (service/check_log.hpp), against its anchors.
     const std::unique_ptr<store::AuditAnchors> check_anchors =
-        store::AuditAnchors::OpenExisting(state_dir + "/check-anchors");
+        ExistingCheckAnchors(state_dir, args.Get("check-log"));
     const store::AuditVerification a =
         service::VerifyCheckLog(args.Get("check-log"), check_anchors.get());
     if (!a.intact) {

@@ -5,6 +5,7 @@
 #include <iostream>
 
 #include "app/cli.hpp"
+#include "app/check_anchors.hpp"
 #include "app/exit_codes.hpp"
 #include "app/listen_address.hpp"
 #include "app/log.hpp"
@@ -256,11 +257,12 @@ int ServeCommand(const Args& args) {
                           "quarantine file next to the spool. Anything above 0 needs a person."));
   // --check-log DIR: checks are audited there (service/check_log.hpp),
   // each record synced before its answer, never in the database; its
-  // anchors are kept with the state, apart from the log.
+  // anchors are kept with the state, apart from the log, in a directory of
+  // the log's own (app/check_anchors.hpp).
   std::unique_ptr<store::AuditAnchors> check_anchors;
   std::unique_ptr<service::CheckLog> check_log;
   if (args.Has("check-log")) {
-    check_anchors = store::AuditAnchors::OpenOrCreate(ca_dir + "/check-anchors");
+    check_anchors = OpenCheckAnchors(ca_dir, args.Get("check-log"));
     check_log = service::CheckLog::Open(args.Get("check-log"), check_anchors.get(), 64u << 20,
                                         static_cast<int>(check_log_syncs));
   }

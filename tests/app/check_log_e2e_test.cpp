@@ -13,6 +13,7 @@
 #include <sstream>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "process_util.hpp"
 
@@ -55,14 +56,16 @@ class CheckLogE2eTest : public ::testing::Test {
     fs::remove_all(dir_);
   }
 
-  // One search with file identifier `afi`; its HTTP status.
-  int Search(const std::string& afi) {
+  // One search with file identifier `afi` (to `base`, default the fixture's
+  // server); its HTTP status.
+  int Search(const std::string& afi, std::string base = "") {
+    if (base.empty()) base = base_;
     const std::string req = (dir_ / ("req." + afi)).string();
     Sh("sed 's/AFI/" + afi + "/' " + (dir_ / "req.tpl").string() + " > " + req);
     return std::stoi(Sh("curl -s -o /dev/null -w '%{http_code}' --max-time 20 --cacert " +
                         (dir_ / "clinic/ca.pem").string() + " -H 'Authorization: " + token_ +
                         "' -H 'Content-Type: application/json' --data-binary @" + req + " '" +
-                        base_ + "/oqs-api-pro/MSA01030/ILI01030SV01/search'"));
+                        base + "/oqs-api-pro/MSA01030/ILI01030SV01/search'"));
   }
 
   std::string LogText() {
@@ -77,8 +80,17 @@ class CheckLogE2eTest : public ::testing::Test {
     return all;
   }
 
-  std::string Verify(int* rc) {
-    return Sh(kBin + " audit verify --db " + db_ + " --check-log " + log_ + " 2>&1", rc);
+  std::string Verify(int* rc, std::string log = "") {
+    if (log.empty()) log = log_;
+    return Sh(kBin + " audit verify --db " + db_ + " --check-log " + log + " 2>&1", rc);
+  }
+
+  // The anchors directories under the state's check-anchors/.
+  std::vector<fs::path> AnchorDirs() {
+    std::vector<fs::path> out;
+    for (const auto& e : fs::directory_iterator(dir_ / "t.db.ca" / "check-anchors"))
+      if (e.is_directory()) out.push_back(e.path());
+    return out;
   }
 
   fs::path dir_;
@@ -161,6 +173,69 @@ TEST_F(CheckLogE2eTest, EveryAnsweredCheckHasItsRecordAfterKill9UnderLoad) {
   const std::string out = Verify(&rc);
   EXPECT_EQ(rc, 0) << out;
   EXPECT_NE(out.find("check log intact"), std::string::npos) << out;
+}
+
+// Two servers on one database and one state directory, each with its own
+// check log (as each must): each log's anchors are its own
+// (app/check_anchors.hpp). They shared one anchors file before, where each
+// server's anchors named records of the other's chain, and `audit verify`
+// called both logs rewritten.
+TEST_F(CheckLogE2eTest, TwoServersSharingTheStateKeepTheirAnchorsApart) {
+  const std::string other_log = (dir_ / "checks-2").string();
+  onshi::testing::ServeProcess other;
+  const std::string other_base = other.Start({"--db", db_, "--now", "2026-11-23T10:00:00+09:00",
+                                              "--threads", "2", "--check-log", other_log});
+  ASSERT_EQ(other_base.rfind("https://", 0), 0u) << other_base;
+  for (const std::string afi : {"a1", "a2"})
+    ASSERT_EQ(Search(afi), 200);
+  for (const std::string afi : {"b1", "b2", "b3"})
+    ASSERT_EQ(Search(afi, other_base), 200);
+  EXPECT_EQ(AnchorDirs().size(), 2u);
+  int rc = -1;
+  std::string out = Verify(&rc);
+  EXPECT_EQ(rc, 0) << out;
+  EXPECT_NE(out.find("check log intact (2 records; anchored through record 2)"), std::string::npos)
+      << out;
+  out = Verify(&rc, other_log);
+  EXPECT_EQ(rc, 0) << out;
+  EXPECT_NE(out.find("check log intact (3 records; anchored through record 3)"), std::string::npos)
+      << out;
+  other.Stop();
+}
+
+// Anchors of the earlier layout (directly in check-anchors/) that verify
+// against the log are moved into the log's own directory when its server
+// starts, and keep vouching for its records.
+TEST_F(CheckLogE2eTest, TheEarlierLayoutsAnchorsMoveToTheirLog) {
+  for (const std::string afi : {"c1", "c2"})
+    ASSERT_EQ(Search(afi), 200);
+  server_.Stop();
+  ASSERT_EQ(AnchorDirs().size(), 1u);
+  const fs::path own = AnchorDirs().front();
+  const fs::path legacy = dir_ / "t.db.ca" / "check-anchors";
+  for (const char* name : {"audit-anchor.key", "audit-anchors.log", "audit-anchors.lock"})
+    fs::rename(own / name, legacy / name);
+  fs::remove(own);
+  int rc = -1;
+  // Not restarted yet: the verifier reads the earlier layout.
+  std::string out = Verify(&rc);
+  EXPECT_EQ(rc, 0) << out;
+  EXPECT_NE(out.find("anchored through record 2"), std::string::npos) << out;
+  base_ = server_.Start(
+      {"--db", db_, "--now", "2026-11-23T10:00:00+09:00", "--threads", "2", "--check-log", log_});
+  ASSERT_EQ(base_.rfind("https://", 0), 0u) << base_;
+  EXPECT_FALSE(fs::exists(legacy / "audit-anchor.key"));
+  EXPECT_TRUE(fs::exists(own / "audit-anchor.key"));
+  ASSERT_EQ(Search("c3"), 200);
+  out = Verify(&rc);
+  EXPECT_EQ(rc, 0) << out;
+  EXPECT_NE(out.find("check log intact (3 records; anchored through record 3)"), std::string::npos)
+      << out;
+  // The moved log holds the earlier anchors too: records 1 and 2 were
+  // anchored before the move.
+  std::ifstream in(own / "audit-anchors.log");
+  std::string anchors((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  EXPECT_EQ(anchors.rfind("1 ", 0), 0u) << anchors;
 }
 
 }  // namespace
