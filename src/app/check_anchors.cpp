@@ -16,7 +16,9 @@ namespace fs = std::filesystem;
 
 constexpr const char* kFiles[] = {"audit-anchor.key", "audit-anchors.log", "audit-anchors.lock"};
 
-std::string Legacy(const std::string& ca_dir) { return ca_dir + "/check-anchors"; }
+std::string Legacy(const std::string& ca_dir) {
+  return ca_dir + "/check-anchors";
+}
 
 bool HasKey(const std::string& dir) {
   std::error_code ec;
@@ -35,8 +37,7 @@ void AdoptLegacy(const std::string& ca_dir, const std::string& check_log_dir,
     std::cerr << "onshi: WARNING: the check log anchors in " << legacy
               << " are not those of the check log " << check_log_dir << " ("
               << (v.intact ? "none of its records is anchored there" : v.problem)
-              << "); they are left where they are, and the log's anchors start in " << dir
-              << "\n";
+              << "); they are left where they are, and the log's anchors start in " << dir << "\n";
     return;
   }
   std::error_code ec;

@@ -9,8 +9,8 @@
 #include <stdexcept>
 
 #include "app/card_command.hpp"
-#include "app/check_anchors.hpp"
 #include "app/card_emulate_command.hpp"
+#include "app/check_anchors.hpp"
 #include "store/audit_anchor.hpp"
 #include "store/store.hpp"
 

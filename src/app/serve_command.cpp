@@ -4,8 +4,8 @@
 #include <csignal>
 #include <iostream>
 
-#include "app/cli.hpp"
 #include "app/check_anchors.hpp"
+#include "app/cli.hpp"
 #include "app/exit_codes.hpp"
 #include "app/listen_address.hpp"
 #include "app/log.hpp"

@@ -334,7 +334,8 @@ void CheckLog::StartSegment(int64_t first_seq) {
 
 bool CheckLog::ZerosWanted() const {
   return file_ && failed_generation_ != generation_ &&
-         std::max(zeroed_end_, reserved_end_) < std::min(reserved_end_ + kZerosAhead, segment_bytes_);
+         std::max(zeroed_end_, reserved_end_) <
+             std::min(reserved_end_ + kZerosAhead, segment_bytes_);
 }
 
 void CheckLog::Zero() {

@@ -154,9 +154,9 @@ class CheckLog {
   // The zeroer's side: what it may write and what it has synced.
   mutable std::mutex zero_mu_;
   std::condition_variable zero_wake_;
-  uint64_t reserved_end_ = 0;   // the writer may be writing records up to here
-  uint64_t zeroed_end_ = 0;     // zeros written and synced up to here
-  uint64_t generation_ = 0;     // +1 whenever the file or its length changes under the zeroer
+  uint64_t reserved_end_ = 0;  // the writer may be writing records up to here
+  uint64_t zeroed_end_ = 0;    // zeros written and synced up to here
+  uint64_t generation_ = 0;    // +1 whenever the file or its length changes under the zeroer
   uint64_t failed_generation_ = UINT64_MAX;  // zeroing failed in this generation: wait for the next
   bool zero_stop_ = false;
   std::thread zeroer_;

@@ -24,6 +24,28 @@ char* Digits(char* out, int value, int width) {
   return out + width;
 }
 
+// "YYYY<d>MM<d>DD<m>hh<t>mm<t>ss<e>"; a separator '\0' is left out.
+std::string FormatTime(const std::tm& tm, char d, char m, char t, char e) {
+  char buf[24];
+  char* p = buf;
+  auto separator = [&p](char c) {
+    if (c != '\0') *p++ = c;
+  };
+  p = Digits(p, tm.tm_year + 1900, 4);
+  separator(d);
+  p = Digits(p, tm.tm_mon + 1, 2);
+  separator(d);
+  p = Digits(p, tm.tm_mday, 2);
+  separator(m);
+  p = Digits(p, tm.tm_hour, 2);
+  separator(t);
+  p = Digits(p, tm.tm_min, 2);
+  separator(t);
+  p = Digits(p, tm.tm_sec, 2);
+  separator(e);
+  return std::string(buf, p);
+}
+
 }  // namespace
 
 Date JstDate(std::time_t t) {
@@ -32,33 +54,11 @@ Date JstDate(std::time_t t) {
 }
 
 std::string JstCompactTime(std::time_t t) {
-  const std::tm tm = Utc(t + kJstOffset);
-  char buf[14];
-  char* p = Digits(buf, tm.tm_year + 1900, 4);
-  p = Digits(p, tm.tm_mon + 1, 2);
-  p = Digits(p, tm.tm_mday, 2);
-  p = Digits(p, tm.tm_hour, 2);
-  p = Digits(p, tm.tm_min, 2);
-  p = Digits(p, tm.tm_sec, 2);
-  return std::string(buf, p);
+  return FormatTime(Utc(t + kJstOffset), '\0', '\0', '\0', '\0');  // YYYYMMDDhhmmss
 }
 
 std::string UtcIsoTime(std::time_t t) {
-  const std::tm tm = Utc(t);
-  char buf[20];
-  char* p = Digits(buf, tm.tm_year + 1900, 4);
-  *p++ = '-';
-  p = Digits(p, tm.tm_mon + 1, 2);
-  *p++ = '-';
-  p = Digits(p, tm.tm_mday, 2);
-  *p++ = 'T';
-  p = Digits(p, tm.tm_hour, 2);
-  *p++ = ':';
-  p = Digits(p, tm.tm_min, 2);
-  *p++ = ':';
-  p = Digits(p, tm.tm_sec, 2);
-  *p++ = 'Z';
-  return std::string(buf, p);
+  return FormatTime(Utc(t), '-', 'T', ':', 'Z');  // YYYY-MM-DDThh:mm:ssZ
 }
 
 bool ParseTime(const std::string& text, std::time_t* out) {

@@ -148,12 +148,13 @@ TEST_F(CheckLogTest, TheSegmentRunsOnWithZerosThatReadersStopAtAndCloseCutsOff) 
   // The next record goes over the zeros, right after the last one.
   EXPECT_EQ(log->Append(Check(9, "z3")).seq, 4);
   const std::string after = Text(seg);
-  EXPECT_EQ(after.find("\"detail\":\"z3\""), after.find('\n', records.size() - 1) + 1 +
-                                                    std::string("{\"seq\":4,\"at\":\"2026-12-03T04:00:00Z\","
-                                                                "\"actor\":\"facility:1310000011\","
-                                                                "\"action\":\"eligibility.search\","
-                                                                "\"person\":9,")
-                                                        .size());
+  EXPECT_EQ(after.find("\"detail\":\"z3\""),
+            after.find('\n', records.size() - 1) + 1 +
+                std::string("{\"seq\":4,\"at\":\"2026-12-03T04:00:00Z\","
+                            "\"actor\":\"facility:1310000011\","
+                            "\"action\":\"eligibility.search\","
+                            "\"person\":9,")
+                    .size());
   log.reset();
   const std::string closed = Text(seg);
   EXPECT_EQ(closed.find('\0'), std::string::npos);
