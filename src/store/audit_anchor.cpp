@@ -211,7 +211,14 @@ AuditAnchors::AuditAnchors(std::string dir, std::string key, bool writable)
 
 AuditAnchors::~AuditAnchors() {
   OPENSSL_cleanse(key_.data(), key_.size());
+  CloseLog();
   if (lock_fd_ >= 0) ::close(lock_fd_);
+}
+
+void AuditAnchors::CloseLog() {
+  if (log_fd_ >= 0) ::close(log_fd_);
+  log_fd_ = -1;
+  log_size_ = -1;
 }
 
 std::unique_ptr<AuditAnchors> AuditAnchors::OpenOrCreate(const std::string& dir) {
@@ -281,26 +288,35 @@ std::optional<AuditAnchor> AuditAnchors::ParseLine(const std::string& line) cons
 void AuditAnchors::Record(const AuditAnchor& anchor) {
   if (lock_fd_ < 0) throw StoreError("the audit anchors in " + dir_ + " were opened read-only");
   const std::string line = Line(anchor);
+  std::lock_guard<std::mutex> guard(record_mu_);
   if (::flock(lock_fd_, LOCK_EX) != 0) throw StoreError(Errno("cannot lock", dir_));
   try {
     const std::string path = log_path();
-    const int fd = ::open(path.c_str(), O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
-    if (fd < 0) throw StoreError(Errno("cannot open", path));
     struct stat st {};
-    try {
-      if (::fstat(fd, &st) != 0) throw StoreError(Errno("cannot stat", path));
-      CutTornTail(fd, st.st_size, path);
-      // No fsync: an anchor is as durable as the commit it follows
-      // (SQLite's synchronous=NORMAL); a process crash loses neither.
-      WriteAllFd(fd, line, path);
-      if (::fstat(fd, &st) != 0) throw StoreError(Errno("cannot stat", path));
-    } catch (...) {
-      ::close(fd);
-      throw;
+    const bool same = log_fd_ >= 0 && ::stat(path.c_str(), &st) == 0 &&
+                      static_cast<uint64_t>(st.st_dev) == log_dev_ &&
+                      static_cast<uint64_t>(st.st_ino) == log_ino_ && st.st_size == log_size_;
+    if (!same) {
+      CloseLog();
+      log_fd_ = ::open(path.c_str(), O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
+      if (log_fd_ < 0) throw StoreError(Errno("cannot open", path));
+      if (::fstat(log_fd_, &st) != 0) throw StoreError(Errno("cannot stat", path));
+      CutTornTail(log_fd_, st.st_size, path);
+      if (::fstat(log_fd_, &st) != 0) throw StoreError(Errno("cannot stat", path));
+      log_dev_ = static_cast<uint64_t>(st.st_dev);
+      log_ino_ = static_cast<uint64_t>(st.st_ino);
+      log_size_ = st.st_size;
     }
-    ::close(fd);
-    if (st.st_size > kCompactAtBytes) CompactLocked();
+    // No fsync: an anchor is as durable as the commit it follows
+    // (SQLite's synchronous=NORMAL); a process crash loses neither.
+    WriteAllFd(log_fd_, line, path);
+    log_size_ += static_cast<int64_t>(line.size());
+    if (log_size_ > kCompactAtBytes) {
+      CompactLocked();
+      CloseLog();  // compaction put a new file in its place
+    }
   } catch (...) {
+    CloseLog();  // opened and checked again next time
     ::flock(lock_fd_, LOCK_UN);
     throw;
   }

@@ -13,6 +13,7 @@
 #include <filesystem>
 #include <fstream>
 #include <thread>
+#include <vector>
 
 #include "pg_cluster.hpp"
 #include "store/store.hpp"
@@ -287,6 +288,55 @@ TEST(AuditAnchorFiles, AnAppendCutShortIsNeitherEvidenceNorGlue) {
   const AuditAnchors::Contents c = anchors->Read();
   EXPECT_EQ(c.anchors.size(), 2u);
   EXPECT_TRUE(c.bad_lines.empty());  // the cut line was cut off, not completed
+  fs::remove_all(dir);
+}
+
+// Record keeps the log open between anchors while the file is the one it
+// last wrote. Another writer (a second server on the same state) that
+// appends or compacts in between makes it open the log again: no anchor is
+// written into a file that compaction replaced, and none is lost.
+TEST(AuditAnchorFiles, AnotherWritersAppendsAndCompactionAreSeen) {
+  const fs::path dir =
+      fs::temp_directory_path() / ("onshi-anchor-two-" + std::to_string(::getpid()));
+  fs::remove_all(dir);
+  auto mine = AuditAnchors::OpenOrCreate(dir.string());
+  auto other = AuditAnchors::OpenOrCreate(dir.string());
+  const std::string hash(64, 'e');
+  mine->Record({1, hash});
+  other->Record({2, hash});
+  mine->Record({3, hash});
+  EXPECT_EQ(mine->Read().anchors.size(), 3u);
+  // The other writer compacts the log (past 1 MiB) into a new file.
+  for (int64_t seq = 4; seq <= 9000; ++seq)
+    other->Record({seq, hash});
+  mine->Record({9001, hash});
+  const AuditAnchors::Contents c = mine->Read();
+  EXPECT_TRUE(c.bad_lines.empty());
+  ASSERT_FALSE(c.anchors.empty());
+  EXPECT_EQ(c.anchors.back().seq, 9001);
+  EXPECT_LT(c.anchors.size(), 9001u);  // compacted, and 9001 is in the new file
+  fs::remove_all(dir);
+}
+
+// One object, many threads (flock alone would not keep them apart: they
+// share its lock descriptor).
+TEST(AuditAnchorFiles, ThreadsSharingOneObjectWriteWholeLines) {
+  const fs::path dir =
+      fs::temp_directory_path() / ("onshi-anchor-threads-" + std::to_string(::getpid()));
+  fs::remove_all(dir);
+  auto anchors = AuditAnchors::OpenOrCreate(dir.string());
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&, t] {
+      for (int64_t k = 0; k < 500; ++k)
+        anchors->Record({t * 1000 + k + 1, std::string(64, 'f')});
+    });
+  }
+  for (std::thread& t : threads)
+    t.join();
+  const AuditAnchors::Contents c = anchors->Read();
+  EXPECT_TRUE(c.bad_lines.empty());
+  EXPECT_EQ(c.anchors.size(), 2000u);
   fs::remove_all(dir);
 }
 
