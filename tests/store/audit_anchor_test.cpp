@@ -242,10 +242,21 @@ TEST_P(AuditAnchorTest, ServersAnchoringTheirOwnBatchesAtOnceAgree) {
   EXPECT_EQ(v.entries, 3 * (4 * 1 + 3 * 2 + 3 * 3));
 }
 
-TEST(AuditAnchorFiles, LogIsCompactedToItsNewestAnchor) {
-  const fs::path dir =
-      fs::temp_directory_path() / ("onshi-anchor-log-" + std::to_string(::getpid()));
-  fs::remove_all(dir);
+// A scratch directory for each test of the anchor files, removed after it.
+class AuditAnchorFiles : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir = fs::temp_directory_path() /
+          ("onshi-anchor-" +
+           std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()) + "-" +
+           std::to_string(::getpid()));
+    fs::remove_all(dir);
+  }
+  void TearDown() override { fs::remove_all(dir); }
+  fs::path dir;
+};
+
+TEST_F(AuditAnchorFiles, LogIsCompactedToItsNewestAnchor) {
   auto anchors = AuditAnchors::OpenOrCreate(dir.string());
   const std::string hash(64, 'a');
   for (int64_t seq = 1; seq <= 9000; ++seq)
@@ -256,13 +267,9 @@ TEST(AuditAnchorFiles, LogIsCompactedToItsNewestAnchor) {
   ASSERT_FALSE(c.anchors.empty());
   EXPECT_EQ(c.anchors.back().seq, 9000);
   EXPECT_LT(c.anchors.size(), 9000u);
-  fs::remove_all(dir);
 }
 
-TEST(AuditAnchorFiles, KeyIsPrivateAndALogWithoutItsKeyIsAnError) {
-  const fs::path dir =
-      fs::temp_directory_path() / ("onshi-anchor-key-" + std::to_string(::getpid()));
-  fs::remove_all(dir);
+TEST_F(AuditAnchorFiles, KeyIsPrivateAndALogWithoutItsKeyIsAnError) {
   EXPECT_EQ(AuditAnchors::OpenExisting(dir.string()), nullptr);  // never anchored here
   AuditAnchors::OpenOrCreate(dir.string())->Record({1, std::string(64, 'b')});
   const fs::path key = dir / "audit-anchor.key";
@@ -273,13 +280,9 @@ TEST(AuditAnchorFiles, KeyIsPrivateAndALogWithoutItsKeyIsAnError) {
   EXPECT_THROW(AuditAnchors::OpenExisting(dir.string()), StoreError);
   fs::remove(key);
   EXPECT_THROW(AuditAnchors::OpenExisting(dir.string()), StoreError);
-  fs::remove_all(dir);
 }
 
-TEST(AuditAnchorFiles, AnAppendCutShortIsNeitherEvidenceNorGlue) {
-  const fs::path dir =
-      fs::temp_directory_path() / ("onshi-anchor-cut-" + std::to_string(::getpid()));
-  fs::remove_all(dir);
+TEST_F(AuditAnchorFiles, AnAppendCutShortIsNeitherEvidenceNorGlue) {
   auto anchors = AuditAnchors::OpenOrCreate(dir.string());
   anchors->Record({1, std::string(64, 'c')});
   std::ofstream(anchors->log_path(), std::ios::app) << "2 cccc";  // a crash mid-append
@@ -288,17 +291,13 @@ TEST(AuditAnchorFiles, AnAppendCutShortIsNeitherEvidenceNorGlue) {
   const AuditAnchors::Contents c = anchors->Read();
   EXPECT_EQ(c.anchors.size(), 2u);
   EXPECT_TRUE(c.bad_lines.empty());  // the cut line was cut off, not completed
-  fs::remove_all(dir);
 }
 
 // Record keeps the log open between anchors while the file is the one it
 // last wrote. Another writer (a second server on the same state) that
 // appends or compacts in between makes it open the log again: no anchor is
 // written into a file that compaction replaced, and none is lost.
-TEST(AuditAnchorFiles, AnotherWritersAppendsAndCompactionAreSeen) {
-  const fs::path dir =
-      fs::temp_directory_path() / ("onshi-anchor-two-" + std::to_string(::getpid()));
-  fs::remove_all(dir);
+TEST_F(AuditAnchorFiles, AnotherWritersAppendsAndCompactionAreSeen) {
   auto mine = AuditAnchors::OpenOrCreate(dir.string());
   auto other = AuditAnchors::OpenOrCreate(dir.string());
   const std::string hash(64, 'e');
@@ -315,15 +314,11 @@ TEST(AuditAnchorFiles, AnotherWritersAppendsAndCompactionAreSeen) {
   ASSERT_FALSE(c.anchors.empty());
   EXPECT_EQ(c.anchors.back().seq, 9001);
   EXPECT_LT(c.anchors.size(), 9001u);  // compacted, and 9001 is in the new file
-  fs::remove_all(dir);
 }
 
 // One object, many threads (flock alone would not keep them apart: they
 // share its lock descriptor).
-TEST(AuditAnchorFiles, ThreadsSharingOneObjectWriteWholeLines) {
-  const fs::path dir =
-      fs::temp_directory_path() / ("onshi-anchor-threads-" + std::to_string(::getpid()));
-  fs::remove_all(dir);
+TEST_F(AuditAnchorFiles, ThreadsSharingOneObjectWriteWholeLines) {
   auto anchors = AuditAnchors::OpenOrCreate(dir.string());
   std::vector<std::thread> threads;
   for (int t = 0; t < 4; ++t) {
@@ -337,7 +332,6 @@ TEST(AuditAnchorFiles, ThreadsSharingOneObjectWriteWholeLines) {
   const AuditAnchors::Contents c = anchors->Read();
   EXPECT_TRUE(c.bad_lines.empty());
   EXPECT_EQ(c.anchors.size(), 2000u);
-  fs::remove_all(dir);
 }
 
 std::string BackendName(const ::testing::TestParamInfo<std::string>& info) {
