@@ -11,9 +11,10 @@ search_bodies() {
 # search_script BODIES.lua TOKEN > search.lua: a wrk script that posts a
 # random body from BODIES.lua with the idToken. Each thread formats every
 # request once, at its start: wrk.format for each request (Lua building the
-# request line and fields again) cost wrk about a sixth more CPU a request (13-14.5 against 10.5-13 us in quick runs), taken
-# from the two cores the server shares with it; wrk sends nginx's request,
-# the reference, as one string formatted once too.
+# request line and fields again) cost wrk about a sixth more CPU a request
+# (13-14.5 against 10.5-13 us in quick runs), taken from the two cores the
+# server shares with it; wrk sends nginx's request, the reference, as one
+# string formatted once too.
 search_script() {
   cat <<LUA
 b = {}
