@@ -204,10 +204,10 @@ std::unique_ptr<CheckLog> CheckLog::Open(const std::string& dir, store::AuditAnc
                              " is in use by another server (each server needs its own)");
   }
   std::vector<std::string> segments = Segments(dir);
-  // The head: the last complete record. A torn tail (written, not synced,
-  // so never acknowledged) goes to quarantine.log and is cut off.
   // Where the records of the newest segment end (after any cut below).
   std::optional<uint64_t> newest_end;
+  // The head: the last complete record. A torn tail (written, not synced,
+  // so never acknowledged) goes to quarantine.log and is cut off.
   while (!segments.empty()) {
     const std::string& path = segments.back();
     const std::string whole = ReadFile(path);
