@@ -13,6 +13,9 @@ echo
 echo "== batched proofs of check (reference: a bare SHA-256 of the same body)"
 "$build/proof_bench" --benchmark_min_time=0.5 | tee /tmp/onshi-proof-bench.txt
 echo
+echo "== the check log read by person (reference: a scan of every segment, as before the index)"
+"$build/check_log_bench" --benchmark_min_time=0.5 | tee /tmp/onshi-check-log-bench.txt
+echo
 echo "== issue 18: medicine history, safety check, visits, YZK file as XML and PDF (reference: the check)"
 "$build/clinical_bench" | tee /tmp/onshi-clinical-bench.txt
 echo

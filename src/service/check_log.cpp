@@ -17,6 +17,8 @@
 
 #include "oqs/json_writer.hpp"
 #include "service/audit_text.hpp"
+#include "service/check_log_files.hpp"
+#include "service/check_log_index.hpp"
 #include "store/store.hpp"
 
 namespace onshi::service {
@@ -34,10 +36,6 @@ constexpr std::string_view kSuffix = ".log";
 constexpr uint64_t kZerosAhead = 1u << 20;
 constexpr uint64_t kZeroChunk = 256u << 10;
 constexpr uint64_t kZeroPiece = 64u << 10;
-
-std::runtime_error Failure(const std::string& what, const std::string& path) {
-  return std::runtime_error("access log: " + what + " " + path + ": " + std::strerror(errno));
-}
 
 std::string SegmentName(int64_t first_seq) {
   std::string digits = std::to_string(first_seq);
@@ -58,50 +56,6 @@ std::vector<std::string> Segments(const std::string& dir) {
   }
   std::sort(out.begin(), out.end());
   return out;
-}
-
-std::string ReadFile(const std::string& path) {
-  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) throw Failure("cannot open", path);
-  std::string text;
-  char buf[1 << 16];
-  for (;;) {
-    const ssize_t n = ::read(fd, buf, sizeof(buf));
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) {
-      ::close(fd);
-      throw Failure("cannot read", path);
-    }
-    if (n == 0) break;
-    text.append(buf, static_cast<size_t>(n));
-  }
-  ::close(fd);
-  return text;
-}
-
-// A segment's records: what comes before its first zero byte (the zeroer's
-// space after them, see the header).
-std::string_view Records(std::string_view text) {
-  return text.substr(0, std::min(text.find('\0'), text.size()));
-}
-
-void PwriteAll(int fd, std::string_view text, uint64_t offset, const std::string& path) {
-  while (!text.empty()) {
-    const ssize_t n = ::pwrite(fd, text.data(), text.size(), static_cast<off_t>(offset));
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) throw Failure("cannot write", path);
-    text.remove_prefix(static_cast<size_t>(n));
-    offset += static_cast<uint64_t>(n);
-  }
-}
-
-void WriteAll(int fd, std::string_view text, const std::string& path) {
-  while (!text.empty()) {
-    const ssize_t n = ::write(fd, text.data(), text.size());
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) throw Failure("cannot write", path);
-    text.remove_prefix(static_cast<size_t>(n));
-  }
 }
 
 void SyncDirectory(const std::string& dir) {
@@ -188,7 +142,10 @@ std::unique_ptr<CheckLog> CheckLog::Open(const std::string& dir, store::AuditAnc
   std::unique_ptr<CheckLog> log(new CheckLog());
   log->dir_ = dir;
   log->anchors_ = anchors;
-  log->segment_bytes_ = std::max<uint64_t>(segment_bytes, 1);
+  // Offsets in the index by person are 32 bits: a segment stays below 2 GiB
+  // (a batch may take it past segment_bytes).
+  log->segment_bytes_ = std::clamp<uint64_t>(segment_bytes, 1, uint64_t{1} << 30);
+  log->indexer_ = std::make_unique<SegmentIndexer>();
   log->pacer_ = BatchPacer(syncs_per_second);
   std::error_code ec;
   fs::create_directories(dir, ec);
@@ -198,7 +155,7 @@ std::unique_ptr<CheckLog> CheckLog::Open(const std::string& dir, store::AuditAnc
   ::chmod(dir.c_str(), 0700);
   const std::string lock_path = dir + "/lock";
   log->lock_fd_ = ::open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-  if (log->lock_fd_ < 0) throw Failure("cannot open", lock_path);
+  if (log->lock_fd_ < 0) throw CheckLogFailure("cannot open", lock_path);
   if (::flock(log->lock_fd_, LOCK_EX | LOCK_NB) != 0) {
     throw std::runtime_error("access log: " + dir +
                              " is in use by another server (each server needs its own)");
@@ -210,8 +167,8 @@ std::unique_ptr<CheckLog> CheckLog::Open(const std::string& dir, store::AuditAnc
   // so never acknowledged) goes to quarantine.log and is cut off.
   while (!segments.empty()) {
     const std::string& path = segments.back();
-    const std::string whole = ReadFile(path);
-    const std::string_view text = Records(whole);
+    const std::string whole = ReadSegmentFile(path);
+    const std::string_view text = RecordsOf(whole);
     // A last line without its newline: written, cut short.
     size_t keep = text.size();
     const size_t last_newline = text.rfind('\n');
@@ -243,18 +200,21 @@ std::unique_ptr<CheckLog> CheckLog::Open(const std::string& dir, store::AuditAnc
     if (!torn.empty()) {
       const std::string q = dir + "/quarantine.log";
       const int qfd = ::open(q.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
-      if (qfd < 0) throw Failure("cannot open", q);
-      WriteAll(qfd, torn, q);
+      if (qfd < 0) throw CheckLogFailure("cannot open", q);
+      WriteAllTo(qfd, torn, q);
       ::fsync(qfd);
       ::close(qfd);
       if (::truncate(path.c_str(), static_cast<off_t>(keep)) != 0) {
-        throw Failure("cannot cut the torn tail of", path);
+        throw CheckLogFailure("cannot cut the torn tail of", path);
       }
       log->quarantined_at_open_ += static_cast<size_t>(std::count(torn.begin(), torn.end(), '\n'));
       std::cerr << "onshi: ALARM: " << log->quarantined_at_open_
                 << " unfinished access log line(s) (never acknowledged) moved to " << q << "\n";
     }
-    if (!newest_end) newest_end = keep;
+    if (!newest_end) {
+      newest_end = keep;
+      log->current_refs_ = RefsOfRecords(text.substr(0, keep));
+    }
     if (log->head_seq_ > 0 || keep > 0) break;
     // An empty last segment: the head is in the one before.
     if (segments.size() == 1) break;
@@ -266,12 +226,18 @@ std::unique_ptr<CheckLog> CheckLog::Open(const std::string& dir, store::AuditAnc
   } else {
     // Not O_APPEND: records go at their offset, over the zeroer's zeros.
     const int fd = ::open(all.back().c_str(), O_WRONLY | O_CLOEXEC);
-    if (fd < 0) throw Failure("cannot open", all.back());
+    if (fd < 0) throw CheckLogFailure("cannot open", all.back());
     log->file_ = std::make_shared<File>(fd);
     log->segment_size_ = newest_end.value_or(0);
     // Zeros after the records from before: not known to be synced, so the
     // zeroer writes them again.
     log->reserved_end_ = log->zeroed_end_ = log->segment_size_;
+    log->current_path_ = all.back();
+    // Closed segments without an index (written before the index existed,
+    // or closed by a crash before it was written) are indexed meanwhile;
+    // until then OfPerson scans them.
+    for (size_t i = 0; i + 1 < all.size(); ++i)
+      if (!HasSegmentIndex(all[i])) log->indexer_->Scan(all[i]);
   }
   log->zeroer_ = std::thread([raw = log.get()] { raw->Zero(); });
   log->writer_ = std::thread([raw = log.get()] { raw->Run(); });
@@ -316,12 +282,18 @@ void CheckLog::CutToRecords() {
 void CheckLog::StartSegment(int64_t first_seq) {
   const std::string path = dir_ + "/" + SegmentName(first_seq);
   const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
-  if (fd < 0) throw Failure("cannot create", path);
+  if (fd < 0) throw CheckLogFailure("cannot create", path);
   auto next = std::make_shared<File>(fd);
   // The new name must survive a crash before any record in it is
   // acknowledged.
   SyncDirectory(dir_);
   if (file_) CutToRecords();  // the closed segment ends with its last record
+  {
+    std::lock_guard<std::mutex> lock(index_mu_);
+    if (file_) indexer_->Add(current_path_, segment_size_, std::move(current_refs_));
+    current_refs_ = {};
+    current_path_ = path;
+  }
   {
     std::lock_guard<std::mutex> lock(zero_mu_);
     file_ = std::move(next);
@@ -442,6 +414,8 @@ void CheckLog::WriteBatch(std::deque<Pending>& batch) {
     if (segment_size_ >= segment_bytes_) StartSegment(head_seq_ + 1);
     std::string text;
     text.reserve(batch.size() * 320);  // a record is about 250 bytes
+    std::vector<RecordRef> refs;
+    refs.reserve(batch.size());
     for (Pending& p : batch) {
       store::AuditEntry& e = p.entry;
       e.seq = head_seq_ + 1;
@@ -449,7 +423,10 @@ void CheckLog::WriteBatch(std::deque<Pending>& batch) {
       e.hash = store::AuditEntryHash(e);
       head_seq_ = e.seq;
       head_hash_ = e.hash;
+      const size_t start = text.size();
       AppendLine(text, e);
+      refs.push_back({e.person_id, static_cast<uint32_t>(segment_size_ + start),
+                      static_cast<uint32_t>(text.size() - 1 - start)});
     }
     const std::string path = dir_ + "/(current segment)";
     bool want_zeros;
@@ -460,9 +437,11 @@ void CheckLog::WriteBatch(std::deque<Pending>& batch) {
       want_zeros = ZerosWanted();
     }
     if (want_zeros) zero_wake_.notify_one();
-    PwriteAll(file_->fd, text, segment_size_, path);
-    if (::fdatasync(file_->fd) != 0) throw Failure("cannot sync", path);
+    PwriteAllTo(file_->fd, text, segment_size_, path);
+    if (::fdatasync(file_->fd) != 0) throw CheckLogFailure("cannot sync", path);
     segment_size_ += text.size();
+    std::lock_guard<std::mutex> lock(index_mu_);
+    current_refs_.insert(current_refs_.end(), refs.begin(), refs.end());
   } catch (const std::exception& e) {
     // Nothing of this batch was acknowledged: cut back what may have been
     // written, so that the next batch continues the chain where it was.
@@ -487,17 +466,60 @@ void CheckLog::WriteBatch(std::deque<Pending>& batch) {
 
 std::vector<store::AuditEntry> CheckLog::OfPerson(int64_t person_id, size_t limit) const {
   std::vector<store::AuditEntry> out;
+  // The open segment's refs first, then the list of segments: a segment
+  // that closes in between is still read through these refs.
+  std::string current;
+  std::vector<RecordRef> mine;
+  {
+    std::lock_guard<std::mutex> lock(index_mu_);
+    current = current_path_;
+    for (const RecordRef& r : current_refs_)
+      if (r.person == person_id) mine.push_back(r);
+  }
   const std::string needle = "\"person\":" + std::to_string(person_id) + ",";
   std::vector<std::string> segments = Segments(dir_);
   for (auto it = segments.rbegin(); it != segments.rend() && out.size() < limit; ++it) {
-    const std::string text = ReadFile(*it);
-    const std::vector<std::string_view> lines = CompleteLines(Records(text));
+    std::optional<std::vector<RecordRef>> refs =
+        *it == current ? std::optional(mine) : FindInSegmentIndex(*it, person_id);
+    if (refs) {
+      // By offset, whatever the file says: newest first is the reverse.
+      std::sort(refs->begin(), refs->end(),
+                [](const RecordRef& a, const RecordRef& b) { return a.offset < b.offset; });
+      if (ReadRefs(*it, *refs, person_id, limit, out)) continue;
+    }
+    const std::string text = ReadSegmentFile(*it);
+    const std::vector<std::string_view> lines = CompleteLines(RecordsOf(text));
     for (auto l = lines.rbegin(); l != lines.rend() && out.size() < limit; ++l) {
       if (l->find(needle) == std::string_view::npos) continue;  // most lines: no parse
       if (auto r = ParseRecord(*l); r && r->person_id == person_id) out.push_back(*std::move(r));
     }
   }
   return out;
+}
+
+bool CheckLog::ReadRefs(const std::string& segment, const std::vector<RecordRef>& refs,
+                        int64_t person_id, size_t limit, std::vector<store::AuditEntry>& out) {
+  if (refs.empty()) return true;
+  const int fd = ::open(segment.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return false;
+  std::vector<store::AuditEntry> found;
+  std::string line;
+  bool ok = true;
+  for (auto r = refs.rbegin(); ok && r != refs.rend() && out.size() + found.size() < limit; ++r) {
+    line.resize(r->length);
+    ok = ::pread(fd, line.data(), line.size(), r->offset) == static_cast<ssize_t>(line.size());
+    std::optional<store::AuditEntry> e = ok ? ParseRecord(line) : std::nullopt;
+    ok = e && e->person_id == person_id;
+    if (ok) found.push_back(*std::move(e));
+  }
+  ::close(fd);
+  if (!ok) return false;
+  std::move(found.begin(), found.end(), std::back_inserter(out));
+  return true;
+}
+
+void CheckLog::FinishIndexing() const {
+  indexer_->Drain();
 }
 
 uint64_t CheckLog::records() const {
@@ -536,10 +558,17 @@ store::AuditVerification VerifyCheckLog(const std::string& dir,
   int64_t expected = 1;
   std::string prev;
   for (const std::string& path : Segments(dir)) {
-    const std::string text = ReadFile(path);
+    const std::string text = ReadSegmentFile(path);
     const std::string name = fs::path(path).filename().string();
+    // An index by person that is used but lists other records than the
+    // segment holds would hide, or invent, checks on the portal.
+    if (SegmentIndexMatches(path, RefsOfRecords(RecordsOf(text))) == false) {
+      return broken(expected, "the index by person of " + name + " (" +
+                                  fs::path(IndexPathOf(path)).filename().string() +
+                                  ") does not match its records; delete it to have it rebuilt");
+    }
     bool first = true;
-    for (std::string_view line : CompleteLines(Records(text))) {
+    for (std::string_view line : CompleteLines(RecordsOf(text))) {
       const auto r = ParseRecord(line);
       if (!r)
         return broken(expected,

@@ -46,10 +46,12 @@
 // U+0000); readers stop there. A clean close and the start of the next
 // segment cut the zeros off; after a crash Open does.
 //
-// By person: OfPerson() scans every segment, newest first. The bound is the
-// log's size (about 200 bytes a record: 10^6 checks are 200 MB, read at
-// disk speed); it serves the portal's わたしの確認履歴, which a person asks
-// for rarely. A per-segment index is the next step if logs grow past that.
+// By person: OfPerson() reads only the person's records, newest first,
+// through an index by person (check_log_index.hpp): kept in memory for the
+// open segment, written beside each closed one (persons-<seq>.idx) by a
+// thread of its own. A segment without a usable index is scanned. The
+// portal's わたしの確認履歴 reads it; before the index it read every
+// segment (about 200 bytes a check: gigabytes within days at full load).
 #ifndef ONSHI_SERVICE_CHECK_LOG_HPP_
 #define ONSHI_SERVICE_CHECK_LOG_HPP_
 
@@ -64,6 +66,7 @@
 #include <vector>
 
 #include "service/batch_pacer.hpp"
+#include "service/check_log_index.hpp"
 #include "store/audit_anchor.hpp"
 #include "store/records.hpp"
 
@@ -105,6 +108,9 @@ class CheckLog {
   // Every record about `person_id`, newest first, at most `limit`.
   std::vector<store::AuditEntry> OfPerson(int64_t person_id, size_t limit = 1000) const;
 
+  // Tests: waits until every closed segment has its index by person.
+  void FinishIndexing() const;
+
   const std::string& dir() const { return dir_; }
   const store::AuditAnchors* anchors() const { return anchors_; }
   uint64_t records() const;
@@ -128,6 +134,12 @@ class CheckLog {
   // Cuts the current file back to its records (the writer, or the
   // destructor once both threads are gone).
   void CutToRecords();
+
+  // The records of `refs` (one segment's, by offset) for OfPerson, newest
+  // first, appended to `out` up to `limit`; false (and `out` unchanged)
+  // when one is not the person's record: then the segment is scanned.
+  static bool ReadRefs(const std::string& segment, const std::vector<RecordRef>& refs,
+                       int64_t person_id, size_t limit, std::vector<store::AuditEntry>& out);
 
   std::string dir_;
   store::AuditAnchors* anchors_ = nullptr;
@@ -160,6 +172,13 @@ class CheckLog {
   uint64_t failed_generation_ = UINT64_MAX;  // zeroing failed in this generation: wait for the next
   bool zero_stop_ = false;
   std::thread zeroer_;
+
+  // The open segment's records by person, for OfPerson; handed to the
+  // indexer when the segment closes. Appended by the writer after a sync.
+  mutable std::mutex index_mu_;
+  std::string current_path_;
+  std::vector<RecordRef> current_refs_;
+  std::unique_ptr<SegmentIndexer> indexer_;
 };
 
 // Walks every record of the log in `dir` (hash, link, sequence) and checks

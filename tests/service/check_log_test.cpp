@@ -10,10 +10,12 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -465,6 +467,147 @@ TEST_F(CheckLogTest, ThePortalsAccessEntriesReadTheDatabaseAndTheCheckLog) {
                                             "2026-12-03T01:00:00Z", "2026-12-04T01:00:00Z"}));
   // Without the log, the database's alone.
   EXPECT_EQ(AccessEntriesOf(*store, 7).size(), 2u);
+}
+
+// The index by person (check_log_index.hpp): OfPerson reads a person's
+// records through it, in the open segment (kept in memory) and in closed
+// ones (persons-<seq>.idx), and returns exactly what a scan of every
+// segment returns, newest first.
+class CheckLogIndexTest : public CheckLogTest {
+ protected:
+  // Every record of `person`, newest first, by reading every segment.
+  std::vector<std::string> Scanned(int64_t person) {
+    std::vector<std::string> out;
+    const std::string needle = "\"person\":" + std::to_string(person) + ",";
+    for (const fs::path& seg : SegmentFiles()) {
+      std::istringstream lines(Text(seg));
+      for (std::string line; std::getline(lines, line);) {
+        if (line.find(needle) == std::string::npos) continue;
+        const size_t d = line.find("\"detail\":\"") + 10;
+        out.push_back(line.substr(d, line.find('"', d) - d));
+      }
+    }
+    std::reverse(out.begin(), out.end());
+    return out;
+  }
+  static std::vector<std::string> Details(const std::vector<store::AuditEntry>& es) {
+    std::vector<std::string> out;
+    for (const store::AuditEntry& e : es)
+      out.push_back(e.detail);
+    return out;
+  }
+  std::vector<fs::path> IndexFiles() {
+    std::vector<fs::path> out;
+    for (const auto& e : fs::directory_iterator(dir_))
+      if (e.path().extension() == ".idx") out.push_back(e.path());
+    std::sort(out.begin(), out.end());
+    return out;
+  }
+  // Writes `records` checks of persons 1..7 (person i % 7 + 1).
+  static void Fill(CheckLog& log, int from, int records) {
+    for (int i = from; i < from + records; ++i)
+      log.Append(Check(i % 7 + 1, "check " + std::to_string(i)));
+  }
+};
+
+TEST_F(CheckLogIndexTest, ClosedSegmentsAreIndexedAndReadsAgreeWithAScan) {
+  auto log = CheckLog::Open(dir_, nullptr, /*segment_bytes=*/2000);
+  Fill(*log, 0, 120);
+  log->FinishIndexing();
+  const size_t segments = SegmentFiles().size();
+  ASSERT_GT(segments, 5u);
+  // Every closed segment has its index; the open one is kept in memory.
+  EXPECT_EQ(IndexFiles().size(), segments - 1);
+  for (int64_t person = 1; person <= 8; ++person)
+    EXPECT_EQ(Details(log->OfPerson(person)), Scanned(person)) << "person " << person;
+  const std::vector<std::string> all_of_3 = Scanned(3);
+  EXPECT_EQ(Details(log->OfPerson(3, 5)),
+            std::vector<std::string>(all_of_3.begin(), all_of_3.begin() + 5));
+  // After reopening: the open segment's records are indexed again from the
+  // file, and new records join them.
+  log.reset();
+  log = CheckLog::Open(dir_, nullptr, 2000);
+  Fill(*log, 120, 30);
+  log->FinishIndexing();
+  for (int64_t person = 1; person <= 7; ++person)
+    EXPECT_EQ(Details(log->OfPerson(person)), Scanned(person)) << "person " << person;
+  EXPECT_EQ(IndexFiles().size(), SegmentFiles().size() - 1);
+  EXPECT_TRUE(VerifyCheckLog(dir_, nullptr).intact);
+}
+
+// Segments closed before the index existed, or whose index a crash lost,
+// are indexed at open; until then, and whenever an index does not fit its
+// segment, they are scanned.
+TEST_F(CheckLogIndexTest, MissingStaleAndWrongIndexesAreNotTrusted) {
+  {
+    auto log = CheckLog::Open(dir_, nullptr, 2000);
+    Fill(*log, 0, 80);
+    log->FinishIndexing();
+  }
+  for (const fs::path& idx : IndexFiles())
+    fs::remove(idx);
+  {
+    auto log = CheckLog::Open(dir_, nullptr, 2000);
+    for (int64_t person = 1; person <= 7; ++person)
+      EXPECT_EQ(Details(log->OfPerson(person)), Scanned(person));
+    log->FinishIndexing();
+    EXPECT_EQ(IndexFiles().size(), SegmentFiles().size() - 1);
+  }
+  const fs::path idx = IndexFiles().front();
+  const std::string good = Text(idx);
+  // Cut short (a torn write): not used.
+  std::ofstream(idx, std::ios::binary | std::ios::trunc) << good.substr(0, good.size() - 16);
+  auto log = CheckLog::Open(dir_, nullptr, 2000);
+  EXPECT_EQ(Details(log->OfPerson(2)), Scanned(2));
+  // Every entry pointing at another record (offsets swapped): each record
+  // read through the index is checked, so the segment is scanned.
+  log->FinishIndexing();
+  std::string swapped = Text(idx);
+  ASSERT_EQ(swapped.size(), good.size());  // indexed again at open
+  const size_t header = 22 + 24;           // magic, records_size, count, checksum
+  for (size_t at = header; at + 32 <= swapped.size(); at += 32)
+    for (size_t b = 8; b < 16; ++b)
+      std::swap(swapped[at + b], swapped[at + 16 + b]);
+  std::ofstream(idx, std::ios::binary | std::ios::trunc) << swapped;
+  for (int64_t person = 1; person <= 7; ++person)
+    EXPECT_EQ(Details(log->OfPerson(person)), Scanned(person));
+}
+
+// An index rewritten to leave a person's records out (its checksum
+// recomputed) would hide those checks on the portal: the log's
+// verification compares every index with its segment.
+TEST_F(CheckLogIndexTest, AnIndexThatHidesRecordsFailsVerification) {
+  {
+    auto log = CheckLog::Open(dir_, nullptr, 2000);
+    Fill(*log, 0, 40);
+    log->FinishIndexing();
+  }
+  ASSERT_TRUE(VerifyCheckLog(dir_, nullptr).intact);
+  const fs::path seg = SegmentFiles().front();
+  const fs::path idx = IndexFiles().front();
+  std::string text = Text(idx);
+  // Entries {i64 person, u32 offset, u32 length} after a 46-byte header:
+  // drop the first entry, then fix the count and the FNV-1a checksum.
+  const size_t header = 22 + 24;
+  int64_t hidden = 0;
+  std::memcpy(&hidden, text.data() + header, 8);
+  text.erase(header, 16);
+  uint64_t count = (text.size() - header) / 16, sum = 14695981039346656037ull;
+  for (size_t i = header; i < text.size(); ++i) {
+    sum ^= static_cast<unsigned char>(text[i]);
+    sum *= 1099511628211ull;
+  }
+  std::memcpy(text.data() + 22 + 8, &count, 8);
+  std::memcpy(text.data() + 22 + 16, &sum, 8);
+  std::ofstream(idx, std::ios::binary | std::ios::trunc) << text;
+  // Reads trust an index that fits its segment (that is what makes them
+  // cheap): the person's oldest record is missing from the history.
+  auto log = CheckLog::Open(dir_, nullptr, 2000);
+  EXPECT_EQ(log->OfPerson(hidden).size() + 1, Scanned(hidden).size());
+  const store::AuditVerification v = VerifyCheckLog(dir_, nullptr);
+  EXPECT_FALSE(v.intact);
+  EXPECT_NE(v.problem.find(idx.filename().string()), std::string::npos) << v.problem;
+  EXPECT_NE(v.problem.find(seg.filename().string()), std::string::npos) << v.problem;
 }
 
 }  // namespace
