@@ -34,6 +34,10 @@ bool WriteAll(int fd, std::string_view data) {
       if (errno == EINTR) continue;
       return false;
     }
+    if (n == 0) {  // no progress: never loop on it
+      errno = EIO;
+      return false;
+    }
     data.remove_prefix(static_cast<size_t>(n));
   }
   return true;

@@ -10,6 +10,8 @@
 #include <filesystem>
 #include <stdexcept>
 
+#include "auth/key_file.hpp"
+
 namespace onshi::service {
 namespace {
 
@@ -93,13 +95,7 @@ std::string EntryLine(const store::AuditEntry& e) {
 }
 
 void WriteAll(int fd, const std::string& text, const std::string& path) {
-  size_t done = 0;
-  while (done < text.size()) {
-    const ssize_t n = ::write(fd, text.data() + done, text.size() - done);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) throw std::runtime_error(Errno("cannot write audit spool", path));
-    done += static_cast<size_t>(n);
-  }
+  if (!auth::WriteAll(fd, text)) throw std::runtime_error(Errno("cannot write audit spool", path));
 }
 
 // Appends `text` and syncs it, or leaves the file as it was: a batch that

@@ -7,6 +7,8 @@
 #include <cerrno>
 #include <cstring>
 
+#include "auth/key_file.hpp"
+
 namespace onshi::service {
 
 std::runtime_error CheckLogFailure(const std::string& what, const std::string& path) {
@@ -38,12 +40,7 @@ std::string_view RecordsOf(std::string_view text) {
 }
 
 void WriteAllTo(int fd, std::string_view text, const std::string& path) {
-  while (!text.empty()) {
-    const ssize_t n = ::write(fd, text.data(), text.size());
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) throw CheckLogFailure("cannot write", path);
-    text.remove_prefix(static_cast<size_t>(n));
-  }
+  if (!auth::WriteAll(fd, text)) throw CheckLogFailure("cannot write", path);
 }
 
 void PwriteAllTo(int fd, std::string_view text, uint64_t offset, const std::string& path) {
