@@ -59,7 +59,8 @@ onshi=$(cd "$(dirname "$onshi")" && pwd)/$(basename "$onshi")
 rm -rf "$dir"/onshi.db "$dir"/onshi.db-wal "$dir"/onshi.db-shm "$dir"/onshi.db.keys "$dir"/onshi.db.ca "$dir"/clinic \
   "$dir"/insurer "$dir"/forms.csv "$dir"/import-errors.csv "$dir"/onshi.db.jpki "$dir"/onshi.db.cards \
   "$dir"/onshi.db.card-issuer.key "$dir"/window "$dir"/ops "$dir"/reader "$dir"/print "$dir"/pcscd \
-  "$dir"/opensc.conf "$dir"/card-surface "$dir"/card*.txt "$dir"/emulate.log "$dir"/insurer.p12
+  "$dir"/opensc.conf "$dir"/card-surface "$dir"/card*.txt "$dir"/emulate.log "$dir"/insurer.p12 \
+  "$dir"/check-log
 echo "== creating $dir/onshi.db: $members synthetic members as of $today"
 "$onshi" populate --db "$dir/onshi.db" --members "$members" --seed 1 --today "$today" --scenarios --quiet \
   | tee "$dir/scenarios.txt"
@@ -224,7 +225,8 @@ cat <<MSG
      $onshi documents due --db $dir/onshi.db --insurer 06139992
      $onshi documents issue --db $dir/onshi.db --insurer 06139992 --out $dir/print
      or over the API: curl -s --cacert $dir/insurer/ca.pem --cert $dir/insurer/cert.pem --key $dir/insurer/key.pem $base/insurer/v1/documents/due
-   audit chain: $onshi audit verify --db $dir/onshi.db
+   audit chains (the database's, and the checks' own log, as issue 20 serves them):
+     $onshi audit verify --db $dir/onshi.db --check-log $dir/check-log
    every certificate issued (clinic, insurer, window, operator, server, cards), revoked or not:
      $onshi credentials list --db $dir/onshi.db
    My Number cards: see the card table below.
@@ -306,6 +308,9 @@ fi
 pids+=($!)
 # In the background with `wait`: Ctrl-C or a signal to this script stops the
 # server and everything above (the EXIT trap), and so does the server exiting.
-"$onshi" serve --db "$dir/onshi.db" --listen "127.0.0.1:$port" --reader-agent "http://127.0.0.1:$agent_port" &
+# Checks are audited in a log of their own, each record synced before its
+# answer (README "The check log"), as a production server runs.
+"$onshi" serve --db "$dir/onshi.db" --listen "127.0.0.1:$port" --reader-agent "http://127.0.0.1:$agent_port" \
+  --check-log "$dir/check-log" &
 pids+=($!)
 wait "${pids[-1]}"
