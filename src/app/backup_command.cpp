@@ -10,7 +10,12 @@
 //   onshi.ca/ onshi.jpki/      the facility CA (with the audit anchors) and the
 //   onshi.card-issuer.key      JPKI CA, the card issuer's key and the card
 //   onshi.cards/               files, each when there is one
-//   backup.info                format, backend, schema version, time
+//   check-log/                 with --check-log: the checks' own log
+//                              (service/check_log.hpp), its records up to
+//                              the last whole line, copied after the CA so
+//                              that it is at least as new as its anchors
+//   backup.info                format, backend, schema version, time (and
+//                              where the check log's anchors are in the CA)
 //   SHA256SUMS                 every file's SHA-256, as `sha256sum -c` reads it
 // It is written under a temporary name and renamed when complete, so a
 // directory named DIR is always a whole backup. Everything in it is
@@ -31,9 +36,11 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "app/check_anchors.hpp"
 #include "app/cli.hpp"
 #include "app/exit_codes.hpp"
 #include "core/hex.hpp"
+#include "service/check_log_files.hpp"
 #include "service/clock.hpp"
 #include "service/store_pool.hpp"
 #include "store/backup.hpp"
@@ -110,6 +117,30 @@ void WriteText(const fs::path& path, const std::string& text) {
   if (!out.flush()) throw std::runtime_error("cannot write " + path.string());
 }
 
+// Copies a check log that a server may be writing: each segment's records
+// up to its last whole line (not the zeros ahead of them, not a batch being
+// written), and quarantine.log. Not the lock, nor the indexes by person,
+// which the restored log's server rebuilds.
+void CopyCheckLog(const fs::path& from, const fs::path& to) {
+  fs::create_directory(to);
+  fs::permissions(to, fs::perms::owner_all, fs::perm_options::replace);
+  std::vector<fs::path> files;
+  for (const fs::directory_entry& e : fs::directory_iterator(from)) {
+    const std::string name = e.path().filename().string();
+    if ((name.rfind("segment-", 0) == 0 && e.path().extension() == ".log") ||
+        name == "quarantine.log") {
+      files.push_back(e.path());
+    }
+  }
+  std::sort(files.begin(), files.end());
+  for (const fs::path& f : files) {
+    const std::string text = service::ReadSegmentFile(f.string());
+    std::string_view records = service::RecordsOf(text);
+    records = records.substr(0, records.rfind('\n') + 1);  // npos + 1 = 0
+    WriteText(to / f.filename(), std::string(records));
+  }
+}
+
 std::map<std::string, std::string> ReadInfo(const fs::path& dir) {
   std::ifstream in(dir / "backup.info");
   if (!in) throw BadInput(dir.string() + " is not an onshi backup (no backup.info)");
@@ -155,7 +186,8 @@ const std::map<std::string, bool> kOptions = {
 
 int BackupCommand(const Args& args) {
   if (args.positional().size() != 1)
-    throw std::invalid_argument("usage: onshi backup DIR [--db LOCATION] [--state-dir DIR]");
+    throw std::invalid_argument(
+        "usage: onshi backup DIR [--db LOCATION] [--state-dir DIR] [--check-log DIR]");
   const fs::path dir = args.positional()[0];
   if (fs::exists(dir)) throw Refused(dir.string() + " exists: name a new directory");
   const std::string location = DatabaseLocation(args);
@@ -182,6 +214,16 @@ int BackupCommand(const Args& args) {
     std::ostringstream info;
     info << "format " << kFormat << "\nbackend " << (pg ? "postgresql" : "sqlite") << "\nschema "
          << schema << "\ncreated " << service::UtcIsoTime(std::time(nullptr)) << "\n";
+    if (args.Has("check-log")) {
+      // After the CA: every record its anchors vouch for is in the copy.
+      const fs::path log = args.Get("check-log");
+      if (!fs::is_directory(log)) throw BadInput("no check log at " + log.string());
+      CopyCheckLog(log, partial / "check-log");
+      const fs::path ca = CaDirFor(args, location);
+      info << "check_log_anchors "
+           << fs::path(CheckAnchorsDir(ca.string(), log.string())).lexically_relative(ca).string()
+           << "\n";
+    }
     WriteText(partial / "backup.info", info.str());
     std::ostringstream sums;
     for (const std::string& f : FilesUnder(partial))
@@ -200,7 +242,8 @@ int BackupCommand(const Args& args) {
 
 int RestoreCommand(const Args& args) {
   if (args.positional().size() != 1)
-    throw std::invalid_argument("usage: onshi restore DIR [--db LOCATION] [--state-dir DIR]");
+    throw std::invalid_argument(
+        "usage: onshi restore DIR [--db LOCATION] [--state-dir DIR] [--check-log DIR]");
   const fs::path dir = args.positional()[0];
   const auto info = ReadInfo(dir);
   VerifySums(dir);
@@ -219,6 +262,14 @@ int RestoreCommand(const Args& args) {
     if (const fs::path parent = fs::path(location).parent_path(); !parent.empty())
       fs::create_directories(parent);
   }
+  const bool has_log = fs::is_directory(dir / "check-log");
+  const fs::path log = args.Has("check-log") ? fs::path(args.Get("check-log")) : fs::path();
+  if (!log.empty()) {
+    if (!has_log)
+      throw BadInput("the backup holds no check log (it was taken without --check-log)");
+    if (fs::exists(log) && !fs::is_empty(log))
+      throw Refused(log.string() + " is not empty: restore the check log only into an empty place");
+  }
   // Never over data (exit 4, refused), whichever backend.
   if (store::DatabaseExists(location)) {
     throw Refused("a database is already at " + service::RedactLocation(location) +
@@ -230,6 +281,22 @@ int RestoreCommand(const Args& args) {
     if (const fs::path parent = fs::path(p.path).parent_path(); !parent.empty())
       fs::create_directories(parent);
     CopyPrivately(dir / p.name, p.path);
+  }
+  if (!log.empty()) {
+    if (const fs::path parent = log.parent_path(); !parent.empty()) fs::create_directories(parent);
+    CopyPrivately(dir / "check-log", log);
+    // The anchors are kept by the log's path (app/check_anchors.hpp): at a
+    // new path they move with it, or the log would verify unanchored.
+    const fs::path ca = CaDirFor(args, location);
+    const auto was = info.find("check_log_anchors");
+    const fs::path now = CheckAnchorsDir(ca.string(), log.string());
+    if (was != info.end() && !was->second.empty() && ca / was->second != now &&
+        fs::is_directory(ca / was->second) && !fs::exists(now)) {
+      fs::rename(ca / was->second, now);
+    }
+  } else if (has_log) {
+    std::cerr << "onshi: the backup also holds a check log; restore it with --check-log DIR "
+                 "(it was left in the backup)\n";
   }
   {
     // Opening migrates the restored database if this onshi is newer.

@@ -594,11 +594,14 @@ void Parser::Build() {
           {"log-level"}, ReaderAgentCommand);
   {
     CLI::App* backup =
-        Command(app_, "backup", "the database (online) and its keys, CAs and card files", {},
+        Command(app_, "backup", "the database (online) and its keys, CAs and card files",
+                {{"check-log", "DIR", "also the check log in DIR (serve --check-log), online"}},
                 all_state, BackupCommand);
     Positional(backup, "dir", "a new directory for the backup");
-    CLI::App* restore = Command(app_, "restore", "a backup back, into an empty place only", {},
-                                all_state, RestoreCommand);
+    CLI::App* restore =
+        Command(app_, "restore", "a backup back, into an empty place only",
+                {{"check-log", "DIR", "also the backup's check log, into DIR (new or empty)"}},
+                all_state, RestoreCommand);
     Positional(restore, "dir", "the backup directory");
   }
   Command(app_, "version", "print the version", {}, {}, [](const Args&) {

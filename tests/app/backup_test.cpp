@@ -186,6 +186,68 @@ TEST_F(BackupTest, RestoreRefusesDataInPlaceAndTamperedBackupsWithoutWritingAnyt
   EXPECT_FALSE(fs::exists(target));
 }
 
+// With --check-log, the checks' own log (issue 20) is in the backup, taken
+// while the server writes it, and comes back with its anchors: the restored
+// log verifies anchored at its new path, and a restore never writes into a
+// check log that is already there.
+TEST_F(BackupTest, TheCheckLogIsBackedUpOnlineAndVerifiesAnchoredWhereItIsRestored) {
+  const fs::path db = dir_ / "a" / "onshi.db";
+  const fs::path log = dir_ / "a" / "check-log";
+  fs::create_directories(db.parent_path());
+  Populate("--db " + db.string());
+  const std::vector<std::string> serve = {"--db", db.string(), "--check-log", log.string()};
+  ASSERT_EQ(Answers(serve).size(), kMembers.size());  // 4 checks, in the log
+
+  onshi::testing::ServeProcess running;
+  ASSERT_FALSE(running.Start(serve).empty());
+  int rc = 0;
+  std::string out = Run(
+      "backup " + (dir_ / "bk").string() + " --db " + db.string() + " --check-log " + log.string(),
+      &rc);
+  ASSERT_EQ(rc, 0) << out;
+  running.Stop();
+  ASSERT_TRUE(fs::is_directory(dir_ / "bk" / "check-log"));
+  EXPECT_EQ(Mode(dir_ / "bk" / "check-log"), 0700);
+  Sh("cd " + (dir_ / "bk").string() + " && sha256sum --quiet -c SHA256SUMS", &rc);
+  EXPECT_EQ(rc, 0);
+
+  // Without --check-log the restore says where the log stayed.
+  const fs::path plain = dir_ / "p" / "onshi.db";
+  out = Run("restore " + (dir_ / "bk").string() + " --db " + plain.string(), &rc);
+  EXPECT_EQ(rc, 0) << out;
+  EXPECT_NE(out.find("--check-log"), std::string::npos) << out;
+
+  // Into a check log that is already there: refused before anything is written.
+  const fs::path restored = dir_ / "b" / "onshi.db";
+  const fs::path taken = dir_ / "b" / "taken-log";
+  fs::create_directories(taken);
+  std::ofstream(taken / "segment-000000000001.log") << "x\n";
+  out = Run("restore " + (dir_ / "bk").string() + " --db " + restored.string() + " --check-log " +
+                taken.string(),
+            &rc);
+  EXPECT_EQ(rc, 4) << out;
+  EXPECT_FALSE(fs::exists(restored));
+
+  // At a new path: every check there, and anchored (the anchors moved with it).
+  const fs::path restored_log = dir_ / "b" / "check-log";
+  out = Run("restore " + (dir_ / "bk").string() + " --db " + restored.string() + " --check-log " +
+                restored_log.string(),
+            &rc);
+  ASSERT_EQ(rc, 0) << out;
+  out =
+      Run("audit verify --db " + restored.string() + " --check-log " + restored_log.string(), &rc);
+  EXPECT_EQ(rc, 0) << out;
+  EXPECT_NE(out.find("check log intact (4 records; anchored through record 4)"), std::string::npos)
+      << out;
+  // The restored server goes on with the same chain.
+  ASSERT_EQ(Answers({"--db", restored.string(), "--check-log", restored_log.string()}).size(),
+            kMembers.size());
+  out =
+      Run("audit verify --db " + restored.string() + " --check-log " + restored_log.string(), &rc);
+  EXPECT_EQ(rc, 0) << out;
+  EXPECT_NE(out.find("check log intact (8 records"), std::string::npos) << out;
+}
+
 TEST_F(BackupTest, PostgresBackupRestoresIntoAnEmptyDatabaseWithItsStateDirectory) {
   auto& pg = onshi::store::pg_test::PgCluster::Get();
   const std::string source = pg.NewDatabase();
