@@ -512,7 +512,8 @@ void Parser::Build() {
              {"to", "YYYY-MM-DD", "last day (JST), inclusive"},
              {"person", "ID", "only the entries about this person"},
              {"facility", "CODE", "only the entries of this facility (医療機関コード)"},
-             {"format", "csv|jsonl", "csv (default) or jsonl"}},
+             {"format", "csv|jsonl", "csv (default) or jsonl"},
+             {"check-log", "DIR", "also the checks in this log (serve --check-log), by time"}},
             {"db", "key-file", "state-dir"}, AuditExportCommand);
   }
   {

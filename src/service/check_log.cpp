@@ -123,7 +123,64 @@ std::vector<std::string_view> CompleteLines(std::string_view text) {
   return lines;
 }
 
+// The records at `refs` (one segment's), oldest first; nullopt when one is
+// not `person_id`'s record: then the segment is scanned instead.
+std::optional<std::vector<store::AuditEntry>> ReadRefs(const std::string& segment,
+                                                       std::vector<RecordRef> refs,
+                                                       int64_t person_id) {
+  // By offset, whatever an index file says.
+  std::sort(refs.begin(), refs.end(),
+            [](const RecordRef& a, const RecordRef& b) { return a.offset < b.offset; });
+  std::vector<store::AuditEntry> found;
+  if (refs.empty()) return found;
+  const int fd = ::open(segment.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return std::nullopt;
+  std::string line;
+  bool ok = true;
+  for (auto r = refs.begin(); ok && r != refs.end(); ++r) {
+    line.resize(r->length);
+    ok = ::pread(fd, line.data(), line.size(), r->offset) == static_cast<ssize_t>(line.size());
+    std::optional<store::AuditEntry> e = ok ? ParseRecord(line) : std::nullopt;
+    ok = e && e->person_id == person_id;
+    if (ok) found.push_back(*std::move(e));
+  }
+  ::close(fd);
+  if (!ok) return std::nullopt;
+  return found;
+}
+
+// Every record of `person` (nullopt: everyone's) in one segment, oldest
+// first: through `refs` (the open segment's, kept by its server) or the
+// segment's index when there is one that holds, else by reading it whole.
+std::vector<store::AuditEntry> PersonsRecords(const std::string& segment,
+                                              std::optional<int64_t> person,
+                                              std::optional<std::vector<RecordRef>> refs) {
+  if (person) {
+    if (!refs) refs = FindInSegmentIndex(segment, *person);
+    if (refs) {
+      if (auto found = ReadRefs(segment, std::move(*refs), *person)) return *std::move(found);
+    }
+  }
+  std::vector<store::AuditEntry> out;
+  const std::string needle = person ? "\"person\":" + std::to_string(*person) + "," : "";
+  const std::string text = ReadSegmentFile(segment);
+  for (std::string_view line : CompleteLines(RecordsOf(text))) {
+    if (line.find(needle) == std::string_view::npos) continue;  // most lines: no parse
+    std::optional<store::AuditEntry> r = ParseRecord(line);
+    if (r && (!person || r->person_id == *person)) out.push_back(*std::move(r));
+  }
+  return out;
+}
+
 }  // namespace
+
+void ForEachCheckRecord(const std::string& dir, std::optional<int64_t> person,
+                        const std::function<bool(const store::AuditEntry&)>& fn) {
+  for (const std::string& segment : Segments(dir)) {
+    for (const store::AuditEntry& e : PersonsRecords(segment, person, std::nullopt))
+      if (!fn(e)) return;
+  }
+}
 
 // An open segment; the zeroer holds it while it syncs, so that the writer
 // may move on to the next segment meanwhile.
@@ -476,46 +533,14 @@ std::vector<store::AuditEntry> CheckLog::OfPerson(int64_t person_id, size_t limi
     for (const RecordRef& r : current_refs_)
       if (r.person == person_id) mine.push_back(r);
   }
-  const std::string needle = "\"person\":" + std::to_string(person_id) + ",";
   std::vector<std::string> segments = Segments(dir_);
   for (auto it = segments.rbegin(); it != segments.rend() && out.size() < limit; ++it) {
-    std::optional<std::vector<RecordRef>> refs =
-        *it == current ? std::optional(mine) : FindInSegmentIndex(*it, person_id);
-    if (refs) {
-      // By offset, whatever the file says: newest first is the reverse.
-      std::sort(refs->begin(), refs->end(),
-                [](const RecordRef& a, const RecordRef& b) { return a.offset < b.offset; });
-      if (ReadRefs(*it, *refs, person_id, limit, out)) continue;
-    }
-    const std::string text = ReadSegmentFile(*it);
-    const std::vector<std::string_view> lines = CompleteLines(RecordsOf(text));
-    for (auto l = lines.rbegin(); l != lines.rend() && out.size() < limit; ++l) {
-      if (l->find(needle) == std::string_view::npos) continue;  // most lines: no parse
-      if (auto r = ParseRecord(*l); r && r->person_id == person_id) out.push_back(*std::move(r));
-    }
+    std::vector<store::AuditEntry> found =
+        PersonsRecords(*it, person_id, *it == current ? std::optional(mine) : std::nullopt);
+    for (auto r = found.rbegin(); r != found.rend() && out.size() < limit; ++r)
+      out.push_back(std::move(*r));
   }
   return out;
-}
-
-bool CheckLog::ReadRefs(const std::string& segment, const std::vector<RecordRef>& refs,
-                        int64_t person_id, size_t limit, std::vector<store::AuditEntry>& out) {
-  if (refs.empty()) return true;
-  const int fd = ::open(segment.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return false;
-  std::vector<store::AuditEntry> found;
-  std::string line;
-  bool ok = true;
-  for (auto r = refs.rbegin(); ok && r != refs.rend() && out.size() + found.size() < limit; ++r) {
-    line.resize(r->length);
-    ok = ::pread(fd, line.data(), line.size(), r->offset) == static_cast<ssize_t>(line.size());
-    std::optional<store::AuditEntry> e = ok ? ParseRecord(line) : std::nullopt;
-    ok = e && e->person_id == person_id;
-    if (ok) found.push_back(*std::move(e));
-  }
-  ::close(fd);
-  if (!ok) return false;
-  std::move(found.begin(), found.end(), std::back_inserter(out));
-  return true;
 }
 
 void CheckLog::FinishIndexing() const {

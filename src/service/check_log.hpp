@@ -61,6 +61,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -135,12 +136,6 @@ class CheckLog {
   // destructor once both threads are gone).
   void CutToRecords();
 
-  // The records of `refs` (one segment's, by offset) for OfPerson, newest
-  // first, appended to `out` up to `limit`; false (and `out` unchanged)
-  // when one is not the person's record: then the segment is scanned.
-  static bool ReadRefs(const std::string& segment, const std::vector<RecordRef>& refs,
-                       int64_t person_id, size_t limit, std::vector<store::AuditEntry>& out);
-
   std::string dir_;
   store::AuditAnchors* anchors_ = nullptr;
   uint64_t segment_bytes_ = 0;
@@ -180,6 +175,15 @@ class CheckLog {
   std::vector<RecordRef> current_refs_;
   std::unique_ptr<SegmentIndexer> indexer_;
 };
+
+// Every record of the log in `dir`, oldest first, to `fn` (false stops);
+// with `person` only that person's, read through the index by person where
+// a closed segment has a usable one. For readers besides the log's
+// server (onshi audit export): it takes no lock and reads whole lines only,
+// so the server may be writing meanwhile. Throws std::runtime_error if a
+// segment cannot be read.
+void ForEachCheckRecord(const std::string& dir, std::optional<int64_t> person,
+                        const std::function<bool(const store::AuditEntry&)>& fn);
 
 // Walks every record of the log in `dir` (hash, link, sequence) and checks
 // it against `anchors` (may be null: the chain alone), as
