@@ -199,8 +199,8 @@ std::unique_ptr<CheckLog> CheckLog::Open(const std::string& dir, store::AuditAnc
   std::unique_ptr<CheckLog> log(new CheckLog());
   log->dir_ = dir;
   log->anchors_ = anchors;
-  // Offsets in the index by person are 32 bits: a segment stays below 2 GiB
-  // (a batch may take it past segment_bytes).
+  // Offsets in the index by person are 32 bits: segments are capped at
+  // 1 GiB (a batch may take one a little past it, far below 4 GiB).
   log->segment_bytes_ = std::clamp<uint64_t>(segment_bytes, 1, uint64_t{1} << 30);
   log->indexer_ = std::make_unique<SegmentIndexer>();
   log->pacer_ = BatchPacer(syncs_per_second);
