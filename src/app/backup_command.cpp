@@ -177,11 +177,6 @@ void VerifySums(const fs::path& dir) {
   if (present.size() != listed.size()) throw BadInput("backup misses files listed in SHA256SUMS");
 }
 
-const std::map<std::string, bool> kOptions = {
-    {"db", true},       {"state-dir", true},       {"key-file", true},  {"ca-dir", true},
-    {"jpki-dir", true}, {"card-issuer-key", true}, {"cards-dir", true},
-};
-
 }  // namespace
 
 int BackupCommand(const Args& args) {
