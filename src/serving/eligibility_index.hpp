@@ -14,7 +14,8 @@
 //   - person_id → record: a flat array indexed by person_id (the store hands
 //     out person ids in sequence, so the array is dense);
 //   - (保険者番号, 番号, 生年月日) → person: a sorted array of 12-byte
-//     (key hash, person) pairs searched by binary search, plus a small sorted
+//     (key hash, person) pairs, found through a directory of where each
+//     bucket of hashes starts (about 1 byte a member), plus a small sorted
 //     delta of the keys added since the last merge. Keys a person no longer
 //     has are marked dead in place and dropped at the next merge.
 //
