@@ -135,11 +135,12 @@ struct EligibilityIndex::Contents {
     person_ref[person] = ref_plus_one;
   }
 
-  // About four keys a bucket; none for a small array.
+  // About four keys a bucket; none for a small array (the tests' smallest
+  // populations, 300 members, still have one).
   void BuildDirectory() {
     directory.clear();
     directory_shift = 64;
-    if (keys.size() < 1024) return;
+    if (keys.size() < 256) return;
     int bits = 0;
     while (bits < 24 && (size_t{4} << bits) < keys.size())
       ++bits;
