@@ -40,6 +40,7 @@
 #include "app/cli.hpp"
 #include "app/exit_codes.hpp"
 #include "core/hex.hpp"
+#include "service/check_log.hpp"
 #include "service/check_log_files.hpp"
 #include "service/clock.hpp"
 #include "service/store_pool.hpp"
@@ -125,14 +126,9 @@ void CopyCheckLog(const fs::path& from, const fs::path& to) {
   fs::create_directory(to);
   fs::permissions(to, fs::perms::owner_all, fs::perm_options::replace);
   std::vector<fs::path> files;
-  for (const fs::directory_entry& e : fs::directory_iterator(from)) {
-    const std::string name = e.path().filename().string();
-    if ((name.rfind("segment-", 0) == 0 && e.path().extension() == ".log") ||
-        name == "quarantine.log") {
-      files.push_back(e.path());
-    }
-  }
-  std::sort(files.begin(), files.end());
+  for (const std::string& segment : service::CheckLogSegments(from.string()))
+    files.emplace_back(segment);
+  if (fs::exists(from / "quarantine.log")) files.push_back(from / "quarantine.log");
   for (const fs::path& f : files) {
     const std::string text = service::ReadSegmentFile(f.string());
     std::string_view records = service::RecordsOf(text);

@@ -43,8 +43,9 @@ std::string SegmentName(int64_t first_seq) {
   return std::string(kPrefix) + digits + std::string(kSuffix);
 }
 
-// The segments of `dir`, oldest first (their names sort by first seq).
-std::vector<std::string> Segments(const std::string& dir) {
+}  // namespace
+
+std::vector<std::string> CheckLogSegments(const std::string& dir) {
   std::vector<std::string> out;
   std::error_code ec;
   for (const fs::directory_entry& e : fs::directory_iterator(dir, ec)) {
@@ -57,6 +58,8 @@ std::vector<std::string> Segments(const std::string& dir) {
   std::sort(out.begin(), out.end());
   return out;
 }
+
+namespace {
 
 void SyncDirectory(const std::string& dir) {
   const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -176,7 +179,7 @@ std::vector<store::AuditEntry> PersonsRecords(const std::string& segment,
 
 void ForEachCheckRecord(const std::string& dir, std::optional<int64_t> person,
                         const std::function<bool(const store::AuditEntry&)>& fn) {
-  for (const std::string& segment : Segments(dir)) {
+  for (const std::string& segment : CheckLogSegments(dir)) {
     for (const store::AuditEntry& e : PersonsRecords(segment, person, std::nullopt))
       if (!fn(e)) return;
   }
@@ -217,7 +220,7 @@ std::unique_ptr<CheckLog> CheckLog::Open(const std::string& dir, store::AuditAnc
     throw std::runtime_error("access log: " + dir +
                              " is in use by another server (each server needs its own)");
   }
-  std::vector<std::string> segments = Segments(dir);
+  std::vector<std::string> segments = CheckLogSegments(dir);
   // Where the records of the newest segment end (after any cut below).
   std::optional<uint64_t> newest_end;
   // The head: the last complete record. A torn tail (written, not synced,
@@ -277,7 +280,7 @@ std::unique_ptr<CheckLog> CheckLog::Open(const std::string& dir, store::AuditAnc
     if (segments.size() == 1) break;
     segments.pop_back();
   }
-  const std::vector<std::string> all = Segments(dir);
+  const std::vector<std::string> all = CheckLogSegments(dir);
   if (all.empty()) {
     log->StartSegment(log->head_seq_ + 1);
   } else {
@@ -533,10 +536,10 @@ std::vector<store::AuditEntry> CheckLog::OfPerson(int64_t person_id, size_t limi
     for (const RecordRef& r : current_refs_)
       if (r.person == person_id) mine.push_back(r);
   }
-  std::vector<std::string> segments = Segments(dir_);
+  std::vector<std::string> segments = CheckLogSegments(dir_);
   for (auto it = segments.rbegin(); it != segments.rend() && out.size() < limit; ++it) {
-    std::vector<store::AuditEntry> found =
-        PersonsRecords(*it, person_id, *it == current ? std::optional(mine) : std::nullopt);
+    std::vector<store::AuditEntry> found = PersonsRecords(
+        *it, person_id, *it == current ? std::optional(std::move(mine)) : std::nullopt);
     for (auto r = found.rbegin(); r != found.rend() && out.size() < limit; ++r)
       out.push_back(std::move(*r));
   }
@@ -582,7 +585,7 @@ store::AuditVerification VerifyCheckLog(const std::string& dir,
   }
   int64_t expected = 1;
   std::string prev;
-  for (const std::string& path : Segments(dir)) {
+  for (const std::string& path : CheckLogSegments(dir)) {
     const std::string text = ReadSegmentFile(path);
     const std::string name = fs::path(path).filename().string();
     // An index by person that is used but lists other records than the

@@ -176,6 +176,10 @@ class CheckLog {
   std::unique_ptr<SegmentIndexer> indexer_;
 };
 
+// The segment files of the log in `dir` (segment-<first seq>.log), oldest
+// first: their names sort by first seq.
+std::vector<std::string> CheckLogSegments(const std::string& dir);
+
 // Every record of the log in `dir`, oldest first, to `fn` (false stops);
 // with `person` only that person's, read through the index by person where
 // a closed segment has a usable one. For readers besides the log's

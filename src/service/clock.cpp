@@ -5,8 +5,6 @@
 namespace onshi::service {
 namespace {
 
-constexpr std::time_t kJstOffset = 9 * 3600;
-
 std::tm Utc(std::time_t t) {
   std::tm tm{};
   gmtime_r(&t, &tm);

@@ -35,6 +35,9 @@ class FixedClock final : public Clock {
   std::time_t t_;
 };
 
+// Japan has no daylight saving time: JST is UTC+9 all year.
+inline constexpr std::time_t kJstOffset = 9 * 3600;
+
 Date JstDate(std::time_t t);
 std::string JstCompactTime(std::time_t t);  // YYYYMMDDHHmmss, the OQS time format
 std::string UtcIsoTime(std::time_t t);      // 2025-04-01T00:30:12Z

@@ -5,9 +5,9 @@
 namespace onshi::service {
 
 oqs::Timestamp JstTimestamp(std::time_t t) {
-  // Japan has no daylight saving time: JST is UTC+9 all year. The seconds
-  // into the JST day (also before 1970: the remainder made non-negative).
-  const int in_day = static_cast<int>(((t + 9 * 3600) % 86400 + 86400) % 86400);
+  // The seconds into the JST day (also before 1970: the remainder made
+  // non-negative).
+  const int in_day = static_cast<int>(((t + kJstOffset) % 86400 + 86400) % 86400);
   oqs::Timestamp ts;
   ts.date = JstDate(t);
   ts.hour = in_day / 3600;
