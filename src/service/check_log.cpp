@@ -526,8 +526,13 @@ void CheckLog::WriteBatch(std::deque<Pending>& batch) {
 
 std::vector<store::AuditEntry> CheckLog::OfPerson(int64_t person_id, size_t limit) const {
   std::vector<store::AuditEntry> out;
-  // The open segment's refs first, then the list of segments: a segment
-  // that closes in between is still read through these refs.
+  // The list of segments first, then the open segment's refs. So no listed
+  // segment is newer than the refs: the history read is the log as it was
+  // when the refs were taken, with no record missing before a newer one.
+  // (Refs first let a segment close, gain records past the refs and be
+  // followed by a listed newer one; the reads-during-rotation test saw it.)
+  // A segment that closed after the listing is complete, and is scanned.
+  const std::vector<std::string> segments = CheckLogSegments(dir_);
   std::string current;
   std::vector<RecordRef> mine;
   {
@@ -536,7 +541,6 @@ std::vector<store::AuditEntry> CheckLog::OfPerson(int64_t person_id, size_t limi
     for (const RecordRef& r : current_refs_)
       if (r.person == person_id) mine.push_back(r);
   }
-  std::vector<std::string> segments = CheckLogSegments(dir_);
   for (auto it = segments.rbegin(); it != segments.rend() && out.size() < limit; ++it) {
     std::vector<store::AuditEntry> found = PersonsRecords(
         *it, person_id, *it == current ? std::optional(std::move(mine)) : std::nullopt);

@@ -611,9 +611,9 @@ TEST_F(CheckLogIndexTest, AnIndexThatHidesRecordsFailsVerification) {
 }
 
 // Reads while segments close and their indexes are written: a read sees
-// every record acknowledged before it started, each once, newest first
-// (the open segment's refs are taken before the segments are listed, so a
-// segment closing in between is read through them).
+// every record acknowledged before it started, each once, newest first,
+// with no gap (OfPerson lists the segments before it takes the open
+// segment's refs, so no newer segment is read past a record it missed).
 TEST_F(CheckLogIndexTest, ReadsDuringRotationMissNothingAndCountNothingTwice) {
   auto log = CheckLog::Open(dir_, nullptr, /*segment_bytes=*/1500);
   std::atomic<int64_t> acknowledged{0};
