@@ -334,6 +334,9 @@ int ServeCommand(const Args& args) {
   // A body over the limit is answered in the caller's format (ONS-E0904 to
   // an OQS client), from the request's header alone.
   opt.too_large = [&svc](const http::Request& r) { return svc.BodyTooLarge(r); };
+  // Checks from the serving index on the thread that owns the connection;
+  // whatever may wait (writes, uploads, documents) on the shared pool.
+  opt.answers_inline = [&svc](const http::Request& r) { return svc.AnswersFromMemory(r); };
   const bool tls = !args.Has("no-tls");
   if (tls) {
     const std::string server_dir = ca_dir + "/server";

@@ -113,6 +113,19 @@ bool IsMalformedRequest(const beast::error_code& ec) {
   }
 }
 
+// Runs the handler; an exception before it answers becomes a 500.
+void CallHandler(const AsyncHandler& handler, const Request& r, const Completion& done) {
+  try {
+    handler(r, done);
+  } catch (const std::exception& e) {
+    std::cerr << "onshi: handler error on " << r.target << ": " << e.what() << "\n";
+    done(Response{500,
+                  "application/problem+json",
+                  {},
+                  R"({"type":"about:blank","title":"internal error","status":500})"});
+  }
+}
+
 // The server's connection counters; with no registry given, a private one.
 struct ConnectionMetrics {
   explicit ConnectionMetrics(Metrics& m)
@@ -148,8 +161,9 @@ struct Shared {
   AsyncHandler handler;
   ServerOptions options;
   ConnectionMetrics metrics;
-  std::atomic<int> in_flight{0};      // requests read but not yet answered
-  std::atomic<bool> draining{false};  // stopping: answer, then close
+  asio::thread_pool* blocking = nullptr;  // the requests not answered inline, or null
+  std::atomic<int> in_flight{0};          // requests read but not yet answered
+  std::atomic<bool> draining{false};      // stopping: answer, then close
 };
 
 // One keep-alive connection over Stream (plain TCP or TLS). Reads a request,
@@ -242,15 +256,15 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
                        self->Write(std::move(out), keep_alive, version);
                      });
     };
-    try {
-      shared_.handler(r, done);
-    } catch (const std::exception& e) {
-      std::cerr << "onshi: handler error on " << r.target << ": " << e.what() << "\n";
-      done(Response{500,
-                    "application/problem+json",
-                    {},
-                    R"({"type":"about:blank","title":"internal error","status":500})"});
+    if (shared_.blocking && !options_.answers_inline(r)) {
+      // The connection reads nothing more until `done`, so the request can
+      // move to the pool; the answer comes back to this thread by `done`.
+      asio::post(*shared_.blocking, [&shared = shared_, r = std::move(r), done = std::move(done)] {
+        CallHandler(shared.handler, r, done);
+      });
+      return;
     }
+    CallHandler(shared_.handler, r, done);
   }
 
   // 413: by the application's hook when it has one. Beast reports
@@ -380,8 +394,16 @@ struct HttpServer::Impl {
     }
   }
 
+  // The context the next connection lives on, round robin over the
+  // threads: its reads, handler and writes run on that thread alone.
+  asio::io_context& NextContext() {
+    if (contexts.empty()) return io;
+    const size_t i = next_context++ % (contexts.size() + 1);
+    return i == 0 ? io : *contexts[i - 1];
+  }
+
   void Accept() {
-    acceptor.async_accept(asio::make_strand(io), [this](beast::error_code ec, tcp::socket socket) {
+    acceptor.async_accept(NextContext(), [this](beast::error_code ec, tcp::socket socket) {
       if (!acceptor.is_open()) return;
       if (ec == asio::error::connection_aborted) return Accept();  // the client gave up
       if (ec) return AcceptFailed(ec);
@@ -455,6 +477,12 @@ struct HttpServer::Impl {
   Shared shared;
   std::unique_ptr<ConnectionLimits> limits;  // made at Start()
   asio::io_context io;
+  // The io_context of each thread after the first (which runs `io`), and
+  // the one the next connection goes to.
+  std::vector<std::unique_ptr<asio::io_context>> contexts;
+  size_t next_context = 0;
+  // Destroyed before the contexts: requests queued here hold connections.
+  std::unique_ptr<asio::thread_pool> blocking;
   ssl::context tls;
   tcp::acceptor acceptor;
   asio::steady_timer accept_timer;  // the pause after a failed accept
@@ -525,12 +553,27 @@ void HttpServer::Start() {
   impl_->limits =
       std::make_unique<ConnectionLimits>(max_total, impl_->options.max_connections_per_address);
   impl_->reserve_fd = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
-  impl_->Accept();
   const int n = impl_->options.threads > 0
                     ? impl_->options.threads
                     : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-  for (int i = 0; i < n; ++i)
-    impl_->threads.emplace_back([this] { impl_->io.run(); });
+  for (int i = 1; i < n; ++i)
+    impl_->contexts.push_back(std::make_unique<asio::io_context>(1));  // run by one thread
+  if (impl_->options.answers_inline) {
+    const int b = impl_->options.blocking_threads > 0 ? impl_->options.blocking_threads : n;
+    impl_->blocking = std::make_unique<asio::thread_pool>(static_cast<size_t>(b));
+    impl_->shared.blocking = impl_->blocking.get();
+  }
+  impl_->Accept();
+  // Each thread runs until Stop(), also while it has nothing to wait for:
+  // an answer still being made elsewhere (on the pool, by the signer) is
+  // written by the connection's thread when it comes.
+  auto run = [](asio::io_context* ctx) {
+    auto work = asio::make_work_guard(*ctx);
+    ctx->run();
+  };
+  impl_->threads.emplace_back(run, &impl_->io);
+  for (auto& c : impl_->contexts)
+    impl_->threads.emplace_back(run, c.get());
 }
 
 uint16_t HttpServer::port() const {
@@ -565,7 +608,13 @@ void HttpServer::Stop() {
       std::this_thread::sleep_for(std::chrono::milliseconds(10));
     }
   }
+  if (impl_->blocking) {
+    impl_->blocking->stop();
+    impl_->blocking->join();
+  }
   impl_->io.stop();
+  for (auto& c : impl_->contexts)
+    c->stop();
   for (std::thread& t : impl_->threads) {
     if (t.joinable()) t.join();
   }

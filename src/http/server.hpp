@@ -2,9 +2,13 @@
 //
 // Callers see only these plain structs; Boost.Beast stays inside server.cpp
 // so that no other translation unit pays its compile time. The server runs a
-// fixed pool of threads over one io_context, keeps connections alive, limits
-// request size and idle time, and shuts down gracefully on Stop() or on
-// SIGINT/SIGTERM when RunUntilSignalled() is used.
+// fixed number of threads, each with its own io_context and the connections
+// given to it (as nginx's workers do: a request's read, handler and write
+// never wake another thread), keeps connections alive, limits request size
+// and idle time, and shuts down gracefully on Stop() or on SIGINT/SIGTERM
+// when RunUntilSignalled() is used. A handler that may block would hold
+// every connection of its thread, so with ServerOptions::answers_inline set
+// only the requests it names run there and the rest on a shared pool.
 #ifndef ONSHI_HTTP_SERVER_HPP_
 #define ONSHI_HTTP_SERVER_HPP_
 
@@ -76,6 +80,14 @@ struct ServerOptions {
   std::string address = "127.0.0.1";
   uint16_t port = 8080;  // 0 picks a free port (see HttpServer::port())
   int threads = 0;       // 0 = number of cores
+  // Which requests are answered on the thread that owns their connection:
+  // those whose handler never waits (for a lock, a disk, another server).
+  // Every other request runs on a shared pool of `blocking_threads` threads
+  // (0 = as many as `threads`), so that an upload held by the database's
+  // write lock delays no one else's check. Unset: every request is
+  // answered on its connection's thread.
+  std::function<bool(const Request&)> answers_inline;
+  int blocking_threads = 0;
   size_t max_body_bytes = 1 << 20;
   int idle_timeout_seconds = 30;
   // Connections held open at once (see http/connection_limits.hpp); a new

@@ -191,7 +191,7 @@ const Router<Action>& Routes() {
         .Add("POST", kAuthPath, Action::kLogin, "auth")
         .Add("POST", kFhirSubmitPath, Action::kFhirSubmit, "fhir_submit")
         .Add("GET", "/fhir/metadata", Action::kFhirMetadata, "fhir_metadata")
-        .Add("GET", "/oqs-api-pro/proof-key", Action::kProofKey, "proof_key")
+        .Add("GET", kProofKeyPath, Action::kProofKey, "proof_key")
         .Add("POST", kCardSearchPath, Action::kCardSearch, "card_search")
         .Add("POST", "/oqs-api-pro/card/register", Action::kCardRegister, "card_register")
         .Add("POST", "/portal/card/challenge", Action::kPortalChallenge, "portal_challenge")
@@ -802,6 +802,13 @@ std::optional<http::Response> EligibilityService::BodyTooLarge(const http::Reque
   return ProvenNow(Signed(e.HttpStatus(), ContentTypeFor(encoding),
                           oqs::WriteErrorResponse(oqs::QualificationRequest{}, e,
                                                   JstTimestamp(clock_.Now()), encoding)));
+}
+
+bool EligibilityService::AnswersFromMemory(const http::Request& request) const {
+  const std::string_view target = request.target;
+  const std::string_view path = target.substr(0, target.find('?'));
+  if (request.method == "POST" && path == kSearchPath) return index_ != nullptr;
+  return request.method == "GET" && path == kProofKeyPath;
 }
 
 http::Response EligibilityService::Search(const http::Request& request, std::time_t now) {

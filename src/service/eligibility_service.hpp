@@ -93,6 +93,7 @@ namespace onshi::service {
 
 inline constexpr const char* kAuthPath = "/oqs-api-pro/MSA12020/ILI12020SV01/auth";
 inline constexpr const char* kSearchPath = "/oqs-api-pro/MSA01030/ILI01030SV01/search";
+inline constexpr const char* kProofKeyPath = "/oqs-api-pro/proof-key";
 inline constexpr const char* kFhirSubmitPath = "/fhir/CoverageEligibilityRequest/$submit";
 inline constexpr const char* kProofHeader = "X-OQS-Proof";
 inline constexpr const char* kCardChallengePath = "/oqs-api-pro/card/challenge";
@@ -154,6 +155,13 @@ class EligibilityService {
   // search an OQS error answer ONS-E0904 in the request's format; nullopt
   // for any other route (the server's own problem document).
   std::optional<http::Response> BodyTooLarge(const http::Request& request) const;
+  // True for the requests answered from memory alone, which never wait for
+  // a lock, a disk or another server (http::ServerOptions::answers_inline):
+  // the check by insurance card when the serving index answers it (a
+  // person holding a 照会番号 adds one read by primary key) and the proof
+  // key. Everything else may wait (a write behind the database's lock, an
+  // upload, a PDF) and runs on the server's shared pool.
+  bool AnswersFromMemory(const http::Request& request) const;
   // Its own routes, {method, pattern}, in the order they are tried; the
   // "/municipal/**" and "/insurer/**" subtrees are those services' RouteList.
   static std::vector<std::pair<std::string, std::string>> RouteList();
