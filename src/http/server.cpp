@@ -476,11 +476,12 @@ struct HttpServer::Impl {
   Metrics own_metrics;
   Shared shared;
   std::unique_ptr<ConnectionLimits> limits;  // made at Start()
-  asio::io_context io;
-  // The io_context of each thread after the first (which runs `io`), and
-  // the one the next connection goes to.
+  // The io_context of each thread after the first (which runs `io`).
+  // Destroyed after `io`: an accept still pending there holds a socket
+  // made for one of them.
   std::vector<std::unique_ptr<asio::io_context>> contexts;
-  size_t next_context = 0;
+  asio::io_context io;
+  size_t next_context = 0;  // where the next connection goes (NextContext)
   // Destroyed before the contexts: requests queued here hold connections.
   std::unique_ptr<asio::thread_pool> blocking;
   ssl::context tls;
