@@ -6,12 +6,7 @@
 // Before: a handler returned its Response on the pool thread, so an answer
 // waiting for a signature held that thread and every other connection
 // waited behind it.
-#include <arpa/inet.h>
 #include <gtest/gtest.h>
-#include <netinet/in.h>
-#include <poll.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
 #include <condition_variable>
 #include <future>
@@ -20,38 +15,14 @@
 #include <thread>
 
 #include "http/server.hpp"
+#include "raw_client.hpp"
 
 namespace onshi::http {
 namespace {
 
-int Connect(uint16_t port) {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in to{};
-  to.sin_family = AF_INET;
-  to.sin_port = htons(port);
-  to.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  EXPECT_EQ(::connect(fd, reinterpret_cast<sockaddr*>(&to), sizeof to), 0);
-  return fd;
-}
-
-void Send(int fd, const std::string& raw) {
-  EXPECT_EQ(::send(fd, raw.data(), raw.size(), MSG_NOSIGNAL), static_cast<ssize_t>(raw.size()));
-}
-
-// Everything until the server closes (or 20 s of silence).
-std::string ReadToClose(int fd) {
-  std::string got;
-  for (;;) {
-    pollfd p{fd, POLLIN, 0};
-    if (::poll(&p, 1, 20000) != 1) break;
-    char buf[4096];
-    const ssize_t n = ::recv(fd, buf, sizeof buf, 0);
-    if (n <= 0) break;
-    got.append(buf, static_cast<size_t>(n));
-  }
-  ::close(fd);
-  return got;
-}
+using test_client::Connect;
+using test_client::ReadToClose;
+using test_client::Send;
 
 std::string Get(const std::string& path, bool close) {
   return "GET " + path + " HTTP/1.1\r\nHost: onshi\r\n" + (close ? "Connection: close\r\n" : "") +

@@ -3,12 +3,8 @@
 // thread. ServerOptions::answers_inline names the requests that never wait;
 // the others run on a shared pool. An in-process HttpServer with ONE
 // connection thread, spoken to over raw sockets.
-#include <arpa/inet.h>
 #include <gtest/gtest.h>
-#include <netinet/in.h>
 #include <poll.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
 #include <future>
 #include <sstream>
@@ -16,38 +12,14 @@
 #include <thread>
 
 #include "http/server.hpp"
+#include "raw_client.hpp"
 
 namespace onshi::http {
 namespace {
 
-int Connect(uint16_t port) {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in to{};
-  to.sin_family = AF_INET;
-  to.sin_port = htons(port);
-  to.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  EXPECT_EQ(::connect(fd, reinterpret_cast<sockaddr*>(&to), sizeof to), 0);
-  return fd;
-}
-
-void Send(int fd, const std::string& raw) {
-  EXPECT_EQ(::send(fd, raw.data(), raw.size(), MSG_NOSIGNAL), static_cast<ssize_t>(raw.size()));
-}
-
-// Everything until the server closes, or "" after `seconds` of silence.
-std::string ReadToClose(int fd, int seconds) {
-  std::string got;
-  for (;;) {
-    pollfd p{fd, POLLIN, 0};
-    if (::poll(&p, 1, seconds * 1000) != 1) break;
-    char buf[4096];
-    const ssize_t n = ::recv(fd, buf, sizeof buf, 0);
-    if (n <= 0) break;
-    got.append(buf, static_cast<size_t>(n));
-  }
-  ::close(fd);
-  return got;
-}
+using test_client::Connect;
+using test_client::ReadToClose;
+using test_client::Send;
 
 std::string Get(const std::string& path) {
   return "GET " + path + " HTTP/1.1\r\nHost: onshi\r\nConnection: close\r\n\r\n";
@@ -88,6 +60,18 @@ class BlockingLaneTest : public ::testing::Test {
     if (!released_) release_promise_.set_value();
     server_->Stop();
   }
+  // A connection whose request (/block) is in its handler, waiting for
+  // Release(); -1 if it never got there.
+  int OpenBlocked() {
+    std::future<void> entered = entered_promise_.get_future();
+    const int fd = Connect(server_->port());
+    Send(fd, Get("/block"));
+    if (entered.wait_for(std::chrono::seconds(20)) != std::future_status::ready) {
+      ::close(fd);
+      return -1;
+    }
+    return fd;
+  }
   void Release() {
     released_ = true;
     release_promise_.set_value();
@@ -102,10 +86,8 @@ class BlockingLaneTest : public ::testing::Test {
 
 TEST_F(BlockingLaneTest, AHandlerThatBlocksHoldsNoOtherConnection) {
   Start(true);
-  std::future<void> entered = entered_promise_.get_future();
-  const int blocked = Connect(server_->port());
-  Send(blocked, Get("/block"));
-  ASSERT_EQ(entered.wait_for(std::chrono::seconds(20)), std::future_status::ready);
+  const int blocked = OpenBlocked();
+  ASSERT_GE(blocked, 0);
   // The only connection thread answers at once, while /block still waits.
   const int other = Connect(server_->port());
   Send(other, Get("/quick"));
@@ -124,10 +106,8 @@ TEST_F(BlockingLaneTest, AHandlerThatBlocksHoldsNoOtherConnection) {
 // lane exists — the second connection waits for the first one's handler.
 TEST_F(BlockingLaneTest, WithoutTheLaneABlockedHandlerHoldsItsThread) {
   Start(false);
-  std::future<void> entered = entered_promise_.get_future();
-  const int blocked = Connect(server_->port());
-  Send(blocked, Get("/block"));
-  ASSERT_EQ(entered.wait_for(std::chrono::seconds(20)), std::future_status::ready);
+  const int blocked = OpenBlocked();
+  ASSERT_GE(blocked, 0);
   const int other = Connect(server_->port());
   Send(other, Get("/quick"));
   pollfd p{other, POLLIN, 0};
@@ -143,10 +123,8 @@ TEST_F(BlockingLaneTest, WithoutTheLaneABlockedHandlerHoldsItsThread) {
 // Stop drains: a request waiting on the pool is still answered.
 TEST_F(BlockingLaneTest, StopWaitsForARequestOnThePool) {
   Start(true);
-  std::future<void> entered = entered_promise_.get_future();
-  const int blocked = Connect(server_->port());
-  Send(blocked, Get("/block"));
-  ASSERT_EQ(entered.wait_for(std::chrono::seconds(20)), std::future_status::ready);
+  const int blocked = OpenBlocked();
+  ASSERT_GE(blocked, 0);
   std::thread releaser([this] {
     std::this_thread::sleep_for(std::chrono::milliseconds(200));
     Release();
