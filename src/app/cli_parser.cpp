@@ -198,7 +198,9 @@ void Parser::Build() {
       {{"listen", "HOST:PORT",
         "address to listen on: 127.0.0.1:8443 (default), localhost:PORT, [::1]:PORT, "
         "0.0.0.0:PORT"},
-       {"threads", "N", "worker threads (0 = one per core; default 0)"},
+       {"threads", "N",
+        "connection threads, each owning its connections; as many again answer what may wait "
+        "(0 = one per core; default 0)"},
        {"no-tls", nullptr, "plain HTTP (behind a TLS proxy only; /metrics is then open)"},
        {"create", nullptr, "make the database if there is none (otherwise refused)"},
        {"link-every", "SECONDS", "the linker's round; 0 = off (default 60)"},
