@@ -115,6 +115,13 @@ void KioskServer::Start() {
   options.port = requested_port_;
   options.threads = 2;
   options.max_body_bytes = 64 * 1024;
+  // The calls that read the card or ask the central server (POST /api/…)
+  // may wait seconds; the pages, scripts and GET /api/… read local files
+  // and memory. Each server thread owns its connections, so the waiting
+  // calls go to the server's pool and the staff page keeps answering.
+  options.answers_inline = [](const http::Request& r) {
+    return r.method != "POST" || !r.target.starts_with("/api/");
+  };
   server_ = std::make_unique<http::HttpServer>(
       options, [this](const http::Request& r) { return Handle(r); });
   server_->Start();
