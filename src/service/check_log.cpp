@@ -142,7 +142,7 @@ std::optional<std::vector<store::AuditEntry>> ReadRefs(const std::string& segmen
   bool ok = true;
   for (auto r = refs.begin(); ok && r != refs.end(); ++r) {
     line.resize(r->length);
-    ok = ::pread(fd, line.data(), line.size(), r->offset) == static_cast<ssize_t>(line.size());
+    ok = PreadAll(fd, line.data(), line.size(), r->offset);
     std::optional<store::AuditEntry> e = ok ? ParseRecord(line) : std::nullopt;
     ok = e && e->person_id == person_id;
     if (ok) found.push_back(*std::move(e));

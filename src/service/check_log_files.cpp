@@ -53,4 +53,17 @@ void PwriteAllTo(int fd, std::string_view text, uint64_t offset, const std::stri
   }
 }
 
+bool PreadAll(int fd, void* out, size_t n, uint64_t offset) {
+  auto* p = static_cast<char*>(out);
+  while (n > 0) {
+    const ssize_t got = ::pread(fd, p, n, static_cast<off_t>(offset));
+    if (got < 0 && errno == EINTR) continue;
+    if (got <= 0) return false;
+    p += got;
+    n -= static_cast<size_t>(got);
+    offset += static_cast<uint64_t>(got);
+  }
+  return true;
+}
+
 }  // namespace onshi::service

@@ -3,6 +3,7 @@
 #ifndef ONSHI_SERVICE_CHECK_LOG_FILES_HPP_
 #define ONSHI_SERVICE_CHECK_LOG_FILES_HPP_
 
+#include <cstddef>
 #include <cstdint>
 #include <stdexcept>
 #include <string>
@@ -24,6 +25,10 @@ std::string_view RecordsOf(std::string_view text);
 // CheckLogFailure naming `path`.
 void WriteAllTo(int fd, std::string_view text, const std::string& path);
 void PwriteAllTo(int fd, std::string_view text, uint64_t offset, const std::string& path);
+
+// Reads exactly `n` bytes at `offset` into `out`; false at an error or the
+// file's end.
+bool PreadAll(int fd, void* out, size_t n, uint64_t offset);
 
 }  // namespace onshi::service
 

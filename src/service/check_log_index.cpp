@@ -5,7 +5,6 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <cerrno>
 #include <charconv>
 #include <cstdio>
 #include <cstring>
@@ -32,20 +31,6 @@ uint64_t Fnv1a(const void* data, size_t n, uint64_t h = 14695981039346656037ull)
 
 bool ByPersonThenOffset(const RecordRef& a, const RecordRef& b) {
   return a.person != b.person ? a.person < b.person : a.offset < b.offset;
-}
-
-// Reads exactly `n` bytes at `offset`.
-bool PreadAll(int fd, void* out, size_t n, uint64_t offset) {
-  auto* p = static_cast<char*>(out);
-  while (n > 0) {
-    const ssize_t got = ::pread(fd, p, n, static_cast<off_t>(offset));
-    if (got < 0 && errno == EINTR) continue;
-    if (got <= 0) return false;
-    p += got;
-    n -= static_cast<size_t>(got);
-    offset += static_cast<uint64_t>(got);
-  }
-  return true;
 }
 
 // An index file opened and checked against its segment's length.
