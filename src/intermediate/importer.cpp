@@ -99,31 +99,39 @@ class Importer {
         b.refused.emplace_back(rec->line, form.error());
         continue;
       }
-      Pending& p = b.forms.emplace_back(Pending{rec->line, std::move(form).value(), std::nullopt,
-                                                std::nullopt, std::nullopt, std::nullopt});
-      // The form's keyed digest (the same keys on both connections) and the
-      // registry's answer, off the writing thread.
-      if (registry) {
-        try {
-          p.digest = registry->KeyedDigest(CanonicalFormText(p.form));
+      b.forms.emplace_back(Pending{rec->line, std::move(form).value(), std::nullopt, std::nullopt,
+                                   std::nullopt, std::nullopt});
+    }
+    if (registry) LookUp(*registry, b.forms);
+    b.bytes_read = reader_.bytes_read();
+    b.total_bytes = reader_.total_bytes();
+    return b;
+  }
+
+  // The forms' keyed digests (the same keys on both connections) and the
+  // registry's answers, off the writing thread. One read snapshot for the
+  // batch: a lookup on its own would begin a read transaction of its own,
+  // and each of those re-reads the WAL's header (and re-maps the file,
+  // which the writer keeps growing) — half of a lookup's cost.
+  void LookUp(store::Store& registry, std::vector<Pending>& forms) {
+    try {
+      registry.InReadSnapshot([&] {
+        for (Pending& p : forms) {
+          p.digest = registry.KeyedDigest(CanonicalFormText(p.form));
           // ctx_ is set before the first read-ahead starts and never after.
           p.leaf = ReceiptLeafOf(ctx_.insurer.insurer_number, p.form.submission_id, p.form.form,
                                  ctx_.received_on, *p.digest);
           // A 給付情報届 carries no My Number: reception asks nobody for it.
-          if (p.form.form != FormKind::kBenefits) {
-            p.registry = registry->FindPersonByMyNumber(p.form.my_number);
-            if (*p.registry)
-              p.compared = CompareFormWithRegistryThen(*registry, **p.registry, p.form);
-          }
-        } catch (const store::StoreError&) {
-          // Left to reception, which asks the writing connection and knows
-          // how to stop the import if the database is gone.
+          if (p.form.form == FormKind::kBenefits) continue;
+          p.registry = registry.FindPersonByMyNumber(p.form.my_number);
+          if (*p.registry) p.compared = CompareFormWithRegistryThen(registry, **p.registry, p.form);
         }
-      }
+      });
+    } catch (const store::StoreError&) {
+      // Left to reception, which asks the writing connection and knows how
+      // to stop the import if the database is gone. A form looked up before
+      // the failure keeps its answers: each is whole.
     }
-    b.bytes_read = reader_.bytes_read();
-    b.total_bytes = reader_.total_bytes();
-    return b;
   }
 
   void Refuse(const std::vector<FieldError>& errors, int64_t line) {
