@@ -9,6 +9,7 @@
 #include "intermediate/fault_hold.hpp"
 #include "intermediate/form_digest.hpp"
 #include "intermediate/reception_batch.hpp"
+#include "intermediate/seen_set.hpp"
 
 namespace onshi::intermediate {
 namespace {
@@ -21,7 +22,32 @@ struct Pending {
   std::optional<auth::MerkleHash> leaf;    // and its receipt hash (reception_batch.hpp)
   // With a resident: the form compared with the registry (reception.hpp).
   std::optional<std::vector<RegistryField>> compared;
+  // The rows reception's checks read (ReadAhead), for a form that touches
+  // nothing earlier in the file.
+  std::optional<std::optional<store::SubmissionRecord>> existing;
+  std::optional<std::vector<Qualification>> same_number;
+  std::optional<std::optional<Qualification>> member;
+  std::optional<std::vector<Qualification>> of_person;
+
+  bool HasRows() const { return existing.has_value(); }
+  ReadAhead Ahead(bool with_rows) const {
+    ReadAhead a;
+    if (registry) a.registry = &*registry;
+    if (digest) a.digest = &*digest;
+    if (leaf) a.leaf = &*leaf;
+    if (compared) a.compared = &*compared;
+    if (!with_rows || !existing) return a;
+    a.existing = &*existing;
+    if (same_number) a.same_number = &*same_number;
+    if (member) a.member = &*member;
+    if (of_person) a.of_person = &*of_person;
+    return a;
+  }
 };
+
+bool Joins(FormKind f) {
+  return f == FormKind::kAcquisition || f == FormKind::kDependentAdd;
+}
 
 // One batch as the read-ahead thread leaves it: the forms that passed the
 // line checks, and the refused lines in between, all in file order.
@@ -33,6 +59,10 @@ struct Batch {
   uint64_t bytes_read = 0;  // the reader's position after it, and its size
   uint64_t total_bytes = 0;
   bool last = false;  // the file ended in this batch
+  // The writing connection's CommitsByOthers when this batch's read-ahead
+  // began: its rows read ahead hold only if no other connection has
+  // committed since (Flush).
+  std::optional<int64_t> others_at_start;
 };
 
 // Counts of one batch, merged into the report only once the batch commits.
@@ -61,15 +91,27 @@ class Importer {
     // The reader and the registry connection belong to the read-ahead task;
     // it runs while the previous batch is written, and get() hands its batch
     // over. Everything that writes stays on this thread.
-    auto ahead = [this, r = registry.get()] { return ReadBatch(r); };
-    std::future<Batch> next = std::async(std::launch::async, ahead);
+    auto read_ahead = [this, r = registry.get()] {
+      std::optional<int64_t> others;
+      try {
+        if (r) others = store_.CommitsByOthers();
+      } catch (const store::StoreError&) {
+      }
+      return std::async(std::launch::async, [this, r, others] {
+        Batch b = ReadBatch(r);
+        b.others_at_start = others;
+        return b;
+      });
+    };
+    std::future<Batch> next = read_ahead();
     for (;;) {
       Batch batch = next.get();
-      if (!batch.last) next = std::async(std::launch::async, ahead);
+      if (!batch.last) next = read_ahead();
       report_.records += batch.records;
       for (auto& [line, errors] : batch.refused)
         Refuse(errors, line);
-      if (!Flush(batch.forms, {report_.records, batch.bytes_read, batch.total_bytes}) ||
+      if (!Flush(batch.forms, batch.others_at_start,
+                 {report_.records, batch.bytes_read, batch.total_bytes}) ||
           batch.last) {
         break;
       }
@@ -99,8 +141,9 @@ class Importer {
         b.refused.emplace_back(rec->line, form.error());
         continue;
       }
-      b.forms.emplace_back(Pending{rec->line, std::move(form).value(), std::nullopt, std::nullopt,
-                                   std::nullopt, std::nullopt});
+      Pending& p = b.forms.emplace_back();
+      p.line = rec->line;
+      p.form = std::move(form).value();
     }
     if (registry) LookUp(*registry, b.forms);
     b.bytes_read = reader_.bytes_read();
@@ -108,29 +151,59 @@ class Importer {
     return b;
   }
 
-  // The forms' keyed digests (the same keys on both connections) and the
-  // registry's answers, off the writing thread. One read snapshot for the
-  // batch: a lookup on its own would begin a read transaction of its own,
-  // and each of those re-reads the WAL's header (and re-maps the file,
-  // which the writer keeps growing) — half of a lookup's cost.
+  // The forms' keyed digests (the same keys on both connections), the
+  // registry's answers and the rows reception's checks read, off the
+  // writing thread. One read snapshot for the batch: a lookup on its own
+  // would begin a read transaction of its own, and each of those re-reads
+  // the WAL's header (and re-maps the file, which the writer keeps
+  // growing) — half of a lookup's cost.
   void LookUp(store::Store& registry, std::vector<Pending>& forms) {
     try {
       registry.InReadSnapshot([&] {
-        for (Pending& p : forms) {
-          p.digest = registry.KeyedDigest(CanonicalFormText(p.form));
-          // ctx_ is set before the first read-ahead starts and never after.
-          p.leaf = ReceiptLeafOf(ctx_.insurer.insurer_number, p.form.submission_id, p.form.form,
-                                 ctx_.received_on, *p.digest);
-          // A 給付情報届 carries no My Number: reception asks nobody for it.
-          if (p.form.form == FormKind::kBenefits) continue;
-          p.registry = registry.FindPersonByMyNumber(p.form.my_number);
-          if (*p.registry) p.compared = CompareFormWithRegistryThen(registry, **p.registry, p.form);
-        }
+        for (Pending& p : forms)
+          LookUpOne(registry, p);
       });
     } catch (const store::StoreError&) {
       // Left to reception, which asks the writing connection and knows how
       // to stop the import if the database is gone. A form looked up before
-      // the failure keeps its answers: each is whole.
+      // the failure keeps its answers: each is whole. The forms after it
+      // were not marked as seen, so no later form's rows can be trusted.
+      rows_ahead_ = false;
+    }
+  }
+
+  void LookUpOne(store::Store& registry, Pending& p) {
+    const Submission& f = p.form;
+    const std::string& insurer = ctx_.insurer.insurer_number;
+    p.digest = registry.KeyedDigest(CanonicalFormText(f));
+    // ctx_ is set before the first read-ahead starts and never after.
+    p.leaf = ReceiptLeafOf(insurer, f.submission_id, f.form, ctx_.received_on, *p.digest);
+    // A 給付情報届 carries no My Number: reception asks nobody for it.
+    if (f.form != FormKind::kBenefits) {
+      p.registry = registry.FindPersonByMyNumber(f.my_number);
+      if (*p.registry) p.compared = CompareFormWithRegistryThen(registry, **p.registry, f);
+    }
+    // What reception reads for a form is found by its 受付番号, its
+    // 記号・番号 and its person. A form sharing none of them with any earlier
+    // form of the file reads rows that only another connection can have
+    // changed since this snapshot, which Flush checks; the others are read
+    // again by the writer, after what the file stored before them.
+    bool earlier = seen_.Insert('i', f.submission_id);
+    std::string key = f.symbol;
+    key += '\x1f';
+    key += f.number;
+    earlier = seen_.Insert('k', key) || earlier;
+    if (p.registry && *p.registry) earlier = seen_.Insert('p', (*p.registry)->person_id) || earlier;
+    if (earlier || !rows_ahead_) return;
+    p.existing = registry.GetSubmission(insurer, f.submission_id);
+    if (Joins(f.form)) {
+      p.same_number = registry.FindByInsuredNumber(insurer, f.symbol, f.number);
+      if (p.registry && *p.registry)
+        p.of_person = registry.QualificationsOfPerson((*p.registry)->person_id);
+    } else if (auto id = registry.FindMemberId(insurer, f.symbol, f.number, f.branch)) {
+      p.member = registry.GetQualification(*id);
+    } else {
+      p.member = std::optional<Qualification>();
     }
   }
 
@@ -146,7 +219,7 @@ class Importer {
 
   // Receives one form into `t`. A submission id used twice in one file is an
   // error in the file (the second line is not the same form re-sent).
-  void ReceiveOne(const Pending& p, Tally& t, ReceptionBatch& batch) {
+  void ReceiveOne(const Pending& p, bool rows_hold, Tally& t, ReceptionBatch& batch) {
     auto [it, fresh] = first_line_.try_emplace(p.form.submission_id, p.line);
     if (!fresh && it->second != p.line) {
       ++t.rejected;
@@ -155,9 +228,8 @@ class Importer {
            "受付番号 " + p.form.submission_id + " is also on line " + std::to_string(it->second)});
       return;
     }
-    ReceiveOutcome out = Receive(store_, p.form, ctx_, p.registry ? &*p.registry : nullptr, &batch,
-                                 p.digest ? &*p.digest : nullptr, p.leaf ? &*p.leaf : nullptr,
-                                 p.compared ? &*p.compared : nullptr);
+    const ReadAhead ahead = p.Ahead(rows_hold);
+    ReceiveOutcome out = Receive(store_, p.form, ctx_, &batch, &ahead);
     // Also when refused: the documents of forms the batch held, written
     // before this one was checked.
     t.documents += out.documents_issued;
@@ -206,15 +278,21 @@ class Importer {
   }
 
   // False when the database stopped taking writes: the import ends there.
-  bool Flush(std::vector<Pending>& batch, const ImportProgress& progress) {
+  // `others_at_start`: see Batch.
+  bool Flush(std::vector<Pending>& batch, std::optional<int64_t> others_at_start,
+             const ImportProgress& progress) {
     if (batch.empty()) return true;
     Tally t;
     try {
       store_.InTransaction([&] {
+        // Under the write lock nobody else commits until this batch does,
+        // so rows read ahead that held at its start hold to its end.
+        const bool rows_hold =
+            others_at_start.has_value() && store_.CommitsByOthers() == others_at_start;
         ReceptionBatch held;
         held.Reserve(batch.size());
         for (const Pending& p : batch)
-          ReceiveOne(p, t, held);
+          ReceiveOne(p, rows_hold, t, held);
         t.documents += held.Materialise(store_, ctx_);
       });
       Merge(t);
@@ -236,7 +314,7 @@ class Importer {
         try {
           store_.InTransaction([&] {
             ReceptionBatch held;
-            ReceiveOne(p, t, held);
+            ReceiveOne(p, false, t, held);
             t.documents += held.Materialise(store_, ctx_);
           });
         } catch (const store::StoreUnavailable& e) {
@@ -271,6 +349,11 @@ class Importer {
   ImportReport report_;
   int64_t acknowledged_ = 0;
   std::unordered_map<std::string, int64_t> first_line_;  // submission id → its line
+  // Read-ahead thread only (one batch at a time): the 受付番号, 記号・番号
+  // and persons of every form read so far, and whether rows read ahead can
+  // still be trusted at all.
+  SeenSet seen_;
+  bool rows_ahead_ = true;
 };
 
 }  // namespace

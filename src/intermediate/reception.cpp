@@ -74,11 +74,13 @@ std::optional<ReceiveOutcome> CheckBenefits(const Submission& s, const BenefitsM
 // form failed at link time: a corrected form takes its place.
 std::optional<ReceiveOutcome> CheckJoining(store::Store& store, const Submission& s,
                                            const store::InsurerRecord& insurer,
+                                           const std::vector<Qualification>* read_ahead,
                                            std::optional<Qualification>* insured, int64_t* reuse) {
   // Everyone under the 記号・番号, read once: the member under exactly these
   // keys, if any, is among them (記号・番号・枝番 are unique per insurer).
   std::vector<Qualification> same_number =
-      store.FindByInsuredNumber(insurer.insurer_number, s.symbol, s.number);
+      read_ahead ? *read_ahead
+                 : store.FindByInsuredNumber(insurer.insurer_number, s.symbol, s.number);
   for (const Qualification& q : same_number) {
     if (q.branch != s.branch) continue;
     if (q.linkage != LinkageState::kRegistrationError) {
@@ -110,10 +112,15 @@ std::optional<ReceiveOutcome> CheckJoining(store::Store& store, const Submission
 // Checks a form about an existing member (loss, dependent removal, change).
 std::optional<ReceiveOutcome> CheckExisting(store::Store& store, const Submission& s,
                                             const store::InsurerRecord& insurer,
+                                            const std::optional<Qualification>* read_ahead,
                                             std::optional<Qualification>* member) {
-  const auto id = store.FindMemberId(insurer.insurer_number, s.symbol, s.number, s.branch);
-  if (!id) return Reject("branch", "no member under these 記号・番号・枝番");
-  *member = store.GetQualification(*id);
+  if (read_ahead) {
+    *member = *read_ahead;
+  } else if (const auto id =
+                 store.FindMemberId(insurer.insurer_number, s.symbol, s.number, s.branch)) {
+    *member = store.GetQualification(*id);
+  }
+  if (!*member) return Reject("branch", "no member under these 記号・番号・枝番");
   const Qualification& q = **member;
   if (s.form == FormKind::kLoss && q.personal_family != PersonalFamily::kInsured) {
     return Reject("form",
@@ -185,27 +192,40 @@ std::vector<RegistryField> CompareFormWithRegistryThen(store::Store& store,
 
 namespace {
 ReceiveOutcome ReceiveChecked(store::Store& store, const Submission& s, const ReceptionContext& ctx,
-                              const RegistryAnswer* looked_up, ReceptionBatch* batch,
-                              int& flushed_documents, const std::string& digest,
-                              const auth::MerkleHash* leaf,
-                              const std::vector<RegistryField>* compared);
+                              ReceptionBatch* batch, ReadAhead& ahead, int& flushed_documents,
+                              const std::string& digest);
+
+// The store's rows read ahead no longer hold once anything is written.
+void ForgetRowsReadAhead(ReadAhead& ahead) {
+  ahead.existing = nullptr;
+  ahead.same_number = nullptr;
+  ahead.member = nullptr;
+  ahead.of_person = nullptr;
+}
 }  // namespace
 
 ReceiveOutcome Receive(store::Store& store, const Submission& s, const ReceptionContext& ctx,
-                       const RegistryAnswer* looked_up, ReceptionBatch* batch,
-                       const std::string* digest, const auth::MerkleHash* leaf,
-                       const std::vector<RegistryField>* compared) {
+                       ReceptionBatch* batch, const ReadAhead* read_ahead) {
+  ReadAhead ahead = read_ahead ? *read_ahead : ReadAhead{};
+  // A leaf computed ahead is only as good as the digest it was computed
+  // with, and a comparison and the person's memberships only as the
+  // registry's answer they were read for.
+  if (!ahead.digest) ahead.leaf = nullptr;
+  if (!ahead.registry) {
+    ahead.compared = nullptr;
+    ahead.of_person = nullptr;
+  }
   // Forms the batch holds that this one must see: stored first, so that
   // every check below reads what it would have had each form been written
   // at once.
   int flushed_documents = 0;
   if (batch && (batch->HoldsSubmission(s.submission_id) || batch->Touches(s.symbol, s.number))) {
     flushed_documents += batch->Materialise(store, ctx);
+    ForgetRowsReadAhead(ahead);  // read before what was just stored
   }
-  // A leaf computed ahead is only as good as the digest it was computed with.
-  ReceiveOutcome out = ReceiveChecked(store, s, ctx, looked_up, batch, flushed_documents,
-                                      digest ? *digest : store.KeyedDigest(CanonicalFormText(s)),
-                                      digest ? leaf : nullptr, looked_up ? compared : nullptr);
+  ReceiveOutcome out =
+      ReceiveChecked(store, s, ctx, batch, ahead, flushed_documents,
+                     ahead.digest ? *ahead.digest : store.KeyedDigest(CanonicalFormText(s)));
   out.documents_issued += flushed_documents;
   return out;
 }
@@ -224,12 +244,13 @@ void Keep(store::Store& store, const ReceptionContext& ctx, ReceptionBatch* batc
 }
 
 ReceiveOutcome ReceiveChecked(store::Store& store, const Submission& s, const ReceptionContext& ctx,
-                              const RegistryAnswer* looked_up, ReceptionBatch* batch,
-                              int& flushed_documents, const std::string& digest,
-                              const auth::MerkleHash* leaf,
-                              const std::vector<RegistryField>* compared) {
+                              ReceptionBatch* batch, ReadAhead& ahead, int& flushed_documents,
+                              const std::string& digest) {
   const store::InsurerRecord& insurer = ctx.insurer;
-  if (auto existing = store.GetSubmission(insurer.insurer_number, s.submission_id)) {
+  const auth::MerkleHash* leaf = ahead.leaf;
+  if (auto existing = ahead.existing
+                          ? *ahead.existing
+                          : store.GetSubmission(insurer.insurer_number, s.submission_id)) {
     ReceiveOutcome o;
     o.seq = existing->seq;
     std::vector<std::string> differing = DifferingFields(*existing, s);
@@ -256,8 +277,9 @@ ReceiveOutcome ReceiveChecked(store::Store& store, const Submission& s, const Re
 
   std::optional<Qualification> related;  // the 本人 (joining dependents) or the member
   int64_t reuse = 0;
-  if (auto refused = Joins(s.form) ? CheckJoining(store, s, insurer, &related, &reuse)
-                                   : CheckExisting(store, s, insurer, &related)) {
+  if (auto refused = Joins(s.form)
+                         ? CheckJoining(store, s, insurer, ahead.same_number, &related, &reuse)
+                         : CheckExisting(store, s, insurer, ahead.member, &related)) {
     return *refused;
   }
   if (auto refused =
@@ -289,16 +311,17 @@ ReceiveOutcome ReceiveChecked(store::Store& store, const Submission& s, const Re
   // The J-LIS check (R-LINK-4).
   RegistryAnswer asked;
   const RegistryAnswer& person =
-      looked_up ? *looked_up : (asked = store.FindPersonByMyNumber(s.my_number));
+      ahead.registry ? *ahead.registry : (asked = store.FindPersonByMyNumber(s.my_number));
   if (!person) {
     out.errors.push_back({0, "my_number", "個人番号 is not in the resident registry"});
   } else {
     if (batch && batch->HoldsPerson(person->person_id)) {
       flushed_documents += batch->Materialise(store, ctx);
+      ForgetRowsReadAhead(ahead);
     }
     bool identity_differs = false;
     const std::vector<RegistryField> differing =
-        compared ? *compared : CompareFormWithRegistryThen(store, *person, s);
+        ahead.compared ? *ahead.compared : CompareFormWithRegistryThen(store, *person, s);
     for (RegistryField f : differing) {
       out.errors.push_back({0, std::string(RegistryFieldName(f)),
                             "does not match the resident registry for this 個人番号"});
@@ -324,7 +347,9 @@ ReceiveOutcome ReceiveChecked(store::Store& store, const Submission& s, const Re
           {0, "my_number", "個人番号 belongs to a different person than this 記号・番号・枝番"});
     }
     if (out.errors.empty() && Joins(s.form)) {
-      for (const Qualification& q : store.QualificationsOfPerson(person->person_id)) {
+      const std::vector<Qualification> memberships =
+          ahead.of_person ? *ahead.of_person : store.QualificationsOfPerson(person->person_id);
+      for (const Qualification& q : memberships) {
         if (q.insurer_number == insurer.insurer_number && q.Covers(s.event_date) &&
             q.linkage != LinkageState::kRegistrationError) {
           return Reject("my_number",

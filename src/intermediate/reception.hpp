@@ -72,24 +72,41 @@ using RegistryAnswer = std::optional<store::PersonRecord>;
 
 class ReceptionBatch;
 
-// `looked_up`, when given, is the registry's answer for form.my_number;
-// otherwise Receive asks the store. With `batch` (the importer's), what the
-// form stores is held there until the batch is materialised
-// (reception_batch.hpp: one multi-row write per table and one audit entry
-// per batch); seq is then 0. Without it, the form is stored at once with
-// its own audit row. `digest`, when given, is the form's
-// Store::KeyedDigest(CanonicalFormText(form)), computed ahead like the
-// registry's answer (the same key file on both connections); `leaf`, with
-// it, the form's receipt hash (reception_batch.hpp: ReceiptLeafOf over the
-// context's insurer and date of receipt and that digest), kept by `batch`.
-// `compared`, with `looked_up` (a resident), is
-// CompareFormWithRegistryThen(store, *looked_up, form), also computed ahead:
-// the registry, its history included, is J-LIS's data, which reception never
-// writes.
+// What the importer's read-ahead thread found for a form on a connection of
+// its own, so that the writing thread mostly writes (importer.hpp). Every
+// pointer may be null: reception then asks the store itself.
+struct ReadAhead {
+  // The registry's answer for form.my_number. The registry, its history
+  // included, is J-LIS's data, which reception never writes, so asking
+  // early changes no answer.
+  const RegistryAnswer* registry = nullptr;
+  // Store::KeyedDigest(CanonicalFormText(form)) (the same key file on both
+  // connections), and with it the form's receipt hash (reception_batch.hpp:
+  // ReceiptLeafOf over the context's insurer, date of receipt and digest).
+  const std::string* digest = nullptr;
+  const auth::MerkleHash* leaf = nullptr;
+  // With a resident in `registry`: CompareFormWithRegistryThen.
+  const std::vector<RegistryField>* compared = nullptr;
+  // The rows the checks read, as the read-ahead's snapshot held them. The
+  // caller passes them only when nothing written since can differ from
+  // them (importer.cpp: the form's 受付番号, 記号・番号 and person appear
+  // nowhere earlier in the import, and no other connection has committed):
+  //   existing    GetSubmission(insurer, form.submission_id)
+  //   same_number FindByInsuredNumber(insurer, symbol, number) (joining forms)
+  //   member      the member under 記号・番号・枝番 (every other form)
+  //   of_person   QualificationsOfPerson of `registry`'s resident (joining)
+  const std::optional<store::SubmissionRecord>* existing = nullptr;
+  const std::vector<Qualification>* same_number = nullptr;
+  const std::optional<Qualification>* member = nullptr;
+  const std::vector<Qualification>* of_person = nullptr;
+};
+
+// With `batch` (the importer's), what the form stores is held there until
+// the batch is materialised (reception_batch.hpp: one multi-row write per
+// table and one audit entry per batch); seq is then 0. Without it, the form
+// is stored at once with its own audit row. `ahead`: see ReadAhead.
 ReceiveOutcome Receive(store::Store& store, const Submission& form, const ReceptionContext& ctx,
-                       const RegistryAnswer* looked_up = nullptr, ReceptionBatch* batch = nullptr,
-                       const std::string* digest = nullptr, const auth::MerkleHash* leaf = nullptr,
-                       const std::vector<RegistryField>* compared = nullptr);
+                       ReceptionBatch* batch = nullptr, const ReadAhead* ahead = nullptr);
 
 // Compares a form with what the resident registry holds for its My Number.
 // Address is compared only when the form gives one (losses need none).

@@ -62,6 +62,10 @@ class Store {
   // Runs `fn`, which only reads, against one consistent snapshot. Cheaper
   // than a transaction per statement, and never blocks writers.
   virtual void InReadSnapshot(const std::function<void()>& fn) = 0;
+  // A number that changes whenever another connection commits to the
+  // database; this connection's own commits leave it as it is (SQLite's
+  // PRAGMA data_version). nullopt when the backend cannot tell.
+  virtual std::optional<int64_t> CommitsByOthers() { return std::nullopt; }
 
   // --- resident registry stand-in -----------------------------------------
   virtual int64_t AddPerson(const PersonRecord& person, const MyNumber& my_number) = 0;

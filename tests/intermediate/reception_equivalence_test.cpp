@@ -19,6 +19,7 @@
 #include <fstream>
 #include <map>
 #include <sstream>
+#include <thread>
 
 #include "../store/pg_cluster.hpp"
 #include "core/eligibility.hpp"
@@ -83,6 +84,7 @@ class ReceptionEquivalenceTest : public ::testing::TestWithParam<std::string> {
     p.address = "東京都千代田区霞が関一丁目２番３号";
     const MyNumber n = MyNumber::FromBase(77'000'000'000ULL + base);
     p.person_id = store_->AddPerson(p, n);
+    persons_.push_back(p.person_id);
     numbers_.push_back(std::string(n.digits_for_hashing()));
   }
 
@@ -283,6 +285,7 @@ class ReceptionEquivalenceTest : public ::testing::TestWithParam<std::string> {
   std::string location_;
   std::unique_ptr<store::Store> store_;
   std::vector<std::string> numbers_;
+  std::vector<int64_t> persons_;
   std::map<int64_t, size_t> members_, documents_;
 };
 
@@ -360,6 +363,64 @@ TEST_P(ReceptionEquivalenceTest, BadLinesKeepTheirLineNumbersAndStoreNothing) {
   EXPECT_FALSE(store_->GetSubmission(kInsurer, "S3").has_value());
   EXPECT_FALSE(store_->FindMemberId(kInsurer, "10", "1235", "00").has_value());
   EXPECT_EQ(store_->MembersOfInsurer(kInsurer, D(1900, 1, 1), 0, 100).size(), 1u);
+}
+
+// The importer reads the rows reception's checks need on its read-ahead
+// connection, a batch ahead of the writer. A membership another connection
+// commits after that read and before the batch is written must still stop
+// a second membership of the same person (reception.hpp: "already a
+// member"), which no UNIQUE constraint would catch: the writer sees the
+// other commit (Store::CommitsByOthers) and reads again.
+TEST_P(ReceptionEquivalenceTest, AMembershipCommittedElsewhereDuringAnImportStillRefusesASecond) {
+  const std::string body = std::string(kHeader) +
+                           Line("S1", "acquisition", 0, "山田　太郎", "ヤマダ　タロウ", "19800505",
+                                "1", "1000", "00", "20250401") +
+                           Line("S2", "acquisition", 2, "髙橋　次郎", "タカハシ　ジロウ",
+                                "19900120", "1", "2000", "00", "20250401");
+  auto reader = intake::SubmissionReader::FromString(body, intake::Format::kCsv);
+  ASSERT_TRUE(reader.ok());
+  ImportOptions o;
+  o.insurer_number = kInsurer;
+  o.received_on = D(2025, 4, 25);
+  o.at = "2025-04-25T01:00:00Z";
+  o.actor = std::string("insurer:") + kInsurer;
+  o.batch_size = 1;  // S2 is read ahead while S1 is written
+  o.open_reader = [this] { return store::OpenStore(location_, (dir_ / "t.keys").string()); };
+  bool added = false;
+  o.on_progress = [&](const ImportProgress&) {
+    if (added) return;
+    added = true;
+    // S2's batch was read ahead when S1's was handed to the writer; give it
+    // time to finish, so that its rows predate what is committed now.
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    auto other = store::OpenStore(location_, (dir_ / "t.keys").string());
+    Qualification q;
+    q.person_id = persons_[2];
+    q.insurer_number = kInsurer;
+    q.insurer_name = "オンシ健康保険組合";
+    q.symbol = "10";
+    q.number = "9000";
+    q.branch = "00";
+    q.personal_family = PersonalFamily::kInsured;
+    q.birth_date = D(1990, 1, 20);
+    q.sex = Sex::kMale;
+    q.acquired = D(2025, 3, 1);
+    q.copay_percent = 30;
+    q.linkage = LinkageState::kLinked;
+    q.submitted_on = D(2025, 3, 1);
+    q.linked_on = D(2025, 3, 3);
+    q.attributes.push_back({D(2025, 3, 1), "髙橋　次郎", "タカハシ　ジロウ", "髙橋　次郎",
+                            "100-0013", "東京都千代田区霞が関1-2-3"});
+    other->AddQualification(q);
+  };
+  const ImportReport r = ImportSubmissions(*store_, *reader, o);
+  ASSERT_TRUE(added);
+  EXPECT_EQ(r.queued, 1);
+  ASSERT_EQ(r.errors.size(), 1u);
+  EXPECT_EQ(r.errors[0].line, 3);
+  EXPECT_EQ(r.errors[0].field, "my_number");
+  EXPECT_NE(r.errors[0].reason.find("already a member"), std::string::npos) << r.errors[0].reason;
+  EXPECT_EQ(store_->QualificationsOfPerson(persons_[2]).size(), 1u);
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, ReceptionEquivalenceTest,

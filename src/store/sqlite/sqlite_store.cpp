@@ -232,6 +232,14 @@ class SqliteStore final : public Store {
     }
   }
 
+  std::optional<int64_t> CommitsByOthers() override {
+    Statement& s = Stmt("data_version", "PRAGMA data_version");
+    s.Step();
+    const int64_t v = s.Int(0);
+    s.Reset();
+    return v;
+  }
+
   void InReadSnapshot(const std::function<void()>& fn) override {
     if (depth_ > 0) return fn();   // already inside a transaction
     Stmt("begin", "BEGIN").Run();  // deferred: a read snapshot, no write lock
