@@ -7,6 +7,7 @@
 #define ONSHI_STORE_SQLITE_SQLITE_DB_HPP_
 
 #include <cstdint>
+#include <deque>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -32,9 +33,16 @@ class Statement {
   // the previous use.
   Statement& Bind(int i, int64_t v);
   Statement& Bind(int i, int v) { return Bind(i, static_cast<int64_t>(v)); }
-  Statement& Bind(int i, std::string_view v);      // TEXT
-  Statement& BindBlob(int i, std::string_view v);  // BLOB
-  Statement& Bind(int i, Date d) { return Bind(i, std::string_view(d.ToIso())); }
+  Statement& Bind(int i, std::string_view v);      // TEXT, copied by SQLite
+  Statement& BindBlob(int i, std::string_view v);  // BLOB, copied by SQLite
+  // TEXT that SQLite reads in place, without a copy (SQLITE_STATIC): `v`
+  // must stay alive and unchanged until the statement is next Reset. For
+  // the columns of bulk inserts, bound from records that outlive the
+  // statement's run; a copy per value (a malloc, a memcpy and a free) was
+  // a tenth of an import's writer.
+  Statement& BindStable(int i, std::string_view v);
+  // Held by the statement until Reset, so it too is read in place.
+  Statement& Bind(int i, Date d);
   Statement& Bind(int i, const std::optional<Date>& d);
   Statement& BindNull(int i);
 
@@ -61,6 +69,9 @@ class Statement {
   uint64_t all_ = 0;    // one bit per parameter (the first 64 are checked)
   uint64_t bound_ = 0;  // the parameters bound since the last Reset
   bool fresh_ = true;   // no Step since the last Reset
+  // Dates bound since the last Reset, as text. A deque: growing it moves
+  // none of the strings SQLite points into.
+  std::deque<std::string> held_;
 };
 
 class Db {

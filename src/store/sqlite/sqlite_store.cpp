@@ -503,10 +503,10 @@ class SqliteStore final : public Store {
         for (size_t i = 0; i < n; ++i) {
           const auto& [id, at] = attrs[from + i];
           const int o = static_cast<int>(i * 9);
-          a.Bind(o + 1, id).Bind(o + 2, at->effective_from).Bind(o + 3, at->name);
-          a.Bind(o + 4, at->name_kana).Bind(o + 5, at->insured_name).Bind(o + 6, at->postcode);
-          a.Bind(o + 7, at->address).Bind(o + 8, at->name_of_other);
-          a.Bind(o + 9, at->name_of_other_kana);
+          a.Bind(o + 1, id).Bind(o + 2, at->effective_from).BindStable(o + 3, at->name);
+          a.BindStable(o + 4, at->name_kana).BindStable(o + 5, at->insured_name);
+          a.BindStable(o + 6, at->postcode).BindStable(o + 7, at->address);
+          a.BindStable(o + 8, at->name_of_other).BindStable(o + 9, at->name_of_other_kana);
         }
         RunInsert(a, "member attributes rejected (two changes effective the same day?)");
       }
@@ -1111,10 +1111,12 @@ class SqliteStore final : public Store {
 
   // Binds a document's nine columns from parameter o + 1 on.
   static void BindDocument(Statement& s, const DocumentRecord& d, int o = 0) {
-    s.Bind(o + 1, d.member_id).Bind(o + 2, DocumentKindName(d.kind)).Bind(o + 3, d.reason);
+    s.Bind(o + 1, d.member_id)
+        .BindStable(o + 2, DocumentKindName(d.kind))
+        .BindStable(o + 3, d.reason);
     s.Bind(o + 4, d.issued_on).Bind(o + 5, d.valid_until).Bind(o + 6, d.returned_on);
     if (d.form) {
-      s.Bind(o + 7, CertificateFormName(*d.form));
+      s.BindStable(o + 7, CertificateFormName(*d.form));
     } else {
       s.BindNull(o + 7);
     }
@@ -1434,20 +1436,24 @@ class SqliteStore final : public Store {
   }
 
   static void BindSubmission(Statement& s, const SubmissionRecord& r, int o = 0) {
-    s.Bind(o + 1, r.insurer_number).Bind(o + 2, r.submission_id).Bind(o + 3, FormKindCode(r.form));
-    s.Bind(o + 4, LinkageStateName(r.state)).Bind(o + 5, r.received_on).Bind(o + 6, r.due_on);
+    s.BindStable(o + 1, r.insurer_number)
+        .BindStable(o + 2, r.submission_id)
+        .BindStable(o + 3, FormKindCode(r.form));
+    s.BindStable(o + 4, LinkageStateName(r.state)).Bind(o + 5, r.received_on).Bind(o + 6, r.due_on);
     s.Bind(o + 7, r.person_id)
         .Bind(o + 8, r.member_id)
-        .Bind(o + 9, r.symbol)
-        .Bind(o + 10, r.number);
-    s.Bind(o + 11, r.branch)
-        .Bind(o + 12, r.name)
-        .Bind(o + 13, r.name_kana)
+        .BindStable(o + 9, r.symbol)
+        .BindStable(o + 10, r.number);
+    s.BindStable(o + 11, r.branch)
+        .BindStable(o + 12, r.name)
+        .BindStable(o + 13, r.name_kana)
         .Bind(o + 14, r.birth_date);
-    s.Bind(o + 15, static_cast<int>(r.sex)).Bind(o + 16, r.postcode).Bind(o + 17, r.address);
+    s.Bind(o + 15, static_cast<int>(r.sex))
+        .BindStable(o + 16, r.postcode)
+        .BindStable(o + 17, r.address);
     s.Bind(o + 18, r.event_date);
     if (r.loss_reason) {
-      s.Bind(o + 19, LossReasonCode(*r.loss_reason));
+      s.BindStable(o + 19, LossReasonCode(*r.loss_reason));
     } else {
       s.BindNull(o + 19);
     }
@@ -1457,20 +1463,20 @@ class SqliteStore final : public Store {
     } else {
       s.BindNull(o + 21);
     }
-    s.Bind(o + 22, r.error_fields).Bind(o + 23, r.error).Bind(o + 24, r.linked_on);
-    s.Bind(o + 25, r.content_digest);
+    s.BindStable(o + 22, r.error_fields).BindStable(o + 23, r.error).Bind(o + 24, r.linked_on);
+    s.BindStable(o + 25, r.content_digest);
   }
 
   static void BindMember(Statement& s, const Qualification& q, int o = 0) {
     s.Bind(o + 1, q.person_id)
-        .Bind(o + 2, q.insurer_number)
-        .Bind(o + 3, q.symbol)
-        .Bind(o + 4, q.number);
-    s.Bind(o + 5, q.branch).Bind(o + 6, static_cast<int>(q.personal_family));
+        .BindStable(o + 2, q.insurer_number)
+        .BindStable(o + 3, q.symbol)
+        .BindStable(o + 4, q.number);
+    s.BindStable(o + 5, q.branch).Bind(o + 6, static_cast<int>(q.personal_family));
     s.Bind(o + 7, static_cast<int>(q.card_classification)).Bind(o + 8, q.birth_date);
     s.Bind(o + 9, static_cast<int>(q.sex)).Bind(o + 10, q.acquired).Bind(o + 11, q.lost);
     if (q.loss_reason) {
-      s.Bind(o + 12, LossReasonCode(*q.loss_reason));
+      s.BindStable(o + 12, LossReasonCode(*q.loss_reason));
     } else {
       s.BindNull(o + 12);
     }
@@ -1481,10 +1487,10 @@ class SqliteStore final : public Store {
     } else {
       s.BindNull(o + 14).BindNull(o + 15).BindNull(o + 16).BindNull(o + 17);
     }
-    s.Bind(o + 18, LinkageStateName(q.linkage))
+    s.BindStable(o + 18, LinkageStateName(q.linkage))
         .Bind(o + 19, q.submitted_on)
         .Bind(o + 20, q.linked_on);
-    s.Bind(o + 21, q.registration_error);
+    s.BindStable(o + 21, q.registration_error);
     if (q.sex2) {
       s.Bind(o + 22, static_cast<int>(*q.sex2));
     } else {
