@@ -27,12 +27,13 @@ bool Joins(FormKind f) {
 // True when `r` still waits for linkage in the store. Read inside the write
 // transaction that acts on it: another linker (the server's thread and an
 // `onshi link` run, say) may have claimed or applied it since it was listed.
+// Only the state is read: nothing else of a waiting form changes.
 bool StillWaiting(store::Store& store, store::SubmissionRecord& r) {
-  auto now = store.GetSubmission(r.insurer_number, r.submission_id);
-  if (!now || (now->state != LinkageState::kSubmitted && now->state != LinkageState::kProcessing)) {
+  const std::optional<LinkageState> now = store.SubmissionState(r.seq);
+  if (!now || (*now != LinkageState::kSubmitted && *now != LinkageState::kProcessing)) {
     return false;
   }
-  r.state = now->state;
+  r.state = *now;
   return true;
 }
 
@@ -115,12 +116,18 @@ void ApplyBenefitsForm(store::Store& store, const store::SubmissionRecord& r, Qu
 // first); throws LinkRefusal when the form cannot be applied.
 bool Apply(store::Store& store, store::SubmissionRecord& r, const LinkOptions& o) {
   if (!StillWaiting(store, r)) return false;
-  std::optional<Qualification> q = store.GetQualification(r.member_id);
-  if (!q) throw LinkRefusal("the member of this submission no longer exists");
+  constexpr const char* kGone = "the member of this submission no longer exists";
+  std::optional<Qualification> q;
+  if (Joins(r.form)) {
+    // Linking a new member changes only its linkage: it need not be read.
+    if (!store.HasQualification(r.member_id)) throw LinkRefusal(kGone);
+  } else if (!(q = store.GetQualification(r.member_id))) {
+    throw LinkRefusal(kGone);
+  }
   switch (r.form) {
     case FormKind::kAcquisition:
     case FormKind::kDependentAdd:
-      store.SetLinkage(q->member_id, LinkageState::kLinked, o.today, "");
+      store.SetLinkage(r.member_id, LinkageState::kLinked, o.today, "");
       break;
     case FormKind::kLoss:
     case FormKind::kDependentRemove:

@@ -165,6 +165,9 @@ class Store {
   // default calls AddQualification; SQLite writes members and attributes
   // with one multi-row INSERT per table and chunk.
   virtual void AddQualifications(std::vector<Qualification>& qs);
+  // True when a qualification with this id is stored: what the linker needs
+  // of a new member it links, without reading the member whole.
+  virtual bool HasQualification(int64_t member_id) = 0;
   // Sets only the linkage columns of a qualification (the linker's write).
   virtual void SetLinkage(int64_t member_id, LinkageState state, std::optional<Date> linked_on,
                           std::string_view registration_error) = 0;
@@ -201,6 +204,10 @@ class Store {
   virtual bool AddSubmissions(std::vector<SubmissionRecord>& subs);
   virtual std::optional<SubmissionRecord> GetSubmission(std::string_view insurer_number,
                                                         std::string_view submission_id) = 0;
+  // The state of submission `seq` now (nullopt: no such submission), read
+  // on its own: what the linker re-reads inside the transaction that acts
+  // on a form it listed.
+  virtual std::optional<LinkageState> SubmissionState(int64_t seq) = 0;
   // Writes state, person_id, member_id, error_fields, error and linked_on.
   virtual void UpdateSubmission(const SubmissionRecord& s) = 0;
   // Submissions waiting (submitted or processing) with due_on <= day, in

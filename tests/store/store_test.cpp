@@ -1077,9 +1077,14 @@ TEST_P(StoreTest, SubmissionsAreIdempotentAndQueuedByDueDate) {
   EXPECT_EQ(due[1].submission_id, "A");
   EXPECT_EQ(store_->DueSubmissions(D(2025, 4, 30), 1).size(), 1u);
 
+  // The linker's re-read of a listed form: its state alone, by seq.
+  EXPECT_EQ(store_->SubmissionState(a.seq), LinkageState::kSubmitted);
+  EXPECT_EQ(store_->SubmissionState(c.seq), LinkageState::kRegistrationError);
+  EXPECT_FALSE(store_->SubmissionState(c.seq + 1000));
   due[1].state = LinkageState::kLinked;
   due[1].linked_on = D(2025, 4, 30);
   store_->UpdateSubmission(due[1]);
+  EXPECT_EQ(store_->SubmissionState(a.seq), LinkageState::kLinked);
   EXPECT_EQ(store_->DueSubmissions(D(2025, 4, 30), 10).size(), 1u);
   EXPECT_EQ(store_->GetSubmission("06139992", "A")->linked_on, D(2025, 4, 30));
 
@@ -1370,6 +1375,8 @@ TEST_P(StoreTest, MembersAreFoundByFullKeysAndLinkageSetAlone) {
   dep.personal_family = PersonalFamily::kDependent;
   store_->AddQualification(dep);
   EXPECT_EQ(store_->FindMemberId("06139992", "12-34", "5678", "00"), id);
+  EXPECT_TRUE(store_->HasQualification(id));
+  EXPECT_FALSE(store_->HasQualification(99999));
   EXPECT_FALSE(store_->FindMemberId("06139992", "12-34", "5678", "02"));
   EXPECT_FALSE(store_->FindMemberId("06139992", "", "5678", "00"));
   auto household = store_->FindByInsuredNumber("06139992", "12-34", "5678");

@@ -430,6 +430,13 @@ class PgStore final : public Store {
     });
   }
 
+  bool HasQualification(int64_t member_id) override {
+    return conn_
+               .Run("has_member", "SELECT 1 FROM members WHERE member_id = $1",
+                    Params().Add(member_id))
+               .rows() > 0;
+  }
+
   std::optional<Qualification> GetQualification(int64_t member_id) override {
     return First(ReadMembers(conn_.Run(
         "get_member", Select(kMemberColumns, std::string(kMemberFrom) + " WHERE member_id = $1"),
@@ -635,6 +642,15 @@ class PgStore final : public Store {
         Select(kSubmissionColumns,
                std::string(kSubmissionFrom) + " WHERE insurer_number = $1 AND submission_id = $2"),
         Params().Add(insurer).Add(submission_id))));
+  }
+
+  std::optional<LinkageState> SubmissionState(int64_t seq) override {
+    Result r = conn_.Run("submission_state", "SELECT state FROM submissions WHERE seq = $1",
+                         Params().Add(seq));
+    if (r.rows() == 0) return std::nullopt;
+    auto state = ParseLinkageStateName(r.Text(0, 0));
+    if (!state) throw StoreError("stored submission state is unknown");
+    return state;
   }
 
   void UpdateSubmission(const SubmissionRecord& r) override {

@@ -845,6 +845,14 @@ class SqliteStore final : public Store {
     return ReadMembers(s);
   }
 
+  bool HasQualification(int64_t member_id) override {
+    Statement& s = Stmt("has_member", "SELECT 1 FROM members WHERE member_id = ?");
+    s.Bind(1, member_id);
+    const bool found = s.Step();
+    s.Reset();
+    return found;
+  }
+
   void SetLinkage(int64_t member_id, LinkageState state, std::optional<Date> linked_on,
                   std::string_view error) override {
     Statement& s = Stmt("set_linkage",
@@ -922,6 +930,21 @@ class SqliteStore final : public Store {
     });
     s.Bind(1, insurer).Bind(2, submission_id);
     return First(ReadSubmissions(s));
+  }
+
+  std::optional<LinkageState> SubmissionState(int64_t seq) override {
+    Statement& s = Stmt("submission_state", "SELECT state FROM submissions WHERE seq = ?");
+    s.Bind(1, seq);
+    std::optional<LinkageState> out;
+    if (s.Step()) {
+      out = ParseLinkageStateName(s.Text(0));
+      if (!out) {
+        s.Reset();
+        throw StoreError("stored submission state is unknown");
+      }
+    }
+    s.Reset();
+    return out;
   }
 
   void UpdateSubmission(const SubmissionRecord& r) override {
