@@ -23,7 +23,7 @@ struct Pending {
   // With a resident: the form compared with the registry (reception.hpp).
   std::optional<std::vector<RegistryField>> compared;
   // The rows reception's checks read (ReadAhead), for a form that touches
-  // nothing earlier in the file.
+  // no earlier form of its batch or of the batch before (LookUpOne).
   std::optional<std::optional<store::SubmissionRecord>> existing;
   std::optional<std::vector<Qualification>> same_number;
   std::optional<std::optional<Qualification>> member;
@@ -145,7 +145,11 @@ class Importer {
       p.line = rec->line;
       p.form = std::move(form).value();
     }
-    if (registry) LookUp(*registry, b.forms);
+    if (registry) {
+      std::swap(seen_before_, seen_now_);
+      seen_now_.Clear();
+      LookUp(*registry, b.forms);
+    }
     b.bytes_read = reader_.bytes_read();
     b.total_bytes = reader_.total_bytes();
     return b;
@@ -167,9 +171,18 @@ class Importer {
       // Left to reception, which asks the writing connection and knows how
       // to stop the import if the database is gone. A form looked up before
       // the failure keeps its answers: each is whole. The forms after it
-      // were not marked as seen, so no later form's rows can be trusted.
+      // were not marked as seen, so the next batch's rows could not be
+      // trusted; none are used from here on.
       rows_ahead_ = false;
     }
+  }
+
+  // True when `key` is among this batch's earlier forms or the previous
+  // batch's; marks it for this batch either way.
+  template <class Key>
+  bool Seen(char domain, const Key& key) {
+    const bool before = seen_before_.Contains(domain, key);
+    return seen_now_.Insert(domain, key) || before;
   }
 
   void LookUpOne(store::Store& registry, Pending& p) {
@@ -184,16 +197,19 @@ class Importer {
       if (*p.registry) p.compared = CompareFormWithRegistryThen(registry, **p.registry, f);
     }
     // What reception reads for a form is found by its 受付番号, its
-    // 記号・番号 and its person. A form sharing none of them with any earlier
-    // form of the file reads rows that only another connection can have
-    // changed since this snapshot, which Flush checks; the others are read
-    // again by the writer, after what the file stored before them.
-    bool earlier = seen_.Insert('i', f.submission_id);
+    // 記号・番号 and its person. This snapshot holds every batch but the one
+    // being written meanwhile: that batch was handed over, and the one
+    // before it committed, before this read-ahead began (Run). So a form
+    // sharing none of them with an earlier form of its own batch or of the
+    // one before reads rows that only another connection can have changed
+    // since, which Flush checks; the others are read again by the writer,
+    // after what the file stored before them.
     std::string key = f.symbol;
     key += '\x1f';
     key += f.number;
-    earlier = seen_.Insert('k', key) || earlier;
-    if (p.registry && *p.registry) earlier = seen_.Insert('p', (*p.registry)->person_id) || earlier;
+    bool earlier = Seen('i', f.submission_id);
+    earlier = Seen('k', key) || earlier;
+    if (p.registry && *p.registry) earlier = Seen('p', (*p.registry)->person_id) || earlier;
     if (earlier || !rows_ahead_) return;
     p.existing = registry.GetSubmission(insurer, f.submission_id);
     if (Joins(f.form)) {
@@ -350,9 +366,9 @@ class Importer {
   int64_t acknowledged_ = 0;
   std::unordered_map<std::string, int64_t> first_line_;  // submission id → its line
   // Read-ahead thread only (one batch at a time): the 受付番号, 記号・番号
-  // and persons of every form read so far, and whether rows read ahead can
-  // still be trusted at all.
-  SeenSet seen_;
+  // and persons of the forms of the batch being read and of the one before
+  // it (LookUpOne), and whether rows read ahead can still be trusted at all.
+  SeenSet seen_now_, seen_before_;  // this batch's forms, the previous batch's
   bool rows_ahead_ = true;
 };
 

@@ -1,5 +1,6 @@
 #include "intermediate/seen_set.hpp"
 
+#include <algorithm>
 #include <functional>
 #include <string>
 
@@ -15,21 +16,52 @@ uint64_t Mix(uint64_t x) {
   return x ^ (x >> 31);
 }
 
+uint64_t Fingerprint(char domain, std::string_view key) {
+  const uint64_t h = Mix(std::hash<std::string_view>{}(key) ^
+                         (static_cast<uint64_t>(static_cast<unsigned char>(domain)) << 56));
+  return h == 0 ? 1 : h;  // 0 marks an empty slot
+}
+
+uint64_t Fingerprint(char domain, int64_t key) {
+  const uint64_t h = Mix(static_cast<uint64_t>(key) ^
+                         (static_cast<uint64_t>(static_cast<unsigned char>(domain)) << 56) ^
+                         0x5bd1e9955bd1e995ULL);
+  return h == 0 ? 1 : h;
+}
+
 }  // namespace
 
 bool SeenSet::Insert(char domain, std::string_view key) {
-  return InsertFingerprint(Mix(std::hash<std::string_view>{}(key) ^
-                               (static_cast<uint64_t>(static_cast<unsigned char>(domain)) << 56)));
+  return InsertFingerprint(Fingerprint(domain, key));
 }
 
 bool SeenSet::Insert(char domain, int64_t key) {
-  return InsertFingerprint(Mix(static_cast<uint64_t>(key) ^
-                               (static_cast<uint64_t>(static_cast<unsigned char>(domain)) << 56) ^
-                               0x5bd1e9955bd1e995ULL));
+  return InsertFingerprint(Fingerprint(domain, key));
+}
+
+bool SeenSet::Contains(char domain, std::string_view key) const {
+  return ContainsFingerprint(Fingerprint(domain, key));
+}
+
+bool SeenSet::Contains(char domain, int64_t key) const {
+  return ContainsFingerprint(Fingerprint(domain, key));
+}
+
+void SeenSet::Clear() {
+  std::fill(slots_.begin(), slots_.end(), 0);
+  size_ = 0;
+}
+
+bool SeenSet::ContainsFingerprint(uint64_t h) const {
+  if (slots_.empty()) return false;
+  const size_t mask = slots_.size() - 1;
+  for (size_t i = h & mask;; i = (i + 1) & mask) {
+    if (slots_[i] == h) return true;
+    if (slots_[i] == 0) return false;
+  }
 }
 
 bool SeenSet::InsertFingerprint(uint64_t h) {
-  if (h == 0) h = 1;  // 0 marks an empty slot
   if ((size_ + 1) * 2 > slots_.size()) {
     std::vector<uint64_t> old = std::move(slots_);
     slots_.assign(old.empty() ? 1024 : old.size() * 2, 0);

@@ -423,6 +423,44 @@ TEST_P(ReceptionEquivalenceTest, AMembershipCommittedElsewhereDuringAnImportStil
   EXPECT_EQ(store_->QualificationsOfPerson(persons_[2]).size(), 1u);
 }
 
+// Rows read ahead for a batch are used for a form only when none of its
+// keys appear in its own batch or the one before, which is being written
+// while the batch is read ahead; forms further back were committed before
+// the read-ahead began. Each refusal here needs the form one or three
+// batches back.
+TEST_P(ReceptionEquivalenceTest, FormsAboutEarlierBatchesAreCheckedAgainstWhatTheyStored) {
+  const std::string body = std::string(kHeader) +
+                           Line("L1", "acquisition", 0, "山田　太郎", "ヤマダ　タロウ", "19800505",
+                                "1", "1000", "00", "20250401") +
+                           Line("L2", "acquisition", 2, "髙橋　次郎", "タカハシ　ジロウ",
+                                "19900120", "1", "2000", "00", "20250401") +
+                           Line("L3", "acquisition", 2, "髙橋　次郎", "タカハシ　ジロウ",
+                                "19900120", "1", "3000", "00", "20250401") +
+                           Line("L4", "acquisition", 0, "山田　太郎", "ヤマダ　タロウ", "19800505",
+                                "1", "4000", "00", "20250401") +
+                           Line("L5", "loss", 0, "山田　太郎", "ヤマダ　タロウ", "19800505", "1",
+                                "1000", "00", "20250420", "02");
+  auto reader = intake::SubmissionReader::FromString(body, intake::Format::kCsv);
+  ASSERT_TRUE(reader.ok());
+  ImportOptions o;
+  o.insurer_number = kInsurer;
+  o.received_on = D(2025, 4, 25);
+  o.at = "2025-04-25T01:00:00Z";
+  o.actor = std::string("insurer:") + kInsurer;
+  o.batch_size = 1;
+  o.open_reader = [this] { return store::OpenStore(location_, (dir_ / "t.keys").string()); };
+  const ImportReport r = ImportSubmissions(*store_, *reader, o);
+  EXPECT_EQ(r.queued, 3);
+  ASSERT_EQ(r.errors.size(), 2u) << Report(r);
+  EXPECT_EQ(r.errors[0].line, 4);
+  EXPECT_NE(r.errors[0].reason.find("already a member"), std::string::npos) << Report(r);
+  EXPECT_EQ(r.errors[1].line, 5);
+  EXPECT_NE(r.errors[1].reason.find("already a member"), std::string::npos) << Report(r);
+  EXPECT_TRUE(store_->GetSubmission(kInsurer, "L5").has_value());
+  EXPECT_EQ(store_->QualificationsOfPerson(persons_[0]).size(), 1u);
+  EXPECT_EQ(store_->QualificationsOfPerson(persons_[2]).size(), 1u);
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, ReceptionEquivalenceTest,
                          ::testing::Values("sqlite", "postgresql"),
                          [](const auto& p) { return p.param; });

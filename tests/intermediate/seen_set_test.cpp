@@ -26,6 +26,20 @@ TEST(SeenSetTest, DomainsKeepEqualTextApart) {
   EXPECT_FALSE(s.Insert('p', int64_t{1000}));
 }
 
+TEST(SeenSetTest, ContainsAsksWithoutInsertingAndClearEmpties) {
+  SeenSet s;
+  EXPECT_FALSE(s.Contains('k', "1000|00000001"));  // nothing yet, not even room
+  EXPECT_FALSE(s.Insert('k', "1000|00000001"));
+  EXPECT_TRUE(s.Contains('k', "1000|00000001"));
+  EXPECT_FALSE(s.Contains('k', "1000|00000002"));
+  EXPECT_FALSE(s.Insert('k', "1000|00000002"));  // Contains did not insert it
+  EXPECT_FALSE(s.Contains('p', int64_t{7}));
+  s.Clear();
+  EXPECT_EQ(s.size(), 0u);
+  EXPECT_FALSE(s.Contains('k', "1000|00000001"));
+  EXPECT_FALSE(s.Insert('k', "1000|00000001"));
+}
+
 // Far past the first table's 1024 slots: every key is remembered across
 // each growth, and none is taken for another.
 TEST(SeenSetTest, RemembersEveryKeyAsItGrows) {
