@@ -16,6 +16,8 @@ std::string Key(std::string_view symbol, std::string_view number) {
   return k;
 }
 
+constexpr char kKeys = 'k', kIds = 'i', kPersons = 'p';
+
 std::string Hex(const auth::MerkleHash& h) {
   static constexpr char kDigits[] = "0123456789abcdef";
   std::string out;
@@ -46,9 +48,9 @@ int64_t Number(std::string_view s) {
 
 void ReceptionBatch::Add(store::SubmissionRecord rec, std::optional<Qualification> joiner,
                          std::optional<Date> requested, const auth::MerkleHash* leaf) {
-  keys_.insert(Key(rec.symbol, rec.number));
-  ids_.insert(rec.submission_id);
-  if (rec.person_id != 0) persons_.insert(rec.person_id);
+  held_.Insert(kKeys, Key(rec.symbol, rec.number));
+  held_.Insert(kIds, rec.submission_id);
+  if (rec.person_id != 0) held_.Insert(kPersons, rec.person_id);
   Pending& p = pending_.emplace_back();
   p.rec = std::move(rec);
   p.joiner = std::move(joiner);
@@ -58,19 +60,16 @@ void ReceptionBatch::Add(store::SubmissionRecord rec, std::optional<Qualificatio
 
 void ReceptionBatch::Reserve(size_t forms) {
   pending_.reserve(forms);
-  keys_.reserve(forms);
-  ids_.reserve(forms);
-  persons_.reserve(forms);
 }
 
 bool ReceptionBatch::Touches(std::string_view symbol, std::string_view number) const {
-  return keys_.contains(Key(symbol, number));
+  return held_.Contains(kKeys, Key(symbol, number));
 }
 bool ReceptionBatch::HoldsSubmission(std::string_view submission_id) const {
-  return ids_.contains(std::string(submission_id));
+  return held_.Contains(kIds, submission_id);
 }
 bool ReceptionBatch::HoldsPerson(int64_t person_id) const {
-  return persons_.contains(person_id);
+  return held_.Contains(kPersons, person_id);
 }
 
 int ReceptionBatch::Materialise(store::Store& store, const ReceptionContext& ctx) {
@@ -148,9 +147,7 @@ int ReceptionBatch::Materialise(store::Store& store, const ReceptionContext& ctx
              " last_seq=" + std::to_string(recs.back().seq) + " merkle_root=" + Hex(tree.root());
   store.AppendAudit(e);
   pending_.clear();
-  keys_.clear();
-  ids_.clear();
-  persons_.clear();
+  held_.Clear();
   return documents;
 }
 

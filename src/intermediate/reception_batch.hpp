@@ -24,10 +24,10 @@
 
 #include <optional>
 #include <string>
-#include <unordered_set>
 #include <vector>
 
 #include "auth/merkle.hpp"
+#include "intermediate/seen_set.hpp"
 #include "store/store.hpp"
 
 namespace onshi::intermediate {
@@ -47,7 +47,9 @@ class ReceptionBatch {
 
   bool empty() const { return pending_.empty(); }
   // True when a form about these keys, this submission id or this person
-  // must first see the batch stored.
+  // must first see the batch stored. By fingerprint: now and then true for
+  // a form the batch does not hold, which then only stores the batch a
+  // little earlier, with the same rows.
   bool Touches(std::string_view symbol, std::string_view number) const;
   bool HoldsSubmission(std::string_view submission_id) const;
   bool HoldsPerson(int64_t person_id) const;
@@ -64,9 +66,9 @@ class ReceptionBatch {
     std::optional<auth::MerkleHash> leaf;
   };
   std::vector<Pending> pending_;
-  std::unordered_set<std::string> keys_;  // symbol '\x1f' number of the batch's forms
-  std::unordered_set<std::string> ids_;   // submission ids
-  std::unordered_set<int64_t> persons_;
+  // The 記号・番号 ('k'), submission ids ('i') and persons ('p') of the
+  // batch's forms.
+  SeenSet held_;
 };
 
 // The audit action of a batch's entry, and the leaf a received form adds to
