@@ -88,17 +88,24 @@ class ReceptionEquivalenceTest : public ::testing::TestWithParam<std::string> {
     numbers_.push_back(std::string(n.digits_for_hashing()));
   }
 
-  ImportReport Import(const std::string& body, Date received, intake::Format format) {
-    auto reader = intake::SubmissionReader::FromString(body, format);
-    EXPECT_TRUE(reader.ok());
+  // The import as `onshi import` runs it: a second connection reads ahead.
+  ImportOptions Options(Date received, int batch_size) {
     ImportOptions o;
     o.insurer_number = kInsurer;
     o.received_on = received;
     o.at = received.ToIso() + "T01:00:00Z";
     o.actor = std::string("insurer:") + kInsurer;
-    o.batch_size = 4;  // several batches, and forms about each other in one
+    o.batch_size = batch_size;
     o.open_reader = [this] { return store::OpenStore(location_, (dir_ / "t.keys").string()); };
-    return ImportSubmissions(*store_, *reader, o);
+    return o;
+  }
+
+  ImportReport Import(const std::string& body, Date received, intake::Format format,
+                      const ImportOptions* options = nullptr) {
+    auto reader = intake::SubmissionReader::FromString(body, format);
+    EXPECT_TRUE(reader.ok());
+    // Several batches, and forms about each other in one.
+    return ImportSubmissions(*store_, *reader, options ? *options : Options(received, 4));
   }
 
   void Link(Date today) {
@@ -377,15 +384,7 @@ TEST_P(ReceptionEquivalenceTest, AMembershipCommittedElsewhereDuringAnImportStil
                                 "1", "1000", "00", "20250401") +
                            Line("S2", "acquisition", 2, "髙橋　次郎", "タカハシ　ジロウ",
                                 "19900120", "1", "2000", "00", "20250401");
-  auto reader = intake::SubmissionReader::FromString(body, intake::Format::kCsv);
-  ASSERT_TRUE(reader.ok());
-  ImportOptions o;
-  o.insurer_number = kInsurer;
-  o.received_on = D(2025, 4, 25);
-  o.at = "2025-04-25T01:00:00Z";
-  o.actor = std::string("insurer:") + kInsurer;
-  o.batch_size = 1;  // S2 is read ahead while S1 is written
-  o.open_reader = [this] { return store::OpenStore(location_, (dir_ / "t.keys").string()); };
+  ImportOptions o = Options(D(2025, 4, 25), 1);  // S2 is read ahead while S1 is written
   bool added = false;
   o.on_progress = [&](const ImportProgress&) {
     if (added) return;
@@ -413,7 +412,7 @@ TEST_P(ReceptionEquivalenceTest, AMembershipCommittedElsewhereDuringAnImportStil
                             "100-0013", "東京都千代田区霞が関1-2-3"});
     other->AddQualification(q);
   };
-  const ImportReport r = ImportSubmissions(*store_, *reader, o);
+  const ImportReport r = Import(body, D(2025, 4, 25), intake::Format::kCsv, &o);
   ASSERT_TRUE(added);
   EXPECT_EQ(r.queued, 1);
   ASSERT_EQ(r.errors.size(), 1u);
@@ -440,16 +439,8 @@ TEST_P(ReceptionEquivalenceTest, FormsAboutEarlierBatchesAreCheckedAgainstWhatTh
                                 "1", "4000", "00", "20250401") +
                            Line("L5", "loss", 0, "山田　太郎", "ヤマダ　タロウ", "19800505", "1",
                                 "1000", "00", "20250420", "02");
-  auto reader = intake::SubmissionReader::FromString(body, intake::Format::kCsv);
-  ASSERT_TRUE(reader.ok());
-  ImportOptions o;
-  o.insurer_number = kInsurer;
-  o.received_on = D(2025, 4, 25);
-  o.at = "2025-04-25T01:00:00Z";
-  o.actor = std::string("insurer:") + kInsurer;
-  o.batch_size = 1;
-  o.open_reader = [this] { return store::OpenStore(location_, (dir_ / "t.keys").string()); };
-  const ImportReport r = ImportSubmissions(*store_, *reader, o);
+  const ImportOptions o = Options(D(2025, 4, 25), 1);
+  const ImportReport r = Import(body, D(2025, 4, 25), intake::Format::kCsv, &o);
   EXPECT_EQ(r.queued, 3);
   ASSERT_EQ(r.errors.size(), 2u) << Report(r);
   EXPECT_EQ(r.errors[0].line, 4);
