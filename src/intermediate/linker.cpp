@@ -28,13 +28,43 @@ bool Joins(FormKind f) {
 // transaction that acts on it: another linker (the server's thread and an
 // `onshi link` run, say) may have claimed or applied it since it was listed.
 // Only the state is read: nothing else of a waiting form changes.
+bool Waiting(const std::optional<LinkageState>& now) {
+  return now && (*now == LinkageState::kSubmitted || *now == LinkageState::kProcessing);
+}
+
 bool StillWaiting(store::Store& store, store::SubmissionRecord& r) {
   const std::optional<LinkageState> now = store.SubmissionState(r.seq);
-  if (!now || (*now != LinkageState::kSubmitted && *now != LinkageState::kProcessing)) {
-    return false;
-  }
+  if (!Waiting(now)) return false;
   r.state = *now;
   return true;
+}
+
+// The forms of `forms` still waiting, their states as stored now (one read).
+std::vector<store::SubmissionRecord*> StillWaiting(store::Store& store,
+                                                   std::vector<store::SubmissionRecord*> forms) {
+  std::vector<int64_t> seqs;
+  seqs.reserve(forms.size());
+  for (const store::SubmissionRecord* r : forms)
+    seqs.push_back(r->seq);
+  const std::vector<std::optional<LinkageState>> now = store.SubmissionStates(seqs);
+  std::vector<store::SubmissionRecord*> out;
+  for (size_t i = 0; i < forms.size(); ++i) {
+    if (!Waiting(now[i])) continue;
+    forms[i]->state = *now[i];
+    out.push_back(forms[i]);
+  }
+  return out;
+}
+
+void AuditLinked(store::Store& store, const store::SubmissionRecord& r, const LinkOptions& o) {
+  store::AuditEntry e;
+  e.at = o.at;
+  e.actor = o.actor;
+  e.action = "submission.linked";
+  e.person_id = r.person_id;
+  e.detail = "insurer=" + r.insurer_number + " submission=" + r.submission_id +
+             " form=" + std::string(FormKindCode(r.form));
+  store.AppendAudit(e);
 }
 
 // Ends `q` on `lost` (the first day without cover) unless it already ends
@@ -143,15 +173,37 @@ bool Apply(store::Store& store, store::SubmissionRecord& r, const LinkOptions& o
   r.state = LinkageState::kLinked;
   r.linked_on = o.today;
   store.UpdateSubmission(r);
-  store::AuditEntry e;
-  e.at = o.at;
-  e.actor = o.actor;
-  e.action = "submission.linked";
-  e.person_id = r.person_id;
-  e.detail = "insurer=" + r.insurer_number + " submission=" + r.submission_id +
-             " form=" + std::string(FormKindCode(r.form));
-  store.AppendAudit(e);
+  AuditLinked(store, r, o);
   return true;
+}
+
+// Links a run of consecutive new members' forms as Apply would one by one,
+// with one statement per table for the run (Store::SetLinkages,
+// SetSubmissionStates) and an audit row per form in order. Returns how
+// many it linked; throws LinkRefusal when a member is gone (the caller
+// then applies the batch form by form, and Apply names that form).
+int64_t LinkJoiners(store::Store& store, std::vector<store::SubmissionRecord*>& run,
+                    const LinkOptions& o) {
+  if (run.empty()) return 0;
+  const std::vector<store::SubmissionRecord*> waiting = StillWaiting(store, run);
+  run.clear();
+  if (waiting.empty()) return 0;
+  std::vector<int64_t> seqs, members;
+  for (const store::SubmissionRecord* r : waiting) {
+    seqs.push_back(r->seq);
+    members.push_back(r->member_id);
+  }
+  if (!store.MissingQualifications(members).empty()) {
+    throw LinkRefusal("the member of this submission no longer exists");
+  }
+  store.SetLinkages(members, LinkageState::kLinked, o.today, "");
+  store.SetSubmissionStates(seqs, LinkageState::kLinked, o.today);
+  for (store::SubmissionRecord* r : waiting) {
+    r->state = LinkageState::kLinked;
+    r->linked_on = o.today;
+    AuditLinked(store, *r, o);
+  }
+  return static_cast<int64_t>(waiting.size());
 }
 
 void Fail(store::Store& store, store::SubmissionRecord& r, const LinkOptions& o,
@@ -159,6 +211,8 @@ void Fail(store::Store& store, store::SubmissionRecord& r, const LinkOptions& o,
   if (!StillWaiting(store, r)) return;
   r.state = LinkageState::kRegistrationError;
   r.error = why;
+  // Never linked, also when an attempt rolled back had set it in memory.
+  r.linked_on.reset();
   store.UpdateSubmission(r);
   if (Joins(r.form)) {
     store.SetLinkage(r.member_id, LinkageState::kRegistrationError, std::nullopt, why);
@@ -181,18 +235,25 @@ LinkReport RunLinker(store::Store& store, const LinkOptions& o) {
     if (listed.empty()) break;
     // Claim: the queue shows these as being processed. Rows another linker
     // has finished since they were listed are dropped.
+    // One read of their states and one write a table (the state and
+    // linked_on of the forms, the linkage of their new members).
     std::vector<store::SubmissionRecord> batch;
     store.InTransaction([&] {
-      for (store::SubmissionRecord& r : listed) {
-        if (!StillWaiting(store, r)) continue;
-        if (r.state == LinkageState::kSubmitted) {
-          r.state = LinkageState::kProcessing;
-          store.UpdateSubmission(r);
-          if (Joins(r.form))
-            store.SetLinkage(r.member_id, LinkageState::kProcessing, std::nullopt, "");
+      batch.clear();
+      std::vector<store::SubmissionRecord*> all;
+      for (store::SubmissionRecord& r : listed)
+        all.push_back(&r);
+      std::vector<int64_t> claimed, joiners;
+      for (store::SubmissionRecord* r : StillWaiting(store, all)) {
+        if (r->state == LinkageState::kSubmitted) {
+          r->state = LinkageState::kProcessing;
+          claimed.push_back(r->seq);
+          if (Joins(r->form)) joiners.push_back(r->member_id);
         }
-        batch.push_back(r);
+        batch.push_back(*r);
       }
+      store.SetSubmissionStates(claimed, LinkageState::kProcessing, std::nullopt);
+      store.SetLinkages(joiners, LinkageState::kProcessing, std::nullopt, "");
     });
     if (batch.empty()) continue;
     // Apply the batch in one transaction; if a form is refused, redo the
@@ -203,8 +264,18 @@ LinkReport RunLinker(store::Store& store, const LinkOptions& o) {
       int64_t applied = 0;
       store.InTransaction([&] {
         applied = 0;
-        for (store::SubmissionRecord& r : batch)
+        // New members are linked a run at a time; any other form first
+        // sees the runs before it linked, as one by one.
+        std::vector<store::SubmissionRecord*> run;
+        for (store::SubmissionRecord& r : batch) {
+          if (Joins(r.form)) {
+            run.push_back(&r);
+            continue;
+          }
+          applied += LinkJoiners(store, run, o);
           applied += Apply(store, r, o) ? 1 : 0;
+        }
+        applied += LinkJoiners(store, run, o);
       });
       report.linked += applied;
     } catch (const LinkRefusal&) {

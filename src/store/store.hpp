@@ -171,6 +171,13 @@ class Store {
   // Sets only the linkage columns of a qualification (the linker's write).
   virtual void SetLinkage(int64_t member_id, LinkageState state, std::optional<Date> linked_on,
                           std::string_view registration_error) = 0;
+  // The same for many qualifications at once (the linker's claim and link
+  // of a batch's new members). Throws StoreError, and the caller's
+  // transaction must be rolled back, when one of them is not stored.
+  virtual void SetLinkages(const std::vector<int64_t>& member_ids, LinkageState state,
+                           std::optional<Date> linked_on, std::string_view registration_error) = 0;
+  // Those of `member_ids` with no qualification stored, in the order given.
+  virtual std::vector<int64_t> MissingQualifications(const std::vector<int64_t>& member_ids) = 0;
 
   // --- change feed (変更フィード) -------------------------------------------------
   // Every committed change to what an eligibility check reads (members and
@@ -208,6 +215,14 @@ class Store {
   // on its own: what the linker re-reads inside the transaction that acts
   // on a form it listed.
   virtual std::optional<LinkageState> SubmissionState(int64_t seq) = 0;
+  // SubmissionState of each of `seqs`, in the order given, in one read.
+  virtual std::vector<std::optional<LinkageState>> SubmissionStates(
+      const std::vector<int64_t>& seqs) = 0;
+  // Sets state and linked_on of the submissions `seqs` (the linker's claim
+  // and link of a batch, the rest of each row as it is). Throws StoreError,
+  // and the caller's transaction must be rolled back, when one is not stored.
+  virtual void SetSubmissionStates(const std::vector<int64_t>& seqs, LinkageState state,
+                                   std::optional<Date> linked_on) = 0;
   // Writes state, person_id, member_id, error_fields, error and linked_on.
   virtual void UpdateSubmission(const SubmissionRecord& s) = 0;
   // Submissions waiting (submitted or processing) with due_on <= day, in

@@ -1364,6 +1364,49 @@ TEST_P(StoreTest, AVersion4DatabaseMarksOnlyFiledRatios) {
   EXPECT_EQ(store->GetPerson(3)->died_on, std::nullopt);
 }
 
+// The linker's claim and link of a batch: states read in the order asked
+// (an unknown seq as nullopt), and written all or nothing.
+TEST_P(StoreTest, SubmissionStatesAreReadAndSetForABatch) {
+  AddInsurers();
+  SubmissionRecord a = Submission("A", FormKind::kAcquisition, D(2025, 4, 25), D(2025, 4, 30));
+  SubmissionRecord b = Submission("B", FormKind::kLoss, D(2025, 4, 24), D(2025, 4, 28));
+  b.loss_reason = LossReason::kDeath;
+  SubmissionRecord c = Submission("C", FormKind::kChange, D(2025, 4, 25), D(2025, 4, 30));
+  c.state = LinkageState::kRegistrationError;
+  ASSERT_TRUE(store_->AddSubmission(a));
+  ASSERT_TRUE(store_->AddSubmission(b));
+  ASSERT_TRUE(store_->AddSubmission(c));
+  const std::vector<std::optional<LinkageState>> states =
+      store_->SubmissionStates({c.seq, c.seq + 1000, a.seq, b.seq});
+  ASSERT_EQ(states.size(), 4u);
+  EXPECT_EQ(states[0], LinkageState::kRegistrationError);
+  EXPECT_FALSE(states[1]);
+  EXPECT_EQ(states[2], LinkageState::kSubmitted);
+  EXPECT_EQ(states[3], LinkageState::kSubmitted);
+  store_->SetSubmissionStates({b.seq}, LinkageState::kProcessing, std::nullopt);
+  EXPECT_EQ(store_->SubmissionState(b.seq), LinkageState::kProcessing);
+  EXPECT_FALSE(store_->GetSubmission("06139992", "B")->linked_on);
+  EXPECT_EQ(store_->GetSubmission("06139992", "B")->loss_reason, LossReason::kDeath);  // kept
+  store_->SetSubmissionStates({b.seq, a.seq}, LinkageState::kLinked, D(2025, 5, 1));
+  EXPECT_EQ(store_->GetSubmission("06139992", "B")->linked_on, D(2025, 5, 1));
+  EXPECT_EQ(store_->SubmissionState(a.seq), LinkageState::kLinked);
+  EXPECT_THROW(store_->InTransaction([&] {
+    store_->SetSubmissionStates({c.seq, c.seq + 1000}, LinkageState::kLinked, D(2025, 5, 1));
+  }),
+               StoreError);
+  EXPECT_EQ(store_->SubmissionState(c.seq), LinkageState::kRegistrationError);  // rolled back
+  store_->SetSubmissionStates({}, LinkageState::kLinked, D(2025, 5, 1));        // nothing to do
+  EXPECT_TRUE(store_->SubmissionStates({}).empty());
+  // More ids than one statement takes.
+  std::vector<int64_t> many(150);
+  for (size_t i = 0; i < many.size(); ++i)
+    many[i] = i % 2 == 0 ? a.seq : c.seq + 1000 + static_cast<int64_t>(i);
+  const auto states_of_many = store_->SubmissionStates(many);
+  ASSERT_EQ(states_of_many.size(), many.size());
+  for (size_t i = 0; i < many.size(); ++i)
+    EXPECT_EQ(states_of_many[i].has_value(), i % 2 == 0) << i;
+}
+
 TEST_P(StoreTest, MembersAreFoundByFullKeysAndLinkageSetAlone) {
   AddInsurers();
   const int64_t person = store_->AddPerson(Person(), Mn("123456789018"));
@@ -1377,6 +1420,9 @@ TEST_P(StoreTest, MembersAreFoundByFullKeysAndLinkageSetAlone) {
   EXPECT_EQ(store_->FindMemberId("06139992", "12-34", "5678", "00"), id);
   EXPECT_TRUE(store_->HasQualification(id));
   EXPECT_FALSE(store_->HasQualification(99999));
+  EXPECT_EQ(store_->MissingQualifications({99999, id, 99998}),
+            (std::vector<int64_t>{99999, 99998}));
+  EXPECT_TRUE(store_->MissingQualifications({id}).empty());
   EXPECT_FALSE(store_->FindMemberId("06139992", "12-34", "5678", "02"));
   EXPECT_FALSE(store_->FindMemberId("06139992", "", "5678", "00"));
   auto household = store_->FindByInsuredNumber("06139992", "12-34", "5678");
@@ -1393,6 +1439,21 @@ TEST_P(StoreTest, MembersAreFoundByFullKeysAndLinkageSetAlone) {
   store_->SetLinkage(id, LinkageState::kRegistrationError, std::nullopt, "why");
   EXPECT_EQ(store_->GetQualification(id)->registration_error, "why");
   EXPECT_THROW(store_->SetLinkage(99999, LinkageState::kLinked, D(2025, 4, 30), ""), StoreError);
+
+  // Many at once (the linker's batch), and all or nothing.
+  const int64_t dep_id = *store_->FindMemberId("06139992", "12-34", "5678", "01");
+  store_->SetLinkages({id, dep_id}, LinkageState::kProcessing, std::nullopt, "");
+  EXPECT_EQ(store_->GetQualification(id)->linkage, LinkageState::kProcessing);
+  EXPECT_EQ(store_->GetQualification(dep_id)->linkage, LinkageState::kProcessing);
+  EXPECT_FALSE(store_->GetQualification(id)->linked_on);
+  EXPECT_THROW(store_->InTransaction([&] {
+    store_->SetLinkages({id, 99999}, LinkageState::kLinked, D(2025, 5, 1), "");
+  }),
+               StoreError);
+  EXPECT_EQ(store_->GetQualification(id)->linkage, LinkageState::kProcessing);
+  store_->SetLinkages({dep_id, id}, LinkageState::kLinked, D(2025, 5, 1), "");
+  EXPECT_EQ(store_->GetQualification(dep_id)->linked_on, D(2025, 5, 1));
+  EXPECT_EQ(store_->GetQualification(id)->attributes.size(), q.attributes.size());
 }
 
 TEST_P(StoreTest, AReadSnapshotDoesNotSeeLaterCommits) {

@@ -430,6 +430,48 @@ class PgStore final : public Store {
     });
   }
 
+  // A bigint[] literal, "{1,2,3}", bound as one text parameter.
+  static std::string IdArray(const std::vector<int64_t>& ids) {
+    std::string out = "{";
+    for (int64_t id : ids) {
+      if (out.size() > 1) out += ',';
+      out += std::to_string(id);
+    }
+    return out + "}";
+  }
+
+  void SetLinkages(const std::vector<int64_t>& ids, LinkageState state,
+                   std::optional<Date> linked_on, std::string_view error) override {
+    if (ids.empty()) return;
+    InTransaction([&] {
+      Result r = Write("set_linkages",
+                       "UPDATE members SET linkage = $1, linked_on = $2, registration_error = $3 "
+                       "WHERE member_id = ANY($4::bigint[])",
+                       Params()
+                           .Add(LinkageStateName(state))
+                           .Add(linked_on)
+                           .Add(error)
+                           .Add(std::string_view(IdArray(ids))),
+                       "linkage update rejected");
+      if (r.affected() != static_cast<int>(ids.size())) {
+        throw StoreError("a qualification of this batch is not stored");
+      }
+    });
+  }
+
+  std::vector<int64_t> MissingQualifications(const std::vector<int64_t>& ids) override {
+    std::vector<int64_t> missing;
+    if (ids.empty()) return missing;
+    Result r =
+        conn_.Run("missing_members",
+                  "SELECT id FROM unnest($1::bigint[]) WITH ORDINALITY AS t (id, n) "
+                  "WHERE NOT EXISTS (SELECT 1 FROM members WHERE member_id = t.id) ORDER BY n",
+                  Params().Add(std::string_view(IdArray(ids))));
+    for (int i = 0; i < r.rows(); ++i)
+      missing.push_back(r.Int(i, 0));
+    return missing;
+  }
+
   bool HasQualification(int64_t member_id) override {
     return conn_
                .Run("has_member", "SELECT 1 FROM members WHERE member_id = $1",
@@ -642,6 +684,42 @@ class PgStore final : public Store {
         Select(kSubmissionColumns,
                std::string(kSubmissionFrom) + " WHERE insurer_number = $1 AND submission_id = $2"),
         Params().Add(insurer).Add(submission_id))));
+  }
+
+  std::vector<std::optional<LinkageState>> SubmissionStates(
+      const std::vector<int64_t>& seqs) override {
+    std::vector<std::optional<LinkageState>> out;
+    if (seqs.empty()) return out;
+    Result r = conn_.Run("submission_states",
+                         "SELECT s.state FROM unnest($1::bigint[]) WITH ORDINALITY AS t (seq, n) "
+                         "LEFT JOIN submissions s ON s.seq = t.seq ORDER BY t.n",
+                         Params().Add(std::string_view(IdArray(seqs))));
+    for (int i = 0; i < r.rows(); ++i) {
+      if (r.IsNull(i, 0)) {
+        out.push_back(std::nullopt);
+        continue;
+      }
+      auto state = ParseLinkageStateName(r.Text(i, 0));
+      if (!state) throw StoreError("stored submission state is unknown");
+      out.push_back(state);
+    }
+    return out;
+  }
+
+  void SetSubmissionStates(const std::vector<int64_t>& seqs, LinkageState state,
+                           std::optional<Date> linked_on) override {
+    if (seqs.empty()) return;
+    InTransaction([&] {
+      Result r = Write(
+          "set_submission_states",
+          "UPDATE submissions SET state = $1, linked_on = $2 "
+          "WHERE seq = ANY($3::bigint[])",
+          Params().Add(LinkageStateName(state)).Add(linked_on).Add(std::string_view(IdArray(seqs))),
+          "submission update rejected");
+      if (r.affected() != static_cast<int>(seqs.size())) {
+        throw StoreError("a submission of this batch is not stored");
+      }
+    });
   }
 
   std::optional<LinkageState> SubmissionState(int64_t seq) override {

@@ -2,10 +2,12 @@
 
 #include <algorithm>
 #include <concepts>
+#include <functional>
 #include <map>
 #include <optional>
 #include <tuple>
 #include <unordered_map>
+#include <unordered_set>
 #include <utility>
 
 #include "store/sqlite/clinical_sqlite.hpp"
@@ -60,6 +62,27 @@ namespace {
 constexpr size_t kRowsPerInsert = 64;
 
 // "(?,?,…),(?,?,…)…": n rows of `columns` parameters.
+// "?,?,…,?": n parameters, for an IN list.
+std::string Marks(size_t n) {
+  std::string out;
+  for (size_t i = 0; i < n; ++i)
+    out += i == 0 ? "?" : ",?";
+  return out;
+}
+
+// Calls fn(first, count) for each chunk of at most kRowsPerInsert ids: one
+// prepared statement per chunk size, as the multi-row inserts do.
+void ForEachChunk(const std::vector<int64_t>& ids,
+                  const std::function<void(const int64_t*, size_t)>& fn) {
+  for (size_t from = 0; from < ids.size(); from += kRowsPerInsert)
+    fn(ids.data() + from, std::min(kRowsPerInsert, ids.size() - from));
+}
+
+void BindIds(Statement& s, int first, const int64_t* ids, size_t n) {
+  for (size_t i = 0; i < n; ++i)
+    s.Bind(first + static_cast<int>(i), ids[i]);
+}
+
 std::string Rows(size_t n, int columns) {
   std::string row = "(";
   for (int c = 0; c < columns; ++c)
@@ -845,6 +868,42 @@ class SqliteStore final : public Store {
     return ReadMembers(s);
   }
 
+  void SetLinkages(const std::vector<int64_t>& ids, LinkageState state,
+                   std::optional<Date> linked_on, std::string_view error) override {
+    InTransaction([&] {
+      ForEachChunk(ids, [&](const int64_t* chunk, size_t n) {
+        Statement& s = Stmt("set_linkages_" + std::to_string(n), [&] {
+          return "UPDATE members SET linkage = ?, linked_on = ?, registration_error = ? "
+                 "WHERE member_id IN (" +
+                 Marks(n) + ")";
+        });
+        s.BindStable(1, LinkageStateName(state)).Bind(2, linked_on).Bind(3, error);
+        BindIds(s, 4, chunk, n);
+        RunInsert(s, "linkage update rejected");
+        if (db_.Changes() != static_cast<int>(n)) {
+          throw StoreError("a qualification of this batch is not stored");
+        }
+      });
+    });
+  }
+
+  std::vector<int64_t> MissingQualifications(const std::vector<int64_t>& ids) override {
+    std::unordered_set<int64_t> stored;
+    ForEachChunk(ids, [&](const int64_t* chunk, size_t n) {
+      Statement& s = Stmt("stored_members_" + std::to_string(n), [&] {
+        return "SELECT member_id FROM members WHERE member_id IN (" + Marks(n) + ")";
+      });
+      BindIds(s, 1, chunk, n);
+      while (s.Step())
+        stored.insert(s.Int(0));
+      s.Reset();
+    });
+    std::vector<int64_t> missing;
+    for (int64_t id : ids)
+      if (!stored.contains(id)) missing.push_back(id);
+    return missing;
+  }
+
   bool HasQualification(int64_t member_id) override {
     Statement& s = Stmt("has_member", "SELECT 1 FROM members WHERE member_id = ?");
     s.Bind(1, member_id);
@@ -930,6 +989,50 @@ class SqliteStore final : public Store {
     });
     s.Bind(1, insurer).Bind(2, submission_id);
     return First(ReadSubmissions(s));
+  }
+
+  std::vector<std::optional<LinkageState>> SubmissionStates(
+      const std::vector<int64_t>& seqs) override {
+    std::unordered_map<int64_t, LinkageState> found;
+    ForEachChunk(seqs, [&](const int64_t* chunk, size_t n) {
+      Statement& s = Stmt("submission_states_" + std::to_string(n), [&] {
+        return "SELECT seq, state FROM submissions WHERE seq IN (" + Marks(n) + ")";
+      });
+      BindIds(s, 1, chunk, n);
+      while (s.Step()) {
+        const auto state = ParseLinkageStateName(s.Text(1));
+        if (!state) {
+          s.Reset();
+          throw StoreError("stored submission state is unknown");
+        }
+        found[s.Int(0)] = *state;
+      }
+      s.Reset();
+    });
+    std::vector<std::optional<LinkageState>> out;
+    out.reserve(seqs.size());
+    for (int64_t seq : seqs) {
+      auto it = found.find(seq);
+      out.push_back(it == found.end() ? std::nullopt : std::optional<LinkageState>(it->second));
+    }
+    return out;
+  }
+
+  void SetSubmissionStates(const std::vector<int64_t>& seqs, LinkageState state,
+                           std::optional<Date> linked_on) override {
+    InTransaction([&] {
+      ForEachChunk(seqs, [&](const int64_t* chunk, size_t n) {
+        Statement& s = Stmt("set_submission_states_" + std::to_string(n), [&] {
+          return "UPDATE submissions SET state = ?, linked_on = ? WHERE seq IN (" + Marks(n) + ")";
+        });
+        s.BindStable(1, LinkageStateName(state)).Bind(2, linked_on);
+        BindIds(s, 3, chunk, n);
+        RunInsert(s, "submission update rejected");
+        if (db_.Changes() != static_cast<int>(n)) {
+          throw StoreError("a submission of this batch is not stored");
+        }
+      });
+    });
   }
 
   std::optional<LinkageState> SubmissionState(int64_t seq) override {
