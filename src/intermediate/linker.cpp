@@ -7,6 +7,7 @@
 #include "core/benefits.hpp"
 #include "intermediate/document_sweep.hpp"
 #include "intermediate/documents.hpp"
+#include "intermediate/reception.hpp"
 
 namespace onshi::intermediate {
 namespace {
@@ -57,14 +58,7 @@ std::vector<store::SubmissionRecord*> StillWaiting(store::Store& store,
 }
 
 void AuditLinked(store::Store& store, const store::SubmissionRecord& r, const LinkOptions& o) {
-  store::AuditEntry e;
-  e.at = o.at;
-  e.actor = o.actor;
-  e.action = "submission.linked";
-  e.person_id = r.person_id;
-  e.detail = "insurer=" + r.insurer_number + " submission=" + r.submission_id +
-             " form=" + std::string(FormKindCode(r.form));
-  store.AppendAudit(e);
+  store.AppendAudit(SubmissionAudit(o.at, o.actor, "submission.linked", r));
 }
 
 // Ends `q` on `lost` (the first day without cover) unless it already ends

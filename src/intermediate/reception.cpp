@@ -149,18 +149,23 @@ void AddOrThrow(store::Store& store, store::SubmissionRecord& rec) {
 
 store::AuditEntry AuditOf(const ReceptionContext& ctx, const store::SubmissionRecord& r,
                           std::string_view what) {
-  store::AuditEntry e;
-  e.at = ctx.at;
-  e.actor = ctx.actor;
-  e.action = "submission.received";
-  e.person_id = r.person_id;
-  // 告知要求制限: no 記号・番号 here, only the insurer's own submission id.
-  e.detail = "insurer=" + r.insurer_number + " submission=" + r.submission_id +
-             " form=" + std::string(FormKindCode(r.form)) + " result=" + std::string(what);
-  return e;
+  return SubmissionAudit(ctx.at, ctx.actor, "submission.received", r, what);
 }
 
 }  // namespace
+
+store::AuditEntry SubmissionAudit(std::string at, std::string actor, std::string_view action,
+                                  const store::SubmissionRecord& r, std::string_view result) {
+  store::AuditEntry e;
+  e.at = std::move(at);
+  e.actor = std::move(actor);
+  e.action = std::string(action);
+  e.person_id = r.person_id;
+  e.detail = "insurer=" + r.insurer_number + " submission=" + r.submission_id +
+             " form=" + std::string(FormKindCode(r.form));
+  if (!result.empty()) e.detail += " result=" + std::string(result);
+  return e;
+}
 
 std::vector<RegistryField> CompareFormWithRegistry(const store::PersonRecord& registry,
                                                    const Submission& form) {

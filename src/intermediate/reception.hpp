@@ -112,6 +112,12 @@ ReceiveOutcome Receive(store::Store& store, const Submission& form, const Recept
 // Address is compared only when the form gives one (losses need none).
 std::vector<RegistryField> CompareFormWithRegistry(const store::PersonRecord& registry,
                                                    const Submission& form);
+// The audit entry of a step in a form's life (`action`: received, linked):
+// the insurer, its own 受付番号 and the form, never the 記号・番号
+// (告知要求制限). `result`, when given, is added as result=….
+store::AuditEntry SubmissionAudit(std::string at, std::string actor, std::string_view action,
+                                  const store::SubmissionRecord& r, std::string_view result = "");
+
 // The same, and when the form differs, also against what the registry held
 // on the form's date (its recorded 転居 and 氏名変更): the fewer differing
 // fields count (R-LINK-4).
