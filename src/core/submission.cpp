@@ -77,16 +77,8 @@ std::optional<bool> ParseTick(std::string_view t) {
   return std::nullopt;
 }
 
-bool Joins(FormKind f) {
-  return f == FormKind::kAcquisition || f == FormKind::kDependentAdd;
-}
-
 bool NeedsContactDetails(FormKind f) {
   return f == FormKind::kAcquisition || f == FormKind::kDependentAdd || f == FormKind::kChange;
-}
-
-bool IsLeaving(FormKind f) {
-  return f == FormKind::kLoss || f == FormKind::kDependentRemove;
 }
 
 // The fields about the person, which a 給付情報届 does not carry: it names
@@ -325,6 +317,14 @@ Expected<Submission, std::vector<FieldError>> ReadSubmission(const RawSubmission
 
   if (!errors.empty()) return errors;
   return s;
+}
+
+bool Joins(FormKind f) {
+  return f == FormKind::kAcquisition || f == FormKind::kDependentAdd;
+}
+
+bool IsLeaving(FormKind f) {
+  return f == FormKind::kLoss || f == FormKind::kDependentRemove;
 }
 
 }  // namespace onshi

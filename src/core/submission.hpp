@@ -45,6 +45,10 @@ std::string_view FormKindCode(FormKind kind);
 std::optional<FormKind> ParseFormKind(std::string_view text);
 // The Japanese name, for reports: "資格取得届", "被扶養者異動届（該当）", …
 std::string_view FormKindName(FormKind kind);
+// A form that makes a new member: 資格取得届 or 被扶養者異動届（該当）.
+bool Joins(FormKind f);
+// A form that ends a membership: 資格喪失届 or 被扶養者異動届（非該当）.
+bool IsLeaving(FormKind f);
 
 // The field texts of one filed form, as an adapter read them. Empty means
 // "not filled in". Field names (the `field` of a FieldError) are the member

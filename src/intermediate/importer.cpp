@@ -29,7 +29,6 @@ struct Pending {
   std::optional<std::optional<Qualification>> member;
   std::optional<std::vector<Qualification>> of_person;
 
-  bool HasRows() const { return existing.has_value(); }
   ReadAhead Ahead(bool with_rows) const {
     ReadAhead a;
     if (registry) a.registry = &*registry;
@@ -44,10 +43,6 @@ struct Pending {
     return a;
   }
 };
-
-bool Joins(FormKind f) {
-  return f == FormKind::kAcquisition || f == FormKind::kDependentAdd;
-}
 
 // One batch as the read-ahead thread leaves it: the forms that passed the
 // line checks, and the refused lines in between, all in file order.
@@ -204,11 +199,8 @@ class Importer {
     // one before reads rows that only another connection can have changed
     // since, which Flush checks; the others are read again by the writer,
     // after what the file stored before them.
-    std::string key = f.symbol;
-    key += '\x1f';
-    key += f.number;
     bool earlier = Seen('i', f.submission_id);
-    earlier = Seen('k', key) || earlier;
+    earlier = Seen('k', InsuredNumberKey(f.symbol, f.number)) || earlier;
     if (p.registry && *p.registry) earlier = Seen('p', (*p.registry)->person_id) || earlier;
     if (earlier || !rows_ahead_) return;
     p.existing = registry.GetSubmission(insurer, f.submission_id);

@@ -21,18 +21,14 @@ class LinkRefusal : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
-bool Joins(FormKind f) {
-  return f == FormKind::kAcquisition || f == FormKind::kDependentAdd;
+bool Waiting(const std::optional<LinkageState>& now) {
+  return now && (*now == LinkageState::kSubmitted || *now == LinkageState::kProcessing);
 }
 
 // True when `r` still waits for linkage in the store. Read inside the write
 // transaction that acts on it: another linker (the server's thread and an
 // `onshi link` run, say) may have claimed or applied it since it was listed.
 // Only the state is read: nothing else of a waiting form changes.
-bool Waiting(const std::optional<LinkageState>& now) {
-  return now && (*now == LinkageState::kSubmitted || *now == LinkageState::kProcessing);
-}
-
 bool StillWaiting(store::Store& store, store::SubmissionRecord& r) {
   const std::optional<LinkageState> now = store.SubmissionState(r.seq);
   if (!Waiting(now)) return false;
@@ -41,8 +37,8 @@ bool StillWaiting(store::Store& store, store::SubmissionRecord& r) {
 }
 
 // The forms of `forms` still waiting, their states as stored now (one read).
-std::vector<store::SubmissionRecord*> StillWaiting(store::Store& store,
-                                                   std::vector<store::SubmissionRecord*> forms) {
+std::vector<store::SubmissionRecord*> StillWaiting(
+    store::Store& store, const std::vector<store::SubmissionRecord*>& forms) {
   std::vector<int64_t> seqs;
   seqs.reserve(forms.size());
   for (const store::SubmissionRecord* r : forms)

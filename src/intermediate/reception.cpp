@@ -15,14 +15,6 @@
 namespace onshi::intermediate {
 namespace {
 
-bool Joins(FormKind f) {
-  return f == FormKind::kAcquisition || f == FormKind::kDependentAdd;
-}
-
-bool IsLeaving(FormKind f) {
-  return f == FormKind::kLoss || f == FormKind::kDependentRemove;
-}
-
 store::SubmissionRecord RecordOf(const Submission& s, const ReceptionContext& ctx) {
   store::SubmissionRecord r;
   r.insurer_number = ctx.insurer.insurer_number;
@@ -78,9 +70,11 @@ std::optional<ReceiveOutcome> CheckJoining(store::Store& store, const Submission
                                            std::optional<Qualification>* insured, int64_t* reuse) {
   // Everyone under the 記号・番号, read once: the member under exactly these
   // keys, if any, is among them (記号・番号・枝番 are unique per insurer).
-  std::vector<Qualification> same_number =
-      read_ahead ? *read_ahead
-                 : store.FindByInsuredNumber(insurer.insurer_number, s.symbol, s.number);
+  std::vector<Qualification> fetched;
+  const std::vector<Qualification>& same_number =
+      read_ahead
+          ? *read_ahead
+          : (fetched = store.FindByInsuredNumber(insurer.insurer_number, s.symbol, s.number));
   for (const Qualification& q : same_number) {
     if (q.branch != s.branch) continue;
     if (q.linkage != LinkageState::kRegistrationError) {
@@ -90,7 +84,7 @@ std::optional<ReceiveOutcome> CheckJoining(store::Store& store, const Submission
     }
     *reuse = q.member_id;
   }
-  for (Qualification& q : same_number) {
+  for (const Qualification& q : same_number) {
     if (q.personal_family != PersonalFamily::kInsured || q.member_id == *reuse) continue;
     if (q.linkage == LinkageState::kRegistrationError) continue;
     if (s.form == FormKind::kAcquisition) {
@@ -100,7 +94,7 @@ std::optional<ReceiveOutcome> CheckJoining(store::Store& store, const Submission
                                   q.branch + "); a new insured person needs a new 番号");
     }
     // A dependent is covered through an insured person covered that day.
-    if (q.Covers(s.event_date)) *insured = std::move(q);
+    if (q.Covers(s.event_date)) *insured = q;
   }
   if (s.form == FormKind::kDependentAdd && !insured->has_value()) {
     return Reject("number",
@@ -352,8 +346,10 @@ ReceiveOutcome ReceiveChecked(store::Store& store, const Submission& s, const Re
           {0, "my_number", "個人番号 belongs to a different person than this 記号・番号・枝番"});
     }
     if (out.errors.empty() && Joins(s.form)) {
-      const std::vector<Qualification> memberships =
-          ahead.of_person ? *ahead.of_person : store.QualificationsOfPerson(person->person_id);
+      std::vector<Qualification> fetched;
+      const std::vector<Qualification>& memberships =
+          ahead.of_person ? *ahead.of_person
+                          : (fetched = store.QualificationsOfPerson(person->person_id));
       for (const Qualification& q : memberships) {
         if (q.insurer_number == insurer.insurer_number && q.Covers(s.event_date) &&
             q.linkage != LinkageState::kRegistrationError) {

@@ -9,13 +9,6 @@
 namespace onshi::intermediate {
 namespace {
 
-std::string Key(std::string_view symbol, std::string_view number) {
-  std::string k(symbol);
-  k += '\x1f';
-  k += number;
-  return k;
-}
-
 constexpr char kKeys = 'k', kIds = 'i', kPersons = 'p';
 
 std::string Hex(const auth::MerkleHash& h) {
@@ -48,7 +41,7 @@ int64_t Number(std::string_view s) {
 
 void ReceptionBatch::Add(store::SubmissionRecord rec, std::optional<Qualification> joiner,
                          std::optional<Date> requested, const auth::MerkleHash* leaf) {
-  held_.Insert(kKeys, Key(rec.symbol, rec.number));
+  held_.Insert(kKeys, InsuredNumberKey(rec.symbol, rec.number));
   held_.Insert(kIds, rec.submission_id);
   if (rec.person_id != 0) held_.Insert(kPersons, rec.person_id);
   Pending& p = pending_.emplace_back();
@@ -63,7 +56,7 @@ void ReceptionBatch::Reserve(size_t forms) {
 }
 
 bool ReceptionBatch::Touches(std::string_view symbol, std::string_view number) const {
-  return held_.Contains(kKeys, Key(symbol, number));
+  return held_.Contains(kKeys, InsuredNumberKey(symbol, number));
 }
 bool ReceptionBatch::HoldsSubmission(std::string_view submission_id) const {
   return held_.Contains(kIds, submission_id);
@@ -149,6 +142,13 @@ int ReceptionBatch::Materialise(store::Store& store, const ReceptionContext& ctx
   pending_.clear();
   held_.Clear();
   return documents;
+}
+
+std::string InsuredNumberKey(std::string_view symbol, std::string_view number) {
+  std::string k(symbol);
+  k += '\x1f';
+  k += number;
+  return k;
 }
 
 auth::MerkleHash ReceiptLeaf(const store::SubmissionRecord& r) {

@@ -71,6 +71,10 @@ class ReceptionBatch {
   SeenSet held_;
 };
 
+// 記号 and 番号 as one key ("\x1f" between them): what the batch and the
+// importer's read-ahead (importer.cpp) remember forms by.
+std::string InsuredNumberKey(std::string_view symbol, std::string_view number);
+
 // The audit action of a batch's entry, and the leaf a received form adds to
 // its tree: SHA-256(0x00 || insurer, submission id, form, date of receipt
 // and the form's keyed content digest), fields that never change after

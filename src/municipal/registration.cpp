@@ -179,8 +179,7 @@ std::vector<InsurerRegistration> Registrar::Registrations(
     if (q.lost && *q.lost <= today) continue;  // over
     std::optional<Date> due;
     for (const store::SubmissionRecord& r : forms) {
-      if (r.member_id == q.member_id &&
-          (r.form == FormKind::kAcquisition || r.form == FormKind::kDependentAdd)) {
+      if (r.member_id == q.member_id && Joins(r.form)) {
         due = r.due_on;
       }
     }

@@ -97,22 +97,21 @@ Statement& Statement::Bind(int i, int64_t v) {
   return *this;
 }
 
-Statement& Statement::Bind(int i, std::string_view v) {
-  if (sqlite3_bind_text(stmt_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT) !=
-      SQLITE_OK) {
+Statement& Statement::BindText(int i, std::string_view v, bool copy) {
+  if (sqlite3_bind_text(stmt_, i, v.data(), static_cast<int>(v.size()),
+                        copy ? SQLITE_TRANSIENT : SQLITE_STATIC) != SQLITE_OK) {
     Fail(db_, "bind");
   }
   Mark(i);
   return *this;
 }
 
+Statement& Statement::Bind(int i, std::string_view v) {
+  return BindText(i, v, true);
+}
+
 Statement& Statement::BindStable(int i, std::string_view v) {
-  if (sqlite3_bind_text(stmt_, i, v.data(), static_cast<int>(v.size()), SQLITE_STATIC) !=
-      SQLITE_OK) {
-    Fail(db_, "bind");
-  }
-  Mark(i);
-  return *this;
+  return BindText(i, v, false);
 }
 
 Statement& Statement::Bind(int i, Date d) {

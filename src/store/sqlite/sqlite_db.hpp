@@ -60,6 +60,7 @@ class Statement {
   std::optional<Date> OptDate(int col) const;
 
  private:
+  Statement& BindText(int i, std::string_view v, bool copy);
   void Mark(int i) {
     if (i >= 1 && i <= 64) bound_ |= uint64_t{1} << (i - 1);
   }

@@ -870,6 +870,7 @@ class SqliteStore final : public Store {
 
   void SetLinkages(const std::vector<int64_t>& ids, LinkageState state,
                    std::optional<Date> linked_on, std::string_view error) override {
+    if (ids.empty()) return;
     InTransaction([&] {
       ForEachChunk(ids, [&](const int64_t* chunk, size_t n) {
         Statement& s = Stmt("set_linkages_" + std::to_string(n), [&] {
@@ -1020,6 +1021,7 @@ class SqliteStore final : public Store {
 
   void SetSubmissionStates(const std::vector<int64_t>& seqs, LinkageState state,
                            std::optional<Date> linked_on) override {
+    if (seqs.empty()) return;
     InTransaction([&] {
       ForEachChunk(seqs, [&](const int64_t* chunk, size_t n) {
         Statement& s = Stmt("set_submission_states_" + std::to_string(n), [&] {
