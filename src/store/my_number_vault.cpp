@@ -9,7 +9,9 @@
 
 #include <fstream>
 #include <memory>
+#include <mutex>
 #include <sstream>
+#include <vector>
 
 #include "core/hex.hpp"
 #include "store/store.hpp"
@@ -91,47 +93,100 @@ MyNumberVault MyNumberVault::FromKeyFile(const std::string& path) {
   return MyNumberVault(h, s);
 }
 
-MyNumberVault::MyNumberVault(const KeyBytes& hmac_key, const KeyBytes& seal_key)
-    : hmac_key_(hmac_key), seal_key_(seal_key) {
-  EVP_MAC* mac = EVP_MAC_fetch(nullptr, "HMAC", nullptr);
-  hmac_.reset(mac ? EVP_MAC_CTX_new(mac) : nullptr, EVP_MAC_CTX_free);
-  EVP_MAC_free(mac);  // the context holds its own reference
-  char digest[] = "SHA256";
-  const OSSL_PARAM params[] = {OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, digest, 0),
-                               OSSL_PARAM_END};
-  if (!hmac_ || EVP_MAC_init(hmac_.get(), hmac_key_.data(), hmac_key_.size(), params) != 1) {
-    throw StoreError("cannot set up HMAC-SHA256");
+// Keyed HMAC-SHA256 contexts, lent to one caller at a time. A context
+// returned after EVP_MAC_final is re-initialised with no key, which in
+// OpenSSL 3 restarts it under the key it already holds (a copy of the
+// precomputed inner state, no allocation). The pool grows to the number of
+// threads that ever hashed at once, and no further.
+class MyNumberVault::MacPool {
+ public:
+  explicit MacPool(const KeyBytes& key) {
+    EVP_MAC* mac = EVP_MAC_fetch(nullptr, "HMAC", nullptr);
+    keyed_ = mac ? EVP_MAC_CTX_new(mac) : nullptr;
+    EVP_MAC_free(mac);  // the context holds its own reference
+    char digest[] = "SHA256";
+    const OSSL_PARAM params[] = {OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, digest, 0),
+                                 OSSL_PARAM_END};
+    if (!keyed_ || EVP_MAC_init(keyed_, key.data(), key.size(), params) != 1) {
+      EVP_MAC_CTX_free(keyed_);
+      throw StoreError("cannot set up HMAC-SHA256");
+    }
   }
+  ~MacPool() {
+    for (EVP_MAC_CTX* c : free_)
+      EVP_MAC_CTX_free(c);
+    EVP_MAC_CTX_free(keyed_);
+  }
+  MacPool(const MacPool&) = delete;
+  MacPool& operator=(const MacPool&) = delete;
+
+  // A context ready for EVP_MAC_update; give it back with Return.
+  EVP_MAC_CTX* Lend() {
+    {
+      std::lock_guard lock(mu_);
+      if (!free_.empty()) {
+        EVP_MAC_CTX* c = free_.back();
+        free_.pop_back();
+        return c;
+      }
+    }
+    EVP_MAC_CTX* c = EVP_MAC_CTX_dup(keyed_);
+    if (!c) throw StoreError("HMAC failed");
+    return c;
+  }
+  // Takes `c` back, restarted under its key; a context that cannot be
+  // restarted is dropped.
+  void Return(EVP_MAC_CTX* c) {
+    if (EVP_MAC_init(c, nullptr, 0, nullptr) != 1) {
+      EVP_MAC_CTX_free(c);
+      return;
+    }
+    std::lock_guard lock(mu_);
+    free_.push_back(c);
+  }
+
+ private:
+  EVP_MAC_CTX* keyed_ = nullptr;  // never lent, only copied
+  std::mutex mu_;
+  std::vector<EVP_MAC_CTX*> free_;
+};
+
+MyNumberVault::MyNumberVault(const KeyBytes& hmac_key, const KeyBytes& seal_key)
+    : hmac_key_(hmac_key), seal_key_(seal_key), macs_(std::make_shared<MacPool>(hmac_key)) {}
+
+template <class Update>
+size_t MyNumberVault::Mac(Update update, unsigned char* out, size_t size) const {
+  EVP_MAC_CTX* ctx = macs_->Lend();
+  size_t len = 0;
+  const bool ok = update(ctx) && EVP_MAC_final(ctx, out, &len, size) == 1;
+  // Returned either way: Return restarts it, whatever state it was left in.
+  macs_->Return(ctx);
+  if (!ok) throw StoreError("HMAC failed");
+  return len;
 }
 
 std::string MyNumberVault::Key(const MyNumber& n) const {
   unsigned char out[EVP_MAX_MD_SIZE];
-  size_t len = 0;
   const std::string_view d = n.digits_for_hashing();
-  std::unique_ptr<EVP_MAC_CTX, decltype(&EVP_MAC_CTX_free)> ctx(EVP_MAC_CTX_dup(hmac_.get()),
-                                                                EVP_MAC_CTX_free);
-  if (!ctx ||
-      EVP_MAC_update(ctx.get(), reinterpret_cast<const unsigned char*>(d.data()), d.size()) != 1 ||
-      EVP_MAC_final(ctx.get(), out, &len, sizeof out) != 1) {
-    throw StoreError("HMAC failed");
-  }
+  const size_t len = Mac(
+      [&](EVP_MAC_CTX* ctx) {
+        return EVP_MAC_update(ctx, reinterpret_cast<const unsigned char*>(d.data()), d.size()) == 1;
+      },
+      out, sizeof out);
   return std::string(reinterpret_cast<char*>(out), len);
 }
 
 std::string MyNumberVault::Digest(std::string_view text) const {
   static constexpr std::string_view kDomain{"digest\0", 7};
   unsigned char out[EVP_MAX_MD_SIZE];
-  size_t len = 0;
-  std::unique_ptr<EVP_MAC_CTX, decltype(&EVP_MAC_CTX_free)> ctx(EVP_MAC_CTX_dup(hmac_.get()),
-                                                                EVP_MAC_CTX_free);
-  if (!ctx ||
-      EVP_MAC_update(ctx.get(), reinterpret_cast<const unsigned char*>(kDomain.data()),
-                     kDomain.size()) != 1 ||
-      EVP_MAC_update(ctx.get(), reinterpret_cast<const unsigned char*>(text.data()), text.size()) !=
-          1 ||
-      EVP_MAC_final(ctx.get(), out, &len, sizeof out) != 1) {
-    throw StoreError("HMAC failed");
-  }
+  const size_t len = Mac(
+      [&](EVP_MAC_CTX* ctx) {
+        return EVP_MAC_update(ctx, reinterpret_cast<const unsigned char*>(kDomain.data()),
+                              kDomain.size()) == 1 &&
+               EVP_MAC_update(ctx, reinterpret_cast<const unsigned char*>(text.data()),
+                              text.size()) == 1;
+      },
+      out, sizeof out);
   return ToHex(out, len);
 }
 

@@ -42,12 +42,18 @@ class MyNumberVault {
   std::optional<MyNumber> Open(std::string_view sealed) const;
 
  private:
+  // Runs `update` on an HMAC-SHA256 context keyed with hmac_key_ and returns
+  // the MAC. Contexts are keyed once and reused (MacPool in the .cpp):
+  // every import line computes a Key and a Digest, and both keying from
+  // scratch and copying a keyed context (allocations for three digest
+  // states) cost more than the MAC itself.
+  template <class Update>
+  size_t Mac(Update update, unsigned char* out, size_t size) const;
+
   std::array<unsigned char, kKeyBytes> hmac_key_;
   std::array<unsigned char, kKeyBytes> seal_key_;
-  // HMAC-SHA256 keyed once; Key() copies it. Every import line and every
-  // registry lookup computes a Key, and keying from scratch cost twice as
-  // much as the MAC itself. Only read after construction.
-  std::shared_ptr<EVP_MAC_CTX> hmac_;
+  class MacPool;
+  std::shared_ptr<MacPool> macs_;  // shared by copies: same key
 };
 
 }  // namespace onshi::store
