@@ -4,6 +4,7 @@
 #include <future>
 #include <optional>
 #include <unordered_map>
+#include <unordered_set>
 #include <utility>
 
 #include "intermediate/fault_hold.hpp"
@@ -17,6 +18,9 @@ namespace {
 struct Pending {
   int64_t line = 0;
   Submission form;
+  // The first earlier line of the file with this form's 受付番号 (0: none),
+  // found by the read-ahead thread, which reads the lines in order.
+  int64_t first_line = 0;
   std::optional<RegistryAnswer> registry;  // looked up ahead, when it was
   std::optional<std::string> digest;       // the form's keyed digest, likewise
   std::optional<auth::MerkleHash> leaf;    // and its receipt hash (reception_batch.hpp)
@@ -139,6 +143,8 @@ class Importer {
       Pending& p = b.forms.emplace_back();
       p.line = rec->line;
       p.form = std::move(form).value();
+      const auto [at, first] = first_line_.try_emplace(p.form.submission_id, p.line);
+      if (!first) p.first_line = at->second;
     }
     if (registry) {
       std::swap(seen_before_, seen_now_);
@@ -225,16 +231,29 @@ class Importer {
     if (list.size() < o_.max_errors_kept) list.push_back(std::move(e));
   }
 
+  // The line that holds the 受付番号 first used on line `first`: that line
+  // itself, or, when it was not stored (Forget), the line that took the id
+  // after it; 0 when none holds it now.
+  int64_t IdHolder(int64_t first) const {
+    if (!forgotten_.contains(first)) return first;
+    const auto it = stand_in_.find(first);
+    return it == stand_in_.end() || forgotten_.contains(it->second) ? 0 : it->second;
+  }
+
   // Receives one form into `t`. A submission id used twice in one file is an
   // error in the file (the second line is not the same form re-sent).
   void ReceiveOne(const Pending& p, bool rows_hold, Tally& t, ReceptionBatch& batch) {
-    auto [it, fresh] = first_line_.try_emplace(p.form.submission_id, p.line);
-    if (!fresh && it->second != p.line) {
-      ++t.rejected;
-      t.errors.push_back(
-          {p.line, "submission_id",
-           "受付番号 " + p.form.submission_id + " is also on line " + std::to_string(it->second)});
-      return;
+    if (p.first_line != 0) {
+      const int64_t holder = IdHolder(p.first_line);
+      // A form redone after its batch failed finds itself holding the id.
+      if (holder != 0 && holder != p.line) {
+        ++t.rejected;
+        t.errors.push_back(
+            {p.line, "submission_id",
+             "受付番号 " + p.form.submission_id + " is also on line " + std::to_string(holder)});
+        return;
+      }
+      if (holder == 0) stand_in_[p.first_line] = p.line;
     }
     const ReadAhead ahead = p.Ahead(rows_hold);
     ReceiveOutcome out = Receive(store_, p.form, ctx_, &batch, &ahead);
@@ -278,11 +297,11 @@ class Importer {
     t = Tally{};
   }
 
-  void Forget(const std::vector<Pending>& batch) {
-    for (const Pending& p : batch) {
-      auto it = first_line_.find(p.form.submission_id);
-      if (it != first_line_.end() && it->second == p.line) first_line_.erase(it);
-    }
+  // These forms were not stored: their 受付番号 goes to the next line that
+  // carries it (IdHolder).
+  void Forget(const std::vector<Pending>& forms) {
+    for (const Pending& p : forms)
+      forgotten_.insert(p.line);
   }
 
   // False when the database stopped taking writes: the import ends there.
@@ -314,8 +333,8 @@ class Importer {
       return false;
     } catch (const store::StoreError&) {
       // Something in the batch broke inside the store: redo it one form per
-      // transaction so the good ones land and the bad one is named.
-      Forget(batch);
+      // transaction so the good ones land and the bad one is named. Each
+      // form is checked again, in the same order, against what is stored.
       t = Tally{};
       for (size_t i = 0; i < batch.size(); ++i) {
         const Pending& p = batch[i];
@@ -356,11 +375,15 @@ class Importer {
   ReceptionContext ctx_;
   ImportReport report_;
   int64_t acknowledged_ = 0;
-  std::unordered_map<std::string, int64_t> first_line_;  // submission id → its line
+  // Writing thread: the lines whose forms were not stored, and for the first
+  // line of a 受付番号 among them, the line that took the id after it.
+  std::unordered_set<int64_t> forgotten_;
+  std::unordered_map<int64_t, int64_t> stand_in_;
   // Read-ahead thread only (one batch at a time): the 受付番号, 記号・番号
   // and persons of the forms of the batch being read and of the one before
   // it (LookUpOne), and whether rows read ahead can still be trusted at all.
-  SeenSet seen_now_, seen_before_;  // this batch's forms, the previous batch's
+  SeenSet seen_now_, seen_before_;                       // this batch's forms, the previous batch's
+  std::unordered_map<std::string, int64_t> first_line_;  // 受付番号 → first line with it
   bool rows_ahead_ = true;
 };
 

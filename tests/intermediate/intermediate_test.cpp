@@ -728,6 +728,39 @@ TEST_F(IntermediateTest, StoreFailureWhileLinkingLeavesTheFormWaiting) {
   EXPECT_EQ(store_->GetSubmission(kInsurer, "S1")->state, LinkageState::kLinked);
 }
 
+// A 受付番号 is taken by the first line that carries it and is stored. When
+// that line fails in the store (the batch is then redone form by form and
+// the line is named "not stored"), the id is free again: the next line with
+// it is received, and a third is the duplicate of that second one.
+TEST_F(IntermediateTest, AnIdWhoseFirstLineWasNotStoredGoesToItsNextLine) {
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(db_.c_str(), &db), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(db,
+                         "CREATE TRIGGER jam BEFORE INSERT ON submissions WHEN "
+                         "NEW.name = '山田　太郎' BEGIN SELECT RAISE(ABORT, 'disk full'); END",
+                         nullptr, nullptr, nullptr),
+            SQLITE_OK);
+  sqlite3_close(db);
+  const std::string jiro =
+      Line("S9", "acquisition", Digits(jiro_), "髙橋　次郎", "タカハシ　ジロウ", "19900120", "1",
+           "大阪府大阪市北区梅田３－１－１", "00", "20250401", "", "0", "5678");
+  // Lines 2–4 are one batch (Import: 3 a batch), line 5 the next one.
+  const ImportReport r =
+      Import(std::string(kHeader) + TaroLine("S9") + jiro + jiro + TaroLine("S9") + jiro);
+  EXPECT_EQ(r.records, 5);
+  EXPECT_EQ(r.queued, 1);
+  ASSERT_EQ(r.errors.size(), 4u);
+  EXPECT_EQ(r.errors[0].line, 2);
+  EXPECT_NE(r.errors[0].reason.find("not stored"), std::string::npos) << r.errors[0].reason;
+  EXPECT_EQ(r.errors[1].line, 4);
+  EXPECT_EQ(r.errors[1].reason, "受付番号 S9 is also on line 3");
+  EXPECT_EQ(r.errors[2].line, 5);
+  EXPECT_EQ(r.errors[2].reason, "受付番号 S9 is also on line 3");
+  EXPECT_EQ(r.errors[3].line, 6);
+  EXPECT_EQ(r.errors[3].reason, "受付番号 S9 is also on line 3");
+  EXPECT_EQ(store_->GetSubmission(kInsurer, "S9")->name, "髙橋　次郎");
+}
+
 // A member whose form failed at link time does not block the corrected form:
 // it takes the same 記号・番号・枝番 and the same member record.
 TEST_F(IntermediateTest, CorrectedFormReplacesOneThatFailedAtLinkTime) {
