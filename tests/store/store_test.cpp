@@ -1037,6 +1037,93 @@ SubmissionRecord Submission(const char* id, FormKind form, Date received, Date d
   return r;
 }
 
+// Reception's batch stores its new members and its submissions together
+// (Store::AddQualifications, Store::AddSubmissions; on PostgreSQL one
+// statement a 64-row chunk since 2026-12-05): every member and its children
+// read back as stored one by one, ids in order across chunks and a short
+// last one; submissions get their seqs in order and keep their benefits, and
+// an id already stored is reported (the caller then rolls back).
+TEST_P(StoreTest, MembersAndSubmissionsStoredTogetherReadBackAsStored) {
+  AddInsurers();
+  const int64_t p = store_->AddPerson(Person(), Mn("621498320257"));
+  std::vector<Qualification> qs;
+  for (int i = 0; i < 130; ++i) {
+    Qualification q = Member(p, i % 2 ? "06139992" : "138057", "", "00", D(2025, 4, 1));
+    q.number = "N" + std::to_string(i);
+    q.linkage = LinkageState::kSubmitted;
+    q.linked_on.reset();
+    if (i % 5 == 0) {
+      q.attributes.push_back(
+          {D(2025, 6, 1), "試験　春子", "シケン　ハルコ", "試験　一郎", "100-0002", "東京都港区"});
+    }
+    if (i % 7 == 0) {
+      q.limits.push_back({1, "A03", D(2025, 3, 20), D(2025, 4, 1), D(2026, 3, 31), std::nullopt});
+      q.diseases.push_back({2, D(2025, 1, 5), D(2025, 1, 1), D(2025, 12, 31), 10000});
+    }
+    if (i % 11 == 0) q.elderly = ElderlyRecipient{D(2025, 3, 1), D(2025, 4, 1), D(2026, 7, 31), 20};
+    qs.push_back(q);
+  }
+  store_->AddQualifications(qs);
+  for (size_t i = 0; i < qs.size(); ++i) {
+    const Qualification& want = qs[i];
+    if (i > 0) {
+      EXPECT_GT(want.member_id, qs[i - 1].member_id) << i;
+    }
+    const std::optional<Qualification> got = store_->GetQualification(want.member_id);
+    ASSERT_TRUE(got.has_value()) << i;
+    EXPECT_EQ(got->insurer_number, want.insurer_number) << i;
+    EXPECT_EQ(got->number, want.number) << i;
+    EXPECT_EQ(got->linkage, LinkageState::kSubmitted) << i;
+    ASSERT_EQ(got->attributes.size(), want.attributes.size()) << i;
+    EXPECT_EQ(got->attributes.back().address, want.attributes.back().address) << i;
+    ASSERT_EQ(got->limits.size(), want.limits.size()) << i;
+    ASSERT_EQ(got->diseases.size(), want.diseases.size()) << i;
+    if (!want.limits.empty()) {
+      EXPECT_EQ(got->limits[0].category_flag, "A03") << i;
+    }
+    EXPECT_EQ(got->elderly.has_value(), want.elderly.has_value()) << i;
+    if (want.elderly) {
+      EXPECT_EQ(got->elderly->valid_until, D(2026, 7, 31)) << i;
+    }
+  }
+  std::vector<Qualification> taken{Member(p, "06139992", "N1", "00", D(2025, 4, 1))};
+  EXPECT_THROW(store_->AddQualifications(taken), StoreError);  // 記号・番号・枝番 in use
+
+  SubmissionRecord first =
+      Submission("B-0", FormKind::kAcquisition, D(2025, 4, 25), D(2025, 4, 30));
+  ASSERT_TRUE(store_->AddSubmission(first));
+  std::vector<SubmissionRecord> subs;
+  for (int i = 1; i <= 70; ++i) {
+    SubmissionRecord r = Submission(("B-" + std::to_string(i)).c_str(), FormKind::kAcquisition,
+                                    D(2025, 4, 25), D(2025, 4, 30));
+    r.person_id = p;
+    r.member_id = qs[static_cast<size_t>(i)].member_id;
+    if (i % 9 == 3) {
+      r.form = FormKind::kBenefits;
+      r.benefits.name_of_other = "スミス　ハナ";
+      r.benefits.name_of_other_kana = "スミス　ハナ";
+    }
+    subs.push_back(r);
+  }
+  ASSERT_TRUE(store_->AddSubmissions(subs));
+  for (size_t i = 0; i < subs.size(); ++i) {
+    if (i > 0) {
+      EXPECT_GT(subs[i].seq, subs[i - 1].seq) << i;
+    }
+    const std::optional<SubmissionRecord> got =
+        store_->GetSubmission("06139992", subs[i].submission_id);
+    ASSERT_TRUE(got.has_value()) << i;
+    EXPECT_EQ(got->seq, subs[i].seq) << i;
+    EXPECT_EQ(got->member_id, subs[i].member_id) << i;
+    EXPECT_EQ(got->benefits.name_of_other, subs[i].benefits.name_of_other) << i;
+  }
+  EXPECT_GT(subs[0].seq, first.seq);
+  std::vector<SubmissionRecord> again{
+      Submission("C-1", FormKind::kAcquisition, D(2025, 4, 25), D(2025, 4, 30)),
+      Submission("B-0", FormKind::kAcquisition, D(2025, 4, 25), D(2025, 4, 30))};
+  EXPECT_FALSE(store_->AddSubmissions(again));
+}
+
 // The intermediate server's queue (R-LINK-1..3): idempotent by submission id,
 // due in order, filtered per insurer, found per person.
 TEST_P(StoreTest, SubmissionsAreIdempotentAndQueuedByDueDate) {

@@ -388,20 +388,118 @@ class PgStore final : public Store {
     int64_t id = 0;
     InTransaction([&] {
       id = Write("add_member",
-                 "INSERT INTO members (person_id, insurer_number, symbol, number, branch, "
-                 "personal_family, card_classification, birth_date, sex, acquired, lost, "
-                 "loss_reason, copay_percent, elderly_certificate_date, elderly_valid_from, "
-                 "elderly_valid_until, elderly_copay_percent, linkage, submitted_on, linked_on, "
-                 "registration_error, sex2, copay_filed, card_issued_on, card_valid_until) "
-                 "VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,"
-                 "$20,$21,$22,$23,$24,$25) RETURNING member_id",
-                 MemberParams(q),
-                 "qualification rejected (duplicate 記号・番号・枝番 for this insurer, or "
-                 "unknown person/insurer)")
+                 std::string(kInsertMember) + ValuesList(1, kMemberParams) + " RETURNING member_id",
+                 MemberParams(q), kMemberRejected)
                .Int(0, 0);
       WriteChildren(id, q);
     });
     return id;
+  }
+
+  // --- multi-row writes (a reception batch, the linker) ------------------------------
+  // As the SQLite store, at most 64 rows a statement: 64 members are 1,600
+  // parameters, far below libpq's 65,535. Each statement is one round trip
+  // instead of one a row, which on PostgreSQL is most of a row's cost.
+  static constexpr size_t kRowsPerInsert = 64;
+  static constexpr int kMemberParams = 25, kAttributeParams = 9, kSubmissionParams = 25,
+                       kDocumentParams = 9;
+  static constexpr const char* kInsertMember =
+      "INSERT INTO members (person_id, insurer_number, symbol, number, branch, "
+      "personal_family, card_classification, birth_date, sex, acquired, lost, "
+      "loss_reason, copay_percent, elderly_certificate_date, elderly_valid_from, "
+      "elderly_valid_until, elderly_copay_percent, linkage, submitted_on, linked_on, "
+      "registration_error, sex2, copay_filed, card_issued_on, card_valid_until) VALUES ";
+  static constexpr const char* kMemberRejected =
+      "qualification rejected (duplicate 記号・番号・枝番 for this insurer, or unknown "
+      "person/insurer)";
+  static constexpr const char* kInsertAttributes =
+      "INSERT INTO member_attributes (member_id, effective_from, name, name_kana, insured_name, "
+      "postcode, address, name_of_other, name_of_other_kana) VALUES ";
+  static constexpr const char* kAttributesRejected =
+      "member attributes rejected (two changes effective the same day?)";
+  static constexpr const char* kInsertSubmission =
+      "INSERT INTO submissions (insurer_number, submission_id, form, state, received_on, "
+      "due_on, person_id, member_id, symbol, number, branch, name, name_kana, birth_date, sex, "
+      "postcode, address, event_date, loss_reason, certificate_wanted, copay_percent, "
+      "error_fields, error, linked_on, content_digest) VALUES ";
+  static constexpr const char* kInsertDocument =
+      "INSERT INTO documents (member_id, kind, reason, issued_on, valid_until, returned_on, "
+      "form, subject_document_id, printed_on) VALUES ";
+
+  // "($1,…,$k),($k+1,…,$2k),…" for `rows` rows of `columns` parameters.
+  static std::string ValuesList(size_t rows, int columns) {
+    std::string out;
+    int n = 0;
+    for (size_t r = 0; r < rows; ++r) {
+      out += r == 0 ? "(" : ",(";
+      for (int c = 0; c < columns; ++c) {
+        if (c > 0) out += ',';
+        out += '$';
+        out += std::to_string(++n);
+      }
+      out += ')';
+    }
+    return out;
+  }
+
+  // Inserts `count` rows, at most kRowsPerInsert a statement: `bind(i, a)`
+  // appends row i's parameters, `read(first, rows, r)` takes what the
+  // statement for rows [first, first + rows) returned.
+  template <class Bind, class Read>
+  void InsertRows(const std::string& name, const std::string& insert, int columns,
+                  const std::string& returning, size_t count, Bind bind, Read read,
+                  const std::string& what) {
+    for (size_t first = 0; first < count; first += kRowsPerInsert) {
+      const size_t rows = std::min(kRowsPerInsert, count - first);
+      Params a;
+      for (size_t i = first; i < first + rows; ++i)
+        bind(i, a);
+      // One prepared statement per row count: the full chunk and the tails.
+      const Result r = Write(name + "_" + std::to_string(rows),
+                             insert + ValuesList(rows, columns) + returning, a, what);
+      read(first, rows, r);
+    }
+  }
+
+  // PostgreSQL returns an INSERT … VALUES' rows in the order of the list;
+  // the returned keys are compared with the rows' own all the same, so that
+  // an id never lands on another row.
+  static void ExpectRow(bool same, const char* table) {
+    if (!same) throw StoreError(std::string(table) + ": the rows came back in another order");
+  }
+
+  void AddQualifications(std::vector<Qualification>& qs) override {
+    if (qs.empty()) return;
+    InTransaction([&] {
+      InsertRows(
+          "add_members", kInsertMember, kMemberParams,
+          " RETURNING member_id, symbol, number, branch", qs.size(),
+          [&](size_t i, Params& a) { BindMember(a, qs[i]); },
+          [&](size_t first, size_t rows, const Result& r) {
+            ExpectRow(static_cast<size_t>(r.rows()) == rows, "members");
+            for (size_t j = 0; j < rows; ++j) {
+              Qualification& q = qs[first + j];
+              const int row = static_cast<int>(j);
+              ExpectRow(r.Text(row, 1) == q.symbol && r.Text(row, 2) == q.number &&
+                            r.Text(row, 3) == q.branch,
+                        "members");
+              q.member_id = r.Int(row, 0);
+            }
+          },
+          kMemberRejected);
+      std::vector<std::pair<int64_t, const MemberAttributes*>> attributes;
+      for (const Qualification& q : qs)
+        for (const MemberAttributes& at : q.attributes)
+          attributes.emplace_back(q.member_id, &at);
+      InsertRows(
+          "add_attrs", kInsertAttributes, kAttributeParams, "", attributes.size(),
+          [&](size_t i, Params& a) {
+            BindAttributes(a, attributes[i].first, *attributes[i].second);
+          },
+          [](size_t, size_t, const Result&) {}, kAttributesRejected);
+      for (const Qualification& q : qs)
+        WriteCertificates(q.member_id, q);
+    });
   }
 
   void UpdateQualification(const Qualification& q) override {
@@ -642,39 +740,73 @@ class PgStore final : public Store {
     bool inserted = false;
     InTransaction([&] {
       Params a;
-      a.Add(r.insurer_number).Add(r.submission_id).Add(FormKindCode(r.form));
-      a.Add(LinkageStateName(r.state)).Add(r.received_on).Add(r.due_on);
-      a.Add(r.person_id).Add(r.member_id).Add(r.symbol).Add(r.number);
-      a.Add(r.branch).Add(r.name).Add(r.name_kana).Add(r.birth_date);
-      a.Add(static_cast<int>(r.sex)).Add(r.postcode).Add(r.address).Add(r.event_date);
-      if (r.loss_reason) {
-        a.Add(LossReasonCode(*r.loss_reason));
-      } else {
-        a.AddNull();
-      }
-      a.AddBool(r.certificate_wanted);
-      if (r.copay_percent) {
-        a.Add(*r.copay_percent);
-      } else {
-        a.AddNull();
-      }
-      a.Add(r.error_fields).Add(r.error).Add(r.linked_on).Add(r.content_digest);
+      BindSubmission(a, r);
       // RETURNING yields no row when the conflict clause skipped the insert.
       Result res = Write("add_submission",
-                         "INSERT INTO submissions (insurer_number, submission_id, form, state, "
-                         "received_on, due_on, person_id, member_id, symbol, number, branch, "
-                         "name, name_kana, birth_date, sex, postcode, address, event_date, "
-                         "loss_reason, certificate_wanted, copay_percent, error_fields, error, "
-                         "linked_on, content_digest) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,"
-                         "$12,$13,$14,$15,$16,$17,$18,$19,$20,$21,$22,$23,$24,$25) "
-                         "ON CONFLICT (insurer_number, submission_id) DO NOTHING RETURNING seq",
-                         a, "submission rejected (unknown insurer?)");
+                         std::string(kInsertSubmission) + ValuesList(1, kSubmissionParams) +
+                             kSubmissionConflict + " RETURNING seq",
+                         a, kSubmissionRejected);
       if (res.rows() == 0) return;
       r.seq = res.Int(0, 0);
       inserted = true;
       if (!r.benefits.empty()) AddBenefits(r.seq, r.benefits);
     });
     return inserted;
+  }
+
+  static constexpr const char* kSubmissionConflict =
+      " ON CONFLICT (insurer_number, submission_id) DO NOTHING";
+  static constexpr const char* kSubmissionRejected = "submission rejected (unknown insurer?)";
+
+  bool AddSubmissions(std::vector<SubmissionRecord>& subs) override {
+    bool all = true;
+    if (subs.empty()) return all;
+    std::vector<char> inserted(subs.size(), 0);
+    InTransaction([&] {
+      InsertRows(
+          "add_submissions", kInsertSubmission, kSubmissionParams,
+          std::string(kSubmissionConflict) + " RETURNING seq, submission_id", subs.size(),
+          [&](size_t i, Params& a) { BindSubmission(a, subs[i]); },
+          [&](size_t first, size_t rows, const Result& r) {
+            // A row the conflict clause skipped returns nothing: the rows
+            // returned are the chunk's with those left out, in order.
+            int row = 0;
+            for (size_t j = first; j < first + rows; ++j) {
+              if (row < r.rows() && r.Text(row, 1) == subs[j].submission_id) {
+                subs[j].seq = r.Int(row++, 0);
+                inserted[j] = 1;
+              } else {
+                all = false;
+              }
+            }
+            ExpectRow(row == r.rows(), "submissions");
+          },
+          kSubmissionRejected);
+      for (size_t i = 0; i < subs.size(); ++i)
+        if (inserted[i] && !subs[i].benefits.empty()) AddBenefits(subs[i].seq, subs[i].benefits);
+    });
+    return all;
+  }
+
+  // A submission row's 25 parameters, in kInsertSubmission's order.
+  static void BindSubmission(Params& a, const SubmissionRecord& r) {
+    a.Add(r.insurer_number).Add(r.submission_id).Add(FormKindCode(r.form));
+    a.Add(LinkageStateName(r.state)).Add(r.received_on).Add(r.due_on);
+    a.Add(r.person_id).Add(r.member_id).Add(r.symbol).Add(r.number);
+    a.Add(r.branch).Add(r.name).Add(r.name_kana).Add(r.birth_date);
+    a.Add(static_cast<int>(r.sex)).Add(r.postcode).Add(r.address).Add(r.event_date);
+    if (r.loss_reason) {
+      a.Add(LossReasonCode(*r.loss_reason));
+    } else {
+      a.AddNull();
+    }
+    a.AddBool(r.certificate_wanted);
+    if (r.copay_percent) {
+      a.Add(*r.copay_percent);
+    } else {
+      a.AddNull();
+    }
+    a.Add(r.error_fields).Add(r.error).Add(r.linked_on).Add(r.content_digest);
   }
 
   std::optional<SubmissionRecord> GetSubmission(std::string_view insurer,
@@ -893,27 +1025,55 @@ class PgStore final : public Store {
     int64_t id = 0;
     InTransaction([&] {
       Params a;
-      a.Add(d.member_id).Add(DocumentKindName(d.kind)).Add(d.reason).Add(d.issued_on);
-      a.Add(d.valid_until).Add(d.returned_on);
-      if (d.form) {
-        a.Add(CertificateFormName(*d.form));
-      } else {
-        a.AddNull();
-      }
-      if (d.subject_document_id) {
-        a.Add(*d.subject_document_id);
-      } else {
-        a.AddNull();
-      }
-      a.Add(d.printed_on);
+      BindDocument(a, d);
       id = Write("add_document",
-                 "INSERT INTO documents (member_id, kind, reason, issued_on, valid_until, "
-                 "returned_on, form, subject_document_id, printed_on) "
-                 "VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9) RETURNING document_id",
-                 a, "document rejected (unknown member or subject document)")
+                 std::string(kInsertDocument) + ValuesList(1, kDocumentParams) +
+                     " RETURNING document_id",
+                 a, kDocumentRejected)
                .Int(0, 0);
     });
     return id;
+  }
+
+  static constexpr const char* kDocumentRejected =
+      "document rejected (unknown member or subject document)";
+
+  void AddDocuments(std::vector<DocumentRecord>& docs) override {
+    if (docs.empty()) return;
+    InTransaction([&] {
+      InsertRows(
+          "add_documents", kInsertDocument, kDocumentParams,
+          " RETURNING document_id, member_id, kind", docs.size(),
+          [&](size_t i, Params& a) { BindDocument(a, docs[i]); },
+          [&](size_t first, size_t rows, const Result& r) {
+            ExpectRow(static_cast<size_t>(r.rows()) == rows, "documents");
+            for (size_t j = 0; j < rows; ++j) {
+              DocumentRecord& d = docs[first + j];
+              const int row = static_cast<int>(j);
+              ExpectRow(r.Int(row, 1) == d.member_id && r.Text(row, 2) == DocumentKindName(d.kind),
+                        "documents");
+              d.document_id = r.Int(row, 0);
+            }
+          },
+          kDocumentRejected);
+    });
+  }
+
+  // A document row's 9 parameters, in kInsertDocument's order.
+  static void BindDocument(Params& a, const DocumentRecord& d) {
+    a.Add(d.member_id).Add(DocumentKindName(d.kind)).Add(d.reason).Add(d.issued_on);
+    a.Add(d.valid_until).Add(d.returned_on);
+    if (d.form) {
+      a.Add(CertificateFormName(*d.form));
+    } else {
+      a.AddNull();
+    }
+    if (d.subject_document_id) {
+      a.Add(*d.subject_document_id);
+    } else {
+      a.AddNull();
+    }
+    a.Add(d.printed_on);
   }
 
   std::vector<DocumentRecord> DocumentsOfMember(int64_t member_id) override {
@@ -1229,6 +1389,12 @@ class PgStore final : public Store {
 
   static Params MemberParams(const Qualification& q) {
     Params a;
+    BindMember(a, q);
+    return a;
+  }
+
+  // A member row's 25 parameters, in kMemberColumns' order.
+  static void BindMember(Params& a, const Qualification& q) {
     a.Add(q.person_id).Add(q.insurer_number).Add(q.symbol).Add(q.number);
     a.Add(q.branch).Add(static_cast<int>(q.personal_family));
     a.Add(static_cast<int>(q.card_classification)).Add(q.birth_date);
@@ -1253,21 +1419,26 @@ class PgStore final : public Store {
       a.AddNull();
     }
     a.AddBool(q.copay_filed).Add(q.card_issued_on).Add(q.card_valid_until);
-    return a;
+  }
+
+  static void BindAttributes(Params& a, int64_t member_id, const MemberAttributes& at) {
+    a.Add(member_id).Add(at.effective_from).Add(at.name).Add(at.name_kana);
+    a.Add(at.insured_name).Add(at.postcode).Add(at.address);
+    a.Add(at.name_of_other).Add(at.name_of_other_kana);
   }
 
   void WriteChildren(int64_t id, const Qualification& q) {
     for (const MemberAttributes& at : q.attributes) {
       Params a;
-      a.Add(id).Add(at.effective_from).Add(at.name).Add(at.name_kana);
-      a.Add(at.insured_name).Add(at.postcode).Add(at.address);
-      a.Add(at.name_of_other).Add(at.name_of_other_kana);
-      Write("add_attr",
-            "INSERT INTO member_attributes (member_id, effective_from, name, name_kana, "
-            "insured_name, postcode, address, name_of_other, name_of_other_kana) "
-            "VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9)",
-            a, "member attributes rejected (two changes effective the same day?)");
+      BindAttributes(a, id, at);
+      Write("add_attr", std::string(kInsertAttributes) + ValuesList(1, kAttributeParams), a,
+            kAttributesRejected);
     }
+    WriteCertificates(id, q);
+  }
+
+  // The member's 限度額適用認定証 and 特定疾病療養受療証 rows.
+  void WriteCertificates(int64_t id, const Qualification& q) {
     for (const LimitCertificate& lc : q.limits) {
       Params a;
       a.Add(id).Add(lc.classification).Add(lc.category_flag).Add(lc.certificate_date);
