@@ -64,7 +64,10 @@ class Store {
   virtual void InReadSnapshot(const std::function<void()>& fn) = 0;
   // A number that changes whenever another connection commits to the
   // database; this connection's own commits leave it as it is (SQLite's
-  // PRAGMA data_version). nullopt when the backend cannot tell.
+  // PRAGMA data_version). PostgreSQL counts other connections' writes to the
+  // rows an import reads ahead (members and their children, submissions and
+  // their benefits: write_epoch, migration 19), from its first call on.
+  // nullopt when the backend cannot tell.
   virtual std::optional<int64_t> CommitsByOthers() { return std::nullopt; }
 
   // --- resident registry stand-in -----------------------------------------

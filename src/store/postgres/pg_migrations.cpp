@@ -593,6 +593,44 @@ CREATE TABLE daily_jobs (
   done_on DATE NOT NULL
 );
 )sql"},
+      {19, "write epoch", R"sql(
+-- Issue 20: a counter that every statement writing the rows an import reads
+-- ahead bumps (members and their children, submissions and their
+-- benefits), whoever runs it, so that the importing connection can tell
+-- whether another one wrote them meanwhile (Store::CommitsByOthers; SQLite
+-- has PRAGMA data_version for it, see its migration 19). The trigger takes
+-- the writers' advisory lock first, as the change feed's does: a writer
+-- that is not onshi waits for an import's batch to commit, and the other
+-- way round.
+CREATE TABLE write_epoch (
+  id INTEGER PRIMARY KEY CHECK (id = 1),
+  n  BIGINT NOT NULL
+);
+INSERT INTO write_epoch (id, n) VALUES (1, 0);
+CREATE FUNCTION onshi_bump_write_epoch() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  PERFORM pg_advisory_xact_lock(478594426985);
+  UPDATE write_epoch SET n = n + 1 WHERE id = 1;
+  RETURN NULL;
+END $$;
+CREATE TRIGGER members_write_epoch AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON members
+  FOR EACH STATEMENT EXECUTE FUNCTION onshi_bump_write_epoch();
+CREATE TRIGGER member_attributes_write_epoch
+  AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON member_attributes
+  FOR EACH STATEMENT EXECUTE FUNCTION onshi_bump_write_epoch();
+CREATE TRIGGER member_limits_write_epoch
+  AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON member_limits
+  FOR EACH STATEMENT EXECUTE FUNCTION onshi_bump_write_epoch();
+CREATE TRIGGER member_diseases_write_epoch
+  AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON member_diseases
+  FOR EACH STATEMENT EXECUTE FUNCTION onshi_bump_write_epoch();
+CREATE TRIGGER submissions_write_epoch
+  AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON submissions
+  FOR EACH STATEMENT EXECUTE FUNCTION onshi_bump_write_epoch();
+CREATE TRIGGER submission_benefits_write_epoch
+  AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON submission_benefits
+  FOR EACH STATEMENT EXECUTE FUNCTION onshi_bump_write_epoch();
+)sql"},
   };
   return kMigrations;
 }

@@ -174,21 +174,71 @@ class PgStore final : public Store {
       // must be retried by re-running fn, which callers' side effects
       // (counters, reports) do not allow.
       conn_.Begin(kBeginWrite);
-      fn();
-      depth_ = 0;
-      audit_head_.reset();
-      // A statement that failed inside fn (and was caught there) has
-      // aborted the transaction; COMMIT would then roll back silently.
-      if (conn_.InFailedTransaction()) {
-        throw StoreError("transaction not committed: a statement in it failed");
+      const int64_t epoch_at_start = epoch_tracked_ ? SeeWriteEpoch() : 0;
+      try {
+        fn();
+        depth_ = 0;
+        audit_head_.reset();
+        // A statement that failed inside fn (and was caught there) has
+        // aborted the transaction; COMMIT would then roll back silently.
+        if (conn_.InFailedTransaction()) {
+          throw StoreError("transaction not committed: a statement in it failed");
+        }
+        // This transaction's own bumps, read while the lock still keeps
+        // everyone else out, so that they are not counted as others'.
+        if (epoch_tracked_) epoch_seen_ = ReadWriteEpoch();
+        conn_.Commit();
+      } catch (...) {
+        // Rolled back, or perhaps not (a COMMIT whose answer was lost):
+        // count one write by others, which only ever costs a re-read.
+        if (epoch_tracked_) {
+          epoch_seen_ = epoch_at_start;
+          ++others_;
+        }
+        throw;
       }
-      conn_.Commit();
     } catch (...) {
       depth_ = 0;
       audit_head_.reset();
       conn_.Rollback();
       throw;
     }
+  }
+
+  // PostgreSQL has no data_version: the count is kept from write_epoch
+  // (migration 19), which every statement writing members, their children,
+  // submissions or their benefits bumps, whoever runs it. The first call
+  // starts the count; from then on this connection reads the epoch at the
+  // start of each of its write transactions (under the writers' lock, so
+  // what it sees is everything committed before) and again before it
+  // commits, and counts as others' every bump in between its own.
+  std::optional<int64_t> CommitsByOthers() override {
+    if (depth_ > 0) {
+      // Inside a transaction the lock keeps every writer out: the count
+      // taken at its start still holds.
+      if (!epoch_tracked_) return std::nullopt;
+      return others_;
+    }
+    const int64_t n = ReadWriteEpoch();
+    if (!epoch_tracked_) {
+      epoch_tracked_ = true;
+      epoch_seen_ = n;
+    }
+    others_ += n - epoch_seen_;
+    epoch_seen_ = n;
+    return others_;
+  }
+
+  int64_t ReadWriteEpoch() {
+    return conn_.Run("write_epoch", "SELECT n FROM write_epoch WHERE id = 1").Int(0, 0);
+  }
+  // Reads the epoch and counts what others added since this connection last
+  // saw it.
+  int64_t SeeWriteEpoch() {
+    const int64_t n = ReadWriteEpoch();
+    others_ += n - epoch_seen_;
+    epoch_seen_ = n;
+    return n;
   }
 
   void InReadSnapshot(const std::function<void()>& fn) override {
@@ -1815,6 +1865,10 @@ class PgStore final : public Store {
   Conn conn_;
   MyNumberVault vault_;
   int depth_ = 0;
+  // CommitsByOthers: whether this connection counts, write_epoch as it
+  // last saw it, and the bumps by others counted so far.
+  bool epoch_tracked_ = false;
+  int64_t epoch_seen_ = 0, others_ = 0;
   // The audit chain's last (seq, hash), valid only inside a write
   // transaction (see AppendAudit).
   std::optional<std::pair<int64_t, std::string>> audit_head_;

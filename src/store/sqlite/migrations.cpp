@@ -653,6 +653,13 @@ CREATE TABLE daily_jobs (
   done_on TEXT NOT NULL
 );
 )sql"},
+      {19, "write epoch", R"sql(
+-- PostgreSQL's migration 19 adds a counter of writes for
+-- Store::CommitsByOthers. SQLite needs none: PRAGMA data_version tells a
+-- connection whether another one committed. Kept so that both backends
+-- number their migrations alike.
+SELECT 1;
+)sql"},
   };
   return kMigrations;
 }
