@@ -27,6 +27,7 @@
 # lookup path measured is the same.
 set -euo pipefail
 . "$(dirname "$0")/search_lib.sh"
+. "$(dirname "$0")/pg_lib.sh"
 build=${1:-build}
 small=${2:-1000000}
 large=${3:-10000000}
@@ -49,33 +50,16 @@ fi
 
 work=$(mktemp -d /tmp/onshi-scale.XXXXXX)
 chmod 755 "$work"
-pg_bin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
 pg_data="$scale_dir/pg"
 pg_port=25432
-pg_started=0
 serve_pid=""
-as_pg() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
 cleanup() {
   [ -n "$serve_pid" ] && kill "$serve_pid" 2>/dev/null || true
   [ -f "$work/nginx.pid" ] && kill "$(cat "$work/nginx.pid")" 2>/dev/null || true
-  [ "$pg_started" = 1 ] && as_pg "$pg_bin/pg_ctl" -D "$pg_data" -m fast -w stop >/dev/null 2>&1 || true
+  pg_stop
   rm -rf "$work"
 }
 trap cleanup EXIT
-
-start_pg() {
-  if [ ! -f "$pg_data/PG_VERSION" ]; then
-    mkdir -p "$pg_data"
-    [ "$(id -u)" = 0 ] && chown postgres "$pg_data"
-    as_pg "$pg_bin/initdb" -D "$pg_data" -A trust -U postgres -E UTF8 --locale=C >/dev/null
-  fi
-  as_pg "$pg_bin/pg_ctl" -D "$pg_data" -l "$pg_data/server.log" -w -o \
-    "-p $pg_port -k /tmp -c listen_addresses=127.0.0.1 -c shared_buffers=2GB -c max_connections=50 -c synchronous_commit=off -c max_wal_size=8GB -c checkpoint_timeout=30min" \
-    start >/dev/null
-  pg_started=1
-}
-pg_uri() { echo "postgresql://postgres@127.0.0.1:$pg_port/$1"; }
-psql_q() { psql -X -q -t -A "$(pg_uri "$1")" -c "$2"; }
 
 populate_sqlite() {  # n → path
   local n=$1 db="$scale_dir/sqlite-$1.db"
@@ -231,7 +215,7 @@ for backend in $backends; do
     if [ "$backend" = sqlite ]; then
       db=$(populate_sqlite "$n")
     else
-      [ "$pg_started" = 1 ] || start_pg
+      pg_start
       db=$(pg_uri "$(populate_pg "$n")")
     fi
     [ "${POPULATE_ONLY:-0}" = 1 ] || measure "$backend" "$db" "$n"
