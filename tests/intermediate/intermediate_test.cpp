@@ -151,6 +151,17 @@ class IntermediateTest : public ::testing::Test {
                                           today.ToIso() + "T00:00:00Z");
   }
 
+  // Makes the database refuse, as a full disk would, every submission row
+  // for which `condition` (SQL on NEW) holds: a trigger behind the store.
+  void RefuseSubmissionsWhere(const std::string& condition) {
+    sqlite3* db = nullptr;
+    ASSERT_EQ(sqlite3_open(db_.c_str(), &db), SQLITE_OK);
+    const std::string sql = "CREATE TRIGGER refuse BEFORE INSERT ON submissions WHEN " + condition +
+                            " BEGIN SELECT RAISE(ABORT, 'disk full'); END";
+    EXPECT_EQ(sqlite3_exec(db, sql.c_str(), nullptr, nullptr, nullptr), SQLITE_OK);
+    sqlite3_close(db);
+  }
+
   EligibilityDecision Check(const std::string& branch, Date on, Date today) {
     InsuranceCardQuery q;
     q.insurer_number = kInsurer;
@@ -733,14 +744,7 @@ TEST_F(IntermediateTest, StoreFailureWhileLinkingLeavesTheFormWaiting) {
 // the line is named "not stored"), the id is free again: the next line with
 // it is received, and a third is the duplicate of that second one.
 TEST_F(IntermediateTest, AnIdWhoseFirstLineWasNotStoredGoesToItsNextLine) {
-  sqlite3* db = nullptr;
-  ASSERT_EQ(sqlite3_open(db_.c_str(), &db), SQLITE_OK);
-  ASSERT_EQ(sqlite3_exec(db,
-                         "CREATE TRIGGER jam BEFORE INSERT ON submissions WHEN "
-                         "NEW.name = '山田　太郎' BEGIN SELECT RAISE(ABORT, 'disk full'); END",
-                         nullptr, nullptr, nullptr),
-            SQLITE_OK);
-  sqlite3_close(db);
+  RefuseSubmissionsWhere("NEW.name = '山田　太郎'");
   const std::string jiro =
       Line("S9", "acquisition", Digits(jiro_), "髙橋　次郎", "タカハシ　ジロウ", "19900120", "1",
            "大阪府大阪市北区梅田３－１－１", "00", "20250401", "", "0", "5678");
@@ -832,19 +836,12 @@ TEST(ReadSubmissionTest, ErrorsNeverRepeatALongNumber) {
 // A store failure inside a batch rolls the batch back and redoes it record by
 // record: only the failing record is refused (here a trigger makes one fail).
 TEST_F(IntermediateTest, StoreFailureInsideBatchRefusesOnlyThatRecord) {
-  sqlite3* db = nullptr;
-  ASSERT_EQ(sqlite3_open(db_.c_str(), &db), SQLITE_OK);
-  ASSERT_EQ(sqlite3_exec(db,
-                         "CREATE TRIGGER boom BEFORE INSERT ON submissions WHEN "
-                         "NEW.submission_id = 'S2' BEGIN SELECT RAISE(ABORT, 'boom'); END",
-                         nullptr, nullptr, nullptr),
-            SQLITE_OK);
-  sqlite3_close(db);
+  RefuseSubmissionsWhere("NEW.submission_id = 'S2'");
   const ImportReport r = Import(std::string(kHeader) + TaroLine() + HanakoLine());
   EXPECT_EQ(r.queued, 1);
   ASSERT_EQ(r.rejected, 1);
   EXPECT_EQ(r.errors[0].line, 3);
-  EXPECT_NE(r.errors[0].reason.find("boom"), std::string::npos);
+  EXPECT_NE(r.errors[0].reason.find("disk full"), std::string::npos);
   // Nothing of the failed record is left behind: no member, no documents.
   EXPECT_FALSE(store_->FindMemberId(kInsurer, "10", "1234", "01"));
   EXPECT_EQ(store_->Counts().members, 1);

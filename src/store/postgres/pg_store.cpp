@@ -518,6 +518,20 @@ class PgStore final : public Store {
     if (!same) throw StoreError(std::string(table) + ": the rows came back in another order");
   }
 
+  // Gives items [first, first + rows) the ids (column 0) of a chunk's
+  // RETURNING rows, each row checked against its item by `same(r, row, item)`.
+  template <class T, class Same>
+  static void TakeIds(std::vector<T>& items, size_t first, size_t rows, const Result& r,
+                      const char* table, Same same, int64_t T::*id) {
+    ExpectRow(static_cast<size_t>(r.rows()) == rows, table);
+    for (size_t j = 0; j < rows; ++j) {
+      T& item = items[first + j];
+      const int row = static_cast<int>(j);
+      ExpectRow(same(r, row, item), table);
+      item.*id = r.Int(row, 0);
+    }
+  }
+
   void AddQualifications(std::vector<Qualification>& qs) override {
     if (qs.empty()) return;
     InTransaction([&] {
@@ -526,15 +540,13 @@ class PgStore final : public Store {
           " RETURNING member_id, symbol, number, branch", qs.size(),
           [&](size_t i, Params& a) { BindMember(a, qs[i]); },
           [&](size_t first, size_t rows, const Result& r) {
-            ExpectRow(static_cast<size_t>(r.rows()) == rows, "members");
-            for (size_t j = 0; j < rows; ++j) {
-              Qualification& q = qs[first + j];
-              const int row = static_cast<int>(j);
-              ExpectRow(r.Text(row, 1) == q.symbol && r.Text(row, 2) == q.number &&
-                            r.Text(row, 3) == q.branch,
-                        "members");
-              q.member_id = r.Int(row, 0);
-            }
+            TakeIds(
+                qs, first, rows, r, "members",
+                [](const Result& res, int row, const Qualification& q) {
+                  return res.Text(row, 1) == q.symbol && res.Text(row, 2) == q.number &&
+                         res.Text(row, 3) == q.branch;
+                },
+                &Qualification::member_id);
           },
           kMemberRejected);
       std::vector<std::pair<int64_t, const MemberAttributes*>> attributes;
@@ -1096,14 +1108,13 @@ class PgStore final : public Store {
           " RETURNING document_id, member_id, kind", docs.size(),
           [&](size_t i, Params& a) { BindDocument(a, docs[i]); },
           [&](size_t first, size_t rows, const Result& r) {
-            ExpectRow(static_cast<size_t>(r.rows()) == rows, "documents");
-            for (size_t j = 0; j < rows; ++j) {
-              DocumentRecord& d = docs[first + j];
-              const int row = static_cast<int>(j);
-              ExpectRow(r.Int(row, 1) == d.member_id && r.Text(row, 2) == DocumentKindName(d.kind),
-                        "documents");
-              d.document_id = r.Int(row, 0);
-            }
+            TakeIds(
+                docs, first, rows, r, "documents",
+                [](const Result& res, int row, const DocumentRecord& d) {
+                  return res.Int(row, 1) == d.member_id &&
+                         res.Text(row, 2) == DocumentKindName(d.kind);
+                },
+                &DocumentRecord::document_id);
           },
           kDocumentRejected);
     });
