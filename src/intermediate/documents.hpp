@@ -37,6 +37,10 @@ enum class MemberAge { kExisting, kJustStored };
 MemberDocumentFacts DocumentFactsOf(store::Store& store, const Qualification& member, Date on,
                                     MemberAge age = MemberAge::kExisting,
                                     std::optional<Date> requested_on_form = std::nullopt);
+// The same for an existing member from its rows read already
+// (Store::DocumentRowsOf, a page of members at a time).
+MemberDocumentFacts DocumentFactsFrom(const store::MemberDocumentRows& rows,
+                                      const Qualification& member, Date on);
 
 // Records `actions` (planned for `member` on `on`) as documents: issued on
 // `on`, not yet printed; a return request names the document asked back.

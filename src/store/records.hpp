@@ -162,6 +162,16 @@ struct DocumentApplicationRecord {
   std::string email = {};  // kForm with kElectronic only: where it is delivered
 };
 
+// What the documents a member is due depend on (intermediate/documents):
+// the cards of the member's person, the member's applications and the
+// documents it was issued, each in the order the store's one-member reads
+// give them (CardsOfPerson, DocumentApplicationsOfMember, DocumentsOfMember).
+struct MemberDocumentRows {
+  std::vector<CardRecord> cards;
+  std::vector<DocumentApplicationRecord> applications;
+  std::vector<DocumentRecord> documents;
+};
+
 // One entry of the append-only, hash-chained audit log.
 struct AuditEntry {
   int64_t seq = 0;

@@ -133,6 +133,18 @@ void Store::AddDocuments(std::vector<DocumentRecord>& docs) {
   });
 }
 
+std::vector<MemberDocumentRows> Store::DocumentRowsOf(const std::vector<Qualification>& members) {
+  std::vector<MemberDocumentRows> out;
+  out.reserve(members.size());
+  for (const Qualification& q : members) {
+    MemberDocumentRows& r = out.emplace_back();
+    r.cards = CardsOfPerson(q.person_id);
+    r.applications = DocumentApplicationsOfMember(q.member_id);
+    r.documents = DocumentsOfMember(q.member_id);
+  }
+  return out;
+}
+
 bool Store::AddSubmissions(std::vector<SubmissionRecord>& subs) {
   bool all = true;
   InTransaction([&] {

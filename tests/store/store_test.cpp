@@ -857,6 +857,74 @@ TEST_P(StoreTest, DocumentsStoredTogetherAreTheRowsStoredOneByOne) {
   EXPECT_THROW(store_->AddDocuments(dangling), StoreError);
 }
 
+// The daily sweep reads a page of members' document rows at once
+// (Store::DocumentRowsOf; PostgreSQL in three queries): for each member, in
+// the page's order, exactly what the one-member reads give, in their order;
+// two members of one person share its cards, a member listed twice gets its
+// rows twice, a member with nothing gets nothing.
+TEST_P(StoreTest, DocumentRowsOfAPageAreTheOneMemberReads) {
+  AddInsurers();
+  const int64_t p1 = store_->AddPerson(Person(), Mn("621498320257"));
+  const int64_t p2 = store_->AddPerson(Person("別人　太郎"), Mn("123456789018"));
+  std::vector<Qualification> page;
+  for (const auto& [person, number] :
+       std::vector<std::pair<int64_t, const char*>>{{p1, "1"}, {p2, "2"}, {p1, "3"}, {p2, "4"}}) {
+    Qualification q = Member(person, "06139992", number, "00", D(2025, 4, 1));
+    q.member_id = store_->AddQualification(q);
+    page.push_back(q);
+  }
+  for (int k = 0; k < 2; ++k) {
+    CardRecord c;
+    c.person_id = p1;
+    c.application_date = D(2023, 1, 10);
+    c.issued_on = D(2023, 2, 1 + k);
+    c.card_expires_on = D(2033, 5, 15);
+    c.cert_serial = "00A1B2C" + std::to_string(k);
+    c.cert_issued_on = D(2023, 2, 1);
+    c.cert_expires_on = D(2028, 5, 15);
+    c.cert_fingerprint = std::string(64, static_cast<char>('a' + k));
+    store_->AddCard(c);
+  }
+  store_->AddDocumentApplication(
+      {0, page[1].member_id, ApplicationKind::kCardLost, D(2025, 11, 5)});
+  store_->AddDocumentApplication({0, page[1].member_id, ApplicationKind::kForm, D(2025, 9, 20),
+                                  CertificateForm::kElectronic, "a@example.jp"});
+  store_->AddDocumentApplication(
+      {0, page[2].member_id, ApplicationKind::kCertificate, D(2025, 4, 1)});
+  for (int k = 0; k < 3; ++k) {
+    store_->AddDocument({0, page[k % 2 == 0 ? 0 : 1].member_id, DocumentKind::kQualificationNotice,
+                         "R-DOC-1", D(2025, 4, 10 + k), std::nullopt, std::nullopt});
+  }
+  page.push_back(page[1]);  // listed twice
+  const std::vector<MemberDocumentRows> rows = store_->DocumentRowsOf(page);
+  ASSERT_EQ(rows.size(), page.size());
+  for (size_t i = 0; i < page.size(); ++i) {
+    const std::vector<CardRecord> cards = store_->CardsOfPerson(page[i].person_id);
+    ASSERT_EQ(rows[i].cards.size(), cards.size()) << i;
+    for (size_t k = 0; k < cards.size(); ++k) {
+      EXPECT_EQ(rows[i].cards[k].card_id, cards[k].card_id) << i;
+      EXPECT_EQ(rows[i].cards[k].cert_serial, cards[k].cert_serial) << i;
+    }
+    const auto apps = store_->DocumentApplicationsOfMember(page[i].member_id);
+    ASSERT_EQ(rows[i].applications.size(), apps.size()) << i;
+    for (size_t k = 0; k < apps.size(); ++k) {
+      EXPECT_EQ(rows[i].applications[k].application_id, apps[k].application_id) << i;
+      EXPECT_EQ(rows[i].applications[k].email, apps[k].email) << i;
+    }
+    const auto docs = store_->DocumentsOfMember(page[i].member_id);
+    ASSERT_EQ(rows[i].documents.size(), docs.size()) << i;
+    for (size_t k = 0; k < docs.size(); ++k) {
+      EXPECT_EQ(rows[i].documents[k].document_id, docs[k].document_id) << i;
+      EXPECT_EQ(rows[i].documents[k].issued_on, docs[k].issued_on) << i;
+    }
+  }
+  EXPECT_EQ(rows[0].cards.size(), 2u);
+  EXPECT_EQ(rows[1].applications.size(), 2u);
+  EXPECT_EQ(rows[0].documents.size(), 2u);
+  EXPECT_TRUE(rows[3].applications.empty() && rows[3].documents.empty() && rows[3].cards.empty());
+  EXPECT_TRUE(store_->DocumentRowsOf({}).empty());
+}
+
 // Migration 9: forms, return requests, the print run's state, applications,
 // the insurer's own form and the sweep over an insurer's members.
 TEST_P(StoreTest, DocumentRunStateRoundTrips_RDoc7_RDoc10) {

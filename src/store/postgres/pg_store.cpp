@@ -1199,10 +1199,59 @@ class PgStore final : public Store {
   }
 
   std::vector<DocumentApplicationRecord> DocumentApplicationsOfMember(int64_t member_id) override {
-    Result r = conn_.Run("applications_of_member",
-                         "SELECT application_id, member_id, kind, applied_on, form, email FROM "
-                         "document_applications WHERE member_id = $1 ORDER BY application_id",
-                         Params().Add(member_id));
+    return ReadApplications(
+        conn_.Run("applications_of_member",
+                  std::string(kApplicationsSelect) + "member_id = $1 ORDER BY application_id",
+                  Params().Add(member_id)));
+  }
+
+  static constexpr const char* kApplicationsSelect =
+      "SELECT application_id, member_id, kind, applied_on, form, email FROM "
+      "document_applications WHERE ";
+
+  std::vector<MemberDocumentRows> DocumentRowsOf(
+      const std::vector<Qualification>& members) override {
+    std::vector<MemberDocumentRows> out(members.size());
+    if (members.empty()) return out;
+    std::vector<int64_t> member_ids, person_ids;
+    std::unordered_map<int64_t, std::vector<size_t>> by_member, by_person;
+    for (size_t i = 0; i < members.size(); ++i) {
+      if (by_member[members[i].member_id].empty()) member_ids.push_back(members[i].member_id);
+      by_member[members[i].member_id].push_back(i);
+      if (by_person[members[i].person_id].empty()) person_ids.push_back(members[i].person_id);
+      by_person[members[i].person_id].push_back(i);
+    }
+    const std::string members_param = IdArray(member_ids);
+    // Ordered by owner, then as the one-member reads order them.
+    for (CardRecord& c : ReadCards(conn_.Run(
+             "cards_of_persons",
+             Select(kCardColumns,
+                    " FROM cards WHERE person_id = ANY($1::bigint[]) ORDER BY person_id, card_id"),
+             Params().Add(std::string_view(IdArray(person_ids)))))) {
+      for (size_t i : by_person[c.person_id])
+        out[i].cards.push_back(c);
+    }
+    for (DocumentApplicationRecord& a : ReadApplications(
+             conn_.Run("applications_of_members",
+                       std::string(kApplicationsSelect) +
+                           "member_id = ANY($1::bigint[]) ORDER BY member_id, application_id",
+                       Params().Add(std::string_view(members_param))))) {
+      for (size_t i : by_member[a.member_id])
+        out[i].applications.push_back(a);
+    }
+    for (DocumentRecord& d : ReadDocuments(conn_.Run(
+             "docs_of_members",
+             Select(kDocumentColumns,
+                    " FROM documents WHERE member_id = ANY($1::bigint[]) ORDER BY member_id, "
+                    "document_id"),
+             Params().Add(std::string_view(members_param))))) {
+      for (size_t i : by_member[d.member_id])
+        out[i].documents.push_back(d);
+    }
+    return out;
+  }
+
+  static std::vector<DocumentApplicationRecord> ReadApplications(const Result& r) {
     std::vector<DocumentApplicationRecord> out;
     for (int i = 0; i < r.rows(); ++i) {
       Row s(r, i);
