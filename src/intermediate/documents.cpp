@@ -26,13 +26,10 @@ void KeepLatest(std::optional<Date>* slot, Date d) {
 
 namespace {
 
-// The facts from `cards`, and for an existing member from its applications
-// and documents (FactsFrom's callers read those only for an existing one).
-MemberDocumentFacts FactsFrom(const std::vector<store::CardRecord>& cards,
-                              const std::vector<store::DocumentApplicationRecord>* applications,
-                              const std::vector<store::DocumentRecord>* documents,
-                              const Qualification& member, Date on, MemberAge age,
-                              std::optional<Date> requested_on_form) {
+// The facts from `rows`: only their cards for a member just stored, which
+// can have no applications or documents yet.
+MemberDocumentFacts FactsFrom(const store::MemberDocumentRows& rows, const Qualification& member,
+                              Date on, MemberAge age, std::optional<Date> requested_on_form) {
   MemberDocumentFacts f;
   f.acquired = member.acquired;
   f.membership_lost = member.lost;
@@ -44,7 +41,7 @@ MemberDocumentFacts FactsFrom(const std::vector<store::CardRecord>& cards,
     if (d <= on) f.address_changes.push_back(d);
   }
   bool smartphone = false;
-  for (const store::CardRecord& c : cards) {
+  for (const store::CardRecord& c : rows.cards) {
     if (c.status != store::CardState::kActive || c.issued_on > on) continue;
     if (c.kind == store::CredentialKind::kSmartphone) {
       smartphone = true;  // R-CARD-8; what an electronic 資格確認書 needs (R-DOC-7)
@@ -62,7 +59,7 @@ MemberDocumentFacts FactsFrom(const std::vector<store::CardRecord>& cards,
     return f;
   }
   std::string email;
-  for (const store::DocumentApplicationRecord& a : *applications) {
+  for (const store::DocumentApplicationRecord& a : rows.applications) {
     if (a.applied_on > on) continue;
     switch (a.kind) {
       case store::ApplicationKind::kCertificate:
@@ -87,7 +84,7 @@ MemberDocumentFacts FactsFrom(const std::vector<store::CardRecord>& cards,
     }
   }
   f.can_receive_electronic = smartphone && !email.empty();
-  for (const store::DocumentRecord& d : *documents) {
+  for (const store::DocumentRecord& d : rows.documents) {
     if (d.issued_on > on) continue;  // as known on `on`
     f.documents.push_back({d.document_id, d.kind, d.issued_on, d.valid_until, d.form,
                            d.subject_document_id,
@@ -100,20 +97,17 @@ MemberDocumentFacts FactsFrom(const std::vector<store::CardRecord>& cards,
 
 MemberDocumentFacts DocumentFactsOf(store::Store& store, const Qualification& member, Date on,
                                     MemberAge age, std::optional<Date> requested_on_form) {
-  const std::vector<store::CardRecord> cards = store.CardsOfPerson(member.person_id);
   if (age == MemberAge::kJustStored) {
-    return FactsFrom(cards, nullptr, nullptr, member, on, age, requested_on_form);
+    store::MemberDocumentRows rows;
+    rows.cards = store.CardsOfPerson(member.person_id);
+    return FactsFrom(rows, member, on, age, requested_on_form);
   }
-  const std::vector<store::DocumentApplicationRecord> applications =
-      store.DocumentApplicationsOfMember(member.member_id);
-  const std::vector<store::DocumentRecord> documents = store.DocumentsOfMember(member.member_id);
-  return FactsFrom(cards, &applications, &documents, member, on, age, requested_on_form);
+  return FactsFrom(store.DocumentRowsOf({member}).front(), member, on, age, requested_on_form);
 }
 
 MemberDocumentFacts DocumentFactsFrom(const store::MemberDocumentRows& rows,
                                       const Qualification& member, Date on) {
-  return FactsFrom(rows.cards, &rows.applications, &rows.documents, member, on,
-                   MemberAge::kExisting, std::nullopt);
+  return FactsFrom(rows, member, on, MemberAge::kExisting, std::nullopt);
 }
 
 namespace {

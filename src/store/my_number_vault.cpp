@@ -152,7 +152,7 @@ class MyNumberVault::MacPool {
 };
 
 MyNumberVault::MyNumberVault(const KeyBytes& hmac_key, const KeyBytes& seal_key)
-    : hmac_key_(hmac_key), seal_key_(seal_key), macs_(std::make_shared<MacPool>(hmac_key)) {}
+    : seal_key_(seal_key), macs_(std::make_shared<MacPool>(hmac_key)) {}
 
 template <class Update>
 size_t MyNumberVault::Mac(Update update, unsigned char* out, size_t size) const {

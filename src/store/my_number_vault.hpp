@@ -42,7 +42,7 @@ class MyNumberVault {
   std::optional<MyNumber> Open(std::string_view sealed) const;
 
  private:
-  // Runs `update` on an HMAC-SHA256 context keyed with hmac_key_ and returns
+  // Runs `update` on an HMAC-SHA256 context under the hash key and returns
   // the MAC. Contexts are keyed once and reused (MacPool in the .cpp):
   // every import line computes a Key and a Digest, and both keying from
   // scratch and copying a keyed context (allocations for three digest
@@ -50,10 +50,9 @@ class MyNumberVault {
   template <class Update>
   size_t Mac(Update update, unsigned char* out, size_t size) const;
 
-  std::array<unsigned char, kKeyBytes> hmac_key_;
   std::array<unsigned char, kKeyBytes> seal_key_;
   class MacPool;
-  std::shared_ptr<MacPool> macs_;  // shared by copies: same key
+  std::shared_ptr<MacPool> macs_;  // holds the hash key; shared by copies
 };
 
 }  // namespace onshi::store

@@ -163,6 +163,7 @@ class PgStore final : public Store {
     }
     depth_ = 1;
     audit_head_.reset();
+    int64_t epoch_at_start = epoch_seen_;  // CommitsByOthers, when counted
     try {
       // PostgreSQL's equivalent of SQLite's BEGIN IMMEDIATE: the advisory
       // lock admits one write transaction at a time, taken before fn reads
@@ -174,32 +175,28 @@ class PgStore final : public Store {
       // must be retried by re-running fn, which callers' side effects
       // (counters, reports) do not allow.
       conn_.Begin(kBeginWrite);
-      const int64_t epoch_at_start = epoch_tracked_ ? SeeWriteEpoch() : 0;
-      try {
-        fn();
-        depth_ = 0;
-        audit_head_.reset();
-        // A statement that failed inside fn (and was caught there) has
-        // aborted the transaction; COMMIT would then roll back silently.
-        if (conn_.InFailedTransaction()) {
-          throw StoreError("transaction not committed: a statement in it failed");
-        }
-        // This transaction's own bumps, read while the lock still keeps
-        // everyone else out, so that they are not counted as others'.
-        if (epoch_tracked_) epoch_seen_ = ReadWriteEpoch();
-        conn_.Commit();
-      } catch (...) {
-        // Rolled back, or perhaps not (a COMMIT whose answer was lost):
-        // count one write by others, which only ever costs a re-read.
-        if (epoch_tracked_) {
-          epoch_seen_ = epoch_at_start;
-          ++others_;
-        }
-        throw;
+      if (epoch_tracked_) epoch_at_start = SeeWriteEpoch();
+      fn();
+      depth_ = 0;
+      audit_head_.reset();
+      // A statement that failed inside fn (and was caught there) has
+      // aborted the transaction; COMMIT would then roll back silently.
+      if (conn_.InFailedTransaction()) {
+        throw StoreError("transaction not committed: a statement in it failed");
       }
+      // This transaction's own bumps, read while the lock still keeps
+      // everyone else out, so that they are not counted as others'.
+      if (epoch_tracked_) epoch_seen_ = ReadWriteEpoch();
+      conn_.Commit();
     } catch (...) {
       depth_ = 0;
       audit_head_.reset();
+      // Rolled back, or perhaps not (a COMMIT whose answer was lost): count
+      // one write by others, which only ever costs the importer a re-read.
+      if (epoch_tracked_) {
+        epoch_seen_ = epoch_at_start;
+        ++others_;
+      }
       conn_.Rollback();
       throw;
     }
