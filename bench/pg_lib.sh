@@ -5,6 +5,8 @@
 #                              its port; set them before calling pg_start
 #   pg_start / pg_stop         start it (once) / stop it if pg_start did
 #   pg_uri DB, psql_q DB SQL   a libpq URI for database DB; one query's rows
+#   PG_EXTRA                   more server options, e.g. to see where a run's
+#                              time goes: -c shared_preload_libraries=pg_stat_statements
 #
 # As root the server runs as the postgres user (initdb refuses root).
 pg_bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
@@ -19,7 +21,7 @@ pg_start() {
     as_pg "$pg_bin/initdb" -D "$pg_data" -A trust -U postgres -E UTF8 --locale=C >/dev/null
   fi
   as_pg "$pg_bin/pg_ctl" -D "$pg_data" -l "$pg_data/server.log" -w -o \
-    "-p $pg_port -k /tmp -c listen_addresses=127.0.0.1 -c shared_buffers=2GB -c max_connections=50 -c synchronous_commit=off -c max_wal_size=8GB -c checkpoint_timeout=30min" \
+    "-p $pg_port -k /tmp -c listen_addresses=127.0.0.1 -c shared_buffers=2GB -c max_connections=50 -c synchronous_commit=off -c max_wal_size=8GB -c checkpoint_timeout=30min ${PG_EXTRA:-}" \
     start >/dev/null
   pg_started=1
 }

@@ -142,15 +142,34 @@ int IssueDueDocuments(store::Store& store, const Qualification& member,
       RecordActions(store, member, PlanDocuments(facts, PolicyOf(insurer), on), on).size());
 }
 
-std::vector<store::DocumentRecord> DueDocuments(store::Store& store, const Qualification& member,
-                                                const store::InsurerRecord& insurer, Date on,
-                                                MemberAge age,
-                                                std::optional<Date> requested_on_form) {
-  const MemberDocumentFacts facts = DocumentFactsOf(store, member, on, age, requested_on_form);
+namespace {
+
+std::vector<store::DocumentRecord> DueFrom(const MemberDocumentFacts& facts,
+                                           const Qualification& member,
+                                           const store::InsurerRecord& insurer, Date on) {
   std::vector<store::DocumentRecord> docs;
   for (const DocumentAction& a : PlanDocuments(facts, PolicyOf(insurer), on))
     docs.push_back(DocumentOf(member, a, on));
   return docs;
+}
+
+}  // namespace
+
+std::vector<store::DocumentRecord> DueDocuments(store::Store& store, const Qualification& member,
+                                                const store::InsurerRecord& insurer, Date on,
+                                                MemberAge age,
+                                                std::optional<Date> requested_on_form) {
+  return DueFrom(DocumentFactsOf(store, member, on, age, requested_on_form), member, insurer, on);
+}
+
+std::vector<store::DocumentRecord> DueDocumentsOfNew(std::vector<store::CardRecord> cards,
+                                                     const Qualification& member,
+                                                     const store::InsurerRecord& insurer, Date on,
+                                                     std::optional<Date> requested_on_form) {
+  store::MemberDocumentRows rows;
+  rows.cards = std::move(cards);
+  return DueFrom(FactsFrom(rows, member, on, MemberAge::kJustStored, requested_on_form), member,
+                 insurer, on);
 }
 
 void RecordLegacyCardIfHeld(store::Store& store, const Qualification& member, MemberAge age) {

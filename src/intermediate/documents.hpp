@@ -65,6 +65,14 @@ std::vector<store::DocumentRecord> DueDocuments(
     store::Store& store, const Qualification& member, const store::InsurerRecord& insurer, Date on,
     MemberAge age = MemberAge::kExisting, std::optional<Date> requested_on_form = std::nullopt);
 
+// The same for a member stored in this same transaction
+// (MemberAge::kJustStored), whose person's cards were read already
+// (Store::CardsOfEach: a batch of new members asks once for all).
+std::vector<store::DocumentRecord> DueDocumentsOfNew(std::vector<store::CardRecord> cards,
+                                                     const Qualification& member,
+                                                     const store::InsurerRecord& insurer, Date on,
+                                                     std::optional<Date> requested_on_form);
+
 // A member who joined before 2024-12-02 was given an old 健康保険証 then
 // (R-OLD-1): records it (once) so that its end and return can be planned.
 // A form filed late for such a member is the usual way one arrives now.

@@ -27,7 +27,7 @@ struct Pending {
   // With a resident: the form compared with the registry (reception.hpp).
   std::optional<std::vector<RegistryField>> compared;
   // The rows reception's checks read (ReadAhead), for a form that touches
-  // no earlier form of its batch or of the batch before (LookUpOne).
+  // no earlier form of its batch or of the batch before (LookUpRows).
   std::optional<std::optional<store::SubmissionRecord>> existing;
   std::optional<std::vector<Qualification>> same_number;
   std::optional<std::optional<Qualification>> member;
@@ -161,19 +161,21 @@ class Importer {
   // writing thread. One read snapshot for the batch: a lookup on its own
   // would begin a read transaction of its own, and each of those re-reads
   // the WAL's header (and re-maps the file, which the writer keeps
-  // growing) — half of a lookup's cost.
+  // growing) — half of a lookup's cost. The rows are asked for the whole
+  // batch at once (Store's reads for many keys): one round trip a kind of
+  // row on PostgreSQL instead of one a form.
   void LookUp(store::Store& registry, std::vector<Pending>& forms) {
     try {
       registry.InReadSnapshot([&] {
-        for (Pending& p : forms)
-          LookUpOne(registry, p);
+        LookUpRegistry(registry, forms);
+        LookUpRows(registry, forms);
       });
     } catch (const store::StoreError&) {
       // Left to reception, which asks the writing connection and knows how
-      // to stop the import if the database is gone. A form looked up before
-      // the failure keeps its answers: each is whole. The forms after it
-      // were not marked as seen, so the next batch's rows could not be
-      // trusted; none are used from here on.
+      // to stop the import if the database is gone. The answers are set only
+      // once a whole kind of row was read, and each is whole. The forms not
+      // yet marked as seen could make the next batch's rows untrustworthy;
+      // none are used from here on.
       rows_ahead_ = false;
     }
   }
@@ -186,39 +188,82 @@ class Importer {
     return seen_now_.Insert(domain, key) || before;
   }
 
-  void LookUpOne(store::Store& registry, Pending& p) {
-    const Submission& f = p.form;
+  // Each form's digest and receipt hash, and for every form but a 給付情報届
+  // (which carries no My Number: reception asks nobody for it) the
+  // registry's answer and the form compared with it.
+  void LookUpRegistry(store::Store& registry, std::vector<Pending>& forms) {
     const std::string& insurer = ctx_.insurer.insurer_number;
-    p.digest = registry.KeyedDigest(CanonicalFormText(f));
-    // ctx_ is set before the first read-ahead starts and never after.
-    p.leaf = ReceiptLeafOf(insurer, f.submission_id, f.form, ctx_.received_on, *p.digest);
-    // A 給付情報届 carries no My Number: reception asks nobody for it.
-    if (f.form != FormKind::kBenefits) {
-      p.registry = registry.FindPersonByMyNumber(f.my_number);
-      if (*p.registry) p.compared = CompareFormWithRegistryThen(registry, **p.registry, f);
+    std::vector<MyNumber> numbers;
+    std::vector<Pending*> asking;
+    for (Pending& p : forms) {
+      const Submission& f = p.form;
+      p.digest = registry.KeyedDigest(CanonicalFormText(f));
+      // ctx_ is set before the first read-ahead starts and never after.
+      p.leaf = ReceiptLeafOf(insurer, f.submission_id, f.form, ctx_.received_on, *p.digest);
+      if (f.form == FormKind::kBenefits) continue;
+      numbers.push_back(f.my_number);
+      asking.push_back(&p);
     }
-    // What reception reads for a form is found by its 受付番号, its
-    // 記号・番号 and its person. This snapshot holds every batch but the one
-    // being written meanwhile: that batch was handed over, and the one
-    // before it committed, before this read-ahead began (Run). So a form
-    // sharing none of them with an earlier form of its own batch or of the
-    // one before reads rows that only another connection can have changed
-    // since, which Flush checks; the others are read again by the writer,
-    // after what the file stored before them.
-    bool earlier = Seen('i', f.submission_id);
-    earlier = Seen('k', InsuredNumberKey(f.symbol, f.number)) || earlier;
-    if (p.registry && *p.registry) earlier = Seen('p', (*p.registry)->person_id) || earlier;
-    if (earlier || !rows_ahead_) return;
-    p.existing = registry.GetSubmission(insurer, f.submission_id);
-    if (Joins(f.form)) {
-      p.same_number = registry.FindByInsuredNumber(insurer, f.symbol, f.number);
-      if (p.registry && *p.registry)
-        p.of_person = registry.QualificationsOfPerson((*p.registry)->person_id);
-    } else if (auto id = registry.FindMemberId(insurer, f.symbol, f.number, f.branch)) {
-      p.member = registry.GetQualification(*id);
-    } else {
+    std::vector<RegistryAnswer> answers = registry.FindPersonsByMyNumbers(numbers);
+    for (size_t i = 0; i < asking.size(); ++i) {
+      Pending& p = *asking[i];
+      if (answers[i]) p.compared = CompareFormWithRegistryThen(registry, *answers[i], p.form);
+      p.registry = std::move(answers[i]);
+    }
+  }
+
+  // What reception reads for a form is found by its 受付番号, its
+  // 記号・番号 and its person. This snapshot holds every batch but the one
+  // being written meanwhile: that batch was handed over, and the one
+  // before it committed, before this read-ahead began (Run). So a form
+  // sharing none of them with an earlier form of its own batch or of the
+  // one before reads rows that only another connection can have changed
+  // since, which Flush checks; the others are read again by the writer,
+  // after what the file stored before them.
+  void LookUpRows(store::Store& registry, std::vector<Pending>& forms) {
+    std::vector<Pending*> reading, joining, of_person;
+    for (Pending& p : forms) {
+      const Submission& f = p.form;
+      const bool resident = p.registry && *p.registry;
+      bool earlier = Seen('i', f.submission_id);
+      earlier = Seen('k', InsuredNumberKey(f.symbol, f.number)) || earlier;
+      if (resident) earlier = Seen('p', (*p.registry)->person_id) || earlier;
+      if (earlier || !rows_ahead_) continue;
+      reading.push_back(&p);
+      if (Joins(f.form) && resident) of_person.push_back(&p);
+    }
+    if (reading.empty()) return;
+    const std::string& insurer = ctx_.insurer.insurer_number;
+    std::vector<std::string> ids;
+    std::vector<store::InsuredNumber> numbers;
+    std::vector<int64_t> persons;
+    for (const Pending* p : reading) {
+      ids.push_back(p->form.submission_id);
+      numbers.push_back({p->form.symbol, p->form.number});
+    }
+    for (const Pending* p : of_person)
+      persons.push_back((*p->registry)->person_id);
+    auto existing = registry.GetSubmissions(insurer, ids);
+    auto same_number = registry.FindByInsuredNumbers(insurer, numbers);
+    auto of_each = registry.QualificationsOfEach(persons);
+    // Set only now that every read succeeded: a form's rows are all there
+    // or none are (Pending::Ahead passes them only with `existing`).
+    for (size_t i = 0; i < reading.size(); ++i) {
+      Pending& p = *reading[i];
+      p.existing = std::move(existing[i]);
+      if (Joins(p.form.form)) {
+        p.same_number = std::move(same_number[i]);
+        continue;
+      }
+      // The member under 記号・番号・枝番 (FindMemberId, unique within an
+      // insurer): the one of the 記号・番号's members with the form's 枝番.
       p.member = std::optional<Qualification>();
+      for (Qualification& q : same_number[i]) {
+        if (q.branch == p.form.branch) p.member = std::move(q);
+      }
     }
+    for (size_t i = 0; i < of_person.size(); ++i)
+      of_person[i]->of_person = std::move(of_each[i]);
   }
 
   void Refuse(const std::vector<FieldError>& errors, int64_t line) {
@@ -381,7 +426,7 @@ class Importer {
   std::unordered_map<int64_t, int64_t> stand_in_;
   // Read-ahead thread only (one batch at a time): the 受付番号, 記号・番号
   // and persons of the forms of the batch being read and of the one before
-  // it (LookUpOne), and whether rows read ahead can still be trusted at all.
+  // it (LookUpRows), and whether rows read ahead can still be trusted at all.
   SeenSet seen_now_, seen_before_;                       // this batch's forms, the previous batch's
   std::unordered_map<std::string, int64_t> first_line_;  // 受付番号 → first line with it
   bool rows_ahead_ = true;

@@ -99,6 +99,14 @@ int ReceptionBatch::Materialise(store::Store& store, const ReceptionContext& ctx
     documents += static_cast<int>(held.size());
     held.clear();
   };
+  // The cards of the new members' persons, read once for all: nothing
+  // below writes a card.
+  std::vector<int64_t> persons;
+  for (const Qualification& q : members) {
+    if (!MayIssueLegacyCard(q.acquired)) persons.push_back(q.person_id);
+  }
+  std::vector<std::vector<store::CardRecord>> cards = store.CardsOfEach(persons);
+  size_t next_cards = 0;
   for (size_t i = 0; i < members.size(); ++i) {
     const Qualification& q = members[i];
     const std::optional<Date>& wanted = requested[i];
@@ -110,8 +118,8 @@ int ReceptionBatch::Materialise(store::Store& store, const ReceptionContext& ctx
     }
     // R-DOC-1 (notice) and R-DOC-5 (a ticked 資格確認書) are due on receipt.
     if (!MayIssueLegacyCard(q.acquired)) {
-      for (store::DocumentRecord& d :
-           DueDocuments(store, q, ctx.insurer, ctx.received_on, MemberAge::kJustStored, wanted))
+      for (store::DocumentRecord& d : DueDocumentsOfNew(std::move(cards[next_cards++]), q,
+                                                        ctx.insurer, ctx.received_on, wanted))
         held.push_back(std::move(d));
       continue;
     }

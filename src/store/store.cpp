@@ -145,6 +145,50 @@ std::vector<MemberDocumentRows> Store::DocumentRowsOf(const std::vector<Qualific
   return out;
 }
 
+std::vector<std::optional<PersonRecord>> Store::FindPersonsByMyNumbers(
+    const std::vector<MyNumber>& my_numbers) {
+  std::vector<std::optional<PersonRecord>> out;
+  out.reserve(my_numbers.size());
+  for (const MyNumber& n : my_numbers)
+    out.push_back(FindPersonByMyNumber(n));
+  return out;
+}
+
+std::vector<std::optional<SubmissionRecord>> Store::GetSubmissions(
+    std::string_view insurer_number, const std::vector<std::string>& submission_ids) {
+  std::vector<std::optional<SubmissionRecord>> out;
+  out.reserve(submission_ids.size());
+  for (const std::string& id : submission_ids)
+    out.push_back(GetSubmission(insurer_number, id));
+  return out;
+}
+
+std::vector<std::vector<Qualification>> Store::FindByInsuredNumbers(
+    std::string_view insurer_number, const std::vector<InsuredNumber>& keys) {
+  std::vector<std::vector<Qualification>> out;
+  out.reserve(keys.size());
+  for (const InsuredNumber& k : keys)
+    out.push_back(FindByInsuredNumber(insurer_number, k.symbol, k.number));
+  return out;
+}
+
+std::vector<std::vector<Qualification>> Store::QualificationsOfEach(
+    const std::vector<int64_t>& person_ids) {
+  std::vector<std::vector<Qualification>> out;
+  out.reserve(person_ids.size());
+  for (int64_t id : person_ids)
+    out.push_back(QualificationsOfPerson(id));
+  return out;
+}
+
+std::vector<std::vector<CardRecord>> Store::CardsOfEach(const std::vector<int64_t>& person_ids) {
+  std::vector<std::vector<CardRecord>> out;
+  out.reserve(person_ids.size());
+  for (int64_t id : person_ids)
+    out.push_back(CardsOfPerson(id));
+  return out;
+}
+
 bool Store::AddSubmissions(std::vector<SubmissionRecord>& subs) {
   bool all = true;
   InTransaction([&] {

@@ -163,6 +163,25 @@ class Store {
   virtual std::vector<Qualification> FindByInsuredNumber(std::string_view insurer_number,
                                                          std::string_view symbol,
                                                          std::string_view number) = 0;
+  // --- reads for many keys at once (the importer's read-ahead) ---------------
+  // Each answers, in the order of its argument, what the one-key read
+  // answers for each element (a key given twice is answered twice). The
+  // defaults ask key by key, which in-process SQLite does as fast; PostgreSQL
+  // asks once for all (a round trip each, instead of one a key).
+  //   FindPersonsByMyNumbers  FindPersonByMyNumber of each
+  //   GetSubmissions          GetSubmission(insurer_number, id) of each
+  //   FindByInsuredNumbers    FindByInsuredNumber(insurer_number, 記号, 番号) of each
+  //   QualificationsOfEach    QualificationsOfPerson of each
+  //   CardsOfEach (below)     CardsOfPerson of each
+  virtual std::vector<std::optional<PersonRecord>> FindPersonsByMyNumbers(
+      const std::vector<MyNumber>& my_numbers);
+  virtual std::vector<std::optional<SubmissionRecord>> GetSubmissions(
+      std::string_view insurer_number, const std::vector<std::string>& submission_ids);
+  virtual std::vector<std::vector<Qualification>> FindByInsuredNumbers(
+      std::string_view insurer_number, const std::vector<InsuredNumber>& keys);
+  virtual std::vector<std::vector<Qualification>> QualificationsOfEach(
+      const std::vector<int64_t>& person_ids);
+
   // Stores `qs` in order, as AddQualification one by one would, filling each
   // member_id (reception's batch, intermediate/reception_batch.hpp). The
   // default calls AddQualification; SQLite writes members and attributes
@@ -244,6 +263,9 @@ class Store {
   virtual std::optional<CardRecord> GetCard(int64_t card_id) = 0;
   virtual std::optional<CardRecord> FindCardByCertSerial(std::string_view serial) = 0;
   virtual std::vector<CardRecord> CardsOfPerson(int64_t person_id) = 0;
+  // CardsOfPerson of each of `person_ids`, in their order (reads for many
+  // keys, above: reception's new members).
+  virtual std::vector<std::vector<CardRecord>> CardsOfEach(const std::vector<int64_t>& person_ids);
 
   // --- facilities' card readers ------------------------------------------------
   // Throws StoreError for a reader id already registered (to any facility) or

@@ -1192,6 +1192,136 @@ TEST_P(StoreTest, MembersAndSubmissionsStoredTogetherReadBackAsStored) {
   EXPECT_FALSE(store_->AddSubmissions(again));
 }
 
+// What a test compares of a record read two ways: everything a reader of
+// it could tell apart, as text.
+std::string Shown(const Qualification& q) {
+  std::string s = std::to_string(q.member_id) + "|" + std::to_string(q.person_id) + "|" +
+                  q.insurer_number + "|" + q.insurer_name + "|" + q.symbol + "|" + q.number + "|" +
+                  q.branch + "|" + q.acquired.ToIso() + "|" +
+                  std::string(LinkageStateName(q.linkage));
+  for (const MemberAttributes& a : q.attributes)
+    s += "|a:" + a.effective_from.ToIso() + a.name + a.address;
+  for (const auto& l : q.limits)
+    s += "|l:" + l.category_flag;
+  s += "|d:" + std::to_string(q.diseases.size());
+  return s;
+}
+std::string Shown(const std::vector<Qualification>& qs) {
+  std::string s;
+  for (const Qualification& q : qs)
+    s += Shown(q) + "\n";
+  return s;
+}
+
+// The importer's read-ahead asks for a batch's rows at once (Store's reads
+// for many keys; PostgreSQL one query a kind of row): for each key, in the
+// order given, exactly what the one-key read answers — a key given twice is
+// answered twice, an unknown one with nothing, and text that array literals
+// must quote (", \\, comma, braces, kanji) arrives as it was.
+TEST_P(StoreTest, ReadsForManyKeysAreTheOneKeyReads) {
+  AddInsurers();
+  const MyNumber known = Mn("621498320257"), other = Mn("123456789018");
+  const int64_t p1 = store_->AddPerson(Person(), known);
+  const int64_t p2 = store_->AddPerson(Person("別人　太郎"), other);
+  const int64_t lonely = store_->AddPerson(Person("一人　三郎"), Mn("100000000005"));
+  const std::vector<std::string> symbols{"12-34", "記号\"{x},\\y"};
+  for (int k = 0; k < 5; ++k) {
+    Qualification q = Member(k % 2 ? p2 : p1, "06139992", "77", "00", D(2025, 4, 1));
+    q.branch = std::string("0") + static_cast<char>('4' - k);  // stored out of 枝番 order
+    q.symbol = symbols[static_cast<size_t>(k % 2)];
+    if (k == 1) {
+      q.attributes.push_back(
+          {D(2025, 6, 1), "試験　春子", "シケン　ハルコ", "試験　一郎", "100-0002", "東京都港区"});
+    }
+    if (k == 2) q.limits.push_back({1, "A03", D(2025, 3, 20), D(2025, 4, 1), D(2026, 3, 31), {}});
+    store_->AddQualification(q);
+  }
+  Qualification elsewhere = Member(p1, "138057", "77", "00", D(2024, 4, 1));
+  elsewhere.symbol = "12-34";
+  store_->AddQualification(elsewhere);
+  for (int k = 0; k < 2; ++k) {
+    CardRecord c;
+    c.person_id = p2;
+    c.application_date = D(2023, 1, 10);
+    c.issued_on = D(2023, 2, 1 + k);
+    c.card_expires_on = D(2033, 5, 15);
+    c.cert_serial = "00B1C2D" + std::to_string(k);
+    c.cert_issued_on = D(2023, 2, 1);
+    c.cert_expires_on = D(2028, 5, 15);
+    c.cert_fingerprint = std::string(64, static_cast<char>('c' + k));
+    store_->AddCard(c);
+  }
+  const std::vector<std::string> ids{"A-1", "受付\"1\\,{}", "missing", "A-1"};
+  for (const std::string& id : {ids[0], ids[1]}) {
+    SubmissionRecord r =
+        Submission(id.c_str(), FormKind::kAcquisition, D(2025, 4, 25), D(2025, 4, 30));
+    r.person_id = p1;
+    r.benefits.name_of_other = "他　" + id;
+    ASSERT_TRUE(store_->AddSubmission(r));
+  }
+
+  const std::vector<MyNumber> numbers{other, Mn("111111111118"), known, other};
+  const auto persons = store_->FindPersonsByMyNumbers(numbers);
+  ASSERT_EQ(persons.size(), numbers.size());
+  for (size_t i = 0; i < numbers.size(); ++i) {
+    const auto one = store_->FindPersonByMyNumber(numbers[i]);
+    ASSERT_EQ(persons[i].has_value(), one.has_value()) << i;
+    if (one) {
+      EXPECT_EQ(persons[i]->person_id, one->person_id) << i;
+      EXPECT_EQ(persons[i]->name, one->name) << i;
+      EXPECT_EQ(persons[i]->address, one->address) << i;
+    }
+  }
+  EXPECT_FALSE(persons[1].has_value());
+  EXPECT_EQ(persons[3]->person_id, p2);
+
+  const auto subs = store_->GetSubmissions("06139992", ids);
+  ASSERT_EQ(subs.size(), ids.size());
+  for (size_t i = 0; i < ids.size(); ++i) {
+    const auto one = store_->GetSubmission("06139992", ids[i]);
+    ASSERT_EQ(subs[i].has_value(), one.has_value()) << i;
+    if (one) {
+      EXPECT_EQ(subs[i]->seq, one->seq) << i;
+      EXPECT_EQ(subs[i]->submission_id, ids[i]) << i;
+      EXPECT_EQ(subs[i]->benefits.name_of_other, one->benefits.name_of_other) << i;
+    }
+  }
+  EXPECT_FALSE(subs[2].has_value());
+  EXPECT_FALSE(store_->GetSubmissions("138057", ids)[0].has_value());  // another insurer's
+
+  const std::vector<InsuredNumber> keys{
+      {symbols[1], "77"}, {"12-34", "77"}, {"12-34", "78"}, {symbols[1], "77"}};
+  const auto families = store_->FindByInsuredNumbers("06139992", keys);
+  ASSERT_EQ(families.size(), keys.size());
+  for (size_t i = 0; i < keys.size(); ++i) {
+    EXPECT_EQ(Shown(families[i]),
+              Shown(store_->FindByInsuredNumber("06139992", keys[i].symbol, keys[i].number)))
+        << i;
+  }
+  EXPECT_EQ(families[1].size(), 3u);
+  EXPECT_EQ(families[1].front().branch, "00");  // by 枝番
+  EXPECT_EQ(families[0].size(), 2u);
+  EXPECT_TRUE(families[2].empty());
+
+  const std::vector<int64_t> people{p2, lonely, p1, 0, p2};
+  const auto members = store_->QualificationsOfEach(people);
+  const auto cards = store_->CardsOfEach(people);
+  ASSERT_EQ(members.size(), people.size());
+  ASSERT_EQ(cards.size(), people.size());
+  for (size_t i = 0; i < people.size(); ++i) {
+    EXPECT_EQ(Shown(members[i]), Shown(store_->QualificationsOfPerson(people[i]))) << i;
+    const auto one = store_->CardsOfPerson(people[i]);
+    ASSERT_EQ(cards[i].size(), one.size()) << i;
+    for (size_t k = 0; k < one.size(); ++k)
+      EXPECT_EQ(cards[i][k].card_id, one[k].card_id) << i;
+  }
+  EXPECT_EQ(members[2].size(), 4u);
+  EXPECT_TRUE(members[1].empty());
+  EXPECT_EQ(cards[0].size(), 2u);
+  EXPECT_TRUE(store_->FindPersonsByMyNumbers({}).empty());
+  EXPECT_TRUE(store_->QualificationsOfEach({}).empty());
+}
+
 // The intermediate server's queue (R-LINK-1..3): idempotent by submission id,
 // due in order, filtered per insurer, found per person.
 TEST_P(StoreTest, SubmissionsAreIdempotentAndQueuedByDueDate) {

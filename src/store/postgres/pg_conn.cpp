@@ -94,6 +94,10 @@ int Result::rows() const {
   return PQntuples(r_);
 }
 
+int Result::columns() const {
+  return PQnfields(r_);
+}
+
 int Result::affected() const {
   const char* n = PQcmdTuples(r_);
   int out = 0;

@@ -60,6 +60,7 @@ class Result {
   Result& operator=(const Result&) = delete;
 
   int rows() const;
+  int columns() const;
   int affected() const;  // rows changed by the command
 
   bool IsNull(int row, int col) const;

@@ -5,6 +5,7 @@
 #include <unordered_map>
 #include <utility>
 
+#include "core/hex.hpp"
 #include "store/postgres/clinical_pg.hpp"
 #include "store/postgres/pg_conn.hpp"
 #include "store/postgres/pg_migrations.hpp"
@@ -587,6 +588,83 @@ class PgStore final : public Store {
     });
   }
 
+  // The distinct keys of a batched read in first-seen order (`first`: where
+  // each was first given), and for every key given, its place among them.
+  struct Distinct {
+    std::vector<std::string> keys;
+    std::vector<size_t> first;
+    std::vector<size_t> at;
+    std::vector<int> uses;  // how often each distinct key was given
+    explicit Distinct(const std::vector<std::string>& given) {
+      std::unordered_map<std::string_view, size_t> seen;
+      at.reserve(given.size());
+      for (size_t i = 0; i < given.size(); ++i) {
+        const auto [it, added] = seen.try_emplace(given[i], keys.size());
+        if (added) {
+          keys.push_back(given[i]);
+          first.push_back(i);
+          uses.push_back(0);
+        }
+        at.push_back(it->second);
+        ++uses[it->second];
+      }
+    }
+    // The distinct keys as an array literal ({"a","b"}: text[], or bigint[]
+    // when they are decimal).
+    std::string Array() const { return TextArray(keys); }
+    // The answer of each key given, from the answers of the distinct keys.
+    template <class T>
+    std::vector<T> Spread(std::vector<T>&& answers) const {
+      std::vector<T> out;
+      out.reserve(at.size());
+      for (size_t k : at) {
+        // A key given once (the usual case) gives its answer away.
+        out.push_back(uses[k] == 1 ? std::move(answers[k]) : answers[k]);
+      }
+      return out;
+    }
+  };
+
+  static std::vector<std::string> Decimal(const std::vector<int64_t>& ids) {
+    std::vector<std::string> out;
+    out.reserve(ids.size());
+    for (int64_t id : ids)
+      out.push_back(std::to_string(id));
+    return out;
+  }
+
+  // The ordinality a batched read put in its last column, as an index.
+  static size_t Place(const Result& r, int row) {
+    return static_cast<size_t>(r.Int(row, r.columns() - 1) - 1);
+  }
+
+  // kMemberColumns rows with the ordinality last, ordered by it: the members
+  // of each of `count` keys, their child rows read once for all.
+  std::vector<std::vector<Qualification>> Grouped(const Result& r, size_t count) {
+    std::vector<Qualification> all = ReadMembers(r);
+    std::vector<std::vector<Qualification>> out(count);
+    for (int i = 0; i < r.rows(); ++i)
+      out[Place(r, i)].push_back(std::move(all[static_cast<size_t>(i)]));
+    return out;
+  }
+
+  // A text[] literal, {"a","b"}, bound as one text parameter: each element
+  // quoted, its backslashes and double quotes escaped (PostgreSQL's array
+  // input), so any text arrives as it was.
+  static std::string TextArray(const std::vector<std::string>& v) {
+    std::string out = "{";
+    for (const std::string& e : v) {
+      if (out.size() > 1) out += ',';
+      out += '"';
+      for (char c : e) {
+        if (c == '"' || c == '\\') out += '\\';
+        out += c;
+      }
+      out += '"';
+    }
+    return out + "}";
+  }
+
   // A bigint[] literal, "{1,2,3}", bound as one text parameter.
   static std::string IdArray(const std::vector<int64_t>& ids) {
     std::string out = "{";
@@ -875,6 +953,104 @@ class PgStore final : public Store {
         Select(kSubmissionColumns,
                std::string(kSubmissionFrom) + " WHERE insurer_number = $1 AND submission_id = $2"),
         Params().Add(insurer).Add(submission_id))));
+  }
+
+  // --- reads for many keys at once (Store: "reads for many keys") -------------
+  // Each asks for the distinct keys once, numbered by unnest … WITH
+  // ORDINALITY, and answers every place a key was given.
+
+  std::vector<std::optional<PersonRecord>> FindPersonsByMyNumbers(
+      const std::vector<MyNumber>& my_numbers) override {
+    std::vector<std::string> keys;
+    keys.reserve(my_numbers.size());
+    for (const MyNumber& n : my_numbers) {
+      const std::string key = vault_.Key(n);
+      keys.push_back(ToHex(reinterpret_cast<const unsigned char*>(key.data()), key.size()));
+    }
+    const Distinct d(keys);
+    std::vector<std::optional<PersonRecord>> found(d.keys.size());
+    const Result r = conn_.Run("find_persons",
+                               Select(kPersonColumns,
+                                      ", k.n FROM unnest($1::text[]) WITH ORDINALITY AS k (key, n) "
+                                      "JOIN persons ON my_number_key = decode(k.key, 'hex')"),
+                               Params().Add(std::string_view(d.Array())));
+    for (int i = 0; i < r.rows(); ++i)
+      found[Place(r, i)] = PersonAt(r, i);
+    return d.Spread(std::move(found));
+  }
+
+  std::vector<std::optional<SubmissionRecord>> GetSubmissions(
+      std::string_view insurer, const std::vector<std::string>& submission_ids) override {
+    const Distinct d(submission_ids);
+    std::vector<std::optional<SubmissionRecord>> found(d.keys.size());
+    const Result r =
+        conn_.Run("get_submissions",
+                  Select(kSubmissionColumns,
+                         ", k.n FROM unnest($2::text[]) WITH ORDINALITY AS k (id, n) "
+                         "JOIN submissions s ON s.insurer_number = $1 AND s.submission_id = k.id "
+                         "LEFT JOIN submission_benefits b USING (seq)"),
+                  Params().Add(insurer).Add(std::string_view(d.Array())));
+    std::vector<SubmissionRecord> rows = ReadSubmissions(r);
+    for (int i = 0; i < r.rows(); ++i)
+      found[Place(r, i)] = std::move(rows[static_cast<size_t>(i)]);
+    return d.Spread(std::move(found));
+  }
+
+  std::vector<std::vector<Qualification>> FindByInsuredNumbers(
+      std::string_view insurer, const std::vector<InsuredNumber>& keys) override {
+    std::vector<std::string> joined;
+    joined.reserve(keys.size());
+    for (const InsuredNumber& k : keys)
+      joined.push_back(k.symbol + '\x1f' + k.number);
+    const Distinct d(joined);
+    std::vector<std::string> symbols, numbers;
+    for (size_t u : d.first)
+      symbols.push_back(keys[u].symbol), numbers.push_back(keys[u].number);
+    // Ordered as FindByInsuredNumber orders each key's members.
+    const Result r = conn_.Run(
+        "by_insured_numbers",
+        Select(
+            kMemberColumns,
+            ", k.n FROM unnest($2::text[], $3::text[]) WITH ORDINALITY AS k (ksymbol, knumber, n) "
+            "JOIN members m ON m.insurer_number = $1 AND m.symbol = k.ksymbol AND "
+            "m.number = k.knumber LEFT JOIN insurers i USING (insurer_number) "
+            "ORDER BY k.n, branch, member_id"),
+        Params()
+            .Add(insurer)
+            .Add(std::string_view(TextArray(symbols)))
+            .Add(std::string_view(TextArray(numbers))));
+    return d.Spread(Grouped(r, d.keys.size()));
+  }
+
+  std::vector<std::vector<Qualification>> QualificationsOfEach(
+      const std::vector<int64_t>& person_ids) override {
+    const Distinct d(Decimal(person_ids));
+    // Ordered as QualificationsOfPerson orders each person's members.
+    const Result r =
+        conn_.Run("members_of_each",
+                  Select(kMemberColumns,
+                         ", k.n FROM unnest($1::bigint[]) WITH ORDINALITY AS k (kperson, n) "
+                         "JOIN members m ON m.person_id = k.kperson LEFT JOIN insurers i USING "
+                         "(insurer_number) ORDER BY k.n, acquired, member_id"),
+                  Params().Add(std::string_view(d.Array())));
+    return d.Spread(Grouped(r, d.keys.size()));
+  }
+
+  std::vector<std::vector<CardRecord>> CardsOfEach(
+      const std::vector<int64_t>& person_ids) override {
+    const Distinct d(Decimal(person_ids));
+    // Ordered as CardsOfPerson orders each person's cards.
+    const Result r =
+        conn_.Run("cards_of_each",
+                  Select(kCardColumns,
+                         ", k.n FROM unnest($1::bigint[]) WITH ORDINALITY AS k (kperson, n) "
+                         "JOIN cards ON person_id = k.kperson ORDER BY k.n, card_id"),
+                  Params().Add(std::string_view(d.Array())));
+    std::vector<CardRecord> all = ReadCards(r);
+    std::vector<std::vector<CardRecord>> found(d.keys.size());
+    for (int i = 0; i < r.rows(); ++i)
+      found[Place(r, i)].push_back(std::move(all[static_cast<size_t>(i)]));
+    return d.Spread(std::move(found));
   }
 
   std::vector<std::optional<LinkageState>> SubmissionStates(
