@@ -263,6 +263,22 @@ TEST_P(IndexTest, TheFeedNamesEveryWritesPersonAndTheFollowedIndexEqualsARebuild
                                ", 2, '2026-01-01', '2026-01-01', '2027-12-31', 10000)"),
             "");
   EXPECT_EQ(ChangedSince(*store_, head), (std::set<int64_t>{all[60].person_id, all[70].person_id}));
+  // One statement over the rows of several persons names each of them
+  // (PostgreSQL writes the feed once a statement, from its transition
+  // tables): members updated, child rows inserted for two members at once.
+  head = store_->ChangeFeedHead();
+  const std::string two =
+      std::to_string(all[80].member_id) + ", " + std::to_string(all[90].member_id);
+  ASSERT_NE(all[80].person_id, all[90].person_id);
+  ASSERT_EQ(testing::ExecBehindTheStore(
+                location_, "UPDATE members SET copay_percent = 20 WHERE member_id IN (" + two +
+                               "); INSERT INTO member_limits (member_id, classification, "
+                               "category_flag, certificate_date, valid_from, valid_until) "
+                               "SELECT member_id, 1, 'A03', '2026-01-01', '2026-01-01', "
+                               "'2026-12-31' FROM members WHERE member_id IN (" +
+                               two + ")"),
+            "");
+  EXPECT_EQ(ChangedSince(*store_, head), (std::set<int64_t>{all[80].person_id, all[90].person_id}));
 
   // Before the feed is applied the index still answers as built.
   EXPECT_EQ(Describe(followed.QualificationsOfPerson(newcomer)), "");

@@ -631,6 +631,106 @@ CREATE TRIGGER submission_benefits_write_epoch
   AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON submission_benefits
   FOR EACH STATEMENT EXECUTE FUNCTION onshi_bump_write_epoch();
 )sql"},
+      {20, "change feed written once a statement", R"sql(
+-- The change feed (migration 12) written once a statement, from its
+-- transition tables, instead of once a row: reception's batch and the
+-- linker write members and their children 64 and 500 rows a statement, and
+-- the row triggers ran the lock and an INSERT for each of them (a third of
+-- the time of those statements). The promise is the same: every person
+-- whose rows a statement inserted, updated or deleted is named in the same
+-- transaction, under the writers' advisory lock. A person is now named
+-- once a statement rather than once a row. Transition tables need one
+-- trigger an event.
+DROP TRIGGER members_changed ON members;
+DROP TRIGGER reference_numbers_changed ON reference_numbers;
+DROP TRIGGER member_attributes_changed ON member_attributes;
+DROP TRIGGER member_limits_changed ON member_limits;
+DROP TRIGGER member_diseases_changed ON member_diseases;
+DROP FUNCTION onshi_member_changed();
+DROP FUNCTION onshi_member_child_changed();
+
+-- Tables with a person_id column: members, reference_numbers.
+CREATE FUNCTION onshi_persons_changed() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  PERFORM pg_advisory_xact_lock(478594426985);
+  IF TG_OP = 'INSERT' THEN
+    INSERT INTO changes (person_id) SELECT DISTINCT person_id FROM new_rows;
+  ELSIF TG_OP = 'UPDATE' THEN
+    INSERT INTO changes (person_id)
+      SELECT person_id FROM new_rows UNION SELECT person_id FROM old_rows;
+  ELSE
+    INSERT INTO changes (person_id) SELECT DISTINCT person_id FROM old_rows;
+  END IF;
+  RETURN NULL;
+END $$;
+-- A member's child rows name the member; its person is looked up, by the
+-- primary key for each row (a join or IN was planned as a scan of members
+-- for every statement), and a member deleted in the same statement (by
+-- cascade) is skipped: its own trigger named it.
+CREATE FUNCTION onshi_member_children_changed() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  PERFORM pg_advisory_xact_lock(478594426985);
+  IF TG_OP = 'INSERT' THEN
+    INSERT INTO changes (person_id) SELECT DISTINCT p FROM (SELECT
+      (SELECT person_id FROM members m WHERE m.member_id = r.member_id) AS p FROM new_rows r) x
+      WHERE p IS NOT NULL;
+  ELSIF TG_OP = 'UPDATE' THEN
+    INSERT INTO changes (person_id) SELECT DISTINCT p FROM (SELECT
+      (SELECT person_id FROM members m WHERE m.member_id = r.member_id) AS p
+      FROM (SELECT member_id FROM new_rows UNION SELECT member_id FROM old_rows) r) x
+      WHERE p IS NOT NULL;
+  ELSE
+    INSERT INTO changes (person_id) SELECT DISTINCT p FROM (SELECT
+      (SELECT person_id FROM members m WHERE m.member_id = r.member_id) AS p FROM old_rows r) x
+      WHERE p IS NOT NULL;
+  END IF;
+  RETURN NULL;
+END $$;
+
+CREATE TRIGGER members_inserted AFTER INSERT ON members REFERENCING NEW TABLE AS new_rows
+  FOR EACH STATEMENT EXECUTE FUNCTION onshi_persons_changed();
+CREATE TRIGGER members_updated AFTER UPDATE ON members
+  REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
+  FOR EACH STATEMENT EXECUTE FUNCTION onshi_persons_changed();
+CREATE TRIGGER members_deleted AFTER DELETE ON members REFERENCING OLD TABLE AS old_rows
+  FOR EACH STATEMENT EXECUTE FUNCTION onshi_persons_changed();
+CREATE TRIGGER reference_numbers_inserted AFTER INSERT ON reference_numbers
+  REFERENCING NEW TABLE AS new_rows
+  FOR EACH STATEMENT EXECUTE FUNCTION onshi_persons_changed();
+CREATE TRIGGER reference_numbers_updated AFTER UPDATE ON reference_numbers
+  REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
+  FOR EACH STATEMENT EXECUTE FUNCTION onshi_persons_changed();
+CREATE TRIGGER reference_numbers_deleted AFTER DELETE ON reference_numbers
+  REFERENCING OLD TABLE AS old_rows
+  FOR EACH STATEMENT EXECUTE FUNCTION onshi_persons_changed();
+CREATE TRIGGER member_attributes_inserted AFTER INSERT ON member_attributes
+  REFERENCING NEW TABLE AS new_rows
+  FOR EACH STATEMENT EXECUTE FUNCTION onshi_member_children_changed();
+CREATE TRIGGER member_attributes_updated AFTER UPDATE ON member_attributes
+  REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
+  FOR EACH STATEMENT EXECUTE FUNCTION onshi_member_children_changed();
+CREATE TRIGGER member_attributes_deleted AFTER DELETE ON member_attributes
+  REFERENCING OLD TABLE AS old_rows
+  FOR EACH STATEMENT EXECUTE FUNCTION onshi_member_children_changed();
+CREATE TRIGGER member_limits_inserted AFTER INSERT ON member_limits
+  REFERENCING NEW TABLE AS new_rows
+  FOR EACH STATEMENT EXECUTE FUNCTION onshi_member_children_changed();
+CREATE TRIGGER member_limits_updated AFTER UPDATE ON member_limits
+  REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
+  FOR EACH STATEMENT EXECUTE FUNCTION onshi_member_children_changed();
+CREATE TRIGGER member_limits_deleted AFTER DELETE ON member_limits
+  REFERENCING OLD TABLE AS old_rows
+  FOR EACH STATEMENT EXECUTE FUNCTION onshi_member_children_changed();
+CREATE TRIGGER member_diseases_inserted AFTER INSERT ON member_diseases
+  REFERENCING NEW TABLE AS new_rows
+  FOR EACH STATEMENT EXECUTE FUNCTION onshi_member_children_changed();
+CREATE TRIGGER member_diseases_updated AFTER UPDATE ON member_diseases
+  REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
+  FOR EACH STATEMENT EXECUTE FUNCTION onshi_member_children_changed();
+CREATE TRIGGER member_diseases_deleted AFTER DELETE ON member_diseases
+  REFERENCING OLD TABLE AS old_rows
+  FOR EACH STATEMENT EXECUTE FUNCTION onshi_member_children_changed();
+)sql"},
   };
   return kMigrations;
 }
