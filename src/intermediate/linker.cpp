@@ -53,8 +53,8 @@ std::vector<store::SubmissionRecord*> StillWaiting(
   return out;
 }
 
-void AuditLinked(store::Store& store, const store::SubmissionRecord& r, const LinkOptions& o) {
-  store.AppendAudit(SubmissionAudit(o.at, o.actor, "submission.linked", r));
+store::AuditEntry LinkedAudit(const store::SubmissionRecord& r, const LinkOptions& o) {
+  return SubmissionAudit(o.at, o.actor, "submission.linked", r);
 }
 
 // Ends `q` on `lost` (the first day without cover) unless it already ends
@@ -163,13 +163,13 @@ bool Apply(store::Store& store, store::SubmissionRecord& r, const LinkOptions& o
   r.state = LinkageState::kLinked;
   r.linked_on = o.today;
   store.UpdateSubmission(r);
-  AuditLinked(store, r, o);
+  store.AppendAudit(LinkedAudit(r, o));
   return true;
 }
 
 // Links a run of consecutive new members' forms as Apply would one by one,
 // with one statement per table for the run (Store::SetLinkages,
-// SetSubmissionStates) and an audit row per form in order. Returns how
+// SetSubmissionStates, AppendAudits: an audit row per form in order). Returns how
 // many it linked; throws LinkRefusal when a member is gone (the caller
 // then applies the batch form by form, and Apply names that form).
 int64_t LinkJoiners(store::Store& store, std::vector<store::SubmissionRecord*>& run,
@@ -188,11 +188,14 @@ int64_t LinkJoiners(store::Store& store, std::vector<store::SubmissionRecord*>& 
   }
   store.SetLinkages(members, LinkageState::kLinked, o.today, "");
   store.SetSubmissionStates(seqs, LinkageState::kLinked, o.today);
+  std::vector<store::AuditEntry> audit;
+  audit.reserve(waiting.size());
   for (store::SubmissionRecord* r : waiting) {
     r->state = LinkageState::kLinked;
     r->linked_on = o.today;
-    AuditLinked(store, *r, o);
+    audit.push_back(LinkedAudit(*r, o));
   }
+  store.AppendAudits(audit);
   return static_cast<int64_t>(waiting.size());
 }
 

@@ -174,13 +174,11 @@ bool AuditWriter::WriteToDatabase(const std::vector<store::AuditEntry>& batch) {
   try {
     if (!store_ && open_) store_ = open_();
     if (!store_) throw store::StoreUnavailable("no database connection");
-    store::AuditEntry last;
-    store_->InTransaction([&] {
-      for (const store::AuditEntry& e : batch)
-        last = store_->AppendAudit(e);
-    });
+    // One transaction; on PostgreSQL one multi-row INSERT a chunk.
+    std::vector<store::AuditEntry> written = batch;
+    store_->AppendAudits(written);
     reported_failure_ = false;
-    if (!batch.empty()) Anchor(last);
+    if (!written.empty()) Anchor(written.back());
     return true;
   } catch (const std::exception& e) {
     if (!reported_failure_ || !spool_) {

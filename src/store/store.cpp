@@ -189,6 +189,13 @@ std::vector<std::vector<CardRecord>> Store::CardsOfEach(const std::vector<int64_
   return out;
 }
 
+void Store::AppendAudits(std::vector<AuditEntry>& entries) {
+  InTransaction([&] {
+    for (AuditEntry& e : entries)
+      e = AppendAudit(e);
+  });
+}
+
 bool Store::AddSubmissions(std::vector<SubmissionRecord>& subs) {
   bool all = true;
   InTransaction([&] {

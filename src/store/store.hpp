@@ -307,6 +307,10 @@ class Store {
   // --- audit log (append-only, hash-chained) ---------------------------------
   // Appends an entry; seq, prev_hash and hash are filled in by the store.
   virtual AuditEntry AppendAudit(const AuditEntry& entry) = 0;
+  // Appends `entries` in order, as AppendAudit one by one would, filling
+  // each one's seq, prev_hash and hash (the linker's batch). The default
+  // calls AppendAudit; PostgreSQL writes one multi-row INSERT a chunk.
+  virtual void AppendAudits(std::vector<AuditEntry>& entries);
   virtual std::vector<AuditEntry> ReadAudit(int64_t after_seq, int limit) = 0;
   virtual std::vector<AuditEntry> AuditOfPerson(int64_t person_id) = 0;
 

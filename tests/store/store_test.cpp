@@ -1060,6 +1060,45 @@ TEST_P(AuditTest, EntriesAreChainedAndVerify) {
   EXPECT_TRUE(store_->AuditOfPerson(8).empty());
 }
 
+// Many entries at once (Store::AppendAudits: the linker's batch, the audit
+// writer's group commit; PostgreSQL one INSERT a 64-row chunk) continue the
+// chain exactly as one by one would, across chunks and a short last one;
+// a batch rolled back with its transaction leaves the head where it was.
+TEST_P(AuditTest, ManyEntriesAtOnceContinueTheChain) {
+  AppendThree();
+  std::vector<AuditEntry> batch;
+  for (int i = 0; i < 150; ++i)
+    batch.push_back({0, "2026-12-05T00:00:00Z", "linker", "submission.linked", 100 + i,
+                     "submission=S" + std::to_string(i), "", ""});
+  store_->AppendAudits(batch);
+  for (size_t i = 0; i < batch.size(); ++i) {
+    EXPECT_EQ(batch[i].seq, 4 + static_cast<int64_t>(i));
+    EXPECT_EQ(batch[i].hash, AuditEntryHash(batch[i]));
+  }
+  EXPECT_THROW(store_->InTransaction([&] {
+    std::vector<AuditEntry> lost(70, AuditEntry{0, "2026-12-05T00:00:01Z", "linker",
+                                                "submission.linked", 1, "rolled back", "", ""});
+    store_->AppendAudits(lost);
+    throw StoreError("the batch failed");
+  }),
+               StoreError);
+  std::vector<AuditEntry> none;
+  store_->AppendAudits(none);
+  const AuditEntry after = store_->AppendAudit(
+      {0, "2026-12-05T00:00:02Z", "operator", "masters.load", 0, "after", "", ""});
+  EXPECT_EQ(after.seq, 154);
+  EXPECT_EQ(after.prev_hash, batch.back().hash);
+  const std::vector<AuditEntry> all = store_->ReadAudit(0, 1000);
+  ASSERT_EQ(all.size(), 154u);
+  for (size_t i = 0; i < batch.size(); ++i) {
+    EXPECT_EQ(all[3 + i].hash, batch[i].hash) << i;
+    EXPECT_EQ(all[3 + i].detail, batch[i].detail) << i;
+    EXPECT_EQ(all[3 + i].person_id, batch[i].person_id) << i;
+  }
+  EXPECT_EQ(all[3].prev_hash, all[2].hash);
+  EXPECT_EQ(VerifyAuditChain(*store_), std::nullopt);
+}
+
 TEST_P(AuditTest, EditedRowIsDetected) {
   AppendThree();
   Tamper("UPDATE audit_log SET detail = 'validity=4' WHERE seq = 2;");

@@ -1444,7 +1444,13 @@ class PgStore final : public Store {
 
   // --- audit -----------------------------------------------------------------------
   AuditEntry AppendAudit(const AuditEntry& in) override {
-    AuditEntry e = in;
+    std::vector<AuditEntry> one{in};
+    AppendAudits(one);
+    return std::move(one.front());
+  }
+
+  void AppendAudits(std::vector<AuditEntry>& entries) override {
+    if (entries.empty()) return;
     InTransaction([&] {
       // Appenders are serialised by the writer lock InTransaction takes
       // before fn runs, so the head read here stays the head until commit
@@ -1461,19 +1467,30 @@ class PgStore final : public Store {
         audit_head_.emplace(0, "");
         if (last.rows() > 0) audit_head_.emplace(last.Int(0, 0), last.Text(0, 1));
       }
-      e.seq = audit_head_->first + 1;
-      e.prev_hash = audit_head_->second;
-      e.hash = AuditEntryHash(e);
-      Params a;
-      a.Add(e.seq).Add(e.at).Add(e.actor).Add(e.action).Add(e.person_id);
-      a.Add(e.detail).Add(e.prev_hash).Add(e.hash);
-      Write("audit_add",
-            "INSERT INTO audit_log (seq, at, actor, action, person_id, detail, prev_hash, "
-            "hash) VALUES ($1,$2,$3,$4,$5,$6,$7,$8)",
-            a, "audit append failed");
-      audit_head_.emplace(e.seq, e.hash);
+      // The chain is computed here, then written a chunk a statement; the
+      // head moves only once every row is in (a failed INSERT rolls the
+      // whole transaction back, and InTransaction forgets the head then).
+      int64_t seq = audit_head_->first;
+      std::string prev = audit_head_->second;
+      for (AuditEntry& e : entries) {
+        e.seq = ++seq;
+        e.prev_hash = std::move(prev);
+        e.hash = AuditEntryHash(e);
+        prev = e.hash;
+      }
+      InsertRows(
+          "audit_add",
+          "INSERT INTO audit_log (seq, at, actor, action, person_id, detail, prev_hash, hash) "
+          "VALUES ",
+          8, "", entries.size(),
+          [&](size_t i, Params& a) {
+            const AuditEntry& e = entries[i];
+            a.Add(e.seq).Add(e.at).Add(e.actor).Add(e.action).Add(e.person_id);
+            a.Add(e.detail).Add(e.prev_hash).Add(e.hash);
+          },
+          [](size_t, size_t, const Result&) {}, "audit append failed");
+      audit_head_.emplace(entries.back().seq, entries.back().hash);
     });
-    return e;
   }
 
   std::vector<AuditEntry> ReadAudit(int64_t after_seq, int limit) override {
