@@ -28,9 +28,10 @@ class Statement {
 
   // Binders take 1-based parameter indexes, as SQLite does. Every parameter
   // must be bound before each first Step after a Reset: Reset keeps the old
-  // values (and their buffers, so a text bind of the same size allocates
-  // nothing), and Step throws rather than run with a value left over from
-  // the previous use.
+  // values (no sqlite3_clear_bindings), and Step throws rather than run with
+  // a value left over from the previous use. Rebinding a parameter releases
+  // its old value first, so a copied text (Bind) allocates anew each time;
+  // BindStable is the bind that allocates nothing.
   Statement& Bind(int i, int64_t v);
   Statement& Bind(int i, int v) { return Bind(i, static_cast<int64_t>(v)); }
   Statement& Bind(int i, std::string_view v);      // TEXT, copied by SQLite
