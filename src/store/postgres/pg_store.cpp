@@ -633,6 +633,19 @@ class PgStore final : public Store {
     return out;
   }
 
+  // A read for many keys: for each row of `keys` (an unnest … WITH
+  // ORDINALITY AS k (…, n)), `columns` of the rows `probe` finds for it
+  // (FROM … WHERE …, naming the key's columns as k.…), then n, ordered by
+  // n and then `order` (", x.column…"). The probe is a LATERAL subquery
+  // that cannot be pulled up (OFFSET 0), so each key is one index probe:
+  // as a join, a table that grew since it was last analysed (an import's
+  // submissions) was hashed whole for every batch.
+  static std::string PerKey(const char* keys, const char* columns, const std::string& probe,
+                            const char* order) {
+    return std::string("SELECT x.*, k.n FROM ") + keys + " CROSS JOIN LATERAL (SELECT " + columns +
+           probe + " OFFSET 0) x ORDER BY k.n" + order;
+  }
+
   // The ordinality a batched read put in its last column, as an index.
   static size_t Place(const Result& r, int row) {
     return static_cast<size_t>(r.Int(row, r.columns() - 1) - 1);
@@ -969,11 +982,11 @@ class PgStore final : public Store {
     }
     const Distinct d(keys);
     std::vector<std::optional<PersonRecord>> found(d.keys.size());
-    const Result r = conn_.Run("find_persons",
-                               Select(kPersonColumns,
-                                      ", k.n FROM unnest($1::text[]) WITH ORDINALITY AS k (key, n) "
-                                      "JOIN persons ON my_number_key = decode(k.key, 'hex')"),
-                               Params().Add(std::string_view(d.Array())));
+    const Result r =
+        conn_.Run("find_persons",
+                  PerKey("unnest($1::text[]) WITH ORDINALITY AS k (key, n)", kPersonColumns,
+                         " FROM persons WHERE my_number_key = decode(k.key, 'hex')", ""),
+                  Params().Add(std::string_view(d.Array())));
     for (int i = 0; i < r.rows(); ++i)
       found[Place(r, i)] = PersonAt(r, i);
     return d.Spread(std::move(found));
@@ -983,13 +996,12 @@ class PgStore final : public Store {
       std::string_view insurer, const std::vector<std::string>& submission_ids) override {
     const Distinct d(submission_ids);
     std::vector<std::optional<SubmissionRecord>> found(d.keys.size());
-    const Result r =
-        conn_.Run("get_submissions",
-                  Select(kSubmissionColumns,
-                         ", k.n FROM unnest($2::text[]) WITH ORDINALITY AS k (id, n) "
-                         "JOIN submissions s ON s.insurer_number = $1 AND s.submission_id = k.id "
-                         "LEFT JOIN submission_benefits b USING (seq)"),
-                  Params().Add(insurer).Add(std::string_view(d.Array())));
+    const Result r = conn_.Run(
+        "get_submissions",
+        PerKey("unnest($2::text[]) WITH ORDINALITY AS k (id, n)", kSubmissionColumns,
+               std::string(kSubmissionFrom) + " WHERE insurer_number = $1 AND submission_id = k.id",
+               ""),
+        Params().Add(insurer).Add(std::string_view(d.Array())));
     std::vector<SubmissionRecord> rows = ReadSubmissions(r);
     for (int i = 0; i < r.rows(); ++i)
       found[Place(r, i)] = std::move(rows[static_cast<size_t>(i)]);
@@ -1009,12 +1021,11 @@ class PgStore final : public Store {
     // Ordered as FindByInsuredNumber orders each key's members.
     const Result r = conn_.Run(
         "by_insured_numbers",
-        Select(
-            kMemberColumns,
-            ", k.n FROM unnest($2::text[], $3::text[]) WITH ORDINALITY AS k (ksymbol, knumber, n) "
-            "JOIN members m ON m.insurer_number = $1 AND m.symbol = k.ksymbol AND "
-            "m.number = k.knumber LEFT JOIN insurers i USING (insurer_number) "
-            "ORDER BY k.n, branch, member_id"),
+        PerKey("unnest($2::text[], $3::text[]) WITH ORDINALITY AS k (ksymbol, knumber, n)",
+               kMemberColumns,
+               std::string(kMemberFrom) +
+                   " WHERE m.insurer_number = $1 AND symbol = k.ksymbol AND number = k.knumber",
+               ", x.branch, x.member_id"),
         Params()
             .Add(insurer)
             .Add(std::string_view(TextArray(symbols)))
@@ -1028,10 +1039,9 @@ class PgStore final : public Store {
     // Ordered as QualificationsOfPerson orders each person's members.
     const Result r =
         conn_.Run("members_of_each",
-                  Select(kMemberColumns,
-                         ", k.n FROM unnest($1::bigint[]) WITH ORDINALITY AS k (kperson, n) "
-                         "JOIN members m ON m.person_id = k.kperson LEFT JOIN insurers i USING "
-                         "(insurer_number) ORDER BY k.n, acquired, member_id"),
+                  PerKey("unnest($1::bigint[]) WITH ORDINALITY AS k (kperson, n)", kMemberColumns,
+                         std::string(kMemberFrom) + " WHERE person_id = k.kperson",
+                         ", x.acquired, x.member_id"),
                   Params().Add(std::string_view(d.Array())));
     return d.Spread(Grouped(r, d.keys.size()));
   }
@@ -1042,9 +1052,8 @@ class PgStore final : public Store {
     // Ordered as CardsOfPerson orders each person's cards.
     const Result r =
         conn_.Run("cards_of_each",
-                  Select(kCardColumns,
-                         ", k.n FROM unnest($1::bigint[]) WITH ORDINALITY AS k (kperson, n) "
-                         "JOIN cards ON person_id = k.kperson ORDER BY k.n, card_id"),
+                  PerKey("unnest($1::bigint[]) WITH ORDINALITY AS k (kperson, n)", kCardColumns,
+                         " FROM cards WHERE person_id = k.kperson", ", x.card_id"),
                   Params().Add(std::string_view(d.Array())));
     std::vector<CardRecord> all = ReadCards(r);
     std::vector<std::vector<CardRecord>> found(d.keys.size());
