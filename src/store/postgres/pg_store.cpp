@@ -710,11 +710,11 @@ class PgStore final : public Store {
   std::vector<int64_t> MissingQualifications(const std::vector<int64_t>& ids) override {
     std::vector<int64_t> missing;
     if (ids.empty()) return missing;
-    Result r =
-        conn_.Run("missing_members",
-                  "SELECT id FROM unnest($1::bigint[]) WITH ORDINALITY AS t (id, n) "
-                  "WHERE NOT EXISTS (SELECT 1 FROM members WHERE member_id = t.id) ORDER BY n",
-                  Params().Add(std::string_view(IdArray(ids))));
+    Result r = conn_.Run("missing_members",
+                         // A scalar subquery: one probe a key (PerKey says why).
+                         "SELECT id FROM unnest($1::bigint[]) WITH ORDINALITY AS t (id, n) "
+                         "WHERE (SELECT 1 FROM members WHERE member_id = t.id) IS NULL ORDER BY n",
+                         Params().Add(std::string_view(IdArray(ids))));
     for (int i = 0; i < r.rows(); ++i)
       missing.push_back(r.Int(i, 0));
     return missing;
@@ -1067,8 +1067,9 @@ class PgStore final : public Store {
     std::vector<std::optional<LinkageState>> out;
     if (seqs.empty()) return out;
     Result r = conn_.Run("submission_states",
-                         "SELECT s.state FROM unnest($1::bigint[]) WITH ORDINALITY AS t (seq, n) "
-                         "LEFT JOIN submissions s ON s.seq = t.seq ORDER BY t.n",
+                         // A scalar subquery: one probe a key (PerKey says why).
+                         "SELECT (SELECT state FROM submissions s WHERE s.seq = t.seq) "
+                         "FROM unnest($1::bigint[]) WITH ORDINALITY AS t (seq, n) ORDER BY t.n",
                          Params().Add(std::string_view(IdArray(seqs))));
     for (int i = 0; i < r.rows(); ++i) {
       if (r.IsNull(i, 0)) {
