@@ -127,6 +127,23 @@ class StoreTest : public ::testing::TestWithParam<std::string> {
     return p;
   }
 
+  // Two cards of `person`, issued a day apart: serials `serial` + "0" and
+  // + "1", fingerprints of `fingerprint` and the next letter.
+  void AddTwoCards(int64_t person, const std::string& serial, char fingerprint) {
+    for (int k = 0; k < 2; ++k) {
+      CardRecord c;
+      c.person_id = person;
+      c.application_date = D(2023, 1, 10);
+      c.issued_on = D(2023, 2, 1 + k);
+      c.card_expires_on = D(2033, 5, 15);
+      c.cert_serial = serial + std::to_string(k);
+      c.cert_issued_on = D(2023, 2, 1);
+      c.cert_expires_on = D(2028, 5, 15);
+      c.cert_fingerprint = std::string(64, static_cast<char>(fingerprint + k));
+      store_->AddCard(c);
+    }
+  }
+
   void AddInsurers() {
     store_->PutInsurer({"06139992", "試験健康保険組合", "組合健保", 2, true, 5});
     store_->PutInsurer({"138057", "試験市国民健康保険", "国保", 2, true, 1});
@@ -873,18 +890,7 @@ TEST_P(StoreTest, DocumentRowsOfAPageAreTheOneMemberReads) {
     q.member_id = store_->AddQualification(q);
     page.push_back(q);
   }
-  for (int k = 0; k < 2; ++k) {
-    CardRecord c;
-    c.person_id = p1;
-    c.application_date = D(2023, 1, 10);
-    c.issued_on = D(2023, 2, 1 + k);
-    c.card_expires_on = D(2033, 5, 15);
-    c.cert_serial = "00A1B2C" + std::to_string(k);
-    c.cert_issued_on = D(2023, 2, 1);
-    c.cert_expires_on = D(2028, 5, 15);
-    c.cert_fingerprint = std::string(64, static_cast<char>('a' + k));
-    store_->AddCard(c);
-  }
+  AddTwoCards(p1, "00A1B2C", 'a');
   store_->AddDocumentApplication(
       {0, page[1].member_id, ApplicationKind::kCardLost, D(2025, 11, 5)});
   store_->AddDocumentApplication({0, page[1].member_id, ApplicationKind::kForm, D(2025, 9, 20),
@@ -1278,18 +1284,7 @@ TEST_P(StoreTest, ReadsForManyKeysAreTheOneKeyReads) {
   Qualification elsewhere = Member(p1, "138057", "77", "00", D(2024, 4, 1));
   elsewhere.symbol = "12-34";
   store_->AddQualification(elsewhere);
-  for (int k = 0; k < 2; ++k) {
-    CardRecord c;
-    c.person_id = p2;
-    c.application_date = D(2023, 1, 10);
-    c.issued_on = D(2023, 2, 1 + k);
-    c.card_expires_on = D(2033, 5, 15);
-    c.cert_serial = "00B1C2D" + std::to_string(k);
-    c.cert_issued_on = D(2023, 2, 1);
-    c.cert_expires_on = D(2028, 5, 15);
-    c.cert_fingerprint = std::string(64, static_cast<char>('c' + k));
-    store_->AddCard(c);
-  }
+  AddTwoCards(p2, "00B1C2D", 'c');
   const std::vector<std::string> ids{"A-1", "受付\"1\\,{}", "missing", "A-1"};
   for (const std::string& id : {ids[0], ids[1]}) {
     SubmissionRecord r =

@@ -687,49 +687,27 @@ BEGIN
   RETURN NULL;
 END $$;
 
-CREATE TRIGGER members_inserted AFTER INSERT ON members REFERENCING NEW TABLE AS new_rows
-  FOR EACH STATEMENT EXECUTE FUNCTION onshi_persons_changed();
-CREATE TRIGGER members_updated AFTER UPDATE ON members
-  REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
-  FOR EACH STATEMENT EXECUTE FUNCTION onshi_persons_changed();
-CREATE TRIGGER members_deleted AFTER DELETE ON members REFERENCING OLD TABLE AS old_rows
-  FOR EACH STATEMENT EXECUTE FUNCTION onshi_persons_changed();
-CREATE TRIGGER reference_numbers_inserted AFTER INSERT ON reference_numbers
-  REFERENCING NEW TABLE AS new_rows
-  FOR EACH STATEMENT EXECUTE FUNCTION onshi_persons_changed();
-CREATE TRIGGER reference_numbers_updated AFTER UPDATE ON reference_numbers
-  REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
-  FOR EACH STATEMENT EXECUTE FUNCTION onshi_persons_changed();
-CREATE TRIGGER reference_numbers_deleted AFTER DELETE ON reference_numbers
-  REFERENCING OLD TABLE AS old_rows
-  FOR EACH STATEMENT EXECUTE FUNCTION onshi_persons_changed();
-CREATE TRIGGER member_attributes_inserted AFTER INSERT ON member_attributes
-  REFERENCING NEW TABLE AS new_rows
-  FOR EACH STATEMENT EXECUTE FUNCTION onshi_member_children_changed();
-CREATE TRIGGER member_attributes_updated AFTER UPDATE ON member_attributes
-  REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
-  FOR EACH STATEMENT EXECUTE FUNCTION onshi_member_children_changed();
-CREATE TRIGGER member_attributes_deleted AFTER DELETE ON member_attributes
-  REFERENCING OLD TABLE AS old_rows
-  FOR EACH STATEMENT EXECUTE FUNCTION onshi_member_children_changed();
-CREATE TRIGGER member_limits_inserted AFTER INSERT ON member_limits
-  REFERENCING NEW TABLE AS new_rows
-  FOR EACH STATEMENT EXECUTE FUNCTION onshi_member_children_changed();
-CREATE TRIGGER member_limits_updated AFTER UPDATE ON member_limits
-  REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
-  FOR EACH STATEMENT EXECUTE FUNCTION onshi_member_children_changed();
-CREATE TRIGGER member_limits_deleted AFTER DELETE ON member_limits
-  REFERENCING OLD TABLE AS old_rows
-  FOR EACH STATEMENT EXECUTE FUNCTION onshi_member_children_changed();
-CREATE TRIGGER member_diseases_inserted AFTER INSERT ON member_diseases
-  REFERENCING NEW TABLE AS new_rows
-  FOR EACH STATEMENT EXECUTE FUNCTION onshi_member_children_changed();
-CREATE TRIGGER member_diseases_updated AFTER UPDATE ON member_diseases
-  REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
-  FOR EACH STATEMENT EXECUTE FUNCTION onshi_member_children_changed();
-CREATE TRIGGER member_diseases_deleted AFTER DELETE ON member_diseases
-  REFERENCING OLD TABLE AS old_rows
-  FOR EACH STATEMENT EXECUTE FUNCTION onshi_member_children_changed();
+-- Three triggers a table (transition tables allow one event a trigger).
+DO $$
+DECLARE
+  t RECORD;
+BEGIN
+  FOR t IN SELECT * FROM (VALUES
+      ('members', 'onshi_persons_changed'),
+      ('reference_numbers', 'onshi_persons_changed'),
+      ('member_attributes', 'onshi_member_children_changed'),
+      ('member_limits', 'onshi_member_children_changed'),
+      ('member_diseases', 'onshi_member_children_changed')) AS v (tab, fn)
+  LOOP
+    EXECUTE format('CREATE TRIGGER %I AFTER INSERT ON %I REFERENCING NEW TABLE AS new_rows '
+                   'FOR EACH STATEMENT EXECUTE FUNCTION %I()', t.tab || '_inserted', t.tab, t.fn);
+    EXECUTE format('CREATE TRIGGER %I AFTER UPDATE ON %I REFERENCING OLD TABLE AS old_rows '
+                   'NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION %I()',
+                   t.tab || '_updated', t.tab, t.fn);
+    EXECUTE format('CREATE TRIGGER %I AFTER DELETE ON %I REFERENCING OLD TABLE AS old_rows '
+                   'FOR EACH STATEMENT EXECUTE FUNCTION %I()', t.tab || '_deleted', t.tab, t.fn);
+  END LOOP;
+END $$;
 )sql"},
   };
   return kMigrations;

@@ -646,6 +646,15 @@ class PgStore final : public Store {
            probe + " OFFSET 0) x ORDER BY k.n" + order;
   }
 
+  // PerKey over the distinct person ids of `d`, named k.kperson.
+  Result PerPerson(const char* name, const Distinct& d, const char* columns,
+                   const std::string& probe, const char* order) {
+    return conn_.Run(
+        name,
+        PerKey("unnest($1::bigint[]) WITH ORDINALITY AS k (kperson, n)", columns, probe, order),
+        Params().Add(std::string_view(d.Array())));
+  }
+
   // The ordinality a batched read put in its last column, as an index.
   static size_t Place(const Result& r, int row) {
     return static_cast<size_t>(r.Int(row, r.columns() - 1) - 1);
@@ -1037,12 +1046,9 @@ class PgStore final : public Store {
       const std::vector<int64_t>& person_ids) override {
     const Distinct d(Decimal(person_ids));
     // Ordered as QualificationsOfPerson orders each person's members.
-    const Result r =
-        conn_.Run("members_of_each",
-                  PerKey("unnest($1::bigint[]) WITH ORDINALITY AS k (kperson, n)", kMemberColumns,
-                         std::string(kMemberFrom) + " WHERE person_id = k.kperson",
-                         ", x.acquired, x.member_id"),
-                  Params().Add(std::string_view(d.Array())));
+    const Result r = PerPerson("members_of_each", d, kMemberColumns,
+                               std::string(kMemberFrom) + " WHERE person_id = k.kperson",
+                               ", x.acquired, x.member_id");
     return d.Spread(Grouped(r, d.keys.size()));
   }
 
@@ -1050,11 +1056,8 @@ class PgStore final : public Store {
       const std::vector<int64_t>& person_ids) override {
     const Distinct d(Decimal(person_ids));
     // Ordered as CardsOfPerson orders each person's cards.
-    const Result r =
-        conn_.Run("cards_of_each",
-                  PerKey("unnest($1::bigint[]) WITH ORDINALITY AS k (kperson, n)", kCardColumns,
-                         " FROM cards WHERE person_id = k.kperson", ", x.card_id"),
-                  Params().Add(std::string_view(d.Array())));
+    const Result r = PerPerson("cards_of_each", d, kCardColumns,
+                               " FROM cards WHERE person_id = k.kperson", ", x.card_id");
     std::vector<CardRecord> all = ReadCards(r);
     std::vector<std::vector<CardRecord>> found(d.keys.size());
     for (int i = 0; i < r.rows(); ++i)
