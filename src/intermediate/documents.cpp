@@ -93,14 +93,21 @@ MemberDocumentFacts FactsFrom(const store::MemberDocumentRows& rows, const Quali
   return f;
 }
 
+// The facts of a member stored in this same transaction: its person's
+// cards are all there is to read.
+MemberDocumentFacts FactsOfNew(std::vector<store::CardRecord> cards, const Qualification& member,
+                               Date on, std::optional<Date> requested_on_form) {
+  store::MemberDocumentRows rows;
+  rows.cards = std::move(cards);
+  return FactsFrom(rows, member, on, MemberAge::kJustStored, requested_on_form);
+}
+
 }  // namespace
 
 MemberDocumentFacts DocumentFactsOf(store::Store& store, const Qualification& member, Date on,
                                     MemberAge age, std::optional<Date> requested_on_form) {
   if (age == MemberAge::kJustStored) {
-    store::MemberDocumentRows rows;
-    rows.cards = store.CardsOfPerson(member.person_id);
-    return FactsFrom(rows, member, on, age, requested_on_form);
+    return FactsOfNew(store.CardsOfPerson(member.person_id), member, on, requested_on_form);
   }
   return FactsFrom(store.DocumentRowsOf({member}).front(), member, on, age, requested_on_form);
 }
@@ -166,10 +173,7 @@ std::vector<store::DocumentRecord> DueDocumentsOfNew(std::vector<store::CardReco
                                                      const Qualification& member,
                                                      const store::InsurerRecord& insurer, Date on,
                                                      std::optional<Date> requested_on_form) {
-  store::MemberDocumentRows rows;
-  rows.cards = std::move(cards);
-  return DueFrom(FactsFrom(rows, member, on, MemberAge::kJustStored, requested_on_form), member,
-                 insurer, on);
+  return DueFrom(FactsOfNew(std::move(cards), member, on, requested_on_form), member, insurer, on);
 }
 
 void RecordLegacyCardIfHeld(store::Store& store, const Qualification& member, MemberAge age) {

@@ -221,7 +221,7 @@ class Importer {
   // since, which Flush checks; the others are read again by the writer,
   // after what the file stored before them.
   void LookUpRows(store::Store& registry, std::vector<Pending>& forms) {
-    std::vector<Pending*> reading, joining, of_person;
+    std::vector<Pending*> reading, of_person;
     for (Pending& p : forms) {
       const Submission& f = p.form;
       const bool resident = p.registry && *p.registry;

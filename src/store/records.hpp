@@ -20,8 +20,6 @@
 
 namespace onshi::store {
 
-// The resident registry stand-in (住民基本台帳): the basic four information
-// (基本4情報: name, birth date, sex, address) that J-LIS holds for a My Number.
 // An insurer's 記号・番号 (symbol, number): the insured person and the
 // dependents under it, whatever their 枝番.
 struct InsuredNumber {
@@ -29,6 +27,8 @@ struct InsuredNumber {
   std::string number;  // 番号
 };
 
+// The resident registry stand-in (住民基本台帳): the basic four information
+// (基本4情報: name, birth date, sex, address) that J-LIS holds for a My Number.
 struct PersonRecord {
   int64_t person_id = 0;
   std::string name;       // 氏名, full-width, U+3000 between family and given name
